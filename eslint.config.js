@@ -2,7 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'generated/', '.tmp/', 'coverage/', '**/generated/'] },
+  { ignores: ['dist/', 'node_modules/', 'generated/', '.tmp/', 'coverage/', '**/generated/', '__tests__/fixtures/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

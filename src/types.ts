@@ -18,7 +18,8 @@ export interface SourceLocation {
   column?: number
 }
 
-export type StageName = 'connect' | 'generate' | 'migrate' | 'seed' | 'expect' | 'inspect' | 'compare'
+export type StageName =
+  'project' | 'connect' | 'generate' | 'migrate' | 'seed' | 'expect' | 'inspect' | 'compare'
 export type StageStatus = 'passed' | 'failed' | 'skipped' | 'warning'
 
 /** One step of the pipeline as the report shows it. */
@@ -49,6 +50,8 @@ export interface Problem {
   code?: string
   /** Object names of the drift items that explain this problem (see drift `object`). */
   explainedBy?: string[]
+  /** For a seed failure on a missing table/column (P2021, P2022, 42P01, 42703): what was missing. */
+  missingObject?: { table?: string; column?: string }
 }
 
 export type DriftKind =

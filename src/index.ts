@@ -1,0 +1,4 @@
+// Action entry: everything happens in run().
+import { run } from './main.js'
+
+void run()

@@ -1,0 +1,76 @@
+/**
+ * Stage 8, "locate": gives every drift item a file and line — the schema
+ * declaration when the schema has one, else the migration that creates it.
+ */
+import path from 'node:path'
+import type { DriftItem, SourceLocation } from '../types.js'
+import { findCreatingMigration, type MigrationSource } from './migrations.js'
+import { matchDriftItem, parseSchema, type SchemaIndex } from './schema.js'
+
+export { parseSchema, locateDriftItem, matchDriftItem, defaultConstraintName } from './schema.js'
+export type { SchemaIndex, ModelInfo, FieldInfo, EnumInfo, BlockIndexInfo, SchemaSource } from './schema.js'
+export {
+  findCreatingMigration,
+  locateMigrationError,
+  parseMigrateDeployFailure,
+  appliedStatements,
+  splitSqlStatements
+} from './migrations.js'
+export type {
+  MigrateDeployFailure,
+  MigrationErrorLocation,
+  MigrationSource,
+  SqlStatement
+} from './migrations.js'
+export { parseSeedFailure, stackFrames, toRepoRelative } from './seed.js'
+export type { SeedFailure, MissingObject, SeedFailureOptions } from './seed.js'
+
+/** The parts of a discovered project that locating reads (absolute paths). */
+export interface LocatableProject {
+  schemaFiles: { path: string; text: string }[]
+  migrations: { name: string; sqlPath: string; sql: string }[]
+}
+
+/** Kinds Prisma cannot express: their source is a migration, whatever the schema says. */
+const MIGRATION_FIRST = new Set<DriftItem['kind']>(['function', 'trigger', 'extension', 'sequence', 'check'])
+
+/**
+ * Returns the items with `location` filled in (items that already have one
+ * keep it). Schema paths and migration paths become repo-relative.
+ */
+export function locateItems(items: DriftItem[], project: LocatableProject, repoRoot: string): DriftItem[] {
+  const index = parseSchema(
+    project.schemaFiles.map((f) => ({ path: relative(repoRoot, f.path), text: f.text }))
+  )
+  const migrations: MigrationSource[] = project.migrations.map((m) => ({
+    name: m.name,
+    path: relative(repoRoot, m.sqlPath),
+    sql: m.sql
+  }))
+  return items.map((item) => {
+    if (item.location) return item
+    const location = locateItem(item, index, migrations)
+    return location ? { ...item, location } : item
+  })
+}
+
+/**
+ * Schema first for what the schema declares (missing, different); the
+ * creating migration first for what only the migrations have. The model's
+ * line is the last resort.
+ */
+export function locateItem(
+  item: DriftItem,
+  index: SchemaIndex,
+  migrations: MigrationSource[]
+): SourceLocation | undefined {
+  const match = matchDriftItem(item, index)
+  const migrationFirst = item.change === 'unexpected' || MIGRATION_FIRST.has(item.kind)
+  if (match?.exact && !migrationFirst) return match.location
+  return findCreatingMigration(migrations, item) ?? match?.location
+}
+
+function relative(repoRoot: string, file: string): string {
+  if (!path.isAbsolute(file)) return file.split(path.sep).join('/')
+  return path.relative(repoRoot, file).split(path.sep).join('/')
+}

@@ -1,0 +1,405 @@
+/**
+ * The check, stage by stage: connect → generate → migrate → (seed ∥ expected
+ * database) → inspect → compare. Each stage returns data; the result is one
+ * `CheckResult`. Nothing here knows about GitHub: the entries pass a logger.
+ */
+import path from 'node:path'
+import type pg from 'pg'
+import type { Config } from './config.js'
+import { assertEmpty, connectWithRetry, DatabaseError } from './db/connect.js'
+import { checkDrift, type DriftOutcome } from './drift/check.js'
+import { diagnoseMigrateFailure, repoPath } from './prisma/migrate-failure.js'
+import { diagnoseSeedFailure } from './prisma/seed-failure.js'
+import {
+  parseAppliedMigrations,
+  parseLoadedSchema,
+  runCommand,
+  runPrisma,
+  schemaArgs,
+  seedCommandRan,
+  type RunContext
+} from './prisma/cli.js'
+import type { ExecResult } from './exec.js'
+import { discoverProject, ProjectError, type Project } from './project/discover.js'
+import { redact, secretsOfUrl } from './secrets.js'
+import type { CheckResult, FailOn, Problem, StageName, StageResult } from './types.js'
+import { writeReportFiles } from './artifacts.js'
+
+/** What the pipeline needs from its caller. */
+export interface PipelinePorts {
+  /** A heading per stage; the action maps it to `core.group`. */
+  group<T>(name: string, fn: () => Promise<T>): Promise<T>
+  info(message: string): void
+  /** Child output as it arrives (already redacted). */
+  output?(chunk: string): void
+  env: NodeJS.ProcessEnv
+  signal?: AbortSignal
+}
+
+/** Mutable state while the stages run; frozen into a CheckResult at the end. */
+class Run {
+  readonly stages: StageResult[] = []
+  readonly problems: Problem[] = []
+  readonly secrets: string[]
+  constructor(readonly config: Config) {
+    this.secrets = secretsOfUrl(config.databaseUrl)
+  }
+  clean(text: string): string {
+    return redact(text, this.secrets)
+  }
+  stage(stage: StageResult): StageResult {
+    const cleaned = {
+      ...stage,
+      summary: this.clean(stage.summary),
+      output: stage.output && this.clean(stage.output)
+    }
+    this.stages.push(cleaned)
+    return cleaned
+  }
+  problem(problem: Problem): void {
+    this.problems.push({ ...problem, title: this.clean(problem.title), message: this.clean(problem.message) })
+  }
+  skip(name: StageName, why: string): void {
+    this.stage({ name, status: 'skipped', durationMs: 0, summary: why })
+  }
+}
+
+/** Runs the whole check. Never throws for a finding; only for a bug. */
+export async function runCheck(config: Config, ports: PipelinePorts): Promise<CheckResult> {
+  const started = performance.now()
+  const run = new Run(config)
+  let project: Project | undefined
+  let drift: DriftOutcome | undefined
+  let client: pg.Client | undefined
+  try {
+    project = discover(run, config)
+    if (project) {
+      client = await ports.group('Connect to the database', () => connect(run, config, ports))
+      if (client) drift = await runStages(run, config, project, client, ports)
+    }
+  } finally {
+    await client?.end().catch(() => {})
+  }
+  const result = finish(run, config, project, drift, Math.round(performance.now() - started))
+  return writeReportFiles(result, config.reportDir, (text) => run.clean(text))
+}
+
+function discover(run: Run, config: Config): Project | undefined {
+  try {
+    return discoverProject(config)
+  } catch (error) {
+    if (!(error instanceof ProjectError)) throw error
+    run.problem({
+      stage: 'project',
+      severity: 'error',
+      title: 'Prisma project not usable',
+      message: error.message,
+      code: error.code
+    })
+    for (const name of ['generate', 'migrate', 'seed'] as const) run.skip(name, 'project not found')
+    return undefined
+  }
+}
+
+async function connect(run: Run, config: Config, ports: PipelinePorts): Promise<pg.Client | undefined> {
+  const started = performance.now()
+  try {
+    const client = await connectWithRetry(config.databaseUrl, {
+      timeoutMs: config.connectTimeoutMs,
+      signal: ports.signal,
+      onRetry: (attempt, error) =>
+        ports.info(run.clean(`Database not ready (attempt ${attempt}): ${error}; retrying…`))
+    })
+    if (!config.allowNonEmptyDatabase)
+      await assertEmpty(client, config.databaseUrl).catch(async (e) => {
+        await client.end().catch(() => {})
+        throw e
+      })
+    run.stage({
+      name: 'connect',
+      status: 'passed',
+      durationMs: elapsed(started),
+      summary: 'database reachable and empty'
+    })
+    return client
+  } catch (error) {
+    if (!(error instanceof DatabaseError)) throw error
+    run.stage({
+      name: 'connect',
+      status: 'failed',
+      durationMs: elapsed(started),
+      summary: error.code === 'not-empty' ? 'database not empty' : 'database unreachable'
+    })
+    run.problem({
+      stage: 'connect',
+      severity: 'error',
+      title: error.code === 'not-empty' ? 'Database is not empty' : 'Database unreachable',
+      message: error.message,
+      code: error.code
+    })
+    for (const name of ['generate', 'migrate', 'seed'] as const) run.skip(name, 'no usable database')
+    return undefined
+  }
+}
+
+function elapsed(started: number): number {
+  return Math.round(performance.now() - started)
+}
+
+/** Stage result for a finished child process. */
+function childStage(
+  run: Run,
+  name: StageName,
+  result: ExecResult,
+  argv: string[],
+  passed: boolean,
+  summary: string
+): StageResult {
+  return run.stage({
+    name,
+    status: passed ? 'passed' : 'failed',
+    durationMs: result.durationMs,
+    summary,
+    command: argv,
+    exitCode: result.exitCode,
+    timedOut: result.timedOut,
+    output: result.output
+  })
+}
+
+function failureSummary(result: ExecResult, timeoutMs: number): string {
+  if (result.spawnError) return result.spawnError
+  if (result.timedOut)
+    return `timed out after ${Math.round(timeoutMs / 1000)}s (step-timeout); the process tree was killed`
+  if (result.signal) return `killed by ${result.signal}`
+  return `exit code ${result.exitCode}`
+}
+
+async function runStages(
+  run: Run,
+  config: Config,
+  project: Project,
+  client: pg.Client,
+  ports: PipelinePorts
+): Promise<DriftOutcome | undefined> {
+  const ctx: RunContext = {
+    project,
+    urlEnv: config.databaseUrlEnv,
+    databaseUrl: config.databaseUrl,
+    timeoutMs: config.stepTimeoutMs,
+    baseEnv: ports.env,
+    signal: ports.signal,
+    onOutput: ports.output && ((chunk) => ports.output?.(run.clean(chunk)))
+  }
+  const schema = schemaArgs(config.schema)
+
+  if (config.generate) {
+    const ok = await ports.group('prisma generate', () => generate(run, ctx, schema, config.repoRoot))
+    if (!ok) {
+      run.skip('migrate', 'prisma generate failed')
+      run.skip('seed', 'prisma generate failed')
+      return undefined
+    }
+  } else run.skip('generate', 'generate: false')
+
+  const migrated = await ports.group('prisma migrate deploy', () =>
+    migrate(run, ctx, schema, client, config.repoRoot)
+  )
+  if (!migrated) {
+    run.skip('seed', 'a migration failed')
+    for (const name of ['expect', 'inspect', 'compare'] as const)
+      run.skip(name, 'a migration failed: the database is incomplete')
+    return undefined
+  }
+  // The expected database does not depend on the seed: build and compare it
+  // while the seed runs.
+  const driftWork = checkDrift({
+    run: ctx,
+    config,
+    project,
+    client,
+    schemaPath: migrated.schemaPath,
+    clean: (t) => run.clean(t)
+  })
+  await ports.group('Seed', () => seed(run, ctx, config))
+  const drift = await ports.group('Compare the migrated database with the schema', () => driftWork)
+  for (const stage of drift.stages) run.stage(stage)
+  for (const problem of drift.problems) run.problem(problem)
+  const seedProblem = run.problems.find((p) => p.stage === 'seed' && p.severity === 'error')
+  if (seedProblem) linkSeedToDrift(seedProblem, drift)
+  return drift
+}
+
+async function generate(run: Run, ctx: RunContext, schema: string[], repoRoot: string): Promise<boolean> {
+  const argv = ['prisma', 'generate', ...schema]
+  const result = await runPrisma(ctx, argv.slice(1))
+  const ok = result.exitCode === 0 && !result.timedOut
+  childStage(
+    run,
+    'generate',
+    result,
+    argv,
+    ok,
+    ok ? 'client generated' : failureSummary(result, ctx.timeoutMs)
+  )
+  if (!ok) {
+    run.problem({
+      stage: 'generate',
+      severity: 'error',
+      title: 'prisma generate failed',
+      message: `\`prisma generate\` failed (${failureSummary(result, ctx.timeoutMs)}):\n${lastLines(result.output, 30)}`,
+      ...schemaErrorLocation(result.output, ctx.project, repoRoot)
+    })
+  }
+  return ok
+}
+
+/** Prisma's validation errors name `--> prisma/schema.prisma:12`; point at that line. */
+function schemaErrorLocation(output: string, project: Project, repoRoot: string): Pick<Problem, 'location'> {
+  const match = /-->\s+(.+?\.prisma):(\d+)/.exec(output)
+  if (!match?.[1]) return {}
+  return {
+    location: { file: repoPath(repoRoot, path.resolve(project.root, match[1])), line: Number(match[2]) }
+  }
+}
+
+async function migrate(
+  run: Run,
+  ctx: RunContext,
+  schema: string[],
+  client: pg.Client,
+  repoRoot: string
+): Promise<{ schemaPath: string } | undefined> {
+  const argv = ['prisma', 'migrate', 'deploy', ...schema]
+  const result = await runPrisma(ctx, argv.slice(1))
+  const ok = result.exitCode === 0 && !result.timedOut
+  const applied = parseAppliedMigrations(result.output)
+  const count = ctx.project.migrations.length
+  childStage(
+    run,
+    'migrate',
+    result,
+    argv,
+    ok,
+    ok ? `${applied.length || count} migration(s) applied` : failureSummary(result, ctx.timeoutMs)
+  )
+  if (!ok) {
+    run.problem(
+      await diagnoseMigrateFailure(
+        result,
+        ctx.project,
+        client,
+        repoRoot,
+        failureSummary(result, ctx.timeoutMs)
+      )
+    )
+    return undefined
+  }
+  if (count === 0) {
+    run.problem({
+      stage: 'migrate',
+      severity: 'warning',
+      title: 'No migrations',
+      message: `No migration folders in ${ctx.project.migrationsDir}: the database was not built by migrations. Create the first one with \`prisma migrate dev --name init\`.`
+    })
+  }
+  const loaded = parseLoadedSchema(result.output)
+  return { schemaPath: loaded ? path.resolve(ctx.project.root, loaded) : ctx.project.schemaPath }
+}
+
+async function seed(run: Run, ctx: RunContext, config: Config): Promise<void> {
+  if (config.seed.kind === 'none') {
+    run.skip('seed', 'seed-command: none')
+    return
+  }
+  const argv = config.seed.kind === 'command' ? config.seed.argv : ['prisma', 'db', 'seed']
+  const result =
+    config.seed.kind === 'command' ? await runCommand(ctx, argv) : await runPrisma(ctx, argv.slice(1))
+  const ok = result.exitCode === 0 && !result.timedOut
+  if (ok && config.seed.kind === 'configured' && !seedCommandRan(result.output)) {
+    run.stage({
+      name: 'seed',
+      status: 'warning',
+      durationMs: result.durationMs,
+      summary: 'no seed configured',
+      command: argv,
+      exitCode: 0
+    })
+    run.problem({
+      stage: 'seed',
+      severity: 'warning',
+      title: 'No seed configured',
+      message:
+        '`prisma db seed` found no seed command, so nothing was seeded and the seed was not tested. Configure one (`migrations.seed` in prisma.config.ts, or `prisma.seed` in package.json), give the `seed-command` input, or set `seed-command: none` to skip the seed on purpose.',
+      code: 'no-seed'
+    })
+    return
+  }
+  const source = ctx.project.seed.command ? ` (${ctx.project.seed.command})` : ''
+  childStage(run, 'seed', result, argv, ok, ok ? `seeded${source}` : failureSummary(result, ctx.timeoutMs))
+  if (!ok)
+    run.problem(
+      diagnoseSeedFailure(result, ctx.project, config.repoRoot, failureSummary(result, ctx.timeoutMs))
+    )
+}
+
+/** A seed that failed on a missing table or column is explained by the drift item for it. */
+function linkSeedToDrift(problem: Problem, drift: DriftOutcome): void {
+  const missing = problem.missingObject
+  if (!missing) return
+  const items = drift.items.filter(
+    (item) =>
+      item.change === 'missing' &&
+      ((missing.column &&
+        item.kind === 'column' &&
+        item.target.column === missing.column &&
+        (!missing.table || item.target.table === missing.table)) ||
+        (!missing.column && missing.table && item.kind === 'table' && item.target.table === missing.table))
+  )
+  if (items.length === 0) return
+  problem.explainedBy = items.map((i) => i.object)
+  const item = items[0]!
+  const where = item.location
+    ? ` is declared at ${item.location.file}:${item.location.line}`
+    : ' is in the schema'
+  problem.message = `The seed failed because \`${item.object}\`${where} but no migration creates it.\n\n${problem.message}`
+}
+
+function lastLines(text: string, n: number): string {
+  return text.trimEnd().split('\n').slice(-n).join('\n')
+}
+
+function finish(
+  run: Run,
+  config: Config,
+  project: Project | undefined,
+  drift: DriftOutcome | undefined,
+  durationMs: number
+): CheckResult {
+  const failedOn = new Set<FailOn>()
+  let unusable = false
+  for (const p of run.problems) {
+    if (p.severity === 'warning' && config.failOn.includes('warning')) failedOn.add('warning')
+    if (p.severity !== 'error') continue
+    if (p.stage === 'migrate' || p.stage === 'generate') failedOn.add('migrate')
+    else if (p.stage === 'seed') failedOn.add('seed')
+    else if (p.stage === 'connect' || p.stage === 'project') unusable = true
+    else if (['expect', 'inspect', 'compare'].includes(p.stage)) failedOn.add('drift')
+  }
+  const items = drift?.items ?? []
+  if (items.some((i) => i.severity === 'error')) failedOn.add('drift')
+  if (items.some((i) => i.severity === 'warning') && config.failOn.includes('warning'))
+    failedOn.add('warning')
+  const failing = [...failedOn].filter((f) => config.failOn.includes(f))
+  return {
+    status: unusable || failing.length > 0 ? 'failed' : 'passed',
+    workingDirectory: path.relative(config.repoRoot, config.workingDirectory) || '.',
+    prismaVersion: project?.prisma.version,
+    stages: run.stages,
+    problems: run.problems,
+    drift: items,
+    fixSql: drift?.fixSql || undefined,
+    failedOn: failing,
+    durationMs
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Runs the project's own Prisma CLI (never a bundled one): the same version
+ * and engines the project uses, from its folder, with the database URL in
+ * every variable the project reads it from.
+ */
+import path from 'node:path'
+import { execCommand, type ExecResult } from '../exec.js'
+import type { Project } from '../project/discover.js'
+
+export interface RunContext {
+  project: Project
+  /** Variables that receive the database URL (`database-url-env`). */
+  urlEnv: string[]
+  databaseUrl: string
+  timeoutMs: number
+  onOutput?: (chunk: string) => void
+  signal?: AbortSignal
+  /** The environment to start from (the action's own). */
+  baseEnv: NodeJS.ProcessEnv
+}
+
+/**
+ * The child environment: the URL under each configured name, the project's
+ * `node_modules/.bin` folders first on PATH (as `npm run` does, so a seed of
+ * `tsx prisma/seed.ts` finds tsx), and Prisma's update check and hints off.
+ */
+export function childEnv(
+  ctx: Pick<RunContext, 'project' | 'urlEnv' | 'baseEnv'>,
+  url: string
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...ctx.baseEnv }
+  for (const name of ctx.urlEnv) env[name] = url
+  env.PATH = [...ctx.project.binDirs, env.PATH ?? ''].filter(Boolean).join(path.delimiter)
+  env.CHECKPOINT_DISABLE = '1'
+  env.PRISMA_HIDE_UPDATE_MESSAGE = '1'
+  env.FORCE_COLOR = '0'
+  env.NO_COLOR = '1'
+  return env
+}
+
+/** Runs `prisma <args>` from the project folder with the given database URL. */
+export function runPrisma(
+  ctx: RunContext,
+  args: string[],
+  options: { url?: string; keepStdout?: boolean; quiet?: boolean } = {}
+): Promise<ExecResult> {
+  return execCommand([process.execPath, ctx.project.prisma.entry, ...args], {
+    cwd: ctx.project.root,
+    env: childEnv(ctx, options.url ?? ctx.databaseUrl),
+    timeoutMs: ctx.timeoutMs,
+    onOutput: options.quiet ? undefined : ctx.onOutput,
+    signal: ctx.signal,
+    keepStdout: options.keepStdout
+  })
+}
+
+/** Runs an arbitrary command (the `seed-command` input) the same way. */
+export function runCommand(ctx: RunContext, argv: string[]): Promise<ExecResult> {
+  return execCommand(argv, {
+    cwd: ctx.project.root,
+    env: childEnv(ctx, ctx.databaseUrl),
+    timeoutMs: ctx.timeoutMs,
+    onOutput: ctx.onOutput,
+    signal: ctx.signal
+  })
+}
+
+/** `--schema <path>` when the user named the schema; otherwise Prisma finds it as usual. */
+export function schemaArgs(explicitSchema: string | undefined): string[] {
+  return explicitSchema ? ['--schema', explicitSchema] : []
+}
+
+/**
+ * The arguments that print the SQL creating the schema from nothing.
+ * Prisma 7 renamed `--to-schema-datamodel` to `--to-schema`.
+ */
+export function diffFromEmptyArgs(major: number, schemaPath: string): string[] {
+  const to = major >= 7 ? '--to-schema' : '--to-schema-datamodel'
+  return ['migrate', 'diff', '--from-empty', to, schemaPath, '--script']
+}
+
+/** What Prisma says about where things are ("Prisma schema loaded from prisma/schema.prisma"). */
+export function parseLoadedSchema(output: string): string | undefined {
+  return /Prisma schema loaded from (.+?)\s*$/m.exec(output)?.[1]
+}
+
+/** Migration folder names `migrate deploy` applied, in order. */
+export function parseAppliedMigrations(output: string): string[] {
+  const section =
+    /The following migrations? ha(?:ve|s) been applied:([\s\S]*?)(?:\n\s*\n(?!\s*[└│ ])|All migrations|$)/.exec(
+      output
+    )
+  if (!section?.[1]) return []
+  return [...section[1].matchAll(/└─\s*(\S+)\/\s*$/gm)].map((m) => m[1] as string)
+}
+
+/** Whether `prisma db seed` actually ran a command (it exits 0 silently when none is configured). */
+export function seedCommandRan(output: string): boolean {
+  return /Running seed command/.test(output)
+}

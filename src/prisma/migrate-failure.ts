@@ -1,0 +1,119 @@
+/**
+ * Turns a failed `prisma migrate deploy` into a located problem: which
+ * migration, which statement, which line of its migration.sql.
+ *
+ * Prisma's output names the migration and the database error; the native
+ * engine adds PostgreSQL's position, the WebAssembly engine does not. So the
+ * statement is found by asking PostgreSQL itself: the failing migration is
+ * replayed statement by statement inside a transaction that is rolled back,
+ * and the first statement that fails there (with its error position) is the
+ * one. Statements that fail only because they already ran (an engine that
+ * applied part of the migration before failing) count as applied.
+ */
+import path from 'node:path'
+import type pg from 'pg'
+import type { ExecResult } from '../exec.js'
+import { lineAtOffset, lineStarts, offsetOfCharPosition, splitSqlStatements } from '../locate/sql.js'
+import { parseMigrateDeployFailure } from '../locate/migrations.js'
+import type { Migration, Project } from '../project/discover.js'
+import type { Problem } from '../types.js'
+
+/** SQLSTATEs meaning "this object is already there": the statement ran before. */
+const ALREADY_THERE = new Set(['42P07', '42710', '42701', '42P06', '42723', '42P16'])
+
+export interface ReplayOutcome {
+  /** 0-based index of the failing statement. */
+  statementIndex: number
+  line: number
+  message: string
+  sqlState?: string
+  /** How many statements before it apply cleanly or were already applied. */
+  appliedBefore: number
+}
+
+/**
+ * Replays `migration` on `client` inside a transaction that is always rolled
+ * back. Returns where it fails, or undefined if every statement runs.
+ */
+export async function replayMigration(
+  client: pg.ClientBase,
+  migration: Migration
+): Promise<ReplayOutcome | undefined> {
+  const statements = splitSqlStatements(migration.sql)
+  const starts = lineStarts(migration.sql)
+  await client.query('BEGIN')
+  try {
+    for (const statement of statements) {
+      await client.query('SAVEPOINT msc_replay')
+      try {
+        await client.query(statement.text)
+        await client.query('RELEASE SAVEPOINT msc_replay')
+      } catch (error) {
+        await client.query('ROLLBACK TO SAVEPOINT msc_replay')
+        const e = error as { code?: string; message?: string; position?: string }
+        if (e.code && ALREADY_THERE.has(e.code)) continue
+        const offset = e.position
+          ? statement.startOffset + offsetOfCharPosition(statement.text, Number(e.position))
+          : statement.startOffset
+        return {
+          statementIndex: statement.index,
+          line: lineAtOffset(starts, offset),
+          message: e.message ?? String(error),
+          sqlState: e.code,
+          appliedBefore: statement.index
+        }
+      }
+    }
+    return undefined
+  } finally {
+    await client.query('ROLLBACK').catch(() => {})
+  }
+}
+
+/** Path relative to the repository root, with `/`. */
+export function repoPath(repoRoot: string, file: string): string {
+  return path.relative(repoRoot, file).split(path.sep).join('/')
+}
+
+/** Builds the problem for a failed `migrate deploy`. */
+export async function diagnoseMigrateFailure(
+  result: ExecResult,
+  project: Project,
+  client: pg.ClientBase,
+  repoRoot: string,
+  failure: string
+): Promise<Problem> {
+  const parsed = parseMigrateDeployFailure(result.output)
+  const migration = project.migrations.find((m) => m.name === parsed.migration)
+  const tail = result.output.trim().split('\n').slice(-25).join('\n')
+  if (result.timedOut || !migration) {
+    return {
+      stage: 'migrate',
+      severity: 'error',
+      title: parsed.migration ? `Migration ${parsed.migration} failed` : 'prisma migrate deploy failed',
+      message: `\`prisma migrate deploy\` failed (${failure}).${parsed.message ? `\n${parsed.message}` : ''}\n\n${tail}`,
+      code: parsed.code ?? parsed.databaseCode,
+      location: migration ? { file: repoPath(repoRoot, migration.sqlPath), line: 1 } : undefined
+    }
+  }
+  const replay = await replayMigration(client, migration).catch(() => undefined)
+  const file = repoPath(repoRoot, migration.sqlPath)
+  const statements = splitSqlStatements(migration.sql)
+  const message = replay?.message ?? parsed.message ?? 'the migration failed'
+  const applied =
+    replay && replay.appliedBefore > 0
+      ? `Statements 1–${replay.appliedBefore} of ${statements.length} run before it; PostgreSQL rolls a failed migration back only if the engine ran it in one transaction, so check \`_prisma_migrations\` and the database before retrying (\`prisma migrate resolve --rolled-back ${migration.name}\`).`
+      : `It is statement 1 of ${statements.length}.`
+  const where = replay
+    ? `statement ${replay.statementIndex + 1}, line ${replay.line}`
+    : 'the statement could not be replayed'
+  return {
+    stage: 'migrate',
+    severity: 'error',
+    title: `Migration ${migration.name} failed`,
+    message:
+      `${message}${replay?.sqlState ? ` (SQLSTATE ${replay.sqlState})` : ''}\nIn ${file}, ${where}. ${replay ? applied : ''}`.trim(),
+    code: parsed.code ?? replay?.sqlState ?? parsed.databaseCode,
+    location: { file, line: replay?.line ?? 1 }
+  }
+}

@@ -1,0 +1,270 @@
+/**
+ * Stage 2: find the Prisma project under the working directory — schema,
+ * config file, migrations, the installed Prisma CLI, the package manager and
+ * how the seed is configured. Only reads files; runs nothing.
+ *
+ * What is found here is a best guess from the files; the run stage refines
+ * the schema and migrations paths from what Prisma itself prints.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import path from 'node:path'
+import type { Config } from '../config.js'
+import { configPath, configSeed } from './prisma-config.js'
+
+export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun'
+
+export interface Migration {
+  /** Folder name, e.g. `20250612143000_add_auth_and_user_features`. */
+  name: string
+  /** Absolute path of its migration.sql. */
+  sqlPath: string
+  sql: string
+}
+
+export interface SchemaFile {
+  /** Absolute path. */
+  path: string
+  text: string
+}
+
+export interface SeedConfig {
+  /** Where the seed comes from. `none`: nothing configured. */
+  source: 'package.json' | 'prisma.config' | 'seed-command' | 'none' | 'skipped'
+  /** The command as configured (for display). */
+  command?: string
+}
+
+export interface PrismaCli {
+  version: string
+  major: number
+  /** Absolute path of the CLI's JavaScript entry (run with this Node). */
+  entry: string
+}
+
+export interface Project {
+  root: string
+  packageJson?: Record<string, unknown>
+  /** Absolute path of prisma.config.*, when there is one. */
+  configFile?: string
+  /** Absolute path of the schema file or folder. */
+  schemaPath: string
+  schemaFiles: SchemaFile[]
+  /** Absolute path of the migrations folder (may not exist). */
+  migrationsDir: string
+  migrations: Migration[]
+  prisma: PrismaCli
+  packageManager: PackageManager
+  seed: SeedConfig
+  /** `node_modules/.bin` folders from the project up to the file-system root, nearest first. */
+  binDirs: string[]
+  /** PostgreSQL schemas the datasource uses (`schemas = [...]`, `?schema=`), default `public`. */
+  dbSchemas: string[]
+}
+
+/** A project that cannot be checked; `message` says what to do. */
+export class ProjectError extends Error {
+  constructor(
+    readonly code: string,
+    message: string
+  ) {
+    super(message)
+    this.name = 'ProjectError'
+  }
+}
+
+const CONFIG_NAMES = [
+  'prisma.config.ts',
+  'prisma.config.mts',
+  'prisma.config.cts',
+  'prisma.config.js',
+  'prisma.config.mjs',
+  'prisma.config.cjs',
+  '.config/prisma.ts',
+  '.config/prisma.js'
+]
+
+/** Discovers the project for `config`. @throws ProjectError */
+export function discoverProject(config: Config): Project {
+  const root = config.workingDirectory
+  const packageJson = readJson(path.join(root, 'package.json'))
+  const configFile = CONFIG_NAMES.map((n) => path.join(root, n)).find((p) => existsSync(p))
+  const configText = configFile ? readFileSync(configFile, 'utf8') : undefined
+  const prismaKey = (packageJson?.prisma ?? {}) as Record<string, unknown>
+
+  const schemaPath = findSchema(root, config.schema, configText, prismaKey)
+  const schemaFiles = readSchemaFiles(schemaPath)
+  const migrationsDir = findMigrationsDir(root, schemaPath, schemaFiles, configText)
+  return {
+    root,
+    packageJson,
+    configFile,
+    schemaPath,
+    schemaFiles,
+    migrationsDir,
+    migrations: readMigrations(migrationsDir),
+    prisma: findPrismaCli(root),
+    packageManager: detectPackageManager(root, packageJson),
+    seed: findSeed(config, configText, prismaKey),
+    binDirs: ancestors(root).map((dir) => path.join(dir, 'node_modules', '.bin')),
+    dbSchemas: datasourceSchemas(schemaFiles, config.databaseUrl)
+  }
+}
+
+function readJson(file: string): Record<string, unknown> | undefined {
+  if (!existsSync(file)) return undefined
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+  } catch (error) {
+    throw new ProjectError('package-json', `${file} is not valid JSON: ${(error as Error).message}`)
+  }
+}
+
+function ancestors(dir: string): string[] {
+  const dirs: string[] = []
+  for (let d = dir; ; d = path.dirname(d)) {
+    dirs.push(d)
+    if (path.dirname(d) === d) return dirs
+  }
+}
+
+function findSchema(
+  root: string,
+  explicit: string | undefined,
+  configText: string | undefined,
+  prismaKey: Record<string, unknown>
+): string {
+  if (explicit) return explicit
+  const fromConfig = configText ? configPath(configText, 'schema') : undefined
+  const fromPackage = typeof prismaKey.schema === 'string' ? prismaKey.schema : undefined
+  // Prisma's own search order when nothing is configured.
+  const candidates = [fromConfig, fromPackage, 'prisma/schema.prisma', 'prisma/schema', 'schema.prisma']
+  for (const candidate of candidates) {
+    if (!candidate) continue
+    const p = path.resolve(root, candidate)
+    if (existsSync(p)) return p
+  }
+  throw new ProjectError(
+    'no-schema',
+    `No Prisma schema found in ${root} (looked for prisma/schema.prisma, prisma/schema/ and schema.prisma, and the \`schema\` setting of prisma.config.ts and package.json). Set the \`schema\` input to your schema file or folder.`
+  )
+}
+
+function readSchemaFiles(schemaPath: string): SchemaFile[] {
+  if (statSync(schemaPath).isFile()) return [{ path: schemaPath, text: readFileSync(schemaPath, 'utf8') }]
+  const files: SchemaFile[] = []
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name)
+    )) {
+      const p = path.join(dir, entry.name)
+      if (entry.isDirectory() && entry.name !== 'migrations' && entry.name !== 'node_modules') walk(p)
+      else if (entry.isFile() && entry.name.endsWith('.prisma'))
+        files.push({ path: p, text: readFileSync(p, 'utf8') })
+    }
+  }
+  walk(schemaPath)
+  if (files.length === 0) {
+    throw new ProjectError('no-schema', `The schema folder ${schemaPath} holds no .prisma file.`)
+  }
+  return files
+}
+
+function findMigrationsDir(
+  root: string,
+  schemaPath: string,
+  schemaFiles: SchemaFile[],
+  configText: string | undefined
+): string {
+  const fromConfig = configText ? configPath(configText, 'path') : undefined
+  if (fromConfig) return path.resolve(root, fromConfig)
+  if (statSync(schemaPath).isFile()) return path.join(path.dirname(schemaPath), 'migrations')
+  // In a schema folder, migrations sit beside the file with the datasource block.
+  const withDatasource = schemaFiles.find((f) => /^\s*datasource\s+\w+\s*\{/m.test(f.text))
+  const inFolder = path.join(schemaPath, 'migrations')
+  if (existsSync(inFolder) || !withDatasource) return inFolder
+  return path.join(path.dirname(withDatasource.path), 'migrations')
+}
+
+/** Migrations in the order Prisma applies them: folder names, sorted. */
+export function readMigrations(dir: string): Migration[] {
+  if (!existsSync(dir)) return []
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(path.join(dir, e.name, 'migration.sql')))
+    .map((e) => e.name)
+    .sort()
+    .map((name) => {
+      const sqlPath = path.join(dir, name, 'migration.sql')
+      return { name, sqlPath, sql: readFileSync(sqlPath, 'utf8') }
+    })
+}
+
+/** The project's own Prisma CLI, found the way Node resolves packages. */
+function findPrismaCli(root: string): PrismaCli {
+  for (const dir of ancestors(root)) {
+    const pkgFile = path.join(dir, 'node_modules', 'prisma', 'package.json')
+    if (!existsSync(pkgFile)) continue
+    const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as {
+      version?: string
+      bin?: string | Record<string, string>
+    }
+    const bin = typeof pkg.bin === 'string' ? pkg.bin : (pkg.bin?.prisma ?? 'build/index.js')
+    const version = pkg.version ?? '0.0.0'
+    return { version, major: Number(version.split('.')[0]), entry: path.join(path.dirname(pkgFile), bin) }
+  }
+  throw new ProjectError(
+    'prisma-not-installed',
+    `The Prisma CLI is not installed in ${root} (no node_modules/prisma). Run your install step (npm ci, pnpm install --frozen-lockfile, yarn install --immutable or bun install) before this action, and keep \`prisma\` in your package.json.`
+  )
+}
+
+function detectPackageManager(
+  root: string,
+  packageJson: Record<string, unknown> | undefined
+): PackageManager {
+  const declared = typeof packageJson?.packageManager === 'string' ? packageJson.packageManager : ''
+  for (const pm of ['pnpm', 'yarn', 'bun', 'npm'] as const) if (declared.startsWith(pm + '@')) return pm
+  for (const dir of ancestors(root)) {
+    if (existsSync(path.join(dir, 'pnpm-lock.yaml'))) return 'pnpm'
+    if (existsSync(path.join(dir, 'yarn.lock'))) return 'yarn'
+    if (existsSync(path.join(dir, 'bun.lockb')) || existsSync(path.join(dir, 'bun.lock'))) return 'bun'
+    if (existsSync(path.join(dir, 'package-lock.json'))) return 'npm'
+  }
+  return 'npm'
+}
+
+function findSeed(
+  config: Config,
+  configText: string | undefined,
+  prismaKey: Record<string, unknown>
+): SeedConfig {
+  if (config.seed.kind === 'none') return { source: 'skipped' }
+  if (config.seed.kind === 'command') return { source: 'seed-command', command: config.seed.raw }
+  // With a config file, Prisma 6.19+ reads the seed from it only.
+  if (configText !== undefined) {
+    const seed = configSeed(configText)
+    if (seed !== undefined) return { source: 'prisma.config', command: seed }
+  }
+  if (typeof prismaKey.seed === 'string' && prismaKey.seed.trim()) {
+    return { source: 'package.json', command: prismaKey.seed }
+  }
+  return { source: 'none' }
+}
+
+/** The PostgreSQL schemas to inspect: the datasource's `schemas`, else the URL's `?schema=`, else public. */
+function datasourceSchemas(files: SchemaFile[], databaseUrl: string): string[] {
+  for (const file of files) {
+    const block = /datasource\s+\w+\s*\{([\s\S]*?)\n\s*\}/.exec(file.text)?.[1]
+    const list = block && /^\s*schemas\s*=\s*\[([^\]]*)\]/m.exec(block)?.[1]
+    if (list) {
+      const names = [...list.matchAll(/"([^"]+)"/g)].map((m) => m[1] as string)
+      if (names.length) return names
+    }
+  }
+  try {
+    const fromUrl = new URL(databaseUrl).searchParams.get('schema')
+    if (fromUrl) return [fromUrl]
+  } catch {
+    // validated in config
+  }
+  return ['public']
+}
