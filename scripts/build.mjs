@@ -1,7 +1,5 @@
 // Builds dist/: one ncc bundle per entry (the action and the CLI), written
 // flat as dist/index.js and dist/cli.js, with dist/package.json marking ESM.
-// `--if-needed` skips the build when dist/ is newer than every source file
-// (npm run check on a fresh clone uses the committed bundle).
 import { execFileSync } from 'node:child_process'
 import {
   cpSync,
@@ -19,19 +17,6 @@ import path from 'node:path'
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname))
 const dist = path.join(root, 'dist')
 const entries = { index: 'src/index.ts', cli: 'src/cli.ts' }
-
-function newest(dir) {
-  let t = 0
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name)
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs)
-  }
-  return t
-}
-
-if (process.argv.includes('--if-needed') && existsSync(path.join(dist, 'cli.js'))) {
-  if (statSync(path.join(dist, 'cli.js')).mtimeMs >= newest(path.join(root, 'src'))) process.exit(0)
-}
 
 const tmp = path.join(root, '.tmp', 'build')
 rmSync(tmp, { recursive: true, force: true })

@@ -247,7 +247,7 @@ async function generate(run: Run, ctx: RunContext, schema: string[], repoRoot: s
       stage: 'generate',
       severity: 'error',
       title: 'prisma generate failed',
-      message: `\`prisma generate\` failed (${failureSummary(result, ctx.timeoutMs)}):\n${lastLines(result.output, 30)}`,
+      message: `\`prisma generate\` failed (${failureSummary(result, ctx.timeoutMs)}):\n${prismaError(result.output)}`,
       ...schemaErrorLocation(result.output, ctx.project, repoRoot)
     })
   }
@@ -365,8 +365,11 @@ function linkSeedToDrift(problem: Problem, drift: DriftOutcome): void {
   problem.message = `The seed failed because \`${item.object}\`${where} but no migration creates it.\n\n${problem.message}`
 }
 
-function lastLines(text: string, n: number): string {
-  return text.trimEnd().split('\n').slice(-n).join('\n')
+/** Prisma's error block (from its first "error" line), without the banner lines before it. */
+function prismaError(output: string): string {
+  const lines = output.trimEnd().split('\n')
+  const first = lines.findIndex((l) => /error/i.test(l))
+  return lines.slice(first >= 0 ? first : -12).slice(0, 20).join('\n')
 }
 
 function finish(

@@ -15,6 +15,14 @@ describe('parseSeedFailure on real outputs', () => {
     })
   })
 
+  test('P2022 worded by the pg adapter: "column `x of relation t`" gives the table and the column', () => {
+    expect(parseSeedFailure(fixture('seed-p2022-of-relation.txt'), { repoRoot: '/work/main/.tmp/drift1' })).toMatchObject({
+      code: 'P2022',
+      location: { file: 'prisma/seed.ts', line: 12 },
+      missingObject: { table: 'users', column: 'two_factor_enabled' }
+    })
+  })
+
   test('P2021: the missing table with its schema', () => {
     expect(parseSeedFailure(fixture('seed-p2021-table.txt'), { repoRoot: root(4) })).toEqual({
       message: 'The table `public.notifications` does not exist in the current database.',

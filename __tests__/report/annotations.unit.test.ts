@@ -20,7 +20,7 @@ describe('planAnnotations', () => {
   })
 
   it('keeps 40 drift errors to 10 annotations, the last naming the remaining 30', () => {
-    const annotations = planAnnotations(driftResult(manyColumnsDrift(40)))
+    const annotations = planAnnotations(driftResult(manyColumnsDrift(40)), { reservedErrors: 0 })
     const errors = annotations.filter((annotation) => annotation.level === 'error')
     expect(errors).toHaveLength(ANNOTATIONS_PER_LEVEL)
     expect(errors[0]).toMatchObject({ file: 'prisma/schema.prisma', startLine: 100 })
@@ -33,9 +33,16 @@ describe('planAnnotations', () => {
     ).toBe(true)
   })
 
+  it('leaves one error slot to the closing setFailed line of a failed run', () => {
+    const annotations = planAnnotations(driftResult(manyColumnsDrift(40)))
+    expect(annotations).toHaveLength(ANNOTATIONS_PER_LEVEL - 1)
+    expect(annotations[annotations.length - 1]?.title).toContain('(+31 more)')
+    expect(annotations[annotations.length - 1]?.message).toContain('31 more errors are not annotated')
+  })
+
   it('says nothing about the limit when everything fits', () => {
-    const annotations = planAnnotations(driftResult(manyColumnsDrift(10)))
-    expect(annotations).toHaveLength(10)
+    const annotations = planAnnotations(driftResult(manyColumnsDrift(9)))
+    expect(annotations).toHaveLength(9)
     expect(annotations.some((annotation) => annotation.message.includes('not annotated'))).toBe(false)
   })
 
@@ -84,7 +91,8 @@ describe('planAnnotations', () => {
 
   it('puts the seed failure first, on its line, with the drift that explains it', () => {
     const annotations = planAnnotations(designDocResult())
-    expect(annotations.filter((annotation) => annotation.level === 'error')).toHaveLength(10)
+    // Nine: the action's closing setFailed line is the tenth error annotation.
+    expect(annotations.filter((annotation) => annotation.level === 'error')).toHaveLength(9)
     expect(annotations[0]).toMatchObject({
       level: 'error',
       title: 'Seed failed',
@@ -96,6 +104,6 @@ describe('planAnnotations', () => {
     )
     expect(annotations[1]).toMatchObject({ title: 'Drift: missing enum Theme', startLine: 27 })
     expect(annotations[1]?.message).toContain(`Fix: CREATE TYPE "Theme" AS ENUM ('LIGHT', 'DARK', 'SYSTEM');`)
-    expect(annotations[9]?.message).toContain('26 more errors are not annotated')
+    expect(annotations[8]?.message).toContain('27 more errors are not annotated')
   })
 })

@@ -155,6 +155,10 @@ function missingObjectOf(failure: SeedFailure, text: string): MissingObject | un
 function prismaColumn(text: string): MissingObject | undefined {
   const name = /The column `([^`]+)` does not exist/.exec(text)?.[1]
   if (!name || name === '(not available)') return undefined
+  // Through the pg driver adapter Prisma repeats PostgreSQL's wording:
+  // "The column `two_factor_enabled of relation users` does not exist".
+  const relation = /^"?([^"\s]+)"? of relation "?([^"\s]+)"?$/.exec(name)
+  if (relation) return dropEmpty({ table: relation[2], column: relation[1] })
   const parts = splitDotted(name)
   const column = parts.pop()
   const table = parts.pop()

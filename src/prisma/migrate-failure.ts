@@ -85,7 +85,8 @@ export async function diagnoseMigrateFailure(
 ): Promise<Problem> {
   const parsed = parseMigrateDeployFailure(result.output)
   const migration = project.migrations.find((m) => m.name === parsed.migration)
-  const tail = result.output.trim().split('\n').slice(-25).join('\n')
+  // Without a located statement, Prisma's own last lines are the best explanation.
+  const tail = result.output.trim().split('\n').slice(-12).join('\n')
   if (result.timedOut || !migration) {
     return {
       stage: 'migrate',

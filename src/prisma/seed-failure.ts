@@ -15,7 +15,6 @@ export function diagnoseSeedFailure(
   failure: string
 ): Problem {
   const parsed = parseSeedFailure(result.output, { repoRoot, projectRoot: project.root })
-  const tail = result.output.trim().split('\n').slice(-15).join('\n')
   const headline = result.timedOut
     ? `The seed did not finish within step-timeout and was killed with its whole process tree.`
     : parsed.message
@@ -27,7 +26,8 @@ export function diagnoseSeedFailure(
     stage: 'seed',
     severity: 'error',
     title: result.timedOut ? 'Seed timed out' : 'Seed failed',
-    message: `${headline}${parsed.code ? ` (${parsed.code})` : ''}\n\n${tail}`,
+    // The output itself is kept on the stage; the message is the error alone.
+    message: `${headline}${parsed.code && !headline.includes(parsed.code) ? ` (${parsed.code})` : ''}`,
     code: result.timedOut ? 'timeout' : parsed.code,
     location: parsed.location,
     missingObject: parsed.missingObject

@@ -55,22 +55,36 @@ interface Group {
   location?: SourceLocation
 }
 
+/** Options of {@link planAnnotations}. */
+export interface PlanOptions {
+  /**
+   * Error annotations the caller emits after these. The action ends a failed
+   * run with `core.setFailed`, whose `::error::` line GitHub counts among the
+   * step's 10 (and keeps the first 10), so by default a failed result leaves
+   * one error slot free: otherwise the last annotation, the one that says how
+   * many more there are, would push that line out or be pushed out by it.
+   */
+  reservedErrors?: number
+}
+
 /**
  * The annotations to emit for a result, at most {@link ANNOTATIONS_PER_LEVEL}
- * per level, ordered by level (errors first), failures before drift, then by
- * file and line.
+ * per level (less the reserved error slots), ordered by level (errors first),
+ * failures before drift, then by file and line.
  */
-export function planAnnotations(result: CheckResult): Annotation[] {
+export function planAnnotations(result: CheckResult, options: PlanOptions = {}): Annotation[] {
   const findings = [
     ...result.problems.flatMap((problem) => problemFinding(result, problem)),
     ...result.drift.flatMap(driftFinding)
   ]
   const groups = groupByLine(findings).sort(compareGroups)
+  const reserved = options.reservedErrors ?? (result.status === 'failed' ? 1 : 0)
   const levels: AnnotationLevel[] = ['error', 'warning', 'notice']
   return levels.flatMap((level) =>
     capLevel(
       groups.filter((group) => group.level === level),
-      level
+      level,
+      Math.max(1, ANNOTATIONS_PER_LEVEL - (level === 'error' ? reserved : 0))
     )
   )
 }
@@ -143,12 +157,12 @@ function hasProblem(group: Group): boolean {
 }
 
 /**
- * The first ten groups of a level as annotations; when more remain, the tenth
- * also says how many findings were not annotated and where all are listed.
+ * The first `slots` groups of a level as annotations; when more remain, the
+ * last one also says how many findings were not annotated and where all are listed.
  */
-function capLevel(groups: readonly Group[], level: AnnotationLevel): Annotation[] {
-  const kept = groups.slice(0, ANNOTATIONS_PER_LEVEL).map(toAnnotation)
-  const rest = groups.slice(ANNOTATIONS_PER_LEVEL).reduce((sum, group) => sum + group.findings.length, 0)
+function capLevel(groups: readonly Group[], level: AnnotationLevel, slots: number): Annotation[] {
+  const kept = groups.slice(0, slots).map(toAnnotation)
+  const rest = groups.slice(slots).reduce((sum, group) => sum + group.findings.length, 0)
   const last = kept[kept.length - 1]
   if (rest > 0 && last) {
     const what = plural(rest, `more ${level}`, `more ${level}s`)

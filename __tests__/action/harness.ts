@@ -1,0 +1,433 @@
+/**
+ * Runs the built action (`dist/index.js`) the way a GitHub runner does: a
+ * child `node` process with `INPUT_*` variables, an event file, and the
+ * summary and output files, its API calls going to the stand-in. Parses what
+ * the runner would read back: workflow commands on stdout, the job summary and
+ * the step outputs.
+ */
+import { spawn, execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { REPO_ROOT } from '../helpers/project.js'
+
+const DIST = path.join(REPO_ROOT, 'dist', 'index.js')
+const BUILD_LOCK = path.join(REPO_ROOT, '.tmp', 'action-build.lock')
+const RUNS_DIR = path.join(REPO_ROOT, '.tmp', 'action-runs')
+
+/** A workflow command as the runner parses it from stdout (`::name k=v,…::message`). */
+export interface WorkflowCommand {
+  name: string
+  properties: Record<string, string>
+  message: string
+}
+
+/** What one run of the action left behind. */
+export interface ActionRun {
+  exitCode: number | null
+  stdout: string
+  stderr: string
+  /** Content of the `GITHUB_STEP_SUMMARY` file. */
+  summary: string
+  /** Raw content of the `GITHUB_OUTPUT` file. */
+  outputsFile: string
+  outputs: Record<string, string>
+  commands: WorkflowCommand[]
+  errors: WorkflowCommand[]
+  warnings: WorkflowCommand[]
+  durationMs: number
+  /** Everything above, for assertion messages. */
+  describe(): string
+}
+
+/** The event a workflow was triggered by. */
+export type ActionEvent =
+  | { name: 'pull_request'; number?: number; fork?: boolean }
+  | { name: 'workflow_dispatch' }
+  | { name: 'push' }
+
+export interface RunActionOptions {
+  /** Inputs by their action.yml name (`database-url`, `working-directory`, …). */
+  inputs: Record<string, string>
+  event?: ActionEvent
+  /** Base URL of the GitHub API stand-in. */
+  apiUrl: string
+  sha?: string
+  timeoutMs?: number
+}
+
+export const REPOSITORY = 'acme/shop'
+export const PR_NUMBER = 7
+export const HEAD_SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
+export const TOKEN = 'ghs_standInToken123'
+
+let distChecked = false
+
+function newestIn(dir: string): { mtimeMs: number; file: string } {
+  let newest = { mtimeMs: 0, file: '' }
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name)
+    const candidate = entry.isDirectory() ? newestIn(file) : { mtimeMs: statSync(file).mtimeMs, file }
+    if (candidate.mtimeMs > newest.mtimeMs) newest = candidate
+  }
+  return newest
+}
+
+function distIsCurrent(): boolean {
+  return existsSync(DIST) && statSync(DIST).mtimeMs >= newestIn(path.join(REPO_ROOT, 'src')).mtimeMs
+}
+
+async function sleep(ms: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/**
+ * Makes sure `dist/index.js` is built from the current `src/`: when it is
+ * older than any source file, one test file builds it (`npm run build`) while
+ * the others wait on a lock directory, so parallel jest workers build once.
+ * `ACTION_TESTS_ANY_DIST=1` skips the check (to test a bundle while src/ is
+ * being edited and does not build).
+ */
+export async function ensureDist(): Promise<void> {
+  // Escape hatch while src/ is mid-edit and does not build: test the bundle as it is.
+  if (process.env.ACTION_TESTS_ANY_DIST === '1' && existsSync(DIST)) distChecked = true
+  if (distChecked || distIsCurrent()) {
+    distChecked = true
+    return
+  }
+  mkdirSync(path.dirname(BUILD_LOCK), { recursive: true })
+  const deadline = Date.now() + 240_000
+  for (;;) {
+    try {
+      mkdirSync(BUILD_LOCK)
+      break
+    } catch {
+      // Another worker builds; a lock older than the deadline is debris from a killed run.
+      if (existsSync(BUILD_LOCK) && Date.now() - statSync(BUILD_LOCK).mtimeMs > 240_000) {
+        rmSync(BUILD_LOCK, { recursive: true, force: true })
+      }
+      if (Date.now() > deadline) throw new Error('Timed out waiting for another test worker to build dist/')
+      await sleep(500)
+    }
+  }
+  try {
+    if (!distIsCurrent()) {
+      try {
+        execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'pipe', timeout: 180_000 })
+      } catch (error) {
+        const output = (error as { stderr?: Buffer; stdout?: Buffer }).stderr?.toString() ?? ''
+        throw new Error(
+          `dist/index.js is older than src/ and 'npm run build' failed; fix the build and run it:\n${output}`
+        )
+      }
+    }
+  } finally {
+    rmSync(BUILD_LOCK, { recursive: true, force: true })
+  }
+  if (!existsSync(DIST)) throw new Error('dist/index.js is missing after the build: run `npm run build`.')
+  distChecked = true
+}
+
+/** A pull_request event as GitHub writes it to GITHUB_EVENT_PATH (the fields the action may read). */
+function eventPayload(event: ActionEvent, sha: string): unknown {
+  const repository = {
+    id: 1,
+    name: REPOSITORY.split('/')[1],
+    full_name: REPOSITORY,
+    owner: { login: REPOSITORY.split('/')[0], type: 'Organization' },
+    html_url: `https://github.com/${REPOSITORY}`
+  }
+  if (event.name === 'workflow_dispatch') {
+    return { inputs: {}, ref: 'refs/heads/main', repository, sender: { login: 'octocat' }, workflow: 'ci.yml' }
+  }
+  if (event.name === 'push') {
+    return { ref: 'refs/heads/feature', after: sha, before: '0'.repeat(40), repository }
+  }
+  const number = event.number ?? PR_NUMBER
+  const headRepo = event.fork ? 'contributor/shop' : REPOSITORY
+  return {
+    action: 'synchronize',
+    number,
+    pull_request: {
+      id: 1000 + number,
+      number,
+      state: 'open',
+      title: 'Add auth and user features',
+      html_url: `https://github.com/${REPOSITORY}/pull/${number}`,
+      head: {
+        ref: 'feature/auth',
+        sha,
+        repo: { full_name: headRepo, fork: Boolean(event.fork), name: 'shop', owner: { login: 'contributor' } }
+      },
+      base: { ref: 'main', sha: 'f'.repeat(40), repo: { full_name: REPOSITORY, fork: false, name: 'shop' } }
+    },
+    repository,
+    sender: { login: 'contributor' }
+  }
+}
+
+/** The environment GitHub gives a step, without anything of the test runner's own CI job. */
+function baseEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^(INPUT_|GITHUB_|RUNNER_|ACTIONS_)/.test(key)) continue
+    if (key === 'DATABASE_URL' || key === 'TEST_DATABASE_URL' || key === 'CI') continue
+    env[key] = value
+  }
+  return env
+}
+
+/** Runs `node dist/index.js` once and reads back its commands, summary and outputs. */
+export async function runAction(options: RunActionOptions): Promise<ActionRun> {
+  const event = options.event ?? { name: 'pull_request' }
+  const sha = options.sha ?? HEAD_SHA
+  const dir = path.join(RUNS_DIR, `r_${randomBytes(5).toString('hex')}`)
+  mkdirSync(dir, { recursive: true })
+  try {
+    const eventPath = path.join(dir, 'event.json')
+    const summaryPath = path.join(dir, 'step_summary.md')
+    const outputPath = path.join(dir, 'output.txt')
+    writeFileSync(eventPath, JSON.stringify(eventPayload(event, sha), null, 2))
+    writeFileSync(summaryPath, '')
+    writeFileSync(outputPath, '')
+    const env: NodeJS.ProcessEnv = {
+      ...baseEnv(),
+      'INPUT_GITHUB-TOKEN': TOKEN,
+      GITHUB_ACTIONS: 'true',
+      CI: 'true',
+      GITHUB_EVENT_NAME: event.name,
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_REPOSITORY: REPOSITORY,
+      GITHUB_REPOSITORY_OWNER: REPOSITORY.split('/')[0],
+      GITHUB_SHA: sha,
+      GITHUB_REF: event.name === 'pull_request' ? `refs/pull/${PR_NUMBER}/merge` : 'refs/heads/main',
+      GITHUB_WORKSPACE: REPO_ROOT,
+      GITHUB_STEP_SUMMARY: summaryPath,
+      GITHUB_OUTPUT: outputPath,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_API_URL: options.apiUrl,
+      GITHUB_RUN_ID: '4242',
+      GITHUB_RUN_ATTEMPT: '1',
+      GITHUB_ACTION: 'migrate-seed-check',
+      GITHUB_JOB: 'check',
+      GITHUB_WORKFLOW: 'CI',
+      NO_PROXY: '127.0.0.1,localhost',
+      no_proxy: '127.0.0.1,localhost'
+    }
+    // GitHub's naming: INPUT_ + the input name upper-cased, dashes kept.
+    for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value
+    const started = Date.now()
+    const child = await spawnNode([DIST], env, options.timeoutMs ?? 150_000)
+    const summary = readFileSync(summaryPath, 'utf8')
+    const outputsFile = readFileSync(outputPath, 'utf8')
+    const commands = parseWorkflowCommands(child.stdout)
+    const run: ActionRun = {
+      ...child,
+      summary,
+      outputsFile,
+      outputs: parseOutputs(outputsFile),
+      commands,
+      errors: commands.filter((command) => command.name === 'error'),
+      warnings: commands.filter((command) => command.name === 'warning'),
+      durationMs: Date.now() - started,
+      describe: () =>
+        `exit code ${child.exitCode}\n--- stdout ---\n${child.stdout.slice(-6000)}\n--- stderr ---\n${child.stderr.slice(-3000)}\n--- outputs ---\n${outputsFile}`
+    }
+    return run
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** Spawns node in its own process group so a timeout kills the whole tree (Prisma, tsx, …). */
+function spawnNode(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number
+): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, detached: true })
+    const stdout: Buffer[] = []
+    const stderr: Buffer[] = []
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      if (child.pid) process.kill(-child.pid, 'SIGKILL')
+    }, timeoutMs)
+    child.on('error', (error) => {
+      clearTimeout(timer)
+      reject(error)
+    })
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      const out = Buffer.concat(stdout).toString('utf8')
+      const err = Buffer.concat(stderr).toString('utf8')
+      if (timedOut) reject(new Error(`node dist/index.js timed out after ${timeoutMs} ms\n${out.slice(-4000)}`))
+      else resolve({ exitCode: code, stdout: out, stderr: err })
+    })
+  })
+}
+
+/** Decodes a command's message the way the runner does (`%25`, `%0D`, `%0A`). */
+function unescapeData(text: string): string {
+  return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+}
+
+/** Decodes a property value (adds `%3A` and `%2C`). */
+function unescapeProperty(text: string): string {
+  return unescapeData(text.replace(/%3A/g, ':').replace(/%2C/g, ','))
+}
+
+/** Parses the `::name k=v,k=v::message` lines of a step's stdout. */
+export function parseWorkflowCommands(stdout: string): WorkflowCommand[] {
+  const commands: WorkflowCommand[] = []
+  for (const line of stdout.split('\n')) {
+    const match = /^::([a-z-]+)(?: ([^:]*))?::(.*)$/.exec(line.replace(/\r$/, ''))
+    if (!match) continue
+    const properties: Record<string, string> = {}
+    for (const pair of (match[2] ?? '').split(',').filter(Boolean)) {
+      const eq = pair.indexOf('=')
+      if (eq > 0) properties[pair.slice(0, eq)] = unescapeProperty(pair.slice(eq + 1))
+    }
+    commands.push({ name: match[1] ?? '', properties, message: unescapeData(match[3] ?? '') })
+  }
+  return commands
+}
+
+/** Parses a `GITHUB_OUTPUT` file: `name<<delimiter` blocks (and plain `name=value` lines). */
+export function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? ''
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
+    if (heredoc) {
+      const [, name = '', delimiter] = heredoc
+      const value: string[] = []
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] ?? '')
+      if (i >= lines.length) throw new Error(`GITHUB_OUTPUT: no closing delimiter for '${name}'`)
+      outputs[name] = value.join('\n')
+    } else if (line.includes('=')) {
+      outputs[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1)
+    }
+  }
+  return outputs
+}
+
+/**
+ * A URL nobody listens on, with a recognisable password: the cheapest failing
+ * run (with `connect-timeout: 1s`), for tests about where the report goes.
+ */
+export function unreachableUrl(password = `pw${randomBytes(8).toString('hex')}`): {
+  url: string
+  password: string
+} {
+  return { url: `postgresql://checker:${password}@127.0.0.1:9/app`, password }
+}
+
+/** The password part of a PostgreSQL URL. */
+export function passwordOf(url: string): string {
+  return decodeURIComponent(new URL(url).password)
+}
+
+/**
+ * Where a run could leak the password: stdout except the `::add-mask::`
+ * commands (they exist to tell the runner what to mask), stderr, the summary
+ * and the outputs.
+ */
+export function leaksOf(run: ActionRun, password: string): string[] {
+  const stdout = run.stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n')
+  const places: Record<string, string> = {
+    stdout,
+    stderr: run.stderr,
+    summary: run.summary,
+    outputs: run.outputsFile
+  }
+  return Object.entries(places)
+    .filter(([, text]) => text.includes(password))
+    .map(([place]) => place)
+}
+
+/** The comments API calls a run made (list, create, update), as `METHOD path`. */
+export function commentCalls(requests: Array<{ method: string; path: string }>): string[] {
+  return requests
+    .filter((request) => /\/issues\//.test(request.path))
+    .map((request) => `${request.method} ${request.path}`)
+}
+
+/**
+ * Checks that markdown cannot turn repository text into markup: outside code
+ * blocks and code spans no raw HTML tag from the list, no unbalanced backtick,
+ * and every table row has as many cells as its header. Returns the problems.
+ */
+export function markdownInjections(markdown: string, tags = ['script', 'img', 'iframe']): string[] {
+  const problems: string[] = []
+  // Fenced blocks (``` or longer, closed by a fence at least as long).
+  const withoutBlocks = markdown.replace(/^(`{3,})[^\n]*\n[\s\S]*?\n\1`*[ \t]*$/gm, '')
+  const lines = withoutBlocks.split('\n')
+  let headerCells: number | undefined
+  for (const line of lines) {
+    const text = stripCodeSpans(line)
+    for (const tag of tags) if (new RegExp(`<\\s*${tag}`, 'i').test(text)) problems.push(`raw <${tag}>: ${line}`)
+    if (/(^|[^\\])`/.test(text)) problems.push(`unbalanced backtick: ${line}`)
+    if (line.startsWith('|')) {
+      const cells = countCells(line)
+      if (headerCells === undefined) headerCells = cells
+      else if (cells !== headerCells) problems.push(`table row with ${cells} cells, header has ${headerCells}: ${line}`)
+    } else headerCells = undefined
+  }
+  return problems
+}
+
+/** Removes CommonMark code spans (a backtick run closed by a run of the same length). */
+function stripCodeSpans(line: string): string {
+  let out = ''
+  let i = 0
+  while (i < line.length) {
+    if (line[i] === '\\') {
+      out += line.slice(i, i + 2)
+      i += 2
+      continue
+    }
+    if (line[i] !== '`') {
+      out += line[i]
+      i++
+      continue
+    }
+    const run = /^`+/.exec(line.slice(i))?.[0] ?? '`'
+    const close = findClosingRun(line, i + run.length, run.length)
+    if (close < 0) {
+      out += run
+      i += run.length
+    } else {
+      out += ' code '
+      i = close + run.length
+    }
+  }
+  return out
+}
+
+function findClosingRun(line: string, from: number, length: number): number {
+  const re = /`+/g
+  re.lastIndex = from
+  for (let match = re.exec(line); match; match = re.exec(line)) {
+    if (match[0].length === length) return match.index
+  }
+  return -1
+}
+
+/** Cells of a GFM table row: `|` not escaped by a backslash separates cells (also inside code spans). */
+function countCells(row: string): number {
+  const trimmed = row.trim().replace(/^\|/, '').replace(/(^|[^\\])\|$/, '$1')
+  let cells = 1
+  for (let i = 0; i < trimmed.length; i++) {
+    if (trimmed[i] === '\\') i++
+    else if (trimmed[i] === '|') cells++
+  }
+  return cells
+}

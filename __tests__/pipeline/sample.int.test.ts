@@ -1,0 +1,41 @@
+// The sample project passes every stage, and what each stage reports.
+import { readFileSync } from 'node:fs'
+import { createTestDatabase, databasesLike, adminQuery } from '../helpers/pg.js'
+import { makeProject } from '../helpers/project.js'
+import { runPipeline } from './run.js'
+
+test('the sample project passes every stage with no drift', async () => {
+  const db = await createTestDatabase('sample')
+  const project = makeProject()
+  try {
+    const before = await databasesLike('msc_')
+    const { result } = await runPipeline({ 'database-url': db.url, 'working-directory': project.relDir })
+    expect(result.problems).toEqual([])
+    expect(result.stages.map((s) => [s.name, s.status])).toEqual([
+      ['connect', 'passed'],
+      ['generate', 'passed'],
+      ['migrate', 'passed'],
+      ['seed', 'passed'],
+      ['expect', 'passed'],
+      ['inspect', 'passed'],
+      ['compare', 'passed']
+    ])
+    expect(result.status).toBe('passed')
+    expect(result.drift.filter((d) => d.severity !== 'info')).toEqual([])
+    expect(result.fixSqlPath).toBeUndefined()
+    expect(result.prismaVersion).toBe('6.19.3')
+    expect(result.stages.find((s) => s.name === 'migrate')?.summary).toBe('2 migration(s) applied')
+    // The seed really ran against the database we gave.
+    const users = await adminQuery<{ email: string }>('SELECT email FROM users ORDER BY email', [], db.name)
+    expect(users.map((u) => u.email)).toEqual(['admin@example.com', 'editor@example.com'])
+    // The machine-readable result was written.
+    const json = JSON.parse(readFileSync(result.reportJsonPath, 'utf8'))
+    expect(json.status).toBe('passed')
+    // The scratch database is gone.
+    const after = await databasesLike('msc_')
+    expect(after.filter((d) => !before.includes(d))).toEqual([])
+  } finally {
+    project.cleanup()
+    await db.drop()
+  }
+})

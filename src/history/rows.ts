@@ -1,0 +1,396 @@
+/**
+ * Puts a few rows into every table of a database, from its catalog alone, so
+ * that a migration meets data the way it will on a deployed database.
+ *
+ * The rows are built to expose the failures that only data causes:
+ * - columns outside every unique index get the SAME value in every row, so a
+ *   new unique index over them meets duplicates;
+ * - one row in each table (the second) is sparse: NULL in nullable columns and
+ *   the default where there is one, so `SET NOT NULL` meets NULLs and a new
+ *   NOT NULL column without a default meets rows that have no value for it;
+ * - text is not numeric and enums use their first and last values, so a type
+ *   change with a cast meets values that do not convert.
+ * They still satisfy the schema: distinct values in unique and primary-key
+ * columns, foreign keys pointing at rows inserted before (tables in dependency
+ * order), values that fit the column's length, enum values that exist, and
+ * serial, identity and generated columns left to the database.
+ */
+import type pg from 'pg'
+import type { CatalogSnapshot, ColumnInfo, ForeignKeyInfo, TableInfo } from '../db/snapshot.js'
+import { describePgError } from '../db/connect.js'
+
+/** What happened in one table. */
+export interface FilledTable {
+  schema: string
+  table: string
+  /** Rows inserted. */
+  rows: number
+  /** Why the table has fewer rows than asked for, when it does. */
+  error?: string
+}
+
+export interface FillReport {
+  tables: FilledTable[]
+  /** Rows inserted in all tables. */
+  rowCount: number
+}
+
+export interface FillOptions {
+  /** Rows per table (default 3; at least 3 gives duplicates beside the sparse row). */
+  rowsPerTable?: number
+}
+
+type Value = string | null
+/** A row as the database returned it: every column as text. */
+type Row = Record<string, Value>
+
+/** One column's value for row `i`: a text literal, NULL, or DEFAULT (column left out). */
+type Cell = { kind: 'value'; value: Value } | { kind: 'default' }
+
+const q = (name: string): string => `"${name.replaceAll('"', '""')}"`
+const key = (schema: string, table: string): string => `${schema}.${table}`
+
+/**
+ * Inserts `rowsPerTable` rows into every table of `snapshot` (partitions are
+ * filled through their parent). Never throws for a row the database refuses:
+ * the table is reported with the rows it got and the reason.
+ */
+export async function fillTables(
+  client: pg.ClientBase,
+  snapshot: CatalogSnapshot,
+  options: FillOptions = {}
+): Promise<FillReport> {
+  const count = options.rowsPerTable ?? 3
+  const tables = snapshot.tables.filter((t) => !t.partitionOf)
+  const enums = new Map(snapshot.enums.map((e) => [key(e.schema, e.name), e.values]))
+  const domains = await domainBases(client)
+  const { order, broken } = dependencyOrder(tables)
+  const inserted = new Map<string, Row[]>()
+  const report: FilledTable[] = []
+  for (const table of order) {
+    const filler = new TableFiller(table, { enums, domains, inserted, broken })
+    const rows: Row[] = []
+    inserted.set(key(table.schema, table.name), rows)
+    let error: string | undefined
+    for (let i = 0; i < count; i++) {
+      const outcome = await filler.insert(client, i, rows)
+      if (typeof outcome === 'string') {
+        error = outcome
+        break
+      }
+      rows.push(outcome)
+    }
+    report.push({ schema: table.schema, table: table.name, rows: rows.length, ...(error ? { error } : {}) })
+  }
+  return { tables: report, rowCount: report.reduce((n, t) => n + t.rows, 0) }
+}
+
+/** Domains and the type they are based on, so a domain column gets a value of its base type. */
+async function domainBases(client: pg.ClientBase): Promise<Map<string, { typeName: string; type: string }>> {
+  const { rows } = await client.query<{ schema: string; name: string; base: string; type: string }>(
+    `SELECT n.nspname AS schema, t.typname AS name, bt.typname AS base, format_type(t.typbasetype, t.typtypmod) AS type
+       FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type bt ON bt.oid = t.typbasetype
+      WHERE t.typtype = 'd'`
+  )
+  return new Map(rows.map((r) => [key(r.schema, r.name), { typeName: r.base, type: r.type }]))
+}
+
+/**
+ * Tables so that every table comes after the tables it references. A cycle is
+ * broken at a foreign key whose columns may be NULL (those columns stay NULL);
+ * a cycle of NOT NULL keys is broken anyway and its table reports the error.
+ */
+function dependencyOrder(tables: TableInfo[]): { order: TableInfo[]; broken: Set<ForeignKeyInfo> } {
+  const byKey = new Map(tables.map((t) => [key(t.schema, t.name), t]))
+  const state = new Map<TableInfo, 'visiting' | 'done'>()
+  const order: TableInfo[] = []
+  const broken = new Set<ForeignKeyInfo>()
+  const visit = (table: TableInfo): void => {
+    state.set(table, 'visiting')
+    // Nullable keys last, so that a cycle is preferably broken at one of them.
+    const fks = [...table.foreignKeys].sort((a, b) => Number(nullable(table, a)) - Number(nullable(table, b)))
+    for (const fk of fks) {
+      const target = byKey.get(key(fk.referencedSchema, fk.referencedTable))
+      if (!target || target === table) continue
+      const seen = state.get(target)
+      if (seen === 'visiting') broken.add(fk)
+      else if (!seen) visit(target)
+    }
+    state.set(table, 'done')
+    order.push(table)
+  }
+  for (const table of tables) if (!state.has(table)) visit(table)
+  return { order, broken }
+}
+
+const nullable = (table: TableInfo, fk: ForeignKeyInfo): boolean =>
+  fk.columns.every((c) => !table.columns.find((col) => col.name === c)?.notNull)
+
+interface Context {
+  enums: Map<string, string[]>
+  domains: Map<string, { typeName: string; type: string }>
+  inserted: Map<string, Row[]>
+  broken: Set<ForeignKeyInfo>
+}
+
+/** Builds and inserts the rows of one table. */
+class TableFiller {
+  /** Columns in some unique index or the primary key: their values differ from row to row. */
+  private readonly unique = new Set<string>()
+  /** Columns whose FK fixes a row of the referenced table per row (unique FK columns cannot repeat a target). */
+  private readonly fkOf = new Map<string, { fk: ForeignKeyInfo; index: number }>()
+
+  constructor(
+    private readonly table: TableInfo,
+    private readonly ctx: Context
+  ) {
+    for (const index of table.indexes) {
+      if (!index.unique) continue
+      for (const col of index.columns) {
+        if (col.column) this.unique.add(col.column)
+        // An expression key (lower(email)) makes the columns it names unique-ish.
+        else
+          for (const c of table.columns)
+            if (new RegExp(`\\b${escapeRe(c.name)}\\b`).test(col.expression)) this.unique.add(c.name)
+      }
+    }
+    for (const fk of table.foreignKeys) {
+      fk.columns.forEach((column, index) => {
+        if (!this.fkOf.has(column)) this.fkOf.set(column, { fk, index })
+      })
+    }
+  }
+
+  /** Inserts row `i`; returns it, or the database's reason when no variant of it is accepted. */
+  async insert(client: pg.ClientBase, i: number, before: Row[]): Promise<Row | string> {
+    let firstError: string | undefined
+    // The row as designed; then with every value distinct (a uniqueness the
+    // catalog does not show: exclusion constraint, trigger); then also sparse
+    // (a check constraint that a NULL satisfies).
+    const variants = [
+      { allUnique: false, sparse: i === 1 },
+      { allUnique: true, sparse: i === 1 },
+      { allUnique: true, sparse: true }
+    ]
+    for (const variant of variants) {
+      const cells = this.cells(i, before, variant.allUnique, variant.sparse)
+      if (typeof cells === 'string') return cells
+      try {
+        return await this.run(client, cells)
+      } catch (error) {
+        firstError ??= describePgError(error)
+      }
+    }
+    return firstError ?? 'rejected'
+  }
+
+  private async run(client: pg.ClientBase, cells: Map<ColumnInfo, Cell>): Promise<Row> {
+    const names: string[] = []
+    const values: string[] = []
+    const params: Value[] = []
+    for (const [column, cell] of cells) {
+      if (cell.kind === 'default') continue
+      names.push(q(column.name))
+      params.push(cell.value)
+      values.push(`$${params.length}::${this.castType(column)}`)
+    }
+    const target = `${q(this.table.schema)}.${q(this.table.name)}`
+    const returning = this.table.columns.map((c) => `${q(c.name)}::text AS ${q(c.name)}`).join(', ')
+    const sql = names.length
+      ? `INSERT INTO ${target} (${names.join(', ')}) VALUES (${values.join(', ')}) RETURNING ${returning}`
+      : `INSERT INTO ${target} DEFAULT VALUES RETURNING ${returning}`
+    const { rows } = await client.query<Row>(sql, params)
+    return rows[0] ?? {}
+  }
+
+  private castType(column: ColumnInfo): string {
+    return column.type
+  }
+
+  /** Every column's cell for row `i`, or why the row cannot be built. */
+  private cells(
+    i: number,
+    before: Row[],
+    allUnique: boolean,
+    sparse: boolean
+  ): Map<ColumnInfo, Cell> | string {
+    const cells = new Map<ColumnInfo, Cell>()
+    const fkRows = new Map<ForeignKeyInfo, Row | null>()
+    for (const column of this.table.columns) {
+      // The database fills these itself; an explicit value is refused or would desynchronise a sequence.
+      if (column.generated || column.identity || /^nextval\(/i.test(column.default ?? '')) {
+        cells.set(column, { kind: 'default' })
+        continue
+      }
+      const mayBeEmpty = !column.notNull || column.default !== undefined
+      const fkRef = this.fkOf.get(column.name)
+      if (fkRef) {
+        const { fk, index } = fkRef
+        if (!fkRows.has(fk)) {
+          const picked = this.pickReferenced(fk, i, before, sparse)
+          if (typeof picked === 'string') return picked
+          fkRows.set(fk, picked)
+        }
+        const row = fkRows.get(fk)
+        const value = row ? (row[fk.referencedColumns[index] ?? ''] ?? null) : null
+        cells.set(
+          column,
+          value === null && column.default !== undefined ? { kind: 'default' } : { kind: 'value', value }
+        )
+        continue
+      }
+      if (sparse && mayBeEmpty) {
+        cells.set(column, column.default !== undefined ? { kind: 'default' } : { kind: 'value', value: null })
+        continue
+      }
+      const value = this.valueFor(column, i, allUnique || this.unique.has(column.name))
+      if (value === undefined) {
+        if (mayBeEmpty)
+          cells.set(
+            column,
+            column.default !== undefined ? { kind: 'default' } : { kind: 'value', value: null }
+          )
+        else return `no value can be generated for column ${column.name} of type ${column.type}`
+      } else cells.set(column, { kind: 'value', value })
+    }
+    return cells
+  }
+
+  /**
+   * The referenced row for foreign key `fk` in row `i`: row i of the target
+   * (cycling when the key columns may repeat), NULL for a nullable key in the
+   * sparse row or a key broken out of a cycle.
+   */
+  private pickReferenced(fk: ForeignKeyInfo, i: number, before: Row[], sparse: boolean): Row | null | string {
+    const canBeNull = nullable(this.table, fk)
+    if (this.ctx.broken.has(fk) || (sparse && canBeNull)) {
+      return canBeNull ? null : `foreign key ${fk.name} is part of a cycle of NOT NULL keys`
+    }
+    const self = fk.referencedSchema === this.table.schema && fk.referencedTable === this.table.name
+    const targets = self
+      ? before
+      : (this.ctx.inserted.get(key(fk.referencedSchema, fk.referencedTable)) ?? [])
+    if (targets.length === 0) {
+      if (canBeNull) return null
+      return self
+        ? `foreign key ${fk.name} references the table itself with NOT NULL columns`
+        : `foreign key ${fk.name} needs rows in ${fk.referencedTable}, which has none`
+    }
+    const uniqueKey = fk.columns.every((c) => this.unique.has(c))
+    if (uniqueKey && i >= targets.length) {
+      if (canBeNull) return null
+      return `foreign key ${fk.name} is unique and ${fk.referencedTable} has only ${targets.length} row(s)`
+    }
+    return targets[self ? targets.length - 1 : i % targets.length] ?? null
+  }
+
+  /** A text literal for `column` in row `i`; undefined when the type is unknown here. */
+  private valueFor(column: ColumnInfo, i: number, unique: boolean): Value | undefined {
+    const domain = this.ctx.domains.get(key(column.typeSchema, column.typeName))
+    const typeName = domain?.typeName ?? column.typeName
+    const type = domain?.type ?? column.type
+    const enumValues = this.ctx.enums.get(key(column.typeSchema, column.typeName))
+    const scalar = enumValues
+      ? enumValue(enumValues, i, unique)
+      : scalarValue(typeName, type, column.name, i, unique)
+    if (scalar === undefined || scalar === null || !column.isArray) return scalar
+    return `{"${scalar.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"}`
+  }
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/** First value in every row (duplicates), the last in the second row; distinct values when unique. */
+function enumValue(values: string[], i: number, unique: boolean): Value | undefined {
+  if (unique) return values[i]
+  return i === 1 ? values.at(-1) : values[0]
+}
+
+/** Declared length of `varchar(n)`, `char(n)`, `bit(n)`. */
+function lengthOf(type: string): number | undefined {
+  const match = /^(?:character varying|character|bit varying|bit|varchar|char)\((\d+)\)/.exec(type)
+  return match ? Number(match[1]) : undefined
+}
+
+/**
+ * A value of a built-in type. Non-unique columns repeat one value (the
+ * second row a different one); unique ones count up with the row.
+ */
+function scalarValue(
+  typeName: string,
+  type: string,
+  column: string,
+  i: number,
+  unique: boolean
+): Value | undefined {
+  const n = unique ? i + 1 : i === 1 ? 2 : 1
+  const pad = (x: number) => String(x).padStart(2, '0')
+  switch (typeName) {
+    case 'text':
+    case 'varchar':
+    case 'bpchar':
+    case 'citext':
+    case 'name': {
+      const limit = lengthOf(type) ?? (typeName === 'bpchar' ? 1 : 63)
+      // Letters only, so a cast to a number fails as it would on real text.
+      const word = column.replace(/[^A-Za-z]/g, '').toLowerCase() || 'value'
+      const full = unique || i === 1 ? `${word}-${n}` : word
+      if (full.length <= limit) return full
+      // Too long for the column: a short code that is still distinct per row when it must be.
+      return unique || i === 1
+        ? n.toString(36).padStart(Math.min(limit, 2), 'a').slice(-limit)
+        : 'v'.slice(0, limit)
+    }
+    case 'int2':
+    case 'int4':
+    case 'int8':
+    case 'numeric':
+    case 'float4':
+    case 'float8':
+    case 'money':
+    case 'oid':
+      return String(n)
+    case 'bool':
+      return unique ? (i < 2 ? String(i === 0) : undefined) : String(i !== 1)
+    case 'uuid':
+      return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`
+    case 'date':
+      return `2024-01-${pad(n)}`
+    case 'timestamp':
+      return `2024-01-${pad(n)} 12:00:00`
+    case 'timestamptz':
+      return `2024-01-${pad(n)} 12:00:00+00`
+    case 'time':
+      return `12:00:${pad(n)}`
+    case 'timetz':
+      return `12:00:${pad(n)}+00`
+    case 'interval':
+      return `${n} days`
+    case 'json':
+    case 'jsonb':
+      return unique || i === 1 ? `{"n": ${n}}` : '{}'
+    case 'bytea':
+      return `\\x${n.toString(16).padStart(2, '0')}`
+    case 'inet':
+      return `10.0.0.${n}`
+    case 'cidr':
+      return `10.0.${n}.0/24`
+    case 'macaddr':
+      return `08:00:2b:01:02:${n.toString(16).padStart(2, '0')}`
+    case 'bit':
+    case 'varbit': {
+      const len = lengthOf(type) ?? 8
+      return (n % 2 ** Math.min(len, 30)).toString(2).padStart(len, '0').slice(-len)
+    }
+    case 'tsvector':
+      return unique ? `word${n}` : 'word'
+    case 'xml':
+      return `<v n="${n}"/>`
+    case 'point':
+      return `(${n},${n})`
+    default:
+      return undefined
+  }
+}

@@ -1,0 +1,350 @@
+/**
+ * The upgrade test: does the pull request's new migrations apply to a
+ * database that already holds data, as every deployed database does?
+ *
+ * In a scratch database (always dropped): the base's migrations, then a few
+ * rows in every table (rows.ts), then each new migration. A failing statement
+ * is replayed in a rolled-back transaction on the same database with its
+ * tables emptied; when it passes there, the data is what broke it, and the
+ * problem names the statement's line, the table and the kind of data.
+ *
+ * The SQL is applied here, statement by statement, not with `prisma migrate
+ * deploy`: deploy reads the migrations folder from the project's
+ * prisma.config.ts or schema location, so applying the base's migrations would
+ * need a rewritten copy of the project's config; it would cost a Prisma
+ * start-up per phase (about 10 s each with the WebAssembly engine); the
+ * WebAssembly engine cannot run dollar-quoted bodies; and we need the failing
+ * statement and PostgreSQL's error fields (table, column, constraint) anyway.
+ * Each new migration runs in one transaction, as the native engine runs a
+ * migration script, unless it holds a statement PostgreSQL refuses inside one
+ * (`CREATE INDEX CONCURRENTLY`…).
+ */
+import pg from 'pg'
+import { createScratchDatabase, DatabaseError, describePgError, type ScratchDatabase } from '../db/connect.js'
+import { snapshotCatalog } from '../db/snapshot.js'
+import {
+  blankComments,
+  lineAtOffset,
+  lineStarts,
+  offsetOfCharPosition,
+  splitSqlStatements
+} from '../locate/sql.js'
+import { repoPath } from '../prisma/migrate-failure.js'
+import type { Migration } from '../project/discover.js'
+import { fillTables, type FillReport } from './rows.js'
+import type { BaseMigration, BaseMigrations, HistoryProblem, HistoryStageResult } from './types.js'
+
+export interface UpgradeArgs {
+  /** Connected to the service database, with the right to CREATE DATABASE. */
+  adminClient: pg.ClientBase
+  /** The service database's URL; the scratch database is created beside it. */
+  databaseUrl: string
+  /** The base's migrations (`readBaseMigrations`). */
+  baseMigrations: BaseMigrations | BaseMigration[]
+  /** The pull request's new migrations (`checkHistory(...).added`), in order. */
+  newMigrations: Migration[]
+  /** PostgreSQL schemas of the datasource (`project.dbSchemas`). */
+  schemas: string[]
+  repoRoot: string
+  /** Rows per table (default 3; 0 runs the migrations on empty tables). */
+  rowsPerTable?: number
+}
+
+export interface UpgradeOutcome {
+  stage: HistoryStageResult
+  problems: HistoryProblem[]
+  /** What was inserted before the new migrations ran. */
+  fill?: FillReport
+}
+
+/** SQLSTATE classes of errors that data causes: 22 data exception, 23 integrity constraint violation. */
+const DATA_ERROR = /^2[23]/
+
+/** Statements PostgreSQL refuses inside a transaction block. */
+const NO_TRANSACTION =
+  /\b(CONCURRENTLY|VACUUM|ALTER\s+SYSTEM|(CREATE|DROP)\s+DATABASE|CREATE\s+TABLESPACE)\b/i
+
+interface StatementFailure {
+  migration: Migration
+  statementIndex: number
+  statementCount: number
+  line: number
+  error: PgError
+  /** Whether the migration ran in one transaction (so it could be replayed on empty tables). */
+  transactional: boolean
+}
+
+type PgError = {
+  code?: string
+  message?: string
+  position?: string
+  detail?: string
+  schema?: string
+  table?: string
+  column?: string
+  constraint?: string
+}
+
+/** Runs the upgrade test. Never throws for a finding; the scratch database is always dropped. */
+export async function runUpgradeTest(args: UpgradeArgs): Promise<UpgradeOutcome> {
+  const started = performance.now()
+  const base = Array.isArray(args.baseMigrations) ? args.baseMigrations : args.baseMigrations.migrations
+  const stage = (status: HistoryStageResult['status'], summary: string): HistoryStageResult => ({
+    name: 'upgrade',
+    status,
+    durationMs: Math.round(performance.now() - started),
+    summary
+  })
+  if (args.newMigrations.length === 0) return { stage: stage('skipped', 'no new migrations'), problems: [] }
+
+  let scratch: ScratchDatabase | undefined
+  let client: pg.Client | undefined
+  try {
+    try {
+      scratch = await createScratchDatabase(args.adminClient, args.databaseUrl, 'upgrade')
+    } catch (error) {
+      if (!(error instanceof DatabaseError)) throw error
+      return {
+        stage: stage('skipped', 'cannot create a scratch database'),
+        problems: [
+          {
+            stage: 'upgrade',
+            severity: 'warning',
+            title: 'Upgrade test not run',
+            message: error.message,
+            code: error.code
+          }
+        ]
+      }
+    }
+    client = new pg.Client({ connectionString: scratch.url, application_name: 'migrate-seed-check' })
+    // A server that goes away must not crash the process; the query that notices fails instead.
+    client.on('error', () => {})
+    await client.connect()
+    return await upgrade(client, args, base, stage)
+  } finally {
+    await client?.end().catch(() => {})
+    await scratch?.drop()
+  }
+}
+
+async function upgrade(
+  client: pg.Client,
+  args: UpgradeArgs,
+  base: BaseMigration[],
+  stage: (status: HistoryStageResult['status'], summary: string) => HistoryStageResult
+): Promise<UpgradeOutcome> {
+  for (const migration of base) {
+    for (const statement of splitSqlStatements(migration.sql)) {
+      try {
+        await client.query(statement.text)
+      } catch (error) {
+        return {
+          stage: stage('warning', `base migration ${migration.name} does not apply here`),
+          problems: [
+            {
+              stage: 'upgrade',
+              severity: 'warning',
+              title: 'Upgrade test not run',
+              message: `The base commit's migration ${migration.name} failed on a scratch database (line ${statement.startLine}: ${describePgError(error)}), so the new migrations could not be tried on a populated database. The rest of the check ran.`,
+              code: (error as PgError).code
+            }
+          ]
+        }
+      }
+    }
+  }
+  const snapshot = await snapshotCatalog(client, args.schemas)
+  const fill = await fillTables(client, snapshot, { rowsPerTable: args.rowsPerTable })
+  const unfilled = fill.tables.filter((t) => t.error)
+  const filled = `${fill.rowCount} row(s) in ${fill.tables.length - unfilled.length} table(s)`
+
+  for (const migration of args.newMigrations) {
+    const failure = await applyMigration(client, migration)
+    if (!failure) continue
+    const problem = await describeFailure(client, failure, args.repoRoot, fill)
+    const later = args.newMigrations.length - args.newMigrations.indexOf(migration) - 1
+    const after = later ? `; ${later} later migration(s) not tried` : ''
+    return {
+      stage: stage(
+        problem.severity === 'error' ? 'failed' : 'warning',
+        `${migration.name} ${problem.severity === 'error' ? 'fails on a database with data' : 'fails on an empty database too'}${after}`
+      ),
+      problems: [problem],
+      fill
+    }
+  }
+  const problems: HistoryProblem[] = unfilled.length
+    ? [
+        {
+          stage: 'upgrade',
+          severity: 'info',
+          title: 'Some tables could not be filled',
+          message: `The upgrade test could not put rows into ${unfilled.map((t) => `${t.table} (${t.error})`).join('; ')}. The new migrations were tried on the other tables' rows.`
+        }
+      ]
+    : []
+  return {
+    stage: stage(
+      'passed',
+      `${args.newMigrations.length} new migration(s) applied on ${base.length} base migration(s) with ${filled}`
+    ),
+    problems,
+    fill
+  }
+}
+
+/** Applies one migration; returns where it failed, after rolling back what a transaction can. */
+async function applyMigration(
+  client: pg.Client,
+  migration: Migration
+): Promise<StatementFailure | undefined> {
+  const statements = splitSqlStatements(migration.sql)
+  const transactional = !NO_TRANSACTION.test(blankComments(migration.sql))
+  if (transactional) await client.query('BEGIN')
+  for (const statement of statements) {
+    try {
+      await client.query(statement.text)
+    } catch (error) {
+      if (transactional) await client.query('ROLLBACK')
+      const e = error as PgError
+      const starts = lineStarts(migration.sql)
+      const offset = e.position
+        ? statement.startOffset + offsetOfCharPosition(statement.text, Number(e.position))
+        : statement.startOffset
+      return {
+        migration,
+        statementIndex: statement.index,
+        statementCount: statements.length,
+        line: lineAtOffset(starts, offset),
+        error: e,
+        transactional
+      }
+    }
+  }
+  if (transactional) await client.query('COMMIT')
+  return undefined
+}
+
+/**
+ * Whether the failing migration passes once every table is empty: replayed up
+ * to the failing statement in a transaction that is rolled back. Undefined
+ * when that cannot be told (the migration cannot run in a transaction).
+ */
+async function passesOnEmptyTables(
+  client: pg.Client,
+  failure: StatementFailure
+): Promise<boolean | undefined> {
+  if (!failure.transactional) return undefined
+  const statements = splitSqlStatements(failure.migration.sql).slice(0, failure.statementIndex + 1)
+  await client.query('BEGIN')
+  try {
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables
+        WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND tablename <> '_prisma_migrations'`
+    )
+    if (rows.length) await client.query(`TRUNCATE ${rows.map((r) => r.name).join(', ')} CASCADE`)
+    for (const statement of statements) await client.query(statement.text)
+    return true
+  } catch {
+    return false
+  } finally {
+    await client.query('ROLLBACK').catch(() => {})
+  }
+}
+
+async function describeFailure(
+  client: pg.Client,
+  failure: StatementFailure,
+  repoRoot: string,
+  fill: FillReport
+): Promise<HistoryProblem> {
+  const { migration, error } = failure
+  const file = repoPath(repoRoot, migration.sqlPath)
+  const empty = await passesOnEmptyTables(client, failure)
+  const byData = empty ?? DATA_ERROR.test(error.code ?? '')
+  const where = `In ${file}, statement ${failure.statementIndex + 1} of ${failure.statementCount}, line ${failure.line}.`
+  const pgMessage = `${error.message ?? 'failed'}${error.code ? ` (SQLSTATE ${error.code})` : ''}`
+  if (!byData) {
+    return {
+      stage: 'upgrade',
+      severity: 'notice',
+      title: `Migration ${migration.name} fails on an empty database too`,
+      message: `${pgMessage}\n${where} The failure does not depend on the data; the migrate stage reports it on a fresh database.`,
+      location: { file, line: failure.line },
+      code: error.code
+    }
+  }
+  const rows = await rowCount(client, error)
+  const statement = splitSqlStatements(migration.sql)[failure.statementIndex]?.text ?? ''
+  return {
+    stage: 'upgrade',
+    severity: 'error',
+    title: `Migration ${migration.name} fails on a database with data`,
+    message:
+      `${explainDataFailure(error, statement, rows, fill)}\n${pgMessage}\n${where} ` +
+      `It applies to an empty database, so a fresh build passes, but deployed databases that have rows in ${error.table ? `"${error.table}"` : 'the table'} will fail here.`,
+    location: { file, line: failure.line },
+    code: error.code
+  }
+}
+
+/** Rows in the table the error names, before the migration (it was rolled back). */
+async function rowCount(client: pg.Client, error: PgError): Promise<number | undefined> {
+  if (!error.table) return undefined
+  const name = error.schema
+    ? `"${error.schema.replaceAll('"', '""')}"."${error.table.replaceAll('"', '""')}"`
+    : `"${error.table.replaceAll('"', '""')}"`
+  try {
+    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${name}`)
+    return Number(rows[0]?.n ?? 0)
+  } catch {
+    return undefined
+  }
+}
+
+/** The kind of data that broke the statement, in words, with the usual fix. */
+export function explainDataFailure(
+  error: PgError,
+  statement: string,
+  rows: number | undefined,
+  _fill?: FillReport
+): string {
+  const table = error.table ? `"${error.table}"` : 'the table'
+  const column = error.column ? `"${error.column}"` : 'the column'
+  const withRows =
+    rows === undefined ? 'a table with rows' : `a table with ${rows} row${rows === 1 ? '' : 's'}`
+  const sql = blankComments(statement)
+  switch (error.code) {
+    case '23502': {
+      const col = error.column ? escapeRe(error.column) : '[^\\s,]+'
+      if (new RegExp(`ADD\\s+(COLUMN\\s+)?(IF\\s+NOT\\s+EXISTS\\s+)?"?${col}"?\\s`, 'i').test(sql))
+        return `ADD COLUMN ${column} … NOT NULL without a default fails on ${withRows} (${table}): the existing rows have no value for it. Give the column a DEFAULT, or add it as nullable, fill it, then SET NOT NULL.`
+      if (/SET\s+NOT\s+NULL/i.test(sql))
+        return `SET NOT NULL on ${table}.${column} fails: existing rows hold NULL in it. Fill them first (UPDATE … SET ${column} = … WHERE ${column} IS NULL).`
+      return `Existing rows of ${table} hold NULL where ${column} now requires a value.`
+    }
+    case '23505':
+      return `The new unique index or constraint${error.constraint ? ` "${error.constraint}"` : ''} fails on ${withRows} (${table}) that holds duplicate values${error.detail ? ` (${error.detail})` : ''}. Remove the duplicates in the migration before adding it.`
+    case '23503':
+      return `Existing rows of ${table} reference rows that do not exist${error.detail ? ` (${error.detail})` : ''}: the new foreign key${error.constraint ? ` "${error.constraint}"` : ''} does not hold for them. Fix or delete those rows first, or add the key NOT VALID and validate it later.`
+    case '23514':
+      return `Existing rows of ${table} violate the check constraint${error.constraint ? ` "${error.constraint}"` : ''}. Fix those rows first, or add the constraint NOT VALID.`
+    case '23P01':
+      return `Existing rows of ${table} conflict with the new exclusion constraint${error.constraint ? ` "${error.constraint}"` : ''}.`
+    case '22001':
+      return `Existing values in ${table} are longer than the column's new length.`
+    case '22P02':
+    case '22003':
+    case '22007':
+    case '22008':
+    case '22018':
+      return `Existing values in ${table} cannot be converted to the new type or enum (${error.message ?? ''}). Convert them with a USING clause or an UPDATE first.`
+    default:
+      return `The statement fails on ${withRows} (${table}) but not on empty tables.`
+  }
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
