@@ -42,7 +42,19 @@ export interface GenerateOptions {
   log?: (line: string) => void
   /** Parallel Prisma processes (default: the number of CPUs). */
   concurrency?: number
+  /**
+   * How the migrations' SQL is asked of Prisma. `per-migration`: one `migrate
+   * diff` between consecutive schemas per migration (M Prisma processes of
+   * about 2 s of CPU each). `split`: two `migrate diff` calls for the whole
+   * project, their statements then assigned to the migration that creates
+   * each object (same statements, see `splitMigrations`). Default: `split`
+   * above 20 migrations, so that a fresh 300-migration project takes seconds,
+   * not minutes.
+   */
+  strategy?: Strategy
 }
+
+export type Strategy = 'per-migration' | 'split'
 
 export interface GeneratedProject {
   name: string
@@ -55,6 +67,9 @@ export interface GeneratedProject {
   cached: boolean
   /** Time spent generating (0 when cached). */
   generateMs: number
+  strategy: Strategy
+  /** Prisma processes run to produce the migrations. */
+  prismaCalls: number
 }
 
 interface Stamp {
@@ -62,6 +77,8 @@ interface Stamp {
   models: number
   migrations: number
   tables: number
+  strategy: Strategy
+  prismaCalls: number
 }
 
 const pad = (n: number, width = 4): string => String(n).padStart(width, '0')
@@ -163,7 +180,7 @@ function modelBlock(i: number, present: (j: number) => boolean, step: number, la
 }
 
 /** How the models are spread over the migrations: contiguous slices, as even as possible. */
-class Layout {
+export class Layout {
   constructor(
     readonly models: number,
     readonly migrations: number
@@ -335,18 +352,62 @@ export function projectName(models: number, migrations: number): string {
   return `models-${models}-migrations-${migrations}`
 }
 
+/**
+ * Assigns the statements of Prisma's SQL for the whole schema to migrations:
+ * each `-- CreateX` / `-- AddForeignKey` block goes to the migration that
+ * creates its object (table, join table or enum). `later` holds Prisma's SQL
+ * for the columns added after their table (`ALTER TABLE … ADD COLUMN`),
+ * which goes to the migration after the table's. Within a migration the
+ * later columns come first, then Prisma's blocks in Prisma's order (enums,
+ * tables, indexes, foreign keys), as `migrate diff` orders them.
+ */
+export function splitMigrations(all: string, later: string, layout: Layout): string[] {
+  const owners = new Map<string, number>()
+  for (let i = 0; i < layout.models; i++) {
+    owners.set(tableName(i), layout.sliceOf(i))
+    if (manyOf(i) !== undefined) owners.set(`_links_${pad(i)}`, layout.sliceOf(i))
+    if (i % MODELS_PER_ENUM === 0) owners.set(enumName(i / MODELS_PER_ENUM), layout.sliceOf(i))
+  }
+  const out: string[][] = Array.from({ length: layout.migrations }, () => [])
+  const blocks = (sql: string): string[] =>
+    sql
+      .split(/\n(?=-- [A-Z]\w*\n)/)
+      .map((b) => b.trim())
+      .filter((b) => b.startsWith('-- ') && !b.startsWith('-- This is an empty migration'))
+  const ownerOf = (block: string): number => {
+    if (/^CREATE SCHEMA/m.test(block)) return 0
+    const name =
+      /^CREATE TYPE "([^"]+)"/m.exec(block)?.[1] ??
+      /^CREATE TABLE "([^"]+)"/m.exec(block)?.[1] ??
+      /^CREATE (?:UNIQUE )?INDEX "[^"]+" ON "([^"]+)"/m.exec(block)?.[1] ??
+      /^ALTER TABLE "([^"]+)"/m.exec(block)?.[1]
+    const owner = name === undefined ? undefined : owners.get(name)
+    if (owner === undefined) throw new Error(`bench: no migration owns this statement:\n${block}`)
+    return owner
+  }
+  for (const block of blocks(later)) out[Math.min(ownerOf(block) + 1, layout.migrations - 1)]!.push(block)
+  for (const block of blocks(all)) out[ownerOf(block)]!.push(block)
+  return out.map((parts) => parts.join('\n\n') + '\n')
+}
+
 /** Generates (or reuses) the project of `models` models over `migrations` migrations. */
 export async function generateProject(options: GenerateOptions): Promise<GeneratedProject> {
   const { models, repoRoot } = options
   const migrations = Math.max(1, Math.min(options.migrations, models))
+  const strategy = options.strategy ?? (migrations > 20 ? 'split' : 'per-migration')
   const name = projectName(models, migrations)
   const dir = path.join(repoRoot, '.tmp', 'bench', name)
   const stampFile = path.join(dir, 'bench-project.json')
   const tables = tableCount(models)
   if (existsSync(stampFile)) {
     const stamp = JSON.parse(await readFile(stampFile, 'utf8')) as Stamp
-    if (stamp.version === GENERATOR_VERSION && stamp.models === models && stamp.migrations === migrations)
-      return { name, dir, models, migrations, tables, cached: true, generateMs: 0 }
+    if (
+      stamp.version === GENERATOR_VERSION &&
+      stamp.models === models &&
+      stamp.migrations === migrations &&
+      (options.strategy === undefined || stamp.strategy === strategy)
+    )
+      return { name, dir, cached: true, generateMs: 0, ...stamp }
   }
   const started = performance.now()
   const log = options.log ?? (() => {})
@@ -362,50 +423,71 @@ export async function generateProject(options: GenerateOptions): Promise<Generat
   )
   await writeFile(path.join(prismaDir, 'bench-seed.mjs'), seedScript(models))
   await writeFile(path.join(prismaDir, 'migrations', 'migration_lock.toml'), 'provider = "postgresql"\n')
-
   const layout = new Layout(models, migrations)
   const all = Array.from({ length: models }, (_, i) => i)
   await writeFile(path.join(prismaDir, 'schema.prisma'), renderSchema(all, migrations - 1, layout))
 
   const prismaCli = path.join(repoRoot, 'node_modules', 'prisma', 'build', 'index.js')
   const env = prismaEnv(options.databaseUrl)
-  let done = 0
-  const tasks = Array.from({ length: migrations }, (_, k) => async (): Promise<void> => {
-    const { from, to } = stepSchemas(k, layout)
-    const toFile = path.join(stepsDir, `${pad(k + 1)}-to.prisma`)
-    const fromFile = path.join(stepsDir, `${pad(k + 1)}-from.prisma`)
+  let calls = 0
+  /** `prisma migrate diff` from `from` (or from empty) to `to`; returns the SQL. */
+  const diff = async (label: string, from: string | undefined, to: string): Promise<string> => {
+    const toFile = path.join(stepsDir, `${label}-to.prisma`)
+    const fromFile = path.join(stepsDir, `${label}-from.prisma`)
     await writeFile(toFile, to)
     if (from !== undefined) await writeFile(fromFile, from)
     const fromArgs = from === undefined ? ['--from-empty'] : ['--from-schema-datamodel', fromFile]
+    calls++
     const result = await runNode(
       [prismaCli, 'migrate', 'diff', ...fromArgs, '--to-schema-datamodel', toFile, '--script'],
       dir,
       env
     )
-    if (result.code !== 0 || !/CREATE TABLE/.test(result.stdout))
+    if (result.code !== 0 || !/^(CREATE|ALTER) /m.test(result.stdout))
       throw new Error(
-        `bench: prisma migrate diff for migration ${k + 1} of ${name} failed (exit ${result.code}):\n${result.stderr}${result.stdout}`.slice(
+        `bench: prisma migrate diff (${label}) for ${name} failed (exit ${result.code}):\n${result.stderr}${result.stdout}`.slice(
           0,
           4000
         )
       )
+    return result.stdout
+  }
+  const writeMigration = async (k: number, sql: string): Promise<void> => {
     const folder = path.join(prismaDir, 'migrations', migrationFolder(k))
     await mkdir(folder, { recursive: true })
-    await writeFile(path.join(folder, 'migration.sql'), result.stdout)
-    done++
-    if (done % 25 === 0 || done === migrations) log(`  ${name}: ${done}/${migrations} migrations`)
-  })
-  await pool(tasks, options.concurrency ?? Math.max(1, os.cpus().length))
+    await writeFile(path.join(folder, 'migration.sql'), sql)
+  }
+
+  if (strategy === 'per-migration') {
+    let done = 0
+    const tasks = Array.from({ length: migrations }, (_, k) => async (): Promise<void> => {
+      const { from, to } = stepSchemas(k, layout)
+      await writeMigration(k, await diff(pad(k + 1), from, to))
+      if (++done % 25 === 0 || done === migrations) log(`  ${name}: ${done}/${migrations} migrations`)
+    })
+    await pool(tasks, options.concurrency ?? Math.max(1, os.cpus().length))
+  } else {
+    // Every model without its later columns, and the later columns alone.
+    const growers = all.filter((i) => growsLater(i) && layout.sliceOf(i) < migrations - 1)
+    const [whole, later] = await Promise.all([
+      diff('all', undefined, renderSchema(all, -1, layout)),
+      growers.length
+        ? diff('later', renderSchema(growers, -1, layout), renderSchema(growers, migrations - 1, layout))
+        : Promise.resolve('')
+    ])
+    const sqls = splitMigrations(whole, later, layout)
+    for (const [k, sql] of sqls.entries()) await writeMigration(k, sql)
+    log(`  ${name}: ${migrations} migrations from ${calls} prisma migrate diff call(s)`)
+  }
   await rm(stepsDir, { recursive: true, force: true })
-  const stamp: Stamp = { version: GENERATOR_VERSION, models, migrations, tables }
-  await writeFile(stampFile, JSON.stringify(stamp, null, 2) + '\n')
-  return {
-    name,
-    dir,
+  const stamp: Stamp = {
+    version: GENERATOR_VERSION,
     models,
     migrations,
     tables,
-    cached: false,
-    generateMs: Math.round(performance.now() - started)
+    strategy,
+    prismaCalls: calls
   }
+  await writeFile(stampFile, JSON.stringify(stamp, null, 2) + '\n')
+  return { name, dir, cached: false, generateMs: Math.round(performance.now() - started), ...stamp }
 }

@@ -6817,7 +6817,9 @@ const INPUTS = {
     stepTimeout: 'step-timeout',
     connectTimeout: 'connect-timeout',
     allowNonEmptyDatabase: 'allow-non-empty-database',
-    reportDir: 'report-dir'
+    reportDir: 'report-dir',
+    baseRef: 'base-ref',
+    upgradeTest: 'upgrade-test'
 };
 /** Output names, shared by action.yml and the action entry. */
 const OUTPUTS = {
@@ -6866,8 +6868,24 @@ function parseConfig(raw, ctx) {
         stepTimeoutMs: parseDuration(INPUTS.stepTimeout, get(INPUTS.stepTimeout) ?? '10m'),
         connectTimeoutMs: parseDuration(INPUTS.connectTimeout, get(INPUTS.connectTimeout) ?? '60s'),
         allowNonEmptyDatabase: parseBoolean(INPUTS.allowNonEmptyDatabase, get(INPUTS.allowNonEmptyDatabase), false),
-        reportDir: parseReportDir(get(INPUTS.reportDir), workingDirectory, repoRoot)
+        reportDir: parseReportDir(get(INPUTS.reportDir), workingDirectory, repoRoot),
+        baseRef: parseBaseRef(get(INPUTS.baseRef)),
+        upgradeTest: parseUpgradeTest(get(INPUTS.upgradeTest))
     };
+}
+function parseBaseRef(value) {
+    if (!value)
+        return undefined;
+    // Passed to git as one argument; a leading dash would read as an option.
+    if (value.startsWith('-') || /[\s\0]/.test(value)) {
+        throw new ConfigError(INPUTS.baseRef, `'${value}' is not a git revision. Give a branch, tag or commit SHA, e.g. origin/main.`);
+    }
+    return value;
+}
+function parseUpgradeTest(value) {
+    if (!value || value.toLowerCase() === 'auto')
+        return 'auto';
+    return parseBoolean(INPUTS.upgradeTest, value, true) ? 'true' : 'false';
 }
 /** Parses and checks a PostgreSQL URL; the message never repeats the URL (it holds a password). */
 function parseDatabaseUrl(value) {
@@ -8861,6 +8879,11 @@ function prismaColumn(text) {
     const name = /The column `([^`]+)` does not exist/.exec(text)?.[1];
     if (!name || name === '(not available)')
         return undefined;
+    // Through the pg driver adapter Prisma repeats PostgreSQL's wording:
+    // "The column `two_factor_enabled of relation users` does not exist".
+    const relation = /^"?([^"\s]+)"? of relation "?([^"\s]+)"?$/.exec(name);
+    if (relation)
+        return dropEmpty({ table: relation[2], column: relation[1] });
     const parts = splitDotted(name);
     const column = parts.pop();
     const table = parts.pop();
@@ -10631,7 +10654,8 @@ function repoPath(repoRoot, file) {
 async function diagnoseMigrateFailure(result, project, client, repoRoot, failure) {
     const parsed = parseMigrateDeployFailure(result.output);
     const migration = project.migrations.find((m) => m.name === parsed.migration);
-    const tail = result.output.trim().split('\n').slice(-25).join('\n');
+    // Without a located statement, Prisma's own last lines are the best explanation.
+    const tail = result.output.trim().split('\n').slice(-12).join('\n');
     if (result.timedOut || !migration) {
         return {
             stage: 'migrate',
@@ -10666,7 +10690,6 @@ async function diagnoseMigrateFailure(result, project, client, repoRoot, failure
 
 function diagnoseSeedFailure(result, project, repoRoot, failure) {
     const parsed = parseSeedFailure(result.output, { repoRoot, projectRoot: project.root });
-    const tail = result.output.trim().split('\n').slice(-15).join('\n');
     const headline = result.timedOut
         ? `The seed did not finish within step-timeout and was killed with its whole process tree.`
         : parsed.message
@@ -10678,7 +10701,8 @@ function diagnoseSeedFailure(result, project, repoRoot, failure) {
         stage: 'seed',
         severity: 'error',
         title: result.timedOut ? 'Seed timed out' : 'Seed failed',
-        message: `${headline}${parsed.code ? ` (${parsed.code})` : ''}\n\n${tail}`,
+        // The output itself is kept on the stage; the message is the error alone.
+        message: `${headline}${parsed.code && !headline.includes(parsed.code) ? ` (${parsed.code})` : ''}`,
         code: result.timedOut ? 'timeout' : parsed.code,
         location: parsed.location,
         missingObject: parsed.missingObject
@@ -11025,6 +11049,8 @@ const KIND_NAMES = {
 /** Names that read better than the identifier; other stages show their name capitalized. */
 const STAGE_LABELS = {
     project: 'Project',
+    history: 'Migration history',
+    upgrade: 'Upgrade test',
     expect: 'Expected schema'
 };
 /** "table", or "tables" when `count` is not 1. */
@@ -11156,6 +11182,10 @@ function tailLines(text, maxLines) {
     const dropped = Math.max(0, lines.length - maxLines);
     return { text: lines.slice(dropped).join('\n'), dropped };
 }
+/** The project's way to run a package binary (`npx`, `pnpm exec`…), for suggested commands. */
+function runner(result) {
+    return result.runner ?? 'npx';
+}
 
 ;// CONCATENATED MODULE: ./src/report/json.ts
 
@@ -11243,12 +11273,1098 @@ async function writeReportFiles(result, dir, clean, now = new Date()) {
     return { ...withPath, reportJsonPath };
 }
 
+;// CONCATENATED MODULE: ./src/history/checksum.ts
+/**
+ * Migration checksums as Prisma computes them: SHA-256 of migration.sql,
+ * rendered as 64 hex digits, stored in `_prisma_migrations.checksum`
+ * (verified by running `migrate deploy` and comparing with `sha256sum`).
+ *
+ * When Prisma compares a script with a stored checksum it also accepts the
+ * script with CRLF turned into LF and with LF turned into CRLF, because git
+ * may rewrite line endings on checkout (schema-engine `checksum.rs`,
+ * `script_matches_checksum`). A change of line endings alone is therefore not
+ * an edit, and this module follows the same rule.
+ */
+
+/** SHA-256 of the script, hex: the checksum Prisma records for a migration. */
+function migrationChecksum(script) {
+    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(script).digest('hex');
+}
+/** Whether `script` matches `checksum` the way Prisma decides it (line endings tolerated). */
+function scriptMatchesChecksum(script, checksum) {
+    const want = checksum.toLowerCase();
+    if (migrationChecksum(script) === want)
+        return true;
+    if (script.includes('\r\n') && migrationChecksum(script.replaceAll('\r\n', '\n')) === want)
+        return true;
+    return migrationChecksum(script.replaceAll('\n', '\r\n')) === want;
+}
+
+;// CONCATENATED MODULE: ./src/history/check.ts
+/**
+ * The history checks: what the pull request did to migrations the base
+ * already had. Pure: base and head in, problems out.
+ *
+ * Deployed databases remember applied migrations by folder name and checksum
+ * (`_prisma_migrations`), and `prisma migrate deploy` never re-runs or
+ * re-checks an applied one. So an edit, a deletion or a rename of a migration
+ * that has shipped leaves every deployed database different from a fresh one,
+ * and nothing else in CI notices.
+ */
+
+
+
+
+/** Compares the base's migrations with the head's. */
+function checkHistory(args) {
+    const { base, head, repoRoot } = args;
+    const short = base.sha.slice(0, 12);
+    const headByName = new Map(head.map((m) => [m.name, m]));
+    const baseNames = new Set(base.migrations.map((m) => m.name));
+    const problems = [];
+    const edited = [];
+    const deleted = [];
+    const renamed = [];
+    const file = (name) => repoPath(repoRoot, external_node_path_default().join(args.migrationsDir, name, 'migration.sql'));
+    // Head migrations the base does not know, in order; a rename target leaves this list.
+    const fresh = head.filter((m) => !baseNames.has(m.name));
+    const renameTargets = new Set();
+    for (const old of base.migrations) {
+        const now = headByName.get(old.name);
+        if (now) {
+            if (scriptMatchesChecksum(now.sql, old.checksum))
+                continue;
+            edited.push(old.name);
+            const line = firstChangedLine(old.sql, now.sql);
+            problems.push({
+                stage: 'history',
+                severity: 'error',
+                title: `Migration ${old.name} was edited`,
+                message: `${file(old.name)} differs from the base commit ${short} from line ${line} on (checksum ${migrationChecksum(now.sql).slice(0, 12)}…, was ${old.checksum.slice(0, 12)}…). ` +
+                    `Databases that already applied ${old.name} keep the old SQL: \`prisma migrate deploy\` does not re-run or re-check applied migrations, so they silently differ from fresh databases (and \`prisma migrate dev\` will ask to reset). ` +
+                    'Restore the file as it is in the base and put the change into a new migration.',
+                location: { file: file(old.name), line },
+                code: 'migration-edited'
+            });
+            continue;
+        }
+        const target = fresh.find((m) => !renameTargets.has(m.name) && scriptMatchesChecksum(m.sql, old.checksum));
+        if (target) {
+            renameTargets.add(target.name);
+            renamed.push({ from: old.name, to: target.name });
+            problems.push({
+                stage: 'history',
+                severity: 'error',
+                title: `Migration ${old.name} was renamed to ${target.name}`,
+                message: `The migration folder ${old.name} of the base commit ${short} is now ${target.name}, with the same SQL. ` +
+                    `Deployed databases know migrations by folder name: they will run ${target.name} as a new migration, applying the same SQL twice (which fails, or duplicates its effects), and \`prisma migrate status\` will report ${old.name} as missing. ` +
+                    `Rename the folder back to ${old.name}.`,
+                location: { file: file(target.name), line: 1 },
+                code: 'migration-renamed'
+            });
+            continue;
+        }
+        deleted.push(old.name);
+        problems.push({
+            stage: 'history',
+            severity: 'error',
+            title: `Migration ${old.name} was deleted`,
+            message: `The migration ${old.name} exists in the base commit ${short} but not in this pull request. ` +
+                'Deployed databases have applied it and fresh databases no longer will, so they differ from now on, and `prisma migrate status`/`migrate dev` report it as applied but missing. ' +
+                'Restore the folder; to undo what it did, add a new migration.',
+            location: { file: file(old.name), line: 1 },
+            code: 'migration-deleted'
+        });
+    }
+    const added = fresh.filter((m) => !renameTargets.has(m.name));
+    const newest = base.migrations.at(-1)?.name;
+    const outOfOrder = newest ? added.filter((m) => m.name < newest).map((m) => m.name) : [];
+    for (const name of outOfOrder) {
+        problems.push({
+            stage: 'history',
+            severity: 'warning',
+            title: `Migration ${name} sorts before ${newest}`,
+            message: `The new migration ${name} sorts before ${newest}, the newest migration of the base commit ${short}. ` +
+                `A fresh database applies it before ${newest}; deployed databases, which already have ${newest}, apply it after. ` +
+                `The two orders can produce different databases, or fail on one of them. Rename the folder so it sorts last, for example ${suggestName(name)}.`,
+            location: { file: file(name), line: 1 },
+            code: 'migration-out-of-order'
+        });
+    }
+    if (base.lockProvider && args.headLockProvider && base.lockProvider !== args.headLockProvider) {
+        const lockFile = external_node_path_default().join(args.migrationsDir, 'migration_lock.toml');
+        problems.push({
+            stage: 'history',
+            severity: 'error',
+            title: 'migration_lock.toml provider changed',
+            message: `migration_lock.toml says provider "${args.headLockProvider}", the base commit ${short} says "${base.lockProvider}". ` +
+                `The existing migrations were written for ${base.lockProvider}; Prisma refuses to apply a history made for another provider (P3019). ` +
+                'Switching databases needs a new migration history (a new baseline), not an edited lock file.',
+            location: { file: repoPath(repoRoot, lockFile), line: providerLine(lockFile) },
+            code: 'lock-provider-changed'
+        });
+    }
+    return {
+        problems,
+        added,
+        edited,
+        deleted,
+        renamed,
+        outOfOrder,
+        summary: summarize(base.migrations, added, edited, deleted, renamed, outOfOrder, problems)
+    };
+}
+/**
+ * 1-based line of the head's text where it first differs from the base's
+ * (line endings ignored, as Prisma ignores them); the last line when the head
+ * only lost lines at its end.
+ */
+function firstChangedLine(baseSql, headSql) {
+    const a = baseSql.replaceAll('\r\n', '\n').split('\n');
+    const b = headSql.replaceAll('\r\n', '\n').split('\n');
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++)
+        if (a[i] !== b[i])
+            return i + 1;
+    if (b.length > a.length)
+        return n + 1;
+    return Math.max(1, b.length);
+}
+/** A folder name that sorts after every existing one: now's timestamp, Prisma's format. */
+function suggestName(name) {
+    const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+    return `${stamp}_${name.replace(/^\d+_?/, '') || 'migration'}`;
+}
+/** Line of `provider =` in the head's lock file (read here: the file is tiny and keeps the API small). */
+function providerLine(lockFile) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(lockFile))
+        return 1;
+    const index = (0,external_node_fs_namespaceObject.readFileSync)(lockFile, 'utf8')
+        .split('\n')
+        .findIndex((l) => /^\s*provider\s*=/.test(l));
+    return index + 1 || 1;
+}
+function summarize(base, added, edited, deleted, renamed, outOfOrder, problems) {
+    const parts = [];
+    if (edited.length)
+        parts.push(`${edited.length} edited`);
+    if (deleted.length)
+        parts.push(`${deleted.length} deleted`);
+    if (renamed.length)
+        parts.push(`${renamed.length} renamed`);
+    if (outOfOrder.length)
+        parts.push(`${outOfOrder.length} out of order`);
+    if (problems.some((p) => p.code === 'lock-provider-changed'))
+        parts.push('lock provider changed');
+    const counts = `${base.length} base migration(s), ${added.length} new`;
+    return parts.length ? `${counts}: ${parts.join(', ')}` : `${counts}; history intact`;
+}
+
+;// CONCATENATED MODULE: ./src/history/git.ts
+/**
+ * The base commit and its migrations, read with git plumbing only: nothing is
+ * checked out, the working tree is never touched. Git runs as a child process
+ * with an argument array (never a shell string), never prompts, and never
+ * throws for a git failure: callers get a result to report.
+ */
+
+
+
+
+/**
+ * Runs `git <args>` in `cwd`. `safe.directory` is set for this command only:
+ * in container jobs the checkout belongs to another user and git would refuse
+ * to read it ("dubious ownership"); the repository is the one the workflow
+ * itself checked out.
+ */
+function runGit(cwd, args, options = {}, input) {
+    return new Promise((resolve) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(options.git ?? 'git', ['-c', `safe.directory=${cwd}`, ...args], {
+            cwd,
+            // A fetch must fail rather than wait for a password nobody will type.
+            env: { ...(options.env ?? process.env), GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'echo', LC_ALL: 'C' },
+            stdio: ['pipe', 'pipe', 'pipe'],
+            windowsHide: true
+        });
+        const out = [];
+        const err = [];
+        let settled = false;
+        const done = (code, extra = '') => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') + extra });
+        };
+        const timer = setTimeout(() => {
+            child.kill('SIGKILL');
+            done(null, `git ${args[0]} timed out`);
+        }, options.timeoutMs ?? 120_000);
+        child.stdout.on('data', (d) => out.push(d));
+        child.stderr.on('data', (d) => err.push(d));
+        child.on('error', (e) => done(null, e.message));
+        child.on('close', (code) => done(code));
+        child.stdin.on('error', () => { });
+        child.stdin.end(input ?? '');
+    });
+}
+const git_text = (r) => r.stdout.toString('utf8').trim();
+const lastLine = (s) => s
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim())
+    .at(-1)
+    ?.trim() ?? '';
+const NO_BASE_NOTICE = 'No base commit to compare with (not a pull request and no `base-ref` input): the migration history checks and the upgrade test were skipped. Set `base-ref` (for example `origin/main`) to run them on other events.';
+/** `pull_request.base.sha` of the event payload, if the event is about a pull request. */
+function baseShaFromEvent(eventPath) {
+    if (!eventPath || !(0,external_node_fs_namespaceObject.existsSync)(eventPath))
+        return undefined;
+    try {
+        const payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
+        const sha = payload.pull_request?.base?.sha;
+        return typeof sha === 'string' && /^[0-9a-f]{40,64}$/i.test(sha) ? sha : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Finds the base commit: the `base-ref` input when given (an explicit choice
+ * wins over the event), else the pull request's base SHA. A commit missing
+ * from a shallow checkout is fetched alone (`git fetch --no-tags --depth=1
+ * origin <ref>`); when that fails the result carries a warning and no SHA.
+ */
+async function resolveBase(options) {
+    const input = options.baseRef?.trim();
+    const fromEvent = input ? undefined : baseShaFromEvent(options.eventPath);
+    const ref = input || fromEvent;
+    const source = input ? 'base-ref' : fromEvent ? 'pull_request' : 'none';
+    if (!ref)
+        return { source: 'none', notice: NO_BASE_NOTICE };
+    const what = source === 'base-ref' ? `\`base-ref\` ${ref}` : `the pull request's base commit ${ref.slice(0, 12)}`;
+    const top = await runGit(options.repoRoot, ['rev-parse', '--show-toplevel'], options);
+    if (top.code !== 0) {
+        return {
+            source,
+            ref,
+            warning: `Cannot compare with ${what}: ${options.repoRoot} is not a git repository (${lastLine(top.stderr)}). Check the repository out with actions/checkout before this action; the migration history checks and the upgrade test were skipped.`
+        };
+    }
+    const found = await revParse(options.repoRoot, ref, options);
+    if (found)
+        return { sha: found, source, ref };
+    const shallow = git_text(await runGit(options.repoRoot, ['rev-parse', '--is-shallow-repository'], options)) === 'true';
+    // In a full clone a relative revision that does not resolve (HEAD~1 on the
+    // first commit) means there is no earlier commit, not a missing fetch.
+    if (!shallow && /[~^]/.test(ref)) {
+        return {
+            source,
+            ref,
+            notice: `There is no commit ${ref} (first commit?): the migration history checks and the upgrade test were skipped.`
+        };
+    }
+    const fetchArgs = ['fetch', '--no-tags', ...(shallow ? ['--depth=1'] : []), 'origin', ref];
+    const fetch = await runGit(options.repoRoot, fetchArgs, options);
+    const sha = fetch.code === 0
+        ? ((await revParse(options.repoRoot, ref, options)) ??
+            (await revParse(options.repoRoot, 'FETCH_HEAD', options)))
+        : undefined;
+    if (sha)
+        return { sha, source, ref, fetched: true };
+    return {
+        source,
+        ref,
+        warning: `Cannot compare the migrations with ${what}: the commit is not in this ${shallow ? 'shallow ' : ''}checkout and \`git ${fetchArgs.join(' ')}\` failed (${lastLine(fetch.stderr) || 'no such commit'}). ` +
+            'Check out with `fetch-depth: 0` (actions/checkout) so the base commit is available. The migration history checks and the upgrade test were skipped; the rest of the check ran.'
+    };
+}
+async function revParse(cwd, ref, options) {
+    const r = await runGit(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], options);
+    return r.code === 0 ? git_text(r) || undefined : undefined;
+}
+/** `provider` of a migration_lock.toml text. */
+function parseLockProvider(toml) {
+    return /^\s*provider\s*=\s*"([^"]*)"/m.exec(toml)?.[1];
+}
+/** `provider` of the working tree's migration_lock.toml, when there is one. */
+function readLockProvider(migrationsDir) {
+    const file = external_node_path_default().join(migrationsDir, 'migration_lock.toml');
+    return (0,external_node_fs_namespaceObject.existsSync)(file) ? parseLockProvider((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8')) : undefined;
+}
+/**
+ * The base commit's migrations at the same path as the head's migrations
+ * folder, read with `git ls-tree` and one `git cat-file --batch` (one process
+ * for any number of migrations). Returns undefined when the commit cannot be
+ * read or the folder lies outside the repository; an empty list when the base
+ * had no migrations there.
+ */
+async function readBaseMigrations(options) {
+    const top = await runGit(options.repoRoot, ['rev-parse', '--show-toplevel'], options);
+    if (top.code !== 0)
+        return undefined;
+    const toplevel = git_text(top);
+    const rel = external_node_path_default().relative(realish(toplevel), realish(options.migrationsDir)).split((external_node_path_default()).sep).join('/');
+    if (rel.startsWith('..') || external_node_path_default().isAbsolute(rel))
+        return undefined;
+    const prefix = rel ? rel + '/' : '';
+    const listing = await runGit(toplevel, ['ls-tree', '-r', '-z', '--full-tree', options.sha, '--', rel || '.'], options);
+    if (listing.code !== 0)
+        return undefined;
+    const wanted = new Map(); // oid → path inside the migrations folder
+    for (const entry of listing.stdout.toString('utf8').split('\0')) {
+        const match = /^(\d+) blob ([0-9a-f]+)\t(.*)$/s.exec(entry);
+        if (!match || match[1] === '120000' || !match[3].startsWith(prefix))
+            continue;
+        const inner = match[3].slice(prefix.length);
+        if (inner === 'migration_lock.toml' || /^[^/]+\/migration\.sql$/.test(inner))
+            wanted.set(match[2], inner);
+    }
+    const blobs = await catBlobs(toplevel, [...wanted.keys()], options);
+    if (!blobs)
+        return undefined;
+    const migrations = [];
+    let lockProvider;
+    for (const [oid, inner] of wanted) {
+        const blob = blobs.get(oid);
+        if (!blob)
+            return undefined;
+        if (inner === 'migration_lock.toml')
+            lockProvider = parseLockProvider(blob.toString('utf8'));
+        else
+            migrations.push({
+                name: inner.slice(0, inner.indexOf('/')),
+                sql: blob.toString('utf8'),
+                checksum: migrationChecksum(blob)
+            });
+    }
+    // Prisma applies migrations in the order of their folder names (byte order).
+    migrations.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return { sha: options.sha, migrations, lockProvider };
+}
+/** Reads blobs by id with `git cat-file --batch`: `<oid> blob <size>\n<bytes>\n` each. */
+async function catBlobs(cwd, oids, options) {
+    const blobs = new Map();
+    if (oids.length === 0)
+        return blobs;
+    const r = await runGit(cwd, ['cat-file', '--batch'], options, oids.join('\n') + '\n');
+    if (r.code !== 0)
+        return undefined;
+    const out = r.stdout;
+    let at = 0;
+    while (at < out.length) {
+        const eol = out.indexOf(0x0a, at);
+        if (eol < 0)
+            break;
+        const [oid, type, size] = out.subarray(at, eol).toString('utf8').split(' ');
+        if (type !== 'blob' || !oid || size === undefined)
+            return undefined;
+        const start = eol + 1;
+        const end = start + Number(size);
+        blobs.set(oid, out.subarray(start, end));
+        at = end + 1;
+    }
+    return blobs;
+}
+/**
+ * The real path of `p`, or of its nearest existing ancestor joined with the
+ * rest: git prints resolved paths (/private/tmp on macOS), and a migrations
+ * folder deleted in the head still has a place in the base.
+ */
+function realish(p) {
+    const rest = [];
+    let dir = external_node_path_default().resolve(p);
+    while (!(0,external_node_fs_namespaceObject.existsSync)(dir) && external_node_path_default().dirname(dir) !== dir) {
+        rest.unshift(external_node_path_default().basename(dir));
+        dir = external_node_path_default().dirname(dir);
+    }
+    return external_node_path_default().join((0,external_node_fs_namespaceObject.realpathSync)(dir), ...rest);
+}
+
+;// CONCATENATED MODULE: ./src/history/rows.ts
+
+const q = (name) => `"${name.replaceAll('"', '""')}"`;
+const rows_key = (schema, table) => `${schema}.${table}`;
+/**
+ * Inserts `rowsPerTable` rows into every table of `snapshot` (partitions are
+ * filled through their parent). Never throws for a row the database refuses:
+ * the table is reported with the rows it got and the reason.
+ */
+async function fillTables(client, snapshot, options = {}) {
+    const count = options.rowsPerTable ?? 3;
+    const tables = snapshot.tables.filter((t) => !t.partitionOf);
+    const enums = new Map(snapshot.enums.map((e) => [rows_key(e.schema, e.name), e.values]));
+    const domains = await domainBases(client);
+    const { order, broken } = dependencyOrder(tables);
+    const inserted = new Map();
+    const report = [];
+    for (const table of order) {
+        const filler = new TableFiller(table, { enums, domains, inserted, broken });
+        const rows = [];
+        inserted.set(rows_key(table.schema, table.name), rows);
+        let error;
+        for (let i = 0; i < count; i++) {
+            const outcome = await filler.insert(client, i, rows);
+            if (typeof outcome === 'string') {
+                error = outcome;
+                break;
+            }
+            rows.push(outcome);
+        }
+        report.push({ schema: table.schema, table: table.name, rows: rows.length, ...(error ? { error } : {}) });
+    }
+    return { tables: report, rowCount: report.reduce((n, t) => n + t.rows, 0) };
+}
+/** Domains and the type they are based on, so a domain column gets a value of its base type. */
+async function domainBases(client) {
+    const { rows } = await client.query(`SELECT n.nspname AS schema, t.typname AS name, bt.typname AS base, format_type(t.typbasetype, t.typtypmod) AS type
+       FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type bt ON bt.oid = t.typbasetype
+      WHERE t.typtype = 'd'`);
+    return new Map(rows.map((r) => [rows_key(r.schema, r.name), { typeName: r.base, type: r.type }]));
+}
+/**
+ * Tables so that every table comes after the tables it references. A cycle is
+ * broken at a foreign key whose columns may be NULL (those columns stay NULL);
+ * a cycle of NOT NULL keys is broken anyway and its table reports the error.
+ * Kahn's algorithm rather than a depth-first walk: a walk meets a cycle at
+ * whichever key it happens to follow last, not at the nullable one.
+ */
+function dependencyOrder(tables) {
+    const byKey = new Map(tables.map((t) => [rows_key(t.schema, t.name), t]));
+    const broken = new Set();
+    const target = (fk) => byKey.get(rows_key(fk.referencedSchema, fk.referencedTable));
+    const remaining = new Set(tables);
+    const order = [];
+    const pending = (t) => t.foreignKeys.filter((fk) => {
+        const to = target(fk);
+        return to && to !== t && remaining.has(to) && !broken.has(fk);
+    });
+    while (remaining.size > 0) {
+        const ready = [...remaining].filter((t) => pending(t).length === 0);
+        for (const t of ready) {
+            order.push(t);
+            remaining.delete(t);
+        }
+        if (ready.length > 0)
+            continue;
+        const waiting = [...remaining].flatMap((t) => pending(t).map((fk) => ({ t, fk })));
+        const cut = waiting.find(({ t, fk }) => nullable(t, fk)) ?? waiting[0];
+        if (cut)
+            broken.add(cut.fk);
+    }
+    return { order, broken };
+}
+const nullable = (table, fk) => fk.columns.every((c) => !table.columns.find((col) => col.name === c)?.notNull);
+/** Builds and inserts the rows of one table. */
+class TableFiller {
+    table;
+    ctx;
+    /** Columns in some unique index or the primary key: their values differ from row to row. */
+    unique = new Set();
+    /** Columns whose FK fixes a row of the referenced table per row (unique FK columns cannot repeat a target). */
+    fkOf = new Map();
+    constructor(table, ctx) {
+        this.table = table;
+        this.ctx = ctx;
+        for (const index of table.indexes) {
+            if (!index.unique)
+                continue;
+            for (const col of index.columns) {
+                if (col.column)
+                    this.unique.add(col.column);
+                // An expression key (lower(email)) makes the columns it names unique-ish.
+                else
+                    for (const c of table.columns)
+                        if (new RegExp(`\\b${escapeRe(c.name)}\\b`).test(col.expression))
+                            this.unique.add(c.name);
+            }
+        }
+        for (const fk of table.foreignKeys) {
+            fk.columns.forEach((column, index) => {
+                if (!this.fkOf.has(column))
+                    this.fkOf.set(column, { fk, index });
+            });
+        }
+    }
+    /** Inserts row `i`; returns it, or the database's reason when no variant of it is accepted. */
+    async insert(client, i, before) {
+        let firstError;
+        // The row as designed; then with every value distinct (a uniqueness the
+        // catalog does not show: exclusion constraint, trigger); then also sparse
+        // (a check constraint that a NULL satisfies).
+        const variants = [
+            { allUnique: false, sparse: i === 1 },
+            { allUnique: true, sparse: i === 1 },
+            { allUnique: true, sparse: true }
+        ];
+        for (const variant of variants) {
+            const cells = this.cells(i, before, variant.allUnique, variant.sparse);
+            if (typeof cells === 'string')
+                return cells;
+            try {
+                return await this.run(client, cells);
+            }
+            catch (error) {
+                firstError ??= describePgError(error);
+            }
+        }
+        return firstError ?? 'rejected';
+    }
+    async run(client, cells) {
+        const names = [];
+        const values = [];
+        const params = [];
+        for (const [column, cell] of cells) {
+            if (cell.kind === 'default')
+                continue;
+            names.push(q(column.name));
+            params.push(cell.value);
+            values.push(`$${params.length}::${this.castType(column)}`);
+        }
+        const target = `${q(this.table.schema)}.${q(this.table.name)}`;
+        const returning = this.table.columns.map((c) => `${q(c.name)}::text AS ${q(c.name)}`).join(', ');
+        const sql = names.length
+            ? `INSERT INTO ${target} (${names.join(', ')}) VALUES (${values.join(', ')}) RETURNING ${returning}`
+            : `INSERT INTO ${target} DEFAULT VALUES RETURNING ${returning}`;
+        const { rows } = await client.query(sql, params);
+        return rows[0] ?? {};
+    }
+    castType(column) {
+        return column.type;
+    }
+    /** Every column's cell for row `i`, or why the row cannot be built. */
+    cells(i, before, allUnique, sparse) {
+        const cells = new Map();
+        const fkRows = new Map();
+        for (const column of this.table.columns) {
+            // The database fills these itself; an explicit value is refused or would desynchronise a sequence.
+            if (column.generated || column.identity || /^nextval\(/i.test(column.default ?? '')) {
+                cells.set(column, { kind: 'default' });
+                continue;
+            }
+            const mayBeEmpty = !column.notNull || column.default !== undefined;
+            const fkRef = this.fkOf.get(column.name);
+            if (fkRef) {
+                const { fk, index } = fkRef;
+                if (!fkRows.has(fk)) {
+                    const picked = this.pickReferenced(fk, i, before, sparse);
+                    if (typeof picked === 'string')
+                        return picked;
+                    fkRows.set(fk, picked);
+                }
+                const row = fkRows.get(fk);
+                const value = row ? (row[fk.referencedColumns[index] ?? ''] ?? null) : null;
+                cells.set(column, value === null && column.default !== undefined ? { kind: 'default' } : { kind: 'value', value });
+                continue;
+            }
+            if (sparse && mayBeEmpty) {
+                cells.set(column, column.default !== undefined ? { kind: 'default' } : { kind: 'value', value: null });
+                continue;
+            }
+            const value = this.valueFor(column, i, allUnique || this.unique.has(column.name));
+            if (value === undefined) {
+                if (mayBeEmpty)
+                    cells.set(column, column.default !== undefined ? { kind: 'default' } : { kind: 'value', value: null });
+                else
+                    return `no value can be generated for column ${column.name} of type ${column.type}`;
+            }
+            else
+                cells.set(column, { kind: 'value', value });
+        }
+        return cells;
+    }
+    /**
+     * The referenced row for foreign key `fk` in row `i`: row i of the target
+     * (cycling when the key columns may repeat), NULL for a nullable key in the
+     * sparse row or a key broken out of a cycle.
+     */
+    pickReferenced(fk, i, before, sparse) {
+        const canBeNull = nullable(this.table, fk);
+        if (this.ctx.broken.has(fk) || (sparse && canBeNull)) {
+            return canBeNull ? null : `foreign key ${fk.name} is part of a cycle of NOT NULL keys`;
+        }
+        const self = fk.referencedSchema === this.table.schema && fk.referencedTable === this.table.name;
+        const targets = self
+            ? before
+            : (this.ctx.inserted.get(rows_key(fk.referencedSchema, fk.referencedTable)) ?? []);
+        if (targets.length === 0) {
+            if (canBeNull)
+                return null;
+            return self
+                ? `foreign key ${fk.name} references the table itself with NOT NULL columns`
+                : `foreign key ${fk.name} needs rows in ${fk.referencedTable}, which has none`;
+        }
+        const uniqueKey = fk.columns.every((c) => this.unique.has(c));
+        if (uniqueKey && i >= targets.length) {
+            if (canBeNull)
+                return null;
+            return `foreign key ${fk.name} is unique and ${fk.referencedTable} has only ${targets.length} row(s)`;
+        }
+        return targets[self ? targets.length - 1 : i % targets.length] ?? null;
+    }
+    /** A text literal for `column` in row `i`; undefined when the type is unknown here. */
+    valueFor(column, i, unique) {
+        const domain = this.ctx.domains.get(rows_key(column.typeSchema, column.typeName));
+        const typeName = domain?.typeName ?? column.typeName;
+        const type = domain?.type ?? column.type;
+        const enumValues = this.ctx.enums.get(rows_key(column.typeSchema, column.typeName));
+        const scalar = enumValues
+            ? enumValue(enumValues, i, unique)
+            : scalarValue(typeName, type, column.name, i, unique);
+        if (scalar === undefined || scalar === null || !column.isArray)
+            return scalar;
+        return `{"${scalar.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"}`;
+    }
+}
+function escapeRe(s) {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/** First value in every row (duplicates), the last in the second row; distinct values when unique. */
+function enumValue(values, i, unique) {
+    if (unique)
+        return values[i];
+    return i === 1 ? values.at(-1) : values[0];
+}
+/** Declared length of `varchar(n)`, `char(n)`, `bit(n)`. */
+function lengthOf(type) {
+    const match = /^(?:character varying|character|bit varying|bit|varchar|char)\((\d+)\)/.exec(type);
+    return match ? Number(match[1]) : undefined;
+}
+/**
+ * A value of a built-in type. Non-unique columns repeat one value (the
+ * second row a different one); unique ones count up with the row.
+ */
+function scalarValue(typeName, type, column, i, unique) {
+    const n = unique ? i + 1 : i === 1 ? 2 : 1;
+    const pad = (x) => String(x).padStart(2, '0');
+    switch (typeName) {
+        case 'text':
+        case 'varchar':
+        case 'bpchar':
+        case 'citext':
+        case 'name': {
+            const limit = lengthOf(type) ?? (typeName === 'bpchar' ? 1 : 63);
+            // Letters only, so a cast to a number fails as it would on real text.
+            const word = column.replace(/[^A-Za-z]/g, '').toLowerCase() || 'value';
+            const full = unique || i === 1 ? `${word}-${n}` : word;
+            if (full.length <= limit)
+                return full;
+            // Too long for the column: a short code that is still distinct per row when it must be.
+            return unique || i === 1
+                ? n.toString(36).padStart(Math.min(limit, 2), 'a').slice(-limit)
+                : 'v'.slice(0, limit);
+        }
+        case 'int2':
+        case 'int4':
+        case 'int8':
+        case 'numeric':
+        case 'float4':
+        case 'float8':
+        case 'money':
+        case 'oid':
+            return String(n);
+        case 'bool':
+            return unique ? (i < 2 ? String(i === 0) : undefined) : String(i !== 1);
+        case 'uuid':
+            return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+        case 'date':
+            return `2024-01-${pad(n)}`;
+        case 'timestamp':
+            return `2024-01-${pad(n)} 12:00:00`;
+        case 'timestamptz':
+            return `2024-01-${pad(n)} 12:00:00+00`;
+        case 'time':
+            return `12:00:${pad(n)}`;
+        case 'timetz':
+            return `12:00:${pad(n)}+00`;
+        case 'interval':
+            return `${n} days`;
+        case 'json':
+        case 'jsonb':
+            return unique || i === 1 ? `{"n": ${n}}` : '{}';
+        case 'bytea':
+            return `\\x${n.toString(16).padStart(2, '0')}`;
+        case 'inet':
+            return `10.0.0.${n}`;
+        case 'cidr':
+            return `10.0.${n}.0/24`;
+        case 'macaddr':
+            return `08:00:2b:01:02:${n.toString(16).padStart(2, '0')}`;
+        case 'bit':
+        case 'varbit': {
+            const len = lengthOf(type) ?? 8;
+            return (n % 2 ** Math.min(len, 30)).toString(2).padStart(len, '0').slice(-len);
+        }
+        case 'tsvector':
+            return unique ? `word${n}` : 'word';
+        case 'xml':
+            return `<v n="${n}"/>`;
+        case 'point':
+            return `(${n},${n})`;
+        default:
+            return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/history/upgrade.ts
+/**
+ * The upgrade test: does the pull request's new migrations apply to a
+ * database that already holds data, as every deployed database does?
+ *
+ * In a scratch database (always dropped): the base's migrations, then a few
+ * rows in every table (rows.ts), then each new migration. A failing statement
+ * is replayed in a rolled-back transaction on the same database with its
+ * tables emptied; when it passes there, the data is what broke it, and the
+ * problem names the statement's line, the table and the kind of data.
+ *
+ * The SQL is applied here, statement by statement, not with `prisma migrate
+ * deploy`: deploy reads the migrations folder from the project's
+ * prisma.config.ts or schema location, so applying the base's migrations would
+ * need a rewritten copy of the project's config; it would cost a Prisma
+ * start-up per phase (about 10 s each with the WebAssembly engine); the
+ * WebAssembly engine cannot run dollar-quoted bodies; and we need the failing
+ * statement and PostgreSQL's error fields (table, column, constraint) anyway.
+ * Each new migration runs in one transaction, as the native engine runs a
+ * migration script, unless it holds a statement PostgreSQL refuses inside one
+ * (`CREATE INDEX CONCURRENTLY`…).
+ */
+
+
+
+
+
+
+/** SQLSTATE classes of errors that data causes: 22 data exception, 23 integrity constraint violation. */
+const DATA_ERROR = /^2[23]/;
+/** Statements PostgreSQL refuses inside a transaction block. */
+const NO_TRANSACTION = /\b(CONCURRENTLY|VACUUM|ALTER\s+SYSTEM|(CREATE|DROP)\s+DATABASE|CREATE\s+TABLESPACE)\b/i;
+/** Runs the upgrade test. Never throws for a finding; the scratch database is always dropped. */
+async function runUpgradeTest(args) {
+    const started = performance.now();
+    const base = Array.isArray(args.baseMigrations) ? args.baseMigrations : args.baseMigrations.migrations;
+    const stage = (status, summary) => ({
+        name: 'upgrade',
+        status,
+        durationMs: Math.round(performance.now() - started),
+        summary
+    });
+    if (args.newMigrations.length === 0)
+        return { stage: stage('skipped', 'no new migrations'), problems: [] };
+    let scratch;
+    let client;
+    try {
+        try {
+            scratch = await createScratchDatabase(args.adminClient, args.databaseUrl, 'upgrade');
+        }
+        catch (error) {
+            if (!(error instanceof connect_DatabaseError))
+                throw error;
+            return {
+                stage: stage('skipped', 'cannot create a scratch database'),
+                problems: [
+                    {
+                        stage: 'upgrade',
+                        severity: 'warning',
+                        title: 'Upgrade test not run',
+                        message: error.message,
+                        code: error.code
+                    }
+                ]
+            };
+        }
+        client = new esm.Client({ connectionString: scratch.url, application_name: 'migrate-seed-check' });
+        // A server that goes away must not crash the process; the query that notices fails instead.
+        client.on('error', () => { });
+        await client.connect();
+        return await upgrade(client, args, base, stage);
+    }
+    finally {
+        await client?.end().catch(() => { });
+        await scratch?.drop();
+    }
+}
+async function upgrade(client, args, base, stage) {
+    for (const migration of base) {
+        for (const statement of sql_splitSqlStatements(migration.sql)) {
+            try {
+                await client.query(statement.text);
+            }
+            catch (error) {
+                return {
+                    stage: stage('warning', `base migration ${migration.name} does not apply here`),
+                    problems: [
+                        {
+                            stage: 'upgrade',
+                            severity: 'warning',
+                            title: 'Upgrade test not run',
+                            message: `The base commit's migration ${migration.name} failed on a scratch database (line ${statement.startLine}: ${describePgError(error)}), so the new migrations could not be tried on a populated database. The rest of the check ran.`,
+                            code: error.code
+                        }
+                    ]
+                };
+            }
+        }
+    }
+    const snapshot = await snapshotCatalog(client, args.schemas);
+    const fill = await fillTables(client, snapshot, { rowsPerTable: args.rowsPerTable });
+    const unfilled = fill.tables.filter((t) => t.error);
+    const filled = `${fill.rowCount} row(s) in ${fill.tables.length - unfilled.length} table(s)`;
+    for (const migration of args.newMigrations) {
+        const failure = await applyMigration(client, migration);
+        if (!failure)
+            continue;
+        const problem = await describeFailure(client, failure, args.repoRoot, fill);
+        const later = args.newMigrations.length - args.newMigrations.indexOf(migration) - 1;
+        const after = later ? `; ${later} later migration(s) not tried` : '';
+        return {
+            stage: stage(problem.severity === 'error' ? 'failed' : 'warning', `${migration.name} ${problem.severity === 'error' ? 'fails on a database with data' : 'fails on an empty database too'}${after}`),
+            problems: [problem],
+            fill
+        };
+    }
+    const problems = unfilled.length
+        ? [
+            {
+                stage: 'upgrade',
+                severity: 'info',
+                title: 'Some tables could not be filled',
+                message: `The upgrade test could not put rows into ${unfilled.map((t) => `${t.table} (${t.error})`).join('; ')}. The new migrations were tried on the other tables' rows.`
+            }
+        ]
+        : [];
+    return {
+        stage: stage('passed', `${args.newMigrations.length} new migration(s) applied on ${base.length} base migration(s) with ${filled}`),
+        problems,
+        fill
+    };
+}
+/** Applies one migration; returns where it failed, after rolling back what a transaction can. */
+async function applyMigration(client, migration) {
+    const statements = sql_splitSqlStatements(migration.sql);
+    const transactional = !NO_TRANSACTION.test(sql_blankComments(migration.sql));
+    if (transactional)
+        await client.query('BEGIN');
+    for (const statement of statements) {
+        try {
+            await client.query(statement.text);
+        }
+        catch (error) {
+            if (transactional)
+                await client.query('ROLLBACK');
+            const e = error;
+            const starts = sql_lineStarts(migration.sql);
+            const offset = e.position
+                ? statement.startOffset + sql_offsetOfCharPosition(statement.text, Number(e.position))
+                : statement.startOffset;
+            return {
+                migration,
+                statementIndex: statement.index,
+                statementCount: statements.length,
+                line: sql_lineAtOffset(starts, offset),
+                error: e,
+                transactional
+            };
+        }
+    }
+    if (transactional)
+        await client.query('COMMIT');
+    return undefined;
+}
+/**
+ * Whether the failing migration passes once every table is empty: replayed up
+ * to the failing statement in a transaction that is rolled back. Undefined
+ * when that cannot be told (the migration cannot run in a transaction).
+ */
+async function passesOnEmptyTables(client, failure) {
+    if (!failure.transactional)
+        return undefined;
+    const statements = sql_splitSqlStatements(failure.migration.sql).slice(0, failure.statementIndex + 1);
+    await client.query('BEGIN');
+    try {
+        const { rows } = await client.query(`SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables
+        WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND tablename <> '_prisma_migrations'`);
+        if (rows.length)
+            await client.query(`TRUNCATE ${rows.map((r) => r.name).join(', ')} CASCADE`);
+        for (const statement of statements)
+            await client.query(statement.text);
+        return true;
+    }
+    catch {
+        return false;
+    }
+    finally {
+        await client.query('ROLLBACK').catch(() => { });
+    }
+}
+async function describeFailure(client, failure, repoRoot, fill) {
+    const { migration, error } = failure;
+    const file = repoPath(repoRoot, migration.sqlPath);
+    const empty = await passesOnEmptyTables(client, failure);
+    const byData = empty ?? DATA_ERROR.test(error.code ?? '');
+    const where = `In ${file}, statement ${failure.statementIndex + 1} of ${failure.statementCount}, line ${failure.line}.`;
+    const pgMessage = `${error.message ?? 'failed'}${error.code ? ` (SQLSTATE ${error.code})` : ''}`;
+    if (!byData) {
+        return {
+            stage: 'upgrade',
+            severity: 'notice',
+            title: `Migration ${migration.name} fails on an empty database too`,
+            message: `${pgMessage}\n${where} The failure does not depend on the data; the migrate stage reports it on a fresh database.`,
+            location: { file, line: failure.line },
+            code: error.code
+        };
+    }
+    const rows = await rowCount(client, error);
+    const statement = sql_splitSqlStatements(migration.sql)[failure.statementIndex]?.text ?? '';
+    return {
+        stage: 'upgrade',
+        severity: 'error',
+        title: `Migration ${migration.name} fails on a database with data`,
+        message: `${explainDataFailure(error, statement, rows, fill)}\n${pgMessage}\n${where} ` +
+            `It applies to an empty database, so a fresh build passes, but deployed databases that have rows in ${error.table ? `"${error.table}"` : 'the table'} will fail here.`,
+        location: { file, line: failure.line },
+        code: error.code
+    };
+}
+/** Rows in the table the error names, before the migration (it was rolled back). */
+async function rowCount(client, error) {
+    if (!error.table)
+        return undefined;
+    const name = error.schema
+        ? `"${error.schema.replaceAll('"', '""')}"."${error.table.replaceAll('"', '""')}"`
+        : `"${error.table.replaceAll('"', '""')}"`;
+    try {
+        const { rows } = await client.query(`SELECT count(*) AS n FROM ${name}`);
+        return Number(rows[0]?.n ?? 0);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The kind of data that broke the statement, in words, with the usual fix. */
+function explainDataFailure(error, statement, rows, _fill) {
+    const table = error.table ? `"${error.table}"` : 'the table';
+    const column = error.column ? `"${error.column}"` : 'the column';
+    const withRows = rows === undefined ? 'a table with rows' : `a table with ${rows} row${rows === 1 ? '' : 's'}`;
+    const sql = sql_blankComments(statement);
+    switch (error.code) {
+        case '23502': {
+            const col = error.column ? upgrade_escapeRe(error.column) : '[^\\s,]+';
+            if (new RegExp(`ADD\\s+(COLUMN\\s+)?(IF\\s+NOT\\s+EXISTS\\s+)?"?${col}"?\\s`, 'i').test(sql))
+                return `ADD COLUMN ${column} … NOT NULL without a default fails on ${withRows} (${table}): the existing rows have no value for it. Give the column a DEFAULT, or add it as nullable, fill it, then SET NOT NULL.`;
+            if (/SET\s+NOT\s+NULL/i.test(sql))
+                return `SET NOT NULL on ${table}.${column} fails: existing rows hold NULL in it. Fill them first (UPDATE … SET ${column} = … WHERE ${column} IS NULL).`;
+            return `Existing rows of ${table} hold NULL where ${column} now requires a value.`;
+        }
+        case '23505':
+            return `The new unique index or constraint${error.constraint ? ` "${error.constraint}"` : ''} fails on ${withRows} (${table}) that holds duplicate values${error.detail ? ` (${error.detail})` : ''}. Remove the duplicates in the migration before adding it.`;
+        case '23503':
+            return `Existing rows of ${table} reference rows that do not exist${error.detail ? ` (${error.detail})` : ''}: the new foreign key${error.constraint ? ` "${error.constraint}"` : ''} does not hold for them. Fix or delete those rows first, or add the key NOT VALID and validate it later.`;
+        case '23514':
+            return `Existing rows of ${table} violate the check constraint${error.constraint ? ` "${error.constraint}"` : ''}. Fix those rows first, or add the constraint NOT VALID.`;
+        case '23P01':
+            return `Existing rows of ${table} conflict with the new exclusion constraint${error.constraint ? ` "${error.constraint}"` : ''}.`;
+        case '22001':
+            return `Existing values in ${table} are longer than the column's new length.`;
+        case '22P02':
+        case '22003':
+        case '22007':
+        case '22008':
+        case '22018':
+            return `Existing values in ${table} cannot be converted to the new type or enum (${error.message ?? ''}). Convert them with a USING clause or an UPDATE first.`;
+        default:
+            return `The statement fails on ${withRows} (${table}) but not on empty tables.`;
+    }
+}
+function upgrade_escapeRe(s) {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+;// CONCATENATED MODULE: ./src/history/index.ts
+
+
+
+
+
+
+
+/**
+ * The history stage: find the base, read its migrations, compare. Never
+ * throws for a git failure: no base is a notice, an unreachable base a
+ * warning, and in both cases the stage is skipped and the rest of the check
+ * runs.
+ */
+async function runHistory(args) {
+    const started = performance.now();
+    const stage = (status, summary) => ({
+        name: 'history',
+        status,
+        durationMs: Math.round(performance.now() - started),
+        summary
+    });
+    const base = await resolveBase(args);
+    if (!base.sha) {
+        const severity = base.warning ? 'warning' : 'notice';
+        const message = base.warning ?? base.notice ?? 'no base commit';
+        return {
+            stage: stage(base.warning ? 'warning' : 'skipped', base.warning ? 'base commit not available' : 'no base commit'),
+            problems: [
+                {
+                    stage: 'history',
+                    severity,
+                    title: base.warning ? 'Base commit not available' : 'No base to compare migrations with',
+                    message,
+                    code: base.warning ? 'base-unavailable' : 'no-base'
+                }
+            ],
+            base,
+            added: []
+        };
+    }
+    const baseMigrations = await readBaseMigrations({ ...args, sha: base.sha });
+    if (!baseMigrations) {
+        return {
+            stage: stage('warning', 'base migrations unreadable'),
+            problems: [
+                {
+                    stage: 'history',
+                    severity: 'warning',
+                    title: 'Base migrations unreadable',
+                    message: `Could not read the migrations of the base commit ${base.sha.slice(0, 12)} with git (is the migrations folder inside the repository?). The migration history checks and the upgrade test were skipped.`,
+                    code: 'base-unreadable'
+                }
+            ],
+            base,
+            added: []
+        };
+    }
+    const result = checkHistory({
+        base: baseMigrations,
+        head: args.head,
+        repoRoot: args.repoRoot,
+        migrationsDir: args.migrationsDir,
+        headLockProvider: readLockProvider(args.migrationsDir)
+    });
+    const status = result.problems.some((p) => p.severity === 'error')
+        ? 'failed'
+        : result.problems.some((p) => p.severity === 'warning')
+            ? 'warning'
+            : 'passed';
+    return {
+        stage: stage(status, `compared with ${base.sha.slice(0, 12)}: ${result.summary}`),
+        problems: result.problems,
+        base,
+        baseMigrations,
+        added: result.added
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline.ts
 /**
  * The check, stage by stage: connect → generate → migrate → (seed ∥ expected
  * database) → inspect → compare. Each stage returns data; the result is one
  * `CheckResult`. Nothing here knows about GitHub: the entries pass a logger.
  */
+
 
 
 
@@ -11287,6 +12403,20 @@ class Run {
         this.stage({ name, status: 'skipped', durationMs: 0, summary: why });
     }
 }
+/** Stages finish out of order (some overlap); the report lists them in this order. */
+const STAGE_ORDER = [
+    'project',
+    'history',
+    'connect',
+    'generate',
+    'migrate',
+    'upgrade',
+    'seed',
+    'expect',
+    'inspect',
+    'compare'
+];
+const RUNNERS = { npm: 'npx', pnpm: 'pnpm exec', yarn: 'yarn', bun: 'bunx' };
 /** Runs the whole check. Never throws for a finding; only for a bug. */
 async function runCheck(config, ports) {
     const started = performance.now();
@@ -11297,9 +12427,15 @@ async function runCheck(config, ports) {
     try {
         project = discover(run, config);
         if (project) {
+            // Reading the base's migrations needs only git: it overlaps the connection.
+            const history = historyStage(config, project, ports.env);
             client = await ports.group('Connect to the database', () => connect(run, config, ports));
+            const outcome = await ports.group('Migration history', () => history);
+            run.stage(outcome.stage);
+            for (const problem of outcome.problems)
+                run.problem(problem);
             if (client)
-                drift = await runStages(run, config, project, client, ports);
+                drift = await runStages(run, config, project, client, ports, outcome);
         }
     }
     finally {
@@ -11307,6 +12443,17 @@ async function runCheck(config, ports) {
     }
     const result = finish(run, config, project, drift, Math.round(performance.now() - started));
     return writeReportFiles(result, config.reportDir, (text) => run.clean(text));
+}
+function historyStage(config, project, env) {
+    return runHistory({
+        repoRoot: config.repoRoot,
+        migrationsDir: project.migrationsDir,
+        head: project.migrations,
+        eventPath: env.GITHUB_EVENT_PATH,
+        eventName: env.GITHUB_EVENT_NAME,
+        baseRef: config.baseRef,
+        env
+    });
 }
 function discover(run, config) {
     try {
@@ -11394,7 +12541,7 @@ function failureSummary(result, timeoutMs) {
         return `killed by ${result.signal}`;
     return `exit code ${result.exitCode}`;
 }
-async function runStages(run, config, project, client, ports) {
+async function runStages(run, config, project, client, ports, history) {
     const ctx = {
         project,
         urlEnv: config.databaseUrlEnv,
@@ -11417,6 +12564,8 @@ async function runStages(run, config, project, client, ports) {
         run.skip('generate', 'generate: false');
     const migrated = await ports.group('prisma migrate deploy', () => migrate(run, ctx, schema, client, config.repoRoot));
     if (!migrated) {
+        if (wantsUpgradeTest(config, history))
+            run.skip('upgrade', 'a migration failed on the empty database');
         run.skip('seed', 'a migration failed');
         for (const name of ['expect', 'inspect', 'compare'])
             run.skip(name, 'a migration failed: the database is incomplete');
@@ -11432,7 +12581,9 @@ async function runStages(run, config, project, client, ports) {
         schemaPath: migrated.schemaPath,
         clean: (t) => run.clean(t)
     });
+    const upgradeWork = upgradeStage(run, config, project, client, history);
     await ports.group('Seed', () => seed(run, ctx, config));
+    await ports.group('Upgrade test on a populated database', () => upgradeWork);
     const drift = await ports.group('Compare the migrated database with the schema', () => driftWork);
     for (const stage of drift.stages)
         run.stage(stage);
@@ -11442,6 +12593,33 @@ async function runStages(run, config, project, client, ports) {
     if (seedProblem)
         linkSeedToDrift(seedProblem, drift);
     return drift;
+}
+/** `upgrade-test: auto` runs it when the base is known and the pull request adds migrations. */
+function wantsUpgradeTest(config, history) {
+    if (config.upgradeTest === 'false')
+        return false;
+    if (config.upgradeTest === 'true')
+        return true;
+    return history.baseMigrations !== undefined && history.added.length > 0;
+}
+async function upgradeStage(run, config, project, client, history) {
+    if (!wantsUpgradeTest(config, history))
+        return;
+    if (!history.baseMigrations) {
+        run.skip('upgrade', 'no base commit to upgrade from');
+        return;
+    }
+    const outcome = await runUpgradeTest({
+        adminClient: client,
+        databaseUrl: config.databaseUrl,
+        baseMigrations: history.baseMigrations,
+        newMigrations: history.added,
+        schemas: project.dbSchemas,
+        repoRoot: config.repoRoot
+    });
+    run.stage(outcome.stage);
+    for (const problem of outcome.problems)
+        run.problem(problem);
 }
 async function generate(run, ctx, schema, repoRoot) {
     const argv = ['prisma', 'generate', ...schema];
@@ -11453,7 +12631,7 @@ async function generate(run, ctx, schema, repoRoot) {
             stage: 'generate',
             severity: 'error',
             title: 'prisma generate failed',
-            message: `\`prisma generate\` failed (${failureSummary(result, ctx.timeoutMs)}):\n${lastLines(result.output, 30)}`,
+            message: `\`prisma generate\` failed (${failureSummary(result, ctx.timeoutMs)}):\n${prismaError(result.output)}`,
             ...schemaErrorLocation(result.output, ctx.project, repoRoot)
         });
     }
@@ -11541,8 +12719,14 @@ function linkSeedToDrift(problem, drift) {
         : ' is in the schema';
     problem.message = `The seed failed because \`${item.object}\`${where} but no migration creates it.\n\n${problem.message}`;
 }
-function lastLines(text, n) {
-    return text.trimEnd().split('\n').slice(-n).join('\n');
+/** Prisma's error block (from its first "error" line), without the banner lines before it. */
+function prismaError(output) {
+    const lines = output.trimEnd().split('\n');
+    const first = lines.findIndex((l) => /error/i.test(l));
+    return lines
+        .slice(first >= 0 ? first : -12)
+        .slice(0, 20)
+        .join('\n');
 }
 function finish(run, config, project, drift, durationMs) {
     const failedOn = new Set();
@@ -11552,7 +12736,8 @@ function finish(run, config, project, drift, durationMs) {
             failedOn.add('warning');
         if (p.severity !== 'error')
             continue;
-        if (p.stage === 'migrate' || p.stage === 'generate')
+        // An edited or reordered migration, or one that breaks a populated database, is a migration failure.
+        if (['migrate', 'generate', 'history', 'upgrade'].includes(p.stage))
             failedOn.add('migrate');
         else if (p.stage === 'seed')
             failedOn.add('seed');
@@ -11571,7 +12756,8 @@ function finish(run, config, project, drift, durationMs) {
         status: unusable || failing.length > 0 ? 'failed' : 'passed',
         workingDirectory: external_node_path_default().relative(config.repoRoot, config.workingDirectory) || '.',
         prismaVersion: project?.prisma.version,
-        stages: run.stages,
+        runner: project ? RUNNERS[project.packageManager] : undefined,
+        stages: [...run.stages].sort((a, b) => STAGE_ORDER.indexOf(a.name) - STAGE_ORDER.indexOf(b.name)),
         problems: run.problems,
         drift: items,
         fixSql: drift?.fixSql || undefined,
@@ -11832,7 +13018,7 @@ function fixBlock(result, paint) {
         lines.push(`  suggested migration: ${paint(1, clean(result.fixSqlPath))}`);
         lines.push('  review it, then copy it to prisma/migrations/<timestamp>_fix_drift/migration.sql');
     }
-    lines.push(`  or let Prisma write it: ${paint(1, 'npx prisma migrate dev --name fix_drift')}`);
+    lines.push(`  or let Prisma write it: ${paint(1, `${runner(result)} prisma migrate dev --name fix_drift`)}`);
     return lines.join('\n');
 }
 

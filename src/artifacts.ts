@@ -27,7 +27,7 @@ export async function writeReportFiles(
   dir: string,
   clean: (text: string) => string,
   now = new Date()
-): Promise<CheckResult & { reportJsonPath: string }> {
+): Promise<CheckResult> {
   await mkdir(dir, { recursive: true })
   let fixSqlPath: string | undefined
   if (result.fixSql) {

@@ -22,7 +22,9 @@ export const INPUTS = {
   stepTimeout: 'step-timeout',
   connectTimeout: 'connect-timeout',
   allowNonEmptyDatabase: 'allow-non-empty-database',
-  reportDir: 'report-dir'
+  reportDir: 'report-dir',
+  baseRef: 'base-ref',
+  upgradeTest: 'upgrade-test'
 } as const
 
 export type InputName = (typeof INPUTS)[keyof typeof INPUTS]
@@ -66,6 +68,10 @@ export interface Config {
   allowNonEmptyDatabase: boolean
   /** Absolute path of the folder for report.json and the fix migration. */
   reportDir: string
+  /** Git revision to compare migrations with, when the event has no pull-request base. */
+  baseRef?: string
+  /** `auto`: when a base is known and the pull request adds migrations. */
+  upgradeTest: 'auto' | 'true' | 'false'
 }
 
 /** A bad input: `input` names it, `message` says what is wrong and how to fix it. */
@@ -122,8 +128,27 @@ export function parseConfig(raw: RawInputs, ctx: ConfigContext): Config {
       get(INPUTS.allowNonEmptyDatabase),
       false
     ),
-    reportDir: parseReportDir(get(INPUTS.reportDir), workingDirectory, repoRoot)
+    reportDir: parseReportDir(get(INPUTS.reportDir), workingDirectory, repoRoot),
+    baseRef: parseBaseRef(get(INPUTS.baseRef)),
+    upgradeTest: parseUpgradeTest(get(INPUTS.upgradeTest))
   }
+}
+
+function parseBaseRef(value: string | undefined): string | undefined {
+  if (!value) return undefined
+  // Passed to git as one argument; a leading dash would read as an option.
+  if (value.startsWith('-') || /[\s\0]/.test(value)) {
+    throw new ConfigError(
+      INPUTS.baseRef,
+      `'${value}' is not a git revision. Give a branch, tag or commit SHA, e.g. origin/main.`
+    )
+  }
+  return value
+}
+
+function parseUpgradeTest(value: string | undefined): Config['upgradeTest'] {
+  if (!value || value.toLowerCase() === 'auto') return 'auto'
+  return parseBoolean(INPUTS.upgradeTest, value, true) ? 'true' : 'false'
 }
 
 /** Parses and checks a PostgreSQL URL; the message never repeats the URL (it holds a password). */

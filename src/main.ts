@@ -1,13 +1,13 @@
 /**
- * The action: inputs → pipeline → report. The only module besides
- * `src/report/github.ts` that touches `@actions/*`.
+ * The action: inputs → pipeline → report. With `src/publish.ts`, the only
+ * module that touches `@actions/*`.
  */
 import * as core from '@actions/core'
 import { ConfigError, INPUTS, OUTPUTS, parseConfig, type Config, type RawInputs } from './config.js'
 import { runCheck } from './pipeline.js'
 import { publishReport } from './publish.js'
 import { secretsOfUrl } from './secrets.js'
-import { stageLabel } from './report/facts.js'
+import { failureReasons } from './report/facts.js'
 
 /** Reads every input once. */
 function readInputs(): RawInputs {
@@ -47,11 +47,8 @@ export async function run(): Promise<void> {
     })
     await publishReport(result, config)
     if (result.status === 'failed') {
-      const why = result.failedOn.length
-        ? result.failedOn
-            .map((f) => stageLabel(f === 'drift' ? 'compare' : f === 'warning' ? 'compare' : f))
-            .join(', ')
-        : 'the check could not run'
+      const reasons = failureReasons(result)
+      const why = reasons.length ? reasons.join(', ') : `fail-on: ${result.failedOn.join(', ')}`
       core.setFailed(`migrate-seed-check failed: ${why}. See the annotations and the job summary.`)
     }
   } catch (error) {

@@ -24,6 +24,7 @@ import { discoverProject, ProjectError, type Project } from './project/discover.
 import { redact, secretsOfUrl } from './secrets.js'
 import type { CheckResult, FailOn, Problem, StageName, StageResult } from './types.js'
 import { writeReportFiles } from './artifacts.js'
+import { runHistory, runUpgradeTest, type HistoryOutcome } from './history/index.js'
 
 /** What the pipeline needs from its caller. */
 export interface PipelinePorts {
@@ -64,6 +65,22 @@ class Run {
   }
 }
 
+/** Stages finish out of order (some overlap); the report lists them in this order. */
+const STAGE_ORDER: StageName[] = [
+  'project',
+  'history',
+  'connect',
+  'generate',
+  'migrate',
+  'upgrade',
+  'seed',
+  'expect',
+  'inspect',
+  'compare'
+]
+
+const RUNNERS = { npm: 'npx', pnpm: 'pnpm exec', yarn: 'yarn', bun: 'bunx' } as const
+
 /** Runs the whole check. Never throws for a finding; only for a bug. */
 export async function runCheck(config: Config, ports: PipelinePorts): Promise<CheckResult> {
   const started = performance.now()
@@ -74,14 +91,31 @@ export async function runCheck(config: Config, ports: PipelinePorts): Promise<Ch
   try {
     project = discover(run, config)
     if (project) {
+      // Reading the base's migrations needs only git: it overlaps the connection.
+      const history = historyStage(config, project, ports.env)
       client = await ports.group('Connect to the database', () => connect(run, config, ports))
-      if (client) drift = await runStages(run, config, project, client, ports)
+      const outcome = await ports.group('Migration history', () => history)
+      run.stage(outcome.stage)
+      for (const problem of outcome.problems) run.problem(problem)
+      if (client) drift = await runStages(run, config, project, client, ports, outcome)
     }
   } finally {
     await client?.end().catch(() => {})
   }
   const result = finish(run, config, project, drift, Math.round(performance.now() - started))
   return writeReportFiles(result, config.reportDir, (text) => run.clean(text))
+}
+
+function historyStage(config: Config, project: Project, env: NodeJS.ProcessEnv): Promise<HistoryOutcome> {
+  return runHistory({
+    repoRoot: config.repoRoot,
+    migrationsDir: project.migrationsDir,
+    head: project.migrations,
+    eventPath: env.GITHUB_EVENT_PATH,
+    eventName: env.GITHUB_EVENT_NAME,
+    baseRef: config.baseRef,
+    env
+  })
 }
 
 function discover(run: Run, config: Config): Project | undefined {
@@ -180,7 +214,8 @@ async function runStages(
   config: Config,
   project: Project,
   client: pg.Client,
-  ports: PipelinePorts
+  ports: PipelinePorts,
+  history: HistoryOutcome
 ): Promise<DriftOutcome | undefined> {
   const ctx: RunContext = {
     project,
@@ -206,6 +241,7 @@ async function runStages(
     migrate(run, ctx, schema, client, config.repoRoot)
   )
   if (!migrated) {
+    if (wantsUpgradeTest(config, history)) run.skip('upgrade', 'a migration failed on the empty database')
     run.skip('seed', 'a migration failed')
     for (const name of ['expect', 'inspect', 'compare'] as const)
       run.skip(name, 'a migration failed: the database is incomplete')
@@ -221,13 +257,46 @@ async function runStages(
     schemaPath: migrated.schemaPath,
     clean: (t) => run.clean(t)
   })
+  const upgradeWork = upgradeStage(run, config, project, client, history)
   await ports.group('Seed', () => seed(run, ctx, config))
+  await ports.group('Upgrade test on a populated database', () => upgradeWork)
   const drift = await ports.group('Compare the migrated database with the schema', () => driftWork)
   for (const stage of drift.stages) run.stage(stage)
   for (const problem of drift.problems) run.problem(problem)
   const seedProblem = run.problems.find((p) => p.stage === 'seed' && p.severity === 'error')
   if (seedProblem) linkSeedToDrift(seedProblem, drift)
   return drift
+}
+
+/** `upgrade-test: auto` runs it when the base is known and the pull request adds migrations. */
+function wantsUpgradeTest(config: Config, history: HistoryOutcome): boolean {
+  if (config.upgradeTest === 'false') return false
+  if (config.upgradeTest === 'true') return true
+  return history.baseMigrations !== undefined && history.added.length > 0
+}
+
+async function upgradeStage(
+  run: Run,
+  config: Config,
+  project: Project,
+  client: pg.Client,
+  history: HistoryOutcome
+): Promise<void> {
+  if (!wantsUpgradeTest(config, history)) return
+  if (!history.baseMigrations) {
+    run.skip('upgrade', 'no base commit to upgrade from')
+    return
+  }
+  const outcome = await runUpgradeTest({
+    adminClient: client,
+    databaseUrl: config.databaseUrl,
+    baseMigrations: history.baseMigrations,
+    newMigrations: history.added,
+    schemas: project.dbSchemas,
+    repoRoot: config.repoRoot
+  })
+  run.stage(outcome.stage)
+  for (const problem of outcome.problems) run.problem(problem)
 }
 
 async function generate(run: Run, ctx: RunContext, schema: string[], repoRoot: string): Promise<boolean> {
@@ -369,7 +438,10 @@ function linkSeedToDrift(problem: Problem, drift: DriftOutcome): void {
 function prismaError(output: string): string {
   const lines = output.trimEnd().split('\n')
   const first = lines.findIndex((l) => /error/i.test(l))
-  return lines.slice(first >= 0 ? first : -12).slice(0, 20).join('\n')
+  return lines
+    .slice(first >= 0 ? first : -12)
+    .slice(0, 20)
+    .join('\n')
 }
 
 function finish(
@@ -384,7 +456,8 @@ function finish(
   for (const p of run.problems) {
     if (p.severity === 'warning' && config.failOn.includes('warning')) failedOn.add('warning')
     if (p.severity !== 'error') continue
-    if (p.stage === 'migrate' || p.stage === 'generate') failedOn.add('migrate')
+    // An edited or reordered migration, or one that breaks a populated database, is a migration failure.
+    if (['migrate', 'generate', 'history', 'upgrade'].includes(p.stage)) failedOn.add('migrate')
     else if (p.stage === 'seed') failedOn.add('seed')
     else if (p.stage === 'connect' || p.stage === 'project') unusable = true
     else if (['expect', 'inspect', 'compare'].includes(p.stage)) failedOn.add('drift')
@@ -398,7 +471,8 @@ function finish(
     status: unusable || failing.length > 0 ? 'failed' : 'passed',
     workingDirectory: path.relative(config.repoRoot, config.workingDirectory) || '.',
     prismaVersion: project?.prisma.version,
-    stages: run.stages,
+    runner: project ? RUNNERS[project.packageManager] : undefined,
+    stages: [...run.stages].sort((a, b) => STAGE_ORDER.indexOf(a.name) - STAGE_ORDER.indexOf(b.name)),
     problems: run.problems,
     drift: items,
     fixSql: drift?.fixSql || undefined,

@@ -19,7 +19,16 @@ export interface SourceLocation {
 }
 
 export type StageName =
-  'project' | 'connect' | 'generate' | 'migrate' | 'seed' | 'expect' | 'inspect' | 'compare'
+  | 'project'
+  | 'history'
+  | 'connect'
+  | 'generate'
+  | 'migrate'
+  | 'upgrade'
+  | 'seed'
+  | 'expect'
+  | 'inspect'
+  | 'compare'
 export type StageStatus = 'passed' | 'failed' | 'skipped' | 'warning'
 
 /** One step of the pipeline as the report shows it. */
@@ -121,11 +130,15 @@ export interface CheckResult {
   /** Working directory relative to the repository root ("." for the root). */
   workingDirectory: string
   prismaVersion?: string
+  /** How the project runs package binaries: `npx`, `pnpm exec`, `yarn`, `bunx` (for the commands a report suggests). */
+  runner?: string
   stages: StageResult[]
   problems: Problem[]
   drift: DriftItem[]
   /** Path of the suggested fix migration, when drift produced one. */
   fixSqlPath?: string
+  /** Path of report.json, once written. */
+  reportJsonPath?: string
   /** The suggested fix migration's SQL, when drift produced one. */
   fixSql?: string
   /** Which finding kinds failed the check (subset of fail-on that happened). */

@@ -87,7 +87,8 @@ describe('the design doc drift on the built action', () => {
     // Findings shown (one per annotation plus those grouped on a line) and the remainder cover all:
     // the 35 drift items and the seed failure they cause.
     const grouped = located.reduce(
-      (sum, error) => sum + Number(/\(\+(\d+) more on this line\)/.exec(error.properties.title ?? '')?.[1] ?? 0),
+      (sum, error) =>
+        sum + Number(/\(\+(\d+) more on this line\)/.exec(error.properties.title ?? '')?.[1] ?? 0),
       0
     )
     expect(located.length + grouped + remaining).toBe(DRIFT_COUNT + 1)
@@ -101,7 +102,9 @@ describe('the design doc drift on the built action', () => {
     expect(summary).toContain('| | Object | Change | Schema expects | Migrations create | Where |')
     const rows = summary.split('\n').filter((line) => line.startsWith('| ❌ |'))
     expect(rows).toHaveLength(DRIFT_COUNT)
-    expect(summary).toContain(`\`${project.relDir}/prisma/schema.prisma:${schemaLine(/@map\("profile_picture"\)/)}\``)
+    expect(summary).toContain(
+      `\`${project.relDir}/prisma/schema.prisma:${schemaLine(/@map\("profile_picture"\)/)}\``
+    )
     expect(summary).toMatch(/<details><summary>Suggested migration: \d+ statements<\/summary>\n\n```sql\n/)
     expect(summary).toContain('npx prisma migrate dev --name fix_drift')
   })

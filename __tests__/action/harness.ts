@@ -13,6 +13,8 @@ import { REPO_ROOT } from '../helpers/project.js'
 
 const DIST = path.join(REPO_ROOT, 'dist', 'index.js')
 const BUILD_LOCK = path.join(REPO_ROOT, '.tmp', 'action-build.lock')
+const BUILD_FAILED = path.join(REPO_ROOT, '.tmp', 'action-build.failed')
+const CHECKED = path.join(REPO_ROOT, '.tmp', 'action-dist.checked')
 const RUNS_DIR = path.join(REPO_ROOT, '.tmp', 'action-runs')
 
 /** A workflow command as the runner parses it from stdout (`::name k=v,…::message`). */
@@ -42,9 +44,7 @@ export interface ActionRun {
 
 /** The event a workflow was triggered by. */
 export type ActionEvent =
-  | { name: 'pull_request'; number?: number; fork?: boolean }
-  | { name: 'workflow_dispatch' }
-  | { name: 'push' }
+  { name: 'pull_request'; number?: number; fork?: boolean } | { name: 'workflow_dispatch' } | { name: 'push' }
 
 export interface RunActionOptions {
   /** Inputs by their action.yml name (`database-url`, `working-directory`, …). */
@@ -91,11 +91,18 @@ async function sleep(ms: number): Promise<void> {
 export async function ensureDist(): Promise<void> {
   // Escape hatch while src/ is mid-edit and does not build: test the bundle as it is.
   if (process.env.ACTION_TESTS_ANY_DIST === '1' && existsSync(DIST)) distChecked = true
+  // Checked once per jest run (the global setup's server URL names the run): a
+  // file must not rebuild dist/ under another that is running it.
+  const runId = process.env.TEST_DATABASE_URL ?? ''
+  mkdirSync(path.dirname(CHECKED), { recursive: true })
+  if (runId && existsSync(DIST) && existsSync(CHECKED) && readFileSync(CHECKED, 'utf8') === runId) {
+    distChecked = true
+  }
   if (distChecked || distIsCurrent()) {
     distChecked = true
+    writeFileSync(CHECKED, runId)
     return
   }
-  mkdirSync(path.dirname(BUILD_LOCK), { recursive: true })
   const deadline = Date.now() + 240_000
   for (;;) {
     try {
@@ -111,14 +118,20 @@ export async function ensureDist(): Promise<void> {
     }
   }
   try {
+    // A worker that waited on a failed build fails the same way instead of building again.
+    const sources = String(newestIn(path.join(REPO_ROOT, 'src')).mtimeMs)
+    if (existsSync(BUILD_FAILED) && readFileSync(BUILD_FAILED, 'utf8').startsWith(`${sources}\n`)) {
+      throw new Error(readFileSync(BUILD_FAILED, 'utf8').slice(sources.length + 1))
+    }
     if (!distIsCurrent()) {
       try {
         execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'pipe', timeout: 180_000 })
+        rmSync(BUILD_FAILED, { force: true })
       } catch (error) {
-        const output = (error as { stderr?: Buffer; stdout?: Buffer }).stderr?.toString() ?? ''
-        throw new Error(
-          `dist/index.js is older than src/ and 'npm run build' failed; fix the build and run it:\n${output}`
-        )
+        const output = (error as { stderr?: Buffer }).stderr?.toString() ?? ''
+        const message = `dist/index.js is older than src/ and 'npm run build' failed; fix the build and run it:\n${output}`
+        writeFileSync(BUILD_FAILED, `${sources}\n${message}`)
+        throw new Error(message)
       }
     }
   } finally {
@@ -126,6 +139,7 @@ export async function ensureDist(): Promise<void> {
   }
   if (!existsSync(DIST)) throw new Error('dist/index.js is missing after the build: run `npm run build`.')
   distChecked = true
+  writeFileSync(CHECKED, runId)
 }
 
 /** A pull_request event as GitHub writes it to GITHUB_EVENT_PATH (the fields the action may read). */
@@ -138,7 +152,13 @@ function eventPayload(event: ActionEvent, sha: string): unknown {
     html_url: `https://github.com/${REPOSITORY}`
   }
   if (event.name === 'workflow_dispatch') {
-    return { inputs: {}, ref: 'refs/heads/main', repository, sender: { login: 'octocat' }, workflow: 'ci.yml' }
+    return {
+      inputs: {},
+      ref: 'refs/heads/main',
+      repository,
+      sender: { login: 'octocat' },
+      workflow: 'ci.yml'
+    }
   }
   if (event.name === 'push') {
     return { ref: 'refs/heads/feature', after: sha, before: '0'.repeat(40), repository }
@@ -157,7 +177,12 @@ function eventPayload(event: ActionEvent, sha: string): unknown {
       head: {
         ref: 'feature/auth',
         sha,
-        repo: { full_name: headRepo, fork: Boolean(event.fork), name: 'shop', owner: { login: 'contributor' } }
+        repo: {
+          full_name: headRepo,
+          fork: Boolean(event.fork),
+          name: 'shop',
+          owner: { login: 'contributor' }
+        }
       },
       base: { ref: 'main', sha: 'f'.repeat(40), repo: { full_name: REPOSITORY, fork: false, name: 'shop' } }
     },
@@ -264,7 +289,8 @@ function spawnNode(
       clearTimeout(timer)
       const out = Buffer.concat(stdout).toString('utf8')
       const err = Buffer.concat(stderr).toString('utf8')
-      if (timedOut) reject(new Error(`node dist/index.js timed out after ${timeoutMs} ms\n${out.slice(-4000)}`))
+      if (timedOut)
+        reject(new Error(`node dist/index.js timed out after ${timeoutMs} ms\n${out.slice(-4000)}`))
       else resolve({ exitCode: code, stdout: out, stderr: err })
     })
   })
@@ -373,12 +399,14 @@ export function markdownInjections(markdown: string, tags = ['script', 'img', 'i
   let headerCells: number | undefined
   for (const line of lines) {
     const text = stripCodeSpans(line)
-    for (const tag of tags) if (new RegExp(`<\\s*${tag}`, 'i').test(text)) problems.push(`raw <${tag}>: ${line}`)
+    for (const tag of tags)
+      if (new RegExp(`<\\s*${tag}`, 'i').test(text)) problems.push(`raw <${tag}>: ${line}`)
     if (/(^|[^\\])`/.test(text)) problems.push(`unbalanced backtick: ${line}`)
     if (line.startsWith('|')) {
       const cells = countCells(line)
       if (headerCells === undefined) headerCells = cells
-      else if (cells !== headerCells) problems.push(`table row with ${cells} cells, header has ${headerCells}: ${line}`)
+      else if (cells !== headerCells)
+        problems.push(`table row with ${cells} cells, header has ${headerCells}: ${line}`)
     } else headerCells = undefined
   }
   return problems
@@ -423,11 +451,73 @@ function findClosingRun(line: string, from: number, length: number): number {
 
 /** Cells of a GFM table row: `|` not escaped by a backslash separates cells (also inside code spans). */
 function countCells(row: string): number {
-  const trimmed = row.trim().replace(/^\|/, '').replace(/(^|[^\\])\|$/, '$1')
+  const trimmed = row
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/(^|[^\\])\|$/, '$1')
   let cells = 1
   for (let i = 0; i < trimmed.length; i++) {
     if (trimmed[i] === '\\') i++
     else if (trimmed[i] === '|') cells++
   }
   return cells
+}
+
+/** The sample's two migrations, dropped by fixtures that bring their own. */
+export const SAMPLE_MIGRATIONS = ['20250301090000_init', '20250612143000_add_auth_and_user_features']
+
+/**
+ * A project whose schema declares `tables` tables of `columns` nullable text
+ * columns each, while its only migration creates the tables with just their
+ * `id`: every column is a missing-column drift item, declared on its own line.
+ * Returns the files for `makeProject({ dropMigrations: SAMPLE_MIGRATIONS, files })`.
+ */
+export function wideDriftFiles(options: {
+  tables: number
+  columns: number
+  columnName?: (table: number, column: number) => string
+}): Record<string, string> {
+  const name =
+    options.columnName ?? ((_table: number, column: number) => `column_${String(column).padStart(2, '0')}`)
+  const tableName = (t: number) => `wide_${String(t).padStart(2, '0')}`
+  const models: string[] = []
+  const sql: string[] = []
+  for (let t = 1; t <= options.tables; t++) {
+    const fields = Array.from({ length: options.columns }, (_, i) => {
+      const column = name(t, i + 1)
+      return `  c${i + 1} String? @map("${column}")`
+    })
+    models.push(
+      [
+        `model Wide${t} {`,
+        '  id Int @id @default(autoincrement())',
+        ...fields,
+        '',
+        `  @@map("${tableName(t)}")`,
+        '}'
+      ].join('\n')
+    )
+    sql.push(
+      `CREATE TABLE "${tableName(t)}" (\n    "id" SERIAL NOT NULL,\n\n    CONSTRAINT "${tableName(t)}_pkey" PRIMARY KEY ("id")\n);`
+    )
+  }
+  const schema = [
+    'generator client {',
+    '  provider   = "prisma-client-js"',
+    '  output     = "../generated/prisma"',
+    '  engineType = "client"',
+    '}',
+    '',
+    'datasource db {',
+    '  provider = "postgresql"',
+    '  url      = env("DATABASE_URL")',
+    '}',
+    '',
+    models.join('\n\n'),
+    ''
+  ].join('\n')
+  return {
+    'prisma/schema.prisma': schema,
+    'prisma/migrations/20250101000000_init/migration.sql': sql.join('\n\n') + '\n'
+  }
 }

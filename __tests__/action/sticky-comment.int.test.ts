@@ -121,7 +121,8 @@ describe('the sticky pull-request comment', () => {
 
   it('never shows the database password', () => {
     const urlPassword = passwordOf(db.url)
-    for (const run of [the(runs.first), the(runs.second)]) expect(leaksOf(run, unreachable.password)).toEqual([])
+    for (const run of [the(runs.first), the(runs.second)])
+      expect(leaksOf(run, unreachable.password)).toEqual([])
     expect(leaksOf(the(runs.passing), urlPassword)).toEqual([])
     for (const request of standIn.requests) {
       const body = JSON.stringify(request.body ?? '')

@@ -18,10 +18,15 @@ interface CliRun {
 }
 
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  const childEnv = { ...process.env, NO_COLOR: '1', ...env }
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...env }
   if (!('DATABASE_URL' in env)) delete childEnv.DATABASE_URL
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: childEnv, timeout: 170_000, maxBuffer: 32 << 20 })
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+      cwd: REPO_ROOT,
+      env: childEnv,
+      timeout: 170_000,
+      maxBuffer: 32 << 20
+    })
     return { code: 0, stdout, stderr }
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string }
@@ -29,37 +34,61 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun>
   }
 }
 
-test.concurrent('with no database URL it checks the sample on an embedded PostgreSQL and removes it afterwards', async () => {
-  const project = makeProject()
-  // A temporary folder of its own, so that what the run leaves behind is visible.
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'msc-cli-test-'))
-  chmodSync(tmp, 0o755) // as root, PostgreSQL runs as another user that must reach it
-  try {
-    const r = await cli(['--working-directory', project.relDir, '--json', path.join(project.dir, 'out.json')], { TMPDIR: tmp })
-    expect(r.stderr).toContain('starting an embedded PostgreSQL')
-    expect(r.stdout).toMatch(/migrate-seed-check passed/)
-    expect(r.code).toBe(0)
-    const json = JSON.parse(readFileSync(path.join(project.dir, 'out.json'), 'utf8'))
-    expect(json.status).toBe('passed')
-    expect(json.stages.map((s: { name: string }) => s.name)).toEqual(['connect', 'generate', 'migrate', 'seed', 'expect', 'inspect', 'compare'])
-    // Prisma (jiti) and tsx keep caches there; nothing of ours may remain.
-    expect(readdirSync(tmp).filter((n) => n !== 'jiti' && !n.startsWith('tsx-'))).toEqual([])
-  } finally {
-    project.cleanup()
-    rmSync(tmp, { recursive: true, force: true })
+test.concurrent(
+  'with no database URL it checks the sample on an embedded PostgreSQL and removes it afterwards',
+  async () => {
+    const project = makeProject()
+    // A temporary folder of its own, so that what the run leaves behind is visible.
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'msc-cli-test-'))
+    chmodSync(tmp, 0o755) // as root, PostgreSQL runs as another user that must reach it
+    try {
+      const r = await cli(
+        ['--working-directory', project.relDir, '--json', path.join(project.dir, 'out.json')],
+        { TMPDIR: tmp }
+      )
+      expect(r.stderr).toContain('starting an embedded PostgreSQL')
+      expect(r.stdout).toMatch(/migrate-seed-check passed/)
+      expect(r.code).toBe(0)
+      const json = JSON.parse(readFileSync(path.join(project.dir, 'out.json'), 'utf8'))
+      expect(json.status).toBe('passed')
+      expect(json.stages.map((s: { name: string }) => s.name)).toEqual([
+        'history',
+        'connect',
+        'generate',
+        'migrate',
+        'seed',
+        'expect',
+        'inspect',
+        'compare'
+      ])
+      // Prisma (jiti) and tsx keep caches there; nothing of ours may remain.
+      expect(readdirSync(tmp).filter((n) => n !== 'jiti' && !n.startsWith('tsx-'))).toEqual([])
+    } finally {
+      project.cleanup()
+      rmSync(tmp, { recursive: true, force: true })
+    }
   }
-})
+)
 
 test.concurrent('drift makes it exit 1 and print the fix migration path', async () => {
   const db = await createTestDatabase('clidrift')
   const project = makeProject({ dropMigrations: ['20250612143000_add_auth_and_user_features'] })
   try {
-    const r = await cli(['--working-directory', project.relDir, '--database-url', db.url, '--seed-command', 'none'])
+    const r = await cli([
+      '--working-directory',
+      project.relDir,
+      '--database-url',
+      db.url,
+      '--seed-command',
+      'none'
+    ])
     expect(r.code).toBe(1)
     expect(r.stdout).toMatch(/35 drift errors/)
     expect(r.stdout).toMatch(/prisma\/schema\.prisma:\d+ +users\.profile_picture: missing column/)
     const fix = /suggested migration: (\S+migration\.sql)/.exec(r.stdout)?.[1]
-    expect(fix && readFileSync(fix, 'utf8')).toMatch(/ALTER TABLE "public"\."users" ADD COLUMN "profile_picture" character varying\(500\);/)
+    expect(fix && readFileSync(fix, 'utf8')).toMatch(
+      /ALTER TABLE "public"\."users" ADD COLUMN "profile_picture" character varying\(500\);/
+    )
   } finally {
     project.cleanup()
     await db.drop()
@@ -68,8 +97,14 @@ test.concurrent('drift makes it exit 1 and print the fix migration path', async 
 
 test.concurrent.each([
   [['--no-such-flag'], /Unknown option '--no-such-flag'/],
-  [['--fail-on', 'drfit', '--database-url', 'postgresql://u:p@h/db'], /Input 'fail-on': unknown value 'drfit'/],
-  [['--working-directory', 'nope', '--database-url', 'postgresql://u:p@h/db'], /Input 'working-directory': 'nope' does not exist/],
+  [
+    ['--fail-on', 'drfit', '--database-url', 'postgresql://u:p@h/db'],
+    /Input 'fail-on': unknown value 'drfit'/
+  ],
+  [
+    ['--working-directory', 'nope', '--database-url', 'postgresql://u:p@h/db'],
+    /Input 'working-directory': 'nope' does not exist/
+  ],
   [['--database-url', 'mysql://u:p@h/db'], /Input 'database-url': the scheme is 'mysql'/]
 ])('unusable arguments %j exit 2 with a message', async (args, message) => {
   const r = await cli(args)

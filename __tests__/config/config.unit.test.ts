@@ -61,7 +61,9 @@ describe('parseConfig', () => {
     [{ 'database-url-env': 'DATABASE URL;rm' }, 'database-url-env', /not an environment variable name/],
     [{ 'seed-command': 'npm run seed && rm -rf /' }, 'seed-command', /would need a shell/],
     [{ 'seed-command': 'echo $(whoami)' }, 'seed-command', /would need a shell/],
-    [{ 'seed-command': 'node "unterminated' }, 'seed-command', /unterminated/]
+    [{ 'seed-command': 'node "unterminated' }, 'seed-command', /unterminated/],
+    [{ 'base-ref': '--upload-pack=evil' }, 'base-ref', /not a git revision/],
+    [{ 'upgrade-test': 'sometimes' }, 'upgrade-test', /not a boolean/]
   ] as [RawInputs, string, RegExp][])('%j fails naming %s', (raw, input, message) => {
     const error = errorOf(() => parse(raw))
     expect(error.input).toBe(input)

@@ -4,9 +4,18 @@
  * pipeline and Prisma CLI, located on its schema line, and fixed by the
  * suggested migration.
  */
-import { counted, E2E_TIMEOUT, lineIn, SCHEMA, withFixture } from './harness.js'
+import {
+  checkScratchDatabasesAfterAll,
+  counted,
+  E2E_TIMEOUT,
+  lineIn,
+  SCHEMA,
+  withFixture
+} from './harness.js'
 
 describe('drift e2e: columns', () => {
+  checkScratchDatabasesAfterAll()
+
   test.concurrent(
     'a column no migration creates is a missing column, on its field line',
     () =>

@@ -4,9 +4,18 @@
  * differs only in name (a notice). Each through the real pipeline and Prisma
  * CLI, located on its schema line, and fixed by the suggested migration.
  */
-import { counted, E2E_TIMEOUT, lineIn, SCHEMA, withFixture } from './harness.js'
+import {
+  checkScratchDatabasesAfterAll,
+  counted,
+  E2E_TIMEOUT,
+  lineIn,
+  SCHEMA,
+  withFixture
+} from './harness.js'
 
 describe('drift e2e: indexes and keys', () => {
+  checkScratchDatabasesAfterAll()
+
   test.concurrent(
     'a missing index, on its @@index line',
     () =>
@@ -36,7 +45,10 @@ describe('drift e2e: indexes and keys', () => {
             change: 'missing',
             severity: 'error',
             object: 'accounts_email_key',
-            location: { file: SCHEMA, line: lineIn(project, SCHEMA, 'model Account {', /^\s+email\s.*@unique/) }
+            location: {
+              file: SCHEMA,
+              line: lineIn(project, SCHEMA, 'model Account {', /^\s+email\s.*@unique/)
+            }
           })
         ])
       }),
@@ -77,7 +89,9 @@ describe('drift e2e: indexes and keys', () => {
             location: { file: SCHEMA, line: lineIn(project, SCHEMA, 'model Post {', /@@index\(\[title\]\)/) }
           })
         ])
-        expect(result.fixSql).toContain('ALTER INDEX "public"."posts_title_index" RENAME TO "posts_title_idx";')
+        expect(result.fixSql).toContain(
+          'ALTER INDEX "public"."posts_title_index" RENAME TO "posts_title_idx";'
+        )
         expect(result.status).toBe('passed')
       }),
     E2E_TIMEOUT

@@ -4,9 +4,20 @@
  * warning, located in that migration). Each through the real pipeline and
  * Prisma CLI, located on its line, and fixed by the suggested migration.
  */
-import { counted, E2E_TIMEOUT, lineIn, lineOf, SCHEMA, summary, withFixture } from './harness.js'
+import {
+  checkScratchDatabasesAfterAll,
+  counted,
+  E2E_TIMEOUT,
+  lineIn,
+  lineOf,
+  SCHEMA,
+  summary,
+  withFixture
+} from './harness.js'
 
 describe('drift e2e: tables and enums', () => {
+  checkScratchDatabasesAfterAll()
+
   test.concurrent(
     'an enum value missing, on the value line',
     () =>
@@ -60,7 +71,10 @@ describe('drift e2e: tables and enums', () => {
     () =>
       withFixture('drift-enum-missing', (result, project) => {
         const items = counted(result.drift)
-        expect(summary(items)).toEqual(['column missing posts.visibility error', 'enum missing Visibility error'])
+        expect(summary(items)).toEqual([
+          'column missing posts.visibility error',
+          'enum missing Visibility error'
+        ])
         expect(items.find((i) => i.kind === 'enum')).toMatchObject({
           target: expect.objectContaining({ enum: 'Visibility' }),
           location: { file: SCHEMA, line: lineIn(project, SCHEMA, 'enum Visibility {') }

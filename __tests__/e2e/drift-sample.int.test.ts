@@ -10,7 +10,17 @@ import path from 'node:path'
 import type { DriftKind } from '../../src/types.js'
 import { createTestDatabase } from '../helpers/pg.js'
 import { FIXTURES, makeProject, type FixtureProject } from '../helpers/project.js'
-import { check, counted, E2E_TIMEOUT, expectRoundTrip, fixtureProject, lineIn, SCHEMA, summary } from './harness.js'
+import {
+  check,
+  checkScratchDatabasesAfterAll,
+  counted,
+  E2E_TIMEOUT,
+  expectRoundTrip,
+  fixtureProject,
+  lineIn,
+  SCHEMA,
+  summary
+} from './harness.js'
 
 /** What the design doc's drift must name: kind, object, model, and the line inside the model (none: the model's). */
 const DESIGN_DOC_DRIFT: [DriftKind, string, string, RegExp?][] = [
@@ -54,6 +64,8 @@ function expectedLine(project: FixtureProject, model: string, pattern?: RegExp):
 }
 
 describe('drift e2e: the sample project', () => {
+  checkScratchDatabasesAfterAll()
+
   test.concurrent(
     "the design doc's case: five columns, seven tables, three enums, on their lines; the seed failure explained; the fix round-trips",
     async () => {
@@ -92,9 +104,10 @@ describe('drift e2e: the sample project', () => {
         const columns = DESIGN_DOC_DRIFT.filter(([kind]) => kind === 'column').map(([, object]) => object)
         expect(seedProblem!.explainedBy?.length).toBeGreaterThan(0)
         for (const object of seedProblem!.explainedBy!) expect(columns).toContain(object)
-        const because = /seed failed because `(users\.\w+)` is declared at prisma\/schema\.prisma:(\d+) but no migration creates it/i.exec(
-          seedProblem!.message
-        )
+        const because =
+          /seed failed because `(users\.\w+)` is declared at prisma\/schema\.prisma:(\d+) but no migration creates it/i.exec(
+            seedProblem!.message
+          )
         expect(because).not.toBeNull()
         expect(seedProblem!.explainedBy).toContain(because![1])
         const [, , , pattern] = DESIGN_DOC_DRIFT.find(([, object]) => object === because![1])!
@@ -120,16 +133,13 @@ describe('drift e2e: the sample project', () => {
         const result = await check(project, db.url, { 'seed-command': '' })
         expect(summary(counted(result.drift))).toEqual([])
         expect(result.fixSql).toBeUndefined()
-        expect(result.problems).toEqual([])
-        expect(result.stages.map((s) => [s.name, s.status])).toEqual([
-          ['connect', 'passed'],
-          ['generate', 'passed'],
-          ['migrate', 'passed'],
-          ['seed', 'passed'],
-          ['expect', 'passed'],
-          ['inspect', 'passed'],
-          ['compare', 'passed']
-        ])
+        // Nothing to fix or to look at (a notice from another stage, such as
+        // "no base commit" of the migration history, is not about drift).
+        expect(result.problems.filter((p) => p.severity === 'error' || p.severity === 'warning')).toEqual([])
+        const stages = ['connect', 'generate', 'migrate', 'seed', 'expect', 'inspect', 'compare'] as const
+        expect(stages.map((name) => [name, result.stages.find((s) => s.name === name)?.status])).toEqual(
+          stages.map((name) => [name, 'passed'])
+        )
         expect(result.status).toBe('passed')
       } finally {
         await db.drop()
@@ -154,7 +164,9 @@ describe('drift e2e: the sample project', () => {
       try {
         const result = await check(project, db.url)
         expect(result.stages.find((s) => s.name === 'expect')?.status).toBe('failed')
-        expect(result.problems).toEqual([expect.objectContaining({ stage: 'expect', severity: 'error' })])
+        expect(result.problems.filter((p) => p.severity === 'error')).toEqual([
+          expect.objectContaining({ stage: 'expect', severity: 'error' })
+        ])
         expect(result.status).toBe('failed')
       } finally {
         await db.drop()

@@ -11,7 +11,12 @@ import { parseConfig, type RawInputs } from '../../src/config.js'
 import { runCheck } from '../../src/pipeline.js'
 import type { CheckResult, DriftItem } from '../../src/types.js'
 import { createTestDatabase, databasesLike } from '../helpers/pg.js'
-import { makeProject, sampleMigrations, type FixtureProject, type ProjectOptions } from '../helpers/project.js'
+import {
+  makeProject,
+  sampleMigrations,
+  type FixtureProject,
+  type ProjectOptions
+} from '../helpers/project.js'
 
 /** Concurrent e2e cases wait on Prisma (about 12 s per `migrate deploy`) on a shared, busy machine. */
 export const E2E_TIMEOUT = 420_000
@@ -30,7 +35,11 @@ export function fixtureProject(name: string, files: ProjectOptions['files'] = {}
  * project folder is the repository root, so locations read `prisma/…`. After
  * the run, waits until no scratch database that it could have created is left.
  */
-export async function check(project: FixtureProject, url: string, inputs: RawInputs = {}): Promise<CheckResult> {
+export async function check(
+  project: FixtureProject,
+  url: string,
+  inputs: RawInputs = {}
+): Promise<CheckResult> {
   const config = parseConfig(
     { 'database-url': url, 'seed-command': 'none', ...inputs },
     { cwd: project.dir, env: process.env }
@@ -71,6 +80,18 @@ export async function expectNoScratchDatabaseLeft(from: number, to: number, wait
   expect(left).toEqual([])
 }
 
+/**
+ * For a test file: at the end, once the file's runs have settled, no scratch
+ * database created while the file ran is left (each run also checks its own).
+ */
+export function checkScratchDatabasesAfterAll(): void {
+  let started = 0
+  beforeAll(() => {
+    started = Date.now()
+  })
+  afterAll(() => expectNoScratchDatabaseLeft(started, Date.now()), 90_000)
+}
+
 /** Runs `sql` as one query (the simple protocol runs every statement, as psql would). */
 export async function applySql(url: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: url })
@@ -94,7 +115,11 @@ export const summary = (items: DriftItem[]): string[] =>
  * check again on that database (not empty now, no generate, no seed): the
  * drift must be gone.
  */
-export async function expectRoundTrip(project: FixtureProject, url: string, first: CheckResult): Promise<void> {
+export async function expectRoundTrip(
+  project: FixtureProject,
+  url: string,
+  first: CheckResult
+): Promise<void> {
   expect(first.fixSql).toBeTruthy()
   expectReportFiles(project, first)
   await applySql(url, first.fixSql!)
@@ -174,7 +199,9 @@ export async function withFixture(
     const result = await check(project, db.url)
     expect(result.stages.find((s) => s.name === 'migrate')?.status).toBe('passed')
     assertions(result, project)
-    expect(result.status).toBe(counted(result.drift).some((i) => i.severity === 'error') ? 'failed' : 'passed')
+    expect(result.status).toBe(
+      counted(result.drift).some((i) => i.severity === 'error') ? 'failed' : 'passed'
+    )
     await expectRoundTrip(project, db.url, result)
   } finally {
     await db.drop()

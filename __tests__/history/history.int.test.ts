@@ -48,7 +48,8 @@ async function history(
 }
 
 function pullRequestEvent(repo: TestRepo, baseSha: string): string {
-  const file = path.join(repo.dir, '..', `${path.basename(repo.dir)}-event.json`)
+  // Inside .git: removed with the repository, never part of a commit.
+  const file = path.join(repo.dir, '.git', 'event.json')
   writeFileSync(file, JSON.stringify({ pull_request: { number: 7, base: { sha: baseSha, ref: 'main' } } }))
   return file
 }

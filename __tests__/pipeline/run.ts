@@ -12,9 +12,16 @@ export interface PipelineRun {
   log: string
 }
 
-export async function runPipeline(inputs: RawInputs, options: { repoRoot?: string; env?: NodeJS.ProcessEnv } = {}): Promise<PipelineRun> {
+export async function runPipeline(
+  inputs: RawInputs,
+  options: { repoRoot?: string; env?: NodeJS.ProcessEnv } = {}
+): Promise<PipelineRun> {
   const env = { ...process.env, DATABASE_URL: undefined, ...options.env }
-  const config = parseConfig(inputs, { cwd: options.repoRoot ?? REPO_ROOT, repoRoot: options.repoRoot ?? REPO_ROOT, env })
+  const config = parseConfig(inputs, {
+    cwd: options.repoRoot ?? REPO_ROOT,
+    repoRoot: options.repoRoot ?? REPO_ROOT,
+    env
+  })
   let log = ''
   const result = await runCheck(config, {
     env,
@@ -25,5 +32,6 @@ export async function runPipeline(inputs: RawInputs, options: { repoRoot?: strin
       return fn()
     }
   })
-  return { result, log }
+  if (!result.reportJsonPath) throw new Error('runCheck wrote no report.json')
+  return { result: { ...result, reportJsonPath: result.reportJsonPath }, log }
 }

@@ -271,3 +271,12 @@ describe('commentMarker', () => {
     expect(commentMarker('apps/--><b>x')).toBe('<!-- migrate-seed-check:apps/-%2D%3E%3Cb%3Ex -->')
   })
 })
+
+describe('renderMarkdown: suggested commands use the project’s package manager', () => {
+  test('pnpm projects are told `pnpm exec prisma …`', () => {
+    const markdown = renderMarkdown({ ...designDocResult(), runner: 'pnpm exec' }, { maxLength: 60_000 })
+    expect(markdown).toContain('pnpm exec prisma migrate dev --name fix_drift')
+    expect(markdown).toContain('pnpm exec prisma migrate deploy')
+    expect(markdown).not.toMatch(/npx prisma (migrate|generate)/)
+  })
+})

@@ -99,27 +99,31 @@ async function domainBases(client: pg.ClientBase): Promise<Map<string, { typeNam
  * Tables so that every table comes after the tables it references. A cycle is
  * broken at a foreign key whose columns may be NULL (those columns stay NULL);
  * a cycle of NOT NULL keys is broken anyway and its table reports the error.
+ * Kahn's algorithm rather than a depth-first walk: a walk meets a cycle at
+ * whichever key it happens to follow last, not at the nullable one.
  */
 function dependencyOrder(tables: TableInfo[]): { order: TableInfo[]; broken: Set<ForeignKeyInfo> } {
   const byKey = new Map(tables.map((t) => [key(t.schema, t.name), t]))
-  const state = new Map<TableInfo, 'visiting' | 'done'>()
-  const order: TableInfo[] = []
   const broken = new Set<ForeignKeyInfo>()
-  const visit = (table: TableInfo): void => {
-    state.set(table, 'visiting')
-    // Nullable keys last, so that a cycle is preferably broken at one of them.
-    const fks = [...table.foreignKeys].sort((a, b) => Number(nullable(table, a)) - Number(nullable(table, b)))
-    for (const fk of fks) {
-      const target = byKey.get(key(fk.referencedSchema, fk.referencedTable))
-      if (!target || target === table) continue
-      const seen = state.get(target)
-      if (seen === 'visiting') broken.add(fk)
-      else if (!seen) visit(target)
+  const target = (fk: ForeignKeyInfo) => byKey.get(key(fk.referencedSchema, fk.referencedTable))
+  const remaining = new Set(tables)
+  const order: TableInfo[] = []
+  const pending = (t: TableInfo) =>
+    t.foreignKeys.filter((fk) => {
+      const to = target(fk)
+      return to && to !== t && remaining.has(to) && !broken.has(fk)
+    })
+  while (remaining.size > 0) {
+    const ready = [...remaining].filter((t) => pending(t).length === 0)
+    for (const t of ready) {
+      order.push(t)
+      remaining.delete(t)
     }
-    state.set(table, 'done')
-    order.push(table)
+    if (ready.length > 0) continue
+    const waiting = [...remaining].flatMap((t) => pending(t).map((fk) => ({ t, fk })))
+    const cut = waiting.find(({ t, fk }) => nullable(t, fk)) ?? waiting[0]
+    if (cut) broken.add(cut.fk)
   }
-  for (const table of tables) if (!state.has(table)) visit(table)
   return { order, broken }
 }
 

@@ -47,6 +47,8 @@ const KIND_NAMES: Record<DriftKind, [singular: string, plural: string]> = {
 /** Names that read better than the identifier; other stages show their name capitalized. */
 const STAGE_LABELS: Partial<Record<StageName, string>> = {
   project: 'Project',
+  history: 'Migration history',
+  upgrade: 'Upgrade test',
   expect: 'Expected schema'
 }
 
@@ -189,4 +191,9 @@ export function tailLines(text: string, maxLines: number): { text: string; dropp
   const lines = text.replace(/\n+$/, '').split('\n')
   const dropped = Math.max(0, lines.length - maxLines)
   return { text: lines.slice(dropped).join('\n'), dropped }
+}
+
+/** The project's way to run a package binary (`npx`, `pnpm exec`…), for suggested commands. */
+export function runner(result: CheckResult): string {
+  return result.runner ?? 'npx'
 }

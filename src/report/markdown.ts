@@ -17,6 +17,7 @@ import {
   formatLocation,
   kindName,
   plural,
+  runner,
   sortDrift,
   stageLabel,
   tailLines
@@ -415,7 +416,7 @@ function migrationFixText(result: CheckResult, problem: Problem): string {
   const where = problem.location ? ` (${inlineCode(formatLocation(problem.location))})` : ''
   return [
     `**The failing migration${where}:** correct it if it has never been applied to a shared database; otherwise leave it and add a new migration that repairs its effect.`,
-    `Check locally with ${inlineCode('npx prisma migrate reset')} (drops your local database, applies every migration, runs the seed)${cdHint(result)}.`
+    `Check locally with ${inlineCode(`${runner(result)} prisma migrate reset`)} (drops your local database, applies every migration, runs the seed)${cdHint(result)}.`
   ].join(' ')
 }
 
@@ -425,7 +426,7 @@ function driftFixText(result: CheckResult, detail: Detail): string {
   const lines = [
     `**The drift:** add a migration that creates what the schema declares${cdHint(result)}, either`,
     '',
-    `- with Prisma, against your development database: ${inlineCode('npx prisma migrate dev --name fix_drift')}, or`,
+    `- with Prisma, against your development database: ${inlineCode(`${runner(result)} prisma migrate dev --name fix_drift`)}, or`,
     `- with the suggested migration${written}: save it as ${inlineCode(`${folder}migration.sql`)}, review it, commit it.`
   ]
   const sql = result.fixSql?.trim()
@@ -480,7 +481,7 @@ function reproduceSection(result: CheckResult): string | undefined {
   if (result.status === 'passed') return undefined
   const cd = result.workingDirectory === '.' ? '' : `cd ${result.workingDirectory}\n`
   const steps = codeBlock(
-    `${cd}# DATABASE_URL pointing at an empty PostgreSQL database\nnpx prisma generate\nnpx prisma migrate deploy\nnpx prisma db seed`,
+    `${cd}# DATABASE_URL pointing at an empty PostgreSQL database\n${runner(result)} prisma generate\n${runner(result)} prisma migrate deploy\n${runner(result)} prisma db seed`,
     'sh'
   )
   const whole = codeBlock(`${cd}npx migrate-seed-check`, 'sh')

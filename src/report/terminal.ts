@@ -26,6 +26,7 @@ import {
   formatDuration,
   formatLocation,
   plural,
+  runner,
   sortDrift,
   stageLabel,
   tailLines
@@ -176,6 +177,6 @@ function fixBlock(result: CheckResult, paint: Paint): string | undefined {
     lines.push(`  suggested migration: ${paint(1, clean(result.fixSqlPath))}`)
     lines.push('  review it, then copy it to prisma/migrations/<timestamp>_fix_drift/migration.sql')
   }
-  lines.push(`  or let Prisma write it: ${paint(1, 'npx prisma migrate dev --name fix_drift')}`)
+  lines.push(`  or let Prisma write it: ${paint(1, `${runner(result)} prisma migrate dev --name fix_drift`)}`)
   return lines.join('\n')
 }

@@ -1,0 +1,190 @@
+/**
+ * The upgrade test on a real PostgreSQL: the sample project's migrations as
+ * the base, rows in every table, then a pull request's new migration.
+ */
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { snapshotCatalog } from '../../src/db/snapshot.js'
+import { splitSqlStatements } from '../../src/locate/sql.js'
+import { readMigrations, type Migration } from '../../src/project/discover.js'
+import { fillTables, migrationChecksum, runUpgradeTest, type BaseMigration } from '../../src/history/index.js'
+import { createTestDatabase, databasesLike, serverUrl, type TestDatabase } from '../helpers/pg.js'
+import { FIXTURES, REPO_ROOT } from '../helpers/project.js'
+
+const SAMPLE_MIGRATIONS = path.join(REPO_ROOT, 'prisma', 'migrations')
+const base: BaseMigration[] = readMigrations(SAMPLE_MIGRATIONS).map((m) => ({
+  name: m.name,
+  sql: m.sql,
+  checksum: migrationChecksum(m.sql)
+}))
+
+let admin: pg.Client
+beforeAll(async () => {
+  admin = new pg.Client({ connectionString: serverUrl() })
+  await admin.connect()
+})
+afterAll(async () => {
+  // Every scratch database is gone, whatever happened.
+  expect(await databasesLike('msc_upgrade_')).toEqual([])
+  await admin.end()
+})
+
+/** A new migration of the pull request, as `readMigrations` would give it. */
+function migration(name: string, sql: string): Migration {
+  return { name, sqlPath: path.join(SAMPLE_MIGRATIONS, name, 'migration.sql'), sql }
+}
+
+function upgrade(newMigrations: Migration[], rowsPerTable?: number) {
+  return runUpgradeTest({
+    adminClient: admin,
+    databaseUrl: serverUrl(),
+    baseMigrations: base,
+    newMigrations,
+    schemas: ['public'],
+    repoRoot: REPO_ROOT,
+    rowsPerTable
+  })
+}
+
+const NOT_NULL = `-- AlterTable
+ALTER TABLE "users" ADD COLUMN "bio" TEXT;
+
+-- AlterTable
+ALTER TABLE "users" ADD COLUMN "nickname" TEXT NOT NULL;
+`
+
+describe('upgrade test', () => {
+  test('a NOT NULL column without a default fails on a table with rows, on its line', async () => {
+    const outcome = await upgrade([migration('20250701000000_nickname', NOT_NULL)])
+    expect(outcome.stage).toMatchObject({ name: 'upgrade', status: 'failed' })
+    expect(outcome.problems).toHaveLength(1)
+    const problem = outcome.problems[0]!
+    expect(problem).toMatchObject({
+      stage: 'upgrade',
+      severity: 'error',
+      code: '23502',
+      title: 'Migration 20250701000000_nickname fails on a database with data',
+      location: { file: 'prisma/migrations/20250701000000_nickname/migration.sql', line: 5 }
+    })
+    expect(problem.message).toContain(
+      'ADD COLUMN "nickname" … NOT NULL without a default fails on a table with 3 rows ("users")'
+    )
+    expect(problem.message).toContain('statement 2 of 2, line 5')
+  })
+
+  test('the same migration passes on empty tables', async () => {
+    const outcome = await upgrade([migration('20250701000000_nickname', NOT_NULL)], 0)
+    expect(outcome.stage.status).toBe('passed')
+    expect(outcome.problems).toEqual([])
+  })
+
+  test('a new unique index over a column the rows fill with duplicates is caught', async () => {
+    const sql = `-- CreateIndex\nCREATE UNIQUE INDEX "articles_title_key" ON "articles"("title");\n`
+    const outcome = await upgrade([migration('20250701000000_unique_title', sql)])
+    expect(outcome.problems).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        code: '23505',
+        location: { file: 'prisma/migrations/20250701000000_unique_title/migration.sql', line: 2 }
+      })
+    ])
+    expect(outcome.problems[0]?.message).toContain('duplicate values')
+    expect(outcome.problems[0]?.message).toContain('"articles"')
+  })
+
+  test('SET NOT NULL over a column with NULLs is caught, and later migrations are not tried', async () => {
+    const outcome = await upgrade([
+      migration('20250701000000_fine', 'CREATE INDEX "users_name_idx" ON "users"("name");\n'),
+      migration('20250702000000_require', 'ALTER TABLE "users" ALTER COLUMN "last_login_at" SET NOT NULL;\n'),
+      migration('20250703000000_more', 'SELECT 1;\n')
+    ])
+    expect(outcome.stage.summary).toContain('20250702000000_require fails on a database with data')
+    expect(outcome.stage.summary).toContain('1 later migration(s) not tried')
+    expect(outcome.problems[0]?.message).toContain('SET NOT NULL on "users"."last_login_at" fails')
+  })
+
+  test('a harmless new migration passes', async () => {
+    const sql = `-- AlterTable
+ALTER TABLE "users" ADD COLUMN "nickname" TEXT NOT NULL DEFAULT '';
+-- CreateIndex
+CREATE INDEX "users_nickname_idx" ON "users"("nickname");
+-- AddValue
+ALTER TYPE "UserRole" ADD VALUE 'GUEST';
+`
+    const outcome = await upgrade([migration('20250701000000_harmless', sql)])
+    expect(outcome.problems).toEqual([])
+    expect(outcome.stage).toMatchObject({ name: 'upgrade', status: 'passed' })
+    expect(outcome.stage.summary).toBe(
+      '1 new migration(s) applied on 2 base migration(s) with 30 row(s) in 10 table(s)'
+    )
+  })
+
+  test('a migration that fails on an empty database too is left to the migrate stage (notice)', async () => {
+    const outcome = await upgrade([
+      migration('20250701000000_broken', 'ALTER TABLE "nope" ADD COLUMN "x" INT;\n')
+    ])
+    expect(outcome.stage.status).toBe('warning')
+    expect(outcome.problems).toEqual([expect.objectContaining({ severity: 'notice', code: '42P01' })])
+  })
+
+  test('no new migrations: skipped without a database', async () => {
+    const outcome = await upgrade([])
+    expect(outcome.stage.status).toBe('skipped')
+  })
+})
+
+describe('generated rows', () => {
+  let db: TestDatabase
+  let client: pg.Client
+  beforeAll(async () => {
+    db = await createTestDatabase('hist')
+    client = new pg.Client({ connectionString: db.url })
+    await client.connect()
+  })
+  afterAll(async () => {
+    await client.end()
+    await db.drop()
+  })
+
+  async function apply(sql: string): Promise<void> {
+    for (const statement of splitSqlStatements(sql)) await client.query(statement.text)
+  }
+
+  test('satisfy every constraint of the sample project base schema', async () => {
+    await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public')
+    for (const m of base) await apply(m.sql)
+    const snapshot = await snapshotCatalog(client, ['public'])
+    const report = await fillTables(client, snapshot)
+    expect(report.tables.filter((t) => t.error)).toEqual([])
+    expect(report.tables).toHaveLength(10)
+    expect(report.tables.every((t) => t.rows === 3)).toBe(true)
+    // Foreign keys point at real rows, and the sparse second row leaves nullable keys NULL.
+    const { rows } = await client.query<{ with_author: string; with_category: string }>(
+      `SELECT count(u.id) AS with_author, count(c.id) AS with_category FROM articles a
+         JOIN users u ON u.id = a.author_id LEFT JOIN categories c ON c.id = a.category_id`
+    )
+    expect(rows[0]).toEqual({ with_author: '3', with_category: '2' })
+  })
+
+  test('fill a schema with cycles, identity, generated, partitioned, domain, enum-array and unique-FK columns', async () => {
+    await client.query('DROP SCHEMA public CASCADE; DROP SCHEMA IF EXISTS app CASCADE; CREATE SCHEMA public')
+    await apply(readFileSync(path.join(FIXTURES, 'history', 'tricky.sql'), 'utf8'))
+    const snapshot = await snapshotCatalog(client, ['public', 'app'])
+    const started = performance.now()
+    const report = await fillTables(client, snapshot)
+    const ms = performance.now() - started
+    expect(report.tables.filter((t) => t.error)).toEqual([])
+    expect(Object.fromEntries(report.tables.map((t) => [t.table, t.rows]))).toEqual({
+      orgs: 3,
+      people: 3,
+      memberships: 3,
+      profiles: 3,
+      events: 3
+    })
+    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM events_2024')
+    expect(rows[0]?.n).toBe('3')
+    expect(ms).toBeLessThan(5000)
+  })
+})
