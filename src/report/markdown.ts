@@ -61,6 +61,8 @@ interface Detail {
 const FULL_MESSAGE_CHARS = 4000
 /** Definitions longer than this (a long CHECK expression) are clipped in table cells. */
 const CELL_CHARS = 300
+/** Characters kept of one line of process output (minified code makes lines of kilobytes). */
+const OUTPUT_LINE_CHARS = 500
 /** How many explaining drift items a problem lists by name. */
 const EXPLAINED_BY_SHOWN = 5
 
@@ -316,7 +318,18 @@ function driftReference(item: DriftItem): string {
 function outputBlock(stage: StageResult, detail: Detail): string | undefined {
   if (!stage.output?.trim() || detail.outputLines === 0) return undefined
   if (stage.status !== 'failed' && stage.status !== 'warning') return undefined
-  const { text, dropped } = tailLines(stage.output, detail.outputLines)
+  const tail = tailLines(stage.output, detail.outputLines)
+  const { dropped } = tail
+  // Prisma quotes the failing line of its generated client, which is minified:
+  // one such line is kilobytes of code that would fill the comment on its own.
+  const text = tail.text
+    .split('\n')
+    .map((line) =>
+      line.length <= OUTPUT_LINE_CHARS
+        ? line
+        : `${line.slice(0, OUTPUT_LINE_CHARS)}… (${(line.length - OUTPUT_LINE_CHARS).toLocaleString('en-US')} more characters)`
+    )
+    .join('\n')
   const command = stage.command?.length
     ? `<code>${escapeHtml(stage.command.join(' '))}</code>`
     : stageLabel(stage.name)
