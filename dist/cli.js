@@ -7278,7 +7278,7 @@ async function createScratchDatabase(admin, baseUrl, purpose) {
         const code = error.code;
         if (code === '42501') {
             throw new connect_DatabaseError('no-createdb', 'The database role may not create databases, which the drift check needs for a scratch copy of the expected schema. ' +
-                'Use a role with CREATEDB (the `postgres` user of the standard postgres service image has it), or run `ALTER ROLE <user> CREATEDB`.');
+                `Use a role with CREATEDB (the \`postgres\` user of the standard postgres service image has it), or run \`ALTER ROLE ${roleOf(baseUrl)} CREATEDB\`.`);
         }
         throw new connect_DatabaseError('query', `Could not create a scratch database: ${describePgError(error)}`);
     }
@@ -7293,6 +7293,17 @@ async function createScratchDatabase(admin, baseUrl, purpose) {
             await dropDatabase(admin, name);
         }
     };
+}
+/** The URL's user as an SQL identifier, for a fix the reader can paste. */
+function roleOf(url) {
+    let user = '';
+    try {
+        user = decodeURIComponent(new URL(url).username);
+    }
+    catch {
+        // Not a URL we can read: keep the placeholder.
+    }
+    return user ? `"${user.replace(/"/g, '""')}"` : '<user>';
 }
 async function dropDatabase(admin, name) {
     try {
@@ -10450,18 +10461,21 @@ async function checkDrift(args) {
         }
         catch (error) {
             await diffing;
-            if (!(error instanceof connect_DatabaseError))
+            if (!(error instanceof connect_DatabaseError) || isConnectionLoss(error))
                 throw error;
+            // Only a role without CREATEDB skips the drift check (a warning, with the
+            // fix). Any other failure here (a full disk…) must not turn into a pass.
+            const noCreatedb = error.code === 'no-createdb';
             out.stages.push({
                 name: 'expect',
-                status: 'skipped',
+                status: noCreatedb ? 'skipped' : 'failed',
                 durationMs: clock.lap(),
                 summary: 'cannot create a scratch database'
             });
             out.problems.push({
                 stage: 'expect',
-                severity: 'warning',
-                title: 'Drift check skipped',
+                severity: noCreatedb ? 'warning' : 'error',
+                title: noCreatedb ? 'Drift check skipped' : 'Could not create the scratch database',
                 message: error.message,
                 code: error.code
             });
@@ -10501,7 +10515,7 @@ async function checkDrift(args) {
                 stage: 'expect',
                 severity: 'error',
                 title: "Prisma's SQL for the schema failed to apply",
-                message: applied.error
+                message: applied.error + missingExtensionHint(applied.error)
             });
             return skipRest('inspect', 'no expected database');
         }
@@ -10561,12 +10575,63 @@ async function checkDrift(args) {
         });
         return out;
     }
+    catch (error) {
+        if (!isConnectionLoss(error))
+            throw error;
+        // A query failed outside the stages' own handling: in practice the server
+        // stopped or the connection dropped while the seed ran. Report it as a
+        // lost database (stage `connect`: the run is unusable whatever `fail-on`
+        // says), never as a crash of the whole check or as a pass.
+        const done = new Set(out.stages.map((s) => s.name));
+        for (const name of ['expect', 'inspect', 'compare']) {
+            if (!done.has(name))
+                out.stages.push({
+                    name,
+                    status: name === 'expect' ? 'failed' : 'skipped',
+                    durationMs: name === 'expect' ? clock.lap() : 0,
+                    summary: name === 'expect' ? 'lost the database connection' : 'no database'
+                });
+        }
+        out.problems.push({
+            stage: 'connect',
+            severity: 'error',
+            title: 'Lost the connection to the database',
+            message: `The connection to the database was lost during the drift check: ${args.clean(describePgError(error))}. The server stopped or the network dropped; the run cannot tell whether the migrated database is right. Make sure the postgres service stays up for the whole job.`,
+            code: 'connection-lost'
+        });
+        return out;
+    }
     finally {
         await scratchClient?.end().catch(() => { });
         await scratch?.drop();
         // If the scratch database could not be created we still must not leave Prisma running.
         await diffing.catch(() => undefined);
     }
+}
+/**
+ * Whether a pg error means the server or the connection went away (rather
+ * than a bug of ours): SQLSTATE class 08 (connection exception), 57P01–57P03
+ * (shutdown, crash), or the errors pg and Node raise on a closed socket.
+ */
+function isConnectionLoss(error) {
+    const e = error;
+    const code = typeof e?.code === 'string' ? e.code : '';
+    if (/^08/.test(code) || ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(code))
+        return true;
+    const message = typeof e?.message === 'string' ? e.message : '';
+    return /Connection terminated|not queryable|connection error|ECONNREFUSED|ECONNRESET|server closed the connection/i.test(message);
+}
+/**
+ * `type "citext" does not exist` here means the schema uses a type that an
+ * extension provides and no migration installs it: say so and name the fix.
+ */
+function missingExtensionHint(error) {
+    const type = /type "([^"]+)" does not exist/.exec(error)?.[1];
+    if (!type)
+        return '';
+    return (`\nThe schema uses the type \`${type}\`, which an extension provides, but no migration installs that extension. ` +
+        `Add \`CREATE EXTENSION IF NOT EXISTS "${type}";\` (or the extension that provides it) to a migration, ` +
+        'or declare it with the `postgresqlExtensions` preview feature so Prisma writes it.');
 }
 /** Extensions the migrations installed: Prisma's SQL for the schema may rely on them (citext, pg_trgm…). */
 async function installedExtensions(client) {
@@ -10606,6 +10671,7 @@ async function applyExpected(client, extensions, sql) {
 
 
 
+
 /** SQLSTATEs meaning "this object is already there": the statement ran before. */
 const ALREADY_THERE = new Set(['42P07', '42710', '42701', '42P06', '42723', '42P16']);
 /**
@@ -10615,6 +10681,7 @@ const ALREADY_THERE = new Set(['42P07', '42710', '42701', '42P06', '42723', '42P
 async function replayMigration(client, migration) {
     const statements = sql_splitSqlStatements(migration.sql);
     const starts = sql_lineStarts(migration.sql);
+    let alreadyApplied = 0;
     await client.query('BEGIN');
     try {
         for (const statement of statements) {
@@ -10626,8 +10693,10 @@ async function replayMigration(client, migration) {
             catch (error) {
                 await client.query('ROLLBACK TO SAVEPOINT msc_replay');
                 const e = error;
-                if (e.code && ALREADY_THERE.has(e.code))
+                if (e.code && ALREADY_THERE.has(e.code)) {
+                    alreadyApplied++;
                     continue;
+                }
                 const offset = e.position
                     ? statement.startOffset + sql_offsetOfCharPosition(statement.text, Number(e.position))
                     : statement.startOffset;
@@ -10636,7 +10705,8 @@ async function replayMigration(client, migration) {
                     line: sql_lineAtOffset(starts, offset),
                     message: e.message ?? String(error),
                     sqlState: e.code,
-                    appliedBefore: statement.index
+                    appliedBefore: statement.index,
+                    alreadyApplied
                 };
             }
         }
@@ -10663,16 +10733,16 @@ async function diagnoseMigrateFailure(result, project, client, repoRoot, failure
             title: parsed.migration ? `Migration ${parsed.migration} failed` : 'prisma migrate deploy failed',
             message: `\`prisma migrate deploy\` failed (${failure}).${parsed.message ? `\n${parsed.message}` : ''}\n\n${tail}`,
             code: parsed.code ?? parsed.databaseCode,
-            location: migration ? { file: repoPath(repoRoot, migration.sqlPath), line: 1 } : undefined
+            location: migration
+                ? { file: repoPath(repoRoot, migration.sqlPath), line: 1 }
+                : lockFileLocation(parsed.code, project, repoRoot)
         };
     }
     const replay = await replayMigration(client, migration).catch(() => undefined);
     const file = repoPath(repoRoot, migration.sqlPath);
     const statements = sql_splitSqlStatements(migration.sql);
     const message = replay?.message ?? parsed.message ?? 'the migration failed';
-    const applied = replay && replay.appliedBefore > 0
-        ? `Statements 1–${replay.appliedBefore} of ${statements.length} run before it; PostgreSQL rolls a failed migration back only if the engine ran it in one transaction, so check \`_prisma_migrations\` and the database before retrying (\`prisma migrate resolve --rolled-back ${migration.name}\`).`
-        : `It is statement 1 of ${statements.length}.`;
+    const applied = replay ? appliedMessage(replay, statements.length, migration.name) : '';
     const where = replay
         ? `statement ${replay.statementIndex + 1}, line ${replay.line}`
         : 'the statement could not be replayed';
@@ -10680,10 +10750,46 @@ async function diagnoseMigrateFailure(result, project, client, repoRoot, failure
         stage: 'migrate',
         severity: 'error',
         title: `Migration ${migration.name} failed`,
-        message: `${message}${replay?.sqlState ? ` (SQLSTATE ${replay.sqlState})` : ''}\nIn ${file}, ${where}. ${replay ? applied : ''}`.trim(),
+        message: `${message}${replay?.sqlState ? ` (SQLSTATE ${replay.sqlState})` : ''}\nIn ${file}, ${where}. ${applied}`.trim(),
         code: parsed.code ?? replay?.sqlState ?? parsed.databaseCode,
         location: { file, line: replay?.line ?? 1 }
     };
+}
+/**
+ * P3019: `migration_lock.toml` names another provider than the schema (the
+ * migrations were written for another database). Point at its `provider` line.
+ */
+function lockFileLocation(code, project, repoRoot) {
+    if (code !== 'P3019')
+        return undefined;
+    const lock = external_node_path_default().join(project.migrationsDir, 'migration_lock.toml');
+    let text;
+    try {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(lock, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    const index = text.split('\n').findIndex((line) => /^\s*provider\s*=/.test(line));
+    return { file: repoPath(repoRoot, lock), line: index >= 0 ? index + 1 : 1 };
+}
+/**
+ * What the statements before the failing one left. The replay tells: a
+ * statement that fails there only because its object exists was applied by
+ * the engine and is still in the database (the WebAssembly engine runs a
+ * migration statement by statement, without a transaction around it).
+ */
+function appliedMessage(replay, total, name) {
+    const before = replay.appliedBefore;
+    if (before === 0)
+        return `It is statement 1 of ${total}.`;
+    const range = before === 1 ? `Statement 1 of ${total}` : `Statements 1–${before} of ${total}`;
+    const resolve = `\`prisma migrate resolve --rolled-back ${name}\``;
+    if (replay.alreadyApplied === before)
+        return `${range} ${before === 1 ? 'was' : 'were'} applied and ${before === 1 ? 'is' : 'are'} still in the database: the engine did not roll the migration back. Undo what ${before === 1 ? 'it' : 'they'} created, or fix the migration so that it can run again, then mark it rolled back (${resolve}) before retrying.`;
+    if (replay.alreadyApplied === 0)
+        return `${range} ran before it and left nothing behind (the engine rolled the migration back, or they create nothing); fix the statement and mark the migration rolled back (${resolve}) before retrying.`;
+    return `${range} ran before it; ${replay.alreadyApplied} of them ${replay.alreadyApplied === 1 ? 'is' : 'are'} still in the database (the engine did not roll the migration back). Check \`_prisma_migrations\` and the database, then mark it rolled back (${resolve}) before retrying.`;
 }
 
 ;// CONCATENATED MODULE: ./src/prisma/seed-failure.ts
@@ -11509,12 +11615,16 @@ function runGit(cwd, args, options = {}, input) {
     });
 }
 const git_text = (r) => r.stdout.toString('utf8').trim();
-const lastLine = (s) => s
-    .trim()
-    .split('\n')
-    .filter((l) => l.trim())
-    .at(-1)
-    ?.trim() ?? '';
+/** git's own reason: its first `fatal:`/`error:` line (later lines are advice), else the last line. */
+const lastLine = (s) => {
+    const lines = s
+        .trim()
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
+    const reason = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines.at(-1) ?? '';
+    return reason.replace(/\.$/, '');
+};
 const NO_BASE_NOTICE = 'No base commit to compare with (not a pull request and no `base-ref` input): the migration history checks and the upgrade test were skipped. Set `base-ref` (for example `origin/main`) to run them on other events.';
 /** `pull_request.base.sha` of the event payload, if the event is about a pull request. */
 function baseShaFromEvent(eventPath) {

@@ -39496,7 +39496,7 @@ async function createScratchDatabase(admin, baseUrl, purpose) {
         const code = error.code;
         if (code === '42501') {
             throw new connect_DatabaseError('no-createdb', 'The database role may not create databases, which the drift check needs for a scratch copy of the expected schema. ' +
-                'Use a role with CREATEDB (the `postgres` user of the standard postgres service image has it), or run `ALTER ROLE <user> CREATEDB`.');
+                `Use a role with CREATEDB (the \`postgres\` user of the standard postgres service image has it), or run \`ALTER ROLE ${roleOf(baseUrl)} CREATEDB\`.`);
         }
         throw new connect_DatabaseError('query', `Could not create a scratch database: ${describePgError(error)}`);
     }
@@ -39511,6 +39511,17 @@ async function createScratchDatabase(admin, baseUrl, purpose) {
             await dropDatabase(admin, name);
         }
     };
+}
+/** The URL's user as an SQL identifier, for a fix the reader can paste. */
+function roleOf(url) {
+    let user = '';
+    try {
+        user = decodeURIComponent(new URL(url).username);
+    }
+    catch {
+        // Not a URL we can read: keep the placeholder.
+    }
+    return user ? `"${user.replace(/"/g, '""')}"` : '<user>';
 }
 async function dropDatabase(admin, name) {
     try {
@@ -42670,7 +42681,9 @@ async function checkDrift(args) {
         }
         catch (error) {
             await diffing;
-            if (!(error instanceof connect_DatabaseError))
+            // Only a role without CREATEDB skips the drift check (a warning). Any other
+            // failure here (the server went away, a disk is full) must not turn into a pass.
+            if (!(error instanceof connect_DatabaseError) || error.code !== 'no-createdb')
                 throw error;
             out.stages.push({
                 name: 'expect',
@@ -42721,7 +42734,7 @@ async function checkDrift(args) {
                 stage: 'expect',
                 severity: 'error',
                 title: "Prisma's SQL for the schema failed to apply",
-                message: applied.error
+                message: applied.error + missingExtensionHint(applied.error)
             });
             return skipRest('inspect', 'no expected database');
         }
@@ -42781,12 +42794,63 @@ async function checkDrift(args) {
         });
         return out;
     }
+    catch (error) {
+        if (!isConnectionLoss(error))
+            throw error;
+        // A query failed outside the stages' own handling: in practice the server
+        // stopped or the connection dropped while the seed ran. Report it as a
+        // lost database (stage `connect`: the run is unusable whatever `fail-on`
+        // says), never as a crash of the whole check or as a pass.
+        const done = new Set(out.stages.map((s) => s.name));
+        for (const name of ['expect', 'inspect', 'compare']) {
+            if (!done.has(name))
+                out.stages.push({
+                    name,
+                    status: name === 'expect' ? 'failed' : 'skipped',
+                    durationMs: name === 'expect' ? clock.lap() : 0,
+                    summary: name === 'expect' ? 'lost the database connection' : 'no database'
+                });
+        }
+        out.problems.push({
+            stage: 'connect',
+            severity: 'error',
+            title: 'Lost the connection to the database',
+            message: `The connection to the database was lost during the drift check: ${args.clean(describePgError(error))}. The server stopped or the network dropped; the run cannot tell whether the migrated database is right. Make sure the postgres service stays up for the whole job.`,
+            code: 'connection-lost'
+        });
+        return out;
+    }
     finally {
         await scratchClient?.end().catch(() => { });
         await scratch?.drop();
         // If the scratch database could not be created we still must not leave Prisma running.
         await diffing.catch(() => undefined);
     }
+}
+/**
+ * Whether a pg error means the server or the connection went away (rather
+ * than a bug of ours): SQLSTATE class 08 (connection exception), 57P01–57P03
+ * (shutdown, crash), or the errors pg and Node raise on a closed socket.
+ */
+function isConnectionLoss(error) {
+    const e = error;
+    const code = typeof e?.code === 'string' ? e.code : '';
+    if (/^08/.test(code) || ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(code))
+        return true;
+    const message = typeof e?.message === 'string' ? e.message : '';
+    return /Connection terminated|not queryable|connection error|ECONNREFUSED|ECONNRESET|server closed the connection/i.test(message);
+}
+/**
+ * `type "citext" does not exist` here means the schema uses a type that an
+ * extension provides and no migration installs it: say so and name the fix.
+ */
+function missingExtensionHint(error) {
+    const type = /type "([^"]+)" does not exist/.exec(error)?.[1];
+    if (!type)
+        return '';
+    return (`\nThe schema uses the type \`${type}\`, which an extension provides, but no migration installs that extension. ` +
+        `Add \`CREATE EXTENSION IF NOT EXISTS "${type}";\` (or the extension that provides it) to a migration, ` +
+        'or declare it with the `postgresqlExtensions` preview feature so Prisma writes it.');
 }
 /** Extensions the migrations installed: Prisma's SQL for the schema may rely on them (citext, pg_trgm…). */
 async function installedExtensions(client) {
@@ -42826,6 +42890,7 @@ async function applyExpected(client, extensions, sql) {
 
 
 
+
 /** SQLSTATEs meaning "this object is already there": the statement ran before. */
 const ALREADY_THERE = new Set(['42P07', '42710', '42701', '42P06', '42723', '42P16']);
 /**
@@ -42835,6 +42900,7 @@ const ALREADY_THERE = new Set(['42P07', '42710', '42701', '42P06', '42723', '42P
 async function replayMigration(client, migration) {
     const statements = sql_splitSqlStatements(migration.sql);
     const starts = sql_lineStarts(migration.sql);
+    let alreadyApplied = 0;
     await client.query('BEGIN');
     try {
         for (const statement of statements) {
@@ -42846,8 +42912,10 @@ async function replayMigration(client, migration) {
             catch (error) {
                 await client.query('ROLLBACK TO SAVEPOINT msc_replay');
                 const e = error;
-                if (e.code && ALREADY_THERE.has(e.code))
+                if (e.code && ALREADY_THERE.has(e.code)) {
+                    alreadyApplied++;
                     continue;
+                }
                 const offset = e.position
                     ? statement.startOffset + sql_offsetOfCharPosition(statement.text, Number(e.position))
                     : statement.startOffset;
@@ -42856,7 +42924,8 @@ async function replayMigration(client, migration) {
                     line: sql_lineAtOffset(starts, offset),
                     message: e.message ?? String(error),
                     sqlState: e.code,
-                    appliedBefore: statement.index
+                    appliedBefore: statement.index,
+                    alreadyApplied
                 };
             }
         }
@@ -42883,16 +42952,16 @@ async function diagnoseMigrateFailure(result, project, client, repoRoot, failure
             title: parsed.migration ? `Migration ${parsed.migration} failed` : 'prisma migrate deploy failed',
             message: `\`prisma migrate deploy\` failed (${failure}).${parsed.message ? `\n${parsed.message}` : ''}\n\n${tail}`,
             code: parsed.code ?? parsed.databaseCode,
-            location: migration ? { file: repoPath(repoRoot, migration.sqlPath), line: 1 } : undefined
+            location: migration
+                ? { file: repoPath(repoRoot, migration.sqlPath), line: 1 }
+                : lockFileLocation(parsed.code, project, repoRoot)
         };
     }
     const replay = await replayMigration(client, migration).catch(() => undefined);
     const file = repoPath(repoRoot, migration.sqlPath);
     const statements = sql_splitSqlStatements(migration.sql);
     const message = replay?.message ?? parsed.message ?? 'the migration failed';
-    const applied = replay && replay.appliedBefore > 0
-        ? `Statements 1–${replay.appliedBefore} of ${statements.length} run before it; PostgreSQL rolls a failed migration back only if the engine ran it in one transaction, so check \`_prisma_migrations\` and the database before retrying (\`prisma migrate resolve --rolled-back ${migration.name}\`).`
-        : `It is statement 1 of ${statements.length}.`;
+    const applied = replay ? appliedMessage(replay, statements.length, migration.name) : '';
     const where = replay
         ? `statement ${replay.statementIndex + 1}, line ${replay.line}`
         : 'the statement could not be replayed';
@@ -42900,10 +42969,46 @@ async function diagnoseMigrateFailure(result, project, client, repoRoot, failure
         stage: 'migrate',
         severity: 'error',
         title: `Migration ${migration.name} failed`,
-        message: `${message}${replay?.sqlState ? ` (SQLSTATE ${replay.sqlState})` : ''}\nIn ${file}, ${where}. ${replay ? applied : ''}`.trim(),
+        message: `${message}${replay?.sqlState ? ` (SQLSTATE ${replay.sqlState})` : ''}\nIn ${file}, ${where}. ${applied}`.trim(),
         code: parsed.code ?? replay?.sqlState ?? parsed.databaseCode,
         location: { file, line: replay?.line ?? 1 }
     };
+}
+/**
+ * P3019: `migration_lock.toml` names another provider than the schema (the
+ * migrations were written for another database). Point at its `provider` line.
+ */
+function lockFileLocation(code, project, repoRoot) {
+    if (code !== 'P3019')
+        return undefined;
+    const lock = external_node_path_default().join(project.migrationsDir, 'migration_lock.toml');
+    let text;
+    try {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(lock, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    const index = text.split('\n').findIndex((line) => /^\s*provider\s*=/.test(line));
+    return { file: repoPath(repoRoot, lock), line: index >= 0 ? index + 1 : 1 };
+}
+/**
+ * What the statements before the failing one left. The replay tells: a
+ * statement that fails there only because its object exists was applied by
+ * the engine and is still in the database (the WebAssembly engine runs a
+ * migration statement by statement, without a transaction around it).
+ */
+function appliedMessage(replay, total, name) {
+    const before = replay.appliedBefore;
+    if (before === 0)
+        return `It is statement 1 of ${total}.`;
+    const range = before === 1 ? `Statement 1 of ${total}` : `Statements 1–${before} of ${total}`;
+    const resolve = `\`prisma migrate resolve --rolled-back ${name}\``;
+    if (replay.alreadyApplied === before)
+        return `${range} ${before === 1 ? 'was' : 'were'} applied and ${before === 1 ? 'is' : 'are'} still in the database: the engine did not roll the migration back. Undo what ${before === 1 ? 'it' : 'they'} created, or fix the migration so that it can run again, then mark it rolled back (${resolve}) before retrying.`;
+    if (replay.alreadyApplied === 0)
+        return `${range} ran before it and left nothing behind (the engine rolled the migration back, or they create nothing); fix the statement and mark the migration rolled back (${resolve}) before retrying.`;
+    return `${range} ran before it; ${replay.alreadyApplied} of them ${replay.alreadyApplied === 1 ? 'is' : 'are'} still in the database (the engine did not roll the migration back). Check \`_prisma_migrations\` and the database, then mark it rolled back (${resolve}) before retrying.`;
 }
 
 ;// CONCATENATED MODULE: ./src/prisma/seed-failure.ts
@@ -43731,12 +43836,16 @@ function runGit(cwd, args, options = {}, input) {
     });
 }
 const git_text = (r) => r.stdout.toString('utf8').trim();
-const lastLine = (s) => s
-    .trim()
-    .split('\n')
-    .filter((l) => l.trim())
-    .at(-1)
-    ?.trim() ?? '';
+/** git's own reason: its first `fatal:`/`error:` line (later lines are advice), else the last line. */
+const lastLine = (s) => {
+    const lines = s
+        .trim()
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
+    const reason = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines.at(-1) ?? '';
+    return reason.replace(/\.$/, '');
+};
 const NO_BASE_NOTICE = 'No base commit to compare with (not a pull request and no `base-ref` input): the migration history checks and the upgrade test were skipped. Set `base-ref` (for example `origin/main`) to run them on other events.';
 /** `pull_request.base.sha` of the event payload, if the event is about a pull request. */
 function baseShaFromEvent(eventPath) {
@@ -50329,6 +50438,8 @@ function mapStrings(value, map) {
 const FULL_MESSAGE_CHARS = 4000;
 /** Definitions longer than this (a long CHECK expression) are clipped in table cells. */
 const CELL_CHARS = 300;
+/** Characters kept of one line of process output (minified code makes lines of kilobytes). */
+const OUTPUT_LINE_CHARS = 500;
 /** How many explaining drift items a problem lists by name. */
 const EXPLAINED_BY_SHOWN = 5;
 const STATUS_ICON = {
@@ -50568,7 +50679,16 @@ function outputBlock(stage, detail) {
         return undefined;
     if (stage.status !== 'failed' && stage.status !== 'warning')
         return undefined;
-    const { text, dropped } = tailLines(stage.output, detail.outputLines);
+    const tail = tailLines(stage.output, detail.outputLines);
+    const { dropped } = tail;
+    // Prisma quotes the failing line of its generated client, which is minified:
+    // one such line is kilobytes of code that would fill the comment on its own.
+    const text = tail.text
+        .split('\n')
+        .map((line) => line.length <= OUTPUT_LINE_CHARS
+        ? line
+        : `${line.slice(0, OUTPUT_LINE_CHARS)}… (${(line.length - OUTPUT_LINE_CHARS).toLocaleString('en-US')} more characters)`)
+        .join('\n');
     const command = stage.command?.length
         ? `<code>${escapeHtml(stage.command.join(' '))}</code>`
         : stageLabel(stage.name);
@@ -50747,6 +50867,7 @@ function footer(result, opts) {
 
 
 
+
 /** GitHub's limits: 65,536 characters a comment, 1 MiB a step summary (we keep a margin). */
 const COMMENT_LIMIT = 60_000;
 const SUMMARY_LIMIT = 1_000_000;
@@ -50784,10 +50905,15 @@ async function publishReport(result, config) {
         else
             notice(message, props);
     }
+    // Paths in the report read relative to the repository, as on GitHub; the outputs keep absolute paths.
+    const shown = {
+        ...result,
+        fixSqlPath: result.fixSqlPath && external_node_path_default().relative(config.repoRoot, result.fixSqlPath)
+    };
     const summaryUrl = runUrl();
     try {
         await summary
-            .addRaw(clean(renderMarkdown(result, {
+            .addRaw(clean(renderMarkdown(shown, {
             maxLength: SUMMARY_LIMIT,
             summaryUrl,
             fullReport: 'the `report-json` file of this run'
@@ -50797,7 +50923,7 @@ async function publishReport(result, config) {
     catch (error) {
         warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const commentUrl = config.comment ? await comment(result, config, clean, summaryUrl) : undefined;
+    const commentUrl = config.comment ? await comment(shown, config, clean, summaryUrl) : undefined;
     const counted = result.drift.filter((i) => i.severity !== 'info');
     setOutput(OUTPUTS.status, result.status);
     setOutput(OUTPUTS.drift, String(counted.length > 0));

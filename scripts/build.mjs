@@ -3,14 +3,13 @@
 import { execFileSync } from 'node:child_process'
 import {
   cpSync,
-  existsSync,
   mkdirSync,
   readdirSync,
   rmSync,
-  statSync,
   writeFileSync,
   readFileSync,
-  chmodSync
+  chmodSync,
+  mkdtempSync
 } from 'node:fs'
 import path from 'node:path'
 
@@ -18,8 +17,9 @@ const root = path.dirname(path.dirname(new URL(import.meta.url).pathname))
 const dist = path.join(root, 'dist')
 const entries = { index: 'src/index.ts', cli: 'src/cli.ts' }
 
-const tmp = path.join(root, '.tmp', 'build')
-rmSync(tmp, { recursive: true, force: true })
+// A folder of its own, so that two builds at once do not clobber each other.
+mkdirSync(path.join(root, '.tmp'), { recursive: true })
+const tmp = mkdtempSync(path.join(root, '.tmp', 'build-'))
 for (const [name, entry] of Object.entries(entries)) {
   const out = path.join(tmp, name)
   execFileSync(

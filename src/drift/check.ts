@@ -70,17 +70,20 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
       scratch = await createScratchDatabase(args.client, args.config.databaseUrl, 'expect')
     } catch (error) {
       await diffing
-      if (!(error instanceof DatabaseError)) throw error
+      if (!(error instanceof DatabaseError) || isConnectionLoss(error)) throw error
+      // Only a role without CREATEDB skips the drift check (a warning, with the
+      // fix). Any other failure here (a full disk…) must not turn into a pass.
+      const noCreatedb = error.code === 'no-createdb'
       out.stages.push({
         name: 'expect',
-        status: 'skipped',
+        status: noCreatedb ? 'skipped' : 'failed',
         durationMs: clock.lap(),
         summary: 'cannot create a scratch database'
       })
       out.problems.push({
         stage: 'expect',
-        severity: 'warning',
-        title: 'Drift check skipped',
+        severity: noCreatedb ? 'warning' : 'error',
+        title: noCreatedb ? 'Drift check skipped' : 'Could not create the scratch database',
         message: error.message,
         code: error.code
       })
@@ -179,12 +182,52 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
       summary: counted.length ? `${counted.length} difference(s)` : 'the migrated database matches the schema'
     })
     return out
+  } catch (error) {
+    if (!isConnectionLoss(error)) throw error
+    // A query failed outside the stages' own handling: in practice the server
+    // stopped or the connection dropped while the seed ran. Report it as a
+    // lost database (stage `connect`: the run is unusable whatever `fail-on`
+    // says), never as a crash of the whole check or as a pass.
+    const done = new Set(out.stages.map((s) => s.name))
+    for (const name of ['expect', 'inspect', 'compare'] as const) {
+      if (!done.has(name))
+        out.stages.push({
+          name,
+          status: name === 'expect' ? 'failed' : 'skipped',
+          durationMs: name === 'expect' ? clock.lap() : 0,
+          summary: name === 'expect' ? 'lost the database connection' : 'no database'
+        })
+    }
+    out.problems.push({
+      stage: 'connect',
+      severity: 'error',
+      title: 'Lost the connection to the database',
+      message: `The connection to the database was lost during the drift check: ${args.clean(describePgError(error))}. The server stopped or the network dropped; the run cannot tell whether the migrated database is right. Make sure the postgres service stays up for the whole job.`,
+      code: 'connection-lost'
+    })
+    return out
   } finally {
     await scratchClient?.end().catch(() => {})
     await scratch?.drop()
     // If the scratch database could not be created we still must not leave Prisma running.
     await diffing.catch(() => undefined)
   }
+}
+
+/**
+ * Whether a pg error means the server or the connection went away (rather
+ * than a bug of ours): SQLSTATE class 08 (connection exception), 57P01–57P03
+ * (shutdown, crash), or the errors pg and Node raise on a closed socket.
+ */
+export function isConnectionLoss(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown }
+  const code = typeof e?.code === 'string' ? e.code : ''
+  if (/^08/.test(code) || ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(code))
+    return true
+  const message = typeof e?.message === 'string' ? e.message : ''
+  return /Connection terminated|not queryable|connection error|ECONNREFUSED|ECONNRESET|server closed the connection/i.test(
+    message
+  )
 }
 
 /**

@@ -69,13 +69,16 @@ export function runGit(
 }
 
 const text = (r: GitResult): string => r.stdout.toString('utf8').trim()
-const lastLine = (s: string): string =>
-  s
+/** git's own reason: its first `fatal:`/`error:` line (later lines are advice), else the last line. */
+const lastLine = (s: string): string => {
+  const lines = s
     .trim()
     .split('\n')
-    .filter((l) => l.trim())
-    .at(-1)
-    ?.trim() ?? ''
+    .map((l) => l.trim())
+    .filter(Boolean)
+  const reason = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines.at(-1) ?? ''
+  return reason.replace(/\.$/, '')
+}
 
 /** Where the base commit comes from. */
 export type BaseSource = 'pull_request' | 'base-ref' | 'none'

@@ -10,6 +10,7 @@
  * one. Statements that fail only because they already ran (an engine that
  * applied part of the migration before failing) count as applied.
  */
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type pg from 'pg'
 import type { ExecResult } from '../exec.js'
@@ -29,6 +30,12 @@ export interface ReplayOutcome {
   sqlState?: string
   /** How many statements before it apply cleanly or were already applied. */
   appliedBefore: number
+  /**
+   * How many of those failed on the replay only because their object is
+   * already there: the engine applied them and did not roll them back (the
+   * WebAssembly engine runs a migration statement by statement).
+   */
+  alreadyApplied: number
 }
 
 /**
@@ -41,6 +48,7 @@ export async function replayMigration(
 ): Promise<ReplayOutcome | undefined> {
   const statements = splitSqlStatements(migration.sql)
   const starts = lineStarts(migration.sql)
+  let alreadyApplied = 0
   await client.query('BEGIN')
   try {
     for (const statement of statements) {
@@ -51,7 +59,10 @@ export async function replayMigration(
       } catch (error) {
         await client.query('ROLLBACK TO SAVEPOINT msc_replay')
         const e = error as { code?: string; message?: string; position?: string }
-        if (e.code && ALREADY_THERE.has(e.code)) continue
+        if (e.code && ALREADY_THERE.has(e.code)) {
+          alreadyApplied++
+          continue
+        }
         const offset = e.position
           ? statement.startOffset + offsetOfCharPosition(statement.text, Number(e.position))
           : statement.startOffset
@@ -60,7 +71,8 @@ export async function replayMigration(
           line: lineAtOffset(starts, offset),
           message: e.message ?? String(error),
           sqlState: e.code,
-          appliedBefore: statement.index
+          appliedBefore: statement.index,
+          alreadyApplied
         }
       }
     }
@@ -94,17 +106,16 @@ export async function diagnoseMigrateFailure(
       title: parsed.migration ? `Migration ${parsed.migration} failed` : 'prisma migrate deploy failed',
       message: `\`prisma migrate deploy\` failed (${failure}).${parsed.message ? `\n${parsed.message}` : ''}\n\n${tail}`,
       code: parsed.code ?? parsed.databaseCode,
-      location: migration ? { file: repoPath(repoRoot, migration.sqlPath), line: 1 } : undefined
+      location: migration
+        ? { file: repoPath(repoRoot, migration.sqlPath), line: 1 }
+        : lockFileLocation(parsed.code, project, repoRoot)
     }
   }
   const replay = await replayMigration(client, migration).catch(() => undefined)
   const file = repoPath(repoRoot, migration.sqlPath)
   const statements = splitSqlStatements(migration.sql)
   const message = replay?.message ?? parsed.message ?? 'the migration failed'
-  const applied =
-    replay && replay.appliedBefore > 0
-      ? `Statements 1–${replay.appliedBefore} of ${statements.length} run before it; PostgreSQL rolls a failed migration back only if the engine ran it in one transaction, so check \`_prisma_migrations\` and the database before retrying (\`prisma migrate resolve --rolled-back ${migration.name}\`).`
-      : `It is statement 1 of ${statements.length}.`
+  const applied = replay ? appliedMessage(replay, statements.length, migration.name) : ''
   const where = replay
     ? `statement ${replay.statementIndex + 1}, line ${replay.line}`
     : 'the statement could not be replayed'
@@ -113,8 +124,47 @@ export async function diagnoseMigrateFailure(
     severity: 'error',
     title: `Migration ${migration.name} failed`,
     message:
-      `${message}${replay?.sqlState ? ` (SQLSTATE ${replay.sqlState})` : ''}\nIn ${file}, ${where}. ${replay ? applied : ''}`.trim(),
+      `${message}${replay?.sqlState ? ` (SQLSTATE ${replay.sqlState})` : ''}\nIn ${file}, ${where}. ${applied}`.trim(),
     code: parsed.code ?? replay?.sqlState ?? parsed.databaseCode,
     location: { file, line: replay?.line ?? 1 }
   }
+}
+
+/**
+ * P3019: `migration_lock.toml` names another provider than the schema (the
+ * migrations were written for another database). Point at its `provider` line.
+ */
+function lockFileLocation(
+  code: string | undefined,
+  project: Project,
+  repoRoot: string
+): Problem['location'] | undefined {
+  if (code !== 'P3019') return undefined
+  const lock = path.join(project.migrationsDir, 'migration_lock.toml')
+  let text: string
+  try {
+    text = readFileSync(lock, 'utf8')
+  } catch {
+    return undefined
+  }
+  const index = text.split('\n').findIndex((line) => /^\s*provider\s*=/.test(line))
+  return { file: repoPath(repoRoot, lock), line: index >= 0 ? index + 1 : 1 }
+}
+
+/**
+ * What the statements before the failing one left. The replay tells: a
+ * statement that fails there only because its object exists was applied by
+ * the engine and is still in the database (the WebAssembly engine runs a
+ * migration statement by statement, without a transaction around it).
+ */
+function appliedMessage(replay: ReplayOutcome, total: number, name: string): string {
+  const before = replay.appliedBefore
+  if (before === 0) return `It is statement 1 of ${total}.`
+  const range = before === 1 ? `Statement 1 of ${total}` : `Statements 1–${before} of ${total}`
+  const resolve = `\`prisma migrate resolve --rolled-back ${name}\``
+  if (replay.alreadyApplied === before)
+    return `${range} ${before === 1 ? 'was' : 'were'} applied and ${before === 1 ? 'is' : 'are'} still in the database: the engine did not roll the migration back. Undo what ${before === 1 ? 'it' : 'they'} created, or fix the migration so that it can run again, then mark it rolled back (${resolve}) before retrying.`
+  if (replay.alreadyApplied === 0)
+    return `${range} ran before it and left nothing behind (the engine rolled the migration back, or they create nothing); fix the statement and mark the migration rolled back (${resolve}) before retrying.`
+  return `${range} ran before it; ${replay.alreadyApplied} of them ${replay.alreadyApplied === 1 ? 'is' : 'are'} still in the database (the engine did not roll the migration back). Check \`_prisma_migrations\` and the database, then mark it rolled back (${resolve}) before retrying.`
 }
