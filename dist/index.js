@@ -42681,20 +42681,21 @@ async function checkDrift(args) {
         }
         catch (error) {
             await diffing;
-            // Only a role without CREATEDB skips the drift check (a warning). Any other
-            // failure here (the server went away, a disk is full) must not turn into a pass.
-            if (!(error instanceof connect_DatabaseError) || error.code !== 'no-createdb')
+            if (!(error instanceof connect_DatabaseError) || isConnectionLoss(error))
                 throw error;
+            // Only a role without CREATEDB skips the drift check (a warning, with the
+            // fix). Any other failure here (a full disk…) must not turn into a pass.
+            const noCreatedb = error.code === 'no-createdb';
             out.stages.push({
                 name: 'expect',
-                status: 'skipped',
+                status: noCreatedb ? 'skipped' : 'failed',
                 durationMs: clock.lap(),
                 summary: 'cannot create a scratch database'
             });
             out.problems.push({
                 stage: 'expect',
-                severity: 'warning',
-                title: 'Drift check skipped',
+                severity: noCreatedb ? 'warning' : 'error',
+                title: noCreatedb ? 'Drift check skipped' : 'Could not create the scratch database',
                 message: error.message,
                 code: error.code
             });
@@ -42838,7 +42839,7 @@ function isConnectionLoss(error) {
     if (/^08/.test(code) || ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(code))
         return true;
     const message = typeof e?.message === 'string' ? e.message : '';
-    return /Connection terminated|not queryable|connection error|ECONNREFUSED|ECONNRESET|server closed the connection/i.test(message);
+    return /Connection terminated|not queryable|connection error|ECONNREFUSED|ECONNRESET|server closed the connection|terminating connection|shutting down/i.test(message);
 }
 /**
  * `type "citext" does not exist` here means the schema uses a type that an
@@ -44747,6 +44748,7 @@ const STAGE_ORDER = [
     'inspect',
     'compare'
 ];
+const SEVERITY_ORDER = ['error', 'warning', 'notice', 'info'];
 const RUNNERS = { npm: 'npx', pnpm: 'pnpm exec', yarn: 'yarn', bun: 'bunx' };
 /** Runs the whole check. Never throws for a finding; only for a bug. */
 async function runCheck(config, ports) {
@@ -45089,7 +45091,8 @@ function finish(run, config, project, drift, durationMs) {
         prismaVersion: project?.prisma.version,
         runner: project ? RUNNERS[project.packageManager] : undefined,
         stages: [...run.stages].sort((a, b) => STAGE_ORDER.indexOf(a.name) - STAGE_ORDER.indexOf(b.name)),
-        problems: run.problems,
+        // Errors first: they are why the run failed; notices (no base commit…) last.
+        problems: [...run.problems].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity)),
         drift: items,
         fixSql: drift?.fixSql || undefined,
         failedOn: failing,
@@ -50264,8 +50267,36 @@ async function findMarkedComment(octokit, where) {
     });
     return found;
 }
+/** How long one GitHub API request may take, and all of them together. */
+const REQUEST_TIMEOUT_MS = 20_000;
+const TOTAL_TIMEOUT_MS = 60_000;
+/**
+ * Bounds every request of `octokit`: Octokit has no timeout of its own, so an
+ * API that accepts the connection and never answers would hold the job until
+ * GitHub's 6-hour limit. Each request is aborted after `perRequestMs`, and all
+ * of them once `totalMs` has passed since this call; the abort becomes a
+ * warning like any other failure. (A hook, not `request: { signal }` in the
+ * constructor options: those would replace `@actions/github`'s proxy settings.)
+ */
+function boundRequests(octokit, { perRequestMs = REQUEST_TIMEOUT_MS, totalMs = TOTAL_TIMEOUT_MS } = {}) {
+    const total = AbortSignal.timeout(totalMs);
+    octokit.hook.before('request', (options) => {
+        options.request = {
+            ...options.request,
+            signal: AbortSignal.any([total, AbortSignal.timeout(perRequestMs)])
+        };
+    });
+    return octokit;
+}
+/** Whether a request failed because it was aborted by {@link boundRequests}. */
+function timedOut(error) {
+    const names = [error, error?.cause].map((e) => e?.name);
+    return names.includes('TimeoutError') || names.includes('AbortError');
+}
 /** A warning for the job log that says what went wrong and what to change. */
 function commentWarning(error, bodyLength) {
+    if (timedOut(error))
+        return `Could not post the pull-request comment: the GitHub API did not answer within ${REQUEST_TIMEOUT_MS / 1000}s. The job summary has the full report.`;
     const status = httpStatus(error);
     const reason = errorMessage(error);
     if (status === 403 || status === 404) {
@@ -50297,7 +50328,11 @@ async function findPullRequestForCommit(options) {
     }
     catch (error) {
         const status = httpStatus(error);
-        const what = status ? `HTTP ${status}: ${errorMessage(error)}` : errorMessage(error);
+        const what = timedOut(error)
+            ? `the GitHub API did not answer within ${REQUEST_TIMEOUT_MS / 1000}s`
+            : status
+                ? `HTTP ${status}: ${errorMessage(error)}`
+                : errorMessage(error);
         return { warning: `Could not look up the pull request of commit ${sha} (${what}); no comment is posted.` };
     }
 }
@@ -50925,12 +50960,21 @@ async function publishReport(result, config) {
     }
     const commentUrl = config.comment ? await comment(shown, config, clean, summaryUrl) : undefined;
     const counted = result.drift.filter((i) => i.severity !== 'info');
-    setOutput(OUTPUTS.status, result.status);
-    setOutput(OUTPUTS.drift, String(counted.length > 0));
-    setOutput(OUTPUTS.driftCount, String(counted.length));
-    setOutput(OUTPUTS.reportJson, result.reportJsonPath ?? '');
-    setOutput(OUTPUTS.fixSql, result.fixSqlPath ?? '');
-    setOutput(OUTPUTS.commentUrl, commentUrl ?? '');
+    const outputs = [
+        [OUTPUTS.status, result.status],
+        [OUTPUTS.drift, String(counted.length > 0)],
+        [OUTPUTS.driftCount, String(counted.length)],
+        [OUTPUTS.reportJson, result.reportJsonPath ?? ''],
+        [OUTPUTS.fixSql, result.fixSqlPath ?? ''],
+        [OUTPUTS.commentUrl, commentUrl ?? '']
+    ];
+    try {
+        for (const [name, value] of outputs)
+            setOutput(name, value);
+    }
+    catch (error) {
+        warning(`Could not set the step outputs: ${error instanceof Error ? error.message : String(error)}`);
+    }
 }
 async function comment(result, config, clean, summaryUrl) {
     const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
@@ -50949,7 +50993,8 @@ async function comment(result, config, clean, summaryUrl) {
             'A `pull_request_target` workflow can comment with `pull-requests: write`, but must not run the fork’s code with that token.');
         return undefined;
     }
-    const octokit = getOctokit(config.githubToken);
+    // Bounded: an API that never answers must not hang the job (see boundRequests).
+    const octokit = boundRequests(getOctokit(config.githubToken));
     let issueNumber = config.prNumber ?? pr?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
     if (issueNumber === undefined && process.env.GITHUB_SHA) {
         const found = await findPullRequestForCommit({ octokit, owner, repo, sha: process.env.GITHUB_SHA });
@@ -50989,8 +51034,21 @@ function readInputs() {
         raw[name] = getInput(name);
     return raw;
 }
+function main_errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** An output that cannot be written (no GITHUB_OUTPUT file) must not turn a verdict into a crash. */
+function setOutputSafely(name, value) {
+    try {
+        setOutput(name, value);
+    }
+    catch (error) {
+        warning(`Could not set output ${name}: ${main_errorMessage(error)}`);
+    }
+}
 /** Entry point of the action. Sets the outcome; never throws. */
 async function run() {
+    let secrets = [];
     const abort = new AbortController();
     // GitHub sends SIGINT then SIGTERM on cancel: stop children, drop scratch databases.
     const onSignal = () => abort.abort();
@@ -51004,13 +51062,14 @@ async function run() {
         }
         catch (error) {
             if (error instanceof ConfigError) {
-                setOutput(OUTPUTS.status, 'failed');
+                setOutputSafely(OUTPUTS.status, 'failed');
                 setFailed(error.message);
                 return;
             }
             throw error;
         }
-        for (const secret of secretsOfUrl(config.databaseUrl))
+        secrets = secretsOfUrl(config.databaseUrl);
+        for (const secret of secrets)
             core_setSecret(secret);
         const result = await runCheck(config, {
             env: process.env,
@@ -51019,7 +51078,13 @@ async function run() {
             output: (chunk) => void process.stdout.write(chunk),
             group: (name, fn) => group(name, fn)
         });
-        await publishReport(result, config);
+        try {
+            await publishReport(result, config);
+        }
+        catch (error) {
+            // Reporting must not change the verdict: the check's own status stands.
+            warning(secrets_redact(`Could not publish the whole report: ${main_errorMessage(error)}`, secrets));
+        }
         if (result.status === 'failed') {
             const reasons = failureReasons(result);
             const why = reasons.length ? reasons.join(', ') : `fail-on: ${result.failedOn.join(', ')}`;
@@ -51027,8 +51092,8 @@ async function run() {
         }
     }
     catch (error) {
-        setOutput(OUTPUTS.status, 'failed');
-        setFailed(`migrate-seed-check crashed: ${error instanceof Error ? error.message : String(error)}`);
+        setOutputSafely(OUTPUTS.status, 'failed');
+        setFailed(secrets_redact(`migrate-seed-check crashed: ${main_errorMessage(error)}`, secrets));
     }
     finally {
         process.off('SIGINT', onSignal);

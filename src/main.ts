@@ -6,7 +6,7 @@ import * as core from '@actions/core'
 import { ConfigError, INPUTS, OUTPUTS, parseConfig, type Config, type RawInputs } from './config.js'
 import { runCheck } from './pipeline.js'
 import { publishReport } from './publish.js'
-import { secretsOfUrl } from './secrets.js'
+import { redact, secretsOfUrl } from './secrets.js'
 import { failureReasons } from './report/facts.js'
 
 /** Reads every input once. */
@@ -16,8 +16,22 @@ function readInputs(): RawInputs {
   return raw
 }
 
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** An output that cannot be written (no GITHUB_OUTPUT file) must not turn a verdict into a crash. */
+function setOutputSafely(name: string, value: string): void {
+  try {
+    core.setOutput(name, value)
+  } catch (error) {
+    core.warning(`Could not set output ${name}: ${errorMessage(error)}`)
+  }
+}
+
 /** Entry point of the action. Sets the outcome; never throws. */
 export async function run(): Promise<void> {
+  let secrets: string[] = []
   const abort = new AbortController()
   // GitHub sends SIGINT then SIGTERM on cancel: stop children, drop scratch databases.
   const onSignal = (): void => abort.abort()
@@ -30,13 +44,14 @@ export async function run(): Promise<void> {
       config = parseConfig(readInputs(), { cwd: workspace, repoRoot: workspace, env: process.env })
     } catch (error) {
       if (error instanceof ConfigError) {
-        core.setOutput(OUTPUTS.status, 'failed')
+        setOutputSafely(OUTPUTS.status, 'failed')
         core.setFailed(error.message)
         return
       }
       throw error
     }
-    for (const secret of secretsOfUrl(config.databaseUrl)) core.setSecret(secret)
+    secrets = secretsOfUrl(config.databaseUrl)
+    for (const secret of secrets) core.setSecret(secret)
 
     const result = await runCheck(config, {
       env: process.env,
@@ -45,15 +60,20 @@ export async function run(): Promise<void> {
       output: (chunk) => void process.stdout.write(chunk),
       group: (name, fn) => core.group(name, fn)
     })
-    await publishReport(result, config)
+    try {
+      await publishReport(result, config)
+    } catch (error) {
+      // Reporting must not change the verdict: the check's own status stands.
+      core.warning(redact(`Could not publish the whole report: ${errorMessage(error)}`, secrets))
+    }
     if (result.status === 'failed') {
       const reasons = failureReasons(result)
       const why = reasons.length ? reasons.join(', ') : `fail-on: ${result.failedOn.join(', ')}`
       core.setFailed(`migrate-seed-check failed: ${why}. See the annotations and the job summary.`)
     }
   } catch (error) {
-    core.setOutput(OUTPUTS.status, 'failed')
-    core.setFailed(`migrate-seed-check crashed: ${error instanceof Error ? error.message : String(error)}`)
+    setOutputSafely(OUTPUTS.status, 'failed')
+    core.setFailed(redact(`migrate-seed-check crashed: ${errorMessage(error)}`, secrets))
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

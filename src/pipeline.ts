@@ -22,7 +22,7 @@ import {
 import type { ExecResult } from './exec.js'
 import { discoverProject, ProjectError, type Project } from './project/discover.js'
 import { redact, secretsOfUrl } from './secrets.js'
-import type { CheckResult, FailOn, Problem, StageName, StageResult } from './types.js'
+import type { CheckResult, FailOn, Problem, Severity, StageName, StageResult } from './types.js'
 import { writeReportFiles } from './artifacts.js'
 import { runHistory, runUpgradeTest, type HistoryOutcome } from './history/index.js'
 
@@ -78,6 +78,8 @@ const STAGE_ORDER: StageName[] = [
   'inspect',
   'compare'
 ]
+
+const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'notice', 'info']
 
 const RUNNERS = { npm: 'npx', pnpm: 'pnpm exec', yarn: 'yarn', bun: 'bunx' } as const
 
@@ -473,7 +475,10 @@ function finish(
     prismaVersion: project?.prisma.version,
     runner: project ? RUNNERS[project.packageManager] : undefined,
     stages: [...run.stages].sort((a, b) => STAGE_ORDER.indexOf(a.name) - STAGE_ORDER.indexOf(b.name)),
-    problems: run.problems,
+    // Errors first: they are why the run failed; notices (no base commit…) last.
+    problems: [...run.problems].sort(
+      (a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity)
+    ),
     drift: items,
     fixSql: drift?.fixSql || undefined,
     failedOn: failing,

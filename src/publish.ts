@@ -10,7 +10,7 @@ import * as core from '@actions/core'
 import { getOctokit } from '@actions/github'
 import { OUTPUTS, type Config } from './config.js'
 import { planAnnotations } from './report/annotations.js'
-import { findPullRequestForCommit, upsertComment } from './report/comment.js'
+import { boundRequests, findPullRequestForCommit, upsertComment } from './report/comment.js'
 import { commentMarker, renderMarkdown } from './report/markdown.js'
 import { redact, secretsOfUrl } from './secrets.js'
 import type { CheckResult } from './types.js'
@@ -89,12 +89,19 @@ export async function publishReport(
   const commentUrl = config.comment ? await comment(shown, config, clean, summaryUrl) : undefined
 
   const counted = result.drift.filter((i) => i.severity !== 'info')
-  core.setOutput(OUTPUTS.status, result.status)
-  core.setOutput(OUTPUTS.drift, String(counted.length > 0))
-  core.setOutput(OUTPUTS.driftCount, String(counted.length))
-  core.setOutput(OUTPUTS.reportJson, result.reportJsonPath ?? '')
-  core.setOutput(OUTPUTS.fixSql, result.fixSqlPath ?? '')
-  core.setOutput(OUTPUTS.commentUrl, commentUrl ?? '')
+  const outputs: [string, string][] = [
+    [OUTPUTS.status, result.status],
+    [OUTPUTS.drift, String(counted.length > 0)],
+    [OUTPUTS.driftCount, String(counted.length)],
+    [OUTPUTS.reportJson, result.reportJsonPath ?? ''],
+    [OUTPUTS.fixSql, result.fixSqlPath ?? ''],
+    [OUTPUTS.commentUrl, commentUrl ?? '']
+  ]
+  try {
+    for (const [name, value] of outputs) core.setOutput(name, value)
+  } catch (error) {
+    core.warning(`Could not set the step outputs: ${error instanceof Error ? error.message : String(error)}`)
+  }
 }
 
 async function comment(
@@ -122,7 +129,8 @@ async function comment(
     )
     return undefined
   }
-  const octokit = getOctokit(config.githubToken)
+  // Bounded: an API that never answers must not hang the job (see boundRequests).
+  const octokit = boundRequests(getOctokit(config.githubToken))
   let issueNumber =
     config.prNumber ?? pr?.number ?? (event.issue?.pull_request ? event.issue.number : undefined)
   if (issueNumber === undefined && process.env.GITHUB_SHA) {

@@ -66,6 +66,8 @@ export interface GitHubStandIn {
   addComment(issueNumber: number, body: string, login?: string): StandInComment
   /** Makes later requests fail with `status` (optionally only for one method); `null` stops failing. */
   setFailure(status: number | null, options?: Omit<StandInFailure, 'status'>): void
+  /** Makes later requests hang: recorded, the connection accepted, never answered (`false` stops it). */
+  setHang(hang: boolean): void
   close(): Promise<void>
 }
 
@@ -95,6 +97,9 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     setFailure: (status, failureOptions) => {
       state.failure = status === null ? undefined : { status, ...failureOptions }
     },
+    setHang: (hang) => {
+      state.hang = hang
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections()
@@ -107,6 +112,7 @@ class StandInState {
   readonly requests: RecordedRequest[] = []
   readonly comments: StandInComment[] = []
   failure?: StandInFailure
+  hang = false
   baseUrl = ''
   private nextId = 1000
   private readonly maxPerPage: number
@@ -142,6 +148,8 @@ class StandInState {
       authorization: req.headers.authorization
     }
     this.requests.push(request)
+    // Never answered; close() ends the connection.
+    if (this.hang) return
     if (this.failure && (!this.failure.method || this.failure.method === request.method)) {
       const message = this.failure.message ?? DEFAULT_MESSAGES[this.failure.status] ?? 'Error'
       send(res, this.failure.status, { message, documentation_url: 'https://docs.github.com/rest' })

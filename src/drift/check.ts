@@ -225,7 +225,7 @@ export function isConnectionLoss(error: unknown): boolean {
   if (/^08/.test(code) || ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(code))
     return true
   const message = typeof e?.message === 'string' ? e.message : ''
-  return /Connection terminated|not queryable|connection error|ECONNREFUSED|ECONNRESET|server closed the connection/i.test(
+  return /Connection terminated|not queryable|connection error|ECONNREFUSED|ECONNRESET|server closed the connection|terminating connection|shutting down/i.test(
     message
   )
 }

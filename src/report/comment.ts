@@ -90,8 +90,42 @@ async function findMarkedComment(
   return found
 }
 
+/** How long one GitHub API request may take, and all of them together. */
+export const REQUEST_TIMEOUT_MS = 20_000
+export const TOTAL_TIMEOUT_MS = 60_000
+
+/**
+ * Bounds every request of `octokit`: Octokit has no timeout of its own, so an
+ * API that accepts the connection and never answers would hold the job until
+ * GitHub's 6-hour limit. Each request is aborted after `perRequestMs`, and all
+ * of them once `totalMs` has passed since this call; the abort becomes a
+ * warning like any other failure. (A hook, not `request: { signal }` in the
+ * constructor options: those would replace `@actions/github`'s proxy settings.)
+ */
+export function boundRequests(
+  octokit: Octokit,
+  { perRequestMs = REQUEST_TIMEOUT_MS, totalMs = TOTAL_TIMEOUT_MS } = {}
+): Octokit {
+  const total = AbortSignal.timeout(totalMs)
+  octokit.hook.before('request', (options) => {
+    options.request = {
+      ...options.request,
+      signal: AbortSignal.any([total, AbortSignal.timeout(perRequestMs)])
+    }
+  })
+  return octokit
+}
+
+/** Whether a request failed because it was aborted by {@link boundRequests}. */
+function timedOut(error: unknown): boolean {
+  const names = [error, (error as { cause?: unknown })?.cause].map((e) => (e as { name?: unknown })?.name)
+  return names.includes('TimeoutError') || names.includes('AbortError')
+}
+
 /** A warning for the job log that says what went wrong and what to change. */
 function commentWarning(error: unknown, bodyLength: number): string {
+  if (timedOut(error))
+    return `Could not post the pull-request comment: the GitHub API did not answer within ${REQUEST_TIMEOUT_MS / 1000}s. The job summary has the full report.`
   const status = httpStatus(error)
   const reason = errorMessage(error)
   if (status === 403 || status === 404) {
@@ -130,7 +164,11 @@ export async function findPullRequestForCommit(options: {
     return open ? { pullRequest: { number: open.number, url: open.html_url } } : {}
   } catch (error) {
     const status = httpStatus(error)
-    const what = status ? `HTTP ${status}: ${errorMessage(error)}` : errorMessage(error)
+    const what = timedOut(error)
+      ? `the GitHub API did not answer within ${REQUEST_TIMEOUT_MS / 1000}s`
+      : status
+        ? `HTTP ${status}: ${errorMessage(error)}`
+        : errorMessage(error)
     return { warning: `Could not look up the pull request of commit ${sha} (${what}); no comment is posted.` }
   }
 }
