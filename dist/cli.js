@@ -7115,7 +7115,8 @@ async function startEmbeddedPostgres(options = {}) {
             // never comes again if the server has already stopped (killed, crashed,
             // `pg_ctl stop`): that would hang the CLI forever. Skip it then, and
             // bound it otherwise.
-            const child = pg.process;
+            const handle = pg;
+            const child = handle.process;
             if (child && child.exitCode === null && child.signalCode === null) {
                 const exited = new Promise((resolve) => child.once('exit', () => resolve()));
                 let timer;
@@ -7127,6 +7128,8 @@ async function startEmbeddedPostgres(options = {}) {
                 });
                 await Promise.race([pg.stop().then(() => exited), timedOut]).finally(() => clearTimeout(timer));
             }
+            // The package's own exit hook calls stop() again: with no process it returns at once.
+            handle.process = undefined;
         }
         finally {
             await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
@@ -9049,6 +9052,9 @@ const MIGRATION_FIRST = new Set(['function', 'trigger', 'extension', 'sequence',
  * keep it). Schema paths and migration paths become repo-relative.
  */
 function locateItems(items, project, repoRoot) {
+    // Parsing a large schema costs hundreds of milliseconds: only when something needs a place.
+    if (items.every((item) => item.location))
+        return items;
     const index = schema_parseSchema(project.schemaFiles.map((f) => ({ path: relative(repoRoot, f.path), text: f.text })));
     const migrations = project.migrations.map((m) => ({
         name: m.name,
@@ -10443,6 +10449,15 @@ function renameComment(item) {
 
 
 
+/**
+ * Starts asking Prisma for the SQL of the schema. It depends on nothing the
+ * migrations do, so the pipeline starts it before generate and migrate, and
+ * its seconds of CPU overlap theirs instead of adding to the run.
+ */
+function startSchemaDiff(run, schemaPath) {
+    const args = diffFromEmptyArgs(run.project.prisma.major, schemaPath);
+    return { schemaPath, args, result: runPrisma(run, args, { keepStdout: true, quiet: true }) };
+}
 class StageClock {
     started = performance.now();
     lap() {
@@ -10461,9 +10476,10 @@ async function checkDrift(args) {
         }
         return out;
     };
-    // Prisma's SQL for the schema. It needs no database, so it starts at once.
-    const diffArgs = diffFromEmptyArgs(args.project.prisma.major, args.schemaPath);
-    const diffing = runPrisma(args.run, diffArgs, { keepStdout: true, quiet: true });
+    // Prisma's SQL for the schema: started by the caller as early as possible
+    // (it needs no migrated database), or here.
+    const started = args.diff?.schemaPath === args.schemaPath ? args.diff : startSchemaDiff(args.run, args.schemaPath);
+    const { args: diffArgs, result: diffing } = started;
     let scratch;
     let scratchClient;
     try {
@@ -10616,8 +10632,10 @@ async function checkDrift(args) {
     finally {
         await scratchClient?.end().catch(() => { });
         await scratch?.drop();
-        // If the scratch database could not be created we still must not leave Prisma running.
+        // If the scratch database could not be created we still must not leave Prisma running,
+        // nor an early diff of another schema path that was not used.
         await diffing.catch(() => undefined);
+        await args.diff?.result.catch(() => undefined);
     }
 }
 /**
@@ -12675,12 +12693,22 @@ async function runStages(run, config, project, client, ports, history) {
         onOutput: ports.output && ((chunk) => ports.output?.(run.clean(chunk)))
     };
     const schema = schemaArgs(config.schema);
+    // The schema's SQL needs neither the client nor the migrations: it runs
+    // beside generate and migrate. Stopped if they fail (nothing left running).
+    const diffAbort = new AbortController();
+    ports.signal?.addEventListener('abort', () => diffAbort.abort(), { once: true });
+    const diff = startSchemaDiff({ ...ctx, signal: diffAbort.signal }, project.schemaPath);
+    const stopDiff = async () => {
+        diffAbort.abort();
+        await diff.result;
+        return undefined;
+    };
     if (config.generate) {
         const ok = await ports.group('prisma generate', () => generate(run, ctx, schema, config.repoRoot));
         if (!ok) {
             run.skip('migrate', 'prisma generate failed');
             run.skip('seed', 'prisma generate failed');
-            return undefined;
+            return stopDiff();
         }
     }
     else
@@ -12692,7 +12720,7 @@ async function runStages(run, config, project, client, ports, history) {
         run.skip('seed', 'a migration failed');
         for (const name of ['expect', 'inspect', 'compare'])
             run.skip(name, 'a migration failed: the database is incomplete');
-        return undefined;
+        return stopDiff();
     }
     // The expected database does not depend on the seed: build and compare it
     // while the seed runs.
@@ -12702,7 +12730,8 @@ async function runStages(run, config, project, client, ports, history) {
         project,
         client,
         schemaPath: migrated.schemaPath,
-        clean: (t) => run.clean(t)
+        clean: (t) => run.clean(t),
+        diff
     });
     const upgradeWork = upgradeStage(run, config, project, client, history);
     await ports.group('Seed', () => seed(run, ctx, config));

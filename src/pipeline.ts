@@ -7,7 +7,7 @@ import path from 'node:path'
 import type pg from 'pg'
 import type { Config } from './config.js'
 import { assertEmpty, connectWithRetry, DatabaseError } from './db/connect.js'
-import { checkDrift, type DriftOutcome } from './drift/check.js'
+import { checkDrift, startSchemaDiff, type DriftOutcome } from './drift/check.js'
 import { diagnoseMigrateFailure, repoPath } from './prisma/migrate-failure.js'
 import { diagnoseSeedFailure } from './prisma/seed-failure.js'
 import {
@@ -229,13 +229,23 @@ async function runStages(
     onOutput: ports.output && ((chunk) => ports.output?.(run.clean(chunk)))
   }
   const schema = schemaArgs(config.schema)
+  // The schema's SQL needs neither the client nor the migrations: it runs
+  // beside generate and migrate. Stopped if they fail (nothing left running).
+  const diffAbort = new AbortController()
+  ports.signal?.addEventListener('abort', () => diffAbort.abort(), { once: true })
+  const diff = startSchemaDiff({ ...ctx, signal: diffAbort.signal }, project.schemaPath)
+  const stopDiff = async (): Promise<undefined> => {
+    diffAbort.abort()
+    await diff.result
+    return undefined
+  }
 
   if (config.generate) {
     const ok = await ports.group('prisma generate', () => generate(run, ctx, schema, config.repoRoot))
     if (!ok) {
       run.skip('migrate', 'prisma generate failed')
       run.skip('seed', 'prisma generate failed')
-      return undefined
+      return stopDiff()
     }
   } else run.skip('generate', 'generate: false')
 
@@ -247,7 +257,7 @@ async function runStages(
     run.skip('seed', 'a migration failed')
     for (const name of ['expect', 'inspect', 'compare'] as const)
       run.skip(name, 'a migration failed: the database is incomplete')
-    return undefined
+    return stopDiff()
   }
   // The expected database does not depend on the seed: build and compare it
   // while the seed runs.
@@ -257,7 +267,8 @@ async function runStages(
     project,
     client,
     schemaPath: migrated.schemaPath,
-    clean: (t) => run.clean(t)
+    clean: (t) => run.clean(t),
+    diff
   })
   const upgradeWork = upgradeStage(run, config, project, client, history)
   await ports.group('Seed', () => seed(run, ctx, config))

@@ -7,7 +7,6 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
-import { getOctokit } from '@actions/github'
 import { OUTPUTS, type Config } from './config.js'
 import { planAnnotations } from './report/annotations.js'
 import { boundRequests, findPullRequestForCommit, upsertComment } from './report/comment.js'
@@ -130,6 +129,8 @@ async function comment(
     return undefined
   }
   // Bounded: an API that never answers must not hang the job (see boundRequests).
+  // Loaded only when a comment is due: Octokit is most of the bundle's start-up time.
+  const { getOctokit } = await import('@actions/github')
   const octokit = boundRequests(getOctokit(config.githubToken))
   let issueNumber =
     config.prNumber ?? pr?.number ?? (event.issue?.pull_request ? event.issue.number : undefined)

@@ -11,19 +11,18 @@ import { makeProject, type FixtureProject } from '../helpers/project.js'
 import { ensureDist, runAction } from '../action/harness.js'
 import { expectNoProcessLeft } from './debris.js'
 
-let api: GitHubStandIn
+const standIns: GitHubStandIn[] = []
 let project: FixtureProject
 const PASSWORD = 'inputPw-9f8e7d6c'
 const URL_OK = `postgresql://checker:${PASSWORD}@127.0.0.1:9/app`
 
 beforeAll(async () => {
   await ensureDist()
-  api = await startGitHubStandIn()
   project = makeProject()
 }, 300_000)
 
 afterAll(async () => {
-  await api?.close()
+  for (const api of standIns) await api.close()
   project?.cleanup()
 })
 
@@ -35,13 +34,14 @@ const CASES: Array<[string, string, RegExp]> = [
     `mysql://checker:${PASSWORD}@db/app`,
     /the scheme is 'mysql', but this action checks PostgreSQL/
   ],
-  ['database-url', `postgresql://checker:${PASSWORD}@`, /the URL has no host/],
+  ['database-url', 'postgresql:///app', /the URL has no host/],
+  ['database-url', `postgresql://checker:${PASSWORD}@`, /not a valid URL/],
   ['database-url', `not a url ${PASSWORD}`, /not a valid URL/],
   ['database-url-env', 'DATABASE URL!', /'URL!' is not an environment variable name/],
   ['working-directory', '../outside', /'\.\.\/outside' is outside the repository/],
   ['working-directory', 'no/such/folder', /'no\/such\/folder' does not exist/],
   ['schema', '/etc/passwd', /'\/etc\/passwd' is outside the repository/],
-  ['report-dir', '../../../tmp/msc-report', /is outside the repository/],
+  ['report-dir', '/tmp/msc-report', /'\/tmp\/msc-report' is outside the repository/],
   [
     'seed-command',
     'tsx prisma/seed.ts && rm -rf /',
@@ -66,7 +66,8 @@ test.concurrent.each(CASES)(
   "input '%s' = %j → ::error::Input '<name>': … → exit 1, nothing created",
   async (name, value, message) => {
     const reportDir = path.join(project.dir, 'migrate-seed-check-report')
-    const before = api.requests.length
+    const api = await startGitHubStandIn()
+    standIns.push(api)
     const inputs: Record<string, string> = {
       'database-url': URL_OK,
       'working-directory': project.relDir,
@@ -82,8 +83,8 @@ test.concurrent.each(CASES)(
     // Nothing ran: no report folder, no summary, no API request, no shell side effect.
     expect(existsSync(reportDir)).toBe(false)
     expect(run.summary).toBe('')
-    expect(api.requests.length).toBe(before)
-    expect(existsSync('/tmp/msc-pwned')).toBe(false)
+    expect(api.requests).toEqual([])
+    for (const file of ['/tmp/msc-pwned', '/tmp/msc-report']) expect(existsSync(file)).toBe(false)
     // A bad URL's message never repeats the URL (the password is not masked yet).
     expect(run.stdout + run.stderr).not.toContain(PASSWORD)
   },

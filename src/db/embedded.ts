@@ -67,7 +67,8 @@ export async function startEmbeddedPostgres(
       // never comes again if the server has already stopped (killed, crashed,
       // `pg_ctl stop`): that would hang the CLI forever. Skip it then, and
       // bound it otherwise.
-      const child = (pg as unknown as { process?: ChildProcess }).process
+      const handle = pg as unknown as { process?: ChildProcess }
+      const child = handle.process
       if (child && child.exitCode === null && child.signalCode === null) {
         const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
         let timer: NodeJS.Timeout | undefined
@@ -79,6 +80,8 @@ export async function startEmbeddedPostgres(
         })
         await Promise.race([pg.stop().then(() => exited), timedOut]).finally(() => clearTimeout(timer))
       }
+      // The package's own exit hook calls stop() again: with no process it returns at once.
+      handle.process = undefined
     } finally {
       await rm(dir, { recursive: true, force: true })
     }

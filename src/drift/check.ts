@@ -12,6 +12,7 @@ import { createScratchDatabase, DatabaseError, describePgError, type ScratchData
 import { snapshotCatalog, type CatalogSnapshot } from '../db/snapshot.js'
 import { locateItems } from '../locate/index.js'
 import { diffFromEmptyArgs, runPrisma, type RunContext } from '../prisma/cli.js'
+import type { ExecResult } from '../exec.js'
 import type { Project } from '../project/discover.js'
 import type { DriftItem, Problem, StageResult } from '../types.js'
 import { compareCatalogs } from './compare.js'
@@ -36,6 +37,25 @@ export interface DriftArgs {
   /** The schema Prisma reported loading (file or folder). */
   schemaPath: string
   clean(text: string): string
+  /** The schema diff, when the caller started it early (see {@link startSchemaDiff}). */
+  diff?: SchemaDiff
+}
+
+/** A running `prisma migrate diff --from-empty … --script`. */
+export interface SchemaDiff {
+  schemaPath: string
+  args: string[]
+  result: Promise<ExecResult>
+}
+
+/**
+ * Starts asking Prisma for the SQL of the schema. It depends on nothing the
+ * migrations do, so the pipeline starts it before generate and migrate, and
+ * its seconds of CPU overlap theirs instead of adding to the run.
+ */
+export function startSchemaDiff(run: RunContext, schemaPath: string): SchemaDiff {
+  const args = diffFromEmptyArgs(run.project.prisma.major, schemaPath)
+  return { schemaPath, args, result: runPrisma(run, args, { keepStdout: true, quiet: true }) }
 }
 
 class StageClock {
@@ -58,9 +78,11 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
     return out
   }
 
-  // Prisma's SQL for the schema. It needs no database, so it starts at once.
-  const diffArgs = diffFromEmptyArgs(args.project.prisma.major, args.schemaPath)
-  const diffing = runPrisma(args.run, diffArgs, { keepStdout: true, quiet: true })
+  // Prisma's SQL for the schema: started by the caller as early as possible
+  // (it needs no migrated database), or here.
+  const started =
+    args.diff?.schemaPath === args.schemaPath ? args.diff : startSchemaDiff(args.run, args.schemaPath)
+  const { args: diffArgs, result: diffing } = started
 
   let scratch: ScratchDatabase | undefined
   let scratchClient: pg.Client | undefined
@@ -209,8 +231,10 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
   } finally {
     await scratchClient?.end().catch(() => {})
     await scratch?.drop()
-    // If the scratch database could not be created we still must not leave Prisma running.
+    // If the scratch database could not be created we still must not leave Prisma running,
+    // nor an early diff of another schema path that was not used.
     await diffing.catch(() => undefined)
+    await args.diff?.result.catch(() => undefined)
   }
 }
 

@@ -39,6 +39,8 @@ const MIGRATION_FIRST = new Set<DriftItem['kind']>(['function', 'trigger', 'exte
  * keep it). Schema paths and migration paths become repo-relative.
  */
 export function locateItems(items: DriftItem[], project: LocatableProject, repoRoot: string): DriftItem[] {
+  // Parsing a large schema costs hundreds of milliseconds: only when something needs a place.
+  if (items.every((item) => item.location)) return items
   const index = parseSchema(
     project.schemaFiles.map((f) => ({ path: relative(repoRoot, f.path), text: f.text }))
   )
