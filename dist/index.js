@@ -44193,6 +44193,10 @@ async function runStages(run, config, project, client, ports, history) {
         diff
     });
     const upgradeWork = upgradeStage(run, config, project, client, history);
+    // Both are awaited below, after the seed; until then a rejection must not
+    // count as unhandled (it is rethrown where they are awaited).
+    driftWork.catch(() => undefined);
+    upgradeWork.catch(() => undefined);
     await ports.group('Seed', () => seed(run, ctx, config));
     await ports.group('Upgrade test on a populated database', () => upgradeWork);
     const drift = await ports.group('Compare the migrated database with the schema', () => driftWork);
@@ -44220,14 +44224,35 @@ async function upgradeStage(run, config, project, client, history) {
         run.skip('upgrade', 'no base commit to upgrade from');
         return;
     }
-    const outcome = await runUpgradeTest({
-        adminClient: client,
-        databaseUrl: config.databaseUrl,
-        baseMigrations: history.baseMigrations,
-        newMigrations: history.added,
-        schemas: project.dbSchemas,
-        repoRoot: config.repoRoot
-    });
+    const started = performance.now();
+    let outcome;
+    try {
+        outcome = await runUpgradeTest({
+            adminClient: client,
+            databaseUrl: config.databaseUrl,
+            baseMigrations: history.baseMigrations,
+            newMigrations: history.added,
+            schemas: project.dbSchemas,
+            repoRoot: config.repoRoot
+        });
+    }
+    catch (error) {
+        // A database error outside the migrations themselves (a lost connection…)
+        // fails the stage; it must neither crash the run nor pass unnoticed.
+        run.stage({
+            name: 'upgrade',
+            status: 'failed',
+            durationMs: elapsed(started),
+            summary: 'the upgrade test could not run'
+        });
+        run.problem({
+            stage: 'upgrade',
+            severity: 'error',
+            title: 'Upgrade test could not run',
+            message: `The upgrade test stopped on a database error: ${describePgError(error)}`
+        });
+        return;
+    }
     run.stage(outcome.stage);
     for (const problem of outcome.problems)
         run.problem(problem);

@@ -16,7 +16,9 @@ describe('parseSeedFailure on real outputs', () => {
   })
 
   test('P2022 worded by the pg adapter: "column `x of relation t`" gives the table and the column', () => {
-    expect(parseSeedFailure(fixture('seed-p2022-of-relation.txt'), { repoRoot: '/work/main/.tmp/drift1' })).toMatchObject({
+    expect(
+      parseSeedFailure(fixture('seed-p2022-of-relation.txt'), { repoRoot: '/work/main/.tmp/drift1' })
+    ).toMatchObject({
       code: 'P2022',
       location: { file: 'prisma/seed.ts', line: 12 },
       missingObject: { table: 'users', column: 'two_factor_enabled' }
