@@ -34,6 +34,9 @@ Options (the same names as the action's inputs):
   --step-timeout DURATION       per child process (default 10m)
   --connect-timeout DURATION    wait for the database (default 60s)
   --allow-non-empty-database    run even if the database holds tables
+  --base-ref REV                compare the migrations with this git revision (history
+                                checks and the upgrade test), e.g. origin/main
+  --upgrade-test auto|true|false  apply the new migrations on a populated copy of the base
   --report-dir DIR              where report.json and the fix migration go
   --json PATH                   also write the machine-readable result to PATH
   --verbose                     stream Prisma's and the seed's output
