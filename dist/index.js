@@ -41906,6 +41906,7 @@ function renameComment(item) {
 
 
 
+
 /**
  * Starts asking Prisma for the SQL of the schema. It depends on nothing the
  * migrations do, so the pipeline starts it before generate and migrate, and
@@ -41937,16 +41938,26 @@ async function checkDrift(args) {
     // (it needs no migrated database), or here.
     const started = args.diff?.schemaPath === args.schemaPath ? args.diff : startSchemaDiff(args.run, args.schemaPath);
     const { args: diffArgs, result: diffing } = started;
-    let scratch;
-    let scratchClient;
+    const early = args.expected?.schemaPath === args.schemaPath ? args.expected : undefined;
+    let built;
     try {
-        const extensions = await installedExtensions(args.client);
-        try {
-            scratch = await createScratchDatabase(args.client, args.config.databaseUrl, 'expect');
+        const installed = await installedExtensions(args.client);
+        built = early
+            ? await early.result
+            : await buildExpected(args.run, args.client, args.config.databaseUrl, started, installed);
+        // Built during `migrate deploy` with the extensions its files name: if that
+        // failed and the migrations installed others (in a DO block, say), build
+        // again now that the installed set is known.
+        if (early &&
+            !built.ok &&
+            built.kind === 'apply' &&
+            installed.some((e) => !built.extensions.includes(e.name))) {
+            await early.dispose();
+            built = await buildExpected(args.run, args.client, args.config.databaseUrl, started, installed);
         }
-        catch (error) {
-            await diffing;
-            if (!(error instanceof connect_DatabaseError) || isConnectionLoss(error))
+        if (!built.ok && built.kind === 'scratch') {
+            const error = built.error;
+            if (isConnectionLoss(error))
                 throw error;
             // Only a role without CREATEDB skips the drift check (a warning, with the
             // fix). Any other failure here (a full disk…) must not turn into a pass.
@@ -41966,8 +41977,8 @@ async function checkDrift(args) {
             });
             return skipRest('inspect', 'no expected database');
         }
-        const diff = await diffing;
-        if (diff.exitCode !== 0 || diff.stdout === undefined) {
+        if (!built.ok && built.kind === 'diff') {
+            const diff = built.diff;
             out.stages.push({
                 name: 'expect',
                 status: 'failed',
@@ -41985,11 +41996,9 @@ async function checkDrift(args) {
             });
             return skipRest('inspect', 'no expected database');
         }
-        scratchClient = new esm.Client({ connectionString: scratch.url, application_name: 'migrate-seed-check' });
-        scratchClient.on('error', () => { });
-        await scratchClient.connect();
-        const applied = await applyExpected(scratchClient, extensions, diff.stdout);
-        if (!applied.ok) {
+        if (!built.ok) {
+            if (built.cause && isConnectionLoss(built.cause))
+                throw built.cause;
             out.stages.push({
                 name: 'expect',
                 status: 'failed',
@@ -42000,10 +42009,17 @@ async function checkDrift(args) {
                 stage: 'expect',
                 severity: 'error',
                 title: "Prisma's SQL for the schema failed to apply",
-                message: applied.error + missingExtensionHint(applied.error)
+                message: built.error + missingExtensionHint(built.error)
             });
             return skipRest('inspect', 'no expected database');
         }
+        const scratchClient = built.client;
+        // Extensions only the run showed (installed by a migration in a way its
+        // text does not say) still belong in the expected database's extension list.
+        for (const ext of installed.filter((e) => !built.extensions.includes(e.name))) {
+            await createExtension(scratchClient, ext).catch(() => undefined);
+        }
+        const extensions = installed;
         out.stages.push({
             name: 'expect',
             status: 'passed',
@@ -42087,13 +42103,110 @@ async function checkDrift(args) {
         return out;
     }
     finally {
-        await scratchClient?.end().catch(() => { });
-        await scratch?.drop();
-        // If the scratch database could not be created we still must not leave Prisma running,
-        // nor an early diff of another schema path that was not used.
+        if (built)
+            await disposeBuilt(built);
+        await early?.dispose();
+        // An early build for another schema path than Prisma reported must go too,
+        // and no Prisma process may be left running.
+        if (args.expected && args.expected !== early)
+            await args.expected.dispose();
         await diffing.catch(() => undefined);
         await args.diff?.result.catch(() => undefined);
     }
+}
+async function disposeBuilt(built) {
+    if ('client' in built)
+        await built.client?.end().catch(() => { });
+    if ('scratch' in built)
+        await built.scratch?.drop();
+}
+/**
+ * Starts building the expected database while `migrate deploy` runs: the
+ * scratch database, Prisma's SQL, and first the extensions the migration
+ * files create (the schema's SQL may need their types). At 1,000 models this
+ * is seconds of PostgreSQL work that would otherwise follow the seed.
+ */
+function startExpectedBuild(run, databaseUrl, diff) {
+    // A connection of its own: the pipeline's connection may be inside a
+    // transaction (replaying a failed migration) while this one creates a database.
+    const admin = new esm.Client({ connectionString: databaseUrl, application_name: 'migrate-seed-check' });
+    admin.on('error', () => { });
+    const result = admin
+        .connect()
+        .then(() => buildExpected(run, admin, databaseUrl, diff, extensionsInMigrations(run.project)))
+        .catch(async (error) => {
+        await diff.result.catch(() => undefined);
+        return { ok: false, kind: 'apply', error: describePgError(error), cause: error, extensions: [] };
+    });
+    let disposed;
+    return {
+        schemaPath: diff.schemaPath,
+        result,
+        dispose: () => (disposed ??= result.then(disposeBuilt, () => undefined).finally(() => admin.end().catch(() => { })))
+    };
+}
+/** `CREATE EXTENSION` statements of the migration files (comments ignored). */
+function extensionsInMigrations(project) {
+    const found = new Map();
+    const pattern = /CREATE\s+EXTENSION\s+(?:IF\s+NOT\s+EXISTS\s+)?("?)([\w-]+)\1(?:\s+(?:WITH\s+)?SCHEMA\s+("?)(\w+)\3)?/gi;
+    for (const migration of project.migrations) {
+        for (const m of sql_blankComments(migration.sql).matchAll(pattern)) {
+            const name = m[2];
+            if (!found.has(name))
+                found.set(name, { name, schema: m[4] ?? 'public' });
+        }
+    }
+    return [...found.values()];
+}
+async function buildExpected(run, admin, databaseUrl, diff, extensions) {
+    const names = extensions.map((e) => e.name);
+    let scratch;
+    try {
+        scratch = await createScratchDatabase(admin, databaseUrl, 'expect');
+    }
+    catch (error) {
+        await diff.result.catch(() => undefined);
+        if (error instanceof connect_DatabaseError)
+            return { ok: false, kind: 'scratch', error, extensions: names };
+        throw error;
+    }
+    try {
+        const sql = await diff.result;
+        if (sql.exitCode !== 0 || sql.stdout === undefined) {
+            await scratch.drop();
+            return { ok: false, kind: 'diff', diff: sql, extensions: names };
+        }
+        const client = new esm.Client({ connectionString: scratch.url, application_name: 'migrate-seed-check' });
+        client.on('error', () => { });
+        try {
+            await client.connect();
+            for (const ext of extensions)
+                await createExtension(client, ext);
+            // One simple-protocol query runs the whole script, as psql would.
+            if (sql.stdout.trim())
+                await client.query(sql.stdout);
+            return { ok: true, scratch, client, extensions: names };
+        }
+        catch (error) {
+            return {
+                ok: false,
+                kind: 'apply',
+                error: describePgError(error),
+                cause: error,
+                scratch,
+                client,
+                extensions: names
+            };
+        }
+    }
+    catch (error) {
+        await scratch.drop();
+        throw error;
+    }
+}
+async function createExtension(client, ext) {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${check_quoteIdent(ext.schema)}`);
+    await client.query(`CREATE EXTENSION IF NOT EXISTS ${check_quoteIdent(ext.name)} WITH SCHEMA ${check_quoteIdent(ext.schema)}`);
 }
 /**
  * Whether a pg error means the server or the connection went away (rather
@@ -42126,21 +42239,6 @@ async function installedExtensions(client) {
     return rows;
 }
 const check_quoteIdent = (name) => `"${name.replace(/"/g, '""')}"`;
-async function applyExpected(client, extensions, sql) {
-    try {
-        for (const ext of extensions) {
-            await client.query(`CREATE SCHEMA IF NOT EXISTS ${check_quoteIdent(ext.schema)}`);
-            await client.query(`CREATE EXTENSION IF NOT EXISTS ${check_quoteIdent(ext.name)} WITH SCHEMA ${check_quoteIdent(ext.schema)}`);
-        }
-        // One simple-protocol query runs the whole script, as psql would.
-        if (sql.trim())
-            await client.query(sql);
-        return { ok: true };
-    }
-    catch (error) {
-        return { ok: false, error: describePgError(error) };
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/prisma/migrate-failure.ts
 /**
@@ -44172,6 +44270,9 @@ async function runStages(run, config, project, client, ports, history) {
     }
     else
         run.skip('generate', 'generate: false');
+    // The expected database is PostgreSQL work in another database: it is built
+    // while `migrate deploy` runs (dropped below if the migrations fail).
+    const expected = startExpectedBuild({ ...ctx, signal: diffAbort.signal }, config.databaseUrl, diff);
     const migrated = await ports.group('prisma migrate deploy', () => migrate(run, ctx, schema, client, config.repoRoot));
     if (!migrated) {
         if (wantsUpgradeTest(config, history))
@@ -44179,7 +44280,9 @@ async function runStages(run, config, project, client, ports, history) {
         run.skip('seed', 'a migration failed');
         for (const name of ['expect', 'inspect', 'compare'])
             run.skip(name, 'a migration failed: the database is incomplete');
-        return stopDiff();
+        await stopDiff();
+        await expected.dispose();
+        return undefined;
     }
     // The expected database does not depend on the seed: build and compare it
     // while the seed runs.
@@ -44190,7 +44293,8 @@ async function runStages(run, config, project, client, ports, history) {
         client,
         schemaPath: migrated.schemaPath,
         clean: (t) => run.clean(t),
-        diff
+        diff,
+        expected
     });
     const upgradeWork = upgradeStage(run, config, project, client, history);
     // Both are awaited below, after the seed; until then a rejection must not

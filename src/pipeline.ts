@@ -7,7 +7,7 @@ import path from 'node:path'
 import type pg from 'pg'
 import type { Config } from './config.js'
 import { assertEmpty, connectWithRetry, DatabaseError, describePgError } from './db/connect.js'
-import { checkDrift, startSchemaDiff, type DriftOutcome } from './drift/check.js'
+import { checkDrift, startExpectedBuild, startSchemaDiff, type DriftOutcome } from './drift/check.js'
 import { diagnoseMigrateFailure, repoPath } from './prisma/migrate-failure.js'
 import { diagnoseSeedFailure } from './prisma/seed-failure.js'
 import {
@@ -249,6 +249,9 @@ async function runStages(
     }
   } else run.skip('generate', 'generate: false')
 
+  // The expected database is PostgreSQL work in another database: it is built
+  // while `migrate deploy` runs (dropped below if the migrations fail).
+  const expected = startExpectedBuild({ ...ctx, signal: diffAbort.signal }, config.databaseUrl, diff)
   const migrated = await ports.group('prisma migrate deploy', () =>
     migrate(run, ctx, schema, client, config.repoRoot)
   )
@@ -257,7 +260,9 @@ async function runStages(
     run.skip('seed', 'a migration failed')
     for (const name of ['expect', 'inspect', 'compare'] as const)
       run.skip(name, 'a migration failed: the database is incomplete')
-    return stopDiff()
+    await stopDiff()
+    await expected.dispose()
+    return undefined
   }
   // The expected database does not depend on the seed: build and compare it
   // while the seed runs.
@@ -268,7 +273,8 @@ async function runStages(
     client,
     schemaPath: migrated.schemaPath,
     clean: (t) => run.clean(t),
-    diff
+    diff,
+    expected
   })
   const upgradeWork = upgradeStage(run, config, project, client, history)
   // Both are awaited below, after the seed; until then a rejection must not

@@ -11,6 +11,7 @@ import type { Config } from '../config.js'
 import { createScratchDatabase, DatabaseError, describePgError, type ScratchDatabase } from '../db/connect.js'
 import { snapshotCatalog, type CatalogSnapshot } from '../db/snapshot.js'
 import { locateItems } from '../locate/index.js'
+import { blankComments } from '../locate/sql.js'
 import { diffFromEmptyArgs, runPrisma, type RunContext } from '../prisma/cli.js'
 import type { ExecResult } from '../exec.js'
 import type { Project } from '../project/discover.js'
@@ -39,6 +40,8 @@ export interface DriftArgs {
   clean(text: string): string
   /** The schema diff, when the caller started it early (see {@link startSchemaDiff}). */
   diff?: SchemaDiff
+  /** The expected database, when the caller started building it early (see {@link startExpectedBuild}). */
+  expected?: ExpectedBuild
 }
 
 /** A running `prisma migrate diff --from-empty … --script`. */
@@ -84,15 +87,28 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
     args.diff?.schemaPath === args.schemaPath ? args.diff : startSchemaDiff(args.run, args.schemaPath)
   const { args: diffArgs, result: diffing } = started
 
-  let scratch: ScratchDatabase | undefined
-  let scratchClient: pg.Client | undefined
+  const early = args.expected?.schemaPath === args.schemaPath ? args.expected : undefined
+  let built: Built | undefined
   try {
-    const extensions = await installedExtensions(args.client)
-    try {
-      scratch = await createScratchDatabase(args.client, args.config.databaseUrl, 'expect')
-    } catch (error) {
-      await diffing
-      if (!(error instanceof DatabaseError) || isConnectionLoss(error)) throw error
+    const installed = await installedExtensions(args.client)
+    built = early
+      ? await early.result
+      : await buildExpected(args.run, args.client, args.config.databaseUrl, started, installed)
+    // Built during `migrate deploy` with the extensions its files name: if that
+    // failed and the migrations installed others (in a DO block, say), build
+    // again now that the installed set is known.
+    if (
+      early &&
+      !built.ok &&
+      built.kind === 'apply' &&
+      installed.some((e) => !built!.extensions.includes(e.name))
+    ) {
+      await early.dispose()
+      built = await buildExpected(args.run, args.client, args.config.databaseUrl, started, installed)
+    }
+    if (!built.ok && built.kind === 'scratch') {
+      const error = built.error
+      if (isConnectionLoss(error)) throw error
       // Only a role without CREATEDB skips the drift check (a warning, with the
       // fix). Any other failure here (a full disk…) must not turn into a pass.
       const noCreatedb = error.code === 'no-createdb'
@@ -111,8 +127,8 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
       })
       return skipRest('inspect', 'no expected database')
     }
-    const diff = await diffing
-    if (diff.exitCode !== 0 || diff.stdout === undefined) {
+    if (!built.ok && built.kind === 'diff') {
+      const diff = built.diff
       out.stages.push({
         name: 'expect',
         status: 'failed',
@@ -130,11 +146,8 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
       })
       return skipRest('inspect', 'no expected database')
     }
-    scratchClient = new pg.Client({ connectionString: scratch.url, application_name: 'migrate-seed-check' })
-    scratchClient.on('error', () => {})
-    await scratchClient.connect()
-    const applied = await applyExpected(scratchClient, extensions, diff.stdout)
-    if (!applied.ok) {
+    if (!built.ok) {
+      if (built.cause && isConnectionLoss(built.cause)) throw built.cause
       out.stages.push({
         name: 'expect',
         status: 'failed',
@@ -145,10 +158,17 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
         stage: 'expect',
         severity: 'error',
         title: "Prisma's SQL for the schema failed to apply",
-        message: applied.error + missingExtensionHint(applied.error)
+        message: built.error + missingExtensionHint(built.error)
       })
       return skipRest('inspect', 'no expected database')
     }
+    const scratchClient = built.client
+    // Extensions only the run showed (installed by a migration in a way its
+    // text does not say) still belong in the expected database's extension list.
+    for (const ext of installed.filter((e) => !built!.extensions.includes(e.name))) {
+      await createExtension(scratchClient, ext).catch(() => undefined)
+    }
+    const extensions = installed
     out.stages.push({
       name: 'expect',
       status: 'passed',
@@ -229,13 +249,137 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
     })
     return out
   } finally {
-    await scratchClient?.end().catch(() => {})
-    await scratch?.drop()
-    // If the scratch database could not be created we still must not leave Prisma running,
-    // nor an early diff of another schema path that was not used.
+    if (built) await disposeBuilt(built)
+    await early?.dispose()
+    // An early build for another schema path than Prisma reported must go too,
+    // and no Prisma process may be left running.
+    if (args.expected && args.expected !== early) await args.expected.dispose()
     await diffing.catch(() => undefined)
     await args.diff?.result.catch(() => undefined)
   }
+}
+
+/** The expected database, or why there is none. Whoever holds one disposes it. */
+type Built =
+  | { ok: true; scratch: ScratchDatabase; client: pg.Client; extensions: string[] }
+  | { ok: false; kind: 'scratch'; error: DatabaseError; extensions: string[] }
+  | { ok: false; kind: 'diff'; diff: ExecResult; extensions: string[] }
+  | {
+      ok: false
+      kind: 'apply'
+      error: string
+      cause?: unknown
+      scratch?: ScratchDatabase
+      client?: pg.Client
+      extensions: string[]
+    }
+
+/** An expected database being built ahead of the drift check. */
+export interface ExpectedBuild {
+  schemaPath: string
+  result: Promise<Built>
+  /** Drops the scratch database (whatever state the build reached). Idempotent. */
+  dispose(): Promise<void>
+}
+
+async function disposeBuilt(built: Built): Promise<void> {
+  if ('client' in built) await built.client?.end().catch(() => {})
+  if ('scratch' in built) await built.scratch?.drop()
+}
+
+/**
+ * Starts building the expected database while `migrate deploy` runs: the
+ * scratch database, Prisma's SQL, and first the extensions the migration
+ * files create (the schema's SQL may need their types). At 1,000 models this
+ * is seconds of PostgreSQL work that would otherwise follow the seed.
+ */
+export function startExpectedBuild(run: RunContext, databaseUrl: string, diff: SchemaDiff): ExpectedBuild {
+  // A connection of its own: the pipeline's connection may be inside a
+  // transaction (replaying a failed migration) while this one creates a database.
+  const admin = new pg.Client({ connectionString: databaseUrl, application_name: 'migrate-seed-check' })
+  admin.on('error', () => {})
+  const result = admin
+    .connect()
+    .then(() => buildExpected(run, admin, databaseUrl, diff, extensionsInMigrations(run.project)))
+    .catch(async (error: unknown): Promise<Built> => {
+      await diff.result.catch(() => undefined)
+      return { ok: false, kind: 'apply', error: describePgError(error), cause: error, extensions: [] }
+    })
+  let disposed: Promise<void> | undefined
+  return {
+    schemaPath: diff.schemaPath,
+    result,
+    dispose: () =>
+      (disposed ??= result.then(disposeBuilt, () => undefined).finally(() => admin.end().catch(() => {})))
+  }
+}
+
+/** `CREATE EXTENSION` statements of the migration files (comments ignored). */
+export function extensionsInMigrations(project: Pick<Project, 'migrations'>): Extension[] {
+  const found = new Map<string, Extension>()
+  const pattern =
+    /CREATE\s+EXTENSION\s+(?:IF\s+NOT\s+EXISTS\s+)?("?)([\w-]+)\1(?:\s+(?:WITH\s+)?SCHEMA\s+("?)(\w+)\3)?/gi
+  for (const migration of project.migrations) {
+    for (const m of blankComments(migration.sql).matchAll(pattern)) {
+      const name = m[2] as string
+      if (!found.has(name)) found.set(name, { name, schema: m[4] ?? 'public' })
+    }
+  }
+  return [...found.values()]
+}
+
+async function buildExpected(
+  run: RunContext,
+  admin: pg.ClientBase,
+  databaseUrl: string,
+  diff: SchemaDiff,
+  extensions: Extension[]
+): Promise<Built> {
+  const names = extensions.map((e) => e.name)
+  let scratch: ScratchDatabase
+  try {
+    scratch = await createScratchDatabase(admin, databaseUrl, 'expect')
+  } catch (error) {
+    await diff.result.catch(() => undefined)
+    if (error instanceof DatabaseError) return { ok: false, kind: 'scratch', error, extensions: names }
+    throw error
+  }
+  try {
+    const sql = await diff.result
+    if (sql.exitCode !== 0 || sql.stdout === undefined) {
+      await scratch.drop()
+      return { ok: false, kind: 'diff', diff: sql, extensions: names }
+    }
+    const client = new pg.Client({ connectionString: scratch.url, application_name: 'migrate-seed-check' })
+    client.on('error', () => {})
+    try {
+      await client.connect()
+      for (const ext of extensions) await createExtension(client, ext)
+      // One simple-protocol query runs the whole script, as psql would.
+      if (sql.stdout.trim()) await client.query(sql.stdout)
+      return { ok: true, scratch, client, extensions: names }
+    } catch (error) {
+      return {
+        ok: false,
+        kind: 'apply',
+        error: describePgError(error),
+        cause: error,
+        scratch,
+        client,
+        extensions: names
+      }
+    }
+  } catch (error) {
+    await scratch.drop()
+    throw error
+  }
+}
+
+async function createExtension(client: pg.ClientBase, ext: Extension): Promise<void> {
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(ext.schema)}`)
+  await client.query(
+    `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(ext.name)} WITH SCHEMA ${quoteIdent(ext.schema)}`
+  )
 }
 
 /**
@@ -282,23 +426,3 @@ async function installedExtensions(client: pg.ClientBase): Promise<Extension[]> 
 }
 
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`
-
-async function applyExpected(
-  client: pg.Client,
-  extensions: Extension[],
-  sql: string
-): Promise<{ ok: true } | { ok: false; error: string }> {
-  try {
-    for (const ext of extensions) {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(ext.schema)}`)
-      await client.query(
-        `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(ext.name)} WITH SCHEMA ${quoteIdent(ext.schema)}`
-      )
-    }
-    // One simple-protocol query runs the whole script, as psql would.
-    if (sql.trim()) await client.query(sql)
-    return { ok: true }
-  } catch (error) {
-    return { ok: false, error: describePgError(error) }
-  }
-}
