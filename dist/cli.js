@@ -12852,7 +12852,31 @@ async function runStages(run, config, project, client, ports, history) {
     const seedProblem = run.problems.find((p) => p.stage === 'seed' && p.severity === 'error');
     if (seedProblem)
         linkSeedToDrift(seedProblem, drift);
+    await confirmDatabaseAlive(run, client);
     return drift;
+}
+/**
+ * The drift check may finish while the seed still runs; if the server went
+ * away meanwhile (a seed that passed without touching it, a crashed service
+ * container), the run must not pass as if nothing happened.
+ */
+async function confirmDatabaseAlive(run, client) {
+    if (run.problems.some((p) => p.code === 'connection-lost'))
+        return;
+    try {
+        await client.query('SELECT 1');
+    }
+    catch (error) {
+        if (!isConnectionLoss(error))
+            throw error;
+        run.problem({
+            stage: 'connect',
+            severity: 'error',
+            title: 'Lost the connection to the database',
+            message: `The connection to the database was lost before the check ended: ${run.clean(describePgError(error))}. The server stopped or the network dropped; the run cannot vouch for the database it built. Make sure the postgres service stays up for the whole job.`,
+            code: 'connection-lost'
+        });
+    }
 }
 /** `upgrade-test: auto` runs it when the base is known and the pull request adds migrations. */
 function wantsUpgradeTest(config, history) {
