@@ -7645,6 +7645,18 @@ function pgArray(value) {
     return Array.isArray(value) ? value.map(String) : [];
 }
 
+;// CONCATENATED MODULE: ./src/paths.ts
+/**
+ * Paths as reports show them: relative to the repository root, with `/`
+ * (GitHub annotations need that, whatever the runner's OS).
+ */
+
+/** `file` relative to `repoRoot`; a path that is already relative is only normalised. */
+function repoPath(repoRoot, file) {
+    const relative = external_node_path_default().isAbsolute(file) ? external_node_path_default().relative(repoRoot, file) : file;
+    return relative.split((external_node_path_default()).sep).join('/');
+}
+
 ;// CONCATENATED MODULE: ./src/locate/text.ts
 /** Text helpers shared by the output parsers. */
 // Built from the escape character's code so the pattern carries no control character literally.
@@ -9055,10 +9067,10 @@ function locateItems(items, project, repoRoot) {
     // Parsing a large schema costs hundreds of milliseconds: only when something needs a place.
     if (items.every((item) => item.location))
         return items;
-    const index = schema_parseSchema(project.schemaFiles.map((f) => ({ path: relative(repoRoot, f.path), text: f.text })));
+    const index = schema_parseSchema(project.schemaFiles.map((f) => ({ path: repoPath(repoRoot, f.path), text: f.text })));
     const migrations = project.migrations.map((m) => ({
         name: m.name,
-        path: relative(repoRoot, m.sqlPath),
+        path: repoPath(repoRoot, m.sqlPath),
         sql: m.sql
     }));
     return items.map((item) => {
@@ -9079,11 +9091,6 @@ function locateItem(item, index, migrations) {
     if (match?.exact && !migrationFirst)
         return match.location;
     return findCreatingMigration(migrations, item) ?? match?.location;
-}
-function relative(repoRoot, file) {
-    if (!external_node_path_default().isAbsolute(file))
-        return file.split((external_node_path_default()).sep).join('/');
-    return external_node_path_default().relative(repoRoot, file).split((external_node_path_default()).sep).join('/');
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -10450,6 +10457,7 @@ function renameComment(item) {
 
 
 
+
 /**
  * Starts asking Prisma for the SQL of the schema. It depends on nothing the
  * migrations do, so the pipeline starts it before generate and migrate, and
@@ -10748,8 +10756,8 @@ async function buildExpected(run, admin, databaseUrl, diff, extensions) {
     }
 }
 async function createExtension(client, ext) {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${check_quoteIdent(ext.schema)}`);
-    await client.query(`CREATE EXTENSION IF NOT EXISTS ${check_quoteIdent(ext.name)} WITH SCHEMA ${check_quoteIdent(ext.schema)}`);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(ext.schema)}`);
+    await client.query(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(ext.name)} WITH SCHEMA ${quoteIdent(ext.schema)}`);
 }
 /**
  * Whether a pg error means the server or the connection went away (rather
@@ -10781,7 +10789,6 @@ async function installedExtensions(client) {
     const { rows } = await client.query(`SELECT e.extname AS name, n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql' ORDER BY 1`);
     return rows;
 }
-const check_quoteIdent = (name) => `"${name.replace(/"/g, '""')}"`;
 
 ;// CONCATENATED MODULE: ./src/prisma/migrate-failure.ts
 /**
@@ -10796,6 +10803,7 @@ const check_quoteIdent = (name) => `"${name.replace(/"/g, '""')}"`;
  * one. Statements that fail only because they already ran (an engine that
  * applied part of the migration before failing) count as applied.
  */
+
 
 
 
@@ -10843,10 +10851,6 @@ async function replayMigration(client, migration) {
     finally {
         await client.query('ROLLBACK').catch(() => { });
     }
-}
-/** Path relative to the repository root, with `/`. */
-function repoPath(repoRoot, file) {
-    return external_node_path_default().relative(repoRoot, file).split((external_node_path_default()).sep).join('/');
 }
 /** Builds the problem for a failed `migrate deploy`. */
 async function diagnoseMigrateFailure(result, project, client, repoRoot, failure) {
@@ -12602,6 +12606,7 @@ async function runHistory(args) {
  * database) → inspect → compare. Each stage returns data; the result is one
  * `CheckResult`. Nothing here knows about GitHub: the entries pass a logger.
  */
+
 
 
 

@@ -14,7 +14,8 @@ import {
   startSchemaDiff,
   type DriftOutcome
 } from './drift/check.js'
-import { diagnoseMigrateFailure, repoPath } from './prisma/migrate-failure.js'
+import { diagnoseMigrateFailure } from './prisma/migrate-failure.js'
+import { repoPath } from './paths.js'
 import { diagnoseSeedFailure } from './prisma/seed-failure.js'
 import {
   parseAppliedMigrations,

@@ -6,10 +6,17 @@
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { createTestDatabase, type TestDatabase } from '../helpers/pg.js'
-import { makeProject, type FixtureProject } from '../helpers/project.js'
-import { startGitHubStandIn, type GitHubStandIn } from '../helpers/github-stand-in.js'
-import { ensureDist, leaksOf, markdownInjections, passwordOf, runAction, type ActionRun } from './harness.js'
+import type { TestDatabase } from '../helpers/pg.js'
+import type { FixtureProject } from '../helpers/project.js'
+import type { GitHubStandIn } from '../helpers/github-stand-in.js'
+import {
+  leaksOf,
+  markdownInjections,
+  passwordOf,
+  runOnProject,
+  type ActionRun,
+  type ProjectRun
+} from './harness.js'
 
 const NAME = '20250701000000_a`b<script>x|y<img src=x onerror=alert(1)>'
 const SQL = `-- Adds tags and nicknames.
@@ -34,28 +41,14 @@ let standIn: GitHubStandIn
 let project: FixtureProject
 let db: TestDatabase
 let run: ActionRun
+let fixture: ProjectRun | undefined
 
 beforeAll(async () => {
-  await ensureDist()
-  standIn = await startGitHubStandIn()
-  project = makeProject({ files: { [`prisma/migrations/${NAME}/migration.sql`]: SQL } })
-  db = await createTestDatabase('act_broken')
-  run = await runAction({
-    inputs: {
-      'database-url': db.url,
-      'working-directory': project.relDir,
-      generate: 'false',
-      'seed-command': 'none'
-    },
-    apiUrl: standIn.url
-  })
+  fixture = await runOnProject('act_broken', { files: { [`prisma/migrations/${NAME}/migration.sql`]: SQL } })
+  ;({ standIn, project, db, run } = fixture)
 })
 
-afterAll(async () => {
-  await standIn?.close()
-  await db?.drop()
-  project?.cleanup()
-})
+afterAll(() => fixture?.cleanup())
 
 describe('a broken migration on the built action', () => {
   it('is the file the fixture wrote', () => {

@@ -4,18 +4,18 @@
  * says where the full report is; the job summary keeps every item.
  */
 import { readFileSync } from 'node:fs'
-import { createTestDatabase, type TestDatabase } from '../helpers/pg.js'
-import { makeProject, type FixtureProject } from '../helpers/project.js'
-import { startGitHubStandIn, type GitHubStandIn } from '../helpers/github-stand-in.js'
+import type { TestDatabase } from '../helpers/pg.js'
+import type { FixtureProject } from '../helpers/project.js'
+import type { GitHubStandIn } from '../helpers/github-stand-in.js'
 import {
-  ensureDist,
   leaksOf,
   markdownInjections,
   passwordOf,
-  runAction,
   SAMPLE_MIGRATIONS,
   wideDriftFiles,
-  type ActionRun
+  runOnProject,
+  type ActionRun,
+  type ProjectRun
 } from './harness.js'
 
 const TABLES = 12
@@ -27,11 +27,10 @@ let standIn: GitHubStandIn
 let project: FixtureProject
 let db: TestDatabase
 let run: ActionRun
+let fixture: ProjectRun | undefined
 
 beforeAll(async () => {
-  await ensureDist()
-  standIn = await startGitHubStandIn()
-  project = makeProject({
+  fixture = await runOnProject('act_limit', {
     dropMigrations: SAMPLE_MIGRATIONS,
     files: wideDriftFiles({
       tables: TABLES,
@@ -39,23 +38,10 @@ beforeAll(async () => {
       columnName: (_table, column) => `a_deliberately_long_column_name_to_fill_the_report_${column}`
     })
   })
-  db = await createTestDatabase('act_limit')
-  run = await runAction({
-    inputs: {
-      'database-url': db.url,
-      'working-directory': project.relDir,
-      generate: 'false',
-      'seed-command': 'none'
-    },
-    apiUrl: standIn.url
-  })
+  ;({ standIn, project, db, run } = fixture)
 })
 
-afterAll(async () => {
-  await standIn?.close()
-  await db?.drop()
-  project?.cleanup()
-})
+afterAll(() => fixture?.cleanup())
 
 describe('a report longer than a comment on the built action', () => {
   it('finds every item', () => {

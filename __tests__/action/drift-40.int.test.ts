@@ -3,17 +3,17 @@
  * migration creates): GitHub keeps 10 error annotations a step, so the action
  * emits fewer, the last naming the remainder, and the summary lists all 40.
  */
-import { createTestDatabase, type TestDatabase } from '../helpers/pg.js'
-import { makeProject, type FixtureProject } from '../helpers/project.js'
-import { startGitHubStandIn, type GitHubStandIn } from '../helpers/github-stand-in.js'
+import type { TestDatabase } from '../helpers/pg.js'
+import type { FixtureProject } from '../helpers/project.js'
+import type { GitHubStandIn } from '../helpers/github-stand-in.js'
 import {
-  ensureDist,
   leaksOf,
   passwordOf,
-  runAction,
   SAMPLE_MIGRATIONS,
   wideDriftFiles,
-  type ActionRun
+  runOnProject,
+  type ActionRun,
+  type ProjectRun
 } from './harness.js'
 
 const COLUMNS = 40
@@ -22,31 +22,17 @@ let standIn: GitHubStandIn
 let project: FixtureProject
 let db: TestDatabase
 let run: ActionRun
+let fixture: ProjectRun | undefined
 
 beforeAll(async () => {
-  await ensureDist()
-  standIn = await startGitHubStandIn()
-  project = makeProject({
+  fixture = await runOnProject('act_drift40', {
     dropMigrations: SAMPLE_MIGRATIONS,
     files: wideDriftFiles({ tables: 1, columns: COLUMNS })
   })
-  db = await createTestDatabase('act_drift40')
-  run = await runAction({
-    inputs: {
-      'database-url': db.url,
-      'working-directory': project.relDir,
-      generate: 'false',
-      'seed-command': 'none'
-    },
-    apiUrl: standIn.url
-  })
+  ;({ standIn, project, db, run } = fixture)
 })
 
-afterAll(async () => {
-  await standIn?.close()
-  await db?.drop()
-  project?.cleanup()
-})
+afterAll(() => fixture?.cleanup())
 
 describe('a drift of 40 items on the built action', () => {
   it('counts 40 drift items', () => {

@@ -9,7 +9,9 @@ import { spawn, execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { REPO_ROOT } from '../helpers/project.js'
+import { startGitHubStandIn, type GitHubStandIn } from '../helpers/github-stand-in.js'
+import { createTestDatabase, type TestDatabase } from '../helpers/pg.js'
+import { makeProject, REPO_ROOT, type FixtureProject, type ProjectOptions } from '../helpers/project.js'
 
 const DIST = path.join(REPO_ROOT, 'dist', 'index.js')
 const BUILD_LOCK = path.join(REPO_ROOT, '.tmp', 'action-build.lock')
@@ -519,5 +521,46 @@ export function wideDriftFiles(options: {
   return {
     'prisma/schema.prisma': schema,
     'prisma/migrations/20250101000000_init/migration.sql': sql.join('\n\n') + '\n'
+  }
+}
+
+/** One run of the built action on a project copy with its own database and API stand-in. */
+export interface ProjectRun {
+  standIn: GitHubStandIn
+  project: FixtureProject
+  db: TestDatabase
+  run: ActionRun
+  cleanup(): Promise<void>
+}
+
+/**
+ * Copies a project (`makeProject` options), gives it a fresh database and an
+ * API stand-in, and runs the built action once on it with generate off and no
+ * seed: the shape of the reporting tests that need one real result.
+ */
+export async function runOnProject(dbPrefix: string, projectOptions: ProjectOptions): Promise<ProjectRun> {
+  await ensureDist()
+  const standIn = await startGitHubStandIn()
+  const project = makeProject(projectOptions)
+  const db = await createTestDatabase(dbPrefix)
+  const cleanup = async (): Promise<void> => {
+    await standIn.close()
+    await db.drop()
+    project.cleanup()
+  }
+  try {
+    const run = await runAction({
+      inputs: {
+        'database-url': db.url,
+        'working-directory': project.relDir,
+        generate: 'false',
+        'seed-command': 'none'
+      },
+      apiUrl: standIn.url
+    })
+    return { standIn, project, db, run, cleanup }
+  } catch (error) {
+    await cleanup()
+    throw error
   }
 }

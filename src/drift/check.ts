@@ -17,6 +17,7 @@ import type { ExecResult } from '../exec.js'
 import type { Project } from '../project/discover.js'
 import type { DriftItem, Problem, StageResult } from '../types.js'
 import { compareCatalogs } from './compare.js'
+import { quoteIdent } from './sql.js'
 import { buildFixMigration } from './fix-migration.js'
 
 export interface DriftOutcome {
@@ -424,5 +425,3 @@ async function installedExtensions(client: pg.ClientBase): Promise<Extension[]> 
   )
   return rows
 }
-
-const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`

@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Migration } from '../project/discover.js'
-import { repoPath } from '../prisma/migrate-failure.js'
+import { repoPath } from '../paths.js'
 import { migrationChecksum, scriptMatchesChecksum } from './checksum.js'
 import type { BaseMigration, BaseMigrations, HistoryProblem } from './types.js'
 

@@ -29,7 +29,7 @@ import {
   offsetOfCharPosition,
   splitSqlStatements
 } from '../locate/sql.js'
-import { repoPath } from '../prisma/migrate-failure.js'
+import { repoPath } from '../paths.js'
 import type { Migration } from '../project/discover.js'
 import { fillTables, type FillReport } from './rows.js'
 import type { BaseMigration, BaseMigrations, HistoryProblem, HistoryStageResult } from './types.js'

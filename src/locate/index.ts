@@ -2,7 +2,7 @@
  * Stage 8, "locate": gives every drift item a file and line — the schema
  * declaration when the schema has one, else the migration that creates it.
  */
-import path from 'node:path'
+import { repoPath } from '../paths.js'
 import type { DriftItem, SourceLocation } from '../types.js'
 import { findCreatingMigration, type MigrationSource } from './migrations.js'
 import { matchDriftItem, parseSchema, type SchemaIndex } from './schema.js'
@@ -42,11 +42,11 @@ export function locateItems(items: DriftItem[], project: LocatableProject, repoR
   // Parsing a large schema costs hundreds of milliseconds: only when something needs a place.
   if (items.every((item) => item.location)) return items
   const index = parseSchema(
-    project.schemaFiles.map((f) => ({ path: relative(repoRoot, f.path), text: f.text }))
+    project.schemaFiles.map((f) => ({ path: repoPath(repoRoot, f.path), text: f.text }))
   )
   const migrations: MigrationSource[] = project.migrations.map((m) => ({
     name: m.name,
-    path: relative(repoRoot, m.sqlPath),
+    path: repoPath(repoRoot, m.sqlPath),
     sql: m.sql
   }))
   return items.map((item) => {
@@ -70,9 +70,4 @@ export function locateItem(
   const migrationFirst = item.change === 'unexpected' || MIGRATION_FIRST.has(item.kind)
   if (match?.exact && !migrationFirst) return match.location
   return findCreatingMigration(migrations, item) ?? match?.location
-}
-
-function relative(repoRoot: string, file: string): string {
-  if (!path.isAbsolute(file)) return file.split(path.sep).join('/')
-  return path.relative(repoRoot, file).split(path.sep).join('/')
 }

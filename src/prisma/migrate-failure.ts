@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type pg from 'pg'
 import type { ExecResult } from '../exec.js'
+import { repoPath } from '../paths.js'
 import { lineAtOffset, lineStarts, offsetOfCharPosition, splitSqlStatements } from '../locate/sql.js'
 import { parseMigrateDeployFailure } from '../locate/migrations.js'
 import type { Migration, Project } from '../project/discover.js'
@@ -80,11 +81,6 @@ export async function replayMigration(
   } finally {
     await client.query('ROLLBACK').catch(() => {})
   }
-}
-
-/** Path relative to the repository root, with `/`. */
-export function repoPath(repoRoot: string, file: string): string {
-  return path.relative(repoRoot, file).split(path.sep).join('/')
 }
 
 /** Builds the problem for a failed `migrate deploy`. */
