@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { ConfigError, parseConfig, parseDuration, splitArgs, type RawInputs } from '../../src/config.js'
@@ -7,6 +7,8 @@ const root = mkdtempSync(path.join(os.tmpdir(), 'msc-config-'))
 mkdirSync(path.join(root, 'app', 'prisma'), { recursive: true })
 writeFileSync(path.join(root, 'app', 'prisma', 'schema.prisma'), '')
 writeFileSync(path.join(root, 'file.txt'), '')
+afterAll(() => rmSync(root, { recursive: true, force: true }))
+
 const URL_OK = 'postgresql://postgres:s3cr3t-pw@localhost:5432/postgres'
 
 function parse(raw: RawInputs, env: NodeJS.ProcessEnv = {}) {
