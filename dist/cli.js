@@ -9468,6 +9468,7 @@ function normalizeExpression(expr) {
  * Small SQL-writing helpers shared by the drift comparison and the fix
  * migration: identifier and literal quoting, and a statement splitter.
  */
+
 /** Quotes an identifier the way Prisma does: always, doubling embedded quotes. */
 function quoteIdent(name) {
     return `"${name.replace(/"/g, '""')}"`;
@@ -9481,64 +9482,19 @@ function quoteLiteral(value) {
     return `'${value.replace(/'/g, "''")}'`;
 }
 /**
- * Splits SQL into statements on semicolons outside quotes, comments and
- * dollar-quoted bodies. Statements come back trimmed, without their semicolon.
+ * Splits SQL into statements with the project's one SQL lexer (quotes,
+ * comments, dollar quotes): trimmed, without their semicolon and without
+ * comment lines, as the fix migration regroups them.
  */
 function splitStatements(sql) {
-    const statements = [];
-    let start = 0;
-    let i = 0;
-    while (i < sql.length) {
-        const ch = sql[i];
-        if (ch === "'" || ch === '"')
-            i = skipQuoted(sql, i, ch);
-        else if (ch === '-' && sql[i + 1] === '-')
-            i = lineEnd(sql, i);
-        else if (ch === '$')
-            i = skipDollarQuoted(sql, i);
-        else if (ch === ';') {
-            pushStatement(statements, sql.slice(start, i));
-            start = ++i;
-        }
-        else
-            i++;
-    }
-    pushStatement(statements, sql.slice(start));
-    return statements;
-}
-function pushStatement(statements, text) {
-    const withoutComments = text
+    return sql_splitSqlStatements(sql)
+        .map((statement) => statement.text
+        .replace(/;$/, '')
         .split('\n')
         .filter((line) => !line.trim().startsWith('--'))
         .join('\n')
-        .trim();
-    if (withoutComments)
-        statements.push(withoutComments);
-}
-function skipQuoted(sql, open, quote) {
-    let i = open + 1;
-    while (i < sql.length) {
-        if (sql[i] === quote) {
-            if (sql[i + 1] === quote)
-                i += 2;
-            else
-                return i + 1;
-        }
-        else
-            i++;
-    }
-    return i;
-}
-function lineEnd(sql, from) {
-    const end = sql.indexOf('\n', from);
-    return end === -1 ? sql.length : end + 1;
-}
-function skipDollarQuoted(sql, open) {
-    const tag = /^\$[A-Za-z_]*\$/.exec(sql.slice(open))?.[0];
-    if (!tag)
-        return open + 1;
-    const close = sql.indexOf(tag, open + tag.length);
-    return close === -1 ? sql.length : close + tag.length;
+        .trim())
+        .filter(Boolean);
 }
 
 ;// CONCATENATED MODULE: ./src/drift/compare.ts
