@@ -10600,13 +10600,7 @@ async function checkDrift(args) {
                     summary: name === 'expect' ? 'lost the database connection' : 'no database'
                 });
         }
-        out.problems.push({
-            stage: 'connect',
-            severity: 'error',
-            title: 'Lost the connection to the database',
-            message: `The connection to the database was lost during the drift check: ${args.clean(describePgError(error))}. The server stopped or the network dropped; the run cannot tell whether the migrated database is right. Make sure the postgres service stays up for the whole job.`,
-            code: 'connection-lost'
-        });
+        out.problems.push(connectionLostProblem('during the drift check', args.clean(describePgError(error))));
         return out;
     }
     finally {
@@ -10714,6 +10708,19 @@ async function buildExpected(run, admin, databaseUrl, diff, extensions) {
 async function createExtension(client, ext) {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(ext.schema)}`);
     await client.query(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(ext.name)} WITH SCHEMA ${quoteIdent(ext.schema)}`);
+}
+/**
+ * The problem for a database that went away mid-run. Stage `connect`: the run
+ * is unusable whatever `fail-on` says; `reason` is already redacted.
+ */
+function connectionLostProblem(when, reason) {
+    return {
+        stage: 'connect',
+        severity: 'error',
+        title: 'Lost the connection to the database',
+        message: `The connection to the database was lost ${when}: ${reason}. The server stopped or the network dropped; the run cannot tell whether the migrated database is right. Make sure the postgres service stays up for the whole job.`,
+        code: 'connection-lost'
+    };
 }
 /**
  * Whether a pg error means the server or the connection went away (rather
@@ -12830,13 +12837,7 @@ async function confirmDatabaseAlive(run, client) {
     catch (error) {
         if (!isConnectionLoss(error))
             throw error;
-        run.problem({
-            stage: 'connect',
-            severity: 'error',
-            title: 'Lost the connection to the database',
-            message: `The connection to the database was lost before the check ended: ${run.clean(describePgError(error))}. The server stopped or the network dropped; the run cannot vouch for the database it built. Make sure the postgres service stays up for the whole job.`,
-            code: 'connection-lost'
-        });
+        run.problem(connectionLostProblem('before the check ended', run.clean(describePgError(error))));
     }
 }
 /** `upgrade-test: auto` runs it when the base is known and the pull request adds migrations. */

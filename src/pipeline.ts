@@ -9,6 +9,7 @@ import type { Config } from './config.js'
 import { assertEmpty, connectWithRetry, DatabaseError, describePgError } from './db/connect.js'
 import {
   checkDrift,
+  connectionLostProblem,
   isConnectionLoss,
   startExpectedBuild,
   startSchemaDiff,
@@ -310,13 +311,7 @@ async function confirmDatabaseAlive(run: Run, client: pg.Client): Promise<void> 
     await client.query('SELECT 1')
   } catch (error) {
     if (!isConnectionLoss(error)) throw error
-    run.problem({
-      stage: 'connect',
-      severity: 'error',
-      title: 'Lost the connection to the database',
-      message: `The connection to the database was lost before the check ended: ${run.clean(describePgError(error))}. The server stopped or the network dropped; the run cannot vouch for the database it built. Make sure the postgres service stays up for the whole job.`,
-      code: 'connection-lost'
-    })
+    run.problem(connectionLostProblem('before the check ended', run.clean(describePgError(error))))
   }
 }
 

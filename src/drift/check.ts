@@ -241,13 +241,7 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
           summary: name === 'expect' ? 'lost the database connection' : 'no database'
         })
     }
-    out.problems.push({
-      stage: 'connect',
-      severity: 'error',
-      title: 'Lost the connection to the database',
-      message: `The connection to the database was lost during the drift check: ${args.clean(describePgError(error))}. The server stopped or the network dropped; the run cannot tell whether the migrated database is right. Make sure the postgres service stays up for the whole job.`,
-      code: 'connection-lost'
-    })
+    out.problems.push(connectionLostProblem('during the drift check', args.clean(describePgError(error))))
     return out
   } finally {
     if (built) await disposeBuilt(built)
@@ -381,6 +375,20 @@ async function createExtension(client: pg.ClientBase, ext: Extension): Promise<v
   await client.query(
     `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(ext.name)} WITH SCHEMA ${quoteIdent(ext.schema)}`
   )
+}
+
+/**
+ * The problem for a database that went away mid-run. Stage `connect`: the run
+ * is unusable whatever `fail-on` says; `reason` is already redacted.
+ */
+export function connectionLostProblem(when: string, reason: string): Problem {
+  return {
+    stage: 'connect',
+    severity: 'error',
+    title: 'Lost the connection to the database',
+    message: `The connection to the database was lost ${when}: ${reason}. The server stopped or the network dropped; the run cannot tell whether the migrated database is right. Make sure the postgres service stays up for the whole job.`,
+    code: 'connection-lost'
+  }
 }
 
 /**
