@@ -42002,6 +42002,9 @@ async function checkDrift(args) {
             ]);
         }
         catch (error) {
+            // A server that went away is a lost database (handled below), not a catalog problem.
+            if (isConnectionLoss(error))
+                throw error;
             out.stages.push({
                 name: 'inspect',
                 status: 'failed',
@@ -42047,16 +42050,15 @@ async function checkDrift(args) {
         // stopped or the connection dropped while the seed ran. Report it as a
         // lost database (stage `connect`: the run is unusable whatever `fail-on`
         // says), never as a crash of the whole check or as a pass.
+        // The stage that was running when the database went away fails; the rest are skipped.
         const done = new Set(out.stages.map((s) => s.name));
-        for (const name of ['expect', 'inspect', 'compare']) {
-            if (!done.has(name))
-                out.stages.push({
-                    name,
-                    status: name === 'expect' ? 'failed' : 'skipped',
-                    durationMs: name === 'expect' ? clock.lap() : 0,
-                    summary: name === 'expect' ? 'lost the database connection' : 'no database'
-                });
-        }
+        const pending = ['expect', 'inspect', 'compare'].filter((name) => !done.has(name));
+        pending.forEach((name, i) => out.stages.push({
+            name,
+            status: i === 0 ? 'failed' : 'skipped',
+            durationMs: i === 0 ? clock.lap() : 0,
+            summary: i === 0 ? 'lost the database connection' : 'no database'
+        }));
         out.problems.push(connectionLostProblem('during the drift check', args.clean(describePgError(error))));
         return out;
     }
