@@ -12,6 +12,7 @@ import {
   mkdtempSync
 } from 'node:fs'
 import path from 'node:path'
+import { HASH_FILE, sourceHash } from './source-hash.mjs'
 
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname))
 const dist = path.join(root, 'dist')
@@ -56,4 +57,6 @@ const text = readFileSync(cli, 'utf8')
 if (!text.startsWith('#!')) writeFileSync(cli, '#!/usr/bin/env node\n' + text)
 chmodSync(cli, 0o755)
 writeFileSync(path.join(dist, 'package.json'), JSON.stringify({ type: 'module' }, null, 2) + '\n')
+// Lets a test run check at once that dist/ is this source's bundle.
+writeFileSync(path.join(dist, HASH_FILE), sourceHash(root) + '\n')
 rmSync(tmp, { recursive: true, force: true })

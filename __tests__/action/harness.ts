@@ -5,18 +5,16 @@
  * the runner would read back: workflow commands on stdout, the job summary and
  * the step outputs.
  */
-import { spawn, execFileSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { HASH_FILE, sourceHash } from '../../scripts/source-hash.mjs'
 import { startGitHubStandIn, type GitHubStandIn } from '../helpers/github-stand-in.js'
 import { createTestDatabase, type TestDatabase } from '../helpers/pg.js'
 import { makeProject, REPO_ROOT, type FixtureProject, type ProjectOptions } from '../helpers/project.js'
 
 const DIST = path.join(REPO_ROOT, 'dist', 'index.js')
-const BUILD_LOCK = path.join(REPO_ROOT, '.tmp', 'action-build.lock')
-const BUILD_FAILED = path.join(REPO_ROOT, '.tmp', 'action-build.failed')
-const CHECKED = path.join(REPO_ROOT, '.tmp', 'action-dist.checked')
 const RUNS_DIR = path.join(REPO_ROOT, '.tmp', 'action-runs')
 
 /** A workflow command as the runner parses it from stdout (`::name k=v,…::message`). */
@@ -63,85 +61,20 @@ export const PR_NUMBER = 7
 export const HEAD_SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
 export const TOKEN = 'ghs_standInToken123'
 
-let distChecked = false
-
-function newestIn(dir: string): { mtimeMs: number; file: string } {
-  let newest = { mtimeMs: 0, file: '' }
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const file = path.join(dir, entry.name)
-    const candidate = entry.isDirectory() ? newestIn(file) : { mtimeMs: statSync(file).mtimeMs, file }
-    if (candidate.mtimeMs > newest.mtimeMs) newest = candidate
-  }
-  return newest
-}
-
-function distIsCurrent(): boolean {
-  return existsSync(DIST) && statSync(DIST).mtimeMs >= newestIn(path.join(REPO_ROOT, 'src')).mtimeMs
-}
-
-async function sleep(ms: number): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, ms))
-}
-
 /**
- * Makes sure `dist/index.js` is built from the current `src/`: when it is
- * older than any source file, one test file builds it (`npm run build`) while
- * the others wait on a lock directory, so parallel jest workers build once.
- * `ACTION_TESTS_ANY_DIST=1` skips the check (to test a bundle while src/ is
- * being edited and does not build).
+ * Fails clearly when `dist/` is not the bundle of the current source. The
+ * jest global setup builds it before any test starts, so this only trips when
+ * src/ changed during the run. `ACTION_TESTS_ANY_DIST=1` tests the bundle as
+ * it is (while src/ is mid-edit and does not build).
  */
 export async function ensureDist(): Promise<void> {
-  // Escape hatch while src/ is mid-edit and does not build: test the bundle as it is.
-  if (process.env.ACTION_TESTS_ANY_DIST === '1' && existsSync(DIST)) distChecked = true
-  // Checked once per jest run (the global setup's server URL names the run): a
-  // file must not rebuild dist/ under another that is running it.
-  const runId = process.env.TEST_DATABASE_URL ?? ''
-  mkdirSync(path.dirname(CHECKED), { recursive: true })
-  if (runId && existsSync(DIST) && existsSync(CHECKED) && readFileSync(CHECKED, 'utf8') === runId) {
-    distChecked = true
-  }
-  if (distChecked || distIsCurrent()) {
-    distChecked = true
-    writeFileSync(CHECKED, runId)
-    return
-  }
-  const deadline = Date.now() + 240_000
-  for (;;) {
-    try {
-      mkdirSync(BUILD_LOCK)
-      break
-    } catch {
-      // Another worker builds; a lock older than the deadline is debris from a killed run.
-      if (existsSync(BUILD_LOCK) && Date.now() - statSync(BUILD_LOCK).mtimeMs > 240_000) {
-        rmSync(BUILD_LOCK, { recursive: true, force: true })
-      }
-      if (Date.now() > deadline) throw new Error('Timed out waiting for another test worker to build dist/')
-      await sleep(500)
-    }
-  }
-  try {
-    // A worker that waited on a failed build fails the same way instead of building again.
-    const sources = String(newestIn(path.join(REPO_ROOT, 'src')).mtimeMs)
-    if (existsSync(BUILD_FAILED) && readFileSync(BUILD_FAILED, 'utf8').startsWith(`${sources}\n`)) {
-      throw new Error(readFileSync(BUILD_FAILED, 'utf8').slice(sources.length + 1))
-    }
-    if (!distIsCurrent()) {
-      try {
-        execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'pipe', timeout: 180_000 })
-        rmSync(BUILD_FAILED, { force: true })
-      } catch (error) {
-        const output = (error as { stderr?: Buffer }).stderr?.toString() ?? ''
-        const message = `dist/index.js is older than src/ and 'npm run build' failed; fix the build and run it:\n${output}`
-        writeFileSync(BUILD_FAILED, `${sources}\n${message}`)
-        throw new Error(message)
-      }
-    }
-  } finally {
-    rmSync(BUILD_LOCK, { recursive: true, force: true })
-  }
-  if (!existsSync(DIST)) throw new Error('dist/index.js is missing after the build: run `npm run build`.')
-  distChecked = true
-  writeFileSync(CHECKED, runId)
+  if (!existsSync(DIST)) throw new Error('dist/index.js is missing: run `npm run build`.')
+  if (process.env.ACTION_TESTS_ANY_DIST === '1') return
+  const recorded = readFileSync(path.join(REPO_ROOT, 'dist', HASH_FILE), 'utf8').trim()
+  if (recorded !== sourceHash(REPO_ROOT))
+    throw new Error(
+      'dist/ is not built from the current src/ (it changed during the run): run `npm run build`.'
+    )
 }
 
 /** A pull_request event as GitHub writes it to GITHUB_EVENT_PATH (the fields the action may read). */

@@ -98,11 +98,11 @@ test.concurrent('drift makes it exit 1 and print the fix migration path', async 
 test.concurrent.each([
   [['--no-such-flag'], /Unknown option '--no-such-flag'/],
   [
-    ['--fail-on', 'drfit', '--database-url', 'postgresql://u:p@h/db'],
+    ['--fail-on', 'drfit', '--database-url', 'postgresql://u:p@127.0.0.1/db'],
     /Input 'fail-on': unknown value 'drfit'/
   ],
   [
-    ['--working-directory', 'nope', '--database-url', 'postgresql://u:p@h/db'],
+    ['--working-directory', 'nope', '--database-url', 'postgresql://u:p@127.0.0.1/db'],
     /Input 'working-directory': 'nope' does not exist/
   ],
   [['--database-url', 'mysql://u:p@h/db'], /Input 'database-url': the scheme is 'mysql'/]

@@ -3,7 +3,7 @@
  * commit and a head commit of a migrations folder, built with the git CLI.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -88,4 +88,35 @@ export function shallowClone(origin: TestRepo): TestRepo {
 /** Removes every repository made by this module. */
 export function cleanupRepos(): void {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+}
+
+/** A `git` executable that runs the real git and records each command it was given. */
+export interface CountingGit {
+  /** Path to pass as the `git` option. */
+  path: string
+  /** The git subcommands run so far (`rev-parse`, `fetch`, …), in order. */
+  commands(): string[]
+}
+
+export function countingGit(): CountingGit {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'msc-git-count-'))
+  tempDirs.push(dir)
+  const log = path.join(dir, 'commands.log')
+  const script = path.join(dir, 'git')
+  // The product passes `-c safe.directory=…` first; the subcommand is the next argument.
+  writeFileSync(
+    script,
+    `#!/bin/sh\nif [ "$1" = -c ]; then echo "$3" >> '${log}'; else echo "$1" >> '${log}'; fi\nexec git "$@"\n`,
+    { mode: 0o755 }
+  )
+  return {
+    path: script,
+    commands: () => {
+      try {
+        return readFileSync(log, 'utf8').split('\n').filter(Boolean)
+      } catch {
+        return []
+      }
+    }
+  }
 }

@@ -111,14 +111,15 @@ test.concurrent(
   async () => {
     const project = makeProject()
     try {
-      const started = Date.now()
       const url = 'postgresql://app:Sup3r%40Secret-pw@127.0.0.1:9/app'
       const { result, log } = await runPipeline({
         'database-url': url,
         'working-directory': project.relDir,
         'connect-timeout': '2s'
       })
-      expect(Date.now() - started).toBeLessThan(10_000)
+      // Retried until connect-timeout, then given up (the margin is for a busy machine).
+      expect(log).toContain('Database not ready (attempt 1)')
+      expect(result.stages.find((s) => s.name === 'connect')?.durationMs).toBeLessThan(2000 + 10_000)
       expect(result.status).toBe('failed')
       expect(result.problems.find((p) => p.stage === 'connect')?.message).toMatch(
         /Could not connect to the database at 127\.0\.0\.1:9\/app within 2s: .*ECONNREFUSED/
