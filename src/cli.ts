@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ConfigError, INPUTS, parseConfig, type InputName, type RawInputs } from './config.js'
-import { startEmbeddedPostgres, type EmbeddedServer } from './db/embedded.js'
+import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedServer } from './db/embedded.js'
 import { runCheck } from './pipeline.js'
 import { toJson } from './report/json.js'
 import { renderTerminal } from './report/terminal.js'
@@ -124,13 +124,21 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   try {
     if (!args.inputs[INPUTS.databaseUrl] && !env.DATABASE_URL) {
       say('No --database-url and no DATABASE_URL: starting an embedded PostgreSQL…')
-      server = await startEmbeddedPostgres()
+      try {
+        server = await startEmbeddedPostgres()
+      } catch (error) {
+        if (!(error instanceof EmbeddedPostgresError)) throw error
+        process.stderr.write(`migrate-seed-check: ${error.message}\n`)
+        return 1
+      }
       args.inputs[INPUTS.databaseUrl] = server.url
       say(`Embedded PostgreSQL listening on 127.0.0.1:${server.port}.`)
     }
     let config
     try {
-      config = parseConfig(args.inputs, { cwd: process.cwd(), repoRoot: findRepoRoot(env), env })
+      const cwd = process.cwd()
+      const repoRoot = findRepoRoot(path.resolve(cwd, args.inputs[INPUTS.workingDirectory]?.trim() || '.'))
+      config = parseConfig(args.inputs, { cwd, repoRoot, env })
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error
       process.stderr.write(`migrate-seed-check: ${error.message}\n`)
@@ -161,12 +169,16 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 }
 
-/** The repository root: GITHUB_WORKSPACE, else the nearest folder with .git, else the cwd. */
-function findRepoRoot(env: NodeJS.ProcessEnv): string {
-  if (env.GITHUB_WORKSPACE) return env.GITHUB_WORKSPACE
-  for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
+/**
+ * The repository of the project: the nearest folder at or above the working
+ * directory that holds `.git` (a folder, or a file in worktrees and
+ * submodules), else the working directory itself. Report paths are relative
+ * to it, and a project anywhere on disk can be checked from anywhere.
+ */
+function findRepoRoot(workingDirectory: string): string {
+  for (let dir = workingDirectory; ; dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, '.git'))) return dir
-    if (path.dirname(dir) === dir) return process.cwd()
+    if (path.dirname(dir) === dir) return workingDirectory
   }
 }
 

@@ -6,7 +6,13 @@
 import path from 'node:path'
 import type pg from 'pg'
 import type { Config } from './config.js'
-import { assertEmpty, connectWithRetry, DatabaseError, describePgError } from './db/connect.js'
+import {
+  assertEmpty,
+  connectWithRetry,
+  DatabaseError,
+  describePgError,
+  findExistingObjects
+} from './db/connect.js'
 import {
   checkDrift,
   connectionLostProblem,
@@ -154,17 +160,15 @@ async function connect(run: Run, config: Config, ports: PipelinePorts): Promise<
       onRetry: (attempt, error) =>
         ports.info(run.clean(`Database not ready (attempt ${attempt}): ${error}; retrying…`))
     })
-    if (!config.allowNonEmptyDatabase)
-      await assertEmpty(client, config.databaseUrl).catch(async (e) => {
-        await client.end().catch(() => {})
-        throw e
-      })
-    run.stage({
-      name: 'connect',
-      status: 'passed',
-      durationMs: elapsed(started),
-      summary: 'database reachable and empty'
-    })
+    let summary = 'database reachable and empty'
+    try {
+      if (!config.allowNonEmptyDatabase) await assertEmpty(client, config.databaseUrl)
+      else summary = describeContents((await findExistingObjects(client, 1)).total)
+    } catch (error) {
+      await client.end().catch(() => {})
+      throw error
+    }
+    run.stage({ name: 'connect', status: 'passed', durationMs: elapsed(started), summary })
     return client
   } catch (error) {
     if (!(error instanceof DatabaseError)) throw error
@@ -184,6 +188,12 @@ async function connect(run: Run, config: Config, ports: PipelinePorts): Promise<
     for (const name of ['generate', 'migrate', 'seed'] as const) run.skip(name, 'no usable database')
     return undefined
   }
+}
+
+/** What the connect stage says when `allow-non-empty-database` let it skip the emptiness check. */
+function describeContents(objects: number): string {
+  if (objects === 0) return 'database reachable and empty'
+  return `database reachable; it already holds ${objects} table(s) or view(s) (allow-non-empty-database)`
 }
 
 function elapsed(started: number): number {

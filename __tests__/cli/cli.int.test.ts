@@ -1,7 +1,16 @@
 // The command-line entry as a user runs it: `node dist/cli.js` (the committed
 // bundle; .ci/run rebuilds it and fails if it differs from the source).
 import { execFile } from 'node:child_process'
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import {
+  chmodSync,
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -94,6 +103,35 @@ test.concurrent('drift makes it exit 1 and print the fix migration path', async 
     await db.drop()
   }
 })
+
+test.concurrent(
+  "a project outside the current folder's repository is checked, its paths relative to that project",
+  async () => {
+    const db = await createTestDatabase('clioutside')
+    // A project that is no git repository, elsewhere on disk, with Prisma installed.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'msc-cli-elsewhere-'))
+    try {
+      cpSync(path.join(REPO_ROOT, 'prisma'), path.join(dir, 'prisma'), { recursive: true })
+      rmSync(path.join(dir, 'prisma', 'migrations', '20250612143000_add_auth_and_user_features'), {
+        recursive: true
+      })
+      cpSync(path.join(REPO_ROOT, 'prisma.config.ts'), path.join(dir, 'prisma.config.ts'))
+      writeFileSync(
+        path.join(dir, 'package.json'),
+        '{ "name": "elsewhere", "private": true, "type": "module" }\n'
+      )
+      symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'))
+      const r = await cli(['--working-directory', dir, '--database-url', db.url, '--seed-command', 'none'])
+      expect(r.stderr).not.toMatch(/outside the repository/)
+      expect(r.stdout).toMatch(/35 drift errors/)
+      expect(r.stdout).toMatch(/ prisma\/schema\.prisma:\d+ +users\.profile_picture: missing column/)
+      expect(r.code).toBe(1)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+      await db.drop()
+    }
+  }
+)
 
 test.concurrent.each([
   [['--no-such-flag'], /Unknown option '--no-such-flag'/],

@@ -71,6 +71,33 @@ test.concurrent('a seed that throws is a seed failure on the seed file line', as
   }
 })
 
+test.concurrent(
+  'allow-non-empty-database on a database with a table → runs, and the connect stage says what it found, not "empty"',
+  async () => {
+    const db = await createTestDatabase('nonempty_ok')
+    const project = makeProject()
+    try {
+      await adminQuery('CREATE TABLE legacy_notes (id int primary key)', [], db.name)
+      const { result } = await runPipeline({
+        'database-url': db.url,
+        'working-directory': project.relDir,
+        'allow-non-empty-database': 'true',
+        generate: 'false',
+        'seed-command': 'none'
+      })
+      const connect = result.stages.find((s) => s.name === 'connect')
+      expect(connect).toMatchObject({ status: 'passed' })
+      expect(connect?.summary).toBe(
+        'database reachable; it already holds 1 table(s) or view(s) (allow-non-empty-database)'
+      )
+      expect(result.stages.find((s) => s.name === 'migrate')?.status).toBe('passed')
+    } finally {
+      project.cleanup()
+      await db.drop()
+    }
+  }
+)
+
 test.concurrent('a database that holds tables is refused and left untouched', async () => {
   const db = await createTestDatabase('nonempty')
   const project = makeProject()
