@@ -9465,12 +9465,23 @@ function diffFromEmptyArgs(major, schemaPath) {
 function parseLoadedSchema(output) {
     return /Prisma schema loaded from (.+?)\s*$/m.exec(output)?.[1];
 }
-/** Migration folder names `migrate deploy` applied, in order. */
+/**
+ * Migration folder names `migrate deploy` applied, in order: the folders of
+ * the tree under "The following migration(s) have been applied:".
+ */
 function parseAppliedMigrations(output) {
-    const section = /The following migrations? ha(?:ve|s) been applied:([\s\S]*?)(?:\n\s*\n(?!\s*[└│ ])|All migrations|$)/.exec(output);
-    if (!section?.[1])
+    const header = /The following migrations?(?:\(s\))? ha(?:ve|s) been applied:/.exec(output);
+    if (!header)
         return [];
-    return [...section[1].matchAll(/└─\s*(\S+)\/\s*$/gm)].map((m) => m[1]);
+    const names = [];
+    for (const line of output.slice(header.index + header[0].length).split('\n')) {
+        if (/^All migrations/.test(line.trim()))
+            break;
+        const folder = /^\s*└─\s*(\S+)\/\s*$/.exec(line)?.[1];
+        if (folder)
+            names.push(folder);
+    }
+    return names;
 }
 /** Whether `prisma db seed` actually ran a command (it exits 0 silently when none is configured). */
 function seedCommandRan(output) {
@@ -10473,16 +10484,18 @@ const PHASES = [
     ['addForeignKey', 'AddForeignKey'],
     ['rename', 'Rename']
 ];
+// No semicolon in any comment line: Prisma's WebAssembly engine splits a
+// migration on every `;`, comments included.
 const HEADER = [
     '-- Suggested by migrate-seed-check: makes the database built by the migrations match schema.prisma.',
-    '-- Generated from the SQL Prisma writes for the schema; review it before committing.'
+    '-- Generated from the SQL Prisma writes for the schema. Review it before committing.'
 ];
 const DROP_WARNING = [
     '-- WARNING: some statements drop objects that only the migrations create (marked "only in the migrations").',
     '-- They may be deliberate raw SQL that Prisma cannot express: remove those statements if so.'
 ];
 const ADD_VALUE_NOTE = [
-    '-- Note: PostgreSQL cannot use an enum value in the transaction that adds it. The values are added first;',
+    '-- Note: PostgreSQL cannot use an enum value in the transaction that adds it. The values are added first:',
     '-- if a default or data change in this migration uses a new value, move the ALTER TYPE … ADD VALUE',
     '-- statements into a migration of their own that runs before this one.'
 ];
@@ -13110,7 +13123,7 @@ async function migrate(run, ctx, schema, client, repoRoot) {
     const ok = result.exitCode === 0 && !result.timedOut;
     const applied = parseAppliedMigrations(result.output);
     const count = ctx.project.migrations.length;
-    childStage(run, 'migrate', result, argv, ok, ok ? `${applied.length || count} migration(s) applied` : failureSummary(result, ctx.timeoutMs));
+    childStage(run, 'migrate', result, argv, ok, ok ? appliedSummary(applied.length, count, result.output) : failureSummary(result, ctx.timeoutMs));
     if (!ok) {
         run.problem(await diagnoseMigrateFailure(result, ctx.project, client, repoRoot, failureSummary(result, ctx.timeoutMs)));
         return undefined;
@@ -13125,6 +13138,14 @@ async function migrate(run, ctx, schema, client, repoRoot) {
     }
     const loaded = parseLoadedSchema(result.output);
     return { schemaPath: loaded ? external_node_path_default().resolve(ctx.project.root, loaded) : ctx.project.schemaPath };
+}
+/** "2 migration(s) applied", or that none was pending (a database migrated before, with allow-non-empty-database). */
+function appliedSummary(applied, found, output) {
+    if (applied > 0)
+        return `${applied} migration(s) applied`;
+    if (/No pending migrations to apply/.test(output))
+        return `no pending migration (${found} already applied)`;
+    return `${found} migration(s) applied`;
 }
 async function seed(run, ctx, config) {
     if (config.seed.kind === 'none') {

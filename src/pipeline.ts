@@ -427,7 +427,7 @@ async function migrate(
     result,
     argv,
     ok,
-    ok ? `${applied.length || count} migration(s) applied` : failureSummary(result, ctx.timeoutMs)
+    ok ? appliedSummary(applied.length, count, result.output) : failureSummary(result, ctx.timeoutMs)
   )
   if (!ok) {
     run.problem(
@@ -451,6 +451,13 @@ async function migrate(
   }
   const loaded = parseLoadedSchema(result.output)
   return { schemaPath: loaded ? path.resolve(ctx.project.root, loaded) : ctx.project.schemaPath }
+}
+
+/** "2 migration(s) applied", or that none was pending (a database migrated before, with allow-non-empty-database). */
+function appliedSummary(applied: number, found: number, output: string): string {
+  if (applied > 0) return `${applied} migration(s) applied`
+  if (/No pending migrations to apply/.test(output)) return `no pending migration (${found} already applied)`
+  return `${found} migration(s) applied`
 }
 
 async function seed(run: Run, ctx: RunContext, config: Config): Promise<void> {

@@ -18,6 +18,16 @@ describe('buildFixMigration', () => {
     ).toBe('')
   })
 
+  test('no comment line holds a semicolon (Prisma\'s WebAssembly engine splits a migration on every one)', () => {
+    const sql = buildFixMigration([
+      item({ kind: 'enumValue', change: 'missing', fixSql: `ALTER TYPE "E" ADD VALUE 'B';` }),
+      item({ kind: 'table', change: 'unexpected', fixSql: 'DROP TABLE "old";' })
+    ])
+    expect(sql).toMatch(/^-- WARNING/m)
+    expect(sql).toMatch(/^-- Note/m)
+    expect(sql.split('\n').filter((line) => line.startsWith('--') && line.includes(';'))).toEqual([])
+  })
+
   test('writes the fixes in dependency order, whatever the item order', () => {
     const sql = buildFixMigration([
       item({

@@ -4,9 +4,8 @@
  * and the real Prisma CLI. Also the round trip (apply the fix migration, check
  * again) and the check that the run left no scratch database behind.
  */
-import { readFileSync } from 'node:fs'
+import { cpSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import pg from 'pg'
 import { parseConfig, type RawInputs } from '../../src/config.js'
 import { runCheck } from '../../src/pipeline.js'
 import type { CheckResult, DriftItem } from '../../src/types.js'
@@ -92,17 +91,6 @@ export function checkScratchDatabasesAfterAll(): void {
   afterAll(() => expectNoScratchDatabaseLeft(started, Date.now()), 90_000)
 }
 
-/** Runs `sql` as one query (the simple protocol runs every statement, as psql would). */
-export async function applySql(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    await client.query(sql)
-  } finally {
-    await client.end()
-  }
-}
-
 /** Items that count as drift: everything but `info`. */
 export const counted = (items: DriftItem[]): DriftItem[] => items.filter((i) => i.severity !== 'info')
 
@@ -111,9 +99,10 @@ export const summary = (items: DriftItem[]): string[] =>
   items.map((i) => `${i.kind} ${i.change} ${i.object} ${i.severity}`).sort()
 
 /**
- * Applies the run's fix migration to the migrated database, then runs the
- * check again on that database (not empty now, no generate, no seed): the
- * drift must be gone.
+ * Commits the run's fix migration the way its reader will — its
+ * `<timestamp>_fix_drift/` folder copied into prisma/migrations/ — and runs
+ * the check again on the same database (not empty now, no generate, no seed):
+ * `prisma migrate deploy` must apply it, and the drift must be gone.
  */
 export async function expectRoundTrip(
   project: FixtureProject,
@@ -122,11 +111,22 @@ export async function expectRoundTrip(
 ): Promise<void> {
   expect(first.fixSql).toBeTruthy()
   expectReportFiles(project, first)
-  await applySql(url, first.fixSql!)
+  const folder = path.dirname(first.fixSqlPath!)
+  cpSync(folder, path.join(project.dir, 'prisma', 'migrations', path.basename(folder)), { recursive: true })
   const second = await check(project, url, {
     'allow-non-empty-database': 'true',
     generate: 'false',
     'seed-command': 'none'
+  })
+  const migrate = second.stages.find((s) => s.name === 'migrate')
+  expect({
+    status: migrate?.status,
+    summary: migrate?.summary,
+    output: migrate?.status === 'passed' ? '' : migrate?.output
+  }).toEqual({
+    status: 'passed',
+    summary: '1 migration(s) applied',
+    output: ''
   })
   expect(summary(counted(second.drift))).toEqual([])
   expect(second.problems.filter((p) => p.severity === 'error')).toEqual([])

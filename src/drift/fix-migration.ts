@@ -30,9 +30,11 @@ interface Chunk {
   sql: string
 }
 
+// No semicolon in any comment line: Prisma's WebAssembly engine splits a
+// migration on every `;`, comments included.
 const HEADER = [
   '-- Suggested by migrate-seed-check: makes the database built by the migrations match schema.prisma.',
-  '-- Generated from the SQL Prisma writes for the schema; review it before committing.'
+  '-- Generated from the SQL Prisma writes for the schema. Review it before committing.'
 ]
 
 const DROP_WARNING = [
@@ -41,7 +43,7 @@ const DROP_WARNING = [
 ]
 
 const ADD_VALUE_NOTE = [
-  '-- Note: PostgreSQL cannot use an enum value in the transaction that adds it. The values are added first;',
+  '-- Note: PostgreSQL cannot use an enum value in the transaction that adds it. The values are added first:',
   '-- if a default or data change in this migration uses a new value, move the ALTER TYPE … ADD VALUE',
   '-- statements into a migration of their own that runs before this one.'
 ]

@@ -84,14 +84,20 @@ export function parseLoadedSchema(output: string): string | undefined {
   return /Prisma schema loaded from (.+?)\s*$/m.exec(output)?.[1]
 }
 
-/** Migration folder names `migrate deploy` applied, in order. */
+/**
+ * Migration folder names `migrate deploy` applied, in order: the folders of
+ * the tree under "The following migration(s) have been applied:".
+ */
 export function parseAppliedMigrations(output: string): string[] {
-  const section =
-    /The following migrations? ha(?:ve|s) been applied:([\s\S]*?)(?:\n\s*\n(?!\s*[└│ ])|All migrations|$)/.exec(
-      output
-    )
-  if (!section?.[1]) return []
-  return [...section[1].matchAll(/└─\s*(\S+)\/\s*$/gm)].map((m) => m[1] as string)
+  const header = /The following migrations?(?:\(s\))? ha(?:ve|s) been applied:/.exec(output)
+  if (!header) return []
+  const names: string[] = []
+  for (const line of output.slice(header.index + header[0].length).split('\n')) {
+    if (/^All migrations/.test(line.trim())) break
+    const folder = /^\s*└─\s*(\S+)\/\s*$/.exec(line)?.[1]
+    if (folder) names.push(folder)
+  }
+  return names
 }
 
 /** Whether `prisma db seed` actually ran a command (it exits 0 silently when none is configured). */

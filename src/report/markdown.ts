@@ -22,6 +22,7 @@ import {
   stageLabel,
   tailLines
 } from './facts.js'
+import { pinnedCommand } from '../version.js'
 
 /** Options of {@link renderMarkdown}. */
 export interface MarkdownOptions {
@@ -497,7 +498,7 @@ function reproduceSection(result: CheckResult): string | undefined {
     `${cd}# DATABASE_URL pointing at an empty PostgreSQL database\n${runner(result)} prisma generate\n${runner(result)} prisma migrate deploy\n${runner(result)} prisma db seed`,
     'sh'
   )
-  const whole = codeBlock(`${cd}npx migrate-seed-check`, 'sh')
+  const whole = codeBlock(`${cd}${pinnedCommand()}`, 'sh')
   return [
     '<details><summary>Reproduce locally</summary>',
     '',
