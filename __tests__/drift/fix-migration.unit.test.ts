@@ -18,7 +18,7 @@ describe('buildFixMigration', () => {
     ).toBe('')
   })
 
-  test('no comment line holds a semicolon (Prisma\'s WebAssembly engine splits a migration on every one)', () => {
+  test("no comment line holds a semicolon (Prisma's WebAssembly engine splits a migration on every one)", () => {
     const sql = buildFixMigration([
       item({ kind: 'enumValue', change: 'missing', fixSql: `ALTER TYPE "E" ADD VALUE 'B';` }),
       item({ kind: 'table', change: 'unexpected', fixSql: 'DROP TABLE "old";' })
