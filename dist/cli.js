@@ -9229,6 +9229,44 @@ function firstProjectFrame(text, options) {
     }
     return undefined;
 }
+/** Prisma's code excerpt after `invocation in\n<path>:line:col`: blank lines, then `  24 …` / `→ 27 …` lines. */
+const EXCERPT_LINE = /^\s*(?:→\s*)?\d+\s/;
+/**
+ * The seed's output without the code excerpts Prisma Client prints from its
+ * own files: when the call site it names is under node_modules, in a
+ * generated client or outside the repository, those lines are minified
+ * runtime source (kilobytes a line) that tell the reader nothing. Prisma's
+ * message, the stack and the excerpts of the user's own files are kept.
+ */
+function withoutForeignCodeExcerpts(output, options) {
+    const lines = output.split('\n');
+    const kept = [];
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i] ?? '';
+        kept.push(line);
+        const callSite = /invocation in$/.test(plainText(lines[i - 1] ?? '').trim())
+            ? /^\s*((?:file:\/\/|\/|[A-Za-z]:[\\/])\S*?):\d+(?::\d+)?\s*$/.exec(plainText(line))?.[1]
+            : undefined;
+        if (!callSite || !isForeign(callSite, options))
+            continue;
+        let end = i + 1;
+        while (end < lines.length && !plainText(lines[end] ?? '').trim())
+            end++;
+        const first = end;
+        while (end < lines.length && EXCERPT_LINE.test(plainText(lines[end] ?? '')))
+            end++;
+        if (end === first)
+            continue;
+        kept.push('', `  (${end - first} lines of Prisma's own code left out)`);
+        i = end - 1;
+    }
+    return kept.join('\n');
+}
+/** A file that is not the project's own source: outside the repository, in node_modules or generated. */
+function isForeign(file, options) {
+    const relative = toRepoRelative(file, options.repoRoot);
+    return (!relative || relative.split('/').includes('node_modules') || isGenerated(relative, options.ignore ?? []));
+}
 
 ;// CONCATENATED MODULE: ./src/locate/index.ts
 /**
@@ -11658,6 +11696,7 @@ function migrationTimestamp(date) {
  */
 async function writeReportFiles(result, dir, clean, now = new Date()) {
     await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+    await removeEarlierFixFolders(dir);
     let fixSqlPath;
     if (result.fixSql) {
         const folder = external_node_path_default().join(dir, `${migrationTimestamp(now)}_fix_drift`);
@@ -11669,6 +11708,21 @@ async function writeReportFiles(result, dir, clean, now = new Date()) {
     const reportJsonPath = external_node_path_default().join(dir, 'report.json');
     await (0,promises_namespaceObject.writeFile)(reportJsonPath, clean(JSON.stringify(toJson(withPath), null, 2)) + '\n');
     return { ...withPath, reportJsonPath };
+}
+/**
+ * A run leaves only its own files: the fix folders of earlier runs go (those
+ * holding nothing but the migration.sql a run writes; anything else a person
+ * put there stays).
+ */
+async function removeEarlierFixFolders(dir) {
+    for (const entry of await (0,promises_namespaceObject.readdir)(dir, { withFileTypes: true })) {
+        if (!entry.isDirectory() || !/^\d{14}_fix_drift$/.test(entry.name))
+            continue;
+        const folder = external_node_path_default().join(dir, entry.name);
+        const files = await (0,promises_namespaceObject.readdir)(folder);
+        if (files.every((f) => f === 'migration.sql'))
+            await (0,promises_namespaceObject.rm)(folder, { recursive: true, force: true });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/history/checksum.ts
@@ -12777,6 +12831,7 @@ async function runHistory(args) {
 
 
 
+
 /** Mutable state while the stages run; frozen into a CheckResult at the end. */
 class Run {
     config;
@@ -13174,7 +13229,16 @@ async function seed(run, ctx, config) {
         return;
     }
     const source = ctx.project.seed.command ? ` (${ctx.project.seed.command})` : '';
-    childStage(run, 'seed', result, argv, ok, ok ? `seeded${source}` : failureSummary(result, ctx.timeoutMs));
+    const shown = ok
+        ? result
+        : {
+            ...result,
+            output: withoutForeignCodeExcerpts(result.output, {
+                repoRoot: config.repoRoot,
+                projectRoot: ctx.project.root
+            })
+        };
+    childStage(run, 'seed', shown, argv, ok, ok ? `seeded${source}` : failureSummary(result, ctx.timeoutMs));
     if (!ok)
         run.problem(diagnoseSeedFailure(result, ctx.project, config.repoRoot, failureSummary(result, ctx.timeoutMs)));
 }

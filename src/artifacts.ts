@@ -3,7 +3,7 @@
  * there is drift, the fix migration in a folder named the way Prisma names
  * migrations, ready to copy into prisma/migrations/.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { toJson } from './report/json.js'
 import type { CheckResult } from './types.js'
@@ -29,6 +29,7 @@ export async function writeReportFiles(
   now = new Date()
 ): Promise<CheckResult> {
   await mkdir(dir, { recursive: true })
+  await removeEarlierFixFolders(dir)
   let fixSqlPath: string | undefined
   if (result.fixSql) {
     const folder = path.join(dir, `${migrationTimestamp(now)}_fix_drift`)
@@ -40,4 +41,18 @@ export async function writeReportFiles(
   const reportJsonPath = path.join(dir, 'report.json')
   await writeFile(reportJsonPath, clean(JSON.stringify(toJson(withPath), null, 2)) + '\n')
   return { ...withPath, reportJsonPath }
+}
+
+/**
+ * A run leaves only its own files: the fix folders of earlier runs go (those
+ * holding nothing but the migration.sql a run writes; anything else a person
+ * put there stays).
+ */
+async function removeEarlierFixFolders(dir: string): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory() || !/^\d{14}_fix_drift$/.test(entry.name)) continue
+    const folder = path.join(dir, entry.name)
+    const files = await readdir(folder)
+    if (files.every((f) => f === 'migration.sql')) await rm(folder, { recursive: true, force: true })
+  }
 }

@@ -24,6 +24,7 @@ import {
 import { diagnoseMigrateFailure } from './prisma/migrate-failure.js'
 import { repoPath } from './paths.js'
 import { diagnoseSeedFailure } from './prisma/seed-failure.js'
+import { withoutForeignCodeExcerpts } from './locate/seed.js'
 import {
   parseAppliedMigrations,
   parseLoadedSchema,
@@ -489,7 +490,16 @@ async function seed(run: Run, ctx: RunContext, config: Config): Promise<void> {
     return
   }
   const source = ctx.project.seed.command ? ` (${ctx.project.seed.command})` : ''
-  childStage(run, 'seed', result, argv, ok, ok ? `seeded${source}` : failureSummary(result, ctx.timeoutMs))
+  const shown = ok
+    ? result
+    : {
+        ...result,
+        output: withoutForeignCodeExcerpts(result.output, {
+          repoRoot: config.repoRoot,
+          projectRoot: ctx.project.root
+        })
+      }
+  childStage(run, 'seed', shown, argv, ok, ok ? `seeded${source}` : failureSummary(result, ctx.timeoutMs))
   if (!ok)
     run.problem(
       diagnoseSeedFailure(result, ctx.project, config.repoRoot, failureSummary(result, ctx.timeoutMs))

@@ -42,13 +42,27 @@ function runUrl(): string | undefined {
   return server && repo && runId ? `${server}/${repo}/actions/runs/${runId}` : undefined
 }
 
-/** Emits everything; returns the comment URL when one was written. */
+/**
+ * Emits everything. The outputs come first (a later step may read `status`
+ * whatever happens to the report), then the annotations and the summary, and
+ * last the comment, the only part that talks to GitHub's API; any failure
+ * there is a warning.
+ */
 export async function publishReport(
   result: CheckResult & { reportJsonPath?: string },
   config: Config
 ): Promise<void> {
   const secrets = secretsOfUrl(config.databaseUrl)
   const clean = (text: string): string => redact(text, secrets)
+
+  const counted = result.drift.filter((i) => i.severity !== 'info')
+  setOutputs([
+    [OUTPUTS.status, result.status],
+    [OUTPUTS.drift, String(counted.length > 0)],
+    [OUTPUTS.driftCount, String(counted.length)],
+    [OUTPUTS.reportJson, result.reportJsonPath ?? ''],
+    [OUTPUTS.fixSql, result.fixSqlPath ?? '']
+  ])
 
   for (const a of planAnnotations(result)) {
     const props: core.AnnotationProperties = {
@@ -82,24 +96,33 @@ export async function publishReport(
       )
       .write()
   } catch (error) {
-    core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`)
+    core.warning(`Could not write the job summary: ${errorMessage(error)}`)
   }
 
-  const commentUrl = config.comment ? await comment(shown, config, clean, summaryUrl) : undefined
+  let commentUrl: string | undefined
+  if (config.comment) {
+    try {
+      commentUrl = await comment(shown, config, clean, summaryUrl)
+    } catch (error) {
+      core.warning(
+        clean(
+          `Could not post the pull-request comment: ${errorMessage(error)}. The job summary has the full report.`
+        )
+      )
+    }
+  }
+  setOutputs([[OUTPUTS.commentUrl, commentUrl ?? '']])
+}
 
-  const counted = result.drift.filter((i) => i.severity !== 'info')
-  const outputs: [string, string][] = [
-    [OUTPUTS.status, result.status],
-    [OUTPUTS.drift, String(counted.length > 0)],
-    [OUTPUTS.driftCount, String(counted.length)],
-    [OUTPUTS.reportJson, result.reportJsonPath ?? ''],
-    [OUTPUTS.fixSql, result.fixSqlPath ?? ''],
-    [OUTPUTS.commentUrl, commentUrl ?? '']
-  ]
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+function setOutputs(outputs: [string, string][]): void {
   try {
     for (const [name, value] of outputs) core.setOutput(name, value)
   } catch (error) {
-    core.warning(`Could not set the step outputs: ${error instanceof Error ? error.message : String(error)}`)
+    core.warning(`Could not set the step outputs: ${errorMessage(error)}`)
   }
 }
 

@@ -109,6 +109,15 @@ describe('the design doc drift on the built action', () => {
     expect(summary).toContain('npx prisma migrate dev --name fix_drift')
   })
 
+  it("shows the seed's error and its own line, not Prisma's minified runtime", () => {
+    const output =
+      /<summary>Output of <code>prisma db seed<\/code>[\s\S]*?<\/details>/.exec(run.summary)?.[0] ?? ''
+    expect(output).toMatch(/does not exist in the current database/)
+    expect(output).toContain("of Prisma's own code left out")
+    expect(output).not.toMatch(/^\s*(?:→\s*)?\d+ .*function \w+\(/m)
+    expect(output).not.toContain('more characters)')
+  })
+
   it('creates one comment with the project marker', () => {
     const posts = standIn.requests.filter((request) => request.method === 'POST')
     expect(posts.map((request) => request.path)).toEqual(['/repos/acme/shop/issues/7/comments'])

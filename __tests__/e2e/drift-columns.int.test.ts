@@ -1,5 +1,5 @@
 /**
- * Issue 3 acceptance, columns: a column missing from the migrations, and a
+ * Drift end to end, columns: a column missing from the migrations, and a
  * column whose type, nullability or default differs. Each through the real
  * pipeline and Prisma CLI, located on its schema line, and fixed by the
  * suggested migration.

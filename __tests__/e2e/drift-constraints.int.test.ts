@@ -1,5 +1,5 @@
 /**
- * Issue 3 acceptance, indexes and keys: a missing index, a missing unique
+ * Drift end to end, indexes and keys: a missing index, a missing unique
  * constraint, a foreign key whose ON DELETE differs, and an index that
  * differs only in name (a notice). Each through the real pipeline and Prisma
  * CLI, located on its schema line, and fixed by the suggested migration.

@@ -1,5 +1,5 @@
 /**
- * Issue 3 acceptance, tables and enums: an enum value missing, a missing
+ * Drift end to end, tables and enums: an enum value missing, a missing
  * table, a missing enum, and a table that only a migration creates (a
  * warning, located in that migration). Each through the real pipeline and
  * Prisma CLI, located on its line, and fixed by the suggested migration.

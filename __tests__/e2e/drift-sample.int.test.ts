@@ -1,5 +1,5 @@
 /**
- * Issue 3 acceptance on the sample project: the design doc's case (the
+ * Drift end to end on the sample project: the design doc's case (the
  * schema has the auth features, the migrations stop before
  * `add_auth_and_user_features`) and the complete sample, through the real
  * pipeline: generate, migrate deploy, the sample's seed, the expected

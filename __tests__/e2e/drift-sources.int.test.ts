@@ -1,5 +1,5 @@
 /**
- * Issue 3 acceptance, where the schema says it: a model in the second file of
+ * Drift end to end, where the schema says it: a model in the second file of
  * a schema folder, and a field and model whose database names come from
  * `@map`/`@@map` (models, fields, enums, enum values). Each through the real pipeline and Prisma CLI, located on
  * its line, and fixed by the suggested migration.

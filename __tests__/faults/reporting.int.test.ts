@@ -95,6 +95,27 @@ test.concurrent.each([
 )
 
 test.concurrent(
+  'commenting fails in a way no HTTP status describes (an API URL that is no URL) → outputs are written all the same, the reason is a warning, the same result',
+  async () => {
+    const api = await standIn()
+    const run = await runAction({
+      inputs: {
+        'database-url': unreachable.url,
+        'working-directory': project.relDir,
+        'connect-timeout': '1s'
+      },
+      apiUrl: 'http://[not-a-url'
+    })
+    expect(api.requests).toEqual([])
+    expect(verdict(run)).toEqual(verdict(baseline))
+    expect(run.outputs).toMatchObject({ status: 'failed', drift: 'false', 'comment-url': '' })
+    expect(run.outputs['report-json']).toMatch(/report\.json$/)
+    expect(run.warnings.map((w) => w.message).join('\n')).toMatch(/Could not post the pull-request comment/)
+  },
+  120_000
+)
+
+test.concurrent(
   'the API never answers → the comment gives up after the request timeout with a warning, a passing run still passes (exit 0), no hang',
   async () => {
     const api = await standIn()

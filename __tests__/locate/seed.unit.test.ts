@@ -1,4 +1,9 @@
-import { parseSeedFailure, stackFrames, toRepoRelative } from '../../src/locate/seed.js'
+import {
+  parseSeedFailure,
+  stackFrames,
+  toRepoRelative,
+  withoutForeignCodeExcerpts
+} from '../../src/locate/seed.js'
 import { fixture } from './fixtures.js'
 
 /** The scratch copies the real outputs were taken from. */
@@ -174,5 +179,32 @@ describe('stack paths', () => {
     expect(toRepoRelative('/elsewhere/x.ts', '/repo')).toBeUndefined()
     expect(toRepoRelative('node:internal/process/task_queues', '/repo')).toBeUndefined()
     expect(toRepoRelative('/repo', '/repo')).toBeUndefined()
+  })
+})
+
+describe('withoutForeignCodeExcerpts', () => {
+  test("drops Prisma's excerpt of its own minified runtime, keeps the message and the stack", () => {
+    const output = fixture('seed-p2022-column.txt')
+    const shown = withoutForeignCodeExcerpts(output, { repoRoot: root(1) })
+    expect(output).toContain('function qd(e,t,r)')
+    expect(shown).not.toContain('function qd(e,t,r)')
+    expect(shown).not.toMatch(/^\s*(?:→\s*)?2[4-7] /m)
+    expect(shown).toContain("  (4 lines of Prisma's own code left out)")
+    expect(shown).toContain('Invalid `t=Object.create()` invocation in')
+    expect(shown).toContain('The column `users.profile_picture` does not exist in the current database.')
+    expect(shown).toContain('at async main (/work/main/.tmp/locate/seed1/prisma/seed.ts:12:17)')
+    expect(shown.length).toBeLessThan(output.length / 4)
+  })
+
+  test("keeps the excerpt when the call site is the project's own seed file", () => {
+    const own = [
+      'Invalid `prisma.user.create()` invocation in',
+      '/repo/prisma/seed.ts:12:17',
+      '',
+      '  11 async function main() {',
+      '→ 12   await prisma.user.create({',
+      'The column `users.x` does not exist in the current database.'
+    ].join('\n')
+    expect(withoutForeignCodeExcerpts(own, { repoRoot: '/repo' })).toBe(own)
   })
 })

@@ -1,5 +1,5 @@
 /**
- * Issue 5: compare the pull request's migrations with its base commit
+ * The migration history: compare the pull request's migrations with its base commit
  * (history checks) and try its new migrations on a populated database
  * (upgrade test). `runHistory` is the history stage in one call; the pieces
  * are exported for callers that need them separately.

@@ -280,3 +280,42 @@ function firstProjectFrame(text: string, options: SeedFailureOptions): SourceLoc
   }
   return undefined
 }
+
+/** Prisma's code excerpt after `invocation in\n<path>:line:col`: blank lines, then `  24 …` / `→ 27 …` lines. */
+const EXCERPT_LINE = /^\s*(?:→\s*)?\d+\s/
+
+/**
+ * The seed's output without the code excerpts Prisma Client prints from its
+ * own files: when the call site it names is under node_modules, in a
+ * generated client or outside the repository, those lines are minified
+ * runtime source (kilobytes a line) that tell the reader nothing. Prisma's
+ * message, the stack and the excerpts of the user's own files are kept.
+ */
+export function withoutForeignCodeExcerpts(output: string, options: SeedFailureOptions): string {
+  const lines = output.split('\n')
+  const kept: string[] = []
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? ''
+    kept.push(line)
+    const callSite = /invocation in$/.test(plainText(lines[i - 1] ?? '').trim())
+      ? /^\s*((?:file:\/\/|\/|[A-Za-z]:[\\/])\S*?):\d+(?::\d+)?\s*$/.exec(plainText(line))?.[1]
+      : undefined
+    if (!callSite || !isForeign(callSite, options)) continue
+    let end = i + 1
+    while (end < lines.length && !plainText(lines[end] ?? '').trim()) end++
+    const first = end
+    while (end < lines.length && EXCERPT_LINE.test(plainText(lines[end] ?? ''))) end++
+    if (end === first) continue
+    kept.push('', `  (${end - first} lines of Prisma's own code left out)`)
+    i = end - 1
+  }
+  return kept.join('\n')
+}
+
+/** A file that is not the project's own source: outside the repository, in node_modules or generated. */
+function isForeign(file: string, options: SeedFailureOptions): boolean {
+  const relative = toRepoRelative(file, options.repoRoot)
+  return (
+    !relative || relative.split('/').includes('node_modules') || isGenerated(relative, options.ignore ?? [])
+  )
+}
