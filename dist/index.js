@@ -44473,7 +44473,7 @@ async function migrate(run, ctx, schema, client, repoRoot) {
 }
 /** "2 migration(s) applied", or that none was pending (a database migrated before, with allow-non-empty-database). */
 function appliedSummary(applied, found, output) {
-    if (applied > 0)
+    if (applied > 0 || found === 0)
         return `${applied} migration(s) applied`;
     if (/No pending migrations to apply/.test(output))
         return `no pending migration (${found} already applied)`;

@@ -456,7 +456,7 @@ async function migrate(
 
 /** "2 migration(s) applied", or that none was pending (a database migrated before, with allow-non-empty-database). */
 function appliedSummary(applied: number, found: number, output: string): string {
-  if (applied > 0) return `${applied} migration(s) applied`
+  if (applied > 0 || found === 0) return `${applied} migration(s) applied`
   if (/No pending migrations to apply/.test(output)) return `no pending migration (${found} already applied)`
   return `${found} migration(s) applied`
 }
