@@ -22,6 +22,7 @@ import {
   stageLabel,
   tailLines
 } from './facts.js'
+import { reviewMarkdown } from '../review/report.js'
 
 /** Options of {@link renderMarkdown}. */
 export interface MarkdownOptions {
@@ -156,6 +157,7 @@ function render(result: CheckResult, opts: MarkdownOptions, detail: Detail): str
     stageTable(result.stages),
     problemsSection(result, detail),
     driftSection(result, detail, opts),
+    reviewMarkdown(result.review, detail.shortened),
     fixSection(result, detail),
     reproduceSection(result),
     footer(result, opts)
