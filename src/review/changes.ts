@@ -217,11 +217,14 @@ function lossQueries(
         if (!next || next.type === column.type) continue
         queries.push({
           change,
-          sql: `SELECT count(*) AS rows, count(*) FILTER (WHERE ${col} IS NOT NULL AND ${col}::text IS DISTINCT FROM (${col}::${next.type})::text) AS affected FROM ${from}`,
+          // A value is lost when it does not come back from the new type to the old one.
+          sql: `SELECT count(*) AS rows, count(*) FILTER (WHERE ${col} IS NOT NULL AND ${col}::text IS DISTINCT FROM ((${col}::${next.type})::${column.type})::text) AS affected FROM ${from}`,
           text: (rows, affected) =>
-            lengthOf(next.type) !== undefined && affected > 0
-              ? `${count(affected)} of ${count(rows)} rows longer than ${next.type} allows or changed by the cast`
-              : `${count(affected)} of ${count(rows)} rows change value in the cast to ${next.type}`
+            affected === 0
+              ? `all ${count(rows)} values convert unchanged`
+              : lengthOf(next.type) !== undefined
+                ? `${count(affected)} of ${count(rows)} rows longer than ${next.type} allows or changed by the cast`
+                : `${count(affected)} of ${count(rows)} rows lose precision or change value in the cast to ${next.type}`
         })
       }
       continue
