@@ -82,8 +82,7 @@ async function main(): Promise<void> {
           schemas: ['public'],
           repoRoot,
           engine: 'transaction',
-          safety: 'warn',
-          rowsPerTable: rows
+          safety: 'warn'
         })
         await reviewer.filled(client, snapshot, fill)
         const t = performance.now()

@@ -373,8 +373,7 @@ async function reviewFlags(big: pg.Client, c: Case, rows: Map<string, number>): 
     schemas: ['public'],
     repoRoot: work,
     engine: 'transaction',
-    safety: 'warn',
-    rowsPerTable: ROWS
+    safety: 'warn'
   })
   const snapshot = await snapshotCatalog(big, ['public'])
   await reviewer.filled(big, snapshot, {

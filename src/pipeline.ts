@@ -33,6 +33,7 @@ import { redact, secretsOfUrl } from './secrets.js'
 import type { CheckResult, FailOn, Problem, Severity, StageName, StageResult } from './types.js'
 import { writeReportFiles } from './artifacts.js'
 import { runHistory, runUpgradeTest, type HistoryOutcome } from './history/index.js'
+import { AUTO_UPGRADE_ROWS } from './config.js'
 import { engineModeOf, MigrationReviewer, type MigrationReview } from './review/index.js'
 import { safetyProblem } from './review/report.js'
 
@@ -345,8 +346,7 @@ async function upgradeStage(
           schemas: project.dbSchemas,
           repoRoot: config.repoRoot,
           engine: engineModeOf(project.configFile),
-          safety: config.migrationSafety,
-          rowsPerTable: config.upgradeRows
+          safety: config.migrationSafety
         })
   let outcome: Awaited<ReturnType<typeof runUpgradeTest>>
   try {
@@ -357,7 +357,7 @@ async function upgradeStage(
       newMigrations: history.added,
       schemas: project.dbSchemas,
       repoRoot: config.repoRoot,
-      rowsPerTable: config.upgradeRows,
+      rowsPerTable: config.upgradeRows === 'auto' ? AUTO_UPGRADE_ROWS : config.upgradeRows,
       observer: reviewer
     })
   } catch (error) {

@@ -26,8 +26,9 @@ function errorOf(fn: () => unknown): ConfigError {
 }
 
 describe('upgrade-rows and migration-safety', () => {
-  test('defaults: 1000 rows, warn', () => {
-    expect(parse({})).toMatchObject({ upgradeRows: 1000, migrationSafety: 'warn' })
+  test('defaults: auto rows, warn', () => {
+    expect(parse({})).toMatchObject({ upgradeRows: 'auto', migrationSafety: 'warn' })
+    expect(parse({ 'upgrade-rows': 'AUTO' }).upgradeRows).toBe('auto')
   })
   test('values', () => {
     expect(parse({ 'upgrade-rows': '5,000', 'migration-safety': 'FAIL' })).toMatchObject({

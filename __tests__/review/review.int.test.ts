@@ -42,8 +42,7 @@ async function review(
     schemas: ['public'],
     repoRoot: REPO_ROOT,
     engine,
-    safety: 'warn',
-    rowsPerTable: ROWS
+    safety: 'warn'
   })
   const outcome = await runUpgradeTest({
     adminClient: admin,

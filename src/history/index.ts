@@ -32,7 +32,9 @@ export {
 export { fillTables, type FillOptions, type FillReport, type FilledTable } from './rows.js'
 export {
   explainDataFailure,
+  rowsFor,
   runUpgradeTest,
+  type RowBudget,
   type UpgradeArgs,
   type UpgradeObserver,
   type UpgradeOutcome

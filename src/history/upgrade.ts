@@ -47,8 +47,12 @@ export interface UpgradeArgs {
   /** PostgreSQL schemas of the datasource (`project.dbSchemas`). */
   schemas: string[]
   repoRoot: string
-  /** Rows per table (default 3; 0 runs the migrations on empty tables). */
-  rowsPerTable?: number
+  /**
+   * Rows per table (default 3; 0 runs the migrations on empty tables), or a
+   * budget of rows for the whole database, spread evenly over its tables
+   * within `min` and `max` a table.
+   */
+  rowsPerTable?: number | RowBudget
   /** Looks at each new migration on the populated database before it is applied (the migration review). */
   observer?: UpgradeObserver
 }
@@ -63,6 +67,19 @@ export interface UpgradeObserver {
   beforeMigration(client: pg.ClientBase, migration: Migration): Promise<void>
   /** A statement of a migration that runs outside a transaction, with its time. */
   statementRan?(migration: Migration, statement: SqlStatement, durationMs: number): void
+}
+
+/** A number of rows for the whole database rather than per table. */
+export interface RowBudget {
+  total: number
+  min: number
+  max: number
+}
+
+/** Rows per table for a database of `tables` tables. */
+export function rowsFor(rows: number | RowBudget | undefined, tables: number): number | undefined {
+  if (rows === undefined || typeof rows === 'number') return rows
+  return Math.max(rows.min, Math.min(rows.max, Math.floor(rows.total / Math.max(1, tables))))
 }
 
 export interface UpgradeOutcome {
@@ -170,7 +187,9 @@ async function upgrade(
     }
   }
   const snapshot = await snapshotCatalog(client, args.schemas)
-  const fill = await fillTables(client, snapshot, { rowsPerTable: args.rowsPerTable })
+  const fill = await fillTables(client, snapshot, {
+    rowsPerTable: rowsFor(args.rowsPerTable, snapshot.tables.filter((t) => !t.partitionOf).length)
+  })
   await args.observer?.filled(client, snapshot, fill)
   const unfilled = fill.tables.filter((t) => t.error)
   const filled = `${fill.rowCount} row(s) in ${fill.tables.length - unfilled.length} table(s)`

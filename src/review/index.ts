@@ -35,7 +35,6 @@ export interface ReviewerOptions {
   repoRoot: string
   engine: EngineMode
   safety: MigrationSafety
-  rowsPerTable: number
 }
 
 /**
@@ -64,6 +63,7 @@ export class MigrationReviewer {
   private readonly changes: DatabaseChange[] = []
   private readonly findings: ReviewFinding[] = []
   private incomplete?: string
+  private rowsPerTable = 0
 
   constructor(private readonly options: ReviewerOptions) {}
 
@@ -71,6 +71,7 @@ export class MigrationReviewer {
   async filled(_client: pg.ClientBase, snapshot: CatalogSnapshot, fill: FillReport): Promise<void> {
     this.before = snapshot
     for (const t of fill.tables) this.rows.set(displayName(t.schema, t.table), t.rows)
+    this.rowsPerTable = Math.max(0, ...fill.tables.map((t) => t.rows))
   }
 
   /** Replays and reviews one migration on the database as it stands (rolled back afterwards). */
@@ -128,7 +129,7 @@ export class MigrationReviewer {
     return {
       safety: this.options.safety,
       engine: this.options.engine,
-      rowsPerTable: this.options.rowsPerTable,
+      rowsPerTable: this.rowsPerTable,
       migrations: this.migrations,
       changes: this.changes,
       findings: this.findings,
