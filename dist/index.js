@@ -38364,7 +38364,9 @@ const INPUTS = {
     allowNonEmptyDatabase: 'allow-non-empty-database',
     reportDir: 'report-dir',
     baseRef: 'base-ref',
-    upgradeTest: 'upgrade-test'
+    upgradeTest: 'upgrade-test',
+    upgradeRows: 'upgrade-rows',
+    migrationSafety: 'migration-safety'
 };
 /** Output names, shared by action.yml and the action entry. */
 const OUTPUTS = {
@@ -38376,6 +38378,17 @@ const OUTPUTS = {
     commentUrl: 'comment-url'
 };
 const FAIL_ON_VALUES = ['migrate', 'seed', 'drift', 'warning'];
+/**
+ * `upgrade-rows: auto` (the default): 50,000 rows for the whole database,
+ * spread over its tables, 100 to 5,000 a table. Chosen from the fill's
+ * measured cost (bench/fill.ts, figures in the README): about 40 µs a row
+ * plus a few milliseconds a table, so the sample's 10 tables get 5,000 rows
+ * each in about 2 s, and the 375 tables of the 300-model benchmark project
+ * 133 rows each in about 2 s, while 1,000 rows a table there cost 15 s.
+ */
+const AUTO_UPGRADE_ROWS = { total: 50_000, min: 100, max: 5_000 };
+/** Above this the fill alone takes minutes on a few hundred tables. */
+const MAX_UPGRADE_ROWS = 1_000_000;
 /** A bad input: `input` names it, `message` says what is wrong and how to fix it. */
 class ConfigError extends Error {
     input;
@@ -38415,8 +38428,28 @@ function parseConfig(raw, ctx) {
         allowNonEmptyDatabase: parseBoolean(INPUTS.allowNonEmptyDatabase, get(INPUTS.allowNonEmptyDatabase), false),
         reportDir: parseReportDir(get(INPUTS.reportDir), workingDirectory, repoRoot),
         baseRef: parseBaseRef(get(INPUTS.baseRef)),
-        upgradeTest: parseUpgradeTest(get(INPUTS.upgradeTest))
+        upgradeTest: parseUpgradeTest(get(INPUTS.upgradeTest)),
+        upgradeRows: parseUpgradeRows(get(INPUTS.upgradeRows)),
+        migrationSafety: parseMigrationSafety(get(INPUTS.migrationSafety))
     };
+}
+function parseUpgradeRows(value) {
+    if (!value || value.toLowerCase() === 'auto')
+        return 'auto';
+    const cleaned = value.replace(/[_,]/g, '');
+    if (!/^\d+$/.test(cleaned) || Number(cleaned) > MAX_UPGRADE_ROWS) {
+        throw new ConfigError(INPUTS.upgradeRows, `'${value}' is not a number of rows. Give a whole number from 0 to ${MAX_UPGRADE_ROWS.toLocaleString('en-US')} or auto (the default: 50,000 rows spread over the tables); 0 runs the new migrations on empty tables.`);
+    }
+    return Number(cleaned);
+}
+const SAFETY_VALUES = ['warn', 'fail', 'off'];
+function parseMigrationSafety(value) {
+    if (!value)
+        return 'warn';
+    const v = value.toLowerCase();
+    if (SAFETY_VALUES.includes(v))
+        return v;
+    throw new ConfigError(INPUTS.migrationSafety, `'${value}' is not one of warn, fail, off. warn (default) annotates risky statements, fail also fails the check, off turns the migration review off.`);
 }
 function parseBaseRef(value) {
     if (!value)
@@ -42900,7 +42933,380 @@ function runner(result) {
     return result.runner ?? 'npx';
 }
 
+;// CONCATENATED MODULE: ./src/report/escape.ts
+/**
+ * Making untrusted text safe to show. Everything a report shows that came from
+ * the repository or the database (migration folder names, object names, error
+ * messages, process output) passes through here, because a migration named
+ * `` a`|<script> `` must neither break a markdown table nor inject HTML, and a
+ * database URL in an error message must not leak its password into a comment.
+ */
+
+
+/**
+ * Characters that carry meaning anywhere in a GitHub-flavoured markdown line
+ * (emphasis, code, links, tables, strikethrough), escaped with a backslash.
+ * `<`, `>` and `&` are handled as HTML entities instead.
+ */
+const INLINE_PUNCTUATION = /[\\`*_[\]|~]/g;
+/** What makes a line a heading, a list item, a setext underline or a quote when it starts the line. */
+const BLOCK_START = /^(\s*)(?:([#+=-])(?=[\s#+=-]|$)|(\d+)([.)])(?=\s|$))/;
+/**
+ * Terminal sequences, removed whole so no `[31m` is left behind: CSI (colours,
+ * cursor moves) and OSC (window titles, hyperlinks, ended by BEL or ESC \\).
+ */
+// eslint-disable-next-line no-control-regex
+const ANSI_SEQUENCES = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
+/** Control characters other than tab and newline: ANSI escapes and the like, never wanted in a report. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+/** Replaces `&`, `<`, `>`, `"` and `'` by entities so that no tag can form. */
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/** Removes control characters (ANSI colour codes, bells, carriage returns) that some tools print. */
+function stripControl(text) {
+    return text.replace(ANSI_SEQUENCES, '').replace(/\r\n?/g, '\n').replace(CONTROL_CHARACTERS, '');
+}
+/**
+ * Plain text for a markdown paragraph or table cell: nothing in it is
+ * interpreted. HTML is entity-escaped, markdown punctuation backslash-escaped
+ * (block markers such as `#` or `1.` only where they would start a block),
+ * line breaks become spaces (a newline would end a table row), and `@` gets a
+ * zero-width space so that an error message quoting `@org/package` does not
+ * notify a GitHub user or team.
+ */
+function escapeText(text) {
+    // Quotes need no entities here: with `<` escaped no tag (hence no attribute) can form.
+    const inline = stripControl(text)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\s*\n\s*/g, ' ')
+        .replace(INLINE_PUNCTUATION, '\\$&')
+        .replace(/@/g, '@&#8203;');
+    // `\1.` would show the backslash (digits are not escapable), so the `.` is escaped.
+    return inline.replace(BLOCK_START, (_all, space, marker, digits, dot) => marker ? `${space}\\${marker}` : `${space}${digits}\\${dot}`);
+}
+/**
+ * An inline code span that shows `text` literally, whatever backticks it holds:
+ * the delimiter is one backtick longer than the longest run inside, and a space
+ * pads text that starts or ends with a backtick (CommonMark strips one each side).
+ * Code spans render `<script>` as text and never form mentions or links.
+ *
+ * In a table (`inTable`), GFM splits cells on every `|`, even inside a code
+ * span, so each is written `\|` (GFM removes that backslash before rendering).
+ */
+function inlineCode(text, options = {}) {
+    const flat = stripControl(text).replace(/\s*\n\s*/g, ' ');
+    if (flat.trim() === '')
+        return '` `';
+    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longestRun + 1);
+    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+    const body = options.inTable ? flat.replace(/\|/g, '\\|') : flat;
+    return `${fence}${pad}${body}${pad}${fence}`;
+}
+/**
+ * A fenced code block that cannot be closed by its content: the fence is longer
+ * than any run of backticks in the text (a SQL comment with ``` in it, say).
+ */
+function codeBlock(text, language = '') {
+    const body = stripControl(text).replace(/\n+$/, '');
+    const longestRun = Math.max(0, ...(body.match(/`{3,}/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(Math.max(3, longestRun + 1));
+    return `${fence}${language}\n${body}\n${fence}`;
+}
+/**
+ * Text that may hold `` `code` `` spans written by our own pipeline ("seed failed
+ * because `users.avatar` is missing"): the spans are rebuilt with
+ * {@link inlineCode} and everything between them goes through {@link escapeText},
+ * so the result reads naturally and is still inert.
+ */
+function escapeMessage(text, options = {}) {
+    const parts = stripControl(text).split(/`([^`\n]+)`/);
+    return parts.map((part, i) => (i % 2 === 1 ? inlineCode(part, options) : escapeText(part))).join('');
+}
+/**
+ * Applies {@link redact} to every string inside a value (a whole `CheckResult`,
+ * say) and returns a copy, so every report built from it is redacted at once.
+ */
+function redactDeep(value, secrets) {
+    if (!secrets.some((secret) => secret !== ''))
+        return value;
+    return mapStrings(value, (text) => redact(text, secrets));
+}
+function mapStrings(value, map) {
+    if (typeof value === 'string')
+        return map(value);
+    if (Array.isArray(value))
+        return value.map((item) => mapStrings(item, map));
+    if (value !== null && typeof value === 'object') {
+        const entries = Object.entries(value).map(([key, item]) => [key, mapStrings(item, map)]);
+        return Object.fromEntries(entries);
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/review/locks.ts
+/**
+ * PostgreSQL's table lock modes: their order and what each one keeps other
+ * sessions from doing (the conflict table of the "Explicit Locking" chapter
+ * of PostgreSQL's manual), and the lock of the commands PostgreSQL refuses to
+ * run inside a transaction, which the review cannot read back from pg_locks.
+ */
+
+/** Weakest first. */
+const LOCK_MODES = [
+    'AccessShareLock',
+    'RowShareLock',
+    'RowExclusiveLock',
+    'ShareUpdateExclusiveLock',
+    'ShareLock',
+    'ShareRowExclusiveLock',
+    'ExclusiveLock',
+    'AccessExclusiveLock'
+];
+function isLockMode(mode) {
+    return LOCK_MODES.includes(mode);
+}
+function lockRank(mode) {
+    return LOCK_MODES.indexOf(mode);
+}
+/**
+ * Plain reads take ACCESS SHARE, so only ACCESS EXCLUSIVE stops them; writes
+ * take ROW EXCLUSIVE, which SHARE and every stronger mode conflict with; the
+ * weaker modes only conflict with schema changes (and VACUUM, index builds).
+ */
+function blocksOf(mode) {
+    if (mode === 'AccessExclusiveLock')
+        return 'reads and writes';
+    if (lockRank(mode) >= lockRank('ShareLock'))
+        return 'writes';
+    return 'schema changes';
+}
+/** `SHARE ROW EXCLUSIVE`, as the manual and `LOCK TABLE` spell the mode. */
+function locks_lockName(mode) {
+    return mode
+        .replace(/Lock$/, '')
+        .replace(/([a-z])([A-Z])/g, '$1 $2')
+        .toUpperCase();
+}
+/** Statements PostgreSQL refuses inside a transaction block. */
+const NO_TRANSACTION = /\b(CONCURRENTLY|VACUUM|ALTER\s+SYSTEM|(CREATE|DROP)\s+DATABASE|CREATE\s+TABLESPACE)\b/i;
+/** Whether PostgreSQL refuses this statement inside a transaction block. */
+function refusesTransaction(statement) {
+    return NO_TRANSACTION.test(sql_blankComments(statement));
+}
+/**
+ * The table lock a command that cannot run in a transaction takes, from the
+ * manual: `CREATE/DROP/REINDEX … CONCURRENTLY` and plain `VACUUM` take SHARE
+ * UPDATE EXCLUSIVE; `VACUUM FULL` takes ACCESS EXCLUSIVE.
+ */
+function commandLock(statement) {
+    const sql = sql_blankComments(statement);
+    if (/\bVACUUM\b[^;]*\bFULL\b/i.test(sql))
+        return 'AccessExclusiveLock';
+    if (/\bCONCURRENTLY\b/i.test(sql) || /\bVACUUM\b/i.test(sql))
+        return 'ShareUpdateExclusiveLock';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/review/report.ts
+/**
+ * The migration review in every report: the problem that fails the check
+ * under `migration-safety: fail`, the annotations on the statements' lines,
+ * the summary's "Database changes" and "Migration review" sections, the
+ * terminal block, and the `review` object of report.json. Pure.
+ */
+
+
+const HAZARD_NAMES = {
+    rewrite: 'rewrite',
+    'blocking-lock': 'blocking lock',
+    'long-scan': 'long scan',
+    'data-loss': 'data loss',
+    'no-transaction': 'fails in a transaction'
+};
+const n = (x) => x.toLocaleString('en-US');
+const ms = (x) => x === undefined
+    ? '—'
+    : x < 10
+        ? `${x.toFixed(1)} ms`
+        : x < 1000
+            ? `${Math.round(x)} ms`
+            : `${(x / 1000).toFixed(1)} s`;
+/** Under `migration-safety: fail`, one error that fails the check as a migration failure. */
+function safetyProblem(review) {
+    if (review.safety !== 'fail' || review.findings.length === 0)
+        return undefined;
+    const lines = review.findings.slice(0, 10).map((f) => `- ${f.location.file}:${f.location.line}: ${f.title}`);
+    if (review.findings.length > 10)
+        lines.push(`- … and ${review.findings.length - 10} more`);
+    return {
+        stage: 'upgrade',
+        severity: 'error',
+        title: `Migration safety: ${review.findings.length} risky statement${review.findings.length === 1 ? '' : 's'}`,
+        message: `The migration review measured statements that would block or lose data on a live database (migration-safety: fail):\n${lines.join('\n')}`,
+        code: 'migration-safety'
+    };
+}
+/** The review's findings as annotations need them. */
+function reviewAnnotations(review) {
+    if (!review || review.safety === 'off')
+        return [];
+    return review.findings.map((f) => ({
+        severity: f.severity,
+        title: `Migration review: ${f.title}`,
+        message: f.saferPattern ? `${f.message}\nSafer: ${f.saferPattern}` : f.message,
+        location: f.location
+    }));
+}
+function engineSentence(review) {
+    return review.engine === 'transaction'
+        ? "Prisma's schema engine sends each migration.sql as one script, which PostgreSQL runs in one transaction: every lock is held until the migration ends."
+        : 'This project applies migrations through a driver adapter (`engine: "js"`), which runs the statements one by one, each committed on its own: a lock is held for its statement, and a failure leaves the statements before it applied.';
+}
+function locksCell(statement) {
+    if (!statement.locks.length)
+        return '—';
+    return statement.locks
+        .slice(0, 3)
+        .map((l) => `${locks_lockName(l.mode)} on ${inlineCode(l.table, { inTable: true })} (${l.newTable ? 'new table: blocks nobody' : `blocks ${l.blocks}`})`)
+        .join('<br>');
+}
+function measuredCell(statement, review) {
+    if (statement.status === 'failed')
+        return `failed: ${escapeMessage(statement.error ?? '', { inTable: true })}`;
+    if (statement.status === 'not-measured')
+        return 'not run (an earlier statement failed)';
+    const parts = [ms(statement.durationMs)];
+    if (statement.status === 'not-in-transaction')
+        parts.push('not in a transaction: lock of the command');
+    for (const t of statement.rewrites)
+        parts.push(`rewrites ${inlineCode(t, { inTable: true })}`);
+    for (const b of statement.indexBuilds)
+        parts.push(`index build on ${inlineCode(b.table, { inTable: true })}, ${n(b.rows)} rows`);
+    for (const s of statement.scans)
+        parts.push(`scans ${inlineCode(s.table, { inTable: true })}, ${n(s.rows)} rows`);
+    if (statement.holdMs !== undefined &&
+        review.engine === 'transaction' &&
+        statement.holdMs !== statement.durationMs)
+        parts.push(`lock held ${ms(statement.holdMs)}`);
+    return parts.join(' · ');
+}
+function changeRow(change, first) {
+    const group = first
+        ? change.table
+            ? inlineCode(change.table, { inTable: true })
+            : 'types and other objects'
+        : '';
+    const loss = change.dataLoss
+        ? `${change.dataLoss.affected > 0 ? '⚠️ ' : ''}${escapeMessage(change.dataLoss.text, { inTable: true })}`
+        : '';
+    const where = change.location
+        ? inlineCode(`${change.location.file.split('/').slice(-2).join('/')}:${change.location.line}`, {
+            inTable: true
+        })
+        : '';
+    return `| ${group} | ${escapeMessage(change.description, { inTable: true })} | ${loss} | ${where} |`;
+}
+/** Changes grouped by table (tables in first-seen order), types and other objects last. */
+function grouped(changes) {
+    const groups = new Map();
+    for (const c of changes) {
+        const key = c.table ?? '\u0000other';
+        groups.set(key, [...(groups.get(key) ?? []), c]);
+    }
+    return [...groups.entries()]
+        .sort(([a], [b]) => Number(a === '\u0000other') - Number(b === '\u0000other'))
+        .map(([, v]) => v);
+}
+/**
+ * The two markdown sections. `compact` (a report near GitHub's size limit)
+ * keeps the lossy changes and the risky statements only.
+ */
+function reviewMarkdown(review, compact = false) {
+    if (!review || review.safety === 'off' || review.migrations.length === 0)
+        return undefined;
+    const rows = n(review.rowsPerTable);
+    const sections = [];
+    const changes = compact ? review.changes.filter((c) => (c.dataLoss?.affected ?? 0) > 0) : review.changes;
+    const lossy = review.changes.filter((c) => (c.dataLoss?.affected ?? 0) > 0).length;
+    sections.push(`### Database changes\n\n<sub>What the ${review.migrations.length === 1 ? 'new migration changes' : `${review.migrations.length} new migrations change`} in the database: the catalog of the upgrade test's database (the base's migrations, ${rows} rows a table) before and after them${lossy ? `; ${lossy} change${lossy === 1 ? '' : 's'} lose${lossy === 1 ? 's' : ''} data` : ''}.</sub>`);
+    if (changes.length) {
+        const lines = ['| Table | Change | Data on the populated database | Where |', '|---|---|---|---|'];
+        for (const group of grouped(changes))
+            group.forEach((c, i) => lines.push(changeRow(c, i === 0)));
+        if (compact && changes.length < review.changes.length)
+            lines.push('', `_… and ${review.changes.length - changes.length} more changes in the job summary._`);
+        sections.push(lines.join('\n'));
+    }
+    else if (!compact)
+        sections.push('_No change to the catalog._');
+    const risky = review.migrations.flatMap((m) => m.statements.filter((s) => s.hazards.length).map((s) => ({ m, s })));
+    const title = risky.length
+        ? `### Migration review: ${risky.length} risky statement${risky.length === 1 ? '' : 's'}`
+        : '### Migration review: no risky statement';
+    sections.push(`${title}\n\n<sub>Each new statement replayed in a transaction of our own on the populated database (${rows} rows a table), with its table locks read from \`pg_locks\`, rewrites from \`relfilenode\` and scans from the table's read counters. ${escapeMessage(engineSentence(review))}</sub>`);
+    const statements = review.migrations.flatMap((m) => m.statements.filter((s) => !compact || s.hazards.length).map((s) => ({ m, s })));
+    if (statements.length) {
+        const lines = ['| | Statement | Line | Locks | Measured | Hazard |', '|---|---|---|---|---|---|'];
+        for (const { m, s } of statements.slice(0, compact ? 10 : 60))
+            lines.push(`| ${s.hazards.length ? '⚠️' : '✅'} | ${inlineCode(s.summary, { inTable: true })} | ${inlineCode(`${m.name}:${s.line}`, { inTable: true })} | ${locksCell(s)} | ${measuredCell(s, review)} | ${s.hazards.map((h) => HAZARD_NAMES[h]).join(', ') || '—'} |`);
+        if (statements.length > (compact ? 10 : 60))
+            lines.push('', `_… and ${statements.length - (compact ? 10 : 60)} more statements in report.json._`);
+        sections.push(lines.join('\n'));
+    }
+    if (review.findings.length && !compact) {
+        const items = review.findings.map((f) => `- **${escapeMessage(f.title)}** (${inlineCode(`${f.location.file}:${f.location.line}`)}): ${escapeMessage(f.message)}${f.saferPattern ? `<br>**Safer:** ${escapeMessage(f.saferPattern)}` : ''}`);
+        sections.push(`<details><summary>What each risky statement blocks, and the safer pattern</summary>\n\n${items.join('\n')}\n\n</details>`);
+    }
+    if (review.incomplete)
+        sections.push(`_The review is incomplete: ${escapeMessage(review.incomplete)}._`);
+    return sections.join('\n\n');
+}
+/** The terminal block (plain text; the caller strips control characters). */
+function reviewTerminal(review) {
+    if (!review || review.safety === 'off' || review.migrations.length === 0)
+        return undefined;
+    const lines = [`Database changes (upgrade test, ${n(review.rowsPerTable)} rows a table)`];
+    for (const group of grouped(review.changes)) {
+        lines.push(`  ${group[0]?.table ?? 'types and other objects'}`);
+        for (const c of group)
+            lines.push(`    ${c.description.replace(/`/g, '')}${c.dataLoss ? ` — ${c.dataLoss.text}` : ''}`);
+    }
+    if (!review.changes.length)
+        lines.push('  no change to the catalog');
+    lines.push('', 'Migration review');
+    for (const m of review.migrations)
+        for (const s of m.statements) {
+            const locks = s.locks
+                .map((l) => `${lockName(l.mode)} ${l.table}${l.newTable ? ' (new)' : ''}`)
+                .join(', ');
+            const hazards = s.hazards.length ? `  ⚠ ${s.hazards.map((h) => HAZARD_NAMES[h]).join(', ')}` : '';
+            lines.push(`  ${m.file}:${s.line}  ${ms(s.durationMs)}  ${locks || 'no table lock'}${hazards}`);
+        }
+    for (const f of review.findings)
+        lines.push(`  ${f.location.file}:${f.location.line}  ${f.title}${f.saferPattern ? `\n      safer: ${f.saferPattern}` : ''}`);
+    if (review.incomplete)
+        lines.push(`  incomplete: ${review.incomplete}`);
+    return lines.join('\n');
+}
+/** The `review` object of report.json: the review as it is (plain data, stable field names). */
+function reviewJson(review) {
+    if (!review || review.safety === 'off')
+        return undefined;
+    return review;
+}
+
 ;// CONCATENATED MODULE: ./src/report/json.ts
+
 
 /** Bumped when a field changes meaning or disappears; new fields do not bump it. */
 const JSON_REPORT_VERSION = 1;
@@ -42942,7 +43348,8 @@ function toJson(result) {
             location: item.location,
             fixSql: item.fixSql
         })),
-        fixSqlPath: result.fixSqlPath
+        fixSqlPath: result.fixSqlPath,
+        review: reviewJson(result.review)
     });
 }
 /** {@link toJson}, serialized with two-space indentation and a final newline. */
@@ -43416,6 +43823,8 @@ function realish(p) {
 
 ;// CONCATENATED MODULE: ./src/history/rows.ts
 
+/** Rows per INSERT of the set-based fill. */
+const BATCH_ROWS = 5000;
 const q = (name) => `"${name.replaceAll('"', '""')}"`;
 const rows_key = (schema, table) => `${schema}.${table}`;
 /**
@@ -43430,13 +43839,18 @@ async function fillTables(client, snapshot, options = {}) {
     const domains = await domainBases(client);
     const { order, broken } = dependencyOrder(tables);
     const inserted = new Map();
+    const referenced = referencedColumns(tables);
     const report = [];
     for (const table of order) {
         const filler = new TableFiller(table, { enums, domains, inserted, broken });
         const rows = [];
         inserted.set(rows_key(table.schema, table.name), rows);
         let error;
-        for (let i = 0; i < count; i++) {
+        const keep = referenced.get(rows_key(table.schema, table.name)) ?? new Set();
+        const stopped = await filler.insertBatches(client, count, rows, keep);
+        if (stopped !== undefined && rows.length < count && stopped.kind === 'cannot-build')
+            error = stopped.reason;
+        for (let i = rows.length; i < count && !error; i++) {
             const outcome = await filler.insert(client, i, rows);
             if (typeof outcome === 'string') {
                 error = outcome;
@@ -43447,6 +43861,19 @@ async function fillTables(client, snapshot, options = {}) {
         report.push({ schema: table.schema, table: table.name, rows: rows.length, ...(error ? { error } : {}) });
     }
     return { tables: report, rowCount: report.reduce((n, t) => n + t.rows, 0) };
+}
+/** Columns that foreign keys point at, per table: the only values kept of the inserted rows. */
+function referencedColumns(tables) {
+    const map = new Map();
+    for (const t of tables)
+        for (const fk of t.foreignKeys) {
+            const k = rows_key(fk.referencedSchema, fk.referencedTable);
+            const set = map.get(k) ?? new Set();
+            for (const c of fk.referencedColumns)
+                set.add(c);
+            map.set(k, set);
+        }
+    return map;
 }
 /** Domains and the type they are based on, so a domain column gets a value of its base type. */
 async function domainBases(client) {
@@ -43518,6 +43945,76 @@ class TableFiller {
                     this.fkOf.set(column, { fk, index });
             });
         }
+    }
+    /**
+     * Inserts rows `rows.length`… `count - 1` in batches (the designed row of
+     * each index, as `insert` would try first), appending what the database
+     * returns (the `keep` columns only). Stops at the first row that cannot be
+     * built (`cannot-build`: the row-by-row path would fail on it too) or at a
+     * batch the database refuses (`refused`: the caller goes on row by row).
+     */
+    async insertBatches(client, count, rows, keep) {
+        while (rows.length < count) {
+            const start = rows.length;
+            const end = Math.min(count, start + BATCH_ROWS);
+            const built = [];
+            let stop;
+            for (let i = start; i < end; i++) {
+                // The table's own rows are not known before the batch runs: a self reference stays NULL.
+                const cells = this.cells(i, [], false, i === 1);
+                if (typeof cells === 'string') {
+                    stop = { kind: 'cannot-build', reason: cells };
+                    break;
+                }
+                built.push(cells);
+            }
+            // Rows that leave the same columns to their defaults go in one statement.
+            const groups = new Map();
+            for (const cells of built) {
+                const signature = [...cells]
+                    .map(([c, cell]) => (cell.kind === 'default' ? '' : c.name))
+                    .join('\u0000');
+                groups.set(signature, [...(groups.get(signature) ?? []), cells]);
+            }
+            for (const group of groups.values()) {
+                try {
+                    rows.push(...(await this.runBatch(client, group, keep)));
+                }
+                catch (error) {
+                    return { kind: 'refused', reason: describePgError(error) };
+                }
+            }
+            if (stop)
+                return stop;
+        }
+        return undefined;
+    }
+    async runBatch(client, group, keep) {
+        const first = group[0];
+        if (!first)
+            return [];
+        const columns = [...first].filter(([, cell]) => cell.kind !== 'default').map(([c]) => c);
+        const target = `${q(this.table.schema)}.${q(this.table.name)}`;
+        const kept = this.table.columns.filter((c) => keep.has(c.name));
+        const returning = kept.length
+            ? ` RETURNING ${kept.map((c) => `${q(c.name)}::text AS ${q(c.name)}`).join(', ')}`
+            : '';
+        if (columns.length === 0) {
+            // Every column left to its default: a select list of no columns gives the rows.
+            const sql = `INSERT INTO ${target} SELECT FROM generate_series(1, $1::int)${returning}`;
+            const result = await client.query(sql, [group.length]);
+            return kept.length ? result.rows : Array.from({ length: result.rowCount ?? group.length }, () => ({}));
+        }
+        const params = columns.map((column) => group.map((cells) => {
+            const cell = cells.get(column);
+            return cell?.kind === 'value' ? cell.value : null;
+        }));
+        const names = columns.map((_c, i) => `c${i}`);
+        const select = columns.map((c, i) => `${names[i]}::${this.castType(c)}`).join(', ');
+        const sql = `INSERT INTO ${target} (${columns.map((c) => q(c.name)).join(', ')}) ` +
+            `SELECT ${select} FROM unnest(${params.map((_p, i) => `$${i + 1}::text[]`).join(', ')}) AS u(${names.join(', ')})${returning}`;
+        const result = await client.query(sql, params);
+        return kept.length ? result.rows : Array.from({ length: result.rowCount ?? group.length }, () => ({}));
     }
     /** Inserts row `i`; returns it, or the database's reason when no variant of it is accepted. */
     async insert(client, i, before) {
@@ -43658,6 +44155,16 @@ function enumValue(values, i, unique) {
         return values[i];
     return i === 1 ? values.at(-1) : values[0];
 }
+/** `2024-01-01` for n = 1, one day later for each n. */
+function dayOf(n) {
+    return new Date(Date.UTC(2024, 0, n)).toISOString().slice(0, 10);
+}
+/** `12:00:01` for n = 1, one second later for each n (wrapping at midnight). */
+function secondOfDay(n) {
+    const s = (12 * 3600 + n) % 86400;
+    const pad = (x) => String(x).padStart(2, '0');
+    return `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
+}
 /** Declared length of `varchar(n)`, `char(n)`, `bit(n)`. */
 function lengthOf(type) {
     const match = /^(?:character varying|character|bit varying|bit|varchar|char)\((\d+)\)/.exec(type);
@@ -43669,7 +44176,6 @@ function lengthOf(type) {
  */
 function scalarValue(typeName, type, column, i, unique) {
     const n = unique ? i + 1 : i === 1 ? 2 : 1;
-    const pad = (x) => String(x).padStart(2, '0');
     switch (typeName) {
         case 'text':
         case 'varchar':
@@ -43700,29 +44206,32 @@ function scalarValue(typeName, type, column, i, unique) {
             return unique ? (i < 2 ? String(i === 0) : undefined) : String(i !== 1);
         case 'uuid':
             return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+        // Day n counted from 2024-01-01, second n from noon: distinct for as many rows as a table gets.
         case 'date':
-            return `2024-01-${pad(n)}`;
+            return dayOf(n);
         case 'timestamp':
-            return `2024-01-${pad(n)} 12:00:00`;
+            return `${dayOf(n)} 12:00:00`;
         case 'timestamptz':
-            return `2024-01-${pad(n)} 12:00:00+00`;
+            return `${dayOf(n)} 12:00:00+00`;
         case 'time':
-            return `12:00:${pad(n)}`;
+            return secondOfDay(n);
         case 'timetz':
-            return `12:00:${pad(n)}+00`;
+            return `${secondOfDay(n)}+00`;
         case 'interval':
             return `${n} days`;
         case 'json':
         case 'jsonb':
             return unique || i === 1 ? `{"n": ${n}}` : '{}';
-        case 'bytea':
-            return `\\x${n.toString(16).padStart(2, '0')}`;
+        case 'bytea': {
+            const hex = n.toString(16);
+            return `\\x${hex.padStart(hex.length + (hex.length % 2), '0')}`;
+        }
         case 'inet':
-            return `10.0.0.${n}`;
+            return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
         case 'cidr':
-            return `10.0.${n}.0/24`;
+            return `10.${(n >> 8) & 255}.${n & 255}.0/24`;
         case 'macaddr':
-            return `08:00:2b:01:02:${n.toString(16).padStart(2, '0')}`;
+            return `08:00:2b:${[(n >> 16) & 255, (n >> 8) & 255, n & 255].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
         case 'bit':
         case 'varbit': {
             const len = lengthOf(type) ?? 8;
@@ -43767,10 +44276,16 @@ function scalarValue(typeName, type, column, i, unique) {
 
 
 
+/** Rows per table for a database of `tables` tables. */
+function rowsFor(rows, tables) {
+    if (rows === undefined || typeof rows === 'number')
+        return rows;
+    return Math.max(rows.min, Math.min(rows.max, Math.floor(rows.total / Math.max(1, tables))));
+}
 /** SQLSTATE classes of errors that data causes: 22 data exception, 23 integrity constraint violation. */
 const DATA_ERROR = /^2[23]/;
 /** Statements PostgreSQL refuses inside a transaction block. */
-const NO_TRANSACTION = /\b(CONCURRENTLY|VACUUM|ALTER\s+SYSTEM|(CREATE|DROP)\s+DATABASE|CREATE\s+TABLESPACE)\b/i;
+const upgrade_NO_TRANSACTION = /\b(CONCURRENTLY|VACUUM|ALTER\s+SYSTEM|(CREATE|DROP)\s+DATABASE|CREATE\s+TABLESPACE)\b/i;
 /** Runs the upgrade test. Never throws for a finding; the scratch database is always dropped. */
 async function runUpgradeTest(args) {
     const started = performance.now();
@@ -43839,11 +44354,15 @@ async function upgrade(client, args, base, stage) {
         }
     }
     const snapshot = await snapshotCatalog(client, args.schemas);
-    const fill = await fillTables(client, snapshot, { rowsPerTable: args.rowsPerTable });
+    const fill = await fillTables(client, snapshot, {
+        rowsPerTable: rowsFor(args.rowsPerTable, snapshot.tables.filter((t) => !t.partitionOf).length)
+    });
+    await args.observer?.filled(client, snapshot, fill);
     const unfilled = fill.tables.filter((t) => t.error);
     const filled = `${fill.rowCount} row(s) in ${fill.tables.length - unfilled.length} table(s)`;
     for (const migration of args.newMigrations) {
-        const failure = await applyMigration(client, migration);
+        await args.observer?.beforeMigration(client, migration);
+        const failure = await applyMigration(client, migration, args.observer);
         if (!failure)
             continue;
         const problem = await describeFailure(client, failure, args.repoRoot, fill);
@@ -43872,14 +44391,17 @@ async function upgrade(client, args, base, stage) {
     };
 }
 /** Applies one migration; returns where it failed, after rolling back what a transaction can. */
-async function applyMigration(client, migration) {
+async function applyMigration(client, migration, observer) {
     const statements = sql_splitSqlStatements(migration.sql);
-    const transactional = !NO_TRANSACTION.test(sql_blankComments(migration.sql));
+    const transactional = !upgrade_NO_TRANSACTION.test(sql_blankComments(migration.sql));
     if (transactional)
         await client.query('BEGIN');
     for (const statement of statements) {
         try {
+            const started = performance.now();
             await client.query(statement.text);
+            if (!transactional)
+                observer?.statementRan?.(migration, statement, performance.now() - started);
         }
         catch (error) {
             if (transactional)
@@ -44091,6 +44613,793 @@ async function runHistory(args) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/review/advice.ts
+/**
+ * Turns measurements into what a reviewer needs: per statement, which hazard
+ * it is (a rewrite, a lock that blocks writes while the table is read, a
+ * validation scan, lost values), what it blocks and for how long, how that
+ * grows, and the safer way to write it.
+ *
+ * A hazard is only what was measured to grow with the table under a lock
+ * that stops writes, or to lose values: a brief ACCESS EXCLUSIVE lock for a
+ * change of the catalog alone (ADD COLUMN … DEFAULT 0, DROP COLUMN) is shown
+ * in the statement table with its lock, not raised as a warning.
+ */
+
+
+const advice_n = (x) => x.toLocaleString('en-US');
+const advice_ms = (x) => x === undefined
+    ? '?'
+    : x < 10
+        ? `${x.toFixed(1)} ms`
+        : x < 1000
+            ? `${Math.round(x)} ms`
+            : `${(x / 1000).toFixed(1)} s`;
+/** Whether a lock keeps other sessions from writing the table (SHARE or stronger). */
+function blocksWrites(lock) {
+    return lock.blocks !== 'schema changes';
+}
+/** Sets `holdMs` on each measured statement: until the migration ends, or its own duration. */
+function setHoldTimes(entry, engine) {
+    const measured = entry.statements;
+    for (const [i, statement] of measured.entries()) {
+        if (statement.durationMs === undefined)
+            continue;
+        statement.holdMs =
+            engine === 'transaction' && entry.transactional
+                ? measured.slice(i).reduce((sum, s) => sum + (s.durationMs ?? 0), 0)
+                : statement.durationMs;
+    }
+}
+/**
+ * The write-blocking locks on populated tables held when statement `index`
+ * starts, taken by earlier statements of the same migration (only when the
+ * migration runs in one transaction).
+ */
+function heldBefore(entry, index, engine) {
+    const held = new Map();
+    if (engine !== 'transaction' || !entry.transactional)
+        return held;
+    for (const s of entry.statements.slice(0, index)) {
+        for (const lock of s.locks) {
+            if (lock.newTable || !blocksWrites(lock))
+                continue;
+            const had = held.get(lock.table);
+            if (!had || lockRank(lock.mode) > lockRank(had.mode))
+                held.set(lock.table, { ...lock, line: s.line });
+        }
+    }
+    return held;
+}
+/**
+ * Classifies every statement of a reviewed migration and returns its
+ * findings. `changes` are the database changes of this migration (with their
+ * data loss counted and their statement located).
+ */
+function reviewMigration(entry, changes, engine, safety, texts) {
+    const severity = safety === 'fail' ? 'error' : 'warning';
+    const findings = [];
+    setHoldTimes(entry, engine);
+    const finding = (statement, hazard, title, message, saferPattern) => {
+        if (!statement.hazards.includes(hazard))
+            statement.hazards.push(hazard);
+        findings.push({
+            hazard,
+            severity,
+            title,
+            message,
+            ...(saferPattern ? { saferPattern } : {}),
+            location: { file: entry.file, line: statement.line },
+            migration: entry.name,
+            statementIndex: statement.index
+        });
+    };
+    const multi = entry.statements.length > 1;
+    for (const statement of entry.statements) {
+        const sql = sql_blankComments(texts[statement.index] ?? '');
+        const held = heldBefore(entry, statement.index, engine);
+        const lockOn = (table) => statement.locks.find((l) => l.table === table);
+        const hold = holdText(statement, engine, entry);
+        if (statement.status === 'not-in-transaction' && engine === 'transaction' && multi) {
+            finding(statement, 'no-transaction', 'Statement cannot run in this migration', `PostgreSQL refuses \`${statement.summary}\` inside a transaction block, and Prisma's schema engine sends a migration.sql of ${entry.statements.length} statements as one script, which PostgreSQL runs in one implicit transaction: \`migrate deploy\` fails here ("cannot run inside a transaction block").`, 'Put the statement alone in a migration of its own.');
+        }
+        for (const table of statement.rewrites) {
+            const lock = lockOn(table);
+            const rows = lock?.rows;
+            finding(statement, 'rewrite', `Rewrites table ${table}`, `\`${statement.summary}\` rewrote every row of \`${table}\` (its storage was replaced: relfilenode changed) under ${locks_lockName(lock?.mode ?? 'AccessExclusiveLock')}, which blocks reads and writes. ` +
+                `Measured ${advice_ms(statement.durationMs)} at ${rows === undefined ? 'the inserted' : advice_n(rows)} rows; a rewrite grows with the table's size. ${hold}`, rewritePattern(sql));
+            if (!statement.hazards.includes('blocking-lock'))
+                statement.hazards.push('blocking-lock');
+        }
+        for (const build of statement.indexBuilds) {
+            if (build.rows === 0)
+                continue;
+            const lock = lockOn(build.table) ?? held.get(build.table);
+            if (lock && !blocksWrites(lock))
+                continue;
+            finding(statement, 'blocking-lock', `Blocks writes to ${build.table} while the index is built`, `\`${statement.summary}\` built an index on \`${build.table}\` reading ${advice_n(build.rows)} rows under ${locks_lockName(lock?.mode ?? 'ShareLock')}: INSERT, UPDATE and DELETE on \`${build.table}\` wait until it ends${lock?.blocks === 'reads and writes' ? ', and so do reads' : ''}. ` +
+                `Measured ${advice_ms(statement.durationMs)}; an index build grows with the table's size. ${hold}`, indexPattern(sql, engine));
+        }
+        for (const scan of statement.scans) {
+            const own = lockOn(scan.table);
+            const earlier = held.get(scan.table);
+            const lock = own && blocksWrites(own) ? own : earlier;
+            if (!lock || !blocksWrites(lock))
+                continue;
+            const across = !(own && blocksWrites(own)) && earlier;
+            const message = across
+                ? `\`${statement.summary}\` read all ${advice_n(scan.rows)} rows of \`${scan.table}\` while the ${locks_lockName(earlier.mode)} lock taken on line ${earlier.line} was still held (the migration runs in one transaction): writes${earlier.blocks === 'reads and writes' ? ' and reads' : ''} on \`${scan.table}\` wait through the whole scan. Measured ${advice_ms(statement.durationMs)}; the scan grows with the table's size. ${hold}`
+                : `\`${statement.summary}\` read all ${advice_n(scan.rows)} rows of \`${scan.table}\` to validate it, under ${locks_lockName(lock.mode)}: ${lock.blocks === 'reads and writes' ? 'reads and writes' : 'writes'} on \`${scan.table}\` wait until it ends. Measured ${advice_ms(statement.durationMs)}; the scan grows with the table's size. ${hold}`;
+            finding(statement, 'long-scan', across
+                ? `Validates ${scan.table} under a lock held since line ${earlier.line}`
+                : `Scans ${scan.table} under a lock that blocks writes`, message, across
+                ? 'Move VALIDATE CONSTRAINT (or the step that scans) to a migration of its own, so that the lock of the earlier statement is released first.'
+                : scanPattern(sql));
+            if (!statement.hazards.includes('blocking-lock'))
+                statement.hazards.push('blocking-lock');
+        }
+        for (const change of changes) {
+            if (change.location?.line !== statement.line || !change.dataLoss || change.dataLoss.affected === 0)
+                continue;
+            finding(statement, 'data-loss', `${change.description.replace(/^./, (c) => c.toUpperCase()).replace(/`/g, '')}: ${change.dataLoss.text}`, `\`${statement.summary}\` ${change.description}: on the populated database ${change.dataLoss.text}. Those values are gone once the migration is deployed.`, lossPattern(change));
+        }
+    }
+    return findings;
+}
+function holdText(statement, engine, entry) {
+    if (statement.holdMs === undefined)
+        return '';
+    if (engine === 'transaction' && entry.transactional && entry.statements.length > 1)
+        return `Prisma runs the migration in one transaction, so the lock is held until the migration ends: ${advice_ms(statement.holdMs)} here.`;
+    return `The lock is held for the statement: ${advice_ms(statement.holdMs)} here.`;
+}
+function rewritePattern(sql) {
+    if (/\bADD\s+(COLUMN\s+)?/i.test(sql) && /\bDEFAULT\b|\bGENERATED\b|SERIAL/i.test(sql))
+        return 'Add the column without a volatile default (no default, or a constant one: PostgreSQL 11+ stores it without a rewrite), fill it in batches with UPDATE, then SET DEFAULT for new rows.';
+    if (/\bTYPE\b/i.test(sql))
+        return 'Add a new column of the new type, fill it in batches, move reads and writes to it, then drop the old one; or pick a change PostgreSQL makes without a rewrite (varchar(n) → text, a longer varchar).';
+    return 'Make the change on a copy of the data in batches, or at a time when the table can be locked for the measured duration times its production size.';
+}
+function indexPattern(sql, engine) {
+    const own = engine === 'transaction'
+        ? ' in a migration of its own (PostgreSQL refuses CONCURRENTLY in a transaction, and Prisma runs a migration of several statements in one)'
+        : '';
+    if (/\bADD\s+(CONSTRAINT\b[^;]*?)?(UNIQUE|PRIMARY\s+KEY)\b/i.test(sql))
+        return `CREATE UNIQUE INDEX CONCURRENTLY${own}, then ALTER TABLE … ADD CONSTRAINT … UNIQUE USING INDEX (or PRIMARY KEY USING INDEX).`;
+    return `CREATE INDEX CONCURRENTLY${own}: it takes SHARE UPDATE EXCLUSIVE, so reads and writes go on while it builds.`;
+}
+function scanPattern(sql) {
+    if (/\bFOREIGN\s+KEY\b|\bREFERENCES\b/i.test(sql))
+        return 'ADD CONSTRAINT … FOREIGN KEY … NOT VALID (checks new rows only, brief lock), then ALTER TABLE … VALIDATE CONSTRAINT in a later migration (SHARE UPDATE EXCLUSIVE: reads and writes go on).';
+    if (/\bSET\s+NOT\s+NULL\b/i.test(sql))
+        return 'Add CHECK (column IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT it in a later migration, then SET NOT NULL (PostgreSQL 12+ proves it from the validated check without a scan) and drop the check.';
+    if (/\bCHECK\b/i.test(sql))
+        return 'ADD CONSTRAINT … CHECK (…) NOT VALID, then ALTER TABLE … VALIDATE CONSTRAINT in a later migration (SHARE UPDATE EXCLUSIVE: reads and writes go on).';
+    return 'Split the validation from the change: add the constraint NOT VALID, validate it in a later migration, and set lock_timeout so the statement gives up rather than queue every query behind it.';
+}
+function lossPattern(change) {
+    if (change.kind === 'table')
+        return 'Drop the table only once no deployed code reads it, and after its rows are archived if they are still needed.';
+    if (change.kind === 'enumValue')
+        return 'UPDATE the rows that hold the value to another one in the migration before the type is changed, or keep the value.';
+    if (change.change === 'changed')
+        return 'Check the cast first (SELECT the rows whose value changes), and keep the old column until the converted data is verified.';
+    return 'Drop the column in a later release than the code that stops using it (running instances still read it), and copy its values first if they are still needed.';
+}
+
+;// CONCATENATED MODULE: ./src/review/measure.ts
+
+
+
+
+const PROBE_SQL = `
+SELECT
+  (SELECT coalesce(json_agg(json_build_object('oid', c.oid, 'schema', n.nspname, 'name', c.relname,
+            'kind', c.relkind, 'filenode', c.relfilenode, 'table', ix.indrelid)), '[]')
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     LEFT JOIN pg_index ix ON ix.indexrelid = c.oid
+    WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p', 'm', 'i')) AS relations,
+  (SELECT coalesce(json_agg(json_build_object('oid', l.relation, 'mode', l.mode)), '[]')
+     FROM pg_locks l
+    WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted
+      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())) AS locks,
+  (SELECT coalesce(json_agg(json_build_object('oid', s.relid, 'read', s.seq_tup_read)), '[]')
+     FROM pg_stat_xact_user_tables s WHERE s.schemaname = ANY($1)) AS stats`;
+/** `users`, or `app.users` outside `public` (the drift report's display names). */
+function displayName(schema, name) {
+    return schema === 'public' ? name : `${schema}.${name}`;
+}
+const TABLE_KINDS = new Set(['r', 'p', 'm']);
+async function probe(client, schemas) {
+    const { rows } = await client.query(PROBE_SQL, [schemas]);
+    const raw = rows[0] ?? { relations: [], locks: [], stats: [] };
+    const relations = new Map();
+    for (const r of raw.relations) {
+        const relation = {
+            oid: r.oid,
+            schema: r.schema,
+            name: r.name,
+            kind: r.kind,
+            filenode: r.filenode
+        };
+        if (r.table)
+            relation.tableOid = r.table;
+        relations.set(r.oid, relation);
+    }
+    const locks = new Map();
+    for (const l of raw.locks) {
+        if (!isLockMode(l.mode))
+            continue;
+        const modes = locks.get(l.oid) ?? new Set();
+        modes.add(l.mode);
+        locks.set(l.oid, modes);
+    }
+    const read = new Map(raw.stats.map((s) => [s.oid, Number(s.read)]));
+    return { relations, locks, read };
+}
+/** The first line of a statement, shortened, comments out. */
+function statementSummary(text) {
+    const line = sql_blankComments(text).replace(/\s+/g, ' ').trim();
+    return line.length > 90 ? `${line.slice(0, 89)}…` : line;
+}
+/** `CREATE INDEX CONCURRENTLY … ON "users"` → `users`. */
+function tableOfCommand(statement) {
+    const ident = String.raw `(?:"((?:[^"]|"")+)"|([A-Za-z_][\w$]*))`;
+    const match = new RegExp(String.raw `\bON\s+(?:ONLY\s+)?${ident}(?:\s*\.\s*${ident})?`, 'i').exec(sql_blankComments(statement));
+    if (!match)
+        return undefined;
+    const first = (match[1]?.replaceAll('""', '"') ?? match[2]?.toLowerCase());
+    const second = match[3]?.replaceAll('""', '"') ?? match[4]?.toLowerCase();
+    return second ? { schema: first, name: second } : { name: first };
+}
+/**
+ * Replays `sql` (one migration) in a transaction that is always rolled back.
+ * Never throws for an error of the migration itself: the failing statement is
+ * marked `failed` and the statements after it `not-measured`.
+ */
+async function measure_replayMigration(client, sql, options) {
+    const statements = sql_splitSqlStatements(sql);
+    const transactional = !statements.some((s) => refusesTransaction(s.text));
+    const reviews = [];
+    let failed;
+    let after;
+    await client.query('BEGIN');
+    let first;
+    let last;
+    try {
+        first = await probe(client, options.schemas);
+        let previous = first;
+        for (const statement of statements) {
+            if (refusesTransaction(statement.text)) {
+                reviews.push(describeByCommand(statement, options, first));
+                continue;
+            }
+            if (failed) {
+                reviews.push(emptyReview(statement, 'not-measured'));
+                continue;
+            }
+            const started = performance.now();
+            try {
+                await client.query(statement.text);
+            }
+            catch (error) {
+                failed = `statement ${statement.index + 1} (line ${statement.startLine}): ${describePgError(error)}`;
+                reviews.push({ ...emptyReview(statement, 'failed'), error: describePgError(error) });
+                continue;
+            }
+            const durationMs = performance.now() - started;
+            const current = await probe(client, options.schemas);
+            reviews.push(compareProbes(statement, durationMs, first, previous, current, options));
+            previous = current;
+        }
+        last = previous;
+        if (!failed)
+            after = await snapshotCatalog(client, options.schemas);
+    }
+    finally {
+        await client.query('ROLLBACK').catch(() => { });
+    }
+    return {
+        statements: reviews,
+        transactional,
+        after,
+        relationsBefore: first?.relations ?? new Map(),
+        relationsAfter: last?.relations ?? new Map(),
+        texts: statements.map((s) => s.text),
+        failed
+    };
+}
+function emptyReview(statement, status) {
+    return {
+        index: statement.index,
+        line: statement.startLine,
+        endLine: statement.endLine,
+        summary: statementSummary(statement.text),
+        status,
+        locks: [],
+        rewrites: [],
+        scans: [],
+        indexBuilds: [],
+        hazards: []
+    };
+}
+/** A statement PostgreSQL refuses in a transaction: the lock of its command, on the table it names. */
+function describeByCommand(statement, options, before) {
+    const review = emptyReview(statement, 'not-in-transaction');
+    const mode = commandLock(statement.text);
+    const table = tableOfCommand(statement.text);
+    if (!mode || !table)
+        return review;
+    const relation = [...before.relations.values()].find((r) => TABLE_KINDS.has(r.kind) && r.name === table.name && (!table.schema || r.schema === table.schema));
+    const name = relation
+        ? displayName(relation.schema, relation.name)
+        : displayName(table.schema ?? 'public', table.name);
+    review.locks.push({
+        table: name,
+        mode,
+        blocks: blocksOf(mode),
+        newTable: false,
+        rows: options.rows.get(name)
+    });
+    return review;
+}
+/** What changed between two probes around one statement. */
+function compareProbes(statement, durationMs, first, previous, current, options) {
+    const review = { ...emptyReview(statement, 'measured'), durationMs };
+    const relation = (oid) => current.relations.get(oid) ?? previous.relations.get(oid) ?? first.relations.get(oid);
+    const existedBefore = (oid) => first.relations.has(oid);
+    const name = (r) => displayName(r.schema, r.name);
+    // Locks: the modes held now that were not held before this statement, the strongest per table.
+    const strongest = new Map();
+    for (const [oid, modes] of current.locks) {
+        const r = relation(oid);
+        if (!r || !TABLE_KINDS.has(r.kind))
+            continue;
+        const had = previous.locks.get(oid) ?? new Set();
+        for (const mode of modes) {
+            if (had.has(mode))
+                continue;
+            const best = strongest.get(oid);
+            if (!best || lockRank(mode) > lockRank(best))
+                strongest.set(oid, mode);
+        }
+    }
+    for (const [oid, mode] of strongest) {
+        const r = relation(oid);
+        const lock = {
+            table: name(r),
+            mode,
+            blocks: blocksOf(mode),
+            newTable: !existedBefore(oid)
+        };
+        const rows = options.rows.get(name(r));
+        if (rows !== undefined && !lock.newTable)
+            lock.rows = rows;
+        review.locks.push(lock);
+    }
+    review.locks.sort((a, b) => lockRank(b.mode) - lockRank(a.mode) || a.table.localeCompare(b.table));
+    // Rewrites: tables that existed before the migration and have new storage now.
+    const rewritten = new Set();
+    for (const [oid, before] of previous.relations) {
+        const now = current.relations.get(oid);
+        if (!now || !TABLE_KINDS.has(before.kind) || !existedBefore(oid))
+            continue;
+        if (now.filenode !== before.filenode) {
+            rewritten.add(oid);
+            review.rewrites.push(name(now));
+        }
+    }
+    const readBy = (oid) => (current.read.get(oid) ?? 0) - (previous.read.get(oid) ?? 0);
+    // Index builds: a new index relation on a table that existed before the migration.
+    const built = new Set();
+    for (const [oid, r] of current.relations) {
+        if (r.kind !== 'i' || previous.relations.has(oid) || r.tableOid === undefined)
+            continue;
+        if (!existedBefore(r.tableOid) || rewritten.has(r.tableOid) || built.has(r.tableOid))
+            continue;
+        const table = relation(r.tableOid);
+        if (!table)
+            continue;
+        built.add(r.tableOid);
+        review.indexBuilds.push({ table: name(table), rows: readBy(r.tableOid) });
+    }
+    // Scans: rows read from a table that was neither rewritten nor indexed here.
+    for (const oid of current.read.keys()) {
+        if (rewritten.has(oid) || built.has(oid) || !existedBefore(oid))
+            continue;
+        const rows = readBy(oid);
+        const r = relation(oid);
+        if (rows > 0 && r)
+            review.scans.push({ table: name(r), rows });
+    }
+    return review;
+}
+
+;// CONCATENATED MODULE: ./src/review/changes.ts
+
+
+
+const KIND_WORDS = {
+    table: 'table',
+    column: 'column',
+    enum: 'enum',
+    enumValue: 'enum value',
+    index: 'index',
+    unique: 'unique index',
+    primaryKey: 'primary key',
+    foreignKey: 'foreign key',
+    check: 'check constraint',
+    view: 'view',
+    sequence: 'sequence',
+    extension: 'extension',
+    function: 'function',
+    trigger: 'trigger'
+};
+const count = (n) => n.toLocaleString('en-US');
+/**
+ * The changes from `before` to `after`. Renamed tables (same OID) and
+ * renamed columns (same attribute number) are renames, not a drop and an add.
+ */
+function describeChanges(before, after, relationsBefore = new Map(), relationsAfter = new Map()) {
+    const items = compareCatalogs(after, before);
+    const renamedTables = tableRenames(relationsBefore, relationsAfter);
+    const changes = [];
+    const consumed = new Set();
+    // Table renames: the dropped and the added table are the same one.
+    for (const [from, to] of renamedTables) {
+        const dropped = items.find((i) => i.kind === 'table' && i.change === 'unexpected' && i.object === from);
+        const added = items.find((i) => i.kind === 'table' && i.change === 'missing' && i.object === to);
+        if (!dropped || !added)
+            continue;
+        consumed.add(dropped).add(added);
+        for (const child of items)
+            if (child !== dropped && child !== added && (childOf(child, from) || childOf(child, to)))
+                consumed.add(child);
+        changes.push({
+            table: to,
+            kind: 'table',
+            change: 'renamed',
+            object: to,
+            description: `renames table \`${from}\` to \`${to}\``
+        });
+    }
+    // Column renames: same attribute number, another name.
+    for (const dropped of items) {
+        if (consumed.has(dropped) || dropped.kind !== 'column' || dropped.change !== 'unexpected')
+            continue;
+        const old = columnOf(before, dropped);
+        const added = items.find((i) => !consumed.has(i) &&
+            i.kind === 'column' &&
+            i.change === 'missing' &&
+            i.target.table === dropped.target.table &&
+            i.target.schema === dropped.target.schema &&
+            columnOf(after, i)?.position === old?.position);
+        if (!added || !old)
+            continue;
+        consumed.add(dropped).add(added);
+        const table = displayName(dropped.target.schema, dropped.target.table ?? '');
+        changes.push({
+            table,
+            kind: 'column',
+            change: 'renamed',
+            object: `${table}.${added.target.column}`,
+            description: `renames column \`${old.name}\` to \`${added.target.column}\``
+        });
+    }
+    for (const item of items)
+        if (!consumed.has(item))
+            changes.push(toChange(item, before, after));
+    return changes;
+}
+function childOf(item, table) {
+    return (item.kind !== 'table' &&
+        item.target.table !== undefined &&
+        displayName(item.target.schema, item.target.table) === table);
+}
+function tableRenames(before, after) {
+    const renames = new Map();
+    for (const [oid, r] of before) {
+        const now = after.get(oid);
+        if (!now || r.kind === 'i' || (now.name === r.name && now.schema === r.schema))
+            continue;
+        renames.set(displayName(r.schema, r.name), displayName(now.schema, now.name));
+    }
+    return renames;
+}
+function tableOf(catalog, item) {
+    return catalog.tables.find((t) => t.schema === item.target.schema && t.name === item.target.table);
+}
+function columnOf(catalog, item) {
+    return tableOf(catalog, item)?.columns.find((c) => c.name === item.target.column);
+}
+function toChange(item, _before, _after) {
+    const change = item.change === 'missing' ? 'added' : item.change === 'unexpected' ? 'dropped' : 'changed';
+    const table = item.target.table ? displayName(item.target.schema, item.target.table) : undefined;
+    const word = KIND_WORDS[item.kind] ?? item.kind;
+    const name = item.kind === 'column'
+        ? item.target.column
+        : item.kind === 'table'
+            ? item.object
+            : item.object.split('.').pop();
+    const verb = change === 'added' ? 'adds' : change === 'dropped' ? 'drops' : 'changes';
+    let description = `${verb} ${word} \`${name}\``;
+    if (change === 'added' && item.expected && item.kind !== 'table')
+        description += ` (${changes_clip(item.expected)})`;
+    if (change === 'changed') {
+        const aspects = item.aspects?.length ? ` ${item.aspects.join(', ')}` : '';
+        description = `changes${aspects} of ${word} \`${name}\`${item.actual && item.expected ? `: ${changes_clip(item.actual)} → ${changes_clip(item.expected)}` : ''}`;
+    }
+    const result = { kind: item.kind, change, object: item.object, description };
+    if (table && item.kind !== 'enum' && item.kind !== 'enumValue')
+        result.table = table;
+    if (item.actual)
+        result.before = item.actual;
+    if (item.expected)
+        result.after = item.expected;
+    return result;
+}
+function changes_clip(text, max = 80) {
+    const line = text.replace(/\s+/g, ' ').trim();
+    return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+/**
+ * Counts, on the database as it is before the migration, the rows each lossy
+ * change touches: a dropped table's rows, a dropped column's values, values a
+ * type change alters (compared as text after the cast), rows holding a
+ * removed enum value. Sets `dataLoss` on those changes; never throws (a count
+ * that fails is left out).
+ */
+async function countDataLoss(client, changes, before, after) {
+    for (const query of lossQueries(changes, before, after)) {
+        try {
+            const { rows } = await client.query(query.sql);
+            const total = Number(rows[0]?.rows ?? 0);
+            const affected = Number(rows[0]?.affected ?? 0);
+            const loss = { rows: total, affected, text: query.text(total, affected) };
+            query.change.dataLoss = loss;
+        }
+        catch {
+            // The count is information; a cast PostgreSQL refuses here makes the migration fail anyway.
+        }
+    }
+}
+function lossQueries(changes, before, after) {
+    const queries = [];
+    const find = (catalog, display) => catalog.tables.find((t) => displayName(t.schema, t.name) === display);
+    for (const change of changes) {
+        if (change.kind === 'table' && change.change === 'dropped') {
+            const table = find(before, change.object);
+            if (!table)
+                continue;
+            queries.push({
+                change,
+                sql: `SELECT count(*) AS rows, count(*) AS affected FROM ${sql_qualified(table.schema, table.name)}`,
+                text: (rows) => `${count(rows)} row${rows === 1 ? '' : 's'} deleted with it`
+            });
+            continue;
+        }
+        if (change.kind === 'column' && change.table) {
+            const table = find(before, change.table);
+            const columnName = change.object.slice(change.table.length + 1);
+            const column = table?.columns.find((c) => c.name === columnName);
+            if (!table || !column)
+                continue;
+            const from = sql_qualified(table.schema, table.name);
+            const col = quoteIdent(column.name);
+            if (change.change === 'dropped') {
+                queries.push({
+                    change,
+                    sql: `SELECT count(*) AS rows, count(${col}) AS affected FROM ${from}`,
+                    text: (rows, affected) => `${count(affected)} of ${count(rows)} rows have a value`
+                });
+            }
+            else if (change.change === 'changed') {
+                const next = find(after, change.table)?.columns.find((c) => c.name === column.name);
+                if (!next || next.type === column.type)
+                    continue;
+                queries.push({
+                    change,
+                    // A value is lost when it does not come back from the new type to the old one.
+                    sql: `SELECT count(*) AS rows, count(*) FILTER (WHERE ${col} IS NOT NULL AND ${col}::text IS DISTINCT FROM ((${col}::${next.type})::${column.type})::text) AS affected FROM ${from}`,
+                    text: (rows, affected) => affected === 0
+                        ? `all ${count(rows)} values convert unchanged`
+                        : changes_lengthOf(next.type) !== undefined
+                            ? `${count(affected)} of ${count(rows)} rows longer than ${next.type} allows or changed by the cast`
+                            : `${count(affected)} of ${count(rows)} rows lose precision or change value in the cast to ${next.type}`
+                });
+            }
+            continue;
+        }
+        if (change.kind === 'enumValue' && change.change === 'dropped') {
+            const [enumName, value] = splitEnumValue(change.object);
+            const uses = before.tables.flatMap((t) => t.columns
+                .filter((c) => c.isEnum && displayName(c.typeSchema, c.typeName) === enumName)
+                .map((c) => ({ t, c })));
+            if (!uses.length || value === undefined)
+                continue;
+            const parts = uses.map(({ t, c }) => {
+                const test = c.isArray
+                    ? `${quoteLiteral(value)} = ANY(${quoteIdent(c.name)}::text[])`
+                    : `${quoteIdent(c.name)}::text = ${quoteLiteral(value)}`;
+                return `SELECT count(*) AS rows, count(*) FILTER (WHERE ${test}) AS affected FROM ${sql_qualified(t.schema, t.name)}`;
+            });
+            queries.push({
+                change,
+                sql: `SELECT sum(rows) AS rows, sum(affected) AS affected FROM (${parts.join(' UNION ALL ')}) AS counts`,
+                text: (_rows, affected) => `${count(affected)} row${affected === 1 ? ' holds' : 's hold'} the value`
+            });
+        }
+    }
+    return queries;
+}
+/** `Role.ADMIN` → [`Role`, `ADMIN`]; `app.Role.ADMIN` → [`app.Role`, `ADMIN`]. */
+function splitEnumValue(object) {
+    const dot = object.lastIndexOf('.');
+    return dot < 0 ? [object, undefined] : [object.slice(0, dot), object.slice(dot + 1)];
+}
+function changes_lengthOf(type) {
+    const match = /^(?:character varying|character|varchar|char)\((\d+)\)/.exec(type);
+    return match ? Number(match[1]) : undefined;
+}
+/** A change loses data when it touched rows that had a value. */
+function losesData(change) {
+    return (change.dataLoss?.affected ?? 0) > 0;
+}
+
+;// CONCATENATED MODULE: ./src/review/index.ts
+/**
+ * The migration review: rides along the upgrade test. Once the base's tables
+ * are filled, each new migration is replayed here in a rolled-back
+ * transaction and measured (measure.ts), what it changes in the database is
+ * compared and the lost values counted on the rows still in place
+ * (changes.ts), and every statement is judged (advice.ts); then the upgrade
+ * test applies the migration for real and the next one is reviewed on top.
+ */
+
+
+
+
+
+
+
+
+
+/**
+ * How the project's Prisma applies a migration: a driver adapter with the
+ * JavaScript engine (`engine: 'js'` in prisma.config) runs the statements one
+ * by one; the native schema engine sends the whole script at once, which
+ * PostgreSQL runs in one implicit transaction.
+ */
+function engineModeOf(configFile) {
+    if (!configFile)
+        return 'transaction';
+    try {
+        const text = (0,external_node_fs_namespaceObject.readFileSync)(configFile, 'utf8')
+            .replace(/\/\*[\s\S]*?\*\//g, '')
+            .replace(/(^|[^:])\/\/.*$/gm, '$1');
+        return /\bengine\s*:\s*['"`]js['"`]/.test(text) ? 'statement' : 'transaction';
+    }
+    catch {
+        return 'transaction';
+    }
+}
+/** Collects the review while the upgrade test runs; see `UpgradeObserver` in history/upgrade.ts. */
+class MigrationReviewer {
+    options;
+    before;
+    rows = new Map();
+    migrations = [];
+    changes = [];
+    findings = [];
+    incomplete;
+    rowsPerTable = 0;
+    constructor(options) {
+        this.options = options;
+    }
+    /** The base's catalog and the rows put into its tables. */
+    async filled(_client, snapshot, fill) {
+        this.before = snapshot;
+        for (const t of fill.tables)
+            this.rows.set(displayName(t.schema, t.table), t.rows);
+        this.rowsPerTable = Math.max(0, ...fill.tables.map((t) => t.rows));
+    }
+    /** Replays and reviews one migration on the database as it stands (rolled back afterwards). */
+    async beforeMigration(client, migration) {
+        if (this.incomplete || !this.before)
+            return;
+        const file = repoPath(this.options.repoRoot, migration.sqlPath);
+        let replay;
+        try {
+            replay = await measure_replayMigration(client, migration.sql, {
+                schemas: this.options.schemas,
+                rows: this.rows
+            });
+        }
+        catch (error) {
+            this.incomplete = `the review of ${migration.name} stopped on a database error: ${describePgError(error)}`;
+            return;
+        }
+        const entry = {
+            name: migration.name,
+            file,
+            statements: replay.statements,
+            durationMs: replay.statements.reduce((sum, s) => sum + (s.durationMs ?? 0), 0),
+            transactional: replay.transactional
+        };
+        this.migrations.push(entry);
+        let changes = [];
+        if (replay.after) {
+            changes = describeChanges(this.before, replay.after, replay.relationsBefore, replay.relationsAfter);
+            for (const change of changes) {
+                change.migration = migration.name;
+                const line = statementOf(change, replay);
+                if (line)
+                    change.location = { file, line };
+            }
+            await countDataLoss(client, changes, this.before, replay.after);
+            this.before = replay.after;
+            this.changes.push(...changes);
+        }
+        else {
+            this.incomplete = `${migration.name} failed at ${replay.failed ?? 'a statement'}; later migrations were not reviewed`;
+        }
+        this.findings.push(...reviewMigration(entry, changes, this.options.engine, this.options.safety, replay.texts));
+    }
+    /** The upgrade test ran a statement for real: the time of a statement the review could not run itself. */
+    statementRan(migration, statement, durationMs) {
+        const entry = this.migrations.find((m) => m.name === migration.name);
+        const review = entry?.statements[statement.index];
+        if (review && review.status === 'not-in-transaction' && review.durationMs === undefined) {
+            review.durationMs = durationMs;
+            review.holdMs = durationMs;
+        }
+    }
+    result() {
+        return {
+            safety: this.options.safety,
+            engine: this.options.engine,
+            rowsPerTable: this.rowsPerTable,
+            migrations: this.migrations,
+            changes: this.changes,
+            findings: this.findings,
+            ...(this.incomplete ? { incomplete: this.incomplete } : {})
+        };
+    }
+}
+/**
+ * The line of the statement that made a change: among the statements that
+ * locked the change's table (or, for a type, mention it), the one whose text
+ * names the object; else the first that took ACCESS EXCLUSIVE; else the first.
+ */
+function statementOf(change, replay) {
+    const name = lastName(change);
+    const mentions = (index) => {
+        const text = sql_blankComments(replay.texts[index] ?? '');
+        return (name !== undefined &&
+            (text.includes(`"${name}"`) || new RegExp(`\\b${review_escapeRe(name)}\\b`, 'i').test(text)));
+    };
+    const candidates = replay.statements.filter((s) => change.table ? s.locks.some((l) => l.table === change.table) : mentions(s.index));
+    const pick = candidates.find((s) => mentions(s.index)) ??
+        candidates.find((s) => s.locks.some((l) => l.table === change.table && l.mode === 'AccessExclusiveLock')) ??
+        candidates[0];
+    return pick?.line;
+}
+function lastName(change) {
+    if (change.kind === 'table')
+        return change.object.split('.').pop();
+    if (change.kind === 'enum')
+        return change.object.split('.').pop();
+    if (change.kind === 'enumValue')
+        return change.object.split('.').slice(-2)[0];
+    if (change.table && change.object.startsWith(`${change.table}.`))
+        return change.object.slice(change.table.length + 1);
+    const parts = change.object.split('.');
+    return parts.pop();
+}
+function review_escapeRe(s) {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline.ts
 /**
  * The check, stage by stage: connect → generate → migrate → (seed ∥ expected
@@ -44109,12 +45418,16 @@ async function runHistory(args) {
 
 
 
+
+
+
 /** Mutable state while the stages run; frozen into a CheckResult at the end. */
 class Run {
     config;
     stages = [];
     problems = [];
     secrets;
+    review;
     constructor(config) {
         this.config = config;
         this.secrets = secretsOfUrl(config.databaseUrl);
@@ -44392,6 +45705,14 @@ async function upgradeStage(run, config, project, client, history) {
         return;
     }
     const started = performance.now();
+    const reviewer = config.migrationSafety === 'off'
+        ? undefined
+        : new MigrationReviewer({
+            schemas: project.dbSchemas,
+            repoRoot: config.repoRoot,
+            engine: engineModeOf(project.configFile),
+            safety: config.migrationSafety
+        });
     let outcome;
     try {
         outcome = await runUpgradeTest({
@@ -44400,7 +45721,9 @@ async function upgradeStage(run, config, project, client, history) {
             baseMigrations: history.baseMigrations,
             newMigrations: history.added,
             schemas: project.dbSchemas,
-            repoRoot: config.repoRoot
+            repoRoot: config.repoRoot,
+            rowsPerTable: config.upgradeRows === 'auto' ? AUTO_UPGRADE_ROWS : config.upgradeRows,
+            observer: reviewer
         });
     }
     catch (error) {
@@ -44423,6 +45746,12 @@ async function upgradeStage(run, config, project, client, history) {
     run.stage(outcome.stage);
     for (const problem of outcome.problems)
         run.problem(problem);
+    if (reviewer && outcome.fill) {
+        run.review = reviewer.result();
+        const problem = safetyProblem(run.review);
+        if (problem)
+            run.problem(problem);
+    }
 }
 async function generate(run, ctx, schema, repoRoot) {
     const argv = ['prisma', 'generate', ...schema];
@@ -44583,11 +45912,13 @@ function finish(run, config, project, drift, durationMs) {
         drift: items,
         fixSql: drift?.fixSql || undefined,
         failedOn: failing,
-        durationMs
+        durationMs,
+        ...(run.review ? { review: run.review } : {})
     };
 }
 
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
+
 
 /** GitHub's limit of annotations per level and step. */
 const ANNOTATIONS_PER_LEVEL = 10;
@@ -44601,7 +45932,8 @@ const FIX_SQL_CHARS = 600;
 function planAnnotations(result, options = {}) {
     const findings = [
         ...result.problems.flatMap((problem) => problemFinding(result, problem)),
-        ...result.drift.flatMap(driftFinding)
+        ...result.drift.flatMap(driftFinding),
+        ...reviewAnnotations(result.review).flatMap((f) => isAnnotated(f.severity) ? [{ ...f, severity: f.severity, isProblem: false }] : [])
     ];
     const groups = groupByLine(findings).sort(compareGroups);
     const reserved = options.reservedErrors ?? (result.status === 'failed' ? 1 : 0);
@@ -44835,126 +46167,6 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
-;// CONCATENATED MODULE: ./src/report/escape.ts
-/**
- * Making untrusted text safe to show. Everything a report shows that came from
- * the repository or the database (migration folder names, object names, error
- * messages, process output) passes through here, because a migration named
- * `` a`|<script> `` must neither break a markdown table nor inject HTML, and a
- * database URL in an error message must not leak its password into a comment.
- */
-
-
-/**
- * Characters that carry meaning anywhere in a GitHub-flavoured markdown line
- * (emphasis, code, links, tables, strikethrough), escaped with a backslash.
- * `<`, `>` and `&` are handled as HTML entities instead.
- */
-const INLINE_PUNCTUATION = /[\\`*_[\]|~]/g;
-/** What makes a line a heading, a list item, a setext underline or a quote when it starts the line. */
-const BLOCK_START = /^(\s*)(?:([#+=-])(?=[\s#+=-]|$)|(\d+)([.)])(?=\s|$))/;
-/**
- * Terminal sequences, removed whole so no `[31m` is left behind: CSI (colours,
- * cursor moves) and OSC (window titles, hyperlinks, ended by BEL or ESC \\).
- */
-// eslint-disable-next-line no-control-regex
-const ANSI_SEQUENCES = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
-/** Control characters other than tab and newline: ANSI escapes and the like, never wanted in a report. */
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-/** Replaces `&`, `<`, `>`, `"` and `'` by entities so that no tag can form. */
-function escapeHtml(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;');
-}
-/** Removes control characters (ANSI colour codes, bells, carriage returns) that some tools print. */
-function stripControl(text) {
-    return text.replace(ANSI_SEQUENCES, '').replace(/\r\n?/g, '\n').replace(CONTROL_CHARACTERS, '');
-}
-/**
- * Plain text for a markdown paragraph or table cell: nothing in it is
- * interpreted. HTML is entity-escaped, markdown punctuation backslash-escaped
- * (block markers such as `#` or `1.` only where they would start a block),
- * line breaks become spaces (a newline would end a table row), and `@` gets a
- * zero-width space so that an error message quoting `@org/package` does not
- * notify a GitHub user or team.
- */
-function escapeText(text) {
-    // Quotes need no entities here: with `<` escaped no tag (hence no attribute) can form.
-    const inline = stripControl(text)
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\s*\n\s*/g, ' ')
-        .replace(INLINE_PUNCTUATION, '\\$&')
-        .replace(/@/g, '@&#8203;');
-    // `\1.` would show the backslash (digits are not escapable), so the `.` is escaped.
-    return inline.replace(BLOCK_START, (_all, space, marker, digits, dot) => marker ? `${space}\\${marker}` : `${space}${digits}\\${dot}`);
-}
-/**
- * An inline code span that shows `text` literally, whatever backticks it holds:
- * the delimiter is one backtick longer than the longest run inside, and a space
- * pads text that starts or ends with a backtick (CommonMark strips one each side).
- * Code spans render `<script>` as text and never form mentions or links.
- *
- * In a table (`inTable`), GFM splits cells on every `|`, even inside a code
- * span, so each is written `\|` (GFM removes that backslash before rendering).
- */
-function inlineCode(text, options = {}) {
-    const flat = stripControl(text).replace(/\s*\n\s*/g, ' ');
-    if (flat.trim() === '')
-        return '` `';
-    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(longestRun + 1);
-    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
-    const body = options.inTable ? flat.replace(/\|/g, '\\|') : flat;
-    return `${fence}${pad}${body}${pad}${fence}`;
-}
-/**
- * A fenced code block that cannot be closed by its content: the fence is longer
- * than any run of backticks in the text (a SQL comment with ``` in it, say).
- */
-function codeBlock(text, language = '') {
-    const body = stripControl(text).replace(/\n+$/, '');
-    const longestRun = Math.max(0, ...(body.match(/`{3,}/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(Math.max(3, longestRun + 1));
-    return `${fence}${language}\n${body}\n${fence}`;
-}
-/**
- * Text that may hold `` `code` `` spans written by our own pipeline ("seed failed
- * because `users.avatar` is missing"): the spans are rebuilt with
- * {@link inlineCode} and everything between them goes through {@link escapeText},
- * so the result reads naturally and is still inert.
- */
-function escapeMessage(text, options = {}) {
-    const parts = stripControl(text).split(/`([^`\n]+)`/);
-    return parts.map((part, i) => (i % 2 === 1 ? inlineCode(part, options) : escapeText(part))).join('');
-}
-/**
- * Applies {@link redact} to every string inside a value (a whole `CheckResult`,
- * say) and returns a copy, so every report built from it is redacted at once.
- */
-function redactDeep(value, secrets) {
-    if (!secrets.some((secret) => secret !== ''))
-        return value;
-    return mapStrings(value, (text) => redact(text, secrets));
-}
-function mapStrings(value, map) {
-    if (typeof value === 'string')
-        return map(value);
-    if (Array.isArray(value))
-        return value.map((item) => mapStrings(item, map));
-    if (value !== null && typeof value === 'object') {
-        const entries = Object.entries(value).map(([key, item]) => [key, mapStrings(item, map)]);
-        return Object.fromEntries(entries);
-    }
-    return value;
-}
-
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = /*#__PURE__*/JSON.parse('{"UU":"@migrate-seed-check/cli","rE":"0.1.0"}');
 ;// CONCATENATED MODULE: ./src/version.ts
@@ -44973,6 +46185,7 @@ function pinnedCommand() {
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
+
 
 
 
@@ -45070,6 +46283,7 @@ function render(result, opts, detail) {
         stageTable(result.stages),
         problemsSection(result, detail),
         driftSection(result, detail, opts),
+        reviewMarkdown(result.review, detail.shortened),
         fixSection(result, detail),
         reproduceSection(result),
         footer(result, opts)

@@ -37,6 +37,10 @@ Options (the same names as the action's inputs):
   --base-ref REV                compare the migrations with this git revision (history
                                 checks and the upgrade test), e.g. origin/main
   --upgrade-test auto|true|false  apply the new migrations on a populated copy of the base
+  --upgrade-rows N|auto         rows per table for the upgrade test (default auto:
+                                50,000 spread over the tables, 100 to 5,000 each)
+  --migration-safety warn|fail|off  review the new migrations' locks, rewrites, scans
+                                and lost data, measured on that copy (default warn)
   --report-dir DIR              where report.json and the fix migration go
   --json PATH                   also write the machine-readable result to PATH
   --verbose                     stream Prisma's and the seed's output

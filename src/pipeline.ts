@@ -40,6 +40,9 @@ import { redact, secretsOfUrl } from './secrets.js'
 import type { CheckResult, FailOn, Problem, Severity, StageName, StageResult } from './types.js'
 import { writeReportFiles } from './artifacts.js'
 import { runHistory, runUpgradeTest, type HistoryOutcome } from './history/index.js'
+import { AUTO_UPGRADE_ROWS } from './config.js'
+import { engineModeOf, MigrationReviewer, type MigrationReview } from './review/index.js'
+import { safetyProblem } from './review/report.js'
 
 /** What the pipeline needs from its caller. */
 export interface PipelinePorts {
@@ -57,6 +60,7 @@ class Run {
   readonly stages: StageResult[] = []
   readonly problems: Problem[] = []
   readonly secrets: string[]
+  review?: MigrationReview
   constructor(readonly config: Config) {
     this.secrets = secretsOfUrl(config.databaseUrl)
   }
@@ -346,6 +350,15 @@ async function upgradeStage(
     return
   }
   const started = performance.now()
+  const reviewer =
+    config.migrationSafety === 'off'
+      ? undefined
+      : new MigrationReviewer({
+          schemas: project.dbSchemas,
+          repoRoot: config.repoRoot,
+          engine: engineModeOf(project.configFile),
+          safety: config.migrationSafety
+        })
   let outcome: Awaited<ReturnType<typeof runUpgradeTest>>
   try {
     outcome = await runUpgradeTest({
@@ -354,7 +367,9 @@ async function upgradeStage(
       baseMigrations: history.baseMigrations,
       newMigrations: history.added,
       schemas: project.dbSchemas,
-      repoRoot: config.repoRoot
+      repoRoot: config.repoRoot,
+      rowsPerTable: config.upgradeRows === 'auto' ? AUTO_UPGRADE_ROWS : config.upgradeRows,
+      observer: reviewer
     })
   } catch (error) {
     // A database error outside the migrations themselves (a lost connection…)
@@ -375,6 +390,11 @@ async function upgradeStage(
   }
   run.stage(outcome.stage)
   for (const problem of outcome.problems) run.problem(problem)
+  if (reviewer && outcome.fill) {
+    run.review = reviewer.result()
+    const problem = safetyProblem(run.review)
+    if (problem) run.problem(problem)
+  }
 }
 
 async function generate(run: Run, ctx: RunContext, schema: string[], repoRoot: string): Promise<boolean> {
@@ -574,6 +594,7 @@ function finish(
     drift: items,
     fixSql: drift?.fixSql || undefined,
     failedOn: failing,
-    durationMs
+    durationMs,
+    ...(run.review ? { review: run.review } : {})
   }
 }

@@ -1,3 +1,5 @@
+import type { MigrationReview } from './review/types.js'
+
 /**
  * The types that flow through the pipeline. Every stage returns plain data of
  * these shapes; reports are built from a `CheckResult` and nothing else.
@@ -144,6 +146,8 @@ export interface CheckResult {
   /** Which finding kinds failed the check (subset of fail-on that happened). */
   failedOn: FailOn[]
   durationMs: number
+  /** The migration review of the pull request's new migrations, when the upgrade test ran it. */
+  review?: MigrationReview
 }
 
 export type FailOn = 'migrate' | 'seed' | 'drift' | 'warning'

@@ -25,6 +25,32 @@ function errorOf(fn: () => unknown): ConfigError {
   throw new Error('expected a ConfigError')
 }
 
+describe('upgrade-rows and migration-safety', () => {
+  test('defaults: auto rows, warn', () => {
+    expect(parse({})).toMatchObject({ upgradeRows: 'auto', migrationSafety: 'warn' })
+    expect(parse({ 'upgrade-rows': 'AUTO' }).upgradeRows).toBe('auto')
+  })
+  test('values', () => {
+    expect(parse({ 'upgrade-rows': '5,000', 'migration-safety': 'FAIL' })).toMatchObject({
+      upgradeRows: 5000,
+      migrationSafety: 'fail'
+    })
+    expect(parse({ 'upgrade-rows': '0', 'migration-safety': 'off' })).toMatchObject({
+      upgradeRows: 0,
+      migrationSafety: 'off'
+    })
+  })
+  test('bad values name the input and the fix', () => {
+    expect(errorOf(() => parse({ 'upgrade-rows': 'many' })).message).toMatch(
+      /^Input 'upgrade-rows': 'many' is not a number of rows\. Give a whole number from 0 to 1,000,000/
+    )
+    expect(errorOf(() => parse({ 'upgrade-rows': '2000000' })).input).toBe('upgrade-rows')
+    expect(errorOf(() => parse({ 'migration-safety': 'strict' })).message).toMatch(
+      /^Input 'migration-safety': 'strict' is not one of warn, fail, off/
+    )
+  })
+})
+
 describe('parseConfig', () => {
   test('defaults', () => {
     const config = parse({})

@@ -30,7 +30,15 @@ export {
   type ResolvedBase
 } from './git.js'
 export { fillTables, type FillOptions, type FillReport, type FilledTable } from './rows.js'
-export { explainDataFailure, runUpgradeTest, type UpgradeArgs, type UpgradeOutcome } from './upgrade.js'
+export {
+  explainDataFailure,
+  rowsFor,
+  runUpgradeTest,
+  type RowBudget,
+  type UpgradeArgs,
+  type UpgradeObserver,
+  type UpgradeOutcome
+} from './upgrade.js'
 export type {
   BaseMigration,
   BaseMigrations,

@@ -1,6 +1,12 @@
 /**
- * Puts a few rows into every table of a database, from its catalog alone, so
- * that a migration meets data the way it will on a deployed database.
+ * Puts rows into every table of a database, from its catalog alone, so that a
+ * migration meets data the way it will on a deployed database.
+ *
+ * Rows go in set-based: the values of a batch of rows are built here and sent
+ * as one `INSERT … SELECT … FROM unnest($1::text[], …)` per batch, each
+ * column cast to its type, so thousands of rows a table cost a few statements.
+ * A batch the database refuses (a check constraint, a trigger) falls back to
+ * one row at a time with the variants below.
  *
  * The rows are built to expose the failures that only data causes:
  * - columns outside every unique index get the SAME value in every row, so a
@@ -40,6 +46,9 @@ export interface FillOptions {
   rowsPerTable?: number
 }
 
+/** Rows per INSERT of the set-based fill. */
+const BATCH_ROWS = 5000
+
 type Value = string | null
 /** A row as the database returned it: every column as text. */
 type Row = Record<string, Value>
@@ -66,13 +75,18 @@ export async function fillTables(
   const domains = await domainBases(client)
   const { order, broken } = dependencyOrder(tables)
   const inserted = new Map<string, Row[]>()
+  const referenced = referencedColumns(tables)
   const report: FilledTable[] = []
   for (const table of order) {
     const filler = new TableFiller(table, { enums, domains, inserted, broken })
     const rows: Row[] = []
     inserted.set(key(table.schema, table.name), rows)
     let error: string | undefined
-    for (let i = 0; i < count; i++) {
+    const keep = referenced.get(key(table.schema, table.name)) ?? new Set<string>()
+    const stopped = await filler.insertBatches(client, count, rows, keep)
+    if (stopped !== undefined && rows.length < count && stopped.kind === 'cannot-build')
+      error = stopped.reason
+    for (let i = rows.length; i < count && !error; i++) {
       const outcome = await filler.insert(client, i, rows)
       if (typeof outcome === 'string') {
         error = outcome
@@ -83,6 +97,19 @@ export async function fillTables(
     report.push({ schema: table.schema, table: table.name, rows: rows.length, ...(error ? { error } : {}) })
   }
   return { tables: report, rowCount: report.reduce((n, t) => n + t.rows, 0) }
+}
+
+/** Columns that foreign keys point at, per table: the only values kept of the inserted rows. */
+function referencedColumns(tables: TableInfo[]): Map<string, Set<string>> {
+  const map = new Map<string, Set<string>>()
+  for (const t of tables)
+    for (const fk of t.foreignKeys) {
+      const k = key(fk.referencedSchema, fk.referencedTable)
+      const set = map.get(k) ?? new Set<string>()
+      for (const c of fk.referencedColumns) set.add(c)
+      map.set(k, set)
+    }
+  return map
 }
 
 /** Domains and the type they are based on, so a domain column gets a value of its base type. */
@@ -163,6 +190,87 @@ class TableFiller {
         if (!this.fkOf.has(column)) this.fkOf.set(column, { fk, index })
       })
     }
+  }
+
+  /**
+   * Inserts rows `rows.length`… `count - 1` in batches (the designed row of
+   * each index, as `insert` would try first), appending what the database
+   * returns (the `keep` columns only). Stops at the first row that cannot be
+   * built (`cannot-build`: the row-by-row path would fail on it too) or at a
+   * batch the database refuses (`refused`: the caller goes on row by row).
+   */
+  async insertBatches(
+    client: pg.ClientBase,
+    count: number,
+    rows: Row[],
+    keep: Set<string>
+  ): Promise<{ kind: 'cannot-build' | 'refused'; reason: string } | undefined> {
+    while (rows.length < count) {
+      const start = rows.length
+      const end = Math.min(count, start + BATCH_ROWS)
+      const built: Map<ColumnInfo, Cell>[] = []
+      let stop: { kind: 'cannot-build'; reason: string } | undefined
+      for (let i = start; i < end; i++) {
+        // The table's own rows are not known before the batch runs: a self reference stays NULL.
+        const cells = this.cells(i, [], false, i === 1)
+        if (typeof cells === 'string') {
+          stop = { kind: 'cannot-build', reason: cells }
+          break
+        }
+        built.push(cells)
+      }
+      // Rows that leave the same columns to their defaults go in one statement.
+      const groups = new Map<string, Map<ColumnInfo, Cell>[]>()
+      for (const cells of built) {
+        const signature = [...cells]
+          .map(([c, cell]) => (cell.kind === 'default' ? '' : c.name))
+          .join('\u0000')
+        groups.set(signature, [...(groups.get(signature) ?? []), cells])
+      }
+      for (const group of groups.values()) {
+        try {
+          rows.push(...(await this.runBatch(client, group, keep)))
+        } catch (error) {
+          return { kind: 'refused', reason: describePgError(error) }
+        }
+      }
+      if (stop) return stop
+    }
+    return undefined
+  }
+
+  private async runBatch(
+    client: pg.ClientBase,
+    group: Map<ColumnInfo, Cell>[],
+    keep: Set<string>
+  ): Promise<Row[]> {
+    const first = group[0]
+    if (!first) return []
+    const columns = [...first].filter(([, cell]) => cell.kind !== 'default').map(([c]) => c)
+    const target = `${q(this.table.schema)}.${q(this.table.name)}`
+    const kept = this.table.columns.filter((c) => keep.has(c.name))
+    const returning = kept.length
+      ? ` RETURNING ${kept.map((c) => `${q(c.name)}::text AS ${q(c.name)}`).join(', ')}`
+      : ''
+    if (columns.length === 0) {
+      // Every column left to its default: a select list of no columns gives the rows.
+      const sql = `INSERT INTO ${target} SELECT FROM generate_series(1, $1::int)${returning}`
+      const result = await client.query<Row>(sql, [group.length])
+      return kept.length ? result.rows : Array.from({ length: result.rowCount ?? group.length }, () => ({}))
+    }
+    const params = columns.map((column) =>
+      group.map((cells) => {
+        const cell = cells.get(column)
+        return cell?.kind === 'value' ? cell.value : null
+      })
+    )
+    const names = columns.map((_c, i) => `c${i}`)
+    const select = columns.map((c, i) => `${names[i]}::${this.castType(c)}`).join(', ')
+    const sql =
+      `INSERT INTO ${target} (${columns.map((c) => q(c.name)).join(', ')}) ` +
+      `SELECT ${select} FROM unnest(${params.map((_p, i) => `$${i + 1}::text[]`).join(', ')}) AS u(${names.join(', ')})${returning}`
+    const result = await client.query<Row>(sql, params)
+    return kept.length ? result.rows : Array.from({ length: result.rowCount ?? group.length }, () => ({}))
   }
 
   /** Inserts row `i`; returns it, or the database's reason when no variant of it is accepted. */
@@ -312,6 +420,18 @@ function enumValue(values: string[], i: number, unique: boolean): Value | undefi
   return i === 1 ? values.at(-1) : values[0]
 }
 
+/** `2024-01-01` for n = 1, one day later for each n. */
+function dayOf(n: number): string {
+  return new Date(Date.UTC(2024, 0, n)).toISOString().slice(0, 10)
+}
+
+/** `12:00:01` for n = 1, one second later for each n (wrapping at midnight). */
+function secondOfDay(n: number): string {
+  const s = (12 * 3600 + n) % 86400
+  const pad = (x: number) => String(x).padStart(2, '0')
+  return `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`
+}
+
 /** Declared length of `varchar(n)`, `char(n)`, `bit(n)`. */
 function lengthOf(type: string): number | undefined {
   const match = /^(?:character varying|character|bit varying|bit|varchar|char)\((\d+)\)/.exec(type)
@@ -330,7 +450,6 @@ function scalarValue(
   unique: boolean
 ): Value | undefined {
   const n = unique ? i + 1 : i === 1 ? 2 : 1
-  const pad = (x: number) => String(x).padStart(2, '0')
   switch (typeName) {
     case 'text':
     case 'varchar':
@@ -360,29 +479,32 @@ function scalarValue(
       return unique ? (i < 2 ? String(i === 0) : undefined) : String(i !== 1)
     case 'uuid':
       return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`
+    // Day n counted from 2024-01-01, second n from noon: distinct for as many rows as a table gets.
     case 'date':
-      return `2024-01-${pad(n)}`
+      return dayOf(n)
     case 'timestamp':
-      return `2024-01-${pad(n)} 12:00:00`
+      return `${dayOf(n)} 12:00:00`
     case 'timestamptz':
-      return `2024-01-${pad(n)} 12:00:00+00`
+      return `${dayOf(n)} 12:00:00+00`
     case 'time':
-      return `12:00:${pad(n)}`
+      return secondOfDay(n)
     case 'timetz':
-      return `12:00:${pad(n)}+00`
+      return `${secondOfDay(n)}+00`
     case 'interval':
       return `${n} days`
     case 'json':
     case 'jsonb':
       return unique || i === 1 ? `{"n": ${n}}` : '{}'
-    case 'bytea':
-      return `\\x${n.toString(16).padStart(2, '0')}`
+    case 'bytea': {
+      const hex = n.toString(16)
+      return `\\x${hex.padStart(hex.length + (hex.length % 2), '0')}`
+    }
     case 'inet':
-      return `10.0.0.${n}`
+      return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`
     case 'cidr':
-      return `10.0.${n}.0/24`
+      return `10.${(n >> 8) & 255}.${n & 255}.0/24`
     case 'macaddr':
-      return `08:00:2b:01:02:${n.toString(16).padStart(2, '0')}`
+      return `08:00:2b:${[(n >> 16) & 255, (n >> 8) & 255, n & 255].map((b) => b.toString(16).padStart(2, '0')).join(':')}`
     case 'bit':
     case 'varbit': {
       const len = lengthOf(type) ?? 8

@@ -21,13 +21,14 @@
  */
 import pg from 'pg'
 import { createScratchDatabase, DatabaseError, describePgError, type ScratchDatabase } from '../db/connect.js'
-import { snapshotCatalog } from '../db/snapshot.js'
+import { snapshotCatalog, type CatalogSnapshot } from '../db/snapshot.js'
 import {
   blankComments,
   lineAtOffset,
   lineStarts,
   offsetOfCharPosition,
-  splitSqlStatements
+  splitSqlStatements,
+  type SqlStatement
 } from '../locate/sql.js'
 import { repoPath } from '../paths.js'
 import type { Migration } from '../project/discover.js'
@@ -46,8 +47,39 @@ export interface UpgradeArgs {
   /** PostgreSQL schemas of the datasource (`project.dbSchemas`). */
   schemas: string[]
   repoRoot: string
-  /** Rows per table (default 3; 0 runs the migrations on empty tables). */
-  rowsPerTable?: number
+  /**
+   * Rows per table (default 3; 0 runs the migrations on empty tables), or a
+   * budget of rows for the whole database, spread evenly over its tables
+   * within `min` and `max` a table.
+   */
+  rowsPerTable?: number | RowBudget
+  /** Looks at each new migration on the populated database before it is applied (the migration review). */
+  observer?: UpgradeObserver
+}
+
+/**
+ * Called while the upgrade test runs. `beforeMigration` may run the
+ * migration in a transaction of its own, as long as it rolls it back.
+ */
+export interface UpgradeObserver {
+  /** The base's catalog and the rows just inserted into it. */
+  filled(client: pg.ClientBase, snapshot: CatalogSnapshot, fill: FillReport): Promise<void>
+  beforeMigration(client: pg.ClientBase, migration: Migration): Promise<void>
+  /** A statement of a migration that runs outside a transaction, with its time. */
+  statementRan?(migration: Migration, statement: SqlStatement, durationMs: number): void
+}
+
+/** A number of rows for the whole database rather than per table. */
+export interface RowBudget {
+  total: number
+  min: number
+  max: number
+}
+
+/** Rows per table for a database of `tables` tables. */
+export function rowsFor(rows: number | RowBudget | undefined, tables: number): number | undefined {
+  if (rows === undefined || typeof rows === 'number') return rows
+  return Math.max(rows.min, Math.min(rows.max, Math.floor(rows.total / Math.max(1, tables))))
 }
 
 export interface UpgradeOutcome {
@@ -155,12 +187,16 @@ async function upgrade(
     }
   }
   const snapshot = await snapshotCatalog(client, args.schemas)
-  const fill = await fillTables(client, snapshot, { rowsPerTable: args.rowsPerTable })
+  const fill = await fillTables(client, snapshot, {
+    rowsPerTable: rowsFor(args.rowsPerTable, snapshot.tables.filter((t) => !t.partitionOf).length)
+  })
+  await args.observer?.filled(client, snapshot, fill)
   const unfilled = fill.tables.filter((t) => t.error)
   const filled = `${fill.rowCount} row(s) in ${fill.tables.length - unfilled.length} table(s)`
 
   for (const migration of args.newMigrations) {
-    const failure = await applyMigration(client, migration)
+    await args.observer?.beforeMigration(client, migration)
+    const failure = await applyMigration(client, migration, args.observer)
     if (!failure) continue
     const problem = await describeFailure(client, failure, args.repoRoot, fill)
     const later = args.newMigrations.length - args.newMigrations.indexOf(migration) - 1
@@ -197,14 +233,17 @@ async function upgrade(
 /** Applies one migration; returns where it failed, after rolling back what a transaction can. */
 async function applyMigration(
   client: pg.Client,
-  migration: Migration
+  migration: Migration,
+  observer?: UpgradeObserver
 ): Promise<StatementFailure | undefined> {
   const statements = splitSqlStatements(migration.sql)
   const transactional = !NO_TRANSACTION.test(blankComments(migration.sql))
   if (transactional) await client.query('BEGIN')
   for (const statement of statements) {
     try {
+      const started = performance.now()
       await client.query(statement.text)
+      if (!transactional) observer?.statementRan?.(migration, statement, performance.now() - started)
     } catch (error) {
       if (transactional) await client.query('ROLLBACK')
       const e = error as PgError

@@ -17,6 +17,7 @@ import {
   plural,
   severityRank
 } from './facts.js'
+import { reviewAnnotations } from '../review/report.js'
 
 /** The levels GitHub annotates; `info` findings appear only in the summary and the comment. */
 export type AnnotationLevel = 'error' | 'warning' | 'notice'
@@ -75,7 +76,10 @@ export interface PlanOptions {
 export function planAnnotations(result: CheckResult, options: PlanOptions = {}): Annotation[] {
   const findings = [
     ...result.problems.flatMap((problem) => problemFinding(result, problem)),
-    ...result.drift.flatMap(driftFinding)
+    ...result.drift.flatMap(driftFinding),
+    ...reviewAnnotations(result.review).flatMap((f): Finding[] =>
+      isAnnotated(f.severity) ? [{ ...f, severity: f.severity, isProblem: false }] : []
+    )
   ]
   const groups = groupByLine(findings).sort(compareGroups)
   const reserved = options.reservedErrors ?? (result.status === 'failed' ? 1 : 0)

@@ -16,6 +16,8 @@ import type {
   StageStatus
 } from '../types.js'
 import { countBySeverity } from './facts.js'
+import { reviewJson } from '../review/report.js'
+import type { MigrationReview } from '../review/types.js'
 
 /** Bumped when a field changes meaning or disappears; new fields do not bump it. */
 export const JSON_REPORT_VERSION = 1
@@ -67,6 +69,8 @@ export interface JsonReport {
   problems: JsonProblem[]
   drift: JsonDriftItem[]
   fixSqlPath?: string
+  /** The migration review: database changes, per-statement measurements, findings. */
+  review?: MigrationReview
 }
 
 /** The JSON report of a result, ready for `JSON.stringify`. Redact the result first. */
@@ -113,7 +117,8 @@ export function toJson(result: CheckResult): JsonReport {
         fixSql: item.fixSql
       })
     ),
-    fixSqlPath: result.fixSqlPath
+    fixSqlPath: result.fixSqlPath,
+    review: reviewJson(result.review)
   })
 }
 

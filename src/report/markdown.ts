@@ -23,6 +23,7 @@ import {
   tailLines
 } from './facts.js'
 import { pinnedCommand } from '../version.js'
+import { reviewMarkdown } from '../review/report.js'
 
 /** Options of {@link renderMarkdown}. */
 export interface MarkdownOptions {
@@ -157,6 +158,7 @@ function render(result: CheckResult, opts: MarkdownOptions, detail: Detail): str
     stageTable(result.stages),
     problemsSection(result, detail),
     driftSection(result, detail, opts),
+    reviewMarkdown(result.review, detail.shortened),
     fixSection(result, detail),
     reproduceSection(result),
     footer(result, opts)

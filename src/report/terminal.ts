@@ -31,6 +31,7 @@ import {
   stageLabel,
   tailLines
 } from './facts.js'
+import { reviewTerminal } from '../review/report.js'
 
 /** Options of {@link renderTerminal}. */
 export interface TerminalOptions {
@@ -68,6 +69,7 @@ export function renderTerminal(result: CheckResult, options: TerminalOptions): s
     stagesBlock(result.stages, paint),
     problemsBlock(result, paint),
     driftBlock(result.drift, paint),
+    ((text) => text && clean(text))(reviewTerminal(result.review)),
     fixBlock(result, paint)
   ]
   return sections.filter((section): section is string => Boolean(section)).join('\n\n') + '\n'

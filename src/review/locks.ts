@@ -1,0 +1,68 @@
+/**
+ * PostgreSQL's table lock modes: their order and what each one keeps other
+ * sessions from doing (the conflict table of the "Explicit Locking" chapter
+ * of PostgreSQL's manual), and the lock of the commands PostgreSQL refuses to
+ * run inside a transaction, which the review cannot read back from pg_locks.
+ */
+import { blankComments } from '../locate/sql.js'
+import type { Blocks, LockMode } from './types.js'
+
+/** Weakest first. */
+export const LOCK_MODES: readonly LockMode[] = [
+  'AccessShareLock',
+  'RowShareLock',
+  'RowExclusiveLock',
+  'ShareUpdateExclusiveLock',
+  'ShareLock',
+  'ShareRowExclusiveLock',
+  'ExclusiveLock',
+  'AccessExclusiveLock'
+]
+
+export function isLockMode(mode: string): mode is LockMode {
+  return (LOCK_MODES as readonly string[]).includes(mode)
+}
+
+export function lockRank(mode: LockMode): number {
+  return LOCK_MODES.indexOf(mode)
+}
+
+/**
+ * Plain reads take ACCESS SHARE, so only ACCESS EXCLUSIVE stops them; writes
+ * take ROW EXCLUSIVE, which SHARE and every stronger mode conflict with; the
+ * weaker modes only conflict with schema changes (and VACUUM, index builds).
+ */
+export function blocksOf(mode: LockMode): Blocks {
+  if (mode === 'AccessExclusiveLock') return 'reads and writes'
+  if (lockRank(mode) >= lockRank('ShareLock')) return 'writes'
+  return 'schema changes'
+}
+
+/** `SHARE ROW EXCLUSIVE`, as the manual and `LOCK TABLE` spell the mode. */
+export function lockName(mode: LockMode): string {
+  return mode
+    .replace(/Lock$/, '')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toUpperCase()
+}
+
+/** Statements PostgreSQL refuses inside a transaction block. */
+export const NO_TRANSACTION =
+  /\b(CONCURRENTLY|VACUUM|ALTER\s+SYSTEM|(CREATE|DROP)\s+DATABASE|CREATE\s+TABLESPACE)\b/i
+
+/** Whether PostgreSQL refuses this statement inside a transaction block. */
+export function refusesTransaction(statement: string): boolean {
+  return NO_TRANSACTION.test(blankComments(statement))
+}
+
+/**
+ * The table lock a command that cannot run in a transaction takes, from the
+ * manual: `CREATE/DROP/REINDEX … CONCURRENTLY` and plain `VACUUM` take SHARE
+ * UPDATE EXCLUSIVE; `VACUUM FULL` takes ACCESS EXCLUSIVE.
+ */
+export function commandLock(statement: string): LockMode | undefined {
+  const sql = blankComments(statement)
+  if (/\bVACUUM\b[^;]*\bFULL\b/i.test(sql)) return 'AccessExclusiveLock'
+  if (/\bCONCURRENTLY\b/i.test(sql) || /\bVACUUM\b/i.test(sql)) return 'ShareUpdateExclusiveLock'
+  return undefined
+}
