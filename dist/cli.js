@@ -2,6 +2,58 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 4115:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+
+
+/***/ }),
+
+/***/ 9461:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __exportStar = (this && this.__exportStar) || function(m, exports) {
+    for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+__exportStar(__nccwpck_require__(2124), exports);
+__exportStar(__nccwpck_require__(4115), exports);
+
+
+/***/ }),
+
+/***/ 2124:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+
+
+/***/ }),
+
+/***/ 3995:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+var PgQueryModule=(()=>{var _scriptName=globalThis.document?.currentScript?.src;return async function(moduleArg={}){var Module=moduleArg;var ENVIRONMENT_IS_WEB=!!globalThis.window;var ENVIRONMENT_IS_WORKER=!!globalThis.WorkerGlobalScope;var ENVIRONMENT_IS_NODE=globalThis.process?.versions?.node&&globalThis.process?.type!="renderer";var programArgs=[];var thisProgram="./this.program";var quit_=(status,toThrow)=>{throw toThrow};if(typeof __filename!="undefined"){_scriptName=__filename}else if(ENVIRONMENT_IS_WORKER){_scriptName=self.location.href}var scriptDirectory="";function locateFile(path){if(Module["locateFile"]){return Module["locateFile"](path,scriptDirectory)}return scriptDirectory+path}var readAsync,readBinary;if(ENVIRONMENT_IS_NODE){var fs=__nccwpck_require__(3024);scriptDirectory=__dirname+"/";readBinary=filename=>{filename=isFileURI(filename)?new URL(filename):filename;var ret=fs.readFileSync(filename);return ret};readAsync=async(filename,binary=true)=>{filename=isFileURI(filename)?new URL(filename):filename;var ret=fs.readFileSync(filename,binary?undefined:"utf8");return ret};if(process.argv.length>1){thisProgram=process.argv[1].replace(/\\/g,"/")}programArgs=process.argv.slice(2);quit_=(status,toThrow)=>{process.exitCode=status;throw toThrow}}else if(ENVIRONMENT_IS_WEB||ENVIRONMENT_IS_WORKER){try{scriptDirectory=new URL(".",_scriptName).href}catch{}{if(ENVIRONMENT_IS_WORKER){readBinary=url=>{var xhr=new XMLHttpRequest;xhr.open("GET",url,false);xhr.responseType="arraybuffer";xhr.send(null);return new Uint8Array(xhr.response)}}readAsync=async url=>{var response=await fetch(url,{credentials:"same-origin"});if(response.ok){return response.arrayBuffer()}throw new Error(response.status+" : "+response.url)}}}else{}var out=console.log.bind(console);var err=console.error.bind(console);var wasmBinary;var ABORT=false;var EXITSTATUS;var isFileURI=filename=>filename.startsWith("file://");class EmscriptenEH{}class EmscriptenSjLj extends EmscriptenEH{}var runtimeInitialized=false;function getMemoryBuffer(){return wasmMemory.buffer}function updateMemoryViews(){if(HEAP8?.buffer?.resizable)return;var b=getMemoryBuffer();HEAP8=new Int8Array(b);HEAP16=new Int16Array(b);Module["HEAPU8"]=HEAPU8=new Uint8Array(b);HEAPU16=new Uint16Array(b);HEAP32=new Int32Array(b);Module["HEAPU32"]=HEAPU32=new Uint32Array(b);HEAPF32=new Float32Array(b);HEAPF64=new Float64Array(b);HEAP64=new BigInt64Array(b);HEAPU64=new BigUint64Array(b)}function preRun(){var preRun=Module["preRun"];if(preRun){if(typeof preRun=="function")preRun=[preRun];onPreRuns.push(...preRun)}callRuntimeCallbacks(onPreRuns)}function initRuntime(){runtimeInitialized=true;if(!Module["noFSInit"]&&!FS.initialized)FS.init();TTY.init();wasmExports["A"]();FS.ignorePermissions=false}function postRun(){var postRun=Module["postRun"];if(postRun){if(typeof postRun=="function")postRun=[postRun];onPostRuns.push(...postRun)}callRuntimeCallbacks(onPostRuns)}function abort(what){Module["onAbort"]?.(what);what=`Aborted(${what})`;err(what);ABORT=true;what+=". Build with -sASSERTIONS for more info.";var e=new WebAssembly.RuntimeError(what);throw e}var wasmBinaryFile;function findWasmBinary(){return locateFile("libpg-query.wasm")}function getBinarySync(file){if(readBinary){return readBinary(file)}throw"both async and sync fetching of the wasm failed"}async function getWasmBinary(binaryFile){if(!wasmBinary){try{var response=await readAsync(binaryFile);return new Uint8Array(response)}catch{}}return getBinarySync(binaryFile)}async function instantiateArrayBuffer(binaryFile,imports){try{var binary=await getWasmBinary(binaryFile);var instance=await WebAssembly.instantiate(binary,imports);return instance}catch(reason){err(`failed to asynchronously prepare wasm: ${reason}`);abort(reason)}}async function instantiateAsync(binary,binaryFile,imports){if(!binary&&!ENVIRONMENT_IS_NODE){try{var response=fetch(binaryFile,{credentials:"same-origin"});var instantiationResult=await WebAssembly.instantiateStreaming(response,imports);return instantiationResult}catch(reason){err(`wasm streaming compile failed: ${reason}`);err("falling back to ArrayBuffer instantiation")}}return instantiateArrayBuffer(binaryFile,imports)}function getWasmImports(){var imports={a:wasmImports};return imports}async function createWasm(){function receiveInstance(instance){wasmExports=instance.exports;assignWasmExports(wasmExports);updateMemoryViews();return wasmExports}function receiveInstantiationResult(result){return receiveInstance(result["instance"])}var info=getWasmImports();var instantiateWasm=Module["instantiateWasm"];if(instantiateWasm){return new Promise(resolve=>{instantiateWasm(info,inst=>resolve(receiveInstance(inst)))})}wasmBinaryFile??=findWasmBinary();var result=await instantiateAsync(wasmBinary,wasmBinaryFile,info);var exports=receiveInstantiationResult(result);return exports}class ExitStatus{name="ExitStatus";constructor(status){this.message=`Program terminated with exit(${status})`;this.status=status}}var HEAP16;var HEAP32;var HEAP64;var HEAP8;var HEAPF32;var HEAPF64;var HEAPU16;var HEAPU32;var HEAPU64;var HEAPU8;var callRuntimeCallbacks=callbacks=>{while(callbacks.length>0){callbacks.shift()(Module)}};var onPostRuns=[];var onPreRuns=[];function getValue(ptr,type="i8"){if(type.endsWith("*"))type="*";switch(type){case"i1":return HEAP8[ptr];case"i8":return HEAP8[ptr];case"i16":return HEAP16[ptr>>1];case"i32":return HEAP32[ptr>>2];case"i64":return HEAP64[ptr>>3];case"float":return HEAPF32[ptr>>2];case"double":return HEAPF64[ptr>>3];case"*":return HEAPU32[ptr>>2];default:abort(`invalid type for getValue: ${type}`)}}var noExitRuntime=true;var stackRestore=val=>__emscripten_stack_restore(val);var stackSave=()=>_emscripten_stack_get_current();var UTF8Decoder=globalThis.TextDecoder&&new TextDecoder;var findStringEnd=(heapOrArray,idx,maxBytesToRead,ignoreNul)=>{var maxIdx=idx+maxBytesToRead;if(ignoreNul)return maxIdx;while(heapOrArray[idx]&&!(idx>=maxIdx))++idx;return idx};var UTF8ArrayToString=(heapOrArray,idx=0,maxBytesToRead,ignoreNul)=>{var endPtr=findStringEnd(heapOrArray,idx,maxBytesToRead,ignoreNul);if(endPtr-idx>16&&heapOrArray.buffer&&UTF8Decoder){return UTF8Decoder.decode(heapOrArray.subarray(idx,endPtr))}var str="";while(idx<endPtr){var u0=heapOrArray[idx++];if(!(u0&128)){str+=String.fromCharCode(u0);continue}var u1=heapOrArray[idx++]&63;if((u0&224)==192){str+=String.fromCharCode((u0&31)<<6|u1);continue}var u2=heapOrArray[idx++]&63;if((u0&240)==224){u0=(u0&15)<<12|u1<<6|u2}else{u0=(u0&7)<<18|u1<<12|u2<<6|heapOrArray[idx++]&63}if(u0<65536){str+=String.fromCharCode(u0)}else{var ch=u0-65536;str+=String.fromCharCode(55296|ch>>10,56320|ch&1023)}}return str};var UTF8ToString=(ptr,maxBytesToRead,ignoreNul)=>ptr?UTF8ArrayToString(HEAPU8,ptr,maxBytesToRead,ignoreNul):"";var ___assert_fail=(condition,filename,line,func)=>abort(`Assertion failed: ${UTF8ToString(condition)}, at: `+[filename?UTF8ToString(filename):"unknown filename",line,func?UTF8ToString(func):"unknown function"]);var __abort_js=()=>abort("");var runtimeKeepaliveCounter=0;var __emscripten_runtime_keepalive_clear=()=>{noExitRuntime=false;runtimeKeepaliveCounter=0};var __emscripten_throw_longjmp=()=>{throw new EmscriptenSjLj};var timers={};var handleException=e=>{if(e instanceof ExitStatus||e=="unwind"){return EXITSTATUS}quit_(1,e)};var keepRuntimeAlive=()=>noExitRuntime||runtimeKeepaliveCounter>0;var _proc_exit=code=>{EXITSTATUS=code;if(!keepRuntimeAlive()){Module["onExit"]?.(code);ABORT=true}quit_(code,new ExitStatus(code))};var exitJS=(status,implicit)=>{EXITSTATUS=status;_proc_exit(status)};var _exit=exitJS;var maybeExit=()=>{if(!keepRuntimeAlive()){try{_exit(EXITSTATUS)}catch(e){handleException(e)}}};var callUserCallback=func=>{if(ABORT){return}try{return func()}catch(e){handleException(e)}finally{maybeExit()}};var _emscripten_get_now=()=>performance.now();var __setitimer_js=(which,timeout_ms)=>{if(timers[which]){clearTimeout(timers[which].id);delete timers[which]}if(!timeout_ms)return 0;var id=setTimeout(()=>{delete timers[which];callUserCallback(()=>__emscripten_timeout(which,_emscripten_get_now()))},timeout_ms);timers[which]={id,timeout_ms};return 0};var getHeapMax=()=>1073741824;var alignMemory=(size,alignment)=>Math.ceil(size/alignment)*alignment;var growMemory=size=>{var oldHeapSize=wasmMemory.buffer.byteLength;var pages=(size-oldHeapSize+65535)/65536|0;try{wasmMemory.grow(pages);updateMemoryViews();return 1}catch(e){}};var _emscripten_resize_heap=requestedSize=>{var oldSize=HEAPU8.length;requestedSize>>>=0;var maxHeapSize=getHeapMax();if(requestedSize>maxHeapSize){return false}for(var cutDown=1;cutDown<=4;cutDown*=2){var overGrownHeapSize=oldSize*(1+.2/cutDown);overGrownHeapSize=Math.min(overGrownHeapSize,requestedSize+100663296);var newSize=Math.min(maxHeapSize,alignMemory(Math.max(requestedSize,overGrownHeapSize),65536));var replacement=growMemory(newSize);if(replacement){return true}}return false};var PATH={isAbs:path=>path.charAt(0)==="/",splitPath:filename=>{var splitPathRe=/^(\/?|)([\s\S]*?)((?:\.{1,2}|[^\/]+?|)(\.[^.\/]*|))(?:[\/]*)$/;return splitPathRe.exec(filename).slice(1)},normalizeArray:(parts,allowAboveRoot)=>{var up=0;for(var i=parts.length-1;i>=0;i--){var last=parts[i];if(last==="."){parts.splice(i,1)}else if(last===".."){parts.splice(i,1);up++}else if(up){parts.splice(i,1);up--}}if(allowAboveRoot){for(;up;up--){parts.unshift("..")}}return parts},normalize:path=>{var isAbsolute=PATH.isAbs(path),trailingSlash=path.slice(-1)==="/";path=PATH.normalizeArray(path.split("/").filter(p=>!!p),!isAbsolute).join("/");if(!path&&!isAbsolute){path="."}if(path&&trailingSlash){path+="/"}return(isAbsolute?"/":"")+path},dirname:path=>{var result=PATH.splitPath(path),root=result[0],dir=result[1];if(!root&&!dir){return"."}if(dir){dir=dir.slice(0,-1)}return root+dir},basename:path=>path&&path.match(/([^\/]+|\/)\/*$/)[1],join:(...paths)=>PATH.normalize(paths.join("/")),join2:(l,r)=>PATH.normalize(l+"/"+r)};var initRandomFill=()=>{if(ENVIRONMENT_IS_NODE){var nodeCrypto=__nccwpck_require__(7598);return view=>(nodeCrypto.randomFillSync(view),0)}return view=>(crypto.getRandomValues(view),0)};var randomFill=view=>(randomFill=initRandomFill())(view);var PATH_FS={resolve:(...args)=>{var resolvedPath="",resolvedAbsolute=false;for(var i=args.length-1;i>=-1&&!resolvedAbsolute;i--){var path=i>=0?args[i]:FS.cwd();if(typeof path!="string"){throw new TypeError("Arguments to path.resolve must be strings")}else if(!path){return""}resolvedPath=path+"/"+resolvedPath;resolvedAbsolute=PATH.isAbs(path)}resolvedPath=PATH.normalizeArray(resolvedPath.split("/").filter(p=>!!p),!resolvedAbsolute).join("/");return(resolvedAbsolute?"/":"")+resolvedPath||"."},relative:(from,to)=>{from=PATH_FS.resolve(from).slice(1);to=PATH_FS.resolve(to).slice(1);function trim(arr){var start=0;for(;start<arr.length;start++){if(arr[start]!=="")break}var end=arr.length-1;for(;end>=0;end--){if(arr[end]!=="")break}if(start>end)return[];return arr.slice(start,end-start+1)}var fromParts=trim(from.split("/"));var toParts=trim(to.split("/"));var length=Math.min(fromParts.length,toParts.length);var samePartsLength=length;for(var i=0;i<length;i++){if(fromParts[i]!==toParts[i]){samePartsLength=i;break}}var outputParts=[];for(var i=samePartsLength;i<fromParts.length;i++){outputParts.push("..")}outputParts=outputParts.concat(toParts.slice(samePartsLength));return outputParts.join("/")}};var FS_stdin_getChar_buffer=[];var lengthBytesUTF8=str=>{var len=0;for(var i=0;i<str.length;++i){var c=str.charCodeAt(i);if(c<=127){len++}else if(c<=2047){len+=2}else if(c>=55296&&c<=57343){len+=4;++i}else{len+=3}}return len};var stringToUTF8Array=(str,heap,outIdx,maxBytesToWrite)=>{if(!(maxBytesToWrite>0))return 0;var startIdx=outIdx;var endIdx=outIdx+maxBytesToWrite-1;for(var i=0;i<str.length;++i){var u=str.codePointAt(i);if(u<=127){if(outIdx>=endIdx)break;heap[outIdx++]=u}else if(u<=2047){if(outIdx+1>=endIdx)break;heap[outIdx++]=192|u>>6;heap[outIdx++]=128|u&63}else if(u<=65535){if(outIdx+2>=endIdx)break;heap[outIdx++]=224|u>>12;heap[outIdx++]=128|u>>6&63;heap[outIdx++]=128|u&63}else{if(outIdx+3>=endIdx)break;heap[outIdx++]=240|u>>18;heap[outIdx++]=128|u>>12&63;heap[outIdx++]=128|u>>6&63;heap[outIdx++]=128|u&63;i++}}heap[outIdx]=0;return outIdx-startIdx};var intArrayFromString=(stringy,dontAddNull,length)=>{var len=length>0?length:lengthBytesUTF8(stringy)+1;var u8array=new Array(len);var numBytesWritten=stringToUTF8Array(stringy,u8array,0,u8array.length);if(dontAddNull)u8array.length=numBytesWritten;return u8array};var FS_stdin_getChar=()=>{if(!FS_stdin_getChar_buffer.length){var result=null;if(ENVIRONMENT_IS_NODE){var BUFSIZE=256;var buf=Buffer.alloc(BUFSIZE);var bytesRead=0;var fd=process.stdin.fd;try{bytesRead=fs.readSync(fd,buf,0,BUFSIZE)}catch(e){if(e.toString().includes("EOF"))bytesRead=0;else throw e}if(bytesRead>0){result=buf.slice(0,bytesRead).toString("utf-8")}}else if(globalThis.window?.prompt){result=window.prompt("Input: ");if(result!==null){result+="\n"}}else{}if(!result){return null}FS_stdin_getChar_buffer=intArrayFromString(result,true)}return FS_stdin_getChar_buffer.shift()};var TTY={ttys:[],init(){},shutdown(){},register(dev,ops){TTY.ttys[dev]={input:[],output:[],ops};FS.registerDevice(dev,TTY.stream_ops)},stream_ops:{open(stream){var tty=TTY.ttys[stream.node.rdev];if(!tty){throw new FS.ErrnoError(43)}stream.tty=tty;stream.seekable=false},close(stream){stream.tty.ops.fsync(stream.tty)},fsync(stream){stream.tty.ops.fsync(stream.tty)},read(stream,buffer,offset,length,pos){if(!stream.tty||!stream.tty.ops.get_char){throw new FS.ErrnoError(60)}var bytesRead=0;for(var i=0;i<length;i++){var result;try{result=stream.tty.ops.get_char(stream.tty)}catch(e){throw new FS.ErrnoError(29)}if(result===undefined&&bytesRead===0){throw new FS.ErrnoError(6)}if(result===null||result===undefined)break;bytesRead++;buffer[offset+i]=result}if(bytesRead){stream.node.atime=Date.now()}return bytesRead},write(stream,buffer,offset,length,pos){if(!stream.tty||!stream.tty.ops.put_char){throw new FS.ErrnoError(60)}try{for(var i=0;i<length;i++){stream.tty.ops.put_char(stream.tty,buffer[offset+i])}}catch(e){throw new FS.ErrnoError(29)}if(length){stream.node.mtime=stream.node.ctime=Date.now()}return i}},default_tty_ops:{get_char(tty){return FS_stdin_getChar()},put_char(tty,val){if(val===null||val===10){out(UTF8ArrayToString(tty.output));tty.output=[]}else{if(val!=0)tty.output.push(val)}},fsync(tty){if(tty.output?.length>0){out(UTF8ArrayToString(tty.output));tty.output=[]}},ioctl_tcgets(tty){return{c_iflag:25856,c_oflag:5,c_cflag:191,c_lflag:35387,c_cc:[3,28,127,21,4,0,1,0,17,19,26,0,18,15,23,22,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]}},ioctl_tcsets(tty,optional_actions,data){return 0},ioctl_tiocgwinsz(tty){return[24,80]}},default_tty1_ops:{put_char(tty,val){if(val===null||val===10){err(UTF8ArrayToString(tty.output));tty.output=[]}else{if(val!=0)tty.output.push(val)}},fsync(tty){if(tty.output?.length>0){err(UTF8ArrayToString(tty.output));tty.output=[]}}}};var mmapAlloc=size=>{abort()};var MEMFS={ops_table:null,mount(mount){return MEMFS.createNode(null,"/",16895,0)},createNode(parent,name,mode,dev){if(FS.isBlkdev(mode)||FS.isFIFO(mode)){throw new FS.ErrnoError(63)}MEMFS.ops_table||={dir:{node:{getattr:MEMFS.node_ops.getattr,setattr:MEMFS.node_ops.setattr,lookup:MEMFS.node_ops.lookup,mknod:MEMFS.node_ops.mknod,rename:MEMFS.node_ops.rename,unlink:MEMFS.node_ops.unlink,rmdir:MEMFS.node_ops.rmdir,readdir:MEMFS.node_ops.readdir,symlink:MEMFS.node_ops.symlink},stream:{llseek:MEMFS.stream_ops.llseek}},file:{node:{getattr:MEMFS.node_ops.getattr,setattr:MEMFS.node_ops.setattr},stream:{llseek:MEMFS.stream_ops.llseek,read:MEMFS.stream_ops.read,write:MEMFS.stream_ops.write,mmap:MEMFS.stream_ops.mmap,msync:MEMFS.stream_ops.msync}},link:{node:{getattr:MEMFS.node_ops.getattr,setattr:MEMFS.node_ops.setattr,readlink:MEMFS.node_ops.readlink},stream:{}},chrdev:{node:{getattr:MEMFS.node_ops.getattr,setattr:MEMFS.node_ops.setattr},stream:FS.chrdev_stream_ops}};var node=FS.createNode(parent,name,mode,dev);if(FS.isDir(node.mode)){node.node_ops=MEMFS.ops_table.dir.node;node.stream_ops=MEMFS.ops_table.dir.stream;node.contents={}}else if(FS.isFile(node.mode)){node.node_ops=MEMFS.ops_table.file.node;node.stream_ops=MEMFS.ops_table.file.stream;node.usedBytes=0;node.contents=MEMFS.emptyFileContents??=new Uint8Array(0)}else if(FS.isLink(node.mode)){node.node_ops=MEMFS.ops_table.link.node;node.stream_ops=MEMFS.ops_table.link.stream}else if(FS.isChrdev(node.mode)){node.node_ops=MEMFS.ops_table.chrdev.node;node.stream_ops=MEMFS.ops_table.chrdev.stream}node.atime=node.mtime=node.ctime=Date.now();if(parent){parent.contents[name]=node;parent.atime=parent.mtime=parent.ctime=node.atime}return node},getFileDataAsTypedArray(node){return node.contents.subarray(0,node.usedBytes)},expandFileStorage(node,newCapacity){var prevCapacity=node.contents.length;if(prevCapacity>=newCapacity)return;var CAPACITY_DOUBLING_MAX=1024*1024;newCapacity=Math.max(newCapacity,prevCapacity*(prevCapacity<CAPACITY_DOUBLING_MAX?2:1.125)>>>0);if(prevCapacity)newCapacity=Math.max(newCapacity,256);var oldContents=MEMFS.getFileDataAsTypedArray(node);node.contents=new Uint8Array(newCapacity);node.contents.set(oldContents)},resizeFileStorage(node,newSize){if(node.usedBytes==newSize)return;var oldContents=node.contents;node.contents=new Uint8Array(newSize);node.contents.set(oldContents.subarray(0,Math.min(newSize,node.usedBytes)));node.usedBytes=newSize},node_ops:{getattr(node){var attr={};attr.dev=FS.isChrdev(node.mode)?node.id:1;attr.ino=node.id;attr.mode=node.mode;attr.nlink=1;attr.uid=0;attr.gid=0;attr.rdev=node.rdev;if(FS.isDir(node.mode)){attr.size=4096}else if(FS.isFile(node.mode)){attr.size=node.usedBytes}else if(FS.isLink(node.mode)){attr.size=node.link.length}else{attr.size=0}attr.atime=new Date(node.atime);attr.mtime=new Date(node.mtime);attr.ctime=new Date(node.ctime);attr.blksize=4096;attr.blocks=Math.ceil(attr.size/attr.blksize);return attr},setattr(node,attr){for(const key of["mode","atime","mtime","ctime"]){if(attr[key]!=null){node[key]=attr[key]}}if(attr.size!==undefined){MEMFS.resizeFileStorage(node,attr.size)}},lookup(parent,name){if(!MEMFS.doesNotExistError){MEMFS.doesNotExistError=new FS.ErrnoError(44);MEMFS.doesNotExistError.stack="<generic error, no stack>"}throw MEMFS.doesNotExistError},mknod(parent,name,mode,dev){return MEMFS.createNode(parent,name,mode,dev)},rename(old_node,new_dir,new_name){var new_node;try{new_node=FS.lookupNode(new_dir,new_name)}catch(e){}if(new_node){if(FS.isDir(old_node.mode)){for(var i in new_node.contents){throw new FS.ErrnoError(55)}}FS.hashRemoveNode(new_node)}delete old_node.parent.contents[old_node.name];new_dir.contents[new_name]=old_node;old_node.name=new_name;new_dir.ctime=new_dir.mtime=old_node.parent.ctime=old_node.parent.mtime=Date.now()},unlink(parent,name){delete parent.contents[name];parent.ctime=parent.mtime=Date.now()},rmdir(parent,name){var node=FS.lookupNode(parent,name);for(var i in node.contents){throw new FS.ErrnoError(55)}delete parent.contents[name];parent.ctime=parent.mtime=Date.now()},readdir(node){return[".","..",...Object.keys(node.contents)]},symlink(parent,newname,oldpath){var node=MEMFS.createNode(parent,newname,511|40960,0);node.link=oldpath;return node},readlink(node){if(!FS.isLink(node.mode)){throw new FS.ErrnoError(28)}return node.link}},stream_ops:{read(stream,buffer,offset,length,position){var contents=stream.node.contents;if(position>=stream.node.usedBytes)return 0;var size=Math.min(stream.node.usedBytes-position,length);buffer.set(contents.subarray(position,position+size),offset);return size},write(stream,buffer,offset,length,position,canOwn){if(buffer.buffer===HEAP8.buffer){canOwn=false}if(!length)return 0;var node=stream.node;node.mtime=node.ctime=Date.now();if(canOwn){node.contents=buffer.subarray(offset,offset+length);node.usedBytes=length}else if(node.usedBytes===0&&position===0){node.contents=buffer.slice(offset,offset+length);node.usedBytes=length}else{MEMFS.expandFileStorage(node,position+length);node.contents.set(buffer.subarray(offset,offset+length),position);node.usedBytes=Math.max(node.usedBytes,position+length)}return length},llseek(stream,offset,whence){var position=offset;if(whence===1){position+=stream.position}else if(whence===2){if(FS.isFile(stream.node.mode)){position+=stream.node.usedBytes}}if(position<0){throw new FS.ErrnoError(28)}return position},mmap(stream,length,position,prot,flags){if(!FS.isFile(stream.node.mode)){throw new FS.ErrnoError(43)}var ptr;var allocated;var contents=stream.node.contents;if(!(flags&2)&&contents.buffer===HEAP8.buffer){allocated=false;ptr=contents.byteOffset}else{allocated=true;ptr=mmapAlloc(length);if(!ptr){throw new FS.ErrnoError(48)}if(contents){if(position>0||position+length<contents.length){if(contents.subarray){contents=contents.subarray(position,position+length)}else{contents=Array.prototype.slice.call(contents,position,position+length)}}HEAP8.set(contents,ptr)}}return{ptr,allocated}},msync(stream,buffer,offset,length,mmapFlags){MEMFS.stream_ops.write(stream,buffer,0,length,offset,false);return 0}}};var FS_modeStringToFlags=str=>{if(typeof str!="string")return str;var flagModes={r:0,"r+":2,w:512|64|1,"w+":512|64|2,a:1024|64|1,"a+":1024|64|2};var flags=flagModes[str];if(typeof flags=="undefined"){throw new Error(`Unknown file open mode: ${str}`)}return flags};var FS_fileDataToTypedArray=data=>{if(typeof data=="string"){data=intArrayFromString(data,true)}if(!data.subarray){data=new Uint8Array(data)}return data};var FS_getMode=(canRead,canWrite)=>{var mode=0;if(canRead)mode|=292|73;if(canWrite)mode|=146;return mode};var asyncLoad=async url=>{var arrayBuffer=await readAsync(url);return new Uint8Array(arrayBuffer)};var FS_createDataFile=(...args)=>FS.createDataFile(...args);var getUniqueRunDependency=id=>id;var dependenciesPromise=null;var resolveRunDependencies=async()=>dependenciesPromise;var runDependencies=0;var dependenciesPromiseResolve=null;var removeRunDependency=id=>{runDependencies--;Module["monitorRunDependencies"]?.(runDependencies);if(!runDependencies){dependenciesPromiseResolve()}};var addRunDependency=id=>{if(!runDependencies){dependenciesPromise=new Promise(resolve=>dependenciesPromiseResolve=resolve)}runDependencies++;Module["monitorRunDependencies"]?.(runDependencies)};var preloadPlugins=[];var FS_handledByPreloadPlugin=async(byteArray,fullname)=>{if(typeof Browser!="undefined")Browser.init();for(var plugin of preloadPlugins){if(plugin["canHandle"](fullname)){return plugin["handle"](byteArray,fullname)}}return byteArray};var FS_preloadFile=async(parent,name,url,canRead,canWrite,dontCreateFile,canOwn,preFinish)=>{var fullname=name?PATH_FS.resolve(PATH.join2(parent,name)):parent;var dep=getUniqueRunDependency(`cp ${fullname}`);addRunDependency(dep);try{var byteArray=url;if(typeof url=="string"){byteArray=await asyncLoad(url)}byteArray=await FS_handledByPreloadPlugin(byteArray,fullname);preFinish?.();if(!dontCreateFile){FS_createDataFile(parent,name,byteArray,canRead,canWrite,canOwn)}}finally{removeRunDependency(dep)}};var FS_createPreloadedFile=(parent,name,url,canRead,canWrite,onload,onerror,dontCreateFile,canOwn,preFinish)=>{FS_preloadFile(parent,name,url,canRead,canWrite,dontCreateFile,canOwn,preFinish).then(onload).catch(onerror)};var FS={root:null,mounts:[],devices:{},streams:[],nextInode:1,nameTable:null,currentPath:"/",initialized:false,ignorePermissions:true,filesystems:null,syncFSRequests:0,ErrnoError:class{name="ErrnoError";constructor(errno){this.errno=errno}},FSStream:class{shared={};get object(){return this.node}set object(val){this.node=val}get isRead(){return(this.flags&2097155)!==1}get isWrite(){return(this.flags&2097155)!==0}get isAppend(){return this.flags&1024}get flags(){return this.shared.flags}set flags(val){this.shared.flags=val}get position(){return this.shared.position}set position(val){this.shared.position=val}},FSNode:class{node_ops={};stream_ops={};readMode=292|73;writeMode=146;mounted=null;constructor(parent,name,mode,rdev){if(!parent){parent=this}this.parent=parent;this.mount=parent.mount;this.id=FS.nextInode++;this.name=name;this.mode=mode;this.rdev=rdev;this.atime=this.mtime=this.ctime=Date.now()}get read(){return(this.mode&this.readMode)===this.readMode}set read(val){val?this.mode|=this.readMode:this.mode&=~this.readMode}get write(){return(this.mode&this.writeMode)===this.writeMode}set write(val){val?this.mode|=this.writeMode:this.mode&=~this.writeMode}get isFolder(){return FS.isDir(this.mode)}get isDevice(){return FS.isChrdev(this.mode)}addListener(cb,exclusive=false){var entry={cb,exclusive};var listeners=this.listeners??=new Set;listeners.add(entry);return{listeners,entry}}notifyListeners(flags){if(!this.listeners)return;var excl;for(var entry of this.listeners){if(entry.exclusive)(excl||=[]).push(entry);else entry.cb(flags)}if(excl){var i=(this.exclTurn||0)%excl.length;this.exclTurn=i+1;excl[i].cb(flags)}}},lookupPath(path,opts={}){if(!path){throw new FS.ErrnoError(44)}opts.follow_mount??=true;if(!PATH.isAbs(path)){path=FS.cwd()+"/"+path}linkloop:for(var nlinks=0;nlinks<40;nlinks++){var parts=path.split("/").filter(p=>!!p);var current=FS.root;var current_path="/";for(var i=0;i<parts.length;i++){var islast=i===parts.length-1;if(islast&&opts.parent){break}if(parts[i]==="."){continue}if(parts[i]===".."){current_path=PATH.dirname(current_path);if(FS.isRoot(current)){path=current_path+"/"+parts.slice(i+1).join("/");nlinks--;continue linkloop}else{current=current.parent}continue}current_path=PATH.join2(current_path,parts[i]);try{current=FS.lookupNode(current,parts[i])}catch(e){if(e?.errno===44&&islast&&opts.noent_okay){return{path:current_path}}throw e}if(FS.isMountpoint(current)&&(!islast||opts.follow_mount)){current=current.mounted.root}if(FS.isLink(current.mode)&&(!islast||opts.follow)){if(!current.node_ops.readlink){throw new FS.ErrnoError(52)}var link=current.node_ops.readlink(current);if(!PATH.isAbs(link)){link=PATH.dirname(current_path)+"/"+link}path=link+"/"+parts.slice(i+1).join("/");continue linkloop}}return{path:current_path,node:current}}throw new FS.ErrnoError(32)},getPath(node){var path;while(true){if(FS.isRoot(node)){var mount=node.mount.mountpoint;if(!path)return mount;return mount[mount.length-1]!=="/"?`${mount}/${path}`:mount+path}path=path?`${node.name}/${path}`:node.name;node=node.parent}},hashName(parentid,name){var hash=0;for(var i=0;i<name.length;i++){hash=(hash<<5)-hash+name.charCodeAt(i)|0}return(parentid+hash>>>0)%FS.nameTable.length},hashAddNode(node){var hash=FS.hashName(node.parent.id,node.name);node.name_next=FS.nameTable[hash];FS.nameTable[hash]=node},hashRemoveNode(node){var hash=FS.hashName(node.parent.id,node.name);if(FS.nameTable[hash]===node){FS.nameTable[hash]=node.name_next}else{var current=FS.nameTable[hash];while(current){if(current.name_next===node){current.name_next=node.name_next;break}current=current.name_next}}},lookupNode(parent,name){var errCode=FS.mayLookup(parent);if(errCode){throw new FS.ErrnoError(errCode)}var hash=FS.hashName(parent.id,name);for(var node=FS.nameTable[hash];node;node=node.name_next){var nodeName=node.name;if(node.parent.id===parent.id&&nodeName===name){return node}}return FS.lookup(parent,name)},createNode(parent,name,mode,rdev){var node=new FS.FSNode(parent,name,mode,rdev);FS.hashAddNode(node);return node},destroyNode(node){FS.hashRemoveNode(node)},isRoot(node){return node===node.parent},isMountpoint(node){return!!node.mounted},isFile(mode){return(mode&61440)===32768},isDir(mode){return(mode&61440)===16384},isLink(mode){return(mode&61440)===40960},isChrdev(mode){return(mode&61440)===8192},isBlkdev(mode){return(mode&61440)===24576},isFIFO(mode){return(mode&61440)===4096},isSocket(mode){return(mode&49152)===49152},flagsToPermissionString(flag){var perms=["r","w","rw"][flag&3];if(flag&512){perms+="w"}return perms},nodePermissions(node,perms){if(FS.ignorePermissions){return 0}if(perms.includes("r")&&!(node.mode&292)){return 2}if(perms.includes("w")&&!(node.mode&146)){return 2}if(perms.includes("x")&&!(node.mode&73)){return 2}return 0},mayLookup(dir){if(!FS.isDir(dir.mode))return 54;var errCode=FS.nodePermissions(dir,"x");if(errCode)return errCode;if(!dir.node_ops.lookup)return 2;return 0},mayCreate(dir,name){if(!FS.isDir(dir.mode)){return 54}try{var node=FS.lookupNode(dir,name);return 20}catch(e){}return FS.nodePermissions(dir,"wx")},mayDelete(dir,name,isdir){var node;try{node=FS.lookupNode(dir,name)}catch(e){return e.errno}var errCode=FS.nodePermissions(dir,"wx");if(errCode){return errCode}if(isdir){if(!FS.isDir(node.mode)){return 54}if(FS.isRoot(node)||FS.getPath(node)===FS.cwd()){return 10}}else if(FS.isDir(node.mode)){return 31}return 0},mayOpen(node,flags){if(!node){return 44}if(FS.isLink(node.mode)){return 32}var mode=FS.flagsToPermissionString(flags);if(FS.isDir(node.mode)){if(mode!=="r"||flags&(512|64)){return 31}}return FS.nodePermissions(node,mode)},checkOpExists(op,err){if(!op){throw new FS.ErrnoError(err)}return op},MAX_OPEN_FDS:4096,nextfd(){for(var fd=0;fd<=FS.MAX_OPEN_FDS;fd++){if(!FS.streams[fd]){return fd}}throw new FS.ErrnoError(33)},getStreamChecked(fd){var stream=FS.getStream(fd);if(!stream){throw new FS.ErrnoError(8)}return stream},getStream:fd=>FS.streams[fd],createStream(stream,fd=-1){stream=Object.assign(new FS.FSStream,stream);if(fd==-1){fd=FS.nextfd()}stream.fd=fd;FS.streams[fd]=stream;return stream},closeStream(fd){FS.streams[fd]=null},dupStream(origStream,fd=-1){var stream=FS.createStream(origStream,fd);stream.stream_ops?.dup?.(stream);return stream},doSetAttr(stream,node,attr){var setattr=stream?.stream_ops.setattr;var arg=setattr?stream:node;setattr??=node.node_ops.setattr;FS.checkOpExists(setattr,63);try{setattr(arg,attr)}catch(e){if(e instanceof RangeError){throw new FS.ErrnoError(22)}throw e}},chrdev_stream_ops:{open(stream){var device=FS.getDevice(stream.node.rdev);stream.stream_ops=device.stream_ops;stream.stream_ops.open?.(stream)},llseek(){throw new FS.ErrnoError(70)}},major:dev=>dev>>8,minor:dev=>dev&255,makedev:(ma,mi)=>ma<<8|mi,registerDevice(dev,ops){FS.devices[dev]={stream_ops:ops}},getDevice:dev=>FS.devices[dev],getMounts(mount){var mounts=[];var check=[mount];while(check.length){var m=check.pop();mounts.push(m);check.push(...m.mounts)}return mounts},syncfs(populate,callback){if(typeof populate=="function"){callback=populate;populate=false}FS.syncFSRequests++;if(FS.syncFSRequests>1){err(`warning: ${FS.syncFSRequests} FS.syncfs operations in flight at once, probably just doing extra work`)}var mounts=FS.getMounts(FS.root.mount);var completed=0;function doCallback(errCode){FS.syncFSRequests--;return callback(errCode)}function done(errCode){if(errCode){if(!done.errored){done.errored=true;return doCallback(errCode)}return}if(++completed>=mounts.length){doCallback(null)}}for(var mount of mounts){if(mount.type.syncfs){mount.type.syncfs(mount,populate,done)}else{done(null)}}},mount(type,opts,mountpoint){var root=mountpoint==="/";var pseudo=!mountpoint;var node;if(root&&FS.root){throw new FS.ErrnoError(10)}else if(!root&&!pseudo){var lookup=FS.lookupPath(mountpoint,{follow_mount:false});mountpoint=lookup.path;node=lookup.node;if(FS.isMountpoint(node)){throw new FS.ErrnoError(10)}if(!FS.isDir(node.mode)){throw new FS.ErrnoError(54)}}var mount={type,opts,mountpoint,mounts:[]};var mountRoot=type.mount(mount);mountRoot.mount=mount;mount.root=mountRoot;if(root){FS.root=mountRoot}else if(node){node.mounted=mount;if(node.mount){node.mount.mounts.push(mount)}}return mountRoot},unmount(mountpoint){var lookup=FS.lookupPath(mountpoint,{follow_mount:false});if(!FS.isMountpoint(lookup.node)){throw new FS.ErrnoError(28)}var node=lookup.node;var mount=node.mounted;var mounts=FS.getMounts(mount);for(var[hash,current]of Object.entries(FS.nameTable)){while(current){var next=current.name_next;if(mounts.includes(current.mount)){FS.destroyNode(current)}current=next}}node.mounted=null;var idx=node.mount.mounts.indexOf(mount);node.mount.mounts.splice(idx,1)},lookup(parent,name){return parent.node_ops.lookup(parent,name)},mknod(path,mode,dev){var lookup=FS.lookupPath(path,{parent:true});var parent=lookup.node;var name=PATH.basename(path);if(!name){throw new FS.ErrnoError(28)}if(name==="."||name===".."){throw new FS.ErrnoError(20)}var errCode=FS.mayCreate(parent,name);if(errCode){throw new FS.ErrnoError(errCode)}if(!parent.node_ops.mknod){throw new FS.ErrnoError(63)}return parent.node_ops.mknod(parent,name,mode,dev)},statfs(path){return FS.statfsNode(FS.lookupPath(path,{follow:true}).node)},statfsStream(stream){return FS.statfsNode(stream.node)},statfsNode(node){var rtn={bsize:4096,frsize:4096,blocks:1e6,bfree:5e5,bavail:5e5,files:FS.nextInode,ffree:FS.nextInode-1,fsid:42,flags:2,namelen:255};if(node.node_ops.statfs){Object.assign(rtn,node.node_ops.statfs(node.mount.opts.root))}return rtn},create(path,mode=438){mode&=4095;mode|=32768;return FS.mknod(path,mode,0)},mkdir(path,mode=511){mode&=511|512;mode|=16384;return FS.mknod(path,mode,0)},mkdirTree(path,mode){var dirs=path.split("/");var d="";for(var dir of dirs){if(!dir)continue;if(d||PATH.isAbs(path))d+="/";d+=dir;try{FS.mkdir(d,mode)}catch(e){if(e.errno!=20)throw e}}},mkdev(path,mode,dev){if(typeof dev=="undefined"){dev=mode;mode=438}mode|=8192;return FS.mknod(path,mode,dev)},symlink(oldpath,newpath){if(!PATH_FS.resolve(oldpath)){throw new FS.ErrnoError(44)}var lookup=FS.lookupPath(newpath,{parent:true});var parent=lookup.node;if(!parent){throw new FS.ErrnoError(44)}var newname=PATH.basename(newpath);var errCode=FS.mayCreate(parent,newname);if(errCode){throw new FS.ErrnoError(errCode)}if(!parent.node_ops.symlink){throw new FS.ErrnoError(63)}return parent.node_ops.symlink(parent,newname,oldpath)},link(oldpath,newpath,flags){var lookup=FS.lookupPath(newpath,{parent:true});var parent=lookup.node;if(!parent){throw new FS.ErrnoError(44)}var newname=PATH.basename(newpath);var errCode=FS.mayCreate(parent,newname);if(errCode){throw new FS.ErrnoError(errCode)}if(!parent.node_ops.link){throw new FS.ErrnoError(34)}return parent.node_ops.link(parent,newname,oldpath,flags)},rename(old_path,new_path){var old_dirname=PATH.dirname(old_path);var new_dirname=PATH.dirname(new_path);var old_name=PATH.basename(old_path);var new_name=PATH.basename(new_path);var lookup,old_dir,new_dir;lookup=FS.lookupPath(old_path,{parent:true});old_dir=lookup.node;lookup=FS.lookupPath(new_path,{parent:true});new_dir=lookup.node;if(!old_dir||!new_dir)throw new FS.ErrnoError(44);if(old_dir.mount!==new_dir.mount){throw new FS.ErrnoError(75)}var old_node=FS.lookupNode(old_dir,old_name);var relative=PATH_FS.relative(old_path,new_dirname);if(relative.charAt(0)!=="."){throw new FS.ErrnoError(28)}relative=PATH_FS.relative(new_path,old_dirname);if(relative.charAt(0)!=="."){throw new FS.ErrnoError(55)}var new_node;try{new_node=FS.lookupNode(new_dir,new_name)}catch(e){}if(old_node===new_node){return}var isdir=FS.isDir(old_node.mode);var errCode=FS.mayDelete(old_dir,old_name,isdir);if(errCode){throw new FS.ErrnoError(errCode)}errCode=new_node?FS.mayDelete(new_dir,new_name,isdir):FS.mayCreate(new_dir,new_name);if(errCode){throw new FS.ErrnoError(errCode)}if(!old_dir.node_ops.rename){throw new FS.ErrnoError(63)}if(FS.isMountpoint(old_node)||new_node&&FS.isMountpoint(new_node)){throw new FS.ErrnoError(10)}if(new_dir!==old_dir){errCode=FS.nodePermissions(old_dir,"w");if(errCode){throw new FS.ErrnoError(errCode)}}FS.hashRemoveNode(old_node);try{old_dir.node_ops.rename(old_node,new_dir,new_name);old_node.parent=new_dir}catch(e){throw e}finally{FS.hashAddNode(old_node)}},rmdir(path){var lookup=FS.lookupPath(path,{parent:true});var parent=lookup.node;var name=PATH.basename(path);var node=FS.lookupNode(parent,name);var errCode=FS.mayDelete(parent,name,true);if(errCode){throw new FS.ErrnoError(errCode)}if(!parent.node_ops.rmdir){throw new FS.ErrnoError(63)}if(FS.isMountpoint(node)){throw new FS.ErrnoError(10)}parent.node_ops.rmdir(parent,name);FS.destroyNode(node)},readdir(path){var lookup=FS.lookupPath(path,{follow:true});var node=lookup.node;var readdir=FS.checkOpExists(node.node_ops.readdir,54);return readdir(node)},unlink(path){var lookup=FS.lookupPath(path,{parent:true});var parent=lookup.node;if(!parent){throw new FS.ErrnoError(44)}var name=PATH.basename(path);var node=FS.lookupNode(parent,name);var errCode=FS.mayDelete(parent,name,false);if(errCode){throw new FS.ErrnoError(errCode)}if(!parent.node_ops.unlink){throw new FS.ErrnoError(63)}if(FS.isMountpoint(node)){throw new FS.ErrnoError(10)}parent.node_ops.unlink(parent,name);FS.destroyNode(node)},readlink(path){var lookup=FS.lookupPath(path);var link=lookup.node;if(!link){throw new FS.ErrnoError(44)}if(!link.node_ops.readlink){throw new FS.ErrnoError(28)}return link.node_ops.readlink(link)},stat(path,dontFollow){var lookup=FS.lookupPath(path,{follow:!dontFollow});var node=lookup.node;var getattr=FS.checkOpExists(node.node_ops.getattr,63);return getattr(node)},fstat(fd){var stream=FS.getStreamChecked(fd);var node=stream.node;var getattr=stream.stream_ops.getattr;var arg=getattr?stream:node;getattr??=node.node_ops.getattr;FS.checkOpExists(getattr,63);return getattr(arg)},lstat(path){return FS.stat(path,true)},doChmod(stream,node,mode,dontFollow){FS.doSetAttr(stream,node,{mode:mode&4095|node.mode&~4095,ctime:Date.now(),dontFollow})},chmod(path,mode,dontFollow){var node;if(typeof path=="string"){var lookup=FS.lookupPath(path,{follow:!dontFollow});node=lookup.node}else{node=path}FS.doChmod(null,node,mode,dontFollow)},lchmod(path,mode){FS.chmod(path,mode,true)},fchmod(fd,mode){var stream=FS.getStreamChecked(fd);FS.doChmod(stream,stream.node,mode,false)},doChown(stream,node,dontFollow){FS.doSetAttr(stream,node,{timestamp:Date.now(),dontFollow})},chown(path,uid,gid,dontFollow){var node;if(typeof path=="string"){var lookup=FS.lookupPath(path,{follow:!dontFollow});node=lookup.node}else{node=path}FS.doChown(null,node,dontFollow)},lchown(path,uid,gid){FS.chown(path,uid,gid,true)},fchown(fd,uid,gid){var stream=FS.getStreamChecked(fd);FS.doChown(stream,stream.node,false)},doTruncate(stream,node,len){if(FS.isDir(node.mode)){throw new FS.ErrnoError(31)}if(!FS.isFile(node.mode)){throw new FS.ErrnoError(28)}var errCode=FS.nodePermissions(node,"w");if(errCode){throw new FS.ErrnoError(errCode)}FS.doSetAttr(stream,node,{size:len,timestamp:Date.now()})},truncate(path,len){if(len<0){throw new FS.ErrnoError(28)}var node;if(typeof path=="string"){var lookup=FS.lookupPath(path,{follow:true});node=lookup.node}else{node=path}FS.doTruncate(null,node,len)},ftruncate(fd,len){var stream=FS.getStreamChecked(fd);if(len<0||(stream.flags&2097155)===0){throw new FS.ErrnoError(28)}FS.doTruncate(stream,stream.node,len)},utime(path,atime,mtime,dontFollow){var lookup=FS.lookupPath(path,{follow:!dontFollow});FS.doSetAttr(null,lookup.node,{atime,mtime,dontFollow})},open(path,flags,mode=438){if(path===""){throw new FS.ErrnoError(44)}flags=FS_modeStringToFlags(flags);if(flags&64){mode=mode&4095|32768}else{mode=0}var node;var isDirPath;if(typeof path=="object"){node=path}else{isDirPath=path.endsWith("/");var lookup=FS.lookupPath(path,{follow:!(flags&131072),noent_okay:true});node=lookup.node;path=lookup.path}var created=false;if(flags&64){if(node){if(flags&128){throw new FS.ErrnoError(20)}}else if(isDirPath){throw new FS.ErrnoError(31)}else{node=FS.mknod(path,mode|511,0);created=true}}if(!node){throw new FS.ErrnoError(44)}if(FS.isChrdev(node.mode)){flags&=~512}if(flags&65536&&!FS.isDir(node.mode)){throw new FS.ErrnoError(54)}if(!created){var errCode=FS.mayOpen(node,flags);if(errCode){throw new FS.ErrnoError(errCode)}}if(flags&512&&!created){FS.truncate(node,0)}flags&=~(128|512|131072);var stream=FS.createStream({node,path:FS.getPath(node),flags,seekable:true,position:0,stream_ops:node.stream_ops,ungotten:[],error:false});if(stream.stream_ops.open){stream.stream_ops.open(stream)}if(created){FS.chmod(node,mode&511)}return stream},close(stream){if(FS.isClosed(stream)){throw new FS.ErrnoError(8)}if(stream.getdents)stream.getdents=null;stream.node?.notifyListeners(32);try{if(stream.stream_ops.close){stream.stream_ops.close(stream)}}catch(e){throw e}finally{FS.closeStream(stream.fd)}stream.fd=null},isClosed(stream){return stream.fd===null},llseek(stream,offset,whence){if(FS.isClosed(stream)){throw new FS.ErrnoError(8)}if(!stream.seekable||!stream.stream_ops.llseek){throw new FS.ErrnoError(70)}if(whence!=0&&whence!=1&&whence!=2){throw new FS.ErrnoError(28)}stream.position=stream.stream_ops.llseek(stream,offset,whence);stream.ungotten=[];return stream.position},read(stream,buffer,offset,length,position){if(length<0||position<0){throw new FS.ErrnoError(28)}if(FS.isClosed(stream)){throw new FS.ErrnoError(8)}if((stream.flags&2097155)===1){throw new FS.ErrnoError(8)}if(FS.isDir(stream.node.mode)){throw new FS.ErrnoError(31)}if(!stream.stream_ops.read){throw new FS.ErrnoError(28)}var seeking=typeof position!="undefined";if(!seeking){position=stream.position}else if(!stream.seekable){throw new FS.ErrnoError(70)}var bytesRead=stream.stream_ops.read(stream,buffer,offset,length,position);if(!seeking)stream.position+=bytesRead;return bytesRead},write(stream,buffer,offset,length,position,canOwn){if(length<0||position<0){throw new FS.ErrnoError(28)}if(FS.isClosed(stream)){throw new FS.ErrnoError(8)}if((stream.flags&2097155)===0){throw new FS.ErrnoError(8)}if(FS.isDir(stream.node.mode)){throw new FS.ErrnoError(31)}if(!stream.stream_ops.write){throw new FS.ErrnoError(28)}if(stream.seekable&&stream.flags&1024){FS.llseek(stream,0,2)}var seeking=typeof position!="undefined";if(!seeking){position=stream.position}else if(!stream.seekable){throw new FS.ErrnoError(70)}var bytesWritten=stream.stream_ops.write(stream,buffer,offset,length,position,canOwn);if(!seeking)stream.position+=bytesWritten;return bytesWritten},mmap(stream,length,position,prot,flags){if((prot&2)!==0&&(flags&2)===0&&(stream.flags&2097155)!==2){throw new FS.ErrnoError(2)}if((stream.flags&2097155)===1){throw new FS.ErrnoError(2)}if(!stream.stream_ops.mmap){throw new FS.ErrnoError(43)}if(!length){throw new FS.ErrnoError(28)}return stream.stream_ops.mmap(stream,length,position,prot,flags)},msync(stream,buffer,offset,length,mmapFlags){if(!stream.stream_ops.msync){return 0}return stream.stream_ops.msync(stream,buffer,offset,length,mmapFlags)},ioctl(stream,cmd,arg){if(!stream.stream_ops.ioctl){throw new FS.ErrnoError(59)}return stream.stream_ops.ioctl(stream,cmd,arg)},readFile(path,opts={}){opts.flags=opts.flags??0;opts.encoding=opts.encoding??"binary";if(opts.encoding!=="utf8"&&opts.encoding!=="binary"){abort(`Invalid encoding type "${opts.encoding}"`)}var stream=FS.open(path,opts.flags);var stat=FS.stat(path);var length=stat.size;var buf=new Uint8Array(length);FS.read(stream,buf,0,length,0);if(opts.encoding==="utf8"){buf=UTF8ArrayToString(buf)}FS.close(stream);return buf},writeFile(path,data,opts={}){opts.flags=opts.flags??577;var stream=FS.open(path,opts.flags,opts.mode);data=FS_fileDataToTypedArray(data);FS.write(stream,data,0,data.byteLength,undefined,opts.canOwn);FS.close(stream)},cwd:()=>FS.currentPath,chdir(path){var lookup=FS.lookupPath(path,{follow:true});if(lookup.node===null){throw new FS.ErrnoError(44)}if(!FS.isDir(lookup.node.mode)){throw new FS.ErrnoError(54)}var errCode=FS.nodePermissions(lookup.node,"x");if(errCode){throw new FS.ErrnoError(errCode)}FS.currentPath=lookup.path},createDefaultDirectories(){FS.mkdir("/tmp");FS.mkdir("/home");FS.mkdir("/home/web_user")},createDefaultDevices(){FS.mkdir("/dev");FS.registerDevice(FS.makedev(1,3),{read:()=>0,write:(stream,buffer,offset,length,pos)=>length,llseek:()=>0});FS.mkdev("/dev/null",FS.makedev(1,3));TTY.register(FS.makedev(5,0),TTY.default_tty_ops);TTY.register(FS.makedev(6,0),TTY.default_tty1_ops);FS.mkdev("/dev/tty",FS.makedev(5,0));FS.mkdev("/dev/tty1",FS.makedev(6,0));var randomBuffer=new Uint8Array(1024),randomLeft=0;var randomByte=()=>{if(randomLeft===0){randomFill(randomBuffer);randomLeft=randomBuffer.byteLength}return randomBuffer[--randomLeft]};FS.createDevice("/dev","random",randomByte);FS.createDevice("/dev","urandom",randomByte);FS.mkdir("/dev/shm");FS.mkdir("/dev/shm/tmp")},createSpecialDirectories(){FS.mkdir("/proc");var proc_self=FS.mkdir("/proc/self");FS.mkdir("/proc/self/fd");FS.mount({mount(){var node=FS.createNode(proc_self,"fd",16895,73);node.stream_ops={llseek:MEMFS.stream_ops.llseek};node.node_ops={lookup(parent,name){var fd=+name;var stream=FS.getStreamChecked(fd);var ret={parent:null,mount:{mountpoint:"fake"},node_ops:{readlink:()=>stream.path},id:fd+1};ret.parent=ret;return ret},readdir(){return Array.from(FS.streams.entries()).filter(([k,v])=>v).map(([k,v])=>k.toString())}};return node}},{},"/proc/self/fd")},createStandardStreams(input,output,error){if(input){FS.createDevice("/dev","stdin",input)}else{FS.symlink("/dev/tty","/dev/stdin")}if(output){FS.createDevice("/dev","stdout",null,output)}else{FS.symlink("/dev/tty","/dev/stdout")}if(error){FS.createDevice("/dev","stderr",null,error)}else{FS.symlink("/dev/tty1","/dev/stderr")}var stdin=FS.open("/dev/stdin",0);var stdout=FS.open("/dev/stdout",1);var stderr=FS.open("/dev/stderr",1)},staticInit(){FS.nameTable=new Array(4096);FS.mount(MEMFS,{},"/");FS.createDefaultDirectories();FS.createDefaultDevices();FS.createSpecialDirectories();FS.filesystems={MEMFS}},init(input,output,error){FS.initialized=true;input??=Module["stdin"];output??=Module["stdout"];error??=Module["stderr"];FS.createStandardStreams(input,output,error)},quit(){FS.initialized=false;for(var stream of FS.streams){if(stream){FS.close(stream)}}},findObject(path,dontResolveLastLink){var ret=FS.analyzePath(path,dontResolveLastLink);if(!ret.exists){return null}return ret.object},analyzePath(path,dontResolveLastLink){try{var lookup=FS.lookupPath(path,{follow:!dontResolveLastLink});path=lookup.path}catch(e){}var ret={isRoot:false,exists:false,error:0,name:null,path:null,object:null,parentExists:false,parentPath:null,parentObject:null};try{var lookup=FS.lookupPath(path,{parent:true});ret.parentExists=true;ret.parentPath=lookup.path;ret.parentObject=lookup.node;ret.name=PATH.basename(path);lookup=FS.lookupPath(path,{follow:!dontResolveLastLink});ret.exists=true;ret.path=lookup.path;ret.object=lookup.node;ret.name=lookup.node.name;ret.isRoot=lookup.path==="/"}catch(e){ret.error=e.errno}return ret},createPath(parent,path,canRead,canWrite){parent=typeof parent=="string"?parent:FS.getPath(parent);var parts=path.split("/").reverse();while(parts.length){var part=parts.pop();if(!part)continue;var current=PATH.join2(parent,part);try{FS.mkdir(current)}catch(e){if(e.errno!=20)throw e}parent=current}return current},createFile(parent,name,properties,canRead,canWrite){var path=PATH.join2(typeof parent=="string"?parent:FS.getPath(parent),name);var mode=FS_getMode(canRead,canWrite);return FS.create(path,mode)},createDataFile(parent,name,data,canRead,canWrite,canOwn){var path=name;if(parent){parent=typeof parent=="string"?parent:FS.getPath(parent);path=name?PATH.join2(parent,name):parent}var mode=FS_getMode(canRead,canWrite);var node=FS.create(path,mode);if(data){data=FS_fileDataToTypedArray(data);FS.chmod(node,mode|146);var stream=FS.open(node,577);FS.write(stream,data,0,data.length,0,canOwn);FS.close(stream);FS.chmod(node,mode)}},createDevice(parent,name,input,output){var path=PATH.join2(typeof parent=="string"?parent:FS.getPath(parent),name);var mode=FS_getMode(!!input,!!output);FS.createDevice.major??=64;var dev=FS.makedev(FS.createDevice.major++,0);FS.registerDevice(dev,{open(stream){stream.seekable=false},close(stream){if(output?.buffer?.length){output(10)}},read(stream,buffer,offset,length,pos){var bytesRead=0;for(var i=0;i<length;i++){var result;try{result=input()}catch(e){throw new FS.ErrnoError(29)}if(result===undefined&&bytesRead===0){throw new FS.ErrnoError(6)}if(result===null||result===undefined)break;bytesRead++;buffer[offset+i]=result}if(bytesRead){stream.node.atime=Date.now()}return bytesRead},write(stream,buffer,offset,length,pos){for(var i=0;i<length;i++){try{output(buffer[offset+i])}catch(e){throw new FS.ErrnoError(29)}}if(length){stream.node.mtime=stream.node.ctime=Date.now()}return i}});return FS.mkdev(path,mode,dev)},forceLoadFile(obj){if(obj.isDevice||obj.isFolder||obj.link||obj.contents)return true;if(globalThis.XMLHttpRequest){abort("Lazy loading should have been performed (contents set) in createLazyFile, but it was not. Lazy loading only works in web workers. Use --embed-file or --preload-file in emcc on the main thread.")}else{try{obj.contents=readBinary(obj.url)}catch(e){throw new FS.ErrnoError(29)}}},createLazyFile(parent,name,url,canRead,canWrite){class LazyUint8Array{lengthKnown=false;chunks=[];get(idx){if(idx>this.length-1||idx<0){return undefined}var chunkOffset=idx%this.chunkSize;var chunkNum=idx/this.chunkSize|0;return this.getter(chunkNum)[chunkOffset]}setDataGetter(getter){this.getter=getter}cacheLength(){var xhr=new XMLHttpRequest;xhr.open("HEAD",url,false);xhr.send(null);if(!(xhr.status>=200&&xhr.status<300||xhr.status===304))abort("Couldn't load "+url+". Status: "+xhr.status);var datalength=Number(xhr.getResponseHeader("Content-length"));var header;var hasByteServing=(header=xhr.getResponseHeader("Accept-Ranges"))&&header==="bytes";var usesGzip=(header=xhr.getResponseHeader("Content-Encoding"))&&header==="gzip";var chunkSize=1024*1024;if(!hasByteServing)chunkSize=datalength;var doXHR=(from,to)=>{if(from>to)abort(`invalid range (${from}, ${to}) or no bytes requested!`);if(to>datalength-1)abort(`only ${datalength} bytes available! programmer error!`);var xhr=new XMLHttpRequest;xhr.open("GET",url,false);if(datalength!==chunkSize)xhr.setRequestHeader("Range","bytes="+from+"-"+to);xhr.responseType="arraybuffer";if(xhr.overrideMimeType){xhr.overrideMimeType("text/plain; charset=x-user-defined")}xhr.send(null);if(!(xhr.status>=200&&xhr.status<300||xhr.status===304))abort("Couldn't load "+url+". Status: "+xhr.status);if(xhr.response!==undefined){return new Uint8Array(xhr.response||[])}return intArrayFromString(xhr.responseText??"",true)};var lazyArray=this;lazyArray.setDataGetter(chunkNum=>{var start=chunkNum*chunkSize;var end=(chunkNum+1)*chunkSize-1;end=Math.min(end,datalength-1);if(typeof lazyArray.chunks[chunkNum]=="undefined"){lazyArray.chunks[chunkNum]=doXHR(start,end)}if(typeof lazyArray.chunks[chunkNum]=="undefined")abort("doXHR failed!");return lazyArray.chunks[chunkNum]});if(usesGzip||!datalength){chunkSize=datalength=1;datalength=this.getter(0).length;chunkSize=datalength;out("LazyFiles on gzip forces download of the whole file when length is accessed")}this._length=datalength;this._chunkSize=chunkSize;this.lengthKnown=true}get length(){if(!this.lengthKnown){this.cacheLength()}return this._length}get chunkSize(){if(!this.lengthKnown){this.cacheLength()}return this._chunkSize}}if(globalThis.XMLHttpRequest){if(!ENVIRONMENT_IS_WORKER)abort("Cannot do synchronous binary XHRs outside webworkers in modern browsers. Use --embed-file or --preload-file in emcc");var lazyArray=new LazyUint8Array;var properties={isDevice:false,contents:lazyArray}}else{var properties={isDevice:false,url}}var node=FS.createFile(parent,name,properties,canRead,canWrite);if(properties.contents){node.contents=properties.contents}else if(properties.url){node.contents=null;node.url=properties.url}Object.defineProperties(node,{usedBytes:{get:function(){return this.contents.length}}});var stream_ops={};for(const[key,fn]of Object.entries(node.stream_ops)){stream_ops[key]=(...args)=>{FS.forceLoadFile(node);return fn(...args)}}function writeChunks(stream,buffer,offset,length,position){var contents=stream.node.contents;if(position>=contents.length)return 0;var size=Math.min(contents.length-position,length);if(contents.slice){for(var i=0;i<size;i++){buffer[offset+i]=contents[position+i]}}else{for(var i=0;i<size;i++){buffer[offset+i]=contents.get(position+i)}}return size}stream_ops.read=(stream,buffer,offset,length,position)=>{FS.forceLoadFile(node);return writeChunks(stream,buffer,offset,length,position)};stream_ops.mmap=(stream,length,position,prot,flags)=>{FS.forceLoadFile(node);var ptr=mmapAlloc(length);if(!ptr){throw new FS.ErrnoError(48)}writeChunks(stream,HEAP8,ptr,length,position);return{ptr,allocated:true}};node.stream_ops=stream_ops;return node}};var SYSCALLS={currentUmask:18,calculateAt(dirfd,path,allowEmpty){if(PATH.isAbs(path)){return path}var dir;if(dirfd===-100){dir=FS.cwd()}else{var dirstream=SYSCALLS.getStreamFromFD(dirfd);dir=dirstream.path}if(path.length==0){if(!allowEmpty){throw new FS.ErrnoError(44)}return dir}return dir+"/"+path},writeStat(buf,stat){HEAPU32[buf>>2]=stat.dev;HEAPU32[buf+4>>2]=stat.mode;HEAPU32[buf+8>>2]=stat.nlink;HEAPU32[buf+12>>2]=stat.uid;HEAPU32[buf+16>>2]=stat.gid;HEAPU32[buf+20>>2]=stat.rdev;HEAP64[buf+24>>3]=BigInt(stat.size);HEAP32[buf+32>>2]=4096;HEAP32[buf+36>>2]=stat.blocks;var atime=stat.atime.getTime();var mtime=stat.mtime.getTime();var ctime=stat.ctime.getTime();HEAP64[buf+40>>3]=BigInt(Math.floor(atime/1e3));HEAPU32[buf+48>>2]=atime%1e3*1e3*1e3;HEAP64[buf+56>>3]=BigInt(Math.floor(mtime/1e3));HEAPU32[buf+64>>2]=mtime%1e3*1e3*1e3;HEAP64[buf+72>>3]=BigInt(Math.floor(ctime/1e3));HEAPU32[buf+80>>2]=ctime%1e3*1e3*1e3;HEAP64[buf+88>>3]=BigInt(stat.ino);return 0},writeStatFs(buf,stats){HEAPU32[buf+4>>2]=stats.bsize;HEAPU32[buf+60>>2]=stats.bsize;HEAP64[buf+8>>3]=BigInt(stats.blocks);HEAP64[buf+16>>3]=BigInt(stats.bfree);HEAP64[buf+24>>3]=BigInt(stats.bavail);HEAP64[buf+32>>3]=BigInt(stats.files);HEAP64[buf+40>>3]=BigInt(stats.ffree);HEAPU32[buf+48>>2]=stats.fsid;HEAPU32[buf+64>>2]=stats.flags;HEAPU32[buf+56>>2]=stats.namelen},doMsync(addr,stream,len,flags,offset){if(!FS.isFile(stream.node.mode)){throw new FS.ErrnoError(43)}if(flags&2){return 0}var buffer=HEAPU8.subarray(addr,addr+len);FS.msync(stream,buffer,offset,len,flags)},getStreamFromFD(fd){var stream=FS.getStreamChecked(fd);return stream},varargs:undefined,getStr(ptr){var ret=UTF8ToString(ptr);return ret}};function _fd_close(fd){try{var stream=SYSCALLS.getStreamFromFD(fd);FS.close(stream);return 0}catch(e){if(typeof FS=="undefined"||!(e.name==="ErrnoError"))throw e;return e.errno}}var doReadv=(stream,iov,iovcnt,offset)=>{var ret=0;for(var i=0;i<iovcnt;i++){var ptr=HEAPU32[iov>>2];var len=HEAPU32[iov+4>>2];iov+=8;try{var curr=FS.read(stream,HEAP8,ptr,len,offset)}catch(e){if(ret>0&&e instanceof FS.ErrnoError&&(e.errno==6||e.errno==6)){break}throw e}if(curr<0)return-1;ret+=curr;if(curr<len)break;if(typeof offset!="undefined"){offset+=curr}}return ret};function _fd_read(fd,iov,iovcnt,pnum){try{var stream=SYSCALLS.getStreamFromFD(fd);var num=doReadv(stream,iov,iovcnt);HEAPU32[pnum>>2]=num;return 0}catch(e){if(typeof FS=="undefined"||!(e.name==="ErrnoError"))throw e;return e.errno}}var INT53_MAX=9007199254740992;var INT53_MIN=-9007199254740992;var bigintToI53Checked=num=>num<INT53_MIN||num>INT53_MAX?NaN:Number(num);function _fd_seek(fd,offset,whence,newOffset){offset=bigintToI53Checked(offset);try{if(isNaN(offset))return 22;var stream=SYSCALLS.getStreamFromFD(fd);FS.llseek(stream,offset,whence);HEAP64[newOffset>>3]=BigInt(stream.position);if(stream.getdents&&offset===0&&whence===0)stream.getdents=null;return 0}catch(e){if(typeof FS=="undefined"||!(e.name==="ErrnoError"))throw e;return e.errno}}var doWritev=(stream,iov,iovcnt,offset)=>{if(iovcnt==1){return FS.write(stream,HEAP8,HEAPU32[iov>>2],HEAPU32[iov+4>>2],offset)}var total=0;for(var i=0,p=iov;i<iovcnt;i++,p+=8){total+=HEAPU32[p+4>>2]}var view=new Uint8Array(total);var voff=0;for(var i=0;i<iovcnt;i++,iov+=8){var ptr=HEAPU32[iov>>2];var len=HEAPU32[iov+4>>2];view.set(HEAPU8.subarray(ptr,ptr+len),voff);voff+=len}return FS.write(stream,view,0,total,offset)};function _fd_write(fd,iov,iovcnt,pnum){try{var stream=SYSCALLS.getStreamFromFD(fd);var num=doWritev(stream,iov,iovcnt);HEAPU32[pnum>>2]=num;return 0}catch(e){if(typeof FS=="undefined"||!(e.name==="ErrnoError"))throw e;return e.errno}}var wasmTableMirror=[];var getWasmTableEntry=funcPtr=>{var func=wasmTableMirror[funcPtr];if(!func){wasmTableMirror[funcPtr]=func=wasmTable.get(funcPtr)}return func};var stringToUTF8=(str,outPtr,maxBytesToWrite)=>stringToUTF8Array(str,HEAPU8,outPtr,maxBytesToWrite);FS.createPreloadedFile=FS_createPreloadedFile;FS.preloadFile=FS_preloadFile;FS.staticInit();{if(Module["noExitRuntime"])noExitRuntime=Module["noExitRuntime"];if(Module["print"])out=Module["print"];if(Module["printErr"])err=Module["printErr"];if(Module["arguments"])programArgs=Module["arguments"];if(Module["thisProgram"])thisProgram=Module["thisProgram"];var preInit=Module["preInit"];if(preInit){if(typeof preInit=="function")Module["preInit"]=preInit=[preInit];while(preInit.length>0){preInit.shift()()}}}Module["getValue"]=getValue;Module["UTF8ToString"]=UTF8ToString;Module["stringToUTF8"]=stringToUTF8;Module["lengthBytesUTF8"]=lengthBytesUTF8;var _wasm_parse_query,_malloc,_free,_wasm_parse_query_raw,_wasm_free_parse_result,_wasm_parse_plpgsql,_wasm_fingerprint,_wasm_normalize_query,_wasm_parse_query_detailed,_wasm_free_detailed_result,_wasm_scan,_wasm_free_string,__emscripten_timeout,_setThrew,__emscripten_stack_restore,_emscripten_stack_get_current,memory,__indirect_function_table,wasmMemory,wasmTable;function assignWasmExports(wasmExports){_wasm_parse_query=Module["_wasm_parse_query"]=wasmExports["B"];_malloc=Module["_malloc"]=wasmExports["C"];_free=Module["_free"]=wasmExports["E"];_wasm_parse_query_raw=Module["_wasm_parse_query_raw"]=wasmExports["F"];_wasm_free_parse_result=Module["_wasm_free_parse_result"]=wasmExports["G"];_wasm_parse_plpgsql=Module["_wasm_parse_plpgsql"]=wasmExports["H"];_wasm_fingerprint=Module["_wasm_fingerprint"]=wasmExports["I"];_wasm_normalize_query=Module["_wasm_normalize_query"]=wasmExports["J"];_wasm_parse_query_detailed=Module["_wasm_parse_query_detailed"]=wasmExports["K"];_wasm_free_detailed_result=Module["_wasm_free_detailed_result"]=wasmExports["L"];_wasm_scan=Module["_wasm_scan"]=wasmExports["M"];_wasm_free_string=Module["_wasm_free_string"]=wasmExports["N"];__emscripten_timeout=wasmExports["O"];_setThrew=wasmExports["P"];__emscripten_stack_restore=wasmExports["Q"];_emscripten_stack_get_current=wasmExports["R"];memory=wasmMemory=wasmExports["z"];__indirect_function_table=wasmTable=wasmExports["D"]}var wasmImports={c:___assert_fail,x:__abort_js,w:__emscripten_runtime_keepalive_clear,p:__emscripten_throw_longjmp,o:__setitimer_js,q:_emscripten_resize_heap,m:_exit,u:_fd_close,r:_fd_read,s:_fd_seek,t:_fd_write,g:invoke_i,b:invoke_ii,a:invoke_iii,d:invoke_iiii,k:invoke_iiiii,l:invoke_ji,e:invoke_v,f:invoke_vi,h:invoke_vii,j:invoke_viii,i:invoke_viiii,y:invoke_viiiii,n:invoke_viiiiiiiiiiiii,v:_proc_exit};function invoke_iii(index,a1,a2){var sp=stackSave();try{return getWasmTableEntry(index)(a1,a2)}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0)}}function invoke_ii(index,a1){var sp=stackSave();try{return getWasmTableEntry(index)(a1)}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0)}}function invoke_i(index){var sp=stackSave();try{return getWasmTableEntry(index)()}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0)}}function invoke_v(index){var sp=stackSave();try{getWasmTableEntry(index)()}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0)}}function invoke_iiii(index,a1,a2,a3){var sp=stackSave();try{return getWasmTableEntry(index)(a1,a2,a3)}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0)}}function invoke_viiii(index,a1,a2,a3,a4){var sp=stackSave();try{getWasmTableEntry(index)(a1,a2,a3,a4)}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0)}}function invoke_viiiiiiiiiiiii(index,a1,a2,a3,a4,a5,a6,a7,a8,a9,a10,a11,a12,a13){var sp=stackSave();try{getWasmTableEntry(index)(a1,a2,a3,a4,a5,a6,a7,a8,a9,a10,a11,a12,a13)}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0)}}function invoke_iiiii(index,a1,a2,a3,a4){var sp=stackSave();try{return getWasmTableEntry(index)(a1,a2,a3,a4)}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0)}}function invoke_viii(index,a1,a2,a3){var sp=stackSave();try{getWasmTableEntry(index)(a1,a2,a3)}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0)}}function invoke_vi(index,a1){var sp=stackSave();try{getWasmTableEntry(index)(a1)}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0)}}function invoke_vii(index,a1,a2){var sp=stackSave();try{getWasmTableEntry(index)(a1,a2)}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0)}}function invoke_viiiii(index,a1,a2,a3,a4,a5){var sp=stackSave();try{getWasmTableEntry(index)(a1,a2,a3,a4,a5)}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0)}}function invoke_ji(index,a1){var sp=stackSave();try{return getWasmTableEntry(index)(a1)}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0);return 0n}}async function run(){preRun();if(runDependencies){await resolveRunDependencies()}var setStatus=Module["setStatus"];if(setStatus){setStatus("Running...");await new Promise(resolve=>setTimeout(resolve,1));setTimeout(setStatus,1,"")}if(ABORT)return;initRuntime();Module["onRuntimeInitialized"]?.();postRun()}var wasmExports;wasmExports=await createWasm();await run();
+;return Module}})();if(true){module.exports=PgQueryModule;module.exports["default"]=PgQueryModule}else {}
+
+
+/***/ }),
+
 /***/ 785:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -6657,6 +6709,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 6928:
 /***/ ((module) => {
 
@@ -6697,6 +6763,419 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util/types");
 
+/***/ }),
+
+/***/ 2627:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+/**
+ * DO NOT MODIFY MANUALLY — this is generated from the templates dir
+ *
+ * To make changes, edit the files in the templates/ directory and run:
+ * npm run copy:templates
+ */
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __exportStar = (this && this.__exportStar) || function(m, exports) {
+    for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
+};
+var __importDefault = (this && this.__importDefault) || function (mod) {
+    return (mod && mod.__esModule) ? mod : { "default": mod };
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.scan = exports.normalize = exports.fingerprint = exports.parsePlPgSQL = exports.parse = exports.SqlError = void 0;
+exports.hasSqlDetails = hasSqlDetails;
+exports.formatSqlError = formatSqlError;
+exports.loadModule = loadModule;
+exports.parseSync = parseSync;
+exports.parsePlPgSQLSync = parsePlPgSQLSync;
+exports.fingerprintSync = fingerprintSync;
+exports.normalizeSync = normalizeSync;
+exports.scanSync = scanSync;
+__exportStar(__nccwpck_require__(9461), exports);
+class SqlError extends Error {
+    sqlDetails;
+    constructor(message, details) {
+        super(message);
+        this.name = 'SqlError';
+        this.sqlDetails = details;
+    }
+}
+exports.SqlError = SqlError;
+function hasSqlDetails(error) {
+    return error instanceof SqlError && error.sqlDetails !== undefined;
+}
+function formatSqlError(error, query, options = {}) {
+    const { showPosition = true, showQuery = true, color = false, maxQueryLength } = options;
+    const lines = [];
+    // ANSI color codes
+    const red = color ? '\x1b[31m' : '';
+    const yellow = color ? '\x1b[33m' : '';
+    const reset = color ? '\x1b[0m' : '';
+    // Add error message
+    lines.push(`${red}Error: ${error.message}${reset}`);
+    // Add SQL details if available
+    if (error.sqlDetails) {
+        const { cursorPosition, fileName, functionName, lineNumber } = error.sqlDetails;
+        if (cursorPosition !== undefined && cursorPosition >= 0) {
+            lines.push(`Position: ${cursorPosition}`);
+        }
+        if (fileName || functionName || lineNumber) {
+            const details = [];
+            if (fileName)
+                details.push(`file: ${fileName}`);
+            if (functionName)
+                details.push(`function: ${functionName}`);
+            if (lineNumber)
+                details.push(`line: ${lineNumber}`);
+            lines.push(`Source: ${details.join(', ')}`);
+        }
+        // Show query with position marker
+        if (showQuery && showPosition && cursorPosition !== undefined && cursorPosition >= 0) {
+            let displayQuery = query;
+            let adjustedPosition = cursorPosition;
+            // Truncate if needed
+            if (maxQueryLength && query.length > maxQueryLength) {
+                const start = Math.max(0, cursorPosition - Math.floor(maxQueryLength / 2));
+                const end = Math.min(query.length, start + maxQueryLength);
+                displayQuery = (start > 0 ? '...' : '') +
+                    query.substring(start, end) +
+                    (end < query.length ? '...' : '');
+                // Adjust cursor position for truncation
+                adjustedPosition = cursorPosition - start + (start > 0 ? 3 : 0);
+            }
+            lines.push(displayQuery);
+            lines.push(' '.repeat(adjustedPosition) + `${yellow}^${reset}`);
+        }
+    }
+    else if (showQuery) {
+        // No SQL details, just show the query if requested
+        let displayQuery = query;
+        if (maxQueryLength && query.length > maxQueryLength) {
+            displayQuery = query.substring(0, maxQueryLength) + '...';
+        }
+        lines.push(`Query: ${displayQuery}`);
+    }
+    return lines.join('\n');
+}
+// @ts-ignore
+const libpg_query_js_1 = __importDefault(__nccwpck_require__(3995));
+let wasmModule;
+const initPromise = (0, libpg_query_js_1.default)().then((module) => {
+    wasmModule = module;
+});
+function ensureLoaded() {
+    if (!wasmModule)
+        throw new Error("WASM module not initialized. Call `loadModule()` first.");
+}
+async function loadModule() {
+    if (!wasmModule) {
+        await initPromise;
+    }
+}
+function awaitInit(fn) {
+    return (async (...args) => {
+        await initPromise;
+        return fn(...args);
+    });
+}
+function stringToPtr(str) {
+    ensureLoaded();
+    if (typeof str !== 'string') {
+        throw new TypeError(`Expected a string, got ${typeof str}`);
+    }
+    const len = wasmModule.lengthBytesUTF8(str) + 1;
+    const ptr = wasmModule._malloc(len);
+    try {
+        wasmModule.stringToUTF8(str, ptr, len);
+        return ptr;
+    }
+    catch (error) {
+        wasmModule._free(ptr);
+        throw error;
+    }
+}
+function ptrToString(ptr) {
+    ensureLoaded();
+    if (typeof ptr !== 'number') {
+        throw new TypeError(`Expected a number, got ${typeof ptr}`);
+    }
+    return wasmModule.UTF8ToString(ptr);
+}
+exports.parse = awaitInit(async (query) => {
+    // Input validation
+    if (query === null || query === undefined) {
+        throw new Error('Query cannot be null or undefined');
+    }
+    if (query === '') {
+        throw new Error('Query cannot be empty');
+    }
+    const queryPtr = stringToPtr(query);
+    let resultPtr = 0;
+    try {
+        resultPtr = wasmModule._wasm_parse_query_raw(queryPtr);
+        if (!resultPtr) {
+            throw new Error('Failed to parse query: memory allocation failed');
+        }
+        // Read the PgQueryParseResult struct
+        const parseTreePtr = wasmModule.getValue(resultPtr, 'i32');
+        const stderrBufferPtr = wasmModule.getValue(resultPtr + 4, 'i32');
+        const errorPtr = wasmModule.getValue(resultPtr + 8, 'i32');
+        if (errorPtr) {
+            // Read PgQueryError struct
+            const messagePtr = wasmModule.getValue(errorPtr, 'i32');
+            const funcnamePtr = wasmModule.getValue(errorPtr + 4, 'i32');
+            const filenamePtr = wasmModule.getValue(errorPtr + 8, 'i32');
+            const lineno = wasmModule.getValue(errorPtr + 12, 'i32');
+            const cursorpos = wasmModule.getValue(errorPtr + 16, 'i32');
+            const message = messagePtr ? wasmModule.UTF8ToString(messagePtr) : 'Unknown error';
+            const funcname = funcnamePtr ? wasmModule.UTF8ToString(funcnamePtr) : undefined;
+            const filename = filenamePtr ? wasmModule.UTF8ToString(filenamePtr) : undefined;
+            throw new SqlError(message, {
+                message,
+                cursorPosition: cursorpos > 0 ? cursorpos - 1 : 0, // Convert to 0-based
+                fileName: filename,
+                functionName: funcname,
+                lineNumber: lineno > 0 ? lineno : undefined
+            });
+        }
+        if (!parseTreePtr) {
+            throw new Error('No parse tree generated');
+        }
+        const parseTreeStr = wasmModule.UTF8ToString(parseTreePtr);
+        return JSON.parse(parseTreeStr);
+    }
+    finally {
+        wasmModule._free(queryPtr);
+        if (resultPtr) {
+            wasmModule._wasm_free_parse_result(resultPtr);
+        }
+    }
+});
+exports.parsePlPgSQL = awaitInit(async (query) => {
+    const queryPtr = stringToPtr(query);
+    let resultPtr = 0;
+    try {
+        resultPtr = wasmModule._wasm_parse_plpgsql(queryPtr);
+        const resultStr = ptrToString(resultPtr);
+        // Success is always a JSON object; anything else is an error message
+        if (!resultStr.startsWith('{')) {
+            throw new Error(resultStr);
+        }
+        return JSON.parse(resultStr);
+    }
+    finally {
+        wasmModule._free(queryPtr);
+        if (resultPtr) {
+            wasmModule._wasm_free_string(resultPtr);
+        }
+    }
+});
+exports.fingerprint = awaitInit(async (query) => {
+    const queryPtr = stringToPtr(query);
+    let resultPtr = 0;
+    try {
+        resultPtr = wasmModule._wasm_fingerprint(queryPtr);
+        const resultStr = ptrToString(resultPtr);
+        if (resultStr.startsWith('syntax error') || resultStr.startsWith('deparse error') || resultStr.startsWith('ERROR')) {
+            throw new Error(resultStr);
+        }
+        return resultStr;
+    }
+    finally {
+        wasmModule._free(queryPtr);
+        if (resultPtr) {
+            wasmModule._wasm_free_string(resultPtr);
+        }
+    }
+});
+exports.normalize = awaitInit(async (query) => {
+    const queryPtr = stringToPtr(query);
+    let resultPtr = 0;
+    try {
+        resultPtr = wasmModule._wasm_normalize_query(queryPtr);
+        const resultStr = ptrToString(resultPtr);
+        if (resultStr.startsWith('syntax error') || resultStr.startsWith('deparse error') || resultStr.startsWith('ERROR')) {
+            throw new Error(resultStr);
+        }
+        return resultStr;
+    }
+    finally {
+        wasmModule._free(queryPtr);
+        if (resultPtr) {
+            wasmModule._wasm_free_string(resultPtr);
+        }
+    }
+});
+// Sync versions
+function parseSync(query) {
+    if (!wasmModule) {
+        throw new Error('WASM module not initialized. Call loadModule() first.');
+    }
+    // Input validation
+    if (query === null || query === undefined) {
+        throw new Error('Query cannot be null or undefined');
+    }
+    if (query === '') {
+        throw new Error('Query cannot be empty');
+    }
+    const queryPtr = stringToPtr(query);
+    let resultPtr = 0;
+    try {
+        resultPtr = wasmModule._wasm_parse_query_raw(queryPtr);
+        if (!resultPtr) {
+            throw new Error('Failed to parse query: memory allocation failed');
+        }
+        // Read the PgQueryParseResult struct
+        const parseTreePtr = wasmModule.getValue(resultPtr, 'i32');
+        const stderrBufferPtr = wasmModule.getValue(resultPtr + 4, 'i32');
+        const errorPtr = wasmModule.getValue(resultPtr + 8, 'i32');
+        if (errorPtr) {
+            // Read PgQueryError struct
+            const messagePtr = wasmModule.getValue(errorPtr, 'i32');
+            const funcnamePtr = wasmModule.getValue(errorPtr + 4, 'i32');
+            const filenamePtr = wasmModule.getValue(errorPtr + 8, 'i32');
+            const lineno = wasmModule.getValue(errorPtr + 12, 'i32');
+            const cursorpos = wasmModule.getValue(errorPtr + 16, 'i32');
+            const message = messagePtr ? wasmModule.UTF8ToString(messagePtr) : 'Unknown error';
+            const funcname = funcnamePtr ? wasmModule.UTF8ToString(funcnamePtr) : undefined;
+            const filename = filenamePtr ? wasmModule.UTF8ToString(filenamePtr) : undefined;
+            throw new SqlError(message, {
+                message,
+                cursorPosition: cursorpos > 0 ? cursorpos - 1 : 0, // Convert to 0-based
+                fileName: filename,
+                functionName: funcname,
+                lineNumber: lineno > 0 ? lineno : undefined
+            });
+        }
+        if (!parseTreePtr) {
+            throw new Error('No parse tree generated');
+        }
+        const parseTreeStr = wasmModule.UTF8ToString(parseTreePtr);
+        return JSON.parse(parseTreeStr);
+    }
+    finally {
+        wasmModule._free(queryPtr);
+        if (resultPtr) {
+            wasmModule._wasm_free_parse_result(resultPtr);
+        }
+    }
+}
+function parsePlPgSQLSync(query) {
+    if (!wasmModule) {
+        throw new Error('WASM module not initialized. Call loadModule() first.');
+    }
+    const queryPtr = stringToPtr(query);
+    let resultPtr = 0;
+    try {
+        resultPtr = wasmModule._wasm_parse_plpgsql(queryPtr);
+        const resultStr = ptrToString(resultPtr);
+        // Success is always a JSON object; anything else is an error message
+        if (!resultStr.startsWith('{')) {
+            throw new Error(resultStr);
+        }
+        return JSON.parse(resultStr);
+    }
+    finally {
+        wasmModule._free(queryPtr);
+        if (resultPtr) {
+            wasmModule._wasm_free_string(resultPtr);
+        }
+    }
+}
+function fingerprintSync(query) {
+    if (!wasmModule) {
+        throw new Error('WASM module not initialized. Call loadModule() first.');
+    }
+    const queryPtr = stringToPtr(query);
+    let resultPtr = 0;
+    try {
+        resultPtr = wasmModule._wasm_fingerprint(queryPtr);
+        const resultStr = ptrToString(resultPtr);
+        if (resultStr.startsWith('syntax error') || resultStr.startsWith('deparse error') || resultStr.startsWith('ERROR')) {
+            throw new Error(resultStr);
+        }
+        return resultStr;
+    }
+    finally {
+        wasmModule._free(queryPtr);
+        if (resultPtr) {
+            wasmModule._wasm_free_string(resultPtr);
+        }
+    }
+}
+function normalizeSync(query) {
+    if (!wasmModule) {
+        throw new Error('WASM module not initialized. Call loadModule() first.');
+    }
+    const queryPtr = stringToPtr(query);
+    let resultPtr = 0;
+    try {
+        resultPtr = wasmModule._wasm_normalize_query(queryPtr);
+        const resultStr = ptrToString(resultPtr);
+        if (resultStr.startsWith('syntax error') || resultStr.startsWith('deparse error') || resultStr.startsWith('ERROR')) {
+            throw new Error(resultStr);
+        }
+        return resultStr;
+    }
+    finally {
+        wasmModule._free(queryPtr);
+        if (resultPtr) {
+            wasmModule._wasm_free_string(resultPtr);
+        }
+    }
+}
+exports.scan = awaitInit(async (query) => {
+    const queryPtr = stringToPtr(query);
+    let resultPtr = 0;
+    try {
+        resultPtr = wasmModule._wasm_scan(queryPtr);
+        const resultStr = ptrToString(resultPtr);
+        if (resultStr.startsWith('syntax error') || resultStr.startsWith('deparse error') || resultStr.startsWith('ERROR')) {
+            throw new Error(resultStr);
+        }
+        return JSON.parse(resultStr);
+    }
+    finally {
+        wasmModule._free(queryPtr);
+        if (resultPtr) {
+            wasmModule._wasm_free_string(resultPtr);
+        }
+    }
+});
+function scanSync(query) {
+    if (!wasmModule) {
+        throw new Error('WASM module not initialized. Call loadModule() first.');
+    }
+    const queryPtr = stringToPtr(query);
+    let resultPtr = 0;
+    try {
+        resultPtr = wasmModule._wasm_scan(queryPtr);
+        const resultStr = ptrToString(resultPtr);
+        if (resultStr.startsWith('syntax error') || resultStr.startsWith('deparse error') || resultStr.startsWith('ERROR')) {
+            throw new Error(resultStr);
+        }
+        return JSON.parse(resultStr);
+    }
+    finally {
+        wasmModule._free(queryPtr);
+        if (resultPtr) {
+            wasmModule._wasm_free_string(resultPtr);
+        }
+    }
+}
+
+
 /***/ })
 
 /******/ });
@@ -6721,7 +7200,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util/types")
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -6773,8 +7252,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   Z: () => (/* binding */ cli_parseArgs)
 });
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:path"
@@ -6951,10 +7430,10 @@ function insideRepo(input, value, base, repoRoot) {
 }
 function parseDirectory(value, cwd, repoRoot) {
     const dir = insideRepo(INPUTS.workingDirectory, value, cwd, repoRoot);
-    if (!(0,external_node_fs_namespaceObject.existsSync)(dir)) {
+    if (!(0,external_node_fs_.existsSync)(dir)) {
         throw new ConfigError(INPUTS.workingDirectory, `'${value}' does not exist. Point it at the folder that holds your package.json and Prisma project (did the checkout step run?).`);
     }
-    if (!(0,external_node_fs_namespaceObject.statSync)(dir).isDirectory()) {
+    if (!(0,external_node_fs_.statSync)(dir).isDirectory()) {
         throw new ConfigError(INPUTS.workingDirectory, `'${value}' is a file; give the folder that holds package.json.`);
     }
     return dir;
@@ -6963,7 +7442,7 @@ function parseSchema(value, workingDirectory, repoRoot) {
     if (!value)
         return undefined;
     const schema = insideRepo(INPUTS.schema, value, workingDirectory, repoRoot);
-    if (!(0,external_node_fs_namespaceObject.existsSync)(schema)) {
+    if (!(0,external_node_fs_.existsSync)(schema)) {
         throw new ConfigError(INPUTS.schema, `'${value}' does not exist (relative to working-directory). Give the schema file (prisma/schema.prisma) or the folder of .prisma files, or leave it empty to discover it.`);
     }
     return schema;
@@ -7077,8 +7556,8 @@ function parseDuration(input, value) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:net"
 const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_namespaceObject);
@@ -7261,7 +7740,7 @@ async function startEmbeddedPostgres(options = {}) {
             postgres = external_node_path_default().join(copy, external_node_path_default().relative(binaries.nativeDir, postgres));
         }
         const data = external_node_path_default().join(dir, 'data');
-        const password = (0,external_node_crypto_namespaceObject.randomBytes)(12).toString('hex');
+        const password = (0,external_node_crypto_.randomBytes)(12).toString('hex');
         const passwordFile = external_node_path_default().join(dir, 'password');
         await (0,promises_namespaceObject.mkdir)(data, { mode: 0o700 });
         await (0,promises_namespaceObject.writeFile)(passwordFile, password + '\n', { mode: 0o600 });
@@ -7502,7 +7981,7 @@ async function assertEmpty(client, url) {
  * @throws DatabaseError('no-createdb') when the role may not create databases.
  */
 async function createScratchDatabase(admin, baseUrl, purpose) {
-    const name = `msc_${purpose}_${Date.now().toString(36)}_${(0,external_node_crypto_namespaceObject.randomBytes)(4).toString('hex')}`;
+    const name = `msc_${purpose}_${Date.now().toString(36)}_${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
     try {
         await admin.query(`CREATE DATABASE "${name}" TEMPLATE template0`);
     }
@@ -9532,6 +10011,17 @@ function diffFromEmptyArgs(major, schemaPath) {
     const to = major >= 7 ? '--to-schema' : '--to-schema-datamodel';
     return ['migrate', 'diff', '--from-empty', to, schemaPath, '--script'];
 }
+/**
+ * The arguments that print what Prisma would change going from the migrated
+ * database to the schema: Prisma 7 reads the database from the config's
+ * datasource, earlier versions from the schema's datasource block. Neither
+ * puts the URL (and its password) on a command line.
+ */
+function verdictDiffArgs(major, schemaPath) {
+    if (major >= 7)
+        return ['migrate', 'diff', '--from-config-datasource', '--to-schema', schemaPath, '--script'];
+    return ['migrate', 'diff', '--from-schema-datasource', schemaPath, '--to-schema-datamodel', schemaPath, '--script'];
+}
 /** What Prisma says about where things are ("Prisma schema loaded from prisma/schema.prisma"). */
 function parseLoadedSchema(output) {
     return /Prisma schema loaded from (.+?)\s*$/m.exec(output)?.[1];
@@ -10128,7 +10618,7 @@ function comparePrimaryKeys(expected, actual) {
             {
                 ...pk(want),
                 change: 'different',
-                severity: 'notice',
+                severity: 'warning',
                 expected: `${want.name}: ${want.definition}`,
                 actual: `${have.name}: ${have.definition}`,
                 aspects: ['name'],
@@ -10299,7 +10789,7 @@ function renamedIndex(table, expected, actual) {
         change: 'different',
         object: display(table.schema, expected.name),
         target: indexTarget(table, expected),
-        severity: 'notice',
+        severity: 'warning',
         expected: expected.definition,
         actual: actual.definition,
         aspects: ['name'],
@@ -10385,7 +10875,7 @@ function unexpectedForeignKey(table, fk) {
 }
 /**
  * Deferrability is not compared: Prisma cannot express it and does not diff it.
- * A difference in name only is a rename (notice); anything else is dropped and re-added.
+ * A difference in name only is a rename (a warning: the next `prisma migrate dev` writes it); anything else is dropped and re-added.
  */
 function differentForeignKey(table, expected, actual) {
     const aspects = [];
@@ -10414,7 +10904,7 @@ function differentForeignKey(table, expected, actual) {
     if (aspects.length === 0)
         return {
             ...base,
-            severity: 'notice',
+            severity: 'warning',
             aspects: ['name'],
             fixSql: `ALTER TABLE ${sql_qualified(table.schema, table.name)} RENAME CONSTRAINT ${quoteIdent(actual.name)} TO ${quoteIdent(expected.name)};`
         };
@@ -10539,7 +11029,14 @@ function sameList(a, b) {
     return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
+;// CONCATENATED MODULE: ./src/drift/items.ts
+/** An index or constraint that differs in its name only: renamed in place, no behaviour changes. */
+function isRename(item) {
+    return item.change === 'different' && item.aspects?.length === 1 && item.aspects[0] === 'name';
+}
+
 ;// CONCATENATED MODULE: ./src/drift/fix-migration.ts
+
 
 /** Sections of the migration, in the order they run, with Prisma's comment for each. */
 const PHASES = [
@@ -10619,7 +11116,7 @@ function splitsDrops(item) {
         return item.change === 'unexpected';
     return (item.change === 'different' &&
         ['foreignKey', 'index', 'unique'].includes(item.kind) &&
-        item.severity !== 'notice');
+        !isRename(item));
 }
 function dropPhase(item, statement) {
     if (/^DROP INDEX /i.test(statement))
@@ -10631,7 +11128,7 @@ function dropPhase(item, statement) {
     return undefined;
 }
 function mainPhase(item) {
-    if (item.severity === 'notice')
+    if (isRename(item))
         return ['rename', renameComment(item)];
     switch (item.kind) {
         case 'enum':
@@ -10661,6 +11158,539 @@ function renameComment(item) {
         return 'RenamePrimaryKey';
     return 'RenameIndex';
 }
+/**
+ * Prisma's own script as the fix migration, with a header that says so (no
+ * semicolon in it: see HEADER). It is exactly what `prisma migrate dev` would
+ * write for the migrated database.
+ */
+function prismaFixMigration(script) {
+    const header = [
+        '-- Suggested by migrate-seed-check: makes the database built by the migrations match schema.prisma.',
+        "-- Written by Prisma's own migrate diff from the migrated database to the schema. Review it before committing."
+    ];
+    return `${header.join('\n')}\n\n${script.trim()}\n`;
+}
+
+// EXTERNAL MODULE: ./node_modules/libpg-query/wasm/index.cjs
+var wasm = __nccwpck_require__(2627);
+;// CONCATENATED MODULE: ./src/drift/prisma-changes.ts
+/**
+ * Reads the script of `prisma migrate diff` into the changes it makes, with
+ * PostgreSQL's own parser: which table, column, index, constraint or enum
+ * each statement creates, drops, alters or renames. Prisma writes a comment
+ * before each statement (`-- DropForeignKey`, `-- RenameIndex`) that names
+ * the kind of a constraint where the SQL alone does not.
+ */
+
+let loaded;
+/** Loads the parser's WebAssembly once; every function here needs it. */
+function loadChangeParser() {
+    return (loaded ??= (0,wasm.loadModule)());
+}
+/** The statements of a script with their text and Prisma's section comment. */
+function statements(script) {
+    const bytes = Buffer.from(script, 'utf8');
+    const parsed = (0,wasm.parseSync)(script);
+    const out = [];
+    for (const raw of parsed.stmts ?? []) {
+        const start = raw.stmt_location ?? 0;
+        const end = raw.stmt_len ? start + raw.stmt_len : bytes.length;
+        const chunk = bytes.subarray(start, end).toString('utf8');
+        // The statement's text starts after the comments and blank lines before it.
+        const lines = chunk.split('\n');
+        let first = 0;
+        let section;
+        for (; first < lines.length; first++) {
+            const line = (lines[first] ?? '').trim();
+            const comment = /^--\s*(\w+)\s*$/.exec(line);
+            if (comment)
+                section = comment[1];
+            else if (line && !line.startsWith('--'))
+                break;
+        }
+        const text = lines.slice(first).join('\n').trim();
+        out.push({ node: raw.stmt, text: /;$/.test(text) ? text : `${text};`, section });
+    }
+    return out;
+}
+const str = (n) => n?.String?.sval;
+/** `[schema, name]` of a qualified name list (`"public"."users"` or `"users"`). */
+function prisma_changes_splitName(items, defaultSchema) {
+    const parts = (items ?? []).map(str).filter((p) => p !== undefined);
+    const name = parts.at(-1) ?? '';
+    return { schema: parts.length > 1 ? (parts.at(-2) ?? defaultSchema) : defaultSchema, name };
+}
+function relation(rel, defaultSchema) {
+    return { schema: rel?.schemaname ?? defaultSchema, table: rel?.relname ?? '' };
+}
+/** The kind of a constraint that the statement names but does not describe (DROP / RENAME CONSTRAINT). */
+function constraintKind(section, name) {
+    if (section && /ForeignKey/.test(section))
+        return 'foreignKey';
+    if (section && /PrimaryKey/.test(section))
+        return 'primaryKey';
+    if (section && /Index/.test(section))
+        return 'index';
+    if (name.endsWith('_fkey'))
+        return 'foreignKey';
+    if (name.endsWith('_pkey'))
+        return 'primaryKey';
+    return 'unique';
+}
+/**
+ * The changes of a `prisma migrate diff --script` output. Names without a
+ * schema are in `defaultSchema` (the datasource's schema). Requires
+ * {@link loadChangeParser}.
+ */
+function readPrismaChanges(script, defaultSchema) {
+    const changes = [];
+    const all = statements(script);
+    for (let i = 0; i < all.length; i++) {
+        const statement = all[i];
+        const type = Object.keys(statement.node)[0];
+        // An enum Prisma recreates (to remove values): the whole block is one change.
+        if (type === 'TransactionStmt' && statement.node.TransactionStmt.kind === 'TRANS_STMT_BEGIN') {
+            const end = all.findIndex((s, j) => j > i && s.node.TransactionStmt?.kind === 'TRANS_STMT_COMMIT');
+            const block = all.slice(i, end < 0 ? all.length : end + 1);
+            changes.push(...blockChanges(block, defaultSchema));
+            i = end < 0 ? all.length : end;
+            continue;
+        }
+        changes.push(...statementChanges(statement, defaultSchema));
+    }
+    return foldSequences(changes);
+}
+/** A BEGIN … COMMIT block: an enum recreated under a `_new` name, or else its statements one by one. */
+function blockChanges(block, defaultSchema) {
+    const text = block.map((s) => s.text).join('\n');
+    const created = block.find((s) => s.node.CreateEnumStmt)?.node.CreateEnumStmt;
+    if (created) {
+        const { schema, name } = prisma_changes_splitName(created.typeName, defaultSchema);
+        const base = name.replace(/_new$/, '');
+        if (base !== name)
+            return [{ kind: 'enum', action: 'alter', schema, name: base, statement: text }];
+    }
+    return block.flatMap((s) => statementChanges(s, defaultSchema));
+}
+function statementChanges(s, defaultSchema) {
+    const node = s.node;
+    const base = { statement: s.text };
+    if (node.CreateEnumStmt) {
+        const { schema, name } = prisma_changes_splitName(node.CreateEnumStmt.typeName, defaultSchema);
+        return [{ ...base, kind: 'enum', action: 'create', schema, name }];
+    }
+    if (node.AlterEnumStmt) {
+        const { schema, name } = prisma_changes_splitName(node.AlterEnumStmt.typeName, defaultSchema);
+        const value = node.AlterEnumStmt.newVal;
+        return [{ ...base, kind: 'enum', action: 'create', schema, name, value }];
+    }
+    if (node.CreateStmt) {
+        const { schema, table } = relation(node.CreateStmt.relation, defaultSchema);
+        return [{ ...base, kind: 'table', action: 'create', schema, table }];
+    }
+    if (node.IndexStmt) {
+        const ix = node.IndexStmt;
+        const { schema, table } = relation(ix.relation, defaultSchema);
+        const columns = (ix.indexParams ?? []).map((p) => p.IndexElem?.name ?? '');
+        return [
+            {
+                ...base,
+                kind: ix.unique ? 'unique' : 'index',
+                action: 'create',
+                schema,
+                table,
+                name: ix.idxname,
+                columns
+            }
+        ];
+    }
+    if (node.DropStmt)
+        return dropChanges(node.DropStmt, s, defaultSchema);
+    if (node.RenameStmt)
+        return renameChanges(node.RenameStmt, s, defaultSchema);
+    if (node.AlterTableStmt)
+        return alterTableChanges(node.AlterTableStmt, s, defaultSchema);
+    if (node.CreateExtensionStmt)
+        return [
+            {
+                ...base,
+                kind: 'extension',
+                action: 'create',
+                schema: defaultSchema,
+                name: node.CreateExtensionStmt.extname
+            }
+        ];
+    if (node.AlterExtensionStmt)
+        return [
+            {
+                ...base,
+                kind: 'extension',
+                action: 'alter',
+                schema: defaultSchema,
+                name: node.AlterExtensionStmt.extname
+            }
+        ];
+    if (node.CreateSeqStmt) {
+        const { schema, table } = relation(node.CreateSeqStmt.sequence, defaultSchema);
+        return [{ ...base, kind: 'sequence', action: 'create', schema, name: table }];
+    }
+    if (node.AlterSeqStmt)
+        return sequenceOwner(node.AlterSeqStmt, s, defaultSchema);
+    // CREATE SCHEMA accompanies the tables created in it, which are the changes.
+    return [];
+}
+function dropChanges(drop, s, defaultSchema) {
+    const kinds = {
+        OBJECT_TABLE: 'table',
+        OBJECT_INDEX: 'index',
+        OBJECT_TYPE: 'enum',
+        OBJECT_EXTENSION: 'extension',
+        OBJECT_SEQUENCE: 'sequence',
+        OBJECT_VIEW: 'view'
+    };
+    const kind = kinds[drop.removeType];
+    if (!kind)
+        return [];
+    return (drop.objects ?? []).map((object) => {
+        const names = object.List?.items ?? object.TypeName?.names ?? (object.String ? [object] : []);
+        const { schema, name } = prisma_changes_splitName(names, defaultSchema);
+        if (kind === 'table')
+            return { kind, action: 'drop', schema, table: name, statement: s.text };
+        return { kind, action: 'drop', schema, name, statement: s.text };
+    });
+}
+function renameChanges(rename, s, defaultSchema) {
+    const base = { action: 'rename', statement: s.text, newName: rename.newname };
+    if (rename.renameType === 'OBJECT_INDEX') {
+        const { schema, table } = relation(rename.relation, defaultSchema);
+        return [{ ...base, kind: 'index', schema, name: table }];
+    }
+    if (rename.renameType === 'OBJECT_TABCONSTRAINT') {
+        const { schema, table } = relation(rename.relation, defaultSchema);
+        const name = rename.subname;
+        return [{ ...base, kind: constraintKind(s.section, name), schema, table, name }];
+    }
+    return [];
+}
+function alterTableChanges(alter, s, defaultSchema) {
+    const { schema, table } = relation(alter.relation, defaultSchema);
+    const base = { schema, table, statement: s.text };
+    const changes = [];
+    for (const cmd of (alter.cmds ?? [])) {
+        const c = cmd.AlterTableCmd;
+        if (!c)
+            continue;
+        const column = (aspect) => ({
+            ...base,
+            kind: 'column',
+            action: 'alter',
+            name: c.name,
+            aspects: [aspect]
+        });
+        switch (c.subtype) {
+            case 'AT_AddColumn':
+                changes.push({ ...base, kind: 'column', action: 'create', name: c.def?.ColumnDef?.colname });
+                break;
+            case 'AT_DropColumn':
+                changes.push({ ...base, kind: 'column', action: 'drop', name: c.name });
+                break;
+            case 'AT_AlterColumnType':
+                changes.push(column('type'));
+                break;
+            case 'AT_ColumnDefault':
+                changes.push(column('default'));
+                break;
+            case 'AT_SetNotNull':
+            case 'AT_DropNotNull':
+                changes.push(column('nullability'));
+                break;
+            case 'AT_AddConstraint':
+                changes.push(...addedConstraint(c.def?.Constraint, base));
+                break;
+            case 'AT_DropConstraint':
+                changes.push({ ...base, kind: constraintKind(s.section, c.name), action: 'drop', name: c.name });
+                break;
+        }
+    }
+    return mergeColumnAlters(changes);
+}
+function addedConstraint(con, base) {
+    if (!con)
+        return [];
+    const names = (list) => (list ?? []).map((n) => str(n) ?? '');
+    switch (con.contype) {
+        case 'CONSTR_PRIMARY':
+            return [{ ...base, kind: 'primaryKey', action: 'create', name: con.conname, columns: names(con.keys) }];
+        case 'CONSTR_UNIQUE':
+            return [{ ...base, kind: 'unique', action: 'create', name: con.conname, columns: names(con.keys) }];
+        case 'CONSTR_FOREIGN':
+            return [
+                {
+                    ...base,
+                    kind: 'foreignKey',
+                    action: 'create',
+                    name: con.conname,
+                    columns: names(con.fk_attrs),
+                    referencedTable: con.pktable?.relname
+                }
+            ];
+        default:
+            return [];
+    }
+}
+/** `ALTER COLUMN "x" SET DATA TYPE …, ALTER COLUMN "x" SET NOT NULL` is one altered column with two aspects. */
+function mergeColumnAlters(changes) {
+    const merged = [];
+    for (const change of changes) {
+        const same = change.kind === 'column' &&
+            change.action === 'alter' &&
+            merged.find((m) => m.kind === 'column' && m.action === 'alter' && m.name === change.name);
+        if (same)
+            same.aspects = [...new Set([...(same.aspects ?? []), ...(change.aspects ?? [])])];
+        else
+            merged.push(change);
+    }
+    return merged;
+}
+/** `ALTER SEQUENCE "t_id_seq" OWNED BY "t"."id"`: the sequence belongs to that column's default. */
+function sequenceOwner(alter, s, defaultSchema) {
+    const { schema, table: sequence } = relation(alter.sequence, defaultSchema);
+    const owned = (alter.options ?? []).find((o) => o.DefElem?.defname === 'owned_by');
+    const parts = (owned?.DefElem?.arg?.List?.items ?? []).map((n) => str(n) ?? '');
+    const column = parts.at(-1);
+    const table = parts.at(-2);
+    if (!column || !table)
+        return [{ kind: 'sequence', action: 'alter', schema, name: sequence, statement: s.text }];
+    return [
+        { kind: 'column', action: 'alter', schema, table, name: column, aspects: ['default'], statement: s.text }
+    ];
+}
+/**
+ * An autoincrement Prisma adds or removes comes as a sequence created (or
+ * dropped) beside the column's default: the sequence statements join the
+ * column's change instead of standing alone.
+ */
+function foldSequences(changes) {
+    const out = [];
+    for (const change of changes.filter((c) => c.kind !== 'sequence')) {
+        const owner = change.kind === 'column' && change.action === 'alter' ? findColumn(out, change) : undefined;
+        if (!owner) {
+            out.push(change);
+            continue;
+        }
+        owner.aspects = [...new Set([...(owner.aspects ?? []), ...(change.aspects ?? [])])];
+        owner.statement = [...new Set([owner.statement, change.statement])].join('\n');
+    }
+    for (const sequence of changes.filter((c) => c.kind === 'sequence')) {
+        const column = out.find((c) => c.kind === 'column' &&
+            c.action === 'alter' &&
+            c.schema === sequence.schema &&
+            `${c.table}_${c.name}_seq` === sequence.name);
+        if (column)
+            column.statement = [...new Set([sequence.statement, column.statement])].join('\n');
+        else
+            out.push(sequence);
+    }
+    return out;
+}
+function findColumn(changes, change) {
+    return changes.find((c) => c.kind === 'column' &&
+        c.action === 'alter' &&
+        c.schema === change.schema &&
+        c.table === change.table &&
+        c.name === change.name);
+}
+
+;// CONCATENATED MODULE: ./src/drift/verdict.ts
+/**
+ * Whose word drift is. With a normal Prisma install the project's own
+ * `prisma migrate diff` from the migrated database to the schema is the
+ * verdict: its statements are exactly what `prisma migrate dev` would write.
+ * The catalog comparison then explains them (kind, object, expected and
+ * actual, the schema line). Where Prisma refuses to diff from a database (its
+ * WebAssembly engine with a driver adapter), the catalog comparison is the
+ * verdict on its own.
+ *
+ * Drift is what Prisma's differ would change, no more and no less: an item it
+ * does not change is `info`; a change it makes that no item explains is an
+ * item of its own.
+ */
+
+
+/**
+ * Prisma's WebAssembly schema engine cannot read a live database when a
+ * driver adapter is configured, and says so: "… is not supported when
+ * defining an adapter".
+ */
+const REFUSED = /not supported when\s+defining an adapter/i;
+/**
+ * Starts Prisma's diff from the migrated database to the schema. It reads
+ * nothing but the catalog, so it runs beside the seed.
+ */
+function startPrismaVerdict(run, schemaPath) {
+    const args = verdictDiffArgs(run.project.prisma.major, schemaPath);
+    const result = runPrisma(run, args, { keepStdout: true, quiet: true }).then((r) => {
+        if (r.exitCode === 0 && !r.timedOut && r.stdout !== undefined)
+            return { kind: 'script', script: r.stdout, args };
+        if (REFUSED.test(r.output))
+            return {
+                kind: 'refused',
+                reason: 'Prisma cannot diff from a database when a driver adapter is configured (its WebAssembly engine)',
+                args
+            };
+        return { kind: 'failed', output: r.output, exitCode: r.exitCode, timedOut: r.timedOut, args };
+    });
+    return { args, result };
+}
+/** The verdict line of the report for a Prisma version and what its differ did. */
+function describeVerdict(prismaVersion, verdict) {
+    const differ = `Prisma ${prismaVersion.split('.').slice(0, 2).join('.')}'s differ`;
+    if (verdict?.kind === 'script')
+        return { source: 'prisma', summary: differ };
+    if (verdict?.kind === 'refused')
+        return { source: 'catalog', summary: `catalog comparison: ${verdict.reason}` };
+    if (verdict?.kind === 'failed')
+        return {
+            source: 'catalog',
+            summary: `catalog comparison: ${differ} failed (${verdict.timedOut ? 'timed out' : `exit code ${verdict.exitCode}`})`
+        };
+    return { source: 'catalog', summary: 'catalog comparison' };
+}
+/** Whether a change explains an item: the same object, changed the way the item says. */
+function explains(change, item) {
+    const t = item.target;
+    if (change.schema !== t.schema)
+        return false;
+    switch (item.kind) {
+        case 'table':
+            return change.kind === 'table' && change.table === t.table && action(item) === change.action;
+        case 'column':
+            if (change.kind !== 'column' || change.table !== t.table || change.name !== t.column)
+                return false;
+            // A column Prisma cannot cast is dropped and added again: both explain the difference.
+            return item.change === 'different' || action(item) === change.action;
+        case 'enum':
+            return (change.kind === 'enum' &&
+                change.name === t.enum &&
+                (change.action === 'alter' || action(item) === change.action));
+        case 'enumValue':
+            return (change.kind === 'enum' &&
+                change.name === t.enum &&
+                (change.action === 'alter' || (change.action === 'create' && change.value === t.value)));
+        case 'index':
+        case 'unique':
+        case 'primaryKey':
+        case 'foreignKey':
+            return explainsConstraint(change, item);
+        default:
+            return change.kind === item.kind && change.name === (t.constraint ?? t.table ?? t.enum);
+    }
+}
+function action(item) {
+    return item.change === 'missing' ? 'create' : item.change === 'unexpected' ? 'drop' : 'alter';
+}
+/** Indexes and constraints: a rename by its old and new names, anything else by name (and table). */
+function explainsConstraint(change, item) {
+    const family = (kind) => (kind === 'index' || kind === 'unique' ? 'index' : kind);
+    if (family(change.kind) !== family(item.kind))
+        return false;
+    const t = item.target;
+    if (change.table !== undefined && change.table !== t.table)
+        return false;
+    if (isRename(item))
+        return change.action === 'rename' && change.newName === t.constraint;
+    if (change.action === 'rename')
+        return false;
+    // A drop of the old definition and a create of the new one both belong to a `different` item.
+    if (item.change === 'different')
+        return change.name === t.constraint;
+    return change.name === t.constraint && action(item) === change.action;
+}
+/**
+ * Drift as Prisma's differ sees it: the catalog items its statements explain
+ * (with Prisma's statements as their fix), the ones it leaves alone as `info`,
+ * and a statement no item explains as an item of its own.
+ */
+function reconcile(items, changes) {
+    const used = new Set();
+    const out = [];
+    for (const item of items) {
+        if (item.severity === 'info') {
+            out.push(item);
+            continue;
+        }
+        const matching = changes.filter((c) => explains(c, item));
+        if (matching.length === 0) {
+            out.push(ignoredByPrisma(item));
+            continue;
+        }
+        matching.forEach((c) => used.add(c));
+        out.push(explained(item, matching));
+    }
+    for (const change of changes)
+        if (!used.has(change))
+            out.push(unexplained(change));
+    return out;
+}
+/** The item as Prisma would change it: its severity, the aspects Prisma changes, Prisma's SQL. */
+function explained(item, changes) {
+    const statements = [...new Set(changes.map((c) => c.statement))];
+    const result = { ...item, fixSql: statements.join('\n'), severity: severityOf(item) };
+    if (item.kind === 'column' && item.change === 'different' && item.aspects) {
+        const changed = new Set(changes.flatMap((c) => (c.action === 'alter' ? (c.aspects ?? []) : item.aspects)));
+        const aspects = item.aspects.filter((a) => changed.has(a));
+        if (aspects.length > 0 && aspects.length < item.aspects.length) {
+            result.aspects = aspects;
+            result.note = `Prisma's differ changes the ${aspects.join(' and ')} only; it does not compare the ${item.aspects.filter((a) => !changed.has(a)).join(' or ')} here.`;
+        }
+    }
+    return result;
+}
+/** A rename changes no behaviour: the next `prisma migrate dev` writes it. Objects only the migrations have may be deliberate. */
+function severityOf(item) {
+    if (isRename(item))
+        return 'warning';
+    return item.change === 'unexpected' ? 'warning' : 'error';
+}
+function ignoredByPrisma(item) {
+    const { fixSql: _fix, ...rest } = item;
+    return {
+        ...rest,
+        severity: 'info',
+        note: "Prisma's differ does not change this: the schema and the database mean the same to Prisma, or Prisma does not model it."
+    };
+}
+/** A change of Prisma's that the catalog comparison did not find: still drift, named by the object it changes. */
+function unexplained(change) {
+    const name = change.newName ?? change.name ?? change.table ?? '';
+    const object = change.schema === 'public' ? [] : [change.schema];
+    if (change.kind === 'column' || change.kind === 'enumValue')
+        object.push(change.table ?? change.name ?? '');
+    object.push(change.kind === 'enumValue' ? (change.value ?? '') : name);
+    const item = {
+        kind: change.kind,
+        change: change.action === 'create' ? 'missing' : change.action === 'drop' ? 'unexpected' : 'different',
+        object: change.kind === 'enumValue' ? `${change.name}.${change.value}` : object.filter(Boolean).join('.'),
+        target: {
+            schema: change.schema,
+            table: change.table,
+            column: change.kind === 'column' ? change.name : undefined,
+            enum: change.kind === 'enum' || change.kind === 'enumValue' ? change.name : undefined,
+            value: change.value,
+            constraint: ['index', 'unique', 'primaryKey', 'foreignKey'].includes(change.kind) ? name : undefined,
+            columns: change.columns,
+            referencedTable: change.referencedTable
+        },
+        severity: change.action === 'rename' || change.action === 'drop' ? 'warning' : 'error',
+        fixSql: change.statement,
+        note: "Prisma's differ changes this; the catalog comparison found no difference to explain it."
+    };
+    if (change.action === 'rename')
+        item.aspects = ['name'];
+    else if (change.aspects)
+        item.aspects = change.aspects;
+    return item;
+}
 
 ;// CONCATENATED MODULE: ./src/drift/check.ts
 /**
@@ -10671,6 +11701,8 @@ function renameComment(item) {
  * Prisma decides what the schema means: we never translate the schema
  * ourselves, we apply what `prisma migrate diff --from-empty` prints.
  */
+
+
 
 
 
@@ -10701,10 +11733,14 @@ class StageClock {
 async function checkDrift(args) {
     const out = { stages: [], problems: [], items: [], fixSql: '' };
     const clock = new StageClock();
-    const skipRest = (from, why) => {
-        for (const name of from === 'inspect' ? ['inspect', 'compare'] : ['compare']) {
-            out.stages.push({ name, status: 'skipped', durationMs: 0, summary: why });
-        }
+    // Without the catalogs, Prisma's own verdict (when it gave one) is still the drift.
+    const skipRest = async (from, why) => {
+        if (from === 'inspect')
+            out.stages.push({ name: 'inspect', status: 'skipped', durationMs: 0, summary: why });
+        const prisma = await args.verdict?.result;
+        if (prisma?.kind === 'script')
+            return compare(args, out, clock, [], prisma);
+        out.stages.push({ name: 'compare', status: 'skipped', durationMs: 0, summary: why });
         return out;
     };
     // Prisma's SQL for the schema: started by the caller as early as possible
@@ -10748,7 +11784,7 @@ async function checkDrift(args) {
                 message: error.message,
                 code: error.code
             });
-            return skipRest('inspect', 'no expected database');
+            return await skipRest('inspect', 'no expected database');
         }
         if (!built.ok && built.kind === 'diff') {
             const diff = built.diff;
@@ -10767,7 +11803,7 @@ async function checkDrift(args) {
                 title: 'Could not get the SQL of the schema',
                 message: `\`prisma ${diffArgs.join(' ')}\` failed (${diff.timedOut ? 'timed out' : `exit code ${diff.exitCode}`}):\n${diff.output.trim().split('\n').slice(-20).join('\n')}`
             });
-            return skipRest('inspect', 'no expected database');
+            return await skipRest('inspect', 'no expected database');
         }
         if (!built.ok) {
             if (built.cause && isConnectionLoss(built.cause))
@@ -10784,7 +11820,7 @@ async function checkDrift(args) {
                 title: "Prisma's SQL for the schema failed to apply",
                 message: built.error + missingExtensionHint(built.error)
             });
-            return skipRest('inspect', 'no expected database');
+            return await skipRest('inspect', 'no expected database');
         }
         const scratchClient = built.client;
         // Extensions only the run showed (installed by a migration in a way its
@@ -10826,7 +11862,7 @@ async function checkDrift(args) {
                 title: 'Could not read the database catalog',
                 message: describePgError(error)
             });
-            return skipRest('compare', 'no catalog');
+            return await skipRest('compare', 'no catalog');
         }
         out.stages.push({
             name: 'inspect',
@@ -10834,23 +11870,9 @@ async function checkDrift(args) {
             durationMs: clock.lap(),
             summary: `${expected.tables.length} expected and ${actual.tables.length} migrated table(s) read in ${expected.queryCount + actual.queryCount} queries`
         });
-        const items = locateItems(compareCatalogs(expected, actual), args.project, args.config.repoRoot);
-        out.items = items.map((item) => ({
-            ...item,
-            expected: item.expected && args.clean(item.expected),
-            actual: item.actual && args.clean(item.actual)
-        }));
-        out.fixSql = buildFixMigration(out.items);
-        const counted = out.items.filter((i) => i.severity !== 'info');
-        const compareMs = clock.lap();
-        out.metrics = { expectedQueries: expected.queryCount, actualQueries: actual.queryCount, compareMs };
-        out.stages.push({
-            name: 'compare',
-            status: counted.some((i) => i.severity === 'error') ? 'failed' : counted.length ? 'warning' : 'passed',
-            durationMs: compareMs,
-            summary: counted.length ? `${counted.length} difference(s)` : 'the migrated database matches the schema'
-        });
-        return out;
+        const catalog = compareCatalogs(expected, actual);
+        out.metrics = { expectedQueries: expected.queryCount, actualQueries: actual.queryCount, compareMs: 0 };
+        return await compare(args, out, clock, catalog, await args.verdict?.result);
     }
     catch (error) {
         if (!isConnectionLoss(error))
@@ -10881,7 +11903,56 @@ async function checkDrift(args) {
             await args.expected.dispose();
         await diffing.catch(() => undefined);
         await args.diff?.result.catch(() => undefined);
+        await args.verdict?.result.catch(() => undefined);
     }
+}
+/**
+ * The compare stage: the catalog items, judged by Prisma's own verdict when
+ * its differ gave one, located, with the fix migration (Prisma's script, or
+ * the items' SQL in dependency order).
+ */
+async function compare(args, out, clock, catalog, prisma) {
+    out.verdict = describeVerdict(args.project.prisma.version, prisma);
+    if (prisma?.kind === 'failed')
+        out.problems.push(differFailed(prisma, args.clean));
+    if (prisma?.kind === 'script')
+        await loadChangeParser();
+    const judged = prisma?.kind === 'script'
+        ? reconcile(catalog, readPrismaChanges(prisma.script, args.project.dbSchemas[0] ?? 'public'))
+        : catalog;
+    out.items = locateItems(judged, args.project, args.config.repoRoot).map((item) => ({
+        ...item,
+        expected: item.expected && args.clean(item.expected),
+        actual: item.actual && args.clean(item.actual)
+    }));
+    const counted = out.items.filter((i) => i.severity !== 'info');
+    out.fixSql =
+        prisma?.kind === 'script'
+            ? counted.length
+                ? prismaFixMigration(args.clean(prisma.script))
+                : ''
+            : buildFixMigration(out.items);
+    const compareMs = clock.lap();
+    if (out.metrics)
+        out.metrics.compareMs = compareMs;
+    out.stages.push({
+        name: 'compare',
+        status: counted.some((i) => i.severity === 'error') ? 'failed' : counted.length ? 'warning' : 'passed',
+        durationMs: compareMs,
+        summary: counted.length ? `${counted.length} difference(s)` : 'the migrated database matches the schema',
+        ...(prisma?.kind === 'script' ? { command: ['prisma', ...prisma.args] } : {})
+    });
+    return out;
+}
+/** Prisma's differ failed for a reason of its own: the catalog comparison stands in, and the reader is told. */
+function differFailed(prisma, clean) {
+    return {
+        stage: 'compare',
+        severity: 'warning',
+        title: "Prisma's differ could not compare the database",
+        message: clean(`\`prisma ${prisma.args.join(' ')}\` failed (${prisma.timedOut ? 'timed out' : `exit code ${prisma.exitCode}`}), so the drift comes from the catalog comparison alone:\n${prisma.output.trim().split('\n').slice(-15).join('\n')}`),
+        code: 'differ-failed'
+    };
 }
 async function disposeBuilt(built) {
     if ('client' in built)
@@ -11128,7 +12199,7 @@ function lockFileLocation(code, project, repoRoot) {
     const lock = external_node_path_default().join(project.migrationsDir, 'migration_lock.toml');
     let text;
     try {
-        text = (0,external_node_fs_namespaceObject.readFileSync)(lock, 'utf8');
+        text = (0,external_node_fs_.readFileSync)(lock, 'utf8');
     }
     catch {
         return undefined;
@@ -11259,8 +12330,8 @@ const CONFIG_NAMES = [
 function discoverProject(config) {
     const root = config.workingDirectory;
     const packageJson = readJson(external_node_path_default().join(root, 'package.json'));
-    const configFile = CONFIG_NAMES.map((n) => external_node_path_default().join(root, n)).find((p) => (0,external_node_fs_namespaceObject.existsSync)(p));
-    const configText = configFile ? (0,external_node_fs_namespaceObject.readFileSync)(configFile, 'utf8') : undefined;
+    const configFile = CONFIG_NAMES.map((n) => external_node_path_default().join(root, n)).find((p) => (0,external_node_fs_.existsSync)(p));
+    const configText = configFile ? (0,external_node_fs_.readFileSync)(configFile, 'utf8') : undefined;
     const prismaKey = (packageJson?.prisma ?? {});
     const schemaPath = findSchema(root, config.schema, configText, prismaKey);
     const schemaFiles = readSchemaFiles(schemaPath);
@@ -11281,10 +12352,10 @@ function discoverProject(config) {
     };
 }
 function readJson(file) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(file))
+    if (!(0,external_node_fs_.existsSync)(file))
         return undefined;
     try {
-        return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
+        return JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8'));
     }
     catch (error) {
         throw new ProjectError('package-json', `${file} is not valid JSON: ${error.message}`);
@@ -11309,22 +12380,22 @@ function findSchema(root, explicit, configText, prismaKey) {
         if (!candidate)
             continue;
         const p = external_node_path_default().resolve(root, candidate);
-        if ((0,external_node_fs_namespaceObject.existsSync)(p))
+        if ((0,external_node_fs_.existsSync)(p))
             return p;
     }
     throw new ProjectError('no-schema', `No Prisma schema found in ${root} (looked for prisma/schema.prisma, prisma/schema/ and schema.prisma, and the \`schema\` setting of prisma.config.ts and package.json). Set the \`schema\` input to your schema file or folder.`);
 }
 function readSchemaFiles(schemaPath) {
-    if ((0,external_node_fs_namespaceObject.statSync)(schemaPath).isFile())
-        return [{ path: schemaPath, text: (0,external_node_fs_namespaceObject.readFileSync)(schemaPath, 'utf8') }];
+    if ((0,external_node_fs_.statSync)(schemaPath).isFile())
+        return [{ path: schemaPath, text: (0,external_node_fs_.readFileSync)(schemaPath, 'utf8') }];
     const files = [];
     const walk = (dir) => {
-        for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+        for (const entry of (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
             const p = external_node_path_default().join(dir, entry.name);
             if (entry.isDirectory() && entry.name !== 'migrations' && entry.name !== 'node_modules')
                 walk(p);
             else if (entry.isFile() && entry.name.endsWith('.prisma'))
-                files.push({ path: p, text: (0,external_node_fs_namespaceObject.readFileSync)(p, 'utf8') });
+                files.push({ path: p, text: (0,external_node_fs_.readFileSync)(p, 'utf8') });
         }
     };
     walk(schemaPath);
@@ -11337,35 +12408,35 @@ function findMigrationsDir(root, schemaPath, schemaFiles, configText) {
     const fromConfig = configText ? configPath(configText, 'path') : undefined;
     if (fromConfig)
         return external_node_path_default().resolve(root, fromConfig);
-    if ((0,external_node_fs_namespaceObject.statSync)(schemaPath).isFile())
+    if ((0,external_node_fs_.statSync)(schemaPath).isFile())
         return external_node_path_default().join(external_node_path_default().dirname(schemaPath), 'migrations');
     // In a schema folder, migrations sit beside the file with the datasource block.
     const withDatasource = schemaFiles.find((f) => /^\s*datasource\s+\w+\s*\{/m.test(f.text));
     const inFolder = external_node_path_default().join(schemaPath, 'migrations');
-    if ((0,external_node_fs_namespaceObject.existsSync)(inFolder) || !withDatasource)
+    if ((0,external_node_fs_.existsSync)(inFolder) || !withDatasource)
         return inFolder;
     return external_node_path_default().join(external_node_path_default().dirname(withDatasource.path), 'migrations');
 }
 /** Migrations in the order Prisma applies them: folder names, sorted. */
 function readMigrations(dir) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(dir))
+    if (!(0,external_node_fs_.existsSync)(dir))
         return [];
-    return (0,external_node_fs_namespaceObject.readdirSync)(dir, { withFileTypes: true })
-        .filter((e) => e.isDirectory() && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, e.name, 'migration.sql')))
+    return (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && (0,external_node_fs_.existsSync)(external_node_path_default().join(dir, e.name, 'migration.sql')))
         .map((e) => e.name)
         .sort()
         .map((name) => {
         const sqlPath = external_node_path_default().join(dir, name, 'migration.sql');
-        return { name, sqlPath, sql: (0,external_node_fs_namespaceObject.readFileSync)(sqlPath, 'utf8') };
+        return { name, sqlPath, sql: (0,external_node_fs_.readFileSync)(sqlPath, 'utf8') };
     });
 }
 /** The project's own Prisma CLI, found the way Node resolves packages. */
 function findPrismaCli(root) {
     for (const dir of ancestors(root)) {
         const pkgFile = external_node_path_default().join(dir, 'node_modules', 'prisma', 'package.json');
-        if (!(0,external_node_fs_namespaceObject.existsSync)(pkgFile))
+        if (!(0,external_node_fs_.existsSync)(pkgFile))
             continue;
-        const pkg = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(pkgFile, 'utf8'));
+        const pkg = JSON.parse((0,external_node_fs_.readFileSync)(pkgFile, 'utf8'));
         const bin = typeof pkg.bin === 'string' ? pkg.bin : (pkg.bin?.prisma ?? 'build/index.js');
         const version = pkg.version ?? '0.0.0';
         return { version, major: Number(version.split('.')[0]), entry: external_node_path_default().join(external_node_path_default().dirname(pkgFile), bin) };
@@ -11378,13 +12449,13 @@ function detectPackageManager(root, packageJson) {
         if (declared.startsWith(pm + '@'))
             return pm;
     for (const dir of ancestors(root)) {
-        if ((0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, 'pnpm-lock.yaml')))
+        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'pnpm-lock.yaml')))
             return 'pnpm';
-        if ((0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, 'yarn.lock')))
+        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'yarn.lock')))
             return 'yarn';
-        if ((0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, 'bun.lockb')) || (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, 'bun.lock')))
+        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'bun.lockb')) || (0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'bun.lock')))
             return 'bun';
-        if ((0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, 'package-lock.json')))
+        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'package-lock.json')))
             return 'npm';
     }
     return 'npm';
@@ -11480,6 +12551,7 @@ function secrets_redact(text, secrets) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/facts.ts
+
 /** Most important first; used for sorting and for choosing a group's level. */
 const SEVERITIES = ['error', 'warning', 'notice', 'info'];
 /** Order in which kinds are counted in a sentence ("7 tables, 5 columns, 3 enums"). */
@@ -11544,8 +12616,38 @@ function describeChange(item) {
         return `missing ${kind}`;
     if (item.change === 'unexpected')
         return `unexpected ${kind}`;
+    if (isRename(item))
+        return `${kind} named differently: the next \`prisma migrate dev\` renames it`;
     const aspects = item.aspects?.length ? `: ${item.aspects.join(', ')}` : '';
     return `${kind} differs${aspects}`;
+}
+/**
+ * Why an `info` item is not drift, for the reader: its own note (Prisma's
+ * differ left it alone), or what Prisma's schema language cannot express.
+ */
+function whyIgnored(item) {
+    if (item.note)
+        return item.note;
+    switch (item.kind) {
+        case 'check':
+            return 'Prisma does not model check constraints: its differ neither creates nor drops them.';
+        case 'function':
+        case 'trigger':
+            return `Prisma does not model ${kindName(item.kind, 2)}: they live in migrations only.`;
+        case 'view':
+            return 'Prisma does not create or compare views (a `view` block only maps one for the client).';
+        case 'extension':
+            return 'Extensions are compared by Prisma only with the `postgresqlExtensions` preview feature.';
+        case 'sequence':
+            return 'A sequence no column owns is not in the schema, and Prisma leaves it alone.';
+        case 'table':
+            return 'Prisma does not model partitioning: it sees the parent table only.';
+        case 'index':
+        case 'unique':
+            return 'Prisma cannot express partial, expression and exclusion indexes, and leaves them alone.';
+        default:
+            return 'Prisma does not manage this.';
+    }
 }
 /** A sentence about the item for people who read it without a table around it. */
 function explainItem(item) {
@@ -11920,6 +13022,7 @@ function toJson(result) {
         status: result.status,
         workingDirectory: result.workingDirectory,
         prismaVersion: result.prismaVersion,
+        verdict: result.verdict,
         durationMs: result.durationMs,
         failedOn: [...result.failedOn],
         counts: countBySeverity(result.drift),
@@ -11949,6 +13052,7 @@ function toJson(result) {
             actual: item.actual,
             aspects: item.aspects,
             location: item.location,
+            note: item.note,
             fixSql: item.fixSql
         })),
         fixSqlPath: result.fixSqlPath,
@@ -12027,7 +13131,7 @@ async function removeEarlierFixFolders(dir) {
 
 /** SHA-256 of the script, hex: the checksum Prisma records for a migration. */
 function migrationChecksum(script) {
-    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(script).digest('hex');
+    return (0,external_node_crypto_.createHash)('sha256').update(script).digest('hex');
 }
 /** Whether `script` matches `checksum` the way Prisma decides it (line endings tolerated). */
 function scriptMatchesChecksum(script, checksum) {
@@ -12176,9 +13280,9 @@ function suggestName(name) {
 }
 /** Line of `provider =` in the head's lock file (read here: the file is tiny and keeps the API small). */
 function providerLine(lockFile) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(lockFile))
+    if (!(0,external_node_fs_.existsSync)(lockFile))
         return 1;
-    const index = (0,external_node_fs_namespaceObject.readFileSync)(lockFile, 'utf8')
+    const index = (0,external_node_fs_.readFileSync)(lockFile, 'utf8')
         .split('\n')
         .findIndex((l) => /^\s*provider\s*=/.test(l));
     return index + 1 || 1;
@@ -12261,10 +13365,10 @@ const lastLine = (s) => {
 const NO_BASE_NOTICE = 'No base commit to compare with (not a pull request and no `base-ref` input): the migration history checks and the upgrade test were skipped. Set `base-ref` (for example `origin/main`) to run them on other events.';
 /** `pull_request.base.sha` of the event payload, if the event is about a pull request. */
 function baseShaFromEvent(eventPath) {
-    if (!eventPath || !(0,external_node_fs_namespaceObject.existsSync)(eventPath))
+    if (!eventPath || !(0,external_node_fs_.existsSync)(eventPath))
         return undefined;
     try {
-        const payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
+        const payload = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'));
         const sha = payload.pull_request?.base?.sha;
         return typeof sha === 'string' && /^[0-9a-f]{40,64}$/i.test(sha) ? sha : undefined;
     }
@@ -12333,7 +13437,7 @@ function parseLockProvider(toml) {
 /** `provider` of the working tree's migration_lock.toml, when there is one. */
 function readLockProvider(migrationsDir) {
     const file = external_node_path_default().join(migrationsDir, 'migration_lock.toml');
-    return (0,external_node_fs_namespaceObject.existsSync)(file) ? parseLockProvider((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8')) : undefined;
+    return (0,external_node_fs_.existsSync)(file) ? parseLockProvider((0,external_node_fs_.readFileSync)(file, 'utf8')) : undefined;
 }
 /**
  * The base commit's migrations at the same path as the head's migrations
@@ -12417,11 +13521,11 @@ async function catBlobs(cwd, oids, options) {
 function realish(p) {
     const rest = [];
     let dir = external_node_path_default().resolve(p);
-    while (!(0,external_node_fs_namespaceObject.existsSync)(dir) && external_node_path_default().dirname(dir) !== dir) {
+    while (!(0,external_node_fs_.existsSync)(dir) && external_node_path_default().dirname(dir) !== dir) {
         rest.unshift(external_node_path_default().basename(dir));
         dir = external_node_path_default().dirname(dir);
     }
-    return external_node_path_default().join((0,external_node_fs_namespaceObject.realpathSync)(dir), ...rest);
+    return external_node_path_default().join((0,external_node_fs_.realpathSync)(dir), ...rest);
 }
 
 ;// CONCATENATED MODULE: ./src/history/rows.ts
@@ -13877,7 +14981,7 @@ function engineModeOf(configFile) {
     if (!configFile)
         return 'transaction';
     try {
-        const text = (0,external_node_fs_namespaceObject.readFileSync)(configFile, 'utf8')
+        const text = (0,external_node_fs_.readFileSync)(configFile, 'utf8')
             .replace(/\/\*[\s\S]*?\*\//g, '')
             .replace(/(^|[^:])\/\/.*$/gm, '$1');
         return /\bengine\s*:\s*['"`]js['"`]/.test(text) ? 'statement' : 'transaction';
@@ -14009,6 +15113,7 @@ function review_escapeRe(s) {
  * database) → inspect → compare. Each stage returns data; the result is one
  * `CheckResult`. Nothing here knows about GitHub: the entries pass a logger.
  */
+
 
 
 
@@ -14245,8 +15350,9 @@ async function runStages(run, config, project, client, ports, history) {
         await expected.dispose();
         return undefined;
     }
-    // The expected database does not depend on the seed: build and compare it
-    // while the seed runs.
+    // Prisma's own verdict reads the migrated catalog only: it runs beside the
+    // seed, as does the expected database, which does not depend on the seed either.
+    const verdict = startPrismaVerdict({ ...ctx, signal: diffAbort.signal }, migrated.schemaPath);
     const driftWork = checkDrift({
         run: ctx,
         config,
@@ -14255,7 +15361,8 @@ async function runStages(run, config, project, client, ports, history) {
         schemaPath: migrated.schemaPath,
         clean: (t) => run.clean(t),
         diff,
-        expected
+        expected,
+        verdict
     });
     const upgradeWork = upgradeStage(run, config, project, client, history);
     // Both are awaited below, after the seed; until then a rejection must not
@@ -14514,6 +15621,7 @@ function finish(run, config, project, drift, durationMs) {
         problems: [...run.problems].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity)),
         drift: items,
         fixSql: drift?.fixSql || undefined,
+        verdict: drift?.verdict,
         failedOn: failing,
         durationMs,
         ...(run.review ? { review: run.review } : {})
@@ -14655,7 +15763,7 @@ const SEVERITY_HEADING = {
     error: 'Errors',
     warning: 'Warnings',
     notice: 'Notices',
-    info: 'For information (not managed by Prisma)'
+    info: "For information (Prisma's differ leaves these alone)"
 };
 /** Lines of a failed stage's output shown; the CLI user can scroll up for the rest. */
 const OUTPUT_LINES = 20;
@@ -14668,7 +15776,7 @@ function renderTerminal(result, options) {
         headline(result, paint),
         stagesBlock(result.stages, paint),
         problemsBlock(result, paint),
-        driftBlock(result.drift, paint),
+        driftBlock(result, paint),
         ((text) => text && clean(text))(reviewTerminal(result.review)),
         fixBlock(result, paint)
     ];
@@ -14738,9 +15846,11 @@ function driftLine(item) {
     const place = item.location ? `${where(item.location)}  ` : '';
     return `${place}${clean(item.object)}: ${describeChange(item)}`;
 }
-function driftBlock(drift, paint) {
+function driftBlock(result, paint) {
+    const drift = result.drift;
+    const verdict = result.verdict ? paint(90, `  verdict: ${clean(result.verdict.summary)}`) : '';
     if (!drift.length)
-        return undefined;
+        return verdict ? `Drift: none\n${verdict}` : undefined;
     const sorted = sortDrift(drift);
     const counts = countBySeverity(drift);
     const totals = SEVERITIES.filter((severity) => counts[severity] > 0)
@@ -14753,7 +15863,7 @@ function driftBlock(drift, paint) {
         const width = Math.max(...items.map((item) => (item.location ? where(item.location).length : 0)));
         return [heading, ...items.map((item) => driftItemLine(item, width))].join('\n');
     });
-    return [`Drift: ${totals}`, ...groups].join('\n');
+    return [`Drift: ${totals}`, ...(verdict ? [verdict] : []), ...groups].join('\n');
 }
 function driftItemLine(item, locationWidth) {
     const place = (item.location ? where(item.location) : '').padEnd(locationWidth);
@@ -14956,7 +16066,7 @@ async function main(argv, env = process.env) {
  */
 function findRepoRoot(workingDirectory) {
     for (let dir = workingDirectory;; dir = external_node_path_default().dirname(dir)) {
-        if ((0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, '.git')))
+        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, '.git')))
             return dir;
         if (external_node_path_default().dirname(dir) === dir)
             return workingDirectory;
@@ -14965,7 +16075,7 @@ function findRepoRoot(workingDirectory) {
 // Run when executed (node dist/cli.js, or through the npm bin link), not when imported by tests.
 // The exit is explicit, once stdout has drained: a stray handle (a pg socket
 // closing, a timer) must neither keep the process alive nor reset its status.
-if (process.argv[1] && import.meta.url === (0,external_node_url_namespaceObject.pathToFileURL)((0,external_node_fs_namespaceObject.realpathSync)(process.argv[1])).href) {
+if (process.argv[1] && import.meta.url === (0,external_node_url_namespaceObject.pathToFileURL)((0,external_node_fs_.realpathSync)(process.argv[1])).href) {
     const exit = (code) => void process.stdout.write('', () => process.exit(code));
     main(process.argv.slice(2)).then(exit, (error) => {
         process.stderr.write(`migrate-seed-check: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -21,6 +21,7 @@ import {
   startSchemaDiff,
   type DriftOutcome
 } from './drift/check.js'
+import { startPrismaVerdict } from './drift/verdict.js'
 import { diagnoseMigrateFailure } from './prisma/migrate-failure.js'
 import { repoPath } from './paths.js'
 import { diagnoseSeedFailure } from './prisma/seed-failure.js'
@@ -287,8 +288,9 @@ async function runStages(
     await expected.dispose()
     return undefined
   }
-  // The expected database does not depend on the seed: build and compare it
-  // while the seed runs.
+  // Prisma's own verdict reads the migrated catalog only: it runs beside the
+  // seed, as does the expected database, which does not depend on the seed either.
+  const verdict = startPrismaVerdict({ ...ctx, signal: diffAbort.signal }, migrated.schemaPath)
   const driftWork = checkDrift({
     run: ctx,
     config,
@@ -297,7 +299,8 @@ async function runStages(
     schemaPath: migrated.schemaPath,
     clean: (t) => run.clean(t),
     diff,
-    expected
+    expected,
+    verdict
   })
   const upgradeWork = upgradeStage(run, config, project, client, history)
   // Both are awaited below, after the seed; until then a rejection must not
@@ -593,6 +596,7 @@ function finish(
     ),
     drift: items,
     fixSql: drift?.fixSql || undefined,
+    verdict: drift?.verdict,
     failedOn: failing,
     durationMs,
     ...(run.review ? { review: run.review } : {})

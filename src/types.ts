@@ -120,8 +120,18 @@ export interface DriftItem {
   /** What differs, for `different` ("type", "nullability", "default", "ON DELETE"…). */
   aspects?: string[]
   location?: SourceLocation
-  /** SQL that makes the migrated database match the schema for this item. */
+  /** SQL that makes the migrated database match the schema for this item (Prisma's own statements when its differ gave the verdict). */
   fixSql?: string
+  /** Why the item has its severity when that is not obvious ("Prisma's differ does not change this…"). */
+  note?: string
+}
+
+/** Whose verdict the drift items are. */
+export interface DriftVerdict {
+  /** `prisma`: the project's own `prisma migrate diff` from the migrated database; `catalog`: the catalog comparison alone. */
+  source: 'prisma' | 'catalog'
+  /** For the report: "Prisma 7.10's differ", "catalog comparison: Prisma cannot diff from a database when …". */
+  summary: string
 }
 
 export type CheckStatus = 'passed' | 'failed'
@@ -143,6 +153,8 @@ export interface CheckResult {
   reportJsonPath?: string
   /** The suggested fix migration's SQL, when drift produced one. */
   fixSql?: string
+  /** Whose verdict the drift is, when the drift check ran. */
+  verdict?: DriftVerdict
   /** Which finding kinds failed the check (subset of fail-on that happened). */
   failedOn: FailOn[]
   durationMs: number

@@ -259,15 +259,15 @@ CREATE TYPE "Mood" AS ENUM ('HAPPY');
     expectRoundTrip(run)
   })
 
-  test('an index or foreign key that differs only by name is a rename (notice)', async () => {
+  test('an index or foreign key that differs only by name is a rename (a warning, as Prisma renames it)', async () => {
     let sql = edit(base, 'CREATE INDEX "posts_author_id_published_idx"', 'CREATE INDEX "posts_by_author"')
     sql = edit(sql, 'ADD CONSTRAINT "posts_author_id_fkey"', 'ADD CONSTRAINT "posts_author_fk"')
     sql = edit(sql, 'CONSTRAINT "accounts_pkey" PRIMARY KEY', 'CONSTRAINT "accounts_pk" PRIMARY KEY')
     const run = await runDrift(base, sql)
     expect(summary(run.items)).toEqual([
-      'foreignKey different posts_author_id_fkey notice',
-      'index different posts_author_id_published_idx notice',
-      'primaryKey different accounts_pkey notice'
+      'foreignKey different posts_author_id_fkey warning',
+      'index different posts_author_id_published_idx warning',
+      'primaryKey different accounts_pkey warning'
     ])
     expect(run.items.find((i) => i.kind === 'index')!.fixSql).toBe(
       'ALTER INDEX "public"."posts_by_author" RENAME TO "posts_author_id_published_idx";'

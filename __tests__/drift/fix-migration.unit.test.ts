@@ -47,7 +47,8 @@ describe('buildFixMigration', () => {
       item({
         kind: 'index',
         change: 'different',
-        severity: 'notice',
+        severity: 'warning',
+        aspects: ['name'],
         fixSql: 'ALTER INDEX "old" RENAME TO "new";'
       }),
       item({ kind: 'column', change: 'unexpected', fixSql: 'ALTER TABLE "a" DROP COLUMN "z";' })

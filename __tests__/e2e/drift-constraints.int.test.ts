@@ -1,7 +1,7 @@
 /**
  * Drift end to end, indexes and keys: a missing index, a missing unique
  * constraint, a foreign key whose ON DELETE differs, and an index that
- * differs only in name (a notice). Each through the real pipeline and Prisma
+ * differs only in name (a warning). Each through the real pipeline and Prisma
  * CLI, located on its schema line, and fixed by the suggested migration.
  */
 import {
@@ -77,14 +77,14 @@ describe('drift e2e: indexes and keys', () => {
   )
 
   test.concurrent(
-    'an index that differs only in name is a notice, on its @@index line',
+    'an index that differs only in name is a warning (the next migrate dev renames it), on its @@index line',
     () =>
       withFixture('drift-index-renamed', (result, project) => {
         expect(counted(result.drift)).toEqual([
           expect.objectContaining({
             kind: 'index',
             change: 'different',
-            severity: 'notice',
+            severity: 'warning',
             object: 'posts_title_idx',
             location: { file: SCHEMA, line: lineIn(project, SCHEMA, 'model Post {', /@@index\(\[title\]\)/) }
           })

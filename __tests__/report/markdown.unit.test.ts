@@ -155,7 +155,7 @@ describe('renderMarkdown: other results', () => {
     expect(markdown).toContain('passed in `apps/api`')
   })
 
-  it('lists objects Prisma does not manage in a collapsed block, not as errors', () => {
+  it('lists what Prisma does not manage in a collapsed block, with why it is not drift, not as errors', () => {
     const info: DriftItem = {
       kind: 'trigger',
       change: 'unexpected',
@@ -165,9 +165,11 @@ describe('renderMarkdown: other results', () => {
     }
     const markdown = comment({ ...passingResult(), drift: [info] })
     expect(markdown).toContain(
-      '<details><summary>1 object that Prisma does not manage (for information)</summary>'
+      '<details><summary>1 difference that Prisma&#39;s differ leaves alone (for information)</summary>'
     )
-    expect(markdown).toContain('| `users_audit_trigger` | trigger | only in the migrations |')
+    expect(markdown).toContain(
+      '| `users_audit_trigger` | trigger | only in the migrations | Prisma does not model triggers: they live in migrations only. |'
+    )
     expect(markdown).toContain('Drift: 0 errors, 0 warnings, 0 notices, 1 for information')
   })
 })

@@ -15,10 +15,12 @@ import { blankComments } from '../locate/sql.js'
 import { diffFromEmptyArgs, runPrisma, type RunContext } from '../prisma/cli.js'
 import type { ExecResult } from '../exec.js'
 import type { Project } from '../project/discover.js'
-import type { DriftItem, Problem, StageResult } from '../types.js'
+import type { DriftItem, DriftVerdict, Problem, StageResult } from '../types.js'
 import { compareCatalogs } from './compare.js'
 import { quoteIdent } from './sql.js'
-import { buildFixMigration } from './fix-migration.js'
+import { buildFixMigration, prismaFixMigration } from './fix-migration.js'
+import { loadChangeParser, readPrismaChanges } from './prisma-changes.js'
+import { describeVerdict, reconcile, type PrismaVerdict, type PrismaVerdictRun } from './verdict.js'
 
 export interface DriftOutcome {
   stages: StageResult[]
@@ -28,6 +30,8 @@ export interface DriftOutcome {
   fixSql: string
   /** Snapshot figures, for the benchmark. */
   metrics?: { expectedQueries: number; actualQueries: number; compareMs: number }
+  /** Whose verdict the items are, once the compare stage ran. */
+  verdict?: DriftVerdict
 }
 
 export interface DriftArgs {
@@ -43,6 +47,8 @@ export interface DriftArgs {
   diff?: SchemaDiff
   /** The expected database, when the caller started building it early (see {@link startExpectedBuild}). */
   expected?: ExpectedBuild
+  /** Prisma's own diff from the migrated database, when the caller started it (see {@link startPrismaVerdict}). */
+  verdict?: PrismaVerdictRun
 }
 
 /** A running `prisma migrate diff --from-empty … --script`. */
@@ -75,10 +81,13 @@ class StageClock {
 export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
   const out: DriftOutcome = { stages: [], problems: [], items: [], fixSql: '' }
   const clock = new StageClock()
-  const skipRest = (from: 'inspect' | 'compare', why: string): DriftOutcome => {
-    for (const name of from === 'inspect' ? (['inspect', 'compare'] as const) : (['compare'] as const)) {
-      out.stages.push({ name, status: 'skipped', durationMs: 0, summary: why })
-    }
+  // Without the catalogs, Prisma's own verdict (when it gave one) is still the drift.
+  const skipRest = async (from: 'inspect' | 'compare', why: string): Promise<DriftOutcome> => {
+    if (from === 'inspect')
+      out.stages.push({ name: 'inspect', status: 'skipped', durationMs: 0, summary: why })
+    const prisma = await args.verdict?.result
+    if (prisma?.kind === 'script') return compare(args, out, clock, [], prisma)
+    out.stages.push({ name: 'compare', status: 'skipped', durationMs: 0, summary: why })
     return out
   }
 
@@ -126,7 +135,7 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
         message: error.message,
         code: error.code
       })
-      return skipRest('inspect', 'no expected database')
+      return await skipRest('inspect', 'no expected database')
     }
     if (!built.ok && built.kind === 'diff') {
       const diff = built.diff
@@ -145,7 +154,7 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
         title: 'Could not get the SQL of the schema',
         message: `\`prisma ${diffArgs.join(' ')}\` failed (${diff.timedOut ? 'timed out' : `exit code ${diff.exitCode}`}):\n${diff.output.trim().split('\n').slice(-20).join('\n')}`
       })
-      return skipRest('inspect', 'no expected database')
+      return await skipRest('inspect', 'no expected database')
     }
     if (!built.ok) {
       if (built.cause && isConnectionLoss(built.cause)) throw built.cause
@@ -161,7 +170,7 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
         title: "Prisma's SQL for the schema failed to apply",
         message: built.error + missingExtensionHint(built.error)
       })
-      return skipRest('inspect', 'no expected database')
+      return await skipRest('inspect', 'no expected database')
     }
     const scratchClient = built.client
     // Extensions only the run showed (installed by a migration in a way its
@@ -201,7 +210,7 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
         title: 'Could not read the database catalog',
         message: describePgError(error)
       })
-      return skipRest('compare', 'no catalog')
+      return await skipRest('compare', 'no catalog')
     }
     out.stages.push({
       name: 'inspect',
@@ -210,23 +219,9 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
       summary: `${expected.tables.length} expected and ${actual.tables.length} migrated table(s) read in ${expected.queryCount + actual.queryCount} queries`
     })
 
-    const items = locateItems(compareCatalogs(expected, actual), args.project, args.config.repoRoot)
-    out.items = items.map((item) => ({
-      ...item,
-      expected: item.expected && args.clean(item.expected),
-      actual: item.actual && args.clean(item.actual)
-    }))
-    out.fixSql = buildFixMigration(out.items)
-    const counted = out.items.filter((i) => i.severity !== 'info')
-    const compareMs = clock.lap()
-    out.metrics = { expectedQueries: expected.queryCount, actualQueries: actual.queryCount, compareMs }
-    out.stages.push({
-      name: 'compare',
-      status: counted.some((i) => i.severity === 'error') ? 'failed' : counted.length ? 'warning' : 'passed',
-      durationMs: compareMs,
-      summary: counted.length ? `${counted.length} difference(s)` : 'the migrated database matches the schema'
-    })
-    return out
+    const catalog = compareCatalogs(expected, actual)
+    out.metrics = { expectedQueries: expected.queryCount, actualQueries: actual.queryCount, compareMs: 0 }
+    return await compare(args, out, clock, catalog, await args.verdict?.result)
   } catch (error) {
     if (!isConnectionLoss(error)) throw error
     // A query failed outside the stages' own handling: in practice the server
@@ -254,6 +249,66 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
     if (args.expected && args.expected !== early) await args.expected.dispose()
     await diffing.catch(() => undefined)
     await args.diff?.result.catch(() => undefined)
+    await args.verdict?.result.catch(() => undefined)
+  }
+}
+
+/**
+ * The compare stage: the catalog items, judged by Prisma's own verdict when
+ * its differ gave one, located, with the fix migration (Prisma's script, or
+ * the items' SQL in dependency order).
+ */
+async function compare(
+  args: DriftArgs,
+  out: DriftOutcome,
+  clock: StageClock,
+  catalog: DriftItem[],
+  prisma: PrismaVerdict | undefined
+): Promise<DriftOutcome> {
+  out.verdict = describeVerdict(args.project.prisma.version, prisma)
+  if (prisma?.kind === 'failed') out.problems.push(differFailed(prisma, args.clean))
+  if (prisma?.kind === 'script') await loadChangeParser()
+  const judged =
+    prisma?.kind === 'script'
+      ? reconcile(catalog, readPrismaChanges(prisma.script, args.project.dbSchemas[0] ?? 'public'))
+      : catalog
+  out.items = locateItems(judged, args.project, args.config.repoRoot).map((item) => ({
+    ...item,
+    expected: item.expected && args.clean(item.expected),
+    actual: item.actual && args.clean(item.actual)
+  }))
+  const counted = out.items.filter((i) => i.severity !== 'info')
+  out.fixSql =
+    prisma?.kind === 'script'
+      ? counted.length
+        ? prismaFixMigration(args.clean(prisma.script))
+        : ''
+      : buildFixMigration(out.items)
+  const compareMs = clock.lap()
+  if (out.metrics) out.metrics.compareMs = compareMs
+  out.stages.push({
+    name: 'compare',
+    status: counted.some((i) => i.severity === 'error') ? 'failed' : counted.length ? 'warning' : 'passed',
+    durationMs: compareMs,
+    summary: counted.length ? `${counted.length} difference(s)` : 'the migrated database matches the schema',
+    ...(prisma?.kind === 'script' ? { command: ['prisma', ...prisma.args] } : {})
+  })
+  return out
+}
+
+/** Prisma's differ failed for a reason of its own: the catalog comparison stands in, and the reader is told. */
+function differFailed(
+  prisma: Extract<PrismaVerdict, { kind: 'failed' }>,
+  clean: (t: string) => string
+): Problem {
+  return {
+    stage: 'compare',
+    severity: 'warning',
+    title: "Prisma's differ could not compare the database",
+    message: clean(
+      `\`prisma ${prisma.args.join(' ')}\` failed (${prisma.timedOut ? 'timed out' : `exit code ${prisma.exitCode}`}), so the drift comes from the catalog comparison alone:\n${prisma.output.trim().split('\n').slice(-15).join('\n')}`
+    ),
+    code: 'differ-failed'
   }
 }
 

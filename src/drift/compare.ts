@@ -410,7 +410,7 @@ function comparePrimaryKeys(expected: TableInfo, actual: TableInfo): DriftItem[]
       {
         ...pk(want),
         change: 'different',
-        severity: 'notice',
+        severity: 'warning',
         expected: `${want.name}: ${want.definition}`,
         actual: `${have.name}: ${have.definition}`,
         aspects: ['name'],
@@ -597,7 +597,7 @@ function renamedIndex(table: TableInfo, expected: IndexInfo, actual: IndexInfo):
     change: 'different',
     object: display(table.schema, expected.name),
     target: indexTarget(table, expected),
-    severity: 'notice',
+    severity: 'warning',
     expected: expected.definition,
     actual: actual.definition,
     aspects: ['name'],
@@ -691,7 +691,7 @@ function unexpectedForeignKey(table: TableInfo, fk: ForeignKeyInfo): DriftItem {
 
 /**
  * Deferrability is not compared: Prisma cannot express it and does not diff it.
- * A difference in name only is a rename (notice); anything else is dropped and re-added.
+ * A difference in name only is a rename (a warning: the next `prisma migrate dev` writes it); anything else is dropped and re-added.
  */
 function differentForeignKey(
   table: TableInfo,
@@ -721,7 +721,7 @@ function differentForeignKey(
   if (aspects.length === 0)
     return {
       ...base,
-      severity: 'notice',
+      severity: 'warning',
       aspects: ['name'],
       fixSql: `ALTER TABLE ${qualified(table.schema, table.name)} RENAME CONSTRAINT ${quoteIdent(actual.name)} TO ${quoteIdent(expected.name)};`
     }

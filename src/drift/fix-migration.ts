@@ -5,6 +5,7 @@
  * keys, foreign keys dropped before what they reference).
  */
 import type { DriftItem } from '../types.js'
+import { isRename } from './items.js'
 import { splitStatements } from './sql.js'
 
 /** Sections of the migration, in the order they run, with Prisma's comment for each. */
@@ -91,9 +92,7 @@ function chunksOf(item: DriftItem): Chunk[] {
 function splitsDrops(item: DriftItem): boolean {
   if (item.kind === 'table') return item.change === 'unexpected'
   return (
-    item.change === 'different' &&
-    ['foreignKey', 'index', 'unique'].includes(item.kind) &&
-    item.severity !== 'notice'
+    item.change === 'different' && ['foreignKey', 'index', 'unique'].includes(item.kind) && !isRename(item)
   )
 }
 
@@ -107,7 +106,7 @@ function dropPhase(item: DriftItem, statement: string): [Phase, string] | undefi
 }
 
 function mainPhase(item: DriftItem): [Phase, string] {
-  if (item.severity === 'notice') return ['rename', renameComment(item)]
+  if (isRename(item)) return ['rename', renameComment(item)]
   switch (item.kind) {
     case 'enum':
       return item.change === 'unexpected' ? ['dropEnum', 'DropEnum'] : ['createEnum', 'CreateEnum']
@@ -134,4 +133,17 @@ function renameComment(item: DriftItem): string {
   if (item.kind === 'foreignKey') return 'RenameForeignKey'
   if (item.kind === 'primaryKey') return 'RenamePrimaryKey'
   return 'RenameIndex'
+}
+
+/**
+ * Prisma's own script as the fix migration, with a header that says so (no
+ * semicolon in it: see HEADER). It is exactly what `prisma migrate dev` would
+ * write for the migrated database.
+ */
+export function prismaFixMigration(script: string): string {
+  const header = [
+    '-- Suggested by migrate-seed-check: makes the database built by the migrations match schema.prisma.',
+    "-- Written by Prisma's own migrate diff from the migrated database to the schema. Review it before committing."
+  ]
+  return `${header.join('\n')}\n\n${script.trim()}\n`
 }

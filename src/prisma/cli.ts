@@ -79,6 +79,26 @@ export function diffFromEmptyArgs(major: number, schemaPath: string): string[] {
   return ['migrate', 'diff', '--from-empty', to, schemaPath, '--script']
 }
 
+/**
+ * The arguments that print what Prisma would change going from the migrated
+ * database to the schema: Prisma 7 reads the database from the config's
+ * datasource, earlier versions from the schema's datasource block. Neither
+ * puts the URL (and its password) on a command line.
+ */
+export function verdictDiffArgs(major: number, schemaPath: string): string[] {
+  if (major >= 7)
+    return ['migrate', 'diff', '--from-config-datasource', '--to-schema', schemaPath, '--script']
+  return [
+    'migrate',
+    'diff',
+    '--from-schema-datasource',
+    schemaPath,
+    '--to-schema-datamodel',
+    schemaPath,
+    '--script'
+  ]
+}
+
 /** What Prisma says about where things are ("Prisma schema loaded from prisma/schema.prisma"). */
 export function parseLoadedSchema(output: string): string | undefined {
   return /Prisma schema loaded from (.+?)\s*$/m.exec(output)?.[1]

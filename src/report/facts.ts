@@ -5,6 +5,7 @@
  * in the same words. Pure functions, no formatting for any one medium.
  */
 import type { CheckResult, DriftItem, DriftKind, Severity, SourceLocation, StageName } from '../types.js'
+import { isRename } from '../drift/items.js'
 
 /** Most important first; used for sorting and for choosing a group's level. */
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'notice', 'info']
@@ -75,8 +76,37 @@ export function describeChange(item: DriftItem): string {
   const kind = kindName(item.kind)
   if (item.change === 'missing') return `missing ${kind}`
   if (item.change === 'unexpected') return `unexpected ${kind}`
+  if (isRename(item)) return `${kind} named differently: the next \`prisma migrate dev\` renames it`
   const aspects = item.aspects?.length ? `: ${item.aspects.join(', ')}` : ''
   return `${kind} differs${aspects}`
+}
+
+/**
+ * Why an `info` item is not drift, for the reader: its own note (Prisma's
+ * differ left it alone), or what Prisma's schema language cannot express.
+ */
+export function whyIgnored(item: DriftItem): string {
+  if (item.note) return item.note
+  switch (item.kind) {
+    case 'check':
+      return 'Prisma does not model check constraints: its differ neither creates nor drops them.'
+    case 'function':
+    case 'trigger':
+      return `Prisma does not model ${kindName(item.kind, 2)}: they live in migrations only.`
+    case 'view':
+      return 'Prisma does not create or compare views (a `view` block only maps one for the client).'
+    case 'extension':
+      return 'Extensions are compared by Prisma only with the `postgresqlExtensions` preview feature.'
+    case 'sequence':
+      return 'A sequence no column owns is not in the schema, and Prisma leaves it alone.'
+    case 'table':
+      return 'Prisma does not model partitioning: it sees the parent table only.'
+    case 'index':
+    case 'unique':
+      return 'Prisma cannot express partial, expression and exclusion indexes, and leaves them alone.'
+    default:
+      return 'Prisma does not manage this.'
+  }
 }
 
 /** A sentence about the item for people who read it without a table around it. */

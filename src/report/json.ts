@@ -9,6 +9,7 @@ import type {
   CheckStatus,
   DriftChange,
   DriftKind,
+  DriftVerdict,
   FailOn,
   Severity,
   SourceLocation,
@@ -42,6 +43,8 @@ export interface JsonDriftItem {
   actual?: string
   aspects?: string[]
   location?: SourceLocation
+  /** Why the item has its severity ("Prisma's differ does not change this…"). */
+  note?: string
   fixSql?: string
 }
 
@@ -62,6 +65,8 @@ export interface JsonReport {
   status: CheckStatus
   workingDirectory: string
   prismaVersion?: string
+  /** Whose verdict the drift is: Prisma's own differ, or the catalog comparison. */
+  verdict?: DriftVerdict
   durationMs: number
   failedOn: FailOn[]
   counts: Record<Severity, number>
@@ -80,6 +85,7 @@ export function toJson(result: CheckResult): JsonReport {
     status: result.status,
     workingDirectory: result.workingDirectory,
     prismaVersion: result.prismaVersion,
+    verdict: result.verdict,
     durationMs: result.durationMs,
     failedOn: [...result.failedOn],
     counts: countBySeverity(result.drift),
@@ -114,6 +120,7 @@ export function toJson(result: CheckResult): JsonReport {
         actual: item.actual,
         aspects: item.aspects,
         location: item.location,
+        note: item.note,
         fixSql: item.fixSql
       })
     ),

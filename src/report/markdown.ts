@@ -20,7 +20,8 @@ import {
   runner,
   sortDrift,
   stageLabel,
-  tailLines
+  tailLines,
+  whyIgnored
 } from './facts.js'
 import { pinnedCommand } from '../version.js'
 import { reviewMarkdown } from '../review/report.js'
@@ -236,7 +237,8 @@ function countsLine(result: CheckResult): string | undefined {
     if (counts.info) found.push(`${counts.info} for information`)
     parts.push(`Drift: ${found.join(', ')}`)
   }
-  if (result.prismaVersion) parts.push(`Prisma ${escapeText(result.prismaVersion)}`)
+  if (result.verdict) parts.push(`verdict: ${escapeText(result.verdict.summary)}`)
+  else if (result.prismaVersion) parts.push(`Prisma ${escapeText(result.prismaVersion)}`)
   return parts.length ? `<sub>${parts.join(' · ')}</sub>` : undefined
 }
 
@@ -402,13 +404,13 @@ function moreNote(hidden: number, opts: MarkdownOptions): string | undefined {
 
 /** Objects Prisma cannot express: listed for information, collapsed, never an error. */
 function infoBlock(items: readonly DriftItem[], shown: number, opts: MarkdownOptions): string {
-  const summary = `${plural(items.length, 'object')} that Prisma does not manage (for information)`
-  const header = ['| Object | Kind | Note |', '|---|---|---|']
+  const summary = `${plural(items.length, 'difference')} that Prisma's differ leaves alone (for information)`
+  const header = ['| Object | Kind | Difference | Why it is not drift |', '|---|---|---|---|']
   const rows = items
     .slice(0, shown)
     .map(
       (item) =>
-        `| ${inlineCode(item.object, { inTable: true })} | ${escapeText(kindName(item.kind))} | ${escapeText(item.change === 'unexpected' ? 'only in the migrations' : describeChange(item))} |`
+        `| ${inlineCode(item.object, { inTable: true })} | ${escapeText(kindName(item.kind))} | ${escapeText(item.change === 'unexpected' ? 'only in the migrations' : describeChange(item))} | ${escapeText(whyIgnored(item))} |`
     )
   const table = shown > 0 ? [...header, ...rows].join('\n') : ''
   const body = [table, moreNote(items.length - shown, opts)].filter(Boolean).join('\n\n')

@@ -53,7 +53,7 @@ const SEVERITY_HEADING: Record<Severity, string> = {
   error: 'Errors',
   warning: 'Warnings',
   notice: 'Notices',
-  info: 'For information (not managed by Prisma)'
+  info: "For information (Prisma's differ leaves these alone)"
 }
 
 /** Lines of a failed stage's output shown; the CLI user can scroll up for the rest. */
@@ -68,7 +68,7 @@ export function renderTerminal(result: CheckResult, options: TerminalOptions): s
     headline(result, paint),
     stagesBlock(result.stages, paint),
     problemsBlock(result, paint),
-    driftBlock(result.drift, paint),
+    driftBlock(result, paint),
     ((text) => text && clean(text))(reviewTerminal(result.review)),
     fixBlock(result, paint)
   ]
@@ -143,8 +143,10 @@ function driftLine(item: DriftItem): string {
   return `${place}${clean(item.object)}: ${describeChange(item)}`
 }
 
-function driftBlock(drift: readonly DriftItem[], paint: Paint): string | undefined {
-  if (!drift.length) return undefined
+function driftBlock(result: CheckResult, paint: Paint): string | undefined {
+  const drift = result.drift
+  const verdict = result.verdict ? paint(90, `  verdict: ${clean(result.verdict.summary)}`) : ''
+  if (!drift.length) return verdict ? `Drift: none\n${verdict}` : undefined
   const sorted = sortDrift(drift)
   const counts = countBySeverity(drift)
   const totals = SEVERITIES.filter((severity) => counts[severity] > 0)
@@ -157,7 +159,7 @@ function driftBlock(drift: readonly DriftItem[], paint: Paint): string | undefin
     const width = Math.max(...items.map((item) => (item.location ? where(item.location).length : 0)))
     return [heading, ...items.map((item) => driftItemLine(item, width))].join('\n')
   })
-  return [`Drift: ${totals}`, ...groups].join('\n')
+  return [`Drift: ${totals}`, ...(verdict ? [verdict] : []), ...groups].join('\n')
 }
 
 function driftItemLine(item: DriftItem, locationWidth: number): string {
