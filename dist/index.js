@@ -35100,6 +35100,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 7067:
 /***/ ((module) => {
 
@@ -35284,6 +35291,36 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util/types")
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -35321,6 +35358,17 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util/types")
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /******/ /* webpack/runtime/import chunk loading */
@@ -38334,8 +38382,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
@@ -38475,10 +38523,10 @@ function insideRepo(input, value, base, repoRoot) {
 }
 function parseDirectory(value, cwd, repoRoot) {
     const dir = insideRepo(INPUTS.workingDirectory, value, cwd, repoRoot);
-    if (!(0,external_node_fs_namespaceObject.existsSync)(dir)) {
+    if (!(0,external_node_fs_.existsSync)(dir)) {
         throw new ConfigError(INPUTS.workingDirectory, `'${value}' does not exist. Point it at the folder that holds your package.json and Prisma project (did the checkout step run?).`);
     }
-    if (!(0,external_node_fs_namespaceObject.statSync)(dir).isDirectory()) {
+    if (!(0,external_node_fs_.statSync)(dir).isDirectory()) {
         throw new ConfigError(INPUTS.workingDirectory, `'${value}' is a file; give the folder that holds package.json.`);
     }
     return dir;
@@ -38487,7 +38535,7 @@ function parseSchema(value, workingDirectory, repoRoot) {
     if (!value)
         return undefined;
     const schema = insideRepo(INPUTS.schema, value, workingDirectory, repoRoot);
-    if (!(0,external_node_fs_namespaceObject.existsSync)(schema)) {
+    if (!(0,external_node_fs_.existsSync)(schema)) {
         throw new ConfigError(INPUTS.schema, `'${value}' does not exist (relative to working-directory). Give the schema file (prisma/schema.prisma) or the folder of .prisma files, or leave it empty to discover it.`);
     }
     return schema;
@@ -39112,165 +39160,395 @@ function repoPath(repoRoot, file) {
     return relative.split((external_node_path_default()).sep).join('/');
 }
 
-;// CONCATENATED MODULE: ./src/locate/text.ts
-/** Text helpers shared by the output parsers. */
-// Built from the escape character's code so the pattern carries no control character literally.
-const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
-/** Removes terminal colour codes and normalises line ends, so line-anchored patterns hold. */
-function plainText(output) {
-    return output.replace(ANSI, '').replace(/\r\n/g, '\n');
+;// CONCATENATED MODULE: ./src/locate/pg-parser.ts
+let library;
+let loading;
+/**
+ * Loads the parser. Safe to call more than once and from several callers at
+ * a time; the functions of this module throw until it has resolved.
+ */
+function loadSqlParser() {
+    loading ??= __nccwpck_require__.e(/* import() */ 627).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2627, 23))
+        .then(async (module) => {
+        await module.loadModule();
+        library = module;
+    })
+        .catch((error) => {
+        loading = undefined;
+        throw new Error(`Cannot load PostgreSQL's SQL parser (libpg-query): ${String(error)}`);
+    });
+    return loading;
+}
+function pg() {
+    if (!library)
+        throw new Error('The SQL parser is not loaded: await loadSqlParser() first.');
+    return library;
+}
+// Token numbers of PostgreSQL's grammar (gram.h) as libpg-query reports them.
+const IDENT = 258;
+const UIDENT = 259;
+const SCONST = 261;
+const USCONST = 262;
+const BCONST = 263;
+const XCONST = 264;
+const SQL_COMMENT = 275;
+const C_COMMENT = 276;
+const SEMICOLON = 59;
+const STRING_TOKENS = new Set([SCONST, USCONST, BCONST, XCONST]);
+/**
+ * Maps UTF-8 byte offsets of `text` to UTF-16 offsets. Plain ASCII (most SQL)
+ * needs no table.
+ */
+function byteOffsets(text) {
+    if (Buffer.byteLength(text) === text.length)
+        return (b) => b;
+    const table = new Int32Array(Buffer.byteLength(text) + 1);
+    let bytes = 0;
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        const width = code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code <= 0xdbff ? 4 : 3;
+        for (let k = 0; k < width; k++)
+            table[bytes + k] = i;
+        bytes += width;
+        if (width === 4)
+            i++;
+    }
+    table[bytes] = text.length;
+    return (b) => table[Math.max(0, Math.min(b, bytes))] ?? text.length;
+}
+/**
+ * PostgreSQL counts error positions in characters (code points); returns the
+ * UTF-16 offset of the 0-based character `chars`.
+ */
+function offsetOfChars(text, chars) {
+    let offset = 0;
+    for (let n = 0; n < chars && offset < text.length; n++) {
+        const code = text.charCodeAt(offset);
+        offset += code >= 0xd800 && code <= 0xdbff ? 2 : 1;
+    }
+    return offset;
+}
+/** Parses `text` with PostgreSQL's grammar. */
+function parseSql(text) {
+    if (text.trim() === '')
+        return { ok: true, statements: [], offsetOf: (b) => b };
+    try {
+        const result = pg().parseSync(text);
+        const offsetOf = byteOffsets(text);
+        const statements = (result.stmts ?? []).map((raw) => {
+            const location = raw.stmt_location ?? 0;
+            // A zero length means "to the end of the text" (the last statement).
+            const end = raw.stmt_len ? offsetOf(location + raw.stmt_len) : text.length;
+            return { node: raw.stmt, start: offsetOf(location), end };
+        });
+        return { ok: true, statements, offsetOf };
+    }
+    catch (error) {
+        const details = error.sqlDetails;
+        const message = error instanceof Error ? error.message : String(error);
+        if (!details)
+            throw error;
+        return {
+            ok: false,
+            message,
+            offset: offsetOfChars(text, details.cursorPosition ?? 0),
+            // The scanner's own errors (an unterminated quote, trailing junk after a number); the
+            // grammar's "syntax error" goes through the scanner's error function too.
+            lexical: details.fileName === 'scan.l' && !message.startsWith('syntax error')
+        };
+    }
+}
+function kindOf(tokenType, keywordKind) {
+    if (tokenType === SQL_COMMENT || tokenType === C_COMMENT)
+        return 'comment';
+    if (STRING_TOKENS.has(tokenType))
+        return 'string';
+    if (tokenType === IDENT || tokenType === UIDENT)
+        return 'identifier';
+    if (keywordKind > 0)
+        return 'keyword';
+    if (tokenType === SEMICOLON)
+        return 'semicolon';
+    return 'other';
+}
+/** libpg-query's scan, or undefined when the scanner stops at a token it cannot read. */
+function scanOnce(text, shift, into) {
+    if (text === '')
+        return true;
+    let tokens;
+    try {
+        tokens = pg().scanSync(text).tokens;
+    }
+    catch {
+        return false;
+    }
+    const offsetOf = byteOffsets(text);
+    for (const t of tokens) {
+        const start = offsetOf(t.start);
+        const end = offsetOf(t.end);
+        into.push({
+            start: start + shift,
+            end: end + shift,
+            text: text.slice(start, end),
+            kind: kindOf(t.tokenType, t.keywordKind)
+        });
+    }
+    return true;
+}
+/**
+ * Every token of `text`, comments included. SQL that the scanner cannot read
+ * still yields tokens: up to the bad token, the bad token as `invalid`, then
+ * the rest. An unterminated quote, dollar quote or comment runs to the end of
+ * the text (PostgreSQL reads it that way too); other bad tokens are the text
+ * PostgreSQL quotes in its message. The scanner gives no position, so the
+ * parser, which reads with the same scanner, tells where it stopped.
+ */
+function pg_parser_scanSql(text) {
+    const tokens = [];
+    let pos = 0;
+    while (pos < text.length) {
+        const rest = text.slice(pos);
+        if (scanOnce(rest, pos, tokens))
+            break;
+        const parsed = parseSql(rest);
+        if (parsed.ok) {
+            tokens.push({ start: pos, end: text.length, text: rest, kind: 'invalid' });
+            break;
+        }
+        // Up to the reported position the scanner read the text without error.
+        const before = rest.slice(0, parsed.offset);
+        if (!scanOnce(before, pos, tokens)) {
+            tokens.push({ start: pos, end: text.length, text: rest, kind: 'invalid' });
+            break;
+        }
+        const at = pos + parsed.offset;
+        const near = /at or near "([\s\S]*)"$/.exec(parsed.message)?.[1];
+        if (parsed.lexical) {
+            const unterminated = parsed.message.startsWith('unterminated') || near === undefined;
+            const end = unterminated ? text.length : Math.min(text.length, at + Math.max(1, near.length));
+            tokens.push({ start: at, end, text: text.slice(at, end), kind: 'invalid' });
+            pos = end;
+            continue;
+        }
+        // A grammar error comes first: the token it names was read; look for the scanner's error after it.
+        if (near === undefined || near.length === 0 || !text.startsWith(near, at)) {
+            tokens.push({ start: at, end: text.length, text: text.slice(at), kind: 'invalid' });
+            break;
+        }
+        if (!scanOnce(near, at, tokens))
+            tokens.push({ start: at, end: at + near.length, text: near, kind: 'invalid' });
+        pos = at + near.length;
+    }
+    return tokens;
+}
+/**
+ * The name an identifier or keyword token stands for: quoted names as
+ * written (`""` undoubled), unquoted ones folded to lower case as PostgreSQL
+ * folds them. Undefined for other tokens.
+ */
+function pg_parser_identifierName(token) {
+    if (token.kind !== 'identifier' && token.kind !== 'keyword')
+        return undefined;
+    if (token.text.startsWith('"'))
+        return token.text.slice(1, -1).replace(/""/g, '"');
+    if (/^u&"/i.test(token.text))
+        return undefined;
+    return token.text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
 }
 
 ;// CONCATENATED MODULE: ./src/locate/sql.ts
 /**
- * A small PostgreSQL lexer: just enough to split a migration.sql into
- * statements and to search it without matching inside comments. It knows the
- * tokens that can hide a semicolon: 'strings' (and E'…' escapes), "quoted
- * identifiers", -- line comments, nested block comments and $tag$ dollar
- * quotes.
+ * SQL scripts read with PostgreSQL's own parser: a migration.sql split into
+ * statements with their lines, each with its parse tree. A statement the
+ * parser rejects (a syntax error is what a failing migration often has) is
+ * still split and located: it runs from the end of the statement before it to
+ * the first `;` after the error, as PostgreSQL's scanner reads the text.
+ *
+ * `loadSqlParser()` must have resolved before any function here is called.
  */
-const IDENT_CHAR = /[A-Za-z0-9_$]/;
-/** Scans the script once into code, comment and quoted spans. */
-function scanSpans(sql) {
-    const spans = [];
-    let codeStart = 0;
-    let i = 0;
-    const push = (region, start, end) => {
-        if (codeStart < start)
-            spans.push({ region: 'code', start: codeStart, end: start });
-        spans.push({ region, start, end });
-        codeStart = end;
+
+
+/** Scripts already read, by text: the failing migration is split by several stages. */
+const cache = new Map();
+const CACHE_CHARS = 16_000_000;
+let cachedChars = 0;
+/** Reads a script into statements (cached by its text). */
+function sql_parseSqlScript(sql) {
+    const hit = cache.get(sql);
+    if (hit) {
+        cache.delete(sql);
+        cache.set(sql, hit);
+        return hit;
+    }
+    const script = readScript(sql);
+    cache.set(sql, script);
+    cachedChars += sql.length;
+    for (const [key] of cache) {
+        if (cachedChars <= CACHE_CHARS || cache.size <= 1)
+            break;
+        cache.delete(key);
+        cachedChars -= key.length;
+    }
+    return script;
+}
+function readScript(sql) {
+    const lines = lineStarts(sql);
+    let tokens;
+    const script = {
+        sql,
+        statements: [],
+        lines,
+        tokens: () => (tokens ??= pg_parser_scanSql(sql)),
+        lineAt: (offset) => lineAtOffset(lines, offset)
     };
-    while (i < sql.length) {
-        const quoted = quotedEnd(sql, i);
-        if (quoted !== undefined) {
-            push(quoted.region, i, quoted.end);
-            i = quoted.end;
+    const add = (start, end, parsed, error) => {
+        if (end <= start)
+            return;
+        script.statements.push({
+            index: script.statements.length,
+            text: sql.slice(start, end),
+            startOffset: start,
+            endOffset: end,
+            startLine: lineAtOffset(lines, start),
+            endLine: lineAtOffset(lines, Math.max(start, end - 1)),
+            ...(parsed ? { node: parsed.node, offsetOf: parsed.offsetOf } : {}),
+            ...(error ? { error } : {})
+        });
+    };
+    let pos = 0;
+    while (pos < sql.length) {
+        const parsed = parseSql(sql.slice(pos));
+        if (parsed.ok) {
+            addParsed(sql, pos, parsed, add);
+            break;
         }
-        else {
-            i++;
-        }
+        const errorAt = pos + parsed.offset;
+        const badStart = addStatementsBefore(sql, pos, errorAt, add);
+        // The rejected statement ends at the first `;` after the error, or with the script.
+        const tokens = pg_parser_scanSql(sql.slice(badStart));
+        const semicolon = tokens.find((t) => t.kind === 'semicolon' && badStart + t.start >= errorAt);
+        const code = tokens.filter((t) => t.kind !== 'comment');
+        const last = code.at(-1);
+        // An unterminated quote runs to the end of the file: its trailing blank lines are not the statement's.
+        const lastEnd = last
+            ? last.start + (last.kind === 'invalid' ? last.text.trimEnd().length : last.text.length)
+            : 0;
+        const end = badStart + (semicolon?.end ?? lastEnd);
+        const start = badStart + (code[0]?.start ?? 0);
+        add(start, end, undefined, {
+            message: parsed.message,
+            offset: Math.min(Math.max(errorAt, start), sql.length)
+        });
+        if (!semicolon)
+            break;
+        pos = end;
     }
-    if (codeStart < sql.length)
-        spans.push({ region: 'code', start: codeStart, end: sql.length });
-    return spans;
+    return script;
 }
-/** If a comment or quoted token starts at `i`, where it ends. */
-function quotedEnd(sql, i) {
-    const ch = sql[i];
-    const next = sql[i + 1];
-    if (ch === '-' && next === '-')
-        return { region: 'comment', end: lineCommentEnd(sql, i) };
-    if (ch === '/' && next === '*')
-        return { region: 'comment', end: blockCommentEnd(sql, i) };
-    if (ch === "'")
-        return { region: 'string', end: singleQuotedEnd(sql, i, isEscapeString(sql, i)) };
-    if (ch === '"')
-        return { region: 'string', end: doubleQuotedEnd(sql, i) };
-    if (ch === '$') {
-        const tag = dollarTagAt(sql, i);
-        if (tag !== undefined) {
-            const close = sql.indexOf(tag, i + tag.length);
-            return { region: 'string', end: close < 0 ? sql.length : close + tag.length };
-        }
+/** Adds the statements of a parse of the text from `base` on. */
+function addParsed(sql, base, parsed, add) {
+    const offsetOf = (location) => base + parsed.offsetOf(location);
+    for (const s of parsed.statements) {
+        const [start, end] = statementSpan(sql, base + s.start, base + s.end);
+        add(start, end, { node: s.node, offsetOf });
     }
-    return undefined;
 }
-function lineCommentEnd(sql, i) {
-    const nl = sql.indexOf('\n', i);
-    return nl < 0 ? sql.length : nl;
-}
-/** PostgreSQL block comments nest, unlike the SQL standard's. */
-function blockCommentEnd(sql, i) {
-    let depth = 0;
-    let j = i;
-    while (j < sql.length) {
-        if (sql.startsWith('/*', j)) {
-            depth++;
-            j += 2;
-        }
-        else if (sql.startsWith('*/', j)) {
-            depth--;
-            j += 2;
-            if (depth === 0)
-                return j;
-        }
-        else {
-            j++;
-        }
-    }
-    return sql.length;
-}
-/** `E'…'` strings take backslash escapes; a plain `'…'` does not (standard_conforming_strings). */
-function isEscapeString(sql, quote) {
-    const prefix = sql[quote - 1];
-    if (prefix !== 'E' && prefix !== 'e')
-        return false;
-    return quote < 2 || !IDENT_CHAR.test(sql[quote - 2] ?? '');
-}
-function singleQuotedEnd(sql, i, backslashEscapes) {
-    let j = i + 1;
-    while (j < sql.length) {
-        const ch = sql[j];
-        if (backslashEscapes && ch === '\\') {
-            j += 2;
-        }
-        else if (ch === "'") {
-            if (sql[j + 1] !== "'")
-                return j + 1;
-            j += 2;
-        }
-        else {
-            j++;
-        }
-    }
-    return sql.length;
-}
-function doubleQuotedEnd(sql, i) {
-    let j = i + 1;
-    while (j < sql.length) {
-        if (sql[j] === '"') {
-            if (sql[j + 1] !== '"')
-                return j + 1;
-            j += 2;
-        }
-        else {
-            j++;
-        }
-    }
-    return sql.length;
+function statementSpan(sql, start, end) {
+    if (sql[end] === ';')
+        return [start, end + 1];
+    const code = pg_parser_scanSql(sql.slice(start, end)).filter((t) => t.kind !== 'comment');
+    return [start, start + (code.at(-1)?.end ?? 0)];
 }
 /**
- * The `$tag$` opening a dollar-quoted string at `i`, if any. `$1` (a
- * parameter) and `a$b` (an identifier containing `$`) are not dollar quotes.
+ * Adds the statements that end before `errorAt` (the parser stopped there)
+ * and returns where the rejected statement starts. The text up to the error
+ * scans cleanly; the last `;` before it whose prefix parses ends the good part
+ * (a `;` inside a `BEGIN ATOMIC` body does not).
  */
-function dollarTagAt(sql, i) {
-    if (i > 0 && IDENT_CHAR.test(sql[i - 1] ?? ''))
-        return undefined;
-    const match = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(sql.slice(i, i + 64));
-    return match ? match[0] : undefined;
+function addStatementsBefore(sql, pos, errorAt, add) {
+    const tokens = pg_parser_scanSql(sql.slice(pos, errorAt));
+    const semicolons = tokens.filter((t) => t.kind === 'semicolon');
+    for (let i = semicolons.length - 1; i >= 0; i--) {
+        const cut = pos + semicolons[i].end;
+        const parsed = parseSql(sql.slice(pos, cut));
+        if (!parsed.ok)
+            continue;
+        addParsed(sql, pos, parsed, add);
+        return cut;
+    }
+    return pos;
+}
+/**
+ * Whether PostgreSQL refuses to run the statement inside a transaction block
+ * (`CREATE INDEX CONCURRENTLY`, `VACUUM`, `ALTER SYSTEM`, `CREATE DATABASE`…).
+ */
+function refusedInTransaction(statement) {
+    const node = statement.node;
+    if (!node)
+        return false;
+    if ('IndexStmt' in node)
+        return node.IndexStmt.concurrent === true;
+    if ('DropStmt' in node)
+        return node.DropStmt.concurrent === true;
+    if ('ReindexStmt' in node) {
+        const r = node.ReindexStmt;
+        const concurrently = (r.params ?? []).some((p) => 'DefElem' in p && p.DefElem.defname === 'concurrently');
+        return concurrently || r.kind === 'REINDEX_OBJECT_DATABASE' || r.kind === 'REINDEX_OBJECT_SYSTEM';
+    }
+    if ('VacuumStmt' in node)
+        return node.VacuumStmt.is_vacuumcmd === true;
+    if ('AlterTableStmt' in node)
+        return (node.AlterTableStmt.cmds ?? []).some((c) => {
+            const def = 'AlterTableCmd' in c ? c.AlterTableCmd.def : undefined;
+            return def !== undefined && 'PartitionCmd' in def && def.PartitionCmd.concurrent === true;
+        });
+    return ('AlterSystemStmt' in node ||
+        'CreatedbStmt' in node ||
+        'DropdbStmt' in node ||
+        'CreateTableSpaceStmt' in node ||
+        'DropTableSpaceStmt' in node);
 }
 /**
  * The script with every comment replaced by spaces (newlines kept), so that
  * searches never match commented-out SQL and offsets stay those of the file.
  */
-function sql_blankComments(sql) {
+function blankComments(sql) {
     let out = '';
-    for (const span of scanSpans(sql)) {
-        const text = sql.slice(span.start, span.end);
-        out += span.region === 'comment' ? text.replace(/[^\n\r]/g, ' ') : text;
+    let at = 0;
+    for (const token of sql_parseSqlScript(sql).tokens()) {
+        if (token.kind !== 'comment')
+            continue;
+        out += sql.slice(at, token.start) + token.text.replace(/[^\n\r]/g, ' ');
+        at = token.end;
     }
+    return out + sql.slice(at);
+}
+/** The tokens of one statement of `script`, comments included. */
+function sql_statementTokens(script, statement) {
+    const tokens = script.tokens();
+    let lo = 0;
+    let hi = tokens.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (tokens[mid].end <= statement.startOffset)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    const out = [];
+    for (let i = lo; i < tokens.length && tokens[i].start < statement.endOffset; i++)
+        out.push(tokens[i]);
     return out;
 }
 /** Offsets at which each line starts (line 1 starts at 0). */
-function sql_lineStarts(text) {
+function lineStarts(text) {
     const starts = [0];
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
         starts.push(i + 1);
     return starts;
 }
 /** 1-based line of a UTF-16 offset, by binary search over `lineStarts`. */
-function sql_lineAtOffset(starts, offset) {
+function lineAtOffset(starts, offset) {
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -39295,371 +39573,335 @@ function sql_offsetOfCharPosition(text, position) {
     return Math.min(offset, text.length);
 }
 /**
- * Splits a SQL script into statements at top-level semicolons. Comments before
- * a statement are not part of it (its start line is where its SQL starts);
- * a script that ends without `;` still yields its last statement.
+ * Splits a SQL script into statements. Comments before a statement are not
+ * part of it (its start line is where its SQL starts); a script that ends
+ * without `;` still yields its last statement.
  */
 function sql_splitSqlStatements(sql) {
-    const starts = sql_lineStarts(sql);
-    const statements = [];
-    let first;
-    const close = (end) => {
-        if (first === undefined)
+    return sql_parseSqlScript(sql).statements.map((s) => ({
+        index: s.index,
+        text: s.text,
+        startOffset: s.startOffset,
+        endOffset: s.endOffset,
+        startLine: s.startLine,
+        endLine: s.endLine
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/locate/migration-index.ts
+
+const built = new WeakMap();
+class migration_index_MigrationIndex {
+    sources;
+    byKey = new Map();
+    extensionList = [];
+    constructor(sources) {
+        this.sources = sources;
+    }
+    /**
+     * The index of these migrations (in the order they apply). Built once per
+     * list: the pipeline passes the same list to every stage.
+     */
+    static of(migrations) {
+        const known = built.get(migrations);
+        if (known &&
+            known.sources.length === migrations.length &&
+            known.sources.every((s, i) => s === migrations[i]?.sql))
+            return known;
+        const index = new migration_index_MigrationIndex(migrations.map((m) => m.sql));
+        migrations.forEach((m, i) => index.read(sql_parseSqlScript(m.sql), i));
+        built.set(migrations, index);
+        return index;
+    }
+    /** Extensions the migrations create, each once, in order. */
+    extensions() {
+        return [...this.extensionList];
+    }
+    /**
+     * Where the migrations create `target`. When several statements create it
+     * (dropped and recreated), the last one wins: that is the definition the
+     * database has. A name the statement qualifies with another schema than the
+     * target's does not count; an unqualified one does.
+     */
+    find(target) {
+        const t = target.target;
+        const named = t.constraint ?? target.object;
+        switch (target.kind) {
+            case 'table':
+                return t.table ? this.last('table', t.table, t.schema) : undefined;
+            case 'view':
+                return t.table ? this.last('view', t.table, t.schema) : undefined;
+            case 'column':
+                return t.table && t.column ? this.last('column', t.column, t.schema, t.table) : undefined;
+            case 'enum':
+                return t.enum ? this.last('enum', t.enum, t.schema) : undefined;
+            case 'enumValue':
+                return t.enum && t.value !== undefined ? this.last('enumValue', t.value, t.schema, t.enum) : undefined;
+            case 'index':
+            case 'unique':
+            case 'primaryKey':
+            case 'foreignKey':
+            case 'check':
+                return t.constraint ? this.preferOwner('constraint', t.constraint, t.schema, t.table) : undefined;
+            case 'trigger':
+                return named ? this.preferOwner('trigger', named, t.schema, t.table) : undefined;
+            case 'sequence':
+                return named ? this.last('sequence', named, t.schema) : undefined;
+            case 'function':
+                return named ? this.last('function', named, t.schema) : undefined;
+            case 'extension':
+                return named ? this.last('extension', named, undefined) : undefined;
+        }
+    }
+    candidates(kind, name, schema) {
+        const all = this.byKey.get(key(kind, name)) ?? [];
+        return all.filter((c) => c.schema === undefined || schema === undefined || c.schema === schema);
+    }
+    last(kind, name, schema, owner) {
+        const found = this.candidates(kind, name, schema).filter((c) => owner === undefined || c.owner === owner);
+        return site(found.at(-1));
+    }
+    /** Constraint and trigger names are per table: the target's table first, then any. */
+    preferOwner(kind, name, schema, owner) {
+        const found = this.candidates(kind, name, schema);
+        return site(found.filter((c) => c.owner === owner).at(-1) ?? found.at(-1));
+    }
+    add(creation) {
+        const k = key(creation.kind, creation.name);
+        const list = this.byKey.get(k);
+        if (list)
+            list.push(creation);
+        else
+            this.byKey.set(k, [creation]);
+    }
+    /** Copies what belongs to `from` (columns of a table, values of an enum) to its new name. */
+    rekey(kinds, from, to, schema) {
+        for (const [, list] of this.byKey)
+            for (const c of [...list])
+                if (kinds.includes(c.kind) &&
+                    c.owner === from &&
+                    (schema === undefined || c.schema === undefined || c.schema === schema))
+                    list.push({ ...c, owner: to });
+    }
+    read(script, migration) {
+        for (const statement of script.statements) {
+            if (!statement.node)
+                continue;
+            const reader = new StatementReader(this, script, statement, migration);
+            reader.read(statement.node);
+        }
+    }
+    /** For the reader: records a creation. */
+    record(creation) {
+        this.add(creation);
+    }
+    /** For the reader: records an extension. */
+    recordExtension(extension) {
+        if (!this.extensionList.some((e) => e.name === extension.name))
+            this.extensionList.push(extension);
+    }
+    /** For the reader: a table or enum renamed keeps its columns or values under the new name. */
+    renamed(kind, from, to, schema) {
+        this.rekey(kind === 'table' ? ['column', 'constraint', 'trigger'] : ['enumValue'], from, to, schema);
+    }
+    /** For the reader: the table of an index known by name (for `ALTER INDEX … RENAME`). */
+    ownerOf(kind, name, schema) {
+        return this.candidates(kind, name, schema).at(-1)?.owner;
+    }
+}
+function key(kind, name) {
+    return `${kind}\u0000${name}`;
+}
+function site(c) {
+    return c ? { migration: c.migration, line: c.line } : undefined;
+}
+/** The last part of a qualified name (`[schema, name]`) and its schema. */
+function qualifiedName(parts) {
+    const names = (parts ?? []).map((p) => ('String' in p ? p.String.sval : undefined));
+    return { name: names.at(-1), schema: names.length > 1 ? names.at(-2) : undefined };
+}
+/** Reads one statement's parse tree into creations. */
+class StatementReader {
+    index;
+    script;
+    statement;
+    migration;
+    constructor(index, script, statement, migration) {
+        this.index = index;
+        this.script = script;
+        this.statement = statement;
+        this.migration = migration;
+    }
+    /** Line of a parse-tree location, or of the statement when there is none. */
+    lineOf(location) {
+        if (location === undefined || location < 0 || !this.statement.offsetOf)
+            return this.statement.startLine;
+        return this.script.lineAt(this.statement.offsetOf(location));
+    }
+    add(kind, name, schema, owner, location) {
+        if (name === undefined || name === '')
             return;
-        statements.push({
-            index: statements.length,
-            text: sql.slice(first, end),
-            startOffset: first,
-            endOffset: end,
-            startLine: sql_lineAtOffset(starts, first),
-            endLine: sql_lineAtOffset(starts, Math.max(first, end - 1))
+        this.index.record({ kind, name, schema, owner, migration: this.migration, line: this.lineOf(location) });
+    }
+    read(node) {
+        if ('CreateStmt' in node)
+            this.createTable(node.CreateStmt);
+        else if ('AlterTableStmt' in node)
+            this.alterTable(node.AlterTableStmt);
+        else if ('IndexStmt' in node) {
+            const s = node.IndexStmt;
+            this.add('constraint', s.idxname, s.relation?.schemaname, s.relation?.relname);
+        }
+        else if ('CreateEnumStmt' in node)
+            this.createEnum(node.CreateEnumStmt);
+        else if ('AlterEnumStmt' in node)
+            this.alterEnum(node.AlterEnumStmt);
+        else if ('CreateExtensionStmt' in node)
+            this.createExtension(node.CreateExtensionStmt);
+        else if ('CreateFunctionStmt' in node)
+            this.createFunction(node.CreateFunctionStmt);
+        else if ('CreateTrigStmt' in node)
+            this.createTrigger(node.CreateTrigStmt);
+        else if ('CreateSeqStmt' in node)
+            this.relation('sequence', node.CreateSeqStmt.sequence);
+        else if ('ViewStmt' in node)
+            this.relation('view', node.ViewStmt.view);
+        else if ('CreateTableAsStmt' in node)
+            this.createTableAs(node.CreateTableAsStmt);
+        else if ('RenameStmt' in node)
+            this.rename(node.RenameStmt);
+    }
+    relation(kind, rel) {
+        // Temporary objects end with the session that created them.
+        if (!rel || rel.relpersistence === 't')
+            return;
+        this.add(kind, rel.relname, rel.schemaname);
+    }
+    createTable(s) {
+        const rel = s.relation;
+        if (!rel || rel.relpersistence === 't')
+            return;
+        this.relation('table', rel);
+        for (const element of s.tableElts ?? []) {
+            if ('ColumnDef' in element)
+                this.column(element.ColumnDef, rel);
+            else if ('Constraint' in element)
+                this.constraint(element.Constraint, rel);
+        }
+    }
+    column(def, rel) {
+        this.add('column', def.colname, rel.schemaname, rel.relname, def.location);
+        for (const c of def.constraints ?? [])
+            if ('Constraint' in c)
+                this.constraint(c.Constraint, rel);
+    }
+    constraint(c, rel) {
+        this.add('constraint', c.conname, rel.schemaname, rel.relname, c.location);
+    }
+    alterTable(s) {
+        const rel = s.relation;
+        if (!rel)
+            return;
+        for (const cmd of s.cmds ?? []) {
+            if (!('AlterTableCmd' in cmd))
+                continue;
+            const def = cmd.AlterTableCmd.def;
+            if (!def)
+                continue;
+            if (cmd.AlterTableCmd.subtype === 'AT_AddColumn' && 'ColumnDef' in def)
+                this.column(def.ColumnDef, rel);
+            if (cmd.AlterTableCmd.subtype === 'AT_AddConstraint' && 'Constraint' in def)
+                this.constraint(def.Constraint, rel);
+        }
+    }
+    createEnum(s) {
+        const { name, schema } = qualifiedName(s.typeName);
+        this.add('enum', name, schema);
+        // Values carry no position in the tree; they are the statement's string literals, in order.
+        const literals = sql_statementTokens(this.script, this.statement).filter((t) => t.kind === 'string');
+        const values = s.vals ?? [];
+        values.forEach((v, i) => {
+            const literal = literals.length === values.length ? literals[i] : undefined;
+            const line = literal ? this.script.lineAt(literal.start) : this.statement.startLine;
+            if ('String' in v && v.String.sval !== undefined)
+                this.index.record({
+                    kind: 'enumValue',
+                    name: v.String.sval,
+                    schema,
+                    owner: name,
+                    migration: this.migration,
+                    line
+                });
         });
-        first = undefined;
-    };
-    for (const span of scanSpans(sql)) {
-        if (span.region === 'comment')
-            continue;
-        if (span.region === 'string') {
-            first ??= span.start;
-            continue;
-        }
-        for (let i = span.start; i < span.end; i++) {
-            const ch = sql[i] ?? '';
-            if (ch === ';')
-                close(i + 1);
-            else if (first === undefined && !/\s/.test(ch))
-                first = i;
-        }
     }
-    close(trimmedEnd(sql, statements));
-    return statements;
-}
-/** End of the last unterminated statement, without trailing whitespace and comments. */
-function trimmedEnd(sql, statements) {
-    const blank = sql_blankComments(sql);
-    let end = blank.length;
-    const floor = statements.at(-1)?.endOffset ?? 0;
-    while (end > floor && /\s/.test(blank[end - 1] ?? ''))
-        end--;
-    return end;
-}
-
-;// CONCATENATED MODULE: ./src/locate/migrations.ts
-
-
-
-/**
- * Reads the output of a failed `prisma migrate deploy`. Handles both engines:
- * the native one prints `Error: P3018`, `Migration name:`, `Database error
- * code:`, `Database error:`, a `Position:` excerpt with file line numbers and a
- * `DbError {… position: Some(Original(N)) …}` dump; the WASM one prints
- * `Error: external connector error`, the message, and a backtrace naming
- * `migration_name="…"`.
- */
-function parseMigrateDeployFailure(output) {
-    const text = plainText(output);
-    const failure = {};
-    failure.code = /^Error: (P\d{4})\b/m.exec(text)?.[1];
-    failure.migration =
-        /^Migration name: (\S+)/m.exec(text)?.[1] ?? /migration_name="([^"]+)"/.exec(text)?.[1] ?? p3009Name(text);
-    failure.databaseCode = /^Database error code: (\S+)/m.exec(text)?.[1];
-    failure.message = nativeMessage(text) ?? wasmMessage(text);
-    const position = /\bposition: Some\(Original\((\d+)\)\)/.exec(text)?.[1];
-    if (position)
-        failure.position = Number(position);
-    failure.line = positionBlockLine(text);
-    failure.engine = engineOf(text);
-    if (!failure.databaseCode && failure.message)
-        failure.databaseCode = inferSqlState(failure.message);
-    return dropUndefined(failure);
-}
-/** P3009 (a failed migration blocks new ones) names the migration in prose. */
-function p3009Name(text) {
-    return /The `([^`]+)` migration started at .* failed/.exec(text)?.[1];
-}
-/** The native engine's `Database error:` paragraph, up to `Position:` or the `DbError` dump. */
-function nativeMessage(text) {
-    const match = /^Database error:\n([\s\S]*?)(?:\n\s*\n|$)/m.exec(text);
-    return match?.[1]?.trim() || undefined;
-}
-/** The WASM engine's message: the lines after `external connector error`, before the backtrace. */
-function wasmMessage(text) {
-    const match = /Error: external connector error\n([\s\S]*?)(?=\n\s+0: |\n\s*\n|$)/.exec(text);
-    const message = match?.[1]?.trim();
-    return message ? message.replace(/^Error querying the database: /, '') : undefined;
-}
-/** The last numbered line of the native engine's `Position:` excerpt: the failing line. */
-function positionBlockLine(text) {
-    const block = /^Position:\n((?:[ \t]*\d+(?: .*)?\n?)+)/m.exec(text)?.[1];
-    if (!block)
-        return undefined;
-    const numbers = block
-        .split('\n')
-        .map((line) => /^\s*(\d+)/.exec(line)?.[1])
-        .filter((n) => n !== undefined);
-    const last = numbers.at(-1);
-    return last ? Number(last) : undefined;
-}
-function engineOf(text) {
-    if (/schema_engine_wasm|external connector error/.test(text))
-        return 'wasm';
-    if (/\bP3018\b|DbError \{|schema_core::/.test(text))
-        return 'native';
-    return undefined;
-}
-/**
- * Without the native engine's `Database error code:` the SQLSTATE is only
- * inferred for messages that belong to exactly one code: the driver adapter's
- * own renderings and PostgreSQL's fixed message texts.
- */
-function inferSqlState(message) {
-    const rules = [
-        [/^No such table: /, '42P01'],
-        [/column not found: /, '42703'],
-        [/\brelation "[^"]+" does not exist/, '42P01'],
-        [/\bcolumn "?[^"\s]+"?(?: of relation "[^"]+")? does not exist/, '42703'],
-        [/\btype "[^"]+" does not exist/, '42704'],
-        [/\bsyntax error at /, '42601'],
-        [/\brelation "[^"]+" already exists/, '42P07'],
-        [/\btype "[^"]+" already exists/, '42710'],
-        [/\bcolumn "[^"]+" of relation "[^"]+" already exists/, '42701']
-    ];
-    return rules.find(([pattern]) => pattern.test(message))?.[1];
-}
-function dropUndefined(value) {
-    for (const key of Object.keys(value))
-        if (value[key] === undefined)
-            delete value[key];
-    return value;
-}
-/**
- * Finds the failing statement and line of a migration.sql. Tries, in order:
- * the position (exact), the statement text, a line Prisma printed, and last
- * the names in the database message (the WASM engine prints nothing else).
- */
-function locateMigrationError(sql, info) {
-    const statements = splitSqlStatements(sql);
-    if (statements.length === 0)
-        return undefined;
-    const starts = lineStarts(sql);
-    const byStatement = info.statement ? findStatementText(statements, info.statement) : undefined;
-    if (byStatement)
-        return withinStatement(sql, starts, byStatement, info.position);
-    if (info.position !== undefined && info.position > 0) {
-        return atOffset(statements, starts, offsetOfCharPosition(sql, info.position));
+    alterEnum(s) {
+        const { name, schema } = qualifiedName(s.typeName);
+        // ADD VALUE, or RENAME VALUE old TO new: either way the value comes from here.
+        this.add('enumValue', s.newVal, schema, name);
     }
-    if (info.line !== undefined)
-        return atLine(statements, info.line);
-    return info.message ? fromMessage(sql, statements, starts, info.message) : undefined;
-}
-/** The statement whose text matches, ignoring whitespace differences. */
-function findStatementText(statements, text) {
-    const squash = (s) => s.replace(/\s+/g, ' ').replace(/;\s*$/, '').trim();
-    const wanted = squash(text);
-    return (statements.find((s) => squash(s.text) === wanted) ??
-        statements.find((s) => wanted.length > 0 && squash(s.text).includes(wanted)));
-}
-function withinStatement(sql, starts, statement, position) {
-    if (position === undefined || position < 1)
-        return { line: statement.startLine, statementIndex: statement.index };
-    const offset = statement.startOffset + offsetOfCharPosition(statement.text, position);
-    return { line: lineAtOffset(starts, Math.min(offset, sql.length)), statementIndex: statement.index };
-}
-function atOffset(statements, starts, offset) {
-    const statement = statements.find((s) => offset < s.endOffset) ?? statements[statements.length - 1];
-    return { line: lineAtOffset(starts, offset), statementIndex: statement.index };
-}
-function atLine(statements, line) {
-    const statement = statements.find((s) => line <= s.endLine) ?? statements[statements.length - 1];
-    return { line, statementIndex: statement.index };
-}
-/**
- * Pulls the object names out of a database message: the WASM engine gives no
- * position, so the statement is found by the names it mentions.
- */
-function namesInMessage(message) {
-    const near = /syntax error at or near "(.*)"$/m.exec(message)?.[1];
-    if (near !== undefined)
-        return { names: [near], duplicate: false, literal: true };
-    const column = /column not found: (\S+) of relation (\S+)/.exec(message);
-    if (column)
-        return { names: [column[1] ?? '', column[2] ?? ''], duplicate: false, literal: false };
-    const table = /^No such table: (\S+)/.exec(message)?.[1];
-    if (table)
-        return { names: [lastPart(table)], duplicate: false, literal: false };
-    const quoted = [...message.matchAll(/"((?:[^"]|"")+)"/g)].map((m) => (m[1] ?? '').replace(/""/g, '"'));
-    const bare = quoted.length ? [] : [/column (\S+) does not exist/.exec(message)?.[1] ?? ''].filter(Boolean);
-    return {
-        names: [...quoted, ...bare].map(lastPart),
-        duplicate: /already exists/.test(message),
-        literal: false
-    };
-}
-/** `u.nickname` → `nickname`, `public.users` → `users`: statements rarely repeat the qualifier. */
-function lastPart(name) {
-    return /^[^."]+\.[^."]+$/.test(name) ? (name.split('.')[1] ?? name) : name;
-}
-function fromMessage(sql, statements, starts, message) {
-    const clue = namesInMessage(message);
-    const [primary] = clue.names;
-    if (primary === undefined || primary === '')
-        return undefined;
-    const blank = blankComments(sql);
-    const find = (s, name) => findToken(blank, s, name, clue.literal);
-    const hits = statements.filter((s) => clue.names.every((n) => find(s, n) >= 0));
-    const candidates = hits.length ? hits : statements.filter((s) => find(s, primary) >= 0);
-    const chosen = clue.duplicate && candidates.length > 1 ? candidates[1] : candidates[0];
-    if (!chosen)
-        return undefined;
-    return { line: lineAtOffset(starts, find(chosen, primary)), statementIndex: chosen.index };
-}
-/**
- * Offset in the script of `name` used as a token of `statement`, or -1. A
- * name is found quoted exactly or unquoted in any case (PostgreSQL folds
- * unquoted names), never as part of a longer identifier.
- */
-function findToken(blank, statement, name, literal) {
-    const text = blank.slice(statement.startOffset, statement.endOffset);
-    const source = literal ? escapeRegExp(name) : nameSource(name);
-    const match = new RegExp(source, literal ? 'i' : '').exec(text);
-    return match ? statement.startOffset + match.index : -1;
-}
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-/** `abc` → `[aA][bB][cC]`, so one pattern can be case-sensitive in its quoted part only. */
-function caseless(name) {
-    return [...name]
-        .map((c) => (/[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : escapeRegExp(c)))
-        .join('');
-}
-/**
- * The statements that ran before the failing one. The WASM engine runs them
- * one by one, so they stay applied; the native engine sends the script as one
- * implicit transaction, so (unless the script commits itself) none stay.
- */
-function appliedStatements(sql, failingIndex, engine = 'wasm') {
-    if (engine === 'native')
-        return [];
-    return splitSqlStatements(sql).slice(0, Math.max(0, failingIndex));
-}
-/**
- * Where the migrations create an object: the migration.sql and the line of
- * its creating statement (for a column: the column's own line, in CREATE
- * TABLE or ADD COLUMN; for an enum value: the value's line). When several
- * migrations create it (dropped and recreated), the last one wins: that is
- * the definition the database has.
- */
-function findCreatingMigration(migrations, target) {
-    let found;
-    for (const migration of migrations) {
-        const blank = sql_blankComments(migration.sql);
-        const starts = sql_lineStarts(migration.sql);
-        for (const statement of sql_splitSqlStatements(migration.sql)) {
-            const offset = creationOffset(blank.slice(statement.startOffset, statement.endOffset), target);
-            if (offset >= 0)
-                found = { file: migration.path, line: sql_lineAtOffset(starts, statement.startOffset + offset) };
+    createExtension(s) {
+        if (!s.extname)
+            return;
+        this.add('extension', s.extname);
+        const option = (s.options ?? []).find((o) => 'DefElem' in o && o.DefElem.defname === 'schema');
+        const arg = option && 'DefElem' in option ? option.DefElem.arg : undefined;
+        const schema = arg && 'String' in arg ? arg.String.sval : undefined;
+        this.index.recordExtension(schema ? { name: s.extname, schema } : { name: s.extname });
+    }
+    createFunction(s) {
+        const { name, schema } = qualifiedName(s.funcname);
+        this.add('function', name, schema);
+    }
+    createTrigger(s) {
+        this.add('trigger', s.trigname, s.relation?.schemaname, s.relation?.relname);
+    }
+    createTableAs(s) {
+        if (s.objtype === 'OBJECT_MATVIEW')
+            this.relation('view', s.into?.rel);
+        else if (s.objtype === 'OBJECT_TABLE')
+            this.relation('table', s.into?.rel);
+    }
+    rename(s) {
+        const rel = s.relation;
+        const schema = rel?.schemaname;
+        switch (s.renameType) {
+            case 'OBJECT_TABLE':
+                if (!rel?.relname || !s.newname)
+                    return;
+                this.add('table', s.newname, schema);
+                this.index.renamed('table', rel.relname, s.newname, schema);
+                return;
+            case 'OBJECT_VIEW':
+            case 'OBJECT_MATVIEW':
+                this.add('view', s.newname, schema);
+                return;
+            case 'OBJECT_COLUMN':
+                this.add('column', s.newname, schema, rel?.relname);
+                return;
+            case 'OBJECT_TABCONSTRAINT':
+                this.add('constraint', s.newname, schema, rel?.relname);
+                return;
+            case 'OBJECT_INDEX':
+                this.add('constraint', s.newname, schema, rel?.relname && this.index.ownerOf('constraint', rel.relname, schema));
+                return;
+            case 'OBJECT_TRIGGER':
+                this.add('trigger', s.newname, schema, rel?.relname);
+                return;
+            case 'OBJECT_SEQUENCE':
+                this.add('sequence', s.newname, schema);
+                return;
+            case 'OBJECT_TYPE': {
+                const old = s.object && 'List' in s.object ? qualifiedName(s.object.List.items) : {};
+                if (!old.name || !s.newname)
+                    return;
+                this.add('enum', s.newname, old.schema);
+                this.index.renamed('enum', old.name, s.newname, old.schema);
+                return;
+            }
+            default:
+                return;
         }
     }
-    return found;
-}
-/** Regex source for a possibly schema-qualified, possibly quoted name. */
-function qualified(name) {
-    const part = `(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
-    return `(?:${part}\\s*\\.\\s*)?${nameSource(name)}`;
-}
-/**
- * Regex source for one name: `"name"` exactly, or, when PostgreSQL would fold
- * it to this name, unquoted in any case and never as part of a longer word.
- */
-function nameSource(name) {
-    const quoted = `"${escapeRegExp(name.replace(/"/g, '""'))}"`;
-    const foldable = /^[a-z_][a-z0-9_$]*$/.test(name);
-    return foldable ? `(?:${quoted}|(?<![A-Za-z0-9_$"])${caseless(name)}(?![A-Za-z0-9_$"]))` : quoted;
-}
-/** Keywords, case-insensitive without the `i` flag (which would also fold quoted names): `k('ADD VALUE')`. */
-function k(words) {
-    return words.split(' ').map(caseless).join('\\s+');
-}
-const IF_NOT_EXISTS = `(?:${k('IF NOT EXISTS')}\\s+)?`;
-const OR_REPLACE = `(?:${k('OR REPLACE')}\\s+)?`;
-const CREATE_TABLE = `^${k('CREATE')}\\s+(?:${k('UNLOGGED')}\\s+)?${k('TABLE')}\\s+${IF_NOT_EXISTS}`;
-/** Offset within the statement where it creates the target, or -1. */
-function creationOffset(text, target) {
-    const t = target.target;
-    const name = t.constraint ?? target.object ?? '';
-    switch (target.kind) {
-        case 'table':
-            return t.table ? firstMatch(text, `${CREATE_TABLE}${qualified(t.table)}`) : -1;
-        case 'view':
-            return t.table
-                ? firstMatch(text, `^${k('CREATE')}\\s+${OR_REPLACE}(?:${k('MATERIALIZED')}\\s+)?${k('VIEW')}\\s+${IF_NOT_EXISTS}${qualified(t.table)}`)
-                : -1;
-        case 'column':
-            return t.table && t.column ? columnOffset(text, t.table, t.column) : -1;
-        case 'enum':
-            return t.enum ? firstMatch(text, `^${k('CREATE TYPE')}\\s+${qualified(t.enum)}\\s+${k('AS ENUM')}`) : -1;
-        case 'enumValue':
-            return t.enum && t.value ? enumValueOffset(text, t.enum, t.value) : -1;
-        case 'index':
-        case 'unique':
-        case 'primaryKey':
-        case 'foreignKey':
-        case 'check':
-            return t.constraint ? constraintOffset(text, t.constraint) : -1;
-        case 'sequence':
-            return name
-                ? firstMatch(text, `^${k('CREATE')}\\s+(?:${k('TEMPORARY')}\\s+|${k('TEMP')}\\s+)?${k('SEQUENCE')}\\s+${IF_NOT_EXISTS}${qualified(name)}`)
-                : -1;
-        case 'extension':
-            return name ? firstMatch(text, `^${k('CREATE EXTENSION')}\\s+${IF_NOT_EXISTS}${qualified(name)}`) : -1;
-        case 'function':
-            return name
-                ? firstMatch(text, `^${k('CREATE')}\\s+${OR_REPLACE}(?:${k('FUNCTION')}|${k('PROCEDURE')})\\s+${qualified(name)}\\s*\\(`)
-                : -1;
-        case 'trigger':
-            return name
-                ? firstMatch(text, `^${k('CREATE')}\\s+${OR_REPLACE}(?:${k('CONSTRAINT')}\\s+)?${k('TRIGGER')}\\s+${nameSource(name)}`)
-                : -1;
-    }
-}
-/** Offset of the first match, or -1. */
-function firstMatch(text, source) {
-    const match = new RegExp(source).exec(text);
-    return match ? match.index : -1;
-}
-/** A column is created by its CREATE TABLE or by ALTER TABLE … ADD [COLUMN]. */
-function columnOffset(text, table, column) {
-    const head = new RegExp(`${CREATE_TABLE}${qualified(table)}\\s*\\(`).exec(text);
-    if (head) {
-        const bodyStart = head.index + head[0].length;
-        const def = new RegExp(`(?:^|,)\\s*(${nameSource(column)})\\s`).exec(text.slice(bodyStart));
-        return def ? bodyStart + def.index + def[0].indexOf(def[1] ?? '') : -1;
-    }
-    const alter = `^${k('ALTER TABLE')}\\s+(?:${k('IF EXISTS')}\\s+)?(?:${k('ONLY')}\\s+)?${qualified(table)}\\s`;
-    if (!new RegExp(alter).test(text))
-        return -1;
-    return firstMatch(text, `\\b${k('ADD')}\\s+(?:${k('COLUMN')}\\s+)?${IF_NOT_EXISTS}${nameSource(column)}\\s`);
-}
-/** An enum value comes from CREATE TYPE … AS ENUM (…) or ALTER TYPE … ADD VALUE. */
-function enumValueOffset(text, enumName, value) {
-    const literal = `'${escapeRegExp(value.replace(/'/g, "''"))}'`;
-    const create = new RegExp(`^${k('CREATE TYPE')}\\s+${qualified(enumName)}\\s+${k('AS ENUM')}\\s*\\(`).exec(text);
-    if (create) {
-        const at = text.slice(create.index).search(new RegExp(literal));
-        return at >= 0 ? create.index + at : -1;
-    }
-    return firstMatch(text, `^${k('ALTER TYPE')}\\s+${qualified(enumName)}\\s+${k('ADD VALUE')}\\s+${IF_NOT_EXISTS}${literal}`);
-}
-/** Constraints and indexes are created by name: CREATE INDEX name, [ADD] CONSTRAINT name. */
-function constraintOffset(text, name) {
-    const index = `^${k('CREATE')}\\s+(?:${k('UNIQUE')}\\s+)?${k('INDEX')}\\s+(?:${k('CONCURRENTLY')}\\s+)?${IF_NOT_EXISTS}${nameSource(name)}`;
-    const at = firstMatch(text, index);
-    if (at >= 0)
-        return at;
-    if (!new RegExp(`^(?:${k('CREATE')}\\s+(?:${k('UNLOGGED')}\\s+)?${k('TABLE')}|${k('ALTER TABLE')})\\b`).test(text))
-        return -1;
-    return firstMatch(text, `\\b${k('CONSTRAINT')}\\s+${nameSource(name)}`);
 }
 
 ;// CONCATENATED MODULE: ./src/locate/prisma-syntax.ts
@@ -40261,6 +40503,243 @@ function foreignKeyLine(item, model, index) {
     return (byTable ?? matching[0])?.line;
 }
 
+;// CONCATENATED MODULE: ./src/locate/text.ts
+/** Text helpers shared by the output parsers. */
+// Built from the escape character's code so the pattern carries no control character literally.
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+/** Removes terminal colour codes and normalises line ends, so line-anchored patterns hold. */
+function plainText(output) {
+    return output.replace(ANSI, '').replace(/\r\n/g, '\n');
+}
+
+;// CONCATENATED MODULE: ./src/locate/migrations.ts
+
+
+
+
+/**
+ * Reads the output of a failed `prisma migrate deploy`. Handles both engines:
+ * the native one prints `Error: P3018`, `Migration name:`, `Database error
+ * code:`, `Database error:`, a `Position:` excerpt with file line numbers and a
+ * `DbError {… position: Some(Original(N)) …}` dump; the WASM one prints
+ * `Error: external connector error`, the message, and a backtrace naming
+ * `migration_name="…"`.
+ */
+function parseMigrateDeployFailure(output) {
+    const text = plainText(output);
+    const failure = {};
+    failure.code = /^Error: (P\d{4})\b/m.exec(text)?.[1];
+    failure.migration =
+        /^Migration name: (\S+)/m.exec(text)?.[1] ?? /migration_name="([^"]+)"/.exec(text)?.[1] ?? p3009Name(text);
+    failure.databaseCode = /^Database error code: (\S+)/m.exec(text)?.[1];
+    failure.message = nativeMessage(text) ?? wasmMessage(text);
+    const position = /\bposition: Some\(Original\((\d+)\)\)/.exec(text)?.[1];
+    if (position)
+        failure.position = Number(position);
+    failure.line = positionBlockLine(text);
+    failure.engine = engineOf(text);
+    if (!failure.databaseCode && failure.message)
+        failure.databaseCode = inferSqlState(failure.message);
+    return dropUndefined(failure);
+}
+/** P3009 (a failed migration blocks new ones) names the migration in prose. */
+function p3009Name(text) {
+    return /The `([^`]+)` migration started at .* failed/.exec(text)?.[1];
+}
+/** The native engine's `Database error:` paragraph, up to `Position:` or the `DbError` dump. */
+function nativeMessage(text) {
+    const match = /^Database error:\n([\s\S]*?)(?:\n\s*\n|$)/m.exec(text);
+    return match?.[1]?.trim() || undefined;
+}
+/** The WASM engine's message: the lines after `external connector error`, before the backtrace. */
+function wasmMessage(text) {
+    const match = /Error: external connector error\n([\s\S]*?)(?=\n\s+0: |\n\s*\n|$)/.exec(text);
+    const message = match?.[1]?.trim();
+    return message ? message.replace(/^Error querying the database: /, '') : undefined;
+}
+/** The last numbered line of the native engine's `Position:` excerpt: the failing line. */
+function positionBlockLine(text) {
+    const block = /^Position:\n((?:[ \t]*\d+(?: .*)?\n?)+)/m.exec(text)?.[1];
+    if (!block)
+        return undefined;
+    const numbers = block
+        .split('\n')
+        .map((line) => /^\s*(\d+)/.exec(line)?.[1])
+        .filter((n) => n !== undefined);
+    const last = numbers.at(-1);
+    return last ? Number(last) : undefined;
+}
+function engineOf(text) {
+    if (/schema_engine_wasm|external connector error/.test(text))
+        return 'wasm';
+    if (/\bP3018\b|DbError \{|schema_core::/.test(text))
+        return 'native';
+    return undefined;
+}
+/**
+ * Without the native engine's `Database error code:` the SQLSTATE is only
+ * inferred for messages that belong to exactly one code: the driver adapter's
+ * own renderings and PostgreSQL's fixed message texts.
+ */
+function inferSqlState(message) {
+    const rules = [
+        [/^No such table: /, '42P01'],
+        [/column not found: /, '42703'],
+        [/\brelation "[^"]+" does not exist/, '42P01'],
+        [/\bcolumn "?[^"\s]+"?(?: of relation "[^"]+")? does not exist/, '42703'],
+        [/\btype "[^"]+" does not exist/, '42704'],
+        [/\bsyntax error at /, '42601'],
+        [/\brelation "[^"]+" already exists/, '42P07'],
+        [/\btype "[^"]+" already exists/, '42710'],
+        [/\bcolumn "[^"]+" of relation "[^"]+" already exists/, '42701']
+    ];
+    return rules.find(([pattern]) => pattern.test(message))?.[1];
+}
+function dropUndefined(value) {
+    for (const key of Object.keys(value))
+        if (value[key] === undefined)
+            delete value[key];
+    return value;
+}
+/**
+ * Finds the failing statement and line of a migration.sql. Tries, in order:
+ * the statement text, the position (exact), a line Prisma printed, and last
+ * the database message (the WASM engine prints nothing else): for a syntax
+ * error, the statement PostgreSQL's parser rejects; else the statement that
+ * names the objects the message names.
+ */
+function locateMigrationError(sql, info) {
+    const script = parseSqlScript(sql);
+    const { statements } = script;
+    if (statements.length === 0)
+        return undefined;
+    const byStatement = info.statement ? findStatementText(script, info.statement) : undefined;
+    if (byStatement)
+        return withinStatement(script, byStatement, info.position);
+    if (info.position !== undefined && info.position > 0) {
+        return atOffset(script, offsetOfCharPosition(sql, info.position));
+    }
+    if (info.line !== undefined)
+        return atLine(statements, info.line);
+    return info.message ? fromMessage(script, info.message) : undefined;
+}
+/** A statement's tokens as one string, comments and the final `;` left out: equal for equal SQL. */
+function tokenKey(tokens) {
+    const code = tokens.filter((t) => t.kind !== 'comment');
+    if (code.at(-1)?.kind === 'semicolon')
+        code.pop();
+    return code.map((t) => t.text).join('\u0000');
+}
+/** The statement whose tokens are those of `text` (or, failing that, contain them). */
+function findStatementText(script, text) {
+    const wanted = tokenKey(scanSql(text));
+    if (wanted === '')
+        return undefined;
+    const keys = script.statements.map((s) => tokenKey(statementTokens(script, s)));
+    const exact = keys.findIndex((k) => k === wanted);
+    const index = exact >= 0 ? exact : keys.findIndex((k) => `\u0000${k}\u0000`.includes(`\u0000${wanted}\u0000`));
+    return script.statements[index];
+}
+function withinStatement(script, statement, position) {
+    if (position === undefined || position < 1)
+        return { line: statement.startLine, statementIndex: statement.index };
+    const offset = statement.startOffset + offsetOfCharPosition(statement.text, position);
+    return { line: script.lineAt(Math.min(offset, script.sql.length)), statementIndex: statement.index };
+}
+function atOffset(script, offset) {
+    const { statements } = script;
+    const statement = statements.find((s) => offset < s.endOffset) ?? statements[statements.length - 1];
+    return { line: script.lineAt(offset), statementIndex: statement.index };
+}
+function atLine(statements, line) {
+    const statement = statements.find((s) => line <= s.endLine) ?? statements[statements.length - 1];
+    return { line, statementIndex: statement.index };
+}
+/**
+ * Pulls the object names out of a database message: the WASM engine gives no
+ * position, so the statement is found by the names it mentions.
+ */
+function namesInMessage(message) {
+    const near = /syntax error at or near "(.*)"$/m.exec(message)?.[1];
+    if (near !== undefined)
+        return { names: [near], duplicate: false, literal: true };
+    const column = /column not found: (\S+) of relation (\S+)/.exec(message);
+    if (column)
+        return { names: [column[1] ?? '', column[2] ?? ''], duplicate: false, literal: false };
+    const table = /^No such table: (\S+)/.exec(message)?.[1];
+    if (table)
+        return { names: [lastPart(table)], duplicate: false, literal: false };
+    const quoted = [...message.matchAll(/"((?:[^"]|"")+)"/g)].map((m) => (m[1] ?? '').replace(/""/g, '"'));
+    const bare = quoted.length ? [] : [/column (\S+) does not exist/.exec(message)?.[1] ?? ''].filter(Boolean);
+    return {
+        names: [...quoted, ...bare].map(lastPart),
+        duplicate: /already exists/.test(message),
+        literal: false
+    };
+}
+/** `u.nickname` → `nickname`, `public.users` → `users`: statements rarely repeat the qualifier. */
+function lastPart(name) {
+    return /^[^."]+\.[^."]+$/.test(name) ? (name.split('.')[1] ?? name) : name;
+}
+function fromMessage(script, message) {
+    const clue = namesInMessage(message);
+    const [primary] = clue.names;
+    if (primary === undefined || primary === '')
+        return undefined;
+    if (clue.literal) {
+        const rejected = rejectedStatement(script, message);
+        if (rejected)
+            return rejected;
+    }
+    // Only code counts: a name in a comment or a string literal is not the statement's.
+    const find = (s, name) => statementTokens(script, s).find((t) => clue.literal
+        ? t.kind !== 'comment' && t.text.toLowerCase() === name.toLowerCase()
+        : identifierName(t) === name);
+    const hits = script.statements.filter((s) => clue.names.every((n) => find(s, n)));
+    const candidates = hits.length ? hits : script.statements.filter((s) => find(s, primary));
+    const chosen = clue.duplicate && candidates.length > 1 ? candidates[1] : candidates[0];
+    const token = chosen && find(chosen, primary);
+    if (!chosen || !token)
+        return undefined;
+    return { line: script.lineAt(token.start), statementIndex: chosen.index };
+}
+/**
+ * For a syntax error: the statement PostgreSQL's parser rejects, at the
+ * token it stopped at (the one whose message is the database's, else the
+ * first one rejected). None when the parser accepts every statement (the
+ * error was in a function body, parsed when it runs).
+ */
+function rejectedStatement(script, message) {
+    const rejected = script.statements.filter((s) => s.error);
+    const same = rejected.find((s) => s.error && message.endsWith(s.error.message));
+    const chosen = same ?? rejected[0];
+    if (!chosen?.error)
+        return undefined;
+    return { line: script.lineAt(chosen.error.offset), statementIndex: chosen.index };
+}
+/**
+ * The statements that ran before the failing one. The WASM engine runs them
+ * one by one, so they stay applied; the native engine sends the script as one
+ * implicit transaction, so (unless the script commits itself) none stay.
+ */
+function appliedStatements(sql, failingIndex, engine = 'wasm') {
+    if (engine === 'native')
+        return [];
+    return splitSqlStatements(sql).slice(0, Math.max(0, failingIndex));
+}
+/**
+ * Where the migrations create an object: the migration.sql and the line of
+ * its creating statement (for a column: the column's own line, in CREATE
+ * TABLE or ADD COLUMN; for an enum value: the value's line). When several
+ * migrations create it (dropped and recreated), the last one wins: that is
+ * the definition the database has. The migrations are read once per list.
+ */
+function findCreatingMigration(migrations, target) {
+    const found = MigrationIndex.of(migrations).find(target);
+    const migration = found && migrations[found.migration];
+    return migration && found ? { file: migration.path, line: found.line } : undefined;
+}
+
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./src/locate/seed.ts
@@ -40514,26 +40993,31 @@ function firstProjectFrame(text, options) {
 
 
 
+
+
 /** Kinds Prisma cannot express: their source is a migration, whatever the schema says. */
 const MIGRATION_FIRST = new Set(['function', 'trigger', 'extension', 'sequence', 'check']);
 /**
  * Returns the items with `location` filled in (items that already have one
- * keep it). Schema paths and migration paths become repo-relative.
+ * keep it). Schema paths and migration paths become repo-relative. The
+ * migrations are read once into an index of what each creates.
  */
 function locateItems(items, project, repoRoot) {
     // Parsing a large schema costs hundreds of milliseconds: only when something needs a place.
     if (items.every((item) => item.location))
         return items;
     const index = schema_parseSchema(project.schemaFiles.map((f) => ({ path: repoPath(repoRoot, f.path), text: f.text })));
-    const migrations = project.migrations.map((m) => ({
-        name: m.name,
-        path: repoPath(repoRoot, m.sqlPath),
-        sql: m.sql
-    }));
+    const created = migration_index_MigrationIndex.of(project.migrations);
+    const paths = project.migrations.map((m) => repoPath(repoRoot, m.sqlPath));
+    const inMigrations = (item) => {
+        const site = created.find(item);
+        const file = site && paths[site.migration];
+        return site && file ? { file, line: site.line } : undefined;
+    };
     return items.map((item) => {
         if (item.location)
             return item;
-        const location = locateItem(item, index, migrations);
+        const location = locateItem(item, index, inMigrations);
         return location ? { ...item, location } : item;
     });
 }
@@ -40542,12 +41026,12 @@ function locateItems(items, project, repoRoot) {
  * creating migration first for what only the migrations have. The model's
  * line is the last resort.
  */
-function locateItem(item, index, migrations) {
+function locateItem(item, index, inMigrations) {
     const match = matchDriftItem(item, index);
     const migrationFirst = item.change === 'unexpected' || MIGRATION_FIRST.has(item.kind);
     if (match?.exact && !migrationFirst)
         return match.location;
-    return findCreatingMigration(migrations, item) ?? match?.location;
+    return inMigrations(item) ?? match?.location;
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -40931,7 +41415,7 @@ function quoteIdent(name) {
     return `"${name.replace(/"/g, '""')}"`;
 }
 /** `"schema"."name"`: fix SQL is always schema-qualified so it does not depend on search_path. */
-function sql_qualified(schema, name) {
+function qualified(schema, name) {
     return `${quoteIdent(schema)}.${quoteIdent(name)}`;
 }
 /** A string literal, with embedded quotes doubled. */
@@ -40939,18 +41423,29 @@ function quoteLiteral(value) {
     return `'${value.replace(/'/g, "''")}'`;
 }
 /**
- * Splits SQL into statements with the project's one SQL lexer (quotes,
- * comments, dollar quotes): trimmed, without their semicolon and without
- * comment lines, as the fix migration regroups them.
+ * Splits SQL into statements with PostgreSQL's parser: trimmed, without their
+ * semicolon and without comments, as the fix migration regroups them.
  */
 function splitStatements(sql) {
-    return sql_splitSqlStatements(sql)
-        .map((statement) => statement.text
-        .replace(/;$/, '')
-        .split('\n')
-        .filter((line) => !line.trim().startsWith('--'))
-        .join('\n')
-        .trim())
+    const script = sql_parseSqlScript(sql);
+    return script.statements
+        .map((statement) => {
+        let text = '';
+        let at = statement.startOffset;
+        for (const token of sql_statementTokens(script, statement)) {
+            if (token.kind !== 'comment' && !(token.kind === 'semicolon' && token.end === statement.endOffset))
+                continue;
+            // A comment alone on its line goes with its line.
+            const lineStart = sql.lastIndexOf('\n', token.start - 1) + 1;
+            const alone = token.kind === 'comment' && sql.slice(Math.max(lineStart, at), token.start).trim() === '';
+            const cut = alone && lineStart >= at ? lineStart : token.start;
+            const after = alone && sql[token.end] === '\n' ? token.end + 1 : token.end;
+            text += sql.slice(at, cut);
+            at = Math.max(at, after);
+        }
+        text += sql.slice(at, statement.endOffset);
+        return text.trim();
+    })
         .filter(Boolean);
 }
 
@@ -40975,24 +41470,24 @@ function compareCatalogs(expected, actual) {
 function display(schema, ...names) {
     return (schema === 'public' ? names : [schema, ...names]).join('.');
 }
-const key = (...parts) => parts.join('\u0000');
+const compare_key = (...parts) => parts.join('\u0000');
 function byKey(items, keyOf) {
     return new Map(items.map((item) => [keyOf(item), item]));
 }
 // ---------------------------------------------------------------- enums
 function compareEnums(expected, actual) {
     const items = [];
-    const actualEnums = byKey(actual.enums, (e) => key(e.schema, e.name));
-    const expectedEnums = byKey(expected.enums, (e) => key(e.schema, e.name));
+    const actualEnums = byKey(actual.enums, (e) => compare_key(e.schema, e.name));
+    const expectedEnums = byKey(expected.enums, (e) => compare_key(e.schema, e.name));
     for (const enumType of expected.enums) {
-        const other = actualEnums.get(key(enumType.schema, enumType.name));
+        const other = actualEnums.get(compare_key(enumType.schema, enumType.name));
         if (other)
             items.push(...compareEnumValues(enumType, other, actual));
         else
             items.push(missingEnum(enumType));
     }
     for (const enumType of actual.enums)
-        if (!expectedEnums.has(key(enumType.schema, enumType.name)))
+        if (!expectedEnums.has(compare_key(enumType.schema, enumType.name)))
             items.push(unexpectedEnum(enumType));
     return items;
 }
@@ -41005,7 +41500,7 @@ function missingEnum(e) {
         target: { schema: e.schema, enum: e.name },
         severity: 'error',
         expected: enumDefinition(e),
-        fixSql: `CREATE TYPE ${sql_qualified(e.schema, e.name)} AS ENUM (${e.values.map(quoteLiteral).join(', ')});`
+        fixSql: `CREATE TYPE ${qualified(e.schema, e.name)} AS ENUM (${e.values.map(quoteLiteral).join(', ')});`
     };
 }
 function unexpectedEnum(e) {
@@ -41016,7 +41511,7 @@ function unexpectedEnum(e) {
         target: { schema: e.schema, enum: e.name },
         severity: 'warning',
         actual: enumDefinition(e),
-        fixSql: `DROP TYPE ${sql_qualified(e.schema, e.name)};`
+        fixSql: `DROP TYPE ${qualified(e.schema, e.name)};`
     };
 }
 /**
@@ -41040,21 +41535,21 @@ function compareEnumValues(expected, actual, actualCatalog) {
         ...(change === 'missing'
             ? { expected: `${quoteLiteral(value)} in ${enumDefinition(expected)}` }
             : { actual: `${quoteLiteral(value)} in ${enumDefinition(actual)}` }),
-        fixSql: recreate ?? `ALTER TYPE ${sql_qualified(expected.schema, expected.name)} ADD VALUE ${quoteLiteral(value)};`
+        fixSql: recreate ?? `ALTER TYPE ${qualified(expected.schema, expected.name)} ADD VALUE ${quoteLiteral(value)};`
     });
     return [...missing.map((v) => item(v, 'missing')), ...extra.map((v) => item(v, 'unexpected'))];
 }
 /** Prisma's way of removing enum values: a new type, every column moved to it, the old type dropped. */
 function recreateEnumSql(e, actual) {
-    const type = sql_qualified(e.schema, e.name);
-    const newType = sql_qualified(e.schema, `${e.name}_new`);
+    const type = qualified(e.schema, e.name);
+    const newType = qualified(e.schema, `${e.name}_new`);
     const lines = [`CREATE TYPE ${newType} AS ENUM (${e.values.map(quoteLiteral).join(', ')});`];
     const restoreDefaults = [];
     for (const table of actual.tables) {
         for (const column of table.columns) {
             if (!column.isEnum || column.typeSchema !== e.schema || column.typeName !== e.name)
                 continue;
-            const alter = `ALTER TABLE ${sql_qualified(table.schema, table.name)} ALTER COLUMN ${quoteIdent(column.name)}`;
+            const alter = `ALTER TABLE ${qualified(table.schema, table.name)} ALTER COLUMN ${quoteIdent(column.name)}`;
             const suffix = column.isArray ? '[]' : '';
             if (column.default !== undefined) {
                 lines.push(`${alter} DROP DEFAULT;`);
@@ -41063,24 +41558,24 @@ function recreateEnumSql(e, actual) {
             lines.push(`${alter} TYPE ${newType}${suffix} USING (${quoteIdent(column.name)}::text${suffix}::${newType}${suffix});`);
         }
     }
-    lines.push(`ALTER TYPE ${type} RENAME TO ${quoteIdent(`${e.name}_old`)};`, `ALTER TYPE ${newType} RENAME TO ${quoteIdent(e.name)};`, `DROP TYPE ${sql_qualified(e.schema, `${e.name}_old`)};`, ...restoreDefaults);
+    lines.push(`ALTER TYPE ${type} RENAME TO ${quoteIdent(`${e.name}_old`)};`, `ALTER TYPE ${newType} RENAME TO ${quoteIdent(e.name)};`, `DROP TYPE ${qualified(e.schema, `${e.name}_old`)};`, ...restoreDefaults);
     return lines.join('\n');
 }
 // ---------------------------------------------------------------- tables
 function compareTables(expected, actual) {
     const items = [];
     const modelled = (t) => !t.partitionOf;
-    const actualTables = byKey(actual.tables.filter(modelled), (t) => key(t.schema, t.name));
-    const expectedTables = byKey(expected.tables.filter(modelled), (t) => key(t.schema, t.name));
+    const actualTables = byKey(actual.tables.filter(modelled), (t) => compare_key(t.schema, t.name));
+    const expectedTables = byKey(expected.tables.filter(modelled), (t) => compare_key(t.schema, t.name));
     for (const table of expectedTables.values()) {
-        const other = actualTables.get(key(table.schema, table.name));
+        const other = actualTables.get(compare_key(table.schema, table.name));
         if (other)
             items.push(...compareTable(table, other, expected));
         else
             items.push(missingTable(table, expected), ...tableChildren(table));
     }
     for (const table of actualTables.values())
-        if (!expectedTables.has(key(table.schema, table.name)))
+        if (!expectedTables.has(compare_key(table.schema, table.name)))
             items.push(unexpectedTable(table));
     return items;
 }
@@ -41102,7 +41597,7 @@ function missingTable(table, catalog) {
         target: { schema: table.schema, table: table.name },
         severity: 'error',
         expected: `table (${table.columns.map((c) => c.name).join(', ')})`,
-        fixSql: `CREATE TABLE ${sql_qualified(table.schema, table.name)} (\n${definitions.join(',\n')}\n);`
+        fixSql: `CREATE TABLE ${qualified(table.schema, table.name)} (\n${definitions.join(',\n')}\n);`
     };
 }
 /**
@@ -41110,7 +41605,7 @@ function missingTable(table, catalog) {
  * tables referencing each other can be dropped in any order.
  */
 function unexpectedTable(table) {
-    const name = sql_qualified(table.schema, table.name);
+    const name = qualified(table.schema, table.name);
     const dropKeys = table.foreignKeys.map((fk) => `ALTER TABLE ${name} DROP CONSTRAINT ${quoteIdent(fk.name)};`);
     return {
         kind: 'table',
@@ -41175,7 +41670,7 @@ function missingColumn(table, column, catalog) {
         target: columnTarget(table, column),
         severity: 'error',
         expected: describeColumn(column),
-        fixSql: `ALTER TABLE ${sql_qualified(table.schema, table.name)} ADD COLUMN ${columnDefinition(column, table, catalog)};`
+        fixSql: `ALTER TABLE ${qualified(table.schema, table.name)} ADD COLUMN ${columnDefinition(column, table, catalog)};`
     };
 }
 function unexpectedColumn(table, column) {
@@ -41186,7 +41681,7 @@ function unexpectedColumn(table, column) {
         target: columnTarget(table, column),
         severity: 'warning',
         actual: describeColumn(column),
-        fixSql: `ALTER TABLE ${sql_qualified(table.schema, table.name)} DROP COLUMN ${quoteIdent(column.name)};`
+        fixSql: `ALTER TABLE ${qualified(table.schema, table.name)} DROP COLUMN ${quoteIdent(column.name)};`
     };
 }
 /** Type, nullability and default (by value; serial and identity are both autoincrement, as for Prisma). */
@@ -41217,7 +41712,7 @@ function differentColumn(table, expected, actual) {
  * change (it may not cast), the new one comes after.
  */
 function alterColumnSql(table, expected, actual, aspects) {
-    const alter = `ALTER TABLE ${sql_qualified(table.schema, table.name)} ALTER COLUMN ${quoteIdent(expected.name)}`;
+    const alter = `ALTER TABLE ${qualified(table.schema, table.name)} ALTER COLUMN ${quoteIdent(expected.name)}`;
     const typeChanges = aspects.includes('type');
     const defaultChanges = aspects.includes('default') || (typeChanges && actual.default !== undefined);
     const lines = [];
@@ -41246,9 +41741,9 @@ function setDefaultSql(table, expected, alter) {
     if (canonicalDefault(expected) !== AUTOINCREMENT)
         return [`${alter} SET DEFAULT ${expected.default};`];
     // An autoincrement needs its own sequence, owned by the column as serial's is.
-    const sequence = sql_qualified(table.schema, `${table.name}_${expected.name}_seq`);
+    const sequence = qualified(table.schema, `${table.name}_${expected.name}_seq`);
     return [
-        `CREATE SEQUENCE IF NOT EXISTS ${sequence} OWNED BY ${sql_qualified(table.schema, table.name)}.${quoteIdent(expected.name)};`,
+        `CREATE SEQUENCE IF NOT EXISTS ${sequence} OWNED BY ${qualified(table.schema, table.name)}.${quoteIdent(expected.name)};`,
         `${alter} SET DEFAULT nextval(${quoteLiteral(sequence)});`
     ];
 }
@@ -41290,7 +41785,7 @@ function comparePrimaryKeys(expected, actual) {
     const have = actual.primaryKey;
     if (!want && !have)
         return [];
-    const tableName = sql_qualified(expected.schema, expected.name);
+    const tableName = qualified(expected.schema, expected.name);
     const pk = (k) => ({
         kind: 'primaryKey',
         object: display(expected.schema, k.name),
@@ -41429,13 +41924,13 @@ function indexTarget(table, index) {
 /** The expected database's own DDL: pg_get_indexdef, or ADD CONSTRAINT when a constraint owns the index. */
 function createIndexSql(table, index) {
     if (index.constraint)
-        return `ALTER TABLE ${sql_qualified(table.schema, table.name)} ADD CONSTRAINT ${quoteIdent(index.constraint.name)} ${index.constraint.definition};`;
+        return `ALTER TABLE ${qualified(table.schema, table.name)} ADD CONSTRAINT ${quoteIdent(index.constraint.name)} ${index.constraint.definition};`;
     return `${index.definition};`;
 }
 function dropIndexSql(table, index) {
     if (index.constraint)
-        return `ALTER TABLE ${sql_qualified(table.schema, table.name)} DROP CONSTRAINT ${quoteIdent(index.constraint.name)};`;
-    return `DROP INDEX ${sql_qualified(table.schema, index.name)};`;
+        return `ALTER TABLE ${qualified(table.schema, table.name)} DROP CONSTRAINT ${quoteIdent(index.constraint.name)};`;
+    return `DROP INDEX ${qualified(table.schema, index.name)};`;
 }
 function missingIndex(table, index) {
     return {
@@ -41485,8 +41980,8 @@ function differentIndex(table, expected, actual, aspects) {
 /** Renaming a constraint renames its index too; a plain index is renamed directly. */
 function renamedIndex(table, expected, actual) {
     const fixSql = actual.constraint
-        ? `ALTER TABLE ${sql_qualified(table.schema, table.name)} RENAME CONSTRAINT ${quoteIdent(actual.name)} TO ${quoteIdent(expected.name)};`
-        : `ALTER INDEX ${sql_qualified(table.schema, actual.name)} RENAME TO ${quoteIdent(expected.name)};`;
+        ? `ALTER TABLE ${qualified(table.schema, table.name)} RENAME CONSTRAINT ${quoteIdent(actual.name)} TO ${quoteIdent(expected.name)};`
+        : `ALTER INDEX ${qualified(table.schema, actual.name)} RENAME TO ${quoteIdent(expected.name)};`;
     return {
         kind: indexKind(expected),
         change: 'different',
@@ -41547,11 +42042,11 @@ function addForeignKeySql(table, fk) {
     const deferrable = fk.deferrable
         ? ` DEFERRABLE INITIALLY ${fk.initiallyDeferred ? 'DEFERRED' : 'IMMEDIATE'}`
         : '';
-    return (`ALTER TABLE ${sql_qualified(table.schema, table.name)} ADD CONSTRAINT ${quoteIdent(fk.name)} ` +
-        `FOREIGN KEY (${identList(fk.columns)}) REFERENCES ${sql_qualified(fk.referencedSchema, fk.referencedTable)}` +
+    return (`ALTER TABLE ${qualified(table.schema, table.name)} ADD CONSTRAINT ${quoteIdent(fk.name)} ` +
+        `FOREIGN KEY (${identList(fk.columns)}) REFERENCES ${qualified(fk.referencedSchema, fk.referencedTable)}` +
         `(${identList(fk.referencedColumns)}) ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate}${deferrable};`);
 }
-const dropForeignKeySql = (table, fk) => `ALTER TABLE ${sql_qualified(table.schema, table.name)} DROP CONSTRAINT ${quoteIdent(fk.name)};`;
+const dropForeignKeySql = (table, fk) => `ALTER TABLE ${qualified(table.schema, table.name)} DROP CONSTRAINT ${quoteIdent(fk.name)};`;
 const describeForeignKey = (fk) => `${fk.name}: FOREIGN KEY (${fk.columns.join(', ')}) REFERENCES ${display(fk.referencedSchema, fk.referencedTable)}` +
     `(${fk.referencedColumns.join(', ')}) ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate}`;
 function missingForeignKey(table, fk) {
@@ -41609,7 +42104,7 @@ function differentForeignKey(table, expected, actual) {
             ...base,
             severity: 'notice',
             aspects: ['name'],
-            fixSql: `ALTER TABLE ${sql_qualified(table.schema, table.name)} RENAME CONSTRAINT ${quoteIdent(actual.name)} TO ${quoteIdent(expected.name)};`
+            fixSql: `ALTER TABLE ${qualified(table.schema, table.name)} RENAME CONSTRAINT ${quoteIdent(actual.name)} TO ${quoteIdent(expected.name)};`
         };
     return {
         ...base,
@@ -41669,7 +42164,7 @@ function ignoredObjects(catalog) {
         for (const check of table.checks)
             objects.push({
                 kind: 'check',
-                key: key('check', table.schema, table.name, check.name),
+                key: compare_key('check', table.schema, table.name, check.name),
                 object: display(table.schema, check.name),
                 target: { schema: table.schema, table: table.name, constraint: check.name },
                 definition: check.definition
@@ -41677,7 +42172,7 @@ function ignoredObjects(catalog) {
         if (table.partitionOf)
             objects.push({
                 kind: 'table',
-                key: key('partition', table.schema, table.name),
+                key: compare_key('partition', table.schema, table.name),
                 object: display(table.schema, table.name),
                 target: { schema: table.schema, table: table.name },
                 definition: `partition of ${table.partitionOf}`
@@ -41686,7 +42181,7 @@ function ignoredObjects(catalog) {
     for (const f of catalog.functions)
         objects.push({
             kind: 'function',
-            key: key('function', f.schema, f.name, f.arguments),
+            key: compare_key('function', f.schema, f.name, f.arguments),
             object: `${display(f.schema, f.name)}(${f.arguments})`,
             target: { schema: f.schema },
             definition: `${f.kind} ${f.name}(${f.arguments})`
@@ -41694,7 +42189,7 @@ function ignoredObjects(catalog) {
     for (const t of catalog.triggers)
         objects.push({
             kind: 'trigger',
-            key: key('trigger', t.schema, t.table, t.name),
+            key: compare_key('trigger', t.schema, t.table, t.name),
             object: display(t.schema, t.name),
             target: { schema: t.schema, table: t.table, constraint: t.name },
             definition: t.definition
@@ -41702,7 +42197,7 @@ function ignoredObjects(catalog) {
     for (const e of catalog.extensions)
         objects.push({
             kind: 'extension',
-            key: key('extension', e.name),
+            key: compare_key('extension', e.name),
             object: e.name,
             target: { schema: e.schema },
             definition: `extension ${e.name} ${e.version} in schema ${e.schema}`
@@ -41710,7 +42205,7 @@ function ignoredObjects(catalog) {
     for (const v of catalog.views)
         objects.push({
             kind: 'view',
-            key: key('view', v.schema, v.name),
+            key: compare_key('view', v.schema, v.name),
             object: display(v.schema, v.name),
             target: { schema: v.schema, table: v.name },
             definition: `${v.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} AS ${v.definition.trim()}`
@@ -41719,7 +42214,7 @@ function ignoredObjects(catalog) {
         if (!s.ownedBy)
             objects.push({
                 kind: 'sequence',
-                key: key('sequence', s.schema, s.name),
+                key: compare_key('sequence', s.schema, s.name),
                 object: display(s.schema, s.name),
                 target: { schema: s.schema },
                 definition: `sequence ${display(s.schema, s.name)} AS ${s.dataType}`
@@ -41733,6 +42228,7 @@ function sameList(a, b) {
 }
 
 ;// CONCATENATED MODULE: ./src/drift/fix-migration.ts
+
 
 /** Sections of the migration, in the order they run, with Prisma's comment for each. */
 const PHASES = [
@@ -41784,7 +42280,7 @@ function buildFixMigration(items) {
     const header = [...HEADER];
     if (items.some((i) => i.change === 'unexpected' && i.fixSql))
         header.push(...DROP_WARNING);
-    if (chunks.some((c) => /^ALTER TYPE .* ADD VALUE /s.test(c.sql)))
+    if (chunks.some((c) => statementsOf(c.sql).some(addsEnumValue)))
         header.push(...ADD_VALUE_NOTE);
     return `${header.join('\n')}\n\n${body.join('\n')}`;
 }
@@ -41813,13 +42309,25 @@ function splitsDrops(item) {
         item.severity !== 'notice');
 }
 function dropPhase(item, statement) {
-    if (/^DROP INDEX /i.test(statement))
+    const node = statementsOf(statement)[0];
+    if (node && 'DropStmt' in node && node.DropStmt.removeType === 'OBJECT_INDEX')
         return ['dropIndex', 'DropIndex'];
-    if (/^ALTER TABLE .* DROP CONSTRAINT /is.test(statement))
+    const dropsConstraint = node &&
+        'AlterTableStmt' in node &&
+        (node.AlterTableStmt.cmds ?? []).some((c) => 'AlterTableCmd' in c && c.AlterTableCmd.subtype === 'AT_DropConstraint');
+    if (dropsConstraint)
         return item.kind === 'foreignKey' || item.kind === 'table'
             ? ['dropForeignKey', 'DropForeignKey']
             : ['dropIndex', 'DropIndex'];
     return undefined;
+}
+/** The parse trees of the statements of `sql` (those PostgreSQL's parser accepts). */
+function statementsOf(sql) {
+    return sql_parseSqlScript(sql).statements.flatMap((s) => (s.node ? [s.node] : []));
+}
+/** `ALTER TYPE … ADD VALUE`: PostgreSQL cannot use the new value in the transaction that adds it. */
+function addsEnumValue(node) {
+    return 'AlterEnumStmt' in node && node.AlterEnumStmt.oldVal === undefined;
 }
 function mainPhase(item) {
     if (item.severity === 'notice')
@@ -42105,18 +42613,11 @@ function startExpectedBuild(run, databaseUrl, diff) {
         dispose: () => (disposed ??= result.then(disposeBuilt, () => undefined).finally(() => admin.end().catch(() => { })))
     };
 }
-/** `CREATE EXTENSION` statements of the migration files (comments ignored). */
+/** The extensions the migration files create, as PostgreSQL's parser reads them. */
 function extensionsInMigrations(project) {
-    const found = new Map();
-    const pattern = /CREATE\s+EXTENSION\s+(?:IF\s+NOT\s+EXISTS\s+)?("?)([\w-]+)\1(?:\s+(?:WITH\s+)?SCHEMA\s+("?)(\w+)\3)?/gi;
-    for (const migration of project.migrations) {
-        for (const m of sql_blankComments(migration.sql).matchAll(pattern)) {
-            const name = m[2];
-            if (!found.has(name))
-                found.set(name, { name, schema: m[4] ?? 'public' });
-        }
-    }
-    return [...found.values()];
+    return migration_index_MigrationIndex.of(project.migrations)
+        .extensions()
+        .map((e) => ({ name: e.name, schema: e.schema ?? 'public' }));
 }
 async function buildExpected(run, admin, databaseUrl, diff, extensions) {
     const names = extensions.map((e) => e.name);
@@ -42238,7 +42739,7 @@ const ALREADY_THERE = new Set(['42P07', '42710', '42701', '42P06', '42723', '42P
  */
 async function replayMigration(client, migration) {
     const statements = sql_splitSqlStatements(migration.sql);
-    const starts = sql_lineStarts(migration.sql);
+    const starts = lineStarts(migration.sql);
     let alreadyApplied = 0;
     await client.query('BEGIN');
     try {
@@ -42260,7 +42761,7 @@ async function replayMigration(client, migration) {
                     : statement.startOffset;
                 return {
                     statementIndex: statement.index,
-                    line: sql_lineAtOffset(starts, offset),
+                    line: lineAtOffset(starts, offset),
                     message: e.message ?? String(error),
                     sqlState: e.code,
                     appliedBefore: statement.index,
@@ -42319,7 +42820,7 @@ function lockFileLocation(code, project, repoRoot) {
     const lock = external_node_path_default().join(project.migrationsDir, 'migration_lock.toml');
     let text;
     try {
-        text = (0,external_node_fs_namespaceObject.readFileSync)(lock, 'utf8');
+        text = (0,external_node_fs_.readFileSync)(lock, 'utf8');
     }
     catch {
         return undefined;
@@ -42450,8 +42951,8 @@ const CONFIG_NAMES = [
 function discoverProject(config) {
     const root = config.workingDirectory;
     const packageJson = readJson(external_node_path_default().join(root, 'package.json'));
-    const configFile = CONFIG_NAMES.map((n) => external_node_path_default().join(root, n)).find((p) => (0,external_node_fs_namespaceObject.existsSync)(p));
-    const configText = configFile ? (0,external_node_fs_namespaceObject.readFileSync)(configFile, 'utf8') : undefined;
+    const configFile = CONFIG_NAMES.map((n) => external_node_path_default().join(root, n)).find((p) => (0,external_node_fs_.existsSync)(p));
+    const configText = configFile ? (0,external_node_fs_.readFileSync)(configFile, 'utf8') : undefined;
     const prismaKey = (packageJson?.prisma ?? {});
     const schemaPath = findSchema(root, config.schema, configText, prismaKey);
     const schemaFiles = readSchemaFiles(schemaPath);
@@ -42472,10 +42973,10 @@ function discoverProject(config) {
     };
 }
 function readJson(file) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(file))
+    if (!(0,external_node_fs_.existsSync)(file))
         return undefined;
     try {
-        return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
+        return JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8'));
     }
     catch (error) {
         throw new ProjectError('package-json', `${file} is not valid JSON: ${error.message}`);
@@ -42500,22 +43001,22 @@ function findSchema(root, explicit, configText, prismaKey) {
         if (!candidate)
             continue;
         const p = external_node_path_default().resolve(root, candidate);
-        if ((0,external_node_fs_namespaceObject.existsSync)(p))
+        if ((0,external_node_fs_.existsSync)(p))
             return p;
     }
     throw new ProjectError('no-schema', `No Prisma schema found in ${root} (looked for prisma/schema.prisma, prisma/schema/ and schema.prisma, and the \`schema\` setting of prisma.config.ts and package.json). Set the \`schema\` input to your schema file or folder.`);
 }
 function readSchemaFiles(schemaPath) {
-    if ((0,external_node_fs_namespaceObject.statSync)(schemaPath).isFile())
-        return [{ path: schemaPath, text: (0,external_node_fs_namespaceObject.readFileSync)(schemaPath, 'utf8') }];
+    if ((0,external_node_fs_.statSync)(schemaPath).isFile())
+        return [{ path: schemaPath, text: (0,external_node_fs_.readFileSync)(schemaPath, 'utf8') }];
     const files = [];
     const walk = (dir) => {
-        for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+        for (const entry of (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
             const p = external_node_path_default().join(dir, entry.name);
             if (entry.isDirectory() && entry.name !== 'migrations' && entry.name !== 'node_modules')
                 walk(p);
             else if (entry.isFile() && entry.name.endsWith('.prisma'))
-                files.push({ path: p, text: (0,external_node_fs_namespaceObject.readFileSync)(p, 'utf8') });
+                files.push({ path: p, text: (0,external_node_fs_.readFileSync)(p, 'utf8') });
         }
     };
     walk(schemaPath);
@@ -42528,35 +43029,35 @@ function findMigrationsDir(root, schemaPath, schemaFiles, configText) {
     const fromConfig = configText ? configPath(configText, 'path') : undefined;
     if (fromConfig)
         return external_node_path_default().resolve(root, fromConfig);
-    if ((0,external_node_fs_namespaceObject.statSync)(schemaPath).isFile())
+    if ((0,external_node_fs_.statSync)(schemaPath).isFile())
         return external_node_path_default().join(external_node_path_default().dirname(schemaPath), 'migrations');
     // In a schema folder, migrations sit beside the file with the datasource block.
     const withDatasource = schemaFiles.find((f) => /^\s*datasource\s+\w+\s*\{/m.test(f.text));
     const inFolder = external_node_path_default().join(schemaPath, 'migrations');
-    if ((0,external_node_fs_namespaceObject.existsSync)(inFolder) || !withDatasource)
+    if ((0,external_node_fs_.existsSync)(inFolder) || !withDatasource)
         return inFolder;
     return external_node_path_default().join(external_node_path_default().dirname(withDatasource.path), 'migrations');
 }
 /** Migrations in the order Prisma applies them: folder names, sorted. */
 function readMigrations(dir) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(dir))
+    if (!(0,external_node_fs_.existsSync)(dir))
         return [];
-    return (0,external_node_fs_namespaceObject.readdirSync)(dir, { withFileTypes: true })
-        .filter((e) => e.isDirectory() && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, e.name, 'migration.sql')))
+    return (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && (0,external_node_fs_.existsSync)(external_node_path_default().join(dir, e.name, 'migration.sql')))
         .map((e) => e.name)
         .sort()
         .map((name) => {
         const sqlPath = external_node_path_default().join(dir, name, 'migration.sql');
-        return { name, sqlPath, sql: (0,external_node_fs_namespaceObject.readFileSync)(sqlPath, 'utf8') };
+        return { name, sqlPath, sql: (0,external_node_fs_.readFileSync)(sqlPath, 'utf8') };
     });
 }
 /** The project's own Prisma CLI, found the way Node resolves packages. */
 function findPrismaCli(root) {
     for (const dir of ancestors(root)) {
         const pkgFile = external_node_path_default().join(dir, 'node_modules', 'prisma', 'package.json');
-        if (!(0,external_node_fs_namespaceObject.existsSync)(pkgFile))
+        if (!(0,external_node_fs_.existsSync)(pkgFile))
             continue;
-        const pkg = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(pkgFile, 'utf8'));
+        const pkg = JSON.parse((0,external_node_fs_.readFileSync)(pkgFile, 'utf8'));
         const bin = typeof pkg.bin === 'string' ? pkg.bin : (pkg.bin?.prisma ?? 'build/index.js');
         const version = pkg.version ?? '0.0.0';
         return { version, major: Number(version.split('.')[0]), entry: external_node_path_default().join(external_node_path_default().dirname(pkgFile), bin) };
@@ -42569,13 +43070,13 @@ function detectPackageManager(root, packageJson) {
         if (declared.startsWith(pm + '@'))
             return pm;
     for (const dir of ancestors(root)) {
-        if ((0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, 'pnpm-lock.yaml')))
+        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'pnpm-lock.yaml')))
             return 'pnpm';
-        if ((0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, 'yarn.lock')))
+        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'yarn.lock')))
             return 'yarn';
-        if ((0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, 'bun.lockb')) || (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, 'bun.lock')))
+        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'bun.lockb')) || (0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'bun.lock')))
             return 'bun';
-        if ((0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, 'package-lock.json')))
+        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'package-lock.json')))
             return 'npm';
     }
     return 'npm';
@@ -43099,9 +43600,9 @@ function suggestName(name) {
 }
 /** Line of `provider =` in the head's lock file (read here: the file is tiny and keeps the API small). */
 function providerLine(lockFile) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(lockFile))
+    if (!(0,external_node_fs_.existsSync)(lockFile))
         return 1;
-    const index = (0,external_node_fs_namespaceObject.readFileSync)(lockFile, 'utf8')
+    const index = (0,external_node_fs_.readFileSync)(lockFile, 'utf8')
         .split('\n')
         .findIndex((l) => /^\s*provider\s*=/.test(l));
     return index + 1 || 1;
@@ -43184,10 +43685,10 @@ const lastLine = (s) => {
 const NO_BASE_NOTICE = 'No base commit to compare with (not a pull request and no `base-ref` input): the migration history checks and the upgrade test were skipped. Set `base-ref` (for example `origin/main`) to run them on other events.';
 /** `pull_request.base.sha` of the event payload, if the event is about a pull request. */
 function baseShaFromEvent(eventPath) {
-    if (!eventPath || !(0,external_node_fs_namespaceObject.existsSync)(eventPath))
+    if (!eventPath || !(0,external_node_fs_.existsSync)(eventPath))
         return undefined;
     try {
-        const payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
+        const payload = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'));
         const sha = payload.pull_request?.base?.sha;
         return typeof sha === 'string' && /^[0-9a-f]{40,64}$/i.test(sha) ? sha : undefined;
     }
@@ -43256,7 +43757,7 @@ function parseLockProvider(toml) {
 /** `provider` of the working tree's migration_lock.toml, when there is one. */
 function readLockProvider(migrationsDir) {
     const file = external_node_path_default().join(migrationsDir, 'migration_lock.toml');
-    return (0,external_node_fs_namespaceObject.existsSync)(file) ? parseLockProvider((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8')) : undefined;
+    return (0,external_node_fs_.existsSync)(file) ? parseLockProvider((0,external_node_fs_.readFileSync)(file, 'utf8')) : undefined;
 }
 /**
  * The base commit's migrations at the same path as the head's migrations
@@ -43340,14 +43841,15 @@ async function catBlobs(cwd, oids, options) {
 function realish(p) {
     const rest = [];
     let dir = external_node_path_default().resolve(p);
-    while (!(0,external_node_fs_namespaceObject.existsSync)(dir) && external_node_path_default().dirname(dir) !== dir) {
+    while (!(0,external_node_fs_.existsSync)(dir) && external_node_path_default().dirname(dir) !== dir) {
         rest.unshift(external_node_path_default().basename(dir));
         dir = external_node_path_default().dirname(dir);
     }
-    return external_node_path_default().join((0,external_node_fs_namespaceObject.realpathSync)(dir), ...rest);
+    return external_node_path_default().join((0,external_node_fs_.realpathSync)(dir), ...rest);
 }
 
 ;// CONCATENATED MODULE: ./src/history/rows.ts
+
 
 const q = (name) => `"${name.replaceAll('"', '""')}"`;
 const rows_key = (schema, table) => `${schema}.${table}`;
@@ -43439,10 +43941,12 @@ class TableFiller {
                 if (col.column)
                     this.unique.add(col.column);
                 // An expression key (lower(email)) makes the columns it names unique-ish.
-                else
+                else {
+                    const names = new Set(pg_parser_scanSql(col.expression).map(pg_parser_identifierName));
                     for (const c of table.columns)
-                        if (new RegExp(`\\b${escapeRe(c.name)}\\b`).test(col.expression))
+                        if (names.has(c.name))
                             this.unique.add(c.name);
+                }
             }
         }
         for (const fk of table.foreignKeys) {
@@ -43582,9 +44086,6 @@ class TableFiller {
         return `{"${scalar.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"}`;
     }
 }
-function escapeRe(s) {
-    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 /** First value in every row (duplicates), the last in the second row; distinct values when unique. */
 function enumValue(values, i, unique) {
     if (unique)
@@ -43702,8 +44203,6 @@ function scalarValue(typeName, type, column, i, unique) {
 
 /** SQLSTATE classes of errors that data causes: 22 data exception, 23 integrity constraint violation. */
 const DATA_ERROR = /^2[23]/;
-/** Statements PostgreSQL refuses inside a transaction block. */
-const NO_TRANSACTION = /\b(CONCURRENTLY|VACUUM|ALTER\s+SYSTEM|(CREATE|DROP)\s+DATABASE|CREATE\s+TABLESPACE)\b/i;
 /** Runs the upgrade test. Never throws for a finding; the scratch database is always dropped. */
 async function runUpgradeTest(args) {
     const started = performance.now();
@@ -43807,7 +44306,7 @@ async function upgrade(client, args, base, stage) {
 /** Applies one migration; returns where it failed, after rolling back what a transaction can. */
 async function applyMigration(client, migration) {
     const statements = sql_splitSqlStatements(migration.sql);
-    const transactional = !NO_TRANSACTION.test(sql_blankComments(migration.sql));
+    const transactional = !sql_parseSqlScript(migration.sql).statements.some(refusedInTransaction);
     if (transactional)
         await client.query('BEGIN');
     for (const statement of statements) {
@@ -43818,7 +44317,7 @@ async function applyMigration(client, migration) {
             if (transactional)
                 await client.query('ROLLBACK');
             const e = error;
-            const starts = sql_lineStarts(migration.sql);
+            const starts = lineStarts(migration.sql);
             const offset = e.position
                 ? statement.startOffset + sql_offsetOfCharPosition(statement.text, Number(e.position))
                 : statement.startOffset;
@@ -43826,7 +44325,7 @@ async function applyMigration(client, migration) {
                 migration,
                 statementIndex: statement.index,
                 statementCount: statements.length,
-                line: sql_lineAtOffset(starts, offset),
+                line: lineAtOffset(starts, offset),
                 error: e,
                 transactional
             };
@@ -43911,13 +44410,14 @@ function explainDataFailure(error, statement, rows, _fill) {
     const table = error.table ? `"${error.table}"` : 'the table';
     const column = error.column ? `"${error.column}"` : 'the column';
     const withRows = rows === undefined ? 'a table with rows' : `a table with ${rows} row${rows === 1 ? '' : 's'}`;
-    const sql = sql_blankComments(statement);
+    const commands = alterTableCommands(statement);
     switch (error.code) {
         case '23502': {
-            const col = error.column ? upgrade_escapeRe(error.column) : '[^\\s,]+';
-            if (new RegExp(`ADD\\s+(COLUMN\\s+)?(IF\\s+NOT\\s+EXISTS\\s+)?"?${col}"?\\s`, 'i').test(sql))
+            const adds = commands.some((c) => c.subtype === 'AT_AddColumn' &&
+                (!error.column || (c.def && 'ColumnDef' in c.def && c.def.ColumnDef.colname === error.column)));
+            if (adds)
                 return `ADD COLUMN ${column} … NOT NULL without a default fails on ${withRows} (${table}): the existing rows have no value for it. Give the column a DEFAULT, or add it as nullable, fill it, then SET NOT NULL.`;
-            if (/SET\s+NOT\s+NULL/i.test(sql))
+            if (commands.some((c) => c.subtype === 'AT_SetNotNull'))
                 return `SET NOT NULL on ${table}.${column} fails: existing rows hold NULL in it. Fill them first (UPDATE … SET ${column} = … WHERE ${column} IS NULL).`;
             return `Existing rows of ${table} hold NULL where ${column} now requires a value.`;
         }
@@ -43941,8 +44441,12 @@ function explainDataFailure(error, statement, rows, _fill) {
             return `The statement fails on ${withRows} (${table}) but not on empty tables.`;
     }
 }
-function upgrade_escapeRe(s) {
-    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The commands of an `ALTER TABLE` statement, as PostgreSQL's parser reads them (none for other statements). */
+function alterTableCommands(statement) {
+    const node = sql_parseSqlScript(statement).statements[0]?.node;
+    if (!node || !('AlterTableStmt' in node))
+        return [];
+    return (node.AlterTableStmt.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [c.AlterTableCmd] : []));
 }
 
 ;// CONCATENATED MODULE: ./src/history/index.ts
@@ -44041,6 +44545,7 @@ async function runHistory(args) {
 
 
 
+
 /** Mutable state while the stages run; frozen into a CheckResult at the end. */
 class Run {
     config;
@@ -44088,6 +44593,8 @@ const RUNNERS = { npm: 'npx', pnpm: 'pnpm exec', yarn: 'yarn', bun: 'bunx' };
 /** Runs the whole check. Never throws for a finding; only for a bug. */
 async function runCheck(config, ports) {
     const started = performance.now();
+    // PostgreSQL's SQL parser (WebAssembly) is loaded here, not when the bundle is imported.
+    await loadSqlParser();
     const run = new Run(config);
     let project;
     let drift;
@@ -45307,7 +45814,7 @@ function readEvent() {
     if (!file)
         return {};
     try {
-        return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
+        return JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8'));
     }
     catch {
         return {};

@@ -2,7 +2,9 @@
 // flat as dist/index.js and dist/cli.js, with dist/package.json marking ESM.
 import { execFileSync } from 'node:child_process'
 import {
+  copyFileSync,
   cpSync,
+  existsSync,
   mkdirSync,
   readdirSync,
   rmSync,
@@ -48,12 +50,39 @@ for (const name of Object.keys(entries)) {
   for (const file of readdirSync(out)) {
     const target =
       file === 'index.js' ? `${name}.js` : file === 'licenses.txt' ? `${name}.licenses.txt` : file
-    cpSync(path.join(out, file), path.join(dist, target), { recursive: true })
+    // Both entries share their lazily loaded chunks (same module ids): a chunk of one
+    // entry that differed from the other's would break it when overwritten.
+    const existing = path.join(dist, target)
+    if (existsSync(existing) && !readFileSync(existing).equals(readFileSync(path.join(out, file))))
+      throw new Error(`build: ${name} and another entry produce different ${file}`)
+    cpSync(path.join(out, file), existing, { recursive: true })
   }
 }
+shipSqlParser()
 const cli = path.join(dist, 'cli.js')
 const text = readFileSync(cli, 'utf8')
 if (!text.startsWith('#!')) writeFileSync(cli, '#!/usr/bin/env node\n' + text)
 chmodSync(cli, 0o755)
 writeFileSync(path.join(dist, 'package.json'), JSON.stringify({ type: 'module' }, null, 2) + '\n')
 rmSync(tmp, { recursive: true, force: true })
+
+/**
+ * PostgreSQL's parser (libpg-query) is WebAssembly that its loader reads from
+ * `__dirname + "/libpg-query.wasm"`. A bundle in ESM has no `__dirname`, so
+ * the loader's one line that sets its folder is pointed at the chunk's own
+ * folder (`import.meta.url`), and the .wasm file is shipped beside it.
+ */
+function shipSqlParser() {
+  const wasm = path.join(root, 'node_modules', 'libpg-query', 'wasm', 'libpg-query.wasm')
+  copyFileSync(wasm, path.join(dist, 'libpg-query.wasm'))
+  const line = 'scriptDirectory=__dirname+"/"'
+  const chunks = readdirSync(dist).filter(
+    (f) => f.endsWith('.js') && readFileSync(path.join(dist, f), 'utf8').includes(line)
+  )
+  if (chunks.length !== 1)
+    throw new Error(`build: expected libpg-query's loader in one chunk of dist/, found it in ${chunks.length}`)
+  const file = path.join(dist, chunks[0])
+  const text = readFileSync(file, 'utf8')
+  if (text.split(line).length !== 2) throw new Error(`build: libpg-query's loader changed (${chunks[0]})`)
+  writeFileSync(file, text.replace(line, 'scriptDirectory=new URL(".",import.meta.url).href'))
+}
