@@ -265,7 +265,7 @@ function fromMessage(script: ParsedScript, message: string): MigrationErrorLocat
   const [primary] = clue.names
   if (primary === undefined || primary === '') return undefined
   if (clue.literal) {
-    const rejected = rejectedStatement(script, message)
+    const rejected = rejectedStatement(script, message) ?? inBody(script, primary)
     if (rejected) return rejected
   }
   // Only code counts: a name in a comment or a string literal is not the statement's.
@@ -281,6 +281,23 @@ function fromMessage(script: ParsedScript, message: string): MigrationErrorLocat
   const token = chosen && find(chosen, primary)
   if (!chosen || !token) return undefined
   return { line: script.lineAt(token.start), statementIndex: chosen.index }
+}
+
+/**
+ * For a syntax error in SQL the parser accepts: the error is in a body that
+ * PostgreSQL parses when it runs (`DO`, a PL/pgSQL function). The first such
+ * body that holds the quoted token, at that token's line.
+ */
+function inBody(script: ParsedScript, near: string): MigrationErrorLocation | undefined {
+  for (const statement of script.statements) {
+    const node = statement.node
+    if (!node || !('DoStmt' in node || 'CreateFunctionStmt' in node)) continue
+    for (const token of statementTokens(script, statement)) {
+      const at = token.kind === 'string' ? token.text.indexOf(near) : -1
+      if (at >= 0) return { line: script.lineAt(token.start + at), statementIndex: statement.index }
+    }
+  }
+  return undefined
 }
 
 /**
