@@ -8008,9 +8008,12 @@ function pg_parser_identifierName(token) {
  */
 
 
-/** Scripts already read, by text: the failing migration is split by several stages. */
+/**
+ * Scripts already read, by text: the failing migration is split by several
+ * stages. Bounded, as parse trees take about twenty times the SQL's size.
+ */
 const cache = new Map();
-const CACHE_CHARS = 16_000_000;
+const CACHE_CHARS = 2_000_000;
 let cachedChars = 0;
 /** Reads a script into statements (cached by its text). */
 function sql_parseSqlScript(sql) {
@@ -8031,6 +8034,10 @@ function sql_parseSqlScript(sql) {
     }
     return script;
 }
+/**
+ * Reads a script without keeping it: for reading many scripts once (the
+ * index of what every migration creates), whose trees are garbage after.
+ */
 function readScript(sql) {
     const lines = lineStarts(sql);
     let tokens;
@@ -8249,7 +8256,7 @@ class migration_index_MigrationIndex {
             known.sources.every((s, i) => s === migrations[i]?.sql))
             return known;
         const index = new migration_index_MigrationIndex(migrations.map((m) => m.sql));
-        migrations.forEach((m, i) => index.read(sql_parseSqlScript(m.sql), i));
+        migrations.forEach((m, i) => index.read(readScript(m.sql), i));
         built.set(migrations, index);
         return index;
     }

@@ -22,7 +22,7 @@ import type {
   RenameStmt
 } from 'libpg-query'
 import type { DriftItem } from '../types.js'
-import { parseSqlScript, statementTokens, type ParsedScript, type ParsedStatement } from './sql.js'
+import { readScript, statementTokens, type ParsedScript, type ParsedStatement } from './sql.js'
 
 /** The object that a lookup looks for. */
 export type CreatedObject = Pick<DriftItem, 'kind' | 'target'> & { object?: string }
@@ -85,7 +85,7 @@ export class MigrationIndex {
     )
       return known
     const index = new MigrationIndex(migrations.map((m) => m.sql))
-    migrations.forEach((m, i) => index.read(parseSqlScript(m.sql), i))
+    migrations.forEach((m, i) => index.read(readScript(m.sql), i))
     built.set(migrations, index)
     return index
   }

@@ -49,9 +49,12 @@ export interface ParsedScript {
   lineAt(offset: number): number
 }
 
-/** Scripts already read, by text: the failing migration is split by several stages. */
+/**
+ * Scripts already read, by text: the failing migration is split by several
+ * stages. Bounded, as parse trees take about twenty times the SQL's size.
+ */
 const cache = new Map<string, ParsedScript>()
-const CACHE_CHARS = 16_000_000
+const CACHE_CHARS = 2_000_000
 let cachedChars = 0
 
 /** Reads a script into statements (cached by its text). */
@@ -73,7 +76,11 @@ export function parseSqlScript(sql: string): ParsedScript {
   return script
 }
 
-function readScript(sql: string): ParsedScript {
+/**
+ * Reads a script without keeping it: for reading many scripts once (the
+ * index of what every migration creates), whose trees are garbage after.
+ */
+export function readScript(sql: string): ParsedScript {
   const lines = lineStarts(sql)
   let tokens: SqlToken[] | undefined
   const script: ParsedScript = {
