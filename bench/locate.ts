@@ -1,23 +1,25 @@
 /**
- * `node --import tsx bench/locate.ts`: what locating drift items in the
- * migrations costs on a project of 81 models and 820 migrations, the size of
- * the project whose profile showed 1.5 s of CPU in locating.
+ * `npm run bench:locate`: what locating drift items in the migrations costs
+ * on a project of 81 models and 820 migrations, the size of the project whose
+ * profile showed 1.5 s of CPU in locating.
  *
  * The project: bench/generate.ts's 81-model project (Prisma's own SQL), whose
  * statement blocks (`-- CreateTable`, `-- CreateIndex`, `-- AddForeignKey`…)
- * are then spread over 820 migrations in their order, one or two blocks
- * each, as a long-lived project's history of small migrations. Nothing is
+ * become one migration each, in their order; the history then goes on with
+ * columns added to tables and dropped again, up to 820 migrations. Nothing is
  * written but the cached generated project (.tmp/bench/).
  *
  * The items: every table, column, unique index, index and enum value the
  * schema declares, as drift items `unexpected` (the case where every item is
  * located in the migrations, not in the schema), plus a few objects that no
- * migration creates (each one a scan of everything). Figures for the first 35
- * (the design doc's count) and for all of them; CPU time from
- * process.cpuUsage(), best of a few rounds.
+ * migration creates. Figures for the first 35 (the design doc's count), 200,
+ * and all of them: wall and CPU time (process.cpuUsage()), best of a few
+ * rounds, each round on fresh copies of the migrations so that nothing read
+ * before is reused.
  */
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startEmbeddedPostgres, type EmbeddedServer } from '../src/db/embedded.js'
@@ -205,6 +207,12 @@ async function main(): Promise<void> {
   const statements = migrations.reduce((n, m) => n + splitSqlStatements(m.sql).length, 0)
   print(
     `project: ${MODELS} models, ${migrations.length} migrations, ${statements} statements, ${(bytes / 1024).toFixed(0)} KiB of SQL`
+  )
+  print(
+    `node ${process.version}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`
   )
   print(`loading the SQL parser (once per run): ${Math.round(loadMs)} ms wall`)
 
