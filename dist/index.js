@@ -39430,23 +39430,8 @@ function readScript(sql) {
             break;
         }
         const errorAt = pos + parsed.offset;
-        const badStart = addStatementsBefore(sql, pos, errorAt, add);
-        // The rejected statement ends at the first `;` after the error, or with the script.
-        const tokens = pg_parser_scanSql(sql.slice(badStart));
-        const semicolon = tokens.find((t) => t.kind === 'semicolon' && badStart + t.start >= errorAt);
-        const code = tokens.filter((t) => t.kind !== 'comment');
-        const last = code.at(-1);
-        // An unterminated quote runs to the end of the file: its trailing blank lines are not the statement's.
-        const lastEnd = last
-            ? last.start + (last.kind === 'invalid' ? last.text.trimEnd().length : last.text.length)
-            : 0;
-        const end = badStart + (semicolon?.end ?? lastEnd);
-        const start = badStart + (code[0]?.start ?? 0);
-        add(start, end, undefined, {
-            message: parsed.message,
-            offset: Math.min(Math.max(errorAt, start), sql.length)
-        });
-        if (!semicolon)
+        const end = addRejected(sql, addStatementsBefore(sql, pos, errorAt, add), errorAt, parsed.message, add);
+        if (end === undefined)
             break;
         pos = end;
     }
@@ -39460,6 +39445,11 @@ function addParsed(sql, base, parsed, add) {
         add(start, end, { node: s.node, offsetOf });
     }
 }
+/**
+ * The span of an accepted statement, with its `;`. The parser's span runs up
+ * to the `;`; a last statement without one runs to the end of the text, less
+ * the whitespace and comments after it.
+ */
 function statementSpan(sql, start, end) {
     if (sql[end] === ';')
         return [start, end + 1];
@@ -39484,6 +39474,25 @@ function addStatementsBefore(sql, pos, errorAt, add) {
         return cut;
     }
     return pos;
+}
+/**
+ * Adds the statement the parser rejected, from `start` (where the statement
+ * before it ended) to the first `;` after the error, or to the end of the
+ * script. Returns where the next statement may start, if anything follows.
+ */
+function addRejected(sql, start, errorAt, message, add) {
+    const tokens = pg_parser_scanSql(sql.slice(start));
+    const semicolon = tokens.find((t) => t.kind === 'semicolon' && start + t.start >= errorAt);
+    const code = tokens.filter((t) => t.kind !== 'comment');
+    const last = code.at(-1);
+    // An unterminated quote runs to the end of the file: its trailing blank lines are not the statement's.
+    const lastEnd = last
+        ? last.start + (last.kind === 'invalid' ? last.text.trimEnd().length : last.text.length)
+        : 0;
+    const end = start + (semicolon?.end ?? lastEnd);
+    const first = start + (code[0]?.start ?? 0);
+    add(first, end, undefined, { message, offset: Math.min(Math.max(errorAt, first), sql.length) });
+    return semicolon ? end : undefined;
 }
 /**
  * Whether PostgreSQL refuses to run the statement inside a transaction block

@@ -111,33 +111,13 @@ export function readScript(sql: string): ParsedScript {
       break
     }
     const errorAt = pos + parsed.offset
-    const badStart = addStatementsBefore(sql, pos, errorAt, add)
-    // The rejected statement ends at the first `;` after the error, or with the script.
-    const tokens = scanSql(sql.slice(badStart))
-    const semicolon = tokens.find((t) => t.kind === 'semicolon' && badStart + t.start >= errorAt)
-    const code = tokens.filter((t) => t.kind !== 'comment')
-    const last = code.at(-1)
-    // An unterminated quote runs to the end of the file: its trailing blank lines are not the statement's.
-    const lastEnd = last
-      ? last.start + (last.kind === 'invalid' ? last.text.trimEnd().length : last.text.length)
-      : 0
-    const end = badStart + (semicolon?.end ?? lastEnd)
-    const start = badStart + (code[0]?.start ?? 0)
-    add(start, end, undefined, {
-      message: parsed.message,
-      offset: Math.min(Math.max(errorAt, start), sql.length)
-    })
-    if (!semicolon) break
+    const end = addRejected(sql, addStatementsBefore(sql, pos, errorAt, add), errorAt, parsed.message, add)
+    if (end === undefined) break
     pos = end
   }
   return script
 }
 
-/**
- * The span of an accepted statement, with its `;`. The parser's span runs up
- * to the `;`; a last statement without one runs to the end of the text, less
- * the whitespace and comments after it.
- */
 type AddStatement = (
   start: number,
   end: number,
@@ -159,6 +139,11 @@ function addParsed(
   }
 }
 
+/**
+ * The span of an accepted statement, with its `;`. The parser's span runs up
+ * to the `;`; a last statement without one runs to the end of the text, less
+ * the whitespace and comments after it.
+ */
 function statementSpan(sql: string, start: number, end: number): [number, number] {
   if (sql[end] === ';') return [start, end + 1]
   const code = scanSql(sql.slice(start, end)).filter((t) => t.kind !== 'comment')
@@ -182,6 +167,32 @@ function addStatementsBefore(sql: string, pos: number, errorAt: number, add: Add
     return cut
   }
   return pos
+}
+
+/**
+ * Adds the statement the parser rejected, from `start` (where the statement
+ * before it ended) to the first `;` after the error, or to the end of the
+ * script. Returns where the next statement may start, if anything follows.
+ */
+function addRejected(
+  sql: string,
+  start: number,
+  errorAt: number,
+  message: string,
+  add: AddStatement
+): number | undefined {
+  const tokens = scanSql(sql.slice(start))
+  const semicolon = tokens.find((t) => t.kind === 'semicolon' && start + t.start >= errorAt)
+  const code = tokens.filter((t) => t.kind !== 'comment')
+  const last = code.at(-1)
+  // An unterminated quote runs to the end of the file: its trailing blank lines are not the statement's.
+  const lastEnd = last
+    ? last.start + (last.kind === 'invalid' ? last.text.trimEnd().length : last.text.length)
+    : 0
+  const end = start + (semicolon?.end ?? lastEnd)
+  const first = start + (code[0]?.start ?? 0)
+  add(first, end, undefined, { message, offset: Math.min(Math.max(errorAt, first), sql.length) })
+  return semicolon ? end : undefined
 }
 
 /**
