@@ -33,7 +33,8 @@ for (const [name, entry] of Object.entries(entries)) {
       '-o',
       out,
       '--license',
-      'licenses.txt',
+      // One file per chunk: with one name, each chunk's list overwrote the one before.
+      '[name].licenses.txt',
       '--quiet',
       '--target',
       'es2022',
@@ -47,9 +48,19 @@ rmSync(dist, { recursive: true, force: true })
 mkdirSync(dist, { recursive: true })
 for (const name of Object.keys(entries)) {
   const out = path.join(tmp, name)
+  const licenses = readdirSync(out)
+    .filter((f) => f.endsWith('.licenses.txt'))
+    .sort((a, b) => (a === 'main.licenses.txt' ? -1 : b === 'main.licenses.txt' ? 1 : a < b ? -1 : 1))
+  // A chunk's list can repeat another's (the plugin carries entries over): those are left out.
+  let text = ''
+  for (const f of licenses) {
+    const list = readFileSync(path.join(out, f), 'utf8').trim()
+    if (!text.includes(list)) text += (text ? '\n\n' : '') + list
+  }
+  writeFileSync(path.join(dist, `${name}.licenses.txt`), text + '\n')
   for (const file of readdirSync(out)) {
-    const target =
-      file === 'index.js' ? `${name}.js` : file === 'licenses.txt' ? `${name}.licenses.txt` : file
+    if (licenses.includes(file)) continue
+    const target = file === 'index.js' ? `${name}.js` : file
     // Both entries share their lazily loaded chunks (same module ids): a chunk of one
     // entry that differed from the other's would break it when overwritten.
     const existing = path.join(dist, target)
