@@ -12,6 +12,7 @@ export default {
   testPathIgnorePatterns: ['/node_modules/', '/.tmp/'],
   modulePathIgnorePatterns: ['<rootDir>/.tmp/', '<rootDir>/dist/'],
   globalSetup: './__tests__/helpers/global-setup.mjs',
+  setupFilesAfterEnv: ['./__tests__/helpers/sql-parser.ts'],
   globalTeardown: './__tests__/helpers/global-teardown.mjs',
   testTimeout: 180000,
   maxWorkers: 4

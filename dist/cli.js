@@ -2,58 +2,6 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 4115:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-
-
-/***/ }),
-
-/***/ 9461:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __exportStar = (this && this.__exportStar) || function(m, exports) {
-    for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
-};
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-__exportStar(__nccwpck_require__(2124), exports);
-__exportStar(__nccwpck_require__(4115), exports);
-
-
-/***/ }),
-
-/***/ 2124:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-
-
-/***/ }),
-
-/***/ 3995:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-var PgQueryModule=(()=>{var _scriptName=globalThis.document?.currentScript?.src;return async function(moduleArg={}){var Module=moduleArg;var ENVIRONMENT_IS_WEB=!!globalThis.window;var ENVIRONMENT_IS_WORKER=!!globalThis.WorkerGlobalScope;var ENVIRONMENT_IS_NODE=globalThis.process?.versions?.node&&globalThis.process?.type!="renderer";var programArgs=[];var thisProgram="./this.program";var quit_=(status,toThrow)=>{throw toThrow};if(typeof __filename!="undefined"){_scriptName=__filename}else if(ENVIRONMENT_IS_WORKER){_scriptName=self.location.href}var scriptDirectory="";function locateFile(path){if(Module["locateFile"]){return Module["locateFile"](path,scriptDirectory)}return scriptDirectory+path}var readAsync,readBinary;if(ENVIRONMENT_IS_NODE){var fs=__nccwpck_require__(3024);scriptDirectory=__dirname+"/";readBinary=filename=>{filename=isFileURI(filename)?new URL(filename):filename;var ret=fs.readFileSync(filename);return ret};readAsync=async(filename,binary=true)=>{filename=isFileURI(filename)?new URL(filename):filename;var ret=fs.readFileSync(filename,binary?undefined:"utf8");return ret};if(process.argv.length>1){thisProgram=process.argv[1].replace(/\\/g,"/")}programArgs=process.argv.slice(2);quit_=(status,toThrow)=>{process.exitCode=status;throw toThrow}}else if(ENVIRONMENT_IS_WEB||ENVIRONMENT_IS_WORKER){try{scriptDirectory=new URL(".",_scriptName).href}catch{}{if(ENVIRONMENT_IS_WORKER){readBinary=url=>{var xhr=new XMLHttpRequest;xhr.open("GET",url,false);xhr.responseType="arraybuffer";xhr.send(null);return new Uint8Array(xhr.response)}}readAsync=async url=>{var response=await fetch(url,{credentials:"same-origin"});if(response.ok){return response.arrayBuffer()}throw new Error(response.status+" : "+response.url)}}}else{}var out=console.log.bind(console);var err=console.error.bind(console);var wasmBinary;var ABORT=false;var EXITSTATUS;var isFileURI=filename=>filename.startsWith("file://");class EmscriptenEH{}class EmscriptenSjLj extends EmscriptenEH{}var runtimeInitialized=false;function getMemoryBuffer(){return wasmMemory.buffer}function updateMemoryViews(){if(HEAP8?.buffer?.resizable)return;var b=getMemoryBuffer();HEAP8=new Int8Array(b);HEAP16=new Int16Array(b);Module["HEAPU8"]=HEAPU8=new Uint8Array(b);HEAPU16=new Uint16Array(b);HEAP32=new Int32Array(b);Module["HEAPU32"]=HEAPU32=new Uint32Array(b);HEAPF32=new Float32Array(b);HEAPF64=new Float64Array(b);HEAP64=new BigInt64Array(b);HEAPU64=new BigUint64Array(b)}function preRun(){var preRun=Module["preRun"];if(preRun){if(typeof preRun=="function")preRun=[preRun];onPreRuns.push(...preRun)}callRuntimeCallbacks(onPreRuns)}function initRuntime(){runtimeInitialized=true;if(!Module["noFSInit"]&&!FS.initialized)FS.init();TTY.init();wasmExports["A"]();FS.ignorePermissions=false}function postRun(){var postRun=Module["postRun"];if(postRun){if(typeof postRun=="function")postRun=[postRun];onPostRuns.push(...postRun)}callRuntimeCallbacks(onPostRuns)}function abort(what){Module["onAbort"]?.(what);what=`Aborted(${what})`;err(what);ABORT=true;what+=". Build with -sASSERTIONS for more info.";var e=new WebAssembly.RuntimeError(what);throw e}var wasmBinaryFile;function findWasmBinary(){return locateFile("libpg-query.wasm")}function getBinarySync(file){if(readBinary){return readBinary(file)}throw"both async and sync fetching of the wasm failed"}async function getWasmBinary(binaryFile){if(!wasmBinary){try{var response=await readAsync(binaryFile);return new Uint8Array(response)}catch{}}return getBinarySync(binaryFile)}async function instantiateArrayBuffer(binaryFile,imports){try{var binary=await getWasmBinary(binaryFile);var instance=await WebAssembly.instantiate(binary,imports);return instance}catch(reason){err(`failed to asynchronously prepare wasm: ${reason}`);abort(reason)}}async function instantiateAsync(binary,binaryFile,imports){if(!binary&&!ENVIRONMENT_IS_NODE){try{var response=fetch(binaryFile,{credentials:"same-origin"});var instantiationResult=await WebAssembly.instantiateStreaming(response,imports);return instantiationResult}catch(reason){err(`wasm streaming compile failed: ${reason}`);err("falling back to ArrayBuffer instantiation")}}return instantiateArrayBuffer(binaryFile,imports)}function getWasmImports(){var imports={a:wasmImports};return imports}async function createWasm(){function receiveInstance(instance){wasmExports=instance.exports;assignWasmExports(wasmExports);updateMemoryViews();return wasmExports}function receiveInstantiationResult(result){return receiveInstance(result["instance"])}var info=getWasmImports();var instantiateWasm=Module["instantiateWasm"];if(instantiateWasm){return new Promise(resolve=>{instantiateWasm(info,inst=>resolve(receiveInstance(inst)))})}wasmBinaryFile??=findWasmBinary();var result=await instantiateAsync(wasmBinary,wasmBinaryFile,info);var exports=receiveInstantiationResult(result);return exports}class ExitStatus{name="ExitStatus";constructor(status){this.message=`Program terminated with exit(${status})`;this.status=status}}var HEAP16;var HEAP32;var HEAP64;var HEAP8;var HEAPF32;var HEAPF64;var HEAPU16;var HEAPU32;var HEAPU64;var HEAPU8;var callRuntimeCallbacks=callbacks=>{while(callbacks.length>0){callbacks.shift()(Module)}};var onPostRuns=[];var onPreRuns=[];function getValue(ptr,type="i8"){if(type.endsWith("*"))type="*";switch(type){case"i1":return HEAP8[ptr];case"i8":return HEAP8[ptr];case"i16":return HEAP16[ptr>>1];case"i32":return HEAP32[ptr>>2];case"i64":return HEAP64[ptr>>3];case"float":return HEAPF32[ptr>>2];case"double":return HEAPF64[ptr>>3];case"*":return HEAPU32[ptr>>2];default:abort(`invalid type for getValue: ${type}`)}}var noExitRuntime=true;var stackRestore=val=>__emscripten_stack_restore(val);var stackSave=()=>_emscripten_stack_get_current();var UTF8Decoder=globalThis.TextDecoder&&new TextDecoder;var findStringEnd=(heapOrArray,idx,maxBytesToRead,ignoreNul)=>{var maxIdx=idx+maxBytesToRead;if(ignoreNul)return maxIdx;while(heapOrArray[idx]&&!(idx>=maxIdx))++idx;return idx};var UTF8ArrayToString=(heapOrArray,idx=0,maxBytesToRead,ignoreNul)=>{var endPtr=findStringEnd(heapOrArray,idx,maxBytesToRead,ignoreNul);if(endPtr-idx>16&&heapOrArray.buffer&&UTF8Decoder){return UTF8Decoder.decode(heapOrArray.subarray(idx,endPtr))}var str="";while(idx<endPtr){var u0=heapOrArray[idx++];if(!(u0&128)){str+=String.fromCharCode(u0);continue}var u1=heapOrArray[idx++]&63;if((u0&224)==192){str+=String.fromCharCode((u0&31)<<6|u1);continue}var u2=heapOrArray[idx++]&63;if((u0&240)==224){u0=(u0&15)<<12|u1<<6|u2}else{u0=(u0&7)<<18|u1<<12|u2<<6|heapOrArray[idx++]&63}if(u0<65536){str+=String.fromCharCode(u0)}else{var ch=u0-65536;str+=String.fromCharCode(55296|ch>>10,56320|ch&1023)}}return str};var UTF8ToString=(ptr,maxBytesToRead,ignoreNul)=>ptr?UTF8ArrayToString(HEAPU8,ptr,maxBytesToRead,ignoreNul):"";var ___assert_fail=(condition,filename,line,func)=>abort(`Assertion failed: ${UTF8ToString(condition)}, at: `+[filename?UTF8ToString(filename):"unknown filename",line,func?UTF8ToString(func):"unknown function"]);var __abort_js=()=>abort("");var runtimeKeepaliveCounter=0;var __emscripten_runtime_keepalive_clear=()=>{noExitRuntime=false;runtimeKeepaliveCounter=0};var __emscripten_throw_longjmp=()=>{throw new EmscriptenSjLj};var timers={};var handleException=e=>{if(e instanceof ExitStatus||e=="unwind"){return EXITSTATUS}quit_(1,e)};var keepRuntimeAlive=()=>noExitRuntime||runtimeKeepaliveCounter>0;var _proc_exit=code=>{EXITSTATUS=code;if(!keepRuntimeAlive()){Module["onExit"]?.(code);ABORT=true}quit_(code,new ExitStatus(code))};var exitJS=(status,implicit)=>{EXITSTATUS=status;_proc_exit(status)};var _exit=exitJS;var maybeExit=()=>{if(!keepRuntimeAlive()){try{_exit(EXITSTATUS)}catch(e){handleException(e)}}};var callUserCallback=func=>{if(ABORT){return}try{return func()}catch(e){handleException(e)}finally{maybeExit()}};var _emscripten_get_now=()=>performance.now();var __setitimer_js=(which,timeout_ms)=>{if(timers[which]){clearTimeout(timers[which].id);delete timers[which]}if(!timeout_ms)return 0;var id=setTimeout(()=>{delete timers[which];callUserCallback(()=>__emscripten_timeout(which,_emscripten_get_now()))},timeout_ms);timers[which]={id,timeout_ms};return 0};var getHeapMax=()=>1073741824;var alignMemory=(size,alignment)=>Math.ceil(size/alignment)*alignment;var growMemory=size=>{var oldHeapSize=wasmMemory.buffer.byteLength;var pages=(size-oldHeapSize+65535)/65536|0;try{wasmMemory.grow(pages);updateMemoryViews();return 1}catch(e){}};var _emscripten_resize_heap=requestedSize=>{var oldSize=HEAPU8.length;requestedSize>>>=0;var maxHeapSize=getHeapMax();if(requestedSize>maxHeapSize){return false}for(var cutDown=1;cutDown<=4;cutDown*=2){var overGrownHeapSize=oldSize*(1+.2/cutDown);overGrownHeapSize=Math.min(overGrownHeapSize,requestedSize+100663296);var newSize=Math.min(maxHeapSize,alignMemory(Math.max(requestedSize,overGrownHeapSize),65536));var replacement=growMemory(newSize);if(replacement){return true}}return false};var PATH={isAbs:path=>path.charAt(0)==="/",splitPath:filename=>{var splitPathRe=/^(\/?|)([\s\S]*?)((?:\.{1,2}|[^\/]+?|)(\.[^.\/]*|))(?:[\/]*)$/;return splitPathRe.exec(filename).slice(1)},normalizeArray:(parts,allowAboveRoot)=>{var up=0;for(var i=parts.length-1;i>=0;i--){var last=parts[i];if(last==="."){parts.splice(i,1)}else if(last===".."){parts.splice(i,1);up++}else if(up){parts.splice(i,1);up--}}if(allowAboveRoot){for(;up;up--){parts.unshift("..")}}return parts},normalize:path=>{var isAbsolute=PATH.isAbs(path),trailingSlash=path.slice(-1)==="/";path=PATH.normalizeArray(path.split("/").filter(p=>!!p),!isAbsolute).join("/");if(!path&&!isAbsolute){path="."}if(path&&trailingSlash){path+="/"}return(isAbsolute?"/":"")+path},dirname:path=>{var result=PATH.splitPath(path),root=result[0],dir=result[1];if(!root&&!dir){return"."}if(dir){dir=dir.slice(0,-1)}return root+dir},basename:path=>path&&path.match(/([^\/]+|\/)\/*$/)[1],join:(...paths)=>PATH.normalize(paths.join("/")),join2:(l,r)=>PATH.normalize(l+"/"+r)};var initRandomFill=()=>{if(ENVIRONMENT_IS_NODE){var nodeCrypto=__nccwpck_require__(7598);return view=>(nodeCrypto.randomFillSync(view),0)}return view=>(crypto.getRandomValues(view),0)};var randomFill=view=>(randomFill=initRandomFill())(view);var PATH_FS={resolve:(...args)=>{var resolvedPath="",resolvedAbsolute=false;for(var i=args.length-1;i>=-1&&!resolvedAbsolute;i--){var path=i>=0?args[i]:FS.cwd();if(typeof path!="string"){throw new TypeError("Arguments to path.resolve must be strings")}else if(!path){return""}resolvedPath=path+"/"+resolvedPath;resolvedAbsolute=PATH.isAbs(path)}resolvedPath=PATH.normalizeArray(resolvedPath.split("/").filter(p=>!!p),!resolvedAbsolute).join("/");return(resolvedAbsolute?"/":"")+resolvedPath||"."},relative:(from,to)=>{from=PATH_FS.resolve(from).slice(1);to=PATH_FS.resolve(to).slice(1);function trim(arr){var start=0;for(;start<arr.length;start++){if(arr[start]!=="")break}var end=arr.length-1;for(;end>=0;end--){if(arr[end]!=="")break}if(start>end)return[];return arr.slice(start,end-start+1)}var fromParts=trim(from.split("/"));var toParts=trim(to.split("/"));var length=Math.min(fromParts.length,toParts.length);var samePartsLength=length;for(var i=0;i<length;i++){if(fromParts[i]!==toParts[i]){samePartsLength=i;break}}var outputParts=[];for(var i=samePartsLength;i<fromParts.length;i++){outputParts.push("..")}outputParts=outputParts.concat(toParts.slice(samePartsLength));return outputParts.join("/")}};var FS_stdin_getChar_buffer=[];var lengthBytesUTF8=str=>{var len=0;for(var i=0;i<str.length;++i){var c=str.charCodeAt(i);if(c<=127){len++}else if(c<=2047){len+=2}else if(c>=55296&&c<=57343){len+=4;++i}else{len+=3}}return len};var stringToUTF8Array=(str,heap,outIdx,maxBytesToWrite)=>{if(!(maxBytesToWrite>0))return 0;var startIdx=outIdx;var endIdx=outIdx+maxBytesToWrite-1;for(var i=0;i<str.length;++i){var u=str.codePointAt(i);if(u<=127){if(outIdx>=endIdx)break;heap[outIdx++]=u}else if(u<=2047){if(outIdx+1>=endIdx)break;heap[outIdx++]=192|u>>6;heap[outIdx++]=128|u&63}else if(u<=65535){if(outIdx+2>=endIdx)break;heap[outIdx++]=224|u>>12;heap[outIdx++]=128|u>>6&63;heap[outIdx++]=128|u&63}else{if(outIdx+3>=endIdx)break;heap[outIdx++]=240|u>>18;heap[outIdx++]=128|u>>12&63;heap[outIdx++]=128|u>>6&63;heap[outIdx++]=128|u&63;i++}}heap[outIdx]=0;return outIdx-startIdx};var intArrayFromString=(stringy,dontAddNull,length)=>{var len=length>0?length:lengthBytesUTF8(stringy)+1;var u8array=new Array(len);var numBytesWritten=stringToUTF8Array(stringy,u8array,0,u8array.length);if(dontAddNull)u8array.length=numBytesWritten;return u8array};var FS_stdin_getChar=()=>{if(!FS_stdin_getChar_buffer.length){var result=null;if(ENVIRONMENT_IS_NODE){var BUFSIZE=256;var buf=Buffer.alloc(BUFSIZE);var bytesRead=0;var fd=process.stdin.fd;try{bytesRead=fs.readSync(fd,buf,0,BUFSIZE)}catch(e){if(e.toString().includes("EOF"))bytesRead=0;else throw e}if(bytesRead>0){result=buf.slice(0,bytesRead).toString("utf-8")}}else if(globalThis.window?.prompt){result=window.prompt("Input: ");if(result!==null){result+="\n"}}else{}if(!result){return null}FS_stdin_getChar_buffer=intArrayFromString(result,true)}return FS_stdin_getChar_buffer.shift()};var TTY={ttys:[],init(){},shutdown(){},register(dev,ops){TTY.ttys[dev]={input:[],output:[],ops};FS.registerDevice(dev,TTY.stream_ops)},stream_ops:{open(stream){var tty=TTY.ttys[stream.node.rdev];if(!tty){throw new FS.ErrnoError(43)}stream.tty=tty;stream.seekable=false},close(stream){stream.tty.ops.fsync(stream.tty)},fsync(stream){stream.tty.ops.fsync(stream.tty)},read(stream,buffer,offset,length,pos){if(!stream.tty||!stream.tty.ops.get_char){throw new FS.ErrnoError(60)}var bytesRead=0;for(var i=0;i<length;i++){var result;try{result=stream.tty.ops.get_char(stream.tty)}catch(e){throw new FS.ErrnoError(29)}if(result===undefined&&bytesRead===0){throw new FS.ErrnoError(6)}if(result===null||result===undefined)break;bytesRead++;buffer[offset+i]=result}if(bytesRead){stream.node.atime=Date.now()}return bytesRead},write(stream,buffer,offset,length,pos){if(!stream.tty||!stream.tty.ops.put_char){throw new FS.ErrnoError(60)}try{for(var i=0;i<length;i++){stream.tty.ops.put_char(stream.tty,buffer[offset+i])}}catch(e){throw new FS.ErrnoError(29)}if(length){stream.node.mtime=stream.node.ctime=Date.now()}return i}},default_tty_ops:{get_char(tty){return FS_stdin_getChar()},put_char(tty,val){if(val===null||val===10){out(UTF8ArrayToString(tty.output));tty.output=[]}else{if(val!=0)tty.output.push(val)}},fsync(tty){if(tty.output?.length>0){out(UTF8ArrayToString(tty.output));tty.output=[]}},ioctl_tcgets(tty){return{c_iflag:25856,c_oflag:5,c_cflag:191,c_lflag:35387,c_cc:[3,28,127,21,4,0,1,0,17,19,26,0,18,15,23,22,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]}},ioctl_tcsets(tty,optional_actions,data){return 0},ioctl_tiocgwinsz(tty){return[24,80]}},default_tty1_ops:{put_char(tty,val){if(val===null||val===10){err(UTF8ArrayToString(tty.output));tty.output=[]}else{if(val!=0)tty.output.push(val)}},fsync(tty){if(tty.output?.length>0){err(UTF8ArrayToString(tty.output));tty.output=[]}}}};var mmapAlloc=size=>{abort()};var MEMFS={ops_table:null,mount(mount){return MEMFS.createNode(null,"/",16895,0)},createNode(parent,name,mode,dev){if(FS.isBlkdev(mode)||FS.isFIFO(mode)){throw new FS.ErrnoError(63)}MEMFS.ops_table||={dir:{node:{getattr:MEMFS.node_ops.getattr,setattr:MEMFS.node_ops.setattr,lookup:MEMFS.node_ops.lookup,mknod:MEMFS.node_ops.mknod,rename:MEMFS.node_ops.rename,unlink:MEMFS.node_ops.unlink,rmdir:MEMFS.node_ops.rmdir,readdir:MEMFS.node_ops.readdir,symlink:MEMFS.node_ops.symlink},stream:{llseek:MEMFS.stream_ops.llseek}},file:{node:{getattr:MEMFS.node_ops.getattr,setattr:MEMFS.node_ops.setattr},stream:{llseek:MEMFS.stream_ops.llseek,read:MEMFS.stream_ops.read,write:MEMFS.stream_ops.write,mmap:MEMFS.stream_ops.mmap,msync:MEMFS.stream_ops.msync}},link:{node:{getattr:MEMFS.node_ops.getattr,setattr:MEMFS.node_ops.setattr,readlink:MEMFS.node_ops.readlink},stream:{}},chrdev:{node:{getattr:MEMFS.node_ops.getattr,setattr:MEMFS.node_ops.setattr},stream:FS.chrdev_stream_ops}};var node=FS.createNode(parent,name,mode,dev);if(FS.isDir(node.mode)){node.node_ops=MEMFS.ops_table.dir.node;node.stream_ops=MEMFS.ops_table.dir.stream;node.contents={}}else if(FS.isFile(node.mode)){node.node_ops=MEMFS.ops_table.file.node;node.stream_ops=MEMFS.ops_table.file.stream;node.usedBytes=0;node.contents=MEMFS.emptyFileContents??=new Uint8Array(0)}else if(FS.isLink(node.mode)){node.node_ops=MEMFS.ops_table.link.node;node.stream_ops=MEMFS.ops_table.link.stream}else if(FS.isChrdev(node.mode)){node.node_ops=MEMFS.ops_table.chrdev.node;node.stream_ops=MEMFS.ops_table.chrdev.stream}node.atime=node.mtime=node.ctime=Date.now();if(parent){parent.contents[name]=node;parent.atime=parent.mtime=parent.ctime=node.atime}return node},getFileDataAsTypedArray(node){return node.contents.subarray(0,node.usedBytes)},expandFileStorage(node,newCapacity){var prevCapacity=node.contents.length;if(prevCapacity>=newCapacity)return;var CAPACITY_DOUBLING_MAX=1024*1024;newCapacity=Math.max(newCapacity,prevCapacity*(prevCapacity<CAPACITY_DOUBLING_MAX?2:1.125)>>>0);if(prevCapacity)newCapacity=Math.max(newCapacity,256);var oldContents=MEMFS.getFileDataAsTypedArray(node);node.contents=new Uint8Array(newCapacity);node.contents.set(oldContents)},resizeFileStorage(node,newSize){if(node.usedBytes==newSize)return;var oldContents=node.contents;node.contents=new Uint8Array(newSize);node.contents.set(oldContents.subarray(0,Math.min(newSize,node.usedBytes)));node.usedBytes=newSize},node_ops:{getattr(node){var attr={};attr.dev=FS.isChrdev(node.mode)?node.id:1;attr.ino=node.id;attr.mode=node.mode;attr.nlink=1;attr.uid=0;attr.gid=0;attr.rdev=node.rdev;if(FS.isDir(node.mode)){attr.size=4096}else if(FS.isFile(node.mode)){attr.size=node.usedBytes}else if(FS.isLink(node.mode)){attr.size=node.link.length}else{attr.size=0}attr.atime=new Date(node.atime);attr.mtime=new Date(node.mtime);attr.ctime=new Date(node.ctime);attr.blksize=4096;attr.blocks=Math.ceil(attr.size/attr.blksize);return attr},setattr(node,attr){for(const key of["mode","atime","mtime","ctime"]){if(attr[key]!=null){node[key]=attr[key]}}if(attr.size!==undefined){MEMFS.resizeFileStorage(node,attr.size)}},lookup(parent,name){if(!MEMFS.doesNotExistError){MEMFS.doesNotExistError=new FS.ErrnoError(44);MEMFS.doesNotExistError.stack="<generic error, no stack>"}throw MEMFS.doesNotExistError},mknod(parent,name,mode,dev){return MEMFS.createNode(parent,name,mode,dev)},rename(old_node,new_dir,new_name){var new_node;try{new_node=FS.lookupNode(new_dir,new_name)}catch(e){}if(new_node){if(FS.isDir(old_node.mode)){for(var i in new_node.contents){throw new FS.ErrnoError(55)}}FS.hashRemoveNode(new_node)}delete old_node.parent.contents[old_node.name];new_dir.contents[new_name]=old_node;old_node.name=new_name;new_dir.ctime=new_dir.mtime=old_node.parent.ctime=old_node.parent.mtime=Date.now()},unlink(parent,name){delete parent.contents[name];parent.ctime=parent.mtime=Date.now()},rmdir(parent,name){var node=FS.lookupNode(parent,name);for(var i in node.contents){throw new FS.ErrnoError(55)}delete parent.contents[name];parent.ctime=parent.mtime=Date.now()},readdir(node){return[".","..",...Object.keys(node.contents)]},symlink(parent,newname,oldpath){var node=MEMFS.createNode(parent,newname,511|40960,0);node.link=oldpath;return node},readlink(node){if(!FS.isLink(node.mode)){throw new FS.ErrnoError(28)}return node.link}},stream_ops:{read(stream,buffer,offset,length,position){var contents=stream.node.contents;if(position>=stream.node.usedBytes)return 0;var size=Math.min(stream.node.usedBytes-position,length);buffer.set(contents.subarray(position,position+size),offset);return size},write(stream,buffer,offset,length,position,canOwn){if(buffer.buffer===HEAP8.buffer){canOwn=false}if(!length)return 0;var node=stream.node;node.mtime=node.ctime=Date.now();if(canOwn){node.contents=buffer.subarray(offset,offset+length);node.usedBytes=length}else if(node.usedBytes===0&&position===0){node.contents=buffer.slice(offset,offset+length);node.usedBytes=length}else{MEMFS.expandFileStorage(node,position+length);node.contents.set(buffer.subarray(offset,offset+length),position);node.usedBytes=Math.max(node.usedBytes,position+length)}return length},llseek(stream,offset,whence){var position=offset;if(whence===1){position+=stream.position}else if(whence===2){if(FS.isFile(stream.node.mode)){position+=stream.node.usedBytes}}if(position<0){throw new FS.ErrnoError(28)}return position},mmap(stream,length,position,prot,flags){if(!FS.isFile(stream.node.mode)){throw new FS.ErrnoError(43)}var ptr;var allocated;var contents=stream.node.contents;if(!(flags&2)&&contents.buffer===HEAP8.buffer){allocated=false;ptr=contents.byteOffset}else{allocated=true;ptr=mmapAlloc(length);if(!ptr){throw new FS.ErrnoError(48)}if(contents){if(position>0||position+length<contents.length){if(contents.subarray){contents=contents.subarray(position,position+length)}else{contents=Array.prototype.slice.call(contents,position,position+length)}}HEAP8.set(contents,ptr)}}return{ptr,allocated}},msync(stream,buffer,offset,length,mmapFlags){MEMFS.stream_ops.write(stream,buffer,0,length,offset,false);return 0}}};var FS_modeStringToFlags=str=>{if(typeof str!="string")return str;var flagModes={r:0,"r+":2,w:512|64|1,"w+":512|64|2,a:1024|64|1,"a+":1024|64|2};var flags=flagModes[str];if(typeof flags=="undefined"){throw new Error(`Unknown file open mode: ${str}`)}return flags};var FS_fileDataToTypedArray=data=>{if(typeof data=="string"){data=intArrayFromString(data,true)}if(!data.subarray){data=new Uint8Array(data)}return data};var FS_getMode=(canRead,canWrite)=>{var mode=0;if(canRead)mode|=292|73;if(canWrite)mode|=146;return mode};var asyncLoad=async url=>{var arrayBuffer=await readAsync(url);return new Uint8Array(arrayBuffer)};var FS_createDataFile=(...args)=>FS.createDataFile(...args);var getUniqueRunDependency=id=>id;var dependenciesPromise=null;var resolveRunDependencies=async()=>dependenciesPromise;var runDependencies=0;var dependenciesPromiseResolve=null;var removeRunDependency=id=>{runDependencies--;Module["monitorRunDependencies"]?.(runDependencies);if(!runDependencies){dependenciesPromiseResolve()}};var addRunDependency=id=>{if(!runDependencies){dependenciesPromise=new Promise(resolve=>dependenciesPromiseResolve=resolve)}runDependencies++;Module["monitorRunDependencies"]?.(runDependencies)};var preloadPlugins=[];var FS_handledByPreloadPlugin=async(byteArray,fullname)=>{if(typeof Browser!="undefined")Browser.init();for(var plugin of preloadPlugins){if(plugin["canHandle"](fullname)){return plugin["handle"](byteArray,fullname)}}return byteArray};var FS_preloadFile=async(parent,name,url,canRead,canWrite,dontCreateFile,canOwn,preFinish)=>{var fullname=name?PATH_FS.resolve(PATH.join2(parent,name)):parent;var dep=getUniqueRunDependency(`cp ${fullname}`);addRunDependency(dep);try{var byteArray=url;if(typeof url=="string"){byteArray=await asyncLoad(url)}byteArray=await FS_handledByPreloadPlugin(byteArray,fullname);preFinish?.();if(!dontCreateFile){FS_createDataFile(parent,name,byteArray,canRead,canWrite,canOwn)}}finally{removeRunDependency(dep)}};var FS_createPreloadedFile=(parent,name,url,canRead,canWrite,onload,onerror,dontCreateFile,canOwn,preFinish)=>{FS_preloadFile(parent,name,url,canRead,canWrite,dontCreateFile,canOwn,preFinish).then(onload).catch(onerror)};var FS={root:null,mounts:[],devices:{},streams:[],nextInode:1,nameTable:null,currentPath:"/",initialized:false,ignorePermissions:true,filesystems:null,syncFSRequests:0,ErrnoError:class{name="ErrnoError";constructor(errno){this.errno=errno}},FSStream:class{shared={};get object(){return this.node}set object(val){this.node=val}get isRead(){return(this.flags&2097155)!==1}get isWrite(){return(this.flags&2097155)!==0}get isAppend(){return this.flags&1024}get flags(){return this.shared.flags}set flags(val){this.shared.flags=val}get position(){return this.shared.position}set position(val){this.shared.position=val}},FSNode:class{node_ops={};stream_ops={};readMode=292|73;writeMode=146;mounted=null;constructor(parent,name,mode,rdev){if(!parent){parent=this}this.parent=parent;this.mount=parent.mount;this.id=FS.nextInode++;this.name=name;this.mode=mode;this.rdev=rdev;this.atime=this.mtime=this.ctime=Date.now()}get read(){return(this.mode&this.readMode)===this.readMode}set read(val){val?this.mode|=this.readMode:this.mode&=~this.readMode}get write(){return(this.mode&this.writeMode)===this.writeMode}set write(val){val?this.mode|=this.writeMode:this.mode&=~this.writeMode}get isFolder(){return FS.isDir(this.mode)}get isDevice(){return FS.isChrdev(this.mode)}addListener(cb,exclusive=false){var entry={cb,exclusive};var listeners=this.listeners??=new Set;listeners.add(entry);return{listeners,entry}}notifyListeners(flags){if(!this.listeners)return;var excl;for(var entry of this.listeners){if(entry.exclusive)(excl||=[]).push(entry);else entry.cb(flags)}if(excl){var i=(this.exclTurn||0)%excl.length;this.exclTurn=i+1;excl[i].cb(flags)}}},lookupPath(path,opts={}){if(!path){throw new FS.ErrnoError(44)}opts.follow_mount??=true;if(!PATH.isAbs(path)){path=FS.cwd()+"/"+path}linkloop:for(var nlinks=0;nlinks<40;nlinks++){var parts=path.split("/").filter(p=>!!p);var current=FS.root;var current_path="/";for(var i=0;i<parts.length;i++){var islast=i===parts.length-1;if(islast&&opts.parent){break}if(parts[i]==="."){continue}if(parts[i]===".."){current_path=PATH.dirname(current_path);if(FS.isRoot(current)){path=current_path+"/"+parts.slice(i+1).join("/");nlinks--;continue linkloop}else{current=current.parent}continue}current_path=PATH.join2(current_path,parts[i]);try{current=FS.lookupNode(current,parts[i])}catch(e){if(e?.errno===44&&islast&&opts.noent_okay){return{path:current_path}}throw e}if(FS.isMountpoint(current)&&(!islast||opts.follow_mount)){current=current.mounted.root}if(FS.isLink(current.mode)&&(!islast||opts.follow)){if(!current.node_ops.readlink){throw new FS.ErrnoError(52)}var link=current.node_ops.readlink(current);if(!PATH.isAbs(link)){link=PATH.dirname(current_path)+"/"+link}path=link+"/"+parts.slice(i+1).join("/");continue linkloop}}return{path:current_path,node:current}}throw new FS.ErrnoError(32)},getPath(node){var path;while(true){if(FS.isRoot(node)){var mount=node.mount.mountpoint;if(!path)return mount;return mount[mount.length-1]!=="/"?`${mount}/${path}`:mount+path}path=path?`${node.name}/${path}`:node.name;node=node.parent}},hashName(parentid,name){var hash=0;for(var i=0;i<name.length;i++){hash=(hash<<5)-hash+name.charCodeAt(i)|0}return(parentid+hash>>>0)%FS.nameTable.length},hashAddNode(node){var hash=FS.hashName(node.parent.id,node.name);node.name_next=FS.nameTable[hash];FS.nameTable[hash]=node},hashRemoveNode(node){var hash=FS.hashName(node.parent.id,node.name);if(FS.nameTable[hash]===node){FS.nameTable[hash]=node.name_next}else{var current=FS.nameTable[hash];while(current){if(current.name_next===node){current.name_next=node.name_next;break}current=current.name_next}}},lookupNode(parent,name){var errCode=FS.mayLookup(parent);if(errCode){throw new FS.ErrnoError(errCode)}var hash=FS.hashName(parent.id,name);for(var node=FS.nameTable[hash];node;node=node.name_next){var nodeName=node.name;if(node.parent.id===parent.id&&nodeName===name){return node}}return FS.lookup(parent,name)},createNode(parent,name,mode,rdev){var node=new FS.FSNode(parent,name,mode,rdev);FS.hashAddNode(node);return node},destroyNode(node){FS.hashRemoveNode(node)},isRoot(node){return node===node.parent},isMountpoint(node){return!!node.mounted},isFile(mode){return(mode&61440)===32768},isDir(mode){return(mode&61440)===16384},isLink(mode){return(mode&61440)===40960},isChrdev(mode){return(mode&61440)===8192},isBlkdev(mode){return(mode&61440)===24576},isFIFO(mode){return(mode&61440)===4096},isSocket(mode){return(mode&49152)===49152},flagsToPermissionString(flag){var perms=["r","w","rw"][flag&3];if(flag&512){perms+="w"}return perms},nodePermissions(node,perms){if(FS.ignorePermissions){return 0}if(perms.includes("r")&&!(node.mode&292)){return 2}if(perms.includes("w")&&!(node.mode&146)){return 2}if(perms.includes("x")&&!(node.mode&73)){return 2}return 0},mayLookup(dir){if(!FS.isDir(dir.mode))return 54;var errCode=FS.nodePermissions(dir,"x");if(errCode)return errCode;if(!dir.node_ops.lookup)return 2;return 0},mayCreate(dir,name){if(!FS.isDir(dir.mode)){return 54}try{var node=FS.lookupNode(dir,name);return 20}catch(e){}return FS.nodePermissions(dir,"wx")},mayDelete(dir,name,isdir){var node;try{node=FS.lookupNode(dir,name)}catch(e){return e.errno}var errCode=FS.nodePermissions(dir,"wx");if(errCode){return errCode}if(isdir){if(!FS.isDir(node.mode)){return 54}if(FS.isRoot(node)||FS.getPath(node)===FS.cwd()){return 10}}else if(FS.isDir(node.mode)){return 31}return 0},mayOpen(node,flags){if(!node){return 44}if(FS.isLink(node.mode)){return 32}var mode=FS.flagsToPermissionString(flags);if(FS.isDir(node.mode)){if(mode!=="r"||flags&(512|64)){return 31}}return FS.nodePermissions(node,mode)},checkOpExists(op,err){if(!op){throw new FS.ErrnoError(err)}return op},MAX_OPEN_FDS:4096,nextfd(){for(var fd=0;fd<=FS.MAX_OPEN_FDS;fd++){if(!FS.streams[fd]){return fd}}throw new FS.ErrnoError(33)},getStreamChecked(fd){var stream=FS.getStream(fd);if(!stream){throw new FS.ErrnoError(8)}return stream},getStream:fd=>FS.streams[fd],createStream(stream,fd=-1){stream=Object.assign(new FS.FSStream,stream);if(fd==-1){fd=FS.nextfd()}stream.fd=fd;FS.streams[fd]=stream;return stream},closeStream(fd){FS.streams[fd]=null},dupStream(origStream,fd=-1){var stream=FS.createStream(origStream,fd);stream.stream_ops?.dup?.(stream);return stream},doSetAttr(stream,node,attr){var setattr=stream?.stream_ops.setattr;var arg=setattr?stream:node;setattr??=node.node_ops.setattr;FS.checkOpExists(setattr,63);try{setattr(arg,attr)}catch(e){if(e instanceof RangeError){throw new FS.ErrnoError(22)}throw e}},chrdev_stream_ops:{open(stream){var device=FS.getDevice(stream.node.rdev);stream.stream_ops=device.stream_ops;stream.stream_ops.open?.(stream)},llseek(){throw new FS.ErrnoError(70)}},major:dev=>dev>>8,minor:dev=>dev&255,makedev:(ma,mi)=>ma<<8|mi,registerDevice(dev,ops){FS.devices[dev]={stream_ops:ops}},getDevice:dev=>FS.devices[dev],getMounts(mount){var mounts=[];var check=[mount];while(check.length){var m=check.pop();mounts.push(m);check.push(...m.mounts)}return mounts},syncfs(populate,callback){if(typeof populate=="function"){callback=populate;populate=false}FS.syncFSRequests++;if(FS.syncFSRequests>1){err(`warning: ${FS.syncFSRequests} FS.syncfs operations in flight at once, probably just doing extra work`)}var mounts=FS.getMounts(FS.root.mount);var completed=0;function doCallback(errCode){FS.syncFSRequests--;return callback(errCode)}function done(errCode){if(errCode){if(!done.errored){done.errored=true;return doCallback(errCode)}return}if(++completed>=mounts.length){doCallback(null)}}for(var mount of mounts){if(mount.type.syncfs){mount.type.syncfs(mount,populate,done)}else{done(null)}}},mount(type,opts,mountpoint){var root=mountpoint==="/";var pseudo=!mountpoint;var node;if(root&&FS.root){throw new FS.ErrnoError(10)}else if(!root&&!pseudo){var lookup=FS.lookupPath(mountpoint,{follow_mount:false});mountpoint=lookup.path;node=lookup.node;if(FS.isMountpoint(node)){throw new FS.ErrnoError(10)}if(!FS.isDir(node.mode)){throw new FS.ErrnoError(54)}}var mount={type,opts,mountpoint,mounts:[]};var mountRoot=type.mount(mount);mountRoot.mount=mount;mount.root=mountRoot;if(root){FS.root=mountRoot}else if(node){node.mounted=mount;if(node.mount){node.mount.mounts.push(mount)}}return mountRoot},unmount(mountpoint){var lookup=FS.lookupPath(mountpoint,{follow_mount:false});if(!FS.isMountpoint(lookup.node)){throw new FS.ErrnoError(28)}var node=lookup.node;var mount=node.mounted;var mounts=FS.getMounts(mount);for(var[hash,current]of Object.entries(FS.nameTable)){while(current){var next=current.name_next;if(mounts.includes(current.mount)){FS.destroyNode(current)}current=next}}node.mounted=null;var idx=node.mount.mounts.indexOf(mount);node.mount.mounts.splice(idx,1)},lookup(parent,name){return parent.node_ops.lookup(parent,name)},mknod(path,mode,dev){var lookup=FS.lookupPath(path,{parent:true});var parent=lookup.node;var name=PATH.basename(path);if(!name){throw new FS.ErrnoError(28)}if(name==="."||name===".."){throw new FS.ErrnoError(20)}var errCode=FS.mayCreate(parent,name);if(errCode){throw new FS.ErrnoError(errCode)}if(!parent.node_ops.mknod){throw new FS.ErrnoError(63)}return parent.node_ops.mknod(parent,name,mode,dev)},statfs(path){return FS.statfsNode(FS.lookupPath(path,{follow:true}).node)},statfsStream(stream){return FS.statfsNode(stream.node)},statfsNode(node){var rtn={bsize:4096,frsize:4096,blocks:1e6,bfree:5e5,bavail:5e5,files:FS.nextInode,ffree:FS.nextInode-1,fsid:42,flags:2,namelen:255};if(node.node_ops.statfs){Object.assign(rtn,node.node_ops.statfs(node.mount.opts.root))}return rtn},create(path,mode=438){mode&=4095;mode|=32768;return FS.mknod(path,mode,0)},mkdir(path,mode=511){mode&=511|512;mode|=16384;return FS.mknod(path,mode,0)},mkdirTree(path,mode){var dirs=path.split("/");var d="";for(var dir of dirs){if(!dir)continue;if(d||PATH.isAbs(path))d+="/";d+=dir;try{FS.mkdir(d,mode)}catch(e){if(e.errno!=20)throw e}}},mkdev(path,mode,dev){if(typeof dev=="undefined"){dev=mode;mode=438}mode|=8192;return FS.mknod(path,mode,dev)},symlink(oldpath,newpath){if(!PATH_FS.resolve(oldpath)){throw new FS.ErrnoError(44)}var lookup=FS.lookupPath(newpath,{parent:true});var parent=lookup.node;if(!parent){throw new FS.ErrnoError(44)}var newname=PATH.basename(newpath);var errCode=FS.mayCreate(parent,newname);if(errCode){throw new FS.ErrnoError(errCode)}if(!parent.node_ops.symlink){throw new FS.ErrnoError(63)}return parent.node_ops.symlink(parent,newname,oldpath)},link(oldpath,newpath,flags){var lookup=FS.lookupPath(newpath,{parent:true});var parent=lookup.node;if(!parent){throw new FS.ErrnoError(44)}var newname=PATH.basename(newpath);var errCode=FS.mayCreate(parent,newname);if(errCode){throw new FS.ErrnoError(errCode)}if(!parent.node_ops.link){throw new FS.ErrnoError(34)}return parent.node_ops.link(parent,newname,oldpath,flags)},rename(old_path,new_path){var old_dirname=PATH.dirname(old_path);var new_dirname=PATH.dirname(new_path);var old_name=PATH.basename(old_path);var new_name=PATH.basename(new_path);var lookup,old_dir,new_dir;lookup=FS.lookupPath(old_path,{parent:true});old_dir=lookup.node;lookup=FS.lookupPath(new_path,{parent:true});new_dir=lookup.node;if(!old_dir||!new_dir)throw new FS.ErrnoError(44);if(old_dir.mount!==new_dir.mount){throw new FS.ErrnoError(75)}var old_node=FS.lookupNode(old_dir,old_name);var relative=PATH_FS.relative(old_path,new_dirname);if(relative.charAt(0)!=="."){throw new FS.ErrnoError(28)}relative=PATH_FS.relative(new_path,old_dirname);if(relative.charAt(0)!=="."){throw new FS.ErrnoError(55)}var new_node;try{new_node=FS.lookupNode(new_dir,new_name)}catch(e){}if(old_node===new_node){return}var isdir=FS.isDir(old_node.mode);var errCode=FS.mayDelete(old_dir,old_name,isdir);if(errCode){throw new FS.ErrnoError(errCode)}errCode=new_node?FS.mayDelete(new_dir,new_name,isdir):FS.mayCreate(new_dir,new_name);if(errCode){throw new FS.ErrnoError(errCode)}if(!old_dir.node_ops.rename){throw new FS.ErrnoError(63)}if(FS.isMountpoint(old_node)||new_node&&FS.isMountpoint(new_node)){throw new FS.ErrnoError(10)}if(new_dir!==old_dir){errCode=FS.nodePermissions(old_dir,"w");if(errCode){throw new FS.ErrnoError(errCode)}}FS.hashRemoveNode(old_node);try{old_dir.node_ops.rename(old_node,new_dir,new_name);old_node.parent=new_dir}catch(e){throw e}finally{FS.hashAddNode(old_node)}},rmdir(path){var lookup=FS.lookupPath(path,{parent:true});var parent=lookup.node;var name=PATH.basename(path);var node=FS.lookupNode(parent,name);var errCode=FS.mayDelete(parent,name,true);if(errCode){throw new FS.ErrnoError(errCode)}if(!parent.node_ops.rmdir){throw new FS.ErrnoError(63)}if(FS.isMountpoint(node)){throw new FS.ErrnoError(10)}parent.node_ops.rmdir(parent,name);FS.destroyNode(node)},readdir(path){var lookup=FS.lookupPath(path,{follow:true});var node=lookup.node;var readdir=FS.checkOpExists(node.node_ops.readdir,54);return readdir(node)},unlink(path){var lookup=FS.lookupPath(path,{parent:true});var parent=lookup.node;if(!parent){throw new FS.ErrnoError(44)}var name=PATH.basename(path);var node=FS.lookupNode(parent,name);var errCode=FS.mayDelete(parent,name,false);if(errCode){throw new FS.ErrnoError(errCode)}if(!parent.node_ops.unlink){throw new FS.ErrnoError(63)}if(FS.isMountpoint(node)){throw new FS.ErrnoError(10)}parent.node_ops.unlink(parent,name);FS.destroyNode(node)},readlink(path){var lookup=FS.lookupPath(path);var link=lookup.node;if(!link){throw new FS.ErrnoError(44)}if(!link.node_ops.readlink){throw new FS.ErrnoError(28)}return link.node_ops.readlink(link)},stat(path,dontFollow){var lookup=FS.lookupPath(path,{follow:!dontFollow});var node=lookup.node;var getattr=FS.checkOpExists(node.node_ops.getattr,63);return getattr(node)},fstat(fd){var stream=FS.getStreamChecked(fd);var node=stream.node;var getattr=stream.stream_ops.getattr;var arg=getattr?stream:node;getattr??=node.node_ops.getattr;FS.checkOpExists(getattr,63);return getattr(arg)},lstat(path){return FS.stat(path,true)},doChmod(stream,node,mode,dontFollow){FS.doSetAttr(stream,node,{mode:mode&4095|node.mode&~4095,ctime:Date.now(),dontFollow})},chmod(path,mode,dontFollow){var node;if(typeof path=="string"){var lookup=FS.lookupPath(path,{follow:!dontFollow});node=lookup.node}else{node=path}FS.doChmod(null,node,mode,dontFollow)},lchmod(path,mode){FS.chmod(path,mode,true)},fchmod(fd,mode){var stream=FS.getStreamChecked(fd);FS.doChmod(stream,stream.node,mode,false)},doChown(stream,node,dontFollow){FS.doSetAttr(stream,node,{timestamp:Date.now(),dontFollow})},chown(path,uid,gid,dontFollow){var node;if(typeof path=="string"){var lookup=FS.lookupPath(path,{follow:!dontFollow});node=lookup.node}else{node=path}FS.doChown(null,node,dontFollow)},lchown(path,uid,gid){FS.chown(path,uid,gid,true)},fchown(fd,uid,gid){var stream=FS.getStreamChecked(fd);FS.doChown(stream,stream.node,false)},doTruncate(stream,node,len){if(FS.isDir(node.mode)){throw new FS.ErrnoError(31)}if(!FS.isFile(node.mode)){throw new FS.ErrnoError(28)}var errCode=FS.nodePermissions(node,"w");if(errCode){throw new FS.ErrnoError(errCode)}FS.doSetAttr(stream,node,{size:len,timestamp:Date.now()})},truncate(path,len){if(len<0){throw new FS.ErrnoError(28)}var node;if(typeof path=="string"){var lookup=FS.lookupPath(path,{follow:true});node=lookup.node}else{node=path}FS.doTruncate(null,node,len)},ftruncate(fd,len){var stream=FS.getStreamChecked(fd);if(len<0||(stream.flags&2097155)===0){throw new FS.ErrnoError(28)}FS.doTruncate(stream,stream.node,len)},utime(path,atime,mtime,dontFollow){var lookup=FS.lookupPath(path,{follow:!dontFollow});FS.doSetAttr(null,lookup.node,{atime,mtime,dontFollow})},open(path,flags,mode=438){if(path===""){throw new FS.ErrnoError(44)}flags=FS_modeStringToFlags(flags);if(flags&64){mode=mode&4095|32768}else{mode=0}var node;var isDirPath;if(typeof path=="object"){node=path}else{isDirPath=path.endsWith("/");var lookup=FS.lookupPath(path,{follow:!(flags&131072),noent_okay:true});node=lookup.node;path=lookup.path}var created=false;if(flags&64){if(node){if(flags&128){throw new FS.ErrnoError(20)}}else if(isDirPath){throw new FS.ErrnoError(31)}else{node=FS.mknod(path,mode|511,0);created=true}}if(!node){throw new FS.ErrnoError(44)}if(FS.isChrdev(node.mode)){flags&=~512}if(flags&65536&&!FS.isDir(node.mode)){throw new FS.ErrnoError(54)}if(!created){var errCode=FS.mayOpen(node,flags);if(errCode){throw new FS.ErrnoError(errCode)}}if(flags&512&&!created){FS.truncate(node,0)}flags&=~(128|512|131072);var stream=FS.createStream({node,path:FS.getPath(node),flags,seekable:true,position:0,stream_ops:node.stream_ops,ungotten:[],error:false});if(stream.stream_ops.open){stream.stream_ops.open(stream)}if(created){FS.chmod(node,mode&511)}return stream},close(stream){if(FS.isClosed(stream)){throw new FS.ErrnoError(8)}if(stream.getdents)stream.getdents=null;stream.node?.notifyListeners(32);try{if(stream.stream_ops.close){stream.stream_ops.close(stream)}}catch(e){throw e}finally{FS.closeStream(stream.fd)}stream.fd=null},isClosed(stream){return stream.fd===null},llseek(stream,offset,whence){if(FS.isClosed(stream)){throw new FS.ErrnoError(8)}if(!stream.seekable||!stream.stream_ops.llseek){throw new FS.ErrnoError(70)}if(whence!=0&&whence!=1&&whence!=2){throw new FS.ErrnoError(28)}stream.position=stream.stream_ops.llseek(stream,offset,whence);stream.ungotten=[];return stream.position},read(stream,buffer,offset,length,position){if(length<0||position<0){throw new FS.ErrnoError(28)}if(FS.isClosed(stream)){throw new FS.ErrnoError(8)}if((stream.flags&2097155)===1){throw new FS.ErrnoError(8)}if(FS.isDir(stream.node.mode)){throw new FS.ErrnoError(31)}if(!stream.stream_ops.read){throw new FS.ErrnoError(28)}var seeking=typeof position!="undefined";if(!seeking){position=stream.position}else if(!stream.seekable){throw new FS.ErrnoError(70)}var bytesRead=stream.stream_ops.read(stream,buffer,offset,length,position);if(!seeking)stream.position+=bytesRead;return bytesRead},write(stream,buffer,offset,length,position,canOwn){if(length<0||position<0){throw new FS.ErrnoError(28)}if(FS.isClosed(stream)){throw new FS.ErrnoError(8)}if((stream.flags&2097155)===0){throw new FS.ErrnoError(8)}if(FS.isDir(stream.node.mode)){throw new FS.ErrnoError(31)}if(!stream.stream_ops.write){throw new FS.ErrnoError(28)}if(stream.seekable&&stream.flags&1024){FS.llseek(stream,0,2)}var seeking=typeof position!="undefined";if(!seeking){position=stream.position}else if(!stream.seekable){throw new FS.ErrnoError(70)}var bytesWritten=stream.stream_ops.write(stream,buffer,offset,length,position,canOwn);if(!seeking)stream.position+=bytesWritten;return bytesWritten},mmap(stream,length,position,prot,flags){if((prot&2)!==0&&(flags&2)===0&&(stream.flags&2097155)!==2){throw new FS.ErrnoError(2)}if((stream.flags&2097155)===1){throw new FS.ErrnoError(2)}if(!stream.stream_ops.mmap){throw new FS.ErrnoError(43)}if(!length){throw new FS.ErrnoError(28)}return stream.stream_ops.mmap(stream,length,position,prot,flags)},msync(stream,buffer,offset,length,mmapFlags){if(!stream.stream_ops.msync){return 0}return stream.stream_ops.msync(stream,buffer,offset,length,mmapFlags)},ioctl(stream,cmd,arg){if(!stream.stream_ops.ioctl){throw new FS.ErrnoError(59)}return stream.stream_ops.ioctl(stream,cmd,arg)},readFile(path,opts={}){opts.flags=opts.flags??0;opts.encoding=opts.encoding??"binary";if(opts.encoding!=="utf8"&&opts.encoding!=="binary"){abort(`Invalid encoding type "${opts.encoding}"`)}var stream=FS.open(path,opts.flags);var stat=FS.stat(path);var length=stat.size;var buf=new Uint8Array(length);FS.read(stream,buf,0,length,0);if(opts.encoding==="utf8"){buf=UTF8ArrayToString(buf)}FS.close(stream);return buf},writeFile(path,data,opts={}){opts.flags=opts.flags??577;var stream=FS.open(path,opts.flags,opts.mode);data=FS_fileDataToTypedArray(data);FS.write(stream,data,0,data.byteLength,undefined,opts.canOwn);FS.close(stream)},cwd:()=>FS.currentPath,chdir(path){var lookup=FS.lookupPath(path,{follow:true});if(lookup.node===null){throw new FS.ErrnoError(44)}if(!FS.isDir(lookup.node.mode)){throw new FS.ErrnoError(54)}var errCode=FS.nodePermissions(lookup.node,"x");if(errCode){throw new FS.ErrnoError(errCode)}FS.currentPath=lookup.path},createDefaultDirectories(){FS.mkdir("/tmp");FS.mkdir("/home");FS.mkdir("/home/web_user")},createDefaultDevices(){FS.mkdir("/dev");FS.registerDevice(FS.makedev(1,3),{read:()=>0,write:(stream,buffer,offset,length,pos)=>length,llseek:()=>0});FS.mkdev("/dev/null",FS.makedev(1,3));TTY.register(FS.makedev(5,0),TTY.default_tty_ops);TTY.register(FS.makedev(6,0),TTY.default_tty1_ops);FS.mkdev("/dev/tty",FS.makedev(5,0));FS.mkdev("/dev/tty1",FS.makedev(6,0));var randomBuffer=new Uint8Array(1024),randomLeft=0;var randomByte=()=>{if(randomLeft===0){randomFill(randomBuffer);randomLeft=randomBuffer.byteLength}return randomBuffer[--randomLeft]};FS.createDevice("/dev","random",randomByte);FS.createDevice("/dev","urandom",randomByte);FS.mkdir("/dev/shm");FS.mkdir("/dev/shm/tmp")},createSpecialDirectories(){FS.mkdir("/proc");var proc_self=FS.mkdir("/proc/self");FS.mkdir("/proc/self/fd");FS.mount({mount(){var node=FS.createNode(proc_self,"fd",16895,73);node.stream_ops={llseek:MEMFS.stream_ops.llseek};node.node_ops={lookup(parent,name){var fd=+name;var stream=FS.getStreamChecked(fd);var ret={parent:null,mount:{mountpoint:"fake"},node_ops:{readlink:()=>stream.path},id:fd+1};ret.parent=ret;return ret},readdir(){return Array.from(FS.streams.entries()).filter(([k,v])=>v).map(([k,v])=>k.toString())}};return node}},{},"/proc/self/fd")},createStandardStreams(input,output,error){if(input){FS.createDevice("/dev","stdin",input)}else{FS.symlink("/dev/tty","/dev/stdin")}if(output){FS.createDevice("/dev","stdout",null,output)}else{FS.symlink("/dev/tty","/dev/stdout")}if(error){FS.createDevice("/dev","stderr",null,error)}else{FS.symlink("/dev/tty1","/dev/stderr")}var stdin=FS.open("/dev/stdin",0);var stdout=FS.open("/dev/stdout",1);var stderr=FS.open("/dev/stderr",1)},staticInit(){FS.nameTable=new Array(4096);FS.mount(MEMFS,{},"/");FS.createDefaultDirectories();FS.createDefaultDevices();FS.createSpecialDirectories();FS.filesystems={MEMFS}},init(input,output,error){FS.initialized=true;input??=Module["stdin"];output??=Module["stdout"];error??=Module["stderr"];FS.createStandardStreams(input,output,error)},quit(){FS.initialized=false;for(var stream of FS.streams){if(stream){FS.close(stream)}}},findObject(path,dontResolveLastLink){var ret=FS.analyzePath(path,dontResolveLastLink);if(!ret.exists){return null}return ret.object},analyzePath(path,dontResolveLastLink){try{var lookup=FS.lookupPath(path,{follow:!dontResolveLastLink});path=lookup.path}catch(e){}var ret={isRoot:false,exists:false,error:0,name:null,path:null,object:null,parentExists:false,parentPath:null,parentObject:null};try{var lookup=FS.lookupPath(path,{parent:true});ret.parentExists=true;ret.parentPath=lookup.path;ret.parentObject=lookup.node;ret.name=PATH.basename(path);lookup=FS.lookupPath(path,{follow:!dontResolveLastLink});ret.exists=true;ret.path=lookup.path;ret.object=lookup.node;ret.name=lookup.node.name;ret.isRoot=lookup.path==="/"}catch(e){ret.error=e.errno}return ret},createPath(parent,path,canRead,canWrite){parent=typeof parent=="string"?parent:FS.getPath(parent);var parts=path.split("/").reverse();while(parts.length){var part=parts.pop();if(!part)continue;var current=PATH.join2(parent,part);try{FS.mkdir(current)}catch(e){if(e.errno!=20)throw e}parent=current}return current},createFile(parent,name,properties,canRead,canWrite){var path=PATH.join2(typeof parent=="string"?parent:FS.getPath(parent),name);var mode=FS_getMode(canRead,canWrite);return FS.create(path,mode)},createDataFile(parent,name,data,canRead,canWrite,canOwn){var path=name;if(parent){parent=typeof parent=="string"?parent:FS.getPath(parent);path=name?PATH.join2(parent,name):parent}var mode=FS_getMode(canRead,canWrite);var node=FS.create(path,mode);if(data){data=FS_fileDataToTypedArray(data);FS.chmod(node,mode|146);var stream=FS.open(node,577);FS.write(stream,data,0,data.length,0,canOwn);FS.close(stream);FS.chmod(node,mode)}},createDevice(parent,name,input,output){var path=PATH.join2(typeof parent=="string"?parent:FS.getPath(parent),name);var mode=FS_getMode(!!input,!!output);FS.createDevice.major??=64;var dev=FS.makedev(FS.createDevice.major++,0);FS.registerDevice(dev,{open(stream){stream.seekable=false},close(stream){if(output?.buffer?.length){output(10)}},read(stream,buffer,offset,length,pos){var bytesRead=0;for(var i=0;i<length;i++){var result;try{result=input()}catch(e){throw new FS.ErrnoError(29)}if(result===undefined&&bytesRead===0){throw new FS.ErrnoError(6)}if(result===null||result===undefined)break;bytesRead++;buffer[offset+i]=result}if(bytesRead){stream.node.atime=Date.now()}return bytesRead},write(stream,buffer,offset,length,pos){for(var i=0;i<length;i++){try{output(buffer[offset+i])}catch(e){throw new FS.ErrnoError(29)}}if(length){stream.node.mtime=stream.node.ctime=Date.now()}return i}});return FS.mkdev(path,mode,dev)},forceLoadFile(obj){if(obj.isDevice||obj.isFolder||obj.link||obj.contents)return true;if(globalThis.XMLHttpRequest){abort("Lazy loading should have been performed (contents set) in createLazyFile, but it was not. Lazy loading only works in web workers. Use --embed-file or --preload-file in emcc on the main thread.")}else{try{obj.contents=readBinary(obj.url)}catch(e){throw new FS.ErrnoError(29)}}},createLazyFile(parent,name,url,canRead,canWrite){class LazyUint8Array{lengthKnown=false;chunks=[];get(idx){if(idx>this.length-1||idx<0){return undefined}var chunkOffset=idx%this.chunkSize;var chunkNum=idx/this.chunkSize|0;return this.getter(chunkNum)[chunkOffset]}setDataGetter(getter){this.getter=getter}cacheLength(){var xhr=new XMLHttpRequest;xhr.open("HEAD",url,false);xhr.send(null);if(!(xhr.status>=200&&xhr.status<300||xhr.status===304))abort("Couldn't load "+url+". Status: "+xhr.status);var datalength=Number(xhr.getResponseHeader("Content-length"));var header;var hasByteServing=(header=xhr.getResponseHeader("Accept-Ranges"))&&header==="bytes";var usesGzip=(header=xhr.getResponseHeader("Content-Encoding"))&&header==="gzip";var chunkSize=1024*1024;if(!hasByteServing)chunkSize=datalength;var doXHR=(from,to)=>{if(from>to)abort(`invalid range (${from}, ${to}) or no bytes requested!`);if(to>datalength-1)abort(`only ${datalength} bytes available! programmer error!`);var xhr=new XMLHttpRequest;xhr.open("GET",url,false);if(datalength!==chunkSize)xhr.setRequestHeader("Range","bytes="+from+"-"+to);xhr.responseType="arraybuffer";if(xhr.overrideMimeType){xhr.overrideMimeType("text/plain; charset=x-user-defined")}xhr.send(null);if(!(xhr.status>=200&&xhr.status<300||xhr.status===304))abort("Couldn't load "+url+". Status: "+xhr.status);if(xhr.response!==undefined){return new Uint8Array(xhr.response||[])}return intArrayFromString(xhr.responseText??"",true)};var lazyArray=this;lazyArray.setDataGetter(chunkNum=>{var start=chunkNum*chunkSize;var end=(chunkNum+1)*chunkSize-1;end=Math.min(end,datalength-1);if(typeof lazyArray.chunks[chunkNum]=="undefined"){lazyArray.chunks[chunkNum]=doXHR(start,end)}if(typeof lazyArray.chunks[chunkNum]=="undefined")abort("doXHR failed!");return lazyArray.chunks[chunkNum]});if(usesGzip||!datalength){chunkSize=datalength=1;datalength=this.getter(0).length;chunkSize=datalength;out("LazyFiles on gzip forces download of the whole file when length is accessed")}this._length=datalength;this._chunkSize=chunkSize;this.lengthKnown=true}get length(){if(!this.lengthKnown){this.cacheLength()}return this._length}get chunkSize(){if(!this.lengthKnown){this.cacheLength()}return this._chunkSize}}if(globalThis.XMLHttpRequest){if(!ENVIRONMENT_IS_WORKER)abort("Cannot do synchronous binary XHRs outside webworkers in modern browsers. Use --embed-file or --preload-file in emcc");var lazyArray=new LazyUint8Array;var properties={isDevice:false,contents:lazyArray}}else{var properties={isDevice:false,url}}var node=FS.createFile(parent,name,properties,canRead,canWrite);if(properties.contents){node.contents=properties.contents}else if(properties.url){node.contents=null;node.url=properties.url}Object.defineProperties(node,{usedBytes:{get:function(){return this.contents.length}}});var stream_ops={};for(const[key,fn]of Object.entries(node.stream_ops)){stream_ops[key]=(...args)=>{FS.forceLoadFile(node);return fn(...args)}}function writeChunks(stream,buffer,offset,length,position){var contents=stream.node.contents;if(position>=contents.length)return 0;var size=Math.min(contents.length-position,length);if(contents.slice){for(var i=0;i<size;i++){buffer[offset+i]=contents[position+i]}}else{for(var i=0;i<size;i++){buffer[offset+i]=contents.get(position+i)}}return size}stream_ops.read=(stream,buffer,offset,length,position)=>{FS.forceLoadFile(node);return writeChunks(stream,buffer,offset,length,position)};stream_ops.mmap=(stream,length,position,prot,flags)=>{FS.forceLoadFile(node);var ptr=mmapAlloc(length);if(!ptr){throw new FS.ErrnoError(48)}writeChunks(stream,HEAP8,ptr,length,position);return{ptr,allocated:true}};node.stream_ops=stream_ops;return node}};var SYSCALLS={currentUmask:18,calculateAt(dirfd,path,allowEmpty){if(PATH.isAbs(path)){return path}var dir;if(dirfd===-100){dir=FS.cwd()}else{var dirstream=SYSCALLS.getStreamFromFD(dirfd);dir=dirstream.path}if(path.length==0){if(!allowEmpty){throw new FS.ErrnoError(44)}return dir}return dir+"/"+path},writeStat(buf,stat){HEAPU32[buf>>2]=stat.dev;HEAPU32[buf+4>>2]=stat.mode;HEAPU32[buf+8>>2]=stat.nlink;HEAPU32[buf+12>>2]=stat.uid;HEAPU32[buf+16>>2]=stat.gid;HEAPU32[buf+20>>2]=stat.rdev;HEAP64[buf+24>>3]=BigInt(stat.size);HEAP32[buf+32>>2]=4096;HEAP32[buf+36>>2]=stat.blocks;var atime=stat.atime.getTime();var mtime=stat.mtime.getTime();var ctime=stat.ctime.getTime();HEAP64[buf+40>>3]=BigInt(Math.floor(atime/1e3));HEAPU32[buf+48>>2]=atime%1e3*1e3*1e3;HEAP64[buf+56>>3]=BigInt(Math.floor(mtime/1e3));HEAPU32[buf+64>>2]=mtime%1e3*1e3*1e3;HEAP64[buf+72>>3]=BigInt(Math.floor(ctime/1e3));HEAPU32[buf+80>>2]=ctime%1e3*1e3*1e3;HEAP64[buf+88>>3]=BigInt(stat.ino);return 0},writeStatFs(buf,stats){HEAPU32[buf+4>>2]=stats.bsize;HEAPU32[buf+60>>2]=stats.bsize;HEAP64[buf+8>>3]=BigInt(stats.blocks);HEAP64[buf+16>>3]=BigInt(stats.bfree);HEAP64[buf+24>>3]=BigInt(stats.bavail);HEAP64[buf+32>>3]=BigInt(stats.files);HEAP64[buf+40>>3]=BigInt(stats.ffree);HEAPU32[buf+48>>2]=stats.fsid;HEAPU32[buf+64>>2]=stats.flags;HEAPU32[buf+56>>2]=stats.namelen},doMsync(addr,stream,len,flags,offset){if(!FS.isFile(stream.node.mode)){throw new FS.ErrnoError(43)}if(flags&2){return 0}var buffer=HEAPU8.subarray(addr,addr+len);FS.msync(stream,buffer,offset,len,flags)},getStreamFromFD(fd){var stream=FS.getStreamChecked(fd);return stream},varargs:undefined,getStr(ptr){var ret=UTF8ToString(ptr);return ret}};function _fd_close(fd){try{var stream=SYSCALLS.getStreamFromFD(fd);FS.close(stream);return 0}catch(e){if(typeof FS=="undefined"||!(e.name==="ErrnoError"))throw e;return e.errno}}var doReadv=(stream,iov,iovcnt,offset)=>{var ret=0;for(var i=0;i<iovcnt;i++){var ptr=HEAPU32[iov>>2];var len=HEAPU32[iov+4>>2];iov+=8;try{var curr=FS.read(stream,HEAP8,ptr,len,offset)}catch(e){if(ret>0&&e instanceof FS.ErrnoError&&(e.errno==6||e.errno==6)){break}throw e}if(curr<0)return-1;ret+=curr;if(curr<len)break;if(typeof offset!="undefined"){offset+=curr}}return ret};function _fd_read(fd,iov,iovcnt,pnum){try{var stream=SYSCALLS.getStreamFromFD(fd);var num=doReadv(stream,iov,iovcnt);HEAPU32[pnum>>2]=num;return 0}catch(e){if(typeof FS=="undefined"||!(e.name==="ErrnoError"))throw e;return e.errno}}var INT53_MAX=9007199254740992;var INT53_MIN=-9007199254740992;var bigintToI53Checked=num=>num<INT53_MIN||num>INT53_MAX?NaN:Number(num);function _fd_seek(fd,offset,whence,newOffset){offset=bigintToI53Checked(offset);try{if(isNaN(offset))return 22;var stream=SYSCALLS.getStreamFromFD(fd);FS.llseek(stream,offset,whence);HEAP64[newOffset>>3]=BigInt(stream.position);if(stream.getdents&&offset===0&&whence===0)stream.getdents=null;return 0}catch(e){if(typeof FS=="undefined"||!(e.name==="ErrnoError"))throw e;return e.errno}}var doWritev=(stream,iov,iovcnt,offset)=>{if(iovcnt==1){return FS.write(stream,HEAP8,HEAPU32[iov>>2],HEAPU32[iov+4>>2],offset)}var total=0;for(var i=0,p=iov;i<iovcnt;i++,p+=8){total+=HEAPU32[p+4>>2]}var view=new Uint8Array(total);var voff=0;for(var i=0;i<iovcnt;i++,iov+=8){var ptr=HEAPU32[iov>>2];var len=HEAPU32[iov+4>>2];view.set(HEAPU8.subarray(ptr,ptr+len),voff);voff+=len}return FS.write(stream,view,0,total,offset)};function _fd_write(fd,iov,iovcnt,pnum){try{var stream=SYSCALLS.getStreamFromFD(fd);var num=doWritev(stream,iov,iovcnt);HEAPU32[pnum>>2]=num;return 0}catch(e){if(typeof FS=="undefined"||!(e.name==="ErrnoError"))throw e;return e.errno}}var wasmTableMirror=[];var getWasmTableEntry=funcPtr=>{var func=wasmTableMirror[funcPtr];if(!func){wasmTableMirror[funcPtr]=func=wasmTable.get(funcPtr)}return func};var stringToUTF8=(str,outPtr,maxBytesToWrite)=>stringToUTF8Array(str,HEAPU8,outPtr,maxBytesToWrite);FS.createPreloadedFile=FS_createPreloadedFile;FS.preloadFile=FS_preloadFile;FS.staticInit();{if(Module["noExitRuntime"])noExitRuntime=Module["noExitRuntime"];if(Module["print"])out=Module["print"];if(Module["printErr"])err=Module["printErr"];if(Module["arguments"])programArgs=Module["arguments"];if(Module["thisProgram"])thisProgram=Module["thisProgram"];var preInit=Module["preInit"];if(preInit){if(typeof preInit=="function")Module["preInit"]=preInit=[preInit];while(preInit.length>0){preInit.shift()()}}}Module["getValue"]=getValue;Module["UTF8ToString"]=UTF8ToString;Module["stringToUTF8"]=stringToUTF8;Module["lengthBytesUTF8"]=lengthBytesUTF8;var _wasm_parse_query,_malloc,_free,_wasm_parse_query_raw,_wasm_free_parse_result,_wasm_parse_plpgsql,_wasm_fingerprint,_wasm_normalize_query,_wasm_parse_query_detailed,_wasm_free_detailed_result,_wasm_scan,_wasm_free_string,__emscripten_timeout,_setThrew,__emscripten_stack_restore,_emscripten_stack_get_current,memory,__indirect_function_table,wasmMemory,wasmTable;function assignWasmExports(wasmExports){_wasm_parse_query=Module["_wasm_parse_query"]=wasmExports["B"];_malloc=Module["_malloc"]=wasmExports["C"];_free=Module["_free"]=wasmExports["E"];_wasm_parse_query_raw=Module["_wasm_parse_query_raw"]=wasmExports["F"];_wasm_free_parse_result=Module["_wasm_free_parse_result"]=wasmExports["G"];_wasm_parse_plpgsql=Module["_wasm_parse_plpgsql"]=wasmExports["H"];_wasm_fingerprint=Module["_wasm_fingerprint"]=wasmExports["I"];_wasm_normalize_query=Module["_wasm_normalize_query"]=wasmExports["J"];_wasm_parse_query_detailed=Module["_wasm_parse_query_detailed"]=wasmExports["K"];_wasm_free_detailed_result=Module["_wasm_free_detailed_result"]=wasmExports["L"];_wasm_scan=Module["_wasm_scan"]=wasmExports["M"];_wasm_free_string=Module["_wasm_free_string"]=wasmExports["N"];__emscripten_timeout=wasmExports["O"];_setThrew=wasmExports["P"];__emscripten_stack_restore=wasmExports["Q"];_emscripten_stack_get_current=wasmExports["R"];memory=wasmMemory=wasmExports["z"];__indirect_function_table=wasmTable=wasmExports["D"]}var wasmImports={c:___assert_fail,x:__abort_js,w:__emscripten_runtime_keepalive_clear,p:__emscripten_throw_longjmp,o:__setitimer_js,q:_emscripten_resize_heap,m:_exit,u:_fd_close,r:_fd_read,s:_fd_seek,t:_fd_write,g:invoke_i,b:invoke_ii,a:invoke_iii,d:invoke_iiii,k:invoke_iiiii,l:invoke_ji,e:invoke_v,f:invoke_vi,h:invoke_vii,j:invoke_viii,i:invoke_viiii,y:invoke_viiiii,n:invoke_viiiiiiiiiiiii,v:_proc_exit};function invoke_iii(index,a1,a2){var sp=stackSave();try{return getWasmTableEntry(index)(a1,a2)}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0)}}function invoke_ii(index,a1){var sp=stackSave();try{return getWasmTableEntry(index)(a1)}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0)}}function invoke_i(index){var sp=stackSave();try{return getWasmTableEntry(index)()}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0)}}function invoke_v(index){var sp=stackSave();try{getWasmTableEntry(index)()}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0)}}function invoke_iiii(index,a1,a2,a3){var sp=stackSave();try{return getWasmTableEntry(index)(a1,a2,a3)}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0)}}function invoke_viiii(index,a1,a2,a3,a4){var sp=stackSave();try{getWasmTableEntry(index)(a1,a2,a3,a4)}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0)}}function invoke_viiiiiiiiiiiii(index,a1,a2,a3,a4,a5,a6,a7,a8,a9,a10,a11,a12,a13){var sp=stackSave();try{getWasmTableEntry(index)(a1,a2,a3,a4,a5,a6,a7,a8,a9,a10,a11,a12,a13)}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0)}}function invoke_iiiii(index,a1,a2,a3,a4){var sp=stackSave();try{return getWasmTableEntry(index)(a1,a2,a3,a4)}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0)}}function invoke_viii(index,a1,a2,a3){var sp=stackSave();try{getWasmTableEntry(index)(a1,a2,a3)}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0)}}function invoke_vi(index,a1){var sp=stackSave();try{getWasmTableEntry(index)(a1)}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0)}}function invoke_vii(index,a1,a2){var sp=stackSave();try{getWasmTableEntry(index)(a1,a2)}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0)}}function invoke_viiiii(index,a1,a2,a3,a4,a5){var sp=stackSave();try{getWasmTableEntry(index)(a1,a2,a3,a4,a5)}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0)}}function invoke_ji(index,a1){var sp=stackSave();try{return getWasmTableEntry(index)(a1)}catch(e){stackRestore(sp);if(!(e instanceof EmscriptenEH))throw e;_setThrew(1,0);return 0n}}async function run(){preRun();if(runDependencies){await resolveRunDependencies()}var setStatus=Module["setStatus"];if(setStatus){setStatus("Running...");await new Promise(resolve=>setTimeout(resolve,1));setTimeout(setStatus,1,"")}if(ABORT)return;initRuntime();Module["onRuntimeInitialized"]?.();postRun()}var wasmExports;wasmExports=await createWasm();await run();
-;return Module}})();if(true){module.exports=PgQueryModule;module.exports["default"]=PgQueryModule}else {}
-
-
-/***/ }),
-
 /***/ 785:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -6763,419 +6711,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util/types");
 
-/***/ }),
-
-/***/ 2627:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-
-/**
- * DO NOT MODIFY MANUALLY — this is generated from the templates dir
- *
- * To make changes, edit the files in the templates/ directory and run:
- * npm run copy:templates
- */
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __exportStar = (this && this.__exportStar) || function(m, exports) {
-    for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
-};
-var __importDefault = (this && this.__importDefault) || function (mod) {
-    return (mod && mod.__esModule) ? mod : { "default": mod };
-};
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.scan = exports.normalize = exports.fingerprint = exports.parsePlPgSQL = exports.parse = exports.SqlError = void 0;
-exports.hasSqlDetails = hasSqlDetails;
-exports.formatSqlError = formatSqlError;
-exports.loadModule = loadModule;
-exports.parseSync = parseSync;
-exports.parsePlPgSQLSync = parsePlPgSQLSync;
-exports.fingerprintSync = fingerprintSync;
-exports.normalizeSync = normalizeSync;
-exports.scanSync = scanSync;
-__exportStar(__nccwpck_require__(9461), exports);
-class SqlError extends Error {
-    sqlDetails;
-    constructor(message, details) {
-        super(message);
-        this.name = 'SqlError';
-        this.sqlDetails = details;
-    }
-}
-exports.SqlError = SqlError;
-function hasSqlDetails(error) {
-    return error instanceof SqlError && error.sqlDetails !== undefined;
-}
-function formatSqlError(error, query, options = {}) {
-    const { showPosition = true, showQuery = true, color = false, maxQueryLength } = options;
-    const lines = [];
-    // ANSI color codes
-    const red = color ? '\x1b[31m' : '';
-    const yellow = color ? '\x1b[33m' : '';
-    const reset = color ? '\x1b[0m' : '';
-    // Add error message
-    lines.push(`${red}Error: ${error.message}${reset}`);
-    // Add SQL details if available
-    if (error.sqlDetails) {
-        const { cursorPosition, fileName, functionName, lineNumber } = error.sqlDetails;
-        if (cursorPosition !== undefined && cursorPosition >= 0) {
-            lines.push(`Position: ${cursorPosition}`);
-        }
-        if (fileName || functionName || lineNumber) {
-            const details = [];
-            if (fileName)
-                details.push(`file: ${fileName}`);
-            if (functionName)
-                details.push(`function: ${functionName}`);
-            if (lineNumber)
-                details.push(`line: ${lineNumber}`);
-            lines.push(`Source: ${details.join(', ')}`);
-        }
-        // Show query with position marker
-        if (showQuery && showPosition && cursorPosition !== undefined && cursorPosition >= 0) {
-            let displayQuery = query;
-            let adjustedPosition = cursorPosition;
-            // Truncate if needed
-            if (maxQueryLength && query.length > maxQueryLength) {
-                const start = Math.max(0, cursorPosition - Math.floor(maxQueryLength / 2));
-                const end = Math.min(query.length, start + maxQueryLength);
-                displayQuery = (start > 0 ? '...' : '') +
-                    query.substring(start, end) +
-                    (end < query.length ? '...' : '');
-                // Adjust cursor position for truncation
-                adjustedPosition = cursorPosition - start + (start > 0 ? 3 : 0);
-            }
-            lines.push(displayQuery);
-            lines.push(' '.repeat(adjustedPosition) + `${yellow}^${reset}`);
-        }
-    }
-    else if (showQuery) {
-        // No SQL details, just show the query if requested
-        let displayQuery = query;
-        if (maxQueryLength && query.length > maxQueryLength) {
-            displayQuery = query.substring(0, maxQueryLength) + '...';
-        }
-        lines.push(`Query: ${displayQuery}`);
-    }
-    return lines.join('\n');
-}
-// @ts-ignore
-const libpg_query_js_1 = __importDefault(__nccwpck_require__(3995));
-let wasmModule;
-const initPromise = (0, libpg_query_js_1.default)().then((module) => {
-    wasmModule = module;
-});
-function ensureLoaded() {
-    if (!wasmModule)
-        throw new Error("WASM module not initialized. Call `loadModule()` first.");
-}
-async function loadModule() {
-    if (!wasmModule) {
-        await initPromise;
-    }
-}
-function awaitInit(fn) {
-    return (async (...args) => {
-        await initPromise;
-        return fn(...args);
-    });
-}
-function stringToPtr(str) {
-    ensureLoaded();
-    if (typeof str !== 'string') {
-        throw new TypeError(`Expected a string, got ${typeof str}`);
-    }
-    const len = wasmModule.lengthBytesUTF8(str) + 1;
-    const ptr = wasmModule._malloc(len);
-    try {
-        wasmModule.stringToUTF8(str, ptr, len);
-        return ptr;
-    }
-    catch (error) {
-        wasmModule._free(ptr);
-        throw error;
-    }
-}
-function ptrToString(ptr) {
-    ensureLoaded();
-    if (typeof ptr !== 'number') {
-        throw new TypeError(`Expected a number, got ${typeof ptr}`);
-    }
-    return wasmModule.UTF8ToString(ptr);
-}
-exports.parse = awaitInit(async (query) => {
-    // Input validation
-    if (query === null || query === undefined) {
-        throw new Error('Query cannot be null or undefined');
-    }
-    if (query === '') {
-        throw new Error('Query cannot be empty');
-    }
-    const queryPtr = stringToPtr(query);
-    let resultPtr = 0;
-    try {
-        resultPtr = wasmModule._wasm_parse_query_raw(queryPtr);
-        if (!resultPtr) {
-            throw new Error('Failed to parse query: memory allocation failed');
-        }
-        // Read the PgQueryParseResult struct
-        const parseTreePtr = wasmModule.getValue(resultPtr, 'i32');
-        const stderrBufferPtr = wasmModule.getValue(resultPtr + 4, 'i32');
-        const errorPtr = wasmModule.getValue(resultPtr + 8, 'i32');
-        if (errorPtr) {
-            // Read PgQueryError struct
-            const messagePtr = wasmModule.getValue(errorPtr, 'i32');
-            const funcnamePtr = wasmModule.getValue(errorPtr + 4, 'i32');
-            const filenamePtr = wasmModule.getValue(errorPtr + 8, 'i32');
-            const lineno = wasmModule.getValue(errorPtr + 12, 'i32');
-            const cursorpos = wasmModule.getValue(errorPtr + 16, 'i32');
-            const message = messagePtr ? wasmModule.UTF8ToString(messagePtr) : 'Unknown error';
-            const funcname = funcnamePtr ? wasmModule.UTF8ToString(funcnamePtr) : undefined;
-            const filename = filenamePtr ? wasmModule.UTF8ToString(filenamePtr) : undefined;
-            throw new SqlError(message, {
-                message,
-                cursorPosition: cursorpos > 0 ? cursorpos - 1 : 0, // Convert to 0-based
-                fileName: filename,
-                functionName: funcname,
-                lineNumber: lineno > 0 ? lineno : undefined
-            });
-        }
-        if (!parseTreePtr) {
-            throw new Error('No parse tree generated');
-        }
-        const parseTreeStr = wasmModule.UTF8ToString(parseTreePtr);
-        return JSON.parse(parseTreeStr);
-    }
-    finally {
-        wasmModule._free(queryPtr);
-        if (resultPtr) {
-            wasmModule._wasm_free_parse_result(resultPtr);
-        }
-    }
-});
-exports.parsePlPgSQL = awaitInit(async (query) => {
-    const queryPtr = stringToPtr(query);
-    let resultPtr = 0;
-    try {
-        resultPtr = wasmModule._wasm_parse_plpgsql(queryPtr);
-        const resultStr = ptrToString(resultPtr);
-        // Success is always a JSON object; anything else is an error message
-        if (!resultStr.startsWith('{')) {
-            throw new Error(resultStr);
-        }
-        return JSON.parse(resultStr);
-    }
-    finally {
-        wasmModule._free(queryPtr);
-        if (resultPtr) {
-            wasmModule._wasm_free_string(resultPtr);
-        }
-    }
-});
-exports.fingerprint = awaitInit(async (query) => {
-    const queryPtr = stringToPtr(query);
-    let resultPtr = 0;
-    try {
-        resultPtr = wasmModule._wasm_fingerprint(queryPtr);
-        const resultStr = ptrToString(resultPtr);
-        if (resultStr.startsWith('syntax error') || resultStr.startsWith('deparse error') || resultStr.startsWith('ERROR')) {
-            throw new Error(resultStr);
-        }
-        return resultStr;
-    }
-    finally {
-        wasmModule._free(queryPtr);
-        if (resultPtr) {
-            wasmModule._wasm_free_string(resultPtr);
-        }
-    }
-});
-exports.normalize = awaitInit(async (query) => {
-    const queryPtr = stringToPtr(query);
-    let resultPtr = 0;
-    try {
-        resultPtr = wasmModule._wasm_normalize_query(queryPtr);
-        const resultStr = ptrToString(resultPtr);
-        if (resultStr.startsWith('syntax error') || resultStr.startsWith('deparse error') || resultStr.startsWith('ERROR')) {
-            throw new Error(resultStr);
-        }
-        return resultStr;
-    }
-    finally {
-        wasmModule._free(queryPtr);
-        if (resultPtr) {
-            wasmModule._wasm_free_string(resultPtr);
-        }
-    }
-});
-// Sync versions
-function parseSync(query) {
-    if (!wasmModule) {
-        throw new Error('WASM module not initialized. Call loadModule() first.');
-    }
-    // Input validation
-    if (query === null || query === undefined) {
-        throw new Error('Query cannot be null or undefined');
-    }
-    if (query === '') {
-        throw new Error('Query cannot be empty');
-    }
-    const queryPtr = stringToPtr(query);
-    let resultPtr = 0;
-    try {
-        resultPtr = wasmModule._wasm_parse_query_raw(queryPtr);
-        if (!resultPtr) {
-            throw new Error('Failed to parse query: memory allocation failed');
-        }
-        // Read the PgQueryParseResult struct
-        const parseTreePtr = wasmModule.getValue(resultPtr, 'i32');
-        const stderrBufferPtr = wasmModule.getValue(resultPtr + 4, 'i32');
-        const errorPtr = wasmModule.getValue(resultPtr + 8, 'i32');
-        if (errorPtr) {
-            // Read PgQueryError struct
-            const messagePtr = wasmModule.getValue(errorPtr, 'i32');
-            const funcnamePtr = wasmModule.getValue(errorPtr + 4, 'i32');
-            const filenamePtr = wasmModule.getValue(errorPtr + 8, 'i32');
-            const lineno = wasmModule.getValue(errorPtr + 12, 'i32');
-            const cursorpos = wasmModule.getValue(errorPtr + 16, 'i32');
-            const message = messagePtr ? wasmModule.UTF8ToString(messagePtr) : 'Unknown error';
-            const funcname = funcnamePtr ? wasmModule.UTF8ToString(funcnamePtr) : undefined;
-            const filename = filenamePtr ? wasmModule.UTF8ToString(filenamePtr) : undefined;
-            throw new SqlError(message, {
-                message,
-                cursorPosition: cursorpos > 0 ? cursorpos - 1 : 0, // Convert to 0-based
-                fileName: filename,
-                functionName: funcname,
-                lineNumber: lineno > 0 ? lineno : undefined
-            });
-        }
-        if (!parseTreePtr) {
-            throw new Error('No parse tree generated');
-        }
-        const parseTreeStr = wasmModule.UTF8ToString(parseTreePtr);
-        return JSON.parse(parseTreeStr);
-    }
-    finally {
-        wasmModule._free(queryPtr);
-        if (resultPtr) {
-            wasmModule._wasm_free_parse_result(resultPtr);
-        }
-    }
-}
-function parsePlPgSQLSync(query) {
-    if (!wasmModule) {
-        throw new Error('WASM module not initialized. Call loadModule() first.');
-    }
-    const queryPtr = stringToPtr(query);
-    let resultPtr = 0;
-    try {
-        resultPtr = wasmModule._wasm_parse_plpgsql(queryPtr);
-        const resultStr = ptrToString(resultPtr);
-        // Success is always a JSON object; anything else is an error message
-        if (!resultStr.startsWith('{')) {
-            throw new Error(resultStr);
-        }
-        return JSON.parse(resultStr);
-    }
-    finally {
-        wasmModule._free(queryPtr);
-        if (resultPtr) {
-            wasmModule._wasm_free_string(resultPtr);
-        }
-    }
-}
-function fingerprintSync(query) {
-    if (!wasmModule) {
-        throw new Error('WASM module not initialized. Call loadModule() first.');
-    }
-    const queryPtr = stringToPtr(query);
-    let resultPtr = 0;
-    try {
-        resultPtr = wasmModule._wasm_fingerprint(queryPtr);
-        const resultStr = ptrToString(resultPtr);
-        if (resultStr.startsWith('syntax error') || resultStr.startsWith('deparse error') || resultStr.startsWith('ERROR')) {
-            throw new Error(resultStr);
-        }
-        return resultStr;
-    }
-    finally {
-        wasmModule._free(queryPtr);
-        if (resultPtr) {
-            wasmModule._wasm_free_string(resultPtr);
-        }
-    }
-}
-function normalizeSync(query) {
-    if (!wasmModule) {
-        throw new Error('WASM module not initialized. Call loadModule() first.');
-    }
-    const queryPtr = stringToPtr(query);
-    let resultPtr = 0;
-    try {
-        resultPtr = wasmModule._wasm_normalize_query(queryPtr);
-        const resultStr = ptrToString(resultPtr);
-        if (resultStr.startsWith('syntax error') || resultStr.startsWith('deparse error') || resultStr.startsWith('ERROR')) {
-            throw new Error(resultStr);
-        }
-        return resultStr;
-    }
-    finally {
-        wasmModule._free(queryPtr);
-        if (resultPtr) {
-            wasmModule._wasm_free_string(resultPtr);
-        }
-    }
-}
-exports.scan = awaitInit(async (query) => {
-    const queryPtr = stringToPtr(query);
-    let resultPtr = 0;
-    try {
-        resultPtr = wasmModule._wasm_scan(queryPtr);
-        const resultStr = ptrToString(resultPtr);
-        if (resultStr.startsWith('syntax error') || resultStr.startsWith('deparse error') || resultStr.startsWith('ERROR')) {
-            throw new Error(resultStr);
-        }
-        return JSON.parse(resultStr);
-    }
-    finally {
-        wasmModule._free(queryPtr);
-        if (resultPtr) {
-            wasmModule._wasm_free_string(resultPtr);
-        }
-    }
-});
-function scanSync(query) {
-    if (!wasmModule) {
-        throw new Error('WASM module not initialized. Call loadModule() first.');
-    }
-    const queryPtr = stringToPtr(query);
-    let resultPtr = 0;
-    try {
-        resultPtr = wasmModule._wasm_scan(queryPtr);
-        const resultStr = ptrToString(resultPtr);
-        if (resultStr.startsWith('syntax error') || resultStr.startsWith('deparse error') || resultStr.startsWith('ERROR')) {
-            throw new Error(resultStr);
-        }
-        return JSON.parse(resultStr);
-    }
-    finally {
-        wasmModule._free(queryPtr);
-        if (resultPtr) {
-            wasmModule._wasm_free_string(resultPtr);
-        }
-    }
-}
-
-
 /***/ })
 
 /******/ });
@@ -7210,6 +6745,9 @@ function scanSync(query) {
 /******/ 	return module.exports;
 /******/ }
 /******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
@@ -7226,6 +6764,36 @@ function scanSync(query) {
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -7238,9 +6806,105 @@ function scanSync(query) {
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/
@@ -8353,165 +8017,411 @@ function repoPath(repoRoot, file) {
     return relative.split((external_node_path_default()).sep).join('/');
 }
 
-;// CONCATENATED MODULE: ./src/locate/text.ts
-/** Text helpers shared by the output parsers. */
-// Built from the escape character's code so the pattern carries no control character literally.
-const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
-/** Removes terminal colour codes and normalises line ends, so line-anchored patterns hold. */
-function plainText(output) {
-    return output.replace(ANSI, '').replace(/\r\n/g, '\n');
+;// CONCATENATED MODULE: ./src/locate/pg-parser.ts
+let library;
+let loading;
+/**
+ * Loads the parser. Safe to call more than once and from several callers at
+ * a time; the functions of this module throw until it has resolved.
+ */
+function loadSqlParser() {
+    loading ??= __nccwpck_require__.e(/* import() */ 627).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2627, 23))
+        .then(async (module) => {
+        await module.loadModule();
+        library = module;
+    })
+        .catch((error) => {
+        loading = undefined;
+        throw new Error(`Cannot load PostgreSQL's SQL parser (libpg-query): ${String(error)}`);
+    });
+    return loading;
+}
+function pg() {
+    if (!library)
+        throw new Error('The SQL parser is not loaded: await loadSqlParser() first.');
+    return library;
+}
+// Token numbers of PostgreSQL's grammar (gram.h) as libpg-query reports them.
+const IDENT = 258;
+const UIDENT = 259;
+const SCONST = 261;
+const USCONST = 262;
+const BCONST = 263;
+const XCONST = 264;
+const SQL_COMMENT = 275;
+const C_COMMENT = 276;
+const SEMICOLON = 59;
+const STRING_TOKENS = new Set([SCONST, USCONST, BCONST, XCONST]);
+/**
+ * Maps UTF-8 byte offsets of `text` to UTF-16 offsets. Plain ASCII (most SQL)
+ * needs no table.
+ */
+function byteOffsets(text) {
+    if (Buffer.byteLength(text) === text.length)
+        return (b) => b;
+    const table = new Int32Array(Buffer.byteLength(text) + 1);
+    let bytes = 0;
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        const width = code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code <= 0xdbff ? 4 : 3;
+        for (let k = 0; k < width; k++)
+            table[bytes + k] = i;
+        bytes += width;
+        if (width === 4)
+            i++;
+    }
+    table[bytes] = text.length;
+    return (b) => table[Math.max(0, Math.min(b, bytes))] ?? text.length;
+}
+/**
+ * PostgreSQL counts error positions in characters (code points); returns the
+ * UTF-16 offset of the 0-based character `chars`.
+ */
+function offsetOfChars(text, chars) {
+    let offset = 0;
+    for (let n = 0; n < chars && offset < text.length; n++) {
+        const code = text.charCodeAt(offset);
+        offset += code >= 0xd800 && code <= 0xdbff ? 2 : 1;
+    }
+    return offset;
+}
+/** Parses `text` with PostgreSQL's grammar. */
+function parseSql(text) {
+    if (text.trim() === '')
+        return { ok: true, statements: [], offsetOf: (b) => b };
+    try {
+        const result = pg().parseSync(text);
+        const offsetOf = byteOffsets(text);
+        const statements = (result.stmts ?? []).map((raw) => {
+            const location = raw.stmt_location ?? 0;
+            // A zero length means "to the end of the text" (the last statement).
+            const end = raw.stmt_len ? offsetOf(location + raw.stmt_len) : text.length;
+            return { node: raw.stmt, start: offsetOf(location), end };
+        });
+        return { ok: true, statements, offsetOf };
+    }
+    catch (error) {
+        const details = error.sqlDetails;
+        const message = error instanceof Error ? error.message : String(error);
+        if (!details)
+            throw error;
+        return {
+            ok: false,
+            message,
+            offset: offsetOfChars(text, details.cursorPosition ?? 0),
+            // The scanner's own errors (an unterminated quote, trailing junk after a number); the
+            // grammar's "syntax error" goes through the scanner's error function too.
+            lexical: details.fileName === 'scan.l' && !message.startsWith('syntax error')
+        };
+    }
+}
+function kindOf(tokenType, keywordKind) {
+    if (tokenType === SQL_COMMENT || tokenType === C_COMMENT)
+        return 'comment';
+    if (STRING_TOKENS.has(tokenType))
+        return 'string';
+    if (tokenType === IDENT || tokenType === UIDENT)
+        return 'identifier';
+    if (keywordKind > 0)
+        return 'keyword';
+    if (tokenType === SEMICOLON)
+        return 'semicolon';
+    return 'other';
+}
+/** libpg-query's scan, or undefined when the scanner stops at a token it cannot read. */
+function scanOnce(text, shift, into) {
+    if (text === '')
+        return true;
+    let tokens;
+    try {
+        tokens = pg().scanSync(text).tokens;
+    }
+    catch {
+        return false;
+    }
+    const offsetOf = byteOffsets(text);
+    for (const t of tokens) {
+        const start = offsetOf(t.start);
+        const end = offsetOf(t.end);
+        into.push({
+            start: start + shift,
+            end: end + shift,
+            text: text.slice(start, end),
+            kind: kindOf(t.tokenType, t.keywordKind)
+        });
+    }
+    return true;
+}
+/**
+ * Every token of `text`, comments included. SQL that the scanner cannot read
+ * still yields tokens: up to the bad token, the bad token as `invalid`, then
+ * the rest. An unterminated quote, dollar quote or comment runs to the end of
+ * the text (PostgreSQL reads it that way too); other bad tokens are the text
+ * PostgreSQL quotes in its message. The scanner gives no position, so the
+ * parser, which reads with the same scanner, tells where it stopped.
+ */
+function pg_parser_scanSql(text) {
+    const tokens = [];
+    let pos = 0;
+    while (pos < text.length) {
+        const rest = text.slice(pos);
+        if (scanOnce(rest, pos, tokens))
+            break;
+        const parsed = parseSql(rest);
+        if (parsed.ok) {
+            tokens.push({ start: pos, end: text.length, text: rest, kind: 'invalid' });
+            break;
+        }
+        // Up to the reported position the scanner read the text without error.
+        const before = rest.slice(0, parsed.offset);
+        if (!scanOnce(before, pos, tokens)) {
+            tokens.push({ start: pos, end: text.length, text: rest, kind: 'invalid' });
+            break;
+        }
+        const at = pos + parsed.offset;
+        const near = /at or near "([\s\S]*)"$/.exec(parsed.message)?.[1];
+        if (parsed.lexical) {
+            const unterminated = parsed.message.startsWith('unterminated') || near === undefined;
+            const end = unterminated ? text.length : Math.min(text.length, at + Math.max(1, near.length));
+            tokens.push({ start: at, end, text: text.slice(at, end), kind: 'invalid' });
+            pos = end;
+            continue;
+        }
+        // A grammar error comes first: the token it names was read; look for the scanner's error after it.
+        if (near === undefined || near.length === 0 || !text.startsWith(near, at)) {
+            tokens.push({ start: at, end: text.length, text: text.slice(at), kind: 'invalid' });
+            break;
+        }
+        if (!scanOnce(near, at, tokens))
+            tokens.push({ start: at, end: at + near.length, text: near, kind: 'invalid' });
+        pos = at + near.length;
+    }
+    return tokens;
+}
+/**
+ * The name an identifier or keyword token stands for: quoted names as
+ * written (`""` undoubled), unquoted ones folded to lower case as PostgreSQL
+ * folds them. Undefined for other tokens.
+ */
+function pg_parser_identifierName(token) {
+    if (token.kind !== 'identifier' && token.kind !== 'keyword')
+        return undefined;
+    if (token.text.startsWith('"'))
+        return token.text.slice(1, -1).replace(/""/g, '"');
+    if (/^u&"/i.test(token.text))
+        return undefined;
+    return token.text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
 }
 
 ;// CONCATENATED MODULE: ./src/locate/sql.ts
 /**
- * A small PostgreSQL lexer: just enough to split a migration.sql into
- * statements and to search it without matching inside comments. It knows the
- * tokens that can hide a semicolon: 'strings' (and E'…' escapes), "quoted
- * identifiers", -- line comments, nested block comments and $tag$ dollar
- * quotes.
+ * SQL scripts read with PostgreSQL's own parser: a migration.sql split into
+ * statements with their lines, each with its parse tree. A statement the
+ * parser rejects (a syntax error is what a failing migration often has) is
+ * still split and located: it runs from the end of the statement before it to
+ * the first `;` after the error, as PostgreSQL's scanner reads the text.
+ *
+ * `loadSqlParser()` must have resolved before any function here is called.
  */
-const IDENT_CHAR = /[A-Za-z0-9_$]/;
-/** Scans the script once into code, comment and quoted spans. */
-function scanSpans(sql) {
-    const spans = [];
-    let codeStart = 0;
-    let i = 0;
-    const push = (region, start, end) => {
-        if (codeStart < start)
-            spans.push({ region: 'code', start: codeStart, end: start });
-        spans.push({ region, start, end });
-        codeStart = end;
-    };
-    while (i < sql.length) {
-        const quoted = quotedEnd(sql, i);
-        if (quoted !== undefined) {
-            push(quoted.region, i, quoted.end);
-            i = quoted.end;
-        }
-        else {
-            i++;
-        }
+
+
+/**
+ * Scripts already read, by text: the failing migration is split by several
+ * stages. Bounded, as parse trees take about twenty times the SQL's size.
+ */
+const cache = new Map();
+const CACHE_CHARS = 2_000_000;
+let cachedChars = 0;
+/** Reads a script into statements (cached by its text). */
+function sql_parseSqlScript(sql) {
+    const hit = cache.get(sql);
+    if (hit) {
+        cache.delete(sql);
+        cache.set(sql, hit);
+        return hit;
     }
-    if (codeStart < sql.length)
-        spans.push({ region: 'code', start: codeStart, end: sql.length });
-    return spans;
-}
-/** If a comment or quoted token starts at `i`, where it ends. */
-function quotedEnd(sql, i) {
-    const ch = sql[i];
-    const next = sql[i + 1];
-    if (ch === '-' && next === '-')
-        return { region: 'comment', end: lineCommentEnd(sql, i) };
-    if (ch === '/' && next === '*')
-        return { region: 'comment', end: blockCommentEnd(sql, i) };
-    if (ch === "'")
-        return { region: 'string', end: singleQuotedEnd(sql, i, isEscapeString(sql, i)) };
-    if (ch === '"')
-        return { region: 'string', end: doubleQuotedEnd(sql, i) };
-    if (ch === '$') {
-        const tag = dollarTagAt(sql, i);
-        if (tag !== undefined) {
-            const close = sql.indexOf(tag, i + tag.length);
-            return { region: 'string', end: close < 0 ? sql.length : close + tag.length };
-        }
+    const script = readScript(sql);
+    cache.set(sql, script);
+    cachedChars += sql.length;
+    for (const [key] of cache) {
+        if (cachedChars <= CACHE_CHARS || cache.size <= 1)
+            break;
+        cache.delete(key);
+        cachedChars -= key.length;
     }
-    return undefined;
-}
-function lineCommentEnd(sql, i) {
-    const nl = sql.indexOf('\n', i);
-    return nl < 0 ? sql.length : nl;
-}
-/** PostgreSQL block comments nest, unlike the SQL standard's. */
-function blockCommentEnd(sql, i) {
-    let depth = 0;
-    let j = i;
-    while (j < sql.length) {
-        if (sql.startsWith('/*', j)) {
-            depth++;
-            j += 2;
-        }
-        else if (sql.startsWith('*/', j)) {
-            depth--;
-            j += 2;
-            if (depth === 0)
-                return j;
-        }
-        else {
-            j++;
-        }
-    }
-    return sql.length;
-}
-/** `E'…'` strings take backslash escapes; a plain `'…'` does not (standard_conforming_strings). */
-function isEscapeString(sql, quote) {
-    const prefix = sql[quote - 1];
-    if (prefix !== 'E' && prefix !== 'e')
-        return false;
-    return quote < 2 || !IDENT_CHAR.test(sql[quote - 2] ?? '');
-}
-function singleQuotedEnd(sql, i, backslashEscapes) {
-    let j = i + 1;
-    while (j < sql.length) {
-        const ch = sql[j];
-        if (backslashEscapes && ch === '\\') {
-            j += 2;
-        }
-        else if (ch === "'") {
-            if (sql[j + 1] !== "'")
-                return j + 1;
-            j += 2;
-        }
-        else {
-            j++;
-        }
-    }
-    return sql.length;
-}
-function doubleQuotedEnd(sql, i) {
-    let j = i + 1;
-    while (j < sql.length) {
-        if (sql[j] === '"') {
-            if (sql[j + 1] !== '"')
-                return j + 1;
-            j += 2;
-        }
-        else {
-            j++;
-        }
-    }
-    return sql.length;
+    return script;
 }
 /**
- * The `$tag$` opening a dollar-quoted string at `i`, if any. `$1` (a
- * parameter) and `a$b` (an identifier containing `$`) are not dollar quotes.
+ * Reads a script without keeping it: for reading many scripts once (the
+ * index of what every migration creates), whose trees are garbage after.
  */
-function dollarTagAt(sql, i) {
-    if (i > 0 && IDENT_CHAR.test(sql[i - 1] ?? ''))
-        return undefined;
-    const match = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(sql.slice(i, i + 64));
-    return match ? match[0] : undefined;
+function readScript(sql) {
+    const lines = lineStarts(sql);
+    let tokens;
+    const script = {
+        sql,
+        statements: [],
+        lines,
+        tokens: () => (tokens ??= pg_parser_scanSql(sql)),
+        lineAt: (offset) => lineAtOffset(lines, offset)
+    };
+    const add = (start, end, parsed, error) => {
+        if (end <= start)
+            return;
+        script.statements.push({
+            index: script.statements.length,
+            text: sql.slice(start, end),
+            startOffset: start,
+            endOffset: end,
+            startLine: lineAtOffset(lines, start),
+            endLine: lineAtOffset(lines, Math.max(start, end - 1)),
+            ...(parsed ? { node: parsed.node, offsetOf: parsed.offsetOf } : {}),
+            ...(error ? { error } : {})
+        });
+    };
+    let pos = 0;
+    while (pos < sql.length) {
+        const parsed = parseSql(sql.slice(pos));
+        if (parsed.ok) {
+            addParsed(sql, pos, parsed, add);
+            break;
+        }
+        const errorAt = pos + parsed.offset;
+        const end = addRejected(sql, addStatementsBefore(sql, pos, errorAt, add), errorAt, parsed.message, add);
+        if (end === undefined)
+            break;
+        pos = end;
+    }
+    return script;
+}
+/** Adds the statements of a parse of the text from `base` on. */
+function addParsed(sql, base, parsed, add) {
+    const offsetOf = (location) => base + parsed.offsetOf(location);
+    for (const s of parsed.statements) {
+        const [start, end] = statementSpan(sql, base + s.start, base + s.end);
+        add(start, end, { node: s.node, offsetOf });
+    }
+}
+/**
+ * The span of an accepted statement, with its `;`. The parser's span runs up
+ * to the `;`; a last statement without one runs to the end of the text, less
+ * the whitespace and comments after it.
+ */
+function statementSpan(sql, start, end) {
+    if (sql[end] === ';')
+        return [start, end + 1];
+    const code = pg_parser_scanSql(sql.slice(start, end)).filter((t) => t.kind !== 'comment');
+    return [start, start + (code.at(-1)?.end ?? 0)];
+}
+/**
+ * Adds the statements that end before `errorAt` (the parser stopped there)
+ * and returns where the rejected statement starts. The text up to the error
+ * scans cleanly; the last `;` before it whose prefix parses ends the good part
+ * (a `;` inside a `BEGIN ATOMIC` body does not).
+ */
+function addStatementsBefore(sql, pos, errorAt, add) {
+    const tokens = pg_parser_scanSql(sql.slice(pos, errorAt));
+    const semicolons = tokens.filter((t) => t.kind === 'semicolon');
+    for (let i = semicolons.length - 1; i >= 0; i--) {
+        const cut = pos + semicolons[i].end;
+        const parsed = parseSql(sql.slice(pos, cut));
+        if (!parsed.ok)
+            continue;
+        addParsed(sql, pos, parsed, add);
+        return cut;
+    }
+    return pos;
+}
+/**
+ * Adds the statement the parser rejected, from `start` (where the statement
+ * before it ended) to the first `;` after the error, or to the end of the
+ * script. Returns where the next statement may start, if anything follows.
+ */
+function addRejected(sql, start, errorAt, message, add) {
+    const tokens = pg_parser_scanSql(sql.slice(start));
+    const semicolon = tokens.find((t) => t.kind === 'semicolon' && start + t.start >= errorAt);
+    const code = tokens.filter((t) => t.kind !== 'comment');
+    const last = code.at(-1);
+    // An unterminated quote runs to the end of the file: its trailing blank lines are not the statement's.
+    const lastEnd = last
+        ? last.start + (last.kind === 'invalid' ? last.text.trimEnd().length : last.text.length)
+        : 0;
+    const end = start + (semicolon?.end ?? lastEnd);
+    const first = start + (code[0]?.start ?? 0);
+    add(first, end, undefined, { message, offset: Math.min(Math.max(errorAt, first), sql.length) });
+    return semicolon ? end : undefined;
+}
+/**
+ * Whether PostgreSQL refuses to run the statement inside a transaction block
+ * (`CREATE INDEX CONCURRENTLY`, `VACUUM`, `ALTER SYSTEM`, `CREATE DATABASE`…).
+ */
+function refusedInTransaction(statement) {
+    const node = statement.node;
+    if (!node)
+        return false;
+    if ('IndexStmt' in node)
+        return node.IndexStmt.concurrent === true;
+    if ('DropStmt' in node)
+        return node.DropStmt.concurrent === true;
+    if ('ReindexStmt' in node) {
+        const r = node.ReindexStmt;
+        const concurrently = (r.params ?? []).some((p) => 'DefElem' in p && p.DefElem.defname === 'concurrently');
+        return concurrently || r.kind === 'REINDEX_OBJECT_DATABASE' || r.kind === 'REINDEX_OBJECT_SYSTEM';
+    }
+    if ('VacuumStmt' in node)
+        return node.VacuumStmt.is_vacuumcmd === true;
+    if ('AlterTableStmt' in node)
+        return (node.AlterTableStmt.cmds ?? []).some((c) => {
+            const def = 'AlterTableCmd' in c ? c.AlterTableCmd.def : undefined;
+            return def !== undefined && 'PartitionCmd' in def && def.PartitionCmd.concurrent === true;
+        });
+    return ('AlterSystemStmt' in node ||
+        'CreatedbStmt' in node ||
+        'DropdbStmt' in node ||
+        'CreateTableSpaceStmt' in node ||
+        'DropTableSpaceStmt' in node);
 }
 /**
  * The script with every comment replaced by spaces (newlines kept), so that
  * searches never match commented-out SQL and offsets stay those of the file.
  */
-function sql_blankComments(sql) {
+function blankComments(sql) {
     let out = '';
-    for (const span of scanSpans(sql)) {
-        const text = sql.slice(span.start, span.end);
-        out += span.region === 'comment' ? text.replace(/[^\n\r]/g, ' ') : text;
+    let at = 0;
+    for (const token of sql_parseSqlScript(sql).tokens()) {
+        if (token.kind !== 'comment')
+            continue;
+        out += sql.slice(at, token.start) + token.text.replace(/[^\n\r]/g, ' ');
+        at = token.end;
     }
+    return out + sql.slice(at);
+}
+/** The tokens of one statement of `script`, comments included. */
+function sql_statementTokens(script, statement) {
+    const tokens = script.tokens();
+    let lo = 0;
+    let hi = tokens.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (tokens[mid].end <= statement.startOffset)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    const out = [];
+    for (let i = lo; i < tokens.length && tokens[i].start < statement.endOffset; i++)
+        out.push(tokens[i]);
     return out;
 }
 /** Offsets at which each line starts (line 1 starts at 0). */
-function sql_lineStarts(text) {
+function lineStarts(text) {
     const starts = [0];
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
         starts.push(i + 1);
     return starts;
 }
 /** 1-based line of a UTF-16 offset, by binary search over `lineStarts`. */
-function sql_lineAtOffset(starts, offset) {
+function lineAtOffset(starts, offset) {
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -8536,371 +8446,335 @@ function sql_offsetOfCharPosition(text, position) {
     return Math.min(offset, text.length);
 }
 /**
- * Splits a SQL script into statements at top-level semicolons. Comments before
- * a statement are not part of it (its start line is where its SQL starts);
- * a script that ends without `;` still yields its last statement.
+ * Splits a SQL script into statements. Comments before a statement are not
+ * part of it (its start line is where its SQL starts); a script that ends
+ * without `;` still yields its last statement.
  */
 function sql_splitSqlStatements(sql) {
-    const starts = sql_lineStarts(sql);
-    const statements = [];
-    let first;
-    const close = (end) => {
-        if (first === undefined)
+    return sql_parseSqlScript(sql).statements.map((s) => ({
+        index: s.index,
+        text: s.text,
+        startOffset: s.startOffset,
+        endOffset: s.endOffset,
+        startLine: s.startLine,
+        endLine: s.endLine
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/locate/migration-index.ts
+
+const built = new WeakMap();
+class migration_index_MigrationIndex {
+    sources;
+    byKey = new Map();
+    extensionList = [];
+    constructor(sources) {
+        this.sources = sources;
+    }
+    /**
+     * The index of these migrations (in the order they apply). Built once per
+     * list: the pipeline passes the same list to every stage.
+     */
+    static of(migrations) {
+        const known = built.get(migrations);
+        if (known &&
+            known.sources.length === migrations.length &&
+            known.sources.every((s, i) => s === migrations[i]?.sql))
+            return known;
+        const index = new migration_index_MigrationIndex(migrations.map((m) => m.sql));
+        migrations.forEach((m, i) => index.read(readScript(m.sql), i));
+        built.set(migrations, index);
+        return index;
+    }
+    /** Extensions the migrations create, each once, in order. */
+    extensions() {
+        return [...this.extensionList];
+    }
+    /**
+     * Where the migrations create `target`. When several statements create it
+     * (dropped and recreated), the last one wins: that is the definition the
+     * database has. A name the statement qualifies with another schema than the
+     * target's does not count; an unqualified one does.
+     */
+    find(target) {
+        const t = target.target;
+        const named = t.constraint ?? target.object;
+        switch (target.kind) {
+            case 'table':
+                return t.table ? this.last('table', t.table, t.schema) : undefined;
+            case 'view':
+                return t.table ? this.last('view', t.table, t.schema) : undefined;
+            case 'column':
+                return t.table && t.column ? this.last('column', t.column, t.schema, t.table) : undefined;
+            case 'enum':
+                return t.enum ? this.last('enum', t.enum, t.schema) : undefined;
+            case 'enumValue':
+                return t.enum && t.value !== undefined ? this.last('enumValue', t.value, t.schema, t.enum) : undefined;
+            case 'index':
+            case 'unique':
+            case 'primaryKey':
+            case 'foreignKey':
+            case 'check':
+                return t.constraint ? this.preferOwner('constraint', t.constraint, t.schema, t.table) : undefined;
+            case 'trigger':
+                return named ? this.preferOwner('trigger', named, t.schema, t.table) : undefined;
+            case 'sequence':
+                return named ? this.last('sequence', named, t.schema) : undefined;
+            case 'function':
+                return named ? this.last('function', named, t.schema) : undefined;
+            case 'extension':
+                return named ? this.last('extension', named, undefined) : undefined;
+        }
+    }
+    candidates(kind, name, schema) {
+        const all = this.byKey.get(key(kind, name)) ?? [];
+        return all.filter((c) => c.schema === undefined || schema === undefined || c.schema === schema);
+    }
+    last(kind, name, schema, owner) {
+        const found = this.candidates(kind, name, schema).filter((c) => owner === undefined || c.owner === owner);
+        return site(found.at(-1));
+    }
+    /** Constraint and trigger names are per table: the target's table first, then any. */
+    preferOwner(kind, name, schema, owner) {
+        const found = this.candidates(kind, name, schema);
+        return site(found.filter((c) => c.owner === owner).at(-1) ?? found.at(-1));
+    }
+    add(creation) {
+        const k = key(creation.kind, creation.name);
+        const list = this.byKey.get(k);
+        if (list)
+            list.push(creation);
+        else
+            this.byKey.set(k, [creation]);
+    }
+    /** Copies what belongs to `from` (columns of a table, values of an enum) to its new name. */
+    rekey(kinds, from, to, schema) {
+        for (const [, list] of this.byKey)
+            for (const c of [...list])
+                if (kinds.includes(c.kind) &&
+                    c.owner === from &&
+                    (schema === undefined || c.schema === undefined || c.schema === schema))
+                    list.push({ ...c, owner: to });
+    }
+    read(script, migration) {
+        for (const statement of script.statements) {
+            if (!statement.node)
+                continue;
+            const reader = new StatementReader(this, script, statement, migration);
+            reader.read(statement.node);
+        }
+    }
+    /** For the reader: records a creation. */
+    record(creation) {
+        this.add(creation);
+    }
+    /** For the reader: records an extension. */
+    recordExtension(extension) {
+        if (!this.extensionList.some((e) => e.name === extension.name))
+            this.extensionList.push(extension);
+    }
+    /** For the reader: a table or enum renamed keeps its columns or values under the new name. */
+    renamed(kind, from, to, schema) {
+        this.rekey(kind === 'table' ? ['column', 'constraint', 'trigger'] : ['enumValue'], from, to, schema);
+    }
+    /** For the reader: the table of an index known by name (for `ALTER INDEX … RENAME`). */
+    ownerOf(kind, name, schema) {
+        return this.candidates(kind, name, schema).at(-1)?.owner;
+    }
+}
+function key(kind, name) {
+    return `${kind}\u0000${name}`;
+}
+function site(c) {
+    return c ? { migration: c.migration, line: c.line } : undefined;
+}
+/** The last part of a qualified name (`[schema, name]`) and its schema. */
+function qualifiedName(parts) {
+    const names = (parts ?? []).map((p) => ('String' in p ? p.String.sval : undefined));
+    return { name: names.at(-1), schema: names.length > 1 ? names.at(-2) : undefined };
+}
+/** Reads one statement's parse tree into creations. */
+class StatementReader {
+    index;
+    script;
+    statement;
+    migration;
+    constructor(index, script, statement, migration) {
+        this.index = index;
+        this.script = script;
+        this.statement = statement;
+        this.migration = migration;
+    }
+    /** Line of a parse-tree location, or of the statement when there is none. */
+    lineOf(location) {
+        if (location === undefined || location < 0 || !this.statement.offsetOf)
+            return this.statement.startLine;
+        return this.script.lineAt(this.statement.offsetOf(location));
+    }
+    add(kind, name, schema, owner, location) {
+        if (name === undefined || name === '')
             return;
-        statements.push({
-            index: statements.length,
-            text: sql.slice(first, end),
-            startOffset: first,
-            endOffset: end,
-            startLine: sql_lineAtOffset(starts, first),
-            endLine: sql_lineAtOffset(starts, Math.max(first, end - 1))
+        this.index.record({ kind, name, schema, owner, migration: this.migration, line: this.lineOf(location) });
+    }
+    read(node) {
+        if ('CreateStmt' in node)
+            this.createTable(node.CreateStmt);
+        else if ('AlterTableStmt' in node)
+            this.alterTable(node.AlterTableStmt);
+        else if ('IndexStmt' in node) {
+            const s = node.IndexStmt;
+            this.add('constraint', s.idxname, s.relation?.schemaname, s.relation?.relname);
+        }
+        else if ('CreateEnumStmt' in node)
+            this.createEnum(node.CreateEnumStmt);
+        else if ('AlterEnumStmt' in node)
+            this.alterEnum(node.AlterEnumStmt);
+        else if ('CreateExtensionStmt' in node)
+            this.createExtension(node.CreateExtensionStmt);
+        else if ('CreateFunctionStmt' in node)
+            this.createFunction(node.CreateFunctionStmt);
+        else if ('CreateTrigStmt' in node)
+            this.createTrigger(node.CreateTrigStmt);
+        else if ('CreateSeqStmt' in node)
+            this.relation('sequence', node.CreateSeqStmt.sequence);
+        else if ('ViewStmt' in node)
+            this.relation('view', node.ViewStmt.view);
+        else if ('CreateTableAsStmt' in node)
+            this.createTableAs(node.CreateTableAsStmt);
+        else if ('RenameStmt' in node)
+            this.rename(node.RenameStmt);
+    }
+    relation(kind, rel) {
+        // Temporary objects end with the session that created them.
+        if (!rel || rel.relpersistence === 't')
+            return;
+        this.add(kind, rel.relname, rel.schemaname);
+    }
+    createTable(s) {
+        const rel = s.relation;
+        if (!rel || rel.relpersistence === 't')
+            return;
+        this.relation('table', rel);
+        for (const element of s.tableElts ?? []) {
+            if ('ColumnDef' in element)
+                this.column(element.ColumnDef, rel);
+            else if ('Constraint' in element)
+                this.constraint(element.Constraint, rel);
+        }
+    }
+    column(def, rel) {
+        this.add('column', def.colname, rel.schemaname, rel.relname, def.location);
+        for (const c of def.constraints ?? [])
+            if ('Constraint' in c)
+                this.constraint(c.Constraint, rel);
+    }
+    constraint(c, rel) {
+        this.add('constraint', c.conname, rel.schemaname, rel.relname, c.location);
+    }
+    alterTable(s) {
+        const rel = s.relation;
+        if (!rel)
+            return;
+        for (const cmd of s.cmds ?? []) {
+            if (!('AlterTableCmd' in cmd))
+                continue;
+            const def = cmd.AlterTableCmd.def;
+            if (!def)
+                continue;
+            if (cmd.AlterTableCmd.subtype === 'AT_AddColumn' && 'ColumnDef' in def)
+                this.column(def.ColumnDef, rel);
+            if (cmd.AlterTableCmd.subtype === 'AT_AddConstraint' && 'Constraint' in def)
+                this.constraint(def.Constraint, rel);
+        }
+    }
+    createEnum(s) {
+        const { name, schema } = qualifiedName(s.typeName);
+        this.add('enum', name, schema);
+        // Values carry no position in the tree; they are the statement's string literals, in order.
+        const literals = sql_statementTokens(this.script, this.statement).filter((t) => t.kind === 'string');
+        const values = s.vals ?? [];
+        values.forEach((v, i) => {
+            const literal = literals.length === values.length ? literals[i] : undefined;
+            const line = literal ? this.script.lineAt(literal.start) : this.statement.startLine;
+            if ('String' in v && v.String.sval !== undefined)
+                this.index.record({
+                    kind: 'enumValue',
+                    name: v.String.sval,
+                    schema,
+                    owner: name,
+                    migration: this.migration,
+                    line
+                });
         });
-        first = undefined;
-    };
-    for (const span of scanSpans(sql)) {
-        if (span.region === 'comment')
-            continue;
-        if (span.region === 'string') {
-            first ??= span.start;
-            continue;
-        }
-        for (let i = span.start; i < span.end; i++) {
-            const ch = sql[i] ?? '';
-            if (ch === ';')
-                close(i + 1);
-            else if (first === undefined && !/\s/.test(ch))
-                first = i;
-        }
     }
-    close(trimmedEnd(sql, statements));
-    return statements;
-}
-/** End of the last unterminated statement, without trailing whitespace and comments. */
-function trimmedEnd(sql, statements) {
-    const blank = sql_blankComments(sql);
-    let end = blank.length;
-    const floor = statements.at(-1)?.endOffset ?? 0;
-    while (end > floor && /\s/.test(blank[end - 1] ?? ''))
-        end--;
-    return end;
-}
-
-;// CONCATENATED MODULE: ./src/locate/migrations.ts
-
-
-
-/**
- * Reads the output of a failed `prisma migrate deploy`. Handles both engines:
- * the native one prints `Error: P3018`, `Migration name:`, `Database error
- * code:`, `Database error:`, a `Position:` excerpt with file line numbers and a
- * `DbError {… position: Some(Original(N)) …}` dump; the WASM one prints
- * `Error: external connector error`, the message, and a backtrace naming
- * `migration_name="…"`.
- */
-function parseMigrateDeployFailure(output) {
-    const text = plainText(output);
-    const failure = {};
-    failure.code = /^Error: (P\d{4})\b/m.exec(text)?.[1];
-    failure.migration =
-        /^Migration name: (\S+)/m.exec(text)?.[1] ?? /migration_name="([^"]+)"/.exec(text)?.[1] ?? p3009Name(text);
-    failure.databaseCode = /^Database error code: (\S+)/m.exec(text)?.[1];
-    failure.message = nativeMessage(text) ?? wasmMessage(text);
-    const position = /\bposition: Some\(Original\((\d+)\)\)/.exec(text)?.[1];
-    if (position)
-        failure.position = Number(position);
-    failure.line = positionBlockLine(text);
-    failure.engine = engineOf(text);
-    if (!failure.databaseCode && failure.message)
-        failure.databaseCode = inferSqlState(failure.message);
-    return dropUndefined(failure);
-}
-/** P3009 (a failed migration blocks new ones) names the migration in prose. */
-function p3009Name(text) {
-    return /The `([^`]+)` migration started at .* failed/.exec(text)?.[1];
-}
-/** The native engine's `Database error:` paragraph, up to `Position:` or the `DbError` dump. */
-function nativeMessage(text) {
-    const match = /^Database error:\n([\s\S]*?)(?:\n\s*\n|$)/m.exec(text);
-    return match?.[1]?.trim() || undefined;
-}
-/** The WASM engine's message: the lines after `external connector error`, before the backtrace. */
-function wasmMessage(text) {
-    const match = /Error: external connector error\n([\s\S]*?)(?=\n\s+0: |\n\s*\n|$)/.exec(text);
-    const message = match?.[1]?.trim();
-    return message ? message.replace(/^Error querying the database: /, '') : undefined;
-}
-/** The last numbered line of the native engine's `Position:` excerpt: the failing line. */
-function positionBlockLine(text) {
-    const block = /^Position:\n((?:[ \t]*\d+(?: .*)?\n?)+)/m.exec(text)?.[1];
-    if (!block)
-        return undefined;
-    const numbers = block
-        .split('\n')
-        .map((line) => /^\s*(\d+)/.exec(line)?.[1])
-        .filter((n) => n !== undefined);
-    const last = numbers.at(-1);
-    return last ? Number(last) : undefined;
-}
-function engineOf(text) {
-    if (/schema_engine_wasm|external connector error/.test(text))
-        return 'wasm';
-    if (/\bP3018\b|DbError \{|schema_core::/.test(text))
-        return 'native';
-    return undefined;
-}
-/**
- * Without the native engine's `Database error code:` the SQLSTATE is only
- * inferred for messages that belong to exactly one code: the driver adapter's
- * own renderings and PostgreSQL's fixed message texts.
- */
-function inferSqlState(message) {
-    const rules = [
-        [/^No such table: /, '42P01'],
-        [/column not found: /, '42703'],
-        [/\brelation "[^"]+" does not exist/, '42P01'],
-        [/\bcolumn "?[^"\s]+"?(?: of relation "[^"]+")? does not exist/, '42703'],
-        [/\btype "[^"]+" does not exist/, '42704'],
-        [/\bsyntax error at /, '42601'],
-        [/\brelation "[^"]+" already exists/, '42P07'],
-        [/\btype "[^"]+" already exists/, '42710'],
-        [/\bcolumn "[^"]+" of relation "[^"]+" already exists/, '42701']
-    ];
-    return rules.find(([pattern]) => pattern.test(message))?.[1];
-}
-function dropUndefined(value) {
-    for (const key of Object.keys(value))
-        if (value[key] === undefined)
-            delete value[key];
-    return value;
-}
-/**
- * Finds the failing statement and line of a migration.sql. Tries, in order:
- * the position (exact), the statement text, a line Prisma printed, and last
- * the names in the database message (the WASM engine prints nothing else).
- */
-function locateMigrationError(sql, info) {
-    const statements = splitSqlStatements(sql);
-    if (statements.length === 0)
-        return undefined;
-    const starts = lineStarts(sql);
-    const byStatement = info.statement ? findStatementText(statements, info.statement) : undefined;
-    if (byStatement)
-        return withinStatement(sql, starts, byStatement, info.position);
-    if (info.position !== undefined && info.position > 0) {
-        return atOffset(statements, starts, offsetOfCharPosition(sql, info.position));
+    alterEnum(s) {
+        const { name, schema } = qualifiedName(s.typeName);
+        // ADD VALUE, or RENAME VALUE old TO new: either way the value comes from here.
+        this.add('enumValue', s.newVal, schema, name);
     }
-    if (info.line !== undefined)
-        return atLine(statements, info.line);
-    return info.message ? fromMessage(sql, statements, starts, info.message) : undefined;
-}
-/** The statement whose text matches, ignoring whitespace differences. */
-function findStatementText(statements, text) {
-    const squash = (s) => s.replace(/\s+/g, ' ').replace(/;\s*$/, '').trim();
-    const wanted = squash(text);
-    return (statements.find((s) => squash(s.text) === wanted) ??
-        statements.find((s) => wanted.length > 0 && squash(s.text).includes(wanted)));
-}
-function withinStatement(sql, starts, statement, position) {
-    if (position === undefined || position < 1)
-        return { line: statement.startLine, statementIndex: statement.index };
-    const offset = statement.startOffset + offsetOfCharPosition(statement.text, position);
-    return { line: lineAtOffset(starts, Math.min(offset, sql.length)), statementIndex: statement.index };
-}
-function atOffset(statements, starts, offset) {
-    const statement = statements.find((s) => offset < s.endOffset) ?? statements[statements.length - 1];
-    return { line: lineAtOffset(starts, offset), statementIndex: statement.index };
-}
-function atLine(statements, line) {
-    const statement = statements.find((s) => line <= s.endLine) ?? statements[statements.length - 1];
-    return { line, statementIndex: statement.index };
-}
-/**
- * Pulls the object names out of a database message: the WASM engine gives no
- * position, so the statement is found by the names it mentions.
- */
-function namesInMessage(message) {
-    const near = /syntax error at or near "(.*)"$/m.exec(message)?.[1];
-    if (near !== undefined)
-        return { names: [near], duplicate: false, literal: true };
-    const column = /column not found: (\S+) of relation (\S+)/.exec(message);
-    if (column)
-        return { names: [column[1] ?? '', column[2] ?? ''], duplicate: false, literal: false };
-    const table = /^No such table: (\S+)/.exec(message)?.[1];
-    if (table)
-        return { names: [lastPart(table)], duplicate: false, literal: false };
-    const quoted = [...message.matchAll(/"((?:[^"]|"")+)"/g)].map((m) => (m[1] ?? '').replace(/""/g, '"'));
-    const bare = quoted.length ? [] : [/column (\S+) does not exist/.exec(message)?.[1] ?? ''].filter(Boolean);
-    return {
-        names: [...quoted, ...bare].map(lastPart),
-        duplicate: /already exists/.test(message),
-        literal: false
-    };
-}
-/** `u.nickname` → `nickname`, `public.users` → `users`: statements rarely repeat the qualifier. */
-function lastPart(name) {
-    return /^[^."]+\.[^."]+$/.test(name) ? (name.split('.')[1] ?? name) : name;
-}
-function fromMessage(sql, statements, starts, message) {
-    const clue = namesInMessage(message);
-    const [primary] = clue.names;
-    if (primary === undefined || primary === '')
-        return undefined;
-    const blank = blankComments(sql);
-    const find = (s, name) => findToken(blank, s, name, clue.literal);
-    const hits = statements.filter((s) => clue.names.every((n) => find(s, n) >= 0));
-    const candidates = hits.length ? hits : statements.filter((s) => find(s, primary) >= 0);
-    const chosen = clue.duplicate && candidates.length > 1 ? candidates[1] : candidates[0];
-    if (!chosen)
-        return undefined;
-    return { line: lineAtOffset(starts, find(chosen, primary)), statementIndex: chosen.index };
-}
-/**
- * Offset in the script of `name` used as a token of `statement`, or -1. A
- * name is found quoted exactly or unquoted in any case (PostgreSQL folds
- * unquoted names), never as part of a longer identifier.
- */
-function findToken(blank, statement, name, literal) {
-    const text = blank.slice(statement.startOffset, statement.endOffset);
-    const source = literal ? escapeRegExp(name) : nameSource(name);
-    const match = new RegExp(source, literal ? 'i' : '').exec(text);
-    return match ? statement.startOffset + match.index : -1;
-}
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-/** `abc` → `[aA][bB][cC]`, so one pattern can be case-sensitive in its quoted part only. */
-function caseless(name) {
-    return [...name]
-        .map((c) => (/[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : escapeRegExp(c)))
-        .join('');
-}
-/**
- * The statements that ran before the failing one. The WASM engine runs them
- * one by one, so they stay applied; the native engine sends the script as one
- * implicit transaction, so (unless the script commits itself) none stay.
- */
-function appliedStatements(sql, failingIndex, engine = 'wasm') {
-    if (engine === 'native')
-        return [];
-    return splitSqlStatements(sql).slice(0, Math.max(0, failingIndex));
-}
-/**
- * Where the migrations create an object: the migration.sql and the line of
- * its creating statement (for a column: the column's own line, in CREATE
- * TABLE or ADD COLUMN; for an enum value: the value's line). When several
- * migrations create it (dropped and recreated), the last one wins: that is
- * the definition the database has.
- */
-function findCreatingMigration(migrations, target) {
-    let found;
-    for (const migration of migrations) {
-        const blank = sql_blankComments(migration.sql);
-        const starts = sql_lineStarts(migration.sql);
-        for (const statement of sql_splitSqlStatements(migration.sql)) {
-            const offset = creationOffset(blank.slice(statement.startOffset, statement.endOffset), target);
-            if (offset >= 0)
-                found = { file: migration.path, line: sql_lineAtOffset(starts, statement.startOffset + offset) };
+    createExtension(s) {
+        if (!s.extname)
+            return;
+        this.add('extension', s.extname);
+        const option = (s.options ?? []).find((o) => 'DefElem' in o && o.DefElem.defname === 'schema');
+        const arg = option && 'DefElem' in option ? option.DefElem.arg : undefined;
+        const schema = arg && 'String' in arg ? arg.String.sval : undefined;
+        this.index.recordExtension(schema ? { name: s.extname, schema } : { name: s.extname });
+    }
+    createFunction(s) {
+        const { name, schema } = qualifiedName(s.funcname);
+        this.add('function', name, schema);
+    }
+    createTrigger(s) {
+        this.add('trigger', s.trigname, s.relation?.schemaname, s.relation?.relname);
+    }
+    createTableAs(s) {
+        if (s.objtype === 'OBJECT_MATVIEW')
+            this.relation('view', s.into?.rel);
+        else if (s.objtype === 'OBJECT_TABLE')
+            this.relation('table', s.into?.rel);
+    }
+    rename(s) {
+        const rel = s.relation;
+        const schema = rel?.schemaname;
+        switch (s.renameType) {
+            case 'OBJECT_TABLE':
+                if (!rel?.relname || !s.newname)
+                    return;
+                this.add('table', s.newname, schema);
+                this.index.renamed('table', rel.relname, s.newname, schema);
+                return;
+            case 'OBJECT_VIEW':
+            case 'OBJECT_MATVIEW':
+                this.add('view', s.newname, schema);
+                return;
+            case 'OBJECT_COLUMN':
+                this.add('column', s.newname, schema, rel?.relname);
+                return;
+            case 'OBJECT_TABCONSTRAINT':
+                this.add('constraint', s.newname, schema, rel?.relname);
+                return;
+            case 'OBJECT_INDEX':
+                this.add('constraint', s.newname, schema, rel?.relname && this.index.ownerOf('constraint', rel.relname, schema));
+                return;
+            case 'OBJECT_TRIGGER':
+                this.add('trigger', s.newname, schema, rel?.relname);
+                return;
+            case 'OBJECT_SEQUENCE':
+                this.add('sequence', s.newname, schema);
+                return;
+            case 'OBJECT_TYPE': {
+                const old = s.object && 'List' in s.object ? qualifiedName(s.object.List.items) : {};
+                if (!old.name || !s.newname)
+                    return;
+                this.add('enum', s.newname, old.schema);
+                this.index.renamed('enum', old.name, s.newname, old.schema);
+                return;
+            }
+            default:
+                return;
         }
     }
-    return found;
-}
-/** Regex source for a possibly schema-qualified, possibly quoted name. */
-function qualified(name) {
-    const part = `(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
-    return `(?:${part}\\s*\\.\\s*)?${nameSource(name)}`;
-}
-/**
- * Regex source for one name: `"name"` exactly, or, when PostgreSQL would fold
- * it to this name, unquoted in any case and never as part of a longer word.
- */
-function nameSource(name) {
-    const quoted = `"${escapeRegExp(name.replace(/"/g, '""'))}"`;
-    const foldable = /^[a-z_][a-z0-9_$]*$/.test(name);
-    return foldable ? `(?:${quoted}|(?<![A-Za-z0-9_$"])${caseless(name)}(?![A-Za-z0-9_$"]))` : quoted;
-}
-/** Keywords, case-insensitive without the `i` flag (which would also fold quoted names): `k('ADD VALUE')`. */
-function k(words) {
-    return words.split(' ').map(caseless).join('\\s+');
-}
-const IF_NOT_EXISTS = `(?:${k('IF NOT EXISTS')}\\s+)?`;
-const OR_REPLACE = `(?:${k('OR REPLACE')}\\s+)?`;
-const CREATE_TABLE = `^${k('CREATE')}\\s+(?:${k('UNLOGGED')}\\s+)?${k('TABLE')}\\s+${IF_NOT_EXISTS}`;
-/** Offset within the statement where it creates the target, or -1. */
-function creationOffset(text, target) {
-    const t = target.target;
-    const name = t.constraint ?? target.object ?? '';
-    switch (target.kind) {
-        case 'table':
-            return t.table ? firstMatch(text, `${CREATE_TABLE}${qualified(t.table)}`) : -1;
-        case 'view':
-            return t.table
-                ? firstMatch(text, `^${k('CREATE')}\\s+${OR_REPLACE}(?:${k('MATERIALIZED')}\\s+)?${k('VIEW')}\\s+${IF_NOT_EXISTS}${qualified(t.table)}`)
-                : -1;
-        case 'column':
-            return t.table && t.column ? columnOffset(text, t.table, t.column) : -1;
-        case 'enum':
-            return t.enum ? firstMatch(text, `^${k('CREATE TYPE')}\\s+${qualified(t.enum)}\\s+${k('AS ENUM')}`) : -1;
-        case 'enumValue':
-            return t.enum && t.value ? enumValueOffset(text, t.enum, t.value) : -1;
-        case 'index':
-        case 'unique':
-        case 'primaryKey':
-        case 'foreignKey':
-        case 'check':
-            return t.constraint ? constraintOffset(text, t.constraint) : -1;
-        case 'sequence':
-            return name
-                ? firstMatch(text, `^${k('CREATE')}\\s+(?:${k('TEMPORARY')}\\s+|${k('TEMP')}\\s+)?${k('SEQUENCE')}\\s+${IF_NOT_EXISTS}${qualified(name)}`)
-                : -1;
-        case 'extension':
-            return name ? firstMatch(text, `^${k('CREATE EXTENSION')}\\s+${IF_NOT_EXISTS}${qualified(name)}`) : -1;
-        case 'function':
-            return name
-                ? firstMatch(text, `^${k('CREATE')}\\s+${OR_REPLACE}(?:${k('FUNCTION')}|${k('PROCEDURE')})\\s+${qualified(name)}\\s*\\(`)
-                : -1;
-        case 'trigger':
-            return name
-                ? firstMatch(text, `^${k('CREATE')}\\s+${OR_REPLACE}(?:${k('CONSTRAINT')}\\s+)?${k('TRIGGER')}\\s+${nameSource(name)}`)
-                : -1;
-    }
-}
-/** Offset of the first match, or -1. */
-function firstMatch(text, source) {
-    const match = new RegExp(source).exec(text);
-    return match ? match.index : -1;
-}
-/** A column is created by its CREATE TABLE or by ALTER TABLE … ADD [COLUMN]. */
-function columnOffset(text, table, column) {
-    const head = new RegExp(`${CREATE_TABLE}${qualified(table)}\\s*\\(`).exec(text);
-    if (head) {
-        const bodyStart = head.index + head[0].length;
-        const def = new RegExp(`(?:^|,)\\s*(${nameSource(column)})\\s`).exec(text.slice(bodyStart));
-        return def ? bodyStart + def.index + def[0].indexOf(def[1] ?? '') : -1;
-    }
-    const alter = `^${k('ALTER TABLE')}\\s+(?:${k('IF EXISTS')}\\s+)?(?:${k('ONLY')}\\s+)?${qualified(table)}\\s`;
-    if (!new RegExp(alter).test(text))
-        return -1;
-    return firstMatch(text, `\\b${k('ADD')}\\s+(?:${k('COLUMN')}\\s+)?${IF_NOT_EXISTS}${nameSource(column)}\\s`);
-}
-/** An enum value comes from CREATE TYPE … AS ENUM (…) or ALTER TYPE … ADD VALUE. */
-function enumValueOffset(text, enumName, value) {
-    const literal = `'${escapeRegExp(value.replace(/'/g, "''"))}'`;
-    const create = new RegExp(`^${k('CREATE TYPE')}\\s+${qualified(enumName)}\\s+${k('AS ENUM')}\\s*\\(`).exec(text);
-    if (create) {
-        const at = text.slice(create.index).search(new RegExp(literal));
-        return at >= 0 ? create.index + at : -1;
-    }
-    return firstMatch(text, `^${k('ALTER TYPE')}\\s+${qualified(enumName)}\\s+${k('ADD VALUE')}\\s+${IF_NOT_EXISTS}${literal}`);
-}
-/** Constraints and indexes are created by name: CREATE INDEX name, [ADD] CONSTRAINT name. */
-function constraintOffset(text, name) {
-    const index = `^${k('CREATE')}\\s+(?:${k('UNIQUE')}\\s+)?${k('INDEX')}\\s+(?:${k('CONCURRENTLY')}\\s+)?${IF_NOT_EXISTS}${nameSource(name)}`;
-    const at = firstMatch(text, index);
-    if (at >= 0)
-        return at;
-    if (!new RegExp(`^(?:${k('CREATE')}\\s+(?:${k('UNLOGGED')}\\s+)?${k('TABLE')}|${k('ALTER TABLE')})\\b`).test(text))
-        return -1;
-    return firstMatch(text, `\\b${k('CONSTRAINT')}\\s+${nameSource(name)}`);
 }
 
 ;// CONCATENATED MODULE: ./src/locate/prisma-syntax.ts
@@ -9502,6 +9376,261 @@ function foreignKeyLine(item, model, index) {
     return (byTable ?? matching[0])?.line;
 }
 
+;// CONCATENATED MODULE: ./src/locate/text.ts
+/** Text helpers shared by the output parsers. */
+// Built from the escape character's code so the pattern carries no control character literally.
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+/** Removes terminal colour codes and normalises line ends, so line-anchored patterns hold. */
+function plainText(output) {
+    return output.replace(ANSI, '').replace(/\r\n/g, '\n');
+}
+
+;// CONCATENATED MODULE: ./src/locate/migrations.ts
+
+
+
+
+/**
+ * Reads the output of a failed `prisma migrate deploy`. Handles both engines:
+ * the native one prints `Error: P3018`, `Migration name:`, `Database error
+ * code:`, `Database error:`, a `Position:` excerpt with file line numbers and a
+ * `DbError {… position: Some(Original(N)) …}` dump; the WASM one prints
+ * `Error: external connector error`, the message, and a backtrace naming
+ * `migration_name="…"`.
+ */
+function parseMigrateDeployFailure(output) {
+    const text = plainText(output);
+    const failure = {};
+    failure.code = /^Error: (P\d{4})\b/m.exec(text)?.[1];
+    failure.migration =
+        /^Migration name: (\S+)/m.exec(text)?.[1] ?? /migration_name="([^"]+)"/.exec(text)?.[1] ?? p3009Name(text);
+    failure.databaseCode = /^Database error code: (\S+)/m.exec(text)?.[1];
+    failure.message = nativeMessage(text) ?? wasmMessage(text);
+    const position = /\bposition: Some\(Original\((\d+)\)\)/.exec(text)?.[1];
+    if (position)
+        failure.position = Number(position);
+    failure.line = positionBlockLine(text);
+    failure.engine = engineOf(text);
+    if (!failure.databaseCode && failure.message)
+        failure.databaseCode = inferSqlState(failure.message);
+    return dropUndefined(failure);
+}
+/** P3009 (a failed migration blocks new ones) names the migration in prose. */
+function p3009Name(text) {
+    return /The `([^`]+)` migration started at .* failed/.exec(text)?.[1];
+}
+/** The native engine's `Database error:` paragraph, up to `Position:` or the `DbError` dump. */
+function nativeMessage(text) {
+    const match = /^Database error:\n([\s\S]*?)(?:\n\s*\n|$)/m.exec(text);
+    return match?.[1]?.trim() || undefined;
+}
+/** The WASM engine's message: the lines after `external connector error`, before the backtrace. */
+function wasmMessage(text) {
+    const match = /Error: external connector error\n([\s\S]*?)(?=\n\s+0: |\n\s*\n|$)/.exec(text);
+    const message = match?.[1]?.trim();
+    return message ? message.replace(/^Error querying the database: /, '') : undefined;
+}
+/** The last numbered line of the native engine's `Position:` excerpt: the failing line. */
+function positionBlockLine(text) {
+    const block = /^Position:\n((?:[ \t]*\d+(?: .*)?\n?)+)/m.exec(text)?.[1];
+    if (!block)
+        return undefined;
+    const numbers = block
+        .split('\n')
+        .map((line) => /^\s*(\d+)/.exec(line)?.[1])
+        .filter((n) => n !== undefined);
+    const last = numbers.at(-1);
+    return last ? Number(last) : undefined;
+}
+function engineOf(text) {
+    if (/schema_engine_wasm|external connector error/.test(text))
+        return 'wasm';
+    if (/\bP3018\b|DbError \{|schema_core::/.test(text))
+        return 'native';
+    return undefined;
+}
+/**
+ * Without the native engine's `Database error code:` the SQLSTATE is only
+ * inferred for messages that belong to exactly one code: the driver adapter's
+ * own renderings and PostgreSQL's fixed message texts.
+ */
+function inferSqlState(message) {
+    const rules = [
+        [/^No such table: /, '42P01'],
+        [/column not found: /, '42703'],
+        [/\brelation "[^"]+" does not exist/, '42P01'],
+        [/\bcolumn "?[^"\s]+"?(?: of relation "[^"]+")? does not exist/, '42703'],
+        [/\btype "[^"]+" does not exist/, '42704'],
+        [/\bsyntax error at /, '42601'],
+        [/\brelation "[^"]+" already exists/, '42P07'],
+        [/\btype "[^"]+" already exists/, '42710'],
+        [/\bcolumn "[^"]+" of relation "[^"]+" already exists/, '42701']
+    ];
+    return rules.find(([pattern]) => pattern.test(message))?.[1];
+}
+function dropUndefined(value) {
+    for (const key of Object.keys(value))
+        if (value[key] === undefined)
+            delete value[key];
+    return value;
+}
+/**
+ * Finds the failing statement and line of a migration.sql. Tries, in order:
+ * the statement text, the position (exact), a line Prisma printed, and last
+ * the database message (the WASM engine prints nothing else): for a syntax
+ * error, the statement PostgreSQL's parser rejects; else the statement that
+ * names the objects the message names.
+ */
+function locateMigrationError(sql, info) {
+    const script = parseSqlScript(sql);
+    const { statements } = script;
+    if (statements.length === 0)
+        return undefined;
+    const byStatement = info.statement ? findStatementText(script, info.statement) : undefined;
+    if (byStatement)
+        return withinStatement(script, byStatement, info.position);
+    if (info.position !== undefined && info.position > 0) {
+        return atOffset(script, offsetOfCharPosition(sql, info.position));
+    }
+    if (info.line !== undefined)
+        return atLine(statements, info.line);
+    return info.message ? fromMessage(script, info.message) : undefined;
+}
+/** A statement's tokens as one string, comments and the final `;` left out: equal for equal SQL. */
+function tokenKey(tokens) {
+    const code = tokens.filter((t) => t.kind !== 'comment');
+    if (code.at(-1)?.kind === 'semicolon')
+        code.pop();
+    return code.map((t) => t.text).join('\u0000');
+}
+/** The statement whose tokens are those of `text` (or, failing that, contain them). */
+function findStatementText(script, text) {
+    const wanted = tokenKey(scanSql(text));
+    if (wanted === '')
+        return undefined;
+    const keys = script.statements.map((s) => tokenKey(statementTokens(script, s)));
+    const exact = keys.findIndex((k) => k === wanted);
+    const index = exact >= 0 ? exact : keys.findIndex((k) => `\u0000${k}\u0000`.includes(`\u0000${wanted}\u0000`));
+    return script.statements[index];
+}
+function withinStatement(script, statement, position) {
+    if (position === undefined || position < 1)
+        return { line: statement.startLine, statementIndex: statement.index };
+    const offset = statement.startOffset + offsetOfCharPosition(statement.text, position);
+    return { line: script.lineAt(Math.min(offset, script.sql.length)), statementIndex: statement.index };
+}
+function atOffset(script, offset) {
+    const { statements } = script;
+    const statement = statements.find((s) => offset < s.endOffset) ?? statements[statements.length - 1];
+    return { line: script.lineAt(offset), statementIndex: statement.index };
+}
+function atLine(statements, line) {
+    const statement = statements.find((s) => line <= s.endLine) ?? statements[statements.length - 1];
+    return { line, statementIndex: statement.index };
+}
+/**
+ * Pulls the object names out of a database message: the WASM engine gives no
+ * position, so the statement is found by the names it mentions.
+ */
+function namesInMessage(message) {
+    const near = /syntax error at or near "(.*)"$/m.exec(message)?.[1];
+    if (near !== undefined)
+        return { names: [near], duplicate: false, literal: true };
+    const column = /column not found: (\S+) of relation (\S+)/.exec(message);
+    if (column)
+        return { names: [column[1] ?? '', column[2] ?? ''], duplicate: false, literal: false };
+    const table = /^No such table: (\S+)/.exec(message)?.[1];
+    if (table)
+        return { names: [lastPart(table)], duplicate: false, literal: false };
+    const quoted = [...message.matchAll(/"((?:[^"]|"")+)"/g)].map((m) => (m[1] ?? '').replace(/""/g, '"'));
+    const bare = quoted.length ? [] : [/column (\S+) does not exist/.exec(message)?.[1] ?? ''].filter(Boolean);
+    return {
+        names: [...quoted, ...bare].map(lastPart),
+        duplicate: /already exists/.test(message),
+        literal: false
+    };
+}
+/** `u.nickname` → `nickname`, `public.users` → `users`: statements rarely repeat the qualifier. */
+function lastPart(name) {
+    return /^[^."]+\.[^."]+$/.test(name) ? (name.split('.')[1] ?? name) : name;
+}
+function fromMessage(script, message) {
+    const clue = namesInMessage(message);
+    const [primary] = clue.names;
+    if (primary === undefined || primary === '')
+        return undefined;
+    if (clue.literal) {
+        const rejected = rejectedStatement(script, message) ?? inBody(script, primary);
+        if (rejected)
+            return rejected;
+    }
+    // Only code counts: a name in a comment or a string literal is not the statement's.
+    const find = (s, name) => statementTokens(script, s).find((t) => clue.literal
+        ? t.kind !== 'comment' && t.text.toLowerCase() === name.toLowerCase()
+        : identifierName(t) === name);
+    const hits = script.statements.filter((s) => clue.names.every((n) => find(s, n)));
+    const candidates = hits.length ? hits : script.statements.filter((s) => find(s, primary));
+    const chosen = clue.duplicate && candidates.length > 1 ? candidates[1] : candidates[0];
+    const token = chosen && find(chosen, primary);
+    if (!chosen || !token)
+        return undefined;
+    return { line: script.lineAt(token.start), statementIndex: chosen.index };
+}
+/**
+ * For a syntax error in SQL the parser accepts: the error is in a body that
+ * PostgreSQL parses when it runs (`DO`, a PL/pgSQL function). The first such
+ * body that holds the quoted token, at that token's line.
+ */
+function inBody(script, near) {
+    for (const statement of script.statements) {
+        const node = statement.node;
+        if (!node || !('DoStmt' in node || 'CreateFunctionStmt' in node))
+            continue;
+        for (const token of statementTokens(script, statement)) {
+            const at = token.kind === 'string' ? token.text.indexOf(near) : -1;
+            if (at >= 0)
+                return { line: script.lineAt(token.start + at), statementIndex: statement.index };
+        }
+    }
+    return undefined;
+}
+/**
+ * For a syntax error: the statement PostgreSQL's parser rejects, at the
+ * token it stopped at (the one whose message is the database's, else the
+ * first one rejected). None when the parser accepts every statement (the
+ * error was in a function body, parsed when it runs).
+ */
+function rejectedStatement(script, message) {
+    const rejected = script.statements.filter((s) => s.error);
+    const same = rejected.find((s) => s.error && message.endsWith(s.error.message));
+    const chosen = same ?? rejected[0];
+    if (!chosen?.error)
+        return undefined;
+    return { line: script.lineAt(chosen.error.offset), statementIndex: chosen.index };
+}
+/**
+ * The statements that ran before the failing one. The WASM engine runs them
+ * one by one, so they stay applied; the native engine sends the script as one
+ * implicit transaction, so (unless the script commits itself) none stay.
+ */
+function appliedStatements(sql, failingIndex, engine = 'wasm') {
+    if (engine === 'native')
+        return [];
+    return splitSqlStatements(sql).slice(0, Math.max(0, failingIndex));
+}
+/**
+ * Where the migrations create an object: the migration.sql and the line of
+ * its creating statement (for a column: the column's own line, in CREATE
+ * TABLE or ADD COLUMN; for an enum value: the value's line). When several
+ * migrations create it (dropped and recreated), the last one wins: that is
+ * the definition the database has. The migrations are read once per list.
+ */
+function findCreatingMigration(migrations, target) {
+    const found = MigrationIndex.of(migrations).find(target);
+    const migration = found && migrations[found.migration];
+    return migration && found ? { file: migration.path, line: found.line } : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/locate/seed.ts
 /**
  * Reading a failed seed's output: the error, its code, the seed file's line
@@ -9791,26 +9920,31 @@ function isForeign(file, options) {
 
 
 
+
+
 /** Kinds Prisma cannot express: their source is a migration, whatever the schema says. */
 const MIGRATION_FIRST = new Set(['function', 'trigger', 'extension', 'sequence', 'check']);
 /**
  * Returns the items with `location` filled in (items that already have one
- * keep it). Schema paths and migration paths become repo-relative.
+ * keep it). Schema paths and migration paths become repo-relative. The
+ * migrations are read once into an index of what each creates.
  */
 function locateItems(items, project, repoRoot) {
     // Parsing a large schema costs hundreds of milliseconds: only when something needs a place.
     if (items.every((item) => item.location))
         return items;
     const index = schema_parseSchema(project.schemaFiles.map((f) => ({ path: repoPath(repoRoot, f.path), text: f.text })));
-    const migrations = project.migrations.map((m) => ({
-        name: m.name,
-        path: repoPath(repoRoot, m.sqlPath),
-        sql: m.sql
-    }));
+    const created = migration_index_MigrationIndex.of(project.migrations);
+    const paths = project.migrations.map((m) => repoPath(repoRoot, m.sqlPath));
+    const inMigrations = (item) => {
+        const site = created.find(item);
+        const file = site && paths[site.migration];
+        return site && file ? { file, line: site.line } : undefined;
+    };
     return items.map((item) => {
         if (item.location)
             return item;
-        const location = locateItem(item, index, migrations);
+        const location = locateItem(item, index, inMigrations);
         return location ? { ...item, location } : item;
     });
 }
@@ -9819,12 +9953,12 @@ function locateItems(items, project, repoRoot) {
  * creating migration first for what only the migrations have. The model's
  * line is the last resort.
  */
-function locateItem(item, index, migrations) {
+function locateItem(item, index, inMigrations) {
     const match = matchDriftItem(item, index);
     const migrationFirst = item.change === 'unexpected' || MIGRATION_FIRST.has(item.kind);
     if (match?.exact && !migrationFirst)
         return match.location;
-    return findCreatingMigration(migrations, item) ?? match?.location;
+    return inMigrations(item) ?? match?.location;
 }
 
 ;// CONCATENATED MODULE: ./src/exec.ts
@@ -10020,7 +10154,15 @@ function diffFromEmptyArgs(major, schemaPath) {
 function verdictDiffArgs(major, schemaPath) {
     if (major >= 7)
         return ['migrate', 'diff', '--from-config-datasource', '--to-schema', schemaPath, '--script'];
-    return ['migrate', 'diff', '--from-schema-datasource', schemaPath, '--to-schema-datamodel', schemaPath, '--script'];
+    return [
+        'migrate',
+        'diff',
+        '--from-schema-datasource',
+        schemaPath,
+        '--to-schema-datamodel',
+        schemaPath,
+        '--script'
+    ];
 }
 /** What Prisma says about where things are ("Prisma schema loaded from prisma/schema.prisma"). */
 function parseLoadedSchema(output) {
@@ -10228,7 +10370,7 @@ function quoteIdent(name) {
     return `"${name.replace(/"/g, '""')}"`;
 }
 /** `"schema"."name"`: fix SQL is always schema-qualified so it does not depend on search_path. */
-function sql_qualified(schema, name) {
+function qualified(schema, name) {
     return `${quoteIdent(schema)}.${quoteIdent(name)}`;
 }
 /** A string literal, with embedded quotes doubled. */
@@ -10236,18 +10378,29 @@ function quoteLiteral(value) {
     return `'${value.replace(/'/g, "''")}'`;
 }
 /**
- * Splits SQL into statements with the project's one SQL lexer (quotes,
- * comments, dollar quotes): trimmed, without their semicolon and without
- * comment lines, as the fix migration regroups them.
+ * Splits SQL into statements with PostgreSQL's parser: trimmed, without their
+ * semicolon and without comments, as the fix migration regroups them.
  */
 function splitStatements(sql) {
-    return sql_splitSqlStatements(sql)
-        .map((statement) => statement.text
-        .replace(/;$/, '')
-        .split('\n')
-        .filter((line) => !line.trim().startsWith('--'))
-        .join('\n')
-        .trim())
+    const script = sql_parseSqlScript(sql);
+    return script.statements
+        .map((statement) => {
+        let text = '';
+        let at = statement.startOffset;
+        for (const token of sql_statementTokens(script, statement)) {
+            if (token.kind !== 'comment' && !(token.kind === 'semicolon' && token.end === statement.endOffset))
+                continue;
+            // A comment alone on its line goes with its line.
+            const lineStart = sql.lastIndexOf('\n', token.start - 1) + 1;
+            const alone = token.kind === 'comment' && sql.slice(Math.max(lineStart, at), token.start).trim() === '';
+            const cut = alone && lineStart >= at ? lineStart : token.start;
+            const after = alone && sql[token.end] === '\n' ? token.end + 1 : token.end;
+            text += sql.slice(at, cut);
+            at = Math.max(at, after);
+        }
+        text += sql.slice(at, statement.endOffset);
+        return text.trim();
+    })
         .filter(Boolean);
 }
 
@@ -10272,24 +10425,24 @@ function compareCatalogs(expected, actual) {
 function display(schema, ...names) {
     return (schema === 'public' ? names : [schema, ...names]).join('.');
 }
-const key = (...parts) => parts.join('\u0000');
+const compare_key = (...parts) => parts.join('\u0000');
 function byKey(items, keyOf) {
     return new Map(items.map((item) => [keyOf(item), item]));
 }
 // ---------------------------------------------------------------- enums
 function compareEnums(expected, actual) {
     const items = [];
-    const actualEnums = byKey(actual.enums, (e) => key(e.schema, e.name));
-    const expectedEnums = byKey(expected.enums, (e) => key(e.schema, e.name));
+    const actualEnums = byKey(actual.enums, (e) => compare_key(e.schema, e.name));
+    const expectedEnums = byKey(expected.enums, (e) => compare_key(e.schema, e.name));
     for (const enumType of expected.enums) {
-        const other = actualEnums.get(key(enumType.schema, enumType.name));
+        const other = actualEnums.get(compare_key(enumType.schema, enumType.name));
         if (other)
             items.push(...compareEnumValues(enumType, other, actual));
         else
             items.push(missingEnum(enumType));
     }
     for (const enumType of actual.enums)
-        if (!expectedEnums.has(key(enumType.schema, enumType.name)))
+        if (!expectedEnums.has(compare_key(enumType.schema, enumType.name)))
             items.push(unexpectedEnum(enumType));
     return items;
 }
@@ -10302,7 +10455,7 @@ function missingEnum(e) {
         target: { schema: e.schema, enum: e.name },
         severity: 'error',
         expected: enumDefinition(e),
-        fixSql: `CREATE TYPE ${sql_qualified(e.schema, e.name)} AS ENUM (${e.values.map(quoteLiteral).join(', ')});`
+        fixSql: `CREATE TYPE ${qualified(e.schema, e.name)} AS ENUM (${e.values.map(quoteLiteral).join(', ')});`
     };
 }
 function unexpectedEnum(e) {
@@ -10313,7 +10466,7 @@ function unexpectedEnum(e) {
         target: { schema: e.schema, enum: e.name },
         severity: 'warning',
         actual: enumDefinition(e),
-        fixSql: `DROP TYPE ${sql_qualified(e.schema, e.name)};`
+        fixSql: `DROP TYPE ${qualified(e.schema, e.name)};`
     };
 }
 /**
@@ -10337,21 +10490,21 @@ function compareEnumValues(expected, actual, actualCatalog) {
         ...(change === 'missing'
             ? { expected: `${quoteLiteral(value)} in ${enumDefinition(expected)}` }
             : { actual: `${quoteLiteral(value)} in ${enumDefinition(actual)}` }),
-        fixSql: recreate ?? `ALTER TYPE ${sql_qualified(expected.schema, expected.name)} ADD VALUE ${quoteLiteral(value)};`
+        fixSql: recreate ?? `ALTER TYPE ${qualified(expected.schema, expected.name)} ADD VALUE ${quoteLiteral(value)};`
     });
     return [...missing.map((v) => item(v, 'missing')), ...extra.map((v) => item(v, 'unexpected'))];
 }
 /** Prisma's way of removing enum values: a new type, every column moved to it, the old type dropped. */
 function recreateEnumSql(e, actual) {
-    const type = sql_qualified(e.schema, e.name);
-    const newType = sql_qualified(e.schema, `${e.name}_new`);
+    const type = qualified(e.schema, e.name);
+    const newType = qualified(e.schema, `${e.name}_new`);
     const lines = [`CREATE TYPE ${newType} AS ENUM (${e.values.map(quoteLiteral).join(', ')});`];
     const restoreDefaults = [];
     for (const table of actual.tables) {
         for (const column of table.columns) {
             if (!column.isEnum || column.typeSchema !== e.schema || column.typeName !== e.name)
                 continue;
-            const alter = `ALTER TABLE ${sql_qualified(table.schema, table.name)} ALTER COLUMN ${quoteIdent(column.name)}`;
+            const alter = `ALTER TABLE ${qualified(table.schema, table.name)} ALTER COLUMN ${quoteIdent(column.name)}`;
             const suffix = column.isArray ? '[]' : '';
             if (column.default !== undefined) {
                 lines.push(`${alter} DROP DEFAULT;`);
@@ -10360,24 +10513,24 @@ function recreateEnumSql(e, actual) {
             lines.push(`${alter} TYPE ${newType}${suffix} USING (${quoteIdent(column.name)}::text${suffix}::${newType}${suffix});`);
         }
     }
-    lines.push(`ALTER TYPE ${type} RENAME TO ${quoteIdent(`${e.name}_old`)};`, `ALTER TYPE ${newType} RENAME TO ${quoteIdent(e.name)};`, `DROP TYPE ${sql_qualified(e.schema, `${e.name}_old`)};`, ...restoreDefaults);
+    lines.push(`ALTER TYPE ${type} RENAME TO ${quoteIdent(`${e.name}_old`)};`, `ALTER TYPE ${newType} RENAME TO ${quoteIdent(e.name)};`, `DROP TYPE ${qualified(e.schema, `${e.name}_old`)};`, ...restoreDefaults);
     return lines.join('\n');
 }
 // ---------------------------------------------------------------- tables
 function compareTables(expected, actual) {
     const items = [];
     const modelled = (t) => !t.partitionOf;
-    const actualTables = byKey(actual.tables.filter(modelled), (t) => key(t.schema, t.name));
-    const expectedTables = byKey(expected.tables.filter(modelled), (t) => key(t.schema, t.name));
+    const actualTables = byKey(actual.tables.filter(modelled), (t) => compare_key(t.schema, t.name));
+    const expectedTables = byKey(expected.tables.filter(modelled), (t) => compare_key(t.schema, t.name));
     for (const table of expectedTables.values()) {
-        const other = actualTables.get(key(table.schema, table.name));
+        const other = actualTables.get(compare_key(table.schema, table.name));
         if (other)
             items.push(...compareTable(table, other, expected));
         else
             items.push(missingTable(table, expected), ...tableChildren(table));
     }
     for (const table of actualTables.values())
-        if (!expectedTables.has(key(table.schema, table.name)))
+        if (!expectedTables.has(compare_key(table.schema, table.name)))
             items.push(unexpectedTable(table));
     return items;
 }
@@ -10399,7 +10552,7 @@ function missingTable(table, catalog) {
         target: { schema: table.schema, table: table.name },
         severity: 'error',
         expected: `table (${table.columns.map((c) => c.name).join(', ')})`,
-        fixSql: `CREATE TABLE ${sql_qualified(table.schema, table.name)} (\n${definitions.join(',\n')}\n);`
+        fixSql: `CREATE TABLE ${qualified(table.schema, table.name)} (\n${definitions.join(',\n')}\n);`
     };
 }
 /**
@@ -10407,7 +10560,7 @@ function missingTable(table, catalog) {
  * tables referencing each other can be dropped in any order.
  */
 function unexpectedTable(table) {
-    const name = sql_qualified(table.schema, table.name);
+    const name = qualified(table.schema, table.name);
     const dropKeys = table.foreignKeys.map((fk) => `ALTER TABLE ${name} DROP CONSTRAINT ${quoteIdent(fk.name)};`);
     return {
         kind: 'table',
@@ -10472,7 +10625,7 @@ function missingColumn(table, column, catalog) {
         target: columnTarget(table, column),
         severity: 'error',
         expected: describeColumn(column),
-        fixSql: `ALTER TABLE ${sql_qualified(table.schema, table.name)} ADD COLUMN ${columnDefinition(column, table, catalog)};`
+        fixSql: `ALTER TABLE ${qualified(table.schema, table.name)} ADD COLUMN ${columnDefinition(column, table, catalog)};`
     };
 }
 function unexpectedColumn(table, column) {
@@ -10483,7 +10636,7 @@ function unexpectedColumn(table, column) {
         target: columnTarget(table, column),
         severity: 'warning',
         actual: describeColumn(column),
-        fixSql: `ALTER TABLE ${sql_qualified(table.schema, table.name)} DROP COLUMN ${quoteIdent(column.name)};`
+        fixSql: `ALTER TABLE ${qualified(table.schema, table.name)} DROP COLUMN ${quoteIdent(column.name)};`
     };
 }
 /** Type, nullability and default (by value; serial and identity are both autoincrement, as for Prisma). */
@@ -10514,7 +10667,7 @@ function differentColumn(table, expected, actual) {
  * change (it may not cast), the new one comes after.
  */
 function alterColumnSql(table, expected, actual, aspects) {
-    const alter = `ALTER TABLE ${sql_qualified(table.schema, table.name)} ALTER COLUMN ${quoteIdent(expected.name)}`;
+    const alter = `ALTER TABLE ${qualified(table.schema, table.name)} ALTER COLUMN ${quoteIdent(expected.name)}`;
     const typeChanges = aspects.includes('type');
     const defaultChanges = aspects.includes('default') || (typeChanges && actual.default !== undefined);
     const lines = [];
@@ -10543,9 +10696,9 @@ function setDefaultSql(table, expected, alter) {
     if (canonicalDefault(expected) !== AUTOINCREMENT)
         return [`${alter} SET DEFAULT ${expected.default};`];
     // An autoincrement needs its own sequence, owned by the column as serial's is.
-    const sequence = sql_qualified(table.schema, `${table.name}_${expected.name}_seq`);
+    const sequence = qualified(table.schema, `${table.name}_${expected.name}_seq`);
     return [
-        `CREATE SEQUENCE IF NOT EXISTS ${sequence} OWNED BY ${sql_qualified(table.schema, table.name)}.${quoteIdent(expected.name)};`,
+        `CREATE SEQUENCE IF NOT EXISTS ${sequence} OWNED BY ${qualified(table.schema, table.name)}.${quoteIdent(expected.name)};`,
         `${alter} SET DEFAULT nextval(${quoteLiteral(sequence)});`
     ];
 }
@@ -10587,7 +10740,7 @@ function comparePrimaryKeys(expected, actual) {
     const have = actual.primaryKey;
     if (!want && !have)
         return [];
-    const tableName = sql_qualified(expected.schema, expected.name);
+    const tableName = qualified(expected.schema, expected.name);
     const pk = (k) => ({
         kind: 'primaryKey',
         object: display(expected.schema, k.name),
@@ -10726,13 +10879,13 @@ function indexTarget(table, index) {
 /** The expected database's own DDL: pg_get_indexdef, or ADD CONSTRAINT when a constraint owns the index. */
 function createIndexSql(table, index) {
     if (index.constraint)
-        return `ALTER TABLE ${sql_qualified(table.schema, table.name)} ADD CONSTRAINT ${quoteIdent(index.constraint.name)} ${index.constraint.definition};`;
+        return `ALTER TABLE ${qualified(table.schema, table.name)} ADD CONSTRAINT ${quoteIdent(index.constraint.name)} ${index.constraint.definition};`;
     return `${index.definition};`;
 }
 function dropIndexSql(table, index) {
     if (index.constraint)
-        return `ALTER TABLE ${sql_qualified(table.schema, table.name)} DROP CONSTRAINT ${quoteIdent(index.constraint.name)};`;
-    return `DROP INDEX ${sql_qualified(table.schema, index.name)};`;
+        return `ALTER TABLE ${qualified(table.schema, table.name)} DROP CONSTRAINT ${quoteIdent(index.constraint.name)};`;
+    return `DROP INDEX ${qualified(table.schema, index.name)};`;
 }
 function missingIndex(table, index) {
     return {
@@ -10782,8 +10935,8 @@ function differentIndex(table, expected, actual, aspects) {
 /** Renaming a constraint renames its index too; a plain index is renamed directly. */
 function renamedIndex(table, expected, actual) {
     const fixSql = actual.constraint
-        ? `ALTER TABLE ${sql_qualified(table.schema, table.name)} RENAME CONSTRAINT ${quoteIdent(actual.name)} TO ${quoteIdent(expected.name)};`
-        : `ALTER INDEX ${sql_qualified(table.schema, actual.name)} RENAME TO ${quoteIdent(expected.name)};`;
+        ? `ALTER TABLE ${qualified(table.schema, table.name)} RENAME CONSTRAINT ${quoteIdent(actual.name)} TO ${quoteIdent(expected.name)};`
+        : `ALTER INDEX ${qualified(table.schema, actual.name)} RENAME TO ${quoteIdent(expected.name)};`;
     return {
         kind: indexKind(expected),
         change: 'different',
@@ -10844,11 +10997,11 @@ function addForeignKeySql(table, fk) {
     const deferrable = fk.deferrable
         ? ` DEFERRABLE INITIALLY ${fk.initiallyDeferred ? 'DEFERRED' : 'IMMEDIATE'}`
         : '';
-    return (`ALTER TABLE ${sql_qualified(table.schema, table.name)} ADD CONSTRAINT ${quoteIdent(fk.name)} ` +
-        `FOREIGN KEY (${identList(fk.columns)}) REFERENCES ${sql_qualified(fk.referencedSchema, fk.referencedTable)}` +
+    return (`ALTER TABLE ${qualified(table.schema, table.name)} ADD CONSTRAINT ${quoteIdent(fk.name)} ` +
+        `FOREIGN KEY (${identList(fk.columns)}) REFERENCES ${qualified(fk.referencedSchema, fk.referencedTable)}` +
         `(${identList(fk.referencedColumns)}) ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate}${deferrable};`);
 }
-const dropForeignKeySql = (table, fk) => `ALTER TABLE ${sql_qualified(table.schema, table.name)} DROP CONSTRAINT ${quoteIdent(fk.name)};`;
+const dropForeignKeySql = (table, fk) => `ALTER TABLE ${qualified(table.schema, table.name)} DROP CONSTRAINT ${quoteIdent(fk.name)};`;
 const describeForeignKey = (fk) => `${fk.name}: FOREIGN KEY (${fk.columns.join(', ')}) REFERENCES ${display(fk.referencedSchema, fk.referencedTable)}` +
     `(${fk.referencedColumns.join(', ')}) ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate}`;
 function missingForeignKey(table, fk) {
@@ -10906,7 +11059,7 @@ function differentForeignKey(table, expected, actual) {
             ...base,
             severity: 'warning',
             aspects: ['name'],
-            fixSql: `ALTER TABLE ${sql_qualified(table.schema, table.name)} RENAME CONSTRAINT ${quoteIdent(actual.name)} TO ${quoteIdent(expected.name)};`
+            fixSql: `ALTER TABLE ${qualified(table.schema, table.name)} RENAME CONSTRAINT ${quoteIdent(actual.name)} TO ${quoteIdent(expected.name)};`
         };
     return {
         ...base,
@@ -10966,7 +11119,7 @@ function ignoredObjects(catalog) {
         for (const check of table.checks)
             objects.push({
                 kind: 'check',
-                key: key('check', table.schema, table.name, check.name),
+                key: compare_key('check', table.schema, table.name, check.name),
                 object: display(table.schema, check.name),
                 target: { schema: table.schema, table: table.name, constraint: check.name },
                 definition: check.definition
@@ -10974,7 +11127,7 @@ function ignoredObjects(catalog) {
         if (table.partitionOf)
             objects.push({
                 kind: 'table',
-                key: key('partition', table.schema, table.name),
+                key: compare_key('partition', table.schema, table.name),
                 object: display(table.schema, table.name),
                 target: { schema: table.schema, table: table.name },
                 definition: `partition of ${table.partitionOf}`
@@ -10983,7 +11136,7 @@ function ignoredObjects(catalog) {
     for (const f of catalog.functions)
         objects.push({
             kind: 'function',
-            key: key('function', f.schema, f.name, f.arguments),
+            key: compare_key('function', f.schema, f.name, f.arguments),
             object: `${display(f.schema, f.name)}(${f.arguments})`,
             target: { schema: f.schema },
             definition: `${f.kind} ${f.name}(${f.arguments})`
@@ -10991,7 +11144,7 @@ function ignoredObjects(catalog) {
     for (const t of catalog.triggers)
         objects.push({
             kind: 'trigger',
-            key: key('trigger', t.schema, t.table, t.name),
+            key: compare_key('trigger', t.schema, t.table, t.name),
             object: display(t.schema, t.name),
             target: { schema: t.schema, table: t.table, constraint: t.name },
             definition: t.definition
@@ -10999,7 +11152,7 @@ function ignoredObjects(catalog) {
     for (const e of catalog.extensions)
         objects.push({
             kind: 'extension',
-            key: key('extension', e.name),
+            key: compare_key('extension', e.name),
             object: e.name,
             target: { schema: e.schema },
             definition: `extension ${e.name} ${e.version} in schema ${e.schema}`
@@ -11007,7 +11160,7 @@ function ignoredObjects(catalog) {
     for (const v of catalog.views)
         objects.push({
             kind: 'view',
-            key: key('view', v.schema, v.name),
+            key: compare_key('view', v.schema, v.name),
             object: display(v.schema, v.name),
             target: { schema: v.schema, table: v.name },
             definition: `${v.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} AS ${v.definition.trim()}`
@@ -11016,7 +11169,7 @@ function ignoredObjects(catalog) {
         if (!s.ownedBy)
             objects.push({
                 kind: 'sequence',
-                key: key('sequence', s.schema, s.name),
+                key: compare_key('sequence', s.schema, s.name),
                 object: display(s.schema, s.name),
                 target: { schema: s.schema },
                 definition: `sequence ${display(s.schema, s.name)} AS ${s.dataType}`
@@ -11036,6 +11189,7 @@ function isRename(item) {
 }
 
 ;// CONCATENATED MODULE: ./src/drift/fix-migration.ts
+
 
 
 /** Sections of the migration, in the order they run, with Prisma's comment for each. */
@@ -11090,7 +11244,7 @@ function buildFixMigration(items) {
     const header = [...HEADER];
     if (items.some((i) => i.change === 'unexpected' && i.fixSql))
         header.push(...DROP_WARNING);
-    if (chunks.some((c) => /^ALTER TYPE .* ADD VALUE /s.test(c.sql)))
+    if (chunks.some((c) => statementsOf(c.sql).some(addsEnumValue)))
         header.push(...ADD_VALUE_NOTE);
     return `${header.join('\n')}\n\n${body.join('\n')}`;
 }
@@ -11114,18 +11268,28 @@ function chunksOf(item) {
 function splitsDrops(item) {
     if (item.kind === 'table')
         return item.change === 'unexpected';
-    return (item.change === 'different' &&
-        ['foreignKey', 'index', 'unique'].includes(item.kind) &&
-        !isRename(item));
+    return (item.change === 'different' && ['foreignKey', 'index', 'unique'].includes(item.kind) && !isRename(item));
 }
 function dropPhase(item, statement) {
-    if (/^DROP INDEX /i.test(statement))
+    const node = statementsOf(statement)[0];
+    if (node && 'DropStmt' in node && node.DropStmt.removeType === 'OBJECT_INDEX')
         return ['dropIndex', 'DropIndex'];
-    if (/^ALTER TABLE .* DROP CONSTRAINT /is.test(statement))
+    const dropsConstraint = node &&
+        'AlterTableStmt' in node &&
+        (node.AlterTableStmt.cmds ?? []).some((c) => 'AlterTableCmd' in c && c.AlterTableCmd.subtype === 'AT_DropConstraint');
+    if (dropsConstraint)
         return item.kind === 'foreignKey' || item.kind === 'table'
             ? ['dropForeignKey', 'DropForeignKey']
             : ['dropIndex', 'DropIndex'];
     return undefined;
+}
+/** The parse trees of the statements of `sql` (those PostgreSQL's parser accepts). */
+function statementsOf(sql) {
+    return sql_parseSqlScript(sql).statements.flatMap((s) => (s.node ? [s.node] : []));
+}
+/** `ALTER TYPE … ADD VALUE`: PostgreSQL cannot use the new value in the transaction that adds it. */
+function addsEnumValue(node) {
+    return 'AlterEnumStmt' in node && node.AlterEnumStmt.oldVal === undefined;
 }
 function mainPhase(item) {
     if (isRename(item))
@@ -11171,8 +11335,6 @@ function prismaFixMigration(script) {
     return `${header.join('\n')}\n\n${script.trim()}\n`;
 }
 
-// EXTERNAL MODULE: ./node_modules/libpg-query/wasm/index.cjs
-var wasm = __nccwpck_require__(2627);
 ;// CONCATENATED MODULE: ./src/drift/prisma-changes.ts
 /**
  * Reads the script of `prisma migrate diff` into the changes it makes, with
@@ -11182,34 +11344,21 @@ var wasm = __nccwpck_require__(2627);
  * the kind of a constraint where the SQL alone does not.
  */
 
-let loaded;
-/** Loads the parser's WebAssembly once; every function here needs it. */
-function loadChangeParser() {
-    return (loaded ??= (0,wasm.loadModule)());
-}
-/** The statements of a script with their text and Prisma's section comment. */
+/** The statements of a script with their text and Prisma's section comment (the parser must be loaded). */
 function statements(script) {
-    const bytes = Buffer.from(script, 'utf8');
-    const parsed = (0,wasm.parseSync)(script);
+    const parsed = sql_parseSqlScript(script);
+    let previousEnd = 0;
     const out = [];
-    for (const raw of parsed.stmts ?? []) {
-        const start = raw.stmt_location ?? 0;
-        const end = raw.stmt_len ? start + raw.stmt_len : bytes.length;
-        const chunk = bytes.subarray(start, end).toString('utf8');
-        // The statement's text starts after the comments and blank lines before it.
-        const lines = chunk.split('\n');
-        let first = 0;
-        let section;
-        for (; first < lines.length; first++) {
-            const line = (lines[first] ?? '').trim();
-            const comment = /^--\s*(\w+)\s*$/.exec(line);
-            if (comment)
-                section = comment[1];
-            else if (line && !line.startsWith('--'))
-                break;
-        }
-        const text = lines.slice(first).join('\n').trim();
-        out.push({ node: raw.stmt, text: /;$/.test(text) ? text : `${text};`, section });
+    for (const statement of parsed.statements) {
+        const before = script.slice(previousEnd, statement.startOffset);
+        previousEnd = statement.endOffset;
+        const sections = [...before.matchAll(/^\s*--\s*(\w+)\s*$/gm)].map((m) => m[1]);
+        const text = statement.text.trim();
+        out.push({
+            node: (statement.node ?? {}),
+            text: /;$/.test(text) ? text : `${text};`,
+            section: sections.at(-1)
+        });
     }
     return out;
 }
@@ -11240,7 +11389,7 @@ function constraintKind(section, name) {
 /**
  * The changes of a `prisma migrate diff --script` output. Names without a
  * schema are in `defaultSchema` (the datasource's schema). Requires
- * {@link loadChangeParser}.
+ * `loadSqlParser()` to have resolved.
  */
 function readPrismaChanges(script, defaultSchema) {
     const changes = [];
@@ -11915,8 +12064,6 @@ async function compare(args, out, clock, catalog, prisma) {
     out.verdict = describeVerdict(args.project.prisma.version, prisma);
     if (prisma?.kind === 'failed')
         out.problems.push(differFailed(prisma, args.clean));
-    if (prisma?.kind === 'script')
-        await loadChangeParser();
     const judged = prisma?.kind === 'script'
         ? reconcile(catalog, readPrismaChanges(prisma.script, args.project.dbSchemas[0] ?? 'public'))
         : catalog;
@@ -11985,18 +12132,11 @@ function startExpectedBuild(run, databaseUrl, diff) {
         dispose: () => (disposed ??= result.then(disposeBuilt, () => undefined).finally(() => admin.end().catch(() => { })))
     };
 }
-/** `CREATE EXTENSION` statements of the migration files (comments ignored). */
+/** The extensions the migration files create, as PostgreSQL's parser reads them. */
 function extensionsInMigrations(project) {
-    const found = new Map();
-    const pattern = /CREATE\s+EXTENSION\s+(?:IF\s+NOT\s+EXISTS\s+)?("?)([\w-]+)\1(?:\s+(?:WITH\s+)?SCHEMA\s+("?)(\w+)\3)?/gi;
-    for (const migration of project.migrations) {
-        for (const m of sql_blankComments(migration.sql).matchAll(pattern)) {
-            const name = m[2];
-            if (!found.has(name))
-                found.set(name, { name, schema: m[4] ?? 'public' });
-        }
-    }
-    return [...found.values()];
+    return migration_index_MigrationIndex.of(project.migrations)
+        .extensions()
+        .map((e) => ({ name: e.name, schema: e.schema ?? 'public' }));
 }
 async function buildExpected(run, admin, databaseUrl, diff, extensions) {
     const names = extensions.map((e) => e.name);
@@ -12118,7 +12258,7 @@ const ALREADY_THERE = new Set(['42P07', '42710', '42701', '42P06', '42723', '42P
  */
 async function replayMigration(client, migration) {
     const statements = sql_splitSqlStatements(migration.sql);
-    const starts = sql_lineStarts(migration.sql);
+    const starts = lineStarts(migration.sql);
     let alreadyApplied = 0;
     await client.query('BEGIN');
     try {
@@ -12140,7 +12280,7 @@ async function replayMigration(client, migration) {
                     : statement.startOffset;
                 return {
                     statementIndex: statement.index,
-                    line: sql_lineAtOffset(starts, offset),
+                    line: lineAtOffset(starts, offset),
                     message: e.message ?? String(error),
                     sqlState: e.code,
                     appliedBefore: statement.index,
@@ -12806,7 +12946,7 @@ function locks_lockName(mode) {
 const NO_TRANSACTION = /\b(CONCURRENTLY|VACUUM|ALTER\s+SYSTEM|(CREATE|DROP)\s+DATABASE|CREATE\s+TABLESPACE)\b/i;
 /** Whether PostgreSQL refuses this statement inside a transaction block. */
 function refusesTransaction(statement) {
-    return NO_TRANSACTION.test(sql_blankComments(statement));
+    return NO_TRANSACTION.test(blankComments(statement));
 }
 /**
  * The table lock a command that cannot run in a transaction takes, from the
@@ -12814,7 +12954,7 @@ function refusesTransaction(statement) {
  * UPDATE EXCLUSIVE; `VACUUM FULL` takes ACCESS EXCLUSIVE.
  */
 function commandLock(statement) {
-    const sql = sql_blankComments(statement);
+    const sql = blankComments(statement);
     if (/\bVACUUM\b[^;]*\bFULL\b/i.test(sql))
         return 'AccessExclusiveLock';
     if (/\bCONCURRENTLY\b/i.test(sql) || /\bVACUUM\b/i.test(sql))
@@ -13530,6 +13670,7 @@ function realish(p) {
 
 ;// CONCATENATED MODULE: ./src/history/rows.ts
 
+
 /** Rows per INSERT of the set-based fill. */
 const BATCH_ROWS = 5000;
 const q = (name) => `"${name.replaceAll('"', '""')}"`;
@@ -13640,10 +13781,12 @@ class TableFiller {
                 if (col.column)
                     this.unique.add(col.column);
                 // An expression key (lower(email)) makes the columns it names unique-ish.
-                else
+                else {
+                    const names = new Set(pg_parser_scanSql(col.expression).map(pg_parser_identifierName));
                     for (const c of table.columns)
-                        if (new RegExp(`\\b${escapeRe(c.name)}\\b`).test(col.expression))
+                        if (names.has(c.name))
                             this.unique.add(c.name);
+                }
             }
         }
         for (const fk of table.foreignKeys) {
@@ -13853,9 +13996,6 @@ class TableFiller {
         return `{"${scalar.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"}`;
     }
 }
-function escapeRe(s) {
-    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 /** First value in every row (duplicates), the last in the second row; distinct values when unique. */
 function enumValue(values, i, unique) {
     if (unique)
@@ -13991,8 +14131,6 @@ function rowsFor(rows, tables) {
 }
 /** SQLSTATE classes of errors that data causes: 22 data exception, 23 integrity constraint violation. */
 const DATA_ERROR = /^2[23]/;
-/** Statements PostgreSQL refuses inside a transaction block. */
-const upgrade_NO_TRANSACTION = /\b(CONCURRENTLY|VACUUM|ALTER\s+SYSTEM|(CREATE|DROP)\s+DATABASE|CREATE\s+TABLESPACE)\b/i;
 /** Runs the upgrade test. Never throws for a finding; the scratch database is always dropped. */
 async function runUpgradeTest(args) {
     const started = performance.now();
@@ -14100,7 +14238,7 @@ async function upgrade(client, args, base, stage) {
 /** Applies one migration; returns where it failed, after rolling back what a transaction can. */
 async function applyMigration(client, migration, observer) {
     const statements = sql_splitSqlStatements(migration.sql);
-    const transactional = !upgrade_NO_TRANSACTION.test(sql_blankComments(migration.sql));
+    const transactional = !sql_parseSqlScript(migration.sql).statements.some(refusedInTransaction);
     if (transactional)
         await client.query('BEGIN');
     for (const statement of statements) {
@@ -14114,7 +14252,7 @@ async function applyMigration(client, migration, observer) {
             if (transactional)
                 await client.query('ROLLBACK');
             const e = error;
-            const starts = sql_lineStarts(migration.sql);
+            const starts = lineStarts(migration.sql);
             const offset = e.position
                 ? statement.startOffset + sql_offsetOfCharPosition(statement.text, Number(e.position))
                 : statement.startOffset;
@@ -14122,7 +14260,7 @@ async function applyMigration(client, migration, observer) {
                 migration,
                 statementIndex: statement.index,
                 statementCount: statements.length,
-                line: sql_lineAtOffset(starts, offset),
+                line: lineAtOffset(starts, offset),
                 error: e,
                 transactional
             };
@@ -14207,13 +14345,14 @@ function explainDataFailure(error, statement, rows, _fill) {
     const table = error.table ? `"${error.table}"` : 'the table';
     const column = error.column ? `"${error.column}"` : 'the column';
     const withRows = rows === undefined ? 'a table with rows' : `a table with ${rows} row${rows === 1 ? '' : 's'}`;
-    const sql = sql_blankComments(statement);
+    const commands = alterTableCommands(statement);
     switch (error.code) {
         case '23502': {
-            const col = error.column ? upgrade_escapeRe(error.column) : '[^\\s,]+';
-            if (new RegExp(`ADD\\s+(COLUMN\\s+)?(IF\\s+NOT\\s+EXISTS\\s+)?"?${col}"?\\s`, 'i').test(sql))
+            const adds = commands.some((c) => c.subtype === 'AT_AddColumn' &&
+                (!error.column || (c.def && 'ColumnDef' in c.def && c.def.ColumnDef.colname === error.column)));
+            if (adds)
                 return `ADD COLUMN ${column} … NOT NULL without a default fails on ${withRows} (${table}): the existing rows have no value for it. Give the column a DEFAULT, or add it as nullable, fill it, then SET NOT NULL.`;
-            if (/SET\s+NOT\s+NULL/i.test(sql))
+            if (commands.some((c) => c.subtype === 'AT_SetNotNull'))
                 return `SET NOT NULL on ${table}.${column} fails: existing rows hold NULL in it. Fill them first (UPDATE … SET ${column} = … WHERE ${column} IS NULL).`;
             return `Existing rows of ${table} hold NULL where ${column} now requires a value.`;
         }
@@ -14237,8 +14376,12 @@ function explainDataFailure(error, statement, rows, _fill) {
             return `The statement fails on ${withRows} (${table}) but not on empty tables.`;
     }
 }
-function upgrade_escapeRe(s) {
-    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The commands of an `ALTER TABLE` statement, as PostgreSQL's parser reads them (none for other statements). */
+function alterTableCommands(statement) {
+    const node = sql_parseSqlScript(statement).statements[0]?.node;
+    if (!node || !('AlterTableStmt' in node))
+        return [];
+    return (node.AlterTableStmt.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [c.AlterTableCmd] : []));
 }
 
 ;// CONCATENATED MODULE: ./src/history/index.ts
@@ -14403,7 +14546,7 @@ function reviewMigration(entry, changes, engine, safety, texts) {
     };
     const multi = entry.statements.length > 1;
     for (const statement of entry.statements) {
-        const sql = sql_blankComments(texts[statement.index] ?? '');
+        const sql = blankComments(texts[statement.index] ?? '');
         const held = heldBefore(entry, statement.index, engine);
         const lockOn = (table) => statement.locks.find((l) => l.table === table);
         const hold = holdText(statement, engine, entry);
@@ -14546,13 +14689,13 @@ async function probe(client, schemas) {
 }
 /** The first line of a statement, shortened, comments out. */
 function statementSummary(text) {
-    const line = sql_blankComments(text).replace(/\s+/g, ' ').trim();
+    const line = blankComments(text).replace(/\s+/g, ' ').trim();
     return line.length > 90 ? `${line.slice(0, 89)}…` : line;
 }
 /** `CREATE INDEX CONCURRENTLY … ON "users"` → `users`. */
 function tableOfCommand(statement) {
     const ident = String.raw `(?:"((?:[^"]|"")+)"|([A-Za-z_][\w$]*))`;
-    const match = new RegExp(String.raw `\bON\s+(?:ONLY\s+)?${ident}(?:\s*\.\s*${ident})?`, 'i').exec(sql_blankComments(statement));
+    const match = new RegExp(String.raw `\bON\s+(?:ONLY\s+)?${ident}(?:\s*\.\s*${ident})?`, 'i').exec(blankComments(statement));
     if (!match)
         return undefined;
     const first = (match[1]?.replaceAll('""', '"') ?? match[2]?.toLowerCase());
@@ -14880,7 +15023,7 @@ function lossQueries(changes, before, after) {
                 continue;
             queries.push({
                 change,
-                sql: `SELECT count(*) AS rows, count(*) AS affected FROM ${sql_qualified(table.schema, table.name)}`,
+                sql: `SELECT count(*) AS rows, count(*) AS affected FROM ${qualified(table.schema, table.name)}`,
                 text: (rows) => `${count(rows)} row${rows === 1 ? '' : 's'} deleted with it`
             });
             continue;
@@ -14891,7 +15034,7 @@ function lossQueries(changes, before, after) {
             const column = table?.columns.find((c) => c.name === columnName);
             if (!table || !column)
                 continue;
-            const from = sql_qualified(table.schema, table.name);
+            const from = qualified(table.schema, table.name);
             const col = quoteIdent(column.name);
             if (change.change === 'dropped') {
                 queries.push({
@@ -14928,7 +15071,7 @@ function lossQueries(changes, before, after) {
                 const test = c.isArray
                     ? `${quoteLiteral(value)} = ANY(${quoteIdent(c.name)}::text[])`
                     : `${quoteIdent(c.name)}::text = ${quoteLiteral(value)}`;
-                return `SELECT count(*) AS rows, count(*) FILTER (WHERE ${test}) AS affected FROM ${sql_qualified(t.schema, t.name)}`;
+                return `SELECT count(*) AS rows, count(*) FILTER (WHERE ${test}) AS affected FROM ${qualified(t.schema, t.name)}`;
             });
             queries.push({
                 change,
@@ -15081,9 +15224,9 @@ class MigrationReviewer {
 function statementOf(change, replay) {
     const name = lastName(change);
     const mentions = (index) => {
-        const text = sql_blankComments(replay.texts[index] ?? '');
+        const text = blankComments(replay.texts[index] ?? '');
         return (name !== undefined &&
-            (text.includes(`"${name}"`) || new RegExp(`\\b${review_escapeRe(name)}\\b`, 'i').test(text)));
+            (text.includes(`"${name}"`) || new RegExp(`\\b${escapeRe(name)}\\b`, 'i').test(text)));
     };
     const candidates = replay.statements.filter((s) => change.table ? s.locks.some((l) => l.table === change.table) : mentions(s.index));
     const pick = candidates.find((s) => mentions(s.index)) ??
@@ -15103,7 +15246,7 @@ function lastName(change) {
     const parts = change.object.split('.');
     return parts.pop();
 }
-function review_escapeRe(s) {
+function escapeRe(s) {
     return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -15113,6 +15256,7 @@ function review_escapeRe(s) {
  * database) → inspect → compare. Each stage returns data; the result is one
  * `CheckResult`. Nothing here knows about GitHub: the entries pass a logger.
  */
+
 
 
 
@@ -15177,6 +15321,8 @@ const RUNNERS = { npm: 'npx', pnpm: 'pnpm exec', yarn: 'yarn', bun: 'bunx' };
 /** Runs the whole check. Never throws for a finding; only for a bug. */
 async function runCheck(config, ports) {
     const started = performance.now();
+    // PostgreSQL's SQL parser (WebAssembly) is loaded here, not when the bundle is imported.
+    await loadSqlParser();
     const run = new Run(config);
     let project;
     let drift;

@@ -23,6 +23,7 @@ import {
 } from './drift/check.js'
 import { startPrismaVerdict } from './drift/verdict.js'
 import { diagnoseMigrateFailure } from './prisma/migrate-failure.js'
+import { loadSqlParser } from './locate/sql.js'
 import { repoPath } from './paths.js'
 import { diagnoseSeedFailure } from './prisma/seed-failure.js'
 import { withoutForeignCodeExcerpts } from './locate/seed.js'
@@ -106,6 +107,8 @@ const RUNNERS = { npm: 'npx', pnpm: 'pnpm exec', yarn: 'yarn', bun: 'bunx' } as 
 /** Runs the whole check. Never throws for a finding; only for a bug. */
 export async function runCheck(config: Config, ports: PipelinePorts): Promise<CheckResult> {
   const started = performance.now()
+  // PostgreSQL's SQL parser (WebAssembly) is loaded here, not when the bundle is imported.
+  await loadSqlParser()
   const run = new Run(config)
   let project: Project | undefined
   let drift: DriftOutcome | undefined

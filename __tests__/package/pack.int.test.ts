@@ -52,17 +52,20 @@ test('npm pack → install into a fresh private project → npx migrate-seed-che
     const packed = await run('npm', ['pack', '--json', '--pack-destination', root], REPO_ROOT)
     expect(packed.code).toBe(0)
     const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[]
-    // Only what the CLI needs.
-    expect(info!.files.map((f) => f.path).sort()).toEqual(
+    // Only what the CLI needs: its bundle, the chunks it loads on demand, the SQL parser's WebAssembly.
+    const files = info!.files.map((f) => f.path).sort()
+    expect(files.filter((f) => !/^dist\/\d+\.index\.js$/.test(f))).toEqual(
       [
         'LICENSE',
         'README.md',
         'dist/cli.js',
         'dist/cli.licenses.txt',
+        'dist/libpg-query.wasm',
         'dist/package.json',
         'package.json'
       ].sort()
     )
+    expect(files).not.toContain('dist/index.js')
     cpSync(path.join(REPO_ROOT, 'prisma'), path.join(app, 'prisma'), { recursive: true })
     cpSync(path.join(REPO_ROOT, 'prisma.config.ts'), path.join(app, 'prisma.config.ts'))
     writeFileSync(

@@ -11,7 +11,7 @@ import type { Config } from '../config.js'
 import { createScratchDatabase, DatabaseError, describePgError, type ScratchDatabase } from '../db/connect.js'
 import { snapshotCatalog, type CatalogSnapshot } from '../db/snapshot.js'
 import { locateItems } from '../locate/index.js'
-import { blankComments } from '../locate/sql.js'
+import { MigrationIndex } from '../locate/migration-index.js'
 import { diffFromEmptyArgs, runPrisma, type RunContext } from '../prisma/cli.js'
 import type { ExecResult } from '../exec.js'
 import type { Project } from '../project/discover.js'
@@ -19,7 +19,7 @@ import type { DriftItem, DriftVerdict, Problem, StageResult } from '../types.js'
 import { compareCatalogs } from './compare.js'
 import { quoteIdent } from './sql.js'
 import { buildFixMigration, prismaFixMigration } from './fix-migration.js'
-import { loadChangeParser, readPrismaChanges } from './prisma-changes.js'
+import { readPrismaChanges } from './prisma-changes.js'
 import { describeVerdict, reconcile, type PrismaVerdict, type PrismaVerdictRun } from './verdict.js'
 
 export interface DriftOutcome {
@@ -267,7 +267,6 @@ async function compare(
 ): Promise<DriftOutcome> {
   out.verdict = describeVerdict(args.project.prisma.version, prisma)
   if (prisma?.kind === 'failed') out.problems.push(differFailed(prisma, args.clean))
-  if (prisma?.kind === 'script') await loadChangeParser()
   const judged =
     prisma?.kind === 'script'
       ? reconcile(catalog, readPrismaChanges(prisma.script, args.project.dbSchemas[0] ?? 'public'))
@@ -367,18 +366,11 @@ export function startExpectedBuild(run: RunContext, databaseUrl: string, diff: S
   }
 }
 
-/** `CREATE EXTENSION` statements of the migration files (comments ignored). */
+/** The extensions the migration files create, as PostgreSQL's parser reads them. */
 export function extensionsInMigrations(project: Pick<Project, 'migrations'>): Extension[] {
-  const found = new Map<string, Extension>()
-  const pattern =
-    /CREATE\s+EXTENSION\s+(?:IF\s+NOT\s+EXISTS\s+)?("?)([\w-]+)\1(?:\s+(?:WITH\s+)?SCHEMA\s+("?)(\w+)\3)?/gi
-  for (const migration of project.migrations) {
-    for (const m of blankComments(migration.sql).matchAll(pattern)) {
-      const name = m[2] as string
-      if (!found.has(name)) found.set(name, { name, schema: m[4] ?? 'public' })
-    }
-  }
-  return [...found.values()]
+  return MigrationIndex.of(project.migrations)
+    .extensions()
+    .map((e) => ({ name: e.name, schema: e.schema ?? 'public' }))
 }
 
 async function buildExpected(

@@ -5,6 +5,7 @@
  * keys, foreign keys dropped before what they reference).
  */
 import type { DriftItem } from '../types.js'
+import { parseSqlScript, type Node } from '../locate/sql.js'
 import { isRename } from './items.js'
 import { splitStatements } from './sql.js'
 
@@ -69,7 +70,7 @@ export function buildFixMigration(items: DriftItem[]): string {
   }
   const header = [...HEADER]
   if (items.some((i) => i.change === 'unexpected' && i.fixSql)) header.push(...DROP_WARNING)
-  if (chunks.some((c) => /^ALTER TYPE .* ADD VALUE /s.test(c.sql))) header.push(...ADD_VALUE_NOTE)
+  if (chunks.some((c) => statementsOf(c.sql).some(addsEnumValue))) header.push(...ADD_VALUE_NOTE)
   return `${header.join('\n')}\n\n${body.join('\n')}`
 }
 
@@ -97,12 +98,30 @@ function splitsDrops(item: DriftItem): boolean {
 }
 
 function dropPhase(item: DriftItem, statement: string): [Phase, string] | undefined {
-  if (/^DROP INDEX /i.test(statement)) return ['dropIndex', 'DropIndex']
-  if (/^ALTER TABLE .* DROP CONSTRAINT /is.test(statement))
+  const node = statementsOf(statement)[0]
+  if (node && 'DropStmt' in node && node.DropStmt.removeType === 'OBJECT_INDEX')
+    return ['dropIndex', 'DropIndex']
+  const dropsConstraint =
+    node &&
+    'AlterTableStmt' in node &&
+    (node.AlterTableStmt.cmds ?? []).some(
+      (c) => 'AlterTableCmd' in c && c.AlterTableCmd.subtype === 'AT_DropConstraint'
+    )
+  if (dropsConstraint)
     return item.kind === 'foreignKey' || item.kind === 'table'
       ? ['dropForeignKey', 'DropForeignKey']
       : ['dropIndex', 'DropIndex']
   return undefined
+}
+
+/** The parse trees of the statements of `sql` (those PostgreSQL's parser accepts). */
+function statementsOf(sql: string): Node[] {
+  return parseSqlScript(sql).statements.flatMap((s) => (s.node ? [s.node] : []))
+}
+
+/** `ALTER TYPE … ADD VALUE`: PostgreSQL cannot use the new value in the transaction that adds it. */
+function addsEnumValue(node: Node): boolean {
+  return 'AlterEnumStmt' in node && node.AlterEnumStmt.oldVal === undefined
 }
 
 function mainPhase(item: DriftItem): [Phase, string] {

@@ -5,19 +5,13 @@
  * before each statement (`-- DropForeignKey`, `-- RenameIndex`) that names
  * the kind of a constraint where the SQL alone does not.
  */
-import { loadModule, parseSync } from 'libpg-query'
+import { parseSqlScript, type Node as SqlNode } from '../locate/sql.js'
 import type { DriftKind } from '../types.js'
 import type { PrismaChange } from './verdict.js'
 
-// Parse trees are untyped JSON by nature; the readers below give them a shape.
+// Parse trees are JSON; the readers below pick the fields they need.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Node = Record<string, any>
-
-let loaded: Promise<void> | undefined
-/** Loads the parser's WebAssembly once; every function here needs it. */
-export function loadChangeParser(): Promise<void> {
-  return (loaded ??= loadModule())
-}
 
 interface Statement {
   node: Node
@@ -26,27 +20,21 @@ interface Statement {
   section?: string
 }
 
-/** The statements of a script with their text and Prisma's section comment. */
+/** The statements of a script with their text and Prisma's section comment (the parser must be loaded). */
 function statements(script: string): Statement[] {
-  const bytes = Buffer.from(script, 'utf8')
-  const parsed = parseSync(script) as { stmts?: { stmt: Node; stmt_location?: number; stmt_len?: number }[] }
+  const parsed = parseSqlScript(script)
+  let previousEnd = 0
   const out: Statement[] = []
-  for (const raw of parsed.stmts ?? []) {
-    const start = raw.stmt_location ?? 0
-    const end = raw.stmt_len ? start + raw.stmt_len : bytes.length
-    const chunk = bytes.subarray(start, end).toString('utf8')
-    // The statement's text starts after the comments and blank lines before it.
-    const lines = chunk.split('\n')
-    let first = 0
-    let section: string | undefined
-    for (; first < lines.length; first++) {
-      const line = (lines[first] ?? '').trim()
-      const comment = /^--\s*(\w+)\s*$/.exec(line)
-      if (comment) section = comment[1]
-      else if (line && !line.startsWith('--')) break
-    }
-    const text = lines.slice(first).join('\n').trim()
-    out.push({ node: raw.stmt, text: /;$/.test(text) ? text : `${text};`, section })
+  for (const statement of parsed.statements) {
+    const before = script.slice(previousEnd, statement.startOffset)
+    previousEnd = statement.endOffset
+    const sections = [...before.matchAll(/^\s*--\s*(\w+)\s*$/gm)].map((m) => m[1])
+    const text = statement.text.trim()
+    out.push({
+      node: (statement.node ?? {}) as SqlNode as Node,
+      text: /;$/.test(text) ? text : `${text};`,
+      section: sections.at(-1)
+    })
   }
   return out
 }
@@ -77,7 +65,7 @@ function constraintKind(section: string | undefined, name: string): DriftKind {
 /**
  * The changes of a `prisma migrate diff --script` output. Names without a
  * schema are in `defaultSchema` (the datasource's schema). Requires
- * {@link loadChangeParser}.
+ * `loadSqlParser()` to have resolved.
  */
 export function readPrismaChanges(script: string, defaultSchema: string): PrismaChange[] {
   const changes: PrismaChange[] = []

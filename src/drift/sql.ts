@@ -2,7 +2,7 @@
  * Small SQL-writing helpers shared by the drift comparison and the fix
  * migration: identifier and literal quoting, and a statement splitter.
  */
-import { splitSqlStatements } from '../locate/sql.js'
+import { parseSqlScript, statementTokens } from '../locate/sql.js'
 
 /** Quotes an identifier the way Prisma does: always, doubling embedded quotes. */
 export function quoteIdent(name: string): string {
@@ -20,19 +20,29 @@ export function quoteLiteral(value: string): string {
 }
 
 /**
- * Splits SQL into statements with the project's one SQL lexer (quotes,
- * comments, dollar quotes): trimmed, without their semicolon and without
- * comment lines, as the fix migration regroups them.
+ * Splits SQL into statements with PostgreSQL's parser: trimmed, without their
+ * semicolon and without comments, as the fix migration regroups them.
  */
 export function splitStatements(sql: string): string[] {
-  return splitSqlStatements(sql)
-    .map((statement) =>
-      statement.text
-        .replace(/;$/, '')
-        .split('\n')
-        .filter((line) => !line.trim().startsWith('--'))
-        .join('\n')
-        .trim()
-    )
+  const script = parseSqlScript(sql)
+  return script.statements
+    .map((statement) => {
+      let text = ''
+      let at = statement.startOffset
+      for (const token of statementTokens(script, statement)) {
+        if (token.kind !== 'comment' && !(token.kind === 'semicolon' && token.end === statement.endOffset))
+          continue
+        // A comment alone on its line goes with its line.
+        const lineStart = sql.lastIndexOf('\n', token.start - 1) + 1
+        const alone =
+          token.kind === 'comment' && sql.slice(Math.max(lineStart, at), token.start).trim() === ''
+        const cut = alone && lineStart >= at ? lineStart : token.start
+        const after = alone && sql[token.end] === '\n' ? token.end + 1 : token.end
+        text += sql.slice(at, cut)
+        at = Math.max(at, after)
+      }
+      text += sql.slice(at, statement.endOffset)
+      return text.trim()
+    })
     .filter(Boolean)
 }

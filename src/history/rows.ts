@@ -24,6 +24,7 @@
 import type pg from 'pg'
 import type { CatalogSnapshot, ColumnInfo, ForeignKeyInfo, TableInfo } from '../db/snapshot.js'
 import { describePgError } from '../db/connect.js'
+import { identifierName, scanSql } from '../locate/sql.js'
 
 /** What happened in one table. */
 export interface FilledTable {
@@ -180,9 +181,10 @@ class TableFiller {
       for (const col of index.columns) {
         if (col.column) this.unique.add(col.column)
         // An expression key (lower(email)) makes the columns it names unique-ish.
-        else
-          for (const c of table.columns)
-            if (new RegExp(`\\b${escapeRe(c.name)}\\b`).test(col.expression)) this.unique.add(c.name)
+        else {
+          const names = new Set(scanSql(col.expression).map(identifierName))
+          for (const c of table.columns) if (names.has(c.name)) this.unique.add(c.name)
+        }
       }
     }
     for (const fk of table.foreignKeys) {
@@ -408,10 +410,6 @@ class TableFiller {
     if (scalar === undefined || scalar === null || !column.isArray) return scalar
     return `{"${scalar.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"}`
   }
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
 /** First value in every row (duplicates), the last in the second row; distinct values when unique. */

@@ -22,11 +22,13 @@
 import pg from 'pg'
 import { createScratchDatabase, DatabaseError, describePgError, type ScratchDatabase } from '../db/connect.js'
 import { snapshotCatalog, type CatalogSnapshot } from '../db/snapshot.js'
+import type { AlterTableCmd } from 'libpg-query'
 import {
-  blankComments,
   lineAtOffset,
   lineStarts,
   offsetOfCharPosition,
+  parseSqlScript,
+  refusedInTransaction,
   splitSqlStatements,
   type SqlStatement
 } from '../locate/sql.js'
@@ -91,10 +93,6 @@ export interface UpgradeOutcome {
 
 /** SQLSTATE classes of errors that data causes: 22 data exception, 23 integrity constraint violation. */
 const DATA_ERROR = /^2[23]/
-
-/** Statements PostgreSQL refuses inside a transaction block. */
-const NO_TRANSACTION =
-  /\b(CONCURRENTLY|VACUUM|ALTER\s+SYSTEM|(CREATE|DROP)\s+DATABASE|CREATE\s+TABLESPACE)\b/i
 
 interface StatementFailure {
   migration: Migration
@@ -237,7 +235,7 @@ async function applyMigration(
   observer?: UpgradeObserver
 ): Promise<StatementFailure | undefined> {
   const statements = splitSqlStatements(migration.sql)
-  const transactional = !NO_TRANSACTION.test(blankComments(migration.sql))
+  const transactional = !parseSqlScript(migration.sql).statements.some(refusedInTransaction)
   if (transactional) await client.query('BEGIN')
   for (const statement of statements) {
     try {
@@ -353,13 +351,17 @@ export function explainDataFailure(
   const column = error.column ? `"${error.column}"` : 'the column'
   const withRows =
     rows === undefined ? 'a table with rows' : `a table with ${rows} row${rows === 1 ? '' : 's'}`
-  const sql = blankComments(statement)
+  const commands = alterTableCommands(statement)
   switch (error.code) {
     case '23502': {
-      const col = error.column ? escapeRe(error.column) : '[^\\s,]+'
-      if (new RegExp(`ADD\\s+(COLUMN\\s+)?(IF\\s+NOT\\s+EXISTS\\s+)?"?${col}"?\\s`, 'i').test(sql))
+      const adds = commands.some(
+        (c) =>
+          c.subtype === 'AT_AddColumn' &&
+          (!error.column || (c.def && 'ColumnDef' in c.def && c.def.ColumnDef.colname === error.column))
+      )
+      if (adds)
         return `ADD COLUMN ${column} … NOT NULL without a default fails on ${withRows} (${table}): the existing rows have no value for it. Give the column a DEFAULT, or add it as nullable, fill it, then SET NOT NULL.`
-      if (/SET\s+NOT\s+NULL/i.test(sql))
+      if (commands.some((c) => c.subtype === 'AT_SetNotNull'))
         return `SET NOT NULL on ${table}.${column} fails: existing rows hold NULL in it. Fill them first (UPDATE … SET ${column} = … WHERE ${column} IS NULL).`
       return `Existing rows of ${table} hold NULL where ${column} now requires a value.`
     }
@@ -384,6 +386,9 @@ export function explainDataFailure(
   }
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+/** The commands of an `ALTER TABLE` statement, as PostgreSQL's parser reads them (none for other statements). */
+function alterTableCommands(statement: string): AlterTableCmd[] {
+  const node = parseSqlScript(statement).statements[0]?.node
+  if (!node || !('AlterTableStmt' in node)) return []
+  return (node.AlterTableStmt.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [c.AlterTableCmd] : []))
 }

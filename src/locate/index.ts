@@ -4,11 +4,13 @@
  */
 import { repoPath } from '../paths.js'
 import type { DriftItem, SourceLocation } from '../types.js'
-import { findCreatingMigration, type MigrationSource } from './migrations.js'
+import { MigrationIndex } from './migration-index.js'
 import { matchDriftItem, parseSchema, type SchemaIndex } from './schema.js'
 
 export { parseSchema, locateDriftItem, matchDriftItem, defaultConstraintName } from './schema.js'
 export type { SchemaIndex, ModelInfo, FieldInfo, EnumInfo, BlockIndexInfo, SchemaSource } from './schema.js'
+export { MigrationIndex, type CreatedObject, type CreationSite } from './migration-index.js'
+export { loadSqlParser } from './sql.js'
 export {
   findCreatingMigration,
   locateMigrationError,
@@ -36,7 +38,8 @@ const MIGRATION_FIRST = new Set<DriftItem['kind']>(['function', 'trigger', 'exte
 
 /**
  * Returns the items with `location` filled in (items that already have one
- * keep it). Schema paths and migration paths become repo-relative.
+ * keep it). Schema paths and migration paths become repo-relative. The
+ * migrations are read once into an index of what each creates.
  */
 export function locateItems(items: DriftItem[], project: LocatableProject, repoRoot: string): DriftItem[] {
   // Parsing a large schema costs hundreds of milliseconds: only when something needs a place.
@@ -44,14 +47,16 @@ export function locateItems(items: DriftItem[], project: LocatableProject, repoR
   const index = parseSchema(
     project.schemaFiles.map((f) => ({ path: repoPath(repoRoot, f.path), text: f.text }))
   )
-  const migrations: MigrationSource[] = project.migrations.map((m) => ({
-    name: m.name,
-    path: repoPath(repoRoot, m.sqlPath),
-    sql: m.sql
-  }))
+  const created = MigrationIndex.of(project.migrations)
+  const paths = project.migrations.map((m) => repoPath(repoRoot, m.sqlPath))
+  const inMigrations = (item: DriftItem): SourceLocation | undefined => {
+    const site = created.find(item)
+    const file = site && paths[site.migration]
+    return site && file ? { file, line: site.line } : undefined
+  }
   return items.map((item) => {
     if (item.location) return item
-    const location = locateItem(item, index, migrations)
+    const location = locateItem(item, index, inMigrations)
     return location ? { ...item, location } : item
   })
 }
@@ -64,10 +69,10 @@ export function locateItems(items: DriftItem[], project: LocatableProject, repoR
 export function locateItem(
   item: DriftItem,
   index: SchemaIndex,
-  migrations: MigrationSource[]
+  inMigrations: (item: DriftItem) => SourceLocation | undefined
 ): SourceLocation | undefined {
   const match = matchDriftItem(item, index)
   const migrationFirst = item.change === 'unexpected' || MIGRATION_FIRST.has(item.kind)
   if (match?.exact && !migrationFirst) return match.location
-  return findCreatingMigration(migrations, item) ?? match?.location
+  return inMigrations(item) ?? match?.location
 }

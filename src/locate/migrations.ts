@@ -3,15 +3,19 @@
  * deploy` failed, and the migration that creates an object the schema does
  * not describe.
  */
-import type { DriftItem, SourceLocation } from '../types.js'
+import type { SourceLocation } from '../types.js'
 import { plainText } from './text.js'
+import { MigrationIndex, type CreatedObject } from './migration-index.js'
 import {
-  blankComments,
-  lineAtOffset,
-  lineStarts,
+  identifierName,
   offsetOfCharPosition,
+  parseSqlScript,
+  scanSql,
   splitSqlStatements,
-  type SqlStatement
+  statementTokens,
+  type ParsedScript,
+  type SqlStatement,
+  type SqlToken
 } from './sql.js'
 
 export { splitSqlStatements, type SqlStatement } from './sql.js'
@@ -159,51 +163,61 @@ function dropUndefined<T extends object>(value: T): T {
 
 /**
  * Finds the failing statement and line of a migration.sql. Tries, in order:
- * the position (exact), the statement text, a line Prisma printed, and last
- * the names in the database message (the WASM engine prints nothing else).
+ * the statement text, the position (exact), a line Prisma printed, and last
+ * the database message (the WASM engine prints nothing else): for a syntax
+ * error, the statement PostgreSQL's parser rejects; else the statement that
+ * names the objects the message names.
  */
 export function locateMigrationError(
   sql: string,
   info: MigrationErrorInfo
 ): MigrationErrorLocation | undefined {
-  const statements = splitSqlStatements(sql)
+  const script = parseSqlScript(sql)
+  const { statements } = script
   if (statements.length === 0) return undefined
-  const starts = lineStarts(sql)
-  const byStatement = info.statement ? findStatementText(statements, info.statement) : undefined
-  if (byStatement) return withinStatement(sql, starts, byStatement, info.position)
+  const byStatement = info.statement ? findStatementText(script, info.statement) : undefined
+  if (byStatement) return withinStatement(script, byStatement, info.position)
   if (info.position !== undefined && info.position > 0) {
-    return atOffset(statements, starts, offsetOfCharPosition(sql, info.position))
+    return atOffset(script, offsetOfCharPosition(sql, info.position))
   }
   if (info.line !== undefined) return atLine(statements, info.line)
-  return info.message ? fromMessage(sql, statements, starts, info.message) : undefined
+  return info.message ? fromMessage(script, info.message) : undefined
 }
 
-/** The statement whose text matches, ignoring whitespace differences. */
-function findStatementText(statements: SqlStatement[], text: string): SqlStatement | undefined {
-  const squash = (s: string): string => s.replace(/\s+/g, ' ').replace(/;\s*$/, '').trim()
-  const wanted = squash(text)
-  return (
-    statements.find((s) => squash(s.text) === wanted) ??
-    statements.find((s) => wanted.length > 0 && squash(s.text).includes(wanted))
-  )
+/** A statement's tokens as one string, comments and the final `;` left out: equal for equal SQL. */
+function tokenKey(tokens: SqlToken[]): string {
+  const code = tokens.filter((t) => t.kind !== 'comment')
+  if (code.at(-1)?.kind === 'semicolon') code.pop()
+  return code.map((t) => t.text).join('\u0000')
+}
+
+/** The statement whose tokens are those of `text` (or, failing that, contain them). */
+function findStatementText(script: ParsedScript, text: string): SqlStatement | undefined {
+  const wanted = tokenKey(scanSql(text))
+  if (wanted === '') return undefined
+  const keys = script.statements.map((s) => tokenKey(statementTokens(script, s)))
+  const exact = keys.findIndex((k) => k === wanted)
+  const index =
+    exact >= 0 ? exact : keys.findIndex((k) => `\u0000${k}\u0000`.includes(`\u0000${wanted}\u0000`))
+  return script.statements[index]
 }
 
 function withinStatement(
-  sql: string,
-  starts: number[],
+  script: ParsedScript,
   statement: SqlStatement,
   position: number | undefined
 ): MigrationErrorLocation {
   if (position === undefined || position < 1)
     return { line: statement.startLine, statementIndex: statement.index }
   const offset = statement.startOffset + offsetOfCharPosition(statement.text, position)
-  return { line: lineAtOffset(starts, Math.min(offset, sql.length)), statementIndex: statement.index }
+  return { line: script.lineAt(Math.min(offset, script.sql.length)), statementIndex: statement.index }
 }
 
-function atOffset(statements: SqlStatement[], starts: number[], offset: number): MigrationErrorLocation {
+function atOffset(script: ParsedScript, offset: number): MigrationErrorLocation {
+  const { statements } = script
   const statement =
     statements.find((s) => offset < s.endOffset) ?? (statements[statements.length - 1] as SqlStatement)
-  return { line: lineAtOffset(starts, offset), statementIndex: statement.index }
+  return { line: script.lineAt(offset), statementIndex: statement.index }
 }
 
 function atLine(statements: SqlStatement[], line: number): MigrationErrorLocation {
@@ -246,45 +260,58 @@ function lastPart(name: string): string {
   return /^[^."]+\.[^."]+$/.test(name) ? (name.split('.')[1] ?? name) : name
 }
 
-function fromMessage(
-  sql: string,
-  statements: SqlStatement[],
-  starts: number[],
-  message: string
-): MigrationErrorLocation | undefined {
+function fromMessage(script: ParsedScript, message: string): MigrationErrorLocation | undefined {
   const clue = namesInMessage(message)
   const [primary] = clue.names
   if (primary === undefined || primary === '') return undefined
-  const blank = blankComments(sql)
-  const find = (s: SqlStatement, name: string): number => findToken(blank, s, name, clue.literal)
-  const hits = statements.filter((s) => clue.names.every((n) => find(s, n) >= 0))
-  const candidates = hits.length ? hits : statements.filter((s) => find(s, primary) >= 0)
+  if (clue.literal) {
+    const rejected = rejectedStatement(script, message) ?? inBody(script, primary)
+    if (rejected) return rejected
+  }
+  // Only code counts: a name in a comment or a string literal is not the statement's.
+  const find = (s: SqlStatement, name: string): SqlToken | undefined =>
+    statementTokens(script, s).find((t) =>
+      clue.literal
+        ? t.kind !== 'comment' && t.text.toLowerCase() === name.toLowerCase()
+        : identifierName(t) === name
+    )
+  const hits = script.statements.filter((s) => clue.names.every((n) => find(s, n)))
+  const candidates = hits.length ? hits : script.statements.filter((s) => find(s, primary))
   const chosen = clue.duplicate && candidates.length > 1 ? candidates[1] : candidates[0]
-  if (!chosen) return undefined
-  return { line: lineAtOffset(starts, find(chosen, primary)), statementIndex: chosen.index }
+  const token = chosen && find(chosen, primary)
+  if (!chosen || !token) return undefined
+  return { line: script.lineAt(token.start), statementIndex: chosen.index }
 }
 
 /**
- * Offset in the script of `name` used as a token of `statement`, or -1. A
- * name is found quoted exactly or unquoted in any case (PostgreSQL folds
- * unquoted names), never as part of a longer identifier.
+ * For a syntax error in SQL the parser accepts: the error is in a body that
+ * PostgreSQL parses when it runs (`DO`, a PL/pgSQL function). The first such
+ * body that holds the quoted token, at that token's line.
  */
-function findToken(blank: string, statement: SqlStatement, name: string, literal: boolean): number {
-  const text = blank.slice(statement.startOffset, statement.endOffset)
-  const source = literal ? escapeRegExp(name) : nameSource(name)
-  const match = new RegExp(source, literal ? 'i' : '').exec(text)
-  return match ? statement.startOffset + match.index : -1
+function inBody(script: ParsedScript, near: string): MigrationErrorLocation | undefined {
+  for (const statement of script.statements) {
+    const node = statement.node
+    if (!node || !('DoStmt' in node || 'CreateFunctionStmt' in node)) continue
+    for (const token of statementTokens(script, statement)) {
+      const at = token.kind === 'string' ? token.text.indexOf(near) : -1
+      if (at >= 0) return { line: script.lineAt(token.start + at), statementIndex: statement.index }
+    }
+  }
+  return undefined
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
-
-/** `abc` → `[aA][bB][cC]`, so one pattern can be case-sensitive in its quoted part only. */
-function caseless(name: string): string {
-  return [...name]
-    .map((c) => (/[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : escapeRegExp(c)))
-    .join('')
+/**
+ * For a syntax error: the statement PostgreSQL's parser rejects, at the
+ * token it stopped at (the one whose message is the database's, else the
+ * first one rejected). None when the parser accepts every statement (the
+ * error was in a function body, parsed when it runs).
+ */
+function rejectedStatement(script: ParsedScript, message: string): MigrationErrorLocation | undefined {
+  const rejected = script.statements.filter((s) => s.error)
+  const same = rejected.find((s) => s.error && message.endsWith(s.error.message))
+  const chosen = same ?? rejected[0]
+  if (!chosen?.error) return undefined
+  return { line: script.lineAt(chosen.error.offset), statementIndex: chosen.index }
 }
 
 /**
@@ -301,155 +328,20 @@ export function appliedStatements(
   return splitSqlStatements(sql).slice(0, Math.max(0, failingIndex))
 }
 
-/** The object that `findCreatingMigration` looks for. */
-export type CreatedObject = Pick<DriftItem, 'kind' | 'target'> & { object?: string }
+export type { CreatedObject } from './migration-index.js'
 
 /**
  * Where the migrations create an object: the migration.sql and the line of
  * its creating statement (for a column: the column's own line, in CREATE
  * TABLE or ADD COLUMN; for an enum value: the value's line). When several
  * migrations create it (dropped and recreated), the last one wins: that is
- * the definition the database has.
+ * the definition the database has. The migrations are read once per list.
  */
 export function findCreatingMigration(
   migrations: MigrationSource[],
   target: CreatedObject
 ): SourceLocation | undefined {
-  let found: SourceLocation | undefined
-  for (const migration of migrations) {
-    const blank = blankComments(migration.sql)
-    const starts = lineStarts(migration.sql)
-    for (const statement of splitSqlStatements(migration.sql)) {
-      const offset = creationOffset(blank.slice(statement.startOffset, statement.endOffset), target)
-      if (offset >= 0)
-        found = { file: migration.path, line: lineAtOffset(starts, statement.startOffset + offset) }
-    }
-  }
-  return found
-}
-
-/** Regex source for a possibly schema-qualified, possibly quoted name. */
-function qualified(name: string): string {
-  const part = `(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`
-  return `(?:${part}\\s*\\.\\s*)?${nameSource(name)}`
-}
-
-/**
- * Regex source for one name: `"name"` exactly, or, when PostgreSQL would fold
- * it to this name, unquoted in any case and never as part of a longer word.
- */
-function nameSource(name: string): string {
-  const quoted = `"${escapeRegExp(name.replace(/"/g, '""'))}"`
-  const foldable = /^[a-z_][a-z0-9_$]*$/.test(name)
-  return foldable ? `(?:${quoted}|(?<![A-Za-z0-9_$"])${caseless(name)}(?![A-Za-z0-9_$"]))` : quoted
-}
-
-/** Keywords, case-insensitive without the `i` flag (which would also fold quoted names): `k('ADD VALUE')`. */
-function k(words: string): string {
-  return words.split(' ').map(caseless).join('\\s+')
-}
-
-const IF_NOT_EXISTS = `(?:${k('IF NOT EXISTS')}\\s+)?`
-const OR_REPLACE = `(?:${k('OR REPLACE')}\\s+)?`
-const CREATE_TABLE = `^${k('CREATE')}\\s+(?:${k('UNLOGGED')}\\s+)?${k('TABLE')}\\s+${IF_NOT_EXISTS}`
-
-/** Offset within the statement where it creates the target, or -1. */
-function creationOffset(text: string, target: CreatedObject): number {
-  const t = target.target
-  const name = t.constraint ?? target.object ?? ''
-  switch (target.kind) {
-    case 'table':
-      return t.table ? firstMatch(text, `${CREATE_TABLE}${qualified(t.table)}`) : -1
-    case 'view':
-      return t.table
-        ? firstMatch(
-            text,
-            `^${k('CREATE')}\\s+${OR_REPLACE}(?:${k('MATERIALIZED')}\\s+)?${k('VIEW')}\\s+${IF_NOT_EXISTS}${qualified(t.table)}`
-          )
-        : -1
-    case 'column':
-      return t.table && t.column ? columnOffset(text, t.table, t.column) : -1
-    case 'enum':
-      return t.enum ? firstMatch(text, `^${k('CREATE TYPE')}\\s+${qualified(t.enum)}\\s+${k('AS ENUM')}`) : -1
-    case 'enumValue':
-      return t.enum && t.value ? enumValueOffset(text, t.enum, t.value) : -1
-    case 'index':
-    case 'unique':
-    case 'primaryKey':
-    case 'foreignKey':
-    case 'check':
-      return t.constraint ? constraintOffset(text, t.constraint) : -1
-    case 'sequence':
-      return name
-        ? firstMatch(
-            text,
-            `^${k('CREATE')}\\s+(?:${k('TEMPORARY')}\\s+|${k('TEMP')}\\s+)?${k('SEQUENCE')}\\s+${IF_NOT_EXISTS}${qualified(name)}`
-          )
-        : -1
-    case 'extension':
-      return name ? firstMatch(text, `^${k('CREATE EXTENSION')}\\s+${IF_NOT_EXISTS}${qualified(name)}`) : -1
-    case 'function':
-      return name
-        ? firstMatch(
-            text,
-            `^${k('CREATE')}\\s+${OR_REPLACE}(?:${k('FUNCTION')}|${k('PROCEDURE')})\\s+${qualified(name)}\\s*\\(`
-          )
-        : -1
-    case 'trigger':
-      return name
-        ? firstMatch(
-            text,
-            `^${k('CREATE')}\\s+${OR_REPLACE}(?:${k('CONSTRAINT')}\\s+)?${k('TRIGGER')}\\s+${nameSource(name)}`
-          )
-        : -1
-  }
-}
-
-/** Offset of the first match, or -1. */
-function firstMatch(text: string, source: string): number {
-  const match = new RegExp(source).exec(text)
-  return match ? match.index : -1
-}
-
-/** A column is created by its CREATE TABLE or by ALTER TABLE … ADD [COLUMN]. */
-function columnOffset(text: string, table: string, column: string): number {
-  const head = new RegExp(`${CREATE_TABLE}${qualified(table)}\\s*\\(`).exec(text)
-  if (head) {
-    const bodyStart = head.index + head[0].length
-    const def = new RegExp(`(?:^|,)\\s*(${nameSource(column)})\\s`).exec(text.slice(bodyStart))
-    return def ? bodyStart + def.index + def[0].indexOf(def[1] ?? '') : -1
-  }
-  const alter = `^${k('ALTER TABLE')}\\s+(?:${k('IF EXISTS')}\\s+)?(?:${k('ONLY')}\\s+)?${qualified(table)}\\s`
-  if (!new RegExp(alter).test(text)) return -1
-  return firstMatch(text, `\\b${k('ADD')}\\s+(?:${k('COLUMN')}\\s+)?${IF_NOT_EXISTS}${nameSource(column)}\\s`)
-}
-
-/** An enum value comes from CREATE TYPE … AS ENUM (…) or ALTER TYPE … ADD VALUE. */
-function enumValueOffset(text: string, enumName: string, value: string): number {
-  const literal = `'${escapeRegExp(value.replace(/'/g, "''"))}'`
-  const create = new RegExp(`^${k('CREATE TYPE')}\\s+${qualified(enumName)}\\s+${k('AS ENUM')}\\s*\\(`).exec(
-    text
-  )
-  if (create) {
-    const at = text.slice(create.index).search(new RegExp(literal))
-    return at >= 0 ? create.index + at : -1
-  }
-  return firstMatch(
-    text,
-    `^${k('ALTER TYPE')}\\s+${qualified(enumName)}\\s+${k('ADD VALUE')}\\s+${IF_NOT_EXISTS}${literal}`
-  )
-}
-
-/** Constraints and indexes are created by name: CREATE INDEX name, [ADD] CONSTRAINT name. */
-function constraintOffset(text: string, name: string): number {
-  const index = `^${k('CREATE')}\\s+(?:${k('UNIQUE')}\\s+)?${k('INDEX')}\\s+(?:${k('CONCURRENTLY')}\\s+)?${IF_NOT_EXISTS}${nameSource(name)}`
-  const at = firstMatch(text, index)
-  if (at >= 0) return at
-  if (
-    !new RegExp(`^(?:${k('CREATE')}\\s+(?:${k('UNLOGGED')}\\s+)?${k('TABLE')}|${k('ALTER TABLE')})\\b`).test(
-      text
-    )
-  )
-    return -1
-  return firstMatch(text, `\\b${k('CONSTRAINT')}\\s+${nameSource(name)}`)
+  const found = MigrationIndex.of(migrations).find(target)
+  const migration = found && migrations[found.migration]
+  return migration && found ? { file: migration.path, line: found.line } : undefined
 }

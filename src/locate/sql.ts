@@ -1,10 +1,15 @@
 /**
- * A small PostgreSQL lexer: just enough to split a migration.sql into
- * statements and to search it without matching inside comments. It knows the
- * tokens that can hide a semicolon: 'strings' (and E'…' escapes), "quoted
- * identifiers", -- line comments, nested block comments and $tag$ dollar
- * quotes.
+ * SQL scripts read with PostgreSQL's own parser: a migration.sql split into
+ * statements with their lines, each with its parse tree. A statement the
+ * parser rejects (a syntax error is what a failing migration often has) is
+ * still split and located: it runs from the end of the statement before it to
+ * the first `;` after the error, as PostgreSQL's scanner reads the text.
+ *
+ * `loadSqlParser()` must have resolved before any function here is called.
  */
+import { parseSql, scanSql, type Node, type ParseOutcome, type SqlToken } from './pg-parser.js'
+
+export { loadSqlParser, identifierName, scanSql, type Node, type SqlToken } from './pg-parser.js'
 
 /** One statement of a SQL script, with where it sits in the script. */
 export interface SqlStatement {
@@ -22,127 +27,201 @@ export interface SqlStatement {
   endLine: number
 }
 
-/** What the lexer found at a given offset, used to blank comments and find statement ends. */
-type Region = 'code' | 'comment' | 'string'
-
-/** A piece of the script: its kind and span. */
-interface Span {
-  region: Region
-  start: number
-  end: number
+/** A statement with what PostgreSQL's parser made of it. */
+export interface ParsedStatement extends SqlStatement {
+  /** The parse tree; absent when the parser rejected the statement. */
+  node?: Node
+  /** Why the parser rejected it, and where (UTF-16 offset in the script). */
+  error?: { message: string; offset: number }
+  /** The script offset of a parse-tree `location` (those count UTF-8 bytes of the text parsed). */
+  offsetOf?: (location: number) => number
 }
 
-const IDENT_CHAR = /[A-Za-z0-9_$]/
-
-/** Scans the script once into code, comment and quoted spans. */
-function scanSpans(sql: string): Span[] {
-  const spans: Span[] = []
-  let codeStart = 0
-  let i = 0
-  const push = (region: Region, start: number, end: number): void => {
-    if (codeStart < start) spans.push({ region: 'code', start: codeStart, end: start })
-    spans.push({ region, start, end })
-    codeStart = end
-  }
-  while (i < sql.length) {
-    const quoted = quotedEnd(sql, i)
-    if (quoted !== undefined) {
-      push(quoted.region, i, quoted.end)
-      i = quoted.end
-    } else {
-      i++
-    }
-  }
-  if (codeStart < sql.length) spans.push({ region: 'code', start: codeStart, end: sql.length })
-  return spans
-}
-
-/** If a comment or quoted token starts at `i`, where it ends. */
-function quotedEnd(sql: string, i: number): { region: Region; end: number } | undefined {
-  const ch = sql[i]
-  const next = sql[i + 1]
-  if (ch === '-' && next === '-') return { region: 'comment', end: lineCommentEnd(sql, i) }
-  if (ch === '/' && next === '*') return { region: 'comment', end: blockCommentEnd(sql, i) }
-  if (ch === "'") return { region: 'string', end: singleQuotedEnd(sql, i, isEscapeString(sql, i)) }
-  if (ch === '"') return { region: 'string', end: doubleQuotedEnd(sql, i) }
-  if (ch === '$') {
-    const tag = dollarTagAt(sql, i)
-    if (tag !== undefined) {
-      const close = sql.indexOf(tag, i + tag.length)
-      return { region: 'string', end: close < 0 ? sql.length : close + tag.length }
-    }
-  }
-  return undefined
-}
-
-function lineCommentEnd(sql: string, i: number): number {
-  const nl = sql.indexOf('\n', i)
-  return nl < 0 ? sql.length : nl
-}
-
-/** PostgreSQL block comments nest, unlike the SQL standard's. */
-function blockCommentEnd(sql: string, i: number): number {
-  let depth = 0
-  let j = i
-  while (j < sql.length) {
-    if (sql.startsWith('/*', j)) {
-      depth++
-      j += 2
-    } else if (sql.startsWith('*/', j)) {
-      depth--
-      j += 2
-      if (depth === 0) return j
-    } else {
-      j++
-    }
-  }
-  return sql.length
-}
-
-/** `E'…'` strings take backslash escapes; a plain `'…'` does not (standard_conforming_strings). */
-function isEscapeString(sql: string, quote: number): boolean {
-  const prefix = sql[quote - 1]
-  if (prefix !== 'E' && prefix !== 'e') return false
-  return quote < 2 || !IDENT_CHAR.test(sql[quote - 2] ?? '')
-}
-
-function singleQuotedEnd(sql: string, i: number, backslashEscapes: boolean): number {
-  let j = i + 1
-  while (j < sql.length) {
-    const ch = sql[j]
-    if (backslashEscapes && ch === '\\') {
-      j += 2
-    } else if (ch === "'") {
-      if (sql[j + 1] !== "'") return j + 1
-      j += 2
-    } else {
-      j++
-    }
-  }
-  return sql.length
-}
-
-function doubleQuotedEnd(sql: string, i: number): number {
-  let j = i + 1
-  while (j < sql.length) {
-    if (sql[j] === '"') {
-      if (sql[j + 1] !== '"') return j + 1
-      j += 2
-    } else {
-      j++
-    }
-  }
-  return sql.length
+/** A script, read once. */
+export interface ParsedScript {
+  sql: string
+  statements: ParsedStatement[]
+  /** Offsets at which each line starts. */
+  lines: number[]
+  /** Every token of the script, comments included (scanned on first use). */
+  tokens(): SqlToken[]
+  /** 1-based line of a UTF-16 offset. */
+  lineAt(offset: number): number
 }
 
 /**
- * The `$tag$` opening a dollar-quoted string at `i`, if any. `$1` (a
- * parameter) and `a$b` (an identifier containing `$`) are not dollar quotes.
+ * Scripts already read, by text: the failing migration is split by several
+ * stages. Bounded, as parse trees take about twenty times the SQL's size.
  */
-function dollarTagAt(sql: string, i: number): string | undefined {
-  if (i > 0 && IDENT_CHAR.test(sql[i - 1] ?? '')) return undefined
-  const match = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(sql.slice(i, i + 64))
-  return match ? match[0] : undefined
+const cache = new Map<string, ParsedScript>()
+const CACHE_CHARS = 2_000_000
+let cachedChars = 0
+
+/** Reads a script into statements (cached by its text). */
+export function parseSqlScript(sql: string): ParsedScript {
+  const hit = cache.get(sql)
+  if (hit) {
+    cache.delete(sql)
+    cache.set(sql, hit)
+    return hit
+  }
+  const script = readScript(sql)
+  cache.set(sql, script)
+  cachedChars += sql.length
+  for (const [key] of cache) {
+    if (cachedChars <= CACHE_CHARS || cache.size <= 1) break
+    cache.delete(key)
+    cachedChars -= key.length
+  }
+  return script
+}
+
+/**
+ * Reads a script without keeping it: for reading many scripts once (the
+ * index of what every migration creates), whose trees are garbage after.
+ */
+export function readScript(sql: string): ParsedScript {
+  const lines = lineStarts(sql)
+  let tokens: SqlToken[] | undefined
+  const script: ParsedScript = {
+    sql,
+    statements: [],
+    lines,
+    tokens: () => (tokens ??= scanSql(sql)),
+    lineAt: (offset) => lineAtOffset(lines, offset)
+  }
+  const add: AddStatement = (start, end, parsed, error) => {
+    if (end <= start) return
+    script.statements.push({
+      index: script.statements.length,
+      text: sql.slice(start, end),
+      startOffset: start,
+      endOffset: end,
+      startLine: lineAtOffset(lines, start),
+      endLine: lineAtOffset(lines, Math.max(start, end - 1)),
+      ...(parsed ? { node: parsed.node, offsetOf: parsed.offsetOf } : {}),
+      ...(error ? { error } : {})
+    })
+  }
+  let pos = 0
+  while (pos < sql.length) {
+    const parsed = parseSql(sql.slice(pos))
+    if (parsed.ok) {
+      addParsed(sql, pos, parsed, add)
+      break
+    }
+    const errorAt = pos + parsed.offset
+    const end = addRejected(sql, addStatementsBefore(sql, pos, errorAt, add), errorAt, parsed.message, add)
+    if (end === undefined) break
+    pos = end
+  }
+  return script
+}
+
+type AddStatement = (
+  start: number,
+  end: number,
+  parsed?: { node: Node; offsetOf: (location: number) => number },
+  error?: ParsedStatement['error']
+) => void
+
+/** Adds the statements of a parse of the text from `base` on. */
+function addParsed(
+  sql: string,
+  base: number,
+  parsed: Extract<ParseOutcome, { ok: true }>,
+  add: AddStatement
+): void {
+  const offsetOf = (location: number): number => base + parsed.offsetOf(location)
+  for (const s of parsed.statements) {
+    const [start, end] = statementSpan(sql, base + s.start, base + s.end)
+    add(start, end, { node: s.node, offsetOf })
+  }
+}
+
+/**
+ * The span of an accepted statement, with its `;`. The parser's span runs up
+ * to the `;`; a last statement without one runs to the end of the text, less
+ * the whitespace and comments after it.
+ */
+function statementSpan(sql: string, start: number, end: number): [number, number] {
+  if (sql[end] === ';') return [start, end + 1]
+  const code = scanSql(sql.slice(start, end)).filter((t) => t.kind !== 'comment')
+  return [start, start + (code.at(-1)?.end ?? 0)]
+}
+
+/**
+ * Adds the statements that end before `errorAt` (the parser stopped there)
+ * and returns where the rejected statement starts. The text up to the error
+ * scans cleanly; the last `;` before it whose prefix parses ends the good part
+ * (a `;` inside a `BEGIN ATOMIC` body does not).
+ */
+function addStatementsBefore(sql: string, pos: number, errorAt: number, add: AddStatement): number {
+  const tokens = scanSql(sql.slice(pos, errorAt))
+  const semicolons = tokens.filter((t) => t.kind === 'semicolon')
+  for (let i = semicolons.length - 1; i >= 0; i--) {
+    const cut = pos + (semicolons[i] as SqlToken).end
+    const parsed = parseSql(sql.slice(pos, cut))
+    if (!parsed.ok) continue
+    addParsed(sql, pos, parsed, add)
+    return cut
+  }
+  return pos
+}
+
+/**
+ * Adds the statement the parser rejected, from `start` (where the statement
+ * before it ended) to the first `;` after the error, or to the end of the
+ * script. Returns where the next statement may start, if anything follows.
+ */
+function addRejected(
+  sql: string,
+  start: number,
+  errorAt: number,
+  message: string,
+  add: AddStatement
+): number | undefined {
+  const tokens = scanSql(sql.slice(start))
+  const semicolon = tokens.find((t) => t.kind === 'semicolon' && start + t.start >= errorAt)
+  const code = tokens.filter((t) => t.kind !== 'comment')
+  const last = code.at(-1)
+  // An unterminated quote runs to the end of the file: its trailing blank lines are not the statement's.
+  const lastEnd = last
+    ? last.start + (last.kind === 'invalid' ? last.text.trimEnd().length : last.text.length)
+    : 0
+  const end = start + (semicolon?.end ?? lastEnd)
+  const first = start + (code[0]?.start ?? 0)
+  add(first, end, undefined, { message, offset: Math.min(Math.max(errorAt, first), sql.length) })
+  return semicolon ? end : undefined
+}
+
+/**
+ * Whether PostgreSQL refuses to run the statement inside a transaction block
+ * (`CREATE INDEX CONCURRENTLY`, `VACUUM`, `ALTER SYSTEM`, `CREATE DATABASE`…).
+ */
+export function refusedInTransaction(statement: ParsedStatement): boolean {
+  const node = statement.node
+  if (!node) return false
+  if ('IndexStmt' in node) return node.IndexStmt.concurrent === true
+  if ('DropStmt' in node) return node.DropStmt.concurrent === true
+  if ('ReindexStmt' in node) {
+    const r = node.ReindexStmt
+    const concurrently = (r.params ?? []).some((p) => 'DefElem' in p && p.DefElem.defname === 'concurrently')
+    return concurrently || r.kind === 'REINDEX_OBJECT_DATABASE' || r.kind === 'REINDEX_OBJECT_SYSTEM'
+  }
+  if ('VacuumStmt' in node) return node.VacuumStmt.is_vacuumcmd === true
+  if ('AlterTableStmt' in node)
+    return (node.AlterTableStmt.cmds ?? []).some((c) => {
+      const def = 'AlterTableCmd' in c ? c.AlterTableCmd.def : undefined
+      return def !== undefined && 'PartitionCmd' in def && def.PartitionCmd.concurrent === true
+    })
+  return (
+    'AlterSystemStmt' in node ||
+    'CreatedbStmt' in node ||
+    'DropdbStmt' in node ||
+    'CreateTableSpaceStmt' in node ||
+    'DropTableSpaceStmt' in node
+  )
 }
 
 /**
@@ -151,10 +230,28 @@ function dollarTagAt(sql: string, i: number): string | undefined {
  */
 export function blankComments(sql: string): string {
   let out = ''
-  for (const span of scanSpans(sql)) {
-    const text = sql.slice(span.start, span.end)
-    out += span.region === 'comment' ? text.replace(/[^\n\r]/g, ' ') : text
+  let at = 0
+  for (const token of parseSqlScript(sql).tokens()) {
+    if (token.kind !== 'comment') continue
+    out += sql.slice(at, token.start) + token.text.replace(/[^\n\r]/g, ' ')
+    at = token.end
   }
+  return out + sql.slice(at)
+}
+
+/** The tokens of one statement of `script`, comments included. */
+export function statementTokens(script: ParsedScript, statement: SqlStatement): SqlToken[] {
+  const tokens = script.tokens()
+  let lo = 0
+  let hi = tokens.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if ((tokens[mid] as SqlToken).end <= statement.startOffset) lo = mid + 1
+    else hi = mid
+  }
+  const out: SqlToken[] = []
+  for (let i = lo; i < tokens.length && (tokens[i] as SqlToken).start < statement.endOffset; i++)
+    out.push(tokens[i] as SqlToken)
   return out
 }
 
@@ -191,47 +288,17 @@ export function offsetOfCharPosition(text: string, position: number): number {
 }
 
 /**
- * Splits a SQL script into statements at top-level semicolons. Comments before
- * a statement are not part of it (its start line is where its SQL starts);
- * a script that ends without `;` still yields its last statement.
+ * Splits a SQL script into statements. Comments before a statement are not
+ * part of it (its start line is where its SQL starts); a script that ends
+ * without `;` still yields its last statement.
  */
 export function splitSqlStatements(sql: string): SqlStatement[] {
-  const starts = lineStarts(sql)
-  const statements: SqlStatement[] = []
-  let first: number | undefined
-  const close = (end: number): void => {
-    if (first === undefined) return
-    statements.push({
-      index: statements.length,
-      text: sql.slice(first, end),
-      startOffset: first,
-      endOffset: end,
-      startLine: lineAtOffset(starts, first),
-      endLine: lineAtOffset(starts, Math.max(first, end - 1))
-    })
-    first = undefined
-  }
-  for (const span of scanSpans(sql)) {
-    if (span.region === 'comment') continue
-    if (span.region === 'string') {
-      first ??= span.start
-      continue
-    }
-    for (let i = span.start; i < span.end; i++) {
-      const ch = sql[i] ?? ''
-      if (ch === ';') close(i + 1)
-      else if (first === undefined && !/\s/.test(ch)) first = i
-    }
-  }
-  close(trimmedEnd(sql, statements))
-  return statements
-}
-
-/** End of the last unterminated statement, without trailing whitespace and comments. */
-function trimmedEnd(sql: string, statements: SqlStatement[]): number {
-  const blank = blankComments(sql)
-  let end = blank.length
-  const floor = statements.at(-1)?.endOffset ?? 0
-  while (end > floor && /\s/.test(blank[end - 1] ?? '')) end--
-  return end
+  return parseSqlScript(sql).statements.map((s) => ({
+    index: s.index,
+    text: s.text,
+    startOffset: s.startOffset,
+    endOffset: s.endOffset,
+    startLine: s.startLine,
+    endLine: s.endLine
+  }))
 }
