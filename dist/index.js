@@ -40736,9 +40736,13 @@ function diffFromEmptyArgs(major, schemaPath) {
     const to = major >= 7 ? '--to-schema' : '--to-schema-datamodel';
     return ['migrate', 'diff', '--from-empty', to, schemaPath, '--script'];
 }
-/** What Prisma says about where things are ("Prisma schema loaded from prisma/schema.prisma"). */
+/**
+ * What Prisma says about where things are: "Prisma schema loaded from
+ * prisma/schema.prisma" (Prisma 5 and 6) or "… from prisma/schema.prisma."
+ * (Prisma 7 ends the sentence with a period, which is not part of the path).
+ */
 function parseLoadedSchema(output) {
-    return /Prisma schema loaded from (.+?)\s*$/m.exec(output)?.[1];
+    return /Prisma schema loaded from (.+?)\.?\s*$/m.exec(output)?.[1];
 }
 /** Migration folder names `migrate deploy` applied, in order. */
 function parseAppliedMigrations(output) {
