@@ -16,7 +16,7 @@
  * link to the fixture's, so that Node and the product's discovery find that
  * fixture's Prisma and nothing else.
  */
-import { cpSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { FIXTURES, makeProject, REPO_ROOT, type FixtureProject, type ProjectOptions } from './project.js'
@@ -65,7 +65,8 @@ export const VERSIONS: Record<VersionName, PrismaVersion> = {
 export function makeVersionProject(version: VersionName, options: ProjectOptions = {}): FixtureProject {
   if (VERSIONS[version].mode === 'wasm') return makeProject(options)
   const fixture = path.join(VERSIONS_DIR, version)
-  const relDir = path.join('.tmp', 'versions', `${version}_${randomBytes(5).toString('hex')}`)
+  const copyName = `${version}_${randomBytes(5).toString('hex')}`
+  const relDir = path.join('.tmp', 'versions', copyName)
   const dir = path.join(REPO_ROOT, relDir)
   mkdirSync(dir, { recursive: true })
   cpSync(path.join(REPO_ROOT, 'prisma'), path.join(dir, 'prisma'), { recursive: true })
@@ -92,6 +93,10 @@ export function makeVersionProject(version: VersionName, options: ProjectOptions
     },
     cleanup() {
       rmSync(dir, { recursive: true, force: true })
+      // Prisma compiles prisma.config.ts into the fixture's node_modules/.cache, named after the copy.
+      const cache = path.join(fixture, 'node_modules', '.cache', 'jiti')
+      for (const file of existsSync(cache) ? readdirSync(cache) : [])
+        if (file.startsWith(`${copyName}-`)) rmSync(path.join(cache, file), { force: true })
     }
   }
   for (const [file, text] of Object.entries(options.files ?? {})) {
