@@ -204,6 +204,24 @@ describe.each(NATIVE)('the stand-in under %s', (version) => {
   )
 
   test.concurrent(
+    'a user-facing engine error keeps its code: P3005 on a database that is not empty',
+    async () => {
+      const project = makeVersionProject(version)
+      const db = await createTestDatabase('standin')
+      try {
+        await adminQuery('CREATE TABLE customers (id int)', [], db.name)
+        const result = await prisma(version, project.dir, ['migrate', 'deploy'], { DATABASE_URL: db.url })
+        expect(result.stderr + result.stdout).toMatch(/Error: P3005\s+The database schema is not empty/)
+        expect(result.code).toBe(1)
+      } finally {
+        await db.drop()
+        project.cleanup()
+      }
+    },
+    TIMEOUT
+  )
+
+  test.concurrent(
     'db execute runs a script with a dollar-quoted body',
     async () => {
       const project = makeVersionProject(version)
