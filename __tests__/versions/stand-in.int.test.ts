@@ -117,11 +117,12 @@ describe.each(NATIVE)('the stand-in under %s', (version) => {
   )
 
   test.concurrent(
-    'migrate diff from empty, from migrations (a shadow database of its own) and from the database, with --script and --exit-code',
+    'migrate diff from empty, from migrations (through a shadow database) and from the database, with --script and --exit-code',
     async () => {
       const project = makeVersionProject(version)
       const partial = makeVersionProject(version, { dropMigrations: [AUTH_MIGRATION] })
       const db = await createTestDatabase('standin')
+      const shadow = await createTestDatabase('standin_shadow')
       try {
         const env = { DATABASE_URL: db.url }
         const schema = ['prisma/schema.prisma']
@@ -135,6 +136,29 @@ describe.each(NATIVE)('the stand-in under %s', (version) => {
         expect(empty.stdout).toMatch(/CREATE TABLE "users" \(/)
         expect(empty.stdout).toMatch(/CREATE TABLE "sessions" \(/)
 
+        // Prisma 7 makes a shadow database of its own; Prisma 5 and 6 need one named.
+        let shadowArgs: string[] = []
+        if (version !== 'prisma-7') {
+          const refused = await prisma(
+            version,
+            project.dir,
+            [
+              'migrate',
+              'diff',
+              '--from-migrations',
+              'prisma/migrations',
+              schemaFlag(version),
+              ...schema,
+              '--script'
+            ],
+            env
+          )
+          expect(refused.stdout + refused.stderr).toMatch(
+            /You must pass the --shadow-database-url if you want to diff a migrations directory/
+          )
+          expect(refused.code).toBe(1)
+          shadowArgs = ['--shadow-database-url', shadow.url]
+        }
         const shadowsBefore = await shadowDatabases()
         const behind = await prisma(
           version,
@@ -147,7 +171,8 @@ describe.each(NATIVE)('the stand-in under %s', (version) => {
             schemaFlag(version),
             ...schema,
             '--script',
-            '--exit-code'
+            '--exit-code',
+            ...shadowArgs
           ],
           env
         )
@@ -165,13 +190,14 @@ describe.each(NATIVE)('the stand-in under %s', (version) => {
             schemaFlag(version),
             ...schema,
             '--script',
-            '--exit-code'
+            '--exit-code',
+            ...shadowArgs
           ],
           env
         )
         expect(inSync.stdout).toMatch(/-- This is an empty migration\./)
         expect(inSync.code).toBe(0)
-        // Each shadow database was dropped (others' may come and go meanwhile).
+        // Each shadow database of its own was dropped (others' may come and go meanwhile).
         expect((await shadowDatabases()).filter((d) => !shadowsBefore.includes(d))).toEqual([])
 
         expect((await prisma(version, project.dir, ['migrate', 'deploy'], env)).code).toBe(0)
@@ -196,6 +222,7 @@ describe.each(NATIVE)('the stand-in under %s', (version) => {
         expect(drifted.code).toBe(2)
       } finally {
         await db.drop()
+        await shadow.drop()
         project.cleanup()
         partial.cleanup()
       }

@@ -21,9 +21,10 @@ const ENGINE_ERROR = 4466
  * @param {object} options
  * @param {import('./engines.mjs').EnginePool} options.engines
  * @param {{ url?: string, shadowDatabaseUrl?: string }} options.datasource
+ * @param {number} options.engineMajor  the major version of the engine (7: Prisma 6's, 8: Prisma 7's)
  * @param {() => Promise<void>} options.onEnd
  */
-export function serve({ engines, datasource, onEnd }) {
+export function serve({ engines, datasource, engineMajor, onEnd }) {
   let nextId = 0
   /** @type {Map<number, (response: any) => void>} */
   const waiting = new Map()
@@ -34,7 +35,7 @@ export function serve({ engines, datasource, onEnd }) {
       waiting.set(id, resolve)
       send({ jsonrpc: '2.0', method: 'print', params: { content }, id })
     })
-  const handlers = makeHandlers({ engines, datasource, print })
+  const handlers = makeHandlers({ engines, datasource, engineMajor, print })
   const running = new Set()
 
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity })
@@ -95,7 +96,7 @@ function isPanic(error) {
   return error instanceof WebAssembly.RuntimeError || error?.name === 'RuntimeError'
 }
 
-function makeHandlers({ engines, datasource, print }) {
+function makeHandlers({ engines, datasource, engineMajor, print }) {
   const schemaTexts = (container) => (container?.files ?? []).map((f) => f.content)
 
   /** The database of a request that names none: the configured one, else the request's schema's. */
@@ -141,6 +142,11 @@ function makeHandlers({ engines, datasource, print }) {
       const targets = [params.from, params.to]
       const schemas = targets.filter((t) => t?.tag === 'schemaDatamodel' || t?.tag === 'schemaDatasource')
       const files = schemas[0]?.files ?? []
+      // The native engines before 8 (Prisma 5 and 6) replay migrations only
+      // into the shadow database the command names; the WebAssembly engine
+      // would make one of its own.
+      if (engineMajor < 8 && targets.some((t) => t?.tag === 'migrations') && !params.shadowDatabaseUrl)
+        throw new Error('You must pass the --shadow-database-url if you want to diff a migrations directory.')
       const urls = targets.filter((t) => t?.tag === 'url')
       if (urls.length > 1) throw new Error('The schema-engine stand-in diffs from or to one URL, not two.')
       let engine

@@ -48,7 +48,10 @@ async function main() {
   const datasource = args.datasource?.url
     ? args.datasource
     : datasourceOfSchemas(datamodels?.map(([, t]) => t) ?? [])
-  await new Promise((resolve) => serve({ engines, datasource, onEnd: async () => resolve(await done()) }))
+  const engineMajor = Number(choice.glueVersion.split('.')[0])
+  await new Promise((resolve) =>
+    serve({ engines, datasource, engineMajor, onEnd: async () => resolve(await done()) })
+  )
   return 0
 }
 
