@@ -10,7 +10,8 @@ export default {
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/.tmp/'],
-  modulePathIgnorePatterns: ['<rootDir>/.tmp/', '<rootDir>/dist/'],
+  // The version fixtures hold installed projects of their own (see scripts/install-fixtures.mjs).
+  modulePathIgnorePatterns: ['<rootDir>/.tmp/', '<rootDir>/dist/', '<rootDir>/__tests__/fixtures/versions/'],
   globalSetup: './__tests__/helpers/global-setup.mjs',
   setupFilesAfterEnv: ['./__tests__/helpers/sql-parser.ts'],
   globalTeardown: './__tests__/helpers/global-teardown.mjs',

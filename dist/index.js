@@ -41344,9 +41344,13 @@ function verdictDiffArgs(major, schemaPath) {
         '--script'
     ];
 }
-/** What Prisma says about where things are ("Prisma schema loaded from prisma/schema.prisma"). */
+/**
+ * What Prisma says about where things are: "Prisma schema loaded from
+ * prisma/schema.prisma" (Prisma 5 and 6) or "… from prisma/schema.prisma."
+ * (Prisma 7 ends the sentence with a period, which is not part of the path).
+ */
 function parseLoadedSchema(output) {
-    return /Prisma schema loaded from (.+?)\s*$/m.exec(output)?.[1];
+    return /Prisma schema loaded from (.+?)\.?\s*$/m.exec(output)?.[1];
 }
 /**
  * Migration folder names `migrate deploy` applied, in order: the folders of
@@ -41819,12 +41823,16 @@ function unexpectedColumn(table, column) {
         fixSql: `ALTER TABLE ${qualified(table.schema, table.name)} DROP COLUMN ${quoteIdent(column.name)};`
     };
 }
-/** Type, nullability and default (by value; serial and identity are both autoincrement, as for Prisma). */
+/**
+ * Type, nullability and default (by value; serial and identity are both
+ * autoincrement, as for Prisma). A list column's nullability is not compared:
+ * Prisma writes lists without NOT NULL and its differ never changes it.
+ */
 function differentColumn(table, expected, actual) {
     const aspects = [];
     if (expected.type !== actual.type)
         aspects.push('type');
-    if (expected.notNull !== actual.notNull)
+    if (expected.notNull !== actual.notNull && !(expected.isArray && actual.isArray))
         aspects.push('nullability');
     if (canonicalDefault(expected) !== canonicalDefault(actual))
         aspects.push('default');

@@ -1,14 +1,17 @@
 // Before any test file runs: make sure dist/ is the bundle of the current
-// source (tests run the built action and CLI as users do), and start the one
+// source (tests run the built action and CLI as users do); start the one
 // PostgreSQL server of the run — TEST_DATABASE_URL when given (CI may point
 // at a Debian postgresql), otherwise an embedded one started with the same
 // code the CLI uses (loaded through tsx: jest does not transform global
-// setup files).
+// setup files); and meanwhile install the Prisma version fixtures from their
+// lockfiles if they are missing or stale, so that a fresh clone's `npm test`
+// runs the version matrix.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { tsImport } from 'tsx/esm/api'
+import { installFixtures } from '../../scripts/install-fixtures.mjs'
 import { HASH_FILE, sourceHash } from '../../scripts/source-hash.mjs'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -34,6 +37,10 @@ function ensureCurrentDist() {
 
 export default async function globalSetup() {
   ensureCurrentDist()
+  await Promise.all([installFixtures(), startPostgres()])
+}
+
+async function startPostgres() {
   if (process.env.TEST_DATABASE_URL) return
   const { startEmbeddedPostgres } = await tsImport('../../src/db/embedded.ts', import.meta.url)
   const server = await startEmbeddedPostgres()

@@ -280,11 +280,16 @@ function unexpectedColumn(table: TableInfo, column: ColumnInfo): DriftItem {
   }
 }
 
-/** Type, nullability and default (by value; serial and identity are both autoincrement, as for Prisma). */
+/**
+ * Type, nullability and default (by value; serial and identity are both
+ * autoincrement, as for Prisma). A list column's nullability is not compared:
+ * Prisma writes lists without NOT NULL and its differ never changes it.
+ */
 function differentColumn(table: TableInfo, expected: ColumnInfo, actual: ColumnInfo): DriftItem | undefined {
   const aspects: string[] = []
   if (expected.type !== actual.type) aspects.push('type')
-  if (expected.notNull !== actual.notNull) aspects.push('nullability')
+  if (expected.notNull !== actual.notNull && !(expected.isArray && actual.isArray))
+    aspects.push('nullability')
   if (canonicalDefault(expected) !== canonicalDefault(actual)) aspects.push('default')
   if (aspects.length === 0) return undefined
   return {

@@ -99,9 +99,13 @@ export function verdictDiffArgs(major: number, schemaPath: string): string[] {
   ]
 }
 
-/** What Prisma says about where things are ("Prisma schema loaded from prisma/schema.prisma"). */
+/**
+ * What Prisma says about where things are: "Prisma schema loaded from
+ * prisma/schema.prisma" (Prisma 5 and 6) or "… from prisma/schema.prisma."
+ * (Prisma 7 ends the sentence with a period, which is not part of the path).
+ */
 export function parseLoadedSchema(output: string): string | undefined {
-  return /Prisma schema loaded from (.+?)\s*$/m.exec(output)?.[1]
+  return /Prisma schema loaded from (.+?)\.?\s*$/m.exec(output)?.[1]
 }
 
 /**
