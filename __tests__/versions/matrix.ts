@@ -81,6 +81,17 @@ export function describeVersion(version: VersionName): void {
           compare: 'passed'
         })
         expect(result.problems.map((p) => [p.stage, p.severity])).toEqual([['history', 'notice']])
+        // In normal mode Prisma's own differ is the verdict; with a driver adapter it refuses.
+        const minor = info.prisma.split('.').slice(0, 2).join('.')
+        expect(result.verdict).toEqual(
+          info.mode === 'native'
+            ? { source: 'prisma', summary: `Prisma ${minor}'s differ` }
+            : {
+                source: 'catalog',
+                summary:
+                  'catalog comparison: Prisma cannot diff from a database when a driver adapter is configured (its WebAssembly engine)'
+              }
+        )
         expect(result.stages.find((s) => s.name === 'migrate')?.summary).toBe('2 migration(s) applied')
         // The schema's SQL came from this version's own flag, on the schema file Prisma reported.
         const expectCommand = result.stages.find((s) => s.name === 'expect')?.command ?? []
@@ -128,6 +139,11 @@ export function describeVersion(version: VersionName): void {
         )
         expect(result.failedOn).toEqual(expect.arrayContaining(['seed', 'drift']))
 
+        // In normal mode the fix is Prisma's own script, with our header.
+        if (info.mode === 'native')
+          expect(result.fixSql).toMatch(
+            /^-- Suggested by migrate-seed-check[^\n]*\n-- Written by Prisma's own migrate diff/
+          )
         // The fix migration, committed as a new migration and applied by this
         // version's `prisma migrate deploy`, leaves nothing to report.
         expect(result.fixSql).toBeTruthy()
