@@ -41999,16 +41999,25 @@ function prismaCanExpress(index) {
 function indexSignature(index) {
     return JSON.stringify([index.unique, index.method, index.predicate ?? null, keyColumns(index)]);
 }
-/** Each key with its order, nulls placement, operator class and collation. */
+/**
+ * Each key as Prisma's differ compares it: the column (or expression) and its
+ * order. Nulls placement and collation are not compared; an operator class
+ * only for methods other than B-tree, whose operator classes Prisma does not
+ * read back from a database.
+ */
 function keyColumns(index) {
     return index.columns.map((c) => [
         c.expression,
         c.descending,
-        c.nullsFirst,
-        c.opclass ?? null,
-        c.collation ?? null
+        index.method === 'btree' ? null : (c.opclass ?? null)
     ]);
 }
+/**
+ * A B-tree index the schema gives an operator class (`ops: raw(…)`): Prisma
+ * reads no B-tree operator class back from the database, so its differ
+ * recreates such an index on every diff, whatever the database holds.
+ */
+const recreatedByPrisma = (index) => index.method === 'btree' && index.columns.some((c) => c.opclass);
 /** What differs between two indexes of the same name. */
 function indexAspects(expected, actual) {
     const aspects = [];
@@ -42017,6 +42026,8 @@ function indexAspects(expected, actual) {
         aspects.push('columns');
     else if (JSON.stringify(keyColumns(expected)) !== JSON.stringify(keyColumns(actual)))
         aspects.push('column options');
+    else if (recreatedByPrisma(expected))
+        aspects.push('operator class');
     if (expected.unique !== actual.unique)
         aspects.push('uniqueness');
     if (expected.method !== actual.method)
@@ -42051,9 +42062,24 @@ function compareIndexes(expected, actual) {
         else
             items.push(missingIndex(expected, index));
     }
-    for (const index of unmatched.values())
-        items.push(prismaCanExpress(index) ? unexpectedIndex(actual, index) : ignoredIndex(actual, index));
+    // Prisma pairs an index of the database with any declared index of the same
+    // definition: a second copy under another name is not dropped.
+    const declared = new Set(secondaryIndexes(expected).map(indexSignature));
+    for (const index of unmatched.values()) {
+        if (!prismaCanExpress(index))
+            items.push(ignoredIndex(actual, index));
+        else if (declared.has(indexSignature(index)))
+            items.push(duplicateIndex(actual, index));
+        else
+            items.push(unexpectedIndex(actual, index));
+    }
     return items;
+}
+function duplicateIndex(table, index) {
+    return {
+        ...ignoredIndex(table, index),
+        note: "Prisma's differ leaves alone a second index with the definition of one the schema declares."
+    };
 }
 const indexKind = (index) => (index.unique ? 'unique' : 'index');
 function indexTarget(table, index) {
@@ -42108,16 +42134,23 @@ function ignoredIndex(table, index) {
     };
 }
 function differentIndex(table, expected, actual, aspects) {
+    const perpetual = aspects.length === 1 && aspects[0] === 'operator class';
     return {
         kind: indexKind(expected),
         change: 'different',
         object: display(table.schema, expected.name),
         target: indexTarget(table, expected),
-        severity: 'error',
+        // The same index recreated changes nothing: Prisma's limitation, worth knowing, not an error.
+        severity: perpetual ? 'warning' : 'error',
         expected: expected.definition,
         actual: actual.definition,
         aspects,
-        fixSql: `${dropIndexSql(table, actual)}\n${createIndexSql(table, expected)}`
+        fixSql: `${dropIndexSql(table, actual)}\n${createIndexSql(table, expected)}`,
+        ...(perpetual
+            ? {
+                note: "Prisma does not read a B-tree index's operator class back from the database, so its differ recreates this index on every diff (each `prisma migrate dev` writes it again)."
+            }
+            : {})
     };
 }
 /** Renaming a constraint renames its index too; a plain index is renamed directly. */
@@ -42561,16 +42594,17 @@ function relation(rel, defaultSchema) {
     return { schema: rel?.schemaname ?? defaultSchema, table: rel?.relname ?? '' };
 }
 /** The kind of a constraint that the statement names but does not describe (DROP / RENAME CONSTRAINT). */
-function constraintKind(section, name) {
+function constraintKind(section, ...names) {
     if (section && /ForeignKey/.test(section))
         return 'foreignKey';
     if (section && /PrimaryKey/.test(section))
         return 'primaryKey';
     if (section && /Index/.test(section))
         return 'index';
-    if (name.endsWith('_fkey'))
+    // Prisma files some under `-- AlterTable`: its default names end in the kind.
+    if (names.some((n) => n.endsWith('_fkey')))
         return 'foreignKey';
-    if (name.endsWith('_pkey'))
+    if (names.some((n) => n.endsWith('_pkey')))
         return 'primaryKey';
     return 'unique';
 }
@@ -42705,7 +42739,7 @@ function renameChanges(rename, s, defaultSchema) {
     if (rename.renameType === 'OBJECT_TABCONSTRAINT') {
         const { schema, table } = relation(rename.relation, defaultSchema);
         const name = rename.subname;
-        return [{ ...base, kind: constraintKind(s.section, name), schema, table, name }];
+        return [{ ...base, kind: constraintKind(s.section, name, base.newName), schema, table, name }];
     }
     return [];
 }
@@ -42854,6 +42888,7 @@ function findColumn(changes, change) {
  */
 
 
+
 /**
  * Prisma's WebAssembly schema engine cannot read a live database when a
  * driver adapter is configured, and says so: "… is not supported when
@@ -42894,7 +42929,7 @@ function describeVerdict(prismaVersion, verdict) {
     return { source: 'catalog', summary: 'catalog comparison' };
 }
 /** Whether a change explains an item: the same object, changed the way the item says. */
-function explains(change, item) {
+function explainsItem(change, item) {
     const t = item.target;
     if (change.schema !== t.schema)
         return false;
@@ -42944,6 +42979,16 @@ function explainsConstraint(change, item) {
     return change.name === t.constraint && action(item) === change.action;
 }
 /**
+ * The drift items of a run: the catalog items judged by Prisma's own verdict
+ * when its differ gave one (names without a schema in its script are in
+ * `defaultSchema`), else the catalog items as they are.
+ */
+function judgeDrift(catalog, prisma, defaultSchema) {
+    if (prisma?.kind !== 'script')
+        return catalog;
+    return reconcile(catalog, readPrismaChanges(prisma.script, defaultSchema));
+}
+/**
  * Drift as Prisma's differ sees it: the catalog items its statements explain
  * (with Prisma's statements as their fix), the ones it leaves alone as `info`,
  * and a statement no item explains as an item of its own.
@@ -42956,7 +43001,7 @@ function reconcile(items, changes) {
             out.push(item);
             continue;
         }
-        const matching = changes.filter((c) => explains(c, item));
+        const matching = changes.filter((c) => explainsItem(c, item));
         if (matching.length === 0) {
             out.push(ignoredByPrisma(item));
             continue;
@@ -42972,7 +43017,8 @@ function reconcile(items, changes) {
 /** The item as Prisma would change it: its severity, the aspects Prisma changes, Prisma's SQL. */
 function explained(item, changes) {
     const statements = [...new Set(changes.map((c) => c.statement))];
-    const result = { ...item, fixSql: statements.join('\n'), severity: severityOf(item) };
+    // The catalog comparison already rates items as Prisma's kind of change calls for (a rename is a warning).
+    const result = { ...item, fixSql: statements.join('\n') };
     if (item.kind === 'column' && item.change === 'different' && item.aspects) {
         const changed = new Set(changes.flatMap((c) => (c.action === 'alter' ? (c.aspects ?? []) : item.aspects)));
         const aspects = item.aspects.filter((a) => changed.has(a));
@@ -42982,12 +43028,6 @@ function explained(item, changes) {
         }
     }
     return result;
-}
-/** A rename changes no behaviour: the next `prisma migrate dev` writes it. Objects only the migrations have may be deliberate. */
-function severityOf(item) {
-    if (isRename(item))
-        return 'warning';
-    return item.change === 'unexpected' ? 'warning' : 'error';
 }
 function ignoredByPrisma(item) {
     const { fixSql: _fix, ...rest } = item;
@@ -43038,7 +43078,6 @@ function unexplained(change) {
  * Prisma decides what the schema means: we never translate the schema
  * ourselves, we apply what `prisma migrate diff --from-empty` prints.
  */
-
 
 
 
@@ -43252,9 +43291,7 @@ async function compare(args, out, clock, catalog, prisma) {
     out.verdict = describeVerdict(args.project.prisma.version, prisma);
     if (prisma?.kind === 'failed')
         out.problems.push(differFailed(prisma, args.clean));
-    const judged = prisma?.kind === 'script'
-        ? reconcile(catalog, readPrismaChanges(prisma.script, args.project.dbSchemas[0] ?? 'public'))
-        : catalog;
+    const judged = judgeDrift(catalog, prisma, defaultSchema(args.config.databaseUrl));
     out.items = locateItems(judged, args.project, args.config.repoRoot).map((item) => ({
         ...item,
         expected: item.expected && args.clean(item.expected),
@@ -43278,6 +43315,15 @@ async function compare(args, out, clock, catalog, prisma) {
         ...(prisma?.kind === 'script' ? { command: ['prisma', ...prisma.args] } : {})
     });
     return out;
+}
+/** Where Prisma puts names it writes without a schema: the URL's `?schema=`, else public. */
+function defaultSchema(databaseUrl) {
+    try {
+        return new URL(databaseUrl).searchParams.get('schema') || 'public';
+    }
+    catch {
+        return 'public';
+    }
 }
 /** Prisma's differ failed for a reason of its own: the catalog comparison stands in, and the reader is told. */
 function differFailed(prisma, clean) {

@@ -19,8 +19,7 @@ import type { DriftItem, DriftVerdict, Problem, StageResult } from '../types.js'
 import { compareCatalogs } from './compare.js'
 import { quoteIdent } from './sql.js'
 import { buildFixMigration, prismaFixMigration } from './fix-migration.js'
-import { readPrismaChanges } from './prisma-changes.js'
-import { describeVerdict, reconcile, type PrismaVerdict, type PrismaVerdictRun } from './verdict.js'
+import { describeVerdict, judgeDrift, type PrismaVerdict, type PrismaVerdictRun } from './verdict.js'
 
 export interface DriftOutcome {
   stages: StageResult[]
@@ -267,10 +266,7 @@ async function compare(
 ): Promise<DriftOutcome> {
   out.verdict = describeVerdict(args.project.prisma.version, prisma)
   if (prisma?.kind === 'failed') out.problems.push(differFailed(prisma, args.clean))
-  const judged =
-    prisma?.kind === 'script'
-      ? reconcile(catalog, readPrismaChanges(prisma.script, args.project.dbSchemas[0] ?? 'public'))
-      : catalog
+  const judged = judgeDrift(catalog, prisma, defaultSchema(args.config.databaseUrl))
   out.items = locateItems(judged, args.project, args.config.repoRoot).map((item) => ({
     ...item,
     expected: item.expected && args.clean(item.expected),
@@ -293,6 +289,15 @@ async function compare(
     ...(prisma?.kind === 'script' ? { command: ['prisma', ...prisma.args] } : {})
   })
   return out
+}
+
+/** Where Prisma puts names it writes without a schema: the URL's `?schema=`, else public. */
+function defaultSchema(databaseUrl: string): string {
+  try {
+    return new URL(databaseUrl).searchParams.get('schema') || 'public'
+  } catch {
+    return 'public'
+  }
 }
 
 /** Prisma's differ failed for a reason of its own: the catalog comparison stands in, and the reader is told. */

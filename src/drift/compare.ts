@@ -462,16 +462,27 @@ function indexSignature(index: IndexInfo): string {
   return JSON.stringify([index.unique, index.method, index.predicate ?? null, keyColumns(index)])
 }
 
-/** Each key with its order, nulls placement, operator class and collation. */
+/**
+ * Each key as Prisma's differ compares it: the column (or expression) and its
+ * order. Nulls placement and collation are not compared; an operator class
+ * only for methods other than B-tree, whose operator classes Prisma does not
+ * read back from a database.
+ */
 function keyColumns(index: IndexInfo): unknown[] {
   return index.columns.map((c) => [
     c.expression,
     c.descending,
-    c.nullsFirst,
-    c.opclass ?? null,
-    c.collation ?? null
+    index.method === 'btree' ? null : (c.opclass ?? null)
   ])
 }
+
+/**
+ * A B-tree index the schema gives an operator class (`ops: raw(…)`): Prisma
+ * reads no B-tree operator class back from the database, so its differ
+ * recreates such an index on every diff, whatever the database holds.
+ */
+const recreatedByPrisma = (index: IndexInfo) =>
+  index.method === 'btree' && index.columns.some((c) => c.opclass)
 
 /** What differs between two indexes of the same name. */
 function indexAspects(expected: IndexInfo, actual: IndexInfo): string[] {
@@ -480,6 +491,7 @@ function indexAspects(expected: IndexInfo, actual: IndexInfo): string[] {
   if (!sameList(names(expected), names(actual))) aspects.push('columns')
   else if (JSON.stringify(keyColumns(expected)) !== JSON.stringify(keyColumns(actual)))
     aspects.push('column options')
+  else if (recreatedByPrisma(expected)) aspects.push('operator class')
   if (expected.unique !== actual.unique) aspects.push('uniqueness')
   if (expected.method !== actual.method) aspects.push('method')
   if ((expected.predicate ?? '') !== (actual.predicate ?? '')) aspects.push('predicate')
@@ -509,9 +521,22 @@ function compareIndexes(expected: TableInfo, actual: TableInfo): DriftItem[] {
       items.push(renamedIndex(expected, index, renamed))
     } else items.push(missingIndex(expected, index))
   }
-  for (const index of unmatched.values())
-    items.push(prismaCanExpress(index) ? unexpectedIndex(actual, index) : ignoredIndex(actual, index))
+  // Prisma pairs an index of the database with any declared index of the same
+  // definition: a second copy under another name is not dropped.
+  const declared = new Set(secondaryIndexes(expected).map(indexSignature))
+  for (const index of unmatched.values()) {
+    if (!prismaCanExpress(index)) items.push(ignoredIndex(actual, index))
+    else if (declared.has(indexSignature(index))) items.push(duplicateIndex(actual, index))
+    else items.push(unexpectedIndex(actual, index))
+  }
   return items
+}
+
+function duplicateIndex(table: TableInfo, index: IndexInfo): DriftItem {
+  return {
+    ...ignoredIndex(table, index),
+    note: "Prisma's differ leaves alone a second index with the definition of one the schema declares."
+  }
 }
 
 const indexKind = (index: IndexInfo) => (index.unique ? ('unique' as const) : ('index' as const))
@@ -579,16 +604,23 @@ function differentIndex(
   actual: IndexInfo,
   aspects: string[]
 ): DriftItem {
+  const perpetual = aspects.length === 1 && aspects[0] === 'operator class'
   return {
     kind: indexKind(expected),
     change: 'different',
     object: display(table.schema, expected.name),
     target: indexTarget(table, expected),
-    severity: 'error',
+    // The same index recreated changes nothing: Prisma's limitation, worth knowing, not an error.
+    severity: perpetual ? 'warning' : 'error',
     expected: expected.definition,
     actual: actual.definition,
     aspects,
-    fixSql: `${dropIndexSql(table, actual)}\n${createIndexSql(table, expected)}`
+    fixSql: `${dropIndexSql(table, actual)}\n${createIndexSql(table, expected)}`,
+    ...(perpetual
+      ? {
+          note: "Prisma does not read a B-tree index's operator class back from the database, so its differ recreates this index on every diff (each `prisma migrate dev` writes it again)."
+        }
+      : {})
   }
 }
 

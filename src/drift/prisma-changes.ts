@@ -53,12 +53,13 @@ function relation(rel: Node | undefined, defaultSchema: string): { schema: strin
 }
 
 /** The kind of a constraint that the statement names but does not describe (DROP / RENAME CONSTRAINT). */
-function constraintKind(section: string | undefined, name: string): DriftKind {
+function constraintKind(section: string | undefined, ...names: string[]): DriftKind {
   if (section && /ForeignKey/.test(section)) return 'foreignKey'
   if (section && /PrimaryKey/.test(section)) return 'primaryKey'
   if (section && /Index/.test(section)) return 'index'
-  if (name.endsWith('_fkey')) return 'foreignKey'
-  if (name.endsWith('_pkey')) return 'primaryKey'
+  // Prisma files some under `-- AlterTable`: its default names end in the kind.
+  if (names.some((n) => n.endsWith('_fkey'))) return 'foreignKey'
+  if (names.some((n) => n.endsWith('_pkey'))) return 'primaryKey'
   return 'unique'
 }
 
@@ -190,7 +191,7 @@ function renameChanges(rename: Node, s: Statement, defaultSchema: string): Prism
   if (rename.renameType === 'OBJECT_TABCONSTRAINT') {
     const { schema, table } = relation(rename.relation, defaultSchema)
     const name = rename.subname as string
-    return [{ ...base, kind: constraintKind(s.section, name), schema, table, name }]
+    return [{ ...base, kind: constraintKind(s.section, name, base.newName), schema, table, name }]
   }
   return []
 }

@@ -12,8 +12,9 @@
  * item of its own.
  */
 import { runPrisma, verdictDiffArgs, type RunContext } from '../prisma/cli.js'
-import type { DriftItem, DriftKind, DriftVerdict, Severity } from '../types.js'
+import type { DriftItem, DriftKind, DriftVerdict } from '../types.js'
 import { isRename } from './items.js'
+import { readPrismaChanges } from './prisma-changes.js'
 
 /** One thing Prisma's script changes, read from its statements (see prisma-changes.ts). */
 export interface PrismaChange {
@@ -92,7 +93,7 @@ export function describeVerdict(prismaVersion: string, verdict: PrismaVerdict | 
 }
 
 /** Whether a change explains an item: the same object, changed the way the item says. */
-function explains(change: PrismaChange, item: DriftItem): boolean {
+export function explainsItem(change: PrismaChange, item: DriftItem): boolean {
   const t = item.target
   if (change.schema !== t.schema) return false
   switch (item.kind) {
@@ -142,6 +143,20 @@ function explainsConstraint(change: PrismaChange, item: DriftItem): boolean {
 }
 
 /**
+ * The drift items of a run: the catalog items judged by Prisma's own verdict
+ * when its differ gave one (names without a schema in its script are in
+ * `defaultSchema`), else the catalog items as they are.
+ */
+export function judgeDrift(
+  catalog: DriftItem[],
+  prisma: PrismaVerdict | undefined,
+  defaultSchema: string
+): DriftItem[] {
+  if (prisma?.kind !== 'script') return catalog
+  return reconcile(catalog, readPrismaChanges(prisma.script, defaultSchema))
+}
+
+/**
  * Drift as Prisma's differ sees it: the catalog items its statements explain
  * (with Prisma's statements as their fix), the ones it leaves alone as `info`,
  * and a statement no item explains as an item of its own.
@@ -154,7 +169,7 @@ export function reconcile(items: DriftItem[], changes: PrismaChange[]): DriftIte
       out.push(item)
       continue
     }
-    const matching = changes.filter((c) => explains(c, item))
+    const matching = changes.filter((c) => explainsItem(c, item))
     if (matching.length === 0) {
       out.push(ignoredByPrisma(item))
       continue
@@ -169,7 +184,8 @@ export function reconcile(items: DriftItem[], changes: PrismaChange[]): DriftIte
 /** The item as Prisma would change it: its severity, the aspects Prisma changes, Prisma's SQL. */
 function explained(item: DriftItem, changes: PrismaChange[]): DriftItem {
   const statements = [...new Set(changes.map((c) => c.statement))]
-  const result: DriftItem = { ...item, fixSql: statements.join('\n'), severity: severityOf(item) }
+  // The catalog comparison already rates items as Prisma's kind of change calls for (a rename is a warning).
+  const result: DriftItem = { ...item, fixSql: statements.join('\n') }
   if (item.kind === 'column' && item.change === 'different' && item.aspects) {
     const changed = new Set(
       changes.flatMap((c) => (c.action === 'alter' ? (c.aspects ?? []) : item.aspects!))
@@ -181,12 +197,6 @@ function explained(item: DriftItem, changes: PrismaChange[]): DriftItem {
     }
   }
   return result
-}
-
-/** A rename changes no behaviour: the next `prisma migrate dev` writes it. Objects only the migrations have may be deliberate. */
-function severityOf(item: DriftItem): Severity {
-  if (isRename(item)) return 'warning'
-  return item.change === 'unexpected' ? 'warning' : 'error'
 }
 
 function ignoredByPrisma(item: DriftItem): DriftItem {
