@@ -11676,7 +11676,8 @@ function foldSequences(changes) {
         const column = out.find((c) => c.kind === 'column' &&
             c.action === 'alter' &&
             c.schema === sequence.schema &&
-            `${c.table}_${c.name}_seq` === sequence.name);
+            // Prisma writes the sequence's name unquoted, so PostgreSQL folds it to lower case.
+            `${c.table}_${c.name}_seq`.toLowerCase() === sequence.name?.toLowerCase());
         if (column)
             column.statement = [...new Set([sequence.statement, column.statement])].join('\n');
         else
