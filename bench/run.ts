@@ -95,6 +95,9 @@ interface ChildTime {
   kind: string
   ms: number
   tailMs: number
+  /** Start and end on the action's clock. */
+  start: number
+  end: number
 }
 
 interface ActionFigures {
@@ -197,6 +200,8 @@ function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 function kindOf(argv: string[]): string {
   const words = argv.slice(1).join(' ')
+  if (/\bmigrate diff\b.*--from-(schema|config)-datasource/.test(words))
+    return "migrate diff (Prisma's verdict)"
   if (/\bmigrate diff\b/.test(words)) return 'migrate diff'
   if (/\bmigrate deploy\b/.test(words)) return 'migrate deploy'
   if (/\bdb seed\b/.test(words)) return 'seed'
@@ -303,7 +308,13 @@ async function runAction(target: Target, dbs: Databases): Promise<ActionFigures>
     const intervals: [number, number][] = log.records.map((r) => [r.start, r.close ?? r.exit ?? log.exitAt])
     const children = log.records.map((r) => {
       const end = r.close ?? r.exit ?? log.exitAt
-      return { kind: kindOf(r.argv), ms: end - r.start, tailMs: end - (r.lastOutput ?? r.start) }
+      return {
+        kind: kindOf(r.argv),
+        ms: end - r.start,
+        tailMs: end - (r.lastOutput ?? r.start),
+        start: r.start,
+        end
+      }
     })
     const childUnionMs = unionMs(intervals)
     const gaps = gapsOf(
@@ -497,6 +508,18 @@ function printRow(row: Row): void {
     `  in children: ${ms(action.childSumMs)} summed, ${ms(action.childUnionMs)} wall (overlap ${ms(action.childSumMs - action.childUnionMs)})`
   )
   print(`  OWN TIME (wall − time with a child running): ${ms(action.ownMs)}`)
+  const drift = ['expect', 'inspect', 'compare'].map(
+    (n) => report.stages.find((s) => s.name === n)?.durationMs ?? 0
+  )
+  print(
+    `  drift stages (expect + inspect + compare): ${ms(drift.reduce((a, b) => a + b, 0))} · verdict: ${report.verdict?.summary ?? '—'}`
+  )
+  const verdict = action.children.find((c) => c.kind === "migrate diff (Prisma's verdict)")
+  const seed = action.children.find((c) => c.kind === 'seed')
+  if (verdict && seed)
+    print(
+      `  Prisma's verdict ran beside the seed: ${ms(verdict.start)}–${ms(verdict.end)} on the action's clock, the seed ${ms(seed.start)}–${ms(seed.end)}; the run ended ${ms(action.wallMs)}`
+    )
   print(`    made of: ${action.gaps.map((g) => `after ${g.after} ${ms(g.ms)}`).join(' · ')}`)
   print(
     `bare commands: generate ${ms(bare.generateMs)} · migrate deploy ${ms(bare.migrateMs)} (of which ${ms(bare.migrateTailMs)} after its last output: the WASM engine's exit delay) · seed ${ms(bare.seedMs)} · total ${ms(bare.totalMs)}`
