@@ -17,7 +17,7 @@ import pg from 'pg'
 import { startEmbeddedPostgres } from '../src/db/embedded.js'
 import { snapshotCatalog } from '../src/db/snapshot.js'
 import { fillTables } from '../src/history/rows.js'
-import { splitSqlStatements } from '../src/locate/sql.js'
+import { loadSqlParser, splitSqlStatements } from '../src/locate/sql.js'
 import { readMigrations } from '../src/project/discover.js'
 import { MigrationReviewer } from '../src/review/index.js'
 import { generateProject } from './generate.js'
@@ -28,6 +28,7 @@ const say = (line: string): void => void process.stderr.write(line + '\n')
 const print = (line = ''): void => void process.stdout.write(line + '\n')
 
 async function main(): Promise<void> {
+  await loadSqlParser()
   const server = await startEmbeddedPostgres()
   const admin = new pg.Client({ connectionString: server.url })
   const url = (db: string) => Object.assign(new URL(server.url), { pathname: `/${db}` }).toString()

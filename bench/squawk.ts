@@ -33,7 +33,7 @@ import pg from 'pg'
 import { startEmbeddedPostgres } from '../src/db/embedded.js'
 import { snapshotCatalog } from '../src/db/snapshot.js'
 import { fillTables } from '../src/history/rows.js'
-import { splitSqlStatements } from '../src/locate/sql.js'
+import { loadSqlParser, splitSqlStatements } from '../src/locate/sql.js'
 import { MigrationReviewer, type HazardClass } from '../src/review/index.js'
 import { refusesTransaction } from '../src/review/locks.js'
 
@@ -419,6 +419,7 @@ const say = (line: string): void => void process.stderr.write(line + '\n')
 const print = (line = ''): void => void process.stdout.write(line + '\n')
 
 async function main(): Promise<void> {
+  await loadSqlParser()
   mkdirSync(work, { recursive: true })
   const server = await startEmbeddedPostgres()
   const admin = new pg.Client({ connectionString: server.url })

@@ -44299,11 +44299,9 @@ function locks_lockName(mode) {
         .replace(/([a-z])([A-Z])/g, '$1 $2')
         .toUpperCase();
 }
-/** Statements PostgreSQL refuses inside a transaction block. */
-const NO_TRANSACTION = /\b(CONCURRENTLY|VACUUM|ALTER\s+SYSTEM|(CREATE|DROP)\s+DATABASE|CREATE\s+TABLESPACE)\b/i;
-/** Whether PostgreSQL refuses this statement inside a transaction block. */
+/** Whether PostgreSQL refuses this statement inside a transaction block (read by its parser). */
 function refusesTransaction(statement) {
-    return NO_TRANSACTION.test(blankComments(statement));
+    return sql_parseSqlScript(statement).statements.some(refusedInTransaction);
 }
 /**
  * The table lock a command that cannot run in a transaction takes, from the
@@ -44311,11 +44309,15 @@ function refusesTransaction(statement) {
  * UPDATE EXCLUSIVE; `VACUUM FULL` takes ACCESS EXCLUSIVE.
  */
 function commandLock(statement) {
-    const sql = blankComments(statement);
-    if (/\bVACUUM\b[^;]*\bFULL\b/i.test(sql))
-        return 'AccessExclusiveLock';
-    if (/\bCONCURRENTLY\b/i.test(sql) || /\bVACUUM\b/i.test(sql))
-        return 'ShareUpdateExclusiveLock';
+    for (const parsed of sql_parseSqlScript(statement).statements) {
+        const vacuum = parsed.node && 'VacuumStmt' in parsed.node ? parsed.node.VacuumStmt : undefined;
+        if (vacuum?.is_vacuumcmd) {
+            const full = (vacuum.options ?? []).some((o) => 'DefElem' in o && o.DefElem.defname === 'full');
+            return full ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock';
+        }
+        if (refusedInTransaction(parsed))
+            return 'ShareUpdateExclusiveLock';
+    }
     return undefined;
 }
 
@@ -47560,11 +47562,9 @@ function countsLine(result) {
     const compared = result.stages.some((stage) => stage.name === 'compare' && stage.status !== 'skipped');
     const parts = [];
     if (compared || result.drift.length) {
-        const found = [
-            plural(counts.error, 'error'),
-            plural(counts.warning, 'warning'),
-            plural(counts.notice, 'notice')
-        ];
+        const found = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
+        if (counts.notice)
+            found.push(plural(counts.notice, 'notice'));
         if (counts.info)
             found.push(`${counts.info} for information`);
         parts.push(`Drift: ${found.join(', ')}`);

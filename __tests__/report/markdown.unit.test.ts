@@ -125,7 +125,8 @@ describe('renderMarkdown: other results', () => {
   it('reports a pass without problems or fixes', () => {
     const markdown = comment(passingResult())
     expect(markdown.split('\n')[2]).toBe('### ✅ migrate-seed-check passed')
-    expect(markdown).toContain('Drift: 0 errors, 0 warnings, 0 notices')
+    expect(markdown).toContain('Drift: 0 errors, 0 warnings ·')
+    expect(markdown).not.toContain('notice')
     expect(markdown).not.toContain('### Problems')
     expect(markdown).not.toContain('How to fix')
     expect(markdown).not.toContain('Reproduce locally')
@@ -170,7 +171,7 @@ describe('renderMarkdown: other results', () => {
     expect(markdown).toContain(
       '| `users_audit_trigger` | trigger | only in the migrations | Prisma does not model triggers: they live in migrations only. |'
     )
-    expect(markdown).toContain('Drift: 0 errors, 0 warnings, 0 notices, 1 for information')
+    expect(markdown).toContain('Drift: 0 errors, 0 warnings, 1 for information')
   })
 })
 

@@ -229,11 +229,8 @@ function countsLine(result: CheckResult): string | undefined {
   const compared = result.stages.some((stage) => stage.name === 'compare' && stage.status !== 'skipped')
   const parts: string[] = []
   if (compared || result.drift.length) {
-    const found = [
-      plural(counts.error, 'error'),
-      plural(counts.warning, 'warning'),
-      plural(counts.notice, 'notice')
-    ]
+    const found = [plural(counts.error, 'error'), plural(counts.warning, 'warning')]
+    if (counts.notice) found.push(plural(counts.notice, 'notice'))
     if (counts.info) found.push(`${counts.info} for information`)
     parts.push(`Drift: ${found.join(', ')}`)
   }

@@ -4,7 +4,7 @@
  * of PostgreSQL's manual), and the lock of the commands PostgreSQL refuses to
  * run inside a transaction, which the review cannot read back from pg_locks.
  */
-import { blankComments } from '../locate/sql.js'
+import { parseSqlScript, refusedInTransaction } from '../locate/sql.js'
 import type { Blocks, LockMode } from './types.js'
 
 /** Weakest first. */
@@ -46,13 +46,9 @@ export function lockName(mode: LockMode): string {
     .toUpperCase()
 }
 
-/** Statements PostgreSQL refuses inside a transaction block. */
-export const NO_TRANSACTION =
-  /\b(CONCURRENTLY|VACUUM|ALTER\s+SYSTEM|(CREATE|DROP)\s+DATABASE|CREATE\s+TABLESPACE)\b/i
-
-/** Whether PostgreSQL refuses this statement inside a transaction block. */
+/** Whether PostgreSQL refuses this statement inside a transaction block (read by its parser). */
 export function refusesTransaction(statement: string): boolean {
-  return NO_TRANSACTION.test(blankComments(statement))
+  return parseSqlScript(statement).statements.some(refusedInTransaction)
 }
 
 /**
@@ -61,8 +57,13 @@ export function refusesTransaction(statement: string): boolean {
  * UPDATE EXCLUSIVE; `VACUUM FULL` takes ACCESS EXCLUSIVE.
  */
 export function commandLock(statement: string): LockMode | undefined {
-  const sql = blankComments(statement)
-  if (/\bVACUUM\b[^;]*\bFULL\b/i.test(sql)) return 'AccessExclusiveLock'
-  if (/\bCONCURRENTLY\b/i.test(sql) || /\bVACUUM\b/i.test(sql)) return 'ShareUpdateExclusiveLock'
+  for (const parsed of parseSqlScript(statement).statements) {
+    const vacuum = parsed.node && 'VacuumStmt' in parsed.node ? parsed.node.VacuumStmt : undefined
+    if (vacuum?.is_vacuumcmd) {
+      const full = (vacuum.options ?? []).some((o) => 'DefElem' in o && o.DefElem.defname === 'full')
+      return full ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock'
+    }
+    if (refusedInTransaction(parsed)) return 'ShareUpdateExclusiveLock'
+  }
   return undefined
 }
