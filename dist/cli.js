@@ -12109,6 +12109,8 @@ async function checkDrift(args) {
  * the items' SQL in dependency order).
  */
 async function compare(args, out, clock, catalog, prisma) {
+    // The wait for Prisma's verdict (it runs beside the seed) is no work of this stage.
+    clock.lap();
     out.verdict = describeVerdict(args.project.prisma.version, prisma);
     if (prisma?.kind === 'failed')
         out.problems.push(differFailed(prisma, args.clean));

@@ -264,6 +264,8 @@ async function compare(
   catalog: DriftItem[],
   prisma: PrismaVerdict | undefined
 ): Promise<DriftOutcome> {
+  // The wait for Prisma's verdict (it runs beside the seed) is no work of this stage.
+  clock.lap()
   out.verdict = describeVerdict(args.project.prisma.version, prisma)
   if (prisma?.kind === 'failed') out.problems.push(differFailed(prisma, args.clean))
   const judged = judgeDrift(catalog, prisma, defaultSchema(args.config.databaseUrl))
