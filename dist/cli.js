@@ -11935,6 +11935,7 @@ async function checkDrift(args) {
         if (from === 'inspect')
             out.stages.push({ name: 'inspect', status: 'skipped', durationMs: 0, summary: why });
         const prisma = await args.verdict?.result;
+        clock.lap();
         if (prisma?.kind === 'script')
             return compare(args, out, clock, [], prisma);
         out.stages.push({ name: 'compare', status: 'skipped', durationMs: 0, summary: why });
@@ -12067,9 +12068,12 @@ async function checkDrift(args) {
             durationMs: clock.lap(),
             summary: `${expected.tables.length} expected and ${actual.tables.length} migrated table(s) read in ${expected.queryCount + actual.queryCount} queries`
         });
+        const prisma = await args.verdict?.result;
+        // The wait for Prisma's verdict (it runs beside the seed) is no stage's work.
+        clock.lap();
         const catalog = compareCatalogs(expected, actual);
         out.metrics = { expectedQueries: expected.queryCount, actualQueries: actual.queryCount, compareMs: 0 };
-        return await compare(args, out, clock, catalog, await args.verdict?.result);
+        return await compare(args, out, clock, catalog, prisma);
     }
     catch (error) {
         if (!isConnectionLoss(error))
@@ -12109,8 +12113,6 @@ async function checkDrift(args) {
  * the items' SQL in dependency order).
  */
 async function compare(args, out, clock, catalog, prisma) {
-    // The wait for Prisma's verdict (it runs beside the seed) is no work of this stage.
-    clock.lap();
     out.verdict = describeVerdict(args.project.prisma.version, prisma);
     if (prisma?.kind === 'failed')
         out.problems.push(differFailed(prisma, args.clean));

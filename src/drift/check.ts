@@ -85,6 +85,7 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
     if (from === 'inspect')
       out.stages.push({ name: 'inspect', status: 'skipped', durationMs: 0, summary: why })
     const prisma = await args.verdict?.result
+    clock.lap()
     if (prisma?.kind === 'script') return compare(args, out, clock, [], prisma)
     out.stages.push({ name: 'compare', status: 'skipped', durationMs: 0, summary: why })
     return out
@@ -218,9 +219,12 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
       summary: `${expected.tables.length} expected and ${actual.tables.length} migrated table(s) read in ${expected.queryCount + actual.queryCount} queries`
     })
 
+    const prisma = await args.verdict?.result
+    // The wait for Prisma's verdict (it runs beside the seed) is no stage's work.
+    clock.lap()
     const catalog = compareCatalogs(expected, actual)
     out.metrics = { expectedQueries: expected.queryCount, actualQueries: actual.queryCount, compareMs: 0 }
-    return await compare(args, out, clock, catalog, await args.verdict?.result)
+    return await compare(args, out, clock, catalog, prisma)
   } catch (error) {
     if (!isConnectionLoss(error)) throw error
     // A query failed outside the stages' own handling: in practice the server
@@ -264,8 +268,6 @@ async function compare(
   catalog: DriftItem[],
   prisma: PrismaVerdict | undefined
 ): Promise<DriftOutcome> {
-  // The wait for Prisma's verdict (it runs beside the seed) is no work of this stage.
-  clock.lap()
   out.verdict = describeVerdict(args.project.prisma.version, prisma)
   if (prisma?.kind === 'failed') out.problems.push(differFailed(prisma, args.clean))
   const judged = judgeDrift(catalog, prisma, defaultSchema(args.config.databaseUrl))
