@@ -54,6 +54,8 @@ export interface RunActionOptions {
   apiUrl: string
   sha?: string
   timeoutMs?: number
+  /** The checkout the run sees as GITHUB_WORKSPACE (default: this repository). */
+  workspace?: string
 }
 
 export const REPOSITORY = 'acme/shop'
@@ -161,7 +163,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
       GITHUB_REPOSITORY_OWNER: REPOSITORY.split('/')[0],
       GITHUB_SHA: sha,
       GITHUB_REF: event.name === 'pull_request' ? `refs/pull/${PR_NUMBER}/merge` : 'refs/heads/main',
-      GITHUB_WORKSPACE: REPO_ROOT,
+      GITHUB_WORKSPACE: options.workspace ?? REPO_ROOT,
       GITHUB_STEP_SUMMARY: summaryPath,
       GITHUB_OUTPUT: outputPath,
       GITHUB_SERVER_URL: 'https://github.com',
