@@ -41,6 +41,20 @@ export function makeProject(options: ProjectOptions = {}): FixtureProject {
     path.join(dir, 'package.json'),
     JSON.stringify({ name: 'fixture', private: true, type: 'module' }, null, 2) + '\n'
   )
+  return finishProject(relDir, options)
+}
+
+/**
+ * The common end of a fixture copy already in `<repo>/relDir`: the options'
+ * migrations dropped, fixture folder copied over and files written, and the
+ * handle; `onCleanup` removes what the copy left elsewhere.
+ */
+export function finishProject(
+  relDir: string,
+  options: ProjectOptions,
+  onCleanup?: () => void
+): FixtureProject {
+  const dir = path.join(REPO_ROOT, relDir)
   for (const name of options.dropMigrations ?? []) {
     rmSync(path.join(dir, 'prisma', 'migrations', name), { recursive: true, force: true })
   }
@@ -57,6 +71,7 @@ export function makeProject(options: ProjectOptions = {}): FixtureProject {
     },
     cleanup() {
       rmSync(dir, { recursive: true, force: true })
+      onCleanup?.()
     }
   }
   for (const [file, text] of Object.entries(options.files ?? {})) {

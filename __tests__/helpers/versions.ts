@@ -19,7 +19,14 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { FIXTURES, makeProject, REPO_ROOT, type FixtureProject, type ProjectOptions } from './project.js'
+import {
+  FIXTURES,
+  finishProject,
+  makeProject,
+  REPO_ROOT,
+  type FixtureProject,
+  type ProjectOptions
+} from './project.js'
 
 export const VERSIONS_DIR = path.join(FIXTURES, 'versions')
 export const STAND_IN = path.join(REPO_ROOT, '__tests__', 'support', 'schema-engine', 'schema-engine.mjs')
@@ -77,33 +84,12 @@ export function makeVersionProject(version: VersionName, options: ProjectOptions
   symlinkSync(path.join(fixture, 'node_modules'), path.join(dir, 'node_modules'), 'dir')
   // A test that makes the copy a git repository must not commit the link or the client.
   writeFileSync(path.join(dir, '.gitignore'), 'node_modules\ngenerated/\nmigrate-seed-check-report/\n')
-  for (const name of options.dropMigrations ?? []) {
-    rmSync(path.join(dir, 'prisma', 'migrations', name), { recursive: true, force: true })
-  }
-  if (options.fixture) cpSync(path.join(FIXTURES, 'projects', options.fixture), dir, { recursive: true })
-  const project: FixtureProject = {
-    dir,
-    relDir: relDir.split(path.sep).join('/'),
-    write(file, text) {
-      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
-      writeFileSync(path.join(dir, file), text)
-    },
-    remove(file) {
-      rmSync(path.join(dir, file), { recursive: true, force: true })
-    },
-    cleanup() {
-      rmSync(dir, { recursive: true, force: true })
-      // Prisma compiles prisma.config.ts into the fixture's node_modules/.cache, named after the copy.
-      const cache = path.join(fixture, 'node_modules', '.cache', 'jiti')
-      for (const file of existsSync(cache) ? readdirSync(cache) : [])
-        if (file.startsWith(`${copyName}-`)) rmSync(path.join(cache, file), { force: true })
-    }
-  }
-  for (const [file, text] of Object.entries(options.files ?? {})) {
-    if (text === null) project.remove(file)
-    else project.write(file, text)
-  }
-  return project
+  // Prisma compiles prisma.config.ts into the fixture's node_modules/.cache, named after the copy.
+  return finishProject(relDir, options, () => {
+    const cache = path.join(fixture, 'node_modules', '.cache', 'jiti')
+    for (const file of existsSync(cache) ? readdirSync(cache) : [])
+      if (file.startsWith(`${copyName}-`)) rmSync(path.join(cache, file), { force: true })
+  })
 }
 
 /** The environment of a run on `version`: the test process's, with what the version needs. */
