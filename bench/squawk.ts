@@ -26,7 +26,7 @@
  * Prints a table of precision and recall per hazard class for both tools.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
@@ -38,7 +38,35 @@ import { MigrationReviewer, type HazardClass } from '../src/review/index.js'
 import { refusesTransaction } from '../src/review/locks.js'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const squawk = path.join(repoRoot, 'node_modules', '.bin', 'squawk')
+/**
+ * Squawk is installed for this benchmark only, on first use, into .tmp/: as a
+ * devDependency its platform packages, which the npm registry serves for
+ * some platforms only, would break `npm ci` of the project.
+ */
+const SQUAWK_VERSION = '2.66.0'
+const squawkHome = path.join(repoRoot, '.tmp', 'bench', `squawk-cli-${SQUAWK_VERSION}`)
+const squawk = path.join(squawkHome, 'node_modules', '.bin', 'squawk')
+
+function ensureSquawk(): void {
+  if (existsSync(squawk)) return
+  say(`Installing squawk-cli ${SQUAWK_VERSION} into ${path.relative(repoRoot, squawkHome)}…`)
+  mkdirSync(squawkHome, { recursive: true })
+  const install = spawnSync(
+    'npm',
+    [
+      'install',
+      '--prefix',
+      squawkHome,
+      '--no-save',
+      '--no-audit',
+      '--no-fund',
+      `squawk-cli@${SQUAWK_VERSION}`
+    ],
+    { encoding: 'utf8' }
+  )
+  if (install.status !== 0 || !existsSync(squawk))
+    throw new Error(`Could not install squawk-cli ${SQUAWK_VERSION}: ${install.stderr.trim().slice(-2000)}`)
+}
 const work = path.join(repoRoot, '.tmp', 'bench', `squawk-${process.pid}`)
 const ROWS = Number(process.env.BENCH_SQUAWK_ROWS ?? 100_000)
 const CLASSES = ['rewrite', 'blocking-lock', 'long-scan', 'data-loss'] as const
@@ -419,6 +447,7 @@ const say = (line: string): void => void process.stderr.write(line + '\n')
 const print = (line = ''): void => void process.stdout.write(line + '\n')
 
 async function main(): Promise<void> {
+  ensureSquawk()
   await loadSqlParser()
   mkdirSync(work, { recursive: true })
   const server = await startEmbeddedPostgres()
