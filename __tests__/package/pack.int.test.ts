@@ -4,7 +4,16 @@
 // folder), then `npx migrate-seed-check --help` and a real check of a Prisma
 // project there, on the embedded PostgreSQL.
 import { execFile } from 'node:child_process'
-import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -48,8 +57,11 @@ test('npm pack → install into a fresh private project → npx migrate-seed-che
   const root = mkdtempSync(path.join(os.tmpdir(), 'msc-pack-'))
   chmodSync(root, 0o700)
   const app = path.join(root, 'app')
+  // npm leaves folders of its own in TMPDIR: give it one that goes with the test's.
+  const npmEnv = { TMPDIR: path.join(root, 'npm-tmp') }
+  mkdirSync(npmEnv.TMPDIR)
   try {
-    const packed = await run('npm', ['pack', '--json', '--pack-destination', root], REPO_ROOT)
+    const packed = await run('npm', ['pack', '--json', '--pack-destination', root], REPO_ROOT, npmEnv)
     expect(packed.code).toBe(0)
     const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[]
     // Only what the CLI needs: its bundle, the chunks it loads on demand, the SQL parser's WebAssembly.
@@ -76,7 +88,8 @@ test('npm pack → install into a fresh private project → npx migrate-seed-che
     const install = await run(
       'npm',
       ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(root, info!.filename), ...deps],
-      app
+      app,
+      npmEnv
     )
     expect(install.stderr).not.toMatch(/ERR!/)
     expect(install.code).toBe(0)
@@ -84,7 +97,7 @@ test('npm pack → install into a fresh private project → npx migrate-seed-che
       `${process.platform}-${process.arch}`
     )
 
-    const help = await run('npx', ['--no-install', 'migrate-seed-check', '--help'], app)
+    const help = await run('npx', ['--no-install', 'migrate-seed-check', '--help'], app, npmEnv)
     expect(help.code).toBe(0)
     expect(help.stdout).toMatch(/^Usage: migrate-seed-check \[options\]/)
 
@@ -96,7 +109,7 @@ test('npm pack → install into a fresh private project → npx migrate-seed-che
     // The command the reports give, pinned to this version, runs this package.
     const [npx, ...pinned] = pinnedCommand().split(' ')
     expect(pinned).toContain(`${pkg.name}@${pkg.version}`)
-    const reproduce = await run(npx!, [...pinned, '--help'], app)
+    const reproduce = await run(npx!, [...pinned, '--help'], app, npmEnv)
     expect(reproduce.stdout).toMatch(/^Usage: migrate-seed-check \[options\]/)
     expect(reproduce.code).toBe(0)
   } finally {
