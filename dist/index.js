@@ -38946,7 +38946,10 @@ SELECT n.nspname AS schema, t.relname AS table, i.relname AS name,
                ) ORDER BY k.n)
           FROM generate_series(1, ix.indnkeyatts) AS k(n)
           LEFT JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = ix.indkey[k.n - 1] AND ix.indkey[k.n - 1] <> 0
-          LEFT JOIN pg_opclass opc ON opc.oid = ix.indclass[k.n - 1]) AS columns
+          LEFT JOIN pg_opclass opc ON opc.oid = ix.indclass[k.n - 1]) AS columns,
+       (SELECT array_agg(a.attname::text ORDER BY k.n)
+          FROM generate_series(ix.indnkeyatts + 1, ix.indnatts) AS k(n)
+          JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = ix.indkey[k.n - 1]) AS include
 FROM pg_index ix
 JOIN pg_class i ON i.oid = ix.indexrelid
 JOIN pg_class t ON t.oid = ix.indrelid
@@ -39155,6 +39158,9 @@ function toIndex(r) {
     };
     if (r.predicate)
         index.predicate = r.predicate;
+    const include = pgArray(r.include);
+    if (include.length)
+        index.include = include;
     const type = CONSTRAINT_TYPES[r.constraint_type];
     if (r.constraint_name && type)
         index.constraint = { name: r.constraint_name, type, definition: r.constraint_definition };
@@ -41997,7 +42003,13 @@ function prismaCanExpress(index) {
  * the same thing.
  */
 function indexSignature(index) {
-    return JSON.stringify([index.unique, index.method, index.predicate ?? null, keyColumns(index)]);
+    return JSON.stringify([
+        index.unique,
+        index.method,
+        index.predicate ?? null,
+        keyColumns(index),
+        index.include ?? []
+    ]);
 }
 /**
  * Each key as Prisma's differ compares it: the column (or expression) and its
@@ -42034,6 +42046,9 @@ function indexAspects(expected, actual) {
         aspects.push('method');
     if ((expected.predicate ?? '') !== (actual.predicate ?? ''))
         aspects.push('predicate');
+    // Prisma cannot declare non-key columns, and its differ recreates an index that has them.
+    if (!sameList(expected.include ?? [], actual.include ?? []))
+        aspects.push('included columns');
     return aspects;
 }
 function compareIndexes(expected, actual) {
