@@ -37,6 +37,8 @@ export interface SeedConfig {
 export interface PrismaCli {
   version: string
   major: number
+  /** Absolute path of the installed `prisma` package. */
+  dir: string
   /** Absolute path of the CLI's JavaScript entry (run with this Node). */
   entry: string
 }
@@ -87,6 +89,8 @@ const CONFIG_NAMES = [
 export function discoverProject(config: Config): Project {
   const root = config.workingDirectory
   const packageJson = readJson(path.join(root, 'package.json'))
+  const prisma = findPrismaCli(root)
+  if (prisma.major >= 8) throw unsupportedPrisma(prisma)
   const configFile = CONFIG_NAMES.map((n) => path.join(root, n)).find((p) => existsSync(p))
   const configText = configFile ? readFileSync(configFile, 'utf8') : undefined
   const prismaKey = (packageJson?.prisma ?? {}) as Record<string, unknown>
@@ -102,7 +106,7 @@ export function discoverProject(config: Config): Project {
     schemaFiles,
     migrationsDir,
     migrations: readMigrations(migrationsDir),
-    prisma: findPrismaCli(root),
+    prisma,
     packageManager: detectPackageManager(root, packageJson),
     seed: findSeed(config, configText, prismaKey),
     binDirs: ancestors(root).map((dir) => path.join(dir, 'node_modules', '.bin')),
@@ -209,11 +213,26 @@ function findPrismaCli(root: string): PrismaCli {
     }
     const bin = typeof pkg.bin === 'string' ? pkg.bin : (pkg.bin?.prisma ?? 'build/index.js')
     const version = pkg.version ?? '0.0.0'
-    return { version, major: Number(version.split('.')[0]), entry: path.join(path.dirname(pkgFile), bin) }
+    const pkgDir = path.dirname(pkgFile)
+    return { version, major: Number(version.split('.')[0]), dir: pkgDir, entry: path.join(pkgDir, bin) }
   }
   throw new ProjectError(
     'prisma-not-installed',
     `The Prisma CLI is not installed in ${root} (no node_modules/prisma). Run your install step (npm ci, pnpm install --frozen-lockfile, yarn install --immutable or bun install) before this action, and keep \`prisma\` in your package.json.`
+  )
+}
+
+/**
+ * Prisma 8 (a release candidate as of this writing) is another CLI: its
+ * migrations are not `migration.sql` folders and it has no `migrate deploy`
+ * or `migrate diff`. Running its commands would only fail one by one.
+ */
+function unsupportedPrisma(prisma: PrismaCli): ProjectError {
+  return new ProjectError(
+    'prisma-unsupported',
+    `This project uses Prisma ${prisma.version}. Prisma 8 replaces \`prisma migrate deploy\` and \`prisma migrate diff\` with a new migration system (\`prisma migration …\`, without migration.sql folders), which this check does not run yet. ` +
+      'Nothing was run: prisma generate, migrate deploy, the seed and the drift check are all skipped. ' +
+      'The check runs projects on Prisma 5, 6 and 7: pin `prisma` to 7.x to check this project.'
   )
 }
 
