@@ -88,7 +88,8 @@ test.concurrent(
       const { result } = await runPipeline({ ...inputs, 'allow-non-empty-database': 'true' })
       expect(result.stages.find((s) => s.name === 'connect')).toMatchObject({
         status: 'passed',
-        summary: 'database reachable; it already holds 11 table(s) or view(s) (allow-non-empty-database)'
+        summary:
+          'database reachable; it already holds 11 table(s) or view(s) (allow-non-empty-database); DATABASE_URL set to the database URL'
       })
       expect(result.stages.find((s) => s.name === 'migrate')).toMatchObject({
         status: 'passed',
