@@ -8,6 +8,8 @@
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import type { RawInputs } from '../../src/config.js'
+import { renderTerminal } from '../../src/report/terminal.js'
 import type { CheckResult } from '../../src/types.js'
 import { counted, summary } from '../e2e/harness.js'
 import { adminQuery, createTestDatabase } from '../helpers/pg.js'
@@ -28,14 +30,15 @@ interface ShapeRun {
 async function runShape(
   shape: string,
   version: VersionName,
-  prepare?: (project: FixtureProject) => void
+  prepare?: (project: FixtureProject) => void,
+  inputs: RawInputs = {}
 ): Promise<ShapeRun> {
   const project = makeShapeProject(shape, version)
   const db = await createTestDatabase(shape.replaceAll('-', '_'))
   try {
     prepare?.(project)
     const { result, log } = await runPipeline(
-      { 'database-url': db.url, 'working-directory': '.' },
+      { 'database-url': db.url, 'working-directory': '.', ...inputs },
       { repoRoot: project.dir, env: versionEnv(version) }
     )
     return { result, log, db }
@@ -59,14 +62,21 @@ function stage(result: CheckResult, name: string) {
   return result.stages.find((s) => s.name === name)
 }
 
-/** The shape passes: every stage that ran passed, and no drift error or warning beyond `allowed`. */
+/** The shape passes: the drift check ran in full, nothing failed, no drift error or warning beyond `allowed`. */
 function expectInSync(result: CheckResult, allowed: string[] = []): void {
   expect({
     status: result.status,
+    driftStages: ['expect', 'inspect', 'compare'].map((name) => `${name} ${stage(result, name)?.status}`),
     failed: result.stages.filter((s) => s.status === 'failed').map((s) => `${s.name}: ${s.summary}`),
     errors: result.problems.filter((p) => p.severity === 'error').map((p) => `${p.title}: ${p.message}`),
     drift: summary(counted(result.drift))
-  }).toEqual({ status: 'passed', failed: [], errors: [], drift: allowed })
+  }).toEqual({
+    status: 'passed',
+    driftStages: ['expect passed', 'inspect passed', `compare ${allowed.length ? 'warning' : 'passed'}`],
+    failed: [],
+    errors: [],
+    drift: allowed
+  })
 }
 
 /** The added column is the one drift error, on its schema line, with Prisma's statement in normal mode. */
@@ -114,6 +124,25 @@ test.concurrent(
 )
 
 test.concurrent(
+  'a database-url-env that misses the variables the config reads: the error names them and the input, and quotes Prisma once',
+  async () => {
+    const { result } = await runShape('prisma-7-vercel', 'prisma-7', undefined, {
+      'database-url-env': 'DATABASE_URL'
+    })
+    expect(result.failedOn).toEqual(['migrate'])
+    const problem = result.problems.find((p) => p.stage === 'migrate')
+    expect(problem?.message).toContain(
+      "Prisma found no database URL. The project's datasource reads POSTGRES_URL_NON_POOLING, POSTGRES_PRISMA_URL (prisma.config.ts); this run set DATABASE_URL to the database URL. Set the `database-url-env` input to the variables that should receive it, e.g. `database-url-env: POSTGRES_URL_NON_POOLING, POSTGRES_PRISMA_URL`."
+    )
+    // Prisma's own line once in the problem, no banner in it.
+    const terminal = renderTerminal(result, { color: false })
+    expect(terminal.split('Connection url is empty').length - 1).toBe(1)
+    expect(problem?.message).not.toMatch(/Loaded Prisma config|Prisma schema loaded/)
+  },
+  MATRIX_TIMEOUT
+)
+
+test.concurrent(
   "Prisma 6 with the schema's url, directUrl and shadowDatabaseUrl in variables of their own: the shadow is a scratch database, dropped",
   async () => {
     const inSync = await runShape('prisma-6-three-urls', 'prisma-6-native')
@@ -150,6 +179,54 @@ describe.each(['prisma-6-native', 'prisma-6-wasm'] as const)('%s', (version) => 
 
       const drifted = await runShape('function-default', version, addColumn('Organization'))
       expectColumnError(drifted.result, version, 'Organization')
+    },
+    MATRIX_TIMEOUT
+  )
+
+  test.concurrent(
+    version === 'prisma-6-native'
+      ? "a schema SQL that cannot be built even so: Prisma's verdict stands, and the report says the explanation was skipped"
+      : 'a schema SQL that cannot be built even so: the expect stage fails with the reason',
+    async () => {
+      // A default calling a function that returns an enum of the schema: the function cannot
+      // exist before Prisma's SQL creates the enum, and Prisma's SQL needs the function.
+      const withPlan = (project: FixtureProject) => {
+        const schema = readFileSync(path.join(project.dir, SCHEMA), 'utf8')
+        project.write(
+          SCHEMA,
+          schema.replace(
+            '  name      String\n',
+            '  name      String\n  plan      Plan     @default(dbgenerated("default_plan()"))\n'
+          ) + '\nenum Plan {\n  FREE\n  PRO\n}\n'
+        )
+        project.write(
+          'prisma/migrations/20250101000200_plans/migration.sql',
+          [
+            `CREATE TYPE "Plan" AS ENUM ('FREE', 'PRO');`,
+            `CREATE FUNCTION default_plan() RETURNS "Plan" LANGUAGE sql AS $$ SELECT 'FREE'::"Plan" $$;`,
+            `ALTER TABLE "Organization" ADD COLUMN "plan" "Plan" NOT NULL DEFAULT default_plan();`
+          ].join('\n') + '\n'
+        )
+      }
+      const { result } = await runShape('function-default', version, withPlan)
+      const explanation = result.problems.filter((p) => p.stage === 'expect')
+      if (VERSIONS[version].mode === 'native') {
+        expect(result.status).toBe('passed')
+        expect(stage(result, 'expect')).toMatchObject({ status: 'skipped' })
+        expect(explanation.map((p) => [p.severity, p.title])).toEqual([
+          ['notice', 'Drift explanation skipped']
+        ])
+        expect(explanation[0]?.message).toMatch(/function default_plan\(\) does not exist/)
+        expect(result.verdict?.source).toBe('prisma')
+        expect(summary(counted(result.drift))).toEqual([])
+      } else {
+        expect(result.status).toBe('failed')
+        expect(stage(result, 'expect')?.status).toBe('failed')
+        expect(explanation.map((p) => [p.severity, p.title])).toEqual([
+          ['error', "Prisma's SQL for the schema failed to apply"]
+        ])
+        expect(explanation[0]?.message).toMatch(/function default_plan\(\) does not exist/)
+      }
     },
     MATRIX_TIMEOUT
   )

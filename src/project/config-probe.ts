@@ -8,12 +8,13 @@
  *
  * The config is user code, so it is loaded in a child process, never in
  * ours. There `process.env` is a Proxy: every variable the config's text
- * names and the environment lacks reads as a distinct sentinel URL, and the
- * sentinels found in the loaded datasource tell which variable fills which
- * role. Variables the environment has keep their value and are recognised by
- * it. A fallback chain (`A ?? B ?? ''`) is followed by loading again with the
- * variables already found unset, until no new one appears. Variables the text
- * does not name (the loader's own, DEBUG, NODE_ENV…) are left alone.
+ * names, or the project's own code reads (a helper module the config
+ * imports), reads as a distinct sentinel URL when the environment lacks it,
+ * and the sentinels found in the loaded datasource tell which variable fills
+ * which role. Variables the environment has keep their value and are
+ * recognised by it. A fallback chain (`A ?? B ?? ''`) is followed by loading
+ * again with the variables already found unset, until no new one appears.
+ * What packages read for themselves (jiti's, dotenv's, DEBUG…) is left alone.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
@@ -124,16 +125,22 @@ async function main() {
   const sentinels = new Map()
   const read = new Set()
   const masked = new Set()
-  const marker = (n) => 'msc-env-' + n + '.invalid'
+  const sentinel = (n) => 'postgresql://msc-probe:msc-probe@msc-env-' + n + '.invalid:5432/msc_env_' + n
+  // Whether the project's own code reads the variable (a helper module the config imports),
+  // directly or through Prisma's env(): the first frame outside @prisma/config is not a package's.
+  const fromProject = () => {
+    const frames = String(new Error().stack).split('\n').slice(3).filter((f) => /[\\/]/.test(f))
+    const first = frames.find((f) => !/node_modules[\\/]@prisma[\\/]config[\\/]/.test(f))
+    return first !== undefined && !/node_modules[\\/]|\(node:|at node:/.test(first)
+  }
   process.env = new Proxy(Object.assign({}, base), {
     get(target, key) {
-      if (typeof key !== 'string' || !mentioned.has(key)) return Reflect.get(target, key)
+      if (typeof key !== 'string' || !(mentioned.has(key) || fromProject())) return Reflect.get(target, key)
       read.add(key)
       if (masked.has(key)) return undefined
       if (has(key)) return base[key]
       if (!sentinels.has(key)) sentinels.set(key, sentinels.size + 1)
-      const n = sentinels.get(key)
-      return 'postgresql://msc-probe:msc-probe@' + marker(n) + ':5432/msc_env_' + n
+      return sentinel(sentinels.get(key))
     },
     has(target, key) {
       if (typeof key === 'string' && masked.has(key)) return false
@@ -150,9 +157,10 @@ async function main() {
     for (const role of ROLES) {
       const value = typeof datasource[role] === 'string' ? datasource[role] : ''
       if (!value) continue
-      for (const [name, n] of sentinels) if (value.includes(marker(n))) fills[role].push(name)
+      // The variable is the URL (perhaps with parameters appended), not a part of one.
+      for (const [name, n] of sentinels) if (value.startsWith(sentinel(n))) fills[role].push(name)
       for (const name of read)
-        if (has(name) && String(base[name]).length >= 8 && value.includes(base[name])) fills[role].push(name)
+        if (has(name) && String(base[name]).length >= 8 && value.startsWith(base[name])) fills[role].push(name)
     }
     return { loaded, fills }
   }
