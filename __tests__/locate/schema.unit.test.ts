@@ -77,7 +77,10 @@ describe('parseSchema', () => {
     })
     // A literal URL names no variable.
     const literal = parseSchema([
-      { path: 's.prisma', text: 'datasource db {\n  provider = "postgresql"\n  url = "postgresql://x"\n}' }
+      {
+        path: 's.prisma',
+        text: 'datasource db {\n  provider = "postgresql"\n  url = "postgresql://127.0.0.1/x"\n}'
+      }
     ])
     expect(literal.datasource?.env).toEqual({})
   })

@@ -117,7 +117,7 @@ test.concurrent(
     const result = await probe(`import { defineConfig } from 'prisma/config'
 const { DB_USER, DB_PASSWORD, DB_HOST } = process.env
 export default defineConfig({
-  datasource: { url: \`postgresql://\${DB_USER}:\${DB_PASSWORD}@\${DB_HOST}:5432/app\` }
+  datasource: { url: ['postgresql://', DB_USER, ':', DB_PASSWORD, '@', DB_HOST, ':5432/app'].join('') }
 })
 `)
     expect(roles(result)).toEqual({ url: [], directUrl: [], shadow: [] })

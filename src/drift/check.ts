@@ -14,6 +14,7 @@ import { locateItems } from '../locate/index.js'
 import { MigrationIndex } from '../locate/migration-index.js'
 import { diffFromEmptyArgs, type RunContext } from '../prisma/cli.js'
 import { runDiffScript, type DiffScript } from '../prisma/diff-script.js'
+import { prismaErrorText } from '../prisma/output.js'
 import type { Project } from '../project/discover.js'
 import type { DriftItem, DriftVerdict, Problem, StageResult } from '../types.js'
 import { compareCatalogs } from './compare.js'
@@ -171,7 +172,7 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
           : 'Could not get the SQL of the schema',
         message: unreadable
           ? `Prisma's SQL for the schema could not be read: ${diff.reason}.`
-          : `\`prisma ${diffArgs.join(' ')}\` failed (${diff.result.timedOut ? 'timed out' : `exit code ${diff.result.exitCode}`}):\n${diff.result.output.trim().split('\n').slice(-20).join('\n')}`
+          : `\`prisma ${diffArgs.join(' ')}\` failed (${diff.result.timedOut ? 'timed out' : `exit code ${diff.result.exitCode}`}):\n${prismaErrorText(diff.result.output)}`
       })
       return await skipRest('inspect', 'no expected database')
     }
@@ -382,7 +383,7 @@ function differFailed(
     severity: 'warning',
     title: "Prisma's differ could not compare the database",
     message: clean(
-      `\`prisma ${prisma.args.join(' ')}\` failed (${prisma.timedOut ? 'timed out' : `exit code ${prisma.exitCode}`}), so the drift comes from the catalog comparison alone:\n${prisma.output.trim().split('\n').slice(-15).join('\n')}`
+      `\`prisma ${prisma.args.join(' ')}\` failed (${prisma.timedOut ? 'timed out' : `exit code ${prisma.exitCode}`}), so the drift comes from the catalog comparison alone:\n${prismaErrorText(prisma.output, 15)}`
     ),
     code: 'differ-failed'
   }
