@@ -41472,6 +41472,73 @@ function unreadableReason(script) {
     return `${parsed.message} (line ${lineNumber}${shown ? `: ${shown}` : ''})`;
 }
 
+;// CONCATENATED MODULE: ./src/prisma/output.ts
+/**
+ * Prisma's output as a problem quotes it: the lines that explain a failure,
+ * without the banners every command prints (which config and schema were
+ * loaded, which database, dotenv's "injected env" line). Banners are not
+ * errors, and a problem quotes Prisma once.
+ */
+/** Lines that say what was loaded, never what went wrong. */
+const BANNERS = [
+    /^Loaded Prisma config from /,
+    /^Prisma config detected, skipping environment variable loading/,
+    /^Prisma schemas? loaded from /,
+    /^Datasource "[^"]*": /,
+    /^Environment variables loaded from /,
+    /^\[dotenv@[^\]]+\] /,
+    /^◇ inject(?:ed|ing) env /
+];
+/** Whether a line is one of the banners Prisma or the project's config prints. */
+function isBanner(line) {
+    const text = line.trim();
+    return BANNERS.some((banner) => banner.test(text));
+}
+/** The output without banners and runs of blank lines. */
+function withoutBanners(output) {
+    const lines = [];
+    for (const line of output.split('\n')) {
+        if (isBanner(line))
+            continue;
+        if (line.trim() === '' && (lines.length === 0 || lines[lines.length - 1]?.trim() === ''))
+            continue;
+        lines.push(line.trimEnd());
+    }
+    return lines.join('\n').trim();
+}
+/**
+ * What explains a failed command: from the first line that mentions an
+ * error (or else the last lines), at most `maxLines` lines, banners left out.
+ */
+function prismaErrorText(output, maxLines = 20) {
+    const lines = withoutBanners(output).split('\n');
+    const first = lines.findIndex((line) => /error/i.test(line));
+    const from = first >= 0 ? first : Math.max(0, lines.length - maxLines);
+    return lines.slice(from, from + maxLines).join('\n');
+}
+/** Whether the output adds a line the message does not already quote (banners aside). */
+function outputAddsTo(message, output) {
+    return withoutBanners(output)
+        .split('\n')
+        .some((line) => line.trim() !== '' && !message.includes(line.trim()));
+}
+/**
+ * Whether Prisma failed because it found no database URL: the config's
+ * `datasource.url` empty (Prisma 7), a variable of `env("…")` unset or empty
+ * (Prisma 5/6 schema, Prisma 7 config). Returns the variable it names, or ''
+ * when it names none; undefined for any other failure.
+ */
+function missingUrlVariable(output) {
+    const named = /Environment variable not found: ([A-Za-z_]\w*)/.exec(output) ??
+        /Cannot resolve environment variable: ([A-Za-z_]\w*)/.exec(output) ??
+        /environment variable `([A-Za-z_]\w*)` resolved to an empty string/i.exec(output);
+    if (named)
+        return named[1];
+    if (/datasource\.url property is required|Connection url is empty|the URL must start with the protocol|must provide a nonempty (?:direct )?URL/i.test(output))
+        return '';
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/drift/defaults.ts
 /** The value every autoincrement spelling (serial's nextval, identity) stands for. */
 const AUTOINCREMENT = 'autoincrement()';
@@ -43297,6 +43364,7 @@ function unexplained(change, catalogRan) {
 
 
 
+
 /**
  * Starts asking Prisma for the SQL of the schema. It depends on nothing the
  * migrations do, so the pipeline starts it before generate and migrate, and
@@ -43396,7 +43464,7 @@ async function checkDrift(args) {
                     : 'Could not get the SQL of the schema',
                 message: unreadable
                     ? `Prisma's SQL for the schema could not be read: ${diff.reason}.`
-                    : `\`prisma ${diffArgs.join(' ')}\` failed (${diff.result.timedOut ? 'timed out' : `exit code ${diff.result.exitCode}`}):\n${diff.result.output.trim().split('\n').slice(-20).join('\n')}`
+                    : `\`prisma ${diffArgs.join(' ')}\` failed (${diff.result.timedOut ? 'timed out' : `exit code ${diff.result.exitCode}`}):\n${prismaErrorText(diff.result.output)}`
             });
             return await skipRest('inspect', 'no expected database');
         }
@@ -43595,7 +43663,7 @@ function differFailed(prisma, clean) {
         stage: 'compare',
         severity: 'warning',
         title: "Prisma's differ could not compare the database",
-        message: clean(`\`prisma ${prisma.args.join(' ')}\` failed (${prisma.timedOut ? 'timed out' : `exit code ${prisma.exitCode}`}), so the drift comes from the catalog comparison alone:\n${prisma.output.trim().split('\n').slice(-15).join('\n')}`),
+        message: clean(`\`prisma ${prisma.args.join(' ')}\` failed (${prisma.timedOut ? 'timed out' : `exit code ${prisma.exitCode}`}), so the drift comes from the catalog comparison alone:\n${prismaErrorText(prisma.output, 15)}`),
         code: 'differ-failed'
     };
 }
@@ -43742,73 +43810,6 @@ function missingExtensionHint(error) {
 async function installedExtensions(client) {
     const { rows } = await client.query(`SELECT e.extname AS name, n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql' ORDER BY 1`);
     return rows;
-}
-
-;// CONCATENATED MODULE: ./src/prisma/output.ts
-/**
- * Prisma's output as a problem quotes it: the lines that explain a failure,
- * without the banners every command prints (which config and schema were
- * loaded, which database, dotenv's "injected env" line). Banners are not
- * errors, and a problem quotes Prisma once.
- */
-/** Lines that say what was loaded, never what went wrong. */
-const BANNERS = [
-    /^Loaded Prisma config from /,
-    /^Prisma config detected, skipping environment variable loading/,
-    /^Prisma schemas? loaded from /,
-    /^Datasource "[^"]*": /,
-    /^Environment variables loaded from /,
-    /^\[dotenv@[^\]]+\] /,
-    /^◇ inject(?:ed|ing) env /
-];
-/** Whether a line is one of the banners Prisma or the project's config prints. */
-function isBanner(line) {
-    const text = line.trim();
-    return BANNERS.some((banner) => banner.test(text));
-}
-/** The output without banners and runs of blank lines. */
-function withoutBanners(output) {
-    const lines = [];
-    for (const line of output.split('\n')) {
-        if (isBanner(line))
-            continue;
-        if (line.trim() === '' && (lines.length === 0 || lines[lines.length - 1]?.trim() === ''))
-            continue;
-        lines.push(line.trimEnd());
-    }
-    return lines.join('\n').trim();
-}
-/**
- * What explains a failed command: from the first line that mentions an
- * error (or else the last lines), at most `maxLines` lines, banners left out.
- */
-function prismaErrorText(output, maxLines = 20) {
-    const lines = withoutBanners(output).split('\n');
-    const first = lines.findIndex((line) => /error/i.test(line));
-    const from = first >= 0 ? first : Math.max(0, lines.length - maxLines);
-    return lines.slice(from, from + maxLines).join('\n');
-}
-/** Whether the output adds a line the message does not already quote (banners aside). */
-function outputAddsTo(message, output) {
-    return withoutBanners(output)
-        .split('\n')
-        .some((line) => line.trim() !== '' && !message.includes(line.trim()));
-}
-/**
- * Whether Prisma failed because it found no database URL: the config's
- * `datasource.url` empty (Prisma 7), a variable of `env("…")` unset or empty
- * (Prisma 5/6 schema, Prisma 7 config). Returns the variable it names, or ''
- * when it names none; undefined for any other failure.
- */
-function missingUrlVariable(output) {
-    const named = /Environment variable not found: ([A-Za-z_]\w*)/.exec(output) ??
-        /Cannot resolve environment variable: ([A-Za-z_]\w*)/.exec(output) ??
-        /environment variable `([A-Za-z_]\w*)` resolved to an empty string/i.exec(output);
-    if (named)
-        return named[1];
-    if (/datasource\.url property is required|Connection url is empty|the URL must start with the protocol|must provide a nonempty (?:direct )?URL/i.test(output))
-        return '';
-    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/prisma/migrate-failure.ts
