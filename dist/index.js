@@ -43472,6 +43472,7 @@ async function checkDrift(args) {
             if (built.cause && isConnectionLoss(built.cause))
                 throw built.cause;
             const reason = built.error + missingExtensionHint(built.error);
+            const durationMs = clock.lap();
             // With Prisma's own verdict the drift is known without the expected
             // database: only the explanation of its statements is missing.
             const prisma = await args.verdict?.result;
@@ -43479,7 +43480,7 @@ async function checkDrift(args) {
                 out.stages.push({
                     name: 'expect',
                     status: 'skipped',
-                    durationMs: clock.lap(),
+                    durationMs,
                     summary: "the schema SQL did not apply; Prisma's verdict stands unexplained"
                 });
                 out.problems.push({
@@ -43494,7 +43495,7 @@ async function checkDrift(args) {
             out.stages.push({
                 name: 'expect',
                 status: 'failed',
-                durationMs: clock.lap(),
+                durationMs,
                 summary: 'the schema SQL did not apply'
             });
             out.problems.push({
@@ -44070,15 +44071,15 @@ class ProjectError extends Error {
         this.name = 'ProjectError';
     }
 }
+/** Where Prisma's config loader looks, in its order (Prisma 7 tries `prisma7.config.*` first). */
+const CONFIG_EXTENSIONS = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs'];
 const CONFIG_NAMES = [
-    'prisma.config.ts',
-    'prisma.config.mts',
-    'prisma.config.cts',
-    'prisma.config.js',
-    'prisma.config.mjs',
-    'prisma.config.cjs',
-    '.config/prisma.ts',
-    '.config/prisma.js'
+    ...CONFIG_EXTENSIONS.map((ext) => `prisma7.config.${ext}`),
+    ...CONFIG_EXTENSIONS.map((ext) => `.config/prisma7.${ext}`),
+    ...['prisma.config', '.config/prisma', '.config/prisma.config'].flatMap((base) => [
+        ...CONFIG_EXTENSIONS.map((ext) => `${base}.${ext}`),
+        ...CONFIG_EXTENSIONS.map((ext) => `${base}/index.${ext}`)
+    ])
 ];
 /** Discovers the project for `config`. @throws ProjectError */
 function discoverProject(config) {
@@ -44090,9 +44091,11 @@ function discoverProject(config) {
     const configFile = CONFIG_NAMES.map((n) => external_node_path_default().join(root, n)).find((p) => (0,external_node_fs_.existsSync)(p));
     const configText = configFile ? (0,external_node_fs_.readFileSync)(configFile, 'utf8') : undefined;
     const prismaKey = (packageJson?.prisma ?? {});
-    const schemaPath = findSchema(root, config.schema, configText, prismaKey);
+    // Prisma resolves the config's paths from the config file's folder.
+    const configSource = configFile && configText !== undefined ? { text: configText, dir: external_node_path_default().dirname(configFile) } : undefined;
+    const schemaPath = findSchema(root, config.schema, configSource, prismaKey);
     const schemaFiles = readSchemaFiles(schemaPath);
-    const migrationsDir = findMigrationsDir(root, schemaPath, schemaFiles, configText);
+    const migrationsDir = findMigrationsDir(schemaPath, schemaFiles, configSource);
     return {
         root,
         packageJson,
@@ -44126,13 +44129,19 @@ function ancestors(dir) {
             return dirs;
     }
 }
-function findSchema(root, explicit, configText, prismaKey) {
+function findSchema(root, explicit, config, prismaKey) {
     if (explicit)
         return explicit;
-    const fromConfig = configText ? configPath(configText, 'schema') : undefined;
+    const fromConfig = config && configPath(config.text, 'schema');
     const fromPackage = typeof prismaKey.schema === 'string' ? prismaKey.schema : undefined;
     // Prisma's own search order when nothing is configured.
-    const candidates = [fromConfig, fromPackage, 'prisma/schema.prisma', 'prisma/schema', 'schema.prisma'];
+    const candidates = [
+        fromConfig && external_node_path_default().resolve(config.dir, fromConfig),
+        fromPackage,
+        'prisma/schema.prisma',
+        'prisma/schema',
+        'schema.prisma'
+    ];
     for (const candidate of candidates) {
         if (!candidate)
             continue;
@@ -44161,10 +44170,10 @@ function readSchemaFiles(schemaPath) {
     }
     return files;
 }
-function findMigrationsDir(root, schemaPath, schemaFiles, configText) {
-    const fromConfig = configText ? configPath(configText, 'path') : undefined;
+function findMigrationsDir(schemaPath, schemaFiles, config) {
+    const fromConfig = config && configPath(config.text, 'path');
     if (fromConfig)
-        return external_node_path_default().resolve(root, fromConfig);
+        return external_node_path_default().resolve(config.dir, fromConfig);
     if ((0,external_node_fs_.statSync)(schemaPath).isFile())
         return external_node_path_default().join(external_node_path_default().dirname(schemaPath), 'migrations');
     // In a schema folder, migrations sit beside the file with the datasource block.
@@ -47802,7 +47811,7 @@ function urlHint(run, output) {
         ? `The project's datasource reads ${reads.join(', ')}${where}`
         : "No variable of the project's datasource could be found";
     const example = reads.filter((name) => !datasource.shadow.includes(name));
-    return (`\n\nPrisma found no database URL${missing ? ` in ${missing}` : ''}. ${readsText}; this run set ${url.join(', ')} to the database URL. ` +
+    return (`\n\n${missing ? `Prisma found no value in ${missing}` : 'Prisma found no database URL'}. ${readsText}; this run set ${url.join(', ')} to the database URL. ` +
         `Set the \`database-url-env\` input to the variables that should receive it${example.length ? `, e.g. \`database-url-env: ${example.join(', ')}\`` : ''}.`);
 }
 function finish(run, config, project, drift, durationMs) {

@@ -657,7 +657,7 @@ function urlHint(run: Run, output: string): string {
     : "No variable of the project's datasource could be found"
   const example = reads.filter((name) => !datasource.shadow.includes(name))
   return (
-    `\n\nPrisma found no database URL${missing ? ` in ${missing}` : ''}. ${readsText}; this run set ${url.join(', ')} to the database URL. ` +
+    `\n\n${missing ? `Prisma found no value in ${missing}` : 'Prisma found no database URL'}. ${readsText}; this run set ${url.join(', ')} to the database URL. ` +
     `Set the \`database-url-env\` input to the variables that should receive it${example.length ? `, e.g. \`database-url-env: ${example.join(', ')}\`` : ''}.`
   )
 }

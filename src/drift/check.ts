@@ -179,6 +179,7 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
     if (!built.ok) {
       if (built.cause && isConnectionLoss(built.cause)) throw built.cause
       const reason = built.error + missingExtensionHint(built.error)
+      const durationMs = clock.lap()
       // With Prisma's own verdict the drift is known without the expected
       // database: only the explanation of its statements is missing.
       const prisma = await args.verdict?.result
@@ -186,7 +187,7 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
         out.stages.push({
           name: 'expect',
           status: 'skipped',
-          durationMs: clock.lap(),
+          durationMs,
           summary: "the schema SQL did not apply; Prisma's verdict stands unexplained"
         })
         out.problems.push({
@@ -201,7 +202,7 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
       out.stages.push({
         name: 'expect',
         status: 'failed',
-        durationMs: clock.lap(),
+        durationMs,
         summary: 'the schema SQL did not apply'
       })
       out.problems.push({

@@ -74,15 +74,15 @@ export class ProjectError extends Error {
   }
 }
 
+/** Where Prisma's config loader looks, in its order (Prisma 7 tries `prisma7.config.*` first). */
+const CONFIG_EXTENSIONS = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs']
 const CONFIG_NAMES = [
-  'prisma.config.ts',
-  'prisma.config.mts',
-  'prisma.config.cts',
-  'prisma.config.js',
-  'prisma.config.mjs',
-  'prisma.config.cjs',
-  '.config/prisma.ts',
-  '.config/prisma.js'
+  ...CONFIG_EXTENSIONS.map((ext) => `prisma7.config.${ext}`),
+  ...CONFIG_EXTENSIONS.map((ext) => `.config/prisma7.${ext}`),
+  ...['prisma.config', '.config/prisma', '.config/prisma.config'].flatMap((base) => [
+    ...CONFIG_EXTENSIONS.map((ext) => `${base}.${ext}`),
+    ...CONFIG_EXTENSIONS.map((ext) => `${base}/index.${ext}`)
+  ])
 ]
 
 /** Discovers the project for `config`. @throws ProjectError */
@@ -95,9 +95,12 @@ export function discoverProject(config: Config): Project {
   const configText = configFile ? readFileSync(configFile, 'utf8') : undefined
   const prismaKey = (packageJson?.prisma ?? {}) as Record<string, unknown>
 
-  const schemaPath = findSchema(root, config.schema, configText, prismaKey)
+  // Prisma resolves the config's paths from the config file's folder.
+  const configSource =
+    configFile && configText !== undefined ? { text: configText, dir: path.dirname(configFile) } : undefined
+  const schemaPath = findSchema(root, config.schema, configSource, prismaKey)
   const schemaFiles = readSchemaFiles(schemaPath)
-  const migrationsDir = findMigrationsDir(root, schemaPath, schemaFiles, configText)
+  const migrationsDir = findMigrationsDir(schemaPath, schemaFiles, configSource)
   return {
     root,
     packageJson,
@@ -131,17 +134,29 @@ function ancestors(dir: string): string[] {
   }
 }
 
+/** A config file's text and the folder its relative paths start from. */
+interface ConfigSource {
+  text: string
+  dir: string
+}
+
 function findSchema(
   root: string,
   explicit: string | undefined,
-  configText: string | undefined,
+  config: ConfigSource | undefined,
   prismaKey: Record<string, unknown>
 ): string {
   if (explicit) return explicit
-  const fromConfig = configText ? configPath(configText, 'schema') : undefined
+  const fromConfig = config && configPath(config.text, 'schema')
   const fromPackage = typeof prismaKey.schema === 'string' ? prismaKey.schema : undefined
   // Prisma's own search order when nothing is configured.
-  const candidates = [fromConfig, fromPackage, 'prisma/schema.prisma', 'prisma/schema', 'schema.prisma']
+  const candidates = [
+    fromConfig && path.resolve(config.dir, fromConfig),
+    fromPackage,
+    'prisma/schema.prisma',
+    'prisma/schema',
+    'schema.prisma'
+  ]
   for (const candidate of candidates) {
     if (!candidate) continue
     const p = path.resolve(root, candidate)
@@ -174,13 +189,12 @@ function readSchemaFiles(schemaPath: string): SchemaFile[] {
 }
 
 function findMigrationsDir(
-  root: string,
   schemaPath: string,
   schemaFiles: SchemaFile[],
-  configText: string | undefined
+  config: ConfigSource | undefined
 ): string {
-  const fromConfig = configText ? configPath(configText, 'path') : undefined
-  if (fromConfig) return path.resolve(root, fromConfig)
+  const fromConfig = config && configPath(config.text, 'path')
+  if (fromConfig) return path.resolve(config.dir, fromConfig)
   if (statSync(schemaPath).isFile()) return path.join(path.dirname(schemaPath), 'migrations')
   // In a schema folder, migrations sit beside the file with the datasource block.
   const withDatasource = schemaFiles.find((f) => /^\s*datasource\s+\w+\s*\{/m.test(f.text))
