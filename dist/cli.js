@@ -7074,7 +7074,7 @@ function parseDatabaseUrl(value) {
 }
 function parseEnvNames(value) {
     if (!value)
-        return ['DATABASE_URL'];
+        return undefined;
     const names = value.split(/[\s,]+/).filter(Boolean);
     for (const name of names) {
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
@@ -7770,7 +7770,10 @@ SELECT n.nspname AS schema, t.relname AS table, i.relname AS name,
                ) ORDER BY k.n)
           FROM generate_series(1, ix.indnkeyatts) AS k(n)
           LEFT JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = ix.indkey[k.n - 1] AND ix.indkey[k.n - 1] <> 0
-          LEFT JOIN pg_opclass opc ON opc.oid = ix.indclass[k.n - 1]) AS columns
+          LEFT JOIN pg_opclass opc ON opc.oid = ix.indclass[k.n - 1]) AS columns,
+       (SELECT array_agg(a.attname::text ORDER BY k.n)
+          FROM generate_series(ix.indnkeyatts + 1, ix.indnatts) AS k(n)
+          JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = ix.indkey[k.n - 1]) AS include
 FROM pg_index ix
 JOIN pg_class i ON i.oid = ix.indexrelid
 JOIN pg_class t ON t.oid = ix.indrelid
@@ -7979,6 +7982,9 @@ function toIndex(r) {
     };
     if (r.predicate)
         index.predicate = r.predicate;
+    const include = pgArray(r.include);
+    if (include.length)
+        index.include = include;
     const type = CONSTRAINT_TYPES[r.constraint_type];
     if (r.constraint_name && type)
         index.constraint = { name: r.constraint_name, type, definition: r.constraint_definition };
@@ -9246,7 +9252,7 @@ function readEnum(block) {
 }
 /** `key = value` lines; only `provider` and `schemas` matter here. */
 function readDatasource(block) {
-    const info = { name: block.name, file: block.file, line: block.line };
+    const info = { name: block.name, env: {}, file: block.file, line: block.line };
     for (const line of block.body) {
         const stream = new TokenStream(tokenize(line.text));
         const key = stream.next()?.text;
@@ -9260,6 +9266,11 @@ function readDatasource(block) {
         }
         if (key === 'schemas' && value?.kind === 'array') {
             info.schemas = value.items.flatMap((v) => (v.kind === 'string' ? [v.value] : []));
+        }
+        if ((key === 'url' || key === 'directUrl' || key === 'shadowDatabaseUrl') && value?.kind === 'call') {
+            const name = value.name === 'env' ? stringValue(value.args[0]?.value) : undefined;
+            if (name)
+                info.env[key] = name;
         }
     }
     return info;
@@ -10097,19 +10108,27 @@ function execCommand(argv, options) {
 
 
 /**
- * The child environment: the URL under each configured name, the project's
- * `node_modules/.bin` folders first on PATH (as `npm run` does, so a seed of
- * `tsx prisma/seed.ts` finds tsx), and Prisma's update check and hints off.
+ * The environment of the project's tools without any database variable set
+ * by us: the project's `node_modules/.bin` folders first on PATH (as
+ * `npm run` does, so a seed of `tsx prisma/seed.ts` finds tsx), and Prisma's
+ * update check and hints off.
  */
-function childEnv(ctx, url) {
-    const env = { ...ctx.baseEnv };
-    for (const name of ctx.urlEnv)
-        env[name] = url;
-    env.PATH = [...ctx.project.binDirs, env.PATH ?? ''].filter(Boolean).join((external_node_path_default()).delimiter);
+function toolEnv(project, baseEnv) {
+    const env = { ...baseEnv };
+    env.PATH = [...project.binDirs, env.PATH ?? ''].filter(Boolean).join((external_node_path_default()).delimiter);
     env.CHECKPOINT_DISABLE = '1';
     env.PRISMA_HIDE_UPDATE_MESSAGE = '1';
     env.FORCE_COLOR = '0';
     env.NO_COLOR = '1';
+    return env;
+}
+/** The child environment: {@link toolEnv} with the URL under each of the datasource's names. */
+function childEnv(ctx, url) {
+    const env = toolEnv(ctx.project, ctx.baseEnv);
+    for (const name of ctx.urlEnv)
+        env[name] = url;
+    for (const name of ctx.shadowEnv?.names ?? [])
+        env[name] = ctx.shadowEnv?.url;
     return env;
 }
 /** Runs `prisma <args>` from the project folder with the given database URL. */
@@ -10193,6 +10212,146 @@ function parseAppliedMigrations(output) {
 /** Whether `prisma db seed` actually ran a command (it exits 0 silently when none is configured). */
 function seedCommandRan(output) {
     return /Running seed command/.test(output);
+}
+
+;// CONCATENATED MODULE: ./src/prisma/diff-script.ts
+/**
+ * The SQL scripts we take from Prisma (the schema from nothing, the verdict
+ * and its fix) are written by Prisma to a file and read from there: stdout
+ * belongs to whatever the CLI and the project's `prisma.config.ts` print
+ * (dotenv 17 prints `◇ injected env (0) from .env // tip: …` there when the
+ * config calls `config()`), and a banner taken for SQL once made an
+ * unreadable verdict look like an empty one.
+ *
+ * `prisma migrate diff --output <file>` exists from Prisma 5.13 on (5.x, 6.x
+ * and 7.x alike): the CLI captures only what the schema engine prints while
+ * it diffs and writes that to the file. Prisma 5.0–5.12 have no `--output`;
+ * there the script is read from stdout alone (stderr apart), which is safe on
+ * those versions: they load no `prisma.config.ts` and load `.env` without a
+ * message for `migrate diff`, so nothing else writes to their stdout.
+ *
+ * Either way the script must parse with PostgreSQL's own parser; one that
+ * does not is reported as unreadable, never read as "no change".
+ */
+
+
+
+
+
+/** Whether `prisma migrate diff` of this version writes its script to a file (`--output`, 5.13 and later). */
+function diffHasOutputFlag(version) {
+    const [major = 0, minor = 0] = version.split('.').map((n) => Number.parseInt(n, 10));
+    return major > 5 || (major === 5 && minor >= 13);
+}
+/**
+ * Runs `prisma <args>` (a `migrate diff … --script`) and reads its script:
+ * from the file Prisma writes, or from stdout on versions without
+ * `--output`. The CLI's other output is kept in `result.output` for the log.
+ * Requires `loadSqlParser()` to have resolved.
+ */
+async function runDiffScript(ctx, args) {
+    if (!diffHasOutputFlag(ctx.project.prisma.version)) {
+        const result = await runPrisma(ctx, args, { keepStdout: true, quiet: true });
+        return read(result, result.stdout);
+    }
+    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'msc-diff-'));
+    try {
+        const file = external_node_path_default().join(dir, 'diff.sql');
+        const result = await runPrisma(ctx, [...args, '--output', file], { quiet: true });
+        // What else the CLI and the project's config printed (banners, warnings) goes to the log, once.
+        if (result.output.trim())
+            ctx.onOutput?.(`prisma ${args.join(' ')}:\n${result.output.trimEnd()}\n`);
+        const script = await (0,promises_namespaceObject.readFile)(file, 'utf8').catch(() => undefined);
+        if (result.exitCode === 0 && !result.timedOut && script === undefined)
+            return { kind: 'unreadable', reason: `Prisma wrote no script to ${file}`, result };
+        return read(result, script);
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+    }
+}
+function read(result, script) {
+    if (result.exitCode !== 0 || result.timedOut || script === undefined)
+        return { kind: 'failed', result };
+    const reason = unreadableReason(script);
+    return reason ? { kind: 'unreadable', reason, result } : { kind: 'script', script, result };
+}
+/** Why PostgreSQL's parser rejects a script (with the line it stops on), or undefined when it reads it. */
+function unreadableReason(script) {
+    const parsed = parseSql(script);
+    if (parsed.ok)
+        return undefined;
+    const lineNumber = script.slice(0, parsed.offset).split('\n').length;
+    const line = (script.split('\n')[lineNumber - 1] ?? '').trim();
+    const shown = line.length > 120 ? `${line.slice(0, 117)}…` : line;
+    return `${parsed.message} (line ${lineNumber}${shown ? `: ${shown}` : ''})`;
+}
+
+;// CONCATENATED MODULE: ./src/prisma/output.ts
+/**
+ * Prisma's output as a problem quotes it: the lines that explain a failure,
+ * without the banners every command prints (which config and schema were
+ * loaded, which database, dotenv's "injected env" line). Banners are not
+ * errors, and a problem quotes Prisma once.
+ */
+/** Lines that say what was loaded, never what went wrong. */
+const BANNERS = [
+    /^Loaded Prisma config from /,
+    /^Prisma config detected, skipping environment variable loading/,
+    /^Prisma schemas? loaded from /,
+    /^Datasource "[^"]*": /,
+    /^Environment variables loaded from /,
+    /^\[dotenv@[^\]]+\] /,
+    /^◇ inject(?:ed|ing) env /
+];
+/** Whether a line is one of the banners Prisma or the project's config prints. */
+function isBanner(line) {
+    const text = line.trim();
+    return BANNERS.some((banner) => banner.test(text));
+}
+/** The output without banners and runs of blank lines. */
+function withoutBanners(output) {
+    const lines = [];
+    for (const line of output.split('\n')) {
+        if (isBanner(line))
+            continue;
+        if (line.trim() === '' && (lines.length === 0 || lines[lines.length - 1]?.trim() === ''))
+            continue;
+        lines.push(line.trimEnd());
+    }
+    return lines.join('\n').trim();
+}
+/**
+ * What explains a failed command: from the first line that mentions an
+ * error (or else the last lines), at most `maxLines` lines, banners left out.
+ */
+function prismaErrorText(output, maxLines = 20) {
+    const lines = withoutBanners(output).split('\n');
+    const first = lines.findIndex((line) => /error/i.test(line));
+    const from = first >= 0 ? first : Math.max(0, lines.length - maxLines);
+    return lines.slice(from, from + maxLines).join('\n');
+}
+/** Whether the output adds a line the message does not already quote (banners aside). */
+function outputAddsTo(message, output) {
+    return withoutBanners(output)
+        .split('\n')
+        .some((line) => line.trim() !== '' && !message.includes(line.trim()));
+}
+/**
+ * Whether Prisma failed because it found no database URL: the config's
+ * `datasource.url` empty (Prisma 7), a variable of `env("…")` unset or empty
+ * (Prisma 5/6 schema, Prisma 7 config). Returns the variable it names, or ''
+ * when it names none; undefined for any other failure.
+ */
+function missingUrlVariable(output) {
+    const named = /Environment variable not found: ([A-Za-z_]\w*)/.exec(output) ??
+        /Cannot resolve environment variable: ([A-Za-z_]\w*)/.exec(output) ??
+        /environment variable `([A-Za-z_]\w*)` resolved to an empty string/i.exec(output);
+    if (named)
+        return named[1];
+    if (/datasource\.url property is required|Connection url is empty|the URL must start with the protocol|must provide a nonempty (?:direct )?URL/i.test(output))
+        return '';
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/drift/defaults.ts
@@ -10817,7 +10976,13 @@ function prismaCanExpress(index) {
  * the same thing.
  */
 function indexSignature(index) {
-    return JSON.stringify([index.unique, index.method, index.predicate ?? null, keyColumns(index)]);
+    return JSON.stringify([
+        index.unique,
+        index.method,
+        index.predicate ?? null,
+        keyColumns(index),
+        index.include ?? []
+    ]);
 }
 /**
  * Each key as Prisma's differ compares it: the column (or expression) and its
@@ -10854,6 +11019,9 @@ function indexAspects(expected, actual) {
         aspects.push('method');
     if ((expected.predicate ?? '') !== (actual.predicate ?? ''))
         aspects.push('predicate');
+    // Prisma cannot declare non-key columns, and its differ recreates an index that has them.
+    if (!sameList(expected.include ?? [], actual.include ?? []))
+        aspects.push('included columns');
     return aspects;
 }
 function compareIndexes(expected, actual) {
@@ -11221,6 +11389,98 @@ function ignoredObjects(catalog) {
 const identList = (names) => names.map(quoteIdent).join(', ');
 function sameList(a, b) {
     return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+;// CONCATENATED MODULE: ./src/drift/prerequisites.ts
+
+/** Schemas PostgreSQL and its extensions own, never the project's. */
+const USER_SCHEMA = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`;
+// Functions and procedures (aggregates have no pg_get_functiondef), in the
+// order they were created, which is a dependency order for most of them.
+const prerequisites_FUNCTIONS_SQL = `
+SELECT n.nspname AS schema, p.proname AS name, pg_get_function_identity_arguments(p.oid) AS arguments,
+       pg_get_functiondef(p.oid) AS definition
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE ${USER_SCHEMA} AND p.prokind IN ('f', 'p')
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+ORDER BY p.oid`;
+// Sequences no column owns (`serial` and identity sequences come with their tables).
+const prerequisites_SEQUENCES_SQL = `
+SELECT n.nspname AS schema, c.relname AS name, format_type(s.seqtypid, NULL) AS type,
+       s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min,
+       s.seqmax::text AS max, s.seqcache::text AS cache, s.seqcycle AS cycle
+FROM pg_sequence s
+JOIN pg_class c ON c.oid = s.seqrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE ${USER_SCHEMA}
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i', 'e'))
+ORDER BY c.oid`;
+/** Reads the functions and free-standing sequences of the migrated database. */
+async function readPrerequisites(client) {
+    const [functions, sequences] = await Promise.all([
+        client.query(prerequisites_FUNCTIONS_SQL),
+        client.query(prerequisites_SEQUENCES_SQL)
+    ]);
+    return {
+        functions: functions.rows,
+        sequences: sequences.rows.map((s) => ({
+            schema: s.schema,
+            name: s.name,
+            definition: `CREATE SEQUENCE IF NOT EXISTS ${qualified(s.schema, s.name)} AS ${s.type} INCREMENT BY ${s.increment} ` +
+                `MINVALUE ${s.min} MAXVALUE ${s.max} START WITH ${s.start} CACHE ${s.cache}${s.cycle ? ' CYCLE' : ''}`
+        }))
+    };
+}
+/** Whether there is anything to create. */
+function hasPrerequisites(p) {
+    return p.functions.length > 0 || p.sequences.length > 0;
+}
+/**
+ * Creates them in the scratch database. Function bodies are not checked
+ * (as pg_dump restores them): they may use tables the schema's SQL creates
+ * afterwards. A function whose signature needs something not there yet is
+ * tried again after the others, until a pass creates nothing more; what
+ * still fails is left out (the schema's SQL then says whether it mattered).
+ * Returns what was created.
+ */
+async function createPrerequisites(client, p) {
+    const created = { functions: [], sequences: [] };
+    const schemas = new Set([...p.functions, ...p.sequences].map((o) => o.schema));
+    for (const schema of schemas)
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    for (const sequence of p.sequences) {
+        if (await attempt(client, sequence.definition))
+            created.sequences.push(sequence);
+    }
+    await client.query('SET check_function_bodies = off');
+    try {
+        let pending = p.functions;
+        while (pending.length > 0) {
+            const failed = [];
+            for (const fn of pending) {
+                if (await attempt(client, fn.definition))
+                    created.functions.push(fn);
+                else
+                    failed.push(fn);
+            }
+            if (failed.length === pending.length)
+                break;
+            pending = failed;
+        }
+    }
+    finally {
+        await client.query('RESET check_function_bodies');
+    }
+    return created;
+}
+async function attempt(client, sql) {
+    try {
+        await client.query(sql);
+        return true;
+    }
+    catch {
+        return false;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/drift/items.ts
@@ -11710,6 +11970,7 @@ function findColumn(changes, change) {
 
 
 
+
 /**
  * Prisma's WebAssembly schema engine cannot read a live database when a
  * driver adapter is configured, and says so: "… is not supported when
@@ -11722,9 +11983,12 @@ const REFUSED = /not supported when\s+defining an adapter/i;
  */
 function startPrismaVerdict(run, schemaPath) {
     const args = verdictDiffArgs(run.project.prisma.major, schemaPath);
-    const result = runPrisma(run, args, { keepStdout: true, quiet: true }).then((r) => {
-        if (r.exitCode === 0 && !r.timedOut && r.stdout !== undefined)
-            return { kind: 'script', script: r.stdout, args };
+    const result = runDiffScript(run, args).then((diff) => {
+        if (diff.kind === 'script')
+            return { kind: 'script', script: diff.script, args };
+        const r = diff.result;
+        if (diff.kind === 'unreadable')
+            return { kind: 'unreadable', reason: diff.reason, output: r.output, args };
         if (REFUSED.test(r.output))
             return {
                 kind: 'refused',
@@ -11742,6 +12006,8 @@ function describeVerdict(prismaVersion, verdict) {
         return { source: 'prisma', summary: differ };
     if (verdict?.kind === 'refused')
         return { source: 'catalog', summary: `catalog comparison: ${verdict.reason}` };
+    if (verdict?.kind === 'unreadable')
+        return { source: 'catalog', summary: `catalog comparison: ${differ}'s verdict could not be read` };
     if (verdict?.kind === 'failed')
         return {
             source: 'catalog',
@@ -11804,17 +12070,17 @@ function explainsConstraint(change, item) {
  * when its differ gave one (names without a schema in its script are in
  * `defaultSchema`), else the catalog items as they are.
  */
-function judgeDrift(catalog, prisma, defaultSchema) {
+function judgeDrift(catalog, prisma, defaultSchema, catalogRan = true) {
     if (prisma?.kind !== 'script')
         return catalog;
-    return reconcile(catalog, readPrismaChanges(prisma.script, defaultSchema));
+    return reconcile(catalog, readPrismaChanges(prisma.script, defaultSchema), catalogRan);
 }
 /**
  * Drift as Prisma's differ sees it: the catalog items its statements explain
  * (with Prisma's statements as their fix), the ones it leaves alone as `info`,
  * and a statement no item explains as an item of its own.
  */
-function reconcile(items, changes) {
+function reconcile(items, changes, catalogRan = true) {
     const used = new Set();
     const out = [];
     for (const item of items) {
@@ -11832,7 +12098,7 @@ function reconcile(items, changes) {
     }
     for (const change of changes)
         if (!used.has(change))
-            out.push(unexplained(change));
+            out.push(unexplained(change, catalogRan));
     return out;
 }
 /** The item as Prisma would change it: its severity, the aspects Prisma changes, Prisma's SQL. */
@@ -11859,7 +12125,7 @@ function ignoredByPrisma(item) {
     };
 }
 /** A change of Prisma's that the catalog comparison did not find: still drift, named by the object it changes. */
-function unexplained(change) {
+function unexplained(change, catalogRan) {
     const name = change.newName ?? change.name ?? change.table ?? '';
     const object = change.schema === 'public' ? [] : [change.schema];
     if (change.kind === 'column' || change.kind === 'enumValue')
@@ -11881,7 +12147,9 @@ function unexplained(change) {
         },
         severity: change.action === 'rename' || change.action === 'drop' ? 'warning' : 'error',
         fixSql: change.statement,
-        note: "Prisma's differ changes this; the catalog comparison found no difference to explain it."
+        note: catalogRan
+            ? "Prisma's differ changes this; the catalog comparison found no difference to explain it."
+            : "Prisma's differ changes this (the catalog comparison that explains its statements did not run)."
     };
     if (change.action === 'rename')
         item.aspects = ['name'];
@@ -11909,6 +12177,9 @@ function unexplained(change) {
 
 
 
+
+
+
 /**
  * Starts asking Prisma for the SQL of the schema. It depends on nothing the
  * migrations do, so the pipeline starts it before generate and migrate, and
@@ -11916,7 +12187,7 @@ function unexplained(change) {
  */
 function startSchemaDiff(run, schemaPath) {
     const args = diffFromEmptyArgs(run.project.prisma.major, schemaPath);
-    return { schemaPath, args, result: runPrisma(run, args, { keepStdout: true, quiet: true }) };
+    return { schemaPath, args, result: runDiffScript(run, args) };
 }
 class StageClock {
     started = performance.now();
@@ -11936,8 +12207,8 @@ async function checkDrift(args) {
             out.stages.push({ name: 'inspect', status: 'skipped', durationMs: 0, summary: why });
         const prisma = await args.verdict?.result;
         clock.lap();
-        if (prisma?.kind === 'script')
-            return compare(args, out, clock, [], prisma);
+        if (prisma?.kind === 'script' || prisma?.kind === 'unreadable')
+            return compare(args, out, clock, [], prisma, false);
         out.stages.push({ name: 'compare', status: 'skipped', durationMs: 0, summary: why });
         return out;
     };
@@ -11952,15 +12223,20 @@ async function checkDrift(args) {
         built = early
             ? await early.result
             : await buildExpected(args.run, args.client, args.config.databaseUrl, started, installed);
-        // Built during `migrate deploy` with the extensions its files name: if that
-        // failed and the migrations installed others (in a DO block, say), build
-        // again now that the installed set is known.
-        if (early &&
-            !built.ok &&
-            built.kind === 'apply' &&
-            installed.some((e) => !built.extensions.includes(e.name))) {
-            await early.dispose();
-            built = await buildExpected(args.run, args.client, args.config.databaseUrl, started, installed);
+        // Prisma's SQL may need what the migrations created beside the schema:
+        // extensions installed in a way their files do not say (a DO block), the
+        // functions a default calls, sequences. If it failed without them, build
+        // again with them, read from the migrated database's catalog.
+        if (!built.ok && built.kind === 'apply' && !(built.cause && isConnectionLoss(built.cause))) {
+            const prerequisites = await readPrerequisites(args.client);
+            const moreExtensions = installed.some((e) => !built.extensions.includes(e.name));
+            if (moreExtensions || hasPrerequisites(prerequisites)) {
+                if (early)
+                    await early.dispose();
+                else
+                    await disposeBuilt(built);
+                built = await buildExpected(args.run, args.client, args.config.databaseUrl, started, installed, prerequisites);
+            }
         }
         if (!built.ok && built.kind === 'scratch') {
             const error = built.error;
@@ -11986,37 +12262,62 @@ async function checkDrift(args) {
         }
         if (!built.ok && built.kind === 'diff') {
             const diff = built.diff;
+            const unreadable = diff.kind === 'unreadable';
             out.stages.push({
                 name: 'expect',
                 status: 'failed',
                 durationMs: clock.lap(),
-                summary: 'prisma migrate diff failed',
+                summary: unreadable ? "Prisma's SQL for the schema could not be read" : 'prisma migrate diff failed',
                 command: ['prisma', ...diffArgs],
-                exitCode: diff.exitCode,
-                output: diff.output
+                exitCode: diff.result.exitCode
             });
             out.problems.push({
                 stage: 'expect',
                 severity: 'error',
-                title: 'Could not get the SQL of the schema',
-                message: `\`prisma ${diffArgs.join(' ')}\` failed (${diff.timedOut ? 'timed out' : `exit code ${diff.exitCode}`}):\n${diff.output.trim().split('\n').slice(-20).join('\n')}`
+                title: unreadable
+                    ? "Prisma's SQL for the schema could not be read"
+                    : 'Could not get the SQL of the schema',
+                message: unreadable
+                    ? `Prisma's SQL for the schema could not be read: ${diff.reason}.`
+                    : `\`prisma ${diffArgs.join(' ')}\` failed (${diff.result.timedOut ? 'timed out' : `exit code ${diff.result.exitCode}`}):\n${prismaErrorText(diff.result.output)}`
             });
             return await skipRest('inspect', 'no expected database');
         }
         if (!built.ok) {
             if (built.cause && isConnectionLoss(built.cause))
                 throw built.cause;
+            const reason = built.error + missingExtensionHint(built.error);
+            const durationMs = clock.lap();
+            // With Prisma's own verdict the drift is known without the expected
+            // database: only the explanation of its statements is missing.
+            const prisma = await args.verdict?.result;
+            if (prisma?.kind === 'script') {
+                out.stages.push({
+                    name: 'expect',
+                    status: 'skipped',
+                    durationMs,
+                    summary: "the schema SQL did not apply; Prisma's verdict stands unexplained"
+                });
+                out.problems.push({
+                    stage: 'expect',
+                    severity: 'notice',
+                    title: 'Drift explanation skipped',
+                    message: `Prisma's SQL for the schema did not apply to a scratch database (${reason.trim()}), so the catalog comparison that explains Prisma's verdict (the schema line, the expected and actual definitions) was skipped. The drift is Prisma's own verdict.`,
+                    code: 'explanation-skipped'
+                });
+                return await skipRest('inspect', 'no expected database');
+            }
             out.stages.push({
                 name: 'expect',
                 status: 'failed',
-                durationMs: clock.lap(),
+                durationMs,
                 summary: 'the schema SQL did not apply'
             });
             out.problems.push({
                 stage: 'expect',
                 severity: 'error',
                 title: "Prisma's SQL for the schema failed to apply",
-                message: built.error + missingExtensionHint(built.error)
+                message: reason
             });
             return await skipRest('inspect', 'no expected database');
         }
@@ -12040,7 +12341,7 @@ async function checkDrift(args) {
         try {
             ;
             [expected, actual] = await Promise.all([
-                snapshotCatalog(scratchClient, schemas),
+                snapshotCatalog(scratchClient, schemas).then((c) => withoutCopies(c, built)),
                 snapshotCatalog(args.client, schemas)
             ]);
         }
@@ -12112,11 +12413,13 @@ async function checkDrift(args) {
  * its differ gave one, located, with the fix migration (Prisma's script, or
  * the items' SQL in dependency order).
  */
-async function compare(args, out, clock, catalog, prisma) {
+async function compare(args, out, clock, catalog, prisma, catalogRan = true) {
     out.verdict = describeVerdict(args.project.prisma.version, prisma);
     if (prisma?.kind === 'failed')
         out.problems.push(differFailed(prisma, args.clean));
-    const judged = judgeDrift(catalog, prisma, defaultSchema(args.config.databaseUrl));
+    if (prisma?.kind === 'unreadable')
+        out.problems.push(verdictUnreadable(prisma, args.clean));
+    const judged = judgeDrift(catalog, prisma, defaultSchema(args.config.databaseUrl), catalogRan);
     out.items = locateItems(judged, args.project, args.config.repoRoot).map((item) => ({
         ...item,
         expected: item.expected && args.clean(item.expected),
@@ -12132,14 +12435,34 @@ async function compare(args, out, clock, catalog, prisma) {
     const compareMs = clock.lap();
     if (out.metrics)
         out.metrics.compareMs = compareMs;
+    // A verdict that could not be read is never "no drift": the stage fails, whatever the catalog says.
+    const unreadable = prisma?.kind === 'unreadable';
     out.stages.push({
         name: 'compare',
-        status: counted.some((i) => i.severity === 'error') ? 'failed' : counted.length ? 'warning' : 'passed',
+        status: unreadable || counted.some((i) => i.severity === 'error')
+            ? 'failed'
+            : counted.length
+                ? 'warning'
+                : 'passed',
         durationMs: compareMs,
-        summary: counted.length ? `${counted.length} difference(s)` : 'the migrated database matches the schema',
-        ...(prisma?.kind === 'script' ? { command: ['prisma', ...prisma.args] } : {})
+        summary: unreadable
+            ? `Prisma's verdict could not be read${counted.length ? `; the catalog comparison found ${counted.length} difference(s)` : ''}`
+            : counted.length
+                ? `${counted.length} difference(s)`
+                : 'the migrated database matches the schema',
+        ...(prisma?.kind === 'script' || unreadable ? { command: ['prisma', ...prisma.args] } : {})
     });
     return out;
+}
+/** Prisma answered with something that is not SQL: an error of the compare stage, with what the parser said. */
+function verdictUnreadable(prisma, clean) {
+    return {
+        stage: 'compare',
+        severity: 'error',
+        title: "Prisma's verdict could not be read",
+        message: clean(`Prisma's verdict could not be read: ${prisma.reason}. \`prisma ${prisma.args.join(' ')}\` succeeded, but what it wrote is not SQL, so whether the migrated database matches the schema is not known; any drift listed comes from the catalog comparison alone.`),
+        code: 'verdict-unreadable'
+    };
 }
 /** Where Prisma puts names it writes without a schema: the URL's `?schema=`, else public. */
 function defaultSchema(databaseUrl) {
@@ -12156,7 +12479,7 @@ function differFailed(prisma, clean) {
         stage: 'compare',
         severity: 'warning',
         title: "Prisma's differ could not compare the database",
-        message: clean(`\`prisma ${prisma.args.join(' ')}\` failed (${prisma.timedOut ? 'timed out' : `exit code ${prisma.exitCode}`}), so the drift comes from the catalog comparison alone:\n${prisma.output.trim().split('\n').slice(-15).join('\n')}`),
+        message: clean(`\`prisma ${prisma.args.join(' ')}\` failed (${prisma.timedOut ? 'timed out' : `exit code ${prisma.exitCode}`}), so the drift comes from the catalog comparison alone:\n${prismaErrorText(prisma.output, 15)}`),
         code: 'differ-failed'
     };
 }
@@ -12197,7 +12520,7 @@ function extensionsInMigrations(project) {
         .extensions()
         .map((e) => ({ name: e.name, schema: e.schema ?? 'public' }));
 }
-async function buildExpected(run, admin, databaseUrl, diff, extensions) {
+async function buildExpected(run, admin, databaseUrl, diff, extensions, prerequisites) {
     const names = extensions.map((e) => e.name);
     let scratch;
     try {
@@ -12211,7 +12534,7 @@ async function buildExpected(run, admin, databaseUrl, diff, extensions) {
     }
     try {
         const sql = await diff.result;
-        if (sql.exitCode !== 0 || sql.stdout === undefined) {
+        if (sql.kind !== 'script') {
             await scratch.drop();
             return { ok: false, kind: 'diff', diff: sql, extensions: names };
         }
@@ -12221,10 +12544,11 @@ async function buildExpected(run, admin, databaseUrl, diff, extensions) {
             await client.connect();
             for (const ext of extensions)
                 await createExtension(client, ext);
+            const copied = prerequisites && (await createPrerequisites(client, prerequisites));
             // One simple-protocol query runs the whole script, as psql would.
-            if (sql.stdout.trim())
-                await client.query(sql.stdout);
-            return { ok: true, scratch, client, extensions: names };
+            if (sql.script.trim())
+                await client.query(sql.script);
+            return { ok: true, scratch, client, extensions: names, ...(copied ? { copied } : {}) };
         }
         catch (error) {
             return {
@@ -12242,6 +12566,19 @@ async function buildExpected(run, admin, databaseUrl, diff, extensions) {
         await scratch.drop();
         throw error;
     }
+}
+/** The expected catalog without what was copied from the migrated database: those are the migrations', not the schema's. */
+function withoutCopies(catalog, built) {
+    const copied = built.ok ? built.copied : undefined;
+    if (!copied)
+        return catalog;
+    const functions = new Set(copied.functions.map((f) => `${f.schema}.${f.name}(${f.arguments})`));
+    const sequences = new Set(copied.sequences.map((q) => `${q.schema}.${q.name}`));
+    return {
+        ...catalog,
+        functions: catalog.functions.filter((f) => !functions.has(`${f.schema}.${f.name}(${f.arguments})`)),
+        sequences: catalog.sequences.filter((q) => !sequences.has(`${q.schema}.${q.name}`))
+    };
 }
 async function createExtension(client, ext) {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(ext.schema)}`);
@@ -12309,6 +12646,7 @@ async function installedExtensions(client) {
 
 
 
+
 /** SQLSTATEs meaning "this object is already there": the statement ran before. */
 const ALREADY_THERE = new Set(['42P07', '42710', '42701', '42P06', '42723', '42P16']);
 /**
@@ -12357,8 +12695,8 @@ async function replayMigration(client, migration) {
 async function diagnoseMigrateFailure(result, project, client, repoRoot, failure) {
     const parsed = parseMigrateDeployFailure(result.output);
     const migration = project.migrations.find((m) => m.name === parsed.migration);
-    // Without a located statement, Prisma's own last lines are the best explanation.
-    const tail = result.output.trim().split('\n').slice(-12).join('\n');
+    // Without a located statement, Prisma's own error lines are the best explanation.
+    const tail = prismaErrorText(result.output, 12);
     if (result.timedOut || !migration) {
         return {
             stage: 'migrate',
@@ -12493,6 +12831,39 @@ function configSeed(text) {
     const migrations = /migrations\s*:\s*\{([^}]*)\}/.exec(withoutComments(text))?.[1];
     return migrations ? literalAfter(migrations, 'seed') : undefined;
 }
+/**
+ * The variables written in the config's `datasource: { … }` block
+ * (`env('X')`, `process.env.X`, `process.env['X']`), for when Prisma's own
+ * loader cannot run: those on a `shadowDatabaseUrl` line are the shadow's.
+ */
+function configDatasourceEnv(text) {
+    const clean = withoutComments(text);
+    const start = /\bdatasource\s*:\s*\{/.exec(clean);
+    const out = { url: [], shadow: [] };
+    if (!start)
+        return out;
+    let depth = 0;
+    let end = clean.length;
+    for (let i = start.index + start[0].length - 1; i < clean.length; i++) {
+        if (clean[i] === '{')
+            depth++;
+        else if (clean[i] === '}' && --depth === 0) {
+            end = i;
+            break;
+        }
+    }
+    const block = clean.slice(start.index, end);
+    const reference = /\benv\(\s*['"`]([A-Za-z_]\w*)['"`]\s*\)|process\.env(?:\.([A-Za-z_]\w*)|\[\s*['"`]([A-Za-z_]\w*)['"`]\s*\])/g;
+    for (const line of block.split('\n')) {
+        const list = /shadowDatabaseUrl/.test(line) ? out.shadow : out.url;
+        for (const m of line.matchAll(reference)) {
+            const name = m[1] ?? m[2] ?? m[3];
+            if (name && !list.includes(name))
+                list.push(name);
+        }
+    }
+    return out;
+}
 
 ;// CONCATENATED MODULE: ./src/project/discover.ts
 /**
@@ -12515,26 +12886,31 @@ class ProjectError extends Error {
         this.name = 'ProjectError';
     }
 }
+/** Where Prisma's config loader looks, in its order (Prisma 7 tries `prisma7.config.*` first). */
+const CONFIG_EXTENSIONS = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs'];
 const CONFIG_NAMES = [
-    'prisma.config.ts',
-    'prisma.config.mts',
-    'prisma.config.cts',
-    'prisma.config.js',
-    'prisma.config.mjs',
-    'prisma.config.cjs',
-    '.config/prisma.ts',
-    '.config/prisma.js'
+    ...CONFIG_EXTENSIONS.map((ext) => `prisma7.config.${ext}`),
+    ...CONFIG_EXTENSIONS.map((ext) => `.config/prisma7.${ext}`),
+    ...['prisma.config', '.config/prisma', '.config/prisma.config'].flatMap((base) => [
+        ...CONFIG_EXTENSIONS.map((ext) => `${base}.${ext}`),
+        ...CONFIG_EXTENSIONS.map((ext) => `${base}/index.${ext}`)
+    ])
 ];
 /** Discovers the project for `config`. @throws ProjectError */
 function discoverProject(config) {
     const root = config.workingDirectory;
     const packageJson = readJson(external_node_path_default().join(root, 'package.json'));
+    const prisma = findPrismaCli(root);
+    if (prisma.major >= 8)
+        throw unsupportedPrisma(prisma);
     const configFile = CONFIG_NAMES.map((n) => external_node_path_default().join(root, n)).find((p) => (0,external_node_fs_.existsSync)(p));
     const configText = configFile ? (0,external_node_fs_.readFileSync)(configFile, 'utf8') : undefined;
     const prismaKey = (packageJson?.prisma ?? {});
-    const schemaPath = findSchema(root, config.schema, configText, prismaKey);
+    // Prisma resolves the config's paths from the config file's folder.
+    const configSource = configFile && configText !== undefined ? { text: configText, dir: external_node_path_default().dirname(configFile) } : undefined;
+    const schemaPath = findSchema(root, config.schema, configSource, prismaKey);
     const schemaFiles = readSchemaFiles(schemaPath);
-    const migrationsDir = findMigrationsDir(root, schemaPath, schemaFiles, configText);
+    const migrationsDir = findMigrationsDir(schemaPath, schemaFiles, configSource);
     return {
         root,
         packageJson,
@@ -12543,7 +12919,7 @@ function discoverProject(config) {
         schemaFiles,
         migrationsDir,
         migrations: readMigrations(migrationsDir),
-        prisma: findPrismaCli(root),
+        prisma,
         packageManager: detectPackageManager(root, packageJson),
         seed: findSeed(config, configText, prismaKey),
         binDirs: ancestors(root).map((dir) => external_node_path_default().join(dir, 'node_modules', '.bin')),
@@ -12568,13 +12944,19 @@ function ancestors(dir) {
             return dirs;
     }
 }
-function findSchema(root, explicit, configText, prismaKey) {
+function findSchema(root, explicit, config, prismaKey) {
     if (explicit)
         return explicit;
-    const fromConfig = configText ? configPath(configText, 'schema') : undefined;
+    const fromConfig = config && configPath(config.text, 'schema');
     const fromPackage = typeof prismaKey.schema === 'string' ? prismaKey.schema : undefined;
     // Prisma's own search order when nothing is configured.
-    const candidates = [fromConfig, fromPackage, 'prisma/schema.prisma', 'prisma/schema', 'schema.prisma'];
+    const candidates = [
+        fromConfig && external_node_path_default().resolve(config.dir, fromConfig),
+        fromPackage,
+        'prisma/schema.prisma',
+        'prisma/schema',
+        'schema.prisma'
+    ];
     for (const candidate of candidates) {
         if (!candidate)
             continue;
@@ -12603,10 +12985,10 @@ function readSchemaFiles(schemaPath) {
     }
     return files;
 }
-function findMigrationsDir(root, schemaPath, schemaFiles, configText) {
-    const fromConfig = configText ? configPath(configText, 'path') : undefined;
+function findMigrationsDir(schemaPath, schemaFiles, config) {
+    const fromConfig = config && configPath(config.text, 'path');
     if (fromConfig)
-        return external_node_path_default().resolve(root, fromConfig);
+        return external_node_path_default().resolve(config.dir, fromConfig);
     if ((0,external_node_fs_.statSync)(schemaPath).isFile())
         return external_node_path_default().join(external_node_path_default().dirname(schemaPath), 'migrations');
     // In a schema folder, migrations sit beside the file with the datasource block.
@@ -12638,9 +13020,20 @@ function findPrismaCli(root) {
         const pkg = JSON.parse((0,external_node_fs_.readFileSync)(pkgFile, 'utf8'));
         const bin = typeof pkg.bin === 'string' ? pkg.bin : (pkg.bin?.prisma ?? 'build/index.js');
         const version = pkg.version ?? '0.0.0';
-        return { version, major: Number(version.split('.')[0]), entry: external_node_path_default().join(external_node_path_default().dirname(pkgFile), bin) };
+        const pkgDir = external_node_path_default().dirname(pkgFile);
+        return { version, major: Number(version.split('.')[0]), dir: pkgDir, entry: external_node_path_default().join(pkgDir, bin) };
     }
     throw new ProjectError('prisma-not-installed', `The Prisma CLI is not installed in ${root} (no node_modules/prisma). Run your install step (npm ci, pnpm install --frozen-lockfile, yarn install --immutable or bun install) before this action, and keep \`prisma\` in your package.json.`);
+}
+/**
+ * Prisma 8 (a release candidate as of this writing) is another CLI: its
+ * migrations are not `migration.sql` folders and it has no `migrate deploy`
+ * or `migrate diff`. Running its commands would only fail one by one.
+ */
+function unsupportedPrisma(prisma) {
+    return new ProjectError('prisma-unsupported', `This project uses Prisma ${prisma.version}. Prisma 8 replaces \`prisma migrate deploy\` and \`prisma migrate diff\` with a new migration system (\`prisma migration …\`, without migration.sql folders), which this check does not run yet. ` +
+        'Nothing was run: prisma generate, migrate deploy, the seed and the drift check are all skipped. ' +
+        'The check runs projects on Prisma 5, 6 and 7: pin `prisma` to 7.x to check this project.');
 }
 function detectPackageManager(root, packageJson) {
     const declared = typeof packageJson?.packageManager === 'string' ? packageJson.packageManager : '';
@@ -12695,6 +13088,249 @@ function datasourceSchemas(files, databaseUrl) {
         // validated in config
     }
     return ['public'];
+}
+
+;// CONCATENATED MODULE: external "node:module"
+const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+;// CONCATENATED MODULE: ./src/project/config-probe.ts
+/**
+ * Asks Prisma's own config loader which environment variables the project's
+ * `prisma.config.*` puts into its datasource: `url` (and `directUrl` on
+ * Prisma 6's classic engine) and `shadowDatabaseUrl`. A pattern over the
+ * file's text cannot follow `env('A') || env('B')`, `??` chains, helper
+ * modules or spreads; the loader Prisma itself runs (`@prisma/config`, a
+ * dependency of the installed `prisma` package) can.
+ *
+ * The config is user code, so it is loaded in a child process, never in
+ * ours. There `process.env` is a Proxy: every variable the config's text
+ * names, or the project's own code reads (a helper module the config
+ * imports), reads as a distinct sentinel URL when the environment lacks it,
+ * and the sentinels found in the loaded datasource tell which variable fills
+ * which role. Variables the environment has keep their value and are
+ * recognised by it. A fallback chain (`A ?? B ?? ''`) is followed by loading
+ * again with the variables already found unset, until no new one appears.
+ * What packages read for themselves (jiti's, dotenv's, DEBUG…) is left alone.
+ */
+
+
+
+
+
+/** Why the loader could not tell. */
+class ConfigProbeError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ConfigProbeError';
+    }
+}
+/** Where the project's Prisma CLI finds its config loader, or undefined (Prisma 5 has none). */
+function configLoaderOf(prismaDir) {
+    try {
+        return (0,external_node_module_namespaceObject.createRequire)(external_node_path_default().join(prismaDir, 'package.json')).resolve('@prisma/config');
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Loads the project's config through `loader` in a child process and returns
+ * the datasource's variables. @throws ConfigProbeError when the loader fails
+ * (the config throws, does not compile…) or the child does.
+ */
+async function probeConfig(options) {
+    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'msc-config-'));
+    try {
+        const resultFile = external_node_path_default().join(dir, 'result.json');
+        const names = [...new Set(options.configText.match(/\b[A-Za-z_][A-Za-z0-9_]*\b/g) ?? [])];
+        const namesFile = external_node_path_default().join(dir, 'names.json');
+        await (0,promises_namespaceObject.writeFile)(namesFile, JSON.stringify(names));
+        const result = await execCommand([process.execPath, '-e', PROBE_SCRIPT, options.loader, options.root, namesFile, resultFile], { cwd: options.root, env: options.env, timeoutMs: options.timeoutMs, signal: options.signal });
+        const text = await (0,promises_namespaceObject.readFile)(resultFile, 'utf8').catch(() => undefined);
+        if (!text) {
+            const why = result.timedOut ? 'timed out' : `exit code ${result.exitCode}`;
+            throw new ConfigProbeError(`loading the config ${why}: ${lastLines(result.output)}`);
+        }
+        const parsed = JSON.parse(text);
+        if (parsed.error)
+            throw new ConfigProbeError(parsed.error);
+        return {
+            configFile: parsed.configFile,
+            url: parsed.url ?? [],
+            directUrl: parsed.directUrl ?? [],
+            shadowDatabaseUrl: parsed.shadowDatabaseUrl ?? [],
+            engine: parsed.engine,
+            read: parsed.read ?? []
+        };
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+    }
+}
+function lastLines(output) {
+    return output.trim().split('\n').slice(-5).join('\n') || 'no output';
+}
+/**
+ * The child: `node -e PROBE_SCRIPT <loader> <root> <names.json> <result.json>`.
+ * CommonJS, as `node -e` runs it; the loader is imported (it may be either
+ * kind of module). Its result goes to a file: the config may print anything
+ * on stdout.
+ */
+const PROBE_SCRIPT = String.raw `
+const fs = require('node:fs')
+const { pathToFileURL } = require('node:url')
+const [loaderPath, root, namesFile, resultFile] = process.argv.slice(1)
+const write = (value) => fs.writeFileSync(resultFile, JSON.stringify(value))
+const ROLES = ['url', 'directUrl', 'shadowDatabaseUrl']
+const MAX_ROUNDS = 6
+
+async function main() {
+  const loader = await import(pathToFileURL(loaderPath).href)
+  const load = loader.loadConfigFromFile || (loader.default && loader.default.loadConfigFromFile)
+  if (typeof load !== 'function') return write({ error: 'the installed @prisma/config has no loadConfigFromFile' })
+  const mentioned = new Set(JSON.parse(fs.readFileSync(namesFile, 'utf8')))
+  const base = Object.assign({}, process.env)
+  const has = (name) => Object.prototype.hasOwnProperty.call(base, name)
+  const sentinels = new Map()
+  const read = new Set()
+  const masked = new Set()
+  const sentinel = (n) => 'postgresql://msc-probe:msc-probe@msc-env-' + n + '.invalid:5432/msc_env_' + n
+  // Whether the project's own code reads the variable (a helper module the config imports),
+  // directly or through Prisma's env(): the first frame outside @prisma/config is not a package's.
+  const fromProject = () => {
+    const frames = String(new Error().stack).split('\n').slice(3).filter((f) => /[\\/]/.test(f))
+    const first = frames.find((f) => !/node_modules[\\/]@prisma[\\/]config[\\/]/.test(f))
+    return first !== undefined && !/node_modules[\\/]|\(node:|at node:/.test(first)
+  }
+  process.env = new Proxy(Object.assign({}, base), {
+    get(target, key) {
+      if (typeof key !== 'string' || !(mentioned.has(key) || fromProject())) return Reflect.get(target, key)
+      read.add(key)
+      if (masked.has(key)) return undefined
+      if (has(key)) return base[key]
+      if (!sentinels.has(key)) sentinels.set(key, sentinels.size + 1)
+      return sentinel(sentinels.get(key))
+    },
+    has(target, key) {
+      if (typeof key === 'string' && masked.has(key)) return false
+      return Reflect.has(target, key)
+    }
+  })
+  const found = { url: [], directUrl: [], shadowDatabaseUrl: [] }
+  // Which variables fill which role in one load; masked ones read as unset.
+  const fill = async () => {
+    const loaded = await load({ configRoot: root })
+    if (loaded.error) return { loaded }
+    const datasource = (loaded.config && loaded.config.datasource) || {}
+    const fills = { url: [], directUrl: [], shadowDatabaseUrl: [] }
+    for (const role of ROLES) {
+      const value = typeof datasource[role] === 'string' ? datasource[role] : ''
+      if (!value) continue
+      // The variable is the URL (perhaps with parameters appended), not a part of one.
+      for (const [name, n] of sentinels) if (value.startsWith(sentinel(n))) fills[role].push(name)
+      for (const name of read)
+        if (has(name) && String(base[name]).length >= 8 && value.startsWith(base[name])) fills[role].push(name)
+    }
+    return { loaded, fills }
+  }
+  const first = await fill()
+  if (first.loaded.error) {
+    const e = first.loaded.error
+    return write({ error: e._tag + (e.error ? ': ' + (e.error.message || String(e.error)) : '') })
+  }
+  // A fallback chain, role by role: unset what was found and load again.
+  for (const role of ROLES) {
+    let fills = first.fills
+    masked.clear()
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const fresh = fills[role].filter((name) => !found[role].includes(name))
+      if (fresh.length === 0) break
+      for (const name of fresh) {
+        found[role].push(name)
+        masked.add(name)
+      }
+      const next = await fill()
+      if (next.loaded.error) break
+      fills = next.fills
+    }
+  }
+  masked.clear()
+  write({
+    configFile: first.loaded.resolvedPath || undefined,
+    url: found.url,
+    directUrl: found.directUrl,
+    shadowDatabaseUrl: found.shadowDatabaseUrl,
+    engine: first.loaded.config && first.loaded.config.engine,
+    read: [...read]
+  })
+}
+
+main().catch((error) => write({ error: String((error && error.stack) || error) }))
+`;
+
+;// CONCATENATED MODULE: ./src/project/datasource.ts
+/**
+ * Which environment variables the project's datasource reads, so that every
+ * Prisma process of the run finds the database with nothing but its URL:
+ * the schema's `url = env("…")`, `directUrl = env("…")` and
+ * `shadowDatabaseUrl = env("…")` (Prisma 5 and 6), and what
+ * `prisma.config.*` puts in `datasource` (asked of Prisma's own config
+ * loader; read from the file's text only when the loader cannot run).
+ */
+
+
+
+
+
+/** The name most projects and seeds read the URL from: always set unless `database-url-env` says otherwise. */
+const DEFAULT_URL_ENV = 'DATABASE_URL';
+/** Finds the datasource's variables of `project`. Never throws: what cannot be found is left out. */
+async function discoverDatasourceEnv(project, options) {
+    const out = { url: [], shadow: [], read: [], sources: [] };
+    const add = (list, names) => {
+        for (const name of names)
+            if (name && !list.includes(name))
+                list.push(name);
+    };
+    const datasource = schema_parseSchema(project.schemaFiles.map((f) => ({ path: f.path, text: f.text }))).datasource;
+    if (datasource) {
+        const { url, directUrl, shadowDatabaseUrl } = datasource.env;
+        if (url || directUrl || shadowDatabaseUrl)
+            out.sources.push(external_node_path_default().basename(datasource.file));
+        add(out.url, [url, directUrl]);
+        add(out.shadow, [shadowDatabaseUrl]);
+    }
+    if (project.configFile) {
+        const configName = external_node_path_default().basename(project.configFile);
+        const configText = (0,external_node_fs_.readFileSync)(project.configFile, 'utf8');
+        const loader = configLoaderOf(project.prisma.dir);
+        let probed = false;
+        if (loader) {
+            try {
+                const probe = await probeConfig({ loader, root: project.root, configText, ...options });
+                add(out.url, [...probe.url, ...probe.directUrl]);
+                add(out.shadow, probe.shadowDatabaseUrl);
+                add(out.read, probe.read);
+                probed = true;
+            }
+            catch (error) {
+                if (!(error instanceof ConfigProbeError))
+                    throw error;
+                out.probeError = error.message;
+            }
+        }
+        if (!probed) {
+            // Prisma's loader could not run: the names written in the datasource block stand in.
+            const fromText = configDatasourceEnv(configText);
+            add(out.url, fromText.url);
+            add(out.shadow, fromText.shadow);
+            add(out.read, [...fromText.url, ...fromText.shadow]);
+        }
+        if (out.url.length || out.shadow.length)
+            out.sources.push(configName);
+    }
+    // A variable the config uses for both (its shadow is the main database) must hold the URL, or Prisma cannot connect.
+    out.shadow = out.shadow.filter((name) => !out.url.includes(name));
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/secrets.ts
@@ -12937,6 +13573,14 @@ function failureReasons(result) {
         reasons.push(plural(counts.warning, 'drift warning'));
     }
     return reasons;
+}
+/**
+ * Whether the run cannot say if there is drift: the compare stage failed
+ * without an error item to show for it (Prisma's verdict could not be read).
+ */
+function driftUnknown(result) {
+    const compare = result.stages.find((stage) => stage.name === 'compare');
+    return compare?.status === 'failed' && countBySeverity(result.drift).error === 0;
 }
 /** The drift items a problem names in `explainedBy`, in its order; unknown names are skipped. */
 function explainingItems(result, names = []) {
@@ -15334,6 +15978,8 @@ function escapeRe(s) {
 
 
 
+
+
 /** Mutable state while the stages run; frozen into a CheckResult at the end. */
 class Run {
     config;
@@ -15341,6 +15987,10 @@ class Run {
     problems = [];
     secrets;
     review;
+    /** What the datasource's variables receive in every child process (set once connected). */
+    env;
+    /** The scratch database the datasource's shadow variables point at; dropped when the run ends. */
+    shadow;
     constructor(config) {
         this.config = config;
         this.secrets = secretsOfUrl(config.databaseUrl);
@@ -15391,9 +16041,15 @@ async function runCheck(config, ports) {
     try {
         project = discover(run, config);
         if (project) {
-            // Reading the base's migrations needs only git: it overlaps the connection.
+            // Reading the base's migrations needs only git, and finding the
+            // datasource's variables only the project: both overlap the connection.
             const history = historyStage(config, project, ports.env);
-            client = await ports.group('Connect to the database', () => connect(run, config, ports));
+            const datasource = discoverDatasourceEnv(project, {
+                env: toolEnv(project, ports.env),
+                timeoutMs: config.stepTimeoutMs,
+                signal: ports.signal
+            });
+            client = await ports.group('Connect to the database', () => connect(run, config, ports, datasource));
             const outcome = await ports.group('Migration history', () => history);
             run.stage(outcome.stage);
             for (const problem of outcome.problems)
@@ -15403,6 +16059,7 @@ async function runCheck(config, ports) {
         }
     }
     finally {
+        await run.shadow?.drop();
         await client?.end().catch(() => { });
     }
     const result = finish(run, config, project, drift, Math.round(performance.now() - started));
@@ -15433,12 +16090,13 @@ function discover(run, config) {
             message: error.message,
             code: error.code
         });
+        const why = error.code === 'prisma-unsupported' ? 'this Prisma version is not supported' : 'project not found';
         for (const name of ['generate', 'migrate', 'seed'])
-            run.skip(name, 'project not found');
+            run.skip(name, why);
         return undefined;
     }
 }
-async function connect(run, config, ports) {
+async function connect(run, config, ports, datasource) {
     const started = performance.now();
     try {
         const client = await connectWithRetry(config.databaseUrl, {
@@ -15452,17 +16110,25 @@ async function connect(run, config, ports) {
                 await assertEmpty(client, config.databaseUrl);
             else
                 summary = describeContents((await findExistingObjects(client, 1)).total);
+            run.env = await databaseEnv(run, config, client, await datasource);
         }
         catch (error) {
+            await run.shadow?.drop();
             await client.end().catch(() => { });
             throw error;
         }
-        run.stage({ name: 'connect', status: 'passed', durationMs: elapsed(started), summary });
+        run.stage({
+            name: 'connect',
+            status: 'passed',
+            durationMs: elapsed(started),
+            summary: `${summary}; ${describeDatabaseEnv(run.env)}`
+        });
         return client;
     }
     catch (error) {
         if (!(error instanceof connect_DatabaseError))
             throw error;
+        await datasource.catch(() => undefined);
         run.stage({
             name: 'connect',
             status: 'failed',
@@ -15480,6 +16146,43 @@ async function connect(run, config, ports) {
             run.skip(name, 'no usable database');
         return undefined;
     }
+}
+/**
+ * The datasource's URL variables (with DATABASE_URL, which seeds read too) or
+ * the `database-url-env` override, and a scratch database for its shadow
+ * variables, created now and dropped when the run ends.
+ */
+async function databaseEnv(run, config, client, datasource) {
+    const url = config.databaseUrlEnv ?? [...new Set([DEFAULT_URL_ENV, ...datasource.url])];
+    const shadow = datasource.shadow.filter((name) => !url.includes(name));
+    if (datasource.probeError)
+        run.problem({
+            stage: 'project',
+            severity: 'notice',
+            title: "Prisma's config loader could not read the config",
+            message: `Asking Prisma's config loader which variables the datasource reads failed (${datasource.probeError}); the names written in its datasource block were used.`,
+            code: 'config-probe'
+        });
+    const env = { url, shadow, datasource, overridden: config.databaseUrlEnv !== undefined };
+    if (shadow.length === 0)
+        return env;
+    try {
+        run.shadow = await createScratchDatabase(client, config.databaseUrl, 'shadow');
+        env.shadowUrl = run.shadow.url;
+    }
+    catch (error) {
+        if (!(error instanceof connect_DatabaseError) || error.code !== 'no-createdb')
+            throw error;
+        // Without CREATEDB no shadow database can exist; the commands this check runs do not use one,
+        // so a name that exists nowhere keeps Prisma from ever resetting the main database.
+        env.shadowUrl = withDatabase(config.databaseUrl, 'msc_shadow_unavailable');
+    }
+    return env;
+}
+/** "DATABASE_URL, DIRECT_URL set to the database URL; SHADOW_DATABASE_URL to a scratch database" (names only). */
+function describeDatabaseEnv(env) {
+    const url = `${env.url.join(', ')} set to the database URL${env.overridden ? ' (database-url-env)' : ''}`;
+    return env.shadow.length ? `${url}; ${env.shadow.join(', ')} to a scratch shadow database` : url;
 }
 /** What the connect stage says when `allow-non-empty-database` let it skip the emptiness check. */
 function describeContents(objects) {
@@ -15515,7 +16218,8 @@ function failureSummary(result, timeoutMs) {
 async function runStages(run, config, project, client, ports, history) {
     const ctx = {
         project,
-        urlEnv: config.databaseUrlEnv,
+        urlEnv: run.env?.url ?? [DEFAULT_URL_ENV],
+        shadowEnv: run.env?.shadowUrl ? { names: run.env.shadow, url: run.env.shadowUrl } : undefined,
         databaseUrl: config.databaseUrl,
         timeoutMs: config.stepTimeoutMs,
         baseEnv: ports.env,
@@ -15680,7 +16384,8 @@ async function generate(run, ctx, schema, repoRoot) {
             stage: 'generate',
             severity: 'error',
             title: 'prisma generate failed',
-            message: `\`prisma generate\` failed (${failureSummary(result, ctx.timeoutMs)}):\n${prismaError(result.output)}`,
+            message: `\`prisma generate\` failed (${failureSummary(result, ctx.timeoutMs)}):\n${prismaErrorText(result.output)}` +
+                urlHint(run, result.output),
             ...schemaErrorLocation(result.output, ctx.project, repoRoot)
         });
     }
@@ -15703,7 +16408,8 @@ async function migrate(run, ctx, schema, client, repoRoot) {
     const count = ctx.project.migrations.length;
     childStage(run, 'migrate', result, argv, ok, ok ? appliedSummary(applied.length, count, result.output) : failureSummary(result, ctx.timeoutMs));
     if (!ok) {
-        run.problem(await diagnoseMigrateFailure(result, ctx.project, client, repoRoot, failureSummary(result, ctx.timeoutMs)));
+        const problem = await diagnoseMigrateFailure(result, ctx.project, client, repoRoot, failureSummary(result, ctx.timeoutMs));
+        run.problem({ ...problem, message: problem.message + urlHint(run, result.output) });
         return undefined;
     }
     if (count === 0) {
@@ -15785,14 +16491,23 @@ function linkSeedToDrift(problem, drift) {
         : ' is in the schema';
     problem.message = `The seed failed because \`${item.object}\`${where} but no migration creates it.\n\n${problem.message}`;
 }
-/** Prisma's error block (from its first "error" line), without the banner lines before it. */
-function prismaError(output) {
-    const lines = output.trimEnd().split('\n');
-    const first = lines.findIndex((l) => /error/i.test(l));
-    return lines
-        .slice(first >= 0 ? first : -12)
-        .slice(0, 20)
-        .join('\n');
+/**
+ * When Prisma found no database URL: which variables the datasource reads,
+ * which ones this run set, and the input that chooses them. Empty otherwise.
+ */
+function urlHint(run, output) {
+    const missing = missingUrlVariable(output);
+    if (missing === undefined || !run.env)
+        return '';
+    const { datasource, url } = run.env;
+    const reads = [...new Set([...datasource.url, ...datasource.read, ...(missing ? [missing] : [])])];
+    const where = datasource.sources.length ? ` (${datasource.sources.join(', ')})` : '';
+    const readsText = reads.length
+        ? `The project's datasource reads ${reads.join(', ')}${where}`
+        : "No variable of the project's datasource could be found";
+    const example = reads.filter((name) => !datasource.shadow.includes(name));
+    return (`\n\n${missing ? `Prisma found no value in ${missing}` : 'Prisma found no database URL'}. ${readsText}; this run set ${url.join(', ')} to the database URL. ` +
+        `Set the \`database-url-env\` input to the variables that should receive it${example.length ? `, e.g. \`database-url-env: ${example.join(', ')}\`` : ''}.`);
 }
 function finish(run, config, project, drift, durationMs) {
     const failedOn = new Set();
@@ -15959,6 +16674,7 @@ function mapStrings(value, map) {
 
 
 
+
 const STATUS_MARK = {
     passed: ['✔', 32],
     failed: ['✖', 31],
@@ -16035,7 +16751,8 @@ function problemLines(result, problem, paint) {
     if (causes.length)
         lines.push('    caused by drift:', ...causes.map((item) => `      ${driftLine(item)}`));
     const stage = result.stages.find((s) => s.name === problem.stage);
-    if (stage?.status === 'failed' && stage.output?.trim())
+    // Prisma's output once per problem: not again when the message already quotes all of it.
+    if (stage?.status === 'failed' && stage.output?.trim() && outputAddsTo(problem.message, stage.output))
         lines.push(...outputLines(stage, paint));
     return lines.join('\n');
 }
@@ -16056,6 +16773,8 @@ function driftLine(item) {
 function driftBlock(result, paint) {
     const drift = result.drift;
     const verdict = result.verdict ? paint(90, `  verdict: ${clean(result.verdict.summary)}`) : '';
+    if (!drift.length && driftUnknown(result))
+        return `Drift: not known (the compare stage failed)\n${verdict}`;
     if (!drift.length)
         return verdict ? `Drift: none\n${verdict}` : undefined;
     const sorted = sortDrift(drift);
@@ -16122,7 +16841,8 @@ database is exactly what schema.prisma describes.
 Options (the same names as the action's inputs):
   --database-url URL            empty PostgreSQL database (default: $DATABASE_URL;
                                 without either, an embedded PostgreSQL is started)
-  --database-url-env NAMES      variables that receive the URL (default DATABASE_URL)
+  --database-url-env NAMES      variables that receive the URL (default: DATABASE_URL and
+                                the ones the project's datasource reads)
   --working-directory DIR       the project folder (default .)
   --schema PATH                 schema file or folder (default: discovered)
   --seed-command CMD            seed command, or none (default: Prisma's configured seed)

@@ -25,7 +25,8 @@ database is exactly what schema.prisma describes.
 Options (the same names as the action's inputs):
   --database-url URL            empty PostgreSQL database (default: $DATABASE_URL;
                                 without either, an embedded PostgreSQL is started)
-  --database-url-env NAMES      variables that receive the URL (default DATABASE_URL)
+  --database-url-env NAMES      variables that receive the URL (default: DATABASE_URL and
+                                the ones the project's datasource reads)
   --working-directory DIR       the project folder (default .)
   --schema PATH                 schema file or folder (default: discovered)
   --seed-command CMD            seed command, or none (default: Prisma's configured seed)

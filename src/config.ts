@@ -52,8 +52,11 @@ export type SeedChoice =
 export interface Config {
   /** Connection URL of the service database (a secret: never log it). */
   databaseUrl: string
-  /** Environment variables set to the URL for every child process. */
-  databaseUrlEnv: string[]
+  /**
+   * Environment variables set to the URL for every child process, when given;
+   * undefined: the ones the project's datasource reads (and DATABASE_URL).
+   */
+  databaseUrlEnv?: string[]
   /** Absolute path of the project (where package.json is). */
   workingDirectory: string
   /** Absolute path of the repository root; report paths are relative to it. */
@@ -229,8 +232,8 @@ export function parseDatabaseUrl(value: string | undefined): string {
   return value
 }
 
-function parseEnvNames(value: string | undefined): string[] {
-  if (!value) return ['DATABASE_URL']
+function parseEnvNames(value: string | undefined): string[] | undefined {
+  if (!value) return undefined
   const names = value.split(/[\s,]+/).filter(Boolean)
   for (const name of names) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {

@@ -9,9 +9,12 @@ import type { Config } from './config.js'
 import {
   assertEmpty,
   connectWithRetry,
+  createScratchDatabase,
   DatabaseError,
   describePgError,
-  findExistingObjects
+  findExistingObjects,
+  withDatabase,
+  type ScratchDatabase
 } from './db/connect.js'
 import {
   checkDrift,
@@ -34,10 +37,13 @@ import {
   runPrisma,
   schemaArgs,
   seedCommandRan,
+  toolEnv,
   type RunContext
 } from './prisma/cli.js'
 import type { ExecResult } from './exec.js'
+import { missingUrlVariable, prismaErrorText } from './prisma/output.js'
 import { discoverProject, ProjectError, type Project } from './project/discover.js'
+import { DEFAULT_URL_ENV, discoverDatasourceEnv, type DatasourceEnv } from './project/datasource.js'
 import { redact, secretsOfUrl } from './secrets.js'
 import type { CheckResult, FailOn, Problem, Severity, StageName, StageResult } from './types.js'
 import { writeReportFiles } from './artifacts.js'
@@ -63,6 +69,10 @@ class Run {
   readonly problems: Problem[] = []
   readonly secrets: string[]
   review?: MigrationReview
+  /** What the datasource's variables receive in every child process (set once connected). */
+  env?: DatabaseEnv
+  /** The scratch database the datasource's shadow variables point at; dropped when the run ends. */
+  shadow?: ScratchDatabase
   constructor(readonly config: Config) {
     this.secrets = secretsOfUrl(config.databaseUrl)
   }
@@ -116,15 +126,22 @@ export async function runCheck(config: Config, ports: PipelinePorts): Promise<Ch
   try {
     project = discover(run, config)
     if (project) {
-      // Reading the base's migrations needs only git: it overlaps the connection.
+      // Reading the base's migrations needs only git, and finding the
+      // datasource's variables only the project: both overlap the connection.
       const history = historyStage(config, project, ports.env)
-      client = await ports.group('Connect to the database', () => connect(run, config, ports))
+      const datasource = discoverDatasourceEnv(project, {
+        env: toolEnv(project, ports.env),
+        timeoutMs: config.stepTimeoutMs,
+        signal: ports.signal
+      })
+      client = await ports.group('Connect to the database', () => connect(run, config, ports, datasource))
       const outcome = await ports.group('Migration history', () => history)
       run.stage(outcome.stage)
       for (const problem of outcome.problems) run.problem(problem)
       if (client) drift = await runStages(run, config, project, client, ports, outcome)
     }
   } finally {
+    await run.shadow?.drop()
     await client?.end().catch(() => {})
   }
   const result = finish(run, config, project, drift, Math.round(performance.now() - started))
@@ -155,12 +172,19 @@ function discover(run: Run, config: Config): Project | undefined {
       message: error.message,
       code: error.code
     })
-    for (const name of ['generate', 'migrate', 'seed'] as const) run.skip(name, 'project not found')
+    const why =
+      error.code === 'prisma-unsupported' ? 'this Prisma version is not supported' : 'project not found'
+    for (const name of ['generate', 'migrate', 'seed'] as const) run.skip(name, why)
     return undefined
   }
 }
 
-async function connect(run: Run, config: Config, ports: PipelinePorts): Promise<pg.Client | undefined> {
+async function connect(
+  run: Run,
+  config: Config,
+  ports: PipelinePorts,
+  datasource: Promise<DatasourceEnv>
+): Promise<pg.Client | undefined> {
   const started = performance.now()
   try {
     const client = await connectWithRetry(config.databaseUrl, {
@@ -173,14 +197,22 @@ async function connect(run: Run, config: Config, ports: PipelinePorts): Promise<
     try {
       if (!config.allowNonEmptyDatabase) await assertEmpty(client, config.databaseUrl)
       else summary = describeContents((await findExistingObjects(client, 1)).total)
+      run.env = await databaseEnv(run, config, client, await datasource)
     } catch (error) {
+      await run.shadow?.drop()
       await client.end().catch(() => {})
       throw error
     }
-    run.stage({ name: 'connect', status: 'passed', durationMs: elapsed(started), summary })
+    run.stage({
+      name: 'connect',
+      status: 'passed',
+      durationMs: elapsed(started),
+      summary: `${summary}; ${describeDatabaseEnv(run.env)}`
+    })
     return client
   } catch (error) {
     if (!(error instanceof DatabaseError)) throw error
+    await datasource.catch(() => undefined)
     run.stage({
       name: 'connect',
       status: 'failed',
@@ -197,6 +229,60 @@ async function connect(run: Run, config: Config, ports: PipelinePorts): Promise<
     for (const name of ['generate', 'migrate', 'seed'] as const) run.skip(name, 'no usable database')
     return undefined
   }
+}
+
+/** What the run puts into the environment of every child process. */
+interface DatabaseEnv {
+  /** Variables set to the database URL. */
+  url: string[]
+  /** Variables set to the shadow scratch database (never the main database: Prisma resets a shadow). */
+  shadow: string[]
+  shadowUrl?: string
+  /** The datasource as discovered, for messages. */
+  datasource: DatasourceEnv
+  /** Whether `database-url-env` chose the URL variables. */
+  overridden: boolean
+}
+
+/**
+ * The datasource's URL variables (with DATABASE_URL, which seeds read too) or
+ * the `database-url-env` override, and a scratch database for its shadow
+ * variables, created now and dropped when the run ends.
+ */
+async function databaseEnv(
+  run: Run,
+  config: Config,
+  client: pg.Client,
+  datasource: DatasourceEnv
+): Promise<DatabaseEnv> {
+  const url = config.databaseUrlEnv ?? [...new Set([DEFAULT_URL_ENV, ...datasource.url])]
+  const shadow = datasource.shadow.filter((name) => !url.includes(name))
+  if (datasource.probeError)
+    run.problem({
+      stage: 'project',
+      severity: 'notice',
+      title: "Prisma's config loader could not read the config",
+      message: `Asking Prisma's config loader which variables the datasource reads failed (${datasource.probeError}); the names written in its datasource block were used.`,
+      code: 'config-probe'
+    })
+  const env: DatabaseEnv = { url, shadow, datasource, overridden: config.databaseUrlEnv !== undefined }
+  if (shadow.length === 0) return env
+  try {
+    run.shadow = await createScratchDatabase(client, config.databaseUrl, 'shadow')
+    env.shadowUrl = run.shadow.url
+  } catch (error) {
+    if (!(error instanceof DatabaseError) || error.code !== 'no-createdb') throw error
+    // Without CREATEDB no shadow database can exist; the commands this check runs do not use one,
+    // so a name that exists nowhere keeps Prisma from ever resetting the main database.
+    env.shadowUrl = withDatabase(config.databaseUrl, 'msc_shadow_unavailable')
+  }
+  return env
+}
+
+/** "DATABASE_URL, DIRECT_URL set to the database URL; SHADOW_DATABASE_URL to a scratch database" (names only). */
+function describeDatabaseEnv(env: DatabaseEnv): string {
+  const url = `${env.url.join(', ')} set to the database URL${env.overridden ? ' (database-url-env)' : ''}`
+  return env.shadow.length ? `${url}; ${env.shadow.join(', ')} to a scratch shadow database` : url
 }
 
 /** What the connect stage says when `allow-non-empty-database` let it skip the emptiness check. */
@@ -248,7 +334,8 @@ async function runStages(
 ): Promise<DriftOutcome | undefined> {
   const ctx: RunContext = {
     project,
-    urlEnv: config.databaseUrlEnv,
+    urlEnv: run.env?.url ?? [DEFAULT_URL_ENV],
+    shadowEnv: run.env?.shadowUrl ? { names: run.env.shadow, url: run.env.shadowUrl } : undefined,
     databaseUrl: config.databaseUrl,
     timeoutMs: config.stepTimeoutMs,
     baseEnv: ports.env,
@@ -420,7 +507,9 @@ async function generate(run: Run, ctx: RunContext, schema: string[], repoRoot: s
       stage: 'generate',
       severity: 'error',
       title: 'prisma generate failed',
-      message: `\`prisma generate\` failed (${failureSummary(result, ctx.timeoutMs)}):\n${prismaError(result.output)}`,
+      message:
+        `\`prisma generate\` failed (${failureSummary(result, ctx.timeoutMs)}):\n${prismaErrorText(result.output)}` +
+        urlHint(run, result.output),
       ...schemaErrorLocation(result.output, ctx.project, repoRoot)
     })
   }
@@ -457,15 +546,14 @@ async function migrate(
     ok ? appliedSummary(applied.length, count, result.output) : failureSummary(result, ctx.timeoutMs)
   )
   if (!ok) {
-    run.problem(
-      await diagnoseMigrateFailure(
-        result,
-        ctx.project,
-        client,
-        repoRoot,
-        failureSummary(result, ctx.timeoutMs)
-      )
+    const problem = await diagnoseMigrateFailure(
+      result,
+      ctx.project,
+      client,
+      repoRoot,
+      failureSummary(result, ctx.timeoutMs)
     )
+    run.problem({ ...problem, message: problem.message + urlHint(run, result.output) })
     return undefined
   }
   if (count === 0) {
@@ -554,14 +642,24 @@ function linkSeedToDrift(problem: Problem, drift: DriftOutcome): void {
   problem.message = `The seed failed because \`${item.object}\`${where} but no migration creates it.\n\n${problem.message}`
 }
 
-/** Prisma's error block (from its first "error" line), without the banner lines before it. */
-function prismaError(output: string): string {
-  const lines = output.trimEnd().split('\n')
-  const first = lines.findIndex((l) => /error/i.test(l))
-  return lines
-    .slice(first >= 0 ? first : -12)
-    .slice(0, 20)
-    .join('\n')
+/**
+ * When Prisma found no database URL: which variables the datasource reads,
+ * which ones this run set, and the input that chooses them. Empty otherwise.
+ */
+function urlHint(run: Run, output: string): string {
+  const missing = missingUrlVariable(output)
+  if (missing === undefined || !run.env) return ''
+  const { datasource, url } = run.env
+  const reads = [...new Set([...datasource.url, ...datasource.read, ...(missing ? [missing] : [])])]
+  const where = datasource.sources.length ? ` (${datasource.sources.join(', ')})` : ''
+  const readsText = reads.length
+    ? `The project's datasource reads ${reads.join(', ')}${where}`
+    : "No variable of the project's datasource could be found"
+  const example = reads.filter((name) => !datasource.shadow.includes(name))
+  return (
+    `\n\n${missing ? `Prisma found no value in ${missing}` : 'Prisma found no database URL'}. ${readsText}; this run set ${url.join(', ')} to the database URL. ` +
+    `Set the \`database-url-env\` input to the variables that should receive it${example.length ? `, e.g. \`database-url-env: ${example.join(', ')}\`` : ''}.`
+  )
 }
 
 function finish(

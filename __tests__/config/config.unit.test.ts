@@ -54,8 +54,9 @@ describe('upgrade-rows and migration-safety', () => {
 describe('parseConfig', () => {
   test('defaults', () => {
     const config = parse({})
+    // No `database-url-env`: the variables the project's datasource reads are found at run time.
+    expect(config.databaseUrlEnv).toBeUndefined()
     expect(config).toMatchObject({
-      databaseUrlEnv: ['DATABASE_URL'],
       workingDirectory: root,
       generate: true,
       failOn: ['migrate', 'seed', 'drift'],

@@ -270,6 +270,30 @@ export const CASES: ConformanceCase[] = [
     edit(base, 'CREATE INDEX "Post_title_idx" ON "Post"("title");', ''),
     'CREATE INDEX CONCURRENTLY "Post_title_idx" ON "Post"("title");'
   ]),
+  blog('an index with INCLUDE columns', ['index options'], (base) => [
+    base,
+    'DROP INDEX "Post_title_idx"; CREATE INDEX "Post_title_idx" ON "Post"("title") INCLUDE ("id");'
+  ]),
+  blog('a unique index with INCLUDE columns', ['index options'], (base) => [
+    base,
+    'DROP INDEX "Tag_label_key"; CREATE UNIQUE INDEX "Tag_label_key" ON "Tag"("label") INCLUDE ("id");'
+  ]),
+  blog('an index with a storage parameter', ['index options'], (base) => [
+    base,
+    'DROP INDEX "Post_title_idx"; CREATE INDEX "Post_title_idx" ON "Post"("title") WITH (fillfactor = 90);'
+  ]),
+  blog('an index with INCLUDE columns and a storage parameter', ['index options'], (base) => [
+    base,
+    'DROP INDEX "Post_title_idx"; CREATE INDEX "Post_title_idx" ON "Post"("title") INCLUDE ("id") WITH (fillfactor = 90);'
+  ]),
+  blog('an index only the migrations create, with INCLUDE columns', ['index options'], (base) => [
+    base,
+    'CREATE INDEX "post_slug_covering" ON "Post"("slug") INCLUDE ("title");'
+  ]),
+  blog('an index created CONCURRENTLY IF NOT EXISTS', ['index options', 'CONCURRENTLY'], (base) => [
+    edit(base, 'CREATE INDEX "Post_title_idx" ON "Post"("title");', ''),
+    'CREATE INDEX CONCURRENTLY IF NOT EXISTS "Post_title_idx" ON "Post"("title");'
+  ]),
   blog(
     'a partial and an expression index only the migrations create',
     ['partial and expression indexes'],

@@ -96,3 +96,40 @@ export function makeVersionProject(version: VersionName, options: ProjectOptions
 export function versionEnv(version: VersionName, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...process.env, ...VERSIONS[version].env, ...extra }
 }
+
+export const SHAPES_DIR = path.join(FIXTURES, 'real-shapes')
+
+/**
+ * Copies the real-project shape `shape` (__tests__/fixtures/real-shapes/) for
+ * `version`: in normal mode over the version fixture's package.json, with a
+ * link to its node_modules; in WebAssembly mode under the repository (whose
+ * node_modules Node finds) with the shapes' WebAssembly config. The shape's
+ * own files win.
+ */
+export function makeShapeProject(
+  shape: string,
+  version: VersionName,
+  options: ProjectOptions = {}
+): FixtureProject {
+  const copyName = `${shape}_${randomBytes(5).toString('hex')}`
+  const relDir = path.join('.tmp', 'shapes', copyName)
+  const dir = path.join(REPO_ROOT, relDir)
+  mkdirSync(dir, { recursive: true })
+  const wasm = VERSIONS[version].mode === 'wasm'
+  if (wasm) cpSync(path.join(SHAPES_DIR, 'wasm.prisma.config.ts'), path.join(dir, 'prisma.config.ts'))
+  else {
+    cpSync(path.join(VERSIONS_DIR, version, 'package.json'), path.join(dir, 'package.json'))
+    symlinkSync(path.join(VERSIONS_DIR, version, 'node_modules'), path.join(dir, 'node_modules'), 'dir')
+  }
+  cpSync(path.join(SHAPES_DIR, shape), dir, { recursive: true })
+  writeFileSync(path.join(dir, '.gitignore'), 'node_modules\ngenerated/\nmigrate-seed-check-report/\n')
+  const fixtureModules = wasm
+    ? path.join(REPO_ROOT, 'node_modules')
+    : path.join(VERSIONS_DIR, version, 'node_modules')
+  return finishProject(relDir, options, () => {
+    // Prisma's config loader compiles prisma.config.ts into node_modules/.cache, named after the copy.
+    const cache = path.join(fixtureModules, '.cache', 'jiti')
+    for (const file of existsSync(cache) ? readdirSync(cache) : [])
+      if (file.startsWith(`${copyName}-`)) rmSync(path.join(cache, file), { force: true })
+  })
+}

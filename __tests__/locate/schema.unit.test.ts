@@ -49,9 +49,40 @@ describe('parseSchema', () => {
       name: 'db',
       provider: 'postgresql',
       schemas: ['public', 'auth'],
+      env: { url: 'DATABASE_URL' },
       file: MAIN,
       line: 8
     })
+  })
+
+  test("reads the variables of the datasource's url, directUrl and shadowDatabaseUrl", () => {
+    const { datasource } = parseSchema([
+      {
+        path: 'schema.prisma',
+        text: [
+          'datasource db {',
+          '  provider          = "postgresql"',
+          '  url               = env("APP_DATABASE_URL") // pooled',
+          '  directUrl         = env("DIRECT_URL")',
+          '  // shadowDatabaseUrl = env("OLD_SHADOW")',
+          '  shadowDatabaseUrl = env("SHADOW_DATABASE_URL")',
+          '}'
+        ].join('\n')
+      }
+    ])
+    expect(datasource?.env).toEqual({
+      url: 'APP_DATABASE_URL',
+      directUrl: 'DIRECT_URL',
+      shadowDatabaseUrl: 'SHADOW_DATABASE_URL'
+    })
+    // A literal URL names no variable.
+    const literal = parseSchema([
+      {
+        path: 's.prisma',
+        text: 'datasource db {\n  provider = "postgresql"\n  url = "postgresql://127.0.0.1/x"\n}'
+      }
+    ])
+    expect(literal.datasource?.env).toEqual({})
   })
 
   test('reads fields: @map in both spellings, @id, @unique(map:), @default, optional and list', () => {

@@ -88,7 +88,8 @@ test.concurrent(
       const { result } = await runPipeline({ ...inputs, 'allow-non-empty-database': 'true' })
       expect(result.stages.find((s) => s.name === 'connect')).toMatchObject({
         status: 'passed',
-        summary: 'database reachable; it already holds 11 table(s) or view(s) (allow-non-empty-database)'
+        summary:
+          'database reachable; it already holds 11 table(s) or view(s) (allow-non-empty-database); DATABASE_URL set to the database URL'
       })
       expect(result.stages.find((s) => s.name === 'migrate')).toMatchObject({
         status: 'passed',
@@ -263,6 +264,46 @@ test('a project without the Prisma CLI installed says to run the install step', 
     expect(result.status).toBe('failed')
     expect(result.problems[0]?.code).toBe('prisma-not-installed')
     expect(result.problems[0]?.message).toMatch(/Run your install step \(npm ci/)
+  } finally {
+    rmSync(root, { recursive: true, force: true })
+  }
+})
+
+test('a project on Prisma 8 gets one message: what it is, and that nothing of Prisma runs', async () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'msc-prisma8-'))
+  try {
+    cpSync(path.join(REPO_ROOT, 'prisma'), path.join(root, 'prisma'), { recursive: true })
+    writeFileSync(
+      path.join(root, 'package.json'),
+      '{"name":"app","devDependencies":{"prisma":"8.0.0-rc.19"}}'
+    )
+    // The installed package as npm lays it out (its manifest is what discovery reads; nothing of it runs).
+    mkdirSync(path.join(root, 'node_modules', 'prisma', 'dist'), { recursive: true })
+    writeFileSync(
+      path.join(root, 'node_modules', 'prisma', 'package.json'),
+      JSON.stringify({
+        name: 'prisma',
+        version: '8.0.0-rc.19',
+        type: 'module',
+        bin: { prisma: './dist/prisma.js' }
+      })
+    )
+    const { result } = await runPipeline(
+      { 'database-url': 'postgresql://u:p@127.0.0.1:9/db', 'working-directory': '.' },
+      { repoRoot: root }
+    )
+    expect(result.status).toBe('failed')
+    expect(result.problems.map((p) => [p.stage, p.severity, p.code])).toEqual([
+      ['project', 'error', 'prisma-unsupported']
+    ])
+    expect(result.problems[0]?.message).toMatch(
+      /^This project uses Prisma 8\.0\.0-rc\.19\. .*Nothing was run: prisma generate, migrate deploy, the seed and the drift check are all skipped\. .*pin `prisma` to 7\.x/
+    )
+    expect(result.stages.map((s) => [s.name, s.status, s.summary])).toEqual([
+      ['generate', 'skipped', 'this Prisma version is not supported'],
+      ['migrate', 'skipped', 'this Prisma version is not supported'],
+      ['seed', 'skipped', 'this Prisma version is not supported']
+    ])
   } finally {
     rmSync(root, { recursive: true, force: true })
   }

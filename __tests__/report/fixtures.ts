@@ -233,6 +233,35 @@ export function passingResult(): CheckResult {
   }
 }
 
+/** A run whose verdict Prisma wrote but could not be read (the catalog comparison found nothing). */
+export function unreadableVerdictResult(): CheckResult {
+  const passing = passingResult()
+  return {
+    ...passing,
+    status: 'failed',
+    failedOn: ['drift'],
+    stages: passing.stages.map((stage) =>
+      stage.name === 'compare'
+        ? { ...stage, status: 'failed', summary: "Prisma's verdict could not be read" }
+        : stage
+    ),
+    problems: [
+      {
+        stage: 'compare',
+        severity: 'error',
+        title: "Prisma's verdict could not be read",
+        message:
+          'Prisma\'s verdict could not be read: syntax error at or near "◇" (line 1: ◇ injected env (0) from .env).',
+        code: 'verdict-unreadable'
+      }
+    ],
+    verdict: {
+      source: 'catalog',
+      summary: "catalog comparison: Prisma 7.10's differ's verdict could not be read"
+    }
+  }
+}
+
 /** A run whose second migration fails on a statement, with hostile text in the migration's name. */
 export function failedMigrationResult(name = '20250612143000_add_auth'): CheckResult {
   const file = `prisma/migrations/${name}/migration.sql`

@@ -5,7 +5,8 @@ import {
   driftResult,
   failedMigrationResult,
   manyColumnsDrift,
-  passingResult
+  passingResult,
+  unreadableVerdictResult
 } from './fixtures.js'
 
 const COMMENT_LIMIT = 60_000
@@ -122,6 +123,12 @@ describe('renderMarkdown: the design doc case', () => {
 })
 
 describe('renderMarkdown: other results', () => {
+  it('never says a verdict it could not read is no drift', () => {
+    const markdown = comment(unreadableVerdictResult())
+    expect(markdown).toContain('Drift: not known (the compare stage failed) ·')
+    expect(markdown).not.toContain('Drift: 0 errors')
+  })
+
   it('reports a pass without problems or fixes', () => {
     const markdown = comment(passingResult())
     expect(markdown.split('\n')[2]).toBe('### ✅ migrate-seed-check passed')

@@ -1,5 +1,5 @@
 import { renderTerminal } from '../../src/report/terminal.js'
-import { designDocResult, failedMigrationResult, passingResult } from './fixtures.js'
+import { designDocResult, failedMigrationResult, passingResult, unreadableVerdictResult } from './fixtures.js'
 
 describe('renderTerminal', () => {
   const text = renderTerminal(designDocResult(), { color: false })
@@ -56,4 +56,11 @@ describe('renderTerminal', () => {
     expect(output).not.toContain('Drift')
     expect(output).not.toContain('Problems')
   })
+})
+
+test("a verdict that could not be read is never 'Drift: none'", () => {
+  const text = renderTerminal(unreadableVerdictResult(), { color: false })
+  expect(text).not.toContain('Drift: none')
+  expect(text).toContain('Drift: not known (the compare stage failed)')
+  expect(text).toContain("● Prisma's verdict could not be read [verdict-unreadable]")
 })

@@ -54,6 +54,8 @@ export interface IndexInfo {
   method: string
   /** `WHERE` clause of a partial index. */
   predicate?: string
+  /** Non-key columns (`INCLUDE (…)`), in order; absent when there are none. */
+  include?: string[]
   /** `pg_get_indexdef()`: the full `CREATE INDEX` statement. */
   definition: string
   /** The constraint that owns the index (primary key, unique or exclusion constraint), if any. */
@@ -253,7 +255,10 @@ SELECT n.nspname AS schema, t.relname AS table, i.relname AS name,
                ) ORDER BY k.n)
           FROM generate_series(1, ix.indnkeyatts) AS k(n)
           LEFT JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = ix.indkey[k.n - 1] AND ix.indkey[k.n - 1] <> 0
-          LEFT JOIN pg_opclass opc ON opc.oid = ix.indclass[k.n - 1]) AS columns
+          LEFT JOIN pg_opclass opc ON opc.oid = ix.indclass[k.n - 1]) AS columns,
+       (SELECT array_agg(a.attname::text ORDER BY k.n)
+          FROM generate_series(ix.indnkeyatts + 1, ix.indnatts) AS k(n)
+          JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = ix.indkey[k.n - 1]) AS include
 FROM pg_index ix
 JOIN pg_class i ON i.oid = ix.indexrelid
 JOIN pg_class t ON t.oid = ix.indrelid
@@ -477,6 +482,8 @@ function toIndex(r: Row): IndexInfo {
     definition: r.definition
   }
   if (r.predicate) index.predicate = r.predicate
+  const include = pgArray(r.include)
+  if (include.length) index.include = include
   const type = CONSTRAINT_TYPES[r.constraint_type as keyof typeof CONSTRAINT_TYPES]
   if (r.constraint_name && type)
     index.constraint = { name: r.constraint_name, type, definition: r.constraint_definition }

@@ -12,11 +12,18 @@ import { createScratchDatabase, DatabaseError, describePgError, type ScratchData
 import { snapshotCatalog, type CatalogSnapshot } from '../db/snapshot.js'
 import { locateItems } from '../locate/index.js'
 import { MigrationIndex } from '../locate/migration-index.js'
-import { diffFromEmptyArgs, runPrisma, type RunContext } from '../prisma/cli.js'
-import type { ExecResult } from '../exec.js'
+import { diffFromEmptyArgs, type RunContext } from '../prisma/cli.js'
+import { runDiffScript, type DiffScript } from '../prisma/diff-script.js'
+import { prismaErrorText } from '../prisma/output.js'
 import type { Project } from '../project/discover.js'
 import type { DriftItem, DriftVerdict, Problem, StageResult } from '../types.js'
 import { compareCatalogs } from './compare.js'
+import {
+  createPrerequisites,
+  hasPrerequisites,
+  readPrerequisites,
+  type Prerequisites
+} from './prerequisites.js'
 import { quoteIdent } from './sql.js'
 import { buildFixMigration, prismaFixMigration } from './fix-migration.js'
 import { describeVerdict, judgeDrift, type PrismaVerdict, type PrismaVerdictRun } from './verdict.js'
@@ -54,7 +61,7 @@ export interface DriftArgs {
 export interface SchemaDiff {
   schemaPath: string
   args: string[]
-  result: Promise<ExecResult>
+  result: Promise<DiffScript>
 }
 
 /**
@@ -64,7 +71,7 @@ export interface SchemaDiff {
  */
 export function startSchemaDiff(run: RunContext, schemaPath: string): SchemaDiff {
   const args = diffFromEmptyArgs(run.project.prisma.major, schemaPath)
-  return { schemaPath, args, result: runPrisma(run, args, { keepStdout: true, quiet: true }) }
+  return { schemaPath, args, result: runDiffScript(run, args) }
 }
 
 class StageClock {
@@ -86,7 +93,8 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
       out.stages.push({ name: 'inspect', status: 'skipped', durationMs: 0, summary: why })
     const prisma = await args.verdict?.result
     clock.lap()
-    if (prisma?.kind === 'script') return compare(args, out, clock, [], prisma)
+    if (prisma?.kind === 'script' || prisma?.kind === 'unreadable')
+      return compare(args, out, clock, [], prisma, false)
     out.stages.push({ name: 'compare', status: 'skipped', durationMs: 0, summary: why })
     return out
   }
@@ -104,17 +112,25 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
     built = early
       ? await early.result
       : await buildExpected(args.run, args.client, args.config.databaseUrl, started, installed)
-    // Built during `migrate deploy` with the extensions its files name: if that
-    // failed and the migrations installed others (in a DO block, say), build
-    // again now that the installed set is known.
-    if (
-      early &&
-      !built.ok &&
-      built.kind === 'apply' &&
-      installed.some((e) => !built!.extensions.includes(e.name))
-    ) {
-      await early.dispose()
-      built = await buildExpected(args.run, args.client, args.config.databaseUrl, started, installed)
+    // Prisma's SQL may need what the migrations created beside the schema:
+    // extensions installed in a way their files do not say (a DO block), the
+    // functions a default calls, sequences. If it failed without them, build
+    // again with them, read from the migrated database's catalog.
+    if (!built.ok && built.kind === 'apply' && !(built.cause && isConnectionLoss(built.cause))) {
+      const prerequisites = await readPrerequisites(args.client)
+      const moreExtensions = installed.some((e) => !built!.extensions.includes(e.name))
+      if (moreExtensions || hasPrerequisites(prerequisites)) {
+        if (early) await early.dispose()
+        else await disposeBuilt(built)
+        built = await buildExpected(
+          args.run,
+          args.client,
+          args.config.databaseUrl,
+          started,
+          installed,
+          prerequisites
+        )
+      }
     }
     if (!built.ok && built.kind === 'scratch') {
       const error = built.error
@@ -139,36 +155,61 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
     }
     if (!built.ok && built.kind === 'diff') {
       const diff = built.diff
+      const unreadable = diff.kind === 'unreadable'
       out.stages.push({
         name: 'expect',
         status: 'failed',
         durationMs: clock.lap(),
-        summary: 'prisma migrate diff failed',
+        summary: unreadable ? "Prisma's SQL for the schema could not be read" : 'prisma migrate diff failed',
         command: ['prisma', ...diffArgs],
-        exitCode: diff.exitCode,
-        output: diff.output
+        exitCode: diff.result.exitCode
       })
       out.problems.push({
         stage: 'expect',
         severity: 'error',
-        title: 'Could not get the SQL of the schema',
-        message: `\`prisma ${diffArgs.join(' ')}\` failed (${diff.timedOut ? 'timed out' : `exit code ${diff.exitCode}`}):\n${diff.output.trim().split('\n').slice(-20).join('\n')}`
+        title: unreadable
+          ? "Prisma's SQL for the schema could not be read"
+          : 'Could not get the SQL of the schema',
+        message: unreadable
+          ? `Prisma's SQL for the schema could not be read: ${diff.reason}.`
+          : `\`prisma ${diffArgs.join(' ')}\` failed (${diff.result.timedOut ? 'timed out' : `exit code ${diff.result.exitCode}`}):\n${prismaErrorText(diff.result.output)}`
       })
       return await skipRest('inspect', 'no expected database')
     }
     if (!built.ok) {
       if (built.cause && isConnectionLoss(built.cause)) throw built.cause
+      const reason = built.error + missingExtensionHint(built.error)
+      const durationMs = clock.lap()
+      // With Prisma's own verdict the drift is known without the expected
+      // database: only the explanation of its statements is missing.
+      const prisma = await args.verdict?.result
+      if (prisma?.kind === 'script') {
+        out.stages.push({
+          name: 'expect',
+          status: 'skipped',
+          durationMs,
+          summary: "the schema SQL did not apply; Prisma's verdict stands unexplained"
+        })
+        out.problems.push({
+          stage: 'expect',
+          severity: 'notice',
+          title: 'Drift explanation skipped',
+          message: `Prisma's SQL for the schema did not apply to a scratch database (${reason.trim()}), so the catalog comparison that explains Prisma's verdict (the schema line, the expected and actual definitions) was skipped. The drift is Prisma's own verdict.`,
+          code: 'explanation-skipped'
+        })
+        return await skipRest('inspect', 'no expected database')
+      }
       out.stages.push({
         name: 'expect',
         status: 'failed',
-        durationMs: clock.lap(),
+        durationMs,
         summary: 'the schema SQL did not apply'
       })
       out.problems.push({
         stage: 'expect',
         severity: 'error',
         title: "Prisma's SQL for the schema failed to apply",
-        message: built.error + missingExtensionHint(built.error)
+        message: reason
       })
       return await skipRest('inspect', 'no expected database')
     }
@@ -192,7 +233,7 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
     let actual: CatalogSnapshot
     try {
       ;[expected, actual] = await Promise.all([
-        snapshotCatalog(scratchClient, schemas),
+        snapshotCatalog(scratchClient, schemas).then((c) => withoutCopies(c, built!)),
         snapshotCatalog(args.client, schemas)
       ])
     } catch (error) {
@@ -266,11 +307,13 @@ async function compare(
   out: DriftOutcome,
   clock: StageClock,
   catalog: DriftItem[],
-  prisma: PrismaVerdict | undefined
+  prisma: PrismaVerdict | undefined,
+  catalogRan = true
 ): Promise<DriftOutcome> {
   out.verdict = describeVerdict(args.project.prisma.version, prisma)
   if (prisma?.kind === 'failed') out.problems.push(differFailed(prisma, args.clean))
-  const judged = judgeDrift(catalog, prisma, defaultSchema(args.config.databaseUrl))
+  if (prisma?.kind === 'unreadable') out.problems.push(verdictUnreadable(prisma, args.clean))
+  const judged = judgeDrift(catalog, prisma, defaultSchema(args.config.databaseUrl), catalogRan)
   out.items = locateItems(judged, args.project, args.config.repoRoot).map((item) => ({
     ...item,
     expected: item.expected && args.clean(item.expected),
@@ -285,14 +328,41 @@ async function compare(
       : buildFixMigration(out.items)
   const compareMs = clock.lap()
   if (out.metrics) out.metrics.compareMs = compareMs
+  // A verdict that could not be read is never "no drift": the stage fails, whatever the catalog says.
+  const unreadable = prisma?.kind === 'unreadable'
   out.stages.push({
     name: 'compare',
-    status: counted.some((i) => i.severity === 'error') ? 'failed' : counted.length ? 'warning' : 'passed',
+    status:
+      unreadable || counted.some((i) => i.severity === 'error')
+        ? 'failed'
+        : counted.length
+          ? 'warning'
+          : 'passed',
     durationMs: compareMs,
-    summary: counted.length ? `${counted.length} difference(s)` : 'the migrated database matches the schema',
-    ...(prisma?.kind === 'script' ? { command: ['prisma', ...prisma.args] } : {})
+    summary: unreadable
+      ? `Prisma's verdict could not be read${counted.length ? `; the catalog comparison found ${counted.length} difference(s)` : ''}`
+      : counted.length
+        ? `${counted.length} difference(s)`
+        : 'the migrated database matches the schema',
+    ...(prisma?.kind === 'script' || unreadable ? { command: ['prisma', ...prisma.args] } : {})
   })
   return out
+}
+
+/** Prisma answered with something that is not SQL: an error of the compare stage, with what the parser said. */
+function verdictUnreadable(
+  prisma: Extract<PrismaVerdict, { kind: 'unreadable' }>,
+  clean: (t: string) => string
+): Problem {
+  return {
+    stage: 'compare',
+    severity: 'error',
+    title: "Prisma's verdict could not be read",
+    message: clean(
+      `Prisma's verdict could not be read: ${prisma.reason}. \`prisma ${prisma.args.join(' ')}\` succeeded, but what it wrote is not SQL, so whether the migrated database matches the schema is not known; any drift listed comes from the catalog comparison alone.`
+    ),
+    code: 'verdict-unreadable'
+  }
 }
 
 /** Where Prisma puts names it writes without a schema: the URL's `?schema=`, else public. */
@@ -314,7 +384,7 @@ function differFailed(
     severity: 'warning',
     title: "Prisma's differ could not compare the database",
     message: clean(
-      `\`prisma ${prisma.args.join(' ')}\` failed (${prisma.timedOut ? 'timed out' : `exit code ${prisma.exitCode}`}), so the drift comes from the catalog comparison alone:\n${prisma.output.trim().split('\n').slice(-15).join('\n')}`
+      `\`prisma ${prisma.args.join(' ')}\` failed (${prisma.timedOut ? 'timed out' : `exit code ${prisma.exitCode}`}), so the drift comes from the catalog comparison alone:\n${prismaErrorText(prisma.output, 15)}`
     ),
     code: 'differ-failed'
   }
@@ -322,9 +392,16 @@ function differFailed(
 
 /** The expected database, or why there is none. Whoever holds one disposes it. */
 type Built =
-  | { ok: true; scratch: ScratchDatabase; client: pg.Client; extensions: string[] }
+  | {
+      ok: true
+      scratch: ScratchDatabase
+      client: pg.Client
+      extensions: string[]
+      /** Functions and sequences copied from the migrated database (not the schema's). */
+      copied?: Prerequisites
+    }
   | { ok: false; kind: 'scratch'; error: DatabaseError; extensions: string[] }
-  | { ok: false; kind: 'diff'; diff: ExecResult; extensions: string[] }
+  | { ok: false; kind: 'diff'; diff: Exclude<DiffScript, { kind: 'script' }>; extensions: string[] }
   | {
       ok: false
       kind: 'apply'
@@ -387,7 +464,8 @@ async function buildExpected(
   admin: pg.ClientBase,
   databaseUrl: string,
   diff: SchemaDiff,
-  extensions: Extension[]
+  extensions: Extension[],
+  prerequisites?: Prerequisites
 ): Promise<Built> {
   const names = extensions.map((e) => e.name)
   let scratch: ScratchDatabase
@@ -400,7 +478,7 @@ async function buildExpected(
   }
   try {
     const sql = await diff.result
-    if (sql.exitCode !== 0 || sql.stdout === undefined) {
+    if (sql.kind !== 'script') {
       await scratch.drop()
       return { ok: false, kind: 'diff', diff: sql, extensions: names }
     }
@@ -409,9 +487,10 @@ async function buildExpected(
     try {
       await client.connect()
       for (const ext of extensions) await createExtension(client, ext)
+      const copied = prerequisites && (await createPrerequisites(client, prerequisites))
       // One simple-protocol query runs the whole script, as psql would.
-      if (sql.stdout.trim()) await client.query(sql.stdout)
-      return { ok: true, scratch, client, extensions: names }
+      if (sql.script.trim()) await client.query(sql.script)
+      return { ok: true, scratch, client, extensions: names, ...(copied ? { copied } : {}) }
     } catch (error) {
       return {
         ok: false,
@@ -426,6 +505,19 @@ async function buildExpected(
   } catch (error) {
     await scratch.drop()
     throw error
+  }
+}
+
+/** The expected catalog without what was copied from the migrated database: those are the migrations', not the schema's. */
+function withoutCopies(catalog: CatalogSnapshot, built: Built): CatalogSnapshot {
+  const copied = built.ok ? built.copied : undefined
+  if (!copied) return catalog
+  const functions = new Set(copied.functions.map((f) => `${f.schema}.${f.name}(${f.arguments})`))
+  const sequences = new Set(copied.sequences.map((q) => `${q.schema}.${q.name}`))
+  return {
+    ...catalog,
+    functions: catalog.functions.filter((f) => !functions.has(`${f.schema}.${f.name}(${f.arguments})`)),
+    sequences: catalog.sequences.filter((q) => !sequences.has(`${q.schema}.${q.name}`))
   }
 }
 

@@ -459,7 +459,13 @@ function prismaCanExpress(index: IndexInfo): boolean {
  * the same thing.
  */
 function indexSignature(index: IndexInfo): string {
-  return JSON.stringify([index.unique, index.method, index.predicate ?? null, keyColumns(index)])
+  return JSON.stringify([
+    index.unique,
+    index.method,
+    index.predicate ?? null,
+    keyColumns(index),
+    index.include ?? []
+  ])
 }
 
 /**
@@ -495,6 +501,8 @@ function indexAspects(expected: IndexInfo, actual: IndexInfo): string[] {
   if (expected.unique !== actual.unique) aspects.push('uniqueness')
   if (expected.method !== actual.method) aspects.push('method')
   if ((expected.predicate ?? '') !== (actual.predicate ?? '')) aspects.push('predicate')
+  // Prisma cannot declare non-key columns, and its differ recreates an index that has them.
+  if (!sameList(expected.include ?? [], actual.include ?? [])) aspects.push('included columns')
   return aspects
 }
 

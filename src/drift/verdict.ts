@@ -11,7 +11,8 @@
  * does not change is `info`; a change it makes that no item explains is an
  * item of its own.
  */
-import { runPrisma, verdictDiffArgs, type RunContext } from '../prisma/cli.js'
+import { verdictDiffArgs, type RunContext } from '../prisma/cli.js'
+import { runDiffScript } from '../prisma/diff-script.js'
 import type { DriftItem, DriftKind, DriftVerdict } from '../types.js'
 import { isRename } from './items.js'
 import { readPrismaChanges } from './prisma-changes.js'
@@ -43,6 +44,8 @@ export type PrismaVerdict =
   | { kind: 'script'; script: string; args: string[] }
   | { kind: 'refused'; reason: string; args: string[] }
   | { kind: 'failed'; output: string; exitCode: number | null; timedOut: boolean; args: string[] }
+  /** Prisma answered, but not with SQL PostgreSQL can read: never taken for "no change". */
+  | { kind: 'unreadable'; reason: string; output: string; args: string[] }
 
 /** A running `prisma migrate diff` from the migrated database to the schema. */
 export interface PrismaVerdictRun {
@@ -63,9 +66,10 @@ const REFUSED = /not supported when\s+defining an adapter/i
  */
 export function startPrismaVerdict(run: RunContext, schemaPath: string): PrismaVerdictRun {
   const args = verdictDiffArgs(run.project.prisma.major, schemaPath)
-  const result = runPrisma(run, args, { keepStdout: true, quiet: true }).then((r): PrismaVerdict => {
-    if (r.exitCode === 0 && !r.timedOut && r.stdout !== undefined)
-      return { kind: 'script', script: r.stdout, args }
+  const result = runDiffScript(run, args).then((diff): PrismaVerdict => {
+    if (diff.kind === 'script') return { kind: 'script', script: diff.script, args }
+    const r = diff.result
+    if (diff.kind === 'unreadable') return { kind: 'unreadable', reason: diff.reason, output: r.output, args }
     if (REFUSED.test(r.output))
       return {
         kind: 'refused',
@@ -84,6 +88,8 @@ export function describeVerdict(prismaVersion: string, verdict: PrismaVerdict | 
   if (verdict?.kind === 'script') return { source: 'prisma', summary: differ }
   if (verdict?.kind === 'refused')
     return { source: 'catalog', summary: `catalog comparison: ${verdict.reason}` }
+  if (verdict?.kind === 'unreadable')
+    return { source: 'catalog', summary: `catalog comparison: ${differ}'s verdict could not be read` }
   if (verdict?.kind === 'failed')
     return {
       source: 'catalog',
@@ -150,10 +156,11 @@ function explainsConstraint(change: PrismaChange, item: DriftItem): boolean {
 export function judgeDrift(
   catalog: DriftItem[],
   prisma: PrismaVerdict | undefined,
-  defaultSchema: string
+  defaultSchema: string,
+  catalogRan = true
 ): DriftItem[] {
   if (prisma?.kind !== 'script') return catalog
-  return reconcile(catalog, readPrismaChanges(prisma.script, defaultSchema))
+  return reconcile(catalog, readPrismaChanges(prisma.script, defaultSchema), catalogRan)
 }
 
 /**
@@ -161,7 +168,7 @@ export function judgeDrift(
  * (with Prisma's statements as their fix), the ones it leaves alone as `info`,
  * and a statement no item explains as an item of its own.
  */
-export function reconcile(items: DriftItem[], changes: PrismaChange[]): DriftItem[] {
+export function reconcile(items: DriftItem[], changes: PrismaChange[], catalogRan = true): DriftItem[] {
   const used = new Set<PrismaChange>()
   const out: DriftItem[] = []
   for (const item of items) {
@@ -177,7 +184,7 @@ export function reconcile(items: DriftItem[], changes: PrismaChange[]): DriftIte
     matching.forEach((c) => used.add(c))
     out.push(explained(item, matching))
   }
-  for (const change of changes) if (!used.has(change)) out.push(unexplained(change))
+  for (const change of changes) if (!used.has(change)) out.push(unexplained(change, catalogRan))
   return out
 }
 
@@ -209,7 +216,7 @@ function ignoredByPrisma(item: DriftItem): DriftItem {
 }
 
 /** A change of Prisma's that the catalog comparison did not find: still drift, named by the object it changes. */
-function unexplained(change: PrismaChange): DriftItem {
+function unexplained(change: PrismaChange, catalogRan: boolean): DriftItem {
   const name = change.newName ?? change.name ?? change.table ?? ''
   const object = change.schema === 'public' ? [] : [change.schema]
   if (change.kind === 'column' || change.kind === 'enumValue') object.push(change.table ?? change.name ?? '')
@@ -230,7 +237,9 @@ function unexplained(change: PrismaChange): DriftItem {
     },
     severity: change.action === 'rename' || change.action === 'drop' ? 'warning' : 'error',
     fixSql: change.statement,
-    note: "Prisma's differ changes this; the catalog comparison found no difference to explain it."
+    note: catalogRan
+      ? "Prisma's differ changes this; the catalog comparison found no difference to explain it."
+      : "Prisma's differ changes this (the catalog comparison that explains its statements did not run)."
   }
   if (change.action === 'rename') item.aspects = ['name']
   else if (change.aspects) item.aspects = change.aspects

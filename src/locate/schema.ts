@@ -119,6 +119,8 @@ export interface DatasourceInfo {
   provider?: string
   /** `schemas = [...]` (multiSchema). */
   schemas?: string[]
+  /** The variables of `url = env("…")`, `directUrl = env("…")` and `shadowDatabaseUrl = env("…")` (Prisma 5 and 6). */
+  env: { url?: string; directUrl?: string; shadowDatabaseUrl?: string }
   file: string
   line: number
 }
@@ -360,7 +362,7 @@ function readEnum(block: RawBlock): EnumInfo {
 
 /** `key = value` lines; only `provider` and `schemas` matter here. */
 function readDatasource(block: RawBlock): DatasourceInfo {
-  const info: DatasourceInfo = { name: block.name, file: block.file, line: block.line }
+  const info: DatasourceInfo = { name: block.name, env: {}, file: block.file, line: block.line }
   for (const line of block.body) {
     const stream = new TokenStream(tokenize(line.text))
     const key = stream.next()?.text
@@ -372,6 +374,10 @@ function readDatasource(block: RawBlock): DatasourceInfo {
     }
     if (key === 'schemas' && value?.kind === 'array') {
       info.schemas = value.items.flatMap((v) => (v.kind === 'string' ? [v.value] : []))
+    }
+    if ((key === 'url' || key === 'directUrl' || key === 'shadowDatabaseUrl') && value?.kind === 'call') {
+      const name = value.name === 'env' ? stringValue(value.args[0]?.value) : undefined
+      if (name) info.env[key] = name
     }
   }
   return info

@@ -9,8 +9,10 @@ import type { Project } from '../project/discover.js'
 
 export interface RunContext {
   project: Project
-  /** Variables that receive the database URL (`database-url-env`). */
+  /** Variables that receive the database URL: the datasource's, or `database-url-env`. */
   urlEnv: string[]
+  /** Variables of the datasource's shadow database, and the scratch database they receive. */
+  shadowEnv?: { names: string[]; url: string }
   databaseUrl: string
   timeoutMs: number
   onOutput?: (chunk: string) => void
@@ -20,21 +22,29 @@ export interface RunContext {
 }
 
 /**
- * The child environment: the URL under each configured name, the project's
- * `node_modules/.bin` folders first on PATH (as `npm run` does, so a seed of
- * `tsx prisma/seed.ts` finds tsx), and Prisma's update check and hints off.
+ * The environment of the project's tools without any database variable set
+ * by us: the project's `node_modules/.bin` folders first on PATH (as
+ * `npm run` does, so a seed of `tsx prisma/seed.ts` finds tsx), and Prisma's
+ * update check and hints off.
  */
-export function childEnv(
-  ctx: Pick<RunContext, 'project' | 'urlEnv' | 'baseEnv'>,
-  url: string
-): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...ctx.baseEnv }
-  for (const name of ctx.urlEnv) env[name] = url
-  env.PATH = [...ctx.project.binDirs, env.PATH ?? ''].filter(Boolean).join(path.delimiter)
+export function toolEnv(project: Pick<Project, 'binDirs'>, baseEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...baseEnv }
+  env.PATH = [...project.binDirs, env.PATH ?? ''].filter(Boolean).join(path.delimiter)
   env.CHECKPOINT_DISABLE = '1'
   env.PRISMA_HIDE_UPDATE_MESSAGE = '1'
   env.FORCE_COLOR = '0'
   env.NO_COLOR = '1'
+  return env
+}
+
+/** The child environment: {@link toolEnv} with the URL under each of the datasource's names. */
+export function childEnv(
+  ctx: Pick<RunContext, 'project' | 'urlEnv' | 'shadowEnv' | 'baseEnv'>,
+  url: string
+): NodeJS.ProcessEnv {
+  const env = toolEnv(ctx.project, ctx.baseEnv)
+  for (const name of ctx.urlEnv) env[name] = url
+  for (const name of ctx.shadowEnv?.names ?? []) env[name] = ctx.shadowEnv?.url
   return env
 }
 

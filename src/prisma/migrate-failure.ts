@@ -19,6 +19,7 @@ import { lineAtOffset, lineStarts, offsetOfCharPosition, splitSqlStatements } fr
 import { parseMigrateDeployFailure } from '../locate/migrations.js'
 import type { Migration, Project } from '../project/discover.js'
 import type { Problem } from '../types.js'
+import { prismaErrorText } from './output.js'
 
 /** SQLSTATEs meaning "this object is already there": the statement ran before. */
 const ALREADY_THERE = new Set(['42P07', '42710', '42701', '42P06', '42723', '42P16'])
@@ -93,8 +94,8 @@ export async function diagnoseMigrateFailure(
 ): Promise<Problem> {
   const parsed = parseMigrateDeployFailure(result.output)
   const migration = project.migrations.find((m) => m.name === parsed.migration)
-  // Without a located statement, Prisma's own last lines are the best explanation.
-  const tail = result.output.trim().split('\n').slice(-12).join('\n')
+  // Without a located statement, Prisma's own error lines are the best explanation.
+  const tail = prismaErrorText(result.output, 12)
   if (result.timedOut || !migration) {
     return {
       stage: 'migrate',

@@ -37,6 +37,8 @@ export interface SeedConfig {
 export interface PrismaCli {
   version: string
   major: number
+  /** Absolute path of the installed `prisma` package. */
+  dir: string
   /** Absolute path of the CLI's JavaScript entry (run with this Node). */
   entry: string
 }
@@ -72,28 +74,33 @@ export class ProjectError extends Error {
   }
 }
 
+/** Where Prisma's config loader looks, in its order (Prisma 7 tries `prisma7.config.*` first). */
+const CONFIG_EXTENSIONS = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs']
 const CONFIG_NAMES = [
-  'prisma.config.ts',
-  'prisma.config.mts',
-  'prisma.config.cts',
-  'prisma.config.js',
-  'prisma.config.mjs',
-  'prisma.config.cjs',
-  '.config/prisma.ts',
-  '.config/prisma.js'
+  ...CONFIG_EXTENSIONS.map((ext) => `prisma7.config.${ext}`),
+  ...CONFIG_EXTENSIONS.map((ext) => `.config/prisma7.${ext}`),
+  ...['prisma.config', '.config/prisma', '.config/prisma.config'].flatMap((base) => [
+    ...CONFIG_EXTENSIONS.map((ext) => `${base}.${ext}`),
+    ...CONFIG_EXTENSIONS.map((ext) => `${base}/index.${ext}`)
+  ])
 ]
 
 /** Discovers the project for `config`. @throws ProjectError */
 export function discoverProject(config: Config): Project {
   const root = config.workingDirectory
   const packageJson = readJson(path.join(root, 'package.json'))
+  const prisma = findPrismaCli(root)
+  if (prisma.major >= 8) throw unsupportedPrisma(prisma)
   const configFile = CONFIG_NAMES.map((n) => path.join(root, n)).find((p) => existsSync(p))
   const configText = configFile ? readFileSync(configFile, 'utf8') : undefined
   const prismaKey = (packageJson?.prisma ?? {}) as Record<string, unknown>
 
-  const schemaPath = findSchema(root, config.schema, configText, prismaKey)
+  // Prisma resolves the config's paths from the config file's folder.
+  const configSource =
+    configFile && configText !== undefined ? { text: configText, dir: path.dirname(configFile) } : undefined
+  const schemaPath = findSchema(root, config.schema, configSource, prismaKey)
   const schemaFiles = readSchemaFiles(schemaPath)
-  const migrationsDir = findMigrationsDir(root, schemaPath, schemaFiles, configText)
+  const migrationsDir = findMigrationsDir(schemaPath, schemaFiles, configSource)
   return {
     root,
     packageJson,
@@ -102,7 +109,7 @@ export function discoverProject(config: Config): Project {
     schemaFiles,
     migrationsDir,
     migrations: readMigrations(migrationsDir),
-    prisma: findPrismaCli(root),
+    prisma,
     packageManager: detectPackageManager(root, packageJson),
     seed: findSeed(config, configText, prismaKey),
     binDirs: ancestors(root).map((dir) => path.join(dir, 'node_modules', '.bin')),
@@ -127,17 +134,29 @@ function ancestors(dir: string): string[] {
   }
 }
 
+/** A config file's text and the folder its relative paths start from. */
+interface ConfigSource {
+  text: string
+  dir: string
+}
+
 function findSchema(
   root: string,
   explicit: string | undefined,
-  configText: string | undefined,
+  config: ConfigSource | undefined,
   prismaKey: Record<string, unknown>
 ): string {
   if (explicit) return explicit
-  const fromConfig = configText ? configPath(configText, 'schema') : undefined
+  const fromConfig = config && configPath(config.text, 'schema')
   const fromPackage = typeof prismaKey.schema === 'string' ? prismaKey.schema : undefined
   // Prisma's own search order when nothing is configured.
-  const candidates = [fromConfig, fromPackage, 'prisma/schema.prisma', 'prisma/schema', 'schema.prisma']
+  const candidates = [
+    fromConfig && path.resolve(config.dir, fromConfig),
+    fromPackage,
+    'prisma/schema.prisma',
+    'prisma/schema',
+    'schema.prisma'
+  ]
   for (const candidate of candidates) {
     if (!candidate) continue
     const p = path.resolve(root, candidate)
@@ -170,13 +189,12 @@ function readSchemaFiles(schemaPath: string): SchemaFile[] {
 }
 
 function findMigrationsDir(
-  root: string,
   schemaPath: string,
   schemaFiles: SchemaFile[],
-  configText: string | undefined
+  config: ConfigSource | undefined
 ): string {
-  const fromConfig = configText ? configPath(configText, 'path') : undefined
-  if (fromConfig) return path.resolve(root, fromConfig)
+  const fromConfig = config && configPath(config.text, 'path')
+  if (fromConfig) return path.resolve(config.dir, fromConfig)
   if (statSync(schemaPath).isFile()) return path.join(path.dirname(schemaPath), 'migrations')
   // In a schema folder, migrations sit beside the file with the datasource block.
   const withDatasource = schemaFiles.find((f) => /^\s*datasource\s+\w+\s*\{/m.test(f.text))
@@ -209,11 +227,26 @@ function findPrismaCli(root: string): PrismaCli {
     }
     const bin = typeof pkg.bin === 'string' ? pkg.bin : (pkg.bin?.prisma ?? 'build/index.js')
     const version = pkg.version ?? '0.0.0'
-    return { version, major: Number(version.split('.')[0]), entry: path.join(path.dirname(pkgFile), bin) }
+    const pkgDir = path.dirname(pkgFile)
+    return { version, major: Number(version.split('.')[0]), dir: pkgDir, entry: path.join(pkgDir, bin) }
   }
   throw new ProjectError(
     'prisma-not-installed',
     `The Prisma CLI is not installed in ${root} (no node_modules/prisma). Run your install step (npm ci, pnpm install --frozen-lockfile, yarn install --immutable or bun install) before this action, and keep \`prisma\` in your package.json.`
+  )
+}
+
+/**
+ * Prisma 8 (a release candidate as of this writing) is another CLI: its
+ * migrations are not `migration.sql` folders and it has no `migrate deploy`
+ * or `migrate diff`. Running its commands would only fail one by one.
+ */
+function unsupportedPrisma(prisma: PrismaCli): ProjectError {
+  return new ProjectError(
+    'prisma-unsupported',
+    `This project uses Prisma ${prisma.version}. Prisma 8 replaces \`prisma migrate deploy\` and \`prisma migrate diff\` with a new migration system (\`prisma migration …\`, without migration.sql folders), which this check does not run yet. ` +
+      'Nothing was run: prisma generate, migrate deploy, the seed and the drift check are all skipped. ' +
+      'The check runs projects on Prisma 5, 6 and 7: pin `prisma` to 7.x to check this project.'
   )
 }
 

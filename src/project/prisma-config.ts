@@ -48,3 +48,35 @@ export function configSeed(text: string): string | undefined {
   const migrations = /migrations\s*:\s*\{([^}]*)\}/.exec(withoutComments(text))?.[1]
   return migrations ? literalAfter(migrations, 'seed') : undefined
 }
+
+/**
+ * The variables written in the config's `datasource: { … }` block
+ * (`env('X')`, `process.env.X`, `process.env['X']`), for when Prisma's own
+ * loader cannot run: those on a `shadowDatabaseUrl` line are the shadow's.
+ */
+export function configDatasourceEnv(text: string): { url: string[]; shadow: string[] } {
+  const clean = withoutComments(text)
+  const start = /\bdatasource\s*:\s*\{/.exec(clean)
+  const out = { url: [] as string[], shadow: [] as string[] }
+  if (!start) return out
+  let depth = 0
+  let end = clean.length
+  for (let i = start.index + start[0].length - 1; i < clean.length; i++) {
+    if (clean[i] === '{') depth++
+    else if (clean[i] === '}' && --depth === 0) {
+      end = i
+      break
+    }
+  }
+  const block = clean.slice(start.index, end)
+  const reference =
+    /\benv\(\s*['"`]([A-Za-z_]\w*)['"`]\s*\)|process\.env(?:\.([A-Za-z_]\w*)|\[\s*['"`]([A-Za-z_]\w*)['"`]\s*\])/g
+  for (const line of block.split('\n')) {
+    const list = /shadowDatabaseUrl/.test(line) ? out.shadow : out.url
+    for (const m of line.matchAll(reference)) {
+      const name = m[1] ?? m[2] ?? m[3]
+      if (name && !list.includes(name)) list.push(name)
+    }
+  }
+  return out
+}

@@ -206,6 +206,15 @@ export function failureReasons(result: CheckResult): string[] {
   return reasons
 }
 
+/**
+ * Whether the run cannot say if there is drift: the compare stage failed
+ * without an error item to show for it (Prisma's verdict could not be read).
+ */
+export function driftUnknown(result: CheckResult): boolean {
+  const compare = result.stages.find((stage) => stage.name === 'compare')
+  return compare?.status === 'failed' && countBySeverity(result.drift).error === 0
+}
+
 /** The drift items a problem names in `explainedBy`, in its order; unknown names are skipped. */
 export function explainingItems(result: CheckResult, names: readonly string[] = []): DriftItem[] {
   return names.flatMap((name) => result.drift.filter((item) => item.object === name).slice(0, 1))

@@ -11,6 +11,7 @@ import {
   countBySeverity,
   countKinds,
   describeChange,
+  driftUnknown,
   explainingItems,
   failureReasons,
   formatDuration,
@@ -23,6 +24,7 @@ import {
   tailLines,
   whyIgnored
 } from './facts.js'
+import { outputAddsTo } from '../prisma/output.js'
 import { pinnedCommand } from '../version.js'
 import { reviewMarkdown } from '../review/report.js'
 
@@ -228,7 +230,8 @@ function countsLine(result: CheckResult): string | undefined {
   const counts = countBySeverity(result.drift)
   const compared = result.stages.some((stage) => stage.name === 'compare' && stage.status !== 'skipped')
   const parts: string[] = []
-  if (compared || result.drift.length) {
+  if (driftUnknown(result) && !result.drift.length) parts.push('Drift: not known (the compare stage failed)')
+  else if (compared || result.drift.length) {
     const found = [plural(counts.error, 'error'), plural(counts.warning, 'warning')]
     if (counts.notice) found.push(plural(counts.notice, 'notice'))
     if (counts.info) found.push(`${counts.info} for information`)
@@ -261,6 +264,9 @@ function problemsSection(result: CheckResult, detail: Detail): string | undefine
   const shownOutputs = new Set<string>()
   const blocks = problems.map((problem) => {
     const stage = result.stages.find((s) => s.name === problem.stage)
+    // Prisma's output once per problem: not again when the message already quotes all of it.
+    const quoted = stage?.output !== undefined && !outputAddsTo(problem.message, stage.output)
+    if (stage && quoted) shownOutputs.add(stage.name)
     const withOutput = stage && !shownOutputs.has(stage.name) ? stage : undefined
     if (withOutput) shownOutputs.add(withOutput.name)
     return problemBlock(result, problem, withOutput, detail)

@@ -14,6 +14,7 @@ import type {
   StageResult,
   StageStatus
 } from '../types.js'
+import { outputAddsTo } from '../prisma/output.js'
 import { stripControl } from './escape.js'
 import {
   SEVERITIES,
@@ -21,6 +22,7 @@ import {
   countBySeverity,
   countKinds,
   describeChange,
+  driftUnknown,
   explainingItems,
   failureReasons,
   formatDuration,
@@ -122,7 +124,9 @@ function problemLines(result: CheckResult, problem: Problem, paint: Paint): stri
   const causes = explainingItems(result, problem.explainedBy)
   if (causes.length) lines.push('    caused by drift:', ...causes.map((item) => `      ${driftLine(item)}`))
   const stage = result.stages.find((s) => s.name === problem.stage)
-  if (stage?.status === 'failed' && stage.output?.trim()) lines.push(...outputLines(stage, paint))
+  // Prisma's output once per problem: not again when the message already quotes all of it.
+  if (stage?.status === 'failed' && stage.output?.trim() && outputAddsTo(problem.message, stage.output))
+    lines.push(...outputLines(stage, paint))
   return lines.join('\n')
 }
 
@@ -146,6 +150,7 @@ function driftLine(item: DriftItem): string {
 function driftBlock(result: CheckResult, paint: Paint): string | undefined {
   const drift = result.drift
   const verdict = result.verdict ? paint(90, `  verdict: ${clean(result.verdict.summary)}`) : ''
+  if (!drift.length && driftUnknown(result)) return `Drift: not known (the compare stage failed)\n${verdict}`
   if (!drift.length) return verdict ? `Drift: none\n${verdict}` : undefined
   const sorted = sortDrift(drift)
   const counts = countBySeverity(drift)
