@@ -41289,12 +41289,14 @@ function execCommand(argv, options) {
 
 /**
  * The environment of the project's tools without any database variable set
- * by us: the project's `node_modules/.bin` folders first on PATH (as
+ * by us and without the action's inputs: the project's `node_modules/.bin` folders first on PATH (as
  * `npm run` does, so a seed of `tsx prisma/seed.ts` finds tsx), and Prisma's
  * update check and hints off.
  */
 function toolEnv(project, baseEnv) {
-    const env = { ...baseEnv };
+    // The action's own inputs (`INPUT_GITHUB-TOKEN` among them) are ours, not the project's:
+    // a seed or a config is user code and never sees them.
+    const env = Object.fromEntries(Object.entries(baseEnv).filter(([name]) => !name.startsWith('INPUT_')));
     env.PATH = [...project.binDirs, env.PATH ?? ''].filter(Boolean).join((external_node_path_default()).delimiter);
     env.CHECKPOINT_DISABLE = '1';
     env.PRISMA_HIDE_UPDATE_MESSAGE = '1';
@@ -44378,7 +44380,8 @@ async function main() {
   const sentinels = new Map()
   const read = new Set()
   const masked = new Set()
-  const sentinel = (n) => 'postgresql://msc-probe:msc-probe@msc-env-' + n + '.invalid:5432/msc_env_' + n
+  // On loopback's discard port: a config that connects while it loads reaches nothing beyond this machine.
+  const sentinel = (n) => 'postgresql://msc-probe:msc-probe@127.0.0.1:9/msc_env_' + n + '_'
   // Whether the project's own code reads the variable (a helper module the config imports),
   // directly or through Prisma's env(): the first frame outside @prisma/config is not a package's.
   const fromProject = () => {

@@ -1,5 +1,6 @@
 // Reading what the Prisma CLIs print, per version (the lines are the CLIs' own output).
 import {
+  childEnv,
   diffFromEmptyArgs,
   parseAppliedMigrations,
   parseLoadedSchema,
@@ -100,4 +101,23 @@ test("Prisma's verdict reads the migrated database from the datasource, the flag
     'prisma/schema.prisma',
     '--script'
   ])
+})
+
+describe('childEnv', () => {
+  it("gives the project's processes the database URL but none of the action's inputs (the token among them)", () => {
+    const env = childEnv(
+      {
+        project: { binDirs: ['/project/node_modules/.bin'] } as never,
+        urlEnv: ['DATABASE_URL', 'DIRECT_URL'],
+        baseEnv: { PATH: '/usr/bin', 'INPUT_GITHUB-TOKEN': 'ghs_secret', INPUT_SCHEMA: 'x', HOME: '/root' }
+      },
+      'postgresql://u:p@127.0.0.1:5432/db'
+    )
+    expect(Object.keys(env).filter((name) => name.startsWith('INPUT_'))).toEqual([])
+    expect(JSON.stringify(env)).not.toContain('ghs_secret')
+    expect(env.DATABASE_URL).toBe('postgresql://u:p@127.0.0.1:5432/db')
+    expect(env.DIRECT_URL).toBe('postgresql://u:p@127.0.0.1:5432/db')
+    expect(env.HOME).toBe('/root')
+    expect(env.PATH?.startsWith('/project/node_modules/.bin')).toBe(true)
+  })
 })

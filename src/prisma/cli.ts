@@ -23,12 +23,16 @@ export interface RunContext {
 
 /**
  * The environment of the project's tools without any database variable set
- * by us: the project's `node_modules/.bin` folders first on PATH (as
+ * by us and without the action's inputs: the project's `node_modules/.bin` folders first on PATH (as
  * `npm run` does, so a seed of `tsx prisma/seed.ts` finds tsx), and Prisma's
  * update check and hints off.
  */
 export function toolEnv(project: Pick<Project, 'binDirs'>, baseEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...baseEnv }
+  // The action's own inputs (`INPUT_GITHUB-TOKEN` among them) are ours, not the project's:
+  // a seed or a config is user code and never sees them.
+  const env: NodeJS.ProcessEnv = Object.fromEntries(
+    Object.entries(baseEnv).filter(([name]) => !name.startsWith('INPUT_'))
+  )
   env.PATH = [...project.binDirs, env.PATH ?? ''].filter(Boolean).join(path.delimiter)
   env.CHECKPOINT_DISABLE = '1'
   env.PRISMA_HIDE_UPDATE_MESSAGE = '1'

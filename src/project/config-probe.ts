@@ -125,7 +125,8 @@ async function main() {
   const sentinels = new Map()
   const read = new Set()
   const masked = new Set()
-  const sentinel = (n) => 'postgresql://msc-probe:msc-probe@msc-env-' + n + '.invalid:5432/msc_env_' + n
+  // On loopback's discard port: a config that connects while it loads reaches nothing beyond this machine.
+  const sentinel = (n) => 'postgresql://msc-probe:msc-probe@127.0.0.1:9/msc_env_' + n + '_'
   // Whether the project's own code reads the variable (a helper module the config imports),
   // directly or through Prisma's env(): the first frame outside @prisma/config is not a package's.
   const fromProject = () => {
