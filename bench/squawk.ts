@@ -33,7 +33,7 @@ import pg from 'pg'
 import { startEmbeddedPostgres } from '../src/db/embedded.js'
 import { snapshotCatalog } from '../src/db/snapshot.js'
 import { fillTables } from '../src/history/rows.js'
-import { loadSqlParser, splitSqlStatements } from '../src/locate/sql.js'
+import { loadSqlParser, parseSqlScript, splitSqlStatements } from '../src/locate/sql.js'
 import { MigrationReviewer, type HazardClass } from '../src/review/index.js'
 import { refusesTransaction } from '../src/review/locks.js'
 
@@ -247,7 +247,69 @@ function corpus(): Case[] {
     sql: 'ALTER TABLE "orders" ADD CONSTRAINT "orders_account_id_fkey" FOREIGN KEY ("account_id") REFERENCES "accounts"("id") NOT VALID;\nALTER TABLE "orders" VALIDATE CONSTRAINT "orders_account_id_fkey";'
   })
   cases.push({ name: 'add enum value', sql: `ALTER TYPE "Status" ADD VALUE 'SUSPENDED';` })
+  cases.push(...historyShaped())
   return cases
+}
+
+/**
+ * Migrations shaped like the history of real projects (written here from
+ * what their migrations do, not copied): explicit transactions with SET
+ * LOCAL, several statements on one table, tables the same pull request
+ * creates, plain DROP INDEX, backfill UPDATEs, DO blocks, Prisma's own enum
+ * change inside BEGIN … COMMIT.
+ */
+function historyShaped(): Case[] {
+  const c = (name: string, sql: string): Case => ({ name: `history: ${name}`, sql })
+  return [
+    c(
+      'explicit transaction, lock_timeout, column and index churn on one table',
+      `BEGIN;\nSET LOCAL lock_timeout = '5s';\nALTER TABLE "accounts" ADD COLUMN "nickname" TEXT;\nCREATE INDEX "accounts_nickname_idx" ON "accounts"("nickname");\nDROP INDEX "accounts_created_at_idx";\nCREATE INDEX "accounts_created_at_idx" ON "accounts"("created_at" DESC);\nCOMMIT;`
+    ),
+    c(
+      'add column, backfill, set not null',
+      `ALTER TABLE "orders" ADD COLUMN "currency" TEXT;\nUPDATE "orders" SET "currency" = 'EUR' WHERE "currency" IS NULL;\nALTER TABLE "orders" ALTER COLUMN "currency" SET NOT NULL;`
+    ),
+    c(
+      'backfill from another table',
+      `ALTER TABLE "orders" ADD COLUMN "account_email" TEXT;\nUPDATE "orders" o SET "account_email" = a."email" FROM "accounts" a WHERE a."id" = o."account_id";`
+    ),
+    c(
+      'DO block guarding a type, then a column of it',
+      `DO $$ BEGIN\n  CREATE TYPE "Tier" AS ENUM ('FREE', 'PRO');\nEXCEPTION WHEN duplicate_object THEN NULL;\nEND $$;\nALTER TABLE "accounts" ADD COLUMN "tier" "Tier" NOT NULL DEFAULT 'FREE';`
+    ),
+    c(
+      'DO block that backfills in a loop',
+      `DO $$\nDECLARE r RECORD;\nBEGIN\n  FOR r IN SELECT "id" FROM "accounts" WHERE "note" IS NOT NULL LOOP\n    UPDATE "accounts" SET "score" = "score" + 1 WHERE "id" = r."id";\n  END LOOP;\nEND $$;`
+    ),
+    c(
+      'new table with index and foreign key to a populated table',
+      `CREATE TABLE "invoices" ("id" SERIAL NOT NULL, "order_id" INTEGER NOT NULL, "total" INTEGER NOT NULL, CONSTRAINT "invoices_pkey" PRIMARY KEY ("id"));\nCREATE INDEX "invoices_order_id_idx" ON "invoices"("order_id");\nALTER TABLE "invoices" ADD CONSTRAINT "invoices_order_id_fkey" FOREIGN KEY ("order_id") REFERENCES "orders"("id") ON DELETE RESTRICT ON UPDATE CASCADE;`
+    ),
+    c(
+      "Prisma's enum change in BEGIN … COMMIT",
+      `BEGIN;\nCREATE TYPE "Status_new" AS ENUM ('ACTIVE', 'INACTIVE');\nALTER TABLE "accounts" ALTER COLUMN "status" DROP DEFAULT;\nALTER TABLE "accounts" ALTER COLUMN "status" TYPE "Status_new" USING ("status"::text::"Status_new");\nALTER TYPE "Status" RENAME TO "Status_old";\nALTER TYPE "Status_new" RENAME TO "Status";\nDROP TYPE "Status_old";\nALTER TABLE "accounts" ALTER COLUMN "status" SET DEFAULT 'ACTIVE';\nCOMMIT;`
+    ),
+    c(
+      'explicit transaction: drop a column, rename another',
+      `BEGIN;\nALTER TABLE "orders" DROP COLUMN "memo";\nALTER TABLE "orders" RENAME COLUMN "code" TO "reference";\nCOMMIT;`
+    ),
+    c(
+      'two plain DROP INDEX and a unique index in one file',
+      `DROP INDEX "orders_placed_at_idx";\nDROP INDEX "accounts_created_at_idx";\nCREATE UNIQUE INDEX "orders_code_key" ON "orders"("id", "code");`
+    ),
+    c(
+      'lock_timeout then a foreign key and its index',
+      `SET lock_timeout = '3s';\nCREATE INDEX "orders_account_id_idx" ON "orders"("account_id");\nALTER TABLE "orders" ADD CONSTRAINT "orders_account_id_fkey" FOREIGN KEY ("account_id") REFERENCES "accounts"("id") ON DELETE RESTRICT ON UPDATE CASCADE;`
+    ),
+    c(
+      'explicit transaction with a check added NOT VALID and validated',
+      `BEGIN;\nALTER TABLE "orders" ADD CONSTRAINT "orders_total_check" CHECK ("total" >= 0) NOT VALID;\nALTER TABLE "orders" VALIDATE CONSTRAINT "orders_total_check";\nCOMMIT;`
+    ),
+    c(
+      'new table filled from a populated one',
+      `CREATE TABLE "account_stats" ("account_id" INTEGER NOT NULL, "orders" INTEGER NOT NULL, CONSTRAINT "account_stats_pkey" PRIMARY KEY ("account_id"));\nINSERT INTO "account_stats" ("account_id", "orders") SELECT "account_id", count(*) FROM "orders" GROUP BY "account_id";`
+    )
+  ]
 }
 
 // ---------------------------------------------------------------- ground truth
@@ -258,9 +320,11 @@ interface Truth {
   emptyMs: number
 }
 
+/** Runs the statements inside the caller's transaction: the file's own BEGIN/COMMIT are that transaction. */
 async function runStatements(client: pg.Client, sql: string): Promise<number> {
   const started = performance.now()
-  for (const s of splitSqlStatements(sql)) await client.query(s.text)
+  for (const s of parseSqlScript(sql).statements)
+    if (!(s.node && 'TransactionStmt' in s.node)) await client.query(s.text)
   return performance.now() - started
 }
 
@@ -408,11 +472,9 @@ async function reviewFlags(big: pg.Client, c: Case, rows: Map<string, number>): 
     tables: [...rows].map(([table, n]) => ({ schema: 'public', table, rows: n })),
     rowCount: 0
   })
-  await reviewer.beforeMigration(big, {
-    name: 'case',
-    sqlPath: path.join(work, 'case', 'migration.sql'),
-    sql: c.sql
-  })
+  const migration = { name: 'case', sqlPath: path.join(work, 'case', 'migration.sql'), sql: c.sql }
+  await reviewer.beforeMigration(big, migration)
+  reviewer.afterMigration?.(migration)
   const flags = new Set<Class>()
   for (const m of reviewer.result().migrations)
     for (const s of m.statements)

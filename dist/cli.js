@@ -12346,6 +12346,14 @@ function transactionControl(statement) {
             return undefined;
     }
 }
+/** `SET TRANSACTION …` (isolation level, read only, snapshot). */
+function isTransactionSetting(statement) {
+    const node = statement.node;
+    return (!!node &&
+        'VariableSetStmt' in node &&
+        node.VariableSetStmt.kind === 'VAR_SET_MULTI' &&
+        (node.VariableSetStmt.name ?? '').startsWith('TRANSACTION'));
+}
 /**
  * The plan of one migration under `model`. `fallback` is Prisma's splitter's
  * verdict on the file (`splitterRejects`), needed only for a model with a
@@ -12373,7 +12381,8 @@ function planMigration(sql, model, fallback) {
             ...(control ? { control } : {}),
             transaction: 'own',
             from: index,
-            refusesTransaction: sql_refusedInTransaction(statement)
+            refusesTransaction: sql_refusedInTransaction(statement),
+            ...(isTransactionSetting(statement) ? { transactionSetting: true } : {})
         };
         if (control === 'begin' && explicitFrom === undefined) {
             // BEGIN inside an implicit block turns that block into an explicit one.
@@ -12559,6 +12568,9 @@ async function rehearseMigration(client, plan, hooks = {}, options = {}) {
                 hooks.skipped?.({ index, planned });
                 continue;
             }
+            // It would have to be the first query of our transaction; it changes no catalog and takes no lock.
+            if (planned.transactionSetting)
+                continue;
             if (options.savepoints)
                 await client.query('SAVEPOINT msc_statement');
             const started = performance.now();
@@ -13509,6 +13521,8 @@ function reviewTerminal(review) {
     lines.push('', 'Migration review');
     for (const m of review.migrations)
         for (const s of m.statements) {
+            if (s.status === 'control')
+                continue;
             const locks = s.locks
                 .map((l) => l.held
                 ? `${locks_lockName(l.mode)} ${l.table} (held since line ${l.held.since})`
@@ -14933,7 +14947,7 @@ async function measure_replayMigration(client, plan, options) {
         }
     });
     for (const [index, p] of plan.statements.entries())
-        if (p.control && reviews[index]?.status === 'not-measured')
+        if ((p.control || p.transactionSetting) && reviews[index]?.status === 'not-measured')
             reviews[index] = emptyReview(p.statement, 'control');
     if (failure) {
         const statement = statements[failure.index];

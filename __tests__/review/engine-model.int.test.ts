@@ -217,3 +217,25 @@ CREATE UNIQUE INDEX "users_team_key" ON "users"("team");
     expect(review.findings.filter((f) => f.hazard === 'half-applied')).toEqual([])
   })
 })
+
+describe('a backfill in its own transaction with SET TRANSACTION', () => {
+  const SQL = `BEGIN;
+SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;
+SET LOCAL statement_timeout = 0;
+UPDATE "users" SET "name" = 'x' WHERE "name" IS NULL;
+COMMIT;
+`
+  test.each([
+    ['whole', WHOLE],
+    ['statements', SPLIT]
+  ])('is reviewed to the end and applied (%s)', async (_name, engine) => {
+    const { outcome, review } = await upgrade(SQL, engine)
+    expect(outcome.stage.status).toBe('passed')
+    expect(review.incomplete).toBeUndefined()
+    expect(at(review, 2).status).toBe('control')
+    expect(at(review, 4)).toMatchObject({ status: 'measured' })
+    expect(at(review, 4).locks).toContainEqual(
+      expect.objectContaining({ table: 'users', mode: 'RowExclusiveLock' })
+    )
+  })
+})

@@ -81,6 +81,12 @@ export interface PlannedStatement {
   until?: number
   /** PostgreSQL refuses the statement inside a transaction block (`CREATE INDEX CONCURRENTLY`…). */
   refusesTransaction: boolean
+  /**
+   * `SET TRANSACTION …`: it must come before any query of its transaction,
+   * so a rehearsal inside a transaction of ours cannot run it (it changes
+   * neither the catalog nor the locks).
+   */
+  transactionSetting?: boolean
 }
 
 /** A migration as the engine will run it. */
@@ -110,6 +116,17 @@ export function transactionControl(statement: ParsedStatement): TransactionContr
   }
 }
 
+/** `SET TRANSACTION …` (isolation level, read only, snapshot). */
+export function isTransactionSetting(statement: ParsedStatement): boolean {
+  const node = statement.node
+  return (
+    !!node &&
+    'VariableSetStmt' in node &&
+    node.VariableSetStmt.kind === 'VAR_SET_MULTI' &&
+    (node.VariableSetStmt.name ?? '').startsWith('TRANSACTION')
+  )
+}
+
 /**
  * The plan of one migration under `model`. `fallback` is Prisma's splitter's
  * verdict on the file (`splitterRejects`), needed only for a model with a
@@ -136,7 +153,8 @@ export function planMigration(sql: string, model: EngineModel, fallback?: string
       ...(control ? { control } : {}),
       transaction: 'own',
       from: index,
-      refusesTransaction: refusedInTransaction(statement)
+      refusesTransaction: refusedInTransaction(statement),
+      ...(isTransactionSetting(statement) ? { transactionSetting: true } : {})
     }
     if (control === 'begin' && explicitFrom === undefined) {
       // BEGIN inside an implicit block turns that block into an explicit one.

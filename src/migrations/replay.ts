@@ -153,6 +153,8 @@ export async function rehearseMigration(
         hooks.skipped?.({ index, planned })
         continue
       }
+      // It would have to be the first query of our transaction; it changes no catalog and takes no lock.
+      if (planned.transactionSetting) continue
       if (options.savepoints) await client.query('SAVEPOINT msc_statement')
       const started = performance.now()
       try {

@@ -182,7 +182,7 @@ export async function replayMigration(
     }
   })
   for (const [index, p] of plan.statements.entries())
-    if (p.control && reviews[index]?.status === 'not-measured')
+    if ((p.control || p.transactionSetting) && reviews[index]?.status === 'not-measured')
       reviews[index] = emptyReview(p.statement, 'control')
   if (failure) {
     const statement = statements[failure.index]!

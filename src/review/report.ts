@@ -198,6 +198,7 @@ export function reviewTerminal(review: MigrationReview | undefined): string | un
   lines.push('', 'Migration review')
   for (const m of review.migrations)
     for (const s of m.statements) {
+      if (s.status === 'control') continue
       const locks = s.locks
         .map((l) =>
           l.held
