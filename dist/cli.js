@@ -15807,7 +15807,8 @@ class MigrationReviewer {
             held: new Map(),
             transactionFrom: -1,
             tablesBefore,
-            indexTables
+            indexTables,
+            relations: new Map(replay.relationsBefore)
         };
     }
     /**
@@ -15833,9 +15834,12 @@ class MigrationReviewer {
             pending.transactionFrom = step.planned.from;
         }
         const current = await probe(client, this.options.schemas);
+        const known = pending.relations;
+        for (const [oid, r] of current.relations)
+            known.set(oid, r);
         const locks = new Map();
         for (const [oid, modes] of current.locks) {
-            const r = current.relations.get(oid);
+            const r = known.get(oid);
             if (!r || r.kind === 'i')
                 continue;
             const name = displayName(r.schema, r.name);

@@ -47109,7 +47109,8 @@ class MigrationReviewer {
             held: new Map(),
             transactionFrom: -1,
             tablesBefore,
-            indexTables
+            indexTables,
+            relations: new Map(replay.relationsBefore)
         };
     }
     /**
@@ -47135,9 +47136,12 @@ class MigrationReviewer {
             pending.transactionFrom = step.planned.from;
         }
         const current = await probe(client, this.options.schemas);
+        const known = pending.relations;
+        for (const [oid, r] of current.relations)
+            known.set(oid, r);
         const locks = new Map();
         for (const [oid, modes] of current.locks) {
-            const r = current.relations.get(oid);
+            const r = known.get(oid);
             if (!r || r.kind === 'i')
                 continue;
             const name = displayName(r.schema, r.name);

@@ -239,3 +239,13 @@ COMMIT;
     )
   })
 })
+
+test('a dropped table lists the lock its DROP took on it, statement by statement too', async () => {
+  const { review } = await upgrade(
+    'DROP TABLE "email_logs";\nALTER TABLE "users" DROP COLUMN "two_factor_secret";\n',
+    SPLIT
+  )
+  expect(at(review, 1).locks).toContainEqual(
+    expect.objectContaining({ table: 'email_logs', mode: 'AccessExclusiveLock' })
+  )
+})

@@ -18,7 +18,7 @@ import type { ReplayedStatement } from '../migrations/replay.js'
 import { reviewMigration } from './advice.js'
 import { countDataLoss, describeChanges } from './changes.js'
 import { blocksOf, lockRank } from './locks.js'
-import { displayName, probe, replayMigration, type Replay } from './measure.js'
+import { displayName, probe, replayMigration, type Relation, type Replay } from './measure.js'
 import { namedTables, plainDropIndex } from './statements.js'
 import type {
   DatabaseChange,
@@ -73,6 +73,8 @@ interface Pending {
   /** Display names of the tables before the migration, with their indexes' tables by index name. */
   tablesBefore: Set<string>
   indexTables: Map<string, string>
+  /** Relations as the last probe of the real application saw them (a table dropped since keeps its name). */
+  relations: Map<number, Relation>
 }
 
 /** Collects the review while the upgrade test runs; see `UpgradeObserver` in history/upgrade.ts. */
@@ -164,7 +166,8 @@ export class MigrationReviewer {
       held: new Map(),
       transactionFrom: -1,
       tablesBefore,
-      indexTables
+      indexTables,
+      relations: new Map(replay.relationsBefore)
     }
   }
 
@@ -192,9 +195,11 @@ export class MigrationReviewer {
       pending.transactionFrom = step.planned.from
     }
     const current = await probe(client, this.options.schemas)
+    const known = pending.relations
+    for (const [oid, r] of current.relations) known.set(oid, r)
     const locks = new Map<string, LockMode>()
     for (const [oid, modes] of current.locks) {
-      const r = current.relations.get(oid)
+      const r = known.get(oid)
       if (!r || r.kind === 'i') continue
       const name = displayName(r.schema, r.name)
       for (const mode of modes) {
