@@ -17,9 +17,11 @@
  *   the new value is cast to the column's old type (timestamp → timestamptz
  *   keeps every value; numeric(12,2) → numeric(10,0) does not).
  *
- * Every migration runs in a transaction that is rolled back, so one populated
- * and one empty database serve the whole corpus. The review is the product's
- * code (MigrationReviewer) on the populated database; Squawk reads the SQL
+ * The ground truth runs every migration in a transaction that is rolled back
+ * (the file's own BEGIN/COMMIT are that transaction), so one populated and
+ * one empty database serve the whole corpus. The review is the product's
+ * code (MigrationReviewer), on a fresh copy of the populated database for
+ * each migration (nothing one case does reaches the next); Squawk reads the SQL
  * text (`--reporter json --pg-version 17`). Squawk's rules are mapped to the
  * hazard classes they claim; rules that claim none (prefer-robust-stmts,
  * require-lock-timeout, prefer-bigint-over-int…) are counted apart as style.
@@ -393,12 +395,13 @@ async function filenodes(client: pg.Client): Promise<Map<number, number>> {
   return new Map(rows.map((r) => [r.oid, r.filenode]))
 }
 
-async function indexCount(client: pg.Client, tables: number[]): Promise<number> {
-  const { rows } = await client.query<{ n: string }>(
-    `SELECT count(*) AS n FROM pg_index WHERE indrelid = ANY($1)`,
+/** The indexes of the tables: a new one (not a net count, which a DROP INDEX in the same file lowers) is a build. */
+async function indexIds(client: pg.Client, tables: number[]): Promise<Set<number>> {
+  const { rows } = await client.query<{ id: number }>(
+    `SELECT indexrelid::int AS id FROM pg_index WHERE indrelid = ANY($1)`,
     [tables]
   )
-  return Number(rows[0]?.n ?? 0)
+  return new Set(rows.map((r) => r.id))
 }
 
 /** Can a second session write to (and read) each pre-existing table while the migration's transaction is open? */
@@ -435,7 +438,7 @@ async function groundTruth(
   const nodes = await filenodes(big)
   const oids = [...nodes.keys()]
   const prints = await fingerprints(big)
-  const indexes = await indexCount(big, oids)
+  const indexes = await indexIds(big, oids)
   const tables = (
     await big.query<{ relname: string }>(`SELECT relname FROM pg_class WHERE oid = ANY($1)`, [oids])
   ).rows.map((r) => r.relname)
@@ -449,7 +452,7 @@ async function groundTruth(
     const now = afterPrints.get(k)
     if (v.values > 0 && (!now || now.hash !== v.hash)) classes.add('data-loss')
   }
-  const built = (await indexCount(big, oids)) > indexes
+  const built = [...(await indexIds(big, oids))].some((id) => !indexes.has(id))
   const blocked = transactional ? await writesBlocked(probe, tables) : false
   if (transactional) await big.query('ROLLBACK')
   else if (undo) await big.query(undo)
@@ -518,22 +521,41 @@ async function main(): Promise<void> {
   try {
     await admin.connect()
     const url = (db: string) => Object.assign(new URL(server.url), { pathname: `/${db}` }).toString()
-    for (const db of ['sq_big', 'sq_empty']) await admin.query(`CREATE DATABASE ${db}`)
+    for (const db of ['sq_template', 'sq_empty']) await admin.query(`CREATE DATABASE ${db}`)
     const connect = async (db: string, name: string) => {
       const client = new pg.Client({ connectionString: url(db), application_name: name })
       await client.connect()
       clients.push(client)
       return client
     }
-    const big = await connect('sq_big', 'bench-big')
+    // The populated database is made once as a template: the ground truth runs on a copy, and
+    // every review on a fresh copy of its own, so that nothing a tool does to one case (a review
+    // that commits a file's own COMMIT) reaches the next.
+    const template = await connect('sq_template', 'bench-template')
     const empty = await connect('sq_empty', 'bench-empty')
+    for (const client of [template, empty]) await client.query(BASE_SQL)
+    say(`Filling 2 tables with ${ROWS.toLocaleString('en-US')} rows each…`)
+    const fill = await fillTables(template, await snapshotCatalog(template, ['public']), {
+      rowsPerTable: ROWS
+    })
+    await template.query(SETUP_DATA)
+    await template.query('VACUUM ANALYZE')
+    await template.end()
+    await admin.query('CREATE DATABASE sq_big TEMPLATE sq_template')
+    const big = await connect('sq_big', 'bench-big')
     const probe = await connect('sq_big', 'bench-probe')
     await probe.query(`SET lock_timeout = '200ms'`)
-    for (const client of [big, empty]) await client.query(BASE_SQL)
-    say(`Filling 2 tables with ${ROWS.toLocaleString('en-US')} rows each…`)
-    const fill = await fillTables(big, await snapshotCatalog(big, ['public']), { rowsPerTable: ROWS })
-    await big.query(SETUP_DATA)
-    await big.query('VACUUM ANALYZE')
+    const reviewOnCopy = async (c: Case, rows: Map<string, number>): Promise<Set<Class>> => {
+      await admin.query('DROP DATABASE IF EXISTS sq_review')
+      await admin.query('CREATE DATABASE sq_review TEMPLATE sq_template')
+      const client = new pg.Client({ connectionString: url('sq_review'), application_name: 'bench-review' })
+      await client.connect()
+      try {
+        return await reviewFlags(client, c, rows)
+      } finally {
+        await client.end()
+      }
+    }
     const rows = new Map(fill.tables.map((t) => [t.table, t.rows]))
 
     const cases = corpus()
@@ -551,7 +573,7 @@ async function main(): Promise<void> {
         ? c.sql.replace(/CREATE INDEX CONCURRENTLY ("[^"]+").*/s, 'DROP INDEX $1')
         : undefined
       const truth = await groundTruth(big, empty, probe, c, undo)
-      const ours = concurrently ? new Set<Class>() : await reviewFlags(big, c, rows)
+      const ours = concurrently ? new Set<Class>() : await reviewOnCopy(c, rows)
       const theirs = squawkFlags(c, i)
       style += theirs.style
       compat += theirs.compat
