@@ -477,7 +477,7 @@ async function reviewFlags(big: pg.Client, c: Case, rows: Map<string, number>): 
   })
   const migration = { name: 'case', sqlPath: path.join(work, 'case', 'migration.sql'), sql: c.sql }
   await reviewer.beforeMigration(big, migration)
-  reviewer.afterMigration?.(migration)
+  await reviewer.afterMigration(big, migration)
   const flags = new Set<Class>()
   for (const m of reviewer.result().migrations)
     for (const s of m.statements)

@@ -14612,7 +14612,7 @@ async function upgrade(client, args, base, stage) {
         const plan = await planFor(migration.sql, engine);
         await args.observer?.beforeMigration(client, migration, plan);
         const failure = await upgrade_applyMigration(client, migration, plan, args.observer);
-        args.observer?.afterMigration?.(migration, failure?.statementIndex);
+        await args.observer?.afterMigration?.(client, migration, failure?.statementIndex);
         if (!failure)
             continue;
         const problem = await describeFailure(client, failure, args.repoRoot, fill);
@@ -15698,6 +15698,7 @@ function losesData(change) {
 
 
 
+
 /**
  * How the project's Prisma applies a migration, from its prisma.config only
  * (the Prisma version decides too: prefer `engineModelOf`).
@@ -15771,6 +15772,7 @@ class MigrationReviewer {
             ...(plan.fallback !== undefined ? { fallback: plan.fallback } : {})
         };
         this.migrations.push(entry);
+        const catalogBefore = this.before;
         let changes = [];
         if (replay.after) {
             changes = describeChanges(this.before, replay.after, replay.relationsBefore, replay.relationsAfter);
@@ -15808,7 +15810,9 @@ class MigrationReviewer {
             transactionFrom: -1,
             tablesBefore,
             indexTables,
-            relations: new Map(replay.relationsBefore)
+            relations: new Map(replay.relationsBefore),
+            catalogBefore,
+            replay
         };
     }
     /**
@@ -15904,12 +15908,43 @@ class MigrationReviewer {
             touched.add(d.table);
         return touched;
     }
-    /** The migration was applied (or failed at `failedAt`): its statements are judged. */
-    afterMigration(migration, _failedAt) {
+    /**
+     * The migration was applied (or failed at `failedAt`): its statements are
+     * judged. When the rehearsal could not run some of its statements
+     * (`CREATE INDEX CONCURRENTLY`), what the migration changed is read again
+     * from the database it was applied to.
+     */
+    async afterMigration(client, migration, failedAt) {
         const pending = this.pending;
         if (!pending || pending.migration !== migration)
             return;
         this.pending = undefined;
+        const skipped = pending.plan.statements.some((p) => p.refusesTransaction && p.transaction === 'own');
+        if (skipped && failedAt === undefined && pending.replay.after) {
+            try {
+                const after = await snapshotCatalog(client, this.options.schemas);
+                const rehearsed = pending.changes;
+                const changes = describeChanges(pending.catalogBefore, after, pending.replay.relationsBefore, pending.relations);
+                for (const change of changes) {
+                    const same = rehearsed.find((c) => c.kind === change.kind && c.change === change.change && c.object === change.object);
+                    change.migration = migration.name;
+                    if (same?.dataLoss)
+                        change.dataLoss = same.dataLoss;
+                    const line = same?.location?.line ?? statementOf(change, pending.replay);
+                    if (line)
+                        change.location = { file: pending.entry.file, line };
+                }
+                const at = this.changes.indexOf(rehearsed[0]);
+                if (at >= 0)
+                    this.changes.splice(at, rehearsed.length);
+                this.changes.push(...changes);
+                pending.changes = changes;
+                this.before = after;
+            }
+            catch (error) {
+                this.incomplete = `the review of ${migration.name} stopped on a database error: ${describePgError(error)}`;
+            }
+        }
         this.findings.push(...reviewMigration(pending.entry, pending.changes, this.engine, this.options.safety, pending.texts, pending.plan, this.rows));
     }
     result() {

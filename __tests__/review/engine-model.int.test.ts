@@ -164,10 +164,25 @@ describe('CREATE INDEX CONCURRENTLY beside other statements', () => {
   const SQL = `ALTER TABLE "users" ADD COLUMN "nickname" TEXT;
 CREATE INDEX CONCURRENTLY "users_nickname_idx" ON "users"("nickname");
 `
-  test('statement by statement it applies, and is no hazard', async () => {
+  test('statement by statement it applies, is no hazard, and its index is among the database changes', async () => {
     const { outcome, review } = await upgrade(SQL, SPLIT)
     expect(outcome.stage.status).toBe('passed')
     expect(review.findings.filter((f) => f.hazard === 'no-transaction')).toEqual([])
+    expect(review.changes.map((c) => [c.change, c.object, c.location?.line])).toEqual(
+      expect.arrayContaining([
+        ['added', 'users.nickname', 1],
+        ['added', 'users_nickname_idx', 2]
+      ])
+    )
+  })
+
+  test('an index dropped, then built again CONCURRENTLY under its name, is no change at all', async () => {
+    const { outcome, review } = await upgrade(
+      'DROP INDEX "users_email_key";\nCREATE UNIQUE INDEX CONCURRENTLY "users_email_key" ON "users"("email");\n',
+      SPLIT
+    )
+    expect(outcome.stage.status).toBe('passed')
+    expect(review.changes).toEqual([])
   })
 
   test('sent whole it fails (the migrate stage reports it), and the review says why', async () => {

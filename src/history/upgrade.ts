@@ -80,7 +80,7 @@ export interface UpgradeObserver {
   /** A statement applied for real, while its transaction is still open (its locks are still held). */
   statementApplied?(client: pg.ClientBase, migration: Migration, step: ReplayedStatement): Promise<void>
   /** The migration was applied, or failed at statement `failedAt`. */
-  afterMigration?(migration: Migration, failedAt?: number): void
+  afterMigration?(client: pg.ClientBase, migration: Migration, failedAt?: number): Promise<void>
 }
 
 /** A number of rows for the whole database rather than per table. */
@@ -199,7 +199,7 @@ async function upgrade(
     const plan = await planFor(migration.sql, engine)
     await args.observer?.beforeMigration(client, migration, plan)
     const failure = await applyMigration(client, migration, plan, args.observer)
-    args.observer?.afterMigration?.(migration, failure?.statementIndex)
+    await args.observer?.afterMigration?.(client, migration, failure?.statementIndex)
     if (!failure) continue
     const problem = await describeFailure(client, failure, args.repoRoot, fill)
     const later = args.newMigrations.length - args.newMigrations.indexOf(migration) - 1

@@ -7,7 +7,7 @@
  * test applies the migration for real and the next one is reviewed on top.
  */
 import type pg from 'pg'
-import type { CatalogSnapshot } from '../db/snapshot.js'
+import { snapshotCatalog, type CatalogSnapshot } from '../db/snapshot.js'
 import { describePgError } from '../db/connect.js'
 import { blankComments } from '../locate/sql.js'
 import { repoPath } from '../paths.js'
@@ -75,6 +75,9 @@ interface Pending {
   indexTables: Map<string, string>
   /** Relations as the last probe of the real application saw them (a table dropped since keeps its name). */
   relations: Map<number, Relation>
+  /** The catalog before the migration, and the rehearsal. */
+  catalogBefore: CatalogSnapshot
+  replay: Replay
 }
 
 /** Collects the review while the upgrade test runs; see `UpgradeObserver` in history/upgrade.ts. */
@@ -134,6 +137,7 @@ export class MigrationReviewer {
       ...(plan.fallback !== undefined ? { fallback: plan.fallback } : {})
     }
     this.migrations.push(entry)
+    const catalogBefore = this.before
     let changes: DatabaseChange[] = []
     if (replay.after) {
       changes = describeChanges(this.before, replay.after, replay.relationsBefore, replay.relationsAfter)
@@ -167,7 +171,9 @@ export class MigrationReviewer {
       transactionFrom: -1,
       tablesBefore,
       indexTables,
-      relations: new Map(replay.relationsBefore)
+      relations: new Map(replay.relationsBefore),
+      catalogBefore,
+      replay
     }
   }
 
@@ -258,11 +264,45 @@ export class MigrationReviewer {
     return touched
   }
 
-  /** The migration was applied (or failed at `failedAt`): its statements are judged. */
-  afterMigration(migration: Migration, _failedAt?: number): void {
+  /**
+   * The migration was applied (or failed at `failedAt`): its statements are
+   * judged. When the rehearsal could not run some of its statements
+   * (`CREATE INDEX CONCURRENTLY`), what the migration changed is read again
+   * from the database it was applied to.
+   */
+  async afterMigration(client: pg.ClientBase, migration: Migration, failedAt?: number): Promise<void> {
     const pending = this.pending
     if (!pending || pending.migration !== migration) return
     this.pending = undefined
+    const skipped = pending.plan.statements.some((p) => p.refusesTransaction && p.transaction === 'own')
+    if (skipped && failedAt === undefined && pending.replay.after) {
+      try {
+        const after = await snapshotCatalog(client, this.options.schemas)
+        const rehearsed = pending.changes
+        const changes = describeChanges(
+          pending.catalogBefore,
+          after,
+          pending.replay.relationsBefore,
+          pending.relations
+        )
+        for (const change of changes) {
+          const same = rehearsed.find(
+            (c) => c.kind === change.kind && c.change === change.change && c.object === change.object
+          )
+          change.migration = migration.name
+          if (same?.dataLoss) change.dataLoss = same.dataLoss
+          const line = same?.location?.line ?? statementOf(change, pending.replay)
+          if (line) change.location = { file: pending.entry.file, line }
+        }
+        const at = this.changes.indexOf(rehearsed[0]!)
+        if (at >= 0) this.changes.splice(at, rehearsed.length)
+        this.changes.push(...changes)
+        pending.changes = changes
+        this.before = after
+      } catch (error) {
+        this.incomplete = `the review of ${migration.name} stopped on a database error: ${describePgError(error)}`
+      }
+    }
     this.findings.push(
       ...reviewMigration(
         pending.entry,
