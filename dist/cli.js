@@ -12387,6 +12387,8 @@ function planMigration(sql, model, fallback) {
         if (control === 'begin' && explicitFrom === undefined) {
             // BEGIN inside an implicit block turns that block into an explicit one.
             explicitFrom = implicit && open.length ? implicitFrom : index;
+            for (const earlier of open)
+                earlier.transaction = 'explicit';
         }
         if (explicitFrom !== undefined) {
             planned.transaction = 'explicit';

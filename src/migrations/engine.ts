@@ -159,6 +159,7 @@ export function planMigration(sql: string, model: EngineModel, fallback?: string
     if (control === 'begin' && explicitFrom === undefined) {
       // BEGIN inside an implicit block turns that block into an explicit one.
       explicitFrom = implicit && open.length ? implicitFrom : index
+      for (const earlier of open) earlier.transaction = 'explicit'
     }
     if (explicitFrom !== undefined) {
       planned.transaction = 'explicit'
