@@ -231,7 +231,7 @@ export function reviewMigration(
           statement,
           'half-applied',
           `A failure here leaves the migration half applied`,
-          `${capitalize(risk)} (\`${table}\` has ${n(rows.get(table) ?? 0)} rows here). ${capitalize(engine.engine)} runs this migration statement by statement, each committed on its own: if this statement fails on production data, the statement${lines.length === 1 ? '' : 's'} on line${lines.length === 1 ? '' : 's'} ${lines.join(', ')} stay${lines.length === 1 ? 's' : ''} applied, and running the migration again fails on ${lines.length === 1 ? 'it' : 'them'} (already exists).`,
+          `${capitalize(risk)} (\`${table}\` has ${n(rows.get(table) ?? 0)} rows here). ${capitalize(engine.engine)} runs this migration statement by statement, each committed on its own: if this statement fails on production data, the statement${lines.length === 1 ? '' : 's'} on line${lines.length === 1 ? '' : 's'} ${lines.join(', ')} stay${lines.length === 1 ? 's' : ''} applied, and running the migration again fails on ${lines.length === 1 ? 'it' : 'them'} (what ${lines.length === 1 ? 'it' : 'they'} created is already there, or what ${lines.length === 1 ? 'it' : 'they'} dropped is already gone).`,
           'Wrap the migration in BEGIN; … COMMIT; so that it applies whole or not at all, or make the earlier statements safe to run again (IF NOT EXISTS), or check the data first in a statement that fails before anything is changed.'
         )
       }
