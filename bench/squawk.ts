@@ -17,9 +17,11 @@
  *   the new value is cast to the column's old type (timestamp → timestamptz
  *   keeps every value; numeric(12,2) → numeric(10,0) does not).
  *
- * Every migration runs in a transaction that is rolled back, so one populated
- * and one empty database serve the whole corpus. The review is the product's
- * code (MigrationReviewer) on the populated database; Squawk reads the SQL
+ * The ground truth runs every migration in a transaction that is rolled back
+ * (the file's own BEGIN/COMMIT are that transaction), so one populated and
+ * one empty database serve the whole corpus. The review is the product's
+ * code (MigrationReviewer), on a fresh copy of the populated database for
+ * each migration (nothing one case does reaches the next); Squawk reads the SQL
  * text (`--reporter json --pg-version 17`). Squawk's rules are mapped to the
  * hazard classes they claim; rules that claim none (prefer-robust-stmts,
  * require-lock-timeout, prefer-bigint-over-int…) are counted apart as style.
@@ -33,7 +35,7 @@ import pg from 'pg'
 import { startEmbeddedPostgres } from '../src/db/embedded.js'
 import { snapshotCatalog } from '../src/db/snapshot.js'
 import { fillTables } from '../src/history/rows.js'
-import { loadSqlParser, splitSqlStatements } from '../src/locate/sql.js'
+import { loadSqlParser, parseSqlScript, splitSqlStatements } from '../src/locate/sql.js'
 import { MigrationReviewer, type HazardClass } from '../src/review/index.js'
 import { refusesTransaction } from '../src/review/locks.js'
 
@@ -247,7 +249,69 @@ function corpus(): Case[] {
     sql: 'ALTER TABLE "orders" ADD CONSTRAINT "orders_account_id_fkey" FOREIGN KEY ("account_id") REFERENCES "accounts"("id") NOT VALID;\nALTER TABLE "orders" VALIDATE CONSTRAINT "orders_account_id_fkey";'
   })
   cases.push({ name: 'add enum value', sql: `ALTER TYPE "Status" ADD VALUE 'SUSPENDED';` })
+  cases.push(...historyShaped())
   return cases
+}
+
+/**
+ * Migrations shaped like the history of real projects (written here from
+ * what their migrations do, not copied): explicit transactions with SET
+ * LOCAL, several statements on one table, tables the same pull request
+ * creates, plain DROP INDEX, backfill UPDATEs, DO blocks, Prisma's own enum
+ * change inside BEGIN … COMMIT.
+ */
+function historyShaped(): Case[] {
+  const c = (name: string, sql: string): Case => ({ name: `history: ${name}`, sql })
+  return [
+    c(
+      'explicit transaction, lock_timeout, column and index churn on one table',
+      `BEGIN;\nSET LOCAL lock_timeout = '5s';\nALTER TABLE "accounts" ADD COLUMN "nickname" TEXT;\nCREATE INDEX "accounts_nickname_idx" ON "accounts"("nickname");\nDROP INDEX "accounts_created_at_idx";\nCREATE INDEX "accounts_created_at_idx" ON "accounts"("created_at" DESC);\nCOMMIT;`
+    ),
+    c(
+      'add column, backfill, set not null',
+      `ALTER TABLE "orders" ADD COLUMN "currency" TEXT;\nUPDATE "orders" SET "currency" = 'EUR' WHERE "currency" IS NULL;\nALTER TABLE "orders" ALTER COLUMN "currency" SET NOT NULL;`
+    ),
+    c(
+      'backfill from another table',
+      `ALTER TABLE "orders" ADD COLUMN "account_email" TEXT;\nUPDATE "orders" o SET "account_email" = a."email" FROM "accounts" a WHERE a."id" = o."account_id";`
+    ),
+    c(
+      'DO block guarding a type, then a column of it',
+      `DO $$ BEGIN\n  CREATE TYPE "Tier" AS ENUM ('FREE', 'PRO');\nEXCEPTION WHEN duplicate_object THEN NULL;\nEND $$;\nALTER TABLE "accounts" ADD COLUMN "tier" "Tier" NOT NULL DEFAULT 'FREE';`
+    ),
+    c(
+      'DO block that backfills in a loop',
+      `DO $$\nDECLARE r RECORD;\nBEGIN\n  FOR r IN SELECT "id" FROM "accounts" WHERE "note" IS NOT NULL LOOP\n    UPDATE "accounts" SET "score" = "score" + 1 WHERE "id" = r."id";\n  END LOOP;\nEND $$;`
+    ),
+    c(
+      'new table with index and foreign key to a populated table',
+      `CREATE TABLE "invoices" ("id" SERIAL NOT NULL, "order_id" INTEGER NOT NULL, "total" INTEGER NOT NULL, CONSTRAINT "invoices_pkey" PRIMARY KEY ("id"));\nCREATE INDEX "invoices_order_id_idx" ON "invoices"("order_id");\nALTER TABLE "invoices" ADD CONSTRAINT "invoices_order_id_fkey" FOREIGN KEY ("order_id") REFERENCES "orders"("id") ON DELETE RESTRICT ON UPDATE CASCADE;`
+    ),
+    c(
+      "Prisma's enum change in BEGIN … COMMIT",
+      `BEGIN;\nCREATE TYPE "Status_new" AS ENUM ('ACTIVE', 'INACTIVE');\nALTER TABLE "accounts" ALTER COLUMN "status" DROP DEFAULT;\nALTER TABLE "accounts" ALTER COLUMN "status" TYPE "Status_new" USING ("status"::text::"Status_new");\nALTER TYPE "Status" RENAME TO "Status_old";\nALTER TYPE "Status_new" RENAME TO "Status";\nDROP TYPE "Status_old";\nALTER TABLE "accounts" ALTER COLUMN "status" SET DEFAULT 'ACTIVE';\nCOMMIT;`
+    ),
+    c(
+      'explicit transaction: drop a column, rename another',
+      `BEGIN;\nALTER TABLE "orders" DROP COLUMN "memo";\nALTER TABLE "orders" RENAME COLUMN "code" TO "reference";\nCOMMIT;`
+    ),
+    c(
+      'two plain DROP INDEX and a unique index in one file',
+      `DROP INDEX "orders_placed_at_idx";\nDROP INDEX "accounts_created_at_idx";\nCREATE UNIQUE INDEX "orders_code_key" ON "orders"("id", "code");`
+    ),
+    c(
+      'lock_timeout then a foreign key and its index',
+      `SET lock_timeout = '3s';\nCREATE INDEX "orders_account_id_idx" ON "orders"("account_id");\nALTER TABLE "orders" ADD CONSTRAINT "orders_account_id_fkey" FOREIGN KEY ("account_id") REFERENCES "accounts"("id") ON DELETE RESTRICT ON UPDATE CASCADE;`
+    ),
+    c(
+      'explicit transaction with a check added NOT VALID and validated',
+      `BEGIN;\nALTER TABLE "orders" ADD CONSTRAINT "orders_total_check" CHECK ("total" >= 0) NOT VALID;\nALTER TABLE "orders" VALIDATE CONSTRAINT "orders_total_check";\nCOMMIT;`
+    ),
+    c(
+      'new table filled from a populated one',
+      `CREATE TABLE "account_stats" ("account_id" INTEGER NOT NULL, "orders" INTEGER NOT NULL, CONSTRAINT "account_stats_pkey" PRIMARY KEY ("account_id"));\nINSERT INTO "account_stats" ("account_id", "orders") SELECT "account_id", count(*) FROM "orders" GROUP BY "account_id";`
+    )
+  ]
 }
 
 // ---------------------------------------------------------------- ground truth
@@ -258,9 +322,11 @@ interface Truth {
   emptyMs: number
 }
 
+/** Runs the statements inside the caller's transaction: the file's own BEGIN/COMMIT are that transaction. */
 async function runStatements(client: pg.Client, sql: string): Promise<number> {
   const started = performance.now()
-  for (const s of splitSqlStatements(sql)) await client.query(s.text)
+  for (const s of parseSqlScript(sql).statements)
+    if (!(s.node && 'TransactionStmt' in s.node)) await client.query(s.text)
   return performance.now() - started
 }
 
@@ -329,12 +395,13 @@ async function filenodes(client: pg.Client): Promise<Map<number, number>> {
   return new Map(rows.map((r) => [r.oid, r.filenode]))
 }
 
-async function indexCount(client: pg.Client, tables: number[]): Promise<number> {
-  const { rows } = await client.query<{ n: string }>(
-    `SELECT count(*) AS n FROM pg_index WHERE indrelid = ANY($1)`,
+/** The indexes of the tables: a new one (not a net count, which a DROP INDEX in the same file lowers) is a build. */
+async function indexIds(client: pg.Client, tables: number[]): Promise<Set<number>> {
+  const { rows } = await client.query<{ id: number }>(
+    `SELECT indexrelid::int AS id FROM pg_index WHERE indrelid = ANY($1)`,
     [tables]
   )
-  return Number(rows[0]?.n ?? 0)
+  return new Set(rows.map((r) => r.id))
 }
 
 /** Can a second session write to (and read) each pre-existing table while the migration's transaction is open? */
@@ -371,7 +438,7 @@ async function groundTruth(
   const nodes = await filenodes(big)
   const oids = [...nodes.keys()]
   const prints = await fingerprints(big)
-  const indexes = await indexCount(big, oids)
+  const indexes = await indexIds(big, oids)
   const tables = (
     await big.query<{ relname: string }>(`SELECT relname FROM pg_class WHERE oid = ANY($1)`, [oids])
   ).rows.map((r) => r.relname)
@@ -385,7 +452,7 @@ async function groundTruth(
     const now = afterPrints.get(k)
     if (v.values > 0 && (!now || now.hash !== v.hash)) classes.add('data-loss')
   }
-  const built = (await indexCount(big, oids)) > indexes
+  const built = [...(await indexIds(big, oids))].some((id) => !indexes.has(id))
   const blocked = transactional ? await writesBlocked(probe, tables) : false
   if (transactional) await big.query('ROLLBACK')
   else if (undo) await big.query(undo)
@@ -408,11 +475,9 @@ async function reviewFlags(big: pg.Client, c: Case, rows: Map<string, number>): 
     tables: [...rows].map(([table, n]) => ({ schema: 'public', table, rows: n })),
     rowCount: 0
   })
-  await reviewer.beforeMigration(big, {
-    name: 'case',
-    sqlPath: path.join(work, 'case', 'migration.sql'),
-    sql: c.sql
-  })
+  const migration = { name: 'case', sqlPath: path.join(work, 'case', 'migration.sql'), sql: c.sql }
+  await reviewer.beforeMigration(big, migration)
+  await reviewer.afterMigration(big, migration)
   const flags = new Set<Class>()
   for (const m of reviewer.result().migrations)
     for (const s of m.statements)
@@ -456,22 +521,41 @@ async function main(): Promise<void> {
   try {
     await admin.connect()
     const url = (db: string) => Object.assign(new URL(server.url), { pathname: `/${db}` }).toString()
-    for (const db of ['sq_big', 'sq_empty']) await admin.query(`CREATE DATABASE ${db}`)
+    for (const db of ['sq_template', 'sq_empty']) await admin.query(`CREATE DATABASE ${db}`)
     const connect = async (db: string, name: string) => {
       const client = new pg.Client({ connectionString: url(db), application_name: name })
       await client.connect()
       clients.push(client)
       return client
     }
-    const big = await connect('sq_big', 'bench-big')
+    // The populated database is made once as a template: the ground truth runs on a copy, and
+    // every review on a fresh copy of its own, so that nothing a tool does to one case (a review
+    // that commits a file's own COMMIT) reaches the next.
+    const template = await connect('sq_template', 'bench-template')
     const empty = await connect('sq_empty', 'bench-empty')
+    for (const client of [template, empty]) await client.query(BASE_SQL)
+    say(`Filling 2 tables with ${ROWS.toLocaleString('en-US')} rows each…`)
+    const fill = await fillTables(template, await snapshotCatalog(template, ['public']), {
+      rowsPerTable: ROWS
+    })
+    await template.query(SETUP_DATA)
+    await template.query('VACUUM ANALYZE')
+    await template.end()
+    await admin.query('CREATE DATABASE sq_big TEMPLATE sq_template')
+    const big = await connect('sq_big', 'bench-big')
     const probe = await connect('sq_big', 'bench-probe')
     await probe.query(`SET lock_timeout = '200ms'`)
-    for (const client of [big, empty]) await client.query(BASE_SQL)
-    say(`Filling 2 tables with ${ROWS.toLocaleString('en-US')} rows each…`)
-    const fill = await fillTables(big, await snapshotCatalog(big, ['public']), { rowsPerTable: ROWS })
-    await big.query(SETUP_DATA)
-    await big.query('VACUUM ANALYZE')
+    const reviewOnCopy = async (c: Case, rows: Map<string, number>): Promise<Set<Class>> => {
+      await admin.query('DROP DATABASE IF EXISTS sq_review')
+      await admin.query('CREATE DATABASE sq_review TEMPLATE sq_template')
+      const client = new pg.Client({ connectionString: url('sq_review'), application_name: 'bench-review' })
+      await client.connect()
+      try {
+        return await reviewFlags(client, c, rows)
+      } finally {
+        await client.end()
+      }
+    }
     const rows = new Map(fill.tables.map((t) => [t.table, t.rows]))
 
     const cases = corpus()
@@ -489,7 +573,7 @@ async function main(): Promise<void> {
         ? c.sql.replace(/CREATE INDEX CONCURRENTLY ("[^"]+").*/s, 'DROP INDEX $1')
         : undefined
       const truth = await groundTruth(big, empty, probe, c, undo)
-      const ours = concurrently ? new Set<Class>() : await reviewFlags(big, c, rows)
+      const ours = concurrently ? new Set<Class>() : await reviewOnCopy(c, rows)
       const theirs = squawkFlags(c, i)
       style += theirs.style
       compat += theirs.compat

@@ -6671,6 +6671,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
 /***/ 6928:
 /***/ ((module) => {
 
@@ -6918,8 +6925,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
@@ -7334,7 +7341,7 @@ async function serverUser() {
 /** Whether a user other than the owner can enter every folder on the way to `dir`. */
 async function othersCanReach(dir) {
     for (let d = external_node_path_default().resolve(dir);; d = external_node_path_default().dirname(d)) {
-        if (((await (0,promises_namespaceObject.stat)(d)).mode & 0o001) === 0)
+        if (((await (0,promises_.stat)(d)).mode & 0o001) === 0)
             return false;
         if (external_node_path_default().dirname(d) === d)
             return true;
@@ -7377,7 +7384,7 @@ async function startEmbeddedPostgres(options = {}) {
     const base = external_node_os_default().tmpdir();
     if (runAs && !(await othersCanReach(base)))
         throw new EmbeddedPostgresError(`The temporary folder ${base} cannot be entered by the \`postgres\` user that runs the embedded PostgreSQL (PostgreSQL refuses to run as root). Set TMPDIR to a folder others can enter, such as /tmp, or give a database with --database-url.`);
-    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(base, 'msc-pg-'));
+    const dir = await (0,promises_.mkdtemp)(external_node_path_default().join(base, 'msc-pg-'));
     let child;
     let stopped = false;
     const onExit = () => void child?.kill('SIGKILL');
@@ -7390,27 +7397,27 @@ async function startEmbeddedPostgres(options = {}) {
             await stopServer(child);
         }
         finally {
-            await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+            await (0,promises_.rm)(dir, { recursive: true, force: true });
         }
     };
     try {
-        await (0,promises_namespaceObject.chmod)(dir, 0o755);
+        await (0,promises_.chmod)(dir, 0o755);
         let { initdb, postgres } = binaries;
         if (runAs && !(await othersCanReach(binaries.nativeDir))) {
             // A copy the server's user can reach; it goes with the folder at stop().
             const copy = external_node_path_default().join(dir, 'native');
-            await (0,promises_namespaceObject.cp)(binaries.nativeDir, copy, { recursive: true, verbatimSymlinks: true });
+            await (0,promises_.cp)(binaries.nativeDir, copy, { recursive: true, verbatimSymlinks: true });
             initdb = external_node_path_default().join(copy, external_node_path_default().relative(binaries.nativeDir, initdb));
             postgres = external_node_path_default().join(copy, external_node_path_default().relative(binaries.nativeDir, postgres));
         }
         const data = external_node_path_default().join(dir, 'data');
         const password = (0,external_node_crypto_.randomBytes)(12).toString('hex');
         const passwordFile = external_node_path_default().join(dir, 'password');
-        await (0,promises_namespaceObject.mkdir)(data, { mode: 0o700 });
-        await (0,promises_namespaceObject.writeFile)(passwordFile, password + '\n', { mode: 0o600 });
+        await (0,promises_.mkdir)(data, { mode: 0o700 });
+        await (0,promises_.writeFile)(passwordFile, password + '\n', { mode: 0o600 });
         if (runAs) {
-            await (0,promises_namespaceObject.chown)(data, runAs.uid, runAs.gid);
-            await (0,promises_namespaceObject.chown)(passwordFile, runAs.uid, runAs.gid);
+            await (0,promises_.chown)(data, runAs.uid, runAs.gid);
+            await (0,promises_.chown)(passwordFile, runAs.uid, runAs.gid);
         }
         const locale = await bestLocale();
         const env = { ...process.env, LC_MESSAGES: 'C', LANG: locale, LC_ALL: undefined };
@@ -7423,7 +7430,7 @@ async function startEmbeddedPostgres(options = {}) {
             `--locale=${locale}`,
             '--lc-messages=C'
         ], runAs, env);
-        await (0,promises_namespaceObject.rm)(passwordFile, { force: true });
+        await (0,promises_.rm)(passwordFile, { force: true });
         const port = await freePort();
         // TCP on loopback only, no Unix socket; durability off: the server is thrown away, and its speed is the check's.
         child = (0,external_node_child_process_namespaceObject.spawn)(postgres, [
@@ -8361,7 +8368,7 @@ function addRejected(sql, start, errorAt, message, add) {
  * Whether PostgreSQL refuses to run the statement inside a transaction block
  * (`CREATE INDEX CONCURRENTLY`, `VACUUM`, `ALTER SYSTEM`, `CREATE DATABASE`…).
  */
-function refusedInTransaction(statement) {
+function sql_refusedInTransaction(statement) {
     const node = statement.node;
     if (!node)
         return false;
@@ -10256,20 +10263,20 @@ async function runDiffScript(ctx, args) {
         const result = await runPrisma(ctx, args, { keepStdout: true, quiet: true });
         return read(result, result.stdout);
     }
-    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'msc-diff-'));
+    const dir = await (0,promises_.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'msc-diff-'));
     try {
         const file = external_node_path_default().join(dir, 'diff.sql');
         const result = await runPrisma(ctx, [...args, '--output', file], { quiet: true });
         // What else the CLI and the project's config printed (banners, warnings) goes to the log, once.
         if (result.output.trim())
             ctx.onOutput?.(`prisma ${args.join(' ')}:\n${result.output.trimEnd()}\n`);
-        const script = await (0,promises_namespaceObject.readFile)(file, 'utf8').catch(() => undefined);
+        const script = await (0,promises_.readFile)(file, 'utf8').catch(() => undefined);
         if (result.exitCode === 0 && !result.timedOut && script === undefined)
             return { kind: 'unreadable', reason: `Prisma wrote no script to ${file}`, result };
         return read(result, script);
     }
     finally {
-        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        await (0,promises_.rm)(dir, { recursive: true, force: true });
     }
 }
 function read(result, script) {
@@ -12630,6 +12637,308 @@ async function installedExtensions(client) {
     return rows;
 }
 
+;// CONCATENATED MODULE: ./src/migrations/engine.ts
+
+
+/** The first Prisma version whose native engine runs a migration statement by statement. */
+const SPLITTING_SINCE = { major: 7, minor: 4 };
+/** Whether `prisma.config` selects the driver-adapter engine (`engine: "js"`). */
+function usesDriverAdapter(configFile) {
+    if (!configFile)
+        return false;
+    try {
+        const text = (0,external_node_fs_.readFileSync)(configFile, 'utf8')
+            .replace(/\/\*[\s\S]*?\*\//g, '')
+            .replace(/(^|[^:])\/\/.*$/gm, '$1');
+        return /\bengine\s*:\s*['"`]js['"`]/.test(text);
+    }
+    catch {
+        return false;
+    }
+}
+/** The engine model of a project: from its Prisma CLI version and its prisma.config. */
+function engine_engineModelOf(prismaVersion, configFile) {
+    const version = prismaVersion ? `Prisma ${prismaVersion}` : 'Prisma';
+    if (usesDriverAdapter(configFile))
+        return { mode: 'statement', engine: `${version}'s WebAssembly engine with a driver adapter` };
+    const [major = 0, minor = 0] = (prismaVersion ?? '').split('.').map((n) => Number.parseInt(n, 10) || 0);
+    const splits = major > SPLITTING_SINCE.major || (major === SPLITTING_SINCE.major && minor >= SPLITTING_SINCE.minor);
+    return splits
+        ? { mode: 'statement', splitter: 'sqlparser', engine: `${version}'s native schema engine` }
+        : { mode: 'transaction', engine: `${version}'s native schema engine` };
+}
+/** BEGIN/COMMIT/ROLLBACK of a statement, read from its parse tree. */
+function transactionControl(statement) {
+    const node = statement.node;
+    if (!node || !('TransactionStmt' in node))
+        return undefined;
+    switch (node.TransactionStmt.kind) {
+        case 'TRANS_STMT_BEGIN':
+        case 'TRANS_STMT_START':
+            return 'begin';
+        case 'TRANS_STMT_COMMIT':
+        case 'TRANS_STMT_PREPARE':
+            return 'commit';
+        case 'TRANS_STMT_ROLLBACK':
+            return 'rollback';
+        default:
+            return undefined;
+    }
+}
+/** `SET TRANSACTION …` (isolation level, read only, snapshot). */
+function isTransactionSetting(statement) {
+    const node = statement.node;
+    return (!!node &&
+        'VariableSetStmt' in node &&
+        node.VariableSetStmt.kind === 'VAR_SET_MULTI' &&
+        (node.VariableSetStmt.name ?? '').startsWith('TRANSACTION'));
+}
+/**
+ * The plan of one migration under `model`. `fallback` is Prisma's splitter's
+ * verdict on the file (`splitterRejects`), needed only for a model with a
+ * splitter; without it the file is taken as split.
+ */
+function planMigration(sql, model, fallback) {
+    const parsed = sql_parseSqlScript(sql).statements;
+    const sent = model.mode === 'transaction' || (model.splitter && fallback !== undefined) ? 'whole' : 'statements';
+    // One statement sent whole is no different from one sent alone: PostgreSQL
+    // opens no implicit block for a single statement (CONCURRENTLY works).
+    const implicit = sent === 'whole' && parsed.length > 1;
+    const statements = [];
+    let explicitFrom;
+    let implicitFrom = 0;
+    const open = [];
+    const close = (index) => {
+        for (const p of open.splice(0))
+            if (index !== undefined)
+                p.until = index;
+    };
+    parsed.forEach((statement, index) => {
+        const control = transactionControl(statement);
+        const planned = {
+            statement,
+            ...(control ? { control } : {}),
+            transaction: 'own',
+            from: index,
+            refusesTransaction: sql_refusedInTransaction(statement),
+            ...(isTransactionSetting(statement) ? { transactionSetting: true } : {})
+        };
+        if (control === 'begin' && explicitFrom === undefined) {
+            // BEGIN inside an implicit block turns that block into an explicit one.
+            explicitFrom = implicit && open.length ? implicitFrom : index;
+            for (const earlier of open)
+                earlier.transaction = 'explicit';
+        }
+        if (explicitFrom !== undefined) {
+            planned.transaction = 'explicit';
+            planned.from = explicitFrom;
+            open.push(planned);
+            if (control === 'commit' || control === 'rollback') {
+                close(index);
+                explicitFrom = undefined;
+                implicitFrom = index + 1;
+            }
+        }
+        else if (implicit) {
+            planned.transaction = 'implicit';
+            planned.from = implicitFrom;
+            open.push(planned);
+            if (control === 'commit' || control === 'rollback') {
+                close(index);
+                implicitFrom = index + 1;
+            }
+        }
+        else {
+            planned.until = index;
+        }
+        statements.push(planned);
+    });
+    close(undefined);
+    return { sent, ...(sent === 'whole' && fallback !== undefined ? { fallback } : {}), statements };
+}
+let splitter;
+/**
+ * Loads the `sqlparser` build that reads files as Prisma's splitter does
+ * (the Rust crate, 0.62, as WebAssembly). Only needed for a model with a
+ * splitter; safe to call more than once.
+ */
+async function loadSplitter() {
+    if (splitter)
+        return;
+    const module = await __nccwpck_require__.e(/* import() */ 384).then(__nccwpck_require__.bind(__nccwpck_require__, 1384));
+    await module.init();
+    splitter = module;
+}
+/**
+ * `sqlparser`'s error when it cannot read the file (the engine then sends it
+ * whole), or undefined when it reads every statement. `loadSplitter()` must
+ * have resolved.
+ */
+function splitterRejects(sql) {
+    if (!splitter)
+        throw new Error('The splitter is not loaded: await loadSplitter() first.');
+    try {
+        splitter.parse(sql, new splitter.PostgreSqlDialect());
+        return undefined;
+    }
+    catch (error) {
+        return (error instanceof Error ? error.message : String(error)).replace(/^sql parser error: /, '');
+    }
+}
+/** The plan of a migration for a model, with the splitter's verdict when the model has a splitter. */
+async function planFor(sql, model) {
+    if (!model.splitter)
+        return planMigration(sql, model);
+    await loadSplitter();
+    return planMigration(sql, model, splitterRejects(sql));
+}
+
+;// CONCATENATED MODULE: ./src/migrations/half-applied.ts
+/**
+ * A migration that failed at one statement after others were committed
+ * (engines that run a migration statement by statement): which statements
+ * stay applied, and what to do before `prisma migrate resolve --rolled-back`
+ * and the next deploy.
+ */
+
+/** A statement on one line, comments out, shortened. */
+function statementSummaryOf(text, max) {
+    const line = blankComments(text).replace(/\s+/g, ' ').trim();
+    return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+/**
+ * The sentence for a failure at `failedIndex`, given the statements that
+ * were committed before it; empty when nothing stays applied.
+ */
+function halfAppliedAdvice(plan, failedIndex, committed, migrationName) {
+    const kept = committed
+        .filter((i) => i < failedIndex)
+        .map((i) => plan.statements[i])
+        .filter((p) => !p.control);
+    if (kept.length === 0)
+        return '';
+    const shown = kept
+        .slice(0, 8)
+        .map((p) => `line ${p.statement.startLine} \`${statementSummaryOf(p.statement.text, 70)}\``);
+    if (kept.length > 8)
+        shown.push(`and ${kept.length - 8} more`);
+    const count = kept.length === 1 ? '1 statement' : `${kept.length} statements`;
+    return (`The engine ran this migration statement by statement: ${count} before the failing one stay${kept.length === 1 ? 's' : ''} applied (${shown.join('; ')}). ` +
+        `Before \`prisma migrate resolve --rolled-back ${migrationName}\` and the next deploy, undo ${kept.length === 1 ? 'it' : 'them'} on the database, or make ${kept.length === 1 ? 'it' : 'them'} safe to run again (IF NOT EXISTS / IF EXISTS), ` +
+        'and consider wrapping the migration in BEGIN; … COMMIT; so that a failure leaves nothing behind.');
+}
+
+;// CONCATENATED MODULE: ./src/migrations/replay.ts
+/** Applies a migration for real, with the engine's transactions. */
+async function applyMigration(client, plan, hooks = {}) {
+    const committed = [];
+    const pending = [];
+    // Whether a transaction block of ours or of the file is open on the connection.
+    let open = false;
+    const commit = () => committed.push(...pending.splice(0));
+    for (const [index, planned] of plan.statements.entries()) {
+        const { statement, control } = planned;
+        try {
+            if (!open && planned.transaction === 'implicit' && control !== 'begin') {
+                await client.query('BEGIN');
+                open = true;
+            }
+            // A statement committed on its own is sent inside BEGIN … COMMIT of
+            // ours, the same to PostgreSQL, so that hooks see its locks before
+            // they go; except the statements PostgreSQL refuses in a block.
+            const wrap = planned.transaction === 'own' && !control && !planned.refusesTransaction;
+            if (wrap)
+                await client.query('BEGIN');
+            const started = performance.now();
+            await client.query(statement.text);
+            const durationMs = performance.now() - started;
+            if (control === 'begin')
+                open = true;
+            pending.push(index);
+            if (!control || control === 'begin')
+                await hooks.afterStatement?.(client, { index, planned, durationMs });
+            if (wrap)
+                await client.query('COMMIT');
+            if (control === 'commit') {
+                open = false;
+                commit();
+            }
+            else if (control === 'rollback') {
+                open = false;
+                pending.splice(0);
+            }
+            else if (!open)
+                commit();
+        }
+        catch (error) {
+            if (open || planned.transaction === 'own')
+                await client.query('ROLLBACK').catch(() => { });
+            return { failure: { index, error: error }, committed, rolledBack: pending };
+        }
+    }
+    if (open) {
+        await client.query('COMMIT');
+        commit();
+    }
+    return { committed, rolledBack: [] };
+}
+/** Runs the migration in a transaction of our own, always rolled back. Returns the failing statement, if any. */
+async function rehearseMigration(client, plan, hooks = {}, options = {}) {
+    const from = options.from ?? 0;
+    const to = options.to ?? plan.statements.length - 1;
+    let blocks = 0;
+    await client.query('BEGIN');
+    try {
+        await hooks.start?.(client);
+        for (let index = from; index <= to; index++) {
+            const planned = plan.statements[index];
+            const { control } = planned;
+            if (control === 'begin') {
+                await client.query(`SAVEPOINT msc_block_${++blocks}`);
+                continue;
+            }
+            if (control === 'commit' || control === 'rollback') {
+                if (blocks > 0) {
+                    if (control === 'rollback')
+                        await client.query(`ROLLBACK TO SAVEPOINT msc_block_${blocks}`);
+                    await client.query(`RELEASE SAVEPOINT msc_block_${blocks--}`);
+                }
+                continue;
+            }
+            if (planned.refusesTransaction) {
+                hooks.skipped?.({ index, planned });
+                continue;
+            }
+            // It would have to be the first query of our transaction; it changes no catalog and takes no lock.
+            if (planned.transactionSetting)
+                continue;
+            if (options.savepoints)
+                await client.query('SAVEPOINT msc_statement');
+            const started = performance.now();
+            try {
+                await client.query(planned.statement.text);
+            }
+            catch (error) {
+                if (options.savepoints)
+                    await client.query('ROLLBACK TO SAVEPOINT msc_statement');
+                const decision = hooks.failed?.({ index, planned }, error) ?? 'stop';
+                if (options.savepoints && decision === 'continue')
+                    continue;
+                return { index, error: error };
+            }
+            const durationMs = performance.now() - started;
+            if (options.savepoints)
+                await client.query('RELEASE SAVEPOINT msc_statement');
+            await hooks.afterStatement?.(client, { index, planned, durationMs });
+        }
+        await hooks.end?.(client);
+        return undefined;
+    }
+    finally {
+        await client.query('ROLLBACK').catch(() => { });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/prisma/migrate-failure.ts
 /**
  * Turns a failed `prisma migrate deploy` into a located problem: which
@@ -12649,49 +12958,44 @@ async function installedExtensions(client) {
 
 
 
+
+
+
 /** SQLSTATEs meaning "this object is already there": the statement ran before. */
 const ALREADY_THERE = new Set(['42P07', '42710', '42701', '42P06', '42723', '42P16']);
 /**
  * Replays `migration` on `client` inside a transaction that is always rolled
- * back. Returns where it fails, or undefined if every statement runs.
+ * back (the one replay, migrations/replay.ts), each statement under a
+ * savepoint. Returns where it fails, or undefined if every statement runs.
  */
-async function replayMigration(client, migration) {
-    const statements = sql_splitSqlStatements(migration.sql);
+async function replayMigration(client, migration, plan) {
+    plan ??= planMigration(migration.sql, engine_engineModelOf(undefined, undefined));
     const starts = lineStarts(migration.sql);
     let alreadyApplied = 0;
-    await client.query('BEGIN');
-    try {
-        for (const statement of statements) {
-            await client.query('SAVEPOINT msc_replay');
-            try {
-                await client.query(statement.text);
-                await client.query('RELEASE SAVEPOINT msc_replay');
+    const failure = await rehearseMigration(client, plan, {
+        failed: (_step, error) => {
+            if (error.code && ALREADY_THERE.has(error.code)) {
+                alreadyApplied++;
+                return 'continue';
             }
-            catch (error) {
-                await client.query('ROLLBACK TO SAVEPOINT msc_replay');
-                const e = error;
-                if (e.code && ALREADY_THERE.has(e.code)) {
-                    alreadyApplied++;
-                    continue;
-                }
-                const offset = e.position
-                    ? statement.startOffset + sql_offsetOfCharPosition(statement.text, Number(e.position))
-                    : statement.startOffset;
-                return {
-                    statementIndex: statement.index,
-                    line: lineAtOffset(starts, offset),
-                    message: e.message ?? String(error),
-                    sqlState: e.code,
-                    appliedBefore: statement.index,
-                    alreadyApplied
-                };
-            }
+            return 'stop';
         }
+    }, { savepoints: true });
+    if (!failure)
         return undefined;
-    }
-    finally {
-        await client.query('ROLLBACK').catch(() => { });
-    }
+    const statement = plan.statements[failure.index].statement;
+    const e = failure.error;
+    const offset = e.position
+        ? statement.startOffset + sql_offsetOfCharPosition(statement.text, Number(e.position))
+        : statement.startOffset;
+    return {
+        statementIndex: failure.index,
+        line: lineAtOffset(starts, offset),
+        message: e.message ?? 'the statement failed',
+        sqlState: e.code,
+        appliedBefore: failure.index,
+        alreadyApplied
+    };
 }
 /** Builds the problem for a failed `migrate deploy`. */
 async function diagnoseMigrateFailure(result, project, client, repoRoot, failure) {
@@ -12711,11 +13015,12 @@ async function diagnoseMigrateFailure(result, project, client, repoRoot, failure
                 : lockFileLocation(parsed.code, project, repoRoot)
         };
     }
-    const replay = await replayMigration(client, migration).catch(() => undefined);
+    const plan = await planFor(migration.sql, engine_engineModelOf(project.prisma.version, project.configFile)).catch(() => planMigration(migration.sql, engine_engineModelOf(undefined, undefined)));
+    const replay = await replayMigration(client, migration, plan).catch(() => undefined);
     const file = repoPath(repoRoot, migration.sqlPath);
-    const statements = sql_splitSqlStatements(migration.sql);
+    const statements = plan.statements;
     const message = replay?.message ?? parsed.message ?? 'the migration failed';
-    const applied = replay ? appliedMessage(replay, statements.length, migration.name) : '';
+    const applied = replay ? appliedMessage(replay, statements.length, migration.name, plan) : '';
     const where = replay
         ? `statement ${replay.statementIndex + 1}, line ${replay.line}`
         : 'the statement could not be replayed';
@@ -12752,10 +13057,22 @@ function lockFileLocation(code, project, repoRoot) {
  * the engine and is still in the database (the WebAssembly engine runs a
  * migration statement by statement, without a transaction around it).
  */
-function appliedMessage(replay, total, name) {
+function appliedMessage(replay, total, name, plan) {
     const before = replay.appliedBefore;
     if (before === 0)
         return `It is statement 1 of ${total}.`;
+    // The engine committed statement by statement: those outside the failing
+    // statement's transaction stay, and the replay confirms them (already there).
+    const planned = plan.statements[replay.statementIndex];
+    if (plan.sent === 'statements' && planned && replay.alreadyApplied > 0) {
+        const committed = plan.statements
+            .map((p, i) => ({ p, i }))
+            .filter(({ p, i }) => i < replay.statementIndex && (p.until ?? Infinity) < planned.from)
+            .map(({ i }) => i);
+        const advice = halfAppliedAdvice(plan, replay.statementIndex, committed, name);
+        if (advice)
+            return advice;
+    }
     const range = before === 1 ? `Statement 1 of ${total}` : `Statements 1–${before} of ${total}`;
     const resolve = `\`prisma migrate resolve --rolled-back ${name}\``;
     if (replay.alreadyApplied === before)
@@ -13140,14 +13457,14 @@ function configLoaderOf(prismaDir) {
  * (the config throws, does not compile…) or the child does.
  */
 async function probeConfig(options) {
-    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'msc-config-'));
+    const dir = await (0,promises_.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'msc-config-'));
     try {
         const resultFile = external_node_path_default().join(dir, 'result.json');
         const names = [...new Set(options.configText.match(/\b[A-Za-z_][A-Za-z0-9_]*\b/g) ?? [])];
         const namesFile = external_node_path_default().join(dir, 'names.json');
-        await (0,promises_namespaceObject.writeFile)(namesFile, JSON.stringify(names));
+        await (0,promises_.writeFile)(namesFile, JSON.stringify(names));
         const result = await execCommand([process.execPath, '-e', PROBE_SCRIPT, options.loader, options.root, namesFile, resultFile], { cwd: options.root, env: options.env, timeoutMs: options.timeoutMs, signal: options.signal });
-        const text = await (0,promises_namespaceObject.readFile)(resultFile, 'utf8').catch(() => undefined);
+        const text = await (0,promises_.readFile)(resultFile, 'utf8').catch(() => undefined);
         if (!text) {
             const why = result.timedOut ? 'timed out' : `exit code ${result.exitCode}`;
             throw new ConfigProbeError(`loading the config ${why}: ${lastLines(result.output)}`);
@@ -13165,7 +13482,7 @@ async function probeConfig(options) {
         };
     }
     finally {
-        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        await (0,promises_.rm)(dir, { recursive: true, force: true });
     }
 }
 function lastLines(output) {
@@ -13650,7 +13967,7 @@ function locks_lockName(mode) {
 }
 /** Whether PostgreSQL refuses this statement inside a transaction block (read by its parser). */
 function refusesTransaction(statement) {
-    return sql_parseSqlScript(statement).statements.some(refusedInTransaction);
+    return parseSqlScript(statement).statements.some(refusedInTransaction);
 }
 /**
  * The table lock a command that cannot run in a transaction takes, from the
@@ -13664,7 +13981,7 @@ function commandLock(statement) {
             const full = (vacuum.options ?? []).some((o) => 'DefElem' in o && o.DefElem.defname === 'full');
             return full ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock';
         }
-        if (refusedInTransaction(parsed))
+        if (sql_refusedInTransaction(parsed))
             return 'ShareUpdateExclusiveLock';
     }
     return undefined;
@@ -13684,7 +14001,8 @@ const HAZARD_NAMES = {
     'blocking-lock': 'blocking lock',
     'long-scan': 'long scan',
     'data-loss': 'data loss',
-    'no-transaction': 'fails in a transaction'
+    'no-transaction': 'fails in a transaction',
+    'half-applied': 'half-applied on failure'
 };
 const n = (x) => x.toLocaleString('en-US');
 const ms = (x) => x === undefined
@@ -13721,23 +14039,38 @@ function reviewAnnotations(review) {
     }));
 }
 function engineSentence(review) {
+    const who = review.engineName ?? "Prisma's schema engine";
+    const whole = review.migrations.filter((m) => m.sent === 'whole' && m.fallback !== undefined);
+    const fallback = whole.length
+        ? ` It sends ${whole.map((m) => m.name).join(', ')} whole, in one transaction: its splitter (sqlparser) cannot read ${whole.length === 1 ? 'that file' : 'those files'}.`
+        : '';
     return review.engine === 'transaction'
-        ? "Prisma's schema engine sends each migration.sql as one script, which PostgreSQL runs in one transaction: every lock is held until the migration ends."
-        : 'This project applies migrations through a driver adapter (`engine: "js"`), which runs the statements one by one, each committed on its own: a lock is held for its statement, and a failure leaves the statements before it applied.';
+        ? `${who} sends each migration.sql as one script, which PostgreSQL runs in one transaction: every lock is held until the migration ends, or until the file's own COMMIT.`
+        : `${who} runs the statements one by one, each committed on its own: a lock is held for its statement (or until the file's own COMMIT after BEGIN), and a failure leaves the statements before it applied.${fallback}`;
+}
+/** "ACCESS EXCLUSIVE on `users` (held since line 5 until COMMIT on line 12)". */
+function lockText(l, inTable) {
+    const table = inTable ? inlineCode(l.table, { inTable: true }) : l.table;
+    const held = l.held
+        ? `held since line ${l.held.since} until ${l.held.until ? `COMMIT on line ${l.held.until}` : 'the migration ends'}; `
+        : '';
+    return `${lockName(l.mode)} on ${table} (${held}${l.newTable ? 'new table: blocks nobody' : `blocks ${l.blocks}`})`;
 }
 function locksCell(statement) {
     if (!statement.locks.length)
         return '—';
     return statement.locks
         .slice(0, 3)
-        .map((l) => `${lockName(l.mode)} on ${inlineCode(l.table, { inTable: true })} (${l.newTable ? 'new table: blocks nobody' : `blocks ${l.blocks}`})`)
+        .map((l) => lockText(l, true))
         .join('<br>');
 }
-function measuredCell(statement, review) {
+function measuredCell(statement) {
     if (statement.status === 'failed')
         return `failed: ${escapeMessage(statement.error ?? '', { inTable: true })}`;
     if (statement.status === 'not-measured')
         return 'not run (an earlier statement failed)';
+    if (statement.status === 'control')
+        return 'transaction control';
     const parts = [ms(statement.durationMs)];
     if (statement.status === 'not-in-transaction')
         parts.push('not in a transaction: lock of the command');
@@ -13747,9 +14080,7 @@ function measuredCell(statement, review) {
         parts.push(`index build on ${inlineCode(b.table, { inTable: true })}, ${n(b.rows)} rows`);
     for (const s of statement.scans)
         parts.push(`scans ${inlineCode(s.table, { inTable: true })}, ${n(s.rows)} rows`);
-    if (statement.holdMs !== undefined &&
-        review.engine === 'transaction' &&
-        statement.holdMs !== statement.durationMs)
+    if (statement.holdMs !== undefined && statement.holdMs !== statement.durationMs)
         parts.push(`lock held ${ms(statement.holdMs)}`);
     return parts.join(' · ');
 }
@@ -13811,7 +14142,7 @@ function reviewMarkdown(review, compact = false) {
     if (statements.length) {
         const lines = ['| | Statement | Line | Locks | Measured | Hazard |', '|---|---|---|---|---|---|'];
         for (const { m, s } of statements.slice(0, compact ? 10 : 60))
-            lines.push(`| ${s.hazards.length ? '⚠️' : '✅'} | ${inlineCode(s.summary, { inTable: true })} | ${inlineCode(`${m.name}:${s.line}`, { inTable: true })} | ${locksCell(s)} | ${measuredCell(s, review)} | ${s.hazards.map((h) => HAZARD_NAMES[h]).join(', ') || '—'} |`);
+            lines.push(`| ${s.hazards.length ? '⚠️' : '✅'} | ${inlineCode(s.summary, { inTable: true })} | ${inlineCode(`${m.name}:${s.line}`, { inTable: true })} | ${locksCell(s)} | ${measuredCell(s)} | ${s.hazards.map((h) => HAZARD_NAMES[h]).join(', ') || '—'} |`);
         if (statements.length > (compact ? 10 : 60))
             lines.push('', `_… and ${statements.length - (compact ? 10 : 60)} more statements in report.json._`);
         sections.push(lines.join('\n'));
@@ -13839,8 +14170,12 @@ function reviewTerminal(review) {
     lines.push('', 'Migration review');
     for (const m of review.migrations)
         for (const s of m.statements) {
+            if (s.status === 'control')
+                continue;
             const locks = s.locks
-                .map((l) => `${locks_lockName(l.mode)} ${l.table}${l.newTable ? ' (new)' : ''}`)
+                .map((l) => l.held
+                ? `${locks_lockName(l.mode)} ${l.table} (held since line ${l.held.since})`
+                : `${locks_lockName(l.mode)} ${l.table}${l.newTable ? ' (new)' : ''}`)
                 .join(', ');
             const hazards = s.hazards.length ? `  ⚠ ${s.hazards.map((h) => HAZARD_NAMES[h]).join(', ')}` : '';
             lines.push(`  ${m.file}:${s.line}  ${ms(s.durationMs)}  ${locks || 'no table lock'}${hazards}`);
@@ -13934,18 +14269,18 @@ function migrationTimestamp(date) {
  * `dir`; returns the result with `fixSqlPath` set. `clean` redacts secrets.
  */
 async function writeReportFiles(result, dir, clean, now = new Date()) {
-    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+    await (0,promises_.mkdir)(dir, { recursive: true });
     await removeEarlierFixFolders(dir);
     let fixSqlPath;
     if (result.fixSql) {
         const folder = external_node_path_default().join(dir, `${migrationTimestamp(now)}_fix_drift`);
-        await (0,promises_namespaceObject.mkdir)(folder, { recursive: true });
+        await (0,promises_.mkdir)(folder, { recursive: true });
         fixSqlPath = external_node_path_default().join(folder, 'migration.sql');
-        await (0,promises_namespaceObject.writeFile)(fixSqlPath, clean(result.fixSql));
+        await (0,promises_.writeFile)(fixSqlPath, clean(result.fixSql));
     }
     const withPath = { ...result, fixSqlPath };
     const reportJsonPath = external_node_path_default().join(dir, 'report.json');
-    await (0,promises_namespaceObject.writeFile)(reportJsonPath, clean(JSON.stringify(toJson(withPath), null, 2)) + '\n');
+    await (0,promises_.writeFile)(reportJsonPath, clean(JSON.stringify(toJson(withPath), null, 2)) + '\n');
     return { ...withPath, reportJsonPath };
 }
 /**
@@ -13954,13 +14289,13 @@ async function writeReportFiles(result, dir, clean, now = new Date()) {
  * put there stays).
  */
 async function removeEarlierFixFolders(dir) {
-    for (const entry of await (0,promises_namespaceObject.readdir)(dir, { withFileTypes: true })) {
+    for (const entry of await (0,promises_.readdir)(dir, { withFileTypes: true })) {
         if (!entry.isDirectory() || !/^\d{14}_fix_drift$/.test(entry.name))
             continue;
         const folder = external_node_path_default().join(dir, entry.name);
-        const files = await (0,promises_namespaceObject.readdir)(folder);
+        const files = await (0,promises_.readdir)(folder);
         if (files.every((f) => f === 'migration.sql'))
-            await (0,promises_namespaceObject.rm)(folder, { recursive: true, force: true });
+            await (0,promises_.rm)(folder, { recursive: true, force: true });
     }
 }
 
@@ -14306,21 +14641,24 @@ async function readBaseMigrations(options) {
     const listing = await runGit(toplevel, ['ls-tree', '-r', '-z', '--full-tree', options.sha, '--', rel || '.'], options);
     if (listing.code !== 0)
         return undefined;
-    const wanted = new Map(); // oid → path inside the migrations folder
+    // Path inside the migrations folder → blob id. Keyed by path: two migrations
+    // whose files are byte for byte the same (a column added, dropped and added
+    // back) share one blob, and each of them is a migration of its own.
+    const wanted = new Map();
     for (const entry of listing.stdout.toString('utf8').split('\0')) {
         const match = /^(\d+) blob ([0-9a-f]+)\t(.*)$/s.exec(entry);
         if (!match || match[1] === '120000' || !match[3].startsWith(prefix))
             continue;
         const inner = match[3].slice(prefix.length);
         if (inner === 'migration_lock.toml' || /^[^/]+\/migration\.sql$/.test(inner))
-            wanted.set(match[2], inner);
+            wanted.set(inner, match[2]);
     }
-    const blobs = await catBlobs(toplevel, [...wanted.keys()], options);
+    const blobs = await catBlobs(toplevel, [...new Set(wanted.values())], options);
     if (!blobs)
         return undefined;
     const migrations = [];
     let lockProvider;
-    for (const [oid, inner] of wanted) {
+    for (const [inner, oid] of wanted) {
         const blob = blobs.get(oid);
         if (!blob)
             return undefined;
@@ -14821,10 +15159,15 @@ function scalarValue(typeName, type, column, i, unique) {
  * start-up per phase (about 10 s each with the WebAssembly engine); the
  * WebAssembly engine cannot run dollar-quoted bodies; and we need the failing
  * statement and PostgreSQL's error fields (table, column, constraint) anyway.
- * Each new migration runs in one transaction, as the native engine runs a
- * migration script, unless it holds a statement PostgreSQL refuses inside one
- * (`CREATE INDEX CONCURRENTLY`…).
+ * Each new migration runs with the transactions the project's engine gives
+ * it (migrations/engine.ts): the whole file in one transaction, or statement
+ * by statement, and the file's own `BEGIN … COMMIT` as one transaction. A
+ * migration that fails half-way where statements are committed one by one
+ * stays half applied, as it would on a deployed database.
  */
+
+
+
 
 
 
@@ -14913,9 +15256,12 @@ async function upgrade(client, args, base, stage) {
     await args.observer?.filled(client, snapshot, fill);
     const unfilled = fill.tables.filter((t) => t.error);
     const filled = `${fill.rowCount} row(s) in ${fill.tables.length - unfilled.length} table(s)`;
+    const engine = args.engine ?? engine_engineModelOf(undefined, undefined);
     for (const migration of args.newMigrations) {
-        await args.observer?.beforeMigration(client, migration);
-        const failure = await applyMigration(client, migration, args.observer);
+        const plan = await planFor(migration.sql, engine);
+        await args.observer?.beforeMigration(client, migration, plan);
+        const failure = await upgrade_applyMigration(client, migration, plan, args.observer);
+        await args.observer?.afterMigration?.(client, migration, failure?.statementIndex);
         if (!failure)
             continue;
         const problem = await describeFailure(client, failure, args.repoRoot, fill);
@@ -14943,66 +15289,47 @@ async function upgrade(client, args, base, stage) {
         fill
     };
 }
-/** Applies one migration; returns where it failed, after rolling back what a transaction can. */
-async function applyMigration(client, migration, observer) {
-    const statements = sql_splitSqlStatements(migration.sql);
-    const transactional = !sql_parseSqlScript(migration.sql).statements.some(refusedInTransaction);
-    if (transactional)
-        await client.query('BEGIN');
-    for (const statement of statements) {
-        try {
-            const started = performance.now();
-            await client.query(statement.text);
-            if (!transactional)
-                observer?.statementRan?.(migration, statement, performance.now() - started);
-        }
-        catch (error) {
-            if (transactional)
-                await client.query('ROLLBACK');
-            const e = error;
-            const starts = lineStarts(migration.sql);
-            const offset = e.position
-                ? statement.startOffset + sql_offsetOfCharPosition(statement.text, Number(e.position))
-                : statement.startOffset;
-            return {
-                migration,
-                statementIndex: statement.index,
-                statementCount: statements.length,
-                line: lineAtOffset(starts, offset),
-                error: e,
-                transactional
-            };
-        }
-    }
-    if (transactional)
-        await client.query('COMMIT');
-    return undefined;
+/** Applies one migration as the engine would; returns where it failed and what stayed applied. */
+async function upgrade_applyMigration(client, migration, plan, observer) {
+    const outcome = await applyMigration(client, plan, {
+        afterStatement: async (c, step) => observer?.statementApplied?.(c, migration, step)
+    });
+    if (!outcome.failure)
+        return undefined;
+    const { index, error } = outcome.failure;
+    const statement = plan.statements[index].statement;
+    const offset = error.position
+        ? statement.startOffset + sql_offsetOfCharPosition(statement.text, Number(error.position))
+        : statement.startOffset;
+    return {
+        migration,
+        plan,
+        statementIndex: index,
+        statementCount: plan.statements.length,
+        line: lineAtOffset(lineStarts(migration.sql), offset),
+        error,
+        committed: outcome.committed
+    };
 }
 /**
- * Whether the failing migration passes once every table is empty: replayed up
- * to the failing statement in a transaction that is rolled back. Undefined
- * when that cannot be told (the migration cannot run in a transaction).
+ * Whether the failing statement passes once every table is empty: replayed,
+ * with the statements of its transaction before it (those committed before
+ * are in the database already), in a transaction that is rolled back.
+ * Undefined when that cannot be told (PostgreSQL refuses it in a transaction).
  */
 async function passesOnEmptyTables(client, failure) {
-    if (!failure.transactional)
+    const planned = failure.plan.statements[failure.statementIndex];
+    if (planned.refusesTransaction)
         return undefined;
-    const statements = sql_splitSqlStatements(failure.migration.sql).slice(0, failure.statementIndex + 1);
-    await client.query('BEGIN');
-    try {
-        const { rows } = await client.query(`SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables
-        WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND tablename <> '_prisma_migrations'`);
-        if (rows.length)
-            await client.query(`TRUNCATE ${rows.map((r) => r.name).join(', ')} CASCADE`);
-        for (const statement of statements)
-            await client.query(statement.text);
-        return true;
-    }
-    catch {
-        return false;
-    }
-    finally {
-        await client.query('ROLLBACK').catch(() => { });
-    }
+    const failed = await rehearseMigration(client, failure.plan, {
+        start: async (c) => {
+            const { rows } = await c.query(`SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables
+            WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND tablename <> '_prisma_migrations'`);
+            if (rows.length)
+                await c.query(`TRUNCATE ${rows.map((r) => r.name).join(', ')} CASCADE`);
+        }
+    }, { from: planned.from, to: failure.statementIndex }).catch(() => ({ index: -1, error: {} }));
+    return failed === undefined;
 }
 async function describeFailure(client, failure, repoRoot, fill) {
     const { migration, error } = failure;
@@ -15010,13 +15337,14 @@ async function describeFailure(client, failure, repoRoot, fill) {
     const empty = await passesOnEmptyTables(client, failure);
     const byData = empty ?? DATA_ERROR.test(error.code ?? '');
     const where = `In ${file}, statement ${failure.statementIndex + 1} of ${failure.statementCount}, line ${failure.line}.`;
+    const halfApplied = halfAppliedAdvice(failure.plan, failure.statementIndex, failure.committed, migration.name);
     const pgMessage = `${error.message ?? 'failed'}${error.code ? ` (SQLSTATE ${error.code})` : ''}`;
     if (!byData) {
         return {
             stage: 'upgrade',
             severity: 'notice',
             title: `Migration ${migration.name} fails on an empty database too`,
-            message: `${pgMessage}\n${where} The failure does not depend on the data; the migrate stage reports it on a fresh database.`,
+            message: `${pgMessage}\n${where} The failure does not depend on the data; the migrate stage reports it on a fresh database.${halfApplied ? `\n${halfApplied}` : ''}`,
             location: { file, line: failure.line },
             code: error.code
         };
@@ -15028,7 +15356,8 @@ async function describeFailure(client, failure, repoRoot, fill) {
         severity: 'error',
         title: `Migration ${migration.name} fails on a database with data`,
         message: `${explainDataFailure(error, statement, rows, fill)}\n${pgMessage}\n${where} ` +
-            `It applies to an empty database, so a fresh build passes, but deployed databases that have rows in ${error.table ? `"${error.table}"` : 'the table'} will fail here.`,
+            `It applies to an empty database, so a fresh build passes, but deployed databases that have rows in ${error.table ? `"${error.table}"` : 'the table'} will fail here.` +
+            (halfApplied ? `\n${halfApplied}` : ''),
         location: { file, line: failure.line },
         code: error.code
     };
@@ -15171,181 +15500,8 @@ async function runHistory(args) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/review/advice.ts
-/**
- * Turns measurements into what a reviewer needs: per statement, which hazard
- * it is (a rewrite, a lock that blocks writes while the table is read, a
- * validation scan, lost values), what it blocks and for how long, how that
- * grows, and the safer way to write it.
- *
- * A hazard is only what was measured to grow with the table under a lock
- * that stops writes, or to lose values: a brief ACCESS EXCLUSIVE lock for a
- * change of the catalog alone (ADD COLUMN … DEFAULT 0, DROP COLUMN) is shown
- * in the statement table with its lock, not raised as a warning.
- */
-
-
-const advice_n = (x) => x.toLocaleString('en-US');
-const advice_ms = (x) => x === undefined
-    ? '?'
-    : x < 10
-        ? `${x.toFixed(1)} ms`
-        : x < 1000
-            ? `${Math.round(x)} ms`
-            : `${(x / 1000).toFixed(1)} s`;
-/** Whether a lock keeps other sessions from writing the table (SHARE or stronger). */
-function blocksWrites(lock) {
-    return lock.blocks !== 'schema changes';
-}
-/** Sets `holdMs` on each measured statement: until the migration ends, or its own duration. */
-function setHoldTimes(entry, engine) {
-    const measured = entry.statements;
-    for (const [i, statement] of measured.entries()) {
-        if (statement.durationMs === undefined)
-            continue;
-        statement.holdMs =
-            engine === 'transaction' && entry.transactional
-                ? measured.slice(i).reduce((sum, s) => sum + (s.durationMs ?? 0), 0)
-                : statement.durationMs;
-    }
-}
-/**
- * The write-blocking locks on populated tables held when statement `index`
- * starts, taken by earlier statements of the same migration (only when the
- * migration runs in one transaction).
- */
-function heldBefore(entry, index, engine) {
-    const held = new Map();
-    if (engine !== 'transaction' || !entry.transactional)
-        return held;
-    for (const s of entry.statements.slice(0, index)) {
-        for (const lock of s.locks) {
-            if (lock.newTable || !blocksWrites(lock))
-                continue;
-            const had = held.get(lock.table);
-            if (!had || lockRank(lock.mode) > lockRank(had.mode))
-                held.set(lock.table, { ...lock, line: s.line });
-        }
-    }
-    return held;
-}
-/**
- * Classifies every statement of a reviewed migration and returns its
- * findings. `changes` are the database changes of this migration (with their
- * data loss counted and their statement located).
- */
-function reviewMigration(entry, changes, engine, safety, texts) {
-    const severity = safety === 'fail' ? 'error' : 'warning';
-    const findings = [];
-    setHoldTimes(entry, engine);
-    const finding = (statement, hazard, title, message, saferPattern) => {
-        if (!statement.hazards.includes(hazard))
-            statement.hazards.push(hazard);
-        findings.push({
-            hazard,
-            severity,
-            title,
-            message,
-            ...(saferPattern ? { saferPattern } : {}),
-            location: { file: entry.file, line: statement.line },
-            migration: entry.name,
-            statementIndex: statement.index
-        });
-    };
-    const multi = entry.statements.length > 1;
-    for (const statement of entry.statements) {
-        const sql = blankComments(texts[statement.index] ?? '');
-        const held = heldBefore(entry, statement.index, engine);
-        const lockOn = (table) => statement.locks.find((l) => l.table === table);
-        const hold = holdText(statement, engine, entry);
-        if (statement.status === 'not-in-transaction' && engine === 'transaction' && multi) {
-            finding(statement, 'no-transaction', 'Statement cannot run in this migration', `PostgreSQL refuses \`${statement.summary}\` inside a transaction block, and Prisma's schema engine sends a migration.sql of ${entry.statements.length} statements as one script, which PostgreSQL runs in one implicit transaction: \`migrate deploy\` fails here ("cannot run inside a transaction block").`, 'Put the statement alone in a migration of its own.');
-        }
-        for (const table of statement.rewrites) {
-            const lock = lockOn(table);
-            const rows = lock?.rows;
-            finding(statement, 'rewrite', `Rewrites table ${table}`, `\`${statement.summary}\` rewrote every row of \`${table}\` (its storage was replaced: relfilenode changed) under ${locks_lockName(lock?.mode ?? 'AccessExclusiveLock')}, which blocks reads and writes. ` +
-                `Measured ${advice_ms(statement.durationMs)} at ${rows === undefined ? 'the inserted' : advice_n(rows)} rows; a rewrite grows with the table's size. ${hold}`, rewritePattern(sql));
-            if (!statement.hazards.includes('blocking-lock'))
-                statement.hazards.push('blocking-lock');
-        }
-        for (const build of statement.indexBuilds) {
-            if (build.rows === 0)
-                continue;
-            const lock = lockOn(build.table) ?? held.get(build.table);
-            if (lock && !blocksWrites(lock))
-                continue;
-            finding(statement, 'blocking-lock', `Blocks writes to ${build.table} while the index is built`, `\`${statement.summary}\` built an index on \`${build.table}\` reading ${advice_n(build.rows)} rows under ${locks_lockName(lock?.mode ?? 'ShareLock')}: INSERT, UPDATE and DELETE on \`${build.table}\` wait until it ends${lock?.blocks === 'reads and writes' ? ', and so do reads' : ''}. ` +
-                `Measured ${advice_ms(statement.durationMs)}; an index build grows with the table's size. ${hold}`, indexPattern(sql, engine));
-        }
-        for (const scan of statement.scans) {
-            const own = lockOn(scan.table);
-            const earlier = held.get(scan.table);
-            const lock = own && blocksWrites(own) ? own : earlier;
-            if (!lock || !blocksWrites(lock))
-                continue;
-            const across = !(own && blocksWrites(own)) && earlier;
-            const message = across
-                ? `\`${statement.summary}\` read all ${advice_n(scan.rows)} rows of \`${scan.table}\` while the ${locks_lockName(earlier.mode)} lock taken on line ${earlier.line} was still held (the migration runs in one transaction): writes${earlier.blocks === 'reads and writes' ? ' and reads' : ''} on \`${scan.table}\` wait through the whole scan. Measured ${advice_ms(statement.durationMs)}; the scan grows with the table's size. ${hold}`
-                : `\`${statement.summary}\` read all ${advice_n(scan.rows)} rows of \`${scan.table}\` to validate it, under ${locks_lockName(lock.mode)}: ${lock.blocks === 'reads and writes' ? 'reads and writes' : 'writes'} on \`${scan.table}\` wait until it ends. Measured ${advice_ms(statement.durationMs)}; the scan grows with the table's size. ${hold}`;
-            finding(statement, 'long-scan', across
-                ? `Validates ${scan.table} under a lock held since line ${earlier.line}`
-                : `Scans ${scan.table} under a lock that blocks writes`, message, across
-                ? 'Move VALIDATE CONSTRAINT (or the step that scans) to a migration of its own, so that the lock of the earlier statement is released first.'
-                : scanPattern(sql));
-            if (!statement.hazards.includes('blocking-lock'))
-                statement.hazards.push('blocking-lock');
-        }
-        for (const change of changes) {
-            if (change.location?.line !== statement.line || !change.dataLoss || change.dataLoss.affected === 0)
-                continue;
-            finding(statement, 'data-loss', `${change.description.replace(/^./, (c) => c.toUpperCase()).replace(/`/g, '')}: ${change.dataLoss.text}`, `\`${statement.summary}\` ${change.description}: on the populated database ${change.dataLoss.text}. Those values are gone once the migration is deployed.`, lossPattern(change));
-        }
-    }
-    return findings;
-}
-function holdText(statement, engine, entry) {
-    if (statement.holdMs === undefined)
-        return '';
-    if (engine === 'transaction' && entry.transactional && entry.statements.length > 1)
-        return `Prisma runs the migration in one transaction, so the lock is held until the migration ends: ${advice_ms(statement.holdMs)} here.`;
-    return `The lock is held for the statement: ${advice_ms(statement.holdMs)} here.`;
-}
-function rewritePattern(sql) {
-    if (/\bADD\s+(COLUMN\s+)?/i.test(sql) && /\bDEFAULT\b|\bGENERATED\b|SERIAL/i.test(sql))
-        return 'Add the column without a volatile default (no default, or a constant one: PostgreSQL 11+ stores it without a rewrite), fill it in batches with UPDATE, then SET DEFAULT for new rows.';
-    if (/\bTYPE\b/i.test(sql))
-        return 'Add a new column of the new type, fill it in batches, move reads and writes to it, then drop the old one; or pick a change PostgreSQL makes without a rewrite (varchar(n) → text, a longer varchar).';
-    return 'Make the change on a copy of the data in batches, or at a time when the table can be locked for the measured duration times its production size.';
-}
-function indexPattern(sql, engine) {
-    const own = engine === 'transaction'
-        ? ' in a migration of its own (PostgreSQL refuses CONCURRENTLY in a transaction, and Prisma runs a migration of several statements in one)'
-        : '';
-    if (/\bADD\s+(CONSTRAINT\b[^;]*?)?(UNIQUE|PRIMARY\s+KEY)\b/i.test(sql))
-        return `CREATE UNIQUE INDEX CONCURRENTLY${own}, then ALTER TABLE … ADD CONSTRAINT … UNIQUE USING INDEX (or PRIMARY KEY USING INDEX).`;
-    return `CREATE INDEX CONCURRENTLY${own}: it takes SHARE UPDATE EXCLUSIVE, so reads and writes go on while it builds.`;
-}
-function scanPattern(sql) {
-    if (/\bFOREIGN\s+KEY\b|\bREFERENCES\b/i.test(sql))
-        return 'ADD CONSTRAINT … FOREIGN KEY … NOT VALID (checks new rows only, brief lock), then ALTER TABLE … VALIDATE CONSTRAINT in a later migration (SHARE UPDATE EXCLUSIVE: reads and writes go on).';
-    if (/\bSET\s+NOT\s+NULL\b/i.test(sql))
-        return 'Add CHECK (column IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT it in a later migration, then SET NOT NULL (PostgreSQL 12+ proves it from the validated check without a scan) and drop the check.';
-    if (/\bCHECK\b/i.test(sql))
-        return 'ADD CONSTRAINT … CHECK (…) NOT VALID, then ALTER TABLE … VALIDATE CONSTRAINT in a later migration (SHARE UPDATE EXCLUSIVE: reads and writes go on).';
-    return 'Split the validation from the change: add the constraint NOT VALID, validate it in a later migration, and set lock_timeout so the statement gives up rather than queue every query behind it.';
-}
-function lossPattern(change) {
-    if (change.kind === 'table')
-        return 'Drop the table only once no deployed code reads it, and after its rows are archived if they are still needed.';
-    if (change.kind === 'enumValue')
-        return 'UPDATE the rows that hold the value to another one in the migration before the type is changed, or keep the value.';
-    if (change.change === 'changed')
-        return 'Check the cast first (SELECT the rows whose value changes), and keep the old column until the converted data is verified.';
-    return 'Drop the column in a later release than the code that stops using it (running instances still read it), and copy its values first if they are still needed.';
-}
-
 ;// CONCATENATED MODULE: ./src/review/measure.ts
+
 
 
 
@@ -15411,58 +15567,52 @@ function tableOfCommand(statement) {
     return second ? { schema: first, name: second } : { name: first };
 }
 /**
- * Replays `sql` (one migration) in a transaction that is always rolled back.
- * Never throws for an error of the migration itself: the failing statement is
- * marked `failed` and the statements after it `not-measured`.
+ * Replays one migration (its plan: migrations/engine.ts) in a transaction
+ * that is always rolled back. Never throws for an error of the migration
+ * itself: the failing statement is marked `failed` and the statements after
+ * it `not-measured`.
  */
-async function measure_replayMigration(client, sql, options) {
-    const statements = sql_splitSqlStatements(sql);
-    const transactional = !statements.some((s) => refusesTransaction(s.text));
-    const reviews = [];
+async function measure_replayMigration(client, plan, options) {
+    const statements = plan.statements.map((p) => p.statement);
+    const reviews = statements.map((s) => emptyReview(s, 'not-measured'));
     let failed;
     let after;
-    await client.query('BEGIN');
     let first;
-    let last;
-    try {
-        first = await probe(client, options.schemas);
-        let previous = first;
-        for (const statement of statements) {
-            if (refusesTransaction(statement.text)) {
-                reviews.push(describeByCommand(statement, options, first));
-                continue;
-            }
-            if (failed) {
-                reviews.push(emptyReview(statement, 'not-measured'));
-                continue;
-            }
-            const started = performance.now();
-            try {
-                await client.query(statement.text);
-            }
-            catch (error) {
-                failed = `statement ${statement.index + 1} (line ${statement.startLine}): ${describePgError(error)}`;
-                reviews.push({ ...emptyReview(statement, 'failed'), error: describePgError(error) });
-                continue;
-            }
-            const durationMs = performance.now() - started;
-            const current = await probe(client, options.schemas);
-            reviews.push(compareProbes(statement, durationMs, first, previous, current, options));
+    let previous;
+    const failure = await rehearseMigration(client, plan, {
+        start: async (c) => {
+            first = previous = await probe(c, options.schemas);
+        },
+        afterStatement: async (c, step) => {
+            const current = await probe(c, options.schemas);
+            reviews[step.index] = compareProbes(step.planned.statement, step.durationMs, first, previous, current, options);
             previous = current;
+        },
+        skipped: (step) => {
+            reviews[step.index] = describeByCommand(step.planned.statement, options, first);
+        },
+        end: async (c) => {
+            after = await snapshotCatalog(c, options.schemas);
         }
-        last = previous;
-        if (!failed)
-            after = await snapshotCatalog(client, options.schemas);
-    }
-    finally {
-        await client.query('ROLLBACK').catch(() => { });
+    });
+    for (const [index, p] of plan.statements.entries())
+        if ((p.control || p.transactionSetting) && reviews[index]?.status === 'not-measured')
+            reviews[index] = emptyReview(p.statement, 'control');
+    if (failure) {
+        const statement = statements[failure.index];
+        failed = `statement ${failure.index + 1} (line ${statement.startLine}): ${describePgError(failure.error)}`;
+        reviews[failure.index] = { ...emptyReview(statement, 'failed'), error: describePgError(failure.error) };
+        // Statements the rehearsal never reached that PostgreSQL refuses in a transaction keep their command's lock.
+        for (const [index, p] of plan.statements.entries())
+            if (index > failure.index && p.refusesTransaction)
+                reviews[index] = describeByCommand(p.statement, options, first);
     }
     return {
         statements: reviews,
-        transactional,
+        transactional: !plan.statements.some((p) => p.refusesTransaction),
         after,
         relationsBefore: first?.relations ?? new Map(),
-        relationsAfter: last?.relations ?? new Map(),
+        relationsAfter: previous?.relations ?? new Map(),
         texts: statements.map((s) => s.text),
         failed
     };
@@ -15561,6 +15711,14 @@ function compareProbes(statement, durationMs, first, previous, current, options)
         built.add(r.tableOid);
         review.indexBuilds.push({ table: name(table), rows: readBy(r.tableOid) });
     }
+    // Index relations that went away: a DROP INDEX (or a dropped constraint's index) on its table.
+    for (const [oid, r] of previous.relations) {
+        if (r.kind !== 'i' || current.relations.has(oid) || r.tableOid === undefined)
+            continue;
+        const table = relation(r.tableOid);
+        if (table && existedBefore(r.tableOid))
+            (review.droppedIndexes ??= []).push({ table: name(table), index: r.name });
+    }
     // Scans: rows read from a table that was neither rewritten nor indexed here.
     for (const oid of current.read.keys()) {
         if (rewritten.has(oid) || built.has(oid) || !existedBefore(oid))
@@ -15571,6 +15729,379 @@ function compareProbes(statement, durationMs, first, previous, current, options)
             review.scans.push({ table: name(r), rows });
     }
     return review;
+}
+
+;// CONCATENATED MODULE: ./src/review/statements.ts
+function alterCommands(node) {
+    if (!('AlterTableStmt' in node))
+        return [];
+    return (node.AlterTableStmt.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [c.AlterTableCmd] : []));
+}
+/** Every table (RangeVar) the statement names, with its schema when qualified. */
+function namedTables(statement) {
+    const found = [];
+    const walk = (value) => {
+        if (Array.isArray(value)) {
+            for (const v of value)
+                walk(v);
+            return;
+        }
+        if (!value || typeof value !== 'object')
+            return;
+        for (const [key, v] of Object.entries(value)) {
+            if (key === 'RangeVar' || key === 'relation') {
+                const rel = v;
+                if (rel && typeof rel === 'object' && typeof rel.relname === 'string')
+                    found.push(rel.schemaname ? { schema: rel.schemaname, name: rel.relname } : { name: rel.relname });
+            }
+            walk(v);
+        }
+    };
+    if (statement.node)
+        walk(statement.node);
+    return found;
+}
+/** The index names of a plain `DROP INDEX` (not CONCURRENTLY), else undefined. */
+function plainDropIndex(statement) {
+    const node = statement.node;
+    if (!node || !('DropStmt' in node))
+        return undefined;
+    const drop = node.DropStmt;
+    if (drop.removeType !== 'OBJECT_INDEX' || drop.concurrent)
+        return undefined;
+    return (drop.objects ?? []).flatMap((o) => {
+        const parts = 'List' in o ? (o.List.items ?? []) : [o];
+        const names = parts.flatMap((p) => ('String' in p && p.String.sval ? [p.String.sval] : []));
+        const name = names.at(-1);
+        if (!name)
+            return [];
+        return names.length > 1 ? [{ schema: names.at(-2), name }] : [{ name }];
+    });
+}
+/**
+ * What in the statement can fail on rows that a production table holds
+ * (duplicates, NULLs, values a cast or a check refuses), in words; undefined
+ * when nothing can.
+ */
+function failsOnData(statement) {
+    const node = statement.node;
+    if (!node)
+        return undefined;
+    if ('IndexStmt' in node && node.IndexStmt.unique)
+        return 'a unique index fails on duplicate values';
+    for (const cmd of alterCommands(node)) {
+        const def = cmd.def;
+        switch (cmd.subtype) {
+            case 'AT_SetNotNull':
+                return 'SET NOT NULL fails on rows that hold NULL';
+            case 'AT_AlterColumnType':
+                return 'a type change fails on values the cast refuses';
+            case 'AT_ValidateConstraint':
+                return 'VALIDATE CONSTRAINT fails on rows that break the constraint';
+            case 'AT_AddConstraint': {
+                const c = def && 'Constraint' in def ? def.Constraint : undefined;
+                if (!c || c.skip_validation)
+                    break;
+                if (c.contype === 'CONSTR_UNIQUE' || c.contype === 'CONSTR_PRIMARY')
+                    return 'a unique constraint fails on duplicate values';
+                if (c.contype === 'CONSTR_CHECK')
+                    return 'a check constraint fails on rows that break it';
+                if (c.contype === 'CONSTR_FOREIGN')
+                    return 'a foreign key fails on rows whose reference is missing';
+                break;
+            }
+            case 'AT_AddColumn': {
+                const col = def && 'ColumnDef' in def ? def.ColumnDef : undefined;
+                const constraints = (col?.constraints ?? []).flatMap((c) => ('Constraint' in c ? [c.Constraint] : []));
+                const notNull = constraints.some((c) => c.contype === 'CONSTR_NOTNULL');
+                const defaulted = constraints.some((c) => c.contype === 'CONSTR_DEFAULT');
+                if (notNull && !defaulted)
+                    return 'a NOT NULL column without a default fails on a table with rows';
+                break;
+            }
+        }
+    }
+    return undefined;
+}
+/**
+ * Whether running the statement a second time, after it succeeded, fails:
+ * what a retried migration meets when the engine committed it before a later
+ * statement failed (CREATE without IF NOT EXISTS, ADD COLUMN, RENAME…).
+ */
+function failsWhenRunAgain(statement) {
+    const node = statement.node;
+    if (!node)
+        return false;
+    if ('CreateStmt' in node)
+        return !node.CreateStmt.if_not_exists;
+    if ('IndexStmt' in node)
+        return !node.IndexStmt.if_not_exists;
+    if ('CreateEnumStmt' in node)
+        return true;
+    if ('CreateExtensionStmt' in node)
+        return !node.CreateExtensionStmt.if_not_exists;
+    if ('CreateSeqStmt' in node)
+        return !node.CreateSeqStmt.if_not_exists;
+    if ('DropStmt' in node)
+        return !node.DropStmt.missing_ok;
+    if ('RenameStmt' in node)
+        return true;
+    if ('AlterEnumStmt' in node)
+        return !node.AlterEnumStmt.skipIfNewValExists && !node.AlterEnumStmt.oldVal;
+    if ('CreateFunctionStmt' in node)
+        return !node.CreateFunctionStmt.replace;
+    if ('CreateTrigStmt' in node)
+        return !node.CreateTrigStmt.replace;
+    if ('ViewStmt' in node)
+        return !node.ViewStmt.replace;
+    return alterCommands(node).some((cmd) => {
+        switch (cmd.subtype) {
+            case 'AT_AddColumn':
+            case 'AT_DropColumn':
+            case 'AT_DropConstraint':
+                return !cmd.missing_ok;
+            case 'AT_AddConstraint':
+            case 'AT_AddIndex':
+                return true;
+            default:
+                return false;
+        }
+    });
+}
+
+;// CONCATENATED MODULE: ./src/review/advice.ts
+/**
+ * Turns measurements into what a reviewer needs: per statement, which hazard
+ * it is (a rewrite, a lock that blocks writes while the table is read, a
+ * validation scan, lost values), what it blocks and for how long, how that
+ * grows, and the safer way to write it.
+ *
+ * A hazard is only what was measured to grow with the table under a lock
+ * that stops writes, or to lose values: a brief ACCESS EXCLUSIVE lock for a
+ * change of the catalog alone (ADD COLUMN … DEFAULT 0, DROP COLUMN) is shown
+ * in the statement table with its lock, not raised as a warning.
+ */
+
+
+
+
+const advice_n = (x) => x.toLocaleString('en-US');
+const advice_ms = (x) => x === undefined
+    ? '?'
+    : x < 10
+        ? `${x.toFixed(1)} ms`
+        : x < 1000
+            ? `${Math.round(x)} ms`
+            : `${(x / 1000).toFixed(1)} s`;
+/** Whether a lock keeps other sessions from writing the table (SHARE or stronger). */
+function blocksWrites(lock) {
+    return lock.blocks !== 'schema changes';
+}
+/**
+ * Sets `holdMs` on each measured statement: its locks are held until the
+ * transaction the engine runs it in ends (its own, the file's COMMIT, or the
+ * end of the migration).
+ */
+function setHoldTimes(entry, plan) {
+    for (const [i, statement] of entry.statements.entries()) {
+        if (statement.durationMs === undefined)
+            continue;
+        const planned = plan.statements[i];
+        if (!planned || planned.transaction === 'own') {
+            statement.holdMs = statement.durationMs;
+            continue;
+        }
+        const end = planned.until ?? entry.statements.length - 1;
+        statement.holdMs = entry.statements.slice(i, end + 1).reduce((sum, s) => sum + (s.durationMs ?? 0), 0);
+    }
+}
+/**
+ * The write-blocking locks on populated tables held when statement `index`
+ * starts, taken by earlier statements of the same transaction.
+ */
+function heldBefore(entry, index, plan) {
+    const held = new Map();
+    const planned = plan.statements[index];
+    if (!planned || planned.transaction === 'own')
+        return held;
+    for (const [j, s] of entry.statements.slice(0, index).entries()) {
+        if (plan.statements[j]?.from !== planned.from)
+            continue;
+        for (const lock of s.locks) {
+            if (lock.newTable || lock.held || !blocksWrites(lock))
+                continue;
+            const had = held.get(lock.table);
+            if (!had || lockRank(lock.mode) > lockRank(had.mode))
+                held.set(lock.table, { ...lock, line: s.line });
+        }
+    }
+    return held;
+}
+/**
+ * Classifies every statement of a reviewed migration and returns its
+ * findings. `changes` are the database changes of this migration (with their
+ * data loss counted and their statement located); `rows` the rows of each
+ * table before the migration.
+ */
+function reviewMigration(entry, changes, engine, safety, texts, plan, rows = new Map()) {
+    const severity = safety === 'fail' ? 'error' : 'warning';
+    const findings = [];
+    setHoldTimes(entry, plan);
+    const finding = (statement, hazard, title, message, saferPattern) => {
+        if (!statement.hazards.includes(hazard))
+            statement.hazards.push(hazard);
+        findings.push({
+            hazard,
+            severity,
+            title,
+            message,
+            ...(saferPattern ? { saferPattern } : {}),
+            location: { file: entry.file, line: statement.line },
+            migration: entry.name,
+            statementIndex: statement.index
+        });
+    };
+    for (const statement of entry.statements) {
+        const planned = plan.statements[statement.index];
+        if (!planned || planned.control)
+            continue;
+        const sql = blankComments(texts[statement.index] ?? '');
+        const held = heldBefore(entry, statement.index, plan);
+        const lockOn = (table) => statement.locks.find((l) => l.table === table);
+        const hold = holdText(statement, planned, plan);
+        if (planned.refusesTransaction && planned.transaction !== 'own') {
+            const why = planned.transaction === 'explicit'
+                ? `it is inside the file's own BEGIN … COMMIT (line ${plan.statements[planned.from]?.statement.startLine})`
+                : plan.fallback !== undefined
+                    ? `${engine.engine} runs statements one by one only when its splitter (sqlparser) reads the whole file, and it cannot read this one (${plan.fallback}), so it sends the file of ${plan.statements.length} statements whole, which PostgreSQL runs in one implicit transaction`
+                    : `${engine.engine} sends a migration.sql of ${plan.statements.length} statements as one script, which PostgreSQL runs in one implicit transaction`;
+            finding(statement, 'no-transaction', 'Statement cannot run in this migration', `PostgreSQL refuses \`${statement.summary}\` inside a transaction block, and ${why}: \`migrate deploy\` fails here ("cannot run inside a transaction block").`, planned.transaction === 'explicit'
+                ? 'Move the statement out of BEGIN … COMMIT (after the COMMIT), or into a migration of its own.'
+                : 'Put the statement alone in a migration of its own.');
+        }
+        for (const table of statement.rewrites) {
+            const lock = lockOn(table);
+            const rows = lock?.rows;
+            finding(statement, 'rewrite', `Rewrites table ${table}`, `\`${statement.summary}\` rewrote every row of \`${table}\` (its storage was replaced: relfilenode changed) under ${locks_lockName(lock?.mode ?? 'AccessExclusiveLock')}, which blocks reads and writes. ` +
+                `Measured ${advice_ms(statement.durationMs)} at ${rows === undefined ? 'the inserted' : advice_n(rows)} rows; a rewrite grows with the table's size. ${hold}`, rewritePattern(sql));
+            if (!statement.hazards.includes('blocking-lock'))
+                statement.hazards.push('blocking-lock');
+        }
+        for (const build of statement.indexBuilds) {
+            if (build.rows === 0)
+                continue;
+            const lock = lockOn(build.table) ?? held.get(build.table);
+            if (lock && !blocksWrites(lock))
+                continue;
+            finding(statement, 'blocking-lock', `Blocks writes to ${build.table} while the index is built`, `\`${statement.summary}\` built an index on \`${build.table}\` reading ${advice_n(build.rows)} rows under ${locks_lockName(lock?.mode ?? 'ShareLock')}: INSERT, UPDATE and DELETE on \`${build.table}\` wait until it ends${lock?.blocks === 'reads and writes' ? ', and so do reads' : ''}. ` +
+                `Measured ${advice_ms(statement.durationMs)}; an index build grows with the table's size. ${hold}`, indexPattern(sql, engine));
+        }
+        for (const scan of statement.scans) {
+            const own = statement.locks.find((l) => l.table === scan.table && !l.held);
+            const earlier = held.get(scan.table);
+            const lock = own && blocksWrites(own) ? own : earlier;
+            if (!lock || !blocksWrites(lock))
+                continue;
+            const across = !(own && blocksWrites(own)) && earlier;
+            const message = across
+                ? `\`${statement.summary}\` read all ${advice_n(scan.rows)} rows of \`${scan.table}\` while the ${locks_lockName(earlier.mode)} lock taken on line ${earlier.line} was still held (the migration runs in one transaction): writes${earlier.blocks === 'reads and writes' ? ' and reads' : ''} on \`${scan.table}\` wait through the whole scan. Measured ${advice_ms(statement.durationMs)}; the scan grows with the table's size. ${hold}`
+                : `\`${statement.summary}\` read all ${advice_n(scan.rows)} rows of \`${scan.table}\` to validate it, under ${locks_lockName(lock.mode)}: ${lock.blocks === 'reads and writes' ? 'reads and writes' : 'writes'} on \`${scan.table}\` wait until it ends. Measured ${advice_ms(statement.durationMs)}; the scan grows with the table's size. ${hold}`;
+            finding(statement, 'long-scan', across
+                ? `Validates ${scan.table} under a lock held since line ${earlier.line}`
+                : `Scans ${scan.table} under a lock that blocks writes`, message, across
+                ? 'Move VALIDATE CONSTRAINT (or the step that scans) to a migration of its own, so that the lock of the earlier statement is released first.'
+                : scanPattern(sql));
+            if (!statement.hazards.includes('blocking-lock'))
+                statement.hazards.push('blocking-lock');
+        }
+        const drops = plainDropIndex(planned.statement);
+        if (drops && statement.status === 'measured') {
+            for (const dropped of statement.droppedIndexes ?? []) {
+                const lock = lockOn(dropped.table);
+                const tableRows = rows.get(dropped.table) ?? lock?.rows ?? 0;
+                if (tableRows === 0 || lock?.newTable)
+                    continue;
+                finding(statement, 'blocking-lock', `DROP INDEX locks ${dropped.table} against reads and writes`, `\`${statement.summary}\` takes ACCESS EXCLUSIVE on \`${dropped.table}\` (${advice_n(tableRows)} rows here): it waits for every running query on \`${dropped.table}\` to finish, and every read and write that arrives meanwhile queues behind it. ${hold}`, dropIndexPattern(engine));
+            }
+        }
+        const risk = failsOnData(planned.statement);
+        if (risk &&
+            planned.transaction === 'own' &&
+            (statement.status === 'measured' || statement.status === 'failed')) {
+            const named = namedTables(planned.statement).map((t) => displayName(t.schema ?? 'public', t.name));
+            const table = [...statement.locks, ...statement.indexBuilds, ...statement.scans]
+                .map((x) => x.table)
+                .concat(named)
+                .find((t) => (rows.get(t) ?? 0) > 0 && !statement.locks.find((l) => l.table === t)?.newTable);
+            const committed = plan.statements
+                .slice(0, statement.index)
+                .filter((p) => !p.control && p.transaction !== 'explicit' && failsWhenRunAgain(p.statement));
+            if (table && committed.length) {
+                const lines = committed.map((p) => p.statement.startLine);
+                finding(statement, 'half-applied', `A failure here leaves the migration half applied`, `${capitalize(risk)} (\`${table}\` has ${advice_n(rows.get(table) ?? 0)} rows here). ${capitalize(engine.engine)} runs this migration statement by statement, each committed on its own: if this statement fails on production data, the statement${lines.length === 1 ? '' : 's'} on line${lines.length === 1 ? '' : 's'} ${lines.join(', ')} stay${lines.length === 1 ? 's' : ''} applied, and running the migration again fails on ${lines.length === 1 ? 'it' : 'them'} (what ${lines.length === 1 ? 'it' : 'they'} created is already there, or what ${lines.length === 1 ? 'it' : 'they'} dropped is already gone).`, 'Wrap the migration in BEGIN; … COMMIT; so that it applies whole or not at all, or make the earlier statements safe to run again (IF NOT EXISTS), or check the data first in a statement that fails before anything is changed.');
+            }
+        }
+        for (const change of changes) {
+            if (change.location?.line !== statement.line || !change.dataLoss || change.dataLoss.affected === 0)
+                continue;
+            finding(statement, 'data-loss', `${change.description.replace(/^./, (c) => c.toUpperCase()).replace(/`/g, '')}: ${change.dataLoss.text}`, `\`${statement.summary}\` ${change.description}: on the populated database ${change.dataLoss.text}. Those values are gone once the migration is deployed.`, lossPattern(change));
+        }
+    }
+    return findings;
+}
+function holdText(statement, planned, plan) {
+    if (statement.holdMs === undefined)
+        return '';
+    if (planned.transaction === 'own')
+        return `The lock is held for the statement: ${advice_ms(statement.holdMs)} here.`;
+    if (planned.transaction === 'explicit') {
+        const until = planned.until === undefined ? undefined : plan.statements[planned.until]?.statement.startLine;
+        return `The statement runs inside the file's BEGIN … COMMIT, so the lock is held until ${until ? `the COMMIT on line ${until}` : 'the migration ends'}: ${advice_ms(statement.holdMs)} here.`;
+    }
+    return `Prisma runs the migration in one transaction, so the lock is held until the migration ends: ${advice_ms(statement.holdMs)} here.`;
+}
+function capitalize(text) {
+    return text.replace(/^./, (c) => c.toUpperCase());
+}
+function dropIndexPattern(engine) {
+    if (engine.splitter)
+        return "DROP INDEX CONCURRENTLY in a migration of its own (SHARE UPDATE EXCLUSIVE: reads and writes go on). Alone in its file: the engine's splitter (sqlparser) cannot read DROP INDEX CONCURRENTLY, so a file with anything else is sent whole, in one transaction, and PostgreSQL refuses it there.";
+    if (engine.mode === 'statement')
+        return 'DROP INDEX CONCURRENTLY as a statement of its own, outside any BEGIN … COMMIT (SHARE UPDATE EXCLUSIVE: reads and writes go on).';
+    return 'DROP INDEX CONCURRENTLY in a migration of its own (SHARE UPDATE EXCLUSIVE: reads and writes go on; PostgreSQL refuses CONCURRENTLY in a transaction, and Prisma runs a migration of several statements in one).';
+}
+function rewritePattern(sql) {
+    if (/\bADD\s+(COLUMN\s+)?/i.test(sql) && /\bDEFAULT\b|\bGENERATED\b|SERIAL/i.test(sql))
+        return 'Add the column without a volatile default (no default, or a constant one: PostgreSQL 11+ stores it without a rewrite), fill it in batches with UPDATE, then SET DEFAULT for new rows.';
+    if (/\bTYPE\b/i.test(sql))
+        return 'Add a new column of the new type, fill it in batches, move reads and writes to it, then drop the old one; or pick a change PostgreSQL makes without a rewrite (varchar(n) → text, a longer varchar).';
+    return 'Make the change on a copy of the data in batches, or at a time when the table can be locked for the measured duration times its production size.';
+}
+function indexPattern(sql, engine) {
+    const own = engine.mode === 'transaction'
+        ? ' in a migration of its own (PostgreSQL refuses CONCURRENTLY in a transaction, and Prisma runs a migration of several statements in one)'
+        : '';
+    if (/\bADD\s+(CONSTRAINT\b[^;]*?)?(UNIQUE|PRIMARY\s+KEY)\b/i.test(sql))
+        return `CREATE UNIQUE INDEX CONCURRENTLY${own}, then ALTER TABLE … ADD CONSTRAINT … UNIQUE USING INDEX (or PRIMARY KEY USING INDEX).`;
+    return `CREATE INDEX CONCURRENTLY${own}: it takes SHARE UPDATE EXCLUSIVE, so reads and writes go on while it builds.`;
+}
+function scanPattern(sql) {
+    if (/\bFOREIGN\s+KEY\b|\bREFERENCES\b/i.test(sql))
+        return 'ADD CONSTRAINT … FOREIGN KEY … NOT VALID (checks new rows only, brief lock), then ALTER TABLE … VALIDATE CONSTRAINT in a later migration (SHARE UPDATE EXCLUSIVE: reads and writes go on).';
+    if (/\bSET\s+NOT\s+NULL\b/i.test(sql))
+        return 'Add CHECK (column IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT it in a later migration, then SET NOT NULL (PostgreSQL 12+ proves it from the validated check without a scan) and drop the check.';
+    if (/\bCHECK\b/i.test(sql))
+        return 'ADD CONSTRAINT … CHECK (…) NOT VALID, then ALTER TABLE … VALIDATE CONSTRAINT in a later migration (SHARE UPDATE EXCLUSIVE: reads and writes go on).';
+    return 'Split the validation from the change: add the constraint NOT VALID, validate it in a later migration, and set lock_timeout so the statement gives up rather than queue every query behind it.';
+}
+function lossPattern(change) {
+    if (change.kind === 'table')
+        return 'Drop the table only once no deployed code reads it, and after its rows are archived if they are still needed.';
+    if (change.kind === 'enumValue')
+        return 'UPDATE the rows that hold the value to another one in the migration before the type is changed, or keep the value.';
+    if (change.change === 'changed')
+        return 'Check the cast first (SELECT the rows whose value changes), and keep the old column until the converted data is verified.';
+    return 'Drop the column in a later release than the code that stops using it (running instances still read it), and copy its values first if they are still needed.';
 }
 
 ;// CONCATENATED MODULE: ./src/review/changes.ts
@@ -15805,14 +16336,9 @@ function losesData(change) {
 }
 
 ;// CONCATENATED MODULE: ./src/review/index.ts
-/**
- * The migration review: rides along the upgrade test. Once the base's tables
- * are filled, each new migration is replayed here in a rolled-back
- * transaction and measured (measure.ts), what it changes in the database is
- * compared and the lost values counted on the rows still in place
- * (changes.ts), and every statement is judged (advice.ts); then the upgrade
- * test applies the migration for real and the next one is reviewed on top.
- */
+
+
+
 
 
 
@@ -15823,23 +16349,19 @@ function losesData(change) {
 
 
 /**
- * How the project's Prisma applies a migration: a driver adapter with the
- * JavaScript engine (`engine: 'js'` in prisma.config) runs the statements one
- * by one; the native schema engine sends the whole script at once, which
- * PostgreSQL runs in one implicit transaction.
+ * How the project's Prisma applies a migration, from its prisma.config only
+ * (the Prisma version decides too: prefer `engineModelOf`).
  */
-function engineModeOf(configFile) {
-    if (!configFile)
-        return 'transaction';
-    try {
-        const text = (0,external_node_fs_.readFileSync)(configFile, 'utf8')
-            .replace(/\/\*[\s\S]*?\*\//g, '')
-            .replace(/(^|[^:])\/\/.*$/gm, '$1');
-        return /\bengine\s*:\s*['"`]js['"`]/.test(text) ? 'statement' : 'transaction';
-    }
-    catch {
-        return 'transaction';
-    }
+function engineModeOf(configFile, prismaVersion) {
+    return engineModelOf(prismaVersion, configFile).mode;
+}
+/** A bare mode as a model (tests and benchmarks name only the mode). */
+function asModel(engine) {
+    if (typeof engine !== 'string')
+        return engine;
+    return engine === 'transaction'
+        ? { mode: 'transaction', engine: "Prisma's native schema engine (before 7.4)" }
+        : { mode: 'statement', engine: 'a driver adapter' };
 }
 /** Collects the review while the upgrade test runs; see `UpgradeObserver` in history/upgrade.ts. */
 class MigrationReviewer {
@@ -15851,8 +16373,11 @@ class MigrationReviewer {
     findings = [];
     incomplete;
     rowsPerTable = 0;
+    pending;
+    engine;
     constructor(options) {
         this.options = options;
+        this.engine = asModel(options.engine);
     }
     /** The base's catalog and the rows put into its tables. */
     async filled(_client, snapshot, fill) {
@@ -15861,30 +16386,42 @@ class MigrationReviewer {
             this.rows.set(displayName(t.schema, t.table), t.rows);
         this.rowsPerTable = Math.max(0, ...fill.tables.map((t) => t.rows));
     }
-    /** Replays and reviews one migration on the database as it stands (rolled back afterwards). */
-    async beforeMigration(client, migration) {
+    /** Replays and measures one migration on the database as it stands (rolled back afterwards). */
+    async beforeMigration(client, migration, plan) {
+        this.pending = undefined;
         if (this.incomplete || !this.before)
             return;
+        plan ??= await planFor(migration.sql, this.engine);
         const file = repoPath(this.options.repoRoot, migration.sqlPath);
         let replay;
         try {
-            replay = await measure_replayMigration(client, migration.sql, {
-                schemas: this.options.schemas,
-                rows: this.rows
-            });
+            replay = await measure_replayMigration(client, plan, { schemas: this.options.schemas, rows: this.rows });
         }
         catch (error) {
             this.incomplete = `the review of ${migration.name} stopped on a database error: ${describePgError(error)}`;
             return;
+        }
+        for (const [index, review] of replay.statements.entries()) {
+            const planned = plan.statements[index];
+            const from = plan.statements[planned.from].statement.startLine;
+            const until = planned.until === undefined ? undefined : plan.statements[planned.until].statement.startLine;
+            review.transaction = {
+                kind: planned.transaction,
+                fromLine: from,
+                ...(until !== undefined && planned.transaction !== 'own' ? { untilLine: until } : {})
+            };
         }
         const entry = {
             name: migration.name,
             file,
             statements: replay.statements,
             durationMs: replay.statements.reduce((sum, s) => sum + (s.durationMs ?? 0), 0),
-            transactional: replay.transactional
+            transactional: replay.transactional,
+            sent: plan.sent,
+            ...(plan.fallback !== undefined ? { fallback: plan.fallback } : {})
         };
         this.migrations.push(entry);
+        const catalogBefore = this.before;
         let changes = [];
         if (replay.after) {
             changes = describeChanges(this.before, replay.after, replay.relationsBefore, replay.relationsAfter);
@@ -15901,21 +16438,169 @@ class MigrationReviewer {
         else {
             this.incomplete = `${migration.name} failed at ${replay.failed ?? 'a statement'}; later migrations were not reviewed`;
         }
-        this.findings.push(...reviewMigration(entry, changes, this.options.engine, this.options.safety, replay.texts));
-    }
-    /** The upgrade test ran a statement for real: the time of a statement the review could not run itself. */
-    statementRan(migration, statement, durationMs) {
-        const entry = this.migrations.find((m) => m.name === migration.name);
-        const review = entry?.statements[statement.index];
-        if (review && review.status === 'not-in-transaction' && review.durationMs === undefined) {
-            review.durationMs = durationMs;
-            review.holdMs = durationMs;
+        const tablesBefore = new Set();
+        const indexTables = new Map();
+        for (const r of replay.relationsBefore.values()) {
+            if (r.kind !== 'i')
+                tablesBefore.add(displayName(r.schema, r.name));
+            else if (r.tableOid !== undefined) {
+                const table = replay.relationsBefore.get(r.tableOid);
+                if (table)
+                    indexTables.set(displayName(r.schema, r.name), displayName(table.schema, table.name));
+            }
         }
+        this.pending = {
+            migration,
+            plan,
+            entry,
+            changes,
+            texts: replay.texts,
+            held: new Map(),
+            transactionFrom: -1,
+            tablesBefore,
+            indexTables,
+            relations: new Map(replay.relationsBefore),
+            catalogBefore,
+            replay
+        };
+    }
+    /**
+     * A statement applied for real with the engine's transactions, its
+     * transaction still open: its locks as the engine takes them. A lock an
+     * earlier statement of the same transaction took is listed as held.
+     */
+    async statementApplied(client, migration, step) {
+        const pending = this.pending;
+        if (!pending || pending.migration !== migration)
+            return;
+        const review = pending.entry.statements[step.index];
+        if (!review || review.status === 'control')
+            return;
+        if (step.planned.refusesTransaction && step.planned.transaction === 'own') {
+            // Run outside any transaction: its locks are gone already; the command's lock stays.
+            if (review.durationMs === undefined)
+                review.durationMs = step.durationMs;
+            return;
+        }
+        if (step.planned.from !== pending.transactionFrom) {
+            pending.held.clear();
+            pending.transactionFrom = step.planned.from;
+        }
+        const current = await probe(client, this.options.schemas);
+        const known = pending.relations;
+        for (const [oid, r] of current.relations)
+            known.set(oid, r);
+        const locks = new Map();
+        for (const [oid, modes] of current.locks) {
+            const r = known.get(oid);
+            if (!r || r.kind === 'i')
+                continue;
+            const name = displayName(r.schema, r.name);
+            for (const mode of modes) {
+                const best = locks.get(name);
+                if (!best || lockRank(mode) > lockRank(best))
+                    locks.set(name, mode);
+            }
+        }
+        const statementLines = pending.plan.statements[step.index].statement;
+        const untilIndex = step.planned.until;
+        const until = step.planned.transaction === 'own' || untilIndex === undefined
+            ? undefined
+            : pending.plan.statements[untilIndex].statement.startLine;
+        const touched = this.touchedTables(pending, step);
+        const result = [];
+        for (const [table, mode] of locks) {
+            const had = pending.held.get(table);
+            const newTable = !pending.tablesBefore.has(table);
+            const rows = newTable ? undefined : this.rows.get(table);
+            if (had && lockRank(had.mode) >= lockRank(mode)) {
+                if (!touched.has(table))
+                    continue;
+                result.push({
+                    table,
+                    mode: had.mode,
+                    blocks: blocksOf(had.mode),
+                    newTable,
+                    ...(rows !== undefined ? { rows } : {}),
+                    held: { since: had.line, ...(until !== undefined ? { until } : {}) }
+                });
+                continue;
+            }
+            result.push({ table, mode, blocks: blocksOf(mode), newTable, ...(rows !== undefined ? { rows } : {}) });
+            pending.held.set(table, { mode, line: statementLines.startLine });
+        }
+        result.sort((a, b) => lockRank(b.mode) - lockRank(a.mode) || a.table.localeCompare(b.table));
+        review.locks = result;
+        if (review.status === 'not-in-transaction' && review.durationMs === undefined) {
+            review.durationMs = step.durationMs;
+        }
+    }
+    /** The tables a statement works on: those it names, the tables of indexes it names, and what it was measured doing. */
+    touchedTables(pending, step) {
+        const review = pending.entry.statements[step.index];
+        const touched = new Set();
+        const add = (schema, name) => {
+            const display = displayName(schema ?? 'public', name);
+            touched.add(pending.indexTables.get(display) ?? display);
+        };
+        for (const t of namedTables(step.planned.statement))
+            add(t.schema, t.name);
+        for (const i of plainDropIndex(step.planned.statement) ?? [])
+            add(i.schema, i.name);
+        for (const t of review.rewrites)
+            touched.add(t);
+        for (const b of review.indexBuilds)
+            touched.add(b.table);
+        for (const s of review.scans)
+            touched.add(s.table);
+        for (const d of review.droppedIndexes ?? [])
+            touched.add(d.table);
+        return touched;
+    }
+    /**
+     * The migration was applied (or failed at `failedAt`): its statements are
+     * judged. When the rehearsal could not run some of its statements
+     * (`CREATE INDEX CONCURRENTLY`), what the migration changed is read again
+     * from the database it was applied to.
+     */
+    async afterMigration(client, migration, failedAt) {
+        const pending = this.pending;
+        if (!pending || pending.migration !== migration)
+            return;
+        this.pending = undefined;
+        const skipped = pending.plan.statements.some((p) => p.refusesTransaction && p.transaction === 'own');
+        if (skipped && failedAt === undefined && pending.replay.after) {
+            try {
+                const after = await snapshotCatalog(client, this.options.schemas);
+                const rehearsed = pending.changes;
+                const changes = describeChanges(pending.catalogBefore, after, pending.replay.relationsBefore, pending.relations);
+                for (const change of changes) {
+                    const same = rehearsed.find((c) => c.kind === change.kind && c.change === change.change && c.object === change.object);
+                    change.migration = migration.name;
+                    if (same?.dataLoss)
+                        change.dataLoss = same.dataLoss;
+                    const line = same?.location?.line ?? statementOf(change, pending.replay);
+                    if (line)
+                        change.location = { file: pending.entry.file, line };
+                }
+                const at = this.changes.indexOf(rehearsed[0]);
+                if (at >= 0)
+                    this.changes.splice(at, rehearsed.length);
+                this.changes.push(...changes);
+                pending.changes = changes;
+                this.before = after;
+            }
+            catch (error) {
+                this.incomplete = `the review of ${migration.name} stopped on a database error: ${describePgError(error)}`;
+            }
+        }
+        this.findings.push(...reviewMigration(pending.entry, pending.changes, this.engine, this.options.safety, pending.texts, pending.plan, this.rows));
     }
     result() {
         return {
             safety: this.options.safety,
-            engine: this.options.engine,
+            engine: this.engine.mode,
+            engineName: this.engine.engine,
             rowsPerTable: this.rowsPerTable,
             migrations: this.migrations,
             changes: this.changes,
@@ -15964,6 +16649,7 @@ function escapeRe(s) {
  * database) → inspect → compare. Each stage returns data; the result is one
  * `CheckResult`. Nothing here knows about GitHub: the entries pass a logger.
  */
+
 
 
 
@@ -16329,12 +17015,13 @@ async function upgradeStage(run, config, project, client, history) {
         return;
     }
     const started = performance.now();
+    const engine = engine_engineModelOf(project.prisma.version, project.configFile);
     const reviewer = config.migrationSafety === 'off'
         ? undefined
         : new MigrationReviewer({
             schemas: project.dbSchemas,
             repoRoot: config.repoRoot,
-            engine: engineModeOf(project.configFile),
+            engine,
             safety: config.migrationSafety
         });
     let outcome;
@@ -16347,7 +17034,8 @@ async function upgradeStage(run, config, project, client, history) {
             schemas: project.dbSchemas,
             repoRoot: config.repoRoot,
             rowsPerTable: config.upgradeRows === 'auto' ? AUTO_UPGRADE_ROWS : config.upgradeRows,
-            observer: reviewer
+            observer: reviewer,
+            engine
         });
     }
     catch (error) {
@@ -16979,7 +17667,7 @@ async function main(argv, env = process.env) {
         });
         process.stdout.write(secrets_redact(renderTerminal(result, { color: args.color }), secrets) + '\n');
         if (args.json)
-            await (0,promises_namespaceObject.writeFile)(external_node_path_default().resolve(args.json), secrets_redact(JSON.stringify(toJson(result), null, 2), secrets) + '\n');
+            await (0,promises_.writeFile)(external_node_path_default().resolve(args.json), secrets_redact(JSON.stringify(toJson(result), null, 2), secrets) + '\n');
         return result.status === 'passed' ? 0 : 1;
     }
     finally {

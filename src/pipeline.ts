@@ -49,7 +49,8 @@ import type { CheckResult, FailOn, Problem, Severity, StageName, StageResult } f
 import { writeReportFiles } from './artifacts.js'
 import { runHistory, runUpgradeTest, type HistoryOutcome } from './history/index.js'
 import { AUTO_UPGRADE_ROWS } from './config.js'
-import { engineModeOf, MigrationReviewer, type MigrationReview } from './review/index.js'
+import { MigrationReviewer, type MigrationReview } from './review/index.js'
+import { engineModelOf } from './migrations/engine.js'
 import { safetyProblem } from './review/report.js'
 
 /** What the pipeline needs from its caller. */
@@ -443,13 +444,14 @@ async function upgradeStage(
     return
   }
   const started = performance.now()
+  const engine = engineModelOf(project.prisma.version, project.configFile)
   const reviewer =
     config.migrationSafety === 'off'
       ? undefined
       : new MigrationReviewer({
           schemas: project.dbSchemas,
           repoRoot: config.repoRoot,
-          engine: engineModeOf(project.configFile),
+          engine,
           safety: config.migrationSafety
         })
   let outcome: Awaited<ReturnType<typeof runUpgradeTest>>
@@ -462,7 +464,8 @@ async function upgradeStage(
       schemas: project.dbSchemas,
       repoRoot: config.repoRoot,
       rowsPerTable: config.upgradeRows === 'auto' ? AUTO_UPGRADE_ROWS : config.upgradeRows,
-      observer: reviewer
+      observer: reviewer,
+      engine
     })
   } catch (error) {
     // A database error outside the migrations themselves (a lost connection…)

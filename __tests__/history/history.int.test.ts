@@ -79,6 +79,23 @@ describe('history checks', () => {
     expect(outcome.baseMigrations?.lockProvider).toBe('postgresql')
   })
 
+  test('two base migrations with byte-identical files (one git blob) are both read, and the pull request is not out of order', async () => {
+    const ADD = 'ALTER TABLE "users" ADD COLUMN "nickname" TEXT;\n'
+    const base = {
+      ...BASE,
+      '20250301000000_add_nickname': ADD,
+      '20250302000000_drop_nickname': 'ALTER TABLE "users" DROP COLUMN "nickname";\n',
+      '20250303000000_add_nickname_again': ADD
+    }
+    const { outcome } = await history(
+      migrationFiles({ '20250401000000_bio': 'ALTER TABLE "users" ADD COLUMN "bio" TEXT;\n' }),
+      { base }
+    )
+    expect(outcome.baseMigrations?.migrations.map((m) => m.name)).toEqual(Object.keys(base))
+    expect(outcome.problems).toEqual([])
+    expect(outcome.added.map((m) => m.name)).toEqual(['20250401000000_bio'])
+  })
+
   test('an edited migration is an error on its first changed line', async () => {
     const edited = POSTS.replace('"title" TEXT NOT NULL', '"title" VARCHAR(200) NOT NULL')
     const { outcome } = await history({ 'prisma/migrations/20250201000000_posts/migration.sql': edited })

@@ -64,7 +64,8 @@ test('npm pack → install into a fresh private project → npx migrate-seed-che
     const packed = await run('npm', ['pack', '--json', '--pack-destination', root], REPO_ROOT, npmEnv)
     expect(packed.code).toBe(0)
     const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[]
-    // Only what the CLI needs: its bundle, the chunks it loads on demand, the SQL parser's WebAssembly.
+    // Only what the CLI needs: its bundle, the chunks it loads on demand, the SQL parsers' WebAssembly
+    // (PostgreSQL's own, and sqlparser, which Prisma 7.4+'s engine splits migrations with).
     const files = info!.files.map((f) => f.path).sort()
     expect(files.filter((f) => !/^dist\/\d+\.index\.js$/.test(f))).toEqual(
       [
@@ -74,6 +75,7 @@ test('npm pack → install into a fresh private project → npx migrate-seed-che
         'dist/cli.licenses.txt',
         'dist/libpg-query.wasm',
         'dist/package.json',
+        'dist/sqlparser_rs_wasm_bg.wasm',
         'package.json'
       ].sort()
     )

@@ -249,6 +249,72 @@ describe.each(NATIVE)('the stand-in under %s', (version) => {
   )
 
   test.concurrent(
+    version === 'prisma-7'
+      ? 'Prisma 7.10 applies a migration statement by statement: CONCURRENTLY beside other statements works, a failure keeps what ran, a file sqlparser cannot read goes whole'
+      : 'Prisma 6.19 applies a migration as one script: CONCURRENTLY beside other statements fails, a failure keeps nothing',
+    async () => {
+      const concurrently = 'prisma/migrations/20250701000000_concurrently/migration.sql'
+      const failing = 'prisma/migrations/20250701000000_failing/migration.sql'
+      const fallback = 'prisma/migrations/20250701000000_fallback/migration.sql'
+      const cases = {
+        concurrently: makeVersionProject(version),
+        failing: makeVersionProject(version),
+        fallback: makeVersionProject(version)
+      }
+      cases.concurrently.write(
+        concurrently,
+        'ALTER TABLE "users" ADD COLUMN "nickname" TEXT;\nCREATE INDEX CONCURRENTLY "users_nickname_idx" ON "users"("nickname");\n'
+      )
+      cases.failing.write(
+        failing,
+        'CREATE TABLE "tags" ("id" SERIAL PRIMARY KEY);\nALTER TABLE "nowhere" ADD COLUMN "x" TEXT;\n'
+      )
+      cases.fallback.write(
+        fallback,
+        'DO $$ BEGIN PERFORM 1; END $$;\nCREATE INDEX CONCURRENTLY "users_name_idx" ON "users"("name");\n'
+      )
+      const dbs = {
+        concurrently: await createTestDatabase('standin'),
+        failing: await createTestDatabase('standin'),
+        fallback: await createTestDatabase('standin')
+      }
+      const splits = version === 'prisma-7'
+      try {
+        const deploy = (name: keyof typeof cases) =>
+          prisma(version, cases[name].dir, ['migrate', 'deploy'], { DATABASE_URL: dbs[name].url })
+        const [a, b, c] = await Promise.all([deploy('concurrently'), deploy('failing'), deploy('fallback')])
+        const index = await adminQuery(
+          "SELECT indexname FROM pg_indexes WHERE indexname = 'users_nickname_idx'",
+          [],
+          dbs.concurrently.name
+        )
+        if (splits) {
+          expect(a.code).toBe(0)
+          expect(index).toHaveLength(1)
+        } else {
+          expect(a.code).toBe(1)
+          expect(a.stdout + a.stderr).toMatch(/cannot run inside a transaction block/)
+          expect(index).toHaveLength(0)
+        }
+        expect(b.code).toBe(1)
+        const tags = await adminQuery(
+          "SELECT relname FROM pg_class WHERE relname = 'tags'",
+          [],
+          dbs.failing.name
+        )
+        expect(tags).toHaveLength(splits ? 1 : 0)
+        // sqlparser cannot read DO: even Prisma 7.10 sends that file whole, where CONCURRENTLY is refused.
+        expect(c.code).toBe(1)
+        expect(c.stdout + c.stderr).toMatch(/cannot run inside a transaction block/)
+      } finally {
+        await Promise.all(Object.values(dbs).map((db) => db.drop()))
+        for (const project of Object.values(cases)) project.cleanup()
+      }
+    },
+    TIMEOUT
+  )
+
+  test.concurrent(
     'db execute runs a script with a dollar-quoted body',
     async () => {
       const project = makeVersionProject(version)

@@ -229,19 +229,22 @@ export async function readBaseMigrations(options: ReadBaseOptions): Promise<Base
     options
   )
   if (listing.code !== 0) return undefined
-  const wanted = new Map<string, string>() // oid → path inside the migrations folder
+  // Path inside the migrations folder → blob id. Keyed by path: two migrations
+  // whose files are byte for byte the same (a column added, dropped and added
+  // back) share one blob, and each of them is a migration of its own.
+  const wanted = new Map<string, string>()
   for (const entry of listing.stdout.toString('utf8').split('\0')) {
     const match = /^(\d+) blob ([0-9a-f]+)\t(.*)$/s.exec(entry)
     if (!match || match[1] === '120000' || !match[3]!.startsWith(prefix)) continue
     const inner = match[3]!.slice(prefix.length)
-    if (inner === 'migration_lock.toml' || /^[^/]+\/migration\.sql$/.test(inner)) wanted.set(match[2]!, inner)
+    if (inner === 'migration_lock.toml' || /^[^/]+\/migration\.sql$/.test(inner)) wanted.set(inner, match[2]!)
   }
-  const blobs = await catBlobs(toplevel, [...wanted.keys()], options)
+  const blobs = await catBlobs(toplevel, [...new Set(wanted.values())], options)
   if (!blobs) return undefined
 
   const migrations: BaseMigration[] = []
   let lockProvider: string | undefined
-  for (const [oid, inner] of wanted) {
+  for (const [inner, oid] of wanted) {
     const blob = blobs.get(oid)
     if (!blob) return undefined
     if (inner === 'migration_lock.toml') lockProvider = parseLockProvider(blob.toString('utf8'))

@@ -15,9 +15,11 @@
  * start-up per phase (about 10 s each with the WebAssembly engine); the
  * WebAssembly engine cannot run dollar-quoted bodies; and we need the failing
  * statement and PostgreSQL's error fields (table, column, constraint) anyway.
- * Each new migration runs in one transaction, as the native engine runs a
- * migration script, unless it holds a statement PostgreSQL refuses inside one
- * (`CREATE INDEX CONCURRENTLY`…).
+ * Each new migration runs with the transactions the project's engine gives
+ * it (migrations/engine.ts): the whole file in one transaction, or statement
+ * by statement, and the file's own `BEGIN … COMMIT` as one transaction. A
+ * migration that fails half-way where statements are committed one by one
+ * stays half applied, as it would on a deployed database.
  */
 import pg from 'pg'
 import { createScratchDatabase, DatabaseError, describePgError, type ScratchDatabase } from '../db/connect.js'
@@ -28,12 +30,18 @@ import {
   lineStarts,
   offsetOfCharPosition,
   parseSqlScript,
-  refusedInTransaction,
-  splitSqlStatements,
-  type SqlStatement
+  splitSqlStatements
 } from '../locate/sql.js'
+import { engineModelOf, planFor, type EngineModel, type MigrationPlan } from '../migrations/engine.js'
+import {
+  applyMigration as applyPlanned,
+  rehearseMigration,
+  type PgError,
+  type ReplayedStatement
+} from '../migrations/replay.js'
 import { repoPath } from '../paths.js'
 import type { Migration } from '../project/discover.js'
+import { halfAppliedAdvice } from '../migrations/half-applied.js'
 import { fillTables, type FillReport } from './rows.js'
 import type { BaseMigration, BaseMigrations, HistoryProblem, HistoryStageResult } from './types.js'
 
@@ -57,6 +65,8 @@ export interface UpgradeArgs {
   rowsPerTable?: number | RowBudget
   /** Looks at each new migration on the populated database before it is applied (the migration review). */
   observer?: UpgradeObserver
+  /** How the project's Prisma applies a migration (default: the whole file in one transaction). */
+  engine?: EngineModel
 }
 
 /**
@@ -66,9 +76,11 @@ export interface UpgradeArgs {
 export interface UpgradeObserver {
   /** The base's catalog and the rows just inserted into it. */
   filled(client: pg.ClientBase, snapshot: CatalogSnapshot, fill: FillReport): Promise<void>
-  beforeMigration(client: pg.ClientBase, migration: Migration): Promise<void>
-  /** A statement of a migration that runs outside a transaction, with its time. */
-  statementRan?(migration: Migration, statement: SqlStatement, durationMs: number): void
+  beforeMigration(client: pg.ClientBase, migration: Migration, plan: MigrationPlan): Promise<void>
+  /** A statement applied for real, while its transaction is still open (its locks are still held). */
+  statementApplied?(client: pg.ClientBase, migration: Migration, step: ReplayedStatement): Promise<void>
+  /** The migration was applied, or failed at statement `failedAt`. */
+  afterMigration?(client: pg.ClientBase, migration: Migration, failedAt?: number): Promise<void>
 }
 
 /** A number of rows for the whole database rather than per table. */
@@ -96,23 +108,13 @@ const DATA_ERROR = /^2[23]/
 
 interface StatementFailure {
   migration: Migration
+  plan: MigrationPlan
   statementIndex: number
   statementCount: number
   line: number
   error: PgError
-  /** Whether the migration ran in one transaction (so it could be replayed on empty tables). */
-  transactional: boolean
-}
-
-type PgError = {
-  code?: string
-  message?: string
-  position?: string
-  detail?: string
-  schema?: string
-  table?: string
-  column?: string
-  constraint?: string
+  /** Statements before the failing one that stay applied (committed before it failed). */
+  committed: number[]
 }
 
 /** Runs the upgrade test. Never throws for a finding; the scratch database is always dropped. */
@@ -192,9 +194,12 @@ async function upgrade(
   const unfilled = fill.tables.filter((t) => t.error)
   const filled = `${fill.rowCount} row(s) in ${fill.tables.length - unfilled.length} table(s)`
 
+  const engine = args.engine ?? engineModelOf(undefined, undefined)
   for (const migration of args.newMigrations) {
-    await args.observer?.beforeMigration(client, migration)
-    const failure = await applyMigration(client, migration, args.observer)
+    const plan = await planFor(migration.sql, engine)
+    await args.observer?.beforeMigration(client, migration, plan)
+    const failure = await applyMigration(client, migration, plan, args.observer)
+    await args.observer?.afterMigration?.(client, migration, failure?.statementIndex)
     if (!failure) continue
     const problem = await describeFailure(client, failure, args.repoRoot, fill)
     const later = args.newMigrations.length - args.newMigrations.indexOf(migration) - 1
@@ -228,66 +233,60 @@ async function upgrade(
   }
 }
 
-/** Applies one migration; returns where it failed, after rolling back what a transaction can. */
+/** Applies one migration as the engine would; returns where it failed and what stayed applied. */
 async function applyMigration(
   client: pg.Client,
   migration: Migration,
+  plan: MigrationPlan,
   observer?: UpgradeObserver
 ): Promise<StatementFailure | undefined> {
-  const statements = splitSqlStatements(migration.sql)
-  const transactional = !parseSqlScript(migration.sql).statements.some(refusedInTransaction)
-  if (transactional) await client.query('BEGIN')
-  for (const statement of statements) {
-    try {
-      const started = performance.now()
-      await client.query(statement.text)
-      if (!transactional) observer?.statementRan?.(migration, statement, performance.now() - started)
-    } catch (error) {
-      if (transactional) await client.query('ROLLBACK')
-      const e = error as PgError
-      const starts = lineStarts(migration.sql)
-      const offset = e.position
-        ? statement.startOffset + offsetOfCharPosition(statement.text, Number(e.position))
-        : statement.startOffset
-      return {
-        migration,
-        statementIndex: statement.index,
-        statementCount: statements.length,
-        line: lineAtOffset(starts, offset),
-        error: e,
-        transactional
-      }
-    }
+  const outcome = await applyPlanned(client, plan, {
+    afterStatement: async (c, step) => observer?.statementApplied?.(c, migration, step)
+  })
+  if (!outcome.failure) return undefined
+  const { index, error } = outcome.failure
+  const statement = plan.statements[index]!.statement
+  const offset = error.position
+    ? statement.startOffset + offsetOfCharPosition(statement.text, Number(error.position))
+    : statement.startOffset
+  return {
+    migration,
+    plan,
+    statementIndex: index,
+    statementCount: plan.statements.length,
+    line: lineAtOffset(lineStarts(migration.sql), offset),
+    error,
+    committed: outcome.committed
   }
-  if (transactional) await client.query('COMMIT')
-  return undefined
 }
 
 /**
- * Whether the failing migration passes once every table is empty: replayed up
- * to the failing statement in a transaction that is rolled back. Undefined
- * when that cannot be told (the migration cannot run in a transaction).
+ * Whether the failing statement passes once every table is empty: replayed,
+ * with the statements of its transaction before it (those committed before
+ * are in the database already), in a transaction that is rolled back.
+ * Undefined when that cannot be told (PostgreSQL refuses it in a transaction).
  */
 async function passesOnEmptyTables(
   client: pg.Client,
   failure: StatementFailure
 ): Promise<boolean | undefined> {
-  if (!failure.transactional) return undefined
-  const statements = splitSqlStatements(failure.migration.sql).slice(0, failure.statementIndex + 1)
-  await client.query('BEGIN')
-  try {
-    const { rows } = await client.query<{ name: string }>(
-      `SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables
-        WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND tablename <> '_prisma_migrations'`
-    )
-    if (rows.length) await client.query(`TRUNCATE ${rows.map((r) => r.name).join(', ')} CASCADE`)
-    for (const statement of statements) await client.query(statement.text)
-    return true
-  } catch {
-    return false
-  } finally {
-    await client.query('ROLLBACK').catch(() => {})
-  }
+  const planned = failure.plan.statements[failure.statementIndex]!
+  if (planned.refusesTransaction) return undefined
+  const failed = await rehearseMigration(
+    client,
+    failure.plan,
+    {
+      start: async (c) => {
+        const { rows } = await c.query<{ name: string }>(
+          `SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables
+            WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND tablename <> '_prisma_migrations'`
+        )
+        if (rows.length) await c.query(`TRUNCATE ${rows.map((r) => r.name).join(', ')} CASCADE`)
+      }
+    },
+    { from: planned.from, to: failure.statementIndex }
+  ).catch(() => ({ index: -1, error: {} }))
+  return failed === undefined
 }
 
 async function describeFailure(
@@ -301,13 +300,19 @@ async function describeFailure(
   const empty = await passesOnEmptyTables(client, failure)
   const byData = empty ?? DATA_ERROR.test(error.code ?? '')
   const where = `In ${file}, statement ${failure.statementIndex + 1} of ${failure.statementCount}, line ${failure.line}.`
+  const halfApplied = halfAppliedAdvice(
+    failure.plan,
+    failure.statementIndex,
+    failure.committed,
+    migration.name
+  )
   const pgMessage = `${error.message ?? 'failed'}${error.code ? ` (SQLSTATE ${error.code})` : ''}`
   if (!byData) {
     return {
       stage: 'upgrade',
       severity: 'notice',
       title: `Migration ${migration.name} fails on an empty database too`,
-      message: `${pgMessage}\n${where} The failure does not depend on the data; the migrate stage reports it on a fresh database.`,
+      message: `${pgMessage}\n${where} The failure does not depend on the data; the migrate stage reports it on a fresh database.${halfApplied ? `\n${halfApplied}` : ''}`,
       location: { file, line: failure.line },
       code: error.code
     }
@@ -320,7 +325,8 @@ async function describeFailure(
     title: `Migration ${migration.name} fails on a database with data`,
     message:
       `${explainDataFailure(error, statement, rows, fill)}\n${pgMessage}\n${where} ` +
-      `It applies to an empty database, so a fresh build passes, but deployed databases that have rows in ${error.table ? `"${error.table}"` : 'the table'} will fail here.`,
+      `It applies to an empty database, so a fresh build passes, but deployed databases that have rows in ${error.table ? `"${error.table}"` : 'the table'} will fail here.` +
+      (halfApplied ? `\n${halfApplied}` : ''),
     location: { file, line: failure.line },
     code: error.code
   }

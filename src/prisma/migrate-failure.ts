@@ -15,7 +15,10 @@ import path from 'node:path'
 import type pg from 'pg'
 import type { ExecResult } from '../exec.js'
 import { repoPath } from '../paths.js'
-import { lineAtOffset, lineStarts, offsetOfCharPosition, splitSqlStatements } from '../locate/sql.js'
+import { lineAtOffset, lineStarts, offsetOfCharPosition } from '../locate/sql.js'
+import { engineModelOf, planFor, planMigration, type MigrationPlan } from '../migrations/engine.js'
+import { halfAppliedAdvice } from '../migrations/half-applied.js'
+import { rehearseMigration } from '../migrations/replay.js'
 import { parseMigrateDeployFailure } from '../locate/migrations.js'
 import type { Migration, Project } from '../project/discover.js'
 import type { Problem } from '../types.js'
@@ -42,45 +45,44 @@ export interface ReplayOutcome {
 
 /**
  * Replays `migration` on `client` inside a transaction that is always rolled
- * back. Returns where it fails, or undefined if every statement runs.
+ * back (the one replay, migrations/replay.ts), each statement under a
+ * savepoint. Returns where it fails, or undefined if every statement runs.
  */
 export async function replayMigration(
   client: pg.ClientBase,
-  migration: Migration
+  migration: Migration,
+  plan?: MigrationPlan
 ): Promise<ReplayOutcome | undefined> {
-  const statements = splitSqlStatements(migration.sql)
+  plan ??= planMigration(migration.sql, engineModelOf(undefined, undefined))
   const starts = lineStarts(migration.sql)
   let alreadyApplied = 0
-  await client.query('BEGIN')
-  try {
-    for (const statement of statements) {
-      await client.query('SAVEPOINT msc_replay')
-      try {
-        await client.query(statement.text)
-        await client.query('RELEASE SAVEPOINT msc_replay')
-      } catch (error) {
-        await client.query('ROLLBACK TO SAVEPOINT msc_replay')
-        const e = error as { code?: string; message?: string; position?: string }
-        if (e.code && ALREADY_THERE.has(e.code)) {
+  const failure = await rehearseMigration(
+    client,
+    plan,
+    {
+      failed: (_step, error) => {
+        if (error.code && ALREADY_THERE.has(error.code)) {
           alreadyApplied++
-          continue
+          return 'continue'
         }
-        const offset = e.position
-          ? statement.startOffset + offsetOfCharPosition(statement.text, Number(e.position))
-          : statement.startOffset
-        return {
-          statementIndex: statement.index,
-          line: lineAtOffset(starts, offset),
-          message: e.message ?? String(error),
-          sqlState: e.code,
-          appliedBefore: statement.index,
-          alreadyApplied
-        }
+        return 'stop'
       }
-    }
-    return undefined
-  } finally {
-    await client.query('ROLLBACK').catch(() => {})
+    },
+    { savepoints: true }
+  )
+  if (!failure) return undefined
+  const statement = plan.statements[failure.index]!.statement
+  const e = failure.error
+  const offset = e.position
+    ? statement.startOffset + offsetOfCharPosition(statement.text, Number(e.position))
+    : statement.startOffset
+  return {
+    statementIndex: failure.index,
+    line: lineAtOffset(starts, offset),
+    message: e.message ?? 'the statement failed',
+    sqlState: e.code,
+    appliedBefore: failure.index,
+    alreadyApplied
   }
 }
 
@@ -108,11 +110,14 @@ export async function diagnoseMigrateFailure(
         : lockFileLocation(parsed.code, project, repoRoot)
     }
   }
-  const replay = await replayMigration(client, migration).catch(() => undefined)
+  const plan = await planFor(migration.sql, engineModelOf(project.prisma.version, project.configFile)).catch(
+    () => planMigration(migration.sql, engineModelOf(undefined, undefined))
+  )
+  const replay = await replayMigration(client, migration, plan).catch(() => undefined)
   const file = repoPath(repoRoot, migration.sqlPath)
-  const statements = splitSqlStatements(migration.sql)
+  const statements = plan.statements
   const message = replay?.message ?? parsed.message ?? 'the migration failed'
-  const applied = replay ? appliedMessage(replay, statements.length, migration.name) : ''
+  const applied = replay ? appliedMessage(replay, statements.length, migration.name, plan) : ''
   const where = replay
     ? `statement ${replay.statementIndex + 1}, line ${replay.line}`
     : 'the statement could not be replayed'
@@ -154,9 +159,20 @@ function lockFileLocation(
  * the engine and is still in the database (the WebAssembly engine runs a
  * migration statement by statement, without a transaction around it).
  */
-function appliedMessage(replay: ReplayOutcome, total: number, name: string): string {
+function appliedMessage(replay: ReplayOutcome, total: number, name: string, plan: MigrationPlan): string {
   const before = replay.appliedBefore
   if (before === 0) return `It is statement 1 of ${total}.`
+  // The engine committed statement by statement: those outside the failing
+  // statement's transaction stay, and the replay confirms them (already there).
+  const planned = plan.statements[replay.statementIndex]
+  if (plan.sent === 'statements' && planned && replay.alreadyApplied > 0) {
+    const committed = plan.statements
+      .map((p, i) => ({ p, i }))
+      .filter(({ p, i }) => i < replay.statementIndex && (p.until ?? Infinity) < planned.from)
+      .map(({ i }) => i)
+    const advice = halfAppliedAdvice(plan, replay.statementIndex, committed, name)
+    if (advice) return advice
+  }
   const range = before === 1 ? `Statement 1 of ${total}` : `Statements 1–${before} of ${total}`
   const resolve = `\`prisma migrate resolve --rolled-back ${name}\``
   if (replay.alreadyApplied === before)

@@ -12,9 +12,11 @@
 import { blankComments } from '../locate/sql.js'
 import type { Severity } from '../types.js'
 import { lockName, lockRank } from './locks.js'
+import type { EngineModel, MigrationPlan, PlannedStatement } from '../migrations/engine.js'
+import { displayName } from './measure.js'
+import { failsOnData, failsWhenRunAgain, namedTables, plainDropIndex } from './statements.js'
 import type {
   DatabaseChange,
-  EngineMode,
   HazardClass,
   MigrationReviewEntry,
   MigrationSafety,
@@ -38,33 +40,40 @@ function blocksWrites(lock: StatementLock): boolean {
   return lock.blocks !== 'schema changes'
 }
 
-/** Sets `holdMs` on each measured statement: until the migration ends, or its own duration. */
-export function setHoldTimes(entry: MigrationReviewEntry, engine: EngineMode): void {
-  const measured = entry.statements
-  for (const [i, statement] of measured.entries()) {
+/**
+ * Sets `holdMs` on each measured statement: its locks are held until the
+ * transaction the engine runs it in ends (its own, the file's COMMIT, or the
+ * end of the migration).
+ */
+export function setHoldTimes(entry: MigrationReviewEntry, plan: MigrationPlan): void {
+  for (const [i, statement] of entry.statements.entries()) {
     if (statement.durationMs === undefined) continue
-    statement.holdMs =
-      engine === 'transaction' && entry.transactional
-        ? measured.slice(i).reduce((sum, s) => sum + (s.durationMs ?? 0), 0)
-        : statement.durationMs
+    const planned = plan.statements[i]
+    if (!planned || planned.transaction === 'own') {
+      statement.holdMs = statement.durationMs
+      continue
+    }
+    const end = planned.until ?? entry.statements.length - 1
+    statement.holdMs = entry.statements.slice(i, end + 1).reduce((sum, s) => sum + (s.durationMs ?? 0), 0)
   }
 }
 
 /**
  * The write-blocking locks on populated tables held when statement `index`
- * starts, taken by earlier statements of the same migration (only when the
- * migration runs in one transaction).
+ * starts, taken by earlier statements of the same transaction.
  */
 function heldBefore(
   entry: MigrationReviewEntry,
   index: number,
-  engine: EngineMode
+  plan: MigrationPlan
 ): Map<string, StatementLock & { line: number }> {
   const held = new Map<string, StatementLock & { line: number }>()
-  if (engine !== 'transaction' || !entry.transactional) return held
-  for (const s of entry.statements.slice(0, index)) {
+  const planned = plan.statements[index]
+  if (!planned || planned.transaction === 'own') return held
+  for (const [j, s] of entry.statements.slice(0, index).entries()) {
+    if (plan.statements[j]?.from !== planned.from) continue
     for (const lock of s.locks) {
-      if (lock.newTable || !blocksWrites(lock)) continue
+      if (lock.newTable || lock.held || !blocksWrites(lock)) continue
       const had = held.get(lock.table)
       if (!had || lockRank(lock.mode) > lockRank(had.mode)) held.set(lock.table, { ...lock, line: s.line })
     }
@@ -75,18 +84,21 @@ function heldBefore(
 /**
  * Classifies every statement of a reviewed migration and returns its
  * findings. `changes` are the database changes of this migration (with their
- * data loss counted and their statement located).
+ * data loss counted and their statement located); `rows` the rows of each
+ * table before the migration.
  */
 export function reviewMigration(
   entry: MigrationReviewEntry,
   changes: DatabaseChange[],
-  engine: EngineMode,
+  engine: EngineModel,
   safety: MigrationSafety,
-  texts: string[]
+  texts: string[],
+  plan: MigrationPlan,
+  rows: Map<string, number> = new Map()
 ): ReviewFinding[] {
   const severity: Severity = safety === 'fail' ? 'error' : 'warning'
   const findings: ReviewFinding[] = []
-  setHoldTimes(entry, engine)
+  setHoldTimes(entry, plan)
   const finding = (
     statement: StatementReview,
     hazard: HazardClass,
@@ -106,20 +118,29 @@ export function reviewMigration(
       statementIndex: statement.index
     })
   }
-  const multi = entry.statements.length > 1
   for (const statement of entry.statements) {
+    const planned = plan.statements[statement.index]
+    if (!planned || planned.control) continue
     const sql = blankComments(texts[statement.index] ?? '')
-    const held = heldBefore(entry, statement.index, engine)
+    const held = heldBefore(entry, statement.index, plan)
     const lockOn = (table: string) => statement.locks.find((l) => l.table === table)
-    const hold = holdText(statement, engine, entry)
+    const hold = holdText(statement, planned, plan)
 
-    if (statement.status === 'not-in-transaction' && engine === 'transaction' && multi) {
+    if (planned.refusesTransaction && planned.transaction !== 'own') {
+      const why =
+        planned.transaction === 'explicit'
+          ? `it is inside the file's own BEGIN … COMMIT (line ${plan.statements[planned.from]?.statement.startLine})`
+          : plan.fallback !== undefined
+            ? `${engine.engine} runs statements one by one only when its splitter (sqlparser) reads the whole file, and it cannot read this one (${plan.fallback}), so it sends the file of ${plan.statements.length} statements whole, which PostgreSQL runs in one implicit transaction`
+            : `${engine.engine} sends a migration.sql of ${plan.statements.length} statements as one script, which PostgreSQL runs in one implicit transaction`
       finding(
         statement,
         'no-transaction',
         'Statement cannot run in this migration',
-        `PostgreSQL refuses \`${statement.summary}\` inside a transaction block, and Prisma's schema engine sends a migration.sql of ${entry.statements.length} statements as one script, which PostgreSQL runs in one implicit transaction: \`migrate deploy\` fails here ("cannot run inside a transaction block").`,
-        'Put the statement alone in a migration of its own.'
+        `PostgreSQL refuses \`${statement.summary}\` inside a transaction block, and ${why}: \`migrate deploy\` fails here ("cannot run inside a transaction block").`,
+        planned.transaction === 'explicit'
+          ? 'Move the statement out of BEGIN … COMMIT (after the COMMIT), or into a migration of its own.'
+          : 'Put the statement alone in a migration of its own.'
       )
     }
 
@@ -152,7 +173,7 @@ export function reviewMigration(
     }
 
     for (const scan of statement.scans) {
-      const own = lockOn(scan.table)
+      const own = statement.locks.find((l) => l.table === scan.table && !l.held)
       const earlier = held.get(scan.table)
       const lock = own && blocksWrites(own) ? own : earlier
       if (!lock || !blocksWrites(lock)) continue
@@ -174,6 +195,48 @@ export function reviewMigration(
       if (!statement.hazards.includes('blocking-lock')) statement.hazards.push('blocking-lock')
     }
 
+    const drops = plainDropIndex(planned.statement)
+    if (drops && statement.status === 'measured') {
+      for (const dropped of statement.droppedIndexes ?? []) {
+        const lock = lockOn(dropped.table)
+        const tableRows = rows.get(dropped.table) ?? lock?.rows ?? 0
+        if (tableRows === 0 || lock?.newTable) continue
+        finding(
+          statement,
+          'blocking-lock',
+          `DROP INDEX locks ${dropped.table} against reads and writes`,
+          `\`${statement.summary}\` takes ACCESS EXCLUSIVE on \`${dropped.table}\` (${n(tableRows)} rows here): it waits for every running query on \`${dropped.table}\` to finish, and every read and write that arrives meanwhile queues behind it. ${hold}`,
+          dropIndexPattern(engine)
+        )
+      }
+    }
+
+    const risk = failsOnData(planned.statement)
+    if (
+      risk &&
+      planned.transaction === 'own' &&
+      (statement.status === 'measured' || statement.status === 'failed')
+    ) {
+      const named = namedTables(planned.statement).map((t) => displayName(t.schema ?? 'public', t.name))
+      const table = [...statement.locks, ...statement.indexBuilds, ...statement.scans]
+        .map((x) => x.table)
+        .concat(named)
+        .find((t) => (rows.get(t) ?? 0) > 0 && !statement.locks.find((l) => l.table === t)?.newTable)
+      const committed = plan.statements
+        .slice(0, statement.index)
+        .filter((p) => !p.control && p.transaction !== 'explicit' && failsWhenRunAgain(p.statement))
+      if (table && committed.length) {
+        const lines = committed.map((p) => p.statement.startLine)
+        finding(
+          statement,
+          'half-applied',
+          `A failure here leaves the migration half applied`,
+          `${capitalize(risk)} (\`${table}\` has ${n(rows.get(table) ?? 0)} rows here). ${capitalize(engine.engine)} runs this migration statement by statement, each committed on its own: if this statement fails on production data, the statement${lines.length === 1 ? '' : 's'} on line${lines.length === 1 ? '' : 's'} ${lines.join(', ')} stay${lines.length === 1 ? 's' : ''} applied, and running the migration again fails on ${lines.length === 1 ? 'it' : 'them'} (what ${lines.length === 1 ? 'it' : 'they'} created is already there, or what ${lines.length === 1 ? 'it' : 'they'} dropped is already gone).`,
+          'Wrap the migration in BEGIN; … COMMIT; so that it applies whole or not at all, or make the earlier statements safe to run again (IF NOT EXISTS), or check the data first in a statement that fails before anything is changed.'
+        )
+      }
+    }
+
     for (const change of changes) {
       if (change.location?.line !== statement.line || !change.dataLoss || change.dataLoss.affected === 0)
         continue
@@ -189,11 +252,28 @@ export function reviewMigration(
   return findings
 }
 
-function holdText(statement: StatementReview, engine: EngineMode, entry: MigrationReviewEntry): string {
+function holdText(statement: StatementReview, planned: PlannedStatement, plan: MigrationPlan): string {
   if (statement.holdMs === undefined) return ''
-  if (engine === 'transaction' && entry.transactional && entry.statements.length > 1)
-    return `Prisma runs the migration in one transaction, so the lock is held until the migration ends: ${ms(statement.holdMs)} here.`
-  return `The lock is held for the statement: ${ms(statement.holdMs)} here.`
+  if (planned.transaction === 'own')
+    return `The lock is held for the statement: ${ms(statement.holdMs)} here.`
+  if (planned.transaction === 'explicit') {
+    const until =
+      planned.until === undefined ? undefined : plan.statements[planned.until]?.statement.startLine
+    return `The statement runs inside the file's BEGIN … COMMIT, so the lock is held until ${until ? `the COMMIT on line ${until}` : 'the migration ends'}: ${ms(statement.holdMs)} here.`
+  }
+  return `Prisma runs the migration in one transaction, so the lock is held until the migration ends: ${ms(statement.holdMs)} here.`
+}
+
+function capitalize(text: string): string {
+  return text.replace(/^./, (c) => c.toUpperCase())
+}
+
+function dropIndexPattern(engine: EngineModel): string {
+  if (engine.splitter)
+    return "DROP INDEX CONCURRENTLY in a migration of its own (SHARE UPDATE EXCLUSIVE: reads and writes go on). Alone in its file: the engine's splitter (sqlparser) cannot read DROP INDEX CONCURRENTLY, so a file with anything else is sent whole, in one transaction, and PostgreSQL refuses it there."
+  if (engine.mode === 'statement')
+    return 'DROP INDEX CONCURRENTLY as a statement of its own, outside any BEGIN … COMMIT (SHARE UPDATE EXCLUSIVE: reads and writes go on).'
+  return 'DROP INDEX CONCURRENTLY in a migration of its own (SHARE UPDATE EXCLUSIVE: reads and writes go on; PostgreSQL refuses CONCURRENTLY in a transaction, and Prisma runs a migration of several statements in one).'
 }
 
 function rewritePattern(sql: string): string {
@@ -204,9 +284,9 @@ function rewritePattern(sql: string): string {
   return 'Make the change on a copy of the data in batches, or at a time when the table can be locked for the measured duration times its production size.'
 }
 
-function indexPattern(sql: string, engine: EngineMode): string {
+function indexPattern(sql: string, engine: EngineModel): string {
   const own =
-    engine === 'transaction'
+    engine.mode === 'transaction'
       ? ' in a migration of its own (PostgreSQL refuses CONCURRENTLY in a transaction, and Prisma runs a migration of several statements in one)'
       : ''
   if (/\bADD\s+(CONSTRAINT\b[^;]*?)?(UNIQUE|PRIMARY\s+KEY)\b/i.test(sql))

@@ -18,8 +18,10 @@
 import type pg from 'pg'
 import { describePgError } from '../db/connect.js'
 import { snapshotCatalog, type CatalogSnapshot } from '../db/snapshot.js'
-import { blankComments, splitSqlStatements, type SqlStatement } from '../locate/sql.js'
-import { blocksOf, commandLock, isLockMode, lockRank, refusesTransaction } from './locks.js'
+import { blankComments, type SqlStatement } from '../locate/sql.js'
+import type { MigrationPlan } from '../migrations/engine.js'
+import { rehearseMigration } from '../migrations/replay.js'
+import { blocksOf, commandLock, isLockMode, lockRank } from './locks.js'
 import type { LockMode, StatementLock, StatementReview } from './types.js'
 
 /** A relation of the user's schemas as `pg_class` has it at one moment. */
@@ -34,7 +36,7 @@ export interface Relation {
   tableOid?: number
 }
 
-interface Probe {
+export interface Probe {
   relations: Map<number, Relation>
   /** `oid` → modes held by our backend. */
   locks: Map<number, Set<LockMode>>
@@ -83,7 +85,7 @@ export function displayName(schema: string, name: string): string {
 
 const TABLE_KINDS = new Set(['r', 'p', 'm'])
 
-async function probe(client: pg.ClientBase, schemas: string[]): Promise<Probe> {
+export async function probe(client: pg.ClientBase, schemas: string[]): Promise<Probe> {
   type Raw = {
     relations: {
       oid: number
@@ -140,59 +142,63 @@ function tableOfCommand(statement: string): { schema?: string; name: string } | 
 }
 
 /**
- * Replays `sql` (one migration) in a transaction that is always rolled back.
- * Never throws for an error of the migration itself: the failing statement is
- * marked `failed` and the statements after it `not-measured`.
+ * Replays one migration (its plan: migrations/engine.ts) in a transaction
+ * that is always rolled back. Never throws for an error of the migration
+ * itself: the failing statement is marked `failed` and the statements after
+ * it `not-measured`.
  */
 export async function replayMigration(
   client: pg.ClientBase,
-  sql: string,
+  plan: MigrationPlan,
   options: ReplayOptions
 ): Promise<Replay> {
-  const statements = splitSqlStatements(sql)
-  const transactional = !statements.some((s) => refusesTransaction(s.text))
-  const reviews: StatementReview[] = []
+  const statements = plan.statements.map((p) => p.statement)
+  const reviews: StatementReview[] = statements.map((s) => emptyReview(s, 'not-measured'))
   let failed: string | undefined
   let after: CatalogSnapshot | undefined
-  await client.query('BEGIN')
   let first: Probe | undefined
-  let last: Probe | undefined
-  try {
-    first = await probe(client, options.schemas)
-    let previous = first
-    for (const statement of statements) {
-      if (refusesTransaction(statement.text)) {
-        reviews.push(describeByCommand(statement, options, first))
-        continue
-      }
-      if (failed) {
-        reviews.push(emptyReview(statement, 'not-measured'))
-        continue
-      }
-      const started = performance.now()
-      try {
-        await client.query(statement.text)
-      } catch (error) {
-        failed = `statement ${statement.index + 1} (line ${statement.startLine}): ${describePgError(error)}`
-        reviews.push({ ...emptyReview(statement, 'failed'), error: describePgError(error) })
-        continue
-      }
-      const durationMs = performance.now() - started
-      const current = await probe(client, options.schemas)
-      reviews.push(compareProbes(statement, durationMs, first, previous, current, options))
+  let previous: Probe | undefined
+  const failure = await rehearseMigration(client, plan, {
+    start: async (c) => {
+      first = previous = await probe(c, options.schemas)
+    },
+    afterStatement: async (c, step) => {
+      const current = await probe(c, options.schemas)
+      reviews[step.index] = compareProbes(
+        step.planned.statement,
+        step.durationMs,
+        first!,
+        previous!,
+        current,
+        options
+      )
       previous = current
+    },
+    skipped: (step) => {
+      reviews[step.index] = describeByCommand(step.planned.statement, options, first!)
+    },
+    end: async (c) => {
+      after = await snapshotCatalog(c, options.schemas)
     }
-    last = previous
-    if (!failed) after = await snapshotCatalog(client, options.schemas)
-  } finally {
-    await client.query('ROLLBACK').catch(() => {})
+  })
+  for (const [index, p] of plan.statements.entries())
+    if ((p.control || p.transactionSetting) && reviews[index]?.status === 'not-measured')
+      reviews[index] = emptyReview(p.statement, 'control')
+  if (failure) {
+    const statement = statements[failure.index]!
+    failed = `statement ${failure.index + 1} (line ${statement.startLine}): ${describePgError(failure.error)}`
+    reviews[failure.index] = { ...emptyReview(statement, 'failed'), error: describePgError(failure.error) }
+    // Statements the rehearsal never reached that PostgreSQL refuses in a transaction keep their command's lock.
+    for (const [index, p] of plan.statements.entries())
+      if (index > failure.index && p.refusesTransaction)
+        reviews[index] = describeByCommand(p.statement, options, first!)
   }
   return {
     statements: reviews,
-    transactional,
+    transactional: !plan.statements.some((p) => p.refusesTransaction),
     after,
     relationsBefore: first?.relations ?? new Map(),
-    relationsAfter: last?.relations ?? new Map(),
+    relationsAfter: previous?.relations ?? new Map(),
     texts: statements.map((s) => s.text),
     failed
   }
@@ -297,6 +303,14 @@ function compareProbes(
     if (!table) continue
     built.add(r.tableOid)
     review.indexBuilds.push({ table: name(table), rows: readBy(r.tableOid) })
+  }
+
+  // Index relations that went away: a DROP INDEX (or a dropped constraint's index) on its table.
+  for (const [oid, r] of previous.relations) {
+    if (r.kind !== 'i' || current.relations.has(oid) || r.tableOid === undefined) continue
+    const table = relation(r.tableOid)
+    if (table && existedBefore(r.tableOid))
+      (review.droppedIndexes ??= []).push({ table: name(table), index: r.name })
   }
 
   // Scans: rows read from a table that was neither rewritten nor indexed here.

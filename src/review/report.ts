@@ -7,14 +7,15 @@
 import { escapeMessage, inlineCode } from '../report/escape.js'
 import type { Problem, Severity, SourceLocation } from '../types.js'
 import { lockName } from './locks.js'
-import type { DatabaseChange, HazardClass, MigrationReview, StatementReview } from './types.js'
+import type { DatabaseChange, HazardClass, MigrationReview, StatementLock, StatementReview } from './types.js'
 
 const HAZARD_NAMES: Record<HazardClass, string> = {
   rewrite: 'rewrite',
   'blocking-lock': 'blocking lock',
   'long-scan': 'long scan',
   'data-loss': 'data loss',
-  'no-transaction': 'fails in a transaction'
+  'no-transaction': 'fails in a transaction',
+  'half-applied': 'half-applied on failure'
 }
 
 const n = (x: number) => x.toLocaleString('en-US')
@@ -55,26 +56,38 @@ export function reviewAnnotations(
 }
 
 function engineSentence(review: MigrationReview): string {
+  const who = review.engineName ?? "Prisma's schema engine"
+  const whole = review.migrations.filter((m) => m.sent === 'whole' && m.fallback !== undefined)
+  const fallback = whole.length
+    ? ` It sends ${whole.map((m) => m.name).join(', ')} whole, in one transaction: its splitter (sqlparser) cannot read ${whole.length === 1 ? 'that file' : 'those files'}.`
+    : ''
   return review.engine === 'transaction'
-    ? "Prisma's schema engine sends each migration.sql as one script, which PostgreSQL runs in one transaction: every lock is held until the migration ends."
-    : 'This project applies migrations through a driver adapter (`engine: "js"`), which runs the statements one by one, each committed on its own: a lock is held for its statement, and a failure leaves the statements before it applied.'
+    ? `${who} sends each migration.sql as one script, which PostgreSQL runs in one transaction: every lock is held until the migration ends, or until the file's own COMMIT.`
+    : `${who} runs the statements one by one, each committed on its own: a lock is held for its statement (or until the file's own COMMIT after BEGIN), and a failure leaves the statements before it applied.${fallback}`
+}
+
+/** "ACCESS EXCLUSIVE on `users` (held since line 5 until COMMIT on line 12)". */
+function lockText(l: StatementLock, inTable: boolean): string {
+  const table = inTable ? inlineCode(l.table, { inTable: true }) : l.table
+  const held = l.held
+    ? `held since line ${l.held.since} until ${l.held.until ? `COMMIT on line ${l.held.until}` : 'the migration ends'}; `
+    : ''
+  return `${lockName(l.mode)} on ${table} (${held}${l.newTable ? 'new table: blocks nobody' : `blocks ${l.blocks}`})`
 }
 
 function locksCell(statement: StatementReview): string {
   if (!statement.locks.length) return '—'
   return statement.locks
     .slice(0, 3)
-    .map(
-      (l) =>
-        `${lockName(l.mode)} on ${inlineCode(l.table, { inTable: true })} (${l.newTable ? 'new table: blocks nobody' : `blocks ${l.blocks}`})`
-    )
+    .map((l) => lockText(l, true))
     .join('<br>')
 }
 
-function measuredCell(statement: StatementReview, review: MigrationReview): string {
+function measuredCell(statement: StatementReview): string {
   if (statement.status === 'failed')
     return `failed: ${escapeMessage(statement.error ?? '', { inTable: true })}`
   if (statement.status === 'not-measured') return 'not run (an earlier statement failed)'
+  if (statement.status === 'control') return 'transaction control'
   const parts = [ms(statement.durationMs)]
   if (statement.status === 'not-in-transaction') parts.push('not in a transaction: lock of the command')
   for (const t of statement.rewrites) parts.push(`rewrites ${inlineCode(t, { inTable: true })}`)
@@ -82,11 +95,7 @@ function measuredCell(statement: StatementReview, review: MigrationReview): stri
     parts.push(`index build on ${inlineCode(b.table, { inTable: true })}, ${n(b.rows)} rows`)
   for (const s of statement.scans)
     parts.push(`scans ${inlineCode(s.table, { inTable: true })}, ${n(s.rows)} rows`)
-  if (
-    statement.holdMs !== undefined &&
-    review.engine === 'transaction' &&
-    statement.holdMs !== statement.durationMs
-  )
+  if (statement.holdMs !== undefined && statement.holdMs !== statement.durationMs)
     parts.push(`lock held ${ms(statement.holdMs)}`)
   return parts.join(' · ')
 }
@@ -157,7 +166,7 @@ export function reviewMarkdown(review: MigrationReview | undefined, compact = fa
     const lines = ['| | Statement | Line | Locks | Measured | Hazard |', '|---|---|---|---|---|---|']
     for (const { m, s } of statements.slice(0, compact ? 10 : 60))
       lines.push(
-        `| ${s.hazards.length ? '⚠️' : '✅'} | ${inlineCode(s.summary, { inTable: true })} | ${inlineCode(`${m.name}:${s.line}`, { inTable: true })} | ${locksCell(s)} | ${measuredCell(s, review)} | ${s.hazards.map((h) => HAZARD_NAMES[h]).join(', ') || '—'} |`
+        `| ${s.hazards.length ? '⚠️' : '✅'} | ${inlineCode(s.summary, { inTable: true })} | ${inlineCode(`${m.name}:${s.line}`, { inTable: true })} | ${locksCell(s)} | ${measuredCell(s)} | ${s.hazards.map((h) => HAZARD_NAMES[h]).join(', ') || '—'} |`
       )
     if (statements.length > (compact ? 10 : 60))
       lines.push('', `_… and ${statements.length - (compact ? 10 : 60)} more statements in report.json._`)
@@ -189,8 +198,13 @@ export function reviewTerminal(review: MigrationReview | undefined): string | un
   lines.push('', 'Migration review')
   for (const m of review.migrations)
     for (const s of m.statements) {
+      if (s.status === 'control') continue
       const locks = s.locks
-        .map((l) => `${lockName(l.mode)} ${l.table}${l.newTable ? ' (new)' : ''}`)
+        .map((l) =>
+          l.held
+            ? `${lockName(l.mode)} ${l.table} (held since line ${l.held.since})`
+            : `${lockName(l.mode)} ${l.table}${l.newTable ? ' (new)' : ''}`
+        )
         .join(', ')
       const hazards = s.hazards.length ? `  ⚠ ${s.hazards.map((h) => HAZARD_NAMES[h]).join(', ')}` : ''
       lines.push(`  ${m.file}:${s.line}  ${ms(s.durationMs)}  ${locks || 'no table lock'}${hazards}`)

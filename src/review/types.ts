@@ -9,13 +9,15 @@ import type { DriftKind, Severity, SourceLocation } from '../types.js'
 export type MigrationSafety = 'warn' | 'fail' | 'off'
 
 /**
- * How the project's Prisma applies one migration.
- * `transaction`: the native schema engine sends migration.sql as one script,
- * which PostgreSQL runs in one implicit transaction: every lock is held until
- * the migration ends, and a failure rolls the whole migration back.
- * `statement`: a driver adapter (`engine: 'js'`) runs the statements one by
- * one, each committed on its own: a lock is held for its statement only, and a
- * failure leaves the statements before it applied.
+ * How the project's Prisma applies one migration (migrations/engine.ts).
+ * `transaction`: the native schema engine before Prisma 7.4 sends
+ * migration.sql as one script, which PostgreSQL runs in one implicit
+ * transaction: every lock is held until the migration ends, and a failure
+ * rolls the whole migration back.
+ * `statement`: native engines from 7.4 and driver adapters (`engine: 'js'`)
+ * run the statements one by one, each committed on its own: a lock is held
+ * for its statement only, and a failure leaves the statements before it
+ * applied. In both, an explicit `BEGIN … COMMIT` of the file is one transaction.
  */
 export type EngineMode = 'transaction' | 'statement'
 
@@ -36,8 +38,11 @@ export type Blocks = 'reads and writes' | 'writes' | 'schema changes'
 /**
  * The hazard classes a statement is judged on. `no-transaction`: a statement
  * PostgreSQL refuses in a transaction, in a migration the engine runs as one.
+ * `half-applied`: a statement that can fail on production data after
+ * statements that were committed one by one and cannot simply run again.
  */
-export type HazardClass = 'rewrite' | 'blocking-lock' | 'long-scan' | 'data-loss' | 'no-transaction'
+export type HazardClass =
+  'rewrite' | 'blocking-lock' | 'long-scan' | 'data-loss' | 'no-transaction' | 'half-applied'
 
 /** A lock one statement took on a table, measured in `pg_locks` of our own backend. */
 export interface StatementLock {
@@ -50,6 +55,12 @@ export interface StatementLock {
   newTable: boolean
   /** Rows the table held before the migration (as filled by the upgrade test), when known. */
   rows?: number
+  /**
+   * The lock was already held when the statement started: taken by the
+   * statement on line `since` of the same transaction, and held until the
+   * COMMIT on line `until` (undefined: until the migration ends).
+   */
+  held?: { since: number; until?: number }
 }
 
 /** One statement of a new migration as the review replayed it. */
@@ -65,9 +76,16 @@ export interface StatementReview {
    * `measured`: run in our transaction and read back; `not-in-transaction`:
    * PostgreSQL refuses it in a transaction (`CREATE INDEX CONCURRENTLY`), so it
    * is described by the lock its command takes; `failed`: it raised an error;
-   * `not-measured`: a statement before it failed.
+   * `not-measured`: a statement before it failed; `control`: the file's own
+   * BEGIN, COMMIT or ROLLBACK.
    */
-  status: 'measured' | 'not-in-transaction' | 'failed' | 'not-measured'
+  status: 'measured' | 'not-in-transaction' | 'failed' | 'not-measured' | 'control'
+  /**
+   * The transaction the engine runs it in: `explicit` (the file's BEGIN …
+   * COMMIT), `implicit` (the whole file at once), `own` (committed alone),
+   * from line `fromLine` to the COMMIT on `untilLine` (undefined: the end).
+   */
+  transaction?: { kind: 'explicit' | 'implicit' | 'own'; fromLine: number; untilLine?: number }
   /** Wall time of the statement at the upgrade test's rows. */
   durationMs?: number
   /** How long its strongest lock is held when Prisma applies the migration (see `EngineMode`). */
@@ -79,6 +97,8 @@ export interface StatementReview {
   scans: { table: string; rows: number }[]
   /** Tables an index was built on (not concurrently), with the rows read. */
   indexBuilds: { table: string; rows: number }[]
+  /** Indexes of tables that existed before the migration that the statement removed. */
+  droppedIndexes?: { table: string; index: string }[]
   /** Hazards found for this statement. */
   hazards: HazardClass[]
   error?: string
@@ -94,6 +114,10 @@ export interface MigrationReviewEntry {
   durationMs: number
   /** Whether PostgreSQL can run it in one transaction (it cannot with `CREATE INDEX CONCURRENTLY`). */
   transactional: boolean
+  /** How the engine sends it: the whole file at once, or statement by statement. */
+  sent: 'whole' | 'statements'
+  /** Why an engine that splits files sends this one whole: its splitter's error. */
+  fallback?: string
 }
 
 /** What a change did to rows that were there, counted on the populated database. */
@@ -141,6 +165,8 @@ export interface ReviewFinding {
 export interface MigrationReview {
   safety: MigrationSafety
   engine: EngineMode
+  /** Who applies migrations: "Prisma 7.10.1's native schema engine". */
+  engineName?: string
   /** Rows per table the upgrade test inserted before replaying the migrations. */
   rowsPerTable: number
   migrations: MigrationReviewEntry[]

@@ -3,8 +3,13 @@
  * native engine's own PostgreSQL connection where `@prisma/adapter-pg` differs:
  *
  * - A script (a migration, `db execute`) goes to PostgreSQL whole, in one
- *   simple-protocol query, as the native engine sends it. The adapter splits
- *   it on every `;` (also one inside a dollar-quoted body or a comment).
+ *   simple-protocol query, as native engines before Prisma 7.4 send it. The
+ *   adapter splits it on every `;` (also one inside a dollar-quoted body or a
+ *   comment). For a CLI of 7.4 or later, a migration (`applyMigrations`) is
+ *   sent as those native engines send it (prisma-engines #5767): statement by
+ *   statement on one connection, each committed on its own, unless the
+ *   `sqlparser` crate (0.62, the WebAssembly build on npm) cannot read the
+ *   file, in which case it goes whole.
  * - PostgreSQL's internal `"char"` type (OID 18), which the schema describer
  *   reads from `pg_constraint`, is read as a character; the adapter cannot
  *   decode it ("Column type 'char' could not be deserialized").
@@ -19,6 +24,74 @@
 import { randomUUID } from 'node:crypto'
 import pg from 'pg'
 import { PrismaPg } from '@prisma/adapter-pg'
+import * as pgQuery from 'libpg-query'
+import * as sqlparser from '@guanmingchiu/sqlparser-ts'
+
+/** How migrations are sent: `whole` (native engines before 7.4) or `statements` (7.4+). */
+let migrationScripts = 'whole'
+let applying = false
+
+/** Chooses how migrations are sent, from the CLI's version. */
+export function setMigrationScripts(cliVersion) {
+  const [major, minor] = String(cliVersion).split('.').map(Number)
+  migrationScripts = major > 7 || (major === 7 && minor >= 4) ? 'statements' : 'whole'
+}
+
+/** Runs `fn` (an `applyMigrations` request): scripts run meanwhile are migrations. */
+export async function applyingMigrations(fn) {
+  applying = true
+  try {
+    return await fn()
+  } finally {
+    applying = false
+  }
+}
+
+/** The statements of a script as PostgreSQL's parser reads them, or undefined when it cannot. */
+async function statementsOf(script) {
+  await pgQuery.loadModule()
+  let parsed
+  try {
+    parsed = pgQuery.parseSync(script)
+  } catch {
+    return undefined
+  }
+  const bytes = Buffer.from(script)
+  return (parsed.stmts ?? []).map((s) => {
+    const start = s.stmt_location ?? 0
+    const end = s.stmt_len ? start + s.stmt_len : bytes.length
+    return bytes.subarray(start, end).toString('utf8')
+  })
+}
+
+/** Whether the native engine of 7.4+ splits this script: `sqlparser` reads all of it. */
+async function splitterReads(script) {
+  await sqlparser.init()
+  try {
+    sqlparser.parse(script, new sqlparser.PostgreSqlDialect())
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function runScript(pool, script) {
+  if (!applying || migrationScripts === 'whole' || !(await splitterReads(script))) {
+    await pool.query(script)
+    return
+  }
+  const statements = await statementsOf(script)
+  if (!statements) {
+    await pool.query(script)
+    return
+  }
+  const client = await pool.connect()
+  try {
+    for (const statement of statements) if (statement.trim()) await client.query(statement)
+  } finally {
+    client.release()
+  }
+}
 
 const CHAR_OID = 18
 const TEXT_OID = 25
@@ -109,7 +182,7 @@ async function connectAdapter(config, schema, onDispose) {
   adapter.startTransaction = async (...args) => readCharColumns(await startTransaction(...args))
   adapter.executeScript = async (script) => {
     try {
-      await pool.query(script)
+      await runScript(pool, script)
     } catch (error) {
       adapter.onError(error)
     }

@@ -11,7 +11,7 @@
  * (`schemaDatasource`).
  */
 import { createInterface } from 'node:readline'
-import { dropShadowDatabases } from './adapter.mjs'
+import { applyingMigrations, dropShadowDatabases } from './adapter.mjs'
 import { datasourceOfSchemas } from './datasource.mjs'
 
 /** The JSON-RPC error code of the native engine's errors. */
@@ -115,7 +115,7 @@ function makeHandlers({ engines, datasource, engineMajor, print }) {
   const call = (method) => async (params) => (await engineFor())[method](params)
 
   return {
-    applyMigrations: call('applyMigrations'),
+    applyMigrations: (params) => applyingMigrations(() => call('applyMigrations')(params)),
     createMigration: call('createMigration'),
     devDiagnostic: call('devDiagnostic'),
     diagnoseMigrationHistory: call('diagnoseMigrationHistory'),

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { parseArgs, UsageError } from './args.mjs'
-import { dropShadowDatabases, endAllPools } from './adapter.mjs'
+import { dropShadowDatabases, endAllPools, setMigrationScripts } from './adapter.mjs'
 import { runCliCommand } from './cli-commands.mjs'
 import { datasourceOfSchemas } from './datasource.mjs'
 import { chooseEngine, findPrismaCli, loadSchemaEngine } from './engine.mjs'
@@ -19,7 +19,9 @@ import { serve } from './rpc.mjs'
 
 async function main() {
   const args = parseArgs(process.argv.slice(2))
-  const choice = chooseEngine(findPrismaCli())
+  const cli = findPrismaCli()
+  const choice = chooseEngine(cli)
+  setMigrationScripts(cli.version)
   if (args.version) {
     process.stdout.write(`schema-engine-cli ${choice.hash}\n`)
     return 0
