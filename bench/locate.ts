@@ -23,18 +23,18 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startEmbeddedPostgres, type EmbeddedServer } from '../src/db/embedded.js'
-import { extensionsInMigrations } from '../src/drift/check.js'
+import { extensionsInMigrations } from '../src/drift/index.js'
 import {
   defaultConstraintName,
   locateItems,
   MigrationIndex,
   parseSchema,
   type LocatableProject
-} from '../src/locate/index.js'
-import { locateMigrationError, splitSqlStatements } from '../src/locate/migrations.js'
-import { loadSqlParser } from '../src/locate/sql.js'
-import { readMigrations } from '../src/project/discover.js'
-import type { DriftItem } from '../src/types.js'
+} from '../src/drift/locate.js'
+import { locateMigrationError, splitSqlStatements } from '../src/migrations/locate.js'
+import { loadSqlParser } from '../src/sql/script.js'
+import { readMigrations } from '../src/prisma/project.js'
+import type { DriftItem } from '../src/model/drift.js'
 import { generateProject, projectName } from './generate.js'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')

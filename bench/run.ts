@@ -33,7 +33,7 @@ import pg from 'pg'
 import { createScratchDatabase, type ScratchDatabase } from '../src/db/connect.js'
 import { startEmbeddedPostgres, type EmbeddedServer } from '../src/db/embedded.js'
 import { snapshotCatalog, type CatalogSnapshot } from '../src/db/snapshot.js'
-import { compareCatalogs } from '../src/drift/compare.js'
+import { compareCatalogs } from '../src/catalog-diff/index.js'
 import type { JsonReport } from '../src/report/json.js'
 import { generateProject, prismaEnv } from './generate.js'
 

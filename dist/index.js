@@ -39194,7 +39194,7 @@ function pgArray(value) {
     return Array.isArray(value) ? value.map(String) : [];
 }
 
-;// CONCATENATED MODULE: ./src/paths.ts
+;// CONCATENATED MODULE: ./src/util/paths.ts
 /**
  * Paths as reports show them: relative to the repository root, with `/`
  * (GitHub annotations need that, whatever the runner's OS).
@@ -39206,7 +39206,7 @@ function repoPath(repoRoot, file) {
     return relative.split((external_node_path_default()).sep).join('/');
 }
 
-;// CONCATENATED MODULE: ./src/locate/pg-parser.ts
+;// CONCATENATED MODULE: ./src/sql/parser.ts
 let library;
 let loading;
 /**
@@ -39349,7 +39349,7 @@ function scanOnce(text, shift, into) {
  * PostgreSQL quotes in its message. The scanner gives no position, so the
  * parser, which reads with the same scanner, tells where it stopped.
  */
-function pg_parser_scanSql(text) {
+function parser_scanSql(text) {
     const tokens = [];
     let pos = 0;
     while (pos < text.length) {
@@ -39392,7 +39392,7 @@ function pg_parser_scanSql(text) {
  * written (`""` undoubled), unquoted ones folded to lower case as PostgreSQL
  * folds them. Undefined for other tokens.
  */
-function pg_parser_identifierName(token) {
+function parser_identifierName(token) {
     if (token.kind !== 'identifier' && token.kind !== 'keyword')
         return undefined;
     if (token.text.startsWith('"'))
@@ -39402,7 +39402,7 @@ function pg_parser_identifierName(token) {
     return token.text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
 }
 
-;// CONCATENATED MODULE: ./src/locate/sql.ts
+;// CONCATENATED MODULE: ./src/sql/script.ts
 /**
  * SQL scripts read with PostgreSQL's own parser: a migration.sql split into
  * statements with their lines, each with its parse tree. A statement the
@@ -39422,7 +39422,7 @@ const cache = new Map();
 const CACHE_CHARS = 2_000_000;
 let cachedChars = 0;
 /** Reads a script into statements (cached by its text). */
-function sql_parseSqlScript(sql) {
+function script_parseSqlScript(sql) {
     const hit = cache.get(sql);
     if (hit) {
         cache.delete(sql);
@@ -39451,7 +39451,7 @@ function readScript(sql) {
         sql,
         statements: [],
         lines,
-        tokens: () => (tokens ??= pg_parser_scanSql(sql)),
+        tokens: () => (tokens ??= parser_scanSql(sql)),
         lineAt: (offset) => lineAtOffset(lines, offset)
     };
     const add = (start, end, parsed, error) => {
@@ -39499,7 +39499,7 @@ function addParsed(sql, base, parsed, add) {
 function statementSpan(sql, start, end) {
     if (sql[end] === ';')
         return [start, end + 1];
-    const code = pg_parser_scanSql(sql.slice(start, end)).filter((t) => t.kind !== 'comment');
+    const code = parser_scanSql(sql.slice(start, end)).filter((t) => t.kind !== 'comment');
     return [start, start + (code.at(-1)?.end ?? 0)];
 }
 /**
@@ -39509,7 +39509,7 @@ function statementSpan(sql, start, end) {
  * (a `;` inside a `BEGIN ATOMIC` body does not).
  */
 function addStatementsBefore(sql, pos, errorAt, add) {
-    const tokens = pg_parser_scanSql(sql.slice(pos, errorAt));
+    const tokens = parser_scanSql(sql.slice(pos, errorAt));
     const semicolons = tokens.filter((t) => t.kind === 'semicolon');
     for (let i = semicolons.length - 1; i >= 0; i--) {
         const cut = pos + semicolons[i].end;
@@ -39527,7 +39527,7 @@ function addStatementsBefore(sql, pos, errorAt, add) {
  * script. Returns where the next statement may start, if anything follows.
  */
 function addRejected(sql, start, errorAt, message, add) {
-    const tokens = pg_parser_scanSql(sql.slice(start));
+    const tokens = parser_scanSql(sql.slice(start));
     const semicolon = tokens.find((t) => t.kind === 'semicolon' && start + t.start >= errorAt);
     const code = tokens.filter((t) => t.kind !== 'comment');
     const last = code.at(-1);
@@ -39544,7 +39544,7 @@ function addRejected(sql, start, errorAt, message, add) {
  * Whether PostgreSQL refuses to run the statement inside a transaction block
  * (`CREATE INDEX CONCURRENTLY`, `VACUUM`, `ALTER SYSTEM`, `CREATE DATABASE`…).
  */
-function sql_refusedInTransaction(statement) {
+function script_refusedInTransaction(statement) {
     const node = statement.node;
     if (!node)
         return false;
@@ -39577,7 +39577,7 @@ function sql_refusedInTransaction(statement) {
 function blankComments(sql) {
     let out = '';
     let at = 0;
-    for (const token of sql_parseSqlScript(sql).tokens()) {
+    for (const token of script_parseSqlScript(sql).tokens()) {
         if (token.kind !== 'comment')
             continue;
         out += sql.slice(at, token.start) + token.text.replace(/[^\n\r]/g, ' ');
@@ -39586,7 +39586,7 @@ function blankComments(sql) {
     return out + sql.slice(at);
 }
 /** The tokens of one statement of `script`, comments included. */
-function sql_statementTokens(script, statement) {
+function script_statementTokens(script, statement) {
     const tokens = script.tokens();
     let lo = 0;
     let hi = tokens.length;
@@ -39626,7 +39626,7 @@ function lineAtOffset(starts, offset) {
  * PostgreSQL reports error positions in characters (code points), 1-based;
  * JavaScript strings index UTF-16 units. Returns the 0-based string offset.
  */
-function sql_offsetOfCharPosition(text, position) {
+function script_offsetOfCharPosition(text, position) {
     let offset = 0;
     for (let chars = 1; chars < position && offset < text.length; chars++) {
         const code = text.charCodeAt(offset);
@@ -39639,8 +39639,8 @@ function sql_offsetOfCharPosition(text, position) {
  * part of it (its start line is where its SQL starts); a script that ends
  * without `;` still yields its last statement.
  */
-function sql_splitSqlStatements(sql) {
-    return sql_parseSqlScript(sql).statements.map((s) => ({
+function script_splitSqlStatements(sql) {
+    return script_parseSqlScript(sql).statements.map((s) => ({
         index: s.index,
         text: s.text,
         startOffset: s.startOffset,
@@ -39650,7 +39650,7 @@ function sql_splitSqlStatements(sql) {
     }));
 }
 
-;// CONCATENATED MODULE: ./src/locate/migration-index.ts
+;// CONCATENATED MODULE: ./src/migrations/migration-index.ts
 
 const built = new WeakMap();
 class migration_index_MigrationIndex {
@@ -39880,7 +39880,7 @@ class StatementReader {
         const { name, schema } = qualifiedName(s.typeName);
         this.add('enum', name, schema);
         // Values carry no position in the tree; they are the statement's string literals, in order.
-        const literals = sql_statementTokens(this.script, this.statement).filter((t) => t.kind === 'string');
+        const literals = script_statementTokens(this.script, this.statement).filter((t) => t.kind === 'string');
         const values = s.vals ?? [];
         values.forEach((v, i) => {
             const literal = literals.length === values.length ? literals[i] : undefined;
@@ -39966,7 +39966,7 @@ class StatementReader {
     }
 }
 
-;// CONCATENATED MODULE: ./src/locate/prisma-syntax.ts
+;// CONCATENATED MODULE: ./src/prisma/schema-syntax.ts
 /**
  * The lexical layer of the Prisma schema reader: comments, logical lines
  * (an attribute may span several physical lines), and attribute arguments.
@@ -40209,7 +40209,7 @@ function printValue(value) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/locate/schema.ts
+;// CONCATENATED MODULE: ./src/prisma/schema.ts
 
 const BLOCK_HEADER = /^(model|view|enum|type|datasource|generator)\s+([A-Za-z_][\w]*)\s*\{\s*$/;
 /**
@@ -40570,7 +40570,7 @@ function foreignKeyLine(item, model, index) {
     return (byTable ?? matching[0])?.line;
 }
 
-;// CONCATENATED MODULE: ./src/locate/text.ts
+;// CONCATENATED MODULE: ./src/util/text.ts
 /** Text helpers shared by the output parsers. */
 // Built from the escape character's code so the pattern carries no control character literally.
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
@@ -40579,7 +40579,7 @@ function plainText(output) {
     return output.replace(ANSI, '').replace(/\r\n/g, '\n');
 }
 
-;// CONCATENATED MODULE: ./src/locate/migrations.ts
+;// CONCATENATED MODULE: ./src/migrations/locate.ts
 
 
 
@@ -40827,7 +40827,7 @@ function findCreatingMigration(migrations, target) {
 
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./src/locate/seed.ts
+;// CONCATENATED MODULE: ./src/prisma/seed-output.ts
 /**
  * Reading a failed seed's output: the error, its code, the seed file's line
  * from the stack trace, and the table or column that was missing (which the
@@ -41037,7 +41037,7 @@ function toRepoRelative(file, repoRoot) {
     const windows = /^[A-Za-z]:[\\/]/.test(absolute) || /^[A-Za-z]:[\\/]/.test(repoRoot);
     const p = windows ? (external_node_path_default()).win32 : (external_node_path_default()).posix;
     const relative = p.relative(repoRoot, p.resolve(repoRoot, absolute)).split(p.sep).join('/');
-    if (relative === '' || relative.startsWith('../') || relative === '..' || p.isAbsolute(relative))
+    if (relative === '' || relative.startsWith('..') || relative === '..' || p.isAbsolute(relative))
         return undefined;
     return relative;
 }
@@ -41105,7 +41105,7 @@ function isForeign(file, options) {
     return (!relative || relative.split('/').includes('node_modules') || isGenerated(relative, options.ignore ?? []));
 }
 
-;// CONCATENATED MODULE: ./src/locate/index.ts
+;// CONCATENATED MODULE: ./src/drift/locate.ts
 /**
  * Stage 8, "locate": gives every drift item a file and line — the schema
  * declaration when the schema has one, else the migration that creates it.
@@ -41159,7 +41159,7 @@ function locateItem(item, index, inMigrations) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/exec.ts
+;// CONCATENATED MODULE: ./src/util/exec.ts
 /**
  * The one way this action starts a child process: an argument array (never a
  * shell string), its own process group so a timeout ends the whole tree
@@ -41548,7 +41548,7 @@ function missingUrlVariable(output) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/drift/defaults.ts
+;// CONCATENATED MODULE: ./src/catalog-diff/defaults.ts
 /** The value every autoincrement spelling (serial's nextval, identity) stands for. */
 const AUTOINCREMENT = 'autoincrement()';
 const NUMERIC_TYPE = /^(smallint|integer|bigint|real|double precision|numeric|money)\b/;
@@ -41716,7 +41716,7 @@ function normalizeExpression(expr) {
         .join('');
 }
 
-;// CONCATENATED MODULE: ./src/drift/sql.ts
+;// CONCATENATED MODULE: ./src/sql/quote.ts
 /**
  * Small SQL-writing helpers shared by the drift comparison and the fix
  * migration: identifier and literal quoting, and a statement splitter.
@@ -41739,12 +41739,12 @@ function quoteLiteral(value) {
  * semicolon and without comments, as the fix migration regroups them.
  */
 function splitStatements(sql) {
-    const script = sql_parseSqlScript(sql);
+    const script = script_parseSqlScript(sql);
     return script.statements
         .map((statement) => {
         let text = '';
         let at = statement.startOffset;
-        for (const token of sql_statementTokens(script, statement)) {
+        for (const token of script_statementTokens(script, statement)) {
             if (token.kind !== 'comment' && !(token.kind === 'semicolon' && token.end === statement.endOffset))
                 continue;
             // A comment alone on its line goes with its line.
@@ -41761,7 +41761,7 @@ function splitStatements(sql) {
         .filter(Boolean);
 }
 
-;// CONCATENATED MODULE: ./src/drift/compare.ts
+;// CONCATENATED MODULE: ./src/catalog-diff/index.ts
 
 
 /**
@@ -41782,24 +41782,24 @@ function compareCatalogs(expected, actual) {
 function display(schema, ...names) {
     return (schema === 'public' ? names : [schema, ...names]).join('.');
 }
-const compare_key = (...parts) => parts.join('\u0000');
+const catalog_diff_key = (...parts) => parts.join('\u0000');
 function byKey(items, keyOf) {
     return new Map(items.map((item) => [keyOf(item), item]));
 }
 // ---------------------------------------------------------------- enums
 function compareEnums(expected, actual) {
     const items = [];
-    const actualEnums = byKey(actual.enums, (e) => compare_key(e.schema, e.name));
-    const expectedEnums = byKey(expected.enums, (e) => compare_key(e.schema, e.name));
+    const actualEnums = byKey(actual.enums, (e) => catalog_diff_key(e.schema, e.name));
+    const expectedEnums = byKey(expected.enums, (e) => catalog_diff_key(e.schema, e.name));
     for (const enumType of expected.enums) {
-        const other = actualEnums.get(compare_key(enumType.schema, enumType.name));
+        const other = actualEnums.get(catalog_diff_key(enumType.schema, enumType.name));
         if (other)
             items.push(...compareEnumValues(enumType, other, actual));
         else
             items.push(missingEnum(enumType));
     }
     for (const enumType of actual.enums)
-        if (!expectedEnums.has(compare_key(enumType.schema, enumType.name)))
+        if (!expectedEnums.has(catalog_diff_key(enumType.schema, enumType.name)))
             items.push(unexpectedEnum(enumType));
     return items;
 }
@@ -41877,17 +41877,17 @@ function recreateEnumSql(e, actual) {
 function compareTables(expected, actual) {
     const items = [];
     const modelled = (t) => !t.partitionOf;
-    const actualTables = byKey(actual.tables.filter(modelled), (t) => compare_key(t.schema, t.name));
-    const expectedTables = byKey(expected.tables.filter(modelled), (t) => compare_key(t.schema, t.name));
+    const actualTables = byKey(actual.tables.filter(modelled), (t) => catalog_diff_key(t.schema, t.name));
+    const expectedTables = byKey(expected.tables.filter(modelled), (t) => catalog_diff_key(t.schema, t.name));
     for (const table of expectedTables.values()) {
-        const other = actualTables.get(compare_key(table.schema, table.name));
+        const other = actualTables.get(catalog_diff_key(table.schema, table.name));
         if (other)
             items.push(...compareTable(table, other, expected));
         else
             items.push(missingTable(table, expected), ...tableChildren(table));
     }
     for (const table of actualTables.values())
-        if (!expectedTables.has(compare_key(table.schema, table.name)))
+        if (!expectedTables.has(catalog_diff_key(table.schema, table.name)))
             items.push(unexpectedTable(table));
     return items;
 }
@@ -42522,7 +42522,7 @@ function ignoredObjects(catalog) {
         for (const check of table.checks)
             objects.push({
                 kind: 'check',
-                key: compare_key('check', table.schema, table.name, check.name),
+                key: catalog_diff_key('check', table.schema, table.name, check.name),
                 object: display(table.schema, check.name),
                 target: { schema: table.schema, table: table.name, constraint: check.name },
                 definition: check.definition
@@ -42530,7 +42530,7 @@ function ignoredObjects(catalog) {
         if (table.partitionOf)
             objects.push({
                 kind: 'table',
-                key: compare_key('partition', table.schema, table.name),
+                key: catalog_diff_key('partition', table.schema, table.name),
                 object: display(table.schema, table.name),
                 target: { schema: table.schema, table: table.name },
                 definition: `partition of ${table.partitionOf}`
@@ -42539,7 +42539,7 @@ function ignoredObjects(catalog) {
     for (const f of catalog.functions)
         objects.push({
             kind: 'function',
-            key: compare_key('function', f.schema, f.name, f.arguments),
+            key: catalog_diff_key('function', f.schema, f.name, f.arguments),
             object: `${display(f.schema, f.name)}(${f.arguments})`,
             target: { schema: f.schema },
             definition: `${f.kind} ${f.name}(${f.arguments})`
@@ -42547,7 +42547,7 @@ function ignoredObjects(catalog) {
     for (const t of catalog.triggers)
         objects.push({
             kind: 'trigger',
-            key: compare_key('trigger', t.schema, t.table, t.name),
+            key: catalog_diff_key('trigger', t.schema, t.table, t.name),
             object: display(t.schema, t.name),
             target: { schema: t.schema, table: t.table, constraint: t.name },
             definition: t.definition
@@ -42555,7 +42555,7 @@ function ignoredObjects(catalog) {
     for (const e of catalog.extensions)
         objects.push({
             kind: 'extension',
-            key: compare_key('extension', e.name),
+            key: catalog_diff_key('extension', e.name),
             object: e.name,
             target: { schema: e.schema },
             definition: `extension ${e.name} ${e.version} in schema ${e.schema}`
@@ -42563,7 +42563,7 @@ function ignoredObjects(catalog) {
     for (const v of catalog.views)
         objects.push({
             kind: 'view',
-            key: compare_key('view', v.schema, v.name),
+            key: catalog_diff_key('view', v.schema, v.name),
             object: display(v.schema, v.name),
             target: { schema: v.schema, table: v.name },
             definition: `${v.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} AS ${v.definition.trim()}`
@@ -42572,7 +42572,7 @@ function ignoredObjects(catalog) {
         if (!s.ownedBy)
             objects.push({
                 kind: 'sequence',
-                key: compare_key('sequence', s.schema, s.name),
+                key: catalog_diff_key('sequence', s.schema, s.name),
                 object: display(s.schema, s.name),
                 target: { schema: s.schema },
                 definition: `sequence ${display(s.schema, s.name)} AS ${s.dataType}`
@@ -42780,7 +42780,7 @@ function dropPhase(item, statement) {
 }
 /** The parse trees of the statements of `sql` (those PostgreSQL's parser accepts). */
 function statementsOf(sql) {
-    return sql_parseSqlScript(sql).statements.flatMap((s) => (s.node ? [s.node] : []));
+    return script_parseSqlScript(sql).statements.flatMap((s) => (s.node ? [s.node] : []));
 }
 /** `ALTER TYPE … ADD VALUE`: PostgreSQL cannot use the new value in the transaction that adds it. */
 function addsEnumValue(node) {
@@ -42841,7 +42841,7 @@ function prismaFixMigration(script) {
 
 /** The statements of a script with their text and Prisma's section comment (the parser must be loaded). */
 function statements(script) {
-    const parsed = sql_parseSqlScript(script);
+    const parsed = script_parseSqlScript(script);
     let previousEnd = 0;
     const out = [];
     for (const statement of parsed.statements) {
@@ -43352,7 +43352,7 @@ function unexplained(change, catalogRan) {
     return item;
 }
 
-;// CONCATENATED MODULE: ./src/drift/check.ts
+;// CONCATENATED MODULE: ./src/drift/index.ts
 /**
  * Stages 5–8: build the database the schema describes (Prisma's own SQL for
  * the schema, applied to a scratch database), snapshot both catalogs,
@@ -43884,7 +43884,7 @@ function isTransactionSetting(statement) {
  * splitter; without it the file is taken as split.
  */
 function planMigration(sql, model, fallback) {
-    const parsed = sql_parseSqlScript(sql).statements;
+    const parsed = script_parseSqlScript(sql).statements;
     const sent = model.mode === 'transaction' || (model.splitter && fallback !== undefined) ? 'whole' : 'statements';
     // One statement sent whole is no different from one sent alone: PostgreSQL
     // opens no implicit block for a single statement (CONCURRENTLY works).
@@ -43905,7 +43905,7 @@ function planMigration(sql, model, fallback) {
             ...(control ? { control } : {}),
             transaction: 'own',
             from: index,
-            refusesTransaction: sql_refusedInTransaction(statement),
+            refusesTransaction: script_refusedInTransaction(statement),
             ...(isTransactionSetting(statement) ? { transactionSetting: true } : {})
         };
         if (control === 'begin' && explicitFrom === undefined) {
@@ -44124,7 +44124,7 @@ async function rehearseMigration(client, plan, hooks = {}, options = {}) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/prisma/migrate-failure.ts
+;// CONCATENATED MODULE: ./src/prisma/deploy-failure.ts
 /**
  * Turns a failed `prisma migrate deploy` into a located problem: which
  * migration, which statement, which line of its migration.sql.
@@ -44171,7 +44171,7 @@ async function replayMigration(client, migration, plan) {
     const statement = plan.statements[failure.index].statement;
     const e = failure.error;
     const offset = e.position
-        ? statement.startOffset + sql_offsetOfCharPosition(statement.text, Number(e.position))
+        ? statement.startOffset + script_offsetOfCharPosition(statement.text, Number(e.position))
         : statement.startOffset;
     return {
         statementIndex: failure.index,
@@ -44290,7 +44290,7 @@ function diagnoseSeedFailure(result, project, repoRoot, failure) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/project/prisma-config.ts
+;// CONCATENATED MODULE: ./src/prisma/config-file.ts
 /**
  * Reads settings out of a `prisma.config.ts` without running it. Running the
  * user's TypeScript would need a loader and could have side effects; the few
@@ -44369,7 +44369,7 @@ function configDatasourceEnv(text) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/project/discover.ts
+;// CONCATENATED MODULE: ./src/prisma/project.ts
 /**
  * Stage 2: find the Prisma project under the working directory — schema,
  * config file, migrations, the installed Prisma CLI, the package manager and
@@ -44596,7 +44596,7 @@ function datasourceSchemas(files, databaseUrl) {
 
 ;// CONCATENATED MODULE: external "node:module"
 const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
-;// CONCATENATED MODULE: ./src/project/config-probe.ts
+;// CONCATENATED MODULE: ./src/prisma/config-probe.ts
 /**
  * Asks Prisma's own config loader which environment variables the project's
  * `prisma.config.*` puts into its datasource: `url` (and `directUrl` on
@@ -44772,7 +44772,7 @@ async function main() {
 main().catch((error) => write({ error: String((error && error.stack) || error) }))
 `;
 
-;// CONCATENATED MODULE: ./src/project/datasource.ts
+;// CONCATENATED MODULE: ./src/prisma/datasource.ts
 /**
  * Which environment variables the project's datasource reads, so that every
  * Prisma process of the run finds the database with nothing but its URL:
@@ -44838,7 +44838,7 @@ async function discoverDatasourceEnv(project, options) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/secrets.ts
+;// CONCATENATED MODULE: ./src/util/secrets.ts
 /**
  * Secrets derived from the database URL, and their removal from any text
  * the action writes (logs, summary, comment, JSON, files).
@@ -45280,19 +45280,19 @@ function refusesTransaction(statement) {
  * UPDATE EXCLUSIVE; `VACUUM FULL` takes ACCESS EXCLUSIVE.
  */
 function commandLock(statement) {
-    for (const parsed of sql_parseSqlScript(statement).statements) {
+    for (const parsed of script_parseSqlScript(statement).statements) {
         const vacuum = parsed.node && 'VacuumStmt' in parsed.node ? parsed.node.VacuumStmt : undefined;
         if (vacuum?.is_vacuumcmd) {
             const full = (vacuum.options ?? []).some((o) => 'DefElem' in o && o.DefElem.defname === 'full');
             return full ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock';
         }
-        if (sql_refusedInTransaction(parsed))
+        if (script_refusedInTransaction(parsed))
             return 'ShareUpdateExclusiveLock';
     }
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/review/report.ts
+;// CONCATENATED MODULE: ./src/report/review.ts
 /**
  * The migration review in every report: the problem that fails the check
  * under `migration-safety: fail`, the annotations on the statements' lines,
@@ -45556,7 +45556,7 @@ function withoutUndefined(value) {
     return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined));
 }
 
-;// CONCATENATED MODULE: ./src/artifacts.ts
+;// CONCATENATED MODULE: ./src/report/artifacts.ts
 /**
  * Files a run leaves for the user: the machine-readable result and, when
  * there is drift, the fix migration in a folder named the way Prisma names
@@ -46019,13 +46019,13 @@ function realish(p) {
     return external_node_path_default().join((0,external_node_fs_.realpathSync)(dir), ...rest);
 }
 
-;// CONCATENATED MODULE: ./src/history/rows.ts
+;// CONCATENATED MODULE: ./src/upgrade/fill.ts
 
 
 /** Rows per INSERT of the set-based fill. */
 const BATCH_ROWS = 5000;
 const q = (name) => `"${name.replaceAll('"', '""')}"`;
-const rows_key = (schema, table) => `${schema}.${table}`;
+const fill_key = (schema, table) => `${schema}.${table}`;
 /**
  * Inserts `rowsPerTable` rows into every table of `snapshot` (partitions are
  * filled through their parent). Never throws for a row the database refuses:
@@ -46034,7 +46034,7 @@ const rows_key = (schema, table) => `${schema}.${table}`;
 async function fillTables(client, snapshot, options = {}) {
     const count = options.rowsPerTable ?? 3;
     const tables = snapshot.tables.filter((t) => !t.partitionOf);
-    const enums = new Map(snapshot.enums.map((e) => [rows_key(e.schema, e.name), e.values]));
+    const enums = new Map(snapshot.enums.map((e) => [fill_key(e.schema, e.name), e.values]));
     const domains = await domainBases(client);
     const { order, broken } = dependencyOrder(tables);
     const inserted = new Map();
@@ -46043,9 +46043,9 @@ async function fillTables(client, snapshot, options = {}) {
     for (const table of order) {
         const filler = new TableFiller(table, { enums, domains, inserted, broken });
         const rows = [];
-        inserted.set(rows_key(table.schema, table.name), rows);
+        inserted.set(fill_key(table.schema, table.name), rows);
         let error;
-        const keep = referenced.get(rows_key(table.schema, table.name)) ?? new Set();
+        const keep = referenced.get(fill_key(table.schema, table.name)) ?? new Set();
         const stopped = await filler.insertBatches(client, count, rows, keep);
         if (stopped !== undefined && rows.length < count && stopped.kind === 'cannot-build')
             error = stopped.reason;
@@ -46066,7 +46066,7 @@ function referencedColumns(tables) {
     const map = new Map();
     for (const t of tables)
         for (const fk of t.foreignKeys) {
-            const k = rows_key(fk.referencedSchema, fk.referencedTable);
+            const k = fill_key(fk.referencedSchema, fk.referencedTable);
             const set = map.get(k) ?? new Set();
             for (const c of fk.referencedColumns)
                 set.add(c);
@@ -46079,7 +46079,7 @@ async function domainBases(client) {
     const { rows } = await client.query(`SELECT n.nspname AS schema, t.typname AS name, bt.typname AS base, format_type(t.typbasetype, t.typtypmod) AS type
        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type bt ON bt.oid = t.typbasetype
       WHERE t.typtype = 'd'`);
-    return new Map(rows.map((r) => [rows_key(r.schema, r.name), { typeName: r.base, type: r.type }]));
+    return new Map(rows.map((r) => [fill_key(r.schema, r.name), { typeName: r.base, type: r.type }]));
 }
 /**
  * Tables so that every table comes after the tables it references. A cycle is
@@ -46089,9 +46089,9 @@ async function domainBases(client) {
  * whichever key it happens to follow last, not at the nullable one.
  */
 function dependencyOrder(tables) {
-    const byKey = new Map(tables.map((t) => [rows_key(t.schema, t.name), t]));
+    const byKey = new Map(tables.map((t) => [fill_key(t.schema, t.name), t]));
     const broken = new Set();
-    const target = (fk) => byKey.get(rows_key(fk.referencedSchema, fk.referencedTable));
+    const target = (fk) => byKey.get(fill_key(fk.referencedSchema, fk.referencedTable));
     const remaining = new Set(tables);
     const order = [];
     const pending = (t) => t.foreignKeys.filter((fk) => {
@@ -46133,7 +46133,7 @@ class TableFiller {
                     this.unique.add(col.column);
                 // An expression key (lower(email)) makes the columns it names unique-ish.
                 else {
-                    const names = new Set(pg_parser_scanSql(col.expression).map(pg_parser_identifierName));
+                    const names = new Set(parser_scanSql(col.expression).map(parser_identifierName));
                     for (const c of table.columns)
                         if (names.has(c.name))
                             this.unique.add(c.name);
@@ -46317,7 +46317,7 @@ class TableFiller {
         const self = fk.referencedSchema === this.table.schema && fk.referencedTable === this.table.name;
         const targets = self
             ? before
-            : (this.ctx.inserted.get(rows_key(fk.referencedSchema, fk.referencedTable)) ?? []);
+            : (this.ctx.inserted.get(fill_key(fk.referencedSchema, fk.referencedTable)) ?? []);
         if (targets.length === 0) {
             if (canBeNull)
                 return null;
@@ -46335,10 +46335,10 @@ class TableFiller {
     }
     /** A text literal for `column` in row `i`; undefined when the type is unknown here. */
     valueFor(column, i, unique) {
-        const domain = this.ctx.domains.get(rows_key(column.typeSchema, column.typeName));
+        const domain = this.ctx.domains.get(fill_key(column.typeSchema, column.typeName));
         const typeName = domain?.typeName ?? column.typeName;
         const type = domain?.type ?? column.type;
-        const enumValues = this.ctx.enums.get(rows_key(column.typeSchema, column.typeName));
+        const enumValues = this.ctx.enums.get(fill_key(column.typeSchema, column.typeName));
         const scalar = enumValues
             ? enumValue(enumValues, i, unique)
             : scalarValue(typeName, type, column.name, i, unique);
@@ -46446,7 +46446,7 @@ function scalarValue(typeName, type, column, i, unique) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/history/upgrade.ts
+;// CONCATENATED MODULE: ./src/upgrade/index.ts
 /**
  * The upgrade test: does the pull request's new migrations apply to a
  * database that already holds data, as every deployed database does?
@@ -46534,7 +46534,7 @@ async function runUpgradeTest(args) {
 }
 async function upgrade(client, args, base, stage) {
     for (const migration of base) {
-        for (const statement of sql_splitSqlStatements(migration.sql)) {
+        for (const statement of script_splitSqlStatements(migration.sql)) {
             try {
                 await client.query(statement.text);
             }
@@ -46604,7 +46604,7 @@ async function upgrade_applyMigration(client, migration, plan, observer) {
     const { index, error } = outcome.failure;
     const statement = plan.statements[index].statement;
     const offset = error.position
-        ? statement.startOffset + sql_offsetOfCharPosition(statement.text, Number(error.position))
+        ? statement.startOffset + script_offsetOfCharPosition(statement.text, Number(error.position))
         : statement.startOffset;
     return {
         migration,
@@ -46655,7 +46655,7 @@ async function describeFailure(client, failure, repoRoot, fill) {
         };
     }
     const rows = await rowCount(client, error);
-    const statement = sql_splitSqlStatements(migration.sql)[failure.statementIndex]?.text ?? '';
+    const statement = script_splitSqlStatements(migration.sql)[failure.statementIndex]?.text ?? '';
     return {
         stage: 'upgrade',
         severity: 'error',
@@ -46720,7 +46720,7 @@ function explainDataFailure(error, statement, rows, _fill) {
 }
 /** The commands of an `ALTER TABLE` statement, as PostgreSQL's parser reads them (none for other statements). */
 function alterTableCommands(statement) {
-    const node = sql_parseSqlScript(statement).statements[0]?.node;
+    const node = script_parseSqlScript(statement).statements[0]?.node;
     if (!node || !('AlterTableStmt' in node))
         return [];
     return (node.AlterTableStmt.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [c.AlterTableCmd] : []));
@@ -47948,7 +47948,7 @@ function escapeRe(s) {
     return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-;// CONCATENATED MODULE: ./src/pipeline.ts
+;// CONCATENATED MODULE: ./src/pipeline/index.ts
 /**
  * The check, stage by stage: connect → generate → migrate → (seed ∥ expected
  * database) → inspect → compare. Each stage returns data; the result is one
@@ -48674,7 +48674,7 @@ function toAnnotation(group) {
     return annotation;
 }
 
-;// CONCATENATED MODULE: ./src/report/comment.ts
+;// CONCATENATED MODULE: ./src/github/comment.ts
 const PERMISSION_HINT = 'The token needs `pull-requests: write` (add `permissions: { pull-requests: write }` to the job). ' +
     'Pull requests from forks get a read-only token whatever the workflow asks, so no comment can be posted there; ' +
     'the job summary has the full report.';
@@ -48798,7 +48798,7 @@ function errorMessage(error) {
 
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = /*#__PURE__*/JSON.parse('{"UU":"@migrate-seed-check/cli","rE":"0.1.0"}');
-;// CONCATENATED MODULE: ./src/version.ts
+;// CONCATENATED MODULE: ./src/util/version.ts
 /**
  * This package's npm name and version, bundled at build time: reports pin
  * the command that reproduces them to the version that wrote them.
@@ -49244,7 +49244,7 @@ function footer(result, opts) {
     return `<sub>${escapeText(opts.title ?? 'migrate-seed-check')} ${status} in ${formatDuration(result.durationMs)}${report}</sub>`;
 }
 
-;// CONCATENATED MODULE: ./src/publish.ts
+;// CONCATENATED MODULE: ./src/github/publish.ts
 /**
  * Publishes a `CheckResult` on GitHub: annotations, job summary, the sticky
  * pull-request comment and the step outputs. With `src/main.ts`, the only

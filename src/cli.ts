@@ -11,10 +11,10 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ConfigError, INPUTS, parseConfig, type InputName, type RawInputs } from './config.js'
 import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedServer } from './db/embedded.js'
-import { runCheck } from './pipeline.js'
+import { runCheck } from './pipeline/index.js'
 import { toJson } from './report/json.js'
 import { renderTerminal } from './report/terminal.js'
-import { redact, secretsOfUrl } from './secrets.js'
+import { redact, secretsOfUrl } from './util/secrets.js'
 
 const USAGE = `Usage: migrate-seed-check [options]
 

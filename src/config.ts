@@ -5,8 +5,8 @@
  */
 import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
-import type { MigrationSafety } from './review/types.js'
-import type { FailOn } from './types.js'
+import type { MigrationSafety } from './model/review.js'
+import type { FailOn } from './model/result.js'
 
 /** Input names, shared by action.yml, the action entry and the CLI flags. */
 export const INPUTS = {

@@ -4,9 +4,9 @@
  */
 import * as core from '@actions/core'
 import { ConfigError, INPUTS, OUTPUTS, parseConfig, type Config, type RawInputs } from './config.js'
-import { runCheck } from './pipeline.js'
-import { publishReport } from './publish.js'
-import { redact, secretsOfUrl } from './secrets.js'
+import { runCheck } from './pipeline/index.js'
+import { publishReport } from './github/publish.js'
+import { redact, secretsOfUrl } from './util/secrets.js'
 import { failureReasons } from './report/facts.js'
 
 /** Reads every input once. */

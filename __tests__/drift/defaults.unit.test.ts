@@ -1,6 +1,6 @@
 /** Defaults compared by value: the spellings PostgreSQL keeps for the same default. */
 import type { ColumnInfo } from '../../src/db/snapshot.js'
-import { AUTOINCREMENT, canonicalDefault } from '../../src/drift/defaults.js'
+import { AUTOINCREMENT, canonicalDefault } from '../../src/catalog-diff/defaults.js'
 
 function column(type: string, defaultExpr?: string, extra: Partial<ColumnInfo> = {}): ColumnInfo {
   return {

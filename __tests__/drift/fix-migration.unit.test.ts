@@ -1,7 +1,7 @@
 /** The fix migration: order, comments, header and deduplication, from items alone. */
 import { buildFixMigration } from '../../src/drift/fix-migration.js'
-import { splitStatements } from '../../src/drift/sql.js'
-import type { DriftItem } from '../../src/types.js'
+import { splitStatements } from '../../src/sql/quote.js'
+import type { DriftItem } from '../../src/model/drift.js'
 
 const item = (fields: Partial<DriftItem> & Pick<DriftItem, 'kind' | 'change' | 'fixSql'>): DriftItem => ({
   object: 'x',

@@ -8,9 +8,9 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { snapshotCatalog, type CatalogSnapshot } from '../../src/db/snapshot.js'
-import { compareCatalogs } from '../../src/drift/compare.js'
+import { compareCatalogs } from '../../src/catalog-diff/index.js'
 import { buildFixMigration } from '../../src/drift/fix-migration.js'
-import type { DriftItem } from '../../src/types.js'
+import type { DriftItem } from '../../src/model/drift.js'
 import { createTestDatabase, type TestDatabase } from '../helpers/pg.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))

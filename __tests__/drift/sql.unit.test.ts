@@ -1,5 +1,5 @@
 /** The fix migration's statement splitter: PostgreSQL's scanner decides what a comment is. */
-import { splitStatements } from '../../src/drift/sql.js'
+import { splitStatements } from '../../src/sql/quote.js'
 
 describe('splitStatements', () => {
   test('drops comments, whole comment lines with them, and keeps what only looks like a comment', () => {

@@ -2,7 +2,7 @@
  * The design doc's drift: what the sample project with its
  * `add_auth_and_user_features` migration removed must report (35 errors).
  */
-import type { DriftKind } from '../../src/types.js'
+import type { DriftKind } from '../../src/model/drift.js'
 
 /** The migration whose absence is the design doc's case. */
 export const AUTH_MIGRATION = '20250612143000_add_auth_and_user_features'

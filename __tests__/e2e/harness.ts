@@ -7,8 +7,9 @@
 import { cpSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseConfig, type RawInputs } from '../../src/config.js'
-import { runCheck } from '../../src/pipeline.js'
-import type { CheckResult, DriftItem } from '../../src/types.js'
+import { runCheck } from '../../src/pipeline/index.js'
+import type { CheckResult } from '../../src/model/result.js'
+import type { DriftItem } from '../../src/model/drift.js'
 import { createTestDatabase, databasesLike } from '../helpers/pg.js'
 import {
   makeProject,

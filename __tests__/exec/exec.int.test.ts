@@ -1,6 +1,6 @@
 import { execSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { execCommand, Tail } from '../../src/exec.js'
+import { execCommand, Tail } from '../../src/util/exec.js'
 
 const node = process.execPath
 const base = { cwd: process.cwd(), env: process.env, timeoutMs: 30_000 }

@@ -6,7 +6,7 @@
 import { createTestDatabase } from '../helpers/pg.js'
 import { startGitHubStandIn, type GitHubStandIn } from '../helpers/github-stand-in.js'
 import { makeProject, type FixtureProject } from '../helpers/project.js'
-import { REQUEST_TIMEOUT_MS } from '../../src/report/comment.js'
+import { REQUEST_TIMEOUT_MS } from '../../src/github/comment.js'
 import {
   ensureDist,
   leaksOf,

@@ -1,5 +1,5 @@
 /** How the upgrade test words a failure caused by existing rows, from the statement's parse tree. */
-import { explainDataFailure } from '../../src/history/upgrade.js'
+import { explainDataFailure } from '../../src/upgrade/index.js'
 
 describe('explainDataFailure', () => {
   const nulls = { code: '23502', table: 'users', column: 'nickname' }

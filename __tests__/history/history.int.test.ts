@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, test } from '@jest/globals'
-import { readMigrations } from '../../src/project/discover.js'
+import { readMigrations } from '../../src/prisma/project.js'
 import { readBaseMigrations, resolveBase, runHistory, type HistoryOutcome } from '../../src/history/index.js'
 import {
   cleanupRepos,

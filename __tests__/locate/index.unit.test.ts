@@ -1,5 +1,5 @@
-import type { DriftItem } from '../../src/types.js'
-import { locateItems } from '../../src/locate/index.js'
+import type { DriftItem } from '../../src/model/drift.js'
+import { locateItems } from '../../src/drift/locate.js'
 
 const repoRoot = '/repo'
 const project = {

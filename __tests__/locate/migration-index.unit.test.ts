@@ -3,9 +3,9 @@
  * trees: names as PostgreSQL resolves them, schemas, renames, and migrations
  * the parser rejects in part.
  */
-import { extensionsInMigrations } from '../../src/drift/check.js'
-import { MigrationIndex, type CreatedObject } from '../../src/locate/migration-index.js'
-import { findCreatingMigration, type MigrationSource } from '../../src/locate/migrations.js'
+import { extensionsInMigrations } from '../../src/drift/index.js'
+import { MigrationIndex, type CreatedObject } from '../../src/migrations/migration-index.js'
+import { findCreatingMigration, type MigrationSource } from '../../src/migrations/locate.js'
 
 const migration = (name: string, lines: string[]): MigrationSource => ({
   name,

@@ -6,7 +6,7 @@ import {
   parseMigrateDeployFailure,
   splitSqlStatements,
   type MigrationSource
-} from '../../src/locate/migrations.js'
+} from '../../src/migrations/locate.js'
 import { fixture } from './fixtures.js'
 
 const MIGRATION = '20250612143000_add_auth_and_user_features'

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import type { DriftItem, DriftKind, DriftTarget } from '../../src/types.js'
+import type { DriftItem, DriftKind, DriftTarget } from '../../src/model/drift.js'
 import {
   defaultConstraintName,
   locateDriftItem,
   matchDriftItem,
   parseSchema
-} from '../../src/locate/schema.js'
+} from '../../src/prisma/schema.js'
 import { fixtureDir } from './fixtures.js'
 
 const MAIN = 'prisma/schema/main.prisma'

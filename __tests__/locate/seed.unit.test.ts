@@ -3,7 +3,7 @@ import {
   stackFrames,
   toRepoRelative,
   withoutForeignCodeExcerpts
-} from '../../src/locate/seed.js'
+} from '../../src/prisma/seed-output.js'
 import { fixture } from './fixtures.js'
 
 /** The scratch copies the real outputs were taken from. */

@@ -2,14 +2,14 @@
  * Splitting and locating SQL with PostgreSQL's own parser and scanner:
  * what only the real grammar gets right, and SQL it rejects.
  */
-import { locateMigrationError } from '../../src/locate/migrations.js'
+import { locateMigrationError } from '../../src/migrations/locate.js'
 import {
   blankComments,
   parseSqlScript,
   refusedInTransaction,
   splitSqlStatements,
   type ParsedStatement
-} from '../../src/locate/sql.js'
+} from '../../src/sql/script.js'
 
 const texts = (sql: string): string[] => splitSqlStatements(sql).map((s) => s.text)
 /** Each statement's parse-tree kind, or `!` and PostgreSQL's message when it was rejected. */

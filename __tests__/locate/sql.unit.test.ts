@@ -4,7 +4,7 @@ import {
   lineStarts,
   offsetOfCharPosition,
   splitSqlStatements
-} from '../../src/locate/sql.js'
+} from '../../src/sql/script.js'
 
 const texts = (sql: string): string[] => splitSqlStatements(sql).map((s) => s.text)
 

@@ -17,7 +17,7 @@ import {
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { pinnedCommand } from '../../src/version.js'
+import { pinnedCommand } from '../../src/util/version.js'
 import { REPO_ROOT } from '../helpers/project.js'
 
 const exec = promisify(execFile)

@@ -3,8 +3,8 @@
  * logs, for integration tests.
  */
 import { parseConfig, type RawInputs } from '../../src/config.js'
-import { runCheck } from '../../src/pipeline.js'
-import type { CheckResult } from '../../src/types.js'
+import { runCheck } from '../../src/pipeline/index.js'
+import type { CheckResult } from '../../src/model/result.js'
 import { REPO_ROOT } from '../helpers/project.js'
 
 export interface PipelineRun {

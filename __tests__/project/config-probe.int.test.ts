@@ -12,7 +12,7 @@ import {
   ConfigProbeError,
   probeConfig,
   type ConfigProbe
-} from '../../src/project/config-probe.js'
+} from '../../src/prisma/config-probe.js'
 import { REPO_ROOT } from '../helpers/project.js'
 import { VERSIONS_DIR } from '../helpers/versions.js'
 

@@ -4,7 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { parseConfig } from '../../src/config.js'
-import { discoverProject } from '../../src/project/discover.js'
+import { discoverProject } from '../../src/prisma/project.js'
 import { REPO_ROOT } from '../helpers/project.js'
 
 test.each(['prisma7.config.ts', '.config/prisma.config.ts', 'prisma.config/index.mjs'])(

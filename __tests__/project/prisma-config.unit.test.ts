@@ -1,5 +1,5 @@
 // The datasource variables written in a prisma.config.ts, for when Prisma's loader cannot run.
-import { configDatasourceEnv } from '../../src/project/prisma-config.js'
+import { configDatasourceEnv } from '../../src/prisma/config-file.js'
 
 test('env(), process.env.X and process.env["X"] in the datasource block; shadowDatabaseUrl apart', () => {
   const text = `import { defineConfig, env } from 'prisma/config'

@@ -1,5 +1,5 @@
 import { ANNOTATIONS_PER_LEVEL, planAnnotations } from '../../src/report/annotations.js'
-import type { DriftItem } from '../../src/types.js'
+import type { DriftItem } from '../../src/model/drift.js'
 import { designDocResult, driftResult, manyColumnsDrift, passingResult } from './fixtures.js'
 
 function warningItem(object: string, line: number): DriftItem {

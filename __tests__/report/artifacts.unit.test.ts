@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { writeReportFiles } from '../../src/artifacts.js'
+import { writeReportFiles } from '../../src/report/artifacts.js'
 import { designDocResult, passingResult } from './fixtures.js'
 
 const dirs: string[] = []

@@ -1,5 +1,5 @@
 import { getOctokit } from '@actions/github'
-import { findPullRequestForCommit, upsertComment } from '../../src/report/comment.js'
+import { findPullRequestForCommit, upsertComment } from '../../src/github/comment.js'
 import { startGitHubStandIn, type GitHubStandIn } from '../helpers/github-stand-in.js'
 
 const MARKER = '<!-- migrate-seed-check:. -->'

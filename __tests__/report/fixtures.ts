@@ -4,7 +4,9 @@
  * stopping before `add_auth_and_user_features` — five `users` columns, seven
  * tables, three enums, their keys and indexes, and a seed that fails on them.
  */
-import type { CheckResult, DriftItem, Problem, StageResult } from '../../src/types.js'
+import type { CheckResult } from '../../src/model/result.js'
+import type { DriftItem } from '../../src/model/drift.js'
+import type { Problem, StageResult } from '../../src/model/findings.js'
 
 const SCHEMA = 'prisma/schema.prisma'
 

@@ -1,5 +1,6 @@
 import { commentMarker, renderMarkdown } from '../../src/report/markdown.js'
-import type { CheckResult, DriftItem } from '../../src/types.js'
+import type { CheckResult } from '../../src/model/result.js'
+import type { DriftItem } from '../../src/model/drift.js'
 import {
   designDocResult,
   driftResult,

@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process'
 import { cpSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import type { CheckResult } from '../../src/types.js'
+import type { CheckResult } from '../../src/model/result.js'
 import { AUTH_MIGRATION, DESIGN_DOC_DRIFT, ENUMS } from '../e2e/design-doc.js'
 import { counted, lineIn, SCHEMA, summary } from '../e2e/harness.js'
 import { adminQuery, createTestDatabase } from '../helpers/pg.js'

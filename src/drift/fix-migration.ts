@@ -4,10 +4,10 @@
  * before the tables that use them, tables before their indexes and foreign
  * keys, foreign keys dropped before what they reference).
  */
-import type { DriftItem } from '../types.js'
-import { parseSqlScript, type Node } from '../locate/sql.js'
+import type { DriftItem } from '../model/drift.js'
+import { parseSqlScript, type Node } from '../sql/script.js'
 import { isRename } from './items.js'
-import { splitStatements } from './sql.js'
+import { splitStatements } from '../sql/quote.js'
 
 /** Sections of the migration, in the order they run, with Prisma's comment for each. */
 const PHASES = [

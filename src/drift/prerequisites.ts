@@ -7,7 +7,7 @@
  * scratch database before the schema's SQL runs there.
  */
 import type pg from 'pg'
-import { qualified, quoteIdent } from './sql.js'
+import { qualified, quoteIdent } from '../sql/quote.js'
 
 /** A function of the migrated database with the statement that creates it. */
 export interface PrerequisiteFunction {

@@ -5,8 +5,8 @@
  * before each statement (`-- DropForeignKey`, `-- RenameIndex`) that names
  * the kind of a constraint where the SQL alone does not.
  */
-import { parseSqlScript, type Node as SqlNode } from '../locate/sql.js'
-import type { DriftKind } from '../types.js'
+import { parseSqlScript, type Node as SqlNode } from '../sql/script.js'
+import type { DriftKind } from '../model/drift.js'
 import type { PrismaChange } from './verdict.js'
 
 // Parse trees are JSON; the readers below pick the fields they need.

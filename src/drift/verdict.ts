@@ -13,7 +13,7 @@
  */
 import { verdictDiffArgs, type RunContext } from '../prisma/cli.js'
 import { runDiffScript } from '../prisma/diff-script.js'
-import type { DriftItem, DriftKind, DriftVerdict } from '../types.js'
+import type { DriftItem, DriftKind, DriftVerdict } from '../model/drift.js'
 import { isRename } from './items.js'
 import { readPrismaChanges } from './prisma-changes.js'
 

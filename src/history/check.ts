@@ -10,10 +10,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import type { Migration } from '../project/discover.js'
-import { repoPath } from '../paths.js'
+import type { Migration } from '../prisma/project.js'
+import { repoPath } from '../util/paths.js'
 import { migrationChecksum, scriptMatchesChecksum } from './checksum.js'
-import type { BaseMigration, BaseMigrations, HistoryProblem } from './types.js'
+import type { BaseMigration, BaseMigrations, HistoryProblem } from '../model/history.js'
 
 export interface HistoryCheckArgs {
   base: BaseMigrations

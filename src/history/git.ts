@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, realpathSync } from 'node:fs'
 import path from 'node:path'
 import { migrationChecksum } from './checksum.js'
-import type { BaseMigration, BaseMigrations } from './types.js'
+import type { BaseMigration, BaseMigrations } from '../model/history.js'
 
 /** How to run git: the executable and the folder to run it in. */
 export interface GitOptions {

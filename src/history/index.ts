@@ -4,7 +4,7 @@
  * (upgrade test). `runHistory` is the history stage in one call; the pieces
  * are exported for callers that need them separately.
  */
-import type { Migration } from '../project/discover.js'
+import type { Migration } from '../prisma/project.js'
 import { checkHistory } from './check.js'
 import {
   readBaseMigrations,
@@ -13,7 +13,7 @@ import {
   type GitOptions,
   type ResolvedBase
 } from './git.js'
-import type { BaseMigrations, HistoryProblem, HistoryStageResult } from './types.js'
+import type { BaseMigrations, HistoryProblem, HistoryStageResult } from '../model/history.js'
 
 export { checkHistory, firstChangedLine, type HistoryCheck, type HistoryCheckArgs } from './check.js'
 export { migrationChecksum, scriptMatchesChecksum } from './checksum.js'
@@ -29,7 +29,7 @@ export {
   type ResolveBaseOptions,
   type ResolvedBase
 } from './git.js'
-export { fillTables, type FillOptions, type FillReport, type FilledTable } from './rows.js'
+export { fillTables, type FillOptions, type FillReport, type FilledTable } from '../upgrade/fill.js'
 export {
   explainDataFailure,
   rowsFor,
@@ -38,14 +38,14 @@ export {
   type UpgradeArgs,
   type UpgradeObserver,
   type UpgradeOutcome
-} from './upgrade.js'
+} from '../upgrade/index.js'
 export type {
   BaseMigration,
   BaseMigrations,
   HistoryProblem,
   HistoryStageName,
   HistoryStageResult
-} from './types.js'
+} from '../model/history.js'
 
 export interface HistoryArgs extends GitOptions {
   repoRoot: string

@@ -15,8 +15,8 @@
  * In every case PostgreSQL honours an explicit `BEGIN … COMMIT` written in
  * the file: the statements between them are one transaction.
  */
-import type { EngineMode } from '../review/types.js'
-import { parseSqlScript, refusedInTransaction, type ParsedStatement } from '../locate/sql.js'
+import type { EngineMode } from '../model/review.js'
+import { parseSqlScript, refusedInTransaction, type ParsedStatement } from '../sql/script.js'
 import { readFileSync } from 'node:fs'
 
 /** How the project's Prisma sends migrations. */

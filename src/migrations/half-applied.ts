@@ -4,7 +4,7 @@
  * stay applied, and what to do before `prisma migrate resolve --rolled-back`
  * and the next deploy.
  */
-import { blankComments } from '../locate/sql.js'
+import { blankComments } from '../sql/script.js'
 import type { MigrationPlan } from './engine.js'
 
 /** A statement on one line, comments out, shortened. */

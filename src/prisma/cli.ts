@@ -4,8 +4,8 @@
  * every variable the project reads it from.
  */
 import path from 'node:path'
-import { execCommand, type ExecResult } from '../exec.js'
-import type { Project } from '../project/discover.js'
+import { execCommand, type ExecResult } from '../util/exec.js'
+import type { Project } from './project.js'
 
 export interface RunContext {
   project: Project

@@ -19,8 +19,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type { ExecResult } from '../exec.js'
-import { parseSql } from '../locate/pg-parser.js'
+import type { ExecResult } from '../util/exec.js'
+import { parseSql } from '../sql/parser.js'
 import { runPrisma, type RunContext } from './cli.js'
 
 /** What came of asking Prisma for a script. */

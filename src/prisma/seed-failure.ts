@@ -3,10 +3,10 @@
  * the stack, and (for P2021/P2022/42P01/42703) the table or column that was
  * missing, which the pipeline links to the drift item that explains it.
  */
-import type { ExecResult } from '../exec.js'
-import { parseSeedFailure } from '../locate/seed.js'
-import type { Project } from '../project/discover.js'
-import type { Problem } from '../types.js'
+import type { ExecResult } from '../util/exec.js'
+import { parseSeedFailure } from './seed-output.js'
+import type { Project } from './project.js'
+import type { Problem } from '../model/findings.js'
 
 export function diagnoseSeedFailure(
   result: ExecResult,

@@ -6,7 +6,9 @@
  * level may have says how many more there are and where they are listed.
  * Pure: the caller turns each plan into `core.error` / `core.warning` / `core.notice`.
  */
-import type { CheckResult, DriftItem, Problem, Severity, SourceLocation } from '../types.js'
+import type { CheckResult } from '../model/result.js'
+import type { DriftItem } from '../model/drift.js'
+import type { Problem, Severity, SourceLocation } from '../model/findings.js'
 import {
   clip,
   compareLocations,
@@ -17,7 +19,7 @@ import {
   plural,
   severityRank
 } from './facts.js'
-import { reviewAnnotations } from '../review/report.js'
+import { reviewAnnotations } from './review.js'
 
 /** The levels GitHub annotates; `info` findings appear only in the summary and the comment. */
 export type AnnotationLevel = 'error' | 'warning' | 'notice'

@@ -5,7 +5,7 @@
  * `` a`|<script> `` must neither break a markdown table nor inject HTML, and a
  * database URL in an error message must not leak its password into a comment.
  */
-import { redact } from '../secrets.js'
+import { redact } from '../util/secrets.js'
 
 export { redact }
 

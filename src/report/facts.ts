@@ -4,7 +4,9 @@
  * comment, the job summary, the annotations and the terminal say the same thing
  * in the same words. Pure functions, no formatting for any one medium.
  */
-import type { CheckResult, DriftItem, DriftKind, Severity, SourceLocation, StageName } from '../types.js'
+import type { CheckResult } from '../model/result.js'
+import type { DriftItem, DriftKind } from '../model/drift.js'
+import type { Severity, SourceLocation, StageName } from '../model/findings.js'
 import { isRename } from '../drift/items.js'
 
 /** Most important first; used for sorting and for choosing a group's level. */

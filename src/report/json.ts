@@ -4,21 +4,12 @@
  * rather than by dumping `CheckResult`: internal fields can change without
  * breaking anyone, and optional fields are omitted rather than `null`.
  */
-import type {
-  CheckResult,
-  CheckStatus,
-  DriftChange,
-  DriftKind,
-  DriftVerdict,
-  FailOn,
-  Severity,
-  SourceLocation,
-  StageName,
-  StageStatus
-} from '../types.js'
+import type { CheckResult, CheckStatus, FailOn } from '../model/result.js'
+import type { DriftChange, DriftKind, DriftVerdict } from '../model/drift.js'
+import type { Severity, SourceLocation, StageName, StageStatus } from '../model/findings.js'
 import { countBySeverity } from './facts.js'
-import { reviewJson } from '../review/report.js'
-import type { MigrationReview } from '../review/types.js'
+import { reviewJson } from './review.js'
+import type { MigrationReview } from '../model/review.js'
 
 /** Bumped when a field changes meaning or disappears; new fields do not bump it. */
 export const JSON_REPORT_VERSION = 1

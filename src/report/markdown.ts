@@ -4,7 +4,9 @@
  * pull request just turned red: what failed and why first, then where, then
  * how to fix it. All repository and database text goes through `escape.ts`.
  */
-import type { CheckResult, DriftItem, Problem, StageResult, StageStatus, Severity } from '../types.js'
+import type { CheckResult } from '../model/result.js'
+import type { DriftItem } from '../model/drift.js'
+import type { Problem, StageResult, StageStatus, Severity } from '../model/findings.js'
 import { codeBlock, escapeHtml, escapeMessage, escapeText, inlineCode } from './escape.js'
 import {
   clip,
@@ -25,8 +27,8 @@ import {
   whyIgnored
 } from './facts.js'
 import { outputAddsTo } from '../prisma/output.js'
-import { pinnedCommand } from '../version.js'
-import { reviewMarkdown } from '../review/report.js'
+import { pinnedCommand } from '../util/version.js'
+import { reviewMarkdown } from './review.js'
 
 /** Options of {@link renderMarkdown}. */
 export interface MarkdownOptions {

@@ -5,15 +5,9 @@
  * its control characters removed: an error message must not be able to send
  * escape sequences to the user's terminal.
  */
-import type {
-  CheckResult,
-  DriftItem,
-  Problem,
-  Severity,
-  SourceLocation,
-  StageResult,
-  StageStatus
-} from '../types.js'
+import type { CheckResult } from '../model/result.js'
+import type { DriftItem } from '../model/drift.js'
+import type { Problem, Severity, SourceLocation, StageResult, StageStatus } from '../model/findings.js'
 import { outputAddsTo } from '../prisma/output.js'
 import { stripControl } from './escape.js'
 import {
@@ -33,7 +27,7 @@ import {
   stageLabel,
   tailLines
 } from './facts.js'
-import { reviewTerminal } from '../review/report.js'
+import { reviewTerminal } from './review.js'
 
 /** Options of {@link renderTerminal}. */
 export interface TerminalOptions {

@@ -9,8 +9,8 @@
  * change of the catalog alone (ADD COLUMN … DEFAULT 0, DROP COLUMN) is shown
  * in the statement table with its lock, not raised as a warning.
  */
-import { blankComments } from '../locate/sql.js'
-import type { Severity } from '../types.js'
+import { blankComments } from '../sql/script.js'
+import type { Severity } from '../model/findings.js'
 import { lockName, lockRank } from './locks.js'
 import type { EngineModel, MigrationPlan, PlannedStatement } from '../migrations/engine.js'
 import { displayName } from './measure.js'
@@ -23,7 +23,7 @@ import type {
   ReviewFinding,
   StatementLock,
   StatementReview
-} from './types.js'
+} from '../model/review.js'
 
 const n = (x: number) => x.toLocaleString('en-US')
 const ms = (x: number | undefined) =>

@@ -7,11 +7,11 @@
  */
 import type pg from 'pg'
 import type { CatalogSnapshot, ColumnInfo, TableInfo } from '../db/snapshot.js'
-import { compareCatalogs } from '../drift/compare.js'
-import { qualified, quoteIdent, quoteLiteral } from '../drift/sql.js'
-import type { DriftItem } from '../types.js'
+import { compareCatalogs } from '../catalog-diff/index.js'
+import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js'
+import type { DriftItem } from '../model/drift.js'
 import { displayName, type Relation } from './measure.js'
-import type { DatabaseChange, DataLoss } from './types.js'
+import type { DatabaseChange, DataLoss } from '../model/review.js'
 
 /** A lossy change and the query that counts what it loses, run on the database before the migration. */
 interface LossQuery {

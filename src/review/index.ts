@@ -9,10 +9,10 @@
 import type pg from 'pg'
 import { snapshotCatalog, type CatalogSnapshot } from '../db/snapshot.js'
 import { describePgError } from '../db/connect.js'
-import { blankComments } from '../locate/sql.js'
-import { repoPath } from '../paths.js'
-import type { Migration } from '../project/discover.js'
-import type { FillReport } from '../history/rows.js'
+import { blankComments } from '../sql/script.js'
+import { repoPath } from '../util/paths.js'
+import type { Migration } from '../prisma/project.js'
+import type { FillReport } from '../upgrade/fill.js'
 import { engineModelOf, planFor, type EngineModel, type MigrationPlan } from '../migrations/engine.js'
 import type { ReplayedStatement } from '../migrations/replay.js'
 import { reviewMigration } from './advice.js'
@@ -29,9 +29,9 @@ import type {
   MigrationSafety,
   ReviewFinding,
   StatementLock
-} from './types.js'
+} from '../model/review.js'
 
-export type * from './types.js'
+export type * from '../model/review.js'
 export { replayMigration } from './measure.js'
 export { describeChanges, countDataLoss } from './changes.js'
 

@@ -4,8 +4,8 @@
  * of PostgreSQL's manual), and the lock of the commands PostgreSQL refuses to
  * run inside a transaction, which the review cannot read back from pg_locks.
  */
-import { parseSqlScript, refusedInTransaction } from '../locate/sql.js'
-import type { Blocks, LockMode } from './types.js'
+import { parseSqlScript, refusedInTransaction } from '../sql/script.js'
+import type { Blocks, LockMode } from '../model/review.js'
 
 /** Weakest first. */
 export const LOCK_MODES: readonly LockMode[] = [

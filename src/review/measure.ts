@@ -18,11 +18,11 @@
 import type pg from 'pg'
 import { describePgError } from '../db/connect.js'
 import { snapshotCatalog, type CatalogSnapshot } from '../db/snapshot.js'
-import { blankComments, type SqlStatement } from '../locate/sql.js'
+import { blankComments, type SqlStatement } from '../sql/script.js'
 import type { MigrationPlan } from '../migrations/engine.js'
 import { rehearseMigration } from '../migrations/replay.js'
 import { blocksOf, commandLock, isLockMode, lockRank } from './locks.js'
-import type { LockMode, StatementLock, StatementReview } from './types.js'
+import type { LockMode, StatementLock, StatementReview } from '../model/review.js'
 
 /** A relation of the user's schemas as `pg_class` has it at one moment. */
 export interface Relation {

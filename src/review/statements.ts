@@ -6,7 +6,7 @@
  * a plain `DROP INDEX`.
  */
 import type { AlterTableCmd, Node, RangeVar } from 'libpg-query'
-import type { ParsedStatement } from '../locate/sql.js'
+import type { ParsedStatement } from '../sql/script.js'
 
 function alterCommands(node: Node): AlterTableCmd[] {
   if (!('AlterTableStmt' in node)) return []

@@ -4,7 +4,8 @@
  * drift item (database names) back to the declaration (Prisma names, through
  * `@map`/`@@map`).
  */
-import type { DriftItem, SourceLocation } from '../types.js'
+import type { DriftItem } from '../model/drift.js'
+import type { SourceLocation } from '../model/findings.js'
 import {
   argument,
   logicalLines,
@@ -19,7 +20,7 @@ import {
   type LogicalLine,
   type PslAttribute,
   type PslValue
-} from './prisma-syntax.js'
+} from './schema-syntax.js'
 
 /** A schema file: repo-relative path and its text. */
 export interface SchemaSource {

@@ -4,7 +4,7 @@
  * `StageName` includes 'history' and 'upgrade', these are assignable to the
  * shared types as they are.
  */
-import type { Problem, StageResult } from '../types.js'
+import type { Problem, StageResult } from './findings.js'
 
 /** The stages this module reports. */
 export type HistoryStageName = 'history' | 'upgrade'

@@ -20,7 +20,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
-import { execCommand } from '../exec.js'
+import { execCommand } from '../util/exec.js'
 
 /** What the loader said. */
 export interface ConfigProbe {

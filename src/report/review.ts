@@ -4,10 +4,16 @@
  * the summary's "Database changes" and "Migration review" sections, the
  * terminal block, and the `review` object of report.json. Pure.
  */
-import { escapeMessage, inlineCode } from '../report/escape.js'
-import type { Problem, Severity, SourceLocation } from '../types.js'
-import { lockName } from './locks.js'
-import type { DatabaseChange, HazardClass, MigrationReview, StatementLock, StatementReview } from './types.js'
+import { escapeMessage, inlineCode } from './escape.js'
+import type { Problem, Severity, SourceLocation } from '../model/findings.js'
+import { lockName } from '../review/locks.js'
+import type {
+  DatabaseChange,
+  HazardClass,
+  MigrationReview,
+  StatementLock,
+  StatementReview
+} from '../model/review.js'
 
 const HAZARD_NAMES: Record<HazardClass, string> = {
   rewrite: 'rewrite',

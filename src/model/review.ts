@@ -3,7 +3,8 @@
  * change in the database, and what each of their statements cost when it
  * was replayed on the upgrade test's populated database.
  */
-import type { DriftKind, Severity, SourceLocation } from '../types.js'
+import type { DriftKind } from './drift.js'
+import type { Severity, SourceLocation } from './findings.js'
 
 /** `migration-safety`: how hazards are reported. */
 export type MigrationSafety = 'warn' | 'fail' | 'off'

@@ -10,21 +10,22 @@ import pg from 'pg'
 import type { Config } from '../config.js'
 import { createScratchDatabase, DatabaseError, describePgError, type ScratchDatabase } from '../db/connect.js'
 import { snapshotCatalog, type CatalogSnapshot } from '../db/snapshot.js'
-import { locateItems } from '../locate/index.js'
-import { MigrationIndex } from '../locate/migration-index.js'
+import { locateItems } from './locate.js'
+import { MigrationIndex } from '../migrations/migration-index.js'
 import { diffFromEmptyArgs, type RunContext } from '../prisma/cli.js'
 import { runDiffScript, type DiffScript } from '../prisma/diff-script.js'
 import { prismaErrorText } from '../prisma/output.js'
-import type { Project } from '../project/discover.js'
-import type { DriftItem, DriftVerdict, Problem, StageResult } from '../types.js'
-import { compareCatalogs } from './compare.js'
+import type { Project } from '../prisma/project.js'
+import type { DriftItem, DriftVerdict } from '../model/drift.js'
+import type { Problem, StageResult } from '../model/findings.js'
+import { compareCatalogs } from '../catalog-diff/index.js'
 import {
   createPrerequisites,
   hasPrerequisites,
   readPrerequisites,
   type Prerequisites
 } from './prerequisites.js'
-import { quoteIdent } from './sql.js'
+import { quoteIdent } from '../sql/quote.js'
 import { buildFixMigration, prismaFixMigration } from './fix-migration.js'
 import { describeVerdict, judgeDrift, type PrismaVerdict, type PrismaVerdictRun } from './verdict.js'
 

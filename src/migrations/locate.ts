@@ -3,8 +3,8 @@
  * deploy` failed, and the migration that creates an object the schema does
  * not describe.
  */
-import type { SourceLocation } from '../types.js'
-import { plainText } from './text.js'
+import type { SourceLocation } from '../model/findings.js'
+import { plainText } from '../util/text.js'
 import { MigrationIndex, type CreatedObject } from './migration-index.js'
 import {
   identifierName,
@@ -16,9 +16,9 @@ import {
   type ParsedScript,
   type SqlStatement,
   type SqlToken
-} from './sql.js'
+} from '../sql/script.js'
 
-export { splitSqlStatements, type SqlStatement } from './sql.js'
+export { splitSqlStatements, type SqlStatement } from '../sql/script.js'
 
 /** What `prisma migrate deploy` said about a failed migration. */
 export interface MigrateDeployFailure {

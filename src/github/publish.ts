@@ -7,12 +7,12 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
-import { OUTPUTS, type Config } from './config.js'
-import { planAnnotations } from './report/annotations.js'
-import { boundRequests, findPullRequestForCommit, upsertComment } from './report/comment.js'
-import { commentMarker, renderMarkdown } from './report/markdown.js'
-import { redact, secretsOfUrl } from './secrets.js'
-import type { CheckResult } from './types.js'
+import { OUTPUTS, type Config } from '../config.js'
+import { planAnnotations } from '../report/annotations.js'
+import { boundRequests, findPullRequestForCommit, upsertComment } from './comment.js'
+import { commentMarker, renderMarkdown } from '../report/markdown.js'
+import { redact, secretsOfUrl } from '../util/secrets.js'
+import type { CheckResult } from '../model/result.js'
 
 /** GitHub's limits: 65,536 characters a comment, 1 MiB a step summary (we keep a margin). */
 export const COMMENT_LIMIT = 60_000

@@ -7,9 +7,9 @@
  *
  * `loadSqlParser()` must have resolved before any function here is called.
  */
-import { parseSql, scanSql, type Node, type ParseOutcome, type SqlToken } from './pg-parser.js'
+import { parseSql, scanSql, type Node, type ParseOutcome, type SqlToken } from './parser.js'
 
-export { loadSqlParser, identifierName, scanSql, type Node, type SqlToken } from './pg-parser.js'
+export { loadSqlParser, identifierName, scanSql, type Node, type SqlToken } from './parser.js'
 
 /** One statement of a SQL script, with where it sits in the script. */
 export interface SqlStatement {

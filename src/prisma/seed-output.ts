@@ -5,8 +5,8 @@
  */
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { SourceLocation } from '../types.js'
-import { plainText } from './text.js'
+import type { SourceLocation } from '../model/findings.js'
+import { plainText } from '../util/text.js'
 
 /** A table or column the seed's error says does not exist. */
 export interface MissingObject {
@@ -253,7 +253,7 @@ export function toRepoRelative(file: string, repoRoot: string): string | undefin
   const windows = /^[A-Za-z]:[\\/]/.test(absolute) || /^[A-Za-z]:[\\/]/.test(repoRoot)
   const p = windows ? path.win32 : path.posix
   const relative = p.relative(repoRoot, p.resolve(repoRoot, absolute)).split(p.sep).join('/')
-  if (relative === '' || relative.startsWith('../') || relative === '..' || p.isAbsolute(relative))
+  if (relative === '' || relative.startsWith('..') || relative === '..' || p.isAbsolute(relative))
     return undefined
   return relative
 }

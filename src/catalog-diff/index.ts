@@ -18,9 +18,9 @@ import type {
   KeyInfo,
   TableInfo
 } from '../db/snapshot.js'
-import type { DriftItem, DriftTarget } from '../types.js'
+import type { DriftItem, DriftTarget } from '../model/drift.js'
 import { AUTOINCREMENT, canonicalDefault } from './defaults.js'
-import { qualified, quoteIdent, quoteLiteral } from './sql.js'
+import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js'
 
 /**
  * Compares the database the schema describes (`expected`) with the one the

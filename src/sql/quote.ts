@@ -2,7 +2,7 @@
  * Small SQL-writing helpers shared by the drift comparison and the fix
  * migration: identifier and literal quoting, and a statement splitter.
  */
-import { parseSqlScript, statementTokens } from '../locate/sql.js'
+import { parseSqlScript, statementTokens } from './script.js'
 
 /** Quotes an identifier the way Prisma does: always, doubling embedded quotes. */
 export function quoteIdent(name: string): string {

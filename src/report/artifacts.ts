@@ -5,8 +5,8 @@
  */
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { toJson } from './report/json.js'
-import type { CheckResult } from './types.js'
+import { toJson } from './json.js'
+import type { CheckResult } from '../model/result.js'
 
 /** `20250612143000`: Prisma's migration timestamp format (UTC). */
 export function migrationTimestamp(date: Date): string {

@@ -31,7 +31,7 @@ import {
   offsetOfCharPosition,
   parseSqlScript,
   splitSqlStatements
-} from '../locate/sql.js'
+} from '../sql/script.js'
 import { engineModelOf, planFor, type EngineModel, type MigrationPlan } from '../migrations/engine.js'
 import {
   applyMigration as applyPlanned,
@@ -39,11 +39,11 @@ import {
   type PgError,
   type ReplayedStatement
 } from '../migrations/replay.js'
-import { repoPath } from '../paths.js'
-import type { Migration } from '../project/discover.js'
+import { repoPath } from '../util/paths.js'
+import type { Migration } from '../prisma/project.js'
 import { halfAppliedAdvice } from '../migrations/half-applied.js'
-import { fillTables, type FillReport } from './rows.js'
-import type { BaseMigration, BaseMigrations, HistoryProblem, HistoryStageResult } from './types.js'
+import { fillTables, type FillReport } from './fill.js'
+import type { BaseMigration, BaseMigrations, HistoryProblem, HistoryStageResult } from '../model/history.js'
 
 export interface UpgradeArgs {
   /** Connected to the service database, with the right to CREATE DATABASE. */

@@ -24,7 +24,7 @@
 import type pg from 'pg'
 import type { CatalogSnapshot, ColumnInfo, ForeignKeyInfo, TableInfo } from '../db/snapshot.js'
 import { describePgError } from '../db/connect.js'
-import { identifierName, scanSql } from '../locate/sql.js'
+import { identifierName, scanSql } from '../sql/script.js'
 
 /** What happened in one table. */
 export interface FilledTable {

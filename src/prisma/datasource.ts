@@ -8,10 +8,10 @@
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { parseSchema } from '../locate/schema.js'
-import { configDatasourceEnv } from './prisma-config.js'
+import { parseSchema } from './schema.js'
+import { configDatasourceEnv } from './config-file.js'
 import { configLoaderOf, ConfigProbeError, probeConfig } from './config-probe.js'
-import type { Project } from './discover.js'
+import type { Project } from './project.js'
 
 /** The variables of the datasource, by what they must hold. */
 export interface DatasourceEnv {

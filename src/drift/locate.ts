@@ -2,30 +2,38 @@
  * Stage 8, "locate": gives every drift item a file and line — the schema
  * declaration when the schema has one, else the migration that creates it.
  */
-import { repoPath } from '../paths.js'
-import type { DriftItem, SourceLocation } from '../types.js'
-import { MigrationIndex } from './migration-index.js'
-import { matchDriftItem, parseSchema, type SchemaIndex } from './schema.js'
+import { repoPath } from '../util/paths.js'
+import type { DriftItem } from '../model/drift.js'
+import type { SourceLocation } from '../model/findings.js'
+import { MigrationIndex } from '../migrations/migration-index.js'
+import { matchDriftItem, parseSchema, type SchemaIndex } from '../prisma/schema.js'
 
-export { parseSchema, locateDriftItem, matchDriftItem, defaultConstraintName } from './schema.js'
-export type { SchemaIndex, ModelInfo, FieldInfo, EnumInfo, BlockIndexInfo, SchemaSource } from './schema.js'
-export { MigrationIndex, type CreatedObject, type CreationSite } from './migration-index.js'
-export { loadSqlParser } from './sql.js'
+export { parseSchema, locateDriftItem, matchDriftItem, defaultConstraintName } from '../prisma/schema.js'
+export type {
+  SchemaIndex,
+  ModelInfo,
+  FieldInfo,
+  EnumInfo,
+  BlockIndexInfo,
+  SchemaSource
+} from '../prisma/schema.js'
+export { MigrationIndex, type CreatedObject, type CreationSite } from '../migrations/migration-index.js'
+export { loadSqlParser } from '../sql/script.js'
 export {
   findCreatingMigration,
   locateMigrationError,
   parseMigrateDeployFailure,
   appliedStatements,
   splitSqlStatements
-} from './migrations.js'
+} from '../migrations/locate.js'
 export type {
   MigrateDeployFailure,
   MigrationErrorLocation,
   MigrationSource,
   SqlStatement
-} from './migrations.js'
-export { parseSeedFailure, stackFrames, toRepoRelative } from './seed.js'
-export type { SeedFailure, MissingObject, SeedFailureOptions } from './seed.js'
+} from '../migrations/locate.js'
+export { parseSeedFailure, stackFrames, toRepoRelative } from '../prisma/seed-output.js'
+export type { SeedFailure, MissingObject, SeedFailureOptions } from '../prisma/seed-output.js'
 
 /** The parts of a discovered project that locating reads (absolute paths). */
 export interface LocatableProject {

@@ -2,7 +2,7 @@
  * This package's npm name and version, bundled at build time: reports pin
  * the command that reproduces them to the version that wrote them.
  */
-import pkg from '../package.json' with { type: 'json' }
+import pkg from '../../package.json' with { type: 'json' }
 
 export const PACKAGE_NAME: string = pkg.name
 export const PACKAGE_VERSION: string = pkg.version

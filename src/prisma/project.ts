@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import type { Config } from '../config.js'
-import { configPath, configSeed } from './prisma-config.js'
+import { configPath, configSeed } from './config-file.js'
 
 export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun'
 

@@ -21,8 +21,8 @@ import type {
   RangeVar,
   RenameStmt
 } from 'libpg-query'
-import type { DriftItem } from '../types.js'
-import { readScript, statementTokens, type ParsedScript, type ParsedStatement } from './sql.js'
+import type { DriftItem } from '../model/drift.js'
+import { readScript, statementTokens, type ParsedScript, type ParsedStatement } from '../sql/script.js'
 
 /** The object that a lookup looks for. */
 export type CreatedObject = Pick<DriftItem, 'kind' | 'target'> & { object?: string }

@@ -5,7 +5,7 @@
  */
 import path from 'node:path'
 import type pg from 'pg'
-import type { Config } from './config.js'
+import type { Config } from '../config.js'
 import {
   assertEmpty,
   connectWithRetry,
@@ -15,7 +15,7 @@ import {
   findExistingObjects,
   withDatabase,
   type ScratchDatabase
-} from './db/connect.js'
+} from '../db/connect.js'
 import {
   checkDrift,
   connectionLostProblem,
@@ -23,13 +23,13 @@ import {
   startExpectedBuild,
   startSchemaDiff,
   type DriftOutcome
-} from './drift/check.js'
-import { startPrismaVerdict } from './drift/verdict.js'
-import { diagnoseMigrateFailure } from './prisma/migrate-failure.js'
-import { loadSqlParser } from './locate/sql.js'
-import { repoPath } from './paths.js'
-import { diagnoseSeedFailure } from './prisma/seed-failure.js'
-import { withoutForeignCodeExcerpts } from './locate/seed.js'
+} from '../drift/index.js'
+import { startPrismaVerdict } from '../drift/verdict.js'
+import { diagnoseMigrateFailure } from '../prisma/deploy-failure.js'
+import { loadSqlParser } from '../sql/script.js'
+import { repoPath } from '../util/paths.js'
+import { diagnoseSeedFailure } from '../prisma/seed-failure.js'
+import { withoutForeignCodeExcerpts } from '../prisma/seed-output.js'
 import {
   parseAppliedMigrations,
   parseLoadedSchema,
@@ -39,19 +39,20 @@ import {
   seedCommandRan,
   toolEnv,
   type RunContext
-} from './prisma/cli.js'
-import type { ExecResult } from './exec.js'
-import { missingUrlVariable, prismaErrorText } from './prisma/output.js'
-import { discoverProject, ProjectError, type Project } from './project/discover.js'
-import { DEFAULT_URL_ENV, discoverDatasourceEnv, type DatasourceEnv } from './project/datasource.js'
-import { redact, secretsOfUrl } from './secrets.js'
-import type { CheckResult, FailOn, Problem, Severity, StageName, StageResult } from './types.js'
-import { writeReportFiles } from './artifacts.js'
-import { runHistory, runUpgradeTest, type HistoryOutcome } from './history/index.js'
-import { AUTO_UPGRADE_ROWS } from './config.js'
-import { MigrationReviewer, type MigrationReview } from './review/index.js'
-import { engineModelOf } from './migrations/engine.js'
-import { safetyProblem } from './review/report.js'
+} from '../prisma/cli.js'
+import type { ExecResult } from '../util/exec.js'
+import { missingUrlVariable, prismaErrorText } from '../prisma/output.js'
+import { discoverProject, ProjectError, type Project } from '../prisma/project.js'
+import { DEFAULT_URL_ENV, discoverDatasourceEnv, type DatasourceEnv } from '../prisma/datasource.js'
+import { redact, secretsOfUrl } from '../util/secrets.js'
+import type { CheckResult, FailOn } from '../model/result.js'
+import type { Problem, Severity, StageName, StageResult } from '../model/findings.js'
+import { writeReportFiles } from '../report/artifacts.js'
+import { runHistory, runUpgradeTest, type HistoryOutcome } from '../history/index.js'
+import { AUTO_UPGRADE_ROWS } from '../config.js'
+import { MigrationReviewer, type MigrationReview } from '../review/index.js'
+import { engineModelOf } from '../migrations/engine.js'
+import { safetyProblem } from '../report/review.js'
 
 /** What the pipeline needs from its caller. */
 export interface PipelinePorts {
