@@ -23,7 +23,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startEmbeddedPostgres, type EmbeddedServer } from '../src/db/embedded.js'
-import { extensionsInMigrations } from '../src/drift/index.js'
+import { extensionsInMigrations } from '../src/drift/expected.js'
 import {
   defaultConstraintName,
   locateItems,

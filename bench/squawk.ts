@@ -36,7 +36,8 @@ import { startEmbeddedPostgres } from '../src/db/embedded.js'
 import { snapshotCatalog } from '../src/db/snapshot.js'
 import { fillTables } from '../src/upgrade/fill.js'
 import { loadSqlParser, parseSqlScript, splitSqlStatements } from '../src/sql/script.js'
-import { MigrationReviewer, type HazardClass } from '../src/review/index.js'
+import type { HazardClass } from '../src/model/review.js'
+import { MigrationReviewer } from '../src/review/index.js'
 import { refusesTransaction } from '../src/review/locks.js'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')

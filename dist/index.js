@@ -38715,8 +38715,9 @@ const defaults = lib.defaults
 
 ;// CONCATENATED MODULE: ./src/db/connect.ts
 /**
- * Stage 3: reach the service database, make sure it is safe to use, and
- * create/drop the scratch databases the drift check needs beside it.
+ * Reach the service database, make sure it is safe to use, create and drop
+ * the scratch databases the run needs beside it, and tell a lost connection
+ * from any other database error.
  */
 
 
@@ -38872,6 +38873,19 @@ async function dropDatabase(admin, name) {
         if (error.code === '42601')
             await admin.query(`DROP DATABASE IF EXISTS "${name}"`).catch(() => { });
     }
+}
+/**
+ * Whether a pg error means the server or the connection went away (rather
+ * than a bug of ours): SQLSTATE class 08 (connection exception), 57P01–57P03
+ * (shutdown, crash), or the errors pg and Node raise on a closed socket.
+ */
+function isConnectionLoss(error) {
+    const e = error;
+    const code = typeof e?.code === 'string' ? e.code : '';
+    if (/^08/.test(code) || ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(code))
+        return true;
+    const message = typeof e?.message === 'string' ? e.message : '';
+    return /Connection terminated|not queryable|connection error|ECONNREFUSED|ECONNRESET|server closed the connection|terminating connection|shutting down/i.test(message);
 }
 
 ;// CONCATENATED MODULE: ./src/db/snapshot.ts
@@ -39194,16 +39208,172 @@ function pgArray(value) {
     return Array.isArray(value) ? value.map(String) : [];
 }
 
-;// CONCATENATED MODULE: ./src/util/paths.ts
+;// CONCATENATED MODULE: ./src/catalog-diff/defaults.ts
+/** The value every autoincrement spelling (serial's nextval, identity) stands for. */
+const AUTOINCREMENT = 'autoincrement()';
+const NUMERIC_TYPE = /^(smallint|integer|bigint|real|double precision|numeric|money)\b/;
+const NOW = /^(now\(\)|current_timestamp(\(\d*\))?|transaction_timestamp\(\)|localtimestamp(\(\d*\))?)$/i;
 /**
- * Paths as reports show them: relative to the repository root, with `/`
- * (GitHub annotations need that, whatever the runner's OS).
+ * A canonical form of the column's default: two columns have the same
+ * default exactly when their canonical forms are equal. `undefined` when the
+ * column has no default.
  */
-
-/** `file` relative to `repoRoot`; a path that is already relative is only normalised. */
-function repoPath(repoRoot, file) {
-    const relative = external_node_path_default().isAbsolute(file) ? external_node_path_default().relative(repoRoot, file) : file;
-    return relative.split((external_node_path_default()).sep).join('/');
+function canonicalDefault(column) {
+    if (column.identity)
+        return AUTOINCREMENT;
+    if (column.default === undefined)
+        return undefined;
+    const expr = stripParens(column.default.trim());
+    if (/^nextval\(/i.test(expr))
+        return AUTOINCREMENT;
+    if (NOW.test(expr))
+        return 'now()';
+    const array = arrayElements(expr);
+    if (array)
+        return 'array:' + JSON.stringify(array.map((e) => canonicalScalar(e, column, true)));
+    const literal = literalValue(expr);
+    if (literal !== undefined)
+        return canonicalScalar(literal, column, false);
+    return 'expr:' + normalizeExpression(expr);
+}
+/** The value of a scalar, given the column type (numbers, booleans and JSON have several spellings). */
+function canonicalScalar(value, column, element) {
+    const type = element ? column.type.replace(/\[\]$/, '') : column.type;
+    if (NUMERIC_TYPE.test(type) && isNumber(value))
+        return 'number:' + canonicalNumber(value);
+    if (type === 'boolean') {
+        const lower = value.toLowerCase();
+        if (['t', 'true', 'y', 'yes', 'on', '1'].includes(lower))
+            return 'bool:true';
+        if (['f', 'false', 'n', 'no', 'off', '0'].includes(lower))
+            return 'bool:false';
+    }
+    if (type === 'json' || type === 'jsonb') {
+        try {
+            return 'json:' + JSON.stringify(JSON.parse(value));
+        }
+        catch {
+            // not JSON after all: compare as text
+        }
+    }
+    return 'text:' + value;
+}
+/**
+ * The text of a literal default: `'x'` with any casts after it (`::text`,
+ * `::"Theme"`, `::character varying`), a bare number, or `true`/`false`.
+ */
+function literalValue(expr) {
+    const quoted = /^'((?:[^']|'')*)'((?:::[^':()]+(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])*)*)$/.exec(expr);
+    if (quoted && !quoted[2].includes('[]'))
+        return quoted[1].replace(/''/g, "'");
+    const bare = /^(-?[\d.]+(?:e[+-]?\d+)?|true|false)((?:::[a-z ]+(?:\(\d+(?:,\s*\d+)?\))?)*)$/i.exec(expr);
+    if (bare)
+        return bare[1];
+    return undefined;
+}
+/**
+ * The elements of an array default, whether written `ARRAY[…]::t[]` or as the
+ * text form `'{…}'::t[]`; `undefined` for anything else.
+ */
+function arrayElements(expr) {
+    const constructor = /^ARRAY\[(.*?)\](?:::[^']+)?$/is.exec(expr);
+    if (constructor) {
+        const inner = constructor[1].trim();
+        if (inner === '')
+            return [];
+        const parts = splitTopLevel(inner);
+        const values = parts.map((p) => literalValue(stripParens(p.trim())));
+        return values.every((v) => v !== undefined) ? values : undefined;
+    }
+    const text = /^'(\{.*\})'::[^']+\[\]$/s.exec(expr);
+    if (text)
+        return parseArrayText(text[1].replace(/''/g, "'"));
+    return undefined;
+}
+/** Splits on commas that are not inside quotes or parentheses. */
+function splitTopLevel(text) {
+    const parts = [];
+    let depth = 0;
+    let quoted = false;
+    let current = '';
+    for (const ch of text) {
+        if (ch === "'")
+            quoted = !quoted;
+        else if (!quoted && ch === '(')
+            depth++;
+        else if (!quoted && ch === ')')
+            depth--;
+        if (ch === ',' && !quoted && depth === 0) {
+            parts.push(current);
+            current = '';
+        }
+        else
+            current += ch;
+    }
+    parts.push(current);
+    return parts;
+}
+/** Reads PostgreSQL's array text form `{a,"b c",NULL}` (one dimension). */
+function parseArrayText(text) {
+    const body = text.slice(1, -1);
+    if (body.trim() === '')
+        return [];
+    const items = [];
+    let current = '';
+    let quoted = false;
+    for (let i = 0; i < body.length; i++) {
+        const ch = body[i];
+        if (quoted && ch === '\\')
+            current += body[++i] ?? '';
+        else if (ch === '"')
+            quoted = !quoted;
+        else if (ch === ',' && !quoted) {
+            items.push(current.trim());
+            current = '';
+        }
+        else
+            current += ch;
+    }
+    items.push(current.trim());
+    return items;
+}
+function stripParens(expr) {
+    let text = expr;
+    while (text.startsWith('(') && text.endsWith(')') && balanced(text.slice(1, -1)))
+        text = text.slice(1, -1).trim();
+    return text;
+}
+function balanced(text) {
+    let depth = 0;
+    for (const ch of text) {
+        if (ch === '(')
+            depth++;
+        else if (ch === ')' && --depth < 0)
+            return false;
+    }
+    return depth === 0;
+}
+function isNumber(value) {
+    return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value.trim());
+}
+/** `1.50` → `1.5`, `+7` → `7`, `1e2` → `100`: exact for the decimals defaults are written with. */
+function canonicalNumber(value) {
+    const text = value.trim().replace(/^\+/, '');
+    if (/e/i.test(text))
+        return String(Number(text));
+    const negative = text.startsWith('-');
+    let [whole = '', fraction = ''] = text.replace(/^-/, '').split('.');
+    whole = whole.replace(/^0+(?=\d)/, '') || '0';
+    fraction = fraction.replace(/0+$/, '');
+    const magnitude = fraction ? `${whole}.${fraction}` : whole;
+    return negative && magnitude !== '0' ? '-' + magnitude : magnitude;
+}
+/** Whitespace and letter case outside quotes do not change an expression's meaning. */
+function normalizeExpression(expr) {
+    return expr
+        .split(/('(?:[^']|'')*'|"(?:[^"]|"")*")/)
+        .map((part, i) => (i % 2 === 1 ? part : part.replace(/\s+/g, ' ').toLowerCase()))
+        .join('');
 }
 
 ;// CONCATENATED MODULE: ./src/sql/parser.ts
@@ -39650,6 +39820,942 @@ function script_splitSqlStatements(sql) {
     }));
 }
 
+;// CONCATENATED MODULE: ./src/sql/quote.ts
+/**
+ * Small SQL-writing helpers shared by the drift comparison and the fix
+ * migration: identifier and literal quoting, and a statement splitter.
+ */
+
+/** Quotes an identifier the way Prisma does: always, doubling embedded quotes. */
+function quoteIdent(name) {
+    return `"${name.replace(/"/g, '""')}"`;
+}
+/** `"schema"."name"`: fix SQL is always schema-qualified so it does not depend on search_path. */
+function qualified(schema, name) {
+    return `${quoteIdent(schema)}.${quoteIdent(name)}`;
+}
+/** A string literal, with embedded quotes doubled. */
+function quoteLiteral(value) {
+    return `'${value.replace(/'/g, "''")}'`;
+}
+/**
+ * Splits SQL into statements with PostgreSQL's parser: trimmed, without their
+ * semicolon and without comments, as the fix migration regroups them.
+ */
+function splitStatements(sql) {
+    const script = script_parseSqlScript(sql);
+    return script.statements
+        .map((statement) => {
+        let text = '';
+        let at = statement.startOffset;
+        for (const token of script_statementTokens(script, statement)) {
+            if (token.kind !== 'comment' && !(token.kind === 'semicolon' && token.end === statement.endOffset))
+                continue;
+            // A comment alone on its line goes with its line.
+            const lineStart = sql.lastIndexOf('\n', token.start - 1) + 1;
+            const alone = token.kind === 'comment' && sql.slice(Math.max(lineStart, at), token.start).trim() === '';
+            const cut = alone && lineStart >= at ? lineStart : token.start;
+            const after = alone && sql[token.end] === '\n' ? token.end + 1 : token.end;
+            text += sql.slice(at, cut);
+            at = Math.max(at, after);
+        }
+        text += sql.slice(at, statement.endOffset);
+        return text.trim();
+    })
+        .filter(Boolean);
+}
+
+;// CONCATENATED MODULE: ./src/catalog-diff/index.ts
+
+
+/**
+ * Compares the database the schema describes (`expected`) with the one the
+ * migrations built (`actual`). Items come grouped by object: enums, then each
+ * table with its columns, keys, indexes and foreign keys, then the objects
+ * Prisma ignores.
+ */
+function compareCatalogs(expected, actual) {
+    return [
+        ...compareEnums(expected, actual),
+        ...compareTables(expected, actual),
+        ...compareIgnoredObjects(expected, actual)
+    ];
+}
+// ---------------------------------------------------------------- naming
+/** Display name: the schema is only shown when it is not `public`. */
+function display(schema, ...names) {
+    return (schema === 'public' ? names : [schema, ...names]).join('.');
+}
+const key = (...parts) => parts.join('\u0000');
+function byKey(items, keyOf) {
+    return new Map(items.map((item) => [keyOf(item), item]));
+}
+// ---------------------------------------------------------------- enums
+function compareEnums(expected, actual) {
+    const items = [];
+    const actualEnums = byKey(actual.enums, (e) => key(e.schema, e.name));
+    const expectedEnums = byKey(expected.enums, (e) => key(e.schema, e.name));
+    for (const enumType of expected.enums) {
+        const other = actualEnums.get(key(enumType.schema, enumType.name));
+        if (other)
+            items.push(...compareEnumValues(enumType, other, actual));
+        else
+            items.push(missingEnum(enumType));
+    }
+    for (const enumType of actual.enums)
+        if (!expectedEnums.has(key(enumType.schema, enumType.name)))
+            items.push(unexpectedEnum(enumType));
+    return items;
+}
+const enumDefinition = (e) => `enum (${e.values.join(', ')})`;
+function missingEnum(e) {
+    return {
+        kind: 'enum',
+        change: 'missing',
+        object: display(e.schema, e.name),
+        target: { schema: e.schema, enum: e.name },
+        severity: 'error',
+        expected: enumDefinition(e),
+        fixSql: `CREATE TYPE ${qualified(e.schema, e.name)} AS ENUM (${e.values.map(quoteLiteral).join(', ')});`
+    };
+}
+function unexpectedEnum(e) {
+    return {
+        kind: 'enum',
+        change: 'unexpected',
+        object: display(e.schema, e.name),
+        target: { schema: e.schema, enum: e.name },
+        severity: 'warning',
+        actual: enumDefinition(e),
+        fixSql: `DROP TYPE ${qualified(e.schema, e.name)};`
+    };
+}
+/**
+ * Values are compared as sets: `ALTER TYPE … ADD VALUE` appends, so order
+ * alone is not drift. Missing values are added; extra values can only go by
+ * recreating the type, as Prisma does, and every value item of that enum then
+ * carries the same recreate script (the fix migration writes it once).
+ */
+function compareEnumValues(expected, actual, actualCatalog) {
+    const missing = expected.values.filter((v) => !actual.values.includes(v));
+    const extra = actual.values.filter((v) => !expected.values.includes(v));
+    if (missing.length === 0 && extra.length === 0)
+        return [];
+    const recreate = extra.length > 0 ? recreateEnumSql(expected, actualCatalog) : undefined;
+    const item = (value, change) => ({
+        kind: 'enumValue',
+        change,
+        object: display(expected.schema, expected.name, value),
+        target: { schema: expected.schema, enum: expected.name, value },
+        severity: change === 'missing' ? 'error' : 'warning',
+        ...(change === 'missing'
+            ? { expected: `${quoteLiteral(value)} in ${enumDefinition(expected)}` }
+            : { actual: `${quoteLiteral(value)} in ${enumDefinition(actual)}` }),
+        fixSql: recreate ?? `ALTER TYPE ${qualified(expected.schema, expected.name)} ADD VALUE ${quoteLiteral(value)};`
+    });
+    return [...missing.map((v) => item(v, 'missing')), ...extra.map((v) => item(v, 'unexpected'))];
+}
+/** Prisma's way of removing enum values: a new type, every column moved to it, the old type dropped. */
+function recreateEnumSql(e, actual) {
+    const type = qualified(e.schema, e.name);
+    const newType = qualified(e.schema, `${e.name}_new`);
+    const lines = [`CREATE TYPE ${newType} AS ENUM (${e.values.map(quoteLiteral).join(', ')});`];
+    const restoreDefaults = [];
+    for (const table of actual.tables) {
+        for (const column of table.columns) {
+            if (!column.isEnum || column.typeSchema !== e.schema || column.typeName !== e.name)
+                continue;
+            const alter = `ALTER TABLE ${qualified(table.schema, table.name)} ALTER COLUMN ${quoteIdent(column.name)}`;
+            const suffix = column.isArray ? '[]' : '';
+            if (column.default !== undefined) {
+                lines.push(`${alter} DROP DEFAULT;`);
+                restoreDefaults.push(`${alter} SET DEFAULT ${column.default};`);
+            }
+            lines.push(`${alter} TYPE ${newType}${suffix} USING (${quoteIdent(column.name)}::text${suffix}::${newType}${suffix});`);
+        }
+    }
+    lines.push(`ALTER TYPE ${type} RENAME TO ${quoteIdent(`${e.name}_old`)};`, `ALTER TYPE ${newType} RENAME TO ${quoteIdent(e.name)};`, `DROP TYPE ${qualified(e.schema, `${e.name}_old`)};`, ...restoreDefaults);
+    return lines.join('\n');
+}
+// ---------------------------------------------------------------- tables
+function compareTables(expected, actual) {
+    const items = [];
+    const modelled = (t) => !t.partitionOf;
+    const actualTables = byKey(actual.tables.filter(modelled), (t) => key(t.schema, t.name));
+    const expectedTables = byKey(expected.tables.filter(modelled), (t) => key(t.schema, t.name));
+    for (const table of expectedTables.values()) {
+        const other = actualTables.get(key(table.schema, table.name));
+        if (other)
+            items.push(...compareTable(table, other, expected));
+        else
+            items.push(missingTable(table, expected), ...tableChildren(table));
+    }
+    for (const table of actualTables.values())
+        if (!expectedTables.has(key(table.schema, table.name)))
+            items.push(unexpectedTable(table));
+    return items;
+}
+/** A missing table is created with its columns and primary key; its indexes and foreign keys are items of their own. */
+function tableChildren(table) {
+    return [
+        ...secondaryIndexes(table).map((index) => missingIndex(table, index)),
+        ...table.foreignKeys.map((fk) => missingForeignKey(table, fk))
+    ];
+}
+function missingTable(table, catalog) {
+    const definitions = table.columns.map((c) => '    ' + columnDefinition(c, table, catalog));
+    if (table.primaryKey)
+        definitions.push(`    CONSTRAINT ${quoteIdent(table.primaryKey.name)} PRIMARY KEY (${identList(table.primaryKey.columns)})`);
+    return {
+        kind: 'table',
+        change: 'missing',
+        object: display(table.schema, table.name),
+        target: { schema: table.schema, table: table.name },
+        severity: 'error',
+        expected: `table (${table.columns.map((c) => c.name).join(', ')})`,
+        fixSql: `CREATE TABLE ${qualified(table.schema, table.name)} (\n${definitions.join(',\n')}\n);`
+    };
+}
+/**
+ * Drops the foreign keys first (as their own statements) so that unexpected
+ * tables referencing each other can be dropped in any order.
+ */
+function unexpectedTable(table) {
+    const name = qualified(table.schema, table.name);
+    const dropKeys = table.foreignKeys.map((fk) => `ALTER TABLE ${name} DROP CONSTRAINT ${quoteIdent(fk.name)};`);
+    return {
+        kind: 'table',
+        change: 'unexpected',
+        object: display(table.schema, table.name),
+        target: { schema: table.schema, table: table.name },
+        severity: 'warning',
+        actual: `table (${table.columns.map((c) => c.name).join(', ')})`,
+        fixSql: [...dropKeys, `DROP TABLE ${name};`].join('\n')
+    };
+}
+function compareTable(expected, actual, expectedCatalog) {
+    return [
+        ...compareColumns(expected, actual, expectedCatalog),
+        ...comparePrimaryKeys(expected, actual),
+        ...compareIndexes(expected, actual),
+        ...compareForeignKeys(expected, actual),
+        ...comparePartitioning(expected, actual)
+    ];
+}
+// ---------------------------------------------------------------- columns
+function compareColumns(expected, actual, catalog) {
+    const items = [];
+    const actualColumns = byKey(actual.columns, (c) => c.name);
+    const expectedNames = new Set(expected.columns.map((c) => c.name));
+    for (const column of expected.columns) {
+        const other = actualColumns.get(column.name);
+        if (!other)
+            items.push(missingColumn(expected, column, catalog));
+        else {
+            const item = differentColumn(expected, column, other);
+            if (item)
+                items.push(item);
+        }
+    }
+    for (const column of actual.columns)
+        if (!expectedNames.has(column.name))
+            items.push(unexpectedColumn(actual, column));
+    return items;
+}
+const columnTarget = (table, column) => ({
+    schema: table.schema,
+    table: table.name,
+    column: column.name
+});
+/** `character varying(500) NOT NULL DEFAULT 'x'::character varying`, for people. */
+function describeColumn(column) {
+    const parts = [column.type, column.notNull ? 'NOT NULL' : 'NULL'];
+    if (column.identity)
+        parts.push(`GENERATED ${column.identity} AS IDENTITY`);
+    else if (column.default !== undefined)
+        parts.push(`DEFAULT ${column.default}`);
+    if (column.generated)
+        parts.push(`GENERATED ALWAYS AS (${column.generated}) STORED`);
+    return parts.join(' ');
+}
+function missingColumn(table, column, catalog) {
+    return {
+        kind: 'column',
+        change: 'missing',
+        object: display(table.schema, table.name, column.name),
+        target: columnTarget(table, column),
+        severity: 'error',
+        expected: describeColumn(column),
+        fixSql: `ALTER TABLE ${qualified(table.schema, table.name)} ADD COLUMN ${columnDefinition(column, table, catalog)};`
+    };
+}
+function unexpectedColumn(table, column) {
+    return {
+        kind: 'column',
+        change: 'unexpected',
+        object: display(table.schema, table.name, column.name),
+        target: columnTarget(table, column),
+        severity: 'warning',
+        actual: describeColumn(column),
+        fixSql: `ALTER TABLE ${qualified(table.schema, table.name)} DROP COLUMN ${quoteIdent(column.name)};`
+    };
+}
+/**
+ * Type, nullability and default (by value; serial and identity are both
+ * autoincrement, as for Prisma). A list column's nullability is not compared:
+ * Prisma writes lists without NOT NULL and its differ never changes it.
+ */
+function differentColumn(table, expected, actual) {
+    const aspects = [];
+    if (expected.type !== actual.type)
+        aspects.push('type');
+    if (expected.notNull !== actual.notNull && !(expected.isArray && actual.isArray))
+        aspects.push('nullability');
+    if (canonicalDefault(expected) !== canonicalDefault(actual))
+        aspects.push('default');
+    if (aspects.length === 0)
+        return undefined;
+    return {
+        kind: 'column',
+        change: 'different',
+        object: display(table.schema, table.name, expected.name),
+        target: columnTarget(table, expected),
+        severity: 'error',
+        expected: describeColumn(expected),
+        actual: describeColumn(actual),
+        aspects,
+        fixSql: alterColumnSql(table, expected, actual, aspects)
+    };
+}
+/**
+ * ALTER COLUMN statements in a safe order: the old default goes before a type
+ * change (it may not cast), the new one comes after.
+ */
+function alterColumnSql(table, expected, actual, aspects) {
+    const alter = `ALTER TABLE ${qualified(table.schema, table.name)} ALTER COLUMN ${quoteIdent(expected.name)}`;
+    const typeChanges = aspects.includes('type');
+    const defaultChanges = aspects.includes('default') || (typeChanges && actual.default !== undefined);
+    const lines = [];
+    if (defaultChanges && actual.identity)
+        lines.push(`${alter} DROP IDENTITY IF EXISTS;`);
+    else if (defaultChanges && actual.default !== undefined)
+        lines.push(`${alter} DROP DEFAULT;`);
+    if (typeChanges)
+        lines.push(`${alter} SET DATA TYPE ${expected.type} USING (${castTo(expected, actual)});`);
+    if (defaultChanges)
+        lines.push(...setDefaultSql(table, expected, alter));
+    if (aspects.includes('nullability'))
+        lines.push(`${alter} ${expected.notNull ? 'SET' : 'DROP'} NOT NULL;`);
+    return lines.join('\n');
+}
+/** Enums only convert through text; other types cast directly. */
+function castTo(expected, actual) {
+    const column = quoteIdent(expected.name);
+    if (!expected.isEnum && !actual.isEnum)
+        return `${column}::${expected.type}`;
+    return `${column}::text${actual.isArray ? '[]' : ''}::${expected.type}`;
+}
+function setDefaultSql(table, expected, alter) {
+    if (expected.default === undefined && !expected.identity)
+        return [];
+    if (canonicalDefault(expected) !== AUTOINCREMENT)
+        return [`${alter} SET DEFAULT ${expected.default};`];
+    // An autoincrement needs its own sequence, owned by the column as serial's is.
+    const sequence = qualified(table.schema, `${table.name}_${expected.name}_seq`);
+    return [
+        `CREATE SEQUENCE IF NOT EXISTS ${sequence} OWNED BY ${qualified(table.schema, table.name)}.${quoteIdent(expected.name)};`,
+        `${alter} SET DEFAULT nextval(${quoteLiteral(sequence)});`
+    ];
+}
+const SERIAL_TYPES = {
+    smallint: 'SMALLSERIAL',
+    integer: 'SERIAL',
+    bigint: 'BIGSERIAL'
+};
+/**
+ * One column of a CREATE TABLE / ADD COLUMN, from the expected catalog. A
+ * default drawing from the column's own sequence is written as serial, which
+ * creates that sequence (the nextval text names one that does not exist yet).
+ */
+function columnDefinition(column, table, catalog) {
+    const serial = SERIAL_TYPES[column.type];
+    const parts = [quoteIdent(column.name)];
+    if (serial && column.default && ownsSequence(catalog, table, column))
+        parts.push(serial);
+    else {
+        parts.push(column.type);
+        if (column.identity)
+            parts.push(`GENERATED ${column.identity} AS IDENTITY`);
+        else if (column.generated)
+            parts.push(`GENERATED ALWAYS AS (${column.generated}) STORED`);
+        else if (column.default !== undefined)
+            parts.push(`DEFAULT ${column.default}`);
+    }
+    if (column.notNull)
+        parts.splice(2, 0, 'NOT NULL');
+    return parts.join(' ');
+}
+function ownsSequence(catalog, table, column) {
+    return (/^nextval\(/i.test(column.default ?? '') &&
+        catalog.sequences.some((s) => s.schema === table.schema && s.ownedBy?.table === table.name && s.ownedBy.column === column.name));
+}
+// ---------------------------------------------------------------- primary keys
+function comparePrimaryKeys(expected, actual) {
+    const want = expected.primaryKey;
+    const have = actual.primaryKey;
+    if (!want && !have)
+        return [];
+    const tableName = qualified(expected.schema, expected.name);
+    const pk = (k) => ({
+        kind: 'primaryKey',
+        object: display(expected.schema, k.name),
+        target: { schema: expected.schema, table: expected.name, constraint: k.name, columns: k.columns }
+    });
+    const addSql = (k) => `ALTER TABLE ${tableName} ADD CONSTRAINT ${quoteIdent(k.name)} PRIMARY KEY (${identList(k.columns)});`;
+    const dropSql = (k) => `ALTER TABLE ${tableName} DROP CONSTRAINT ${quoteIdent(k.name)};`;
+    if (want && !have)
+        return [
+            { ...pk(want), change: 'missing', severity: 'error', expected: want.definition, fixSql: addSql(want) }
+        ];
+    if (!want && have)
+        return [
+            {
+                ...pk(have),
+                change: 'unexpected',
+                severity: 'warning',
+                actual: have.definition,
+                fixSql: dropSql(have)
+            }
+        ];
+    if (!want || !have)
+        return [];
+    if (sameList(want.columns, have.columns)) {
+        if (want.name === have.name)
+            return [];
+        return [
+            {
+                ...pk(want),
+                change: 'different',
+                severity: 'warning',
+                expected: `${want.name}: ${want.definition}`,
+                actual: `${have.name}: ${have.definition}`,
+                aspects: ['name'],
+                fixSql: `ALTER TABLE ${tableName} RENAME CONSTRAINT ${quoteIdent(have.name)} TO ${quoteIdent(want.name)};`
+            }
+        ];
+    }
+    return [
+        {
+            ...pk(want),
+            change: 'different',
+            severity: 'error',
+            expected: `${want.name}: ${want.definition}`,
+            actual: `${have.name}: ${have.definition}`,
+            aspects: want.name === have.name ? ['columns'] : ['columns', 'name'],
+            fixSql: `${dropSql(have)}\n${addSql(want)}`
+        }
+    ];
+}
+// ---------------------------------------------------------------- indexes and unique constraints
+/** Indexes other than the primary key's (which belongs to the key). */
+const secondaryIndexes = (table) => table.indexes.filter((i) => !i.primary);
+/**
+ * Indexes Prisma cannot write (expressions, partial, exclusion constraints) are
+ * not Prisma's to drop or rename: they are listed for information only.
+ */
+function prismaCanExpress(index) {
+    return (index.constraint?.type !== 'exclusion' &&
+        index.predicate === undefined &&
+        index.columns.every((c) => c.column !== undefined));
+}
+/**
+ * What an index does, without its name. A unique constraint and a unique
+ * index over the same columns have the same signature: for Prisma they are
+ * the same thing.
+ */
+function indexSignature(index) {
+    return JSON.stringify([
+        index.unique,
+        index.method,
+        index.predicate ?? null,
+        keyColumns(index),
+        index.include ?? []
+    ]);
+}
+/**
+ * Each key as Prisma's differ compares it: the column (or expression) and its
+ * order. Nulls placement and collation are not compared; an operator class
+ * only for methods other than B-tree, whose operator classes Prisma does not
+ * read back from a database.
+ */
+function keyColumns(index) {
+    return index.columns.map((c) => [
+        c.expression,
+        c.descending,
+        index.method === 'btree' ? null : (c.opclass ?? null)
+    ]);
+}
+/**
+ * A B-tree index the schema gives an operator class (`ops: raw(…)`): Prisma
+ * reads no B-tree operator class back from the database, so its differ
+ * recreates such an index on every diff, whatever the database holds.
+ */
+const recreatedByPrisma = (index) => index.method === 'btree' && index.columns.some((c) => c.opclass);
+/** What differs between two indexes of the same name. */
+function indexAspects(expected, actual) {
+    const aspects = [];
+    const names = (i) => i.columns.map((c) => c.expression);
+    if (!sameList(names(expected), names(actual)))
+        aspects.push('columns');
+    else if (JSON.stringify(keyColumns(expected)) !== JSON.stringify(keyColumns(actual)))
+        aspects.push('column options');
+    else if (recreatedByPrisma(expected))
+        aspects.push('operator class');
+    if (expected.unique !== actual.unique)
+        aspects.push('uniqueness');
+    if (expected.method !== actual.method)
+        aspects.push('method');
+    if ((expected.predicate ?? '') !== (actual.predicate ?? ''))
+        aspects.push('predicate');
+    // Prisma cannot declare non-key columns, and its differ recreates an index that has them.
+    if (!sameList(expected.include ?? [], actual.include ?? []))
+        aspects.push('included columns');
+    return aspects;
+}
+function compareIndexes(expected, actual) {
+    const items = [];
+    const unmatched = new Map(secondaryIndexes(actual).map((i) => [i.name, i]));
+    const pending = [];
+    for (const index of secondaryIndexes(expected)) {
+        const sameName = unmatched.get(index.name);
+        if (!sameName) {
+            pending.push(index);
+            continue;
+        }
+        unmatched.delete(index.name);
+        const aspects = indexAspects(index, sameName);
+        if (aspects.length > 0)
+            items.push(differentIndex(expected, index, sameName, aspects));
+    }
+    // Second pass, by definition: an index that only differs by name is a rename.
+    for (const index of pending) {
+        const signature = indexSignature(index);
+        const renamed = [...unmatched.values()].find((i) => indexSignature(i) === signature);
+        if (renamed) {
+            unmatched.delete(renamed.name);
+            items.push(renamedIndex(expected, index, renamed));
+        }
+        else
+            items.push(missingIndex(expected, index));
+    }
+    // Prisma pairs an index of the database with any declared index of the same
+    // definition: a second copy under another name is not dropped.
+    const declared = new Set(secondaryIndexes(expected).map(indexSignature));
+    for (const index of unmatched.values()) {
+        if (!prismaCanExpress(index))
+            items.push(ignoredIndex(actual, index));
+        else if (declared.has(indexSignature(index)))
+            items.push(duplicateIndex(actual, index));
+        else
+            items.push(unexpectedIndex(actual, index));
+    }
+    return items;
+}
+function duplicateIndex(table, index) {
+    return {
+        ...ignoredIndex(table, index),
+        note: "Prisma's differ leaves alone a second index with the definition of one the schema declares."
+    };
+}
+const indexKind = (index) => (index.unique ? 'unique' : 'index');
+function indexTarget(table, index) {
+    return {
+        schema: table.schema,
+        table: table.name,
+        constraint: index.name,
+        columns: index.columns.map((c) => c.column ?? c.expression)
+    };
+}
+/** The expected database's own DDL: pg_get_indexdef, or ADD CONSTRAINT when a constraint owns the index. */
+function createIndexSql(table, index) {
+    if (index.constraint)
+        return `ALTER TABLE ${qualified(table.schema, table.name)} ADD CONSTRAINT ${quoteIdent(index.constraint.name)} ${index.constraint.definition};`;
+    return `${index.definition};`;
+}
+function dropIndexSql(table, index) {
+    if (index.constraint)
+        return `ALTER TABLE ${qualified(table.schema, table.name)} DROP CONSTRAINT ${quoteIdent(index.constraint.name)};`;
+    return `DROP INDEX ${qualified(table.schema, index.name)};`;
+}
+function missingIndex(table, index) {
+    return {
+        kind: indexKind(index),
+        change: 'missing',
+        object: display(table.schema, index.name),
+        target: indexTarget(table, index),
+        severity: 'error',
+        expected: index.definition,
+        fixSql: createIndexSql(table, index)
+    };
+}
+function unexpectedIndex(table, index) {
+    return {
+        kind: indexKind(index),
+        change: 'unexpected',
+        object: display(table.schema, index.name),
+        target: indexTarget(table, index),
+        severity: 'warning',
+        actual: index.definition,
+        fixSql: dropIndexSql(table, index)
+    };
+}
+function ignoredIndex(table, index) {
+    return {
+        kind: indexKind(index),
+        change: 'unexpected',
+        object: display(table.schema, index.name),
+        target: indexTarget(table, index),
+        severity: 'info',
+        actual: index.constraint ? `${index.constraint.name}: ${index.constraint.definition}` : index.definition
+    };
+}
+function differentIndex(table, expected, actual, aspects) {
+    const perpetual = aspects.length === 1 && aspects[0] === 'operator class';
+    return {
+        kind: indexKind(expected),
+        change: 'different',
+        object: display(table.schema, expected.name),
+        target: indexTarget(table, expected),
+        // The same index recreated changes nothing: Prisma's limitation, worth knowing, not an error.
+        severity: perpetual ? 'warning' : 'error',
+        expected: expected.definition,
+        actual: actual.definition,
+        aspects,
+        fixSql: `${dropIndexSql(table, actual)}\n${createIndexSql(table, expected)}`,
+        ...(perpetual
+            ? {
+                note: "Prisma does not read a B-tree index's operator class back from the database, so its differ recreates this index on every diff (each `prisma migrate dev` writes it again)."
+            }
+            : {})
+    };
+}
+/** Renaming a constraint renames its index too; a plain index is renamed directly. */
+function renamedIndex(table, expected, actual) {
+    const fixSql = actual.constraint
+        ? `ALTER TABLE ${qualified(table.schema, table.name)} RENAME CONSTRAINT ${quoteIdent(actual.name)} TO ${quoteIdent(expected.name)};`
+        : `ALTER INDEX ${qualified(table.schema, actual.name)} RENAME TO ${quoteIdent(expected.name)};`;
+    return {
+        kind: indexKind(expected),
+        change: 'different',
+        object: display(table.schema, expected.name),
+        target: indexTarget(table, expected),
+        severity: 'warning',
+        expected: expected.definition,
+        actual: actual.definition,
+        aspects: ['name'],
+        fixSql
+    };
+}
+// ---------------------------------------------------------------- foreign keys
+function compareForeignKeys(expected, actual) {
+    const items = [];
+    const unmatched = new Map(actual.foreignKeys.map((fk) => [fk.name, fk]));
+    const pending = [];
+    for (const fk of expected.foreignKeys) {
+        const sameName = unmatched.get(fk.name);
+        if (sameName) {
+            unmatched.delete(fk.name);
+            const item = differentForeignKey(expected, fk, sameName);
+            if (item)
+                items.push(item);
+        }
+        else
+            pending.push(fk);
+    }
+    // Second pass: the same columns pointing at the same table is the same relation under another name.
+    for (const fk of pending) {
+        const relation = relationKey(fk);
+        const other = [...unmatched.values()].find((candidate) => relationKey(candidate) === relation);
+        if (other) {
+            unmatched.delete(other.name);
+            const item = differentForeignKey(expected, fk, other);
+            if (item)
+                items.push(item);
+        }
+        else
+            items.push(missingForeignKey(expected, fk));
+    }
+    for (const fk of unmatched.values())
+        items.push(unexpectedForeignKey(actual, fk));
+    return items;
+}
+const relationKey = (fk) => JSON.stringify([fk.columns, fk.referencedSchema, fk.referencedTable]);
+function foreignKeyTarget(table, fk) {
+    return {
+        schema: table.schema,
+        table: table.name,
+        constraint: fk.name,
+        columns: fk.columns,
+        referencedTable: fk.referencedTable
+    };
+}
+/** Written out in full (schema-qualified, both actions) rather than pg_get_constraintdef's search_path-relative text. */
+function addForeignKeySql(table, fk) {
+    const deferrable = fk.deferrable
+        ? ` DEFERRABLE INITIALLY ${fk.initiallyDeferred ? 'DEFERRED' : 'IMMEDIATE'}`
+        : '';
+    return (`ALTER TABLE ${qualified(table.schema, table.name)} ADD CONSTRAINT ${quoteIdent(fk.name)} ` +
+        `FOREIGN KEY (${identList(fk.columns)}) REFERENCES ${qualified(fk.referencedSchema, fk.referencedTable)}` +
+        `(${identList(fk.referencedColumns)}) ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate}${deferrable};`);
+}
+const dropForeignKeySql = (table, fk) => `ALTER TABLE ${qualified(table.schema, table.name)} DROP CONSTRAINT ${quoteIdent(fk.name)};`;
+const describeForeignKey = (fk) => `${fk.name}: FOREIGN KEY (${fk.columns.join(', ')}) REFERENCES ${display(fk.referencedSchema, fk.referencedTable)}` +
+    `(${fk.referencedColumns.join(', ')}) ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate}`;
+function missingForeignKey(table, fk) {
+    return {
+        kind: 'foreignKey',
+        change: 'missing',
+        object: display(table.schema, fk.name),
+        target: foreignKeyTarget(table, fk),
+        severity: 'error',
+        expected: describeForeignKey(fk),
+        fixSql: addForeignKeySql(table, fk)
+    };
+}
+function unexpectedForeignKey(table, fk) {
+    return {
+        kind: 'foreignKey',
+        change: 'unexpected',
+        object: display(table.schema, fk.name),
+        target: foreignKeyTarget(table, fk),
+        severity: 'warning',
+        actual: describeForeignKey(fk),
+        fixSql: dropForeignKeySql(table, fk)
+    };
+}
+/**
+ * Deferrability is not compared: Prisma cannot express it and does not diff it.
+ * A difference in name only is a rename (a warning: the next `prisma migrate dev` writes it); anything else is dropped and re-added.
+ */
+function differentForeignKey(table, expected, actual) {
+    const aspects = [];
+    if (!sameList(expected.columns, actual.columns))
+        aspects.push('columns');
+    if (expected.referencedSchema !== actual.referencedSchema ||
+        expected.referencedTable !== actual.referencedTable)
+        aspects.push('referenced table');
+    if (!sameList(expected.referencedColumns, actual.referencedColumns))
+        aspects.push('referenced columns');
+    if (expected.onDelete !== actual.onDelete)
+        aspects.push('ON DELETE');
+    if (expected.onUpdate !== actual.onUpdate)
+        aspects.push('ON UPDATE');
+    const renamed = expected.name !== actual.name;
+    if (aspects.length === 0 && !renamed)
+        return undefined;
+    const base = {
+        kind: 'foreignKey',
+        change: 'different',
+        object: display(table.schema, expected.name),
+        target: foreignKeyTarget(table, expected),
+        expected: describeForeignKey(expected),
+        actual: describeForeignKey(actual)
+    };
+    if (aspects.length === 0)
+        return {
+            ...base,
+            severity: 'warning',
+            aspects: ['name'],
+            fixSql: `ALTER TABLE ${qualified(table.schema, table.name)} RENAME CONSTRAINT ${quoteIdent(actual.name)} TO ${quoteIdent(expected.name)};`
+        };
+    return {
+        ...base,
+        severity: 'error',
+        aspects: renamed ? [...aspects, 'name'] : aspects,
+        fixSql: `${dropForeignKeySql(table, actual)}\n${addForeignKeySql(table, expected)}`
+    };
+}
+// ---------------------------------------------------------------- what Prisma ignores
+function comparePartitioning(expected, actual) {
+    if ((expected.partitionKey ?? '') === (actual.partitionKey ?? ''))
+        return [];
+    return [
+        {
+            kind: 'table',
+            change: 'different',
+            object: display(actual.schema, actual.name),
+            target: { schema: actual.schema, table: actual.name },
+            severity: 'info',
+            expected: expected.partitionKey ? `PARTITION BY ${expected.partitionKey}` : 'not partitioned',
+            actual: actual.partitionKey ? `PARTITION BY ${actual.partitionKey}` : 'not partitioned',
+            aspects: ['partitioning']
+        }
+    ];
+}
+/**
+ * Objects outside Prisma's schema language, compared by name and definition and
+ * reported as `info` only: checks, functions, triggers, extensions, views,
+ * partitions and sequences that no column owns.
+ */
+function compareIgnoredObjects(expected, actual) {
+    const want = byKey(ignoredObjects(expected), (o) => o.key);
+    const have = byKey(ignoredObjects(actual), (o) => o.key);
+    const items = [];
+    const info = (o, change) => ({
+        kind: o.kind,
+        change,
+        object: o.object,
+        target: o.target,
+        severity: 'info'
+    });
+    for (const [k, o] of have) {
+        const other = want.get(k);
+        if (!other)
+            items.push({ ...info(o, 'unexpected'), actual: o.definition });
+        else if (other.definition !== o.definition)
+            items.push({ ...info(o, 'different'), expected: other.definition, actual: o.definition });
+    }
+    for (const [k, o] of want)
+        if (!have.has(k))
+            items.push({ ...info(o, 'missing'), expected: o.definition });
+    return items;
+}
+function ignoredObjects(catalog) {
+    const objects = [];
+    for (const table of catalog.tables) {
+        for (const check of table.checks)
+            objects.push({
+                kind: 'check',
+                key: key('check', table.schema, table.name, check.name),
+                object: display(table.schema, check.name),
+                target: { schema: table.schema, table: table.name, constraint: check.name },
+                definition: check.definition
+            });
+        if (table.partitionOf)
+            objects.push({
+                kind: 'table',
+                key: key('partition', table.schema, table.name),
+                object: display(table.schema, table.name),
+                target: { schema: table.schema, table: table.name },
+                definition: `partition of ${table.partitionOf}`
+            });
+    }
+    for (const f of catalog.functions)
+        objects.push({
+            kind: 'function',
+            key: key('function', f.schema, f.name, f.arguments),
+            object: `${display(f.schema, f.name)}(${f.arguments})`,
+            target: { schema: f.schema },
+            definition: `${f.kind} ${f.name}(${f.arguments})`
+        });
+    for (const t of catalog.triggers)
+        objects.push({
+            kind: 'trigger',
+            key: key('trigger', t.schema, t.table, t.name),
+            object: display(t.schema, t.name),
+            target: { schema: t.schema, table: t.table, constraint: t.name },
+            definition: t.definition
+        });
+    for (const e of catalog.extensions)
+        objects.push({
+            kind: 'extension',
+            key: key('extension', e.name),
+            object: e.name,
+            target: { schema: e.schema },
+            definition: `extension ${e.name} ${e.version} in schema ${e.schema}`
+        });
+    for (const v of catalog.views)
+        objects.push({
+            kind: 'view',
+            key: key('view', v.schema, v.name),
+            object: display(v.schema, v.name),
+            target: { schema: v.schema, table: v.name },
+            definition: `${v.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} AS ${v.definition.trim()}`
+        });
+    for (const s of catalog.sequences)
+        if (!s.ownedBy)
+            objects.push({
+                kind: 'sequence',
+                key: key('sequence', s.schema, s.name),
+                object: display(s.schema, s.name),
+                target: { schema: s.schema },
+                definition: `sequence ${display(s.schema, s.name)} AS ${s.dataType}`
+            });
+    return objects;
+}
+// ---------------------------------------------------------------- helpers
+const identList = (names) => names.map(quoteIdent).join(', ');
+function sameList(a, b) {
+    return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+;// CONCATENATED MODULE: ./src/prisma/output.ts
+/**
+ * Prisma's output as a problem quotes it: the lines that explain a failure,
+ * without the banners every command prints (which config and schema were
+ * loaded, which database, dotenv's "injected env" line). Banners are not
+ * errors, and a problem quotes Prisma once.
+ */
+/** Lines that say what was loaded, never what went wrong. */
+const BANNERS = [
+    /^Loaded Prisma config from /,
+    /^Prisma config detected, skipping environment variable loading/,
+    /^Prisma schemas? loaded from /,
+    /^Datasource "[^"]*": /,
+    /^Environment variables loaded from /,
+    /^\[dotenv@[^\]]+\] /,
+    /^◇ inject(?:ed|ing) env /
+];
+/** Whether a line is one of the banners Prisma or the project's config prints. */
+function isBanner(line) {
+    const text = line.trim();
+    return BANNERS.some((banner) => banner.test(text));
+}
+/** The output without banners and runs of blank lines. */
+function withoutBanners(output) {
+    const lines = [];
+    for (const line of output.split('\n')) {
+        if (isBanner(line))
+            continue;
+        if (line.trim() === '' && (lines.length === 0 || lines[lines.length - 1]?.trim() === ''))
+            continue;
+        lines.push(line.trimEnd());
+    }
+    return lines.join('\n').trim();
+}
+/**
+ * What explains a failed command: from the first line that mentions an
+ * error (or else the last lines), at most `maxLines` lines, banners left out.
+ */
+function prismaErrorText(output, maxLines = 20) {
+    const lines = withoutBanners(output).split('\n');
+    const first = lines.findIndex((line) => /error/i.test(line));
+    const from = first >= 0 ? first : Math.max(0, lines.length - maxLines);
+    return lines.slice(from, from + maxLines).join('\n');
+}
+/** Whether the output adds a line the message does not already quote (banners aside). */
+function outputAddsTo(message, output) {
+    return withoutBanners(output)
+        .split('\n')
+        .some((line) => line.trim() !== '' && !message.includes(line.trim()));
+}
+/**
+ * Whether Prisma failed because it found no database URL: the config's
+ * `datasource.url` empty (Prisma 7), a variable of `env("…")` unset or empty
+ * (Prisma 5/6 schema, Prisma 7 config). Returns the variable it names, or ''
+ * when it names none; undefined for any other failure.
+ */
+function missingUrlVariable(output) {
+    const named = /Environment variable not found: ([A-Za-z_]\w*)/.exec(output) ??
+        /Cannot resolve environment variable: ([A-Za-z_]\w*)/.exec(output) ??
+        /environment variable `([A-Za-z_]\w*)` resolved to an empty string/i.exec(output);
+    if (named)
+        return named[1];
+    if (/datasource\.url property is required|Connection url is empty|the URL must start with the protocol|must provide a nonempty (?:direct )?URL/i.test(output))
+        return '';
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/migrations/migration-index.ts
 
 const built = new WeakMap();
@@ -39716,7 +40822,7 @@ class migration_index_MigrationIndex {
         }
     }
     candidates(kind, name, schema) {
-        const all = this.byKey.get(key(kind, name)) ?? [];
+        const all = this.byKey.get(migration_index_key(kind, name)) ?? [];
         return all.filter((c) => c.schema === undefined || schema === undefined || c.schema === schema);
     }
     last(kind, name, schema, owner) {
@@ -39729,7 +40835,7 @@ class migration_index_MigrationIndex {
         return site(found.filter((c) => c.owner === owner).at(-1) ?? found.at(-1));
     }
     add(creation) {
-        const k = key(creation.kind, creation.name);
+        const k = migration_index_key(creation.kind, creation.name);
         const list = this.byKey.get(k);
         if (list)
             list.push(creation);
@@ -39771,7 +40877,7 @@ class migration_index_MigrationIndex {
         return this.candidates(kind, name, schema).at(-1)?.owner;
     }
 }
-function key(kind, name) {
+function migration_index_key(kind, name) {
     return `${kind}\u0000${name}`;
 }
 function site(c) {
@@ -39964,6 +41070,730 @@ class StatementReader {
                 return;
         }
     }
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/util/exec.ts
+/**
+ * The one way this action starts a child process: an argument array (never a
+ * shell string), its own process group so a timeout ends the whole tree
+ * (`npx` → `tsx` → node), output streamed to the caller and kept as a
+ * size-capped tail, and a result instead of an exception.
+ *
+ * `@actions/exec` cannot give us the process group or the kill, so this wraps
+ * `node:child_process` directly.
+ */
+
+/** Keeps the last `limit` characters of a stream without ever holding more than twice that. */
+class Tail {
+    limit;
+    chunks = [];
+    size = 0;
+    truncated = false;
+    constructor(limit) {
+        this.limit = limit;
+    }
+    push(text) {
+        this.chunks.push(text);
+        this.size += text.length;
+        if (this.size > this.limit * 2)
+            this.compact();
+    }
+    compact() {
+        const joined = this.chunks.join('');
+        if (joined.length > this.limit) {
+            this.chunks = [joined.slice(joined.length - this.limit)];
+            this.size = this.limit;
+            this.truncated = true;
+        }
+    }
+    toString() {
+        this.compact();
+        return this.chunks.join('');
+    }
+}
+const KILL_GRACE_MS = 3000;
+/** Runs `argv` and resolves when it ends, times out or cannot start. */
+function execCommand(argv, options) {
+    const [command, ...args] = argv;
+    if (!command)
+        throw new Error('execCommand: empty argv');
+    const started = performance.now();
+    const tail = new Tail(options.tailBytes ?? 64 * 1024);
+    return new Promise((resolve) => {
+        let timedOut = false;
+        let spawnError;
+        let settled = false;
+        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
+            cwd: options.cwd,
+            env: options.env,
+            stdio: ['ignore', 'pipe', 'pipe'],
+            // A process group of its own, so that a timeout can end the whole tree.
+            detached: true,
+            windowsHide: true
+        });
+        const killTree = (signal) => {
+            if (child.pid === undefined)
+                return;
+            try {
+                process.kill(-child.pid, signal);
+            }
+            catch {
+                // The group is already gone.
+            }
+        };
+        const onData = (data) => {
+            const text = data.toString('utf8');
+            tail.push(text);
+            options.onOutput?.(text);
+        };
+        const stdoutChunks = [];
+        child.stdout?.on('data', (data) => {
+            if (options.keepStdout)
+                stdoutChunks.push(data);
+            onData(data);
+        });
+        child.stderr?.on('data', onData);
+        let graceTimer;
+        const stop = () => {
+            killTree('SIGTERM');
+            graceTimer = setTimeout(() => killTree('SIGKILL'), KILL_GRACE_MS);
+            graceTimer.unref();
+        };
+        const timer = setTimeout(() => {
+            timedOut = true;
+            stop();
+        }, options.timeoutMs);
+        const onAbort = () => stop();
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+        const finish = (exitCode, signal) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            options.signal?.removeEventListener('abort', onAbort);
+            // Grandchildren may still hold the group (a seed that forked): end them too.
+            killTree('SIGKILL');
+            if (graceTimer)
+                clearTimeout(graceTimer);
+            resolve({
+                exitCode,
+                signal,
+                timedOut,
+                spawnError,
+                durationMs: Math.round(performance.now() - started),
+                output: tail.toString(),
+                truncated: tail.truncated,
+                stdout: options.keepStdout ? Buffer.concat(stdoutChunks).toString('utf8') : undefined
+            });
+        };
+        child.on('error', (error) => {
+            spawnError = error.code === 'ENOENT' ? `command not found: ${command}` : error.message;
+            finish(null, null);
+        });
+        // 'close' waits for the pipes; a grandchild left running would hold them
+        // open, so once the child itself has exited, the rest of its group goes.
+        child.on('exit', () => {
+            setTimeout(() => killTree('SIGKILL'), 2000).unref();
+        });
+        child.on('close', (code, signal) => finish(code, signal));
+    });
+}
+
+;// CONCATENATED MODULE: ./src/prisma/cli.ts
+/**
+ * Runs the project's own Prisma CLI (never a bundled one): the same version
+ * and engines the project uses, from its folder, with the database URL in
+ * every variable the project reads it from.
+ */
+
+
+/**
+ * The environment of the project's tools without any database variable set
+ * by us and without the action's inputs: the project's `node_modules/.bin` folders first on PATH (as
+ * `npm run` does, so a seed of `tsx prisma/seed.ts` finds tsx), and Prisma's
+ * update check and hints off.
+ */
+function toolEnv(project, baseEnv) {
+    // The action's own inputs (`INPUT_GITHUB-TOKEN` among them) are ours, not the project's:
+    // a seed or a config is user code and never sees them.
+    const env = Object.fromEntries(Object.entries(baseEnv).filter(([name]) => !name.startsWith('INPUT_')));
+    env.PATH = [...project.binDirs, env.PATH ?? ''].filter(Boolean).join((external_node_path_default()).delimiter);
+    env.CHECKPOINT_DISABLE = '1';
+    env.PRISMA_HIDE_UPDATE_MESSAGE = '1';
+    env.FORCE_COLOR = '0';
+    env.NO_COLOR = '1';
+    return env;
+}
+/** The child environment: {@link toolEnv} with the URL under each of the datasource's names. */
+function childEnv(ctx, url) {
+    const env = toolEnv(ctx.project, ctx.baseEnv);
+    for (const name of ctx.urlEnv)
+        env[name] = url;
+    for (const name of ctx.shadowEnv?.names ?? [])
+        env[name] = ctx.shadowEnv?.url;
+    return env;
+}
+/** Runs `prisma <args>` from the project folder with the given database URL. */
+function runPrisma(ctx, args, options = {}) {
+    return execCommand([process.execPath, ctx.project.prisma.entry, ...args], {
+        cwd: ctx.project.root,
+        env: childEnv(ctx, options.url ?? ctx.databaseUrl),
+        timeoutMs: ctx.timeoutMs,
+        onOutput: options.quiet ? undefined : ctx.onOutput,
+        signal: ctx.signal,
+        keepStdout: options.keepStdout
+    });
+}
+/** Runs an arbitrary command (the `seed-command` input) the same way. */
+function runCommand(ctx, argv) {
+    return execCommand(argv, {
+        cwd: ctx.project.root,
+        env: childEnv(ctx, ctx.databaseUrl),
+        timeoutMs: ctx.timeoutMs,
+        onOutput: ctx.onOutput,
+        signal: ctx.signal
+    });
+}
+/** `--schema <path>` when the user named the schema; otherwise Prisma finds it as usual. */
+function schemaArgs(explicitSchema) {
+    return explicitSchema ? ['--schema', explicitSchema] : [];
+}
+/**
+ * The arguments that print the SQL creating the schema from nothing.
+ * Prisma 7 renamed `--to-schema-datamodel` to `--to-schema`.
+ */
+function diffFromEmptyArgs(major, schemaPath) {
+    const to = major >= 7 ? '--to-schema' : '--to-schema-datamodel';
+    return ['migrate', 'diff', '--from-empty', to, schemaPath, '--script'];
+}
+/**
+ * The arguments that print what Prisma would change going from the migrated
+ * database to the schema: Prisma 7 reads the database from the config's
+ * datasource, earlier versions from the schema's datasource block. Neither
+ * puts the URL (and its password) on a command line.
+ */
+function verdictDiffArgs(major, schemaPath) {
+    if (major >= 7)
+        return ['migrate', 'diff', '--from-config-datasource', '--to-schema', schemaPath, '--script'];
+    return [
+        'migrate',
+        'diff',
+        '--from-schema-datasource',
+        schemaPath,
+        '--to-schema-datamodel',
+        schemaPath,
+        '--script'
+    ];
+}
+/**
+ * What Prisma says about where things are: "Prisma schema loaded from
+ * prisma/schema.prisma" (Prisma 5 and 6) or "… from prisma/schema.prisma."
+ * (Prisma 7 ends the sentence with a period, which is not part of the path).
+ */
+function parseLoadedSchema(output) {
+    return /Prisma schema loaded from (.+?)\.?\s*$/m.exec(output)?.[1];
+}
+/**
+ * Migration folder names `migrate deploy` applied, in order: the folders of
+ * the tree under "The following migration(s) have been applied:".
+ */
+function parseAppliedMigrations(output) {
+    const header = /The following migrations?(?:\(s\))? ha(?:ve|s) been applied:/.exec(output);
+    if (!header)
+        return [];
+    const names = [];
+    for (const line of output.slice(header.index + header[0].length).split('\n')) {
+        if (/^All migrations/.test(line.trim()))
+            break;
+        const folder = /^\s*└─\s*(\S+)\/\s*$/.exec(line)?.[1];
+        if (folder)
+            names.push(folder);
+    }
+    return names;
+}
+/** Whether `prisma db seed` actually ran a command (it exits 0 silently when none is configured). */
+function seedCommandRan(output) {
+    return /Running seed command/.test(output);
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+;// CONCATENATED MODULE: ./src/prisma/diff-script.ts
+/**
+ * The SQL scripts we take from Prisma (the schema from nothing, the verdict
+ * and its fix) are written by Prisma to a file and read from there: stdout
+ * belongs to whatever the CLI and the project's `prisma.config.ts` print
+ * (dotenv 17 prints `◇ injected env (0) from .env // tip: …` there when the
+ * config calls `config()`), and a banner taken for SQL once made an
+ * unreadable verdict look like an empty one.
+ *
+ * `prisma migrate diff --output <file>` exists from Prisma 5.13 on (5.x, 6.x
+ * and 7.x alike): the CLI captures only what the schema engine prints while
+ * it diffs and writes that to the file. Prisma 5.0–5.12 have no `--output`;
+ * there the script is read from stdout alone (stderr apart), which is safe on
+ * those versions: they load no `prisma.config.ts` and load `.env` without a
+ * message for `migrate diff`, so nothing else writes to their stdout.
+ *
+ * Either way the script must parse with PostgreSQL's own parser; one that
+ * does not is reported as unreadable, never read as "no change".
+ */
+
+
+
+
+
+/** Whether `prisma migrate diff` of this version writes its script to a file (`--output`, 5.13 and later). */
+function diffHasOutputFlag(version) {
+    const [major = 0, minor = 0] = version.split('.').map((n) => Number.parseInt(n, 10));
+    return major > 5 || (major === 5 && minor >= 13);
+}
+/**
+ * Runs `prisma <args>` (a `migrate diff … --script`) and reads its script:
+ * from the file Prisma writes, or from stdout on versions without
+ * `--output`. The CLI's other output is kept in `result.output` for the log.
+ * Requires `loadSqlParser()` to have resolved.
+ */
+async function runDiffScript(ctx, args) {
+    if (!diffHasOutputFlag(ctx.project.prisma.version)) {
+        const result = await runPrisma(ctx, args, { keepStdout: true, quiet: true });
+        return read(result, result.stdout);
+    }
+    const dir = await (0,promises_.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'msc-diff-'));
+    try {
+        const file = external_node_path_default().join(dir, 'diff.sql');
+        const result = await runPrisma(ctx, [...args, '--output', file], { quiet: true });
+        // What else the CLI and the project's config printed (banners, warnings) goes to the log, once.
+        if (result.output.trim())
+            ctx.onOutput?.(`prisma ${args.join(' ')}:\n${result.output.trimEnd()}\n`);
+        const script = await (0,promises_.readFile)(file, 'utf8').catch(() => undefined);
+        if (result.exitCode === 0 && !result.timedOut && script === undefined)
+            return { kind: 'unreadable', reason: `Prisma wrote no script to ${file}`, result };
+        return read(result, script);
+    }
+    finally {
+        await (0,promises_.rm)(dir, { recursive: true, force: true });
+    }
+}
+function read(result, script) {
+    if (result.exitCode !== 0 || result.timedOut || script === undefined)
+        return { kind: 'failed', result };
+    const reason = unreadableReason(script);
+    return reason ? { kind: 'unreadable', reason, result } : { kind: 'script', script, result };
+}
+/** Why PostgreSQL's parser rejects a script (with the line it stops on), or undefined when it reads it. */
+function unreadableReason(script) {
+    const parsed = parseSql(script);
+    if (parsed.ok)
+        return undefined;
+    const lineNumber = script.slice(0, parsed.offset).split('\n').length;
+    const line = (script.split('\n')[lineNumber - 1] ?? '').trim();
+    const shown = line.length > 120 ? `${line.slice(0, 117)}…` : line;
+    return `${parsed.message} (line ${lineNumber}${shown ? `: ${shown}` : ''})`;
+}
+
+;// CONCATENATED MODULE: ./src/drift/prerequisites.ts
+
+/** Schemas PostgreSQL and its extensions own, never the project's. */
+const USER_SCHEMA = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`;
+// Functions and procedures (aggregates have no pg_get_functiondef), in the
+// order they were created, which is a dependency order for most of them.
+const prerequisites_FUNCTIONS_SQL = `
+SELECT n.nspname AS schema, p.proname AS name, pg_get_function_identity_arguments(p.oid) AS arguments,
+       pg_get_functiondef(p.oid) AS definition
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE ${USER_SCHEMA} AND p.prokind IN ('f', 'p')
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+ORDER BY p.oid`;
+// Sequences no column owns (`serial` and identity sequences come with their tables).
+const prerequisites_SEQUENCES_SQL = `
+SELECT n.nspname AS schema, c.relname AS name, format_type(s.seqtypid, NULL) AS type,
+       s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min,
+       s.seqmax::text AS max, s.seqcache::text AS cache, s.seqcycle AS cycle
+FROM pg_sequence s
+JOIN pg_class c ON c.oid = s.seqrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE ${USER_SCHEMA}
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i', 'e'))
+ORDER BY c.oid`;
+/** Reads the functions and free-standing sequences of the migrated database. */
+async function readPrerequisites(client) {
+    const [functions, sequences] = await Promise.all([
+        client.query(prerequisites_FUNCTIONS_SQL),
+        client.query(prerequisites_SEQUENCES_SQL)
+    ]);
+    return {
+        functions: functions.rows,
+        sequences: sequences.rows.map((s) => ({
+            schema: s.schema,
+            name: s.name,
+            definition: `CREATE SEQUENCE IF NOT EXISTS ${qualified(s.schema, s.name)} AS ${s.type} INCREMENT BY ${s.increment} ` +
+                `MINVALUE ${s.min} MAXVALUE ${s.max} START WITH ${s.start} CACHE ${s.cache}${s.cycle ? ' CYCLE' : ''}`
+        }))
+    };
+}
+/** Whether there is anything to create. */
+function hasPrerequisites(p) {
+    return p.functions.length > 0 || p.sequences.length > 0;
+}
+/**
+ * Creates them in the scratch database. Function bodies are not checked
+ * (as pg_dump restores them): they may use tables the schema's SQL creates
+ * afterwards. A function whose signature needs something not there yet is
+ * tried again after the others, until a pass creates nothing more; what
+ * still fails is left out (the schema's SQL then says whether it mattered).
+ * Returns what was created.
+ */
+async function createPrerequisites(client, p) {
+    const created = { functions: [], sequences: [] };
+    const schemas = new Set([...p.functions, ...p.sequences].map((o) => o.schema));
+    for (const schema of schemas)
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    for (const sequence of p.sequences) {
+        if (await attempt(client, sequence.definition))
+            created.sequences.push(sequence);
+    }
+    await client.query('SET check_function_bodies = off');
+    try {
+        let pending = p.functions;
+        while (pending.length > 0) {
+            const failed = [];
+            for (const fn of pending) {
+                if (await attempt(client, fn.definition))
+                    created.functions.push(fn);
+                else
+                    failed.push(fn);
+            }
+            if (failed.length === pending.length)
+                break;
+            pending = failed;
+        }
+    }
+    finally {
+        await client.query('RESET check_function_bodies');
+    }
+    return created;
+}
+async function attempt(client, sql) {
+    try {
+        await client.query(sql);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/drift/expected.ts
+/**
+ * The database the schema describes: Prisma's own SQL for the schema
+ * (`prisma migrate diff --from-empty`), applied to a scratch database after
+ * what that SQL may rely on and never creates (the extensions the migrations
+ * install, and when needed the functions and sequences they define). We never
+ * translate the schema ourselves.
+ */
+
+
+
+
+
+
+
+/**
+ * Starts asking Prisma for the SQL of the schema. It depends on nothing the
+ * migrations do, so the pipeline starts it before generate and migrate, and
+ * its seconds of CPU overlap theirs instead of adding to the run.
+ */
+function startSchemaDiff(run, schemaPath) {
+    const args = diffFromEmptyArgs(run.project.prisma.major, schemaPath);
+    return { schemaPath, args, result: runDiffScript(run, args) };
+}
+async function disposeBuilt(built) {
+    if ('client' in built)
+        await built.client?.end().catch(() => { });
+    if ('scratch' in built)
+        await built.scratch?.drop();
+}
+/**
+ * Starts building the expected database while `migrate deploy` runs: the
+ * scratch database, Prisma's SQL, and first the extensions the migration
+ * files create (the schema's SQL may need their types). At 1,000 models this
+ * is seconds of PostgreSQL work that would otherwise follow the seed.
+ */
+function startExpectedBuild(run, databaseUrl, diff) {
+    // A connection of its own: the pipeline's connection may be inside a
+    // transaction (replaying a failed migration) while this one creates a database.
+    const admin = new esm.Client({ connectionString: databaseUrl, application_name: 'migrate-seed-check' });
+    admin.on('error', () => { });
+    const result = admin
+        .connect()
+        .then(() => buildExpected(run, admin, databaseUrl, diff, extensionsInMigrations(run.project)))
+        .catch(async (error) => {
+        await diff.result.catch(() => undefined);
+        return { ok: false, kind: 'apply', error: describePgError(error), cause: error, extensions: [] };
+    });
+    let disposed;
+    return {
+        schemaPath: diff.schemaPath,
+        result,
+        dispose: () => (disposed ??= result.then(disposeBuilt, () => undefined).finally(() => admin.end().catch(() => { })))
+    };
+}
+/** The extensions the migration files create, as PostgreSQL's parser reads them. */
+function extensionsInMigrations(project) {
+    return migration_index_MigrationIndex.of(project.migrations)
+        .extensions()
+        .map((e) => ({ name: e.name, schema: e.schema ?? 'public' }));
+}
+async function buildExpected(run, admin, databaseUrl, diff, extensions, prerequisites) {
+    const names = extensions.map((e) => e.name);
+    let scratch;
+    try {
+        scratch = await createScratchDatabase(admin, databaseUrl, 'expect');
+    }
+    catch (error) {
+        await diff.result.catch(() => undefined);
+        if (error instanceof connect_DatabaseError)
+            return { ok: false, kind: 'scratch', error, extensions: names };
+        throw error;
+    }
+    try {
+        const sql = await diff.result;
+        if (sql.kind !== 'script') {
+            await scratch.drop();
+            return { ok: false, kind: 'diff', diff: sql, extensions: names };
+        }
+        const client = new esm.Client({ connectionString: scratch.url, application_name: 'migrate-seed-check' });
+        client.on('error', () => { });
+        try {
+            await client.connect();
+            for (const ext of extensions)
+                await createExtension(client, ext);
+            const copied = prerequisites && (await createPrerequisites(client, prerequisites));
+            // One simple-protocol query runs the whole script, as psql would.
+            if (sql.script.trim())
+                await client.query(sql.script);
+            return { ok: true, scratch, client, extensions: names, ...(copied ? { copied } : {}) };
+        }
+        catch (error) {
+            return {
+                ok: false,
+                kind: 'apply',
+                error: describePgError(error),
+                cause: error,
+                scratch,
+                client,
+                extensions: names
+            };
+        }
+    }
+    catch (error) {
+        await scratch.drop();
+        throw error;
+    }
+}
+/** The expected catalog without what was copied from the migrated database: those are the migrations', not the schema's. */
+function withoutCopies(catalog, built) {
+    const copied = built.ok ? built.copied : undefined;
+    if (!copied)
+        return catalog;
+    const functions = new Set(copied.functions.map((f) => `${f.schema}.${f.name}(${f.arguments})`));
+    const sequences = new Set(copied.sequences.map((q) => `${q.schema}.${q.name}`));
+    return {
+        ...catalog,
+        functions: catalog.functions.filter((f) => !functions.has(`${f.schema}.${f.name}(${f.arguments})`)),
+        sequences: catalog.sequences.filter((q) => !sequences.has(`${q.schema}.${q.name}`))
+    };
+}
+async function createExtension(client, ext) {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(ext.schema)}`);
+    await client.query(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(ext.name)} WITH SCHEMA ${quoteIdent(ext.schema)}`);
+}
+/**
+ * `type "citext" does not exist` here means the schema uses a type that an
+ * extension provides and no migration installs it: say so and name the fix.
+ */
+function missingExtensionHint(error) {
+    const type = /type "([^"]+)" does not exist/.exec(error)?.[1];
+    if (!type)
+        return '';
+    return (`\nThe schema uses the type \`${type}\`, which an extension provides, but no migration installs that extension. ` +
+        `Add \`CREATE EXTENSION IF NOT EXISTS "${type}";\` (or the extension that provides it) to a migration, ` +
+        'or declare it with the `postgresqlExtensions` preview feature so Prisma writes it.');
+}
+/** Extensions the migrations installed: Prisma's SQL for the schema may rely on them (citext, pg_trgm…). */
+async function installedExtensions(client) {
+    const { rows } = await client.query(`SELECT e.extname AS name, n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql' ORDER BY 1`);
+    return rows;
+}
+
+;// CONCATENATED MODULE: ./src/drift/items.ts
+/** An index or constraint that differs in its name only: renamed in place, no behaviour changes. */
+function isRename(item) {
+    return item.change === 'different' && item.aspects?.length === 1 && item.aspects[0] === 'name';
+}
+
+;// CONCATENATED MODULE: ./src/drift/fix-migration.ts
+
+
+
+/** Sections of the migration, in the order they run, with Prisma's comment for each. */
+const PHASES = [
+    ['alterEnum', 'AlterEnum'],
+    ['createEnum', 'CreateEnum'],
+    ['dropForeignKey', 'DropForeignKey'],
+    ['dropIndex', 'DropIndex'],
+    ['createTable', 'CreateTable'],
+    ['alterTable', 'AlterTable'],
+    ['dropTable', 'DropTable'],
+    ['dropEnum', 'DropEnum'],
+    ['createIndex', 'CreateIndex'],
+    ['addForeignKey', 'AddForeignKey'],
+    ['rename', 'Rename']
+];
+// No semicolon in any comment line: Prisma's WebAssembly engine splits a
+// migration on every `;`, comments included.
+const HEADER = [
+    '-- Suggested by migrate-seed-check: makes the database built by the migrations match schema.prisma.',
+    '-- Generated from the SQL Prisma writes for the schema. Review it before committing.'
+];
+const DROP_WARNING = [
+    '-- WARNING: some statements drop objects that only the migrations create (marked "only in the migrations").',
+    '-- They may be deliberate raw SQL that Prisma cannot express: remove those statements if so.'
+];
+const ADD_VALUE_NOTE = [
+    '-- Note: PostgreSQL cannot use an enum value in the transaction that adds it. The values are added first:',
+    '-- if a default or data change in this migration uses a new value, move the ALTER TYPE … ADD VALUE',
+    '-- statements into a migration of their own that runs before this one.'
+];
+/**
+ * All the fixes of `items` as one migration script, in dependency order, with
+ * a `-- CreateTable`-style comment before each statement. Items without fix
+ * SQL (`info`) are skipped; identical fixes (an enum recreated for several of
+ * its values) are written once. Returns an empty string when there is nothing to fix.
+ */
+function buildFixMigration(items) {
+    const chunks = items.flatMap(chunksOf);
+    if (chunks.length === 0)
+        return '';
+    const seen = new Set();
+    const body = [];
+    for (const [phase] of PHASES) {
+        for (const chunk of chunks) {
+            if (chunk.phase !== phase || seen.has(chunk.sql))
+                continue;
+            seen.add(chunk.sql);
+            body.push(`-- ${chunk.comment}\n${chunk.sql}\n`);
+        }
+    }
+    const header = [...HEADER];
+    if (items.some((i) => i.change === 'unexpected' && i.fixSql))
+        header.push(...DROP_WARNING);
+    if (chunks.some((c) => statementsOf(c.sql).some(addsEnumValue)))
+        header.push(...ADD_VALUE_NOTE);
+    return `${header.join('\n')}\n\n${body.join('\n')}`;
+}
+/** The pieces of one item's fix, each assigned to its section. */
+function chunksOf(item) {
+    if (!item.fixSql || item.severity === 'info')
+        return [];
+    const tag = item.change === 'unexpected' ? ' (only in the migrations)' : '';
+    const main = mainPhase(item);
+    if (!splitsDrops(item))
+        return [{ phase: main[0], comment: main[1] + tag, sql: item.fixSql.trim() }];
+    // Drop-and-recreate fixes: the drop must run early, before anything that
+    // could depend on the old object; the re-creation runs in its own section.
+    return splitStatements(item.fixSql).map((statement) => {
+        const drop = dropPhase(item, statement);
+        const [phase, comment] = drop ?? main;
+        return { phase, comment: comment + tag, sql: statement + ';' };
+    });
+}
+/** Items whose fix drops something and then (re)creates or drops something else. */
+function splitsDrops(item) {
+    if (item.kind === 'table')
+        return item.change === 'unexpected';
+    return (item.change === 'different' && ['foreignKey', 'index', 'unique'].includes(item.kind) && !isRename(item));
+}
+function dropPhase(item, statement) {
+    const node = statementsOf(statement)[0];
+    if (node && 'DropStmt' in node && node.DropStmt.removeType === 'OBJECT_INDEX')
+        return ['dropIndex', 'DropIndex'];
+    const dropsConstraint = node &&
+        'AlterTableStmt' in node &&
+        (node.AlterTableStmt.cmds ?? []).some((c) => 'AlterTableCmd' in c && c.AlterTableCmd.subtype === 'AT_DropConstraint');
+    if (dropsConstraint)
+        return item.kind === 'foreignKey' || item.kind === 'table'
+            ? ['dropForeignKey', 'DropForeignKey']
+            : ['dropIndex', 'DropIndex'];
+    return undefined;
+}
+/** The parse trees of the statements of `sql` (those PostgreSQL's parser accepts). */
+function statementsOf(sql) {
+    return script_parseSqlScript(sql).statements.flatMap((s) => (s.node ? [s.node] : []));
+}
+/** `ALTER TYPE … ADD VALUE`: PostgreSQL cannot use the new value in the transaction that adds it. */
+function addsEnumValue(node) {
+    return 'AlterEnumStmt' in node && node.AlterEnumStmt.oldVal === undefined;
+}
+function mainPhase(item) {
+    if (isRename(item))
+        return ['rename', renameComment(item)];
+    switch (item.kind) {
+        case 'enum':
+            return item.change === 'unexpected' ? ['dropEnum', 'DropEnum'] : ['createEnum', 'CreateEnum'];
+        case 'enumValue':
+            return ['alterEnum', 'AlterEnum'];
+        case 'table':
+            return item.change === 'unexpected' ? ['dropTable', 'DropTable'] : ['createTable', 'CreateTable'];
+        case 'column':
+        case 'primaryKey':
+            return ['alterTable', 'AlterTable'];
+        case 'foreignKey':
+            return item.change === 'unexpected'
+                ? ['dropForeignKey', 'DropForeignKey']
+                : ['addForeignKey', 'AddForeignKey'];
+        case 'index':
+        case 'unique':
+            return item.change === 'unexpected' ? ['dropIndex', 'DropIndex'] : ['createIndex', 'CreateIndex'];
+        default:
+            return ['alterTable', 'AlterTable'];
+    }
+}
+function renameComment(item) {
+    if (item.kind === 'foreignKey')
+        return 'RenameForeignKey';
+    if (item.kind === 'primaryKey')
+        return 'RenamePrimaryKey';
+    return 'RenameIndex';
+}
+/**
+ * Prisma's own script as the fix migration, with a header that says so (no
+ * semicolon in it: see HEADER). It is exactly what `prisma migrate dev` would
+ * write for the migrated database.
+ */
+function prismaFixMigration(script) {
+    const header = [
+        '-- Suggested by migrate-seed-check: makes the database built by the migrations match schema.prisma.',
+        "-- Written by Prisma's own migrate diff from the migrated database to the schema. Review it before committing."
+    ];
+    return `${header.join('\n')}\n\n${script.trim()}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/util/paths.ts
+/**
+ * Paths as reports show them: relative to the repository root, with `/`
+ * (GitHub annotations need that, whatever the runner's OS).
+ */
+
+/** `file` relative to `repoRoot`; a path that is already relative is only normalised. */
+function repoPath(repoRoot, file) {
+    const relative = external_node_path_default().isAbsolute(file) ? external_node_path_default().relative(repoRoot, file) : file;
+    return relative.split((external_node_path_default()).sep).join('/');
 }
 
 ;// CONCATENATED MODULE: ./src/prisma/schema-syntax.ts
@@ -41107,7 +42937,7 @@ function isForeign(file, options) {
 
 ;// CONCATENATED MODULE: ./src/drift/locate.ts
 /**
- * Stage 8, "locate": gives every drift item a file and line — the schema
+ * Gives every drift item a file and line — the schema
  * declaration when the schema has one, else the migration that creates it.
  */
 
@@ -41155,1679 +42985,6 @@ function locateItem(item, index, inMigrations) {
     if (match?.exact && !migrationFirst)
         return match.location;
     return inMigrations(item) ?? match?.location;
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/util/exec.ts
-/**
- * The one way this action starts a child process: an argument array (never a
- * shell string), its own process group so a timeout ends the whole tree
- * (`npx` → `tsx` → node), output streamed to the caller and kept as a
- * size-capped tail, and a result instead of an exception.
- *
- * `@actions/exec` cannot give us the process group or the kill, so this wraps
- * `node:child_process` directly.
- */
-
-/** Keeps the last `limit` characters of a stream without ever holding more than twice that. */
-class Tail {
-    limit;
-    chunks = [];
-    size = 0;
-    truncated = false;
-    constructor(limit) {
-        this.limit = limit;
-    }
-    push(text) {
-        this.chunks.push(text);
-        this.size += text.length;
-        if (this.size > this.limit * 2)
-            this.compact();
-    }
-    compact() {
-        const joined = this.chunks.join('');
-        if (joined.length > this.limit) {
-            this.chunks = [joined.slice(joined.length - this.limit)];
-            this.size = this.limit;
-            this.truncated = true;
-        }
-    }
-    toString() {
-        this.compact();
-        return this.chunks.join('');
-    }
-}
-const KILL_GRACE_MS = 3000;
-/** Runs `argv` and resolves when it ends, times out or cannot start. */
-function execCommand(argv, options) {
-    const [command, ...args] = argv;
-    if (!command)
-        throw new Error('execCommand: empty argv');
-    const started = performance.now();
-    const tail = new Tail(options.tailBytes ?? 64 * 1024);
-    return new Promise((resolve) => {
-        let timedOut = false;
-        let spawnError;
-        let settled = false;
-        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
-            cwd: options.cwd,
-            env: options.env,
-            stdio: ['ignore', 'pipe', 'pipe'],
-            // A process group of its own, so that a timeout can end the whole tree.
-            detached: true,
-            windowsHide: true
-        });
-        const killTree = (signal) => {
-            if (child.pid === undefined)
-                return;
-            try {
-                process.kill(-child.pid, signal);
-            }
-            catch {
-                // The group is already gone.
-            }
-        };
-        const onData = (data) => {
-            const text = data.toString('utf8');
-            tail.push(text);
-            options.onOutput?.(text);
-        };
-        const stdoutChunks = [];
-        child.stdout?.on('data', (data) => {
-            if (options.keepStdout)
-                stdoutChunks.push(data);
-            onData(data);
-        });
-        child.stderr?.on('data', onData);
-        let graceTimer;
-        const stop = () => {
-            killTree('SIGTERM');
-            graceTimer = setTimeout(() => killTree('SIGKILL'), KILL_GRACE_MS);
-            graceTimer.unref();
-        };
-        const timer = setTimeout(() => {
-            timedOut = true;
-            stop();
-        }, options.timeoutMs);
-        const onAbort = () => stop();
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-        const finish = (exitCode, signal) => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(timer);
-            options.signal?.removeEventListener('abort', onAbort);
-            // Grandchildren may still hold the group (a seed that forked): end them too.
-            killTree('SIGKILL');
-            if (graceTimer)
-                clearTimeout(graceTimer);
-            resolve({
-                exitCode,
-                signal,
-                timedOut,
-                spawnError,
-                durationMs: Math.round(performance.now() - started),
-                output: tail.toString(),
-                truncated: tail.truncated,
-                stdout: options.keepStdout ? Buffer.concat(stdoutChunks).toString('utf8') : undefined
-            });
-        };
-        child.on('error', (error) => {
-            spawnError = error.code === 'ENOENT' ? `command not found: ${command}` : error.message;
-            finish(null, null);
-        });
-        // 'close' waits for the pipes; a grandchild left running would hold them
-        // open, so once the child itself has exited, the rest of its group goes.
-        child.on('exit', () => {
-            setTimeout(() => killTree('SIGKILL'), 2000).unref();
-        });
-        child.on('close', (code, signal) => finish(code, signal));
-    });
-}
-
-;// CONCATENATED MODULE: ./src/prisma/cli.ts
-/**
- * Runs the project's own Prisma CLI (never a bundled one): the same version
- * and engines the project uses, from its folder, with the database URL in
- * every variable the project reads it from.
- */
-
-
-/**
- * The environment of the project's tools without any database variable set
- * by us and without the action's inputs: the project's `node_modules/.bin` folders first on PATH (as
- * `npm run` does, so a seed of `tsx prisma/seed.ts` finds tsx), and Prisma's
- * update check and hints off.
- */
-function toolEnv(project, baseEnv) {
-    // The action's own inputs (`INPUT_GITHUB-TOKEN` among them) are ours, not the project's:
-    // a seed or a config is user code and never sees them.
-    const env = Object.fromEntries(Object.entries(baseEnv).filter(([name]) => !name.startsWith('INPUT_')));
-    env.PATH = [...project.binDirs, env.PATH ?? ''].filter(Boolean).join((external_node_path_default()).delimiter);
-    env.CHECKPOINT_DISABLE = '1';
-    env.PRISMA_HIDE_UPDATE_MESSAGE = '1';
-    env.FORCE_COLOR = '0';
-    env.NO_COLOR = '1';
-    return env;
-}
-/** The child environment: {@link toolEnv} with the URL under each of the datasource's names. */
-function childEnv(ctx, url) {
-    const env = toolEnv(ctx.project, ctx.baseEnv);
-    for (const name of ctx.urlEnv)
-        env[name] = url;
-    for (const name of ctx.shadowEnv?.names ?? [])
-        env[name] = ctx.shadowEnv?.url;
-    return env;
-}
-/** Runs `prisma <args>` from the project folder with the given database URL. */
-function runPrisma(ctx, args, options = {}) {
-    return execCommand([process.execPath, ctx.project.prisma.entry, ...args], {
-        cwd: ctx.project.root,
-        env: childEnv(ctx, options.url ?? ctx.databaseUrl),
-        timeoutMs: ctx.timeoutMs,
-        onOutput: options.quiet ? undefined : ctx.onOutput,
-        signal: ctx.signal,
-        keepStdout: options.keepStdout
-    });
-}
-/** Runs an arbitrary command (the `seed-command` input) the same way. */
-function runCommand(ctx, argv) {
-    return execCommand(argv, {
-        cwd: ctx.project.root,
-        env: childEnv(ctx, ctx.databaseUrl),
-        timeoutMs: ctx.timeoutMs,
-        onOutput: ctx.onOutput,
-        signal: ctx.signal
-    });
-}
-/** `--schema <path>` when the user named the schema; otherwise Prisma finds it as usual. */
-function schemaArgs(explicitSchema) {
-    return explicitSchema ? ['--schema', explicitSchema] : [];
-}
-/**
- * The arguments that print the SQL creating the schema from nothing.
- * Prisma 7 renamed `--to-schema-datamodel` to `--to-schema`.
- */
-function diffFromEmptyArgs(major, schemaPath) {
-    const to = major >= 7 ? '--to-schema' : '--to-schema-datamodel';
-    return ['migrate', 'diff', '--from-empty', to, schemaPath, '--script'];
-}
-/**
- * The arguments that print what Prisma would change going from the migrated
- * database to the schema: Prisma 7 reads the database from the config's
- * datasource, earlier versions from the schema's datasource block. Neither
- * puts the URL (and its password) on a command line.
- */
-function verdictDiffArgs(major, schemaPath) {
-    if (major >= 7)
-        return ['migrate', 'diff', '--from-config-datasource', '--to-schema', schemaPath, '--script'];
-    return [
-        'migrate',
-        'diff',
-        '--from-schema-datasource',
-        schemaPath,
-        '--to-schema-datamodel',
-        schemaPath,
-        '--script'
-    ];
-}
-/**
- * What Prisma says about where things are: "Prisma schema loaded from
- * prisma/schema.prisma" (Prisma 5 and 6) or "… from prisma/schema.prisma."
- * (Prisma 7 ends the sentence with a period, which is not part of the path).
- */
-function parseLoadedSchema(output) {
-    return /Prisma schema loaded from (.+?)\.?\s*$/m.exec(output)?.[1];
-}
-/**
- * Migration folder names `migrate deploy` applied, in order: the folders of
- * the tree under "The following migration(s) have been applied:".
- */
-function parseAppliedMigrations(output) {
-    const header = /The following migrations?(?:\(s\))? ha(?:ve|s) been applied:/.exec(output);
-    if (!header)
-        return [];
-    const names = [];
-    for (const line of output.slice(header.index + header[0].length).split('\n')) {
-        if (/^All migrations/.test(line.trim()))
-            break;
-        const folder = /^\s*└─\s*(\S+)\/\s*$/.exec(line)?.[1];
-        if (folder)
-            names.push(folder);
-    }
-    return names;
-}
-/** Whether `prisma db seed` actually ran a command (it exits 0 silently when none is configured). */
-function seedCommandRan(output) {
-    return /Running seed command/.test(output);
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
-;// CONCATENATED MODULE: ./src/prisma/diff-script.ts
-/**
- * The SQL scripts we take from Prisma (the schema from nothing, the verdict
- * and its fix) are written by Prisma to a file and read from there: stdout
- * belongs to whatever the CLI and the project's `prisma.config.ts` print
- * (dotenv 17 prints `◇ injected env (0) from .env // tip: …` there when the
- * config calls `config()`), and a banner taken for SQL once made an
- * unreadable verdict look like an empty one.
- *
- * `prisma migrate diff --output <file>` exists from Prisma 5.13 on (5.x, 6.x
- * and 7.x alike): the CLI captures only what the schema engine prints while
- * it diffs and writes that to the file. Prisma 5.0–5.12 have no `--output`;
- * there the script is read from stdout alone (stderr apart), which is safe on
- * those versions: they load no `prisma.config.ts` and load `.env` without a
- * message for `migrate diff`, so nothing else writes to their stdout.
- *
- * Either way the script must parse with PostgreSQL's own parser; one that
- * does not is reported as unreadable, never read as "no change".
- */
-
-
-
-
-
-/** Whether `prisma migrate diff` of this version writes its script to a file (`--output`, 5.13 and later). */
-function diffHasOutputFlag(version) {
-    const [major = 0, minor = 0] = version.split('.').map((n) => Number.parseInt(n, 10));
-    return major > 5 || (major === 5 && minor >= 13);
-}
-/**
- * Runs `prisma <args>` (a `migrate diff … --script`) and reads its script:
- * from the file Prisma writes, or from stdout on versions without
- * `--output`. The CLI's other output is kept in `result.output` for the log.
- * Requires `loadSqlParser()` to have resolved.
- */
-async function runDiffScript(ctx, args) {
-    if (!diffHasOutputFlag(ctx.project.prisma.version)) {
-        const result = await runPrisma(ctx, args, { keepStdout: true, quiet: true });
-        return read(result, result.stdout);
-    }
-    const dir = await (0,promises_.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'msc-diff-'));
-    try {
-        const file = external_node_path_default().join(dir, 'diff.sql');
-        const result = await runPrisma(ctx, [...args, '--output', file], { quiet: true });
-        // What else the CLI and the project's config printed (banners, warnings) goes to the log, once.
-        if (result.output.trim())
-            ctx.onOutput?.(`prisma ${args.join(' ')}:\n${result.output.trimEnd()}\n`);
-        const script = await (0,promises_.readFile)(file, 'utf8').catch(() => undefined);
-        if (result.exitCode === 0 && !result.timedOut && script === undefined)
-            return { kind: 'unreadable', reason: `Prisma wrote no script to ${file}`, result };
-        return read(result, script);
-    }
-    finally {
-        await (0,promises_.rm)(dir, { recursive: true, force: true });
-    }
-}
-function read(result, script) {
-    if (result.exitCode !== 0 || result.timedOut || script === undefined)
-        return { kind: 'failed', result };
-    const reason = unreadableReason(script);
-    return reason ? { kind: 'unreadable', reason, result } : { kind: 'script', script, result };
-}
-/** Why PostgreSQL's parser rejects a script (with the line it stops on), or undefined when it reads it. */
-function unreadableReason(script) {
-    const parsed = parseSql(script);
-    if (parsed.ok)
-        return undefined;
-    const lineNumber = script.slice(0, parsed.offset).split('\n').length;
-    const line = (script.split('\n')[lineNumber - 1] ?? '').trim();
-    const shown = line.length > 120 ? `${line.slice(0, 117)}…` : line;
-    return `${parsed.message} (line ${lineNumber}${shown ? `: ${shown}` : ''})`;
-}
-
-;// CONCATENATED MODULE: ./src/prisma/output.ts
-/**
- * Prisma's output as a problem quotes it: the lines that explain a failure,
- * without the banners every command prints (which config and schema were
- * loaded, which database, dotenv's "injected env" line). Banners are not
- * errors, and a problem quotes Prisma once.
- */
-/** Lines that say what was loaded, never what went wrong. */
-const BANNERS = [
-    /^Loaded Prisma config from /,
-    /^Prisma config detected, skipping environment variable loading/,
-    /^Prisma schemas? loaded from /,
-    /^Datasource "[^"]*": /,
-    /^Environment variables loaded from /,
-    /^\[dotenv@[^\]]+\] /,
-    /^◇ inject(?:ed|ing) env /
-];
-/** Whether a line is one of the banners Prisma or the project's config prints. */
-function isBanner(line) {
-    const text = line.trim();
-    return BANNERS.some((banner) => banner.test(text));
-}
-/** The output without banners and runs of blank lines. */
-function withoutBanners(output) {
-    const lines = [];
-    for (const line of output.split('\n')) {
-        if (isBanner(line))
-            continue;
-        if (line.trim() === '' && (lines.length === 0 || lines[lines.length - 1]?.trim() === ''))
-            continue;
-        lines.push(line.trimEnd());
-    }
-    return lines.join('\n').trim();
-}
-/**
- * What explains a failed command: from the first line that mentions an
- * error (or else the last lines), at most `maxLines` lines, banners left out.
- */
-function prismaErrorText(output, maxLines = 20) {
-    const lines = withoutBanners(output).split('\n');
-    const first = lines.findIndex((line) => /error/i.test(line));
-    const from = first >= 0 ? first : Math.max(0, lines.length - maxLines);
-    return lines.slice(from, from + maxLines).join('\n');
-}
-/** Whether the output adds a line the message does not already quote (banners aside). */
-function outputAddsTo(message, output) {
-    return withoutBanners(output)
-        .split('\n')
-        .some((line) => line.trim() !== '' && !message.includes(line.trim()));
-}
-/**
- * Whether Prisma failed because it found no database URL: the config's
- * `datasource.url` empty (Prisma 7), a variable of `env("…")` unset or empty
- * (Prisma 5/6 schema, Prisma 7 config). Returns the variable it names, or ''
- * when it names none; undefined for any other failure.
- */
-function missingUrlVariable(output) {
-    const named = /Environment variable not found: ([A-Za-z_]\w*)/.exec(output) ??
-        /Cannot resolve environment variable: ([A-Za-z_]\w*)/.exec(output) ??
-        /environment variable `([A-Za-z_]\w*)` resolved to an empty string/i.exec(output);
-    if (named)
-        return named[1];
-    if (/datasource\.url property is required|Connection url is empty|the URL must start with the protocol|must provide a nonempty (?:direct )?URL/i.test(output))
-        return '';
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/catalog-diff/defaults.ts
-/** The value every autoincrement spelling (serial's nextval, identity) stands for. */
-const AUTOINCREMENT = 'autoincrement()';
-const NUMERIC_TYPE = /^(smallint|integer|bigint|real|double precision|numeric|money)\b/;
-const NOW = /^(now\(\)|current_timestamp(\(\d*\))?|transaction_timestamp\(\)|localtimestamp(\(\d*\))?)$/i;
-/**
- * A canonical form of the column's default: two columns have the same
- * default exactly when their canonical forms are equal. `undefined` when the
- * column has no default.
- */
-function canonicalDefault(column) {
-    if (column.identity)
-        return AUTOINCREMENT;
-    if (column.default === undefined)
-        return undefined;
-    const expr = stripParens(column.default.trim());
-    if (/^nextval\(/i.test(expr))
-        return AUTOINCREMENT;
-    if (NOW.test(expr))
-        return 'now()';
-    const array = arrayElements(expr);
-    if (array)
-        return 'array:' + JSON.stringify(array.map((e) => canonicalScalar(e, column, true)));
-    const literal = literalValue(expr);
-    if (literal !== undefined)
-        return canonicalScalar(literal, column, false);
-    return 'expr:' + normalizeExpression(expr);
-}
-/** The value of a scalar, given the column type (numbers, booleans and JSON have several spellings). */
-function canonicalScalar(value, column, element) {
-    const type = element ? column.type.replace(/\[\]$/, '') : column.type;
-    if (NUMERIC_TYPE.test(type) && isNumber(value))
-        return 'number:' + canonicalNumber(value);
-    if (type === 'boolean') {
-        const lower = value.toLowerCase();
-        if (['t', 'true', 'y', 'yes', 'on', '1'].includes(lower))
-            return 'bool:true';
-        if (['f', 'false', 'n', 'no', 'off', '0'].includes(lower))
-            return 'bool:false';
-    }
-    if (type === 'json' || type === 'jsonb') {
-        try {
-            return 'json:' + JSON.stringify(JSON.parse(value));
-        }
-        catch {
-            // not JSON after all: compare as text
-        }
-    }
-    return 'text:' + value;
-}
-/**
- * The text of a literal default: `'x'` with any casts after it (`::text`,
- * `::"Theme"`, `::character varying`), a bare number, or `true`/`false`.
- */
-function literalValue(expr) {
-    const quoted = /^'((?:[^']|'')*)'((?:::[^':()]+(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])*)*)$/.exec(expr);
-    if (quoted && !quoted[2].includes('[]'))
-        return quoted[1].replace(/''/g, "'");
-    const bare = /^(-?[\d.]+(?:e[+-]?\d+)?|true|false)((?:::[a-z ]+(?:\(\d+(?:,\s*\d+)?\))?)*)$/i.exec(expr);
-    if (bare)
-        return bare[1];
-    return undefined;
-}
-/**
- * The elements of an array default, whether written `ARRAY[…]::t[]` or as the
- * text form `'{…}'::t[]`; `undefined` for anything else.
- */
-function arrayElements(expr) {
-    const constructor = /^ARRAY\[(.*?)\](?:::[^']+)?$/is.exec(expr);
-    if (constructor) {
-        const inner = constructor[1].trim();
-        if (inner === '')
-            return [];
-        const parts = splitTopLevel(inner);
-        const values = parts.map((p) => literalValue(stripParens(p.trim())));
-        return values.every((v) => v !== undefined) ? values : undefined;
-    }
-    const text = /^'(\{.*\})'::[^']+\[\]$/s.exec(expr);
-    if (text)
-        return parseArrayText(text[1].replace(/''/g, "'"));
-    return undefined;
-}
-/** Splits on commas that are not inside quotes or parentheses. */
-function splitTopLevel(text) {
-    const parts = [];
-    let depth = 0;
-    let quoted = false;
-    let current = '';
-    for (const ch of text) {
-        if (ch === "'")
-            quoted = !quoted;
-        else if (!quoted && ch === '(')
-            depth++;
-        else if (!quoted && ch === ')')
-            depth--;
-        if (ch === ',' && !quoted && depth === 0) {
-            parts.push(current);
-            current = '';
-        }
-        else
-            current += ch;
-    }
-    parts.push(current);
-    return parts;
-}
-/** Reads PostgreSQL's array text form `{a,"b c",NULL}` (one dimension). */
-function parseArrayText(text) {
-    const body = text.slice(1, -1);
-    if (body.trim() === '')
-        return [];
-    const items = [];
-    let current = '';
-    let quoted = false;
-    for (let i = 0; i < body.length; i++) {
-        const ch = body[i];
-        if (quoted && ch === '\\')
-            current += body[++i] ?? '';
-        else if (ch === '"')
-            quoted = !quoted;
-        else if (ch === ',' && !quoted) {
-            items.push(current.trim());
-            current = '';
-        }
-        else
-            current += ch;
-    }
-    items.push(current.trim());
-    return items;
-}
-function stripParens(expr) {
-    let text = expr;
-    while (text.startsWith('(') && text.endsWith(')') && balanced(text.slice(1, -1)))
-        text = text.slice(1, -1).trim();
-    return text;
-}
-function balanced(text) {
-    let depth = 0;
-    for (const ch of text) {
-        if (ch === '(')
-            depth++;
-        else if (ch === ')' && --depth < 0)
-            return false;
-    }
-    return depth === 0;
-}
-function isNumber(value) {
-    return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value.trim());
-}
-/** `1.50` → `1.5`, `+7` → `7`, `1e2` → `100`: exact for the decimals defaults are written with. */
-function canonicalNumber(value) {
-    const text = value.trim().replace(/^\+/, '');
-    if (/e/i.test(text))
-        return String(Number(text));
-    const negative = text.startsWith('-');
-    let [whole = '', fraction = ''] = text.replace(/^-/, '').split('.');
-    whole = whole.replace(/^0+(?=\d)/, '') || '0';
-    fraction = fraction.replace(/0+$/, '');
-    const magnitude = fraction ? `${whole}.${fraction}` : whole;
-    return negative && magnitude !== '0' ? '-' + magnitude : magnitude;
-}
-/** Whitespace and letter case outside quotes do not change an expression's meaning. */
-function normalizeExpression(expr) {
-    return expr
-        .split(/('(?:[^']|'')*'|"(?:[^"]|"")*")/)
-        .map((part, i) => (i % 2 === 1 ? part : part.replace(/\s+/g, ' ').toLowerCase()))
-        .join('');
-}
-
-;// CONCATENATED MODULE: ./src/sql/quote.ts
-/**
- * Small SQL-writing helpers shared by the drift comparison and the fix
- * migration: identifier and literal quoting, and a statement splitter.
- */
-
-/** Quotes an identifier the way Prisma does: always, doubling embedded quotes. */
-function quoteIdent(name) {
-    return `"${name.replace(/"/g, '""')}"`;
-}
-/** `"schema"."name"`: fix SQL is always schema-qualified so it does not depend on search_path. */
-function qualified(schema, name) {
-    return `${quoteIdent(schema)}.${quoteIdent(name)}`;
-}
-/** A string literal, with embedded quotes doubled. */
-function quoteLiteral(value) {
-    return `'${value.replace(/'/g, "''")}'`;
-}
-/**
- * Splits SQL into statements with PostgreSQL's parser: trimmed, without their
- * semicolon and without comments, as the fix migration regroups them.
- */
-function splitStatements(sql) {
-    const script = script_parseSqlScript(sql);
-    return script.statements
-        .map((statement) => {
-        let text = '';
-        let at = statement.startOffset;
-        for (const token of script_statementTokens(script, statement)) {
-            if (token.kind !== 'comment' && !(token.kind === 'semicolon' && token.end === statement.endOffset))
-                continue;
-            // A comment alone on its line goes with its line.
-            const lineStart = sql.lastIndexOf('\n', token.start - 1) + 1;
-            const alone = token.kind === 'comment' && sql.slice(Math.max(lineStart, at), token.start).trim() === '';
-            const cut = alone && lineStart >= at ? lineStart : token.start;
-            const after = alone && sql[token.end] === '\n' ? token.end + 1 : token.end;
-            text += sql.slice(at, cut);
-            at = Math.max(at, after);
-        }
-        text += sql.slice(at, statement.endOffset);
-        return text.trim();
-    })
-        .filter(Boolean);
-}
-
-;// CONCATENATED MODULE: ./src/catalog-diff/index.ts
-
-
-/**
- * Compares the database the schema describes (`expected`) with the one the
- * migrations built (`actual`). Items come grouped by object: enums, then each
- * table with its columns, keys, indexes and foreign keys, then the objects
- * Prisma ignores.
- */
-function compareCatalogs(expected, actual) {
-    return [
-        ...compareEnums(expected, actual),
-        ...compareTables(expected, actual),
-        ...compareIgnoredObjects(expected, actual)
-    ];
-}
-// ---------------------------------------------------------------- naming
-/** Display name: the schema is only shown when it is not `public`. */
-function display(schema, ...names) {
-    return (schema === 'public' ? names : [schema, ...names]).join('.');
-}
-const catalog_diff_key = (...parts) => parts.join('\u0000');
-function byKey(items, keyOf) {
-    return new Map(items.map((item) => [keyOf(item), item]));
-}
-// ---------------------------------------------------------------- enums
-function compareEnums(expected, actual) {
-    const items = [];
-    const actualEnums = byKey(actual.enums, (e) => catalog_diff_key(e.schema, e.name));
-    const expectedEnums = byKey(expected.enums, (e) => catalog_diff_key(e.schema, e.name));
-    for (const enumType of expected.enums) {
-        const other = actualEnums.get(catalog_diff_key(enumType.schema, enumType.name));
-        if (other)
-            items.push(...compareEnumValues(enumType, other, actual));
-        else
-            items.push(missingEnum(enumType));
-    }
-    for (const enumType of actual.enums)
-        if (!expectedEnums.has(catalog_diff_key(enumType.schema, enumType.name)))
-            items.push(unexpectedEnum(enumType));
-    return items;
-}
-const enumDefinition = (e) => `enum (${e.values.join(', ')})`;
-function missingEnum(e) {
-    return {
-        kind: 'enum',
-        change: 'missing',
-        object: display(e.schema, e.name),
-        target: { schema: e.schema, enum: e.name },
-        severity: 'error',
-        expected: enumDefinition(e),
-        fixSql: `CREATE TYPE ${qualified(e.schema, e.name)} AS ENUM (${e.values.map(quoteLiteral).join(', ')});`
-    };
-}
-function unexpectedEnum(e) {
-    return {
-        kind: 'enum',
-        change: 'unexpected',
-        object: display(e.schema, e.name),
-        target: { schema: e.schema, enum: e.name },
-        severity: 'warning',
-        actual: enumDefinition(e),
-        fixSql: `DROP TYPE ${qualified(e.schema, e.name)};`
-    };
-}
-/**
- * Values are compared as sets: `ALTER TYPE … ADD VALUE` appends, so order
- * alone is not drift. Missing values are added; extra values can only go by
- * recreating the type, as Prisma does, and every value item of that enum then
- * carries the same recreate script (the fix migration writes it once).
- */
-function compareEnumValues(expected, actual, actualCatalog) {
-    const missing = expected.values.filter((v) => !actual.values.includes(v));
-    const extra = actual.values.filter((v) => !expected.values.includes(v));
-    if (missing.length === 0 && extra.length === 0)
-        return [];
-    const recreate = extra.length > 0 ? recreateEnumSql(expected, actualCatalog) : undefined;
-    const item = (value, change) => ({
-        kind: 'enumValue',
-        change,
-        object: display(expected.schema, expected.name, value),
-        target: { schema: expected.schema, enum: expected.name, value },
-        severity: change === 'missing' ? 'error' : 'warning',
-        ...(change === 'missing'
-            ? { expected: `${quoteLiteral(value)} in ${enumDefinition(expected)}` }
-            : { actual: `${quoteLiteral(value)} in ${enumDefinition(actual)}` }),
-        fixSql: recreate ?? `ALTER TYPE ${qualified(expected.schema, expected.name)} ADD VALUE ${quoteLiteral(value)};`
-    });
-    return [...missing.map((v) => item(v, 'missing')), ...extra.map((v) => item(v, 'unexpected'))];
-}
-/** Prisma's way of removing enum values: a new type, every column moved to it, the old type dropped. */
-function recreateEnumSql(e, actual) {
-    const type = qualified(e.schema, e.name);
-    const newType = qualified(e.schema, `${e.name}_new`);
-    const lines = [`CREATE TYPE ${newType} AS ENUM (${e.values.map(quoteLiteral).join(', ')});`];
-    const restoreDefaults = [];
-    for (const table of actual.tables) {
-        for (const column of table.columns) {
-            if (!column.isEnum || column.typeSchema !== e.schema || column.typeName !== e.name)
-                continue;
-            const alter = `ALTER TABLE ${qualified(table.schema, table.name)} ALTER COLUMN ${quoteIdent(column.name)}`;
-            const suffix = column.isArray ? '[]' : '';
-            if (column.default !== undefined) {
-                lines.push(`${alter} DROP DEFAULT;`);
-                restoreDefaults.push(`${alter} SET DEFAULT ${column.default};`);
-            }
-            lines.push(`${alter} TYPE ${newType}${suffix} USING (${quoteIdent(column.name)}::text${suffix}::${newType}${suffix});`);
-        }
-    }
-    lines.push(`ALTER TYPE ${type} RENAME TO ${quoteIdent(`${e.name}_old`)};`, `ALTER TYPE ${newType} RENAME TO ${quoteIdent(e.name)};`, `DROP TYPE ${qualified(e.schema, `${e.name}_old`)};`, ...restoreDefaults);
-    return lines.join('\n');
-}
-// ---------------------------------------------------------------- tables
-function compareTables(expected, actual) {
-    const items = [];
-    const modelled = (t) => !t.partitionOf;
-    const actualTables = byKey(actual.tables.filter(modelled), (t) => catalog_diff_key(t.schema, t.name));
-    const expectedTables = byKey(expected.tables.filter(modelled), (t) => catalog_diff_key(t.schema, t.name));
-    for (const table of expectedTables.values()) {
-        const other = actualTables.get(catalog_diff_key(table.schema, table.name));
-        if (other)
-            items.push(...compareTable(table, other, expected));
-        else
-            items.push(missingTable(table, expected), ...tableChildren(table));
-    }
-    for (const table of actualTables.values())
-        if (!expectedTables.has(catalog_diff_key(table.schema, table.name)))
-            items.push(unexpectedTable(table));
-    return items;
-}
-/** A missing table is created with its columns and primary key; its indexes and foreign keys are items of their own. */
-function tableChildren(table) {
-    return [
-        ...secondaryIndexes(table).map((index) => missingIndex(table, index)),
-        ...table.foreignKeys.map((fk) => missingForeignKey(table, fk))
-    ];
-}
-function missingTable(table, catalog) {
-    const definitions = table.columns.map((c) => '    ' + columnDefinition(c, table, catalog));
-    if (table.primaryKey)
-        definitions.push(`    CONSTRAINT ${quoteIdent(table.primaryKey.name)} PRIMARY KEY (${identList(table.primaryKey.columns)})`);
-    return {
-        kind: 'table',
-        change: 'missing',
-        object: display(table.schema, table.name),
-        target: { schema: table.schema, table: table.name },
-        severity: 'error',
-        expected: `table (${table.columns.map((c) => c.name).join(', ')})`,
-        fixSql: `CREATE TABLE ${qualified(table.schema, table.name)} (\n${definitions.join(',\n')}\n);`
-    };
-}
-/**
- * Drops the foreign keys first (as their own statements) so that unexpected
- * tables referencing each other can be dropped in any order.
- */
-function unexpectedTable(table) {
-    const name = qualified(table.schema, table.name);
-    const dropKeys = table.foreignKeys.map((fk) => `ALTER TABLE ${name} DROP CONSTRAINT ${quoteIdent(fk.name)};`);
-    return {
-        kind: 'table',
-        change: 'unexpected',
-        object: display(table.schema, table.name),
-        target: { schema: table.schema, table: table.name },
-        severity: 'warning',
-        actual: `table (${table.columns.map((c) => c.name).join(', ')})`,
-        fixSql: [...dropKeys, `DROP TABLE ${name};`].join('\n')
-    };
-}
-function compareTable(expected, actual, expectedCatalog) {
-    return [
-        ...compareColumns(expected, actual, expectedCatalog),
-        ...comparePrimaryKeys(expected, actual),
-        ...compareIndexes(expected, actual),
-        ...compareForeignKeys(expected, actual),
-        ...comparePartitioning(expected, actual)
-    ];
-}
-// ---------------------------------------------------------------- columns
-function compareColumns(expected, actual, catalog) {
-    const items = [];
-    const actualColumns = byKey(actual.columns, (c) => c.name);
-    const expectedNames = new Set(expected.columns.map((c) => c.name));
-    for (const column of expected.columns) {
-        const other = actualColumns.get(column.name);
-        if (!other)
-            items.push(missingColumn(expected, column, catalog));
-        else {
-            const item = differentColumn(expected, column, other);
-            if (item)
-                items.push(item);
-        }
-    }
-    for (const column of actual.columns)
-        if (!expectedNames.has(column.name))
-            items.push(unexpectedColumn(actual, column));
-    return items;
-}
-const columnTarget = (table, column) => ({
-    schema: table.schema,
-    table: table.name,
-    column: column.name
-});
-/** `character varying(500) NOT NULL DEFAULT 'x'::character varying`, for people. */
-function describeColumn(column) {
-    const parts = [column.type, column.notNull ? 'NOT NULL' : 'NULL'];
-    if (column.identity)
-        parts.push(`GENERATED ${column.identity} AS IDENTITY`);
-    else if (column.default !== undefined)
-        parts.push(`DEFAULT ${column.default}`);
-    if (column.generated)
-        parts.push(`GENERATED ALWAYS AS (${column.generated}) STORED`);
-    return parts.join(' ');
-}
-function missingColumn(table, column, catalog) {
-    return {
-        kind: 'column',
-        change: 'missing',
-        object: display(table.schema, table.name, column.name),
-        target: columnTarget(table, column),
-        severity: 'error',
-        expected: describeColumn(column),
-        fixSql: `ALTER TABLE ${qualified(table.schema, table.name)} ADD COLUMN ${columnDefinition(column, table, catalog)};`
-    };
-}
-function unexpectedColumn(table, column) {
-    return {
-        kind: 'column',
-        change: 'unexpected',
-        object: display(table.schema, table.name, column.name),
-        target: columnTarget(table, column),
-        severity: 'warning',
-        actual: describeColumn(column),
-        fixSql: `ALTER TABLE ${qualified(table.schema, table.name)} DROP COLUMN ${quoteIdent(column.name)};`
-    };
-}
-/**
- * Type, nullability and default (by value; serial and identity are both
- * autoincrement, as for Prisma). A list column's nullability is not compared:
- * Prisma writes lists without NOT NULL and its differ never changes it.
- */
-function differentColumn(table, expected, actual) {
-    const aspects = [];
-    if (expected.type !== actual.type)
-        aspects.push('type');
-    if (expected.notNull !== actual.notNull && !(expected.isArray && actual.isArray))
-        aspects.push('nullability');
-    if (canonicalDefault(expected) !== canonicalDefault(actual))
-        aspects.push('default');
-    if (aspects.length === 0)
-        return undefined;
-    return {
-        kind: 'column',
-        change: 'different',
-        object: display(table.schema, table.name, expected.name),
-        target: columnTarget(table, expected),
-        severity: 'error',
-        expected: describeColumn(expected),
-        actual: describeColumn(actual),
-        aspects,
-        fixSql: alterColumnSql(table, expected, actual, aspects)
-    };
-}
-/**
- * ALTER COLUMN statements in a safe order: the old default goes before a type
- * change (it may not cast), the new one comes after.
- */
-function alterColumnSql(table, expected, actual, aspects) {
-    const alter = `ALTER TABLE ${qualified(table.schema, table.name)} ALTER COLUMN ${quoteIdent(expected.name)}`;
-    const typeChanges = aspects.includes('type');
-    const defaultChanges = aspects.includes('default') || (typeChanges && actual.default !== undefined);
-    const lines = [];
-    if (defaultChanges && actual.identity)
-        lines.push(`${alter} DROP IDENTITY IF EXISTS;`);
-    else if (defaultChanges && actual.default !== undefined)
-        lines.push(`${alter} DROP DEFAULT;`);
-    if (typeChanges)
-        lines.push(`${alter} SET DATA TYPE ${expected.type} USING (${castTo(expected, actual)});`);
-    if (defaultChanges)
-        lines.push(...setDefaultSql(table, expected, alter));
-    if (aspects.includes('nullability'))
-        lines.push(`${alter} ${expected.notNull ? 'SET' : 'DROP'} NOT NULL;`);
-    return lines.join('\n');
-}
-/** Enums only convert through text; other types cast directly. */
-function castTo(expected, actual) {
-    const column = quoteIdent(expected.name);
-    if (!expected.isEnum && !actual.isEnum)
-        return `${column}::${expected.type}`;
-    return `${column}::text${actual.isArray ? '[]' : ''}::${expected.type}`;
-}
-function setDefaultSql(table, expected, alter) {
-    if (expected.default === undefined && !expected.identity)
-        return [];
-    if (canonicalDefault(expected) !== AUTOINCREMENT)
-        return [`${alter} SET DEFAULT ${expected.default};`];
-    // An autoincrement needs its own sequence, owned by the column as serial's is.
-    const sequence = qualified(table.schema, `${table.name}_${expected.name}_seq`);
-    return [
-        `CREATE SEQUENCE IF NOT EXISTS ${sequence} OWNED BY ${qualified(table.schema, table.name)}.${quoteIdent(expected.name)};`,
-        `${alter} SET DEFAULT nextval(${quoteLiteral(sequence)});`
-    ];
-}
-const SERIAL_TYPES = {
-    smallint: 'SMALLSERIAL',
-    integer: 'SERIAL',
-    bigint: 'BIGSERIAL'
-};
-/**
- * One column of a CREATE TABLE / ADD COLUMN, from the expected catalog. A
- * default drawing from the column's own sequence is written as serial, which
- * creates that sequence (the nextval text names one that does not exist yet).
- */
-function columnDefinition(column, table, catalog) {
-    const serial = SERIAL_TYPES[column.type];
-    const parts = [quoteIdent(column.name)];
-    if (serial && column.default && ownsSequence(catalog, table, column))
-        parts.push(serial);
-    else {
-        parts.push(column.type);
-        if (column.identity)
-            parts.push(`GENERATED ${column.identity} AS IDENTITY`);
-        else if (column.generated)
-            parts.push(`GENERATED ALWAYS AS (${column.generated}) STORED`);
-        else if (column.default !== undefined)
-            parts.push(`DEFAULT ${column.default}`);
-    }
-    if (column.notNull)
-        parts.splice(2, 0, 'NOT NULL');
-    return parts.join(' ');
-}
-function ownsSequence(catalog, table, column) {
-    return (/^nextval\(/i.test(column.default ?? '') &&
-        catalog.sequences.some((s) => s.schema === table.schema && s.ownedBy?.table === table.name && s.ownedBy.column === column.name));
-}
-// ---------------------------------------------------------------- primary keys
-function comparePrimaryKeys(expected, actual) {
-    const want = expected.primaryKey;
-    const have = actual.primaryKey;
-    if (!want && !have)
-        return [];
-    const tableName = qualified(expected.schema, expected.name);
-    const pk = (k) => ({
-        kind: 'primaryKey',
-        object: display(expected.schema, k.name),
-        target: { schema: expected.schema, table: expected.name, constraint: k.name, columns: k.columns }
-    });
-    const addSql = (k) => `ALTER TABLE ${tableName} ADD CONSTRAINT ${quoteIdent(k.name)} PRIMARY KEY (${identList(k.columns)});`;
-    const dropSql = (k) => `ALTER TABLE ${tableName} DROP CONSTRAINT ${quoteIdent(k.name)};`;
-    if (want && !have)
-        return [
-            { ...pk(want), change: 'missing', severity: 'error', expected: want.definition, fixSql: addSql(want) }
-        ];
-    if (!want && have)
-        return [
-            {
-                ...pk(have),
-                change: 'unexpected',
-                severity: 'warning',
-                actual: have.definition,
-                fixSql: dropSql(have)
-            }
-        ];
-    if (!want || !have)
-        return [];
-    if (sameList(want.columns, have.columns)) {
-        if (want.name === have.name)
-            return [];
-        return [
-            {
-                ...pk(want),
-                change: 'different',
-                severity: 'warning',
-                expected: `${want.name}: ${want.definition}`,
-                actual: `${have.name}: ${have.definition}`,
-                aspects: ['name'],
-                fixSql: `ALTER TABLE ${tableName} RENAME CONSTRAINT ${quoteIdent(have.name)} TO ${quoteIdent(want.name)};`
-            }
-        ];
-    }
-    return [
-        {
-            ...pk(want),
-            change: 'different',
-            severity: 'error',
-            expected: `${want.name}: ${want.definition}`,
-            actual: `${have.name}: ${have.definition}`,
-            aspects: want.name === have.name ? ['columns'] : ['columns', 'name'],
-            fixSql: `${dropSql(have)}\n${addSql(want)}`
-        }
-    ];
-}
-// ---------------------------------------------------------------- indexes and unique constraints
-/** Indexes other than the primary key's (which belongs to the key). */
-const secondaryIndexes = (table) => table.indexes.filter((i) => !i.primary);
-/**
- * Indexes Prisma cannot write (expressions, partial, exclusion constraints) are
- * not Prisma's to drop or rename: they are listed for information only.
- */
-function prismaCanExpress(index) {
-    return (index.constraint?.type !== 'exclusion' &&
-        index.predicate === undefined &&
-        index.columns.every((c) => c.column !== undefined));
-}
-/**
- * What an index does, without its name. A unique constraint and a unique
- * index over the same columns have the same signature: for Prisma they are
- * the same thing.
- */
-function indexSignature(index) {
-    return JSON.stringify([
-        index.unique,
-        index.method,
-        index.predicate ?? null,
-        keyColumns(index),
-        index.include ?? []
-    ]);
-}
-/**
- * Each key as Prisma's differ compares it: the column (or expression) and its
- * order. Nulls placement and collation are not compared; an operator class
- * only for methods other than B-tree, whose operator classes Prisma does not
- * read back from a database.
- */
-function keyColumns(index) {
-    return index.columns.map((c) => [
-        c.expression,
-        c.descending,
-        index.method === 'btree' ? null : (c.opclass ?? null)
-    ]);
-}
-/**
- * A B-tree index the schema gives an operator class (`ops: raw(…)`): Prisma
- * reads no B-tree operator class back from the database, so its differ
- * recreates such an index on every diff, whatever the database holds.
- */
-const recreatedByPrisma = (index) => index.method === 'btree' && index.columns.some((c) => c.opclass);
-/** What differs between two indexes of the same name. */
-function indexAspects(expected, actual) {
-    const aspects = [];
-    const names = (i) => i.columns.map((c) => c.expression);
-    if (!sameList(names(expected), names(actual)))
-        aspects.push('columns');
-    else if (JSON.stringify(keyColumns(expected)) !== JSON.stringify(keyColumns(actual)))
-        aspects.push('column options');
-    else if (recreatedByPrisma(expected))
-        aspects.push('operator class');
-    if (expected.unique !== actual.unique)
-        aspects.push('uniqueness');
-    if (expected.method !== actual.method)
-        aspects.push('method');
-    if ((expected.predicate ?? '') !== (actual.predicate ?? ''))
-        aspects.push('predicate');
-    // Prisma cannot declare non-key columns, and its differ recreates an index that has them.
-    if (!sameList(expected.include ?? [], actual.include ?? []))
-        aspects.push('included columns');
-    return aspects;
-}
-function compareIndexes(expected, actual) {
-    const items = [];
-    const unmatched = new Map(secondaryIndexes(actual).map((i) => [i.name, i]));
-    const pending = [];
-    for (const index of secondaryIndexes(expected)) {
-        const sameName = unmatched.get(index.name);
-        if (!sameName) {
-            pending.push(index);
-            continue;
-        }
-        unmatched.delete(index.name);
-        const aspects = indexAspects(index, sameName);
-        if (aspects.length > 0)
-            items.push(differentIndex(expected, index, sameName, aspects));
-    }
-    // Second pass, by definition: an index that only differs by name is a rename.
-    for (const index of pending) {
-        const signature = indexSignature(index);
-        const renamed = [...unmatched.values()].find((i) => indexSignature(i) === signature);
-        if (renamed) {
-            unmatched.delete(renamed.name);
-            items.push(renamedIndex(expected, index, renamed));
-        }
-        else
-            items.push(missingIndex(expected, index));
-    }
-    // Prisma pairs an index of the database with any declared index of the same
-    // definition: a second copy under another name is not dropped.
-    const declared = new Set(secondaryIndexes(expected).map(indexSignature));
-    for (const index of unmatched.values()) {
-        if (!prismaCanExpress(index))
-            items.push(ignoredIndex(actual, index));
-        else if (declared.has(indexSignature(index)))
-            items.push(duplicateIndex(actual, index));
-        else
-            items.push(unexpectedIndex(actual, index));
-    }
-    return items;
-}
-function duplicateIndex(table, index) {
-    return {
-        ...ignoredIndex(table, index),
-        note: "Prisma's differ leaves alone a second index with the definition of one the schema declares."
-    };
-}
-const indexKind = (index) => (index.unique ? 'unique' : 'index');
-function indexTarget(table, index) {
-    return {
-        schema: table.schema,
-        table: table.name,
-        constraint: index.name,
-        columns: index.columns.map((c) => c.column ?? c.expression)
-    };
-}
-/** The expected database's own DDL: pg_get_indexdef, or ADD CONSTRAINT when a constraint owns the index. */
-function createIndexSql(table, index) {
-    if (index.constraint)
-        return `ALTER TABLE ${qualified(table.schema, table.name)} ADD CONSTRAINT ${quoteIdent(index.constraint.name)} ${index.constraint.definition};`;
-    return `${index.definition};`;
-}
-function dropIndexSql(table, index) {
-    if (index.constraint)
-        return `ALTER TABLE ${qualified(table.schema, table.name)} DROP CONSTRAINT ${quoteIdent(index.constraint.name)};`;
-    return `DROP INDEX ${qualified(table.schema, index.name)};`;
-}
-function missingIndex(table, index) {
-    return {
-        kind: indexKind(index),
-        change: 'missing',
-        object: display(table.schema, index.name),
-        target: indexTarget(table, index),
-        severity: 'error',
-        expected: index.definition,
-        fixSql: createIndexSql(table, index)
-    };
-}
-function unexpectedIndex(table, index) {
-    return {
-        kind: indexKind(index),
-        change: 'unexpected',
-        object: display(table.schema, index.name),
-        target: indexTarget(table, index),
-        severity: 'warning',
-        actual: index.definition,
-        fixSql: dropIndexSql(table, index)
-    };
-}
-function ignoredIndex(table, index) {
-    return {
-        kind: indexKind(index),
-        change: 'unexpected',
-        object: display(table.schema, index.name),
-        target: indexTarget(table, index),
-        severity: 'info',
-        actual: index.constraint ? `${index.constraint.name}: ${index.constraint.definition}` : index.definition
-    };
-}
-function differentIndex(table, expected, actual, aspects) {
-    const perpetual = aspects.length === 1 && aspects[0] === 'operator class';
-    return {
-        kind: indexKind(expected),
-        change: 'different',
-        object: display(table.schema, expected.name),
-        target: indexTarget(table, expected),
-        // The same index recreated changes nothing: Prisma's limitation, worth knowing, not an error.
-        severity: perpetual ? 'warning' : 'error',
-        expected: expected.definition,
-        actual: actual.definition,
-        aspects,
-        fixSql: `${dropIndexSql(table, actual)}\n${createIndexSql(table, expected)}`,
-        ...(perpetual
-            ? {
-                note: "Prisma does not read a B-tree index's operator class back from the database, so its differ recreates this index on every diff (each `prisma migrate dev` writes it again)."
-            }
-            : {})
-    };
-}
-/** Renaming a constraint renames its index too; a plain index is renamed directly. */
-function renamedIndex(table, expected, actual) {
-    const fixSql = actual.constraint
-        ? `ALTER TABLE ${qualified(table.schema, table.name)} RENAME CONSTRAINT ${quoteIdent(actual.name)} TO ${quoteIdent(expected.name)};`
-        : `ALTER INDEX ${qualified(table.schema, actual.name)} RENAME TO ${quoteIdent(expected.name)};`;
-    return {
-        kind: indexKind(expected),
-        change: 'different',
-        object: display(table.schema, expected.name),
-        target: indexTarget(table, expected),
-        severity: 'warning',
-        expected: expected.definition,
-        actual: actual.definition,
-        aspects: ['name'],
-        fixSql
-    };
-}
-// ---------------------------------------------------------------- foreign keys
-function compareForeignKeys(expected, actual) {
-    const items = [];
-    const unmatched = new Map(actual.foreignKeys.map((fk) => [fk.name, fk]));
-    const pending = [];
-    for (const fk of expected.foreignKeys) {
-        const sameName = unmatched.get(fk.name);
-        if (sameName) {
-            unmatched.delete(fk.name);
-            const item = differentForeignKey(expected, fk, sameName);
-            if (item)
-                items.push(item);
-        }
-        else
-            pending.push(fk);
-    }
-    // Second pass: the same columns pointing at the same table is the same relation under another name.
-    for (const fk of pending) {
-        const relation = relationKey(fk);
-        const other = [...unmatched.values()].find((candidate) => relationKey(candidate) === relation);
-        if (other) {
-            unmatched.delete(other.name);
-            const item = differentForeignKey(expected, fk, other);
-            if (item)
-                items.push(item);
-        }
-        else
-            items.push(missingForeignKey(expected, fk));
-    }
-    for (const fk of unmatched.values())
-        items.push(unexpectedForeignKey(actual, fk));
-    return items;
-}
-const relationKey = (fk) => JSON.stringify([fk.columns, fk.referencedSchema, fk.referencedTable]);
-function foreignKeyTarget(table, fk) {
-    return {
-        schema: table.schema,
-        table: table.name,
-        constraint: fk.name,
-        columns: fk.columns,
-        referencedTable: fk.referencedTable
-    };
-}
-/** Written out in full (schema-qualified, both actions) rather than pg_get_constraintdef's search_path-relative text. */
-function addForeignKeySql(table, fk) {
-    const deferrable = fk.deferrable
-        ? ` DEFERRABLE INITIALLY ${fk.initiallyDeferred ? 'DEFERRED' : 'IMMEDIATE'}`
-        : '';
-    return (`ALTER TABLE ${qualified(table.schema, table.name)} ADD CONSTRAINT ${quoteIdent(fk.name)} ` +
-        `FOREIGN KEY (${identList(fk.columns)}) REFERENCES ${qualified(fk.referencedSchema, fk.referencedTable)}` +
-        `(${identList(fk.referencedColumns)}) ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate}${deferrable};`);
-}
-const dropForeignKeySql = (table, fk) => `ALTER TABLE ${qualified(table.schema, table.name)} DROP CONSTRAINT ${quoteIdent(fk.name)};`;
-const describeForeignKey = (fk) => `${fk.name}: FOREIGN KEY (${fk.columns.join(', ')}) REFERENCES ${display(fk.referencedSchema, fk.referencedTable)}` +
-    `(${fk.referencedColumns.join(', ')}) ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate}`;
-function missingForeignKey(table, fk) {
-    return {
-        kind: 'foreignKey',
-        change: 'missing',
-        object: display(table.schema, fk.name),
-        target: foreignKeyTarget(table, fk),
-        severity: 'error',
-        expected: describeForeignKey(fk),
-        fixSql: addForeignKeySql(table, fk)
-    };
-}
-function unexpectedForeignKey(table, fk) {
-    return {
-        kind: 'foreignKey',
-        change: 'unexpected',
-        object: display(table.schema, fk.name),
-        target: foreignKeyTarget(table, fk),
-        severity: 'warning',
-        actual: describeForeignKey(fk),
-        fixSql: dropForeignKeySql(table, fk)
-    };
-}
-/**
- * Deferrability is not compared: Prisma cannot express it and does not diff it.
- * A difference in name only is a rename (a warning: the next `prisma migrate dev` writes it); anything else is dropped and re-added.
- */
-function differentForeignKey(table, expected, actual) {
-    const aspects = [];
-    if (!sameList(expected.columns, actual.columns))
-        aspects.push('columns');
-    if (expected.referencedSchema !== actual.referencedSchema ||
-        expected.referencedTable !== actual.referencedTable)
-        aspects.push('referenced table');
-    if (!sameList(expected.referencedColumns, actual.referencedColumns))
-        aspects.push('referenced columns');
-    if (expected.onDelete !== actual.onDelete)
-        aspects.push('ON DELETE');
-    if (expected.onUpdate !== actual.onUpdate)
-        aspects.push('ON UPDATE');
-    const renamed = expected.name !== actual.name;
-    if (aspects.length === 0 && !renamed)
-        return undefined;
-    const base = {
-        kind: 'foreignKey',
-        change: 'different',
-        object: display(table.schema, expected.name),
-        target: foreignKeyTarget(table, expected),
-        expected: describeForeignKey(expected),
-        actual: describeForeignKey(actual)
-    };
-    if (aspects.length === 0)
-        return {
-            ...base,
-            severity: 'warning',
-            aspects: ['name'],
-            fixSql: `ALTER TABLE ${qualified(table.schema, table.name)} RENAME CONSTRAINT ${quoteIdent(actual.name)} TO ${quoteIdent(expected.name)};`
-        };
-    return {
-        ...base,
-        severity: 'error',
-        aspects: renamed ? [...aspects, 'name'] : aspects,
-        fixSql: `${dropForeignKeySql(table, actual)}\n${addForeignKeySql(table, expected)}`
-    };
-}
-// ---------------------------------------------------------------- what Prisma ignores
-function comparePartitioning(expected, actual) {
-    if ((expected.partitionKey ?? '') === (actual.partitionKey ?? ''))
-        return [];
-    return [
-        {
-            kind: 'table',
-            change: 'different',
-            object: display(actual.schema, actual.name),
-            target: { schema: actual.schema, table: actual.name },
-            severity: 'info',
-            expected: expected.partitionKey ? `PARTITION BY ${expected.partitionKey}` : 'not partitioned',
-            actual: actual.partitionKey ? `PARTITION BY ${actual.partitionKey}` : 'not partitioned',
-            aspects: ['partitioning']
-        }
-    ];
-}
-/**
- * Objects outside Prisma's schema language, compared by name and definition and
- * reported as `info` only: checks, functions, triggers, extensions, views,
- * partitions and sequences that no column owns.
- */
-function compareIgnoredObjects(expected, actual) {
-    const want = byKey(ignoredObjects(expected), (o) => o.key);
-    const have = byKey(ignoredObjects(actual), (o) => o.key);
-    const items = [];
-    const info = (o, change) => ({
-        kind: o.kind,
-        change,
-        object: o.object,
-        target: o.target,
-        severity: 'info'
-    });
-    for (const [k, o] of have) {
-        const other = want.get(k);
-        if (!other)
-            items.push({ ...info(o, 'unexpected'), actual: o.definition });
-        else if (other.definition !== o.definition)
-            items.push({ ...info(o, 'different'), expected: other.definition, actual: o.definition });
-    }
-    for (const [k, o] of want)
-        if (!have.has(k))
-            items.push({ ...info(o, 'missing'), expected: o.definition });
-    return items;
-}
-function ignoredObjects(catalog) {
-    const objects = [];
-    for (const table of catalog.tables) {
-        for (const check of table.checks)
-            objects.push({
-                kind: 'check',
-                key: catalog_diff_key('check', table.schema, table.name, check.name),
-                object: display(table.schema, check.name),
-                target: { schema: table.schema, table: table.name, constraint: check.name },
-                definition: check.definition
-            });
-        if (table.partitionOf)
-            objects.push({
-                kind: 'table',
-                key: catalog_diff_key('partition', table.schema, table.name),
-                object: display(table.schema, table.name),
-                target: { schema: table.schema, table: table.name },
-                definition: `partition of ${table.partitionOf}`
-            });
-    }
-    for (const f of catalog.functions)
-        objects.push({
-            kind: 'function',
-            key: catalog_diff_key('function', f.schema, f.name, f.arguments),
-            object: `${display(f.schema, f.name)}(${f.arguments})`,
-            target: { schema: f.schema },
-            definition: `${f.kind} ${f.name}(${f.arguments})`
-        });
-    for (const t of catalog.triggers)
-        objects.push({
-            kind: 'trigger',
-            key: catalog_diff_key('trigger', t.schema, t.table, t.name),
-            object: display(t.schema, t.name),
-            target: { schema: t.schema, table: t.table, constraint: t.name },
-            definition: t.definition
-        });
-    for (const e of catalog.extensions)
-        objects.push({
-            kind: 'extension',
-            key: catalog_diff_key('extension', e.name),
-            object: e.name,
-            target: { schema: e.schema },
-            definition: `extension ${e.name} ${e.version} in schema ${e.schema}`
-        });
-    for (const v of catalog.views)
-        objects.push({
-            kind: 'view',
-            key: catalog_diff_key('view', v.schema, v.name),
-            object: display(v.schema, v.name),
-            target: { schema: v.schema, table: v.name },
-            definition: `${v.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} AS ${v.definition.trim()}`
-        });
-    for (const s of catalog.sequences)
-        if (!s.ownedBy)
-            objects.push({
-                kind: 'sequence',
-                key: catalog_diff_key('sequence', s.schema, s.name),
-                object: display(s.schema, s.name),
-                target: { schema: s.schema },
-                definition: `sequence ${display(s.schema, s.name)} AS ${s.dataType}`
-            });
-    return objects;
-}
-// ---------------------------------------------------------------- helpers
-const identList = (names) => names.map(quoteIdent).join(', ');
-function sameList(a, b) {
-    return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-;// CONCATENATED MODULE: ./src/drift/prerequisites.ts
-
-/** Schemas PostgreSQL and its extensions own, never the project's. */
-const USER_SCHEMA = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`;
-// Functions and procedures (aggregates have no pg_get_functiondef), in the
-// order they were created, which is a dependency order for most of them.
-const prerequisites_FUNCTIONS_SQL = `
-SELECT n.nspname AS schema, p.proname AS name, pg_get_function_identity_arguments(p.oid) AS arguments,
-       pg_get_functiondef(p.oid) AS definition
-FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-WHERE ${USER_SCHEMA} AND p.prokind IN ('f', 'p')
-  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
-ORDER BY p.oid`;
-// Sequences no column owns (`serial` and identity sequences come with their tables).
-const prerequisites_SEQUENCES_SQL = `
-SELECT n.nspname AS schema, c.relname AS name, format_type(s.seqtypid, NULL) AS type,
-       s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min,
-       s.seqmax::text AS max, s.seqcache::text AS cache, s.seqcycle AS cycle
-FROM pg_sequence s
-JOIN pg_class c ON c.oid = s.seqrelid
-JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE ${USER_SCHEMA}
-  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i', 'e'))
-ORDER BY c.oid`;
-/** Reads the functions and free-standing sequences of the migrated database. */
-async function readPrerequisites(client) {
-    const [functions, sequences] = await Promise.all([
-        client.query(prerequisites_FUNCTIONS_SQL),
-        client.query(prerequisites_SEQUENCES_SQL)
-    ]);
-    return {
-        functions: functions.rows,
-        sequences: sequences.rows.map((s) => ({
-            schema: s.schema,
-            name: s.name,
-            definition: `CREATE SEQUENCE IF NOT EXISTS ${qualified(s.schema, s.name)} AS ${s.type} INCREMENT BY ${s.increment} ` +
-                `MINVALUE ${s.min} MAXVALUE ${s.max} START WITH ${s.start} CACHE ${s.cache}${s.cycle ? ' CYCLE' : ''}`
-        }))
-    };
-}
-/** Whether there is anything to create. */
-function hasPrerequisites(p) {
-    return p.functions.length > 0 || p.sequences.length > 0;
-}
-/**
- * Creates them in the scratch database. Function bodies are not checked
- * (as pg_dump restores them): they may use tables the schema's SQL creates
- * afterwards. A function whose signature needs something not there yet is
- * tried again after the others, until a pass creates nothing more; what
- * still fails is left out (the schema's SQL then says whether it mattered).
- * Returns what was created.
- */
-async function createPrerequisites(client, p) {
-    const created = { functions: [], sequences: [] };
-    const schemas = new Set([...p.functions, ...p.sequences].map((o) => o.schema));
-    for (const schema of schemas)
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
-    for (const sequence of p.sequences) {
-        if (await attempt(client, sequence.definition))
-            created.sequences.push(sequence);
-    }
-    await client.query('SET check_function_bodies = off');
-    try {
-        let pending = p.functions;
-        while (pending.length > 0) {
-            const failed = [];
-            for (const fn of pending) {
-                if (await attempt(client, fn.definition))
-                    created.functions.push(fn);
-                else
-                    failed.push(fn);
-            }
-            if (failed.length === pending.length)
-                break;
-            pending = failed;
-        }
-    }
-    finally {
-        await client.query('RESET check_function_bodies');
-    }
-    return created;
-}
-async function attempt(client, sql) {
-    try {
-        await client.query(sql);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/drift/items.ts
-/** An index or constraint that differs in its name only: renamed in place, no behaviour changes. */
-function isRename(item) {
-    return item.change === 'different' && item.aspects?.length === 1 && item.aspects[0] === 'name';
-}
-
-;// CONCATENATED MODULE: ./src/drift/fix-migration.ts
-
-
-
-/** Sections of the migration, in the order they run, with Prisma's comment for each. */
-const PHASES = [
-    ['alterEnum', 'AlterEnum'],
-    ['createEnum', 'CreateEnum'],
-    ['dropForeignKey', 'DropForeignKey'],
-    ['dropIndex', 'DropIndex'],
-    ['createTable', 'CreateTable'],
-    ['alterTable', 'AlterTable'],
-    ['dropTable', 'DropTable'],
-    ['dropEnum', 'DropEnum'],
-    ['createIndex', 'CreateIndex'],
-    ['addForeignKey', 'AddForeignKey'],
-    ['rename', 'Rename']
-];
-// No semicolon in any comment line: Prisma's WebAssembly engine splits a
-// migration on every `;`, comments included.
-const HEADER = [
-    '-- Suggested by migrate-seed-check: makes the database built by the migrations match schema.prisma.',
-    '-- Generated from the SQL Prisma writes for the schema. Review it before committing.'
-];
-const DROP_WARNING = [
-    '-- WARNING: some statements drop objects that only the migrations create (marked "only in the migrations").',
-    '-- They may be deliberate raw SQL that Prisma cannot express: remove those statements if so.'
-];
-const ADD_VALUE_NOTE = [
-    '-- Note: PostgreSQL cannot use an enum value in the transaction that adds it. The values are added first:',
-    '-- if a default or data change in this migration uses a new value, move the ALTER TYPE … ADD VALUE',
-    '-- statements into a migration of their own that runs before this one.'
-];
-/**
- * All the fixes of `items` as one migration script, in dependency order, with
- * a `-- CreateTable`-style comment before each statement. Items without fix
- * SQL (`info`) are skipped; identical fixes (an enum recreated for several of
- * its values) are written once. Returns an empty string when there is nothing to fix.
- */
-function buildFixMigration(items) {
-    const chunks = items.flatMap(chunksOf);
-    if (chunks.length === 0)
-        return '';
-    const seen = new Set();
-    const body = [];
-    for (const [phase] of PHASES) {
-        for (const chunk of chunks) {
-            if (chunk.phase !== phase || seen.has(chunk.sql))
-                continue;
-            seen.add(chunk.sql);
-            body.push(`-- ${chunk.comment}\n${chunk.sql}\n`);
-        }
-    }
-    const header = [...HEADER];
-    if (items.some((i) => i.change === 'unexpected' && i.fixSql))
-        header.push(...DROP_WARNING);
-    if (chunks.some((c) => statementsOf(c.sql).some(addsEnumValue)))
-        header.push(...ADD_VALUE_NOTE);
-    return `${header.join('\n')}\n\n${body.join('\n')}`;
-}
-/** The pieces of one item's fix, each assigned to its section. */
-function chunksOf(item) {
-    if (!item.fixSql || item.severity === 'info')
-        return [];
-    const tag = item.change === 'unexpected' ? ' (only in the migrations)' : '';
-    const main = mainPhase(item);
-    if (!splitsDrops(item))
-        return [{ phase: main[0], comment: main[1] + tag, sql: item.fixSql.trim() }];
-    // Drop-and-recreate fixes: the drop must run early, before anything that
-    // could depend on the old object; the re-creation runs in its own section.
-    return splitStatements(item.fixSql).map((statement) => {
-        const drop = dropPhase(item, statement);
-        const [phase, comment] = drop ?? main;
-        return { phase, comment: comment + tag, sql: statement + ';' };
-    });
-}
-/** Items whose fix drops something and then (re)creates or drops something else. */
-function splitsDrops(item) {
-    if (item.kind === 'table')
-        return item.change === 'unexpected';
-    return (item.change === 'different' && ['foreignKey', 'index', 'unique'].includes(item.kind) && !isRename(item));
-}
-function dropPhase(item, statement) {
-    const node = statementsOf(statement)[0];
-    if (node && 'DropStmt' in node && node.DropStmt.removeType === 'OBJECT_INDEX')
-        return ['dropIndex', 'DropIndex'];
-    const dropsConstraint = node &&
-        'AlterTableStmt' in node &&
-        (node.AlterTableStmt.cmds ?? []).some((c) => 'AlterTableCmd' in c && c.AlterTableCmd.subtype === 'AT_DropConstraint');
-    if (dropsConstraint)
-        return item.kind === 'foreignKey' || item.kind === 'table'
-            ? ['dropForeignKey', 'DropForeignKey']
-            : ['dropIndex', 'DropIndex'];
-    return undefined;
-}
-/** The parse trees of the statements of `sql` (those PostgreSQL's parser accepts). */
-function statementsOf(sql) {
-    return script_parseSqlScript(sql).statements.flatMap((s) => (s.node ? [s.node] : []));
-}
-/** `ALTER TYPE … ADD VALUE`: PostgreSQL cannot use the new value in the transaction that adds it. */
-function addsEnumValue(node) {
-    return 'AlterEnumStmt' in node && node.AlterEnumStmt.oldVal === undefined;
-}
-function mainPhase(item) {
-    if (isRename(item))
-        return ['rename', renameComment(item)];
-    switch (item.kind) {
-        case 'enum':
-            return item.change === 'unexpected' ? ['dropEnum', 'DropEnum'] : ['createEnum', 'CreateEnum'];
-        case 'enumValue':
-            return ['alterEnum', 'AlterEnum'];
-        case 'table':
-            return item.change === 'unexpected' ? ['dropTable', 'DropTable'] : ['createTable', 'CreateTable'];
-        case 'column':
-        case 'primaryKey':
-            return ['alterTable', 'AlterTable'];
-        case 'foreignKey':
-            return item.change === 'unexpected'
-                ? ['dropForeignKey', 'DropForeignKey']
-                : ['addForeignKey', 'AddForeignKey'];
-        case 'index':
-        case 'unique':
-            return item.change === 'unexpected' ? ['dropIndex', 'DropIndex'] : ['createIndex', 'CreateIndex'];
-        default:
-            return ['alterTable', 'AlterTable'];
-    }
-}
-function renameComment(item) {
-    if (item.kind === 'foreignKey')
-        return 'RenameForeignKey';
-    if (item.kind === 'primaryKey')
-        return 'RenamePrimaryKey';
-    return 'RenameIndex';
-}
-/**
- * Prisma's own script as the fix migration, with a header that says so (no
- * semicolon in it: see HEADER). It is exactly what `prisma migrate dev` would
- * write for the migrated database.
- */
-function prismaFixMigration(script) {
-    const header = [
-        '-- Suggested by migrate-seed-check: makes the database built by the migrations match schema.prisma.',
-        "-- Written by Prisma's own migrate diff from the migrated database to the schema. Review it before committing."
-    ];
-    return `${header.join('\n')}\n\n${script.trim()}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/drift/prisma-changes.ts
@@ -43352,15 +43509,7 @@ function unexplained(change, catalogRan) {
     return item;
 }
 
-;// CONCATENATED MODULE: ./src/drift/index.ts
-/**
- * Stages 5–8: build the database the schema describes (Prisma's own SQL for
- * the schema, applied to a scratch database), snapshot both catalogs,
- * compare, locate every item and assemble the fix migration.
- *
- * Prisma decides what the schema means: we never translate the schema
- * ourselves, we apply what `prisma migrate diff --from-empty` prints.
- */
+;// CONCATENATED MODULE: ./src/drift/check.ts
 
 
 
@@ -43370,19 +43519,6 @@ function unexplained(change, catalogRan) {
 
 
 
-
-
-
-
-/**
- * Starts asking Prisma for the SQL of the schema. It depends on nothing the
- * migrations do, so the pipeline starts it before generate and migrate, and
- * its seconds of CPU overlap theirs instead of adding to the run.
- */
-function startSchemaDiff(run, schemaPath) {
-    const args = diffFromEmptyArgs(run.project.prisma.major, schemaPath);
-    return { schemaPath, args, result: runDiffScript(run, args) };
-}
 class StageClock {
     started = performance.now();
     lap() {
@@ -43416,7 +43552,7 @@ async function checkDrift(args) {
         const installed = await installedExtensions(args.client);
         built = early
             ? await early.result
-            : await buildExpected(args.run, args.client, args.config.databaseUrl, started, installed);
+            : await buildExpected(args.run, args.client, args.databaseUrl, started, installed);
         // Prisma's SQL may need what the migrations created beside the schema:
         // extensions installed in a way their files do not say (a DO block), the
         // functions a default calls, sequences. If it failed without them, build
@@ -43429,7 +43565,7 @@ async function checkDrift(args) {
                     await early.dispose();
                 else
                     await disposeBuilt(built);
-                built = await buildExpected(args.run, args.client, args.config.databaseUrl, started, installed, prerequisites);
+                built = await buildExpected(args.run, args.client, args.databaseUrl, started, installed, prerequisites);
             }
         }
         if (!built.ok && built.kind === 'scratch') {
@@ -43613,8 +43749,8 @@ async function compare(args, out, clock, catalog, prisma, catalogRan = true) {
         out.problems.push(differFailed(prisma, args.clean));
     if (prisma?.kind === 'unreadable')
         out.problems.push(verdictUnreadable(prisma, args.clean));
-    const judged = judgeDrift(catalog, prisma, defaultSchema(args.config.databaseUrl), catalogRan);
-    out.items = locateItems(judged, args.project, args.config.repoRoot).map((item) => ({
+    const judged = judgeDrift(catalog, prisma, defaultSchema(args.databaseUrl), catalogRan);
+    out.items = locateItems(judged, args.project, args.repoRoot).map((item) => ({
         ...item,
         expected: item.expected && args.clean(item.expected),
         actual: item.actual && args.clean(item.actual)
@@ -43677,107 +43813,6 @@ function differFailed(prisma, clean) {
         code: 'differ-failed'
     };
 }
-async function disposeBuilt(built) {
-    if ('client' in built)
-        await built.client?.end().catch(() => { });
-    if ('scratch' in built)
-        await built.scratch?.drop();
-}
-/**
- * Starts building the expected database while `migrate deploy` runs: the
- * scratch database, Prisma's SQL, and first the extensions the migration
- * files create (the schema's SQL may need their types). At 1,000 models this
- * is seconds of PostgreSQL work that would otherwise follow the seed.
- */
-function startExpectedBuild(run, databaseUrl, diff) {
-    // A connection of its own: the pipeline's connection may be inside a
-    // transaction (replaying a failed migration) while this one creates a database.
-    const admin = new esm.Client({ connectionString: databaseUrl, application_name: 'migrate-seed-check' });
-    admin.on('error', () => { });
-    const result = admin
-        .connect()
-        .then(() => buildExpected(run, admin, databaseUrl, diff, extensionsInMigrations(run.project)))
-        .catch(async (error) => {
-        await diff.result.catch(() => undefined);
-        return { ok: false, kind: 'apply', error: describePgError(error), cause: error, extensions: [] };
-    });
-    let disposed;
-    return {
-        schemaPath: diff.schemaPath,
-        result,
-        dispose: () => (disposed ??= result.then(disposeBuilt, () => undefined).finally(() => admin.end().catch(() => { })))
-    };
-}
-/** The extensions the migration files create, as PostgreSQL's parser reads them. */
-function extensionsInMigrations(project) {
-    return migration_index_MigrationIndex.of(project.migrations)
-        .extensions()
-        .map((e) => ({ name: e.name, schema: e.schema ?? 'public' }));
-}
-async function buildExpected(run, admin, databaseUrl, diff, extensions, prerequisites) {
-    const names = extensions.map((e) => e.name);
-    let scratch;
-    try {
-        scratch = await createScratchDatabase(admin, databaseUrl, 'expect');
-    }
-    catch (error) {
-        await diff.result.catch(() => undefined);
-        if (error instanceof connect_DatabaseError)
-            return { ok: false, kind: 'scratch', error, extensions: names };
-        throw error;
-    }
-    try {
-        const sql = await diff.result;
-        if (sql.kind !== 'script') {
-            await scratch.drop();
-            return { ok: false, kind: 'diff', diff: sql, extensions: names };
-        }
-        const client = new esm.Client({ connectionString: scratch.url, application_name: 'migrate-seed-check' });
-        client.on('error', () => { });
-        try {
-            await client.connect();
-            for (const ext of extensions)
-                await createExtension(client, ext);
-            const copied = prerequisites && (await createPrerequisites(client, prerequisites));
-            // One simple-protocol query runs the whole script, as psql would.
-            if (sql.script.trim())
-                await client.query(sql.script);
-            return { ok: true, scratch, client, extensions: names, ...(copied ? { copied } : {}) };
-        }
-        catch (error) {
-            return {
-                ok: false,
-                kind: 'apply',
-                error: describePgError(error),
-                cause: error,
-                scratch,
-                client,
-                extensions: names
-            };
-        }
-    }
-    catch (error) {
-        await scratch.drop();
-        throw error;
-    }
-}
-/** The expected catalog without what was copied from the migrated database: those are the migrations', not the schema's. */
-function withoutCopies(catalog, built) {
-    const copied = built.ok ? built.copied : undefined;
-    if (!copied)
-        return catalog;
-    const functions = new Set(copied.functions.map((f) => `${f.schema}.${f.name}(${f.arguments})`));
-    const sequences = new Set(copied.sequences.map((q) => `${q.schema}.${q.name}`));
-    return {
-        ...catalog,
-        functions: catalog.functions.filter((f) => !functions.has(`${f.schema}.${f.name}(${f.arguments})`)),
-        sequences: catalog.sequences.filter((q) => !sequences.has(`${q.schema}.${q.name}`))
-    };
-}
-async function createExtension(client, ext) {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(ext.schema)}`);
-    await client.query(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(ext.name)} WITH SCHEMA ${quoteIdent(ext.schema)}`);
-}
 /**
  * The problem for a database that went away mid-run. Stage `connect`: the run
  * is unusable whatever `fail-on` says; `reason` is already redacted.
@@ -43791,35 +43826,2093 @@ function connectionLostProblem(when, reason) {
         code: 'connection-lost'
     };
 }
+
+;// CONCATENATED MODULE: ./src/drift/index.ts
+
+
+
+
+/** Starts the drift check: Prisma's SQL for the schema is asked for at once. */
+function startDrift(options) {
+    // Stopped when the run is cancelled or when generate or migrate fails.
+    const abort = new AbortController();
+    options.prisma.signal?.addEventListener('abort', () => abort.abort(), { once: true });
+    const prisma = { ...options.prisma, signal: abort.signal };
+    const diff = startSchemaDiff(prisma, options.project.schemaPath);
+    let expected;
+    return {
+        migrating() {
+            expected ??= startExpectedBuild(prisma, options.databaseUrl, diff);
+        },
+        migrated(client, schemaPath) {
+            return checkDrift({
+                run: prisma,
+                project: options.project,
+                databaseUrl: options.databaseUrl,
+                repoRoot: options.repoRoot,
+                client,
+                schemaPath,
+                clean: options.clean,
+                diff,
+                expected,
+                verdict: startPrismaVerdict(prisma, schemaPath)
+            });
+        },
+        async stop() {
+            abort.abort();
+            await diff.result.catch(() => undefined);
+            await expected?.dispose();
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/history/checksum.ts
 /**
- * Whether a pg error means the server or the connection went away (rather
- * than a bug of ours): SQLSTATE class 08 (connection exception), 57P01–57P03
- * (shutdown, crash), or the errors pg and Node raise on a closed socket.
+ * Migration checksums as Prisma computes them: SHA-256 of migration.sql,
+ * rendered as 64 hex digits, stored in `_prisma_migrations.checksum`
+ * (verified by running `migrate deploy` and comparing with `sha256sum`).
+ *
+ * When Prisma compares a script with a stored checksum it also accepts the
+ * script with CRLF turned into LF and with LF turned into CRLF, because git
+ * may rewrite line endings on checkout (schema-engine `checksum.rs`,
+ * `script_matches_checksum`). A change of line endings alone is therefore not
+ * an edit, and this module follows the same rule.
  */
-function isConnectionLoss(error) {
-    const e = error;
-    const code = typeof e?.code === 'string' ? e.code : '';
-    if (/^08/.test(code) || ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(code))
+
+/** SHA-256 of the script, hex: the checksum Prisma records for a migration. */
+function migrationChecksum(script) {
+    return (0,external_node_crypto_.createHash)('sha256').update(script).digest('hex');
+}
+/** Whether `script` matches `checksum` the way Prisma decides it (line endings tolerated). */
+function scriptMatchesChecksum(script, checksum) {
+    const want = checksum.toLowerCase();
+    if (migrationChecksum(script) === want)
         return true;
-    const message = typeof e?.message === 'string' ? e.message : '';
-    return /Connection terminated|not queryable|connection error|ECONNREFUSED|ECONNRESET|server closed the connection|terminating connection|shutting down/i.test(message);
+    if (script.includes('\r\n') && migrationChecksum(script.replaceAll('\r\n', '\n')) === want)
+        return true;
+    return migrationChecksum(script.replaceAll('\n', '\r\n')) === want;
+}
+
+;// CONCATENATED MODULE: ./src/history/check.ts
+/**
+ * The history checks: what the pull request did to migrations the base
+ * already had. Pure: base and head in, problems out.
+ *
+ * Deployed databases remember applied migrations by folder name and checksum
+ * (`_prisma_migrations`), and `prisma migrate deploy` never re-runs or
+ * re-checks an applied one. So an edit, a deletion or a rename of a migration
+ * that has shipped leaves every deployed database different from a fresh one,
+ * and nothing else in CI notices.
+ */
+
+
+
+
+/** Compares the base's migrations with the head's. */
+function checkHistory(args) {
+    const { base, head, repoRoot } = args;
+    const short = base.sha.slice(0, 12);
+    const headByName = new Map(head.map((m) => [m.name, m]));
+    const baseNames = new Set(base.migrations.map((m) => m.name));
+    const problems = [];
+    const edited = [];
+    const deleted = [];
+    const renamed = [];
+    const file = (name) => repoPath(repoRoot, external_node_path_default().join(args.migrationsDir, name, 'migration.sql'));
+    // Head migrations the base does not know, in order; a rename target leaves this list.
+    const fresh = head.filter((m) => !baseNames.has(m.name));
+    const renameTargets = new Set();
+    for (const old of base.migrations) {
+        const now = headByName.get(old.name);
+        if (now) {
+            if (scriptMatchesChecksum(now.sql, old.checksum))
+                continue;
+            edited.push(old.name);
+            const line = firstChangedLine(old.sql, now.sql);
+            problems.push({
+                stage: 'history',
+                severity: 'error',
+                title: `Migration ${old.name} was edited`,
+                message: `${file(old.name)} differs from the base commit ${short} from line ${line} on (checksum ${migrationChecksum(now.sql).slice(0, 12)}…, was ${old.checksum.slice(0, 12)}…). ` +
+                    `Databases that already applied ${old.name} keep the old SQL: \`prisma migrate deploy\` does not re-run or re-check applied migrations, so they silently differ from fresh databases (and \`prisma migrate dev\` will ask to reset). ` +
+                    'Restore the file as it is in the base and put the change into a new migration.',
+                location: { file: file(old.name), line },
+                code: 'migration-edited'
+            });
+            continue;
+        }
+        const target = fresh.find((m) => !renameTargets.has(m.name) && scriptMatchesChecksum(m.sql, old.checksum));
+        if (target) {
+            renameTargets.add(target.name);
+            renamed.push({ from: old.name, to: target.name });
+            problems.push({
+                stage: 'history',
+                severity: 'error',
+                title: `Migration ${old.name} was renamed to ${target.name}`,
+                message: `The migration folder ${old.name} of the base commit ${short} is now ${target.name}, with the same SQL. ` +
+                    `Deployed databases know migrations by folder name: they will run ${target.name} as a new migration, applying the same SQL twice (which fails, or duplicates its effects), and \`prisma migrate status\` will report ${old.name} as missing. ` +
+                    `Rename the folder back to ${old.name}.`,
+                location: { file: file(target.name), line: 1 },
+                code: 'migration-renamed'
+            });
+            continue;
+        }
+        deleted.push(old.name);
+        problems.push({
+            stage: 'history',
+            severity: 'error',
+            title: `Migration ${old.name} was deleted`,
+            message: `The migration ${old.name} exists in the base commit ${short} but not in this pull request. ` +
+                'Deployed databases have applied it and fresh databases no longer will, so they differ from now on, and `prisma migrate status`/`migrate dev` report it as applied but missing. ' +
+                'Restore the folder; to undo what it did, add a new migration.',
+            location: { file: file(old.name), line: 1 },
+            code: 'migration-deleted'
+        });
+    }
+    const added = fresh.filter((m) => !renameTargets.has(m.name));
+    const newest = base.migrations.at(-1)?.name;
+    const outOfOrder = newest ? added.filter((m) => m.name < newest).map((m) => m.name) : [];
+    for (const name of outOfOrder) {
+        problems.push({
+            stage: 'history',
+            severity: 'warning',
+            title: `Migration ${name} sorts before ${newest}`,
+            message: `The new migration ${name} sorts before ${newest}, the newest migration of the base commit ${short}. ` +
+                `A fresh database applies it before ${newest}; deployed databases, which already have ${newest}, apply it after. ` +
+                `The two orders can produce different databases, or fail on one of them. Rename the folder so it sorts last, for example ${suggestName(name)}.`,
+            location: { file: file(name), line: 1 },
+            code: 'migration-out-of-order'
+        });
+    }
+    if (base.lockProvider && args.headLockProvider && base.lockProvider !== args.headLockProvider) {
+        const lockFile = external_node_path_default().join(args.migrationsDir, 'migration_lock.toml');
+        problems.push({
+            stage: 'history',
+            severity: 'error',
+            title: 'migration_lock.toml provider changed',
+            message: `migration_lock.toml says provider "${args.headLockProvider}", the base commit ${short} says "${base.lockProvider}". ` +
+                `The existing migrations were written for ${base.lockProvider}; Prisma refuses to apply a history made for another provider (P3019). ` +
+                'Switching databases needs a new migration history (a new baseline), not an edited lock file.',
+            location: { file: repoPath(repoRoot, lockFile), line: providerLine(lockFile) },
+            code: 'lock-provider-changed'
+        });
+    }
+    return {
+        problems,
+        added,
+        edited,
+        deleted,
+        renamed,
+        outOfOrder,
+        summary: summarize(base.migrations, added, edited, deleted, renamed, outOfOrder, problems)
+    };
 }
 /**
- * `type "citext" does not exist` here means the schema uses a type that an
- * extension provides and no migration installs it: say so and name the fix.
+ * 1-based line of the head's text where it first differs from the base's
+ * (line endings ignored, as Prisma ignores them); the last line when the head
+ * only lost lines at its end.
  */
-function missingExtensionHint(error) {
-    const type = /type "([^"]+)" does not exist/.exec(error)?.[1];
-    if (!type)
-        return '';
-    return (`\nThe schema uses the type \`${type}\`, which an extension provides, but no migration installs that extension. ` +
-        `Add \`CREATE EXTENSION IF NOT EXISTS "${type}";\` (or the extension that provides it) to a migration, ` +
-        'or declare it with the `postgresqlExtensions` preview feature so Prisma writes it.');
+function firstChangedLine(baseSql, headSql) {
+    const a = baseSql.replaceAll('\r\n', '\n').split('\n');
+    const b = headSql.replaceAll('\r\n', '\n').split('\n');
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++)
+        if (a[i] !== b[i])
+            return i + 1;
+    if (b.length > a.length)
+        return n + 1;
+    return Math.max(1, b.length);
 }
-/** Extensions the migrations installed: Prisma's SQL for the schema may rely on them (citext, pg_trgm…). */
-async function installedExtensions(client) {
-    const { rows } = await client.query(`SELECT e.extname AS name, n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql' ORDER BY 1`);
-    return rows;
+/** A folder name that sorts after every existing one: now's timestamp, Prisma's format. */
+function suggestName(name) {
+    const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+    return `${stamp}_${name.replace(/^\d+_?/, '') || 'migration'}`;
+}
+/** Line of `provider =` in the head's lock file (read here: the file is tiny and keeps the API small). */
+function providerLine(lockFile) {
+    if (!(0,external_node_fs_.existsSync)(lockFile))
+        return 1;
+    const index = (0,external_node_fs_.readFileSync)(lockFile, 'utf8')
+        .split('\n')
+        .findIndex((l) => /^\s*provider\s*=/.test(l));
+    return index + 1 || 1;
+}
+function summarize(base, added, edited, deleted, renamed, outOfOrder, problems) {
+    const parts = [];
+    if (edited.length)
+        parts.push(`${edited.length} edited`);
+    if (deleted.length)
+        parts.push(`${deleted.length} deleted`);
+    if (renamed.length)
+        parts.push(`${renamed.length} renamed`);
+    if (outOfOrder.length)
+        parts.push(`${outOfOrder.length} out of order`);
+    if (problems.some((p) => p.code === 'lock-provider-changed'))
+        parts.push('lock provider changed');
+    const counts = `${base.length} base migration(s), ${added.length} new`;
+    return parts.length ? `${counts}: ${parts.join(', ')}` : `${counts}; history intact`;
+}
+
+;// CONCATENATED MODULE: ./src/history/git.ts
+/**
+ * The base commit and its migrations, read with git plumbing only: nothing is
+ * checked out, the working tree is never touched. Git runs as a child process
+ * with an argument array (never a shell string), never prompts, and never
+ * throws for a git failure: callers get a result to report.
+ */
+
+
+
+
+/**
+ * Runs `git <args>` in `cwd`. `safe.directory` is set for this command only:
+ * in container jobs the checkout belongs to another user and git would refuse
+ * to read it ("dubious ownership"); the repository is the one the workflow
+ * itself checked out.
+ */
+function runGit(cwd, args, options = {}, input) {
+    return new Promise((resolve) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(options.git ?? 'git', ['-c', `safe.directory=${cwd}`, ...args], {
+            cwd,
+            // A fetch must fail rather than wait for a password nobody will type.
+            env: { ...(options.env ?? process.env), GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'echo', LC_ALL: 'C' },
+            stdio: ['pipe', 'pipe', 'pipe'],
+            windowsHide: true
+        });
+        const out = [];
+        const err = [];
+        let settled = false;
+        const done = (code, extra = '') => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') + extra });
+        };
+        const timer = setTimeout(() => {
+            child.kill('SIGKILL');
+            done(null, `git ${args[0]} timed out`);
+        }, options.timeoutMs ?? 120_000);
+        child.stdout.on('data', (d) => out.push(d));
+        child.stderr.on('data', (d) => err.push(d));
+        child.on('error', (e) => done(null, e.message));
+        child.on('close', (code) => done(code));
+        child.stdin.on('error', () => { });
+        child.stdin.end(input ?? '');
+    });
+}
+const git_text = (r) => r.stdout.toString('utf8').trim();
+/** git's own reason: its first `fatal:`/`error:` line (later lines are advice), else the last line. */
+const lastLine = (s) => {
+    const lines = s
+        .trim()
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
+    const reason = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines.at(-1) ?? '';
+    return reason.replace(/\.$/, '');
+};
+const NO_BASE_NOTICE = 'No base commit to compare with (not a pull request and no `base-ref` input): the migration history checks and the upgrade test were skipped. Set `base-ref` (for example `origin/main`) to run them on other events.';
+/** `pull_request.base.sha` of the event payload, if the event is about a pull request. */
+function baseShaFromEvent(eventPath) {
+    if (!eventPath || !(0,external_node_fs_.existsSync)(eventPath))
+        return undefined;
+    try {
+        const payload = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'));
+        const sha = payload.pull_request?.base?.sha;
+        return typeof sha === 'string' && /^[0-9a-f]{40,64}$/i.test(sha) ? sha : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Finds the base commit: the `base-ref` input when given (an explicit choice
+ * wins over the event), else the pull request's base SHA. A commit missing
+ * from a shallow checkout is fetched alone (`git fetch --no-tags --depth=1
+ * origin <ref>`); when that fails the result carries a warning and no SHA.
+ */
+async function resolveBase(options) {
+    const input = options.baseRef?.trim();
+    const fromEvent = input ? undefined : baseShaFromEvent(options.eventPath);
+    const ref = input || fromEvent;
+    const source = input ? 'base-ref' : fromEvent ? 'pull_request' : 'none';
+    if (!ref)
+        return { source: 'none', notice: NO_BASE_NOTICE };
+    const what = source === 'base-ref' ? `\`base-ref\` ${ref}` : `the pull request's base commit ${ref.slice(0, 12)}`;
+    const top = await runGit(options.repoRoot, ['rev-parse', '--show-toplevel'], options);
+    if (top.code !== 0) {
+        return {
+            source,
+            ref,
+            warning: `Cannot compare with ${what}: ${options.repoRoot} is not a git repository (${lastLine(top.stderr)}). Check the repository out with actions/checkout before this action; the migration history checks and the upgrade test were skipped.`
+        };
+    }
+    const found = await revParse(options.repoRoot, ref, options);
+    if (found)
+        return { sha: found, source, ref };
+    const shallow = git_text(await runGit(options.repoRoot, ['rev-parse', '--is-shallow-repository'], options)) === 'true';
+    // In a full clone a relative revision that does not resolve (HEAD~1 on the
+    // first commit) means there is no earlier commit, not a missing fetch.
+    if (!shallow && /[~^]/.test(ref)) {
+        return {
+            source,
+            ref,
+            notice: `There is no commit ${ref} (first commit?): the migration history checks and the upgrade test were skipped.`
+        };
+    }
+    const fetchArgs = ['fetch', '--no-tags', ...(shallow ? ['--depth=1'] : []), 'origin', ref];
+    const fetch = await runGit(options.repoRoot, fetchArgs, options);
+    const sha = fetch.code === 0
+        ? ((await revParse(options.repoRoot, ref, options)) ??
+            (await revParse(options.repoRoot, 'FETCH_HEAD', options)))
+        : undefined;
+    if (sha)
+        return { sha, source, ref, fetched: true };
+    return {
+        source,
+        ref,
+        warning: `Cannot compare the migrations with ${what}: the commit is not in this ${shallow ? 'shallow ' : ''}checkout and \`git ${fetchArgs.join(' ')}\` failed (${lastLine(fetch.stderr) || 'no such commit'}). ` +
+            'Check out with `fetch-depth: 0` (actions/checkout) so the base commit is available. The migration history checks and the upgrade test were skipped; the rest of the check ran.'
+    };
+}
+async function revParse(cwd, ref, options) {
+    const r = await runGit(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], options);
+    return r.code === 0 ? git_text(r) || undefined : undefined;
+}
+/** `provider` of a migration_lock.toml text. */
+function parseLockProvider(toml) {
+    return /^\s*provider\s*=\s*"([^"]*)"/m.exec(toml)?.[1];
+}
+/** `provider` of the working tree's migration_lock.toml, when there is one. */
+function readLockProvider(migrationsDir) {
+    const file = external_node_path_default().join(migrationsDir, 'migration_lock.toml');
+    return (0,external_node_fs_.existsSync)(file) ? parseLockProvider((0,external_node_fs_.readFileSync)(file, 'utf8')) : undefined;
+}
+/**
+ * The base commit's migrations at the same path as the head's migrations
+ * folder, read with `git ls-tree` and one `git cat-file --batch` (one process
+ * for any number of migrations). Returns undefined when the commit cannot be
+ * read or the folder lies outside the repository; an empty list when the base
+ * had no migrations there.
+ */
+async function readBaseMigrations(options) {
+    const top = await runGit(options.repoRoot, ['rev-parse', '--show-toplevel'], options);
+    if (top.code !== 0)
+        return undefined;
+    const toplevel = git_text(top);
+    const rel = external_node_path_default().relative(realish(toplevel), realish(options.migrationsDir)).split((external_node_path_default()).sep).join('/');
+    if (rel.startsWith('..') || external_node_path_default().isAbsolute(rel))
+        return undefined;
+    const prefix = rel ? rel + '/' : '';
+    const listing = await runGit(toplevel, ['ls-tree', '-r', '-z', '--full-tree', options.sha, '--', rel || '.'], options);
+    if (listing.code !== 0)
+        return undefined;
+    // Path inside the migrations folder → blob id. Keyed by path: two migrations
+    // whose files are byte for byte the same (a column added, dropped and added
+    // back) share one blob, and each of them is a migration of its own.
+    const wanted = new Map();
+    for (const entry of listing.stdout.toString('utf8').split('\0')) {
+        const match = /^(\d+) blob ([0-9a-f]+)\t(.*)$/s.exec(entry);
+        if (!match || match[1] === '120000' || !match[3].startsWith(prefix))
+            continue;
+        const inner = match[3].slice(prefix.length);
+        if (inner === 'migration_lock.toml' || /^[^/]+\/migration\.sql$/.test(inner))
+            wanted.set(inner, match[2]);
+    }
+    const blobs = await catBlobs(toplevel, [...new Set(wanted.values())], options);
+    if (!blobs)
+        return undefined;
+    const migrations = [];
+    let lockProvider;
+    for (const [inner, oid] of wanted) {
+        const blob = blobs.get(oid);
+        if (!blob)
+            return undefined;
+        if (inner === 'migration_lock.toml')
+            lockProvider = parseLockProvider(blob.toString('utf8'));
+        else
+            migrations.push({
+                name: inner.slice(0, inner.indexOf('/')),
+                sql: blob.toString('utf8'),
+                checksum: migrationChecksum(blob)
+            });
+    }
+    // Prisma applies migrations in the order of their folder names (byte order).
+    migrations.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return { sha: options.sha, migrations, lockProvider };
+}
+/** Reads blobs by id with `git cat-file --batch`: `<oid> blob <size>\n<bytes>\n` each. */
+async function catBlobs(cwd, oids, options) {
+    const blobs = new Map();
+    if (oids.length === 0)
+        return blobs;
+    const r = await runGit(cwd, ['cat-file', '--batch'], options, oids.join('\n') + '\n');
+    if (r.code !== 0)
+        return undefined;
+    const out = r.stdout;
+    let at = 0;
+    while (at < out.length) {
+        const eol = out.indexOf(0x0a, at);
+        if (eol < 0)
+            break;
+        const [oid, type, size] = out.subarray(at, eol).toString('utf8').split(' ');
+        if (type !== 'blob' || !oid || size === undefined)
+            return undefined;
+        const start = eol + 1;
+        const end = start + Number(size);
+        blobs.set(oid, out.subarray(start, end));
+        at = end + 1;
+    }
+    return blobs;
+}
+/**
+ * The real path of `p`, or of its nearest existing ancestor joined with the
+ * rest: git prints resolved paths (/private/tmp on macOS), and a migrations
+ * folder deleted in the head still has a place in the base.
+ */
+function realish(p) {
+    const rest = [];
+    let dir = external_node_path_default().resolve(p);
+    while (!(0,external_node_fs_.existsSync)(dir) && external_node_path_default().dirname(dir) !== dir) {
+        rest.unshift(external_node_path_default().basename(dir));
+        dir = external_node_path_default().dirname(dir);
+    }
+    return external_node_path_default().join((0,external_node_fs_.realpathSync)(dir), ...rest);
+}
+
+;// CONCATENATED MODULE: ./src/history/index.ts
+
+
+/**
+ * The history stage: find the base, read its migrations, compare. Never
+ * throws for a git failure: no base is a notice, an unreachable base a
+ * warning, and in both cases the stage is skipped and the rest of the check
+ * runs.
+ */
+async function runHistory(args) {
+    const started = performance.now();
+    const stage = (status, summary) => ({
+        name: 'history',
+        status,
+        durationMs: Math.round(performance.now() - started),
+        summary
+    });
+    const base = await resolveBase(args);
+    if (!base.sha) {
+        const severity = base.warning ? 'warning' : 'notice';
+        const message = base.warning ?? base.notice ?? 'no base commit';
+        return {
+            stage: stage(base.warning ? 'warning' : 'skipped', base.warning ? 'base commit not available' : 'no base commit'),
+            problems: [
+                {
+                    stage: 'history',
+                    severity,
+                    title: base.warning ? 'Base commit not available' : 'No base to compare migrations with',
+                    message,
+                    code: base.warning ? 'base-unavailable' : 'no-base'
+                }
+            ],
+            base,
+            added: []
+        };
+    }
+    const baseMigrations = await readBaseMigrations({ ...args, sha: base.sha });
+    if (!baseMigrations) {
+        return {
+            stage: stage('warning', 'base migrations unreadable'),
+            problems: [
+                {
+                    stage: 'history',
+                    severity: 'warning',
+                    title: 'Base migrations unreadable',
+                    message: `Could not read the migrations of the base commit ${base.sha.slice(0, 12)} with git (is the migrations folder inside the repository?). The migration history checks and the upgrade test were skipped.`,
+                    code: 'base-unreadable'
+                }
+            ],
+            base,
+            added: []
+        };
+    }
+    const result = checkHistory({
+        base: baseMigrations,
+        head: args.head,
+        repoRoot: args.repoRoot,
+        migrationsDir: args.migrationsDir,
+        headLockProvider: readLockProvider(args.migrationsDir)
+    });
+    const status = result.problems.some((p) => p.severity === 'error')
+        ? 'failed'
+        : result.problems.some((p) => p.severity === 'warning')
+            ? 'warning'
+            : 'passed';
+    return {
+        stage: stage(status, `compared with ${base.sha.slice(0, 12)}: ${result.summary}`),
+        problems: result.problems,
+        base,
+        baseMigrations,
+        added: result.added
+    };
+}
+
+;// CONCATENATED MODULE: ./src/prisma/config-file.ts
+/**
+ * Reads settings out of a `prisma.config.ts` without running it. Running the
+ * user's TypeScript would need a loader and could have side effects; the few
+ * settings we want are almost always literals. Anything computed is left
+ * undefined and Prisma's own output decides later.
+ */
+/** A string literal, or `path.join('a', 'b')`-style calls made only of literals. */
+const LITERAL = String.raw `'[^'\n]*'|"[^"\n]*"|` + '`[^`$\\n]*`';
+const VALUE = new RegExp(String.raw `^\s*(?:(${LITERAL})|(?:path\.)?(?:join|resolve)\(\s*((?:(?:${LITERAL})\s*,?\s*)+)\))`);
+function unquote(literal) {
+    return literal.slice(1, -1);
+}
+function literalAfter(text, key) {
+    const keyPattern = new RegExp(String.raw `(?:^|[\s{,])${key}\s*:`, 'g');
+    for (const match of text.matchAll(keyPattern)) {
+        const rest = text.slice((match.index ?? 0) + match[0].length);
+        const value = VALUE.exec(rest);
+        if (!value)
+            continue;
+        if (value[1])
+            return unquote(value[1]);
+        const parts = [...(value[2] ?? '').matchAll(new RegExp(LITERAL, 'g'))].map((m) => unquote(m[0]));
+        return parts.join('/');
+    }
+    return undefined;
+}
+/** Strips comments so that a commented-out setting is not read. */
+function withoutComments(text) {
+    return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
+}
+/** `schema` (key `schema`) or the migrations folder (key `path`), as written in the config. */
+function configPath(text, key) {
+    const clean = withoutComments(text);
+    if (key === 'path') {
+        const migrations = /migrations\s*:\s*\{([^}]*)\}/.exec(clean)?.[1];
+        return migrations ? literalAfter(migrations, 'path') : undefined;
+    }
+    return literalAfter(clean, key);
+}
+/** The seed command of `migrations.seed`, as written. */
+function configSeed(text) {
+    const migrations = /migrations\s*:\s*\{([^}]*)\}/.exec(withoutComments(text))?.[1];
+    return migrations ? literalAfter(migrations, 'seed') : undefined;
+}
+/**
+ * The variables written in the config's `datasource: { … }` block
+ * (`env('X')`, `process.env.X`, `process.env['X']`), for when Prisma's own
+ * loader cannot run: those on a `shadowDatabaseUrl` line are the shadow's.
+ */
+function configDatasourceEnv(text) {
+    const clean = withoutComments(text);
+    const start = /\bdatasource\s*:\s*\{/.exec(clean);
+    const out = { url: [], shadow: [] };
+    if (!start)
+        return out;
+    let depth = 0;
+    let end = clean.length;
+    for (let i = start.index + start[0].length - 1; i < clean.length; i++) {
+        if (clean[i] === '{')
+            depth++;
+        else if (clean[i] === '}' && --depth === 0) {
+            end = i;
+            break;
+        }
+    }
+    const block = clean.slice(start.index, end);
+    const reference = /\benv\(\s*['"`]([A-Za-z_]\w*)['"`]\s*\)|process\.env(?:\.([A-Za-z_]\w*)|\[\s*['"`]([A-Za-z_]\w*)['"`]\s*\])/g;
+    for (const line of block.split('\n')) {
+        const list = /shadowDatabaseUrl/.test(line) ? out.shadow : out.url;
+        for (const m of line.matchAll(reference)) {
+            const name = m[1] ?? m[2] ?? m[3];
+            if (name && !list.includes(name))
+                list.push(name);
+        }
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: external "node:module"
+const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+;// CONCATENATED MODULE: ./src/prisma/config-probe.ts
+/**
+ * Asks Prisma's own config loader which environment variables the project's
+ * `prisma.config.*` puts into its datasource: `url` (and `directUrl` on
+ * Prisma 6's classic engine) and `shadowDatabaseUrl`. A pattern over the
+ * file's text cannot follow `env('A') || env('B')`, `??` chains, helper
+ * modules or spreads; the loader Prisma itself runs (`@prisma/config`, a
+ * dependency of the installed `prisma` package) can.
+ *
+ * The config is user code, so it is loaded in a child process, never in
+ * ours. There `process.env` is a Proxy: every variable the config's text
+ * names, or the project's own code reads (a helper module the config
+ * imports), reads as a distinct sentinel URL when the environment lacks it,
+ * and the sentinels found in the loaded datasource tell which variable fills
+ * which role. Variables the environment has keep their value and are
+ * recognised by it. A fallback chain (`A ?? B ?? ''`) is followed by loading
+ * again with the variables already found unset, until no new one appears.
+ * What packages read for themselves (jiti's, dotenv's, DEBUG…) is left alone.
+ */
+
+
+
+
+
+/** Why the loader could not tell. */
+class ConfigProbeError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ConfigProbeError';
+    }
+}
+/** Where the project's Prisma CLI finds its config loader, or undefined (Prisma 5 has none). */
+function configLoaderOf(prismaDir) {
+    try {
+        return (0,external_node_module_namespaceObject.createRequire)(external_node_path_default().join(prismaDir, 'package.json')).resolve('@prisma/config');
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Loads the project's config through `loader` in a child process and returns
+ * the datasource's variables. @throws ConfigProbeError when the loader fails
+ * (the config throws, does not compile…) or the child does.
+ */
+async function probeConfig(options) {
+    const dir = await (0,promises_.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'msc-config-'));
+    try {
+        const resultFile = external_node_path_default().join(dir, 'result.json');
+        const names = [...new Set(options.configText.match(/\b[A-Za-z_][A-Za-z0-9_]*\b/g) ?? [])];
+        const namesFile = external_node_path_default().join(dir, 'names.json');
+        await (0,promises_.writeFile)(namesFile, JSON.stringify(names));
+        const result = await execCommand([process.execPath, '-e', PROBE_SCRIPT, options.loader, options.root, namesFile, resultFile], { cwd: options.root, env: options.env, timeoutMs: options.timeoutMs, signal: options.signal });
+        const text = await (0,promises_.readFile)(resultFile, 'utf8').catch(() => undefined);
+        if (!text) {
+            const why = result.timedOut ? 'timed out' : `exit code ${result.exitCode}`;
+            throw new ConfigProbeError(`loading the config ${why}: ${lastLines(result.output)}`);
+        }
+        const parsed = JSON.parse(text);
+        if (parsed.error)
+            throw new ConfigProbeError(parsed.error);
+        return {
+            configFile: parsed.configFile,
+            url: parsed.url ?? [],
+            directUrl: parsed.directUrl ?? [],
+            shadowDatabaseUrl: parsed.shadowDatabaseUrl ?? [],
+            engine: parsed.engine,
+            read: parsed.read ?? []
+        };
+    }
+    finally {
+        await (0,promises_.rm)(dir, { recursive: true, force: true });
+    }
+}
+function lastLines(output) {
+    return output.trim().split('\n').slice(-5).join('\n') || 'no output';
+}
+/**
+ * The child: `node -e PROBE_SCRIPT <loader> <root> <names.json> <result.json>`.
+ * CommonJS, as `node -e` runs it; the loader is imported (it may be either
+ * kind of module). Its result goes to a file: the config may print anything
+ * on stdout.
+ */
+const PROBE_SCRIPT = String.raw `
+const fs = require('node:fs')
+const { pathToFileURL } = require('node:url')
+const [loaderPath, root, namesFile, resultFile] = process.argv.slice(1)
+const write = (value) => fs.writeFileSync(resultFile, JSON.stringify(value))
+const ROLES = ['url', 'directUrl', 'shadowDatabaseUrl']
+const MAX_ROUNDS = 6
+
+async function main() {
+  const loader = await import(pathToFileURL(loaderPath).href)
+  const load = loader.loadConfigFromFile || (loader.default && loader.default.loadConfigFromFile)
+  if (typeof load !== 'function') return write({ error: 'the installed @prisma/config has no loadConfigFromFile' })
+  const mentioned = new Set(JSON.parse(fs.readFileSync(namesFile, 'utf8')))
+  const base = Object.assign({}, process.env)
+  const has = (name) => Object.prototype.hasOwnProperty.call(base, name)
+  const sentinels = new Map()
+  const read = new Set()
+  const masked = new Set()
+  // On loopback's discard port: a config that connects while it loads reaches nothing beyond this machine.
+  const sentinel = (n) => 'postgresql://msc-probe:msc-probe@127.0.0.1:9/msc_env_' + n + '_'
+  // Whether the project's own code reads the variable (a helper module the config imports),
+  // directly or through Prisma's env(): the first frame outside @prisma/config is not a package's.
+  const fromProject = () => {
+    const frames = String(new Error().stack).split('\n').slice(3).filter((f) => /[\\/]/.test(f))
+    const first = frames.find((f) => !/node_modules[\\/]@prisma[\\/]config[\\/]/.test(f))
+    return first !== undefined && !/node_modules[\\/]|\(node:|at node:/.test(first)
+  }
+  process.env = new Proxy(Object.assign({}, base), {
+    get(target, key) {
+      if (typeof key !== 'string' || !(mentioned.has(key) || fromProject())) return Reflect.get(target, key)
+      read.add(key)
+      if (masked.has(key)) return undefined
+      if (has(key)) return base[key]
+      if (!sentinels.has(key)) sentinels.set(key, sentinels.size + 1)
+      return sentinel(sentinels.get(key))
+    },
+    has(target, key) {
+      if (typeof key === 'string' && masked.has(key)) return false
+      return Reflect.has(target, key)
+    }
+  })
+  const found = { url: [], directUrl: [], shadowDatabaseUrl: [] }
+  // Which variables fill which role in one load; masked ones read as unset.
+  const fill = async () => {
+    const loaded = await load({ configRoot: root })
+    if (loaded.error) return { loaded }
+    const datasource = (loaded.config && loaded.config.datasource) || {}
+    const fills = { url: [], directUrl: [], shadowDatabaseUrl: [] }
+    for (const role of ROLES) {
+      const value = typeof datasource[role] === 'string' ? datasource[role] : ''
+      if (!value) continue
+      // The variable is the URL (perhaps with parameters appended), not a part of one.
+      for (const [name, n] of sentinels) if (value.startsWith(sentinel(n))) fills[role].push(name)
+      for (const name of read)
+        if (has(name) && String(base[name]).length >= 8 && value.startsWith(base[name])) fills[role].push(name)
+    }
+    return { loaded, fills }
+  }
+  const first = await fill()
+  if (first.loaded.error) {
+    const e = first.loaded.error
+    return write({ error: e._tag + (e.error ? ': ' + (e.error.message || String(e.error)) : '') })
+  }
+  // A fallback chain, role by role: unset what was found and load again.
+  for (const role of ROLES) {
+    let fills = first.fills
+    masked.clear()
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const fresh = fills[role].filter((name) => !found[role].includes(name))
+      if (fresh.length === 0) break
+      for (const name of fresh) {
+        found[role].push(name)
+        masked.add(name)
+      }
+      const next = await fill()
+      if (next.loaded.error) break
+      fills = next.fills
+    }
+  }
+  masked.clear()
+  write({
+    configFile: first.loaded.resolvedPath || undefined,
+    url: found.url,
+    directUrl: found.directUrl,
+    shadowDatabaseUrl: found.shadowDatabaseUrl,
+    engine: first.loaded.config && first.loaded.config.engine,
+    read: [...read]
+  })
+}
+
+main().catch((error) => write({ error: String((error && error.stack) || error) }))
+`;
+
+;// CONCATENATED MODULE: ./src/prisma/datasource.ts
+/**
+ * Which environment variables the project's datasource reads, so that every
+ * Prisma process of the run finds the database with nothing but its URL:
+ * the schema's `url = env("…")`, `directUrl = env("…")` and
+ * `shadowDatabaseUrl = env("…")` (Prisma 5 and 6), and what
+ * `prisma.config.*` puts in `datasource` (asked of Prisma's own config
+ * loader; read from the file's text only when the loader cannot run).
+ */
+
+
+
+
+
+/** The name most projects and seeds read the URL from: always set unless `database-url-env` says otherwise. */
+const DEFAULT_URL_ENV = 'DATABASE_URL';
+/** Finds the datasource's variables of `project`. Never throws: what cannot be found is left out. */
+async function discoverDatasourceEnv(project, options) {
+    const out = { url: [], shadow: [], read: [], sources: [] };
+    const add = (list, names) => {
+        for (const name of names)
+            if (name && !list.includes(name))
+                list.push(name);
+    };
+    const datasource = schema_parseSchema(project.schemaFiles.map((f) => ({ path: f.path, text: f.text }))).datasource;
+    if (datasource) {
+        const { url, directUrl, shadowDatabaseUrl } = datasource.env;
+        if (url || directUrl || shadowDatabaseUrl)
+            out.sources.push(external_node_path_default().basename(datasource.file));
+        add(out.url, [url, directUrl]);
+        add(out.shadow, [shadowDatabaseUrl]);
+    }
+    if (project.configFile) {
+        const configName = external_node_path_default().basename(project.configFile);
+        const configText = (0,external_node_fs_.readFileSync)(project.configFile, 'utf8');
+        const loader = configLoaderOf(project.prisma.dir);
+        let probed = false;
+        if (loader) {
+            try {
+                const probe = await probeConfig({ loader, root: project.root, configText, ...options });
+                add(out.url, [...probe.url, ...probe.directUrl]);
+                add(out.shadow, probe.shadowDatabaseUrl);
+                add(out.read, probe.read);
+                probed = true;
+            }
+            catch (error) {
+                if (!(error instanceof ConfigProbeError))
+                    throw error;
+                out.probeError = error.message;
+            }
+        }
+        if (!probed) {
+            // Prisma's loader could not run: the names written in the datasource block stand in.
+            const fromText = configDatasourceEnv(configText);
+            add(out.url, fromText.url);
+            add(out.shadow, fromText.shadow);
+            add(out.read, [...fromText.url, ...fromText.shadow]);
+        }
+        if (out.url.length || out.shadow.length)
+            out.sources.push(configName);
+    }
+    // A variable the config uses for both (its shadow is the main database) must hold the URL, or Prisma cannot connect.
+    out.shadow = out.shadow.filter((name) => !out.url.includes(name));
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/prisma/project.ts
+/**
+ * Finds the Prisma project under the working directory — schema,
+ * config file, migrations, the installed Prisma CLI, the package manager and
+ * how the seed is configured. Only reads files; runs nothing.
+ *
+ * What is found here is a best guess from the files; the run stage refines
+ * the schema and migrations paths from what Prisma itself prints.
+ */
+
+
+
+/** A project that cannot be checked; `message` says what to do. */
+class ProjectError extends Error {
+    code;
+    constructor(code, message) {
+        super(message);
+        this.code = code;
+        this.name = 'ProjectError';
+    }
+}
+/** Where Prisma's config loader looks, in its order (Prisma 7 tries `prisma7.config.*` first). */
+const CONFIG_EXTENSIONS = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs'];
+const CONFIG_NAMES = [
+    ...CONFIG_EXTENSIONS.map((ext) => `prisma7.config.${ext}`),
+    ...CONFIG_EXTENSIONS.map((ext) => `.config/prisma7.${ext}`),
+    ...['prisma.config', '.config/prisma', '.config/prisma.config'].flatMap((base) => [
+        ...CONFIG_EXTENSIONS.map((ext) => `${base}.${ext}`),
+        ...CONFIG_EXTENSIONS.map((ext) => `${base}/index.${ext}`)
+    ])
+];
+/** Discovers the project. @throws ProjectError */
+function discoverProject(config) {
+    const root = config.workingDirectory;
+    const packageJson = readJson(external_node_path_default().join(root, 'package.json'));
+    const prisma = findPrismaCli(root);
+    if (prisma.major >= 8)
+        throw unsupportedPrisma(prisma);
+    const configFile = CONFIG_NAMES.map((n) => external_node_path_default().join(root, n)).find((p) => (0,external_node_fs_.existsSync)(p));
+    const configText = configFile ? (0,external_node_fs_.readFileSync)(configFile, 'utf8') : undefined;
+    const prismaKey = (packageJson?.prisma ?? {});
+    // Prisma resolves the config's paths from the config file's folder.
+    const configSource = configFile && configText !== undefined ? { text: configText, dir: external_node_path_default().dirname(configFile) } : undefined;
+    const schemaPath = findSchema(root, config.schema, configSource, prismaKey);
+    const schemaFiles = readSchemaFiles(schemaPath);
+    const migrationsDir = findMigrationsDir(schemaPath, schemaFiles, configSource);
+    return {
+        root,
+        packageJson,
+        configFile,
+        schemaPath,
+        schemaFiles,
+        migrationsDir,
+        migrations: readMigrations(migrationsDir),
+        prisma,
+        packageManager: detectPackageManager(root, packageJson),
+        seed: findSeed(config, configText, prismaKey),
+        binDirs: ancestors(root).map((dir) => external_node_path_default().join(dir, 'node_modules', '.bin')),
+        dbSchemas: datasourceSchemas(schemaFiles, config.databaseUrl)
+    };
+}
+function readJson(file) {
+    if (!(0,external_node_fs_.existsSync)(file))
+        return undefined;
+    try {
+        return JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8'));
+    }
+    catch (error) {
+        throw new ProjectError('package-json', `${file} is not valid JSON: ${error.message}`);
+    }
+}
+function ancestors(dir) {
+    const dirs = [];
+    for (let d = dir;; d = external_node_path_default().dirname(d)) {
+        dirs.push(d);
+        if (external_node_path_default().dirname(d) === d)
+            return dirs;
+    }
+}
+function findSchema(root, explicit, config, prismaKey) {
+    if (explicit)
+        return explicit;
+    const fromConfig = config && configPath(config.text, 'schema');
+    const fromPackage = typeof prismaKey.schema === 'string' ? prismaKey.schema : undefined;
+    // Prisma's own search order when nothing is configured.
+    const candidates = [
+        fromConfig && external_node_path_default().resolve(config.dir, fromConfig),
+        fromPackage,
+        'prisma/schema.prisma',
+        'prisma/schema',
+        'schema.prisma'
+    ];
+    for (const candidate of candidates) {
+        if (!candidate)
+            continue;
+        const p = external_node_path_default().resolve(root, candidate);
+        if ((0,external_node_fs_.existsSync)(p))
+            return p;
+    }
+    throw new ProjectError('no-schema', `No Prisma schema found in ${root} (looked for prisma/schema.prisma, prisma/schema/ and schema.prisma, and the \`schema\` setting of prisma.config.ts and package.json). Set the \`schema\` input to your schema file or folder.`);
+}
+function readSchemaFiles(schemaPath) {
+    if ((0,external_node_fs_.statSync)(schemaPath).isFile())
+        return [{ path: schemaPath, text: (0,external_node_fs_.readFileSync)(schemaPath, 'utf8') }];
+    const files = [];
+    const walk = (dir) => {
+        for (const entry of (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+            const p = external_node_path_default().join(dir, entry.name);
+            if (entry.isDirectory() && entry.name !== 'migrations' && entry.name !== 'node_modules')
+                walk(p);
+            else if (entry.isFile() && entry.name.endsWith('.prisma'))
+                files.push({ path: p, text: (0,external_node_fs_.readFileSync)(p, 'utf8') });
+        }
+    };
+    walk(schemaPath);
+    if (files.length === 0) {
+        throw new ProjectError('no-schema', `The schema folder ${schemaPath} holds no .prisma file.`);
+    }
+    return files;
+}
+function findMigrationsDir(schemaPath, schemaFiles, config) {
+    const fromConfig = config && configPath(config.text, 'path');
+    if (fromConfig)
+        return external_node_path_default().resolve(config.dir, fromConfig);
+    if ((0,external_node_fs_.statSync)(schemaPath).isFile())
+        return external_node_path_default().join(external_node_path_default().dirname(schemaPath), 'migrations');
+    // In a schema folder, migrations sit beside the file with the datasource block.
+    const withDatasource = schemaFiles.find((f) => /^\s*datasource\s+\w+\s*\{/m.test(f.text));
+    const inFolder = external_node_path_default().join(schemaPath, 'migrations');
+    if ((0,external_node_fs_.existsSync)(inFolder) || !withDatasource)
+        return inFolder;
+    return external_node_path_default().join(external_node_path_default().dirname(withDatasource.path), 'migrations');
+}
+/** Migrations in the order Prisma applies them: folder names, sorted. */
+function readMigrations(dir) {
+    if (!(0,external_node_fs_.existsSync)(dir))
+        return [];
+    return (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && (0,external_node_fs_.existsSync)(external_node_path_default().join(dir, e.name, 'migration.sql')))
+        .map((e) => e.name)
+        .sort()
+        .map((name) => {
+        const sqlPath = external_node_path_default().join(dir, name, 'migration.sql');
+        return { name, sqlPath, sql: (0,external_node_fs_.readFileSync)(sqlPath, 'utf8') };
+    });
+}
+/** The project's own Prisma CLI, found the way Node resolves packages. */
+function findPrismaCli(root) {
+    for (const dir of ancestors(root)) {
+        const pkgFile = external_node_path_default().join(dir, 'node_modules', 'prisma', 'package.json');
+        if (!(0,external_node_fs_.existsSync)(pkgFile))
+            continue;
+        const pkg = JSON.parse((0,external_node_fs_.readFileSync)(pkgFile, 'utf8'));
+        const bin = typeof pkg.bin === 'string' ? pkg.bin : (pkg.bin?.prisma ?? 'build/index.js');
+        const version = pkg.version ?? '0.0.0';
+        const pkgDir = external_node_path_default().dirname(pkgFile);
+        return { version, major: Number(version.split('.')[0]), dir: pkgDir, entry: external_node_path_default().join(pkgDir, bin) };
+    }
+    throw new ProjectError('prisma-not-installed', `The Prisma CLI is not installed in ${root} (no node_modules/prisma). Run your install step (npm ci, pnpm install --frozen-lockfile, yarn install --immutable or bun install) before this action, and keep \`prisma\` in your package.json.`);
+}
+/**
+ * Prisma 8 (a release candidate as of this writing) is another CLI: its
+ * migrations are not `migration.sql` folders and it has no `migrate deploy`
+ * or `migrate diff`. Running its commands would only fail one by one.
+ */
+function unsupportedPrisma(prisma) {
+    return new ProjectError('prisma-unsupported', `This project uses Prisma ${prisma.version}. Prisma 8 replaces \`prisma migrate deploy\` and \`prisma migrate diff\` with a new migration system (\`prisma migration …\`, without migration.sql folders), which this check does not run yet. ` +
+        'Nothing was run: prisma generate, migrate deploy, the seed and the drift check are all skipped. ' +
+        'The check runs projects on Prisma 5, 6 and 7: pin `prisma` to 7.x to check this project.');
+}
+function detectPackageManager(root, packageJson) {
+    const declared = typeof packageJson?.packageManager === 'string' ? packageJson.packageManager : '';
+    for (const pm of ['pnpm', 'yarn', 'bun', 'npm'])
+        if (declared.startsWith(pm + '@'))
+            return pm;
+    for (const dir of ancestors(root)) {
+        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'pnpm-lock.yaml')))
+            return 'pnpm';
+        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'yarn.lock')))
+            return 'yarn';
+        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'bun.lockb')) || (0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'bun.lock')))
+            return 'bun';
+        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'package-lock.json')))
+            return 'npm';
+    }
+    return 'npm';
+}
+function findSeed(config, configText, prismaKey) {
+    if (config.seed.kind === 'none')
+        return { source: 'skipped' };
+    if (config.seed.kind === 'command')
+        return { source: 'seed-command', command: config.seed.raw };
+    // With a config file, Prisma 6.19+ reads the seed from it only.
+    if (configText !== undefined) {
+        const seed = configSeed(configText);
+        if (seed !== undefined)
+            return { source: 'prisma.config', command: seed };
+    }
+    if (typeof prismaKey.seed === 'string' && prismaKey.seed.trim()) {
+        return { source: 'package.json', command: prismaKey.seed };
+    }
+    return { source: 'none' };
+}
+/** The PostgreSQL schemas to inspect: the datasource's `schemas`, else the URL's `?schema=`, else public. */
+function datasourceSchemas(files, databaseUrl) {
+    for (const file of files) {
+        const block = /datasource\s+\w+\s*\{([\s\S]*?)\n\s*\}/.exec(file.text)?.[1];
+        const list = block && /^\s*schemas\s*=\s*\[([^\]]*)\]/m.exec(block)?.[1];
+        if (list) {
+            const names = [...list.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+            if (names.length)
+                return names;
+        }
+    }
+    try {
+        const fromUrl = new URL(databaseUrl).searchParams.get('schema');
+        if (fromUrl)
+            return [fromUrl];
+    }
+    catch {
+        // validated in config
+    }
+    return ['public'];
+}
+
+;// CONCATENATED MODULE: ./src/report/facts.ts
+
+/** Most important first; used for sorting and for choosing a group's level. */
+const SEVERITIES = ['error', 'warning', 'notice', 'info'];
+/** Order in which kinds are counted in a sentence ("7 tables, 5 columns, 3 enums"). */
+const KIND_ORDER = [
+    'table',
+    'column',
+    'enum',
+    'enumValue',
+    'primaryKey',
+    'unique',
+    'index',
+    'foreignKey',
+    'check',
+    'view',
+    'sequence',
+    'extension',
+    'function',
+    'trigger'
+];
+const KIND_NAMES = {
+    table: ['table', 'tables'],
+    column: ['column', 'columns'],
+    enum: ['enum', 'enums'],
+    enumValue: ['enum value', 'enum values'],
+    index: ['index', 'indexes'],
+    unique: ['unique constraint', 'unique constraints'],
+    primaryKey: ['primary key', 'primary keys'],
+    foreignKey: ['foreign key', 'foreign keys'],
+    check: ['check constraint', 'check constraints'],
+    view: ['view', 'views'],
+    sequence: ['sequence', 'sequences'],
+    extension: ['extension', 'extensions'],
+    function: ['function', 'functions'],
+    trigger: ['trigger', 'triggers']
+};
+/** Names that read better than the identifier; other stages show their name capitalized. */
+const STAGE_LABELS = {
+    project: 'Project',
+    history: 'Migration history',
+    upgrade: 'Upgrade test',
+    expect: 'Expected schema'
+};
+/** "table", or "tables" when `count` is not 1. */
+function kindName(kind, count = 1) {
+    return KIND_NAMES[kind][count === 1 ? 0 : 1];
+}
+/** Human name of a pipeline stage, for tables and stage lines. */
+function stageLabel(name) {
+    return STAGE_LABELS[name] ?? `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+}
+/** "5 errors", "1 warning". */
+function plural(count, singular, pluralForm = `${singular}s`) {
+    return `${count.toLocaleString('en-US')} ${count === 1 ? singular : pluralForm}`;
+}
+/**
+ * What happened to the object, in a few words: "missing column",
+ * "unexpected index", "column differs: type, default".
+ */
+function describeChange(item) {
+    const kind = kindName(item.kind);
+    if (item.change === 'missing')
+        return `missing ${kind}`;
+    if (item.change === 'unexpected')
+        return `unexpected ${kind}`;
+    if (isRename(item))
+        return `${kind} named differently: the next \`prisma migrate dev\` renames it`;
+    const aspects = item.aspects?.length ? `: ${item.aspects.join(', ')}` : '';
+    return `${kind} differs${aspects}`;
+}
+/**
+ * Why an `info` item is not drift, for the reader: its own note (Prisma's
+ * differ left it alone), or what Prisma's schema language cannot express.
+ */
+function whyIgnored(item) {
+    if (item.note)
+        return item.note;
+    switch (item.kind) {
+        case 'check':
+            return 'Prisma does not model check constraints: its differ neither creates nor drops them.';
+        case 'function':
+        case 'trigger':
+            return `Prisma does not model ${kindName(item.kind, 2)}: they live in migrations only.`;
+        case 'view':
+            return 'Prisma does not create or compare views (a `view` block only maps one for the client).';
+        case 'extension':
+            return 'Extensions are compared by Prisma only with the `postgresqlExtensions` preview feature.';
+        case 'sequence':
+            return 'A sequence no column owns is not in the schema, and Prisma leaves it alone.';
+        case 'table':
+            return 'Prisma does not model partitioning: it sees the parent table only.';
+        case 'index':
+        case 'unique':
+            return 'Prisma cannot express partial, expression and exclusion indexes, and leaves them alone.';
+        default:
+            return 'Prisma does not manage this.';
+    }
+}
+/** A sentence about the item for people who read it without a table around it. */
+function explainItem(item) {
+    const kind = kindName(item.kind);
+    if (item.change === 'missing')
+        return `The schema declares ${kind} ${item.object} but no migration creates it.`;
+    if (item.change === 'unexpected') {
+        return `The migrations create ${kind} ${item.object}, which the schema does not declare.`;
+    }
+    const aspects = item.aspects?.length ? ` (${item.aspects.join(', ')})` : '';
+    return `The migrations define ${kind} ${item.object} differently from the schema${aspects}.`;
+}
+/** `prisma/schema.prisma:56`, or `…:56-60` for a span. */
+function formatLocation(location) {
+    const end = location.endLine && location.endLine !== location.line ? `-${location.endLine}` : '';
+    return `${location.file}:${location.line}${end}`;
+}
+/** "420 ms", "12.3 s", "2 min 5 s". */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    const minutes = Math.floor(ms / 60_000);
+    const seconds = Math.round((ms % 60_000) / 1000);
+    return `${minutes} min ${seconds} s`;
+}
+/** Index of a severity in {@link SEVERITIES}: lower is more important. */
+function severityRank(severity) {
+    return SEVERITIES.indexOf(severity);
+}
+/**
+ * Drift in reading order: by severity, then by file and line (so a table reads
+ * like the schema file from top to bottom), items without a line last.
+ */
+function sortDrift(items) {
+    return [...items].sort((a, b) => severityRank(a.severity) - severityRank(b.severity) ||
+        compareLocations(a.location, b.location) ||
+        a.object.localeCompare(b.object));
+}
+/** Located before unlocated; then by file, then by line. */
+function compareLocations(a, b) {
+    if (!a || !b)
+        return (a ? 0 : 1) - (b ? 0 : 1);
+    return a.file.localeCompare(b.file) || a.line - b.line;
+}
+/** How many items there are of each severity. */
+function countBySeverity(items) {
+    const counts = { error: 0, warning: 0, notice: 0, info: 0 };
+    for (const item of items)
+        counts[item.severity] += 1;
+    return counts;
+}
+/** "7 tables, 5 columns and 3 enums" for the given items, kinds in a fixed order. */
+function countKinds(items) {
+    const counts = new Map();
+    for (const item of items)
+        counts.set(item.kind, (counts.get(item.kind) ?? 0) + 1);
+    const parts = KIND_ORDER.filter((kind) => counts.has(kind)).map((kind) => {
+        const count = counts.get(kind) ?? 0;
+        return `${count.toLocaleString('en-US')} ${kindName(kind, count)}`;
+    });
+    return joinWords(parts);
+}
+/** "a", "a and b", "a, b and c". */
+function joinWords(parts) {
+    if (parts.length <= 1)
+        return parts.join('');
+    return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+/**
+ * Why the run failed, as short phrases for a headline: "migration failed",
+ * "seed failed", "15 drift errors". A stage that failed without being a
+ * `failedOn` kind (connect, generate, expect…) is named too: it stopped the check.
+ */
+function failureReasons(result) {
+    const reasons = [];
+    const counts = countBySeverity(result.drift);
+    for (const stage of result.stages) {
+        // A failed compare is the drift itself, counted below with a number that says more.
+        if (stage.status !== 'failed' || (stage.name === 'compare' && counts.error > 0))
+            continue;
+        reasons.push(stage.name === 'migrate' ? 'a migration failed' : `${stageLabel(stage.name).toLowerCase()} failed`);
+    }
+    if (result.failedOn.includes('drift') && counts.error > 0)
+        reasons.push(plural(counts.error, 'drift error'));
+    if (result.failedOn.includes('warning') && counts.warning > 0) {
+        reasons.push(plural(counts.warning, 'drift warning'));
+    }
+    return reasons;
+}
+/**
+ * Whether the run cannot say if there is drift: the compare stage failed
+ * without an error item to show for it (Prisma's verdict could not be read).
+ */
+function driftUnknown(result) {
+    const compare = result.stages.find((stage) => stage.name === 'compare');
+    return compare?.status === 'failed' && countBySeverity(result.drift).error === 0;
+}
+/** The drift items a problem names in `explainedBy`, in its order; unknown names are skipped. */
+function explainingItems(result, names = []) {
+    return names.flatMap((name) => result.drift.filter((item) => item.object === name).slice(0, 1));
+}
+/** Cuts text to at most `max` characters, marking the cut with an ellipsis. */
+function clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+/** The last `maxLines` lines of a process output: the error is nearly always at the end. */
+function tailLines(text, maxLines) {
+    const lines = text.replace(/\n+$/, '').split('\n');
+    const dropped = Math.max(0, lines.length - maxLines);
+    return { text: lines.slice(dropped).join('\n'), dropped };
+}
+/** The project's way to run a package binary (`npx`, `pnpm exec`…), for suggested commands. */
+function runner(result) {
+    return result.runner ?? 'npx';
+}
+
+;// CONCATENATED MODULE: ./src/report/escape.ts
+/**
+ * Making untrusted text safe to show. Everything a report shows that came from
+ * the repository or the database (migration folder names, object names, error
+ * messages, process output) passes through here, because a migration named
+ * `` a`|<script> `` must neither break a markdown table nor inject HTML, and a
+ * database URL in an error message must not leak its password into a comment.
+ */
+
+
+/**
+ * Characters that carry meaning anywhere in a GitHub-flavoured markdown line
+ * (emphasis, code, links, tables, strikethrough), escaped with a backslash.
+ * `<`, `>` and `&` are handled as HTML entities instead.
+ */
+const INLINE_PUNCTUATION = /[\\`*_[\]|~]/g;
+/** What makes a line a heading, a list item, a setext underline or a quote when it starts the line. */
+const BLOCK_START = /^(\s*)(?:([#+=-])(?=[\s#+=-]|$)|(\d+)([.)])(?=\s|$))/;
+/**
+ * Terminal sequences, removed whole so no `[31m` is left behind: CSI (colours,
+ * cursor moves) and OSC (window titles, hyperlinks, ended by BEL or ESC \\).
+ */
+// eslint-disable-next-line no-control-regex
+const ANSI_SEQUENCES = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
+/** Control characters other than tab and newline: ANSI escapes and the like, never wanted in a report. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+/** Replaces `&`, `<`, `>`, `"` and `'` by entities so that no tag can form. */
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/** Removes control characters (ANSI colour codes, bells, carriage returns) that some tools print. */
+function stripControl(text) {
+    return text.replace(ANSI_SEQUENCES, '').replace(/\r\n?/g, '\n').replace(CONTROL_CHARACTERS, '');
+}
+/**
+ * Plain text for a markdown paragraph or table cell: nothing in it is
+ * interpreted. HTML is entity-escaped, markdown punctuation backslash-escaped
+ * (block markers such as `#` or `1.` only where they would start a block),
+ * line breaks become spaces (a newline would end a table row), and `@` gets a
+ * zero-width space so that an error message quoting `@org/package` does not
+ * notify a GitHub user or team.
+ */
+function escapeText(text) {
+    // Quotes need no entities here: with `<` escaped no tag (hence no attribute) can form.
+    const inline = stripControl(text)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\s*\n\s*/g, ' ')
+        .replace(INLINE_PUNCTUATION, '\\$&')
+        .replace(/@/g, '@&#8203;');
+    // `\1.` would show the backslash (digits are not escapable), so the `.` is escaped.
+    return inline.replace(BLOCK_START, (_all, space, marker, digits, dot) => marker ? `${space}\\${marker}` : `${space}${digits}\\${dot}`);
+}
+/**
+ * An inline code span that shows `text` literally, whatever backticks it holds:
+ * the delimiter is one backtick longer than the longest run inside, and a space
+ * pads text that starts or ends with a backtick (CommonMark strips one each side).
+ * Code spans render `<script>` as text and never form mentions or links.
+ *
+ * In a table (`inTable`), GFM splits cells on every `|`, even inside a code
+ * span, so each is written `\|` (GFM removes that backslash before rendering).
+ */
+function inlineCode(text, options = {}) {
+    const flat = stripControl(text).replace(/\s*\n\s*/g, ' ');
+    if (flat.trim() === '')
+        return '` `';
+    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longestRun + 1);
+    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+    const body = options.inTable ? flat.replace(/\|/g, '\\|') : flat;
+    return `${fence}${pad}${body}${pad}${fence}`;
+}
+/**
+ * A fenced code block that cannot be closed by its content: the fence is longer
+ * than any run of backticks in the text (a SQL comment with ``` in it, say).
+ */
+function codeBlock(text, language = '') {
+    const body = stripControl(text).replace(/\n+$/, '');
+    const longestRun = Math.max(0, ...(body.match(/`{3,}/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(Math.max(3, longestRun + 1));
+    return `${fence}${language}\n${body}\n${fence}`;
+}
+/**
+ * Text that may hold `` `code` `` spans written by our own pipeline ("seed failed
+ * because `users.avatar` is missing"): the spans are rebuilt with
+ * {@link inlineCode} and everything between them goes through {@link escapeText},
+ * so the result reads naturally and is still inert.
+ */
+function escapeMessage(text, options = {}) {
+    const parts = stripControl(text).split(/`([^`\n]+)`/);
+    return parts.map((part, i) => (i % 2 === 1 ? inlineCode(part, options) : escapeText(part))).join('');
+}
+/**
+ * Applies {@link redact} to every string inside a value (a whole `CheckResult`,
+ * say) and returns a copy, so every report built from it is redacted at once.
+ */
+function redactDeep(value, secrets) {
+    if (!secrets.some((secret) => secret !== ''))
+        return value;
+    return mapStrings(value, (text) => redact(text, secrets));
+}
+function mapStrings(value, map) {
+    if (typeof value === 'string')
+        return map(value);
+    if (Array.isArray(value))
+        return value.map((item) => mapStrings(item, map));
+    if (value !== null && typeof value === 'object') {
+        const entries = Object.entries(value).map(([key, item]) => [key, mapStrings(item, map)]);
+        return Object.fromEntries(entries);
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/review/locks.ts
+/**
+ * PostgreSQL's table lock modes: their order and what each one keeps other
+ * sessions from doing (the conflict table of the "Explicit Locking" chapter
+ * of PostgreSQL's manual), and the lock of the commands PostgreSQL refuses to
+ * run inside a transaction, which the review cannot read back from pg_locks.
+ */
+
+/** Weakest first. */
+const LOCK_MODES = [
+    'AccessShareLock',
+    'RowShareLock',
+    'RowExclusiveLock',
+    'ShareUpdateExclusiveLock',
+    'ShareLock',
+    'ShareRowExclusiveLock',
+    'ExclusiveLock',
+    'AccessExclusiveLock'
+];
+function isLockMode(mode) {
+    return LOCK_MODES.includes(mode);
+}
+function lockRank(mode) {
+    return LOCK_MODES.indexOf(mode);
+}
+/**
+ * Plain reads take ACCESS SHARE, so only ACCESS EXCLUSIVE stops them; writes
+ * take ROW EXCLUSIVE, which SHARE and every stronger mode conflict with; the
+ * weaker modes only conflict with schema changes (and VACUUM, index builds).
+ */
+function blocksOf(mode) {
+    if (mode === 'AccessExclusiveLock')
+        return 'reads and writes';
+    if (lockRank(mode) >= lockRank('ShareLock'))
+        return 'writes';
+    return 'schema changes';
+}
+/** `SHARE ROW EXCLUSIVE`, as the manual and `LOCK TABLE` spell the mode. */
+function locks_lockName(mode) {
+    return mode
+        .replace(/Lock$/, '')
+        .replace(/([a-z])([A-Z])/g, '$1 $2')
+        .toUpperCase();
+}
+/** Whether PostgreSQL refuses this statement inside a transaction block (read by its parser). */
+function refusesTransaction(statement) {
+    return parseSqlScript(statement).statements.some(refusedInTransaction);
+}
+/**
+ * The table lock a command that cannot run in a transaction takes, from the
+ * manual: `CREATE/DROP/REINDEX … CONCURRENTLY` and plain `VACUUM` take SHARE
+ * UPDATE EXCLUSIVE; `VACUUM FULL` takes ACCESS EXCLUSIVE.
+ */
+function commandLock(statement) {
+    for (const parsed of script_parseSqlScript(statement).statements) {
+        const vacuum = parsed.node && 'VacuumStmt' in parsed.node ? parsed.node.VacuumStmt : undefined;
+        if (vacuum?.is_vacuumcmd) {
+            const full = (vacuum.options ?? []).some((o) => 'DefElem' in o && o.DefElem.defname === 'full');
+            return full ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock';
+        }
+        if (script_refusedInTransaction(parsed))
+            return 'ShareUpdateExclusiveLock';
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/report/review.ts
+/**
+ * The migration review in every report: the problem that fails the check
+ * under `migration-safety: fail`, the annotations on the statements' lines,
+ * the summary's "Database changes" and "Migration review" sections, the
+ * terminal block, and the `review` object of report.json. Pure.
+ */
+
+
+const HAZARD_NAMES = {
+    rewrite: 'rewrite',
+    'blocking-lock': 'blocking lock',
+    'long-scan': 'long scan',
+    'data-loss': 'data loss',
+    'no-transaction': 'fails in a transaction',
+    'half-applied': 'half-applied on failure'
+};
+const n = (x) => x.toLocaleString('en-US');
+const ms = (x) => x === undefined
+    ? '—'
+    : x < 10
+        ? `${x.toFixed(1)} ms`
+        : x < 1000
+            ? `${Math.round(x)} ms`
+            : `${(x / 1000).toFixed(1)} s`;
+/** The review's findings as annotations need them. */
+function reviewAnnotations(review) {
+    if (!review || review.safety === 'off')
+        return [];
+    return review.findings.map((f) => ({
+        severity: f.severity,
+        title: `Migration review: ${f.title}`,
+        message: f.saferPattern ? `${f.message}\nSafer: ${f.saferPattern}` : f.message,
+        location: f.location
+    }));
+}
+function engineSentence(review) {
+    const who = review.engineName ?? "Prisma's schema engine";
+    const whole = review.migrations.filter((m) => m.sent === 'whole' && m.fallback !== undefined);
+    const fallback = whole.length
+        ? ` It sends ${whole.map((m) => m.name).join(', ')} whole, in one transaction: its splitter (sqlparser) cannot read ${whole.length === 1 ? 'that file' : 'those files'}.`
+        : '';
+    return review.engine === 'transaction'
+        ? `${who} sends each migration.sql as one script, which PostgreSQL runs in one transaction: every lock is held until the migration ends, or until the file's own COMMIT.`
+        : `${who} runs the statements one by one, each committed on its own: a lock is held for its statement (or until the file's own COMMIT after BEGIN), and a failure leaves the statements before it applied.${fallback}`;
+}
+/** "ACCESS EXCLUSIVE on `users` (held since line 5 until COMMIT on line 12)". */
+function lockText(l, inTable) {
+    const table = inTable ? inlineCode(l.table, { inTable: true }) : l.table;
+    const held = l.held
+        ? `held since line ${l.held.since} until ${l.held.until ? `COMMIT on line ${l.held.until}` : 'the migration ends'}; `
+        : '';
+    return `${locks_lockName(l.mode)} on ${table} (${held}${l.newTable ? 'new table: blocks nobody' : `blocks ${l.blocks}`})`;
+}
+function locksCell(statement) {
+    if (!statement.locks.length)
+        return '—';
+    return statement.locks
+        .slice(0, 3)
+        .map((l) => lockText(l, true))
+        .join('<br>');
+}
+function measuredCell(statement) {
+    if (statement.status === 'failed')
+        return `failed: ${escapeMessage(statement.error ?? '', { inTable: true })}`;
+    if (statement.status === 'not-measured')
+        return 'not run (an earlier statement failed)';
+    if (statement.status === 'control')
+        return 'transaction control';
+    const parts = [ms(statement.durationMs)];
+    if (statement.status === 'not-in-transaction')
+        parts.push('not in a transaction: lock of the command');
+    for (const t of statement.rewrites)
+        parts.push(`rewrites ${inlineCode(t, { inTable: true })}`);
+    for (const b of statement.indexBuilds)
+        parts.push(`index build on ${inlineCode(b.table, { inTable: true })}, ${n(b.rows)} rows`);
+    for (const s of statement.scans)
+        parts.push(`scans ${inlineCode(s.table, { inTable: true })}, ${n(s.rows)} rows`);
+    if (statement.holdMs !== undefined && statement.holdMs !== statement.durationMs)
+        parts.push(`lock held ${ms(statement.holdMs)}`);
+    return parts.join(' · ');
+}
+function changeRow(change, first) {
+    const group = first
+        ? change.table
+            ? inlineCode(change.table, { inTable: true })
+            : 'types and other objects'
+        : '';
+    const loss = change.dataLoss
+        ? `${change.dataLoss.affected > 0 ? '⚠️ ' : ''}${escapeMessage(change.dataLoss.text, { inTable: true })}`
+        : '';
+    const where = change.location
+        ? inlineCode(`${change.location.file.split('/').slice(-2).join('/')}:${change.location.line}`, {
+            inTable: true
+        })
+        : '';
+    return `| ${group} | ${escapeMessage(change.description, { inTable: true })} | ${loss} | ${where} |`;
+}
+/** Changes grouped by table (tables in first-seen order), types and other objects last. */
+function grouped(changes) {
+    const groups = new Map();
+    for (const c of changes) {
+        const key = c.table ?? '\u0000other';
+        groups.set(key, [...(groups.get(key) ?? []), c]);
+    }
+    return [...groups.entries()]
+        .sort(([a], [b]) => Number(a === '\u0000other') - Number(b === '\u0000other'))
+        .map(([, v]) => v);
+}
+/**
+ * The two markdown sections. `compact` (a report near GitHub's size limit)
+ * keeps the lossy changes and the risky statements only.
+ */
+function reviewMarkdown(review, compact = false) {
+    if (!review || review.safety === 'off' || review.migrations.length === 0)
+        return undefined;
+    const rows = n(review.rowsPerTable);
+    const sections = [];
+    const changes = compact ? review.changes.filter((c) => (c.dataLoss?.affected ?? 0) > 0) : review.changes;
+    const lossy = review.changes.filter((c) => (c.dataLoss?.affected ?? 0) > 0).length;
+    sections.push(`### Database changes\n\n<sub>What the ${review.migrations.length === 1 ? 'new migration changes' : `${review.migrations.length} new migrations change`} in the database: the catalog of the upgrade test's database (the base's migrations, ${rows} rows a table) before and after them${lossy ? `; ${lossy} change${lossy === 1 ? '' : 's'} lose${lossy === 1 ? 's' : ''} data` : ''}.</sub>`);
+    if (changes.length) {
+        const lines = ['| Table | Change | Data on the populated database | Where |', '|---|---|---|---|'];
+        for (const group of grouped(changes))
+            group.forEach((c, i) => lines.push(changeRow(c, i === 0)));
+        if (compact && changes.length < review.changes.length)
+            lines.push('', `_… and ${review.changes.length - changes.length} more changes in the job summary._`);
+        sections.push(lines.join('\n'));
+    }
+    else if (!compact)
+        sections.push('_No change to the catalog._');
+    const risky = review.migrations.flatMap((m) => m.statements.filter((s) => s.hazards.length).map((s) => ({ m, s })));
+    const title = risky.length
+        ? `### Migration review: ${risky.length} risky statement${risky.length === 1 ? '' : 's'}`
+        : '### Migration review: no risky statement';
+    sections.push(`${title}\n\n<sub>Each new statement replayed in a transaction of our own on the populated database (${rows} rows a table), with its table locks read from \`pg_locks\`, rewrites from \`relfilenode\` and scans from the table's read counters. ${escapeMessage(engineSentence(review))}</sub>`);
+    const statements = review.migrations.flatMap((m) => m.statements.filter((s) => !compact || s.hazards.length).map((s) => ({ m, s })));
+    if (statements.length) {
+        const lines = ['| | Statement | Line | Locks | Measured | Hazard |', '|---|---|---|---|---|---|'];
+        for (const { m, s } of statements.slice(0, compact ? 10 : 60))
+            lines.push(`| ${s.hazards.length ? '⚠️' : '✅'} | ${inlineCode(s.summary, { inTable: true })} | ${inlineCode(`${m.name}:${s.line}`, { inTable: true })} | ${locksCell(s)} | ${measuredCell(s)} | ${s.hazards.map((h) => HAZARD_NAMES[h]).join(', ') || '—'} |`);
+        if (statements.length > (compact ? 10 : 60))
+            lines.push('', `_… and ${statements.length - (compact ? 10 : 60)} more statements in report.json._`);
+        sections.push(lines.join('\n'));
+    }
+    if (review.findings.length && !compact) {
+        const items = review.findings.map((f) => `- **${escapeMessage(f.title)}** (${inlineCode(`${f.location.file}:${f.location.line}`)}): ${escapeMessage(f.message)}${f.saferPattern ? `<br>**Safer:** ${escapeMessage(f.saferPattern)}` : ''}`);
+        sections.push(`<details><summary>What each risky statement blocks, and the safer pattern</summary>\n\n${items.join('\n')}\n\n</details>`);
+    }
+    if (review.incomplete)
+        sections.push(`_The review is incomplete: ${escapeMessage(review.incomplete)}._`);
+    return sections.join('\n\n');
+}
+/** The terminal block (plain text; the caller strips control characters). */
+function reviewTerminal(review) {
+    if (!review || review.safety === 'off' || review.migrations.length === 0)
+        return undefined;
+    const lines = [`Database changes (upgrade test, ${n(review.rowsPerTable)} rows a table)`];
+    for (const group of grouped(review.changes)) {
+        lines.push(`  ${group[0]?.table ?? 'types and other objects'}`);
+        for (const c of group)
+            lines.push(`    ${c.description.replace(/`/g, '')}${c.dataLoss ? ` — ${c.dataLoss.text}` : ''}`);
+    }
+    if (!review.changes.length)
+        lines.push('  no change to the catalog');
+    lines.push('', 'Migration review');
+    for (const m of review.migrations)
+        for (const s of m.statements) {
+            if (s.status === 'control')
+                continue;
+            const locks = s.locks
+                .map((l) => l.held
+                ? `${lockName(l.mode)} ${l.table} (held since line ${l.held.since})`
+                : `${lockName(l.mode)} ${l.table}${l.newTable ? ' (new)' : ''}`)
+                .join(', ');
+            const hazards = s.hazards.length ? `  ⚠ ${s.hazards.map((h) => HAZARD_NAMES[h]).join(', ')}` : '';
+            lines.push(`  ${m.file}:${s.line}  ${ms(s.durationMs)}  ${locks || 'no table lock'}${hazards}`);
+        }
+    for (const f of review.findings)
+        lines.push(`  ${f.location.file}:${f.location.line}  ${f.title}${f.saferPattern ? `\n      safer: ${f.saferPattern}` : ''}`);
+    if (review.incomplete)
+        lines.push(`  incomplete: ${review.incomplete}`);
+    return lines.join('\n');
+}
+/** The `review` object of report.json: the review as it is (plain data, stable field names). */
+function reviewJson(review) {
+    if (!review || review.safety === 'off')
+        return undefined;
+    return review;
+}
+
+;// CONCATENATED MODULE: ./src/report/json.ts
+
+
+/** Bumped when a field changes meaning or disappears; new fields do not bump it. */
+const JSON_REPORT_VERSION = 1;
+/** The JSON report of a result, ready for `JSON.stringify`. Redact the result first. */
+function toJson(result) {
+    return withoutUndefined({
+        version: JSON_REPORT_VERSION,
+        status: result.status,
+        workingDirectory: result.workingDirectory,
+        prismaVersion: result.prismaVersion,
+        verdict: result.verdict,
+        durationMs: result.durationMs,
+        failedOn: [...result.failedOn],
+        counts: countBySeverity(result.drift),
+        stages: result.stages.map((stage) => withoutUndefined({
+            name: stage.name,
+            status: stage.status,
+            durationMs: stage.durationMs,
+            summary: stage.summary,
+            exitCode: stage.exitCode,
+            timedOut: stage.timedOut
+        })),
+        problems: result.problems.map((problem) => withoutUndefined({
+            stage: problem.stage,
+            severity: problem.severity,
+            title: problem.title,
+            message: problem.message,
+            code: problem.code,
+            location: problem.location,
+            explainedBy: problem.explainedBy
+        })),
+        drift: result.drift.map((item) => withoutUndefined({
+            kind: item.kind,
+            change: item.change,
+            object: item.object,
+            severity: item.severity,
+            expected: item.expected,
+            actual: item.actual,
+            aspects: item.aspects,
+            location: item.location,
+            note: item.note,
+            fixSql: item.fixSql
+        })),
+        fixSqlPath: result.fixSqlPath,
+        review: reviewJson(result.review)
+    });
+}
+/** {@link toJson}, serialized with two-space indentation and a final newline. */
+function toJsonString(result) {
+    return `${JSON.stringify(toJson(result), null, 2)}\n`;
+}
+/** Drops keys whose value is `undefined`, so optional fields are absent rather than present-but-empty. */
+function withoutUndefined(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined));
+}
+
+;// CONCATENATED MODULE: ./src/report/artifacts.ts
+/**
+ * Files a run leaves for the user: the machine-readable result and, when
+ * there is drift, the fix migration in a folder named the way Prisma names
+ * migrations, ready to copy into prisma/migrations/.
+ */
+
+
+
+/** `20250612143000`: Prisma's migration timestamp format (UTC). */
+function migrationTimestamp(date) {
+    return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
+/**
+ * Writes `report.json` and `<timestamp>_fix_drift/migration.sql` under
+ * `dir`; returns the result with `fixSqlPath` set. `clean` redacts secrets.
+ */
+async function writeReportFiles(result, dir, clean, now = new Date()) {
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    await removeEarlierFixFolders(dir);
+    let fixSqlPath;
+    if (result.fixSql) {
+        const folder = external_node_path_default().join(dir, `${migrationTimestamp(now)}_fix_drift`);
+        await (0,promises_.mkdir)(folder, { recursive: true });
+        fixSqlPath = external_node_path_default().join(folder, 'migration.sql');
+        await (0,promises_.writeFile)(fixSqlPath, clean(result.fixSql));
+    }
+    const withPath = { ...result, fixSqlPath };
+    const reportJsonPath = external_node_path_default().join(dir, 'report.json');
+    await (0,promises_.writeFile)(reportJsonPath, clean(JSON.stringify(toJson(withPath), null, 2)) + '\n');
+    return { ...withPath, reportJsonPath };
+}
+/**
+ * A run leaves only its own files: the fix folders of earlier runs go (those
+ * holding nothing but the migration.sql a run writes; anything else a person
+ * put there stays).
+ */
+async function removeEarlierFixFolders(dir) {
+    for (const entry of await (0,promises_.readdir)(dir, { withFileTypes: true })) {
+        if (!entry.isDirectory() || !/^\d{14}_fix_drift$/.test(entry.name))
+            continue;
+        const folder = external_node_path_default().join(dir, entry.name);
+        const files = await (0,promises_.readdir)(folder);
+        if (files.every((f) => f === 'migration.sql'))
+            await (0,promises_.rm)(folder, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/util/secrets.ts
+/**
+ * Secrets derived from the database URL, and their removal from any text
+ * the action writes (logs, summary, comment, JSON, files).
+ */
+/** The URL itself and its password, raw and percent-decoded/encoded. */
+function secretsOfUrl(url) {
+    const secrets = new Set([url]);
+    try {
+        const u = new URL(url);
+        if (u.password) {
+            secrets.add(u.password);
+            const decoded = safeDecode(u.password);
+            secrets.add(decoded);
+            secrets.add(encodeURIComponent(decoded));
+        }
+    }
+    catch {
+        // Not a URL: only the whole string is secret.
+    }
+    // A one- or two-character password would blank out ordinary words; the URL still goes.
+    return [...secrets].filter((s) => s.length >= 3);
+}
+function safeDecode(value) {
+    try {
+        return decodeURIComponent(value);
+    }
+    catch {
+        return value;
+    }
+}
+/**
+ * Replaces every secret, and its URL-encoded and URL-decoded forms (a password
+ * appears encoded inside a connection string), by `***`, longest first so that
+ * a longer form is not left half-replaced.
+ */
+function secrets_redact(text, secrets) {
+    const forms = new Set();
+    for (const secret of secrets) {
+        if (!secret)
+            continue;
+        forms.add(secret);
+        forms.add(encodeURIComponent(secret));
+        forms.add(safeDecode(secret));
+    }
+    forms.delete('');
+    let out = text;
+    for (const form of [...forms].sort((a, b) => b.length - a.length))
+        out = out.split(form).join('***');
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/state.ts
+
+class RunState {
+    stages = [];
+    problems = [];
+    secrets;
+    review;
+    /** What the datasource's variables receive in every child process (set once connected). */
+    env;
+    /** The scratch database the datasource's shadow variables point at; dropped when the run ends. */
+    shadow;
+    constructor(databaseUrl) {
+        this.secrets = secretsOfUrl(databaseUrl);
+    }
+    /** The text without the database URL's secrets. */
+    clean(text) {
+        return secrets_redact(text, this.secrets);
+    }
+    stage(stage) {
+        const cleaned = {
+            ...stage,
+            summary: this.clean(stage.summary),
+            output: stage.output && this.clean(stage.output)
+        };
+        this.stages.push(cleaned);
+        return cleaned;
+    }
+    problem(problem) {
+        this.problems.push({ ...problem, title: this.clean(problem.title), message: this.clean(problem.message) });
+    }
+    skip(name, why) {
+        this.stage({ name, status: 'skipped', durationMs: 0, summary: why });
+    }
+    /** The stages and problems of a module that reports several at once (history, upgrade, drift). */
+    record(outcome) {
+        for (const stage of outcome.stages ?? (outcome.stage ? [outcome.stage] : []))
+            this.stage(stage);
+        for (const problem of outcome.problems)
+            this.problem(problem);
+    }
+}
+/** Milliseconds since `started` (a `performance.now()`), rounded. */
+function elapsed(started) {
+    return Math.round(performance.now() - started);
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/connect.ts
+
+
+
+/** The connected client, or undefined when the database cannot be used (the problem says why). */
+async function connectStage(run, config, datasource, options) {
+    const started = performance.now();
+    try {
+        const client = await connectWithRetry(config.databaseUrl, {
+            timeoutMs: config.connectTimeoutMs,
+            signal: options.signal,
+            onRetry: (attempt, error) => options.info(run.clean(`Database not ready (attempt ${attempt}): ${error}; retrying…`))
+        });
+        let summary = 'database reachable and empty';
+        try {
+            if (!config.allowNonEmptyDatabase)
+                await assertEmpty(client, config.databaseUrl);
+            else
+                summary = describeContents((await findExistingObjects(client, 1)).total);
+            run.env = await databaseEnv(run, config, client, await datasource);
+        }
+        catch (error) {
+            await run.shadow?.drop();
+            await client.end().catch(() => { });
+            throw error;
+        }
+        run.stage({
+            name: 'connect',
+            status: 'passed',
+            durationMs: elapsed(started),
+            summary: `${summary}; ${describeDatabaseEnv(run.env)}`
+        });
+        return client;
+    }
+    catch (error) {
+        if (!(error instanceof connect_DatabaseError))
+            throw error;
+        await datasource.catch(() => undefined);
+        run.stage({
+            name: 'connect',
+            status: 'failed',
+            durationMs: elapsed(started),
+            summary: error.code === 'not-empty' ? 'database not empty' : 'database unreachable'
+        });
+        run.problem({
+            stage: 'connect',
+            severity: 'error',
+            title: error.code === 'not-empty' ? 'Database is not empty' : 'Database unreachable',
+            message: error.message,
+            code: error.code
+        });
+        for (const name of ['generate', 'migrate', 'seed'])
+            run.skip(name, 'no usable database');
+        return undefined;
+    }
+}
+/**
+ * The datasource's URL variables (with DATABASE_URL, which seeds read too) or
+ * the `database-url-env` override, and a scratch database for its shadow
+ * variables, created now and dropped when the run ends.
+ */
+async function databaseEnv(run, config, client, datasource) {
+    const url = config.databaseUrlEnv ?? [...new Set([DEFAULT_URL_ENV, ...datasource.url])];
+    const shadow = datasource.shadow.filter((name) => !url.includes(name));
+    if (datasource.probeError)
+        run.problem({
+            stage: 'project',
+            severity: 'notice',
+            title: "Prisma's config loader could not read the config",
+            message: `Asking Prisma's config loader which variables the datasource reads failed (${datasource.probeError}); the names written in its datasource block were used.`,
+            code: 'config-probe'
+        });
+    const env = { url, shadow, datasource, overridden: config.databaseUrlEnv !== undefined };
+    if (shadow.length === 0)
+        return env;
+    try {
+        run.shadow = await createScratchDatabase(client, config.databaseUrl, 'shadow');
+        env.shadowUrl = run.shadow.url;
+    }
+    catch (error) {
+        if (!(error instanceof connect_DatabaseError) || error.code !== 'no-createdb')
+            throw error;
+        // Without CREATEDB no shadow database can exist; the commands this check runs do not use one,
+        // so a name that exists nowhere keeps Prisma from ever resetting the main database.
+        env.shadowUrl = withDatabase(config.databaseUrl, 'msc_shadow_unavailable');
+    }
+    return env;
+}
+/** "DATABASE_URL, DIRECT_URL set to the database URL; SHADOW_DATABASE_URL to a scratch database" (names only). */
+function describeDatabaseEnv(env) {
+    const url = `${env.url.join(', ')} set to the database URL${env.overridden ? ' (database-url-env)' : ''}`;
+    return env.shadow.length ? `${url}; ${env.shadow.join(', ')} to a scratch shadow database` : url;
+}
+/** What the connect stage says when `allow-non-empty-database` let it skip the emptiness check. */
+function describeContents(objects) {
+    if (objects === 0)
+        return 'database reachable and empty';
+    return `database reachable; it already holds ${objects} table(s) or view(s) (allow-non-empty-database)`;
+}
+
+;// CONCATENATED MODULE: ./src/model/findings.ts
+/**
+ * What a run finds besides drift: the stages as the report shows them and the
+ * problems (failures and findings) they raise.
+ */
+/**
+ * The stages of a run, in the order the report lists them (some overlap, so
+ * they finish in another order): read the project, compare the history with
+ * the base, connect, generate, migrate, try the new migrations on a populated
+ * database, seed, build the database the schema describes, read both
+ * catalogs, compare them.
+ */
+const STAGES = [
+    'project',
+    'history',
+    'connect',
+    'generate',
+    'migrate',
+    'upgrade',
+    'seed',
+    'expect',
+    'inspect',
+    'compare'
+];
+
+;// CONCATENATED MODULE: ./src/pipeline/outcome.ts
+/**
+ * The end of a run: what failed it under `fail-on`, the stages in report
+ * order, problems by severity, and a seed failure explained by the drift item
+ * that caused it.
+ */
+
+
+const SEVERITY_ORDER = ['error', 'warning', 'notice', 'info'];
+const RUNNERS = { npm: 'npx', pnpm: 'pnpm exec', yarn: 'yarn', bun: 'bunx' };
+/** Which `fail-on` kind an error of each stage counts as; `unusable`: the run could not check anything. */
+const FAILURE_KIND = {
+    project: 'unusable',
+    connect: 'unusable',
+    // An edited or reordered migration, or one that breaks a populated database, is a migration failure.
+    history: 'migrate',
+    generate: 'migrate',
+    migrate: 'migrate',
+    upgrade: 'migrate',
+    seed: 'seed',
+    expect: 'drift',
+    inspect: 'drift',
+    compare: 'drift'
+};
+/** The run's result. */
+function finish(run, config, project, drift, durationMs) {
+    const items = drift?.items ?? [];
+    const problems = run.problems.map((p) => explainSeedFailure(p, items));
+    const failedOn = new Set();
+    let unusable = false;
+    for (const p of problems) {
+        if (p.severity === 'warning')
+            failedOn.add('warning');
+        if (p.severity !== 'error')
+            continue;
+        const kind = FAILURE_KIND[p.stage];
+        if (kind === 'unusable')
+            unusable = true;
+        else
+            failedOn.add(kind);
+    }
+    if (items.some((i) => i.severity === 'error'))
+        failedOn.add('drift');
+    if (items.some((i) => i.severity === 'warning'))
+        failedOn.add('warning');
+    const failing = [...failedOn].filter((f) => config.failOn.includes(f));
+    return {
+        status: unusable || failing.length > 0 ? 'failed' : 'passed',
+        workingDirectory: external_node_path_default().relative(config.repoRoot, config.workingDirectory) || '.',
+        prismaVersion: project?.prisma.version,
+        runner: project ? RUNNERS[project.packageManager] : undefined,
+        stages: [...run.stages].sort((a, b) => STAGES.indexOf(a.name) - STAGES.indexOf(b.name)),
+        // Errors first: they are why the run failed; notices (no base commit…) last.
+        problems: problems.sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity)),
+        drift: items,
+        fixSql: drift?.fixSql || undefined,
+        verdict: drift?.verdict,
+        failedOn: failing,
+        durationMs,
+        ...(run.review ? { review: run.review } : {})
+    };
+}
+/**
+ * A seed that failed on a missing table or column, with the drift item that
+ * explains it: the schema declares it and no migration creates it. Any other
+ * problem is returned as it is.
+ */
+function explainSeedFailure(problem, items) {
+    const missing = problem.missingObject;
+    if (problem.stage !== 'seed' || problem.severity !== 'error' || !missing)
+        return problem;
+    const explaining = items.filter((item) => item.change === 'missing' &&
+        ((missing.column &&
+            item.kind === 'column' &&
+            item.target.column === missing.column &&
+            (!missing.table || item.target.table === missing.table)) ||
+            (!missing.column && missing.table && item.kind === 'table' && item.target.table === missing.table)));
+    const item = explaining[0];
+    if (!item)
+        return problem;
+    const where = item.location
+        ? ` is declared at ${item.location.file}:${item.location.line}`
+        : ' is in the schema';
+    return {
+        ...problem,
+        explainedBy: explaining.map((i) => i.object),
+        message: `The seed failed because \`${item.object}\`${where} but no migration creates it.\n\n${problem.message}`
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/migrations/engine.ts
@@ -44290,2519 +46383,164 @@ function diagnoseSeedFailure(result, project, repoRoot, failure) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/prisma/config-file.ts
+;// CONCATENATED MODULE: ./src/pipeline/prisma-steps.ts
 /**
- * Reads settings out of a `prisma.config.ts` without running it. Running the
- * user's TypeScript would need a loader and could have side effects; the few
- * settings we want are almost always literals. Anything computed is left
- * undefined and Prisma's own output decides later.
- */
-/** A string literal, or `path.join('a', 'b')`-style calls made only of literals. */
-const LITERAL = String.raw `'[^'\n]*'|"[^"\n]*"|` + '`[^`$\\n]*`';
-const VALUE = new RegExp(String.raw `^\s*(?:(${LITERAL})|(?:path\.)?(?:join|resolve)\(\s*((?:(?:${LITERAL})\s*,?\s*)+)\))`);
-function unquote(literal) {
-    return literal.slice(1, -1);
-}
-function literalAfter(text, key) {
-    const keyPattern = new RegExp(String.raw `(?:^|[\s{,])${key}\s*:`, 'g');
-    for (const match of text.matchAll(keyPattern)) {
-        const rest = text.slice((match.index ?? 0) + match[0].length);
-        const value = VALUE.exec(rest);
-        if (!value)
-            continue;
-        if (value[1])
-            return unquote(value[1]);
-        const parts = [...(value[2] ?? '').matchAll(new RegExp(LITERAL, 'g'))].map((m) => unquote(m[0]));
-        return parts.join('/');
-    }
-    return undefined;
-}
-/** Strips comments so that a commented-out setting is not read. */
-function withoutComments(text) {
-    return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
-}
-/** `schema` (key `schema`) or the migrations folder (key `path`), as written in the config. */
-function configPath(text, key) {
-    const clean = withoutComments(text);
-    if (key === 'path') {
-        const migrations = /migrations\s*:\s*\{([^}]*)\}/.exec(clean)?.[1];
-        return migrations ? literalAfter(migrations, 'path') : undefined;
-    }
-    return literalAfter(clean, key);
-}
-/** The seed command of `migrations.seed`, as written. */
-function configSeed(text) {
-    const migrations = /migrations\s*:\s*\{([^}]*)\}/.exec(withoutComments(text))?.[1];
-    return migrations ? literalAfter(migrations, 'seed') : undefined;
-}
-/**
- * The variables written in the config's `datasource: { … }` block
- * (`env('X')`, `process.env.X`, `process.env['X']`), for when Prisma's own
- * loader cannot run: those on a `shadowDatabaseUrl` line are the shadow's.
- */
-function configDatasourceEnv(text) {
-    const clean = withoutComments(text);
-    const start = /\bdatasource\s*:\s*\{/.exec(clean);
-    const out = { url: [], shadow: [] };
-    if (!start)
-        return out;
-    let depth = 0;
-    let end = clean.length;
-    for (let i = start.index + start[0].length - 1; i < clean.length; i++) {
-        if (clean[i] === '{')
-            depth++;
-        else if (clean[i] === '}' && --depth === 0) {
-            end = i;
-            break;
-        }
-    }
-    const block = clean.slice(start.index, end);
-    const reference = /\benv\(\s*['"`]([A-Za-z_]\w*)['"`]\s*\)|process\.env(?:\.([A-Za-z_]\w*)|\[\s*['"`]([A-Za-z_]\w*)['"`]\s*\])/g;
-    for (const line of block.split('\n')) {
-        const list = /shadowDatabaseUrl/.test(line) ? out.shadow : out.url;
-        for (const m of line.matchAll(reference)) {
-            const name = m[1] ?? m[2] ?? m[3];
-            if (name && !list.includes(name))
-                list.push(name);
-        }
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/prisma/project.ts
-/**
- * Stage 2: find the Prisma project under the working directory — schema,
- * config file, migrations, the installed Prisma CLI, the package manager and
- * how the seed is configured. Only reads files; runs nothing.
- *
- * What is found here is a best guess from the files; the run stage refines
- * the schema and migrations paths from what Prisma itself prints.
- */
-
-
-
-/** A project that cannot be checked; `message` says what to do. */
-class ProjectError extends Error {
-    code;
-    constructor(code, message) {
-        super(message);
-        this.code = code;
-        this.name = 'ProjectError';
-    }
-}
-/** Where Prisma's config loader looks, in its order (Prisma 7 tries `prisma7.config.*` first). */
-const CONFIG_EXTENSIONS = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs'];
-const CONFIG_NAMES = [
-    ...CONFIG_EXTENSIONS.map((ext) => `prisma7.config.${ext}`),
-    ...CONFIG_EXTENSIONS.map((ext) => `.config/prisma7.${ext}`),
-    ...['prisma.config', '.config/prisma', '.config/prisma.config'].flatMap((base) => [
-        ...CONFIG_EXTENSIONS.map((ext) => `${base}.${ext}`),
-        ...CONFIG_EXTENSIONS.map((ext) => `${base}/index.${ext}`)
-    ])
-];
-/** Discovers the project for `config`. @throws ProjectError */
-function discoverProject(config) {
-    const root = config.workingDirectory;
-    const packageJson = readJson(external_node_path_default().join(root, 'package.json'));
-    const prisma = findPrismaCli(root);
-    if (prisma.major >= 8)
-        throw unsupportedPrisma(prisma);
-    const configFile = CONFIG_NAMES.map((n) => external_node_path_default().join(root, n)).find((p) => (0,external_node_fs_.existsSync)(p));
-    const configText = configFile ? (0,external_node_fs_.readFileSync)(configFile, 'utf8') : undefined;
-    const prismaKey = (packageJson?.prisma ?? {});
-    // Prisma resolves the config's paths from the config file's folder.
-    const configSource = configFile && configText !== undefined ? { text: configText, dir: external_node_path_default().dirname(configFile) } : undefined;
-    const schemaPath = findSchema(root, config.schema, configSource, prismaKey);
-    const schemaFiles = readSchemaFiles(schemaPath);
-    const migrationsDir = findMigrationsDir(schemaPath, schemaFiles, configSource);
-    return {
-        root,
-        packageJson,
-        configFile,
-        schemaPath,
-        schemaFiles,
-        migrationsDir,
-        migrations: readMigrations(migrationsDir),
-        prisma,
-        packageManager: detectPackageManager(root, packageJson),
-        seed: findSeed(config, configText, prismaKey),
-        binDirs: ancestors(root).map((dir) => external_node_path_default().join(dir, 'node_modules', '.bin')),
-        dbSchemas: datasourceSchemas(schemaFiles, config.databaseUrl)
-    };
-}
-function readJson(file) {
-    if (!(0,external_node_fs_.existsSync)(file))
-        return undefined;
-    try {
-        return JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8'));
-    }
-    catch (error) {
-        throw new ProjectError('package-json', `${file} is not valid JSON: ${error.message}`);
-    }
-}
-function ancestors(dir) {
-    const dirs = [];
-    for (let d = dir;; d = external_node_path_default().dirname(d)) {
-        dirs.push(d);
-        if (external_node_path_default().dirname(d) === d)
-            return dirs;
-    }
-}
-function findSchema(root, explicit, config, prismaKey) {
-    if (explicit)
-        return explicit;
-    const fromConfig = config && configPath(config.text, 'schema');
-    const fromPackage = typeof prismaKey.schema === 'string' ? prismaKey.schema : undefined;
-    // Prisma's own search order when nothing is configured.
-    const candidates = [
-        fromConfig && external_node_path_default().resolve(config.dir, fromConfig),
-        fromPackage,
-        'prisma/schema.prisma',
-        'prisma/schema',
-        'schema.prisma'
-    ];
-    for (const candidate of candidates) {
-        if (!candidate)
-            continue;
-        const p = external_node_path_default().resolve(root, candidate);
-        if ((0,external_node_fs_.existsSync)(p))
-            return p;
-    }
-    throw new ProjectError('no-schema', `No Prisma schema found in ${root} (looked for prisma/schema.prisma, prisma/schema/ and schema.prisma, and the \`schema\` setting of prisma.config.ts and package.json). Set the \`schema\` input to your schema file or folder.`);
-}
-function readSchemaFiles(schemaPath) {
-    if ((0,external_node_fs_.statSync)(schemaPath).isFile())
-        return [{ path: schemaPath, text: (0,external_node_fs_.readFileSync)(schemaPath, 'utf8') }];
-    const files = [];
-    const walk = (dir) => {
-        for (const entry of (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-            const p = external_node_path_default().join(dir, entry.name);
-            if (entry.isDirectory() && entry.name !== 'migrations' && entry.name !== 'node_modules')
-                walk(p);
-            else if (entry.isFile() && entry.name.endsWith('.prisma'))
-                files.push({ path: p, text: (0,external_node_fs_.readFileSync)(p, 'utf8') });
-        }
-    };
-    walk(schemaPath);
-    if (files.length === 0) {
-        throw new ProjectError('no-schema', `The schema folder ${schemaPath} holds no .prisma file.`);
-    }
-    return files;
-}
-function findMigrationsDir(schemaPath, schemaFiles, config) {
-    const fromConfig = config && configPath(config.text, 'path');
-    if (fromConfig)
-        return external_node_path_default().resolve(config.dir, fromConfig);
-    if ((0,external_node_fs_.statSync)(schemaPath).isFile())
-        return external_node_path_default().join(external_node_path_default().dirname(schemaPath), 'migrations');
-    // In a schema folder, migrations sit beside the file with the datasource block.
-    const withDatasource = schemaFiles.find((f) => /^\s*datasource\s+\w+\s*\{/m.test(f.text));
-    const inFolder = external_node_path_default().join(schemaPath, 'migrations');
-    if ((0,external_node_fs_.existsSync)(inFolder) || !withDatasource)
-        return inFolder;
-    return external_node_path_default().join(external_node_path_default().dirname(withDatasource.path), 'migrations');
-}
-/** Migrations in the order Prisma applies them: folder names, sorted. */
-function readMigrations(dir) {
-    if (!(0,external_node_fs_.existsSync)(dir))
-        return [];
-    return (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true })
-        .filter((e) => e.isDirectory() && (0,external_node_fs_.existsSync)(external_node_path_default().join(dir, e.name, 'migration.sql')))
-        .map((e) => e.name)
-        .sort()
-        .map((name) => {
-        const sqlPath = external_node_path_default().join(dir, name, 'migration.sql');
-        return { name, sqlPath, sql: (0,external_node_fs_.readFileSync)(sqlPath, 'utf8') };
-    });
-}
-/** The project's own Prisma CLI, found the way Node resolves packages. */
-function findPrismaCli(root) {
-    for (const dir of ancestors(root)) {
-        const pkgFile = external_node_path_default().join(dir, 'node_modules', 'prisma', 'package.json');
-        if (!(0,external_node_fs_.existsSync)(pkgFile))
-            continue;
-        const pkg = JSON.parse((0,external_node_fs_.readFileSync)(pkgFile, 'utf8'));
-        const bin = typeof pkg.bin === 'string' ? pkg.bin : (pkg.bin?.prisma ?? 'build/index.js');
-        const version = pkg.version ?? '0.0.0';
-        const pkgDir = external_node_path_default().dirname(pkgFile);
-        return { version, major: Number(version.split('.')[0]), dir: pkgDir, entry: external_node_path_default().join(pkgDir, bin) };
-    }
-    throw new ProjectError('prisma-not-installed', `The Prisma CLI is not installed in ${root} (no node_modules/prisma). Run your install step (npm ci, pnpm install --frozen-lockfile, yarn install --immutable or bun install) before this action, and keep \`prisma\` in your package.json.`);
-}
-/**
- * Prisma 8 (a release candidate as of this writing) is another CLI: its
- * migrations are not `migration.sql` folders and it has no `migrate deploy`
- * or `migrate diff`. Running its commands would only fail one by one.
- */
-function unsupportedPrisma(prisma) {
-    return new ProjectError('prisma-unsupported', `This project uses Prisma ${prisma.version}. Prisma 8 replaces \`prisma migrate deploy\` and \`prisma migrate diff\` with a new migration system (\`prisma migration …\`, without migration.sql folders), which this check does not run yet. ` +
-        'Nothing was run: prisma generate, migrate deploy, the seed and the drift check are all skipped. ' +
-        'The check runs projects on Prisma 5, 6 and 7: pin `prisma` to 7.x to check this project.');
-}
-function detectPackageManager(root, packageJson) {
-    const declared = typeof packageJson?.packageManager === 'string' ? packageJson.packageManager : '';
-    for (const pm of ['pnpm', 'yarn', 'bun', 'npm'])
-        if (declared.startsWith(pm + '@'))
-            return pm;
-    for (const dir of ancestors(root)) {
-        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'pnpm-lock.yaml')))
-            return 'pnpm';
-        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'yarn.lock')))
-            return 'yarn';
-        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'bun.lockb')) || (0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'bun.lock')))
-            return 'bun';
-        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'package-lock.json')))
-            return 'npm';
-    }
-    return 'npm';
-}
-function findSeed(config, configText, prismaKey) {
-    if (config.seed.kind === 'none')
-        return { source: 'skipped' };
-    if (config.seed.kind === 'command')
-        return { source: 'seed-command', command: config.seed.raw };
-    // With a config file, Prisma 6.19+ reads the seed from it only.
-    if (configText !== undefined) {
-        const seed = configSeed(configText);
-        if (seed !== undefined)
-            return { source: 'prisma.config', command: seed };
-    }
-    if (typeof prismaKey.seed === 'string' && prismaKey.seed.trim()) {
-        return { source: 'package.json', command: prismaKey.seed };
-    }
-    return { source: 'none' };
-}
-/** The PostgreSQL schemas to inspect: the datasource's `schemas`, else the URL's `?schema=`, else public. */
-function datasourceSchemas(files, databaseUrl) {
-    for (const file of files) {
-        const block = /datasource\s+\w+\s*\{([\s\S]*?)\n\s*\}/.exec(file.text)?.[1];
-        const list = block && /^\s*schemas\s*=\s*\[([^\]]*)\]/m.exec(block)?.[1];
-        if (list) {
-            const names = [...list.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
-            if (names.length)
-                return names;
-        }
-    }
-    try {
-        const fromUrl = new URL(databaseUrl).searchParams.get('schema');
-        if (fromUrl)
-            return [fromUrl];
-    }
-    catch {
-        // validated in config
-    }
-    return ['public'];
-}
-
-;// CONCATENATED MODULE: external "node:module"
-const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
-;// CONCATENATED MODULE: ./src/prisma/config-probe.ts
-/**
- * Asks Prisma's own config loader which environment variables the project's
- * `prisma.config.*` puts into its datasource: `url` (and `directUrl` on
- * Prisma 6's classic engine) and `shadowDatabaseUrl`. A pattern over the
- * file's text cannot follow `env('A') || env('B')`, `??` chains, helper
- * modules or spreads; the loader Prisma itself runs (`@prisma/config`, a
- * dependency of the installed `prisma` package) can.
- *
- * The config is user code, so it is loaded in a child process, never in
- * ours. There `process.env` is a Proxy: every variable the config's text
- * names, or the project's own code reads (a helper module the config
- * imports), reads as a distinct sentinel URL when the environment lacks it,
- * and the sentinels found in the loaded datasource tell which variable fills
- * which role. Variables the environment has keep their value and are
- * recognised by it. A fallback chain (`A ?? B ?? ''`) is followed by loading
- * again with the variables already found unset, until no new one appears.
- * What packages read for themselves (jiti's, dotenv's, DEBUG…) is left alone.
+ * The stages that run the project's own commands: `prisma generate`,
+ * `prisma migrate deploy` and the seed. Each records its stage and, when it
+ * fails, one problem that says where and why.
  */
 
 
 
 
 
-/** Why the loader could not tell. */
-class ConfigProbeError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'ConfigProbeError';
-    }
-}
-/** Where the project's Prisma CLI finds its config loader, or undefined (Prisma 5 has none). */
-function configLoaderOf(prismaDir) {
-    try {
-        return (0,external_node_module_namespaceObject.createRequire)(external_node_path_default().join(prismaDir, 'package.json')).resolve('@prisma/config');
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Loads the project's config through `loader` in a child process and returns
- * the datasource's variables. @throws ConfigProbeError when the loader fails
- * (the config throws, does not compile…) or the child does.
- */
-async function probeConfig(options) {
-    const dir = await (0,promises_.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'msc-config-'));
-    try {
-        const resultFile = external_node_path_default().join(dir, 'result.json');
-        const names = [...new Set(options.configText.match(/\b[A-Za-z_][A-Za-z0-9_]*\b/g) ?? [])];
-        const namesFile = external_node_path_default().join(dir, 'names.json');
-        await (0,promises_.writeFile)(namesFile, JSON.stringify(names));
-        const result = await execCommand([process.execPath, '-e', PROBE_SCRIPT, options.loader, options.root, namesFile, resultFile], { cwd: options.root, env: options.env, timeoutMs: options.timeoutMs, signal: options.signal });
-        const text = await (0,promises_.readFile)(resultFile, 'utf8').catch(() => undefined);
-        if (!text) {
-            const why = result.timedOut ? 'timed out' : `exit code ${result.exitCode}`;
-            throw new ConfigProbeError(`loading the config ${why}: ${lastLines(result.output)}`);
-        }
-        const parsed = JSON.parse(text);
-        if (parsed.error)
-            throw new ConfigProbeError(parsed.error);
-        return {
-            configFile: parsed.configFile,
-            url: parsed.url ?? [],
-            directUrl: parsed.directUrl ?? [],
-            shadowDatabaseUrl: parsed.shadowDatabaseUrl ?? [],
-            engine: parsed.engine,
-            read: parsed.read ?? []
-        };
-    }
-    finally {
-        await (0,promises_.rm)(dir, { recursive: true, force: true });
-    }
-}
-function lastLines(output) {
-    return output.trim().split('\n').slice(-5).join('\n') || 'no output';
-}
-/**
- * The child: `node -e PROBE_SCRIPT <loader> <root> <names.json> <result.json>`.
- * CommonJS, as `node -e` runs it; the loader is imported (it may be either
- * kind of module). Its result goes to a file: the config may print anything
- * on stdout.
- */
-const PROBE_SCRIPT = String.raw `
-const fs = require('node:fs')
-const { pathToFileURL } = require('node:url')
-const [loaderPath, root, namesFile, resultFile] = process.argv.slice(1)
-const write = (value) => fs.writeFileSync(resultFile, JSON.stringify(value))
-const ROLES = ['url', 'directUrl', 'shadowDatabaseUrl']
-const MAX_ROUNDS = 6
-
-async function main() {
-  const loader = await import(pathToFileURL(loaderPath).href)
-  const load = loader.loadConfigFromFile || (loader.default && loader.default.loadConfigFromFile)
-  if (typeof load !== 'function') return write({ error: 'the installed @prisma/config has no loadConfigFromFile' })
-  const mentioned = new Set(JSON.parse(fs.readFileSync(namesFile, 'utf8')))
-  const base = Object.assign({}, process.env)
-  const has = (name) => Object.prototype.hasOwnProperty.call(base, name)
-  const sentinels = new Map()
-  const read = new Set()
-  const masked = new Set()
-  // On loopback's discard port: a config that connects while it loads reaches nothing beyond this machine.
-  const sentinel = (n) => 'postgresql://msc-probe:msc-probe@127.0.0.1:9/msc_env_' + n + '_'
-  // Whether the project's own code reads the variable (a helper module the config imports),
-  // directly or through Prisma's env(): the first frame outside @prisma/config is not a package's.
-  const fromProject = () => {
-    const frames = String(new Error().stack).split('\n').slice(3).filter((f) => /[\\/]/.test(f))
-    const first = frames.find((f) => !/node_modules[\\/]@prisma[\\/]config[\\/]/.test(f))
-    return first !== undefined && !/node_modules[\\/]|\(node:|at node:/.test(first)
-  }
-  process.env = new Proxy(Object.assign({}, base), {
-    get(target, key) {
-      if (typeof key !== 'string' || !(mentioned.has(key) || fromProject())) return Reflect.get(target, key)
-      read.add(key)
-      if (masked.has(key)) return undefined
-      if (has(key)) return base[key]
-      if (!sentinels.has(key)) sentinels.set(key, sentinels.size + 1)
-      return sentinel(sentinels.get(key))
-    },
-    has(target, key) {
-      if (typeof key === 'string' && masked.has(key)) return false
-      return Reflect.has(target, key)
-    }
-  })
-  const found = { url: [], directUrl: [], shadowDatabaseUrl: [] }
-  // Which variables fill which role in one load; masked ones read as unset.
-  const fill = async () => {
-    const loaded = await load({ configRoot: root })
-    if (loaded.error) return { loaded }
-    const datasource = (loaded.config && loaded.config.datasource) || {}
-    const fills = { url: [], directUrl: [], shadowDatabaseUrl: [] }
-    for (const role of ROLES) {
-      const value = typeof datasource[role] === 'string' ? datasource[role] : ''
-      if (!value) continue
-      // The variable is the URL (perhaps with parameters appended), not a part of one.
-      for (const [name, n] of sentinels) if (value.startsWith(sentinel(n))) fills[role].push(name)
-      for (const name of read)
-        if (has(name) && String(base[name]).length >= 8 && value.startsWith(base[name])) fills[role].push(name)
-    }
-    return { loaded, fills }
-  }
-  const first = await fill()
-  if (first.loaded.error) {
-    const e = first.loaded.error
-    return write({ error: e._tag + (e.error ? ': ' + (e.error.message || String(e.error)) : '') })
-  }
-  // A fallback chain, role by role: unset what was found and load again.
-  for (const role of ROLES) {
-    let fills = first.fills
-    masked.clear()
-    for (let round = 0; round < MAX_ROUNDS; round++) {
-      const fresh = fills[role].filter((name) => !found[role].includes(name))
-      if (fresh.length === 0) break
-      for (const name of fresh) {
-        found[role].push(name)
-        masked.add(name)
-      }
-      const next = await fill()
-      if (next.loaded.error) break
-      fills = next.fills
-    }
-  }
-  masked.clear()
-  write({
-    configFile: first.loaded.resolvedPath || undefined,
-    url: found.url,
-    directUrl: found.directUrl,
-    shadowDatabaseUrl: found.shadowDatabaseUrl,
-    engine: first.loaded.config && first.loaded.config.engine,
-    read: [...read]
-  })
-}
-
-main().catch((error) => write({ error: String((error && error.stack) || error) }))
-`;
-
-;// CONCATENATED MODULE: ./src/prisma/datasource.ts
-/**
- * Which environment variables the project's datasource reads, so that every
- * Prisma process of the run finds the database with nothing but its URL:
- * the schema's `url = env("…")`, `directUrl = env("…")` and
- * `shadowDatabaseUrl = env("…")` (Prisma 5 and 6), and what
- * `prisma.config.*` puts in `datasource` (asked of Prisma's own config
- * loader; read from the file's text only when the loader cannot run).
- */
 
 
-
-
-
-/** The name most projects and seeds read the URL from: always set unless `database-url-env` says otherwise. */
-const DEFAULT_URL_ENV = 'DATABASE_URL';
-/** Finds the datasource's variables of `project`. Never throws: what cannot be found is left out. */
-async function discoverDatasourceEnv(project, options) {
-    const out = { url: [], shadow: [], read: [], sources: [] };
-    const add = (list, names) => {
-        for (const name of names)
-            if (name && !list.includes(name))
-                list.push(name);
-    };
-    const datasource = schema_parseSchema(project.schemaFiles.map((f) => ({ path: f.path, text: f.text }))).datasource;
-    if (datasource) {
-        const { url, directUrl, shadowDatabaseUrl } = datasource.env;
-        if (url || directUrl || shadowDatabaseUrl)
-            out.sources.push(external_node_path_default().basename(datasource.file));
-        add(out.url, [url, directUrl]);
-        add(out.shadow, [shadowDatabaseUrl]);
-    }
-    if (project.configFile) {
-        const configName = external_node_path_default().basename(project.configFile);
-        const configText = (0,external_node_fs_.readFileSync)(project.configFile, 'utf8');
-        const loader = configLoaderOf(project.prisma.dir);
-        let probed = false;
-        if (loader) {
-            try {
-                const probe = await probeConfig({ loader, root: project.root, configText, ...options });
-                add(out.url, [...probe.url, ...probe.directUrl]);
-                add(out.shadow, probe.shadowDatabaseUrl);
-                add(out.read, probe.read);
-                probed = true;
-            }
-            catch (error) {
-                if (!(error instanceof ConfigProbeError))
-                    throw error;
-                out.probeError = error.message;
-            }
-        }
-        if (!probed) {
-            // Prisma's loader could not run: the names written in the datasource block stand in.
-            const fromText = configDatasourceEnv(configText);
-            add(out.url, fromText.url);
-            add(out.shadow, fromText.shadow);
-            add(out.read, [...fromText.url, ...fromText.shadow]);
-        }
-        if (out.url.length || out.shadow.length)
-            out.sources.push(configName);
-    }
-    // A variable the config uses for both (its shadow is the main database) must hold the URL, or Prisma cannot connect.
-    out.shadow = out.shadow.filter((name) => !out.url.includes(name));
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/util/secrets.ts
-/**
- * Secrets derived from the database URL, and their removal from any text
- * the action writes (logs, summary, comment, JSON, files).
- */
-/** The URL itself and its password, raw and percent-decoded/encoded. */
-function secretsOfUrl(url) {
-    const secrets = new Set([url]);
-    try {
-        const u = new URL(url);
-        if (u.password) {
-            secrets.add(u.password);
-            const decoded = safeDecode(u.password);
-            secrets.add(decoded);
-            secrets.add(encodeURIComponent(decoded));
-        }
-    }
-    catch {
-        // Not a URL: only the whole string is secret.
-    }
-    // A one- or two-character password would blank out ordinary words; the URL still goes.
-    return [...secrets].filter((s) => s.length >= 3);
-}
-function safeDecode(value) {
-    try {
-        return decodeURIComponent(value);
-    }
-    catch {
-        return value;
-    }
-}
-/**
- * Replaces every secret, and its URL-encoded and URL-decoded forms (a password
- * appears encoded inside a connection string), by `***`, longest first so that
- * a longer form is not left half-replaced.
- */
-function secrets_redact(text, secrets) {
-    const forms = new Set();
-    for (const secret of secrets) {
-        if (!secret)
-            continue;
-        forms.add(secret);
-        forms.add(encodeURIComponent(secret));
-        forms.add(safeDecode(secret));
-    }
-    forms.delete('');
-    let out = text;
-    for (const form of [...forms].sort((a, b) => b.length - a.length))
-        out = out.split(form).join('***');
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/report/facts.ts
-
-/** Most important first; used for sorting and for choosing a group's level. */
-const SEVERITIES = ['error', 'warning', 'notice', 'info'];
-/** Order in which kinds are counted in a sentence ("7 tables, 5 columns, 3 enums"). */
-const KIND_ORDER = [
-    'table',
-    'column',
-    'enum',
-    'enumValue',
-    'primaryKey',
-    'unique',
-    'index',
-    'foreignKey',
-    'check',
-    'view',
-    'sequence',
-    'extension',
-    'function',
-    'trigger'
-];
-const KIND_NAMES = {
-    table: ['table', 'tables'],
-    column: ['column', 'columns'],
-    enum: ['enum', 'enums'],
-    enumValue: ['enum value', 'enum values'],
-    index: ['index', 'indexes'],
-    unique: ['unique constraint', 'unique constraints'],
-    primaryKey: ['primary key', 'primary keys'],
-    foreignKey: ['foreign key', 'foreign keys'],
-    check: ['check constraint', 'check constraints'],
-    view: ['view', 'views'],
-    sequence: ['sequence', 'sequences'],
-    extension: ['extension', 'extensions'],
-    function: ['function', 'functions'],
-    trigger: ['trigger', 'triggers']
-};
-/** Names that read better than the identifier; other stages show their name capitalized. */
-const STAGE_LABELS = {
-    project: 'Project',
-    history: 'Migration history',
-    upgrade: 'Upgrade test',
-    expect: 'Expected schema'
-};
-/** "table", or "tables" when `count` is not 1. */
-function kindName(kind, count = 1) {
-    return KIND_NAMES[kind][count === 1 ? 0 : 1];
-}
-/** Human name of a pipeline stage, for tables and stage lines. */
-function stageLabel(name) {
-    return STAGE_LABELS[name] ?? `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
-}
-/** "5 errors", "1 warning". */
-function plural(count, singular, pluralForm = `${singular}s`) {
-    return `${count.toLocaleString('en-US')} ${count === 1 ? singular : pluralForm}`;
-}
-/**
- * What happened to the object, in a few words: "missing column",
- * "unexpected index", "column differs: type, default".
- */
-function describeChange(item) {
-    const kind = kindName(item.kind);
-    if (item.change === 'missing')
-        return `missing ${kind}`;
-    if (item.change === 'unexpected')
-        return `unexpected ${kind}`;
-    if (isRename(item))
-        return `${kind} named differently: the next \`prisma migrate dev\` renames it`;
-    const aspects = item.aspects?.length ? `: ${item.aspects.join(', ')}` : '';
-    return `${kind} differs${aspects}`;
-}
-/**
- * Why an `info` item is not drift, for the reader: its own note (Prisma's
- * differ left it alone), or what Prisma's schema language cannot express.
- */
-function whyIgnored(item) {
-    if (item.note)
-        return item.note;
-    switch (item.kind) {
-        case 'check':
-            return 'Prisma does not model check constraints: its differ neither creates nor drops them.';
-        case 'function':
-        case 'trigger':
-            return `Prisma does not model ${kindName(item.kind, 2)}: they live in migrations only.`;
-        case 'view':
-            return 'Prisma does not create or compare views (a `view` block only maps one for the client).';
-        case 'extension':
-            return 'Extensions are compared by Prisma only with the `postgresqlExtensions` preview feature.';
-        case 'sequence':
-            return 'A sequence no column owns is not in the schema, and Prisma leaves it alone.';
-        case 'table':
-            return 'Prisma does not model partitioning: it sees the parent table only.';
-        case 'index':
-        case 'unique':
-            return 'Prisma cannot express partial, expression and exclusion indexes, and leaves them alone.';
-        default:
-            return 'Prisma does not manage this.';
-    }
-}
-/** A sentence about the item for people who read it without a table around it. */
-function explainItem(item) {
-    const kind = kindName(item.kind);
-    if (item.change === 'missing')
-        return `The schema declares ${kind} ${item.object} but no migration creates it.`;
-    if (item.change === 'unexpected') {
-        return `The migrations create ${kind} ${item.object}, which the schema does not declare.`;
-    }
-    const aspects = item.aspects?.length ? ` (${item.aspects.join(', ')})` : '';
-    return `The migrations define ${kind} ${item.object} differently from the schema${aspects}.`;
-}
-/** `prisma/schema.prisma:56`, or `…:56-60` for a span. */
-function formatLocation(location) {
-    const end = location.endLine && location.endLine !== location.line ? `-${location.endLine}` : '';
-    return `${location.file}:${location.line}${end}`;
-}
-/** "420 ms", "12.3 s", "2 min 5 s". */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)} ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)} s`;
-    const minutes = Math.floor(ms / 60_000);
-    const seconds = Math.round((ms % 60_000) / 1000);
-    return `${minutes} min ${seconds} s`;
-}
-/** Index of a severity in {@link SEVERITIES}: lower is more important. */
-function severityRank(severity) {
-    return SEVERITIES.indexOf(severity);
-}
-/**
- * Drift in reading order: by severity, then by file and line (so a table reads
- * like the schema file from top to bottom), items without a line last.
- */
-function sortDrift(items) {
-    return [...items].sort((a, b) => severityRank(a.severity) - severityRank(b.severity) ||
-        compareLocations(a.location, b.location) ||
-        a.object.localeCompare(b.object));
-}
-/** Located before unlocated; then by file, then by line. */
-function compareLocations(a, b) {
-    if (!a || !b)
-        return (a ? 0 : 1) - (b ? 0 : 1);
-    return a.file.localeCompare(b.file) || a.line - b.line;
-}
-/** How many items there are of each severity. */
-function countBySeverity(items) {
-    const counts = { error: 0, warning: 0, notice: 0, info: 0 };
-    for (const item of items)
-        counts[item.severity] += 1;
-    return counts;
-}
-/** "7 tables, 5 columns and 3 enums" for the given items, kinds in a fixed order. */
-function countKinds(items) {
-    const counts = new Map();
-    for (const item of items)
-        counts.set(item.kind, (counts.get(item.kind) ?? 0) + 1);
-    const parts = KIND_ORDER.filter((kind) => counts.has(kind)).map((kind) => {
-        const count = counts.get(kind) ?? 0;
-        return `${count.toLocaleString('en-US')} ${kindName(kind, count)}`;
-    });
-    return joinWords(parts);
-}
-/** "a", "a and b", "a, b and c". */
-function joinWords(parts) {
-    if (parts.length <= 1)
-        return parts.join('');
-    return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
-}
-/**
- * Why the run failed, as short phrases for a headline: "migration failed",
- * "seed failed", "15 drift errors". A stage that failed without being a
- * `failedOn` kind (connect, generate, expect…) is named too: it stopped the check.
- */
-function failureReasons(result) {
-    const reasons = [];
-    const counts = countBySeverity(result.drift);
-    for (const stage of result.stages) {
-        // A failed compare is the drift itself, counted below with a number that says more.
-        if (stage.status !== 'failed' || (stage.name === 'compare' && counts.error > 0))
-            continue;
-        reasons.push(stage.name === 'migrate' ? 'a migration failed' : `${stageLabel(stage.name).toLowerCase()} failed`);
-    }
-    if (result.failedOn.includes('drift') && counts.error > 0)
-        reasons.push(plural(counts.error, 'drift error'));
-    if (result.failedOn.includes('warning') && counts.warning > 0) {
-        reasons.push(plural(counts.warning, 'drift warning'));
-    }
-    return reasons;
-}
-/**
- * Whether the run cannot say if there is drift: the compare stage failed
- * without an error item to show for it (Prisma's verdict could not be read).
- */
-function driftUnknown(result) {
-    const compare = result.stages.find((stage) => stage.name === 'compare');
-    return compare?.status === 'failed' && countBySeverity(result.drift).error === 0;
-}
-/** The drift items a problem names in `explainedBy`, in its order; unknown names are skipped. */
-function explainingItems(result, names = []) {
-    return names.flatMap((name) => result.drift.filter((item) => item.object === name).slice(0, 1));
-}
-/** Cuts text to at most `max` characters, marking the cut with an ellipsis. */
-function clip(text, max) {
-    return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
-}
-/** The last `maxLines` lines of a process output: the error is nearly always at the end. */
-function tailLines(text, maxLines) {
-    const lines = text.replace(/\n+$/, '').split('\n');
-    const dropped = Math.max(0, lines.length - maxLines);
-    return { text: lines.slice(dropped).join('\n'), dropped };
-}
-/** The project's way to run a package binary (`npx`, `pnpm exec`…), for suggested commands. */
-function runner(result) {
-    return result.runner ?? 'npx';
-}
-
-;// CONCATENATED MODULE: ./src/report/escape.ts
-/**
- * Making untrusted text safe to show. Everything a report shows that came from
- * the repository or the database (migration folder names, object names, error
- * messages, process output) passes through here, because a migration named
- * `` a`|<script> `` must neither break a markdown table nor inject HTML, and a
- * database URL in an error message must not leak its password into a comment.
- */
-
-
-/**
- * Characters that carry meaning anywhere in a GitHub-flavoured markdown line
- * (emphasis, code, links, tables, strikethrough), escaped with a backslash.
- * `<`, `>` and `&` are handled as HTML entities instead.
- */
-const INLINE_PUNCTUATION = /[\\`*_[\]|~]/g;
-/** What makes a line a heading, a list item, a setext underline or a quote when it starts the line. */
-const BLOCK_START = /^(\s*)(?:([#+=-])(?=[\s#+=-]|$)|(\d+)([.)])(?=\s|$))/;
-/**
- * Terminal sequences, removed whole so no `[31m` is left behind: CSI (colours,
- * cursor moves) and OSC (window titles, hyperlinks, ended by BEL or ESC \\).
- */
-// eslint-disable-next-line no-control-regex
-const ANSI_SEQUENCES = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
-/** Control characters other than tab and newline: ANSI escapes and the like, never wanted in a report. */
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-/** Replaces `&`, `<`, `>`, `"` and `'` by entities so that no tag can form. */
-function escapeHtml(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;');
-}
-/** Removes control characters (ANSI colour codes, bells, carriage returns) that some tools print. */
-function stripControl(text) {
-    return text.replace(ANSI_SEQUENCES, '').replace(/\r\n?/g, '\n').replace(CONTROL_CHARACTERS, '');
-}
-/**
- * Plain text for a markdown paragraph or table cell: nothing in it is
- * interpreted. HTML is entity-escaped, markdown punctuation backslash-escaped
- * (block markers such as `#` or `1.` only where they would start a block),
- * line breaks become spaces (a newline would end a table row), and `@` gets a
- * zero-width space so that an error message quoting `@org/package` does not
- * notify a GitHub user or team.
- */
-function escapeText(text) {
-    // Quotes need no entities here: with `<` escaped no tag (hence no attribute) can form.
-    const inline = stripControl(text)
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\s*\n\s*/g, ' ')
-        .replace(INLINE_PUNCTUATION, '\\$&')
-        .replace(/@/g, '@&#8203;');
-    // `\1.` would show the backslash (digits are not escapable), so the `.` is escaped.
-    return inline.replace(BLOCK_START, (_all, space, marker, digits, dot) => marker ? `${space}\\${marker}` : `${space}${digits}\\${dot}`);
-}
-/**
- * An inline code span that shows `text` literally, whatever backticks it holds:
- * the delimiter is one backtick longer than the longest run inside, and a space
- * pads text that starts or ends with a backtick (CommonMark strips one each side).
- * Code spans render `<script>` as text and never form mentions or links.
- *
- * In a table (`inTable`), GFM splits cells on every `|`, even inside a code
- * span, so each is written `\|` (GFM removes that backslash before rendering).
- */
-function inlineCode(text, options = {}) {
-    const flat = stripControl(text).replace(/\s*\n\s*/g, ' ');
-    if (flat.trim() === '')
-        return '` `';
-    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(longestRun + 1);
-    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
-    const body = options.inTable ? flat.replace(/\|/g, '\\|') : flat;
-    return `${fence}${pad}${body}${pad}${fence}`;
-}
-/**
- * A fenced code block that cannot be closed by its content: the fence is longer
- * than any run of backticks in the text (a SQL comment with ``` in it, say).
- */
-function codeBlock(text, language = '') {
-    const body = stripControl(text).replace(/\n+$/, '');
-    const longestRun = Math.max(0, ...(body.match(/`{3,}/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(Math.max(3, longestRun + 1));
-    return `${fence}${language}\n${body}\n${fence}`;
-}
-/**
- * Text that may hold `` `code` `` spans written by our own pipeline ("seed failed
- * because `users.avatar` is missing"): the spans are rebuilt with
- * {@link inlineCode} and everything between them goes through {@link escapeText},
- * so the result reads naturally and is still inert.
- */
-function escapeMessage(text, options = {}) {
-    const parts = stripControl(text).split(/`([^`\n]+)`/);
-    return parts.map((part, i) => (i % 2 === 1 ? inlineCode(part, options) : escapeText(part))).join('');
-}
-/**
- * Applies {@link redact} to every string inside a value (a whole `CheckResult`,
- * say) and returns a copy, so every report built from it is redacted at once.
- */
-function redactDeep(value, secrets) {
-    if (!secrets.some((secret) => secret !== ''))
-        return value;
-    return mapStrings(value, (text) => redact(text, secrets));
-}
-function mapStrings(value, map) {
-    if (typeof value === 'string')
-        return map(value);
-    if (Array.isArray(value))
-        return value.map((item) => mapStrings(item, map));
-    if (value !== null && typeof value === 'object') {
-        const entries = Object.entries(value).map(([key, item]) => [key, mapStrings(item, map)]);
-        return Object.fromEntries(entries);
-    }
-    return value;
-}
-
-;// CONCATENATED MODULE: ./src/review/locks.ts
-/**
- * PostgreSQL's table lock modes: their order and what each one keeps other
- * sessions from doing (the conflict table of the "Explicit Locking" chapter
- * of PostgreSQL's manual), and the lock of the commands PostgreSQL refuses to
- * run inside a transaction, which the review cannot read back from pg_locks.
- */
-
-/** Weakest first. */
-const LOCK_MODES = [
-    'AccessShareLock',
-    'RowShareLock',
-    'RowExclusiveLock',
-    'ShareUpdateExclusiveLock',
-    'ShareLock',
-    'ShareRowExclusiveLock',
-    'ExclusiveLock',
-    'AccessExclusiveLock'
-];
-function isLockMode(mode) {
-    return LOCK_MODES.includes(mode);
-}
-function lockRank(mode) {
-    return LOCK_MODES.indexOf(mode);
-}
-/**
- * Plain reads take ACCESS SHARE, so only ACCESS EXCLUSIVE stops them; writes
- * take ROW EXCLUSIVE, which SHARE and every stronger mode conflict with; the
- * weaker modes only conflict with schema changes (and VACUUM, index builds).
- */
-function blocksOf(mode) {
-    if (mode === 'AccessExclusiveLock')
-        return 'reads and writes';
-    if (lockRank(mode) >= lockRank('ShareLock'))
-        return 'writes';
-    return 'schema changes';
-}
-/** `SHARE ROW EXCLUSIVE`, as the manual and `LOCK TABLE` spell the mode. */
-function locks_lockName(mode) {
-    return mode
-        .replace(/Lock$/, '')
-        .replace(/([a-z])([A-Z])/g, '$1 $2')
-        .toUpperCase();
-}
-/** Whether PostgreSQL refuses this statement inside a transaction block (read by its parser). */
-function refusesTransaction(statement) {
-    return parseSqlScript(statement).statements.some(refusedInTransaction);
-}
-/**
- * The table lock a command that cannot run in a transaction takes, from the
- * manual: `CREATE/DROP/REINDEX … CONCURRENTLY` and plain `VACUUM` take SHARE
- * UPDATE EXCLUSIVE; `VACUUM FULL` takes ACCESS EXCLUSIVE.
- */
-function commandLock(statement) {
-    for (const parsed of script_parseSqlScript(statement).statements) {
-        const vacuum = parsed.node && 'VacuumStmt' in parsed.node ? parsed.node.VacuumStmt : undefined;
-        if (vacuum?.is_vacuumcmd) {
-            const full = (vacuum.options ?? []).some((o) => 'DefElem' in o && o.DefElem.defname === 'full');
-            return full ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock';
-        }
-        if (script_refusedInTransaction(parsed))
-            return 'ShareUpdateExclusiveLock';
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/report/review.ts
-/**
- * The migration review in every report: the problem that fails the check
- * under `migration-safety: fail`, the annotations on the statements' lines,
- * the summary's "Database changes" and "Migration review" sections, the
- * terminal block, and the `review` object of report.json. Pure.
- */
-
-
-const HAZARD_NAMES = {
-    rewrite: 'rewrite',
-    'blocking-lock': 'blocking lock',
-    'long-scan': 'long scan',
-    'data-loss': 'data loss',
-    'no-transaction': 'fails in a transaction',
-    'half-applied': 'half-applied on failure'
-};
-const n = (x) => x.toLocaleString('en-US');
-const ms = (x) => x === undefined
-    ? '—'
-    : x < 10
-        ? `${x.toFixed(1)} ms`
-        : x < 1000
-            ? `${Math.round(x)} ms`
-            : `${(x / 1000).toFixed(1)} s`;
-/** Under `migration-safety: fail`, one error that fails the check as a migration failure. */
-function safetyProblem(review) {
-    if (review.safety !== 'fail' || review.findings.length === 0)
-        return undefined;
-    const lines = review.findings.slice(0, 10).map((f) => `- ${f.location.file}:${f.location.line}: ${f.title}`);
-    if (review.findings.length > 10)
-        lines.push(`- … and ${review.findings.length - 10} more`);
-    return {
-        stage: 'upgrade',
-        severity: 'error',
-        title: `Migration safety: ${review.findings.length} risky statement${review.findings.length === 1 ? '' : 's'}`,
-        message: `The migration review measured statements that would block or lose data on a live database (migration-safety: fail):\n${lines.join('\n')}`,
-        code: 'migration-safety'
-    };
-}
-/** The review's findings as annotations need them. */
-function reviewAnnotations(review) {
-    if (!review || review.safety === 'off')
-        return [];
-    return review.findings.map((f) => ({
-        severity: f.severity,
-        title: `Migration review: ${f.title}`,
-        message: f.saferPattern ? `${f.message}\nSafer: ${f.saferPattern}` : f.message,
-        location: f.location
-    }));
-}
-function engineSentence(review) {
-    const who = review.engineName ?? "Prisma's schema engine";
-    const whole = review.migrations.filter((m) => m.sent === 'whole' && m.fallback !== undefined);
-    const fallback = whole.length
-        ? ` It sends ${whole.map((m) => m.name).join(', ')} whole, in one transaction: its splitter (sqlparser) cannot read ${whole.length === 1 ? 'that file' : 'those files'}.`
-        : '';
-    return review.engine === 'transaction'
-        ? `${who} sends each migration.sql as one script, which PostgreSQL runs in one transaction: every lock is held until the migration ends, or until the file's own COMMIT.`
-        : `${who} runs the statements one by one, each committed on its own: a lock is held for its statement (or until the file's own COMMIT after BEGIN), and a failure leaves the statements before it applied.${fallback}`;
-}
-/** "ACCESS EXCLUSIVE on `users` (held since line 5 until COMMIT on line 12)". */
-function lockText(l, inTable) {
-    const table = inTable ? inlineCode(l.table, { inTable: true }) : l.table;
-    const held = l.held
-        ? `held since line ${l.held.since} until ${l.held.until ? `COMMIT on line ${l.held.until}` : 'the migration ends'}; `
-        : '';
-    return `${locks_lockName(l.mode)} on ${table} (${held}${l.newTable ? 'new table: blocks nobody' : `blocks ${l.blocks}`})`;
-}
-function locksCell(statement) {
-    if (!statement.locks.length)
-        return '—';
-    return statement.locks
-        .slice(0, 3)
-        .map((l) => lockText(l, true))
-        .join('<br>');
-}
-function measuredCell(statement) {
-    if (statement.status === 'failed')
-        return `failed: ${escapeMessage(statement.error ?? '', { inTable: true })}`;
-    if (statement.status === 'not-measured')
-        return 'not run (an earlier statement failed)';
-    if (statement.status === 'control')
-        return 'transaction control';
-    const parts = [ms(statement.durationMs)];
-    if (statement.status === 'not-in-transaction')
-        parts.push('not in a transaction: lock of the command');
-    for (const t of statement.rewrites)
-        parts.push(`rewrites ${inlineCode(t, { inTable: true })}`);
-    for (const b of statement.indexBuilds)
-        parts.push(`index build on ${inlineCode(b.table, { inTable: true })}, ${n(b.rows)} rows`);
-    for (const s of statement.scans)
-        parts.push(`scans ${inlineCode(s.table, { inTable: true })}, ${n(s.rows)} rows`);
-    if (statement.holdMs !== undefined && statement.holdMs !== statement.durationMs)
-        parts.push(`lock held ${ms(statement.holdMs)}`);
-    return parts.join(' · ');
-}
-function changeRow(change, first) {
-    const group = first
-        ? change.table
-            ? inlineCode(change.table, { inTable: true })
-            : 'types and other objects'
-        : '';
-    const loss = change.dataLoss
-        ? `${change.dataLoss.affected > 0 ? '⚠️ ' : ''}${escapeMessage(change.dataLoss.text, { inTable: true })}`
-        : '';
-    const where = change.location
-        ? inlineCode(`${change.location.file.split('/').slice(-2).join('/')}:${change.location.line}`, {
-            inTable: true
-        })
-        : '';
-    return `| ${group} | ${escapeMessage(change.description, { inTable: true })} | ${loss} | ${where} |`;
-}
-/** Changes grouped by table (tables in first-seen order), types and other objects last. */
-function grouped(changes) {
-    const groups = new Map();
-    for (const c of changes) {
-        const key = c.table ?? '\u0000other';
-        groups.set(key, [...(groups.get(key) ?? []), c]);
-    }
-    return [...groups.entries()]
-        .sort(([a], [b]) => Number(a === '\u0000other') - Number(b === '\u0000other'))
-        .map(([, v]) => v);
-}
-/**
- * The two markdown sections. `compact` (a report near GitHub's size limit)
- * keeps the lossy changes and the risky statements only.
- */
-function reviewMarkdown(review, compact = false) {
-    if (!review || review.safety === 'off' || review.migrations.length === 0)
-        return undefined;
-    const rows = n(review.rowsPerTable);
-    const sections = [];
-    const changes = compact ? review.changes.filter((c) => (c.dataLoss?.affected ?? 0) > 0) : review.changes;
-    const lossy = review.changes.filter((c) => (c.dataLoss?.affected ?? 0) > 0).length;
-    sections.push(`### Database changes\n\n<sub>What the ${review.migrations.length === 1 ? 'new migration changes' : `${review.migrations.length} new migrations change`} in the database: the catalog of the upgrade test's database (the base's migrations, ${rows} rows a table) before and after them${lossy ? `; ${lossy} change${lossy === 1 ? '' : 's'} lose${lossy === 1 ? 's' : ''} data` : ''}.</sub>`);
-    if (changes.length) {
-        const lines = ['| Table | Change | Data on the populated database | Where |', '|---|---|---|---|'];
-        for (const group of grouped(changes))
-            group.forEach((c, i) => lines.push(changeRow(c, i === 0)));
-        if (compact && changes.length < review.changes.length)
-            lines.push('', `_… and ${review.changes.length - changes.length} more changes in the job summary._`);
-        sections.push(lines.join('\n'));
-    }
-    else if (!compact)
-        sections.push('_No change to the catalog._');
-    const risky = review.migrations.flatMap((m) => m.statements.filter((s) => s.hazards.length).map((s) => ({ m, s })));
-    const title = risky.length
-        ? `### Migration review: ${risky.length} risky statement${risky.length === 1 ? '' : 's'}`
-        : '### Migration review: no risky statement';
-    sections.push(`${title}\n\n<sub>Each new statement replayed in a transaction of our own on the populated database (${rows} rows a table), with its table locks read from \`pg_locks\`, rewrites from \`relfilenode\` and scans from the table's read counters. ${escapeMessage(engineSentence(review))}</sub>`);
-    const statements = review.migrations.flatMap((m) => m.statements.filter((s) => !compact || s.hazards.length).map((s) => ({ m, s })));
-    if (statements.length) {
-        const lines = ['| | Statement | Line | Locks | Measured | Hazard |', '|---|---|---|---|---|---|'];
-        for (const { m, s } of statements.slice(0, compact ? 10 : 60))
-            lines.push(`| ${s.hazards.length ? '⚠️' : '✅'} | ${inlineCode(s.summary, { inTable: true })} | ${inlineCode(`${m.name}:${s.line}`, { inTable: true })} | ${locksCell(s)} | ${measuredCell(s)} | ${s.hazards.map((h) => HAZARD_NAMES[h]).join(', ') || '—'} |`);
-        if (statements.length > (compact ? 10 : 60))
-            lines.push('', `_… and ${statements.length - (compact ? 10 : 60)} more statements in report.json._`);
-        sections.push(lines.join('\n'));
-    }
-    if (review.findings.length && !compact) {
-        const items = review.findings.map((f) => `- **${escapeMessage(f.title)}** (${inlineCode(`${f.location.file}:${f.location.line}`)}): ${escapeMessage(f.message)}${f.saferPattern ? `<br>**Safer:** ${escapeMessage(f.saferPattern)}` : ''}`);
-        sections.push(`<details><summary>What each risky statement blocks, and the safer pattern</summary>\n\n${items.join('\n')}\n\n</details>`);
-    }
-    if (review.incomplete)
-        sections.push(`_The review is incomplete: ${escapeMessage(review.incomplete)}._`);
-    return sections.join('\n\n');
-}
-/** The terminal block (plain text; the caller strips control characters). */
-function reviewTerminal(review) {
-    if (!review || review.safety === 'off' || review.migrations.length === 0)
-        return undefined;
-    const lines = [`Database changes (upgrade test, ${n(review.rowsPerTable)} rows a table)`];
-    for (const group of grouped(review.changes)) {
-        lines.push(`  ${group[0]?.table ?? 'types and other objects'}`);
-        for (const c of group)
-            lines.push(`    ${c.description.replace(/`/g, '')}${c.dataLoss ? ` — ${c.dataLoss.text}` : ''}`);
-    }
-    if (!review.changes.length)
-        lines.push('  no change to the catalog');
-    lines.push('', 'Migration review');
-    for (const m of review.migrations)
-        for (const s of m.statements) {
-            if (s.status === 'control')
-                continue;
-            const locks = s.locks
-                .map((l) => l.held
-                ? `${lockName(l.mode)} ${l.table} (held since line ${l.held.since})`
-                : `${lockName(l.mode)} ${l.table}${l.newTable ? ' (new)' : ''}`)
-                .join(', ');
-            const hazards = s.hazards.length ? `  ⚠ ${s.hazards.map((h) => HAZARD_NAMES[h]).join(', ')}` : '';
-            lines.push(`  ${m.file}:${s.line}  ${ms(s.durationMs)}  ${locks || 'no table lock'}${hazards}`);
-        }
-    for (const f of review.findings)
-        lines.push(`  ${f.location.file}:${f.location.line}  ${f.title}${f.saferPattern ? `\n      safer: ${f.saferPattern}` : ''}`);
-    if (review.incomplete)
-        lines.push(`  incomplete: ${review.incomplete}`);
-    return lines.join('\n');
-}
-/** The `review` object of report.json: the review as it is (plain data, stable field names). */
-function reviewJson(review) {
-    if (!review || review.safety === 'off')
-        return undefined;
-    return review;
-}
-
-;// CONCATENATED MODULE: ./src/report/json.ts
-
-
-/** Bumped when a field changes meaning or disappears; new fields do not bump it. */
-const JSON_REPORT_VERSION = 1;
-/** The JSON report of a result, ready for `JSON.stringify`. Redact the result first. */
-function toJson(result) {
-    return withoutUndefined({
-        version: JSON_REPORT_VERSION,
-        status: result.status,
-        workingDirectory: result.workingDirectory,
-        prismaVersion: result.prismaVersion,
-        verdict: result.verdict,
-        durationMs: result.durationMs,
-        failedOn: [...result.failedOn],
-        counts: countBySeverity(result.drift),
-        stages: result.stages.map((stage) => withoutUndefined({
-            name: stage.name,
-            status: stage.status,
-            durationMs: stage.durationMs,
-            summary: stage.summary,
-            exitCode: stage.exitCode,
-            timedOut: stage.timedOut
-        })),
-        problems: result.problems.map((problem) => withoutUndefined({
-            stage: problem.stage,
-            severity: problem.severity,
-            title: problem.title,
-            message: problem.message,
-            code: problem.code,
-            location: problem.location,
-            explainedBy: problem.explainedBy
-        })),
-        drift: result.drift.map((item) => withoutUndefined({
-            kind: item.kind,
-            change: item.change,
-            object: item.object,
-            severity: item.severity,
-            expected: item.expected,
-            actual: item.actual,
-            aspects: item.aspects,
-            location: item.location,
-            note: item.note,
-            fixSql: item.fixSql
-        })),
-        fixSqlPath: result.fixSqlPath,
-        review: reviewJson(result.review)
-    });
-}
-/** {@link toJson}, serialized with two-space indentation and a final newline. */
-function toJsonString(result) {
-    return `${JSON.stringify(toJson(result), null, 2)}\n`;
-}
-/** Drops keys whose value is `undefined`, so optional fields are absent rather than present-but-empty. */
-function withoutUndefined(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined));
-}
-
-;// CONCATENATED MODULE: ./src/report/artifacts.ts
-/**
- * Files a run leaves for the user: the machine-readable result and, when
- * there is drift, the fix migration in a folder named the way Prisma names
- * migrations, ready to copy into prisma/migrations/.
- */
-
-
-
-/** `20250612143000`: Prisma's migration timestamp format (UTC). */
-function migrationTimestamp(date) {
-    return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-}
-/**
- * Writes `report.json` and `<timestamp>_fix_drift/migration.sql` under
- * `dir`; returns the result with `fixSqlPath` set. `clean` redacts secrets.
- */
-async function writeReportFiles(result, dir, clean, now = new Date()) {
-    await (0,promises_.mkdir)(dir, { recursive: true });
-    await removeEarlierFixFolders(dir);
-    let fixSqlPath;
-    if (result.fixSql) {
-        const folder = external_node_path_default().join(dir, `${migrationTimestamp(now)}_fix_drift`);
-        await (0,promises_.mkdir)(folder, { recursive: true });
-        fixSqlPath = external_node_path_default().join(folder, 'migration.sql');
-        await (0,promises_.writeFile)(fixSqlPath, clean(result.fixSql));
-    }
-    const withPath = { ...result, fixSqlPath };
-    const reportJsonPath = external_node_path_default().join(dir, 'report.json');
-    await (0,promises_.writeFile)(reportJsonPath, clean(JSON.stringify(toJson(withPath), null, 2)) + '\n');
-    return { ...withPath, reportJsonPath };
-}
-/**
- * A run leaves only its own files: the fix folders of earlier runs go (those
- * holding nothing but the migration.sql a run writes; anything else a person
- * put there stays).
- */
-async function removeEarlierFixFolders(dir) {
-    for (const entry of await (0,promises_.readdir)(dir, { withFileTypes: true })) {
-        if (!entry.isDirectory() || !/^\d{14}_fix_drift$/.test(entry.name))
-            continue;
-        const folder = external_node_path_default().join(dir, entry.name);
-        const files = await (0,promises_.readdir)(folder);
-        if (files.every((f) => f === 'migration.sql'))
-            await (0,promises_.rm)(folder, { recursive: true, force: true });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/history/checksum.ts
-/**
- * Migration checksums as Prisma computes them: SHA-256 of migration.sql,
- * rendered as 64 hex digits, stored in `_prisma_migrations.checksum`
- * (verified by running `migrate deploy` and comparing with `sha256sum`).
- *
- * When Prisma compares a script with a stored checksum it also accepts the
- * script with CRLF turned into LF and with LF turned into CRLF, because git
- * may rewrite line endings on checkout (schema-engine `checksum.rs`,
- * `script_matches_checksum`). A change of line endings alone is therefore not
- * an edit, and this module follows the same rule.
- */
-
-/** SHA-256 of the script, hex: the checksum Prisma records for a migration. */
-function migrationChecksum(script) {
-    return (0,external_node_crypto_.createHash)('sha256').update(script).digest('hex');
-}
-/** Whether `script` matches `checksum` the way Prisma decides it (line endings tolerated). */
-function scriptMatchesChecksum(script, checksum) {
-    const want = checksum.toLowerCase();
-    if (migrationChecksum(script) === want)
-        return true;
-    if (script.includes('\r\n') && migrationChecksum(script.replaceAll('\r\n', '\n')) === want)
-        return true;
-    return migrationChecksum(script.replaceAll('\n', '\r\n')) === want;
-}
-
-;// CONCATENATED MODULE: ./src/history/check.ts
-/**
- * The history checks: what the pull request did to migrations the base
- * already had. Pure: base and head in, problems out.
- *
- * Deployed databases remember applied migrations by folder name and checksum
- * (`_prisma_migrations`), and `prisma migrate deploy` never re-runs or
- * re-checks an applied one. So an edit, a deletion or a rename of a migration
- * that has shipped leaves every deployed database different from a fresh one,
- * and nothing else in CI notices.
- */
-
-
-
-
-/** Compares the base's migrations with the head's. */
-function checkHistory(args) {
-    const { base, head, repoRoot } = args;
-    const short = base.sha.slice(0, 12);
-    const headByName = new Map(head.map((m) => [m.name, m]));
-    const baseNames = new Set(base.migrations.map((m) => m.name));
-    const problems = [];
-    const edited = [];
-    const deleted = [];
-    const renamed = [];
-    const file = (name) => repoPath(repoRoot, external_node_path_default().join(args.migrationsDir, name, 'migration.sql'));
-    // Head migrations the base does not know, in order; a rename target leaves this list.
-    const fresh = head.filter((m) => !baseNames.has(m.name));
-    const renameTargets = new Set();
-    for (const old of base.migrations) {
-        const now = headByName.get(old.name);
-        if (now) {
-            if (scriptMatchesChecksum(now.sql, old.checksum))
-                continue;
-            edited.push(old.name);
-            const line = firstChangedLine(old.sql, now.sql);
-            problems.push({
-                stage: 'history',
-                severity: 'error',
-                title: `Migration ${old.name} was edited`,
-                message: `${file(old.name)} differs from the base commit ${short} from line ${line} on (checksum ${migrationChecksum(now.sql).slice(0, 12)}…, was ${old.checksum.slice(0, 12)}…). ` +
-                    `Databases that already applied ${old.name} keep the old SQL: \`prisma migrate deploy\` does not re-run or re-check applied migrations, so they silently differ from fresh databases (and \`prisma migrate dev\` will ask to reset). ` +
-                    'Restore the file as it is in the base and put the change into a new migration.',
-                location: { file: file(old.name), line },
-                code: 'migration-edited'
-            });
-            continue;
-        }
-        const target = fresh.find((m) => !renameTargets.has(m.name) && scriptMatchesChecksum(m.sql, old.checksum));
-        if (target) {
-            renameTargets.add(target.name);
-            renamed.push({ from: old.name, to: target.name });
-            problems.push({
-                stage: 'history',
-                severity: 'error',
-                title: `Migration ${old.name} was renamed to ${target.name}`,
-                message: `The migration folder ${old.name} of the base commit ${short} is now ${target.name}, with the same SQL. ` +
-                    `Deployed databases know migrations by folder name: they will run ${target.name} as a new migration, applying the same SQL twice (which fails, or duplicates its effects), and \`prisma migrate status\` will report ${old.name} as missing. ` +
-                    `Rename the folder back to ${old.name}.`,
-                location: { file: file(target.name), line: 1 },
-                code: 'migration-renamed'
-            });
-            continue;
-        }
-        deleted.push(old.name);
-        problems.push({
-            stage: 'history',
+/** `prisma generate`: whether the client was generated. */
+async function generateStage(run, steps) {
+    const { prisma: ctx, repoRoot } = steps;
+    const argv = ['prisma', 'generate', ...steps.schemaArgs];
+    const result = await runPrisma(ctx, argv.slice(1));
+    const ok = result.exitCode === 0 && !result.timedOut;
+    childStage(run, 'generate', result, argv, ok, ok ? 'client generated' : failureSummary(result, ctx.timeoutMs));
+    if (!ok) {
+        run.problem({
+            stage: 'generate',
             severity: 'error',
-            title: `Migration ${old.name} was deleted`,
-            message: `The migration ${old.name} exists in the base commit ${short} but not in this pull request. ` +
-                'Deployed databases have applied it and fresh databases no longer will, so they differ from now on, and `prisma migrate status`/`migrate dev` report it as applied but missing. ' +
-                'Restore the folder; to undo what it did, add a new migration.',
-            location: { file: file(old.name), line: 1 },
-            code: 'migration-deleted'
+            title: 'prisma generate failed',
+            message: `\`prisma generate\` failed (${failureSummary(result, ctx.timeoutMs)}):\n${prismaErrorText(result.output)}` +
+                urlHint(run, result.output),
+            ...schemaErrorLocation(result.output, ctx.project, repoRoot)
         });
     }
-    const added = fresh.filter((m) => !renameTargets.has(m.name));
-    const newest = base.migrations.at(-1)?.name;
-    const outOfOrder = newest ? added.filter((m) => m.name < newest).map((m) => m.name) : [];
-    for (const name of outOfOrder) {
-        problems.push({
-            stage: 'history',
+    return ok;
+}
+/** Prisma's validation errors name `--> prisma/schema.prisma:12`; point at that line. */
+function schemaErrorLocation(output, project, repoRoot) {
+    const match = /-->\s+(.+?\.prisma):(\d+)/.exec(output);
+    if (!match?.[1])
+        return {};
+    return {
+        location: { file: repoPath(repoRoot, external_node_path_default().resolve(project.root, match[1])), line: Number(match[2]) }
+    };
+}
+/**
+ * `prisma migrate deploy`: the schema Prisma loaded when every migration
+ * applied, or undefined when one failed (located by replaying it on `client`).
+ */
+async function migrateStage(run, steps, client) {
+    const { prisma: ctx, repoRoot } = steps;
+    const argv = ['prisma', 'migrate', 'deploy', ...steps.schemaArgs];
+    const result = await runPrisma(ctx, argv.slice(1));
+    const ok = result.exitCode === 0 && !result.timedOut;
+    const applied = parseAppliedMigrations(result.output);
+    const count = ctx.project.migrations.length;
+    childStage(run, 'migrate', result, argv, ok, ok ? appliedSummary(applied.length, count, result.output) : failureSummary(result, ctx.timeoutMs));
+    if (!ok) {
+        const problem = await diagnoseMigrateFailure(result, ctx.project, client, repoRoot, failureSummary(result, ctx.timeoutMs));
+        run.problem({ ...problem, message: problem.message + urlHint(run, result.output) });
+        return undefined;
+    }
+    if (count === 0) {
+        run.problem({
+            stage: 'migrate',
             severity: 'warning',
-            title: `Migration ${name} sorts before ${newest}`,
-            message: `The new migration ${name} sorts before ${newest}, the newest migration of the base commit ${short}. ` +
-                `A fresh database applies it before ${newest}; deployed databases, which already have ${newest}, apply it after. ` +
-                `The two orders can produce different databases, or fail on one of them. Rename the folder so it sorts last, for example ${suggestName(name)}.`,
-            location: { file: file(name), line: 1 },
-            code: 'migration-out-of-order'
+            title: 'No migrations',
+            message: `No migration folders in ${ctx.project.migrationsDir}: the database was not built by migrations. Create the first one with \`prisma migrate dev --name init\`.`
         });
     }
-    if (base.lockProvider && args.headLockProvider && base.lockProvider !== args.headLockProvider) {
-        const lockFile = external_node_path_default().join(args.migrationsDir, 'migration_lock.toml');
-        problems.push({
-            stage: 'history',
-            severity: 'error',
-            title: 'migration_lock.toml provider changed',
-            message: `migration_lock.toml says provider "${args.headLockProvider}", the base commit ${short} says "${base.lockProvider}". ` +
-                `The existing migrations were written for ${base.lockProvider}; Prisma refuses to apply a history made for another provider (P3019). ` +
-                'Switching databases needs a new migration history (a new baseline), not an edited lock file.',
-            location: { file: repoPath(repoRoot, lockFile), line: providerLine(lockFile) },
-            code: 'lock-provider-changed'
+    const loaded = parseLoadedSchema(result.output);
+    return { schemaPath: loaded ? external_node_path_default().resolve(ctx.project.root, loaded) : ctx.project.schemaPath };
+}
+/** "2 migration(s) applied", or that none was pending (a database migrated before, with allow-non-empty-database). */
+function appliedSummary(applied, found, output) {
+    if (applied > 0 || found === 0)
+        return `${applied} migration(s) applied`;
+    if (/No pending migrations to apply/.test(output))
+        return `no pending migration (${found} already applied)`;
+    return `${found} migration(s) applied`;
+}
+/** The seed: Prisma's configured one (`prisma db seed`), the `seed-command`, or none. */
+async function seedStage(run, steps, seed) {
+    const { prisma: ctx, repoRoot } = steps;
+    if (seed.kind === 'none') {
+        run.skip('seed', 'seed-command: none');
+        return;
+    }
+    const argv = seed.kind === 'command' ? seed.argv : ['prisma', 'db', 'seed'];
+    const result = seed.kind === 'command' ? await runCommand(ctx, argv) : await runPrisma(ctx, argv.slice(1));
+    const ok = result.exitCode === 0 && !result.timedOut;
+    if (ok && seed.kind === 'configured' && !seedCommandRan(result.output)) {
+        run.stage({
+            name: 'seed',
+            status: 'warning',
+            durationMs: result.durationMs,
+            summary: 'no seed configured',
+            command: argv,
+            exitCode: 0
         });
-    }
-    return {
-        problems,
-        added,
-        edited,
-        deleted,
-        renamed,
-        outOfOrder,
-        summary: summarize(base.migrations, added, edited, deleted, renamed, outOfOrder, problems)
-    };
-}
-/**
- * 1-based line of the head's text where it first differs from the base's
- * (line endings ignored, as Prisma ignores them); the last line when the head
- * only lost lines at its end.
- */
-function firstChangedLine(baseSql, headSql) {
-    const a = baseSql.replaceAll('\r\n', '\n').split('\n');
-    const b = headSql.replaceAll('\r\n', '\n').split('\n');
-    const n = Math.min(a.length, b.length);
-    for (let i = 0; i < n; i++)
-        if (a[i] !== b[i])
-            return i + 1;
-    if (b.length > a.length)
-        return n + 1;
-    return Math.max(1, b.length);
-}
-/** A folder name that sorts after every existing one: now's timestamp, Prisma's format. */
-function suggestName(name) {
-    const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
-    return `${stamp}_${name.replace(/^\d+_?/, '') || 'migration'}`;
-}
-/** Line of `provider =` in the head's lock file (read here: the file is tiny and keeps the API small). */
-function providerLine(lockFile) {
-    if (!(0,external_node_fs_.existsSync)(lockFile))
-        return 1;
-    const index = (0,external_node_fs_.readFileSync)(lockFile, 'utf8')
-        .split('\n')
-        .findIndex((l) => /^\s*provider\s*=/.test(l));
-    return index + 1 || 1;
-}
-function summarize(base, added, edited, deleted, renamed, outOfOrder, problems) {
-    const parts = [];
-    if (edited.length)
-        parts.push(`${edited.length} edited`);
-    if (deleted.length)
-        parts.push(`${deleted.length} deleted`);
-    if (renamed.length)
-        parts.push(`${renamed.length} renamed`);
-    if (outOfOrder.length)
-        parts.push(`${outOfOrder.length} out of order`);
-    if (problems.some((p) => p.code === 'lock-provider-changed'))
-        parts.push('lock provider changed');
-    const counts = `${base.length} base migration(s), ${added.length} new`;
-    return parts.length ? `${counts}: ${parts.join(', ')}` : `${counts}; history intact`;
-}
-
-;// CONCATENATED MODULE: ./src/history/git.ts
-/**
- * The base commit and its migrations, read with git plumbing only: nothing is
- * checked out, the working tree is never touched. Git runs as a child process
- * with an argument array (never a shell string), never prompts, and never
- * throws for a git failure: callers get a result to report.
- */
-
-
-
-
-/**
- * Runs `git <args>` in `cwd`. `safe.directory` is set for this command only:
- * in container jobs the checkout belongs to another user and git would refuse
- * to read it ("dubious ownership"); the repository is the one the workflow
- * itself checked out.
- */
-function runGit(cwd, args, options = {}, input) {
-    return new Promise((resolve) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(options.git ?? 'git', ['-c', `safe.directory=${cwd}`, ...args], {
-            cwd,
-            // A fetch must fail rather than wait for a password nobody will type.
-            env: { ...(options.env ?? process.env), GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'echo', LC_ALL: 'C' },
-            stdio: ['pipe', 'pipe', 'pipe'],
-            windowsHide: true
+        run.problem({
+            stage: 'seed',
+            severity: 'warning',
+            title: 'No seed configured',
+            message: '`prisma db seed` found no seed command, so nothing was seeded and the seed was not tested. Configure one (`migrations.seed` in prisma.config.ts, or `prisma.seed` in package.json), give the `seed-command` input, or set `seed-command: none` to skip the seed on purpose.',
+            code: 'no-seed'
         });
-        const out = [];
-        const err = [];
-        let settled = false;
-        const done = (code, extra = '') => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(timer);
-            resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') + extra });
+        return;
+    }
+    const source = ctx.project.seed.command ? ` (${ctx.project.seed.command})` : '';
+    const shown = ok
+        ? result
+        : {
+            ...result,
+            output: withoutForeignCodeExcerpts(result.output, {
+                repoRoot: repoRoot,
+                projectRoot: ctx.project.root
+            })
         };
-        const timer = setTimeout(() => {
-            child.kill('SIGKILL');
-            done(null, `git ${args[0]} timed out`);
-        }, options.timeoutMs ?? 120_000);
-        child.stdout.on('data', (d) => out.push(d));
-        child.stderr.on('data', (d) => err.push(d));
-        child.on('error', (e) => done(null, e.message));
-        child.on('close', (code) => done(code));
-        child.stdin.on('error', () => { });
-        child.stdin.end(input ?? '');
+    childStage(run, 'seed', shown, argv, ok, ok ? `seeded${source}` : failureSummary(result, ctx.timeoutMs));
+    if (!ok)
+        run.problem(diagnoseSeedFailure(result, ctx.project, repoRoot, failureSummary(result, ctx.timeoutMs)));
+}
+/**
+ * When Prisma found no database URL: which variables the datasource reads,
+ * which ones this run set, and the input that chooses them. Empty otherwise.
+ */
+function urlHint(run, output) {
+    const missing = missingUrlVariable(output);
+    if (missing === undefined || !run.env)
+        return '';
+    const { datasource, url } = run.env;
+    const reads = [...new Set([...datasource.url, ...datasource.read, ...(missing ? [missing] : [])])];
+    const where = datasource.sources.length ? ` (${datasource.sources.join(', ')})` : '';
+    const readsText = reads.length
+        ? `The project's datasource reads ${reads.join(', ')}${where}`
+        : "No variable of the project's datasource could be found";
+    const example = reads.filter((name) => !datasource.shadow.includes(name));
+    return (`\n\n${missing ? `Prisma found no value in ${missing}` : 'Prisma found no database URL'}. ${readsText}; this run set ${url.join(', ')} to the database URL. ` +
+        `Set the \`database-url-env\` input to the variables that should receive it${example.length ? `, e.g. \`database-url-env: ${example.join(', ')}\`` : ''}.`);
+}
+/** Stage result for a finished child process. */
+function childStage(run, name, result, argv, passed, summary) {
+    return run.stage({
+        name,
+        status: passed ? 'passed' : 'failed',
+        durationMs: result.durationMs,
+        summary,
+        command: argv,
+        exitCode: result.exitCode,
+        timedOut: result.timedOut,
+        output: result.output
     });
 }
-const git_text = (r) => r.stdout.toString('utf8').trim();
-/** git's own reason: its first `fatal:`/`error:` line (later lines are advice), else the last line. */
-const lastLine = (s) => {
-    const lines = s
-        .trim()
-        .split('\n')
-        .map((l) => l.trim())
-        .filter(Boolean);
-    const reason = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines.at(-1) ?? '';
-    return reason.replace(/\.$/, '');
-};
-const NO_BASE_NOTICE = 'No base commit to compare with (not a pull request and no `base-ref` input): the migration history checks and the upgrade test were skipped. Set `base-ref` (for example `origin/main`) to run them on other events.';
-/** `pull_request.base.sha` of the event payload, if the event is about a pull request. */
-function baseShaFromEvent(eventPath) {
-    if (!eventPath || !(0,external_node_fs_.existsSync)(eventPath))
-        return undefined;
-    try {
-        const payload = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'));
-        const sha = payload.pull_request?.base?.sha;
-        return typeof sha === 'string' && /^[0-9a-f]{40,64}$/i.test(sha) ? sha : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Finds the base commit: the `base-ref` input when given (an explicit choice
- * wins over the event), else the pull request's base SHA. A commit missing
- * from a shallow checkout is fetched alone (`git fetch --no-tags --depth=1
- * origin <ref>`); when that fails the result carries a warning and no SHA.
- */
-async function resolveBase(options) {
-    const input = options.baseRef?.trim();
-    const fromEvent = input ? undefined : baseShaFromEvent(options.eventPath);
-    const ref = input || fromEvent;
-    const source = input ? 'base-ref' : fromEvent ? 'pull_request' : 'none';
-    if (!ref)
-        return { source: 'none', notice: NO_BASE_NOTICE };
-    const what = source === 'base-ref' ? `\`base-ref\` ${ref}` : `the pull request's base commit ${ref.slice(0, 12)}`;
-    const top = await runGit(options.repoRoot, ['rev-parse', '--show-toplevel'], options);
-    if (top.code !== 0) {
-        return {
-            source,
-            ref,
-            warning: `Cannot compare with ${what}: ${options.repoRoot} is not a git repository (${lastLine(top.stderr)}). Check the repository out with actions/checkout before this action; the migration history checks and the upgrade test were skipped.`
-        };
-    }
-    const found = await revParse(options.repoRoot, ref, options);
-    if (found)
-        return { sha: found, source, ref };
-    const shallow = git_text(await runGit(options.repoRoot, ['rev-parse', '--is-shallow-repository'], options)) === 'true';
-    // In a full clone a relative revision that does not resolve (HEAD~1 on the
-    // first commit) means there is no earlier commit, not a missing fetch.
-    if (!shallow && /[~^]/.test(ref)) {
-        return {
-            source,
-            ref,
-            notice: `There is no commit ${ref} (first commit?): the migration history checks and the upgrade test were skipped.`
-        };
-    }
-    const fetchArgs = ['fetch', '--no-tags', ...(shallow ? ['--depth=1'] : []), 'origin', ref];
-    const fetch = await runGit(options.repoRoot, fetchArgs, options);
-    const sha = fetch.code === 0
-        ? ((await revParse(options.repoRoot, ref, options)) ??
-            (await revParse(options.repoRoot, 'FETCH_HEAD', options)))
-        : undefined;
-    if (sha)
-        return { sha, source, ref, fetched: true };
-    return {
-        source,
-        ref,
-        warning: `Cannot compare the migrations with ${what}: the commit is not in this ${shallow ? 'shallow ' : ''}checkout and \`git ${fetchArgs.join(' ')}\` failed (${lastLine(fetch.stderr) || 'no such commit'}). ` +
-            'Check out with `fetch-depth: 0` (actions/checkout) so the base commit is available. The migration history checks and the upgrade test were skipped; the rest of the check ran.'
-    };
-}
-async function revParse(cwd, ref, options) {
-    const r = await runGit(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], options);
-    return r.code === 0 ? git_text(r) || undefined : undefined;
-}
-/** `provider` of a migration_lock.toml text. */
-function parseLockProvider(toml) {
-    return /^\s*provider\s*=\s*"([^"]*)"/m.exec(toml)?.[1];
-}
-/** `provider` of the working tree's migration_lock.toml, when there is one. */
-function readLockProvider(migrationsDir) {
-    const file = external_node_path_default().join(migrationsDir, 'migration_lock.toml');
-    return (0,external_node_fs_.existsSync)(file) ? parseLockProvider((0,external_node_fs_.readFileSync)(file, 'utf8')) : undefined;
-}
-/**
- * The base commit's migrations at the same path as the head's migrations
- * folder, read with `git ls-tree` and one `git cat-file --batch` (one process
- * for any number of migrations). Returns undefined when the commit cannot be
- * read or the folder lies outside the repository; an empty list when the base
- * had no migrations there.
- */
-async function readBaseMigrations(options) {
-    const top = await runGit(options.repoRoot, ['rev-parse', '--show-toplevel'], options);
-    if (top.code !== 0)
-        return undefined;
-    const toplevel = git_text(top);
-    const rel = external_node_path_default().relative(realish(toplevel), realish(options.migrationsDir)).split((external_node_path_default()).sep).join('/');
-    if (rel.startsWith('..') || external_node_path_default().isAbsolute(rel))
-        return undefined;
-    const prefix = rel ? rel + '/' : '';
-    const listing = await runGit(toplevel, ['ls-tree', '-r', '-z', '--full-tree', options.sha, '--', rel || '.'], options);
-    if (listing.code !== 0)
-        return undefined;
-    // Path inside the migrations folder → blob id. Keyed by path: two migrations
-    // whose files are byte for byte the same (a column added, dropped and added
-    // back) share one blob, and each of them is a migration of its own.
-    const wanted = new Map();
-    for (const entry of listing.stdout.toString('utf8').split('\0')) {
-        const match = /^(\d+) blob ([0-9a-f]+)\t(.*)$/s.exec(entry);
-        if (!match || match[1] === '120000' || !match[3].startsWith(prefix))
-            continue;
-        const inner = match[3].slice(prefix.length);
-        if (inner === 'migration_lock.toml' || /^[^/]+\/migration\.sql$/.test(inner))
-            wanted.set(inner, match[2]);
-    }
-    const blobs = await catBlobs(toplevel, [...new Set(wanted.values())], options);
-    if (!blobs)
-        return undefined;
-    const migrations = [];
-    let lockProvider;
-    for (const [inner, oid] of wanted) {
-        const blob = blobs.get(oid);
-        if (!blob)
-            return undefined;
-        if (inner === 'migration_lock.toml')
-            lockProvider = parseLockProvider(blob.toString('utf8'));
-        else
-            migrations.push({
-                name: inner.slice(0, inner.indexOf('/')),
-                sql: blob.toString('utf8'),
-                checksum: migrationChecksum(blob)
-            });
-    }
-    // Prisma applies migrations in the order of their folder names (byte order).
-    migrations.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return { sha: options.sha, migrations, lockProvider };
-}
-/** Reads blobs by id with `git cat-file --batch`: `<oid> blob <size>\n<bytes>\n` each. */
-async function catBlobs(cwd, oids, options) {
-    const blobs = new Map();
-    if (oids.length === 0)
-        return blobs;
-    const r = await runGit(cwd, ['cat-file', '--batch'], options, oids.join('\n') + '\n');
-    if (r.code !== 0)
-        return undefined;
-    const out = r.stdout;
-    let at = 0;
-    while (at < out.length) {
-        const eol = out.indexOf(0x0a, at);
-        if (eol < 0)
-            break;
-        const [oid, type, size] = out.subarray(at, eol).toString('utf8').split(' ');
-        if (type !== 'blob' || !oid || size === undefined)
-            return undefined;
-        const start = eol + 1;
-        const end = start + Number(size);
-        blobs.set(oid, out.subarray(start, end));
-        at = end + 1;
-    }
-    return blobs;
-}
-/**
- * The real path of `p`, or of its nearest existing ancestor joined with the
- * rest: git prints resolved paths (/private/tmp on macOS), and a migrations
- * folder deleted in the head still has a place in the base.
- */
-function realish(p) {
-    const rest = [];
-    let dir = external_node_path_default().resolve(p);
-    while (!(0,external_node_fs_.existsSync)(dir) && external_node_path_default().dirname(dir) !== dir) {
-        rest.unshift(external_node_path_default().basename(dir));
-        dir = external_node_path_default().dirname(dir);
-    }
-    return external_node_path_default().join((0,external_node_fs_.realpathSync)(dir), ...rest);
-}
-
-;// CONCATENATED MODULE: ./src/upgrade/fill.ts
-
-
-/** Rows per INSERT of the set-based fill. */
-const BATCH_ROWS = 5000;
-const q = (name) => `"${name.replaceAll('"', '""')}"`;
-const fill_key = (schema, table) => `${schema}.${table}`;
-/**
- * Inserts `rowsPerTable` rows into every table of `snapshot` (partitions are
- * filled through their parent). Never throws for a row the database refuses:
- * the table is reported with the rows it got and the reason.
- */
-async function fillTables(client, snapshot, options = {}) {
-    const count = options.rowsPerTable ?? 3;
-    const tables = snapshot.tables.filter((t) => !t.partitionOf);
-    const enums = new Map(snapshot.enums.map((e) => [fill_key(e.schema, e.name), e.values]));
-    const domains = await domainBases(client);
-    const { order, broken } = dependencyOrder(tables);
-    const inserted = new Map();
-    const referenced = referencedColumns(tables);
-    const report = [];
-    for (const table of order) {
-        const filler = new TableFiller(table, { enums, domains, inserted, broken });
-        const rows = [];
-        inserted.set(fill_key(table.schema, table.name), rows);
-        let error;
-        const keep = referenced.get(fill_key(table.schema, table.name)) ?? new Set();
-        const stopped = await filler.insertBatches(client, count, rows, keep);
-        if (stopped !== undefined && rows.length < count && stopped.kind === 'cannot-build')
-            error = stopped.reason;
-        for (let i = rows.length; i < count && !error; i++) {
-            const outcome = await filler.insert(client, i, rows);
-            if (typeof outcome === 'string') {
-                error = outcome;
-                break;
-            }
-            rows.push(outcome);
-        }
-        report.push({ schema: table.schema, table: table.name, rows: rows.length, ...(error ? { error } : {}) });
-    }
-    return { tables: report, rowCount: report.reduce((n, t) => n + t.rows, 0) };
-}
-/** Columns that foreign keys point at, per table: the only values kept of the inserted rows. */
-function referencedColumns(tables) {
-    const map = new Map();
-    for (const t of tables)
-        for (const fk of t.foreignKeys) {
-            const k = fill_key(fk.referencedSchema, fk.referencedTable);
-            const set = map.get(k) ?? new Set();
-            for (const c of fk.referencedColumns)
-                set.add(c);
-            map.set(k, set);
-        }
-    return map;
-}
-/** Domains and the type they are based on, so a domain column gets a value of its base type. */
-async function domainBases(client) {
-    const { rows } = await client.query(`SELECT n.nspname AS schema, t.typname AS name, bt.typname AS base, format_type(t.typbasetype, t.typtypmod) AS type
-       FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type bt ON bt.oid = t.typbasetype
-      WHERE t.typtype = 'd'`);
-    return new Map(rows.map((r) => [fill_key(r.schema, r.name), { typeName: r.base, type: r.type }]));
-}
-/**
- * Tables so that every table comes after the tables it references. A cycle is
- * broken at a foreign key whose columns may be NULL (those columns stay NULL);
- * a cycle of NOT NULL keys is broken anyway and its table reports the error.
- * Kahn's algorithm rather than a depth-first walk: a walk meets a cycle at
- * whichever key it happens to follow last, not at the nullable one.
- */
-function dependencyOrder(tables) {
-    const byKey = new Map(tables.map((t) => [fill_key(t.schema, t.name), t]));
-    const broken = new Set();
-    const target = (fk) => byKey.get(fill_key(fk.referencedSchema, fk.referencedTable));
-    const remaining = new Set(tables);
-    const order = [];
-    const pending = (t) => t.foreignKeys.filter((fk) => {
-        const to = target(fk);
-        return to && to !== t && remaining.has(to) && !broken.has(fk);
-    });
-    while (remaining.size > 0) {
-        const ready = [...remaining].filter((t) => pending(t).length === 0);
-        for (const t of ready) {
-            order.push(t);
-            remaining.delete(t);
-        }
-        if (ready.length > 0)
-            continue;
-        const waiting = [...remaining].flatMap((t) => pending(t).map((fk) => ({ t, fk })));
-        const cut = waiting.find(({ t, fk }) => nullable(t, fk)) ?? waiting[0];
-        if (cut)
-            broken.add(cut.fk);
-    }
-    return { order, broken };
-}
-const nullable = (table, fk) => fk.columns.every((c) => !table.columns.find((col) => col.name === c)?.notNull);
-/** Builds and inserts the rows of one table. */
-class TableFiller {
-    table;
-    ctx;
-    /** Columns in some unique index or the primary key: their values differ from row to row. */
-    unique = new Set();
-    /** Columns whose FK fixes a row of the referenced table per row (unique FK columns cannot repeat a target). */
-    fkOf = new Map();
-    constructor(table, ctx) {
-        this.table = table;
-        this.ctx = ctx;
-        for (const index of table.indexes) {
-            if (!index.unique)
-                continue;
-            for (const col of index.columns) {
-                if (col.column)
-                    this.unique.add(col.column);
-                // An expression key (lower(email)) makes the columns it names unique-ish.
-                else {
-                    const names = new Set(parser_scanSql(col.expression).map(parser_identifierName));
-                    for (const c of table.columns)
-                        if (names.has(c.name))
-                            this.unique.add(c.name);
-                }
-            }
-        }
-        for (const fk of table.foreignKeys) {
-            fk.columns.forEach((column, index) => {
-                if (!this.fkOf.has(column))
-                    this.fkOf.set(column, { fk, index });
-            });
-        }
-    }
-    /**
-     * Inserts rows `rows.length`… `count - 1` in batches (the designed row of
-     * each index, as `insert` would try first), appending what the database
-     * returns (the `keep` columns only). Stops at the first row that cannot be
-     * built (`cannot-build`: the row-by-row path would fail on it too) or at a
-     * batch the database refuses (`refused`: the caller goes on row by row).
-     */
-    async insertBatches(client, count, rows, keep) {
-        while (rows.length < count) {
-            const start = rows.length;
-            const end = Math.min(count, start + BATCH_ROWS);
-            const built = [];
-            let stop;
-            for (let i = start; i < end; i++) {
-                // The table's own rows are not known before the batch runs: a self reference stays NULL.
-                const cells = this.cells(i, [], false, i === 1);
-                if (typeof cells === 'string') {
-                    stop = { kind: 'cannot-build', reason: cells };
-                    break;
-                }
-                built.push(cells);
-            }
-            // Rows that leave the same columns to their defaults go in one statement.
-            const groups = new Map();
-            for (const cells of built) {
-                const signature = [...cells]
-                    .map(([c, cell]) => (cell.kind === 'default' ? '' : c.name))
-                    .join('\u0000');
-                groups.set(signature, [...(groups.get(signature) ?? []), cells]);
-            }
-            for (const group of groups.values()) {
-                try {
-                    rows.push(...(await this.runBatch(client, group, keep)));
-                }
-                catch (error) {
-                    return { kind: 'refused', reason: describePgError(error) };
-                }
-            }
-            if (stop)
-                return stop;
-        }
-        return undefined;
-    }
-    async runBatch(client, group, keep) {
-        const first = group[0];
-        if (!first)
-            return [];
-        const columns = [...first].filter(([, cell]) => cell.kind !== 'default').map(([c]) => c);
-        const target = `${q(this.table.schema)}.${q(this.table.name)}`;
-        const kept = this.table.columns.filter((c) => keep.has(c.name));
-        const returning = kept.length
-            ? ` RETURNING ${kept.map((c) => `${q(c.name)}::text AS ${q(c.name)}`).join(', ')}`
-            : '';
-        if (columns.length === 0) {
-            // Every column left to its default: a select list of no columns gives the rows.
-            const sql = `INSERT INTO ${target} SELECT FROM generate_series(1, $1::int)${returning}`;
-            const result = await client.query(sql, [group.length]);
-            return kept.length ? result.rows : Array.from({ length: result.rowCount ?? group.length }, () => ({}));
-        }
-        const params = columns.map((column) => group.map((cells) => {
-            const cell = cells.get(column);
-            return cell?.kind === 'value' ? cell.value : null;
-        }));
-        const names = columns.map((_c, i) => `c${i}`);
-        const select = columns.map((c, i) => `${names[i]}::${this.castType(c)}`).join(', ');
-        const sql = `INSERT INTO ${target} (${columns.map((c) => q(c.name)).join(', ')}) ` +
-            `SELECT ${select} FROM unnest(${params.map((_p, i) => `$${i + 1}::text[]`).join(', ')}) AS u(${names.join(', ')})${returning}`;
-        const result = await client.query(sql, params);
-        return kept.length ? result.rows : Array.from({ length: result.rowCount ?? group.length }, () => ({}));
-    }
-    /** Inserts row `i`; returns it, or the database's reason when no variant of it is accepted. */
-    async insert(client, i, before) {
-        let firstError;
-        // The row as designed; then with every value distinct (a uniqueness the
-        // catalog does not show: exclusion constraint, trigger); then also sparse
-        // (a check constraint that a NULL satisfies).
-        const variants = [
-            { allUnique: false, sparse: i === 1 },
-            { allUnique: true, sparse: i === 1 },
-            { allUnique: true, sparse: true }
-        ];
-        for (const variant of variants) {
-            const cells = this.cells(i, before, variant.allUnique, variant.sparse);
-            if (typeof cells === 'string')
-                return cells;
-            try {
-                return await this.run(client, cells);
-            }
-            catch (error) {
-                firstError ??= describePgError(error);
-            }
-        }
-        return firstError ?? 'rejected';
-    }
-    async run(client, cells) {
-        const names = [];
-        const values = [];
-        const params = [];
-        for (const [column, cell] of cells) {
-            if (cell.kind === 'default')
-                continue;
-            names.push(q(column.name));
-            params.push(cell.value);
-            values.push(`$${params.length}::${this.castType(column)}`);
-        }
-        const target = `${q(this.table.schema)}.${q(this.table.name)}`;
-        const returning = this.table.columns.map((c) => `${q(c.name)}::text AS ${q(c.name)}`).join(', ');
-        const sql = names.length
-            ? `INSERT INTO ${target} (${names.join(', ')}) VALUES (${values.join(', ')}) RETURNING ${returning}`
-            : `INSERT INTO ${target} DEFAULT VALUES RETURNING ${returning}`;
-        const { rows } = await client.query(sql, params);
-        return rows[0] ?? {};
-    }
-    castType(column) {
-        return column.type;
-    }
-    /** Every column's cell for row `i`, or why the row cannot be built. */
-    cells(i, before, allUnique, sparse) {
-        const cells = new Map();
-        const fkRows = new Map();
-        for (const column of this.table.columns) {
-            // The database fills these itself; an explicit value is refused or would desynchronise a sequence.
-            if (column.generated || column.identity || /^nextval\(/i.test(column.default ?? '')) {
-                cells.set(column, { kind: 'default' });
-                continue;
-            }
-            const mayBeEmpty = !column.notNull || column.default !== undefined;
-            const fkRef = this.fkOf.get(column.name);
-            if (fkRef) {
-                const { fk, index } = fkRef;
-                if (!fkRows.has(fk)) {
-                    const picked = this.pickReferenced(fk, i, before, sparse);
-                    if (typeof picked === 'string')
-                        return picked;
-                    fkRows.set(fk, picked);
-                }
-                const row = fkRows.get(fk);
-                const value = row ? (row[fk.referencedColumns[index] ?? ''] ?? null) : null;
-                cells.set(column, value === null && column.default !== undefined ? { kind: 'default' } : { kind: 'value', value });
-                continue;
-            }
-            if (sparse && mayBeEmpty) {
-                cells.set(column, column.default !== undefined ? { kind: 'default' } : { kind: 'value', value: null });
-                continue;
-            }
-            const value = this.valueFor(column, i, allUnique || this.unique.has(column.name));
-            if (value === undefined) {
-                if (mayBeEmpty)
-                    cells.set(column, column.default !== undefined ? { kind: 'default' } : { kind: 'value', value: null });
-                else
-                    return `no value can be generated for column ${column.name} of type ${column.type}`;
-            }
-            else
-                cells.set(column, { kind: 'value', value });
-        }
-        return cells;
-    }
-    /**
-     * The referenced row for foreign key `fk` in row `i`: row i of the target
-     * (cycling when the key columns may repeat), NULL for a nullable key in the
-     * sparse row or a key broken out of a cycle.
-     */
-    pickReferenced(fk, i, before, sparse) {
-        const canBeNull = nullable(this.table, fk);
-        if (this.ctx.broken.has(fk) || (sparse && canBeNull)) {
-            return canBeNull ? null : `foreign key ${fk.name} is part of a cycle of NOT NULL keys`;
-        }
-        const self = fk.referencedSchema === this.table.schema && fk.referencedTable === this.table.name;
-        const targets = self
-            ? before
-            : (this.ctx.inserted.get(fill_key(fk.referencedSchema, fk.referencedTable)) ?? []);
-        if (targets.length === 0) {
-            if (canBeNull)
-                return null;
-            return self
-                ? `foreign key ${fk.name} references the table itself with NOT NULL columns`
-                : `foreign key ${fk.name} needs rows in ${fk.referencedTable}, which has none`;
-        }
-        const uniqueKey = fk.columns.every((c) => this.unique.has(c));
-        if (uniqueKey && i >= targets.length) {
-            if (canBeNull)
-                return null;
-            return `foreign key ${fk.name} is unique and ${fk.referencedTable} has only ${targets.length} row(s)`;
-        }
-        return targets[self ? targets.length - 1 : i % targets.length] ?? null;
-    }
-    /** A text literal for `column` in row `i`; undefined when the type is unknown here. */
-    valueFor(column, i, unique) {
-        const domain = this.ctx.domains.get(fill_key(column.typeSchema, column.typeName));
-        const typeName = domain?.typeName ?? column.typeName;
-        const type = domain?.type ?? column.type;
-        const enumValues = this.ctx.enums.get(fill_key(column.typeSchema, column.typeName));
-        const scalar = enumValues
-            ? enumValue(enumValues, i, unique)
-            : scalarValue(typeName, type, column.name, i, unique);
-        if (scalar === undefined || scalar === null || !column.isArray)
-            return scalar;
-        return `{"${scalar.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"}`;
-    }
-}
-/** First value in every row (duplicates), the last in the second row; distinct values when unique. */
-function enumValue(values, i, unique) {
-    if (unique)
-        return values[i];
-    return i === 1 ? values.at(-1) : values[0];
-}
-/** `2024-01-01` for n = 1, one day later for each n. */
-function dayOf(n) {
-    return new Date(Date.UTC(2024, 0, n)).toISOString().slice(0, 10);
-}
-/** `12:00:01` for n = 1, one second later for each n (wrapping at midnight). */
-function secondOfDay(n) {
-    const s = (12 * 3600 + n) % 86400;
-    const pad = (x) => String(x).padStart(2, '0');
-    return `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
-}
-/** Declared length of `varchar(n)`, `char(n)`, `bit(n)`. */
-function lengthOf(type) {
-    const match = /^(?:character varying|character|bit varying|bit|varchar|char)\((\d+)\)/.exec(type);
-    return match ? Number(match[1]) : undefined;
-}
-/**
- * A value of a built-in type. Non-unique columns repeat one value (the
- * second row a different one); unique ones count up with the row.
- */
-function scalarValue(typeName, type, column, i, unique) {
-    const n = unique ? i + 1 : i === 1 ? 2 : 1;
-    switch (typeName) {
-        case 'text':
-        case 'varchar':
-        case 'bpchar':
-        case 'citext':
-        case 'name': {
-            const limit = lengthOf(type) ?? (typeName === 'bpchar' ? 1 : 63);
-            // Letters only, so a cast to a number fails as it would on real text.
-            const word = column.replace(/[^A-Za-z]/g, '').toLowerCase() || 'value';
-            const full = unique || i === 1 ? `${word}-${n}` : word;
-            if (full.length <= limit)
-                return full;
-            // Too long for the column: a short code that is still distinct per row when it must be.
-            return unique || i === 1
-                ? n.toString(36).padStart(Math.min(limit, 2), 'a').slice(-limit)
-                : 'v'.slice(0, limit);
-        }
-        case 'int2':
-        case 'int4':
-        case 'int8':
-        case 'numeric':
-        case 'float4':
-        case 'float8':
-        case 'money':
-        case 'oid':
-            return String(n);
-        case 'bool':
-            return unique ? (i < 2 ? String(i === 0) : undefined) : String(i !== 1);
-        case 'uuid':
-            return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
-        // Day n counted from 2024-01-01, second n from noon: distinct for as many rows as a table gets.
-        case 'date':
-            return dayOf(n);
-        case 'timestamp':
-            return `${dayOf(n)} 12:00:00`;
-        case 'timestamptz':
-            return `${dayOf(n)} 12:00:00+00`;
-        case 'time':
-            return secondOfDay(n);
-        case 'timetz':
-            return `${secondOfDay(n)}+00`;
-        case 'interval':
-            return `${n} days`;
-        case 'json':
-        case 'jsonb':
-            return unique || i === 1 ? `{"n": ${n}}` : '{}';
-        case 'bytea': {
-            const hex = n.toString(16);
-            return `\\x${hex.padStart(hex.length + (hex.length % 2), '0')}`;
-        }
-        case 'inet':
-            return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
-        case 'cidr':
-            return `10.${(n >> 8) & 255}.${n & 255}.0/24`;
-        case 'macaddr':
-            return `08:00:2b:${[(n >> 16) & 255, (n >> 8) & 255, n & 255].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
-        case 'bit':
-        case 'varbit': {
-            const len = lengthOf(type) ?? 8;
-            return (n % 2 ** Math.min(len, 30)).toString(2).padStart(len, '0').slice(-len);
-        }
-        case 'tsvector':
-            return unique ? `word${n}` : 'word';
-        case 'xml':
-            return `<v n="${n}"/>`;
-        case 'point':
-            return `(${n},${n})`;
-        default:
-            return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/upgrade/index.ts
-/**
- * The upgrade test: does the pull request's new migrations apply to a
- * database that already holds data, as every deployed database does?
- *
- * In a scratch database (always dropped): the base's migrations, then a few
- * rows in every table (rows.ts), then each new migration. A failing statement
- * is replayed in a rolled-back transaction on the same database with its
- * tables emptied; when it passes there, the data is what broke it, and the
- * problem names the statement's line, the table and the kind of data.
- *
- * The SQL is applied here, statement by statement, not with `prisma migrate
- * deploy`: deploy reads the migrations folder from the project's
- * prisma.config.ts or schema location, so applying the base's migrations would
- * need a rewritten copy of the project's config; it would cost a Prisma
- * start-up per phase (about 10 s each with the WebAssembly engine); the
- * WebAssembly engine cannot run dollar-quoted bodies; and we need the failing
- * statement and PostgreSQL's error fields (table, column, constraint) anyway.
- * Each new migration runs with the transactions the project's engine gives
- * it (migrations/engine.ts): the whole file in one transaction, or statement
- * by statement, and the file's own `BEGIN … COMMIT` as one transaction. A
- * migration that fails half-way where statements are committed one by one
- * stays half applied, as it would on a deployed database.
- */
-
-
-
-
-
-
-
-
-
-/** Rows per table for a database of `tables` tables. */
-function rowsFor(rows, tables) {
-    if (rows === undefined || typeof rows === 'number')
-        return rows;
-    return Math.max(rows.min, Math.min(rows.max, Math.floor(rows.total / Math.max(1, tables))));
-}
-/** SQLSTATE classes of errors that data causes: 22 data exception, 23 integrity constraint violation. */
-const DATA_ERROR = /^2[23]/;
-/** Runs the upgrade test. Never throws for a finding; the scratch database is always dropped. */
-async function runUpgradeTest(args) {
-    const started = performance.now();
-    const base = Array.isArray(args.baseMigrations) ? args.baseMigrations : args.baseMigrations.migrations;
-    const stage = (status, summary) => ({
-        name: 'upgrade',
-        status,
-        durationMs: Math.round(performance.now() - started),
-        summary
-    });
-    if (args.newMigrations.length === 0)
-        return { stage: stage('skipped', 'no new migrations'), problems: [] };
-    let scratch;
-    let client;
-    try {
-        try {
-            scratch = await createScratchDatabase(args.adminClient, args.databaseUrl, 'upgrade');
-        }
-        catch (error) {
-            if (!(error instanceof connect_DatabaseError))
-                throw error;
-            return {
-                stage: stage('skipped', 'cannot create a scratch database'),
-                problems: [
-                    {
-                        stage: 'upgrade',
-                        severity: 'warning',
-                        title: 'Upgrade test not run',
-                        message: error.message,
-                        code: error.code
-                    }
-                ]
-            };
-        }
-        client = new esm.Client({ connectionString: scratch.url, application_name: 'migrate-seed-check' });
-        // A server that goes away must not crash the process; the query that notices fails instead.
-        client.on('error', () => { });
-        await client.connect();
-        return await upgrade(client, args, base, stage);
-    }
-    finally {
-        await client?.end().catch(() => { });
-        await scratch?.drop();
-    }
-}
-async function upgrade(client, args, base, stage) {
-    for (const migration of base) {
-        for (const statement of script_splitSqlStatements(migration.sql)) {
-            try {
-                await client.query(statement.text);
-            }
-            catch (error) {
-                return {
-                    stage: stage('warning', `base migration ${migration.name} does not apply here`),
-                    problems: [
-                        {
-                            stage: 'upgrade',
-                            severity: 'warning',
-                            title: 'Upgrade test not run',
-                            message: `The base commit's migration ${migration.name} failed on a scratch database (line ${statement.startLine}: ${describePgError(error)}), so the new migrations could not be tried on a populated database. The rest of the check ran.`,
-                            code: error.code
-                        }
-                    ]
-                };
-            }
-        }
-    }
-    const snapshot = await snapshotCatalog(client, args.schemas);
-    const fill = await fillTables(client, snapshot, {
-        rowsPerTable: rowsFor(args.rowsPerTable, snapshot.tables.filter((t) => !t.partitionOf).length)
-    });
-    await args.observer?.filled(client, snapshot, fill);
-    const unfilled = fill.tables.filter((t) => t.error);
-    const filled = `${fill.rowCount} row(s) in ${fill.tables.length - unfilled.length} table(s)`;
-    const engine = args.engine ?? engine_engineModelOf(undefined, undefined);
-    for (const migration of args.newMigrations) {
-        const plan = await planFor(migration.sql, engine);
-        await args.observer?.beforeMigration(client, migration, plan);
-        const failure = await upgrade_applyMigration(client, migration, plan, args.observer);
-        await args.observer?.afterMigration?.(client, migration, failure?.statementIndex);
-        if (!failure)
-            continue;
-        const problem = await describeFailure(client, failure, args.repoRoot, fill);
-        const later = args.newMigrations.length - args.newMigrations.indexOf(migration) - 1;
-        const after = later ? `; ${later} later migration(s) not tried` : '';
-        return {
-            stage: stage(problem.severity === 'error' ? 'failed' : 'warning', `${migration.name} ${problem.severity === 'error' ? 'fails on a database with data' : 'fails on an empty database too'}${after}`),
-            problems: [problem],
-            fill
-        };
-    }
-    const problems = unfilled.length
-        ? [
-            {
-                stage: 'upgrade',
-                severity: 'info',
-                title: 'Some tables could not be filled',
-                message: `The upgrade test could not put rows into ${unfilled.map((t) => `${t.table} (${t.error})`).join('; ')}. The new migrations were tried on the other tables' rows.`
-            }
-        ]
-        : [];
-    return {
-        stage: stage('passed', `${args.newMigrations.length} new migration(s) applied on ${base.length} base migration(s) with ${filled}`),
-        problems,
-        fill
-    };
-}
-/** Applies one migration as the engine would; returns where it failed and what stayed applied. */
-async function upgrade_applyMigration(client, migration, plan, observer) {
-    const outcome = await applyMigration(client, plan, {
-        afterStatement: async (c, step) => observer?.statementApplied?.(c, migration, step)
-    });
-    if (!outcome.failure)
-        return undefined;
-    const { index, error } = outcome.failure;
-    const statement = plan.statements[index].statement;
-    const offset = error.position
-        ? statement.startOffset + script_offsetOfCharPosition(statement.text, Number(error.position))
-        : statement.startOffset;
-    return {
-        migration,
-        plan,
-        statementIndex: index,
-        statementCount: plan.statements.length,
-        line: lineAtOffset(lineStarts(migration.sql), offset),
-        error,
-        committed: outcome.committed
-    };
-}
-/**
- * Whether the failing statement passes once every table is empty: replayed,
- * with the statements of its transaction before it (those committed before
- * are in the database already), in a transaction that is rolled back.
- * Undefined when that cannot be told (PostgreSQL refuses it in a transaction).
- */
-async function passesOnEmptyTables(client, failure) {
-    const planned = failure.plan.statements[failure.statementIndex];
-    if (planned.refusesTransaction)
-        return undefined;
-    const failed = await rehearseMigration(client, failure.plan, {
-        start: async (c) => {
-            const { rows } = await c.query(`SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables
-            WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND tablename <> '_prisma_migrations'`);
-            if (rows.length)
-                await c.query(`TRUNCATE ${rows.map((r) => r.name).join(', ')} CASCADE`);
-        }
-    }, { from: planned.from, to: failure.statementIndex }).catch(() => ({ index: -1, error: {} }));
-    return failed === undefined;
-}
-async function describeFailure(client, failure, repoRoot, fill) {
-    const { migration, error } = failure;
-    const file = repoPath(repoRoot, migration.sqlPath);
-    const empty = await passesOnEmptyTables(client, failure);
-    const byData = empty ?? DATA_ERROR.test(error.code ?? '');
-    const where = `In ${file}, statement ${failure.statementIndex + 1} of ${failure.statementCount}, line ${failure.line}.`;
-    const halfApplied = halfAppliedAdvice(failure.plan, failure.statementIndex, failure.committed, migration.name);
-    const pgMessage = `${error.message ?? 'failed'}${error.code ? ` (SQLSTATE ${error.code})` : ''}`;
-    if (!byData) {
-        return {
-            stage: 'upgrade',
-            severity: 'notice',
-            title: `Migration ${migration.name} fails on an empty database too`,
-            message: `${pgMessage}\n${where} The failure does not depend on the data; the migrate stage reports it on a fresh database.${halfApplied ? `\n${halfApplied}` : ''}`,
-            location: { file, line: failure.line },
-            code: error.code
-        };
-    }
-    const rows = await rowCount(client, error);
-    const statement = script_splitSqlStatements(migration.sql)[failure.statementIndex]?.text ?? '';
-    return {
-        stage: 'upgrade',
-        severity: 'error',
-        title: `Migration ${migration.name} fails on a database with data`,
-        message: `${explainDataFailure(error, statement, rows, fill)}\n${pgMessage}\n${where} ` +
-            `It applies to an empty database, so a fresh build passes, but deployed databases that have rows in ${error.table ? `"${error.table}"` : 'the table'} will fail here.` +
-            (halfApplied ? `\n${halfApplied}` : ''),
-        location: { file, line: failure.line },
-        code: error.code
-    };
-}
-/** Rows in the table the error names, before the migration (it was rolled back). */
-async function rowCount(client, error) {
-    if (!error.table)
-        return undefined;
-    const name = error.schema
-        ? `"${error.schema.replaceAll('"', '""')}"."${error.table.replaceAll('"', '""')}"`
-        : `"${error.table.replaceAll('"', '""')}"`;
-    try {
-        const { rows } = await client.query(`SELECT count(*) AS n FROM ${name}`);
-        return Number(rows[0]?.n ?? 0);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The kind of data that broke the statement, in words, with the usual fix. */
-function explainDataFailure(error, statement, rows, _fill) {
-    const table = error.table ? `"${error.table}"` : 'the table';
-    const column = error.column ? `"${error.column}"` : 'the column';
-    const withRows = rows === undefined ? 'a table with rows' : `a table with ${rows} row${rows === 1 ? '' : 's'}`;
-    const commands = alterTableCommands(statement);
-    switch (error.code) {
-        case '23502': {
-            const adds = commands.some((c) => c.subtype === 'AT_AddColumn' &&
-                (!error.column || (c.def && 'ColumnDef' in c.def && c.def.ColumnDef.colname === error.column)));
-            if (adds)
-                return `ADD COLUMN ${column} … NOT NULL without a default fails on ${withRows} (${table}): the existing rows have no value for it. Give the column a DEFAULT, or add it as nullable, fill it, then SET NOT NULL.`;
-            if (commands.some((c) => c.subtype === 'AT_SetNotNull'))
-                return `SET NOT NULL on ${table}.${column} fails: existing rows hold NULL in it. Fill them first (UPDATE … SET ${column} = … WHERE ${column} IS NULL).`;
-            return `Existing rows of ${table} hold NULL where ${column} now requires a value.`;
-        }
-        case '23505':
-            return `The new unique index or constraint${error.constraint ? ` "${error.constraint}"` : ''} fails on ${withRows} (${table}) that holds duplicate values${error.detail ? ` (${error.detail})` : ''}. Remove the duplicates in the migration before adding it.`;
-        case '23503':
-            return `Existing rows of ${table} reference rows that do not exist${error.detail ? ` (${error.detail})` : ''}: the new foreign key${error.constraint ? ` "${error.constraint}"` : ''} does not hold for them. Fix or delete those rows first, or add the key NOT VALID and validate it later.`;
-        case '23514':
-            return `Existing rows of ${table} violate the check constraint${error.constraint ? ` "${error.constraint}"` : ''}. Fix those rows first, or add the constraint NOT VALID.`;
-        case '23P01':
-            return `Existing rows of ${table} conflict with the new exclusion constraint${error.constraint ? ` "${error.constraint}"` : ''}.`;
-        case '22001':
-            return `Existing values in ${table} are longer than the column's new length.`;
-        case '22P02':
-        case '22003':
-        case '22007':
-        case '22008':
-        case '22018':
-            return `Existing values in ${table} cannot be converted to the new type or enum (${error.message ?? ''}). Convert them with a USING clause or an UPDATE first.`;
-        default:
-            return `The statement fails on ${withRows} (${table}) but not on empty tables.`;
-    }
-}
-/** The commands of an `ALTER TABLE` statement, as PostgreSQL's parser reads them (none for other statements). */
-function alterTableCommands(statement) {
-    const node = script_parseSqlScript(statement).statements[0]?.node;
-    if (!node || !('AlterTableStmt' in node))
-        return [];
-    return (node.AlterTableStmt.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [c.AlterTableCmd] : []));
-}
-
-;// CONCATENATED MODULE: ./src/history/index.ts
-
-
-
-
-
-
-
-/**
- * The history stage: find the base, read its migrations, compare. Never
- * throws for a git failure: no base is a notice, an unreachable base a
- * warning, and in both cases the stage is skipped and the rest of the check
- * runs.
- */
-async function runHistory(args) {
-    const started = performance.now();
-    const stage = (status, summary) => ({
-        name: 'history',
-        status,
-        durationMs: Math.round(performance.now() - started),
-        summary
-    });
-    const base = await resolveBase(args);
-    if (!base.sha) {
-        const severity = base.warning ? 'warning' : 'notice';
-        const message = base.warning ?? base.notice ?? 'no base commit';
-        return {
-            stage: stage(base.warning ? 'warning' : 'skipped', base.warning ? 'base commit not available' : 'no base commit'),
-            problems: [
-                {
-                    stage: 'history',
-                    severity,
-                    title: base.warning ? 'Base commit not available' : 'No base to compare migrations with',
-                    message,
-                    code: base.warning ? 'base-unavailable' : 'no-base'
-                }
-            ],
-            base,
-            added: []
-        };
-    }
-    const baseMigrations = await readBaseMigrations({ ...args, sha: base.sha });
-    if (!baseMigrations) {
-        return {
-            stage: stage('warning', 'base migrations unreadable'),
-            problems: [
-                {
-                    stage: 'history',
-                    severity: 'warning',
-                    title: 'Base migrations unreadable',
-                    message: `Could not read the migrations of the base commit ${base.sha.slice(0, 12)} with git (is the migrations folder inside the repository?). The migration history checks and the upgrade test were skipped.`,
-                    code: 'base-unreadable'
-                }
-            ],
-            base,
-            added: []
-        };
-    }
-    const result = checkHistory({
-        base: baseMigrations,
-        head: args.head,
-        repoRoot: args.repoRoot,
-        migrationsDir: args.migrationsDir,
-        headLockProvider: readLockProvider(args.migrationsDir)
-    });
-    const status = result.problems.some((p) => p.severity === 'error')
-        ? 'failed'
-        : result.problems.some((p) => p.severity === 'warning')
-            ? 'warning'
-            : 'passed';
-    return {
-        stage: stage(status, `compared with ${base.sha.slice(0, 12)}: ${result.summary}`),
-        problems: result.problems,
-        base,
-        baseMigrations,
-        added: result.added
-    };
+function failureSummary(result, timeoutMs) {
+    if (result.spawnError)
+        return result.spawnError;
+    if (result.timedOut)
+        return `timed out after ${Math.round(timeoutMs / 1000)}s (step-timeout); the process tree was killed`;
+    if (result.signal)
+        return `killed by ${result.signal}`;
+    return `exit code ${result.exitCode}`;
 }
 
 ;// CONCATENATED MODULE: ./src/review/measure.ts
@@ -47597,7 +47335,7 @@ function lossQueries(changes, before, after) {
                     sql: `SELECT count(*) AS rows, count(*) FILTER (WHERE ${col} IS NOT NULL AND ${col}::text IS DISTINCT FROM ((${col}::${next.type})::${column.type})::text) AS affected FROM ${from}`,
                     text: (rows, affected) => affected === 0
                         ? `all ${count(rows)} values convert unchanged`
-                        : changes_lengthOf(next.type) !== undefined
+                        : lengthOf(next.type) !== undefined
                             ? `${count(affected)} of ${count(rows)} rows longer than ${next.type} allows or changed by the cast`
                             : `${count(affected)} of ${count(rows)} rows lose precision or change value in the cast to ${next.type}`
                 });
@@ -47631,7 +47369,7 @@ function splitEnumValue(object) {
     const dot = object.lastIndexOf('.');
     return dot < 0 ? [object, undefined] : [object.slice(0, dot), object.slice(dot + 1)];
 }
-function changes_lengthOf(type) {
+function lengthOf(type) {
     const match = /^(?:character varying|character|varchar|char)\((\d+)\)/.exec(type);
     return match ? Number(match[1]) : undefined;
 }
@@ -47641,8 +47379,6 @@ function losesData(change) {
 }
 
 ;// CONCATENATED MODULE: ./src/review/index.ts
-
-
 
 
 
@@ -47947,12 +47683,472 @@ function lastName(change) {
 function escapeRe(s) {
     return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+/** Under `migration-safety: fail`, one error that fails the check as a migration failure. */
+function safetyProblem(review) {
+    if (review.safety !== 'fail' || review.findings.length === 0)
+        return undefined;
+    const lines = review.findings.slice(0, 10).map((f) => `- ${f.location.file}:${f.location.line}: ${f.title}`);
+    if (review.findings.length > 10)
+        lines.push(`- … and ${review.findings.length - 10} more`);
+    return {
+        stage: 'upgrade',
+        severity: 'error',
+        title: `Migration safety: ${review.findings.length} risky statement${review.findings.length === 1 ? '' : 's'}`,
+        message: `The migration review measured statements that would block or lose data on a live database (migration-safety: fail):\n${lines.join('\n')}`,
+        code: 'migration-safety'
+    };
+}
 
-;// CONCATENATED MODULE: ./src/pipeline/index.ts
+;// CONCATENATED MODULE: ./src/upgrade/fill.ts
+
+
+/** Rows per INSERT of the set-based fill. */
+const BATCH_ROWS = 5000;
+const q = (name) => `"${name.replaceAll('"', '""')}"`;
+const fill_key = (schema, table) => `${schema}.${table}`;
 /**
- * The check, stage by stage: connect → generate → migrate → (seed ∥ expected
- * database) → inspect → compare. Each stage returns data; the result is one
- * `CheckResult`. Nothing here knows about GitHub: the entries pass a logger.
+ * Inserts `rowsPerTable` rows into every table of `snapshot` (partitions are
+ * filled through their parent). Never throws for a row the database refuses:
+ * the table is reported with the rows it got and the reason.
+ */
+async function fillTables(client, snapshot, options = {}) {
+    const count = options.rowsPerTable ?? 3;
+    const tables = snapshot.tables.filter((t) => !t.partitionOf);
+    const enums = new Map(snapshot.enums.map((e) => [fill_key(e.schema, e.name), e.values]));
+    const domains = await domainBases(client);
+    const { order, broken } = dependencyOrder(tables);
+    const inserted = new Map();
+    const referenced = referencedColumns(tables);
+    const report = [];
+    for (const table of order) {
+        const filler = new TableFiller(table, { enums, domains, inserted, broken });
+        const rows = [];
+        inserted.set(fill_key(table.schema, table.name), rows);
+        let error;
+        const keep = referenced.get(fill_key(table.schema, table.name)) ?? new Set();
+        const stopped = await filler.insertBatches(client, count, rows, keep);
+        if (stopped !== undefined && rows.length < count && stopped.kind === 'cannot-build')
+            error = stopped.reason;
+        for (let i = rows.length; i < count && !error; i++) {
+            const outcome = await filler.insert(client, i, rows);
+            if (typeof outcome === 'string') {
+                error = outcome;
+                break;
+            }
+            rows.push(outcome);
+        }
+        report.push({ schema: table.schema, table: table.name, rows: rows.length, ...(error ? { error } : {}) });
+    }
+    return { tables: report, rowCount: report.reduce((n, t) => n + t.rows, 0) };
+}
+/** Columns that foreign keys point at, per table: the only values kept of the inserted rows. */
+function referencedColumns(tables) {
+    const map = new Map();
+    for (const t of tables)
+        for (const fk of t.foreignKeys) {
+            const k = fill_key(fk.referencedSchema, fk.referencedTable);
+            const set = map.get(k) ?? new Set();
+            for (const c of fk.referencedColumns)
+                set.add(c);
+            map.set(k, set);
+        }
+    return map;
+}
+/** Domains and the type they are based on, so a domain column gets a value of its base type. */
+async function domainBases(client) {
+    const { rows } = await client.query(`SELECT n.nspname AS schema, t.typname AS name, bt.typname AS base, format_type(t.typbasetype, t.typtypmod) AS type
+       FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type bt ON bt.oid = t.typbasetype
+      WHERE t.typtype = 'd'`);
+    return new Map(rows.map((r) => [fill_key(r.schema, r.name), { typeName: r.base, type: r.type }]));
+}
+/**
+ * Tables so that every table comes after the tables it references. A cycle is
+ * broken at a foreign key whose columns may be NULL (those columns stay NULL);
+ * a cycle of NOT NULL keys is broken anyway and its table reports the error.
+ * Kahn's algorithm rather than a depth-first walk: a walk meets a cycle at
+ * whichever key it happens to follow last, not at the nullable one.
+ */
+function dependencyOrder(tables) {
+    const byKey = new Map(tables.map((t) => [fill_key(t.schema, t.name), t]));
+    const broken = new Set();
+    const target = (fk) => byKey.get(fill_key(fk.referencedSchema, fk.referencedTable));
+    const remaining = new Set(tables);
+    const order = [];
+    const pending = (t) => t.foreignKeys.filter((fk) => {
+        const to = target(fk);
+        return to && to !== t && remaining.has(to) && !broken.has(fk);
+    });
+    while (remaining.size > 0) {
+        const ready = [...remaining].filter((t) => pending(t).length === 0);
+        for (const t of ready) {
+            order.push(t);
+            remaining.delete(t);
+        }
+        if (ready.length > 0)
+            continue;
+        const waiting = [...remaining].flatMap((t) => pending(t).map((fk) => ({ t, fk })));
+        const cut = waiting.find(({ t, fk }) => nullable(t, fk)) ?? waiting[0];
+        if (cut)
+            broken.add(cut.fk);
+    }
+    return { order, broken };
+}
+const nullable = (table, fk) => fk.columns.every((c) => !table.columns.find((col) => col.name === c)?.notNull);
+/** Builds and inserts the rows of one table. */
+class TableFiller {
+    table;
+    ctx;
+    /** Columns in some unique index or the primary key: their values differ from row to row. */
+    unique = new Set();
+    /** Columns whose FK fixes a row of the referenced table per row (unique FK columns cannot repeat a target). */
+    fkOf = new Map();
+    constructor(table, ctx) {
+        this.table = table;
+        this.ctx = ctx;
+        for (const index of table.indexes) {
+            if (!index.unique)
+                continue;
+            for (const col of index.columns) {
+                if (col.column)
+                    this.unique.add(col.column);
+                // An expression key (lower(email)) makes the columns it names unique-ish.
+                else {
+                    const names = new Set(parser_scanSql(col.expression).map(parser_identifierName));
+                    for (const c of table.columns)
+                        if (names.has(c.name))
+                            this.unique.add(c.name);
+                }
+            }
+        }
+        for (const fk of table.foreignKeys) {
+            fk.columns.forEach((column, index) => {
+                if (!this.fkOf.has(column))
+                    this.fkOf.set(column, { fk, index });
+            });
+        }
+    }
+    /**
+     * Inserts rows `rows.length`… `count - 1` in batches (the designed row of
+     * each index, as `insert` would try first), appending what the database
+     * returns (the `keep` columns only). Stops at the first row that cannot be
+     * built (`cannot-build`: the row-by-row path would fail on it too) or at a
+     * batch the database refuses (`refused`: the caller goes on row by row).
+     */
+    async insertBatches(client, count, rows, keep) {
+        while (rows.length < count) {
+            const start = rows.length;
+            const end = Math.min(count, start + BATCH_ROWS);
+            const built = [];
+            let stop;
+            for (let i = start; i < end; i++) {
+                // The table's own rows are not known before the batch runs: a self reference stays NULL.
+                const cells = this.cells(i, [], false, i === 1);
+                if (typeof cells === 'string') {
+                    stop = { kind: 'cannot-build', reason: cells };
+                    break;
+                }
+                built.push(cells);
+            }
+            // Rows that leave the same columns to their defaults go in one statement.
+            const groups = new Map();
+            for (const cells of built) {
+                const signature = [...cells]
+                    .map(([c, cell]) => (cell.kind === 'default' ? '' : c.name))
+                    .join('\u0000');
+                groups.set(signature, [...(groups.get(signature) ?? []), cells]);
+            }
+            for (const group of groups.values()) {
+                try {
+                    rows.push(...(await this.runBatch(client, group, keep)));
+                }
+                catch (error) {
+                    return { kind: 'refused', reason: describePgError(error) };
+                }
+            }
+            if (stop)
+                return stop;
+        }
+        return undefined;
+    }
+    async runBatch(client, group, keep) {
+        const first = group[0];
+        if (!first)
+            return [];
+        const columns = [...first].filter(([, cell]) => cell.kind !== 'default').map(([c]) => c);
+        const target = `${q(this.table.schema)}.${q(this.table.name)}`;
+        const kept = this.table.columns.filter((c) => keep.has(c.name));
+        const returning = kept.length
+            ? ` RETURNING ${kept.map((c) => `${q(c.name)}::text AS ${q(c.name)}`).join(', ')}`
+            : '';
+        if (columns.length === 0) {
+            // Every column left to its default: a select list of no columns gives the rows.
+            const sql = `INSERT INTO ${target} SELECT FROM generate_series(1, $1::int)${returning}`;
+            const result = await client.query(sql, [group.length]);
+            return kept.length ? result.rows : Array.from({ length: result.rowCount ?? group.length }, () => ({}));
+        }
+        const params = columns.map((column) => group.map((cells) => {
+            const cell = cells.get(column);
+            return cell?.kind === 'value' ? cell.value : null;
+        }));
+        const names = columns.map((_c, i) => `c${i}`);
+        const select = columns.map((c, i) => `${names[i]}::${this.castType(c)}`).join(', ');
+        const sql = `INSERT INTO ${target} (${columns.map((c) => q(c.name)).join(', ')}) ` +
+            `SELECT ${select} FROM unnest(${params.map((_p, i) => `$${i + 1}::text[]`).join(', ')}) AS u(${names.join(', ')})${returning}`;
+        const result = await client.query(sql, params);
+        return kept.length ? result.rows : Array.from({ length: result.rowCount ?? group.length }, () => ({}));
+    }
+    /** Inserts row `i`; returns it, or the database's reason when no variant of it is accepted. */
+    async insert(client, i, before) {
+        let firstError;
+        // The row as designed; then with every value distinct (a uniqueness the
+        // catalog does not show: exclusion constraint, trigger); then also sparse
+        // (a check constraint that a NULL satisfies).
+        const variants = [
+            { allUnique: false, sparse: i === 1 },
+            { allUnique: true, sparse: i === 1 },
+            { allUnique: true, sparse: true }
+        ];
+        for (const variant of variants) {
+            const cells = this.cells(i, before, variant.allUnique, variant.sparse);
+            if (typeof cells === 'string')
+                return cells;
+            try {
+                return await this.run(client, cells);
+            }
+            catch (error) {
+                firstError ??= describePgError(error);
+            }
+        }
+        return firstError ?? 'rejected';
+    }
+    async run(client, cells) {
+        const names = [];
+        const values = [];
+        const params = [];
+        for (const [column, cell] of cells) {
+            if (cell.kind === 'default')
+                continue;
+            names.push(q(column.name));
+            params.push(cell.value);
+            values.push(`$${params.length}::${this.castType(column)}`);
+        }
+        const target = `${q(this.table.schema)}.${q(this.table.name)}`;
+        const returning = this.table.columns.map((c) => `${q(c.name)}::text AS ${q(c.name)}`).join(', ');
+        const sql = names.length
+            ? `INSERT INTO ${target} (${names.join(', ')}) VALUES (${values.join(', ')}) RETURNING ${returning}`
+            : `INSERT INTO ${target} DEFAULT VALUES RETURNING ${returning}`;
+        const { rows } = await client.query(sql, params);
+        return rows[0] ?? {};
+    }
+    castType(column) {
+        return column.type;
+    }
+    /** Every column's cell for row `i`, or why the row cannot be built. */
+    cells(i, before, allUnique, sparse) {
+        const cells = new Map();
+        const fkRows = new Map();
+        for (const column of this.table.columns) {
+            // The database fills these itself; an explicit value is refused or would desynchronise a sequence.
+            if (column.generated || column.identity || /^nextval\(/i.test(column.default ?? '')) {
+                cells.set(column, { kind: 'default' });
+                continue;
+            }
+            const mayBeEmpty = !column.notNull || column.default !== undefined;
+            const fkRef = this.fkOf.get(column.name);
+            if (fkRef) {
+                const { fk, index } = fkRef;
+                if (!fkRows.has(fk)) {
+                    const picked = this.pickReferenced(fk, i, before, sparse);
+                    if (typeof picked === 'string')
+                        return picked;
+                    fkRows.set(fk, picked);
+                }
+                const row = fkRows.get(fk);
+                const value = row ? (row[fk.referencedColumns[index] ?? ''] ?? null) : null;
+                cells.set(column, value === null && column.default !== undefined ? { kind: 'default' } : { kind: 'value', value });
+                continue;
+            }
+            if (sparse && mayBeEmpty) {
+                cells.set(column, column.default !== undefined ? { kind: 'default' } : { kind: 'value', value: null });
+                continue;
+            }
+            const value = this.valueFor(column, i, allUnique || this.unique.has(column.name));
+            if (value === undefined) {
+                if (mayBeEmpty)
+                    cells.set(column, column.default !== undefined ? { kind: 'default' } : { kind: 'value', value: null });
+                else
+                    return `no value can be generated for column ${column.name} of type ${column.type}`;
+            }
+            else
+                cells.set(column, { kind: 'value', value });
+        }
+        return cells;
+    }
+    /**
+     * The referenced row for foreign key `fk` in row `i`: row i of the target
+     * (cycling when the key columns may repeat), NULL for a nullable key in the
+     * sparse row or a key broken out of a cycle.
+     */
+    pickReferenced(fk, i, before, sparse) {
+        const canBeNull = nullable(this.table, fk);
+        if (this.ctx.broken.has(fk) || (sparse && canBeNull)) {
+            return canBeNull ? null : `foreign key ${fk.name} is part of a cycle of NOT NULL keys`;
+        }
+        const self = fk.referencedSchema === this.table.schema && fk.referencedTable === this.table.name;
+        const targets = self
+            ? before
+            : (this.ctx.inserted.get(fill_key(fk.referencedSchema, fk.referencedTable)) ?? []);
+        if (targets.length === 0) {
+            if (canBeNull)
+                return null;
+            return self
+                ? `foreign key ${fk.name} references the table itself with NOT NULL columns`
+                : `foreign key ${fk.name} needs rows in ${fk.referencedTable}, which has none`;
+        }
+        const uniqueKey = fk.columns.every((c) => this.unique.has(c));
+        if (uniqueKey && i >= targets.length) {
+            if (canBeNull)
+                return null;
+            return `foreign key ${fk.name} is unique and ${fk.referencedTable} has only ${targets.length} row(s)`;
+        }
+        return targets[self ? targets.length - 1 : i % targets.length] ?? null;
+    }
+    /** A text literal for `column` in row `i`; undefined when the type is unknown here. */
+    valueFor(column, i, unique) {
+        const domain = this.ctx.domains.get(fill_key(column.typeSchema, column.typeName));
+        const typeName = domain?.typeName ?? column.typeName;
+        const type = domain?.type ?? column.type;
+        const enumValues = this.ctx.enums.get(fill_key(column.typeSchema, column.typeName));
+        const scalar = enumValues
+            ? enumValue(enumValues, i, unique)
+            : scalarValue(typeName, type, column.name, i, unique);
+        if (scalar === undefined || scalar === null || !column.isArray)
+            return scalar;
+        return `{"${scalar.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"}`;
+    }
+}
+/** First value in every row (duplicates), the last in the second row; distinct values when unique. */
+function enumValue(values, i, unique) {
+    if (unique)
+        return values[i];
+    return i === 1 ? values.at(-1) : values[0];
+}
+/** `2024-01-01` for n = 1, one day later for each n. */
+function dayOf(n) {
+    return new Date(Date.UTC(2024, 0, n)).toISOString().slice(0, 10);
+}
+/** `12:00:01` for n = 1, one second later for each n (wrapping at midnight). */
+function secondOfDay(n) {
+    const s = (12 * 3600 + n) % 86400;
+    const pad = (x) => String(x).padStart(2, '0');
+    return `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
+}
+/** Declared length of `varchar(n)`, `char(n)`, `bit(n)`. */
+function fill_lengthOf(type) {
+    const match = /^(?:character varying|character|bit varying|bit|varchar|char)\((\d+)\)/.exec(type);
+    return match ? Number(match[1]) : undefined;
+}
+/**
+ * A value of a built-in type. Non-unique columns repeat one value (the
+ * second row a different one); unique ones count up with the row.
+ */
+function scalarValue(typeName, type, column, i, unique) {
+    const n = unique ? i + 1 : i === 1 ? 2 : 1;
+    switch (typeName) {
+        case 'text':
+        case 'varchar':
+        case 'bpchar':
+        case 'citext':
+        case 'name': {
+            const limit = fill_lengthOf(type) ?? (typeName === 'bpchar' ? 1 : 63);
+            // Letters only, so a cast to a number fails as it would on real text.
+            const word = column.replace(/[^A-Za-z]/g, '').toLowerCase() || 'value';
+            const full = unique || i === 1 ? `${word}-${n}` : word;
+            if (full.length <= limit)
+                return full;
+            // Too long for the column: a short code that is still distinct per row when it must be.
+            return unique || i === 1
+                ? n.toString(36).padStart(Math.min(limit, 2), 'a').slice(-limit)
+                : 'v'.slice(0, limit);
+        }
+        case 'int2':
+        case 'int4':
+        case 'int8':
+        case 'numeric':
+        case 'float4':
+        case 'float8':
+        case 'money':
+        case 'oid':
+            return String(n);
+        case 'bool':
+            return unique ? (i < 2 ? String(i === 0) : undefined) : String(i !== 1);
+        case 'uuid':
+            return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+        // Day n counted from 2024-01-01, second n from noon: distinct for as many rows as a table gets.
+        case 'date':
+            return dayOf(n);
+        case 'timestamp':
+            return `${dayOf(n)} 12:00:00`;
+        case 'timestamptz':
+            return `${dayOf(n)} 12:00:00+00`;
+        case 'time':
+            return secondOfDay(n);
+        case 'timetz':
+            return `${secondOfDay(n)}+00`;
+        case 'interval':
+            return `${n} days`;
+        case 'json':
+        case 'jsonb':
+            return unique || i === 1 ? `{"n": ${n}}` : '{}';
+        case 'bytea': {
+            const hex = n.toString(16);
+            return `\\x${hex.padStart(hex.length + (hex.length % 2), '0')}`;
+        }
+        case 'inet':
+            return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+        case 'cidr':
+            return `10.${(n >> 8) & 255}.${n & 255}.0/24`;
+        case 'macaddr':
+            return `08:00:2b:${[(n >> 16) & 255, (n >> 8) & 255, n & 255].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
+        case 'bit':
+        case 'varbit': {
+            const len = fill_lengthOf(type) ?? 8;
+            return (n % 2 ** Math.min(len, 30)).toString(2).padStart(len, '0').slice(-len);
+        }
+        case 'tsvector':
+            return unique ? `word${n}` : 'word';
+        case 'xml':
+            return `<v n="${n}"/>`;
+        case 'point':
+            return `(${n},${n})`;
+        default:
+            return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/upgrade/index.ts
+/**
+ * The upgrade test: does the pull request's new migrations apply to a
+ * database that already holds data, as every deployed database does?
+ *
+ * In a scratch database (always dropped): the base's migrations, then a few
+ * rows in every table (rows.ts), then each new migration. A failing statement
+ * is replayed in a rolled-back transaction on the same database with its
+ * tables emptied; when it passes there, the data is what broke it, and the
+ * problem names the statement's line, the table and the kind of data.
+ *
+ * The SQL is applied here, statement by statement, not with `prisma migrate
+ * deploy`: deploy reads the migrations folder from the project's
+ * prisma.config.ts or schema location, so applying the base's migrations would
+ * need a rewritten copy of the project's config; it would cost a Prisma
+ * start-up per phase (about 10 s each with the WebAssembly engine); the
+ * WebAssembly engine cannot run dollar-quoted bodies; and we need the failing
+ * statement and PostgreSQL's error fields (table, column, constraint) anyway.
+ * Each new migration runs with the transactions the project's engine gives
+ * it (migrations/engine.ts): the whole file in one transaction, or statement
+ * by statement, and the file's own `BEGIN … COMMIT` as one transaction. A
+ * migration that fails half-way where statements are committed one by one
+ * stays half applied, as it would on a deployed database.
  */
 
 
@@ -47963,347 +48159,260 @@ function escapeRe(s) {
 
 
 
-
-
-
-
-
-
-
-
-
-
-
-/** Mutable state while the stages run; frozen into a CheckResult at the end. */
-class Run {
-    config;
-    stages = [];
-    problems = [];
-    secrets;
-    review;
-    /** What the datasource's variables receive in every child process (set once connected). */
-    env;
-    /** The scratch database the datasource's shadow variables point at; dropped when the run ends. */
-    shadow;
-    constructor(config) {
-        this.config = config;
-        this.secrets = secretsOfUrl(config.databaseUrl);
-    }
-    clean(text) {
-        return secrets_redact(text, this.secrets);
-    }
-    stage(stage) {
-        const cleaned = {
-            ...stage,
-            summary: this.clean(stage.summary),
-            output: stage.output && this.clean(stage.output)
-        };
-        this.stages.push(cleaned);
-        return cleaned;
-    }
-    problem(problem) {
-        this.problems.push({ ...problem, title: this.clean(problem.title), message: this.clean(problem.message) });
-    }
-    skip(name, why) {
-        this.stage({ name, status: 'skipped', durationMs: 0, summary: why });
-    }
+/** Rows per table for a database of `tables` tables. */
+function rowsFor(rows, tables) {
+    if (rows === undefined || typeof rows === 'number')
+        return rows;
+    return Math.max(rows.min, Math.min(rows.max, Math.floor(rows.total / Math.max(1, tables))));
 }
-/** Stages finish out of order (some overlap); the report lists them in this order. */
-const STAGE_ORDER = [
-    'project',
-    'history',
-    'connect',
-    'generate',
-    'migrate',
-    'upgrade',
-    'seed',
-    'expect',
-    'inspect',
-    'compare'
-];
-const SEVERITY_ORDER = ['error', 'warning', 'notice', 'info'];
-const RUNNERS = { npm: 'npx', pnpm: 'pnpm exec', yarn: 'yarn', bun: 'bunx' };
-/** Runs the whole check. Never throws for a finding; only for a bug. */
-async function runCheck(config, ports) {
+/** SQLSTATE classes of errors that data causes: 22 data exception, 23 integrity constraint violation. */
+const DATA_ERROR = /^2[23]/;
+/** Runs the upgrade test. Never throws for a finding; the scratch database is always dropped. */
+async function runUpgradeTest(args) {
     const started = performance.now();
-    // PostgreSQL's SQL parser (WebAssembly) is loaded here, not when the bundle is imported.
-    await loadSqlParser();
-    const run = new Run(config);
-    let project;
-    let drift;
+    const base = Array.isArray(args.baseMigrations) ? args.baseMigrations : args.baseMigrations.migrations;
+    const stage = (status, summary) => ({
+        name: 'upgrade',
+        status,
+        durationMs: Math.round(performance.now() - started),
+        summary
+    });
+    if (args.newMigrations.length === 0)
+        return { stage: stage('skipped', 'no new migrations'), problems: [] };
+    let scratch;
     let client;
     try {
-        project = discover(run, config);
-        if (project) {
-            // Reading the base's migrations needs only git, and finding the
-            // datasource's variables only the project: both overlap the connection.
-            const history = historyStage(config, project, ports.env);
-            const datasource = discoverDatasourceEnv(project, {
-                env: toolEnv(project, ports.env),
-                timeoutMs: config.stepTimeoutMs,
-                signal: ports.signal
-            });
-            client = await ports.group('Connect to the database', () => connect(run, config, ports, datasource));
-            const outcome = await ports.group('Migration history', () => history);
-            run.stage(outcome.stage);
-            for (const problem of outcome.problems)
-                run.problem(problem);
-            if (client)
-                drift = await runStages(run, config, project, client, ports, outcome);
-        }
-    }
-    finally {
-        await run.shadow?.drop();
-        await client?.end().catch(() => { });
-    }
-    const result = finish(run, config, project, drift, Math.round(performance.now() - started));
-    return writeReportFiles(result, config.reportDir, (text) => run.clean(text));
-}
-function historyStage(config, project, env) {
-    return runHistory({
-        repoRoot: config.repoRoot,
-        migrationsDir: project.migrationsDir,
-        head: project.migrations,
-        eventPath: env.GITHUB_EVENT_PATH,
-        eventName: env.GITHUB_EVENT_NAME,
-        baseRef: config.baseRef,
-        env
-    });
-}
-function discover(run, config) {
-    try {
-        return discoverProject(config);
-    }
-    catch (error) {
-        if (!(error instanceof ProjectError))
-            throw error;
-        run.problem({
-            stage: 'project',
-            severity: 'error',
-            title: 'Prisma project not usable',
-            message: error.message,
-            code: error.code
-        });
-        const why = error.code === 'prisma-unsupported' ? 'this Prisma version is not supported' : 'project not found';
-        for (const name of ['generate', 'migrate', 'seed'])
-            run.skip(name, why);
-        return undefined;
-    }
-}
-async function connect(run, config, ports, datasource) {
-    const started = performance.now();
-    try {
-        const client = await connectWithRetry(config.databaseUrl, {
-            timeoutMs: config.connectTimeoutMs,
-            signal: ports.signal,
-            onRetry: (attempt, error) => ports.info(run.clean(`Database not ready (attempt ${attempt}): ${error}; retrying…`))
-        });
-        let summary = 'database reachable and empty';
         try {
-            if (!config.allowNonEmptyDatabase)
-                await assertEmpty(client, config.databaseUrl);
-            else
-                summary = describeContents((await findExistingObjects(client, 1)).total);
-            run.env = await databaseEnv(run, config, client, await datasource);
+            scratch = await createScratchDatabase(args.adminClient, args.databaseUrl, 'upgrade');
         }
         catch (error) {
-            await run.shadow?.drop();
-            await client.end().catch(() => { });
-            throw error;
+            if (!(error instanceof connect_DatabaseError))
+                throw error;
+            return {
+                stage: stage('skipped', 'cannot create a scratch database'),
+                problems: [
+                    {
+                        stage: 'upgrade',
+                        severity: 'warning',
+                        title: 'Upgrade test not run',
+                        message: error.message,
+                        code: error.code
+                    }
+                ]
+            };
         }
-        run.stage({
-            name: 'connect',
-            status: 'passed',
-            durationMs: elapsed(started),
-            summary: `${summary}; ${describeDatabaseEnv(run.env)}`
-        });
-        return client;
+        client = new esm.Client({ connectionString: scratch.url, application_name: 'migrate-seed-check' });
+        // A server that goes away must not crash the process; the query that notices fails instead.
+        client.on('error', () => { });
+        await client.connect();
+        return await upgrade(client, args, base, stage);
     }
-    catch (error) {
-        if (!(error instanceof connect_DatabaseError))
-            throw error;
-        await datasource.catch(() => undefined);
-        run.stage({
-            name: 'connect',
-            status: 'failed',
-            durationMs: elapsed(started),
-            summary: error.code === 'not-empty' ? 'database not empty' : 'database unreachable'
-        });
-        run.problem({
-            stage: 'connect',
-            severity: 'error',
-            title: error.code === 'not-empty' ? 'Database is not empty' : 'Database unreachable',
-            message: error.message,
-            code: error.code
-        });
-        for (const name of ['generate', 'migrate', 'seed'])
-            run.skip(name, 'no usable database');
-        return undefined;
+    finally {
+        await client?.end().catch(() => { });
+        await scratch?.drop();
     }
 }
+async function upgrade(client, args, base, stage) {
+    for (const migration of base) {
+        for (const statement of script_splitSqlStatements(migration.sql)) {
+            try {
+                await client.query(statement.text);
+            }
+            catch (error) {
+                return {
+                    stage: stage('warning', `base migration ${migration.name} does not apply here`),
+                    problems: [
+                        {
+                            stage: 'upgrade',
+                            severity: 'warning',
+                            title: 'Upgrade test not run',
+                            message: `The base commit's migration ${migration.name} failed on a scratch database (line ${statement.startLine}: ${describePgError(error)}), so the new migrations could not be tried on a populated database. The rest of the check ran.`,
+                            code: error.code
+                        }
+                    ]
+                };
+            }
+        }
+    }
+    const snapshot = await snapshotCatalog(client, args.schemas);
+    const fill = await fillTables(client, snapshot, {
+        rowsPerTable: rowsFor(args.rowsPerTable, snapshot.tables.filter((t) => !t.partitionOf).length)
+    });
+    await args.observer?.filled(client, snapshot, fill);
+    const unfilled = fill.tables.filter((t) => t.error);
+    const filled = `${fill.rowCount} row(s) in ${fill.tables.length - unfilled.length} table(s)`;
+    const engine = args.engine ?? engine_engineModelOf(undefined, undefined);
+    for (const migration of args.newMigrations) {
+        const plan = await planFor(migration.sql, engine);
+        await args.observer?.beforeMigration(client, migration, plan);
+        const failure = await upgrade_applyMigration(client, migration, plan, args.observer);
+        await args.observer?.afterMigration?.(client, migration, failure?.statementIndex);
+        if (!failure)
+            continue;
+        const problem = await describeFailure(client, failure, args.repoRoot, fill);
+        const later = args.newMigrations.length - args.newMigrations.indexOf(migration) - 1;
+        const after = later ? `; ${later} later migration(s) not tried` : '';
+        return {
+            stage: stage(problem.severity === 'error' ? 'failed' : 'warning', `${migration.name} ${problem.severity === 'error' ? 'fails on a database with data' : 'fails on an empty database too'}${after}`),
+            problems: [problem],
+            fill
+        };
+    }
+    const problems = unfilled.length
+        ? [
+            {
+                stage: 'upgrade',
+                severity: 'info',
+                title: 'Some tables could not be filled',
+                message: `The upgrade test could not put rows into ${unfilled.map((t) => `${t.table} (${t.error})`).join('; ')}. The new migrations were tried on the other tables' rows.`
+            }
+        ]
+        : [];
+    return {
+        stage: stage('passed', `${args.newMigrations.length} new migration(s) applied on ${base.length} base migration(s) with ${filled}`),
+        problems,
+        fill
+    };
+}
+/** Applies one migration as the engine would; returns where it failed and what stayed applied. */
+async function upgrade_applyMigration(client, migration, plan, observer) {
+    const outcome = await applyMigration(client, plan, {
+        afterStatement: async (c, step) => observer?.statementApplied?.(c, migration, step)
+    });
+    if (!outcome.failure)
+        return undefined;
+    const { index, error } = outcome.failure;
+    const statement = plan.statements[index].statement;
+    const offset = error.position
+        ? statement.startOffset + script_offsetOfCharPosition(statement.text, Number(error.position))
+        : statement.startOffset;
+    return {
+        migration,
+        plan,
+        statementIndex: index,
+        statementCount: plan.statements.length,
+        line: lineAtOffset(lineStarts(migration.sql), offset),
+        error,
+        committed: outcome.committed
+    };
+}
 /**
- * The datasource's URL variables (with DATABASE_URL, which seeds read too) or
- * the `database-url-env` override, and a scratch database for its shadow
- * variables, created now and dropped when the run ends.
+ * Whether the failing statement passes once every table is empty: replayed,
+ * with the statements of its transaction before it (those committed before
+ * are in the database already), in a transaction that is rolled back.
+ * Undefined when that cannot be told (PostgreSQL refuses it in a transaction).
  */
-async function databaseEnv(run, config, client, datasource) {
-    const url = config.databaseUrlEnv ?? [...new Set([DEFAULT_URL_ENV, ...datasource.url])];
-    const shadow = datasource.shadow.filter((name) => !url.includes(name));
-    if (datasource.probeError)
-        run.problem({
-            stage: 'project',
+async function passesOnEmptyTables(client, failure) {
+    const planned = failure.plan.statements[failure.statementIndex];
+    if (planned.refusesTransaction)
+        return undefined;
+    const failed = await rehearseMigration(client, failure.plan, {
+        start: async (c) => {
+            const { rows } = await c.query(`SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables
+            WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND tablename <> '_prisma_migrations'`);
+            if (rows.length)
+                await c.query(`TRUNCATE ${rows.map((r) => r.name).join(', ')} CASCADE`);
+        }
+    }, { from: planned.from, to: failure.statementIndex }).catch(() => ({ index: -1, error: {} }));
+    return failed === undefined;
+}
+async function describeFailure(client, failure, repoRoot, fill) {
+    const { migration, error } = failure;
+    const file = repoPath(repoRoot, migration.sqlPath);
+    const empty = await passesOnEmptyTables(client, failure);
+    const byData = empty ?? DATA_ERROR.test(error.code ?? '');
+    const where = `In ${file}, statement ${failure.statementIndex + 1} of ${failure.statementCount}, line ${failure.line}.`;
+    const halfApplied = halfAppliedAdvice(failure.plan, failure.statementIndex, failure.committed, migration.name);
+    const pgMessage = `${error.message ?? 'failed'}${error.code ? ` (SQLSTATE ${error.code})` : ''}`;
+    if (!byData) {
+        return {
+            stage: 'upgrade',
             severity: 'notice',
-            title: "Prisma's config loader could not read the config",
-            message: `Asking Prisma's config loader which variables the datasource reads failed (${datasource.probeError}); the names written in its datasource block were used.`,
-            code: 'config-probe'
-        });
-    const env = { url, shadow, datasource, overridden: config.databaseUrlEnv !== undefined };
-    if (shadow.length === 0)
-        return env;
-    try {
-        run.shadow = await createScratchDatabase(client, config.databaseUrl, 'shadow');
-        env.shadowUrl = run.shadow.url;
+            title: `Migration ${migration.name} fails on an empty database too`,
+            message: `${pgMessage}\n${where} The failure does not depend on the data; the migrate stage reports it on a fresh database.${halfApplied ? `\n${halfApplied}` : ''}`,
+            location: { file, line: failure.line },
+            code: error.code
+        };
     }
-    catch (error) {
-        if (!(error instanceof connect_DatabaseError) || error.code !== 'no-createdb')
-            throw error;
-        // Without CREATEDB no shadow database can exist; the commands this check runs do not use one,
-        // so a name that exists nowhere keeps Prisma from ever resetting the main database.
-        env.shadowUrl = withDatabase(config.databaseUrl, 'msc_shadow_unavailable');
-    }
-    return env;
-}
-/** "DATABASE_URL, DIRECT_URL set to the database URL; SHADOW_DATABASE_URL to a scratch database" (names only). */
-function describeDatabaseEnv(env) {
-    const url = `${env.url.join(', ')} set to the database URL${env.overridden ? ' (database-url-env)' : ''}`;
-    return env.shadow.length ? `${url}; ${env.shadow.join(', ')} to a scratch shadow database` : url;
-}
-/** What the connect stage says when `allow-non-empty-database` let it skip the emptiness check. */
-function describeContents(objects) {
-    if (objects === 0)
-        return 'database reachable and empty';
-    return `database reachable; it already holds ${objects} table(s) or view(s) (allow-non-empty-database)`;
-}
-function elapsed(started) {
-    return Math.round(performance.now() - started);
-}
-/** Stage result for a finished child process. */
-function childStage(run, name, result, argv, passed, summary) {
-    return run.stage({
-        name,
-        status: passed ? 'passed' : 'failed',
-        durationMs: result.durationMs,
-        summary,
-        command: argv,
-        exitCode: result.exitCode,
-        timedOut: result.timedOut,
-        output: result.output
-    });
-}
-function failureSummary(result, timeoutMs) {
-    if (result.spawnError)
-        return result.spawnError;
-    if (result.timedOut)
-        return `timed out after ${Math.round(timeoutMs / 1000)}s (step-timeout); the process tree was killed`;
-    if (result.signal)
-        return `killed by ${result.signal}`;
-    return `exit code ${result.exitCode}`;
-}
-async function runStages(run, config, project, client, ports, history) {
-    const ctx = {
-        project,
-        urlEnv: run.env?.url ?? [DEFAULT_URL_ENV],
-        shadowEnv: run.env?.shadowUrl ? { names: run.env.shadow, url: run.env.shadowUrl } : undefined,
-        databaseUrl: config.databaseUrl,
-        timeoutMs: config.stepTimeoutMs,
-        baseEnv: ports.env,
-        signal: ports.signal,
-        onOutput: ports.output && ((chunk) => ports.output?.(run.clean(chunk)))
+    const rows = await rowCount(client, error);
+    const statement = script_splitSqlStatements(migration.sql)[failure.statementIndex]?.text ?? '';
+    return {
+        stage: 'upgrade',
+        severity: 'error',
+        title: `Migration ${migration.name} fails on a database with data`,
+        message: `${explainDataFailure(error, statement, rows, fill)}\n${pgMessage}\n${where} ` +
+            `It applies to an empty database, so a fresh build passes, but deployed databases that have rows in ${error.table ? `"${error.table}"` : 'the table'} will fail here.` +
+            (halfApplied ? `\n${halfApplied}` : ''),
+        location: { file, line: failure.line },
+        code: error.code
     };
-    const schema = schemaArgs(config.schema);
-    // The schema's SQL needs neither the client nor the migrations: it runs
-    // beside generate and migrate. Stopped if they fail (nothing left running).
-    const diffAbort = new AbortController();
-    ports.signal?.addEventListener('abort', () => diffAbort.abort(), { once: true });
-    const diff = startSchemaDiff({ ...ctx, signal: diffAbort.signal }, project.schemaPath);
-    const stopDiff = async () => {
-        diffAbort.abort();
-        await diff.result;
+}
+/** Rows in the table the error names, before the migration (it was rolled back). */
+async function rowCount(client, error) {
+    if (!error.table)
         return undefined;
-    };
-    if (config.generate) {
-        const ok = await ports.group('prisma generate', () => generate(run, ctx, schema, config.repoRoot));
-        if (!ok) {
-            run.skip('migrate', 'prisma generate failed');
-            run.skip('seed', 'prisma generate failed');
-            return stopDiff();
+    const name = error.schema
+        ? `"${error.schema.replaceAll('"', '""')}"."${error.table.replaceAll('"', '""')}"`
+        : `"${error.table.replaceAll('"', '""')}"`;
+    try {
+        const { rows } = await client.query(`SELECT count(*) AS n FROM ${name}`);
+        return Number(rows[0]?.n ?? 0);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The kind of data that broke the statement, in words, with the usual fix. */
+function explainDataFailure(error, statement, rows, _fill) {
+    const table = error.table ? `"${error.table}"` : 'the table';
+    const column = error.column ? `"${error.column}"` : 'the column';
+    const withRows = rows === undefined ? 'a table with rows' : `a table with ${rows} row${rows === 1 ? '' : 's'}`;
+    const commands = alterTableCommands(statement);
+    switch (error.code) {
+        case '23502': {
+            const adds = commands.some((c) => c.subtype === 'AT_AddColumn' &&
+                (!error.column || (c.def && 'ColumnDef' in c.def && c.def.ColumnDef.colname === error.column)));
+            if (adds)
+                return `ADD COLUMN ${column} … NOT NULL without a default fails on ${withRows} (${table}): the existing rows have no value for it. Give the column a DEFAULT, or add it as nullable, fill it, then SET NOT NULL.`;
+            if (commands.some((c) => c.subtype === 'AT_SetNotNull'))
+                return `SET NOT NULL on ${table}.${column} fails: existing rows hold NULL in it. Fill them first (UPDATE … SET ${column} = … WHERE ${column} IS NULL).`;
+            return `Existing rows of ${table} hold NULL where ${column} now requires a value.`;
         }
-    }
-    else
-        run.skip('generate', 'generate: false');
-    // The expected database is PostgreSQL work in another database: it is built
-    // while `migrate deploy` runs (dropped below if the migrations fail).
-    const expected = startExpectedBuild({ ...ctx, signal: diffAbort.signal }, config.databaseUrl, diff);
-    const migrated = await ports.group('prisma migrate deploy', () => migrate(run, ctx, schema, client, config.repoRoot));
-    if (!migrated) {
-        if (wantsUpgradeTest(config, history))
-            run.skip('upgrade', 'a migration failed on the empty database');
-        run.skip('seed', 'a migration failed');
-        for (const name of ['expect', 'inspect', 'compare'])
-            run.skip(name, 'a migration failed: the database is incomplete');
-        await stopDiff();
-        await expected.dispose();
-        return undefined;
-    }
-    // Prisma's own verdict reads the migrated catalog only: it runs beside the
-    // seed, as does the expected database, which does not depend on the seed either.
-    const verdict = startPrismaVerdict({ ...ctx, signal: diffAbort.signal }, migrated.schemaPath);
-    const driftWork = checkDrift({
-        run: ctx,
-        config,
-        project,
-        client,
-        schemaPath: migrated.schemaPath,
-        clean: (t) => run.clean(t),
-        diff,
-        expected,
-        verdict
-    });
-    const upgradeWork = upgradeStage(run, config, project, client, history);
-    // Both are awaited below, after the seed; until then a rejection must not
-    // count as unhandled (it is rethrown where they are awaited).
-    driftWork.catch(() => undefined);
-    upgradeWork.catch(() => undefined);
-    await ports.group('Seed', () => seed(run, ctx, config));
-    await ports.group('Upgrade test on a populated database', () => upgradeWork);
-    const drift = await ports.group('Compare the migrated database with the schema', () => driftWork);
-    for (const stage of drift.stages)
-        run.stage(stage);
-    for (const problem of drift.problems)
-        run.problem(problem);
-    const seedProblem = run.problems.find((p) => p.stage === 'seed' && p.severity === 'error');
-    if (seedProblem)
-        linkSeedToDrift(seedProblem, drift);
-    await confirmDatabaseAlive(run, client);
-    return drift;
-}
-/**
- * The drift check may finish while the seed still runs; if the server went
- * away meanwhile (a seed that passed without touching it, a crashed service
- * container), the run must not pass as if nothing happened.
- */
-async function confirmDatabaseAlive(run, client) {
-    if (run.problems.some((p) => p.code === 'connection-lost'))
-        return;
-    try {
-        await client.query('SELECT 1');
-    }
-    catch (error) {
-        if (!isConnectionLoss(error))
-            throw error;
-        run.problem(connectionLostProblem('before the check ended', run.clean(describePgError(error))));
+        case '23505':
+            return `The new unique index or constraint${error.constraint ? ` "${error.constraint}"` : ''} fails on ${withRows} (${table}) that holds duplicate values${error.detail ? ` (${error.detail})` : ''}. Remove the duplicates in the migration before adding it.`;
+        case '23503':
+            return `Existing rows of ${table} reference rows that do not exist${error.detail ? ` (${error.detail})` : ''}: the new foreign key${error.constraint ? ` "${error.constraint}"` : ''} does not hold for them. Fix or delete those rows first, or add the key NOT VALID and validate it later.`;
+        case '23514':
+            return `Existing rows of ${table} violate the check constraint${error.constraint ? ` "${error.constraint}"` : ''}. Fix those rows first, or add the constraint NOT VALID.`;
+        case '23P01':
+            return `Existing rows of ${table} conflict with the new exclusion constraint${error.constraint ? ` "${error.constraint}"` : ''}.`;
+        case '22001':
+            return `Existing values in ${table} are longer than the column's new length.`;
+        case '22P02':
+        case '22003':
+        case '22007':
+        case '22008':
+        case '22018':
+            return `Existing values in ${table} cannot be converted to the new type or enum (${error.message ?? ''}). Convert them with a USING clause or an UPDATE first.`;
+        default:
+            return `The statement fails on ${withRows} (${table}) but not on empty tables.`;
     }
 }
+/** The commands of an `ALTER TABLE` statement, as PostgreSQL's parser reads them (none for other statements). */
+function alterTableCommands(statement) {
+    const node = script_parseSqlScript(statement).statements[0]?.node;
+    if (!node || !('AlterTableStmt' in node))
+        return [];
+    return (node.AlterTableStmt.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [c.AlterTableCmd] : []));
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/upgrade.ts
+
+
+
+
+
+
 /** `upgrade-test: auto` runs it when the base is known and the pull request adds migrations. */
 function wantsUpgradeTest(config, history) {
     if (config.upgradeTest === 'false')
@@ -48370,180 +48479,161 @@ async function upgradeStage(run, config, project, client, history) {
             run.problem(problem);
     }
 }
-async function generate(run, ctx, schema, repoRoot) {
-    const argv = ['prisma', 'generate', ...schema];
-    const result = await runPrisma(ctx, argv.slice(1));
-    const ok = result.exitCode === 0 && !result.timedOut;
-    childStage(run, 'generate', result, argv, ok, ok ? 'client generated' : failureSummary(result, ctx.timeoutMs));
-    if (!ok) {
-        run.problem({
-            stage: 'generate',
-            severity: 'error',
-            title: 'prisma generate failed',
-            message: `\`prisma generate\` failed (${failureSummary(result, ctx.timeoutMs)}):\n${prismaErrorText(result.output)}` +
-                urlHint(run, result.output),
-            ...schemaErrorLocation(result.output, ctx.project, repoRoot)
-        });
+
+;// CONCATENATED MODULE: ./src/pipeline/index.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Runs the whole check. Never throws for a finding; only for a bug. */
+async function runCheck(config, ports) {
+    const started = performance.now();
+    // PostgreSQL's SQL parser (WebAssembly) is loaded here, not when the bundle is imported.
+    await loadSqlParser();
+    const run = new RunState(config.databaseUrl);
+    const project = discover(run, config);
+    let client;
+    let drift;
+    try {
+        if (project) {
+            // Reading the base's migrations needs only git, and finding the
+            // datasource's variables only the project: both overlap the connection.
+            const history = readHistory(config, project, ports.env);
+            const datasource = discoverDatasourceEnv(project, {
+                env: toolEnv(project, ports.env),
+                timeoutMs: config.stepTimeoutMs,
+                signal: ports.signal
+            });
+            client = await ports.group('Connect to the database', () => connectStage(run, config, datasource, ports));
+            const outcome = await ports.group('Migration history', () => history);
+            run.record(outcome);
+            if (client)
+                drift = await runProject(run, config, project, client, ports, outcome);
+        }
     }
-    return ok;
+    finally {
+        await run.shadow?.drop();
+        await client?.end().catch(() => { });
+    }
+    const result = finish(run, config, project, drift, Math.round(performance.now() - started));
+    return writeReportFiles(result, config.reportDir, (text) => run.clean(text));
 }
-/** Prisma's validation errors name `--> prisma/schema.prisma:12`; point at that line. */
-function schemaErrorLocation(output, project, repoRoot) {
-    const match = /-->\s+(.+?\.prisma):(\d+)/.exec(output);
-    if (!match?.[1])
-        return {};
-    return {
-        location: { file: repoPath(repoRoot, external_node_path_default().resolve(project.root, match[1])), line: Number(match[2]) }
-    };
-}
-async function migrate(run, ctx, schema, client, repoRoot) {
-    const argv = ['prisma', 'migrate', 'deploy', ...schema];
-    const result = await runPrisma(ctx, argv.slice(1));
-    const ok = result.exitCode === 0 && !result.timedOut;
-    const applied = parseAppliedMigrations(result.output);
-    const count = ctx.project.migrations.length;
-    childStage(run, 'migrate', result, argv, ok, ok ? appliedSummary(applied.length, count, result.output) : failureSummary(result, ctx.timeoutMs));
-    if (!ok) {
-        const problem = await diagnoseMigrateFailure(result, ctx.project, client, repoRoot, failureSummary(result, ctx.timeoutMs));
-        run.problem({ ...problem, message: problem.message + urlHint(run, result.output) });
+/** generate → migrate → (seed ∥ upgrade test ∥ drift check), on a connected, usable database. */
+async function runProject(run, config, project, client, ports, history) {
+    const steps = prismaSteps(run, config, project, ports);
+    // The schema's SQL needs neither the client nor the migrations: it starts now.
+    const drift = startDrift({
+        prisma: steps.prisma,
+        project,
+        databaseUrl: config.databaseUrl,
+        repoRoot: config.repoRoot,
+        clean: (text) => run.clean(text)
+    });
+    if (!config.generate)
+        run.skip('generate', 'generate: false');
+    else if (!(await ports.group('prisma generate', () => generateStage(run, steps)))) {
+        for (const name of ['migrate', 'seed'])
+            run.skip(name, 'prisma generate failed');
+        await drift.stop();
         return undefined;
     }
-    if (count === 0) {
+    // The expected database is PostgreSQL work in another database: built while `migrate deploy` runs.
+    drift.migrating();
+    const migrated = await ports.group('prisma migrate deploy', () => migrateStage(run, steps, client));
+    if (!migrated) {
+        if (wantsUpgradeTest(config, history))
+            run.skip('upgrade', 'a migration failed on the empty database');
+        run.skip('seed', 'a migration failed');
+        for (const name of ['expect', 'inspect', 'compare'])
+            run.skip(name, 'a migration failed: the database is incomplete');
+        await drift.stop();
+        return undefined;
+    }
+    // Prisma's verdict and the catalogs depend on the migrated database, not on
+    // the seed; the upgrade test works in databases of its own. All three run beside the seed.
+    const driftWork = drift.migrated(client, migrated.schemaPath);
+    const upgradeWork = upgradeStage(run, config, project, client, history);
+    // Both are awaited below, after the seed; until then a rejection must not
+    // count as unhandled (it is rethrown where they are awaited).
+    driftWork.catch(() => undefined);
+    upgradeWork.catch(() => undefined);
+    await ports.group('Seed', () => seedStage(run, steps, config.seed));
+    await ports.group('Upgrade test on a populated database', () => upgradeWork);
+    const outcome = await ports.group('Compare the migrated database with the schema', () => driftWork);
+    run.record(outcome);
+    await confirmDatabaseAlive(run, client);
+    return outcome;
+}
+function discover(run, config) {
+    try {
+        return discoverProject(config);
+    }
+    catch (error) {
+        if (!(error instanceof ProjectError))
+            throw error;
         run.problem({
-            stage: 'migrate',
-            severity: 'warning',
-            title: 'No migrations',
-            message: `No migration folders in ${ctx.project.migrationsDir}: the database was not built by migrations. Create the first one with \`prisma migrate dev --name init\`.`
+            stage: 'project',
+            severity: 'error',
+            title: 'Prisma project not usable',
+            message: error.message,
+            code: error.code
         });
+        const why = error.code === 'prisma-unsupported' ? 'this Prisma version is not supported' : 'project not found';
+        for (const name of ['generate', 'migrate', 'seed'])
+            run.skip(name, why);
+        return undefined;
     }
-    const loaded = parseLoadedSchema(result.output);
-    return { schemaPath: loaded ? external_node_path_default().resolve(ctx.project.root, loaded) : ctx.project.schemaPath };
 }
-/** "2 migration(s) applied", or that none was pending (a database migrated before, with allow-non-empty-database). */
-function appliedSummary(applied, found, output) {
-    if (applied > 0 || found === 0)
-        return `${applied} migration(s) applied`;
-    if (/No pending migrations to apply/.test(output))
-        return `no pending migration (${found} already applied)`;
-    return `${found} migration(s) applied`;
+function readHistory(config, project, env) {
+    return runHistory({
+        repoRoot: config.repoRoot,
+        migrationsDir: project.migrationsDir,
+        head: project.migrations,
+        eventPath: env.GITHUB_EVENT_PATH,
+        eventName: env.GITHUB_EVENT_NAME,
+        baseRef: config.baseRef,
+        env
+    });
 }
-async function seed(run, ctx, config) {
-    if (config.seed.kind === 'none') {
-        run.skip('seed', 'seed-command: none');
-        return;
-    }
-    const argv = config.seed.kind === 'command' ? config.seed.argv : ['prisma', 'db', 'seed'];
-    const result = config.seed.kind === 'command' ? await runCommand(ctx, argv) : await runPrisma(ctx, argv.slice(1));
-    const ok = result.exitCode === 0 && !result.timedOut;
-    if (ok && config.seed.kind === 'configured' && !seedCommandRan(result.output)) {
-        run.stage({
-            name: 'seed',
-            status: 'warning',
-            durationMs: result.durationMs,
-            summary: 'no seed configured',
-            command: argv,
-            exitCode: 0
-        });
-        run.problem({
-            stage: 'seed',
-            severity: 'warning',
-            title: 'No seed configured',
-            message: '`prisma db seed` found no seed command, so nothing was seeded and the seed was not tested. Configure one (`migrations.seed` in prisma.config.ts, or `prisma.seed` in package.json), give the `seed-command` input, or set `seed-command: none` to skip the seed on purpose.',
-            code: 'no-seed'
-        });
-        return;
-    }
-    const source = ctx.project.seed.command ? ` (${ctx.project.seed.command})` : '';
-    const shown = ok
-        ? result
-        : {
-            ...result,
-            output: withoutForeignCodeExcerpts(result.output, {
-                repoRoot: config.repoRoot,
-                projectRoot: ctx.project.root
-            })
-        };
-    childStage(run, 'seed', shown, argv, ok, ok ? `seeded${source}` : failureSummary(result, ctx.timeoutMs));
-    if (!ok)
-        run.problem(diagnoseSeedFailure(result, ctx.project, config.repoRoot, failureSummary(result, ctx.timeoutMs)));
-}
-/** A seed that failed on a missing table or column is explained by the drift item for it. */
-function linkSeedToDrift(problem, drift) {
-    const missing = problem.missingObject;
-    if (!missing)
-        return;
-    const items = drift.items.filter((item) => item.change === 'missing' &&
-        ((missing.column &&
-            item.kind === 'column' &&
-            item.target.column === missing.column &&
-            (!missing.table || item.target.table === missing.table)) ||
-            (!missing.column && missing.table && item.kind === 'table' && item.target.table === missing.table)));
-    if (items.length === 0)
-        return;
-    problem.explainedBy = items.map((i) => i.object);
-    const item = items[0];
-    const where = item.location
-        ? ` is declared at ${item.location.file}:${item.location.line}`
-        : ' is in the schema';
-    problem.message = `The seed failed because \`${item.object}\`${where} but no migration creates it.\n\n${problem.message}`;
+/** How the project's commands run: its folder, the database variables the connect stage chose, our timeout. */
+function prismaSteps(run, config, project, ports) {
+    const prisma = {
+        project,
+        urlEnv: run.env?.url ?? [DEFAULT_URL_ENV],
+        shadowEnv: run.env?.shadowUrl ? { names: run.env.shadow, url: run.env.shadowUrl } : undefined,
+        databaseUrl: config.databaseUrl,
+        timeoutMs: config.stepTimeoutMs,
+        baseEnv: ports.env,
+        signal: ports.signal,
+        onOutput: ports.output && ((chunk) => ports.output?.(run.clean(chunk)))
+    };
+    return { prisma, schemaArgs: schemaArgs(config.schema), repoRoot: config.repoRoot };
 }
 /**
- * When Prisma found no database URL: which variables the datasource reads,
- * which ones this run set, and the input that chooses them. Empty otherwise.
+ * The drift check may finish while the seed still runs; if the server went
+ * away meanwhile (a seed that passed without touching it, a crashed service
+ * container), the run must not pass as if nothing happened.
  */
-function urlHint(run, output) {
-    const missing = missingUrlVariable(output);
-    if (missing === undefined || !run.env)
-        return '';
-    const { datasource, url } = run.env;
-    const reads = [...new Set([...datasource.url, ...datasource.read, ...(missing ? [missing] : [])])];
-    const where = datasource.sources.length ? ` (${datasource.sources.join(', ')})` : '';
-    const readsText = reads.length
-        ? `The project's datasource reads ${reads.join(', ')}${where}`
-        : "No variable of the project's datasource could be found";
-    const example = reads.filter((name) => !datasource.shadow.includes(name));
-    return (`\n\n${missing ? `Prisma found no value in ${missing}` : 'Prisma found no database URL'}. ${readsText}; this run set ${url.join(', ')} to the database URL. ` +
-        `Set the \`database-url-env\` input to the variables that should receive it${example.length ? `, e.g. \`database-url-env: ${example.join(', ')}\`` : ''}.`);
-}
-function finish(run, config, project, drift, durationMs) {
-    const failedOn = new Set();
-    let unusable = false;
-    for (const p of run.problems) {
-        if (p.severity === 'warning' && config.failOn.includes('warning'))
-            failedOn.add('warning');
-        if (p.severity !== 'error')
-            continue;
-        // An edited or reordered migration, or one that breaks a populated database, is a migration failure.
-        if (['migrate', 'generate', 'history', 'upgrade'].includes(p.stage))
-            failedOn.add('migrate');
-        else if (p.stage === 'seed')
-            failedOn.add('seed');
-        else if (p.stage === 'connect' || p.stage === 'project')
-            unusable = true;
-        else if (['expect', 'inspect', 'compare'].includes(p.stage))
-            failedOn.add('drift');
+async function confirmDatabaseAlive(run, client) {
+    if (run.problems.some((p) => p.code === 'connection-lost'))
+        return;
+    try {
+        await client.query('SELECT 1');
     }
-    const items = drift?.items ?? [];
-    if (items.some((i) => i.severity === 'error'))
-        failedOn.add('drift');
-    if (items.some((i) => i.severity === 'warning') && config.failOn.includes('warning'))
-        failedOn.add('warning');
-    const failing = [...failedOn].filter((f) => config.failOn.includes(f));
-    return {
-        status: unusable || failing.length > 0 ? 'failed' : 'passed',
-        workingDirectory: external_node_path_default().relative(config.repoRoot, config.workingDirectory) || '.',
-        prismaVersion: project?.prisma.version,
-        runner: project ? RUNNERS[project.packageManager] : undefined,
-        stages: [...run.stages].sort((a, b) => STAGE_ORDER.indexOf(a.name) - STAGE_ORDER.indexOf(b.name)),
-        // Errors first: they are why the run failed; notices (no base commit…) last.
-        problems: [...run.problems].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity)),
-        drift: items,
-        fixSql: drift?.fixSql || undefined,
-        verdict: drift?.verdict,
-        failedOn: failing,
-        durationMs,
-        ...(run.review ? { review: run.review } : {})
-    };
+    catch (error) {
+        if (!isConnectionLoss(error))
+            throw error;
+        run.problem(connectionLostProblem('before the check ended', run.clean(describePgError(error))));
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/report/annotations.ts

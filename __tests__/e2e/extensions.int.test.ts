@@ -2,7 +2,7 @@
 // expected database too, or a healthy project would fail (a false alarm).
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { extensionsInMigrations } from '../../src/drift/index.js'
+import { extensionsInMigrations } from '../../src/drift/expected.js'
 import { createTestDatabase } from '../helpers/pg.js'
 import { FIXTURES } from '../helpers/project.js'
 import { check, counted, E2E_TIMEOUT, fixtureProject, SCHEMA } from './harness.js'

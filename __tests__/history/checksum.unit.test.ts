@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { firstChangedLine, migrationChecksum, scriptMatchesChecksum } from '../../src/history/index.js'
+import { firstChangedLine } from '../../src/history/check.js'
+import { migrationChecksum, scriptMatchesChecksum } from '../../src/history/checksum.js'
 import { REPO_ROOT } from '../helpers/project.js'
 
 describe('migration checksums', () => {

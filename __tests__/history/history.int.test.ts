@@ -6,7 +6,8 @@ import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, test } from '@jest/globals'
 import { readMigrations } from '../../src/prisma/project.js'
-import { readBaseMigrations, resolveBase, runHistory, type HistoryOutcome } from '../../src/history/index.js'
+import { readBaseMigrations, resolveBase } from '../../src/history/git.js'
+import { runHistory, type HistoryOutcome } from '../../src/history/index.js'
 import {
   cleanupRepos,
   countingGit,

@@ -3,7 +3,7 @@
  * trees: names as PostgreSQL resolves them, schemas, renames, and migrations
  * the parser rejects in part.
  */
-import { extensionsInMigrations } from '../../src/drift/index.js'
+import { extensionsInMigrations } from '../../src/drift/expected.js'
 import { MigrationIndex, type CreatedObject } from '../../src/migrations/migration-index.js'
 import { findCreatingMigration, type MigrationSource } from '../../src/migrations/locate.js'
 

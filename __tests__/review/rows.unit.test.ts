@@ -1,4 +1,4 @@
-import { rowsFor } from '../../src/history/index.js'
+import { rowsFor } from '../../src/upgrade/index.js'
 import { AUTO_UPGRADE_ROWS } from '../../src/config.js'
 
 test('auto rows: the budget spread over the tables, within the bounds', () => {

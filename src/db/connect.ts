@@ -1,6 +1,7 @@
 /**
- * Stage 3: reach the service database, make sure it is safe to use, and
- * create/drop the scratch databases the drift check needs beside it.
+ * Reach the service database, make sure it is safe to use, create and drop
+ * the scratch databases the run needs beside it, and tell a lost connection
+ * from any other database error.
  */
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
@@ -198,4 +199,20 @@ async function dropDatabase(admin: pg.ClientBase, name: string): Promise<void> {
     if ((error as { code?: string }).code === '42601')
       await admin.query(`DROP DATABASE IF EXISTS "${name}"`).catch(() => {})
   }
+}
+
+/**
+ * Whether a pg error means the server or the connection went away (rather
+ * than a bug of ours): SQLSTATE class 08 (connection exception), 57P01–57P03
+ * (shutdown, crash), or the errors pg and Node raise on a closed socket.
+ */
+export function isConnectionLoss(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown }
+  const code = typeof e?.code === 'string' ? e.code : ''
+  if (/^08/.test(code) || ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(code))
+    return true
+  const message = typeof e?.message === 'string' ? e.message : ''
+  return /Connection terminated|not queryable|connection error|ECONNREFUSED|ECONNRESET|server closed the connection|terminating connection|shutting down/i.test(
+    message
+  )
 }

@@ -1,587 +1,74 @@
 /**
- * Stages 5–8: build the database the schema describes (Prisma's own SQL for
- * the schema, applied to a scratch database), snapshot both catalogs,
- * compare, locate every item and assemble the fix migration.
- *
- * Prisma decides what the schema means: we never translate the schema
- * ourselves, we apply what `prisma migrate diff --from-empty` prints.
+ * The drift check as one handle. It owns its concurrent work: Prisma's SQL
+ * for the schema from the start (it needs no database), the expected
+ * database while `migrate deploy` runs, and Prisma's own verdict beside the
+ * seed once the migrations passed. Whatever happens, `migrated()` or `stop()`
+ * leaves no Prisma process running and no scratch database behind.
  */
-import pg from 'pg'
-import type { Config } from '../config.js'
-import { createScratchDatabase, DatabaseError, describePgError, type ScratchDatabase } from '../db/connect.js'
-import { snapshotCatalog, type CatalogSnapshot } from '../db/snapshot.js'
-import { locateItems } from './locate.js'
-import { MigrationIndex } from '../migrations/migration-index.js'
-import { diffFromEmptyArgs, type RunContext } from '../prisma/cli.js'
-import { runDiffScript, type DiffScript } from '../prisma/diff-script.js'
-import { prismaErrorText } from '../prisma/output.js'
+import type pg from 'pg'
+import type { RunContext } from '../prisma/cli.js'
 import type { Project } from '../prisma/project.js'
-import type { DriftItem, DriftVerdict } from '../model/drift.js'
-import type { Problem, StageResult } from '../model/findings.js'
-import { compareCatalogs } from '../catalog-diff/index.js'
-import {
-  createPrerequisites,
-  hasPrerequisites,
-  readPrerequisites,
-  type Prerequisites
-} from './prerequisites.js'
-import { quoteIdent } from '../sql/quote.js'
-import { buildFixMigration, prismaFixMigration } from './fix-migration.js'
-import { describeVerdict, judgeDrift, type PrismaVerdict, type PrismaVerdictRun } from './verdict.js'
+import { checkDrift, type DriftOutcome } from './check.js'
+import { startExpectedBuild, startSchemaDiff, type ExpectedBuild } from './expected.js'
+import { startPrismaVerdict } from './verdict.js'
 
-export interface DriftOutcome {
-  stages: StageResult[]
-  problems: Problem[]
-  items: DriftItem[]
-  /** The fix migration; empty when nothing needs fixing. */
-  fixSql: string
-  /** Snapshot figures, for the benchmark. */
-  metrics?: { expectedQueries: number; actualQueries: number; compareMs: number }
-  /** Whose verdict the items are, once the compare stage ran. */
-  verdict?: DriftVerdict
-}
+export { connectionLostProblem, type DriftOutcome } from './check.js'
 
-export interface DriftArgs {
-  run: RunContext
-  config: Config
+export interface DriftOptions {
+  /** How the project's Prisma CLI runs (its folder, environment, timeout). */
+  prisma: RunContext
   project: Project
-  /** Connected to the migrated service database. */
-  client: pg.Client
-  /** The schema Prisma reported loading (file or folder). */
-  schemaPath: string
+  /** The service database's URL: scratch databases are made beside it. */
+  databaseUrl: string
+  /** Report paths are relative to it. */
+  repoRoot: string
+  /** Removes secrets from text that reaches the report. */
   clean(text: string): string
-  /** The schema diff, when the caller started it early (see {@link startSchemaDiff}). */
-  diff?: SchemaDiff
-  /** The expected database, when the caller started building it early (see {@link startExpectedBuild}). */
-  expected?: ExpectedBuild
-  /** Prisma's own diff from the migrated database, when the caller started it (see {@link startPrismaVerdict}). */
-  verdict?: PrismaVerdictRun
 }
 
-/** A running `prisma migrate diff --from-empty … --script`. */
-export interface SchemaDiff {
-  schemaPath: string
-  args: string[]
-  result: Promise<DiffScript>
+export interface DriftCheck {
+  /** `migrate deploy` is starting: build the expected database beside it. */
+  migrating(): void
+  /**
+   * The migrations passed: start Prisma's verdict on the migrated database
+   * and run expect → inspect → compare. The outcome comes when all of it is
+   * done and cleaned up.
+   */
+  migrated(client: pg.Client, schemaPath: string): Promise<DriftOutcome>
+  /** Generate or migrate failed: stop every Prisma process and drop the scratch database. */
+  stop(): Promise<void>
 }
 
-/**
- * Starts asking Prisma for the SQL of the schema. It depends on nothing the
- * migrations do, so the pipeline starts it before generate and migrate, and
- * its seconds of CPU overlap theirs instead of adding to the run.
- */
-export function startSchemaDiff(run: RunContext, schemaPath: string): SchemaDiff {
-  const args = diffFromEmptyArgs(run.project.prisma.major, schemaPath)
-  return { schemaPath, args, result: runDiffScript(run, args) }
-}
-
-class StageClock {
-  private started = performance.now()
-  lap(): number {
-    const ms = Math.round(performance.now() - this.started)
-    this.started = performance.now()
-    return ms
-  }
-}
-
-/** Runs expect → inspect → compare. Never throws for a finding; the scratch database is always dropped. */
-export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
-  const out: DriftOutcome = { stages: [], problems: [], items: [], fixSql: '' }
-  const clock = new StageClock()
-  // Without the catalogs, Prisma's own verdict (when it gave one) is still the drift.
-  const skipRest = async (from: 'inspect' | 'compare', why: string): Promise<DriftOutcome> => {
-    if (from === 'inspect')
-      out.stages.push({ name: 'inspect', status: 'skipped', durationMs: 0, summary: why })
-    const prisma = await args.verdict?.result
-    clock.lap()
-    if (prisma?.kind === 'script' || prisma?.kind === 'unreadable')
-      return compare(args, out, clock, [], prisma, false)
-    out.stages.push({ name: 'compare', status: 'skipped', durationMs: 0, summary: why })
-    return out
-  }
-
-  // Prisma's SQL for the schema: started by the caller as early as possible
-  // (it needs no migrated database), or here.
-  const started =
-    args.diff?.schemaPath === args.schemaPath ? args.diff : startSchemaDiff(args.run, args.schemaPath)
-  const { args: diffArgs, result: diffing } = started
-
-  const early = args.expected?.schemaPath === args.schemaPath ? args.expected : undefined
-  let built: Built | undefined
-  try {
-    const installed = await installedExtensions(args.client)
-    built = early
-      ? await early.result
-      : await buildExpected(args.run, args.client, args.config.databaseUrl, started, installed)
-    // Prisma's SQL may need what the migrations created beside the schema:
-    // extensions installed in a way their files do not say (a DO block), the
-    // functions a default calls, sequences. If it failed without them, build
-    // again with them, read from the migrated database's catalog.
-    if (!built.ok && built.kind === 'apply' && !(built.cause && isConnectionLoss(built.cause))) {
-      const prerequisites = await readPrerequisites(args.client)
-      const moreExtensions = installed.some((e) => !built!.extensions.includes(e.name))
-      if (moreExtensions || hasPrerequisites(prerequisites)) {
-        if (early) await early.dispose()
-        else await disposeBuilt(built)
-        built = await buildExpected(
-          args.run,
-          args.client,
-          args.config.databaseUrl,
-          started,
-          installed,
-          prerequisites
-        )
-      }
-    }
-    if (!built.ok && built.kind === 'scratch') {
-      const error = built.error
-      if (isConnectionLoss(error)) throw error
-      // Only a role without CREATEDB skips the drift check (a warning, with the
-      // fix). Any other failure here (a full disk…) must not turn into a pass.
-      const noCreatedb = error.code === 'no-createdb'
-      out.stages.push({
-        name: 'expect',
-        status: noCreatedb ? 'skipped' : 'failed',
-        durationMs: clock.lap(),
-        summary: 'cannot create a scratch database'
-      })
-      out.problems.push({
-        stage: 'expect',
-        severity: noCreatedb ? 'warning' : 'error',
-        title: noCreatedb ? 'Drift check skipped' : 'Could not create the scratch database',
-        message: error.message,
-        code: error.code
-      })
-      return await skipRest('inspect', 'no expected database')
-    }
-    if (!built.ok && built.kind === 'diff') {
-      const diff = built.diff
-      const unreadable = diff.kind === 'unreadable'
-      out.stages.push({
-        name: 'expect',
-        status: 'failed',
-        durationMs: clock.lap(),
-        summary: unreadable ? "Prisma's SQL for the schema could not be read" : 'prisma migrate diff failed',
-        command: ['prisma', ...diffArgs],
-        exitCode: diff.result.exitCode
-      })
-      out.problems.push({
-        stage: 'expect',
-        severity: 'error',
-        title: unreadable
-          ? "Prisma's SQL for the schema could not be read"
-          : 'Could not get the SQL of the schema',
-        message: unreadable
-          ? `Prisma's SQL for the schema could not be read: ${diff.reason}.`
-          : `\`prisma ${diffArgs.join(' ')}\` failed (${diff.result.timedOut ? 'timed out' : `exit code ${diff.result.exitCode}`}):\n${prismaErrorText(diff.result.output)}`
-      })
-      return await skipRest('inspect', 'no expected database')
-    }
-    if (!built.ok) {
-      if (built.cause && isConnectionLoss(built.cause)) throw built.cause
-      const reason = built.error + missingExtensionHint(built.error)
-      const durationMs = clock.lap()
-      // With Prisma's own verdict the drift is known without the expected
-      // database: only the explanation of its statements is missing.
-      const prisma = await args.verdict?.result
-      if (prisma?.kind === 'script') {
-        out.stages.push({
-          name: 'expect',
-          status: 'skipped',
-          durationMs,
-          summary: "the schema SQL did not apply; Prisma's verdict stands unexplained"
-        })
-        out.problems.push({
-          stage: 'expect',
-          severity: 'notice',
-          title: 'Drift explanation skipped',
-          message: `Prisma's SQL for the schema did not apply to a scratch database (${reason.trim()}), so the catalog comparison that explains Prisma's verdict (the schema line, the expected and actual definitions) was skipped. The drift is Prisma's own verdict.`,
-          code: 'explanation-skipped'
-        })
-        return await skipRest('inspect', 'no expected database')
-      }
-      out.stages.push({
-        name: 'expect',
-        status: 'failed',
-        durationMs,
-        summary: 'the schema SQL did not apply'
-      })
-      out.problems.push({
-        stage: 'expect',
-        severity: 'error',
-        title: "Prisma's SQL for the schema failed to apply",
-        message: reason
-      })
-      return await skipRest('inspect', 'no expected database')
-    }
-    const scratchClient = built.client
-    // Extensions only the run showed (installed by a migration in a way its
-    // text does not say) still belong in the expected database's extension list.
-    for (const ext of installed.filter((e) => !built!.extensions.includes(e.name))) {
-      await createExtension(scratchClient, ext).catch(() => undefined)
-    }
-    const extensions = installed
-    out.stages.push({
-      name: 'expect',
-      status: 'passed',
-      durationMs: clock.lap(),
-      summary: `schema SQL applied to a scratch database${extensions.length ? ` (with ${extensions.map((e) => e.name).join(', ')})` : ''}`,
-      command: ['prisma', ...diffArgs]
-    })
-
-    const schemas = args.project.dbSchemas
-    let expected: CatalogSnapshot
-    let actual: CatalogSnapshot
-    try {
-      ;[expected, actual] = await Promise.all([
-        snapshotCatalog(scratchClient, schemas).then((c) => withoutCopies(c, built!)),
-        snapshotCatalog(args.client, schemas)
-      ])
-    } catch (error) {
-      // A server that went away is a lost database (handled below), not a catalog problem.
-      if (isConnectionLoss(error)) throw error
-      out.stages.push({
-        name: 'inspect',
-        status: 'failed',
-        durationMs: clock.lap(),
-        summary: 'catalog query failed'
-      })
-      out.problems.push({
-        stage: 'inspect',
-        severity: 'error',
-        title: 'Could not read the database catalog',
-        message: describePgError(error)
-      })
-      return await skipRest('compare', 'no catalog')
-    }
-    out.stages.push({
-      name: 'inspect',
-      status: 'passed',
-      durationMs: clock.lap(),
-      summary: `${expected.tables.length} expected and ${actual.tables.length} migrated table(s) read in ${expected.queryCount + actual.queryCount} queries`
-    })
-
-    const prisma = await args.verdict?.result
-    // The wait for Prisma's verdict (it runs beside the seed) is no stage's work.
-    clock.lap()
-    const catalog = compareCatalogs(expected, actual)
-    out.metrics = { expectedQueries: expected.queryCount, actualQueries: actual.queryCount, compareMs: 0 }
-    return await compare(args, out, clock, catalog, prisma)
-  } catch (error) {
-    if (!isConnectionLoss(error)) throw error
-    // A query failed outside the stages' own handling: in practice the server
-    // stopped or the connection dropped while the seed ran. Report it as a
-    // lost database (stage `connect`: the run is unusable whatever `fail-on`
-    // says), never as a crash of the whole check or as a pass.
-    // The stage that was running when the database went away fails; the rest are skipped.
-    const done = new Set(out.stages.map((s) => s.name))
-    const pending = (['expect', 'inspect', 'compare'] as const).filter((name) => !done.has(name))
-    pending.forEach((name, i) =>
-      out.stages.push({
-        name,
-        status: i === 0 ? 'failed' : 'skipped',
-        durationMs: i === 0 ? clock.lap() : 0,
-        summary: i === 0 ? 'lost the database connection' : 'no database'
-      })
-    )
-    out.problems.push(connectionLostProblem('during the drift check', args.clean(describePgError(error))))
-    return out
-  } finally {
-    if (built) await disposeBuilt(built)
-    await early?.dispose()
-    // An early build for another schema path than Prisma reported must go too,
-    // and no Prisma process may be left running.
-    if (args.expected && args.expected !== early) await args.expected.dispose()
-    await diffing.catch(() => undefined)
-    await args.diff?.result.catch(() => undefined)
-    await args.verdict?.result.catch(() => undefined)
-  }
-}
-
-/**
- * The compare stage: the catalog items, judged by Prisma's own verdict when
- * its differ gave one, located, with the fix migration (Prisma's script, or
- * the items' SQL in dependency order).
- */
-async function compare(
-  args: DriftArgs,
-  out: DriftOutcome,
-  clock: StageClock,
-  catalog: DriftItem[],
-  prisma: PrismaVerdict | undefined,
-  catalogRan = true
-): Promise<DriftOutcome> {
-  out.verdict = describeVerdict(args.project.prisma.version, prisma)
-  if (prisma?.kind === 'failed') out.problems.push(differFailed(prisma, args.clean))
-  if (prisma?.kind === 'unreadable') out.problems.push(verdictUnreadable(prisma, args.clean))
-  const judged = judgeDrift(catalog, prisma, defaultSchema(args.config.databaseUrl), catalogRan)
-  out.items = locateItems(judged, args.project, args.config.repoRoot).map((item) => ({
-    ...item,
-    expected: item.expected && args.clean(item.expected),
-    actual: item.actual && args.clean(item.actual)
-  }))
-  const counted = out.items.filter((i) => i.severity !== 'info')
-  out.fixSql =
-    prisma?.kind === 'script'
-      ? counted.length
-        ? prismaFixMigration(args.clean(prisma.script))
-        : ''
-      : buildFixMigration(out.items)
-  const compareMs = clock.lap()
-  if (out.metrics) out.metrics.compareMs = compareMs
-  // A verdict that could not be read is never "no drift": the stage fails, whatever the catalog says.
-  const unreadable = prisma?.kind === 'unreadable'
-  out.stages.push({
-    name: 'compare',
-    status:
-      unreadable || counted.some((i) => i.severity === 'error')
-        ? 'failed'
-        : counted.length
-          ? 'warning'
-          : 'passed',
-    durationMs: compareMs,
-    summary: unreadable
-      ? `Prisma's verdict could not be read${counted.length ? `; the catalog comparison found ${counted.length} difference(s)` : ''}`
-      : counted.length
-        ? `${counted.length} difference(s)`
-        : 'the migrated database matches the schema',
-    ...(prisma?.kind === 'script' || unreadable ? { command: ['prisma', ...prisma.args] } : {})
-  })
-  return out
-}
-
-/** Prisma answered with something that is not SQL: an error of the compare stage, with what the parser said. */
-function verdictUnreadable(
-  prisma: Extract<PrismaVerdict, { kind: 'unreadable' }>,
-  clean: (t: string) => string
-): Problem {
+/** Starts the drift check: Prisma's SQL for the schema is asked for at once. */
+export function startDrift(options: DriftOptions): DriftCheck {
+  // Stopped when the run is cancelled or when generate or migrate fails.
+  const abort = new AbortController()
+  options.prisma.signal?.addEventListener('abort', () => abort.abort(), { once: true })
+  const prisma: RunContext = { ...options.prisma, signal: abort.signal }
+  const diff = startSchemaDiff(prisma, options.project.schemaPath)
+  let expected: ExpectedBuild | undefined
   return {
-    stage: 'compare',
-    severity: 'error',
-    title: "Prisma's verdict could not be read",
-    message: clean(
-      `Prisma's verdict could not be read: ${prisma.reason}. \`prisma ${prisma.args.join(' ')}\` succeeded, but what it wrote is not SQL, so whether the migrated database matches the schema is not known; any drift listed comes from the catalog comparison alone.`
-    ),
-    code: 'verdict-unreadable'
-  }
-}
-
-/** Where Prisma puts names it writes without a schema: the URL's `?schema=`, else public. */
-function defaultSchema(databaseUrl: string): string {
-  try {
-    return new URL(databaseUrl).searchParams.get('schema') || 'public'
-  } catch {
-    return 'public'
-  }
-}
-
-/** Prisma's differ failed for a reason of its own: the catalog comparison stands in, and the reader is told. */
-function differFailed(
-  prisma: Extract<PrismaVerdict, { kind: 'failed' }>,
-  clean: (t: string) => string
-): Problem {
-  return {
-    stage: 'compare',
-    severity: 'warning',
-    title: "Prisma's differ could not compare the database",
-    message: clean(
-      `\`prisma ${prisma.args.join(' ')}\` failed (${prisma.timedOut ? 'timed out' : `exit code ${prisma.exitCode}`}), so the drift comes from the catalog comparison alone:\n${prismaErrorText(prisma.output, 15)}`
-    ),
-    code: 'differ-failed'
-  }
-}
-
-/** The expected database, or why there is none. Whoever holds one disposes it. */
-type Built =
-  | {
-      ok: true
-      scratch: ScratchDatabase
-      client: pg.Client
-      extensions: string[]
-      /** Functions and sequences copied from the migrated database (not the schema's). */
-      copied?: Prerequisites
-    }
-  | { ok: false; kind: 'scratch'; error: DatabaseError; extensions: string[] }
-  | { ok: false; kind: 'diff'; diff: Exclude<DiffScript, { kind: 'script' }>; extensions: string[] }
-  | {
-      ok: false
-      kind: 'apply'
-      error: string
-      cause?: unknown
-      scratch?: ScratchDatabase
-      client?: pg.Client
-      extensions: string[]
-    }
-
-/** An expected database being built ahead of the drift check. */
-export interface ExpectedBuild {
-  schemaPath: string
-  result: Promise<Built>
-  /** Drops the scratch database (whatever state the build reached). Idempotent. */
-  dispose(): Promise<void>
-}
-
-async function disposeBuilt(built: Built): Promise<void> {
-  if ('client' in built) await built.client?.end().catch(() => {})
-  if ('scratch' in built) await built.scratch?.drop()
-}
-
-/**
- * Starts building the expected database while `migrate deploy` runs: the
- * scratch database, Prisma's SQL, and first the extensions the migration
- * files create (the schema's SQL may need their types). At 1,000 models this
- * is seconds of PostgreSQL work that would otherwise follow the seed.
- */
-export function startExpectedBuild(run: RunContext, databaseUrl: string, diff: SchemaDiff): ExpectedBuild {
-  // A connection of its own: the pipeline's connection may be inside a
-  // transaction (replaying a failed migration) while this one creates a database.
-  const admin = new pg.Client({ connectionString: databaseUrl, application_name: 'migrate-seed-check' })
-  admin.on('error', () => {})
-  const result = admin
-    .connect()
-    .then(() => buildExpected(run, admin, databaseUrl, diff, extensionsInMigrations(run.project)))
-    .catch(async (error: unknown): Promise<Built> => {
-      await diff.result.catch(() => undefined)
-      return { ok: false, kind: 'apply', error: describePgError(error), cause: error, extensions: [] }
-    })
-  let disposed: Promise<void> | undefined
-  return {
-    schemaPath: diff.schemaPath,
-    result,
-    dispose: () =>
-      (disposed ??= result.then(disposeBuilt, () => undefined).finally(() => admin.end().catch(() => {})))
-  }
-}
-
-/** The extensions the migration files create, as PostgreSQL's parser reads them. */
-export function extensionsInMigrations(project: Pick<Project, 'migrations'>): Extension[] {
-  return MigrationIndex.of(project.migrations)
-    .extensions()
-    .map((e) => ({ name: e.name, schema: e.schema ?? 'public' }))
-}
-
-async function buildExpected(
-  run: RunContext,
-  admin: pg.ClientBase,
-  databaseUrl: string,
-  diff: SchemaDiff,
-  extensions: Extension[],
-  prerequisites?: Prerequisites
-): Promise<Built> {
-  const names = extensions.map((e) => e.name)
-  let scratch: ScratchDatabase
-  try {
-    scratch = await createScratchDatabase(admin, databaseUrl, 'expect')
-  } catch (error) {
-    await diff.result.catch(() => undefined)
-    if (error instanceof DatabaseError) return { ok: false, kind: 'scratch', error, extensions: names }
-    throw error
-  }
-  try {
-    const sql = await diff.result
-    if (sql.kind !== 'script') {
-      await scratch.drop()
-      return { ok: false, kind: 'diff', diff: sql, extensions: names }
-    }
-    const client = new pg.Client({ connectionString: scratch.url, application_name: 'migrate-seed-check' })
-    client.on('error', () => {})
-    try {
-      await client.connect()
-      for (const ext of extensions) await createExtension(client, ext)
-      const copied = prerequisites && (await createPrerequisites(client, prerequisites))
-      // One simple-protocol query runs the whole script, as psql would.
-      if (sql.script.trim()) await client.query(sql.script)
-      return { ok: true, scratch, client, extensions: names, ...(copied ? { copied } : {}) }
-    } catch (error) {
-      return {
-        ok: false,
-        kind: 'apply',
-        error: describePgError(error),
-        cause: error,
-        scratch,
+    migrating() {
+      expected ??= startExpectedBuild(prisma, options.databaseUrl, diff)
+    },
+    migrated(client, schemaPath) {
+      return checkDrift({
+        run: prisma,
+        project: options.project,
+        databaseUrl: options.databaseUrl,
+        repoRoot: options.repoRoot,
         client,
-        extensions: names
-      }
+        schemaPath,
+        clean: options.clean,
+        diff,
+        expected,
+        verdict: startPrismaVerdict(prisma, schemaPath)
+      })
+    },
+    async stop() {
+      abort.abort()
+      await diff.result.catch(() => undefined)
+      await expected?.dispose()
     }
-  } catch (error) {
-    await scratch.drop()
-    throw error
   }
-}
-
-/** The expected catalog without what was copied from the migrated database: those are the migrations', not the schema's. */
-function withoutCopies(catalog: CatalogSnapshot, built: Built): CatalogSnapshot {
-  const copied = built.ok ? built.copied : undefined
-  if (!copied) return catalog
-  const functions = new Set(copied.functions.map((f) => `${f.schema}.${f.name}(${f.arguments})`))
-  const sequences = new Set(copied.sequences.map((q) => `${q.schema}.${q.name}`))
-  return {
-    ...catalog,
-    functions: catalog.functions.filter((f) => !functions.has(`${f.schema}.${f.name}(${f.arguments})`)),
-    sequences: catalog.sequences.filter((q) => !sequences.has(`${q.schema}.${q.name}`))
-  }
-}
-
-async function createExtension(client: pg.ClientBase, ext: Extension): Promise<void> {
-  await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(ext.schema)}`)
-  await client.query(
-    `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(ext.name)} WITH SCHEMA ${quoteIdent(ext.schema)}`
-  )
-}
-
-/**
- * The problem for a database that went away mid-run. Stage `connect`: the run
- * is unusable whatever `fail-on` says; `reason` is already redacted.
- */
-export function connectionLostProblem(when: string, reason: string): Problem {
-  return {
-    stage: 'connect',
-    severity: 'error',
-    title: 'Lost the connection to the database',
-    message: `The connection to the database was lost ${when}: ${reason}. The server stopped or the network dropped; the run cannot tell whether the migrated database is right. Make sure the postgres service stays up for the whole job.`,
-    code: 'connection-lost'
-  }
-}
-
-/**
- * Whether a pg error means the server or the connection went away (rather
- * than a bug of ours): SQLSTATE class 08 (connection exception), 57P01–57P03
- * (shutdown, crash), or the errors pg and Node raise on a closed socket.
- */
-export function isConnectionLoss(error: unknown): boolean {
-  const e = error as { code?: unknown; message?: unknown }
-  const code = typeof e?.code === 'string' ? e.code : ''
-  if (/^08/.test(code) || ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(code))
-    return true
-  const message = typeof e?.message === 'string' ? e.message : ''
-  return /Connection terminated|not queryable|connection error|ECONNREFUSED|ECONNRESET|server closed the connection|terminating connection|shutting down/i.test(
-    message
-  )
-}
-
-/**
- * `type "citext" does not exist` here means the schema uses a type that an
- * extension provides and no migration installs it: say so and name the fix.
- */
-function missingExtensionHint(error: string): string {
-  const type = /type "([^"]+)" does not exist/.exec(error)?.[1]
-  if (!type) return ''
-  return (
-    `\nThe schema uses the type \`${type}\`, which an extension provides, but no migration installs that extension. ` +
-    `Add \`CREATE EXTENSION IF NOT EXISTS "${type}";\` (or the extension that provides it) to a migration, ` +
-    'or declare it with the `postgresqlExtensions` preview feature so Prisma writes it.'
-  )
-}
-
-interface Extension {
-  name: string
-  schema: string
-}
-
-/** Extensions the migrations installed: Prisma's SQL for the schema may rely on them (citext, pg_trgm…). */
-async function installedExtensions(client: pg.ClientBase): Promise<Extension[]> {
-  const { rows } = await client.query<Extension>(
-    `SELECT e.extname AS name, n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql' ORDER BY 1`
-  )
-  return rows
 }

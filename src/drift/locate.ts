@@ -1,5 +1,5 @@
 /**
- * Stage 8, "locate": gives every drift item a file and line — the schema
+ * Gives every drift item a file and line — the schema
  * declaration when the schema has one, else the migration that creates it.
  */
 import { repoPath } from '../util/paths.js'

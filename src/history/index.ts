@@ -1,8 +1,7 @@
 /**
- * The migration history: compare the pull request's migrations with its base commit
- * (history checks) and try its new migrations on a populated database
- * (upgrade test). `runHistory` is the history stage in one call; the pieces
- * are exported for callers that need them separately.
+ * The history stage: compare the pull request's migrations with its base
+ * commit. Its outcome (the base's migrations and the new ones) is what the
+ * upgrade test (src/upgrade/) starts from.
  */
 import type { Migration } from '../prisma/project.js'
 import { checkHistory } from './check.js'
@@ -14,38 +13,6 @@ import {
   type ResolvedBase
 } from './git.js'
 import type { BaseMigrations, HistoryProblem, HistoryStageResult } from '../model/history.js'
-
-export { checkHistory, firstChangedLine, type HistoryCheck, type HistoryCheckArgs } from './check.js'
-export { migrationChecksum, scriptMatchesChecksum } from './checksum.js'
-export {
-  baseShaFromEvent,
-  parseLockProvider,
-  readBaseMigrations,
-  readLockProvider,
-  resolveBase,
-  type BaseSource,
-  type GitOptions,
-  type ReadBaseOptions,
-  type ResolveBaseOptions,
-  type ResolvedBase
-} from './git.js'
-export { fillTables, type FillOptions, type FillReport, type FilledTable } from '../upgrade/fill.js'
-export {
-  explainDataFailure,
-  rowsFor,
-  runUpgradeTest,
-  type RowBudget,
-  type UpgradeArgs,
-  type UpgradeObserver,
-  type UpgradeOutcome
-} from '../upgrade/index.js'
-export type {
-  BaseMigration,
-  BaseMigrations,
-  HistoryProblem,
-  HistoryStageName,
-  HistoryStageResult
-} from '../model/history.js'
 
 export interface HistoryArgs extends GitOptions {
   repoRoot: string

@@ -18,17 +18,27 @@ export interface SourceLocation {
   column?: number
 }
 
-export type StageName =
-  | 'project'
-  | 'history'
-  | 'connect'
-  | 'generate'
-  | 'migrate'
-  | 'upgrade'
-  | 'seed'
-  | 'expect'
-  | 'inspect'
-  | 'compare'
+/**
+ * The stages of a run, in the order the report lists them (some overlap, so
+ * they finish in another order): read the project, compare the history with
+ * the base, connect, generate, migrate, try the new migrations on a populated
+ * database, seed, build the database the schema describes, read both
+ * catalogs, compare them.
+ */
+export const STAGES = [
+  'project',
+  'history',
+  'connect',
+  'generate',
+  'migrate',
+  'upgrade',
+  'seed',
+  'expect',
+  'inspect',
+  'compare'
+] as const
+
+export type StageName = (typeof STAGES)[number]
 export type StageStatus = 'passed' | 'failed' | 'skipped' | 'warning'
 
 /** One step of the pipeline as the report shows it. */

@@ -1,8 +1,6 @@
 /**
- * Shapes of the history and upgrade stages. They mirror `StageResult` and
- * `Problem` of src/types.ts with the two stage names this module adds; once
- * `StageName` includes 'history' and 'upgrade', these are assignable to the
- * shared types as they are.
+ * Shapes of the history and upgrade stages: the base commit's migrations, and
+ * stage results and problems narrowed to those two stages.
  */
 import type { Problem, StageResult } from './findings.js'
 

@@ -1,5 +1,5 @@
 /**
- * Stage 2: find the Prisma project under the working directory — schema,
+ * Finds the Prisma project under the working directory — schema,
  * config file, migrations, the installed Prisma CLI, the package manager and
  * how the seed is configured. Only reads files; runs nothing.
  *
@@ -8,7 +8,6 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
-import type { Config } from '../config.js'
 import { configPath, configSeed } from './config-file.js'
 
 export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun'
@@ -85,8 +84,20 @@ const CONFIG_NAMES = [
   ])
 ]
 
-/** Discovers the project for `config`. @throws ProjectError */
-export function discoverProject(config: Config): Project {
+/** What discovery needs from the run's settings (a `Config` has them all). */
+export interface ProjectOptions {
+  /** Absolute path of the project (where package.json is). */
+  workingDirectory: string
+  /** Absolute path of the schema file or folder, when the `schema` input names it. */
+  schema?: string
+  /** The seed the run will use: as the project configures it, a `seed-command`, or none. */
+  seed: { kind: 'configured' } | { kind: 'command'; raw: string } | { kind: 'none' }
+  /** The database URL: its `?schema=` names the PostgreSQL schema when the datasource does not. */
+  databaseUrl: string
+}
+
+/** Discovers the project. @throws ProjectError */
+export function discoverProject(config: ProjectOptions): Project {
   const root = config.workingDirectory
   const packageJson = readJson(path.join(root, 'package.json'))
   const prisma = findPrismaCli(root)
@@ -266,7 +277,7 @@ function detectPackageManager(
 }
 
 function findSeed(
-  config: Config,
+  config: Pick<ProjectOptions, 'seed'>,
   configText: string | undefined,
   prismaKey: Record<string, unknown>
 ): SeedConfig {

@@ -5,7 +5,7 @@
  * terminal block, and the `review` object of report.json. Pure.
  */
 import { escapeMessage, inlineCode } from './escape.js'
-import type { Problem, Severity, SourceLocation } from '../model/findings.js'
+import type { Severity, SourceLocation } from '../model/findings.js'
 import { lockName } from '../review/locks.js'
 import type {
   DatabaseChange,
@@ -33,20 +33,6 @@ const ms = (x: number | undefined) =>
       : x < 1000
         ? `${Math.round(x)} ms`
         : `${(x / 1000).toFixed(1)} s`
-
-/** Under `migration-safety: fail`, one error that fails the check as a migration failure. */
-export function safetyProblem(review: MigrationReview): Problem | undefined {
-  if (review.safety !== 'fail' || review.findings.length === 0) return undefined
-  const lines = review.findings.slice(0, 10).map((f) => `- ${f.location.file}:${f.location.line}: ${f.title}`)
-  if (review.findings.length > 10) lines.push(`- … and ${review.findings.length - 10} more`)
-  return {
-    stage: 'upgrade',
-    severity: 'error',
-    title: `Migration safety: ${review.findings.length} risky statement${review.findings.length === 1 ? '' : 's'}`,
-    message: `The migration review measured statements that would block or lose data on a live database (migration-safety: fail):\n${lines.join('\n')}`,
-    code: 'migration-safety'
-  }
-}
 
 /** The review's findings as annotations need them. */
 export function reviewAnnotations(

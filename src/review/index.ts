@@ -7,6 +7,7 @@
  * test applies the migration for real and the next one is reviewed on top.
  */
 import type pg from 'pg'
+import type { Problem } from '../model/findings.js'
 import { snapshotCatalog, type CatalogSnapshot } from '../db/snapshot.js'
 import { describePgError } from '../db/connect.js'
 import { blankComments } from '../sql/script.js'
@@ -30,10 +31,6 @@ import type {
   ReviewFinding,
   StatementLock
 } from '../model/review.js'
-
-export type * from '../model/review.js'
-export { replayMigration } from './measure.js'
-export { describeChanges, countDataLoss } from './changes.js'
 
 export interface ReviewerOptions {
   schemas: string[]
@@ -368,4 +365,18 @@ function lastName(change: DatabaseChange): string | undefined {
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/** Under `migration-safety: fail`, one error that fails the check as a migration failure. */
+export function safetyProblem(review: MigrationReview): Problem | undefined {
+  if (review.safety !== 'fail' || review.findings.length === 0) return undefined
+  const lines = review.findings.slice(0, 10).map((f) => `- ${f.location.file}:${f.location.line}: ${f.title}`)
+  if (review.findings.length > 10) lines.push(`- … and ${review.findings.length - 10} more`)
+  return {
+    stage: 'upgrade',
+    severity: 'error',
+    title: `Migration safety: ${review.findings.length} risky statement${review.findings.length === 1 ? '' : 's'}`,
+    message: `The migration review measured statements that would block or lose data on a live database (migration-safety: fail):\n${lines.join('\n')}`,
+    code: 'migration-safety'
+  }
 }
