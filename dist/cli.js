@@ -10325,9 +10325,9 @@ async function attempt(client, sql) {
  * migrations do, so the pipeline starts it before generate and migrate, and
  * its seconds of CPU overlap theirs instead of adding to the run.
  */
-function startSchemaDiff(run, schemaPath) {
-    const args = diffFromEmptyArgs(run.project.prisma.major, schemaPath);
-    return { schemaPath, args, result: runDiffScript(run, args) };
+function startSchemaDiff(prisma, schemaPath) {
+    const args = diffFromEmptyArgs(prisma.project.prisma.major, schemaPath);
+    return { schemaPath, args, result: runDiffScript(prisma, args) };
 }
 async function disposeBuilt(built) {
     if ('client' in built)
@@ -10341,14 +10341,14 @@ async function disposeBuilt(built) {
  * files create (the schema's SQL may need their types). At 1,000 models this
  * is seconds of PostgreSQL work that would otherwise follow the seed.
  */
-function startExpectedBuild(run, databaseUrl, diff) {
+function startExpectedBuild(prisma, databaseUrl, diff) {
     // A connection of its own: the pipeline's connection may be inside a
     // transaction (replaying a failed migration) while this one creates a database.
     const admin = new esm.Client({ connectionString: databaseUrl, application_name: 'migrate-seed-check' });
     admin.on('error', () => { });
     const result = admin
         .connect()
-        .then(() => buildExpected(run, admin, databaseUrl, diff, extensionsInMigrations(run.project)))
+        .then(() => buildExpected(admin, databaseUrl, diff, extensionsInMigrations(prisma.project)))
         .catch(async (error) => {
         await diff.result.catch(() => undefined);
         return { ok: false, kind: 'apply', error: describePgError(error), cause: error, extensions: [] };
@@ -10366,7 +10366,7 @@ function extensionsInMigrations(project) {
         .extensions()
         .map((e) => ({ name: e.name, schema: e.schema ?? 'public' }));
 }
-async function buildExpected(run, admin, databaseUrl, diff, extensions, prerequisites) {
+async function buildExpected(admin, databaseUrl, diff, extensions, prerequisites) {
     const names = extensions.map((e) => e.name);
     let scratch;
     try {
@@ -12147,9 +12147,9 @@ const REFUSED = /not supported when\s+defining an adapter/i;
  * Starts Prisma's diff from the migrated database to the schema. It reads
  * nothing but the catalog, so it runs beside the seed.
  */
-function startPrismaVerdict(run, schemaPath) {
-    const args = verdictDiffArgs(run.project.prisma.major, schemaPath);
-    const result = runDiffScript(run, args).then((diff) => {
+function startPrismaVerdict(prisma, schemaPath) {
+    const args = verdictDiffArgs(prisma.project.prisma.major, schemaPath);
+    const result = runDiffScript(prisma, args).then((diff) => {
         if (diff.kind === 'script')
             return { kind: 'script', script: diff.script, args };
         const r = diff.result;
@@ -12359,7 +12359,7 @@ async function checkDrift(args) {
     };
     // Prisma's SQL for the schema: started by the caller as early as possible
     // (it needs no migrated database), or here.
-    const started = args.diff?.schemaPath === args.schemaPath ? args.diff : startSchemaDiff(args.run, args.schemaPath);
+    const started = args.diff?.schemaPath === args.schemaPath ? args.diff : startSchemaDiff(args.prisma, args.schemaPath);
     const { args: diffArgs, result: diffing } = started;
     const early = args.expected?.schemaPath === args.schemaPath ? args.expected : undefined;
     let built;
@@ -12367,7 +12367,7 @@ async function checkDrift(args) {
         const installed = await installedExtensions(args.client);
         built = early
             ? await early.result
-            : await buildExpected(args.run, args.client, args.databaseUrl, started, installed);
+            : await buildExpected(args.client, args.databaseUrl, started, installed);
         // Prisma's SQL may need what the migrations created beside the schema:
         // extensions installed in a way their files do not say (a DO block), the
         // functions a default calls, sequences. If it failed without them, build
@@ -12380,7 +12380,7 @@ async function checkDrift(args) {
                     await early.dispose();
                 else
                     await disposeBuilt(built);
-                built = await buildExpected(args.run, args.client, args.databaseUrl, started, installed, prerequisites);
+                built = await buildExpected(args.client, args.databaseUrl, started, installed, prerequisites);
             }
         }
         if (!built.ok && built.kind === 'scratch') {
@@ -12661,7 +12661,7 @@ function startDrift(options) {
         },
         migrated(client, schemaPath) {
             return checkDrift({
-                run: prisma,
+                prisma,
                 project: options.project,
                 databaseUrl: options.databaseUrl,
                 repoRoot: options.repoRoot,

@@ -10,7 +10,7 @@ import { snapshotCatalog, type CatalogSnapshot } from '../db/snapshot.js'
 import { compareCatalogs } from '../catalog-diff/index.js'
 import type { DriftItem, DriftVerdict } from '../model/drift.js'
 import type { Problem, StageResult } from '../model/findings.js'
-import type { RunContext } from '../prisma/cli.js'
+import type { PrismaContext } from '../prisma/cli.js'
 import { prismaErrorText } from '../prisma/output.js'
 import type { Project } from '../prisma/project.js'
 import {
@@ -43,7 +43,7 @@ export interface DriftOutcome {
 }
 
 export interface DriftArgs {
-  run: RunContext
+  prisma: PrismaContext
   project: Project
   /** The service database's URL: scratch databases are made beside it, and its `?schema=` is Prisma's default schema. */
   databaseUrl: string
@@ -90,7 +90,7 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
   // Prisma's SQL for the schema: started by the caller as early as possible
   // (it needs no migrated database), or here.
   const started =
-    args.diff?.schemaPath === args.schemaPath ? args.diff : startSchemaDiff(args.run, args.schemaPath)
+    args.diff?.schemaPath === args.schemaPath ? args.diff : startSchemaDiff(args.prisma, args.schemaPath)
   const { args: diffArgs, result: diffing } = started
 
   const early = args.expected?.schemaPath === args.schemaPath ? args.expected : undefined
@@ -99,7 +99,7 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
     const installed = await installedExtensions(args.client)
     built = early
       ? await early.result
-      : await buildExpected(args.run, args.client, args.databaseUrl, started, installed)
+      : await buildExpected(args.client, args.databaseUrl, started, installed)
     // Prisma's SQL may need what the migrations created beside the schema:
     // extensions installed in a way their files do not say (a DO block), the
     // functions a default calls, sequences. If it failed without them, build
@@ -110,14 +110,7 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
       if (moreExtensions || hasPrerequisites(prerequisites)) {
         if (early) await early.dispose()
         else await disposeBuilt(built)
-        built = await buildExpected(
-          args.run,
-          args.client,
-          args.databaseUrl,
-          started,
-          installed,
-          prerequisites
-        )
+        built = await buildExpected(args.client, args.databaseUrl, started, installed, prerequisites)
       }
     }
     if (!built.ok && built.kind === 'scratch') {

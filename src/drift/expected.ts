@@ -9,7 +9,7 @@ import pg from 'pg'
 import { createScratchDatabase, DatabaseError, describePgError, type ScratchDatabase } from '../db/connect.js'
 import type { CatalogSnapshot } from '../db/snapshot.js'
 import { MigrationIndex } from '../migrations/migration-index.js'
-import { diffFromEmptyArgs, type RunContext } from '../prisma/cli.js'
+import { diffFromEmptyArgs, type PrismaContext } from '../prisma/cli.js'
 import { runDiffScript, type DiffScript } from '../prisma/diff-script.js'
 import type { Project } from '../prisma/project.js'
 import { createPrerequisites, type Prerequisites } from './prerequisites.js'
@@ -27,9 +27,9 @@ export interface SchemaDiff {
  * migrations do, so the pipeline starts it before generate and migrate, and
  * its seconds of CPU overlap theirs instead of adding to the run.
  */
-export function startSchemaDiff(run: RunContext, schemaPath: string): SchemaDiff {
-  const args = diffFromEmptyArgs(run.project.prisma.major, schemaPath)
-  return { schemaPath, args, result: runDiffScript(run, args) }
+export function startSchemaDiff(prisma: PrismaContext, schemaPath: string): SchemaDiff {
+  const args = diffFromEmptyArgs(prisma.project.prisma.major, schemaPath)
+  return { schemaPath, args, result: runDiffScript(prisma, args) }
 }
 
 /** The expected database, or why there is none. Whoever holds one disposes it. */
@@ -73,14 +73,18 @@ export async function disposeBuilt(built: Built): Promise<void> {
  * files create (the schema's SQL may need their types). At 1,000 models this
  * is seconds of PostgreSQL work that would otherwise follow the seed.
  */
-export function startExpectedBuild(run: RunContext, databaseUrl: string, diff: SchemaDiff): ExpectedBuild {
+export function startExpectedBuild(
+  prisma: PrismaContext,
+  databaseUrl: string,
+  diff: SchemaDiff
+): ExpectedBuild {
   // A connection of its own: the pipeline's connection may be inside a
   // transaction (replaying a failed migration) while this one creates a database.
   const admin = new pg.Client({ connectionString: databaseUrl, application_name: 'migrate-seed-check' })
   admin.on('error', () => {})
   const result = admin
     .connect()
-    .then(() => buildExpected(run, admin, databaseUrl, diff, extensionsInMigrations(run.project)))
+    .then(() => buildExpected(admin, databaseUrl, diff, extensionsInMigrations(prisma.project)))
     .catch(async (error: unknown): Promise<Built> => {
       await diff.result.catch(() => undefined)
       return { ok: false, kind: 'apply', error: describePgError(error), cause: error, extensions: [] }
@@ -102,7 +106,6 @@ export function extensionsInMigrations(project: Pick<Project, 'migrations'>): Ex
 }
 
 export async function buildExpected(
-  run: RunContext,
   admin: pg.ClientBase,
   databaseUrl: string,
   diff: SchemaDiff,

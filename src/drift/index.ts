@@ -6,7 +6,7 @@
  * leaves no Prisma process running and no scratch database behind.
  */
 import type pg from 'pg'
-import type { RunContext } from '../prisma/cli.js'
+import type { PrismaContext } from '../prisma/cli.js'
 import type { Project } from '../prisma/project.js'
 import { checkDrift, type DriftOutcome } from './check.js'
 import { startExpectedBuild, startSchemaDiff, type ExpectedBuild } from './expected.js'
@@ -16,7 +16,7 @@ export { connectionLostProblem, type DriftOutcome } from './check.js'
 
 export interface DriftOptions {
   /** How the project's Prisma CLI runs (its folder, environment, timeout). */
-  prisma: RunContext
+  prisma: PrismaContext
   project: Project
   /** The service database's URL: scratch databases are made beside it. */
   databaseUrl: string
@@ -44,7 +44,7 @@ export function startDrift(options: DriftOptions): DriftCheck {
   // Stopped when the run is cancelled or when generate or migrate fails.
   const abort = new AbortController()
   options.prisma.signal?.addEventListener('abort', () => abort.abort(), { once: true })
-  const prisma: RunContext = { ...options.prisma, signal: abort.signal }
+  const prisma: PrismaContext = { ...options.prisma, signal: abort.signal }
   const diff = startSchemaDiff(prisma, options.project.schemaPath)
   let expected: ExpectedBuild | undefined
   return {
@@ -53,7 +53,7 @@ export function startDrift(options: DriftOptions): DriftCheck {
     },
     migrated(client, schemaPath) {
       return checkDrift({
-        run: prisma,
+        prisma,
         project: options.project,
         databaseUrl: options.databaseUrl,
         repoRoot: options.repoRoot,

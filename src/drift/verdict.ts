@@ -11,7 +11,7 @@
  * does not change is `info`; a change it makes that no item explains is an
  * item of its own.
  */
-import { verdictDiffArgs, type RunContext } from '../prisma/cli.js'
+import { verdictDiffArgs, type PrismaContext } from '../prisma/cli.js'
 import { runDiffScript } from '../prisma/diff-script.js'
 import type { DriftItem, DriftKind, DriftVerdict } from '../model/drift.js'
 import { isRename } from './items.js'
@@ -64,9 +64,9 @@ const REFUSED = /not supported when\s+defining an adapter/i
  * Starts Prisma's diff from the migrated database to the schema. It reads
  * nothing but the catalog, so it runs beside the seed.
  */
-export function startPrismaVerdict(run: RunContext, schemaPath: string): PrismaVerdictRun {
-  const args = verdictDiffArgs(run.project.prisma.major, schemaPath)
-  const result = runDiffScript(run, args).then((diff): PrismaVerdict => {
+export function startPrismaVerdict(prisma: PrismaContext, schemaPath: string): PrismaVerdictRun {
+  const args = verdictDiffArgs(prisma.project.prisma.major, schemaPath)
+  const result = runDiffScript(prisma, args).then((diff): PrismaVerdict => {
     if (diff.kind === 'script') return { kind: 'script', script: diff.script, args }
     const r = diff.result
     if (diff.kind === 'unreadable') return { kind: 'unreadable', reason: diff.reason, output: r.output, args }

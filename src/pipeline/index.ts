@@ -14,7 +14,7 @@ import { describePgError, isConnectionLoss } from '../db/connect.js'
 import { connectionLostProblem, startDrift, type DriftOutcome } from '../drift/index.js'
 import { runHistory, type HistoryOutcome } from '../history/index.js'
 import type { CheckResult } from '../model/result.js'
-import { schemaArgs, toolEnv, type RunContext } from '../prisma/cli.js'
+import { schemaArgs, toolEnv, type PrismaContext } from '../prisma/cli.js'
 import { DEFAULT_URL_ENV, discoverDatasourceEnv } from '../prisma/datasource.js'
 import { discoverProject, ProjectError, type Project } from '../prisma/project.js'
 import { writeReportFiles } from '../report/artifacts.js'
@@ -157,7 +157,7 @@ function readHistory(config: Config, project: Project, env: NodeJS.ProcessEnv): 
 
 /** How the project's commands run: its folder, the database variables the connect stage chose, our timeout. */
 function prismaSteps(run: RunState, config: Config, project: Project, ports: PipelinePorts): PrismaSteps {
-  const prisma: RunContext = {
+  const prisma: PrismaContext = {
     project,
     urlEnv: run.env?.url ?? [DEFAULT_URL_ENV],
     shadowEnv: run.env?.shadowUrl ? { names: run.env.shadow, url: run.env.shadowUrl } : undefined,

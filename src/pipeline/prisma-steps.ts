@@ -13,7 +13,7 @@ import {
   runCommand,
   runPrisma,
   seedCommandRan,
-  type RunContext
+  type PrismaContext
 } from '../prisma/cli.js'
 import { diagnoseMigrateFailure } from '../prisma/deploy-failure.js'
 import { missingUrlVariable, prismaErrorText } from '../prisma/output.js'
@@ -27,7 +27,7 @@ import type { RunState } from './state.js'
 /** What the Prisma stages share. */
 export interface PrismaSteps {
   /** How the project's Prisma CLI and the seed run (folder, environment, timeout, output). */
-  prisma: RunContext
+  prisma: PrismaContext
   /** `--schema <path>` when the `schema` input names it. */
   schemaArgs: string[]
   /** Report paths are relative to it. */

@@ -7,7 +7,7 @@ import path from 'node:path'
 import { execCommand, type ExecResult } from '../util/exec.js'
 import type { Project } from './project.js'
 
-export interface RunContext {
+export interface PrismaContext {
   project: Project
   /** Variables that receive the database URL: the datasource's, or `database-url-env`. */
   urlEnv: string[]
@@ -43,7 +43,7 @@ export function toolEnv(project: Pick<Project, 'binDirs'>, baseEnv: NodeJS.Proce
 
 /** The child environment: {@link toolEnv} with the URL under each of the datasource's names. */
 export function childEnv(
-  ctx: Pick<RunContext, 'project' | 'urlEnv' | 'shadowEnv' | 'baseEnv'>,
+  ctx: Pick<PrismaContext, 'project' | 'urlEnv' | 'shadowEnv' | 'baseEnv'>,
   url: string
 ): NodeJS.ProcessEnv {
   const env = toolEnv(ctx.project, ctx.baseEnv)
@@ -54,7 +54,7 @@ export function childEnv(
 
 /** Runs `prisma <args>` from the project folder with the given database URL. */
 export function runPrisma(
-  ctx: RunContext,
+  ctx: PrismaContext,
   args: string[],
   options: { url?: string; keepStdout?: boolean; quiet?: boolean } = {}
 ): Promise<ExecResult> {
@@ -69,7 +69,7 @@ export function runPrisma(
 }
 
 /** Runs an arbitrary command (the `seed-command` input) the same way. */
-export function runCommand(ctx: RunContext, argv: string[]): Promise<ExecResult> {
+export function runCommand(ctx: PrismaContext, argv: string[]): Promise<ExecResult> {
   return execCommand(argv, {
     cwd: ctx.project.root,
     env: childEnv(ctx, ctx.databaseUrl),

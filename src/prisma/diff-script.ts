@@ -21,7 +21,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { ExecResult } from '../util/exec.js'
 import { parseSql } from '../sql/parser.js'
-import { runPrisma, type RunContext } from './cli.js'
+import { runPrisma, type PrismaContext } from './cli.js'
 
 /** What came of asking Prisma for a script. */
 export type DiffScript =
@@ -43,7 +43,7 @@ export function diffHasOutputFlag(version: string): boolean {
  * `--output`. The CLI's other output is kept in `result.output` for the log.
  * Requires `loadSqlParser()` to have resolved.
  */
-export async function runDiffScript(ctx: RunContext, args: string[]): Promise<DiffScript> {
+export async function runDiffScript(ctx: PrismaContext, args: string[]): Promise<DiffScript> {
   if (!diffHasOutputFlag(ctx.project.prisma.version)) {
     const result = await runPrisma(ctx, args, { keepStdout: true, quiet: true })
     return read(result, result.stdout)
