@@ -38874,7 +38874,13 @@ async function dropDatabase(admin, name) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/db/snapshot.ts
+;// CONCATENATED MODULE: ./src/db/catalog-queries.ts
+/**
+ * The catalog queries, one per kind of object: each aggregates over every
+ * table of the requested schemas (`$1`, an array of schema names), so their
+ * number does not grow with the database. Objects owned by an extension and
+ * Prisma's `_prisma_migrations` are left out.
+ */
 /** Prisma's own bookkeeping table is not part of the schema. */
 const MIGRATIONS_TABLE = '_prisma_migrations';
 /**
@@ -39010,6 +39016,9 @@ JOIN pg_class c ON c.oid = tg.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY($1) AND NOT tg.tgisinternal AND c.relname <> '${MIGRATIONS_TABLE}'
 ORDER BY 1, 2, 3`;
+
+;// CONCATENATED MODULE: ./src/db/snapshot.ts
+
 const REFERENTIAL_ACTIONS = {
     a: 'NO ACTION',
     r: 'RESTRICT',
@@ -41548,6 +41557,272 @@ function missingUrlVariable(output) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/sql/quote.ts
+/**
+ * Small SQL-writing helpers shared by the drift comparison and the fix
+ * migration: identifier and literal quoting, and a statement splitter.
+ */
+
+/** Quotes an identifier the way Prisma does: always, doubling embedded quotes. */
+function quoteIdent(name) {
+    return `"${name.replace(/"/g, '""')}"`;
+}
+/** `"schema"."name"`: fix SQL is always schema-qualified so it does not depend on search_path. */
+function qualified(schema, name) {
+    return `${quoteIdent(schema)}.${quoteIdent(name)}`;
+}
+/** A string literal, with embedded quotes doubled. */
+function quoteLiteral(value) {
+    return `'${value.replace(/'/g, "''")}'`;
+}
+/**
+ * Splits SQL into statements with PostgreSQL's parser: trimmed, without their
+ * semicolon and without comments, as the fix migration regroups them.
+ */
+function splitStatements(sql) {
+    const script = script_parseSqlScript(sql);
+    return script.statements
+        .map((statement) => {
+        let text = '';
+        let at = statement.startOffset;
+        for (const token of script_statementTokens(script, statement)) {
+            if (token.kind !== 'comment' && !(token.kind === 'semicolon' && token.end === statement.endOffset))
+                continue;
+            // A comment alone on its line goes with its line.
+            const lineStart = sql.lastIndexOf('\n', token.start - 1) + 1;
+            const alone = token.kind === 'comment' && sql.slice(Math.max(lineStart, at), token.start).trim() === '';
+            const cut = alone && lineStart >= at ? lineStart : token.start;
+            const after = alone && sql[token.end] === '\n' ? token.end + 1 : token.end;
+            text += sql.slice(at, cut);
+            at = Math.max(at, after);
+        }
+        text += sql.slice(at, statement.endOffset);
+        return text.trim();
+    })
+        .filter(Boolean);
+}
+
+;// CONCATENATED MODULE: ./src/catalog-diff/naming.ts
+/**
+ * Names of catalog objects: for people (the schema shown only when it is not
+ * `public`), in SQL (quoted identifier lists), and as lookup keys.
+ */
+
+/** Display name: the schema is only shown when it is not `public`. */
+function display(schema, ...names) {
+    return (schema === 'public' ? names : [schema, ...names]).join('.');
+}
+const naming_key = (...parts) => parts.join('\u0000');
+function byKey(items, keyOf) {
+    return new Map(items.map((item) => [keyOf(item), item]));
+}
+const identList = (names) => names.map(quoteIdent).join(', ');
+function sameList(a, b) {
+    return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+;// CONCATENATED MODULE: ./src/catalog-diff/enums.ts
+
+
+/** Enum types paired by schema and name; a pair's values compared as sets. */
+function compareEnums(expected, actual) {
+    const items = [];
+    const actualEnums = byKey(actual.enums, (e) => naming_key(e.schema, e.name));
+    const expectedEnums = byKey(expected.enums, (e) => naming_key(e.schema, e.name));
+    for (const enumType of expected.enums) {
+        const other = actualEnums.get(naming_key(enumType.schema, enumType.name));
+        if (other)
+            items.push(...compareEnumValues(enumType, other, actual));
+        else
+            items.push(missingEnum(enumType));
+    }
+    for (const enumType of actual.enums)
+        if (!expectedEnums.has(naming_key(enumType.schema, enumType.name)))
+            items.push(unexpectedEnum(enumType));
+    return items;
+}
+const enumDefinition = (e) => `enum (${e.values.join(', ')})`;
+function missingEnum(e) {
+    return {
+        kind: 'enum',
+        change: 'missing',
+        object: display(e.schema, e.name),
+        target: { schema: e.schema, enum: e.name },
+        severity: 'error',
+        expected: enumDefinition(e),
+        fixSql: `CREATE TYPE ${qualified(e.schema, e.name)} AS ENUM (${e.values.map(quoteLiteral).join(', ')});`
+    };
+}
+function unexpectedEnum(e) {
+    return {
+        kind: 'enum',
+        change: 'unexpected',
+        object: display(e.schema, e.name),
+        target: { schema: e.schema, enum: e.name },
+        severity: 'warning',
+        actual: enumDefinition(e),
+        fixSql: `DROP TYPE ${qualified(e.schema, e.name)};`
+    };
+}
+/**
+ * Values are compared as sets: `ALTER TYPE … ADD VALUE` appends, so order
+ * alone is not a difference. Missing values are added; extra values can only go by
+ * recreating the type, as Prisma does, and every value item of that enum then
+ * carries the same recreate script (the fix migration writes it once).
+ */
+function compareEnumValues(expected, actual, actualCatalog) {
+    const missing = expected.values.filter((v) => !actual.values.includes(v));
+    const extra = actual.values.filter((v) => !expected.values.includes(v));
+    if (missing.length === 0 && extra.length === 0)
+        return [];
+    const recreate = extra.length > 0 ? recreateEnumSql(expected, actualCatalog) : undefined;
+    const item = (value, change) => ({
+        kind: 'enumValue',
+        change,
+        object: display(expected.schema, expected.name, value),
+        target: { schema: expected.schema, enum: expected.name, value },
+        severity: change === 'missing' ? 'error' : 'warning',
+        ...(change === 'missing'
+            ? { expected: `${quoteLiteral(value)} in ${enumDefinition(expected)}` }
+            : { actual: `${quoteLiteral(value)} in ${enumDefinition(actual)}` }),
+        fixSql: recreate ?? `ALTER TYPE ${qualified(expected.schema, expected.name)} ADD VALUE ${quoteLiteral(value)};`
+    });
+    return [...missing.map((v) => item(v, 'missing')), ...extra.map((v) => item(v, 'unexpected'))];
+}
+/** Prisma's way of removing enum values: a new type, every column moved to it, the old type dropped. */
+function recreateEnumSql(e, actual) {
+    const type = qualified(e.schema, e.name);
+    const newType = qualified(e.schema, `${e.name}_new`);
+    const lines = [`CREATE TYPE ${newType} AS ENUM (${e.values.map(quoteLiteral).join(', ')});`];
+    const restoreDefaults = [];
+    for (const table of actual.tables) {
+        for (const column of table.columns) {
+            if (!column.isEnum || column.typeSchema !== e.schema || column.typeName !== e.name)
+                continue;
+            const alter = `ALTER TABLE ${qualified(table.schema, table.name)} ALTER COLUMN ${quoteIdent(column.name)}`;
+            const suffix = column.isArray ? '[]' : '';
+            if (column.default !== undefined) {
+                lines.push(`${alter} DROP DEFAULT;`);
+                restoreDefaults.push(`${alter} SET DEFAULT ${column.default};`);
+            }
+            lines.push(`${alter} TYPE ${newType}${suffix} USING (${quoteIdent(column.name)}::text${suffix}::${newType}${suffix});`);
+        }
+    }
+    lines.push(`ALTER TYPE ${type} RENAME TO ${quoteIdent(`${e.name}_old`)};`, `ALTER TYPE ${newType} RENAME TO ${quoteIdent(e.name)};`, `DROP TYPE ${qualified(e.schema, `${e.name}_old`)};`, ...restoreDefaults);
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/catalog-diff/other-objects.ts
+
+/** How two tables of one name are partitioned (Prisma cannot declare it). */
+function comparePartitioning(expected, actual) {
+    if ((expected.partitionKey ?? '') === (actual.partitionKey ?? ''))
+        return [];
+    return [
+        {
+            kind: 'table',
+            change: 'different',
+            object: display(actual.schema, actual.name),
+            target: { schema: actual.schema, table: actual.name },
+            severity: 'info',
+            expected: expected.partitionKey ? `PARTITION BY ${expected.partitionKey}` : 'not partitioned',
+            actual: actual.partitionKey ? `PARTITION BY ${actual.partitionKey}` : 'not partitioned',
+            aspects: ['partitioning']
+        }
+    ];
+}
+/**
+ * Objects outside Prisma's schema language, compared by name and definition and
+ * reported as `info` only: checks, functions, triggers, extensions, views,
+ * partitions and sequences that no column owns.
+ */
+function compareIgnoredObjects(expected, actual) {
+    const want = byKey(ignoredObjects(expected), (o) => o.key);
+    const have = byKey(ignoredObjects(actual), (o) => o.key);
+    const items = [];
+    const info = (o, change) => ({
+        kind: o.kind,
+        change,
+        object: o.object,
+        target: o.target,
+        severity: 'info'
+    });
+    for (const [k, o] of have) {
+        const other = want.get(k);
+        if (!other)
+            items.push({ ...info(o, 'unexpected'), actual: o.definition });
+        else if (other.definition !== o.definition)
+            items.push({ ...info(o, 'different'), expected: other.definition, actual: o.definition });
+    }
+    for (const [k, o] of want)
+        if (!have.has(k))
+            items.push({ ...info(o, 'missing'), expected: o.definition });
+    return items;
+}
+function ignoredObjects(catalog) {
+    const objects = [];
+    for (const table of catalog.tables) {
+        for (const check of table.checks)
+            objects.push({
+                kind: 'check',
+                key: naming_key('check', table.schema, table.name, check.name),
+                object: display(table.schema, check.name),
+                target: { schema: table.schema, table: table.name, constraint: check.name },
+                definition: check.definition
+            });
+        if (table.partitionOf)
+            objects.push({
+                kind: 'table',
+                key: naming_key('partition', table.schema, table.name),
+                object: display(table.schema, table.name),
+                target: { schema: table.schema, table: table.name },
+                definition: `partition of ${table.partitionOf}`
+            });
+    }
+    for (const f of catalog.functions)
+        objects.push({
+            kind: 'function',
+            key: naming_key('function', f.schema, f.name, f.arguments),
+            object: `${display(f.schema, f.name)}(${f.arguments})`,
+            target: { schema: f.schema },
+            definition: `${f.kind} ${f.name}(${f.arguments})`
+        });
+    for (const t of catalog.triggers)
+        objects.push({
+            kind: 'trigger',
+            key: naming_key('trigger', t.schema, t.table, t.name),
+            object: display(t.schema, t.name),
+            target: { schema: t.schema, table: t.table, constraint: t.name },
+            definition: t.definition
+        });
+    for (const e of catalog.extensions)
+        objects.push({
+            kind: 'extension',
+            key: naming_key('extension', e.name),
+            object: e.name,
+            target: { schema: e.schema },
+            definition: `extension ${e.name} ${e.version} in schema ${e.schema}`
+        });
+    for (const v of catalog.views)
+        objects.push({
+            kind: 'view',
+            key: naming_key('view', v.schema, v.name),
+            object: display(v.schema, v.name),
+            target: { schema: v.schema, table: v.name },
+            definition: `${v.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} AS ${v.definition.trim()}`
+        });
+    for (const s of catalog.sequences)
+        if (!s.ownedBy)
+            objects.push({
+                kind: 'sequence',
+                key: naming_key('sequence', s.schema, s.name),
+                object: display(s.schema, s.name),
+                target: { schema: s.schema },
+                definition: `sequence ${display(s.schema, s.name)} AS ${s.dataType}`
+            });
+    return objects;
+}
+
 ;// CONCATENATED MODULE: ./src/catalog-diff/defaults.ts
 /** The value every autoincrement spelling (serial's nextval, identity) stands for. */
 const AUTOINCREMENT = 'autoincrement()';
@@ -41716,229 +41991,11 @@ function normalizeExpression(expr) {
         .join('');
 }
 
-;// CONCATENATED MODULE: ./src/sql/quote.ts
-/**
- * Small SQL-writing helpers shared by the drift comparison and the fix
- * migration: identifier and literal quoting, and a statement splitter.
- */
-
-/** Quotes an identifier the way Prisma does: always, doubling embedded quotes. */
-function quoteIdent(name) {
-    return `"${name.replace(/"/g, '""')}"`;
-}
-/** `"schema"."name"`: fix SQL is always schema-qualified so it does not depend on search_path. */
-function qualified(schema, name) {
-    return `${quoteIdent(schema)}.${quoteIdent(name)}`;
-}
-/** A string literal, with embedded quotes doubled. */
-function quoteLiteral(value) {
-    return `'${value.replace(/'/g, "''")}'`;
-}
-/**
- * Splits SQL into statements with PostgreSQL's parser: trimmed, without their
- * semicolon and without comments, as the fix migration regroups them.
- */
-function splitStatements(sql) {
-    const script = script_parseSqlScript(sql);
-    return script.statements
-        .map((statement) => {
-        let text = '';
-        let at = statement.startOffset;
-        for (const token of script_statementTokens(script, statement)) {
-            if (token.kind !== 'comment' && !(token.kind === 'semicolon' && token.end === statement.endOffset))
-                continue;
-            // A comment alone on its line goes with its line.
-            const lineStart = sql.lastIndexOf('\n', token.start - 1) + 1;
-            const alone = token.kind === 'comment' && sql.slice(Math.max(lineStart, at), token.start).trim() === '';
-            const cut = alone && lineStart >= at ? lineStart : token.start;
-            const after = alone && sql[token.end] === '\n' ? token.end + 1 : token.end;
-            text += sql.slice(at, cut);
-            at = Math.max(at, after);
-        }
-        text += sql.slice(at, statement.endOffset);
-        return text.trim();
-    })
-        .filter(Boolean);
-}
-
-;// CONCATENATED MODULE: ./src/catalog-diff/index.ts
+;// CONCATENATED MODULE: ./src/catalog-diff/columns.ts
 
 
-/**
- * Compares the database the schema describes (`expected`) with the one the
- * migrations built (`actual`). Items come grouped by object: enums, then each
- * table with its columns, keys, indexes and foreign keys, then the objects
- * Prisma ignores.
- */
-function compareCatalogs(expected, actual) {
-    return [
-        ...compareEnums(expected, actual),
-        ...compareTables(expected, actual),
-        ...compareIgnoredObjects(expected, actual)
-    ];
-}
-// ---------------------------------------------------------------- naming
-/** Display name: the schema is only shown when it is not `public`. */
-function display(schema, ...names) {
-    return (schema === 'public' ? names : [schema, ...names]).join('.');
-}
-const catalog_diff_key = (...parts) => parts.join('\u0000');
-function byKey(items, keyOf) {
-    return new Map(items.map((item) => [keyOf(item), item]));
-}
-// ---------------------------------------------------------------- enums
-function compareEnums(expected, actual) {
-    const items = [];
-    const actualEnums = byKey(actual.enums, (e) => catalog_diff_key(e.schema, e.name));
-    const expectedEnums = byKey(expected.enums, (e) => catalog_diff_key(e.schema, e.name));
-    for (const enumType of expected.enums) {
-        const other = actualEnums.get(catalog_diff_key(enumType.schema, enumType.name));
-        if (other)
-            items.push(...compareEnumValues(enumType, other, actual));
-        else
-            items.push(missingEnum(enumType));
-    }
-    for (const enumType of actual.enums)
-        if (!expectedEnums.has(catalog_diff_key(enumType.schema, enumType.name)))
-            items.push(unexpectedEnum(enumType));
-    return items;
-}
-const enumDefinition = (e) => `enum (${e.values.join(', ')})`;
-function missingEnum(e) {
-    return {
-        kind: 'enum',
-        change: 'missing',
-        object: display(e.schema, e.name),
-        target: { schema: e.schema, enum: e.name },
-        severity: 'error',
-        expected: enumDefinition(e),
-        fixSql: `CREATE TYPE ${qualified(e.schema, e.name)} AS ENUM (${e.values.map(quoteLiteral).join(', ')});`
-    };
-}
-function unexpectedEnum(e) {
-    return {
-        kind: 'enum',
-        change: 'unexpected',
-        object: display(e.schema, e.name),
-        target: { schema: e.schema, enum: e.name },
-        severity: 'warning',
-        actual: enumDefinition(e),
-        fixSql: `DROP TYPE ${qualified(e.schema, e.name)};`
-    };
-}
-/**
- * Values are compared as sets: `ALTER TYPE … ADD VALUE` appends, so order
- * alone is not drift. Missing values are added; extra values can only go by
- * recreating the type, as Prisma does, and every value item of that enum then
- * carries the same recreate script (the fix migration writes it once).
- */
-function compareEnumValues(expected, actual, actualCatalog) {
-    const missing = expected.values.filter((v) => !actual.values.includes(v));
-    const extra = actual.values.filter((v) => !expected.values.includes(v));
-    if (missing.length === 0 && extra.length === 0)
-        return [];
-    const recreate = extra.length > 0 ? recreateEnumSql(expected, actualCatalog) : undefined;
-    const item = (value, change) => ({
-        kind: 'enumValue',
-        change,
-        object: display(expected.schema, expected.name, value),
-        target: { schema: expected.schema, enum: expected.name, value },
-        severity: change === 'missing' ? 'error' : 'warning',
-        ...(change === 'missing'
-            ? { expected: `${quoteLiteral(value)} in ${enumDefinition(expected)}` }
-            : { actual: `${quoteLiteral(value)} in ${enumDefinition(actual)}` }),
-        fixSql: recreate ?? `ALTER TYPE ${qualified(expected.schema, expected.name)} ADD VALUE ${quoteLiteral(value)};`
-    });
-    return [...missing.map((v) => item(v, 'missing')), ...extra.map((v) => item(v, 'unexpected'))];
-}
-/** Prisma's way of removing enum values: a new type, every column moved to it, the old type dropped. */
-function recreateEnumSql(e, actual) {
-    const type = qualified(e.schema, e.name);
-    const newType = qualified(e.schema, `${e.name}_new`);
-    const lines = [`CREATE TYPE ${newType} AS ENUM (${e.values.map(quoteLiteral).join(', ')});`];
-    const restoreDefaults = [];
-    for (const table of actual.tables) {
-        for (const column of table.columns) {
-            if (!column.isEnum || column.typeSchema !== e.schema || column.typeName !== e.name)
-                continue;
-            const alter = `ALTER TABLE ${qualified(table.schema, table.name)} ALTER COLUMN ${quoteIdent(column.name)}`;
-            const suffix = column.isArray ? '[]' : '';
-            if (column.default !== undefined) {
-                lines.push(`${alter} DROP DEFAULT;`);
-                restoreDefaults.push(`${alter} SET DEFAULT ${column.default};`);
-            }
-            lines.push(`${alter} TYPE ${newType}${suffix} USING (${quoteIdent(column.name)}::text${suffix}::${newType}${suffix});`);
-        }
-    }
-    lines.push(`ALTER TYPE ${type} RENAME TO ${quoteIdent(`${e.name}_old`)};`, `ALTER TYPE ${newType} RENAME TO ${quoteIdent(e.name)};`, `DROP TYPE ${qualified(e.schema, `${e.name}_old`)};`, ...restoreDefaults);
-    return lines.join('\n');
-}
-// ---------------------------------------------------------------- tables
-function compareTables(expected, actual) {
-    const items = [];
-    const modelled = (t) => !t.partitionOf;
-    const actualTables = byKey(actual.tables.filter(modelled), (t) => catalog_diff_key(t.schema, t.name));
-    const expectedTables = byKey(expected.tables.filter(modelled), (t) => catalog_diff_key(t.schema, t.name));
-    for (const table of expectedTables.values()) {
-        const other = actualTables.get(catalog_diff_key(table.schema, table.name));
-        if (other)
-            items.push(...compareTable(table, other, expected));
-        else
-            items.push(missingTable(table, expected), ...tableChildren(table));
-    }
-    for (const table of actualTables.values())
-        if (!expectedTables.has(catalog_diff_key(table.schema, table.name)))
-            items.push(unexpectedTable(table));
-    return items;
-}
-/** A missing table is created with its columns and primary key; its indexes and foreign keys are items of their own. */
-function tableChildren(table) {
-    return [
-        ...secondaryIndexes(table).map((index) => missingIndex(table, index)),
-        ...table.foreignKeys.map((fk) => missingForeignKey(table, fk))
-    ];
-}
-function missingTable(table, catalog) {
-    const definitions = table.columns.map((c) => '    ' + columnDefinition(c, table, catalog));
-    if (table.primaryKey)
-        definitions.push(`    CONSTRAINT ${quoteIdent(table.primaryKey.name)} PRIMARY KEY (${identList(table.primaryKey.columns)})`);
-    return {
-        kind: 'table',
-        change: 'missing',
-        object: display(table.schema, table.name),
-        target: { schema: table.schema, table: table.name },
-        severity: 'error',
-        expected: `table (${table.columns.map((c) => c.name).join(', ')})`,
-        fixSql: `CREATE TABLE ${qualified(table.schema, table.name)} (\n${definitions.join(',\n')}\n);`
-    };
-}
-/**
- * Drops the foreign keys first (as their own statements) so that unexpected
- * tables referencing each other can be dropped in any order.
- */
-function unexpectedTable(table) {
-    const name = qualified(table.schema, table.name);
-    const dropKeys = table.foreignKeys.map((fk) => `ALTER TABLE ${name} DROP CONSTRAINT ${quoteIdent(fk.name)};`);
-    return {
-        kind: 'table',
-        change: 'unexpected',
-        object: display(table.schema, table.name),
-        target: { schema: table.schema, table: table.name },
-        severity: 'warning',
-        actual: `table (${table.columns.map((c) => c.name).join(', ')})`,
-        fixSql: [...dropKeys, `DROP TABLE ${name};`].join('\n')
-    };
-}
-function compareTable(expected, actual, expectedCatalog) {
-    return [
-        ...compareColumns(expected, actual, expectedCatalog),
-        ...comparePrimaryKeys(expected, actual),
-        ...compareIndexes(expected, actual),
-        ...compareForeignKeys(expected, actual),
-        ...comparePartitioning(expected, actual)
-    ];
-}
-// ---------------------------------------------------------------- columns
+
+/** The columns of two tables of one name, paired by name. */
 function compareColumns(expected, actual, catalog) {
     const items = [];
     const actualColumns = byKey(actual.columns, (c) => c.name);
@@ -42095,64 +42152,9 @@ function ownsSequence(catalog, table, column) {
     return (/^nextval\(/i.test(column.default ?? '') &&
         catalog.sequences.some((s) => s.schema === table.schema && s.ownedBy?.table === table.name && s.ownedBy.column === column.name));
 }
-// ---------------------------------------------------------------- primary keys
-function comparePrimaryKeys(expected, actual) {
-    const want = expected.primaryKey;
-    const have = actual.primaryKey;
-    if (!want && !have)
-        return [];
-    const tableName = qualified(expected.schema, expected.name);
-    const pk = (k) => ({
-        kind: 'primaryKey',
-        object: display(expected.schema, k.name),
-        target: { schema: expected.schema, table: expected.name, constraint: k.name, columns: k.columns }
-    });
-    const addSql = (k) => `ALTER TABLE ${tableName} ADD CONSTRAINT ${quoteIdent(k.name)} PRIMARY KEY (${identList(k.columns)});`;
-    const dropSql = (k) => `ALTER TABLE ${tableName} DROP CONSTRAINT ${quoteIdent(k.name)};`;
-    if (want && !have)
-        return [
-            { ...pk(want), change: 'missing', severity: 'error', expected: want.definition, fixSql: addSql(want) }
-        ];
-    if (!want && have)
-        return [
-            {
-                ...pk(have),
-                change: 'unexpected',
-                severity: 'warning',
-                actual: have.definition,
-                fixSql: dropSql(have)
-            }
-        ];
-    if (!want || !have)
-        return [];
-    if (sameList(want.columns, have.columns)) {
-        if (want.name === have.name)
-            return [];
-        return [
-            {
-                ...pk(want),
-                change: 'different',
-                severity: 'warning',
-                expected: `${want.name}: ${want.definition}`,
-                actual: `${have.name}: ${have.definition}`,
-                aspects: ['name'],
-                fixSql: `ALTER TABLE ${tableName} RENAME CONSTRAINT ${quoteIdent(have.name)} TO ${quoteIdent(want.name)};`
-            }
-        ];
-    }
-    return [
-        {
-            ...pk(want),
-            change: 'different',
-            severity: 'error',
-            expected: `${want.name}: ${want.definition}`,
-            actual: `${have.name}: ${have.definition}`,
-            aspects: want.name === have.name ? ['columns'] : ['columns', 'name'],
-            fixSql: `${dropSql(have)}\n${addSql(want)}`
-        }
-    ];
-}
-// ---------------------------------------------------------------- indexes and unique constraints
+
+;// CONCATENATED MODULE: ./src/catalog-diff/index-rules.ts
+
 /** Indexes other than the primary key's (which belongs to the key). */
 const secondaryIndexes = (table) => table.indexes.filter((i) => !i.primary);
 /**
@@ -42218,6 +42220,12 @@ function indexAspects(expected, actual) {
         aspects.push('included columns');
     return aspects;
 }
+
+;// CONCATENATED MODULE: ./src/catalog-diff/indexes.ts
+
+
+
+/** The indexes of two tables of one name (the primary key's aside), paired by name, then by definition. */
 function compareIndexes(expected, actual) {
     const items = [];
     const unmatched = new Map(secondaryIndexes(actual).map((i) => [i.name, i]));
@@ -42352,7 +42360,68 @@ function renamedIndex(table, expected, actual) {
         fixSql
     };
 }
-// ---------------------------------------------------------------- foreign keys
+
+;// CONCATENATED MODULE: ./src/catalog-diff/keys.ts
+
+
+/** The primary keys of two tables of one name. */
+function comparePrimaryKeys(expected, actual) {
+    const want = expected.primaryKey;
+    const have = actual.primaryKey;
+    if (!want && !have)
+        return [];
+    const tableName = qualified(expected.schema, expected.name);
+    const pk = (k) => ({
+        kind: 'primaryKey',
+        object: display(expected.schema, k.name),
+        target: { schema: expected.schema, table: expected.name, constraint: k.name, columns: k.columns }
+    });
+    const addSql = (k) => `ALTER TABLE ${tableName} ADD CONSTRAINT ${quoteIdent(k.name)} PRIMARY KEY (${identList(k.columns)});`;
+    const dropSql = (k) => `ALTER TABLE ${tableName} DROP CONSTRAINT ${quoteIdent(k.name)};`;
+    if (want && !have)
+        return [
+            { ...pk(want), change: 'missing', severity: 'error', expected: want.definition, fixSql: addSql(want) }
+        ];
+    if (!want && have)
+        return [
+            {
+                ...pk(have),
+                change: 'unexpected',
+                severity: 'warning',
+                actual: have.definition,
+                fixSql: dropSql(have)
+            }
+        ];
+    if (!want || !have)
+        return [];
+    if (sameList(want.columns, have.columns)) {
+        if (want.name === have.name)
+            return [];
+        return [
+            {
+                ...pk(want),
+                change: 'different',
+                severity: 'warning',
+                expected: `${want.name}: ${want.definition}`,
+                actual: `${have.name}: ${have.definition}`,
+                aspects: ['name'],
+                fixSql: `ALTER TABLE ${tableName} RENAME CONSTRAINT ${quoteIdent(have.name)} TO ${quoteIdent(want.name)};`
+            }
+        ];
+    }
+    return [
+        {
+            ...pk(want),
+            change: 'different',
+            severity: 'error',
+            expected: `${want.name}: ${want.definition}`,
+            actual: `${have.name}: ${have.definition}`,
+            aspects: want.name === have.name ? ['columns'] : ['columns', 'name'],
+            fixSql: `${dropSql(have)}\n${addSql(want)}`
+        }
+    ];
+}
+/** The foreign keys of two tables of one name, paired by name, then by relation (same columns, same table). */
 function compareForeignKeys(expected, actual) {
     const items = [];
     const unmatched = new Map(actual.foreignKeys.map((fk) => [fk.name, fk]));
@@ -42471,118 +42540,98 @@ function differentForeignKey(table, expected, actual) {
         fixSql: `${dropForeignKeySql(table, actual)}\n${addForeignKeySql(table, expected)}`
     };
 }
-// ---------------------------------------------------------------- what Prisma ignores
-function comparePartitioning(expected, actual) {
-    if ((expected.partitionKey ?? '') === (actual.partitionKey ?? ''))
-        return [];
-    return [
-        {
-            kind: 'table',
-            change: 'different',
-            object: display(actual.schema, actual.name),
-            target: { schema: actual.schema, table: actual.name },
-            severity: 'info',
-            expected: expected.partitionKey ? `PARTITION BY ${expected.partitionKey}` : 'not partitioned',
-            actual: actual.partitionKey ? `PARTITION BY ${actual.partitionKey}` : 'not partitioned',
-            aspects: ['partitioning']
-        }
-    ];
-}
-/**
- * Objects outside Prisma's schema language, compared by name and definition and
- * reported as `info` only: checks, functions, triggers, extensions, views,
- * partitions and sequences that no column owns.
- */
-function compareIgnoredObjects(expected, actual) {
-    const want = byKey(ignoredObjects(expected), (o) => o.key);
-    const have = byKey(ignoredObjects(actual), (o) => o.key);
+
+;// CONCATENATED MODULE: ./src/catalog-diff/tables.ts
+
+
+
+
+
+
+
+/** Tables paired by schema and name (partitions left to the other objects), then each pair part by part. */
+function compareTables(expected, actual) {
     const items = [];
-    const info = (o, change) => ({
-        kind: o.kind,
-        change,
-        object: o.object,
-        target: o.target,
-        severity: 'info'
-    });
-    for (const [k, o] of have) {
-        const other = want.get(k);
-        if (!other)
-            items.push({ ...info(o, 'unexpected'), actual: o.definition });
-        else if (other.definition !== o.definition)
-            items.push({ ...info(o, 'different'), expected: other.definition, actual: o.definition });
+    const modelled = (t) => !t.partitionOf;
+    const actualTables = byKey(actual.tables.filter(modelled), (t) => naming_key(t.schema, t.name));
+    const expectedTables = byKey(expected.tables.filter(modelled), (t) => naming_key(t.schema, t.name));
+    for (const table of expectedTables.values()) {
+        const other = actualTables.get(naming_key(table.schema, table.name));
+        if (other)
+            items.push(...compareTable(table, other, expected));
+        else
+            items.push(missingTable(table, expected), ...tableChildren(table));
     }
-    for (const [k, o] of want)
-        if (!have.has(k))
-            items.push({ ...info(o, 'missing'), expected: o.definition });
+    for (const table of actualTables.values())
+        if (!expectedTables.has(naming_key(table.schema, table.name)))
+            items.push(unexpectedTable(table));
     return items;
 }
-function ignoredObjects(catalog) {
-    const objects = [];
-    for (const table of catalog.tables) {
-        for (const check of table.checks)
-            objects.push({
-                kind: 'check',
-                key: catalog_diff_key('check', table.schema, table.name, check.name),
-                object: display(table.schema, check.name),
-                target: { schema: table.schema, table: table.name, constraint: check.name },
-                definition: check.definition
-            });
-        if (table.partitionOf)
-            objects.push({
-                kind: 'table',
-                key: catalog_diff_key('partition', table.schema, table.name),
-                object: display(table.schema, table.name),
-                target: { schema: table.schema, table: table.name },
-                definition: `partition of ${table.partitionOf}`
-            });
-    }
-    for (const f of catalog.functions)
-        objects.push({
-            kind: 'function',
-            key: catalog_diff_key('function', f.schema, f.name, f.arguments),
-            object: `${display(f.schema, f.name)}(${f.arguments})`,
-            target: { schema: f.schema },
-            definition: `${f.kind} ${f.name}(${f.arguments})`
-        });
-    for (const t of catalog.triggers)
-        objects.push({
-            kind: 'trigger',
-            key: catalog_diff_key('trigger', t.schema, t.table, t.name),
-            object: display(t.schema, t.name),
-            target: { schema: t.schema, table: t.table, constraint: t.name },
-            definition: t.definition
-        });
-    for (const e of catalog.extensions)
-        objects.push({
-            kind: 'extension',
-            key: catalog_diff_key('extension', e.name),
-            object: e.name,
-            target: { schema: e.schema },
-            definition: `extension ${e.name} ${e.version} in schema ${e.schema}`
-        });
-    for (const v of catalog.views)
-        objects.push({
-            kind: 'view',
-            key: catalog_diff_key('view', v.schema, v.name),
-            object: display(v.schema, v.name),
-            target: { schema: v.schema, table: v.name },
-            definition: `${v.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} AS ${v.definition.trim()}`
-        });
-    for (const s of catalog.sequences)
-        if (!s.ownedBy)
-            objects.push({
-                kind: 'sequence',
-                key: catalog_diff_key('sequence', s.schema, s.name),
-                object: display(s.schema, s.name),
-                target: { schema: s.schema },
-                definition: `sequence ${display(s.schema, s.name)} AS ${s.dataType}`
-            });
-    return objects;
+/** A missing table is created with its columns and primary key; its indexes and foreign keys are items of their own. */
+function tableChildren(table) {
+    return [
+        ...secondaryIndexes(table).map((index) => missingIndex(table, index)),
+        ...table.foreignKeys.map((fk) => missingForeignKey(table, fk))
+    ];
 }
-// ---------------------------------------------------------------- helpers
-const identList = (names) => names.map(quoteIdent).join(', ');
-function sameList(a, b) {
-    return a.length === b.length && a.every((x, i) => x === b[i]);
+function missingTable(table, catalog) {
+    const definitions = table.columns.map((c) => '    ' + columnDefinition(c, table, catalog));
+    if (table.primaryKey)
+        definitions.push(`    CONSTRAINT ${quoteIdent(table.primaryKey.name)} PRIMARY KEY (${identList(table.primaryKey.columns)})`);
+    return {
+        kind: 'table',
+        change: 'missing',
+        object: display(table.schema, table.name),
+        target: { schema: table.schema, table: table.name },
+        severity: 'error',
+        expected: `table (${table.columns.map((c) => c.name).join(', ')})`,
+        fixSql: `CREATE TABLE ${qualified(table.schema, table.name)} (\n${definitions.join(',\n')}\n);`
+    };
+}
+/**
+ * Drops the foreign keys first (as their own statements) so that unexpected
+ * tables referencing each other can be dropped in any order.
+ */
+function unexpectedTable(table) {
+    const name = qualified(table.schema, table.name);
+    const dropKeys = table.foreignKeys.map((fk) => `ALTER TABLE ${name} DROP CONSTRAINT ${quoteIdent(fk.name)};`);
+    return {
+        kind: 'table',
+        change: 'unexpected',
+        object: display(table.schema, table.name),
+        target: { schema: table.schema, table: table.name },
+        severity: 'warning',
+        actual: `table (${table.columns.map((c) => c.name).join(', ')})`,
+        fixSql: [...dropKeys, `DROP TABLE ${name};`].join('\n')
+    };
+}
+function compareTable(expected, actual, expectedCatalog) {
+    return [
+        ...compareColumns(expected, actual, expectedCatalog),
+        ...comparePrimaryKeys(expected, actual),
+        ...compareIndexes(expected, actual),
+        ...compareForeignKeys(expected, actual),
+        ...comparePartitioning(expected, actual)
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/catalog-diff/index.ts
+
+
+
+/**
+ * Compares `expected` (for drift: the database the schema describes) with
+ * `actual` (the one the migrations built): `missing` is what only `expected`
+ * has, `unexpected` what only `actual` has. Items come grouped by object:
+ * enums, then each table with its columns, keys, indexes and foreign keys,
+ * then the objects Prisma ignores.
+ */
+function compareCatalogs(expected, actual) {
+    return [
+        ...compareEnums(expected, actual),
+        ...compareTables(expected, actual),
+        ...compareIgnoredObjects(expected, actual)
+    ];
 }
 
 ;// CONCATENATED MODULE: ./src/drift/prerequisites.ts
@@ -46019,67 +46068,21 @@ function realish(p) {
     return external_node_path_default().join((0,external_node_fs_.realpathSync)(dir), ...rest);
 }
 
-;// CONCATENATED MODULE: ./src/upgrade/fill.ts
-
-
-/** Rows per INSERT of the set-based fill. */
-const BATCH_ROWS = 5000;
-const q = (name) => `"${name.replaceAll('"', '""')}"`;
-const fill_key = (schema, table) => `${schema}.${table}`;
-/**
- * Inserts `rowsPerTable` rows into every table of `snapshot` (partitions are
- * filled through their parent). Never throws for a row the database refuses:
- * the table is reported with the rows it got and the reason.
- */
-async function fillTables(client, snapshot, options = {}) {
-    const count = options.rowsPerTable ?? 3;
-    const tables = snapshot.tables.filter((t) => !t.partitionOf);
-    const enums = new Map(snapshot.enums.map((e) => [fill_key(e.schema, e.name), e.values]));
-    const domains = await domainBases(client);
-    const { order, broken } = dependencyOrder(tables);
-    const inserted = new Map();
-    const referenced = referencedColumns(tables);
-    const report = [];
-    for (const table of order) {
-        const filler = new TableFiller(table, { enums, domains, inserted, broken });
-        const rows = [];
-        inserted.set(fill_key(table.schema, table.name), rows);
-        let error;
-        const keep = referenced.get(fill_key(table.schema, table.name)) ?? new Set();
-        const stopped = await filler.insertBatches(client, count, rows, keep);
-        if (stopped !== undefined && rows.length < count && stopped.kind === 'cannot-build')
-            error = stopped.reason;
-        for (let i = rows.length; i < count && !error; i++) {
-            const outcome = await filler.insert(client, i, rows);
-            if (typeof outcome === 'string') {
-                error = outcome;
-                break;
-            }
-            rows.push(outcome);
-        }
-        report.push({ schema: table.schema, table: table.name, rows: rows.length, ...(error ? { error } : {}) });
-    }
-    return { tables: report, rowCount: report.reduce((n, t) => n + t.rows, 0) };
-}
+;// CONCATENATED MODULE: ./src/upgrade/fill-order.ts
+/** Lookup key of a schema-qualified object (table, enum, domain). */
+const objectKey = (schema, name) => `${schema}.${name}`;
 /** Columns that foreign keys point at, per table: the only values kept of the inserted rows. */
 function referencedColumns(tables) {
     const map = new Map();
     for (const t of tables)
         for (const fk of t.foreignKeys) {
-            const k = fill_key(fk.referencedSchema, fk.referencedTable);
+            const k = objectKey(fk.referencedSchema, fk.referencedTable);
             const set = map.get(k) ?? new Set();
             for (const c of fk.referencedColumns)
                 set.add(c);
             map.set(k, set);
         }
     return map;
-}
-/** Domains and the type they are based on, so a domain column gets a value of its base type. */
-async function domainBases(client) {
-    const { rows } = await client.query(`SELECT n.nspname AS schema, t.typname AS name, bt.typname AS base, format_type(t.typbasetype, t.typtypmod) AS type
-       FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type bt ON bt.oid = t.typbasetype
-      WHERE t.typtype = 'd'`);
-    return new Map(rows.map((r) => [fill_key(r.schema, r.name), { typeName: r.base, type: r.type }]));
 }
 /**
  * Tables so that every table comes after the tables it references. A cycle is
@@ -46089,9 +46092,9 @@ async function domainBases(client) {
  * whichever key it happens to follow last, not at the nullable one.
  */
 function dependencyOrder(tables) {
-    const byKey = new Map(tables.map((t) => [fill_key(t.schema, t.name), t]));
+    const byKey = new Map(tables.map((t) => [objectKey(t.schema, t.name), t]));
     const broken = new Set();
-    const target = (fk) => byKey.get(fill_key(fk.referencedSchema, fk.referencedTable));
+    const target = (fk) => byKey.get(objectKey(fk.referencedSchema, fk.referencedTable));
     const remaining = new Set(tables);
     const order = [];
     const pending = (t) => t.foreignKeys.filter((fk) => {
@@ -46113,7 +46116,123 @@ function dependencyOrder(tables) {
     }
     return { order, broken };
 }
+/** A foreign key whose columns may all be NULL. */
 const nullable = (table, fk) => fk.columns.every((c) => !table.columns.find((col) => col.name === c)?.notNull);
+
+;// CONCATENATED MODULE: ./src/upgrade/fill-values.ts
+/**
+ * The value a column of a built-in type or an enum gets in row `i` of the
+ * fill, as text for PostgreSQL to cast. Non-unique columns repeat one value
+ * (the second row another), so a new unique index meets duplicates; text is
+ * letters only, so a cast to a number fails as it would on real text.
+ */
+/** First value in every row (duplicates), the last in the second row; distinct values when unique. */
+function enumValue(values, i, unique) {
+    if (unique)
+        return values[i];
+    return i === 1 ? values.at(-1) : values[0];
+}
+/** `2024-01-01` for n = 1, one day later for each n. */
+function dayOf(n) {
+    return new Date(Date.UTC(2024, 0, n)).toISOString().slice(0, 10);
+}
+/** `12:00:01` for n = 1, one second later for each n (wrapping at midnight). */
+function secondOfDay(n) {
+    const s = (12 * 3600 + n) % 86400;
+    const pad = (x) => String(x).padStart(2, '0');
+    return `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
+}
+/** Declared length of `varchar(n)`, `char(n)`, `bit(n)`. */
+function lengthOf(type) {
+    const match = /^(?:character varying|character|bit varying|bit|varchar|char)\((\d+)\)/.exec(type);
+    return match ? Number(match[1]) : undefined;
+}
+/**
+ * A value of a built-in type. Non-unique columns repeat one value (the
+ * second row a different one); unique ones count up with the row.
+ */
+function scalarValue(typeName, type, column, i, unique) {
+    const n = unique ? i + 1 : i === 1 ? 2 : 1;
+    switch (typeName) {
+        case 'text':
+        case 'varchar':
+        case 'bpchar':
+        case 'citext':
+        case 'name': {
+            const limit = lengthOf(type) ?? (typeName === 'bpchar' ? 1 : 63);
+            // Letters only, so a cast to a number fails as it would on real text.
+            const word = column.replace(/[^A-Za-z]/g, '').toLowerCase() || 'value';
+            const full = unique || i === 1 ? `${word}-${n}` : word;
+            if (full.length <= limit)
+                return full;
+            // Too long for the column: a short code that is still distinct per row when it must be.
+            return unique || i === 1
+                ? n.toString(36).padStart(Math.min(limit, 2), 'a').slice(-limit)
+                : 'v'.slice(0, limit);
+        }
+        case 'int2':
+        case 'int4':
+        case 'int8':
+        case 'numeric':
+        case 'float4':
+        case 'float8':
+        case 'money':
+        case 'oid':
+            return String(n);
+        case 'bool':
+            return unique ? (i < 2 ? String(i === 0) : undefined) : String(i !== 1);
+        case 'uuid':
+            return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+        // Day n counted from 2024-01-01, second n from noon: distinct for as many rows as a table gets.
+        case 'date':
+            return dayOf(n);
+        case 'timestamp':
+            return `${dayOf(n)} 12:00:00`;
+        case 'timestamptz':
+            return `${dayOf(n)} 12:00:00+00`;
+        case 'time':
+            return secondOfDay(n);
+        case 'timetz':
+            return `${secondOfDay(n)}+00`;
+        case 'interval':
+            return `${n} days`;
+        case 'json':
+        case 'jsonb':
+            return unique || i === 1 ? `{"n": ${n}}` : '{}';
+        case 'bytea': {
+            const hex = n.toString(16);
+            return `\\x${hex.padStart(hex.length + (hex.length % 2), '0')}`;
+        }
+        case 'inet':
+            return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+        case 'cidr':
+            return `10.${(n >> 8) & 255}.${n & 255}.0/24`;
+        case 'macaddr':
+            return `08:00:2b:${[(n >> 16) & 255, (n >> 8) & 255, n & 255].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
+        case 'bit':
+        case 'varbit': {
+            const len = lengthOf(type) ?? 8;
+            return (n % 2 ** Math.min(len, 30)).toString(2).padStart(len, '0').slice(-len);
+        }
+        case 'tsvector':
+            return unique ? `word${n}` : 'word';
+        case 'xml':
+            return `<v n="${n}"/>`;
+        case 'point':
+            return `(${n},${n})`;
+        default:
+            return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/upgrade/table-filler.ts
+
+
+
+
+/** Rows per INSERT of the set-based fill. */
+const BATCH_ROWS = 5000;
+const q = (name) => `"${name.replaceAll('"', '""')}"`;
 /** Builds and inserts the rows of one table. */
 class TableFiller {
     table;
@@ -46317,7 +46436,7 @@ class TableFiller {
         const self = fk.referencedSchema === this.table.schema && fk.referencedTable === this.table.name;
         const targets = self
             ? before
-            : (this.ctx.inserted.get(fill_key(fk.referencedSchema, fk.referencedTable)) ?? []);
+            : (this.ctx.inserted.get(objectKey(fk.referencedSchema, fk.referencedTable)) ?? []);
         if (targets.length === 0) {
             if (canBeNull)
                 return null;
@@ -46335,10 +46454,10 @@ class TableFiller {
     }
     /** A text literal for `column` in row `i`; undefined when the type is unknown here. */
     valueFor(column, i, unique) {
-        const domain = this.ctx.domains.get(fill_key(column.typeSchema, column.typeName));
+        const domain = this.ctx.domains.get(objectKey(column.typeSchema, column.typeName));
         const typeName = domain?.typeName ?? column.typeName;
         const type = domain?.type ?? column.type;
-        const enumValues = this.ctx.enums.get(fill_key(column.typeSchema, column.typeName));
+        const enumValues = this.ctx.enums.get(objectKey(column.typeSchema, column.typeName));
         const scalar = enumValues
             ? enumValue(enumValues, i, unique)
             : scalarValue(typeName, type, column.name, i, unique);
@@ -46347,103 +46466,51 @@ class TableFiller {
         return `{"${scalar.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"}`;
     }
 }
-/** First value in every row (duplicates), the last in the second row; distinct values when unique. */
-function enumValue(values, i, unique) {
-    if (unique)
-        return values[i];
-    return i === 1 ? values.at(-1) : values[0];
-}
-/** `2024-01-01` for n = 1, one day later for each n. */
-function dayOf(n) {
-    return new Date(Date.UTC(2024, 0, n)).toISOString().slice(0, 10);
-}
-/** `12:00:01` for n = 1, one second later for each n (wrapping at midnight). */
-function secondOfDay(n) {
-    const s = (12 * 3600 + n) % 86400;
-    const pad = (x) => String(x).padStart(2, '0');
-    return `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
-}
-/** Declared length of `varchar(n)`, `char(n)`, `bit(n)`. */
-function lengthOf(type) {
-    const match = /^(?:character varying|character|bit varying|bit|varchar|char)\((\d+)\)/.exec(type);
-    return match ? Number(match[1]) : undefined;
-}
+
+;// CONCATENATED MODULE: ./src/upgrade/fill.ts
+
+
 /**
- * A value of a built-in type. Non-unique columns repeat one value (the
- * second row a different one); unique ones count up with the row.
+ * Inserts `rowsPerTable` rows into every table of `snapshot` (partitions are
+ * filled through their parent). Never throws for a row the database refuses:
+ * the table is reported with the rows it got and the reason.
  */
-function scalarValue(typeName, type, column, i, unique) {
-    const n = unique ? i + 1 : i === 1 ? 2 : 1;
-    switch (typeName) {
-        case 'text':
-        case 'varchar':
-        case 'bpchar':
-        case 'citext':
-        case 'name': {
-            const limit = lengthOf(type) ?? (typeName === 'bpchar' ? 1 : 63);
-            // Letters only, so a cast to a number fails as it would on real text.
-            const word = column.replace(/[^A-Za-z]/g, '').toLowerCase() || 'value';
-            const full = unique || i === 1 ? `${word}-${n}` : word;
-            if (full.length <= limit)
-                return full;
-            // Too long for the column: a short code that is still distinct per row when it must be.
-            return unique || i === 1
-                ? n.toString(36).padStart(Math.min(limit, 2), 'a').slice(-limit)
-                : 'v'.slice(0, limit);
+async function fillTables(client, snapshot, options = {}) {
+    const count = options.rowsPerTable ?? 3;
+    const tables = snapshot.tables.filter((t) => !t.partitionOf);
+    const enums = new Map(snapshot.enums.map((e) => [objectKey(e.schema, e.name), e.values]));
+    const domains = await domainBases(client);
+    const { order, broken } = dependencyOrder(tables);
+    const inserted = new Map();
+    const referenced = referencedColumns(tables);
+    const report = [];
+    for (const table of order) {
+        const filler = new TableFiller(table, { enums, domains, inserted, broken });
+        const rows = [];
+        inserted.set(objectKey(table.schema, table.name), rows);
+        let error;
+        const keep = referenced.get(objectKey(table.schema, table.name)) ?? new Set();
+        const stopped = await filler.insertBatches(client, count, rows, keep);
+        if (stopped !== undefined && rows.length < count && stopped.kind === 'cannot-build')
+            error = stopped.reason;
+        for (let i = rows.length; i < count && !error; i++) {
+            const outcome = await filler.insert(client, i, rows);
+            if (typeof outcome === 'string') {
+                error = outcome;
+                break;
+            }
+            rows.push(outcome);
         }
-        case 'int2':
-        case 'int4':
-        case 'int8':
-        case 'numeric':
-        case 'float4':
-        case 'float8':
-        case 'money':
-        case 'oid':
-            return String(n);
-        case 'bool':
-            return unique ? (i < 2 ? String(i === 0) : undefined) : String(i !== 1);
-        case 'uuid':
-            return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
-        // Day n counted from 2024-01-01, second n from noon: distinct for as many rows as a table gets.
-        case 'date':
-            return dayOf(n);
-        case 'timestamp':
-            return `${dayOf(n)} 12:00:00`;
-        case 'timestamptz':
-            return `${dayOf(n)} 12:00:00+00`;
-        case 'time':
-            return secondOfDay(n);
-        case 'timetz':
-            return `${secondOfDay(n)}+00`;
-        case 'interval':
-            return `${n} days`;
-        case 'json':
-        case 'jsonb':
-            return unique || i === 1 ? `{"n": ${n}}` : '{}';
-        case 'bytea': {
-            const hex = n.toString(16);
-            return `\\x${hex.padStart(hex.length + (hex.length % 2), '0')}`;
-        }
-        case 'inet':
-            return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
-        case 'cidr':
-            return `10.${(n >> 8) & 255}.${n & 255}.0/24`;
-        case 'macaddr':
-            return `08:00:2b:${[(n >> 16) & 255, (n >> 8) & 255, n & 255].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
-        case 'bit':
-        case 'varbit': {
-            const len = lengthOf(type) ?? 8;
-            return (n % 2 ** Math.min(len, 30)).toString(2).padStart(len, '0').slice(-len);
-        }
-        case 'tsvector':
-            return unique ? `word${n}` : 'word';
-        case 'xml':
-            return `<v n="${n}"/>`;
-        case 'point':
-            return `(${n},${n})`;
-        default:
-            return undefined;
+        report.push({ schema: table.schema, table: table.name, rows: rows.length, ...(error ? { error } : {}) });
     }
+    return { tables: report, rowCount: report.reduce((n, t) => n + t.rows, 0) };
+}
+/** Domains and the type they are based on, so a domain column gets a value of its base type. */
+async function domainBases(client) {
+    const { rows } = await client.query(`SELECT n.nspname AS schema, t.typname AS name, bt.typname AS base, format_type(t.typbasetype, t.typtypmod) AS type
+       FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type bt ON bt.oid = t.typbasetype
+      WHERE t.typtype = 'd'`);
+    return new Map(rows.map((r) => [objectKey(r.schema, r.name), { typeName: r.base, type: r.type }]));
 }
 
 ;// CONCATENATED MODULE: ./src/upgrade/index.ts
