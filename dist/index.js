@@ -40219,6 +40219,11 @@ function printValue(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/prisma/schema.ts
+/**
+ * Reads Prisma schema files into an index of what they declare (models,
+ * views, enums, fields and their attributes, the datasource) with file and
+ * line. It locates; Prisma validates: lines it cannot read are skipped.
+ */
 
 const BLOCK_HEADER = /^(model|view|enum|type|datasource|generator)\s+([A-Za-z_][\w]*)\s*\{\s*$/;
 /**
@@ -40467,6 +40472,21 @@ function readDatasource(block) {
     }
     return info;
 }
+
+;// CONCATENATED MODULE: ./src/prisma/naming.ts
+/**
+ * Prisma's naming rules: the database names Prisma gives the constraints and
+ * indexes a schema does not name with `map:`.
+ */
+/** Prisma's default constraint names: `<table>_<cols>_<suffix>`, `<table>_pkey`. */
+function defaultConstraintName(table, columns, suffix) {
+    const name = suffix === 'pkey' ? `${table}_pkey` : `${table}_${columns.join('_')}_${suffix}`;
+    // PostgreSQL truncates identifiers to 63 bytes; Prisma's names follow.
+    return name.length > 63 ? name.slice(0, 63) : name;
+}
+
+;// CONCATENATED MODULE: ./src/prisma/schema-lookup.ts
+
 /**
  * The schema line that declares a drift item's object, or undefined when the
  * schema does not declare it (an object only the migrations create).
@@ -40538,12 +40558,6 @@ function columnsOf(model, names) {
 }
 function sameColumns(a, b) {
     return a !== undefined && a.length === b.length && a.every((c, i) => c === b[i]);
-}
-/** Prisma's default constraint names: `<table>_<cols>_<suffix>`, `<table>_pkey`. */
-function defaultConstraintName(table, columns, suffix) {
-    const name = suffix === 'pkey' ? `${table}_pkey` : `${table}_${columns.join('_')}_${suffix}`;
-    // PostgreSQL truncates identifiers to 63 bytes; Prisma's names follow.
-    return name.length > 63 ? name.slice(0, 63) : name;
 }
 /** Whether a key with these columns and explicit `map` is the item's constraint. */
 function matchesKey(item, model, columns, map, suffix) {
@@ -41119,6 +41133,9 @@ function isForeign(file, options) {
  * Stage 8, "locate": gives every drift item a file and line — the schema
  * declaration when the schema has one, else the migration that creates it.
  */
+
+
+
 
 
 
