@@ -48880,300 +48880,25 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = /*#__PURE__*/JSON.parse('{"UU":"@migrate-seed-check/cli","rE":"0.1.0"}');
-;// CONCATENATED MODULE: ./src/util/version.ts
-/**
- * This package's npm name and version, bundled at build time: reports pin
- * the command that reproduces them to the version that wrote them.
- */
-
-const PACKAGE_NAME = package_namespaceObject.UU;
-const PACKAGE_VERSION = package_namespaceObject.rE;
-/** The CLI's command name (package.json `bin`). */
-const BIN_NAME = 'migrate-seed-check';
-/** `npx --yes @scope/name@1.2.3`: runs exactly this version wherever Node.js is (whatever the project's package manager). */
-function pinnedCommand() {
-    return `npx --yes ${PACKAGE_NAME}@${PACKAGE_VERSION}`;
-}
-
-;// CONCATENATED MODULE: ./src/report/markdown.ts
-
-
-
-
-
-/** Error messages of a migration can be long; they are cut here (the output block has the rest). */
-const FULL_MESSAGE_CHARS = 4000;
+;// CONCATENATED MODULE: ./src/report/markdown-options.ts
 /** Definitions longer than this (a long CHECK expression) are clipped in table cells. */
 const CELL_CHARS = 300;
-/** Characters kept of one line of process output (minified code makes lines of kilobytes). */
-const OUTPUT_LINE_CHARS = 500;
-/** How many explaining drift items a problem lists by name. */
-const EXPLAINED_BY_SHOWN = 5;
-const STATUS_ICON = {
-    passed: '✅',
-    failed: '❌',
-    skipped: '⏭️',
-    warning: '⚠️'
-};
 const SEVERITY_ICON = {
     error: '❌',
     warning: '⚠️',
     notice: '🔎',
     info: 'ℹ️'
 };
-/** The hidden marker of the sticky comment for one project directory. */
-function commentMarker(workingDirectory) {
-    // `-->` in a directory name would end the HTML comment early and show the rest.
-    const safe = workingDirectory.replace(/[<>]/g, encodeURIComponent).replace(/--/g, '-%2D');
-    return `<!-- migrate-seed-check:${safe} -->`;
-}
-/**
- * Renders the report as GitHub-flavoured markdown of at most `opts.maxLength`
- * UTF-8 bytes. When the full report is too long, parts are dropped least
- * important first: long process outputs, then the suggested SQL, then drift rows
- * beyond what fits ("… and N more — see the job summary"). The marker, the
- * headline and the pointer to the full report are always kept.
- */
-function renderMarkdown(result, opts) {
-    const totalRows = result.drift.length;
-    const full = {
-        outputLines: 80,
-        sql: true,
-        rows: totalRows,
-        messageChars: FULL_MESSAGE_CHARS,
-        shortened: false
-    };
-    const attempts = [
-        full,
-        { ...full, outputLines: 15, shortened: true },
-        { ...full, outputLines: 0, shortened: true },
-        { ...full, outputLines: 0, sql: false, shortened: true }
-    ];
-    for (const detail of attempts) {
-        const text = render(result, opts, detail);
-        if (fits(text, opts.maxLength))
-            return text;
-    }
-    const lean = { outputLines: 0, sql: false, rows: 0, messageChars: 1000, shortened: true };
-    const rows = largestFitting(totalRows, (n) => fits(render(result, opts, { ...lean, rows: n }), opts.maxLength));
-    const text = render(result, opts, { ...lean, rows: rows ?? 0 });
-    return fits(text, opts.maxLength) ? text : hardCut(result, opts);
-}
-function fits(text, maxLength) {
-    return Buffer.byteLength(text, 'utf8') <= maxLength;
-}
-/** Binary search for the largest n in [0, max] with ok(n) true (ok is monotonic); undefined if none. */
-function largestFitting(max, ok) {
-    if (!ok(0))
-        return undefined;
-    let low = 0;
-    let high = max;
-    while (low < high) {
-        const mid = Math.ceil((low + high) / 2);
-        if (ok(mid))
-            low = mid;
-        else
-            high = mid - 1;
-    }
-    return low;
-}
-/** Last resort when even the lean report is too long: headline and pointer only, then a plain cut. */
-function hardCut(result, opts) {
-    const pointer = `_The report is too long to show here; see ${fullReportLink(opts)}._`;
-    const text = [opts.marker, headline(result, opts), pointer].filter(Boolean).join('\n\n');
-    let cut = text;
-    while (!fits(cut, opts.maxLength) && cut.length > 0)
-        cut = cut.slice(0, cut.length - 64);
-    return cut;
-}
-function render(result, opts, detail) {
-    const sections = [
-        opts.marker,
-        headline(result, opts),
-        overview(result),
-        detail.shortened ? shortenedNotice(opts) : undefined,
-        stageTable(result.stages),
-        problemsSection(result, detail),
-        driftSection(result, detail, opts),
-        reviewMarkdown(result.review, detail.shortened),
-        fixSection(result, detail),
-        reproduceSection(result),
-        footer(result, opts)
-    ];
-    return sections.filter((section) => Boolean(section)).join('\n\n') + '\n';
-}
 function fullReportLink(opts) {
     if (opts.fullReport)
         return opts.fullReport;
     return opts.summaryUrl ? `[the job summary](${opts.summaryUrl})` : 'the job summary of this workflow run';
 }
-// ---------------------------------------------------------------- headline
-function headline(result, opts) {
-    const title = escapeText(opts.title ?? 'migrate-seed-check');
-    const where = result.workingDirectory === '.' ? '' : ` in ${inlineCode(result.workingDirectory)}`;
-    if (result.status === 'passed')
-        return `### ✅ ${title} passed${where}`;
-    const reasons = failureReasons(result);
-    const why = reasons.length ? `: ${reasons.join(' · ')}` : '';
-    return `### ❌ ${title} failed${where}${why}`;
-}
-/** One or two sentences under the headline: what the drift means, and the counts. */
-function overview(result) {
-    const lines = [...driftSentences(result.drift), explainedSeedSentence(result), countsLine(result)];
-    return lines.filter(Boolean).join('<br>\n');
-}
-function driftSentences(drift) {
-    const missing = drift.filter((item) => item.severity === 'error' && item.change === 'missing');
-    const different = drift.filter((item) => item.severity === 'error' && item.change === 'different');
-    const unexpected = drift.filter((item) => item.severity === 'warning' && item.change === 'unexpected');
-    const sentences = [];
-    if (missing.length) {
-        sentences.push(`${schemaName(missing)} declares **${countKinds(missing)}** that no migration creates.`);
-    }
-    if (different.length) {
-        sentences.push(`The migrations define **${countKinds(different)}** differently from the schema.`);
-    }
-    if (unexpected.length) {
-        sentences.push(`The migrations create **${countKinds(unexpected)}** that the schema does not declare (deliberate raw SQL?).`);
-    }
-    return sentences;
-}
-/** "`prisma/schema.prisma`" when all located items are in one file, else "The schema". */
-function schemaName(items) {
-    const files = new Set(items.flatMap((item) => (item.location ? [item.location.file] : [])));
-    const [only] = files;
-    return files.size === 1 && only?.endsWith('.prisma') ? inlineCode(only) : 'The schema';
-}
-function explainedSeedSentence(result) {
-    const seed = result.problems.find((problem) => problem.stage === 'seed' && problem.explainedBy?.length);
-    if (!seed)
-        return undefined;
-    const items = explainingItems(result, seed.explainedBy);
-    const names = items.slice(0, 3).map((item) => inlineCode(item.object));
-    const more = items.length > 3 ? ` and ${items.length - 3} more` : '';
-    return names.length ? `The seed failed because of this drift (${names.join(', ')}${more}).` : undefined;
-}
-function countsLine(result) {
-    const counts = countBySeverity(result.drift);
-    const compared = result.stages.some((stage) => stage.name === 'compare' && stage.status !== 'skipped');
-    const parts = [];
-    if (driftUnknown(result) && !result.drift.length)
-        parts.push('Drift: not known (the compare stage failed)');
-    else if (compared || result.drift.length) {
-        const found = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
-        if (counts.notice)
-            found.push(plural(counts.notice, 'notice'));
-        if (counts.info)
-            found.push(`${counts.info} for information`);
-        parts.push(`Drift: ${found.join(', ')}`);
-    }
-    if (result.verdict)
-        parts.push(`verdict: ${escapeText(result.verdict.summary)}`);
-    else if (result.prismaVersion)
-        parts.push(`Prisma ${escapeText(result.prismaVersion)}`);
-    return parts.length ? `<sub>${parts.join(' · ')}</sub>` : undefined;
-}
-function shortenedNotice(opts) {
-    return `> [!NOTE]\n> This report is shortened to fit GitHub's size limit. The complete report is in ${fullReportLink(opts)}.`;
-}
-// ---------------------------------------------------------------- stages
-function stageTable(stages) {
-    if (!stages.length)
-        return undefined;
-    const rows = stages.map((stage) => `| ${stageLabel(stage.name)} | ${STATUS_ICON[stage.status]} ${stage.status} | ${formatDuration(stage.durationMs)} | ${escapeMessage(clip(stage.summary, CELL_CHARS), { inTable: true })} |`);
-    return ['| Stage | Result | Time | Details |', '|---|---|--:|---|', ...rows].join('\n');
-}
-// ---------------------------------------------------------------- problems
-function problemsSection(result, detail) {
-    const problems = result.problems;
-    const shownOutputs = new Set();
-    const blocks = problems.map((problem) => {
-        const stage = result.stages.find((s) => s.name === problem.stage);
-        // Prisma's output once per problem: not again when the message already quotes all of it.
-        const quoted = stage?.output !== undefined && !outputAddsTo(problem.message, stage.output);
-        if (stage && quoted)
-            shownOutputs.add(stage.name);
-        const withOutput = stage && !shownOutputs.has(stage.name) ? stage : undefined;
-        if (withOutput)
-            shownOutputs.add(withOutput.name);
-        return problemBlock(result, problem, withOutput, detail);
-    });
-    // A failed stage without a problem still deserves its output: it is all there is to read.
-    for (const stage of result.stages) {
-        if (stage.status === 'failed' && !shownOutputs.has(stage.name)) {
-            const output = outputBlock(stage, detail);
-            if (output)
-                blocks.push(output);
-        }
-    }
-    return blocks.length ? ['### Problems', ...blocks].join('\n\n') : undefined;
-}
-function problemBlock(result, problem, stage, detail) {
-    const where = problem.location ? ` · ${inlineCode(formatLocation(problem.location))}` : '';
-    const code = problem.code ? ` · ${inlineCode(problem.code)}` : '';
-    const parts = [
-        `**${SEVERITY_ICON[problem.severity]} ${escapeMessage(problem.title)}**${where}${code}`,
-        messageText(clip(problem.message, detail.messageChars)),
-        explainedByList(result, problem) ?? missingObjectText(problem),
-        stage ? outputBlock(stage, detail) : undefined
-    ];
-    return parts.filter(Boolean).join('\n\n');
-}
-/** Each line escaped on its own and joined by hard breaks, so the message keeps its shape. */
-function messageText(message) {
-    const lines = message.split('\n').map((line) => escapeMessage(line));
-    while (lines.length && lines[lines.length - 1] === '')
-        lines.pop();
-    return lines.length ? lines.join('  \n') : undefined;
-}
-function explainedByList(result, problem) {
-    const items = explainingItems(result, problem.explainedBy);
-    if (!items.length)
-        return undefined;
-    const lines = items.slice(0, EXPLAINED_BY_SHOWN).map((item) => `- ${driftReference(item)}`);
-    if (items.length > EXPLAINED_BY_SHOWN)
-        lines.push(`- … and ${items.length - EXPLAINED_BY_SHOWN} more in the drift table`);
-    return [`Caused by drift:`, ...lines].join('\n');
-}
-/** Without a drift item to blame (drift was not compared), at least name what the seed missed. */
-function missingObjectText(problem) {
-    const missing = problem.missingObject;
-    if (!missing?.table && !missing?.column)
-        return undefined;
-    const name = [missing.table, missing.column].filter(Boolean).join('.');
-    return `The migrated database has no ${missing.column ? 'column' : 'table'} ${inlineCode(name)}.`;
-}
-/** "`users.profile_picture` — missing column, declared at `prisma/schema.prisma:56`". */
-function driftReference(item) {
-    const where = item.location ? `, declared at ${inlineCode(formatLocation(item.location))}` : '';
-    return `${inlineCode(item.object)} — ${escapeText(describeChange(item))}${where}`;
-}
-function outputBlock(stage, detail) {
-    if (!stage.output?.trim() || detail.outputLines === 0)
-        return undefined;
-    if (stage.status !== 'failed' && stage.status !== 'warning')
-        return undefined;
-    const tail = tailLines(stage.output, detail.outputLines);
-    const { dropped } = tail;
-    // Prisma quotes the failing line of its generated client, which is minified:
-    // one such line is kilobytes of code that would fill the comment on its own.
-    const text = tail.text
-        .split('\n')
-        .map((line) => line.length <= OUTPUT_LINE_CHARS
-        ? line
-        : `${line.slice(0, OUTPUT_LINE_CHARS)}… (${(line.length - OUTPUT_LINE_CHARS).toLocaleString('en-US')} more characters)`)
-        .join('\n');
-    const command = stage.command?.length
-        ? `<code>${escapeHtml(stage.command.join(' '))}</code>`
-        : stageLabel(stage.name);
-    const exit = stage.timedOut ? 'timed out' : stage.exitCode != null ? `exit code ${stage.exitCode}` : '';
-    const facts = [exit, dropped ? `last ${detail.outputLines} lines` : ''].filter(Boolean).join(', ');
-    const summary = `Output of ${command}${facts ? ` (${facts})` : ''}`;
-    return `<details><summary>${summary}</summary>\n\n${codeBlock(text, 'text')}\n\n</details>`;
-}
-// ---------------------------------------------------------------- drift
+
+;// CONCATENATED MODULE: ./src/report/markdown-drift.ts
+
+
+
 function driftSection(result, detail, opts) {
     if (!result.drift.length)
         return undefined;
@@ -49235,7 +48960,28 @@ function infoBlock(items, shown, opts) {
     const body = [table, moreNote(items.length - shown, opts)].filter(Boolean).join('\n\n');
     return `<details><summary>${escapeHtml(summary)}</summary>\n\n${body}\n\n</details>`;
 }
-// ---------------------------------------------------------------- fix
+
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = /*#__PURE__*/JSON.parse('{"UU":"@migrate-seed-check/cli","rE":"0.1.0"}');
+;// CONCATENATED MODULE: ./src/util/version.ts
+/**
+ * This package's npm name and version, bundled at build time: reports pin
+ * the command that reproduces them to the version that wrote them.
+ */
+
+const PACKAGE_NAME = package_namespaceObject.UU;
+const PACKAGE_VERSION = package_namespaceObject.rE;
+/** The CLI's command name (package.json `bin`). */
+const BIN_NAME = 'migrate-seed-check';
+/** `npx --yes @scope/name@1.2.3`: runs exactly this version wherever Node.js is (whatever the project's package manager). */
+function pinnedCommand() {
+    return `npx --yes ${PACKAGE_NAME}@${PACKAGE_VERSION}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown-fix.ts
+
+
+
 function fixSection(result, detail) {
     const counts = countBySeverity(result.drift);
     const migrationProblem = result.problems.find((problem) => problem.stage === 'migrate' && problem.severity === 'error');
@@ -49326,6 +49072,279 @@ function footer(result, opts) {
     const report = opts.summaryUrl ? ` · [full report](${opts.summaryUrl})` : '';
     const status = result.status === 'passed' ? 'passed' : 'failed';
     return `<sub>${escapeText(opts.title ?? 'migrate-seed-check')} ${status} in ${formatDuration(result.durationMs)}${report}</sub>`;
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown-problems.ts
+
+
+
+
+/** Characters kept of one line of process output (minified code makes lines of kilobytes). */
+const OUTPUT_LINE_CHARS = 500;
+/** How many explaining drift items a problem lists by name. */
+const EXPLAINED_BY_SHOWN = 5;
+function problemsSection(result, detail) {
+    const problems = result.problems;
+    const shownOutputs = new Set();
+    const blocks = problems.map((problem) => {
+        const stage = result.stages.find((s) => s.name === problem.stage);
+        // Prisma's output once per problem: not again when the message already quotes all of it.
+        const quoted = stage?.output !== undefined && !outputAddsTo(problem.message, stage.output);
+        if (stage && quoted)
+            shownOutputs.add(stage.name);
+        const withOutput = stage && !shownOutputs.has(stage.name) ? stage : undefined;
+        if (withOutput)
+            shownOutputs.add(withOutput.name);
+        return problemBlock(result, problem, withOutput, detail);
+    });
+    // A failed stage without a problem still deserves its output: it is all there is to read.
+    for (const stage of result.stages) {
+        if (stage.status === 'failed' && !shownOutputs.has(stage.name)) {
+            const output = outputBlock(stage, detail);
+            if (output)
+                blocks.push(output);
+        }
+    }
+    return blocks.length ? ['### Problems', ...blocks].join('\n\n') : undefined;
+}
+function problemBlock(result, problem, stage, detail) {
+    const where = problem.location ? ` · ${inlineCode(formatLocation(problem.location))}` : '';
+    const code = problem.code ? ` · ${inlineCode(problem.code)}` : '';
+    const parts = [
+        `**${SEVERITY_ICON[problem.severity]} ${escapeMessage(problem.title)}**${where}${code}`,
+        messageText(clip(problem.message, detail.messageChars)),
+        explainedByList(result, problem) ?? missingObjectText(problem),
+        stage ? outputBlock(stage, detail) : undefined
+    ];
+    return parts.filter(Boolean).join('\n\n');
+}
+/** Each line escaped on its own and joined by hard breaks, so the message keeps its shape. */
+function messageText(message) {
+    const lines = message.split('\n').map((line) => escapeMessage(line));
+    while (lines.length && lines[lines.length - 1] === '')
+        lines.pop();
+    return lines.length ? lines.join('  \n') : undefined;
+}
+function explainedByList(result, problem) {
+    const items = explainingItems(result, problem.explainedBy);
+    if (!items.length)
+        return undefined;
+    const lines = items.slice(0, EXPLAINED_BY_SHOWN).map((item) => `- ${driftReference(item)}`);
+    if (items.length > EXPLAINED_BY_SHOWN)
+        lines.push(`- … and ${items.length - EXPLAINED_BY_SHOWN} more in the drift table`);
+    return [`Caused by drift:`, ...lines].join('\n');
+}
+/** Without a drift item to blame (drift was not compared), at least name what the seed missed. */
+function missingObjectText(problem) {
+    const missing = problem.missingObject;
+    if (!missing?.table && !missing?.column)
+        return undefined;
+    const name = [missing.table, missing.column].filter(Boolean).join('.');
+    return `The migrated database has no ${missing.column ? 'column' : 'table'} ${inlineCode(name)}.`;
+}
+/** "`users.profile_picture` — missing column, declared at `prisma/schema.prisma:56`". */
+function driftReference(item) {
+    const where = item.location ? `, declared at ${inlineCode(formatLocation(item.location))}` : '';
+    return `${inlineCode(item.object)} — ${escapeText(describeChange(item))}${where}`;
+}
+function outputBlock(stage, detail) {
+    if (!stage.output?.trim() || detail.outputLines === 0)
+        return undefined;
+    if (stage.status !== 'failed' && stage.status !== 'warning')
+        return undefined;
+    const tail = tailLines(stage.output, detail.outputLines);
+    const { dropped } = tail;
+    // Prisma quotes the failing line of its generated client, which is minified:
+    // one such line is kilobytes of code that would fill the comment on its own.
+    const text = tail.text
+        .split('\n')
+        .map((line) => line.length <= OUTPUT_LINE_CHARS
+        ? line
+        : `${line.slice(0, OUTPUT_LINE_CHARS)}… (${(line.length - OUTPUT_LINE_CHARS).toLocaleString('en-US')} more characters)`)
+        .join('\n');
+    const command = stage.command?.length
+        ? `<code>${escapeHtml(stage.command.join(' '))}</code>`
+        : stageLabel(stage.name);
+    const exit = stage.timedOut ? 'timed out' : stage.exitCode != null ? `exit code ${stage.exitCode}` : '';
+    const facts = [exit, dropped ? `last ${detail.outputLines} lines` : ''].filter(Boolean).join(', ');
+    const summary = `Output of ${command}${facts ? ` (${facts})` : ''}`;
+    return `<details><summary>${summary}</summary>\n\n${codeBlock(text, 'text')}\n\n</details>`;
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown-summary.ts
+
+
+
+const STATUS_ICON = {
+    passed: '✅',
+    failed: '❌',
+    skipped: '⏭️',
+    warning: '⚠️'
+};
+function headline(result, opts) {
+    const title = escapeText(opts.title ?? 'migrate-seed-check');
+    const where = result.workingDirectory === '.' ? '' : ` in ${inlineCode(result.workingDirectory)}`;
+    if (result.status === 'passed')
+        return `### ✅ ${title} passed${where}`;
+    const reasons = failureReasons(result);
+    const why = reasons.length ? `: ${reasons.join(' · ')}` : '';
+    return `### ❌ ${title} failed${where}${why}`;
+}
+/** One or two sentences under the headline: what the drift means, and the counts. */
+function overview(result) {
+    const lines = [...driftSentences(result.drift), explainedSeedSentence(result), countsLine(result)];
+    return lines.filter(Boolean).join('<br>\n');
+}
+function driftSentences(drift) {
+    const missing = drift.filter((item) => item.severity === 'error' && item.change === 'missing');
+    const different = drift.filter((item) => item.severity === 'error' && item.change === 'different');
+    const unexpected = drift.filter((item) => item.severity === 'warning' && item.change === 'unexpected');
+    const sentences = [];
+    if (missing.length) {
+        sentences.push(`${schemaName(missing)} declares **${countKinds(missing)}** that no migration creates.`);
+    }
+    if (different.length) {
+        sentences.push(`The migrations define **${countKinds(different)}** differently from the schema.`);
+    }
+    if (unexpected.length) {
+        sentences.push(`The migrations create **${countKinds(unexpected)}** that the schema does not declare (deliberate raw SQL?).`);
+    }
+    return sentences;
+}
+/** "`prisma/schema.prisma`" when all located items are in one file, else "The schema". */
+function schemaName(items) {
+    const files = new Set(items.flatMap((item) => (item.location ? [item.location.file] : [])));
+    const [only] = files;
+    return files.size === 1 && only?.endsWith('.prisma') ? inlineCode(only) : 'The schema';
+}
+function explainedSeedSentence(result) {
+    const seed = result.problems.find((problem) => problem.stage === 'seed' && problem.explainedBy?.length);
+    if (!seed)
+        return undefined;
+    const items = explainingItems(result, seed.explainedBy);
+    const names = items.slice(0, 3).map((item) => inlineCode(item.object));
+    const more = items.length > 3 ? ` and ${items.length - 3} more` : '';
+    return names.length ? `The seed failed because of this drift (${names.join(', ')}${more}).` : undefined;
+}
+function countsLine(result) {
+    const counts = countBySeverity(result.drift);
+    const compared = result.stages.some((stage) => stage.name === 'compare' && stage.status !== 'skipped');
+    const parts = [];
+    if (driftUnknown(result) && !result.drift.length)
+        parts.push('Drift: not known (the compare stage failed)');
+    else if (compared || result.drift.length) {
+        const found = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
+        if (counts.notice)
+            found.push(plural(counts.notice, 'notice'));
+        if (counts.info)
+            found.push(`${counts.info} for information`);
+        parts.push(`Drift: ${found.join(', ')}`);
+    }
+    if (result.verdict)
+        parts.push(`verdict: ${escapeText(result.verdict.summary)}`);
+    else if (result.prismaVersion)
+        parts.push(`Prisma ${escapeText(result.prismaVersion)}`);
+    return parts.length ? `<sub>${parts.join(' · ')}</sub>` : undefined;
+}
+function shortenedNotice(opts) {
+    return `> [!NOTE]\n> This report is shortened to fit GitHub's size limit. The complete report is in ${fullReportLink(opts)}.`;
+}
+function stageTable(stages) {
+    if (!stages.length)
+        return undefined;
+    const rows = stages.map((stage) => `| ${stageLabel(stage.name)} | ${STATUS_ICON[stage.status]} ${stage.status} | ${formatDuration(stage.durationMs)} | ${escapeMessage(clip(stage.summary, CELL_CHARS), { inTable: true })} |`);
+    return ['| Stage | Result | Time | Details |', '|---|---|--:|---|', ...rows].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+
+
+
+
+
+
+/** Error messages of a migration can be long; they are cut here (the output block has the rest). */
+const FULL_MESSAGE_CHARS = 4000;
+/** The hidden marker of the sticky comment for one project directory. */
+function commentMarker(workingDirectory) {
+    // `-->` in a directory name would end the HTML comment early and show the rest.
+    const safe = workingDirectory.replace(/[<>]/g, encodeURIComponent).replace(/--/g, '-%2D');
+    return `<!-- migrate-seed-check:${safe} -->`;
+}
+/**
+ * Renders the report as GitHub-flavoured markdown of at most `opts.maxLength`
+ * UTF-8 bytes. When the full report is too long, parts are dropped least
+ * important first: long process outputs, then the suggested SQL, then drift rows
+ * beyond what fits ("… and N more — see the job summary"). The marker, the
+ * headline and the pointer to the full report are always kept.
+ */
+function renderMarkdown(result, opts) {
+    const totalRows = result.drift.length;
+    const full = {
+        outputLines: 80,
+        sql: true,
+        rows: totalRows,
+        messageChars: FULL_MESSAGE_CHARS,
+        shortened: false
+    };
+    const attempts = [
+        full,
+        { ...full, outputLines: 15, shortened: true },
+        { ...full, outputLines: 0, shortened: true },
+        { ...full, outputLines: 0, sql: false, shortened: true }
+    ];
+    for (const detail of attempts) {
+        const text = render(result, opts, detail);
+        if (fits(text, opts.maxLength))
+            return text;
+    }
+    const lean = { outputLines: 0, sql: false, rows: 0, messageChars: 1000, shortened: true };
+    const rows = largestFitting(totalRows, (n) => fits(render(result, opts, { ...lean, rows: n }), opts.maxLength));
+    const text = render(result, opts, { ...lean, rows: rows ?? 0 });
+    return fits(text, opts.maxLength) ? text : hardCut(result, opts);
+}
+function fits(text, maxLength) {
+    return Buffer.byteLength(text, 'utf8') <= maxLength;
+}
+/** Binary search for the largest n in [0, max] with ok(n) true (ok is monotonic); undefined if none. */
+function largestFitting(max, ok) {
+    if (!ok(0))
+        return undefined;
+    let low = 0;
+    let high = max;
+    while (low < high) {
+        const mid = Math.ceil((low + high) / 2);
+        if (ok(mid))
+            low = mid;
+        else
+            high = mid - 1;
+    }
+    return low;
+}
+/** Last resort when even the lean report is too long: headline and pointer only, then a plain cut. */
+function hardCut(result, opts) {
+    const pointer = `_The report is too long to show here; see ${fullReportLink(opts)}._`;
+    const text = [opts.marker, headline(result, opts), pointer].filter(Boolean).join('\n\n');
+    let cut = text;
+    while (!fits(cut, opts.maxLength) && cut.length > 0)
+        cut = cut.slice(0, cut.length - 64);
+    return cut;
+}
+function render(result, opts, detail) {
+    const sections = [
+        opts.marker,
+        headline(result, opts),
+        overview(result),
+        detail.shortened ? shortenedNotice(opts) : undefined,
+        stageTable(result.stages),
+        problemsSection(result, detail),
+        driftSection(result, detail, opts),
+        reviewMarkdown(result.review, detail.shortened),
+        fixSection(result, detail),
+        reproduceSection(result),
+        footer(result, opts)
+    ];
+    return sections.filter((section) => Boolean(section)).join('\n\n') + '\n';
 }
 
 ;// CONCATENATED MODULE: ./src/github/publish.ts
