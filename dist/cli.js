@@ -10437,18 +10437,22 @@ function splitStatements(sql) {
 ;// CONCATENATED MODULE: ./src/catalog-diff/naming.ts
 /**
  * Names of catalog objects: for people (the schema shown only when it is not
- * `public`), in SQL (quoted identifier lists), and as lookup keys.
+ * `public`), in SQL (quoted identifier lists), as lookup keys, and lists of
+ * names compared in order (the columns of a key).
  */
 
 /** Display name: the schema is only shown when it is not `public`. */
 function display(schema, ...names) {
     return (schema === 'public' ? names : [schema, ...names]).join('.');
 }
+/** A lookup key from name parts (schema, table, …) that no identifier can forge. */
 const naming_key = (...parts) => parts.join('\u0000');
 function byKey(items, keyOf) {
     return new Map(items.map((item) => [keyOf(item), item]));
 }
+/** `"a", "b"`: identifiers quoted for a column list in SQL. */
 const identList = (names) => names.map(quoteIdent).join(', ');
+/** The same names in the same order. */
 function sameList(a, b) {
     return a.length === b.length && a.every((x, i) => x === b[i]);
 }
@@ -11452,11 +11456,12 @@ function compareTable(expected, actual, expectedCatalog) {
 
 
 /**
- * Compares `expected` (for drift: the database the schema describes) with
- * `actual` (the one the migrations built): `missing` is what only `expected`
- * has, `unexpected` what only `actual` has. Items come grouped by object:
- * enums, then each table with its columns, keys, indexes and foreign keys,
- * then the objects Prisma ignores.
+ * Compares `expected` with `actual` (for drift: the database the schema
+ * describes and the one the migrations built; for the review: the database
+ * after a migration and before it). `missing` is what only `expected` has,
+ * `unexpected` what only `actual` has. Items come grouped by object: enums,
+ * then each table with its columns, keys, indexes and foreign keys, then the
+ * objects Prisma ignores.
  */
 function compareCatalogs(expected, actual) {
     return [

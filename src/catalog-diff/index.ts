@@ -1,7 +1,8 @@
 /**
  * Two catalog snapshots in, the typed differences between them out: one item
  * per object that one catalog has and the other lacks or defines otherwise,
- * each with the SQL that turns the second catalog into the first.
+ * each with the SQL that turns the second catalog into the first (but the
+ * `info` items, which Prisma leaves alone).
  *
  * Drift compares the database the schema describes with the one the
  * migrations built; the migration review compares the database after a
@@ -24,11 +25,12 @@ import { compareIgnoredObjects } from './other-objects.js'
 import { compareTables } from './tables.js'
 
 /**
- * Compares `expected` (for drift: the database the schema describes) with
- * `actual` (the one the migrations built): `missing` is what only `expected`
- * has, `unexpected` what only `actual` has. Items come grouped by object:
- * enums, then each table with its columns, keys, indexes and foreign keys,
- * then the objects Prisma ignores.
+ * Compares `expected` with `actual` (for drift: the database the schema
+ * describes and the one the migrations built; for the review: the database
+ * after a migration and before it). `missing` is what only `expected` has,
+ * `unexpected` what only `actual` has. Items come grouped by object: enums,
+ * then each table with its columns, keys, indexes and foreign keys, then the
+ * objects Prisma ignores.
  */
 export function compareCatalogs(expected: CatalogSnapshot, actual: CatalogSnapshot): DriftItem[] {
   return [
