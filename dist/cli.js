@@ -7712,7 +7712,13 @@ function isConnectionLoss(error) {
     return /Connection terminated|not queryable|connection error|ECONNREFUSED|ECONNRESET|server closed the connection|terminating connection|shutting down/i.test(message);
 }
 
-;// CONCATENATED MODULE: ./src/db/snapshot.ts
+;// CONCATENATED MODULE: ./src/db/catalog-queries.ts
+/**
+ * The catalog queries, one per kind of object: each aggregates over every
+ * table of the requested schemas (`$1`, an array of schema names), so their
+ * number does not grow with the database. Objects owned by an extension and
+ * Prisma's `_prisma_migrations` are left out.
+ */
 /** Prisma's own bookkeeping table is not part of the schema. */
 const MIGRATIONS_TABLE = '_prisma_migrations';
 /**
@@ -7848,6 +7854,9 @@ JOIN pg_class c ON c.oid = tg.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY($1) AND NOT tg.tgisinternal AND c.relname <> '${MIGRATIONS_TABLE}'
 ORDER BY 1, 2, 3`;
+
+;// CONCATENATED MODULE: ./src/db/snapshot.ts
+
 const REFERENTIAL_ACTIONS = {
     a: 'NO ACTION',
     r: 'RESTRICT',
@@ -8030,174 +8039,6 @@ function toSequence(r) {
 /** Arrays come back parsed (the queries cast names to `text[]`); a missing aggregate is `NULL`. */
 function pgArray(value) {
     return Array.isArray(value) ? value.map(String) : [];
-}
-
-;// CONCATENATED MODULE: ./src/catalog-diff/defaults.ts
-/** The value every autoincrement spelling (serial's nextval, identity) stands for. */
-const AUTOINCREMENT = 'autoincrement()';
-const NUMERIC_TYPE = /^(smallint|integer|bigint|real|double precision|numeric|money)\b/;
-const NOW = /^(now\(\)|current_timestamp(\(\d*\))?|transaction_timestamp\(\)|localtimestamp(\(\d*\))?)$/i;
-/**
- * A canonical form of the column's default: two columns have the same
- * default exactly when their canonical forms are equal. `undefined` when the
- * column has no default.
- */
-function canonicalDefault(column) {
-    if (column.identity)
-        return AUTOINCREMENT;
-    if (column.default === undefined)
-        return undefined;
-    const expr = stripParens(column.default.trim());
-    if (/^nextval\(/i.test(expr))
-        return AUTOINCREMENT;
-    if (NOW.test(expr))
-        return 'now()';
-    const array = arrayElements(expr);
-    if (array)
-        return 'array:' + JSON.stringify(array.map((e) => canonicalScalar(e, column, true)));
-    const literal = literalValue(expr);
-    if (literal !== undefined)
-        return canonicalScalar(literal, column, false);
-    return 'expr:' + normalizeExpression(expr);
-}
-/** The value of a scalar, given the column type (numbers, booleans and JSON have several spellings). */
-function canonicalScalar(value, column, element) {
-    const type = element ? column.type.replace(/\[\]$/, '') : column.type;
-    if (NUMERIC_TYPE.test(type) && isNumber(value))
-        return 'number:' + canonicalNumber(value);
-    if (type === 'boolean') {
-        const lower = value.toLowerCase();
-        if (['t', 'true', 'y', 'yes', 'on', '1'].includes(lower))
-            return 'bool:true';
-        if (['f', 'false', 'n', 'no', 'off', '0'].includes(lower))
-            return 'bool:false';
-    }
-    if (type === 'json' || type === 'jsonb') {
-        try {
-            return 'json:' + JSON.stringify(JSON.parse(value));
-        }
-        catch {
-            // not JSON after all: compare as text
-        }
-    }
-    return 'text:' + value;
-}
-/**
- * The text of a literal default: `'x'` with any casts after it (`::text`,
- * `::"Theme"`, `::character varying`), a bare number, or `true`/`false`.
- */
-function literalValue(expr) {
-    const quoted = /^'((?:[^']|'')*)'((?:::[^':()]+(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])*)*)$/.exec(expr);
-    if (quoted && !quoted[2].includes('[]'))
-        return quoted[1].replace(/''/g, "'");
-    const bare = /^(-?[\d.]+(?:e[+-]?\d+)?|true|false)((?:::[a-z ]+(?:\(\d+(?:,\s*\d+)?\))?)*)$/i.exec(expr);
-    if (bare)
-        return bare[1];
-    return undefined;
-}
-/**
- * The elements of an array default, whether written `ARRAY[…]::t[]` or as the
- * text form `'{…}'::t[]`; `undefined` for anything else.
- */
-function arrayElements(expr) {
-    const constructor = /^ARRAY\[(.*?)\](?:::[^']+)?$/is.exec(expr);
-    if (constructor) {
-        const inner = constructor[1].trim();
-        if (inner === '')
-            return [];
-        const parts = splitTopLevel(inner);
-        const values = parts.map((p) => literalValue(stripParens(p.trim())));
-        return values.every((v) => v !== undefined) ? values : undefined;
-    }
-    const text = /^'(\{.*\})'::[^']+\[\]$/s.exec(expr);
-    if (text)
-        return parseArrayText(text[1].replace(/''/g, "'"));
-    return undefined;
-}
-/** Splits on commas that are not inside quotes or parentheses. */
-function splitTopLevel(text) {
-    const parts = [];
-    let depth = 0;
-    let quoted = false;
-    let current = '';
-    for (const ch of text) {
-        if (ch === "'")
-            quoted = !quoted;
-        else if (!quoted && ch === '(')
-            depth++;
-        else if (!quoted && ch === ')')
-            depth--;
-        if (ch === ',' && !quoted && depth === 0) {
-            parts.push(current);
-            current = '';
-        }
-        else
-            current += ch;
-    }
-    parts.push(current);
-    return parts;
-}
-/** Reads PostgreSQL's array text form `{a,"b c",NULL}` (one dimension). */
-function parseArrayText(text) {
-    const body = text.slice(1, -1);
-    if (body.trim() === '')
-        return [];
-    const items = [];
-    let current = '';
-    let quoted = false;
-    for (let i = 0; i < body.length; i++) {
-        const ch = body[i];
-        if (quoted && ch === '\\')
-            current += body[++i] ?? '';
-        else if (ch === '"')
-            quoted = !quoted;
-        else if (ch === ',' && !quoted) {
-            items.push(current.trim());
-            current = '';
-        }
-        else
-            current += ch;
-    }
-    items.push(current.trim());
-    return items;
-}
-function stripParens(expr) {
-    let text = expr;
-    while (text.startsWith('(') && text.endsWith(')') && balanced(text.slice(1, -1)))
-        text = text.slice(1, -1).trim();
-    return text;
-}
-function balanced(text) {
-    let depth = 0;
-    for (const ch of text) {
-        if (ch === '(')
-            depth++;
-        else if (ch === ')' && --depth < 0)
-            return false;
-    }
-    return depth === 0;
-}
-function isNumber(value) {
-    return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value.trim());
-}
-/** `1.50` → `1.5`, `+7` → `7`, `1e2` → `100`: exact for the decimals defaults are written with. */
-function canonicalNumber(value) {
-    const text = value.trim().replace(/^\+/, '');
-    if (/e/i.test(text))
-        return String(Number(text));
-    const negative = text.startsWith('-');
-    let [whole = '', fraction = ''] = text.replace(/^-/, '').split('.');
-    whole = whole.replace(/^0+(?=\d)/, '') || '0';
-    fraction = fraction.replace(/0+$/, '');
-    const magnitude = fraction ? `${whole}.${fraction}` : whole;
-    return negative && magnitude !== '0' ? '-' + magnitude : magnitude;
-}
-/** Whitespace and letter case outside quotes do not change an expression's meaning. */
-function normalizeExpression(expr) {
-    return expr
-        .split(/('(?:[^']|'')*'|"(?:[^"]|"")*")/)
-        .map((part, i) => (i % 2 === 1 ? part : part.replace(/\s+/g, ' ').toLowerCase()))
-        .join('');
 }
 
 ;// CONCATENATED MODULE: ./src/sql/parser.ts
@@ -8689,32 +8530,33 @@ function splitStatements(sql) {
         .filter(Boolean);
 }
 
-;// CONCATENATED MODULE: ./src/catalog-diff/index.ts
-
-
+;// CONCATENATED MODULE: ./src/catalog-diff/naming.ts
 /**
- * Compares the database the schema describes (`expected`) with the one the
- * migrations built (`actual`). Items come grouped by object: enums, then each
- * table with its columns, keys, indexes and foreign keys, then the objects
- * Prisma ignores.
+ * Names of catalog objects: for people (the schema shown only when it is not
+ * `public`), in SQL (quoted identifier lists), as lookup keys, and lists of
+ * names compared in order (the columns of a key).
  */
-function compareCatalogs(expected, actual) {
-    return [
-        ...compareEnums(expected, actual),
-        ...compareTables(expected, actual),
-        ...compareIgnoredObjects(expected, actual)
-    ];
-}
-// ---------------------------------------------------------------- naming
+
 /** Display name: the schema is only shown when it is not `public`. */
 function display(schema, ...names) {
     return (schema === 'public' ? names : [schema, ...names]).join('.');
 }
+/** A lookup key from name parts (schema, table, …) that no identifier can forge. */
 const key = (...parts) => parts.join('\u0000');
 function byKey(items, keyOf) {
     return new Map(items.map((item) => [keyOf(item), item]));
 }
-// ---------------------------------------------------------------- enums
+/** `"a", "b"`: identifiers quoted for a column list in SQL. */
+const identList = (names) => names.map(quoteIdent).join(', ');
+/** The same names in the same order. */
+function sameList(a, b) {
+    return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+;// CONCATENATED MODULE: ./src/catalog-diff/enums.ts
+
+
+/** Enum types paired by schema and name; a pair's values compared as sets. */
 function compareEnums(expected, actual) {
     const items = [];
     const actualEnums = byKey(actual.enums, (e) => key(e.schema, e.name));
@@ -8756,7 +8598,7 @@ function unexpectedEnum(e) {
 }
 /**
  * Values are compared as sets: `ALTER TYPE … ADD VALUE` appends, so order
- * alone is not drift. Missing values are added; extra values can only go by
+ * alone is not a difference. Missing values are added; extra values can only go by
  * recreating the type, as Prisma does, and every value item of that enum then
  * carries the same recreate script (the fix migration writes it once).
  */
@@ -8801,72 +8643,291 @@ function recreateEnumSql(e, actual) {
     lines.push(`ALTER TYPE ${type} RENAME TO ${quoteIdent(`${e.name}_old`)};`, `ALTER TYPE ${newType} RENAME TO ${quoteIdent(e.name)};`, `DROP TYPE ${qualified(e.schema, `${e.name}_old`)};`, ...restoreDefaults);
     return lines.join('\n');
 }
-// ---------------------------------------------------------------- tables
-function compareTables(expected, actual) {
-    const items = [];
-    const modelled = (t) => !t.partitionOf;
-    const actualTables = byKey(actual.tables.filter(modelled), (t) => key(t.schema, t.name));
-    const expectedTables = byKey(expected.tables.filter(modelled), (t) => key(t.schema, t.name));
-    for (const table of expectedTables.values()) {
-        const other = actualTables.get(key(table.schema, table.name));
-        if (other)
-            items.push(...compareTable(table, other, expected));
-        else
-            items.push(missingTable(table, expected), ...tableChildren(table));
-    }
-    for (const table of actualTables.values())
-        if (!expectedTables.has(key(table.schema, table.name)))
-            items.push(unexpectedTable(table));
-    return items;
-}
-/** A missing table is created with its columns and primary key; its indexes and foreign keys are items of their own. */
-function tableChildren(table) {
+
+;// CONCATENATED MODULE: ./src/catalog-diff/other-objects.ts
+
+/** How two tables of one name are partitioned (Prisma cannot declare it). */
+function comparePartitioning(expected, actual) {
+    if ((expected.partitionKey ?? '') === (actual.partitionKey ?? ''))
+        return [];
     return [
-        ...secondaryIndexes(table).map((index) => missingIndex(table, index)),
-        ...table.foreignKeys.map((fk) => missingForeignKey(table, fk))
+        {
+            kind: 'table',
+            change: 'different',
+            object: display(actual.schema, actual.name),
+            target: { schema: actual.schema, table: actual.name },
+            severity: 'info',
+            expected: expected.partitionKey ? `PARTITION BY ${expected.partitionKey}` : 'not partitioned',
+            actual: actual.partitionKey ? `PARTITION BY ${actual.partitionKey}` : 'not partitioned',
+            aspects: ['partitioning']
+        }
     ];
-}
-function missingTable(table, catalog) {
-    const definitions = table.columns.map((c) => '    ' + columnDefinition(c, table, catalog));
-    if (table.primaryKey)
-        definitions.push(`    CONSTRAINT ${quoteIdent(table.primaryKey.name)} PRIMARY KEY (${identList(table.primaryKey.columns)})`);
-    return {
-        kind: 'table',
-        change: 'missing',
-        object: display(table.schema, table.name),
-        target: { schema: table.schema, table: table.name },
-        severity: 'error',
-        expected: `table (${table.columns.map((c) => c.name).join(', ')})`,
-        fixSql: `CREATE TABLE ${qualified(table.schema, table.name)} (\n${definitions.join(',\n')}\n);`
-    };
 }
 /**
- * Drops the foreign keys first (as their own statements) so that unexpected
- * tables referencing each other can be dropped in any order.
+ * Objects outside Prisma's schema language, compared by name and definition and
+ * reported as `info` only: checks, functions, triggers, extensions, views,
+ * partitions and sequences that no column owns.
  */
-function unexpectedTable(table) {
-    const name = qualified(table.schema, table.name);
-    const dropKeys = table.foreignKeys.map((fk) => `ALTER TABLE ${name} DROP CONSTRAINT ${quoteIdent(fk.name)};`);
-    return {
-        kind: 'table',
-        change: 'unexpected',
-        object: display(table.schema, table.name),
-        target: { schema: table.schema, table: table.name },
-        severity: 'warning',
-        actual: `table (${table.columns.map((c) => c.name).join(', ')})`,
-        fixSql: [...dropKeys, `DROP TABLE ${name};`].join('\n')
-    };
+function compareIgnoredObjects(expected, actual) {
+    const want = byKey(ignoredObjects(expected), (o) => o.key);
+    const have = byKey(ignoredObjects(actual), (o) => o.key);
+    const items = [];
+    const info = (o, change) => ({
+        kind: o.kind,
+        change,
+        object: o.object,
+        target: o.target,
+        severity: 'info'
+    });
+    for (const [k, o] of have) {
+        const other = want.get(k);
+        if (!other)
+            items.push({ ...info(o, 'unexpected'), actual: o.definition });
+        else if (other.definition !== o.definition)
+            items.push({ ...info(o, 'different'), expected: other.definition, actual: o.definition });
+    }
+    for (const [k, o] of want)
+        if (!have.has(k))
+            items.push({ ...info(o, 'missing'), expected: o.definition });
+    return items;
 }
-function compareTable(expected, actual, expectedCatalog) {
-    return [
-        ...compareColumns(expected, actual, expectedCatalog),
-        ...comparePrimaryKeys(expected, actual),
-        ...compareIndexes(expected, actual),
-        ...compareForeignKeys(expected, actual),
-        ...comparePartitioning(expected, actual)
-    ];
+function ignoredObjects(catalog) {
+    const objects = [];
+    for (const table of catalog.tables) {
+        for (const check of table.checks)
+            objects.push({
+                kind: 'check',
+                key: key('check', table.schema, table.name, check.name),
+                object: display(table.schema, check.name),
+                target: { schema: table.schema, table: table.name, constraint: check.name },
+                definition: check.definition
+            });
+        if (table.partitionOf)
+            objects.push({
+                kind: 'table',
+                key: key('partition', table.schema, table.name),
+                object: display(table.schema, table.name),
+                target: { schema: table.schema, table: table.name },
+                definition: `partition of ${table.partitionOf}`
+            });
+    }
+    for (const f of catalog.functions)
+        objects.push({
+            kind: 'function',
+            key: key('function', f.schema, f.name, f.arguments),
+            object: `${display(f.schema, f.name)}(${f.arguments})`,
+            target: { schema: f.schema },
+            definition: `${f.kind} ${f.name}(${f.arguments})`
+        });
+    for (const t of catalog.triggers)
+        objects.push({
+            kind: 'trigger',
+            key: key('trigger', t.schema, t.table, t.name),
+            object: display(t.schema, t.name),
+            target: { schema: t.schema, table: t.table, constraint: t.name },
+            definition: t.definition
+        });
+    for (const e of catalog.extensions)
+        objects.push({
+            kind: 'extension',
+            key: key('extension', e.name),
+            object: e.name,
+            target: { schema: e.schema },
+            definition: `extension ${e.name} ${e.version} in schema ${e.schema}`
+        });
+    for (const v of catalog.views)
+        objects.push({
+            kind: 'view',
+            key: key('view', v.schema, v.name),
+            object: display(v.schema, v.name),
+            target: { schema: v.schema, table: v.name },
+            definition: `${v.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} AS ${v.definition.trim()}`
+        });
+    for (const s of catalog.sequences)
+        if (!s.ownedBy)
+            objects.push({
+                kind: 'sequence',
+                key: key('sequence', s.schema, s.name),
+                object: display(s.schema, s.name),
+                target: { schema: s.schema },
+                definition: `sequence ${display(s.schema, s.name)} AS ${s.dataType}`
+            });
+    return objects;
 }
-// ---------------------------------------------------------------- columns
+
+;// CONCATENATED MODULE: ./src/catalog-diff/defaults.ts
+/** The value every autoincrement spelling (serial's nextval, identity) stands for. */
+const AUTOINCREMENT = 'autoincrement()';
+const NUMERIC_TYPE = /^(smallint|integer|bigint|real|double precision|numeric|money)\b/;
+const NOW = /^(now\(\)|current_timestamp(\(\d*\))?|transaction_timestamp\(\)|localtimestamp(\(\d*\))?)$/i;
+/**
+ * A canonical form of the column's default: two columns have the same
+ * default exactly when their canonical forms are equal. `undefined` when the
+ * column has no default.
+ */
+function canonicalDefault(column) {
+    if (column.identity)
+        return AUTOINCREMENT;
+    if (column.default === undefined)
+        return undefined;
+    const expr = stripParens(column.default.trim());
+    if (/^nextval\(/i.test(expr))
+        return AUTOINCREMENT;
+    if (NOW.test(expr))
+        return 'now()';
+    const array = arrayElements(expr);
+    if (array)
+        return 'array:' + JSON.stringify(array.map((e) => canonicalScalar(e, column, true)));
+    const literal = literalValue(expr);
+    if (literal !== undefined)
+        return canonicalScalar(literal, column, false);
+    return 'expr:' + normalizeExpression(expr);
+}
+/** The value of a scalar, given the column type (numbers, booleans and JSON have several spellings). */
+function canonicalScalar(value, column, element) {
+    const type = element ? column.type.replace(/\[\]$/, '') : column.type;
+    if (NUMERIC_TYPE.test(type) && isNumber(value))
+        return 'number:' + canonicalNumber(value);
+    if (type === 'boolean') {
+        const lower = value.toLowerCase();
+        if (['t', 'true', 'y', 'yes', 'on', '1'].includes(lower))
+            return 'bool:true';
+        if (['f', 'false', 'n', 'no', 'off', '0'].includes(lower))
+            return 'bool:false';
+    }
+    if (type === 'json' || type === 'jsonb') {
+        try {
+            return 'json:' + JSON.stringify(JSON.parse(value));
+        }
+        catch {
+            // not JSON after all: compare as text
+        }
+    }
+    return 'text:' + value;
+}
+/**
+ * The text of a literal default: `'x'` with any casts after it (`::text`,
+ * `::"Theme"`, `::character varying`), a bare number, or `true`/`false`.
+ */
+function literalValue(expr) {
+    const quoted = /^'((?:[^']|'')*)'((?:::[^':()]+(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])*)*)$/.exec(expr);
+    if (quoted && !quoted[2].includes('[]'))
+        return quoted[1].replace(/''/g, "'");
+    const bare = /^(-?[\d.]+(?:e[+-]?\d+)?|true|false)((?:::[a-z ]+(?:\(\d+(?:,\s*\d+)?\))?)*)$/i.exec(expr);
+    if (bare)
+        return bare[1];
+    return undefined;
+}
+/**
+ * The elements of an array default, whether written `ARRAY[…]::t[]` or as the
+ * text form `'{…}'::t[]`; `undefined` for anything else.
+ */
+function arrayElements(expr) {
+    const constructor = /^ARRAY\[(.*?)\](?:::[^']+)?$/is.exec(expr);
+    if (constructor) {
+        const inner = constructor[1].trim();
+        if (inner === '')
+            return [];
+        const parts = splitTopLevel(inner);
+        const values = parts.map((p) => literalValue(stripParens(p.trim())));
+        return values.every((v) => v !== undefined) ? values : undefined;
+    }
+    const text = /^'(\{.*\})'::[^']+\[\]$/s.exec(expr);
+    if (text)
+        return parseArrayText(text[1].replace(/''/g, "'"));
+    return undefined;
+}
+/** Splits on commas that are not inside quotes or parentheses. */
+function splitTopLevel(text) {
+    const parts = [];
+    let depth = 0;
+    let quoted = false;
+    let current = '';
+    for (const ch of text) {
+        if (ch === "'")
+            quoted = !quoted;
+        else if (!quoted && ch === '(')
+            depth++;
+        else if (!quoted && ch === ')')
+            depth--;
+        if (ch === ',' && !quoted && depth === 0) {
+            parts.push(current);
+            current = '';
+        }
+        else
+            current += ch;
+    }
+    parts.push(current);
+    return parts;
+}
+/** Reads PostgreSQL's array text form `{a,"b c",NULL}` (one dimension). */
+function parseArrayText(text) {
+    const body = text.slice(1, -1);
+    if (body.trim() === '')
+        return [];
+    const items = [];
+    let current = '';
+    let quoted = false;
+    for (let i = 0; i < body.length; i++) {
+        const ch = body[i];
+        if (quoted && ch === '\\')
+            current += body[++i] ?? '';
+        else if (ch === '"')
+            quoted = !quoted;
+        else if (ch === ',' && !quoted) {
+            items.push(current.trim());
+            current = '';
+        }
+        else
+            current += ch;
+    }
+    items.push(current.trim());
+    return items;
+}
+function stripParens(expr) {
+    let text = expr;
+    while (text.startsWith('(') && text.endsWith(')') && balanced(text.slice(1, -1)))
+        text = text.slice(1, -1).trim();
+    return text;
+}
+function balanced(text) {
+    let depth = 0;
+    for (const ch of text) {
+        if (ch === '(')
+            depth++;
+        else if (ch === ')' && --depth < 0)
+            return false;
+    }
+    return depth === 0;
+}
+function isNumber(value) {
+    return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value.trim());
+}
+/** `1.50` → `1.5`, `+7` → `7`, `1e2` → `100`: exact for the decimals defaults are written with. */
+function canonicalNumber(value) {
+    const text = value.trim().replace(/^\+/, '');
+    if (/e/i.test(text))
+        return String(Number(text));
+    const negative = text.startsWith('-');
+    let [whole = '', fraction = ''] = text.replace(/^-/, '').split('.');
+    whole = whole.replace(/^0+(?=\d)/, '') || '0';
+    fraction = fraction.replace(/0+$/, '');
+    const magnitude = fraction ? `${whole}.${fraction}` : whole;
+    return negative && magnitude !== '0' ? '-' + magnitude : magnitude;
+}
+/** Whitespace and letter case outside quotes do not change an expression's meaning. */
+function normalizeExpression(expr) {
+    return expr
+        .split(/('(?:[^']|'')*'|"(?:[^"]|"")*")/)
+        .map((part, i) => (i % 2 === 1 ? part : part.replace(/\s+/g, ' ').toLowerCase()))
+        .join('');
+}
+
+;// CONCATENATED MODULE: ./src/catalog-diff/columns.ts
+
+
+
+/** The columns of two tables of one name, paired by name. */
 function compareColumns(expected, actual, catalog) {
     const items = [];
     const actualColumns = byKey(actual.columns, (c) => c.name);
@@ -9023,64 +9084,9 @@ function ownsSequence(catalog, table, column) {
     return (/^nextval\(/i.test(column.default ?? '') &&
         catalog.sequences.some((s) => s.schema === table.schema && s.ownedBy?.table === table.name && s.ownedBy.column === column.name));
 }
-// ---------------------------------------------------------------- primary keys
-function comparePrimaryKeys(expected, actual) {
-    const want = expected.primaryKey;
-    const have = actual.primaryKey;
-    if (!want && !have)
-        return [];
-    const tableName = qualified(expected.schema, expected.name);
-    const pk = (k) => ({
-        kind: 'primaryKey',
-        object: display(expected.schema, k.name),
-        target: { schema: expected.schema, table: expected.name, constraint: k.name, columns: k.columns }
-    });
-    const addSql = (k) => `ALTER TABLE ${tableName} ADD CONSTRAINT ${quoteIdent(k.name)} PRIMARY KEY (${identList(k.columns)});`;
-    const dropSql = (k) => `ALTER TABLE ${tableName} DROP CONSTRAINT ${quoteIdent(k.name)};`;
-    if (want && !have)
-        return [
-            { ...pk(want), change: 'missing', severity: 'error', expected: want.definition, fixSql: addSql(want) }
-        ];
-    if (!want && have)
-        return [
-            {
-                ...pk(have),
-                change: 'unexpected',
-                severity: 'warning',
-                actual: have.definition,
-                fixSql: dropSql(have)
-            }
-        ];
-    if (!want || !have)
-        return [];
-    if (sameList(want.columns, have.columns)) {
-        if (want.name === have.name)
-            return [];
-        return [
-            {
-                ...pk(want),
-                change: 'different',
-                severity: 'warning',
-                expected: `${want.name}: ${want.definition}`,
-                actual: `${have.name}: ${have.definition}`,
-                aspects: ['name'],
-                fixSql: `ALTER TABLE ${tableName} RENAME CONSTRAINT ${quoteIdent(have.name)} TO ${quoteIdent(want.name)};`
-            }
-        ];
-    }
-    return [
-        {
-            ...pk(want),
-            change: 'different',
-            severity: 'error',
-            expected: `${want.name}: ${want.definition}`,
-            actual: `${have.name}: ${have.definition}`,
-            aspects: want.name === have.name ? ['columns'] : ['columns', 'name'],
-            fixSql: `${dropSql(have)}\n${addSql(want)}`
-        }
-    ];
-}
-// ---------------------------------------------------------------- indexes and unique constraints
+
+;// CONCATENATED MODULE: ./src/catalog-diff/index-rules.ts
+
 /** Indexes other than the primary key's (which belongs to the key). */
 const secondaryIndexes = (table) => table.indexes.filter((i) => !i.primary);
 /**
@@ -9146,6 +9152,12 @@ function indexAspects(expected, actual) {
         aspects.push('included columns');
     return aspects;
 }
+
+;// CONCATENATED MODULE: ./src/catalog-diff/indexes.ts
+
+
+
+/** The indexes of two tables of one name (the primary key's aside), paired by name, then by definition. */
 function compareIndexes(expected, actual) {
     const items = [];
     const unmatched = new Map(secondaryIndexes(actual).map((i) => [i.name, i]));
@@ -9280,7 +9292,68 @@ function renamedIndex(table, expected, actual) {
         fixSql
     };
 }
-// ---------------------------------------------------------------- foreign keys
+
+;// CONCATENATED MODULE: ./src/catalog-diff/keys.ts
+
+
+/** The primary keys of two tables of one name. */
+function comparePrimaryKeys(expected, actual) {
+    const want = expected.primaryKey;
+    const have = actual.primaryKey;
+    if (!want && !have)
+        return [];
+    const tableName = qualified(expected.schema, expected.name);
+    const pk = (k) => ({
+        kind: 'primaryKey',
+        object: display(expected.schema, k.name),
+        target: { schema: expected.schema, table: expected.name, constraint: k.name, columns: k.columns }
+    });
+    const addSql = (k) => `ALTER TABLE ${tableName} ADD CONSTRAINT ${quoteIdent(k.name)} PRIMARY KEY (${identList(k.columns)});`;
+    const dropSql = (k) => `ALTER TABLE ${tableName} DROP CONSTRAINT ${quoteIdent(k.name)};`;
+    if (want && !have)
+        return [
+            { ...pk(want), change: 'missing', severity: 'error', expected: want.definition, fixSql: addSql(want) }
+        ];
+    if (!want && have)
+        return [
+            {
+                ...pk(have),
+                change: 'unexpected',
+                severity: 'warning',
+                actual: have.definition,
+                fixSql: dropSql(have)
+            }
+        ];
+    if (!want || !have)
+        return [];
+    if (sameList(want.columns, have.columns)) {
+        if (want.name === have.name)
+            return [];
+        return [
+            {
+                ...pk(want),
+                change: 'different',
+                severity: 'warning',
+                expected: `${want.name}: ${want.definition}`,
+                actual: `${have.name}: ${have.definition}`,
+                aspects: ['name'],
+                fixSql: `ALTER TABLE ${tableName} RENAME CONSTRAINT ${quoteIdent(have.name)} TO ${quoteIdent(want.name)};`
+            }
+        ];
+    }
+    return [
+        {
+            ...pk(want),
+            change: 'different',
+            severity: 'error',
+            expected: `${want.name}: ${want.definition}`,
+            actual: `${have.name}: ${have.definition}`,
+            aspects: want.name === have.name ? ['columns'] : ['columns', 'name'],
+            fixSql: `${dropSql(have)}\n${addSql(want)}`
+        }
+    ];
+}
+/** The foreign keys of two tables of one name, paired by name, then by relation (same columns, same table). */
 function compareForeignKeys(expected, actual) {
     const items = [];
     const unmatched = new Map(actual.foreignKeys.map((fk) => [fk.name, fk]));
@@ -9399,118 +9472,99 @@ function differentForeignKey(table, expected, actual) {
         fixSql: `${dropForeignKeySql(table, actual)}\n${addForeignKeySql(table, expected)}`
     };
 }
-// ---------------------------------------------------------------- what Prisma ignores
-function comparePartitioning(expected, actual) {
-    if ((expected.partitionKey ?? '') === (actual.partitionKey ?? ''))
-        return [];
-    return [
-        {
-            kind: 'table',
-            change: 'different',
-            object: display(actual.schema, actual.name),
-            target: { schema: actual.schema, table: actual.name },
-            severity: 'info',
-            expected: expected.partitionKey ? `PARTITION BY ${expected.partitionKey}` : 'not partitioned',
-            actual: actual.partitionKey ? `PARTITION BY ${actual.partitionKey}` : 'not partitioned',
-            aspects: ['partitioning']
-        }
-    ];
-}
-/**
- * Objects outside Prisma's schema language, compared by name and definition and
- * reported as `info` only: checks, functions, triggers, extensions, views,
- * partitions and sequences that no column owns.
- */
-function compareIgnoredObjects(expected, actual) {
-    const want = byKey(ignoredObjects(expected), (o) => o.key);
-    const have = byKey(ignoredObjects(actual), (o) => o.key);
+
+;// CONCATENATED MODULE: ./src/catalog-diff/tables.ts
+
+
+
+
+
+
+
+/** Tables paired by schema and name (partitions left to the other objects), then each pair part by part. */
+function compareTables(expected, actual) {
     const items = [];
-    const info = (o, change) => ({
-        kind: o.kind,
-        change,
-        object: o.object,
-        target: o.target,
-        severity: 'info'
-    });
-    for (const [k, o] of have) {
-        const other = want.get(k);
-        if (!other)
-            items.push({ ...info(o, 'unexpected'), actual: o.definition });
-        else if (other.definition !== o.definition)
-            items.push({ ...info(o, 'different'), expected: other.definition, actual: o.definition });
+    const modelled = (t) => !t.partitionOf;
+    const actualTables = byKey(actual.tables.filter(modelled), (t) => key(t.schema, t.name));
+    const expectedTables = byKey(expected.tables.filter(modelled), (t) => key(t.schema, t.name));
+    for (const table of expectedTables.values()) {
+        const other = actualTables.get(key(table.schema, table.name));
+        if (other)
+            items.push(...compareTable(table, other, expected));
+        else
+            items.push(missingTable(table, expected), ...tableChildren(table));
     }
-    for (const [k, o] of want)
-        if (!have.has(k))
-            items.push({ ...info(o, 'missing'), expected: o.definition });
+    for (const table of actualTables.values())
+        if (!expectedTables.has(key(table.schema, table.name)))
+            items.push(unexpectedTable(table));
     return items;
 }
-function ignoredObjects(catalog) {
-    const objects = [];
-    for (const table of catalog.tables) {
-        for (const check of table.checks)
-            objects.push({
-                kind: 'check',
-                key: key('check', table.schema, table.name, check.name),
-                object: display(table.schema, check.name),
-                target: { schema: table.schema, table: table.name, constraint: check.name },
-                definition: check.definition
-            });
-        if (table.partitionOf)
-            objects.push({
-                kind: 'table',
-                key: key('partition', table.schema, table.name),
-                object: display(table.schema, table.name),
-                target: { schema: table.schema, table: table.name },
-                definition: `partition of ${table.partitionOf}`
-            });
-    }
-    for (const f of catalog.functions)
-        objects.push({
-            kind: 'function',
-            key: key('function', f.schema, f.name, f.arguments),
-            object: `${display(f.schema, f.name)}(${f.arguments})`,
-            target: { schema: f.schema },
-            definition: `${f.kind} ${f.name}(${f.arguments})`
-        });
-    for (const t of catalog.triggers)
-        objects.push({
-            kind: 'trigger',
-            key: key('trigger', t.schema, t.table, t.name),
-            object: display(t.schema, t.name),
-            target: { schema: t.schema, table: t.table, constraint: t.name },
-            definition: t.definition
-        });
-    for (const e of catalog.extensions)
-        objects.push({
-            kind: 'extension',
-            key: key('extension', e.name),
-            object: e.name,
-            target: { schema: e.schema },
-            definition: `extension ${e.name} ${e.version} in schema ${e.schema}`
-        });
-    for (const v of catalog.views)
-        objects.push({
-            kind: 'view',
-            key: key('view', v.schema, v.name),
-            object: display(v.schema, v.name),
-            target: { schema: v.schema, table: v.name },
-            definition: `${v.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} AS ${v.definition.trim()}`
-        });
-    for (const s of catalog.sequences)
-        if (!s.ownedBy)
-            objects.push({
-                kind: 'sequence',
-                key: key('sequence', s.schema, s.name),
-                object: display(s.schema, s.name),
-                target: { schema: s.schema },
-                definition: `sequence ${display(s.schema, s.name)} AS ${s.dataType}`
-            });
-    return objects;
+/** A missing table is created with its columns and primary key; its indexes and foreign keys are items of their own. */
+function tableChildren(table) {
+    return [
+        ...secondaryIndexes(table).map((index) => missingIndex(table, index)),
+        ...table.foreignKeys.map((fk) => missingForeignKey(table, fk))
+    ];
 }
-// ---------------------------------------------------------------- helpers
-const identList = (names) => names.map(quoteIdent).join(', ');
-function sameList(a, b) {
-    return a.length === b.length && a.every((x, i) => x === b[i]);
+function missingTable(table, catalog) {
+    const definitions = table.columns.map((c) => '    ' + columnDefinition(c, table, catalog));
+    if (table.primaryKey)
+        definitions.push(`    CONSTRAINT ${quoteIdent(table.primaryKey.name)} PRIMARY KEY (${identList(table.primaryKey.columns)})`);
+    return {
+        kind: 'table',
+        change: 'missing',
+        object: display(table.schema, table.name),
+        target: { schema: table.schema, table: table.name },
+        severity: 'error',
+        expected: `table (${table.columns.map((c) => c.name).join(', ')})`,
+        fixSql: `CREATE TABLE ${qualified(table.schema, table.name)} (\n${definitions.join(',\n')}\n);`
+    };
+}
+/**
+ * Drops the foreign keys first (as their own statements) so that unexpected
+ * tables referencing each other can be dropped in any order.
+ */
+function unexpectedTable(table) {
+    const name = qualified(table.schema, table.name);
+    const dropKeys = table.foreignKeys.map((fk) => `ALTER TABLE ${name} DROP CONSTRAINT ${quoteIdent(fk.name)};`);
+    return {
+        kind: 'table',
+        change: 'unexpected',
+        object: display(table.schema, table.name),
+        target: { schema: table.schema, table: table.name },
+        severity: 'warning',
+        actual: `table (${table.columns.map((c) => c.name).join(', ')})`,
+        fixSql: [...dropKeys, `DROP TABLE ${name};`].join('\n')
+    };
+}
+function compareTable(expected, actual, expectedCatalog) {
+    return [
+        ...compareColumns(expected, actual, expectedCatalog),
+        ...comparePrimaryKeys(expected, actual),
+        ...compareIndexes(expected, actual),
+        ...compareForeignKeys(expected, actual),
+        ...comparePartitioning(expected, actual)
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/catalog-diff/index.ts
+
+
+
+/**
+ * Compares `expected` with `actual` (for drift: the database the schema
+ * describes and the one the migrations built; for the review: the database
+ * after a migration and before it). `missing` is what only `expected` has,
+ * `unexpected` what only `actual` has. Items come grouped by object: enums,
+ * then each table with its columns, keys, indexes and foreign keys, then the
+ * objects Prisma ignores.
+ */
+function compareCatalogs(expected, actual) {
+    return [
+        ...compareEnums(expected, actual),
+        ...compareTables(expected, actual),
+        ...compareIgnoredObjects(expected, actual)
+    ];
 }
 
 ;// CONCATENATED MODULE: ./src/prisma/output.ts
@@ -10857,6 +10911,11 @@ function printValue(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/prisma/schema.ts
+/**
+ * Reads Prisma schema files into an index of what they declare (models,
+ * views, enums, fields and their attributes, the datasource) with file and
+ * line. It locates; Prisma validates: lines it cannot read are skipped.
+ */
 
 const BLOCK_HEADER = /^(model|view|enum|type|datasource|generator)\s+([A-Za-z_][\w]*)\s*\{\s*$/;
 /**
@@ -11105,6 +11164,21 @@ function readDatasource(block) {
     }
     return info;
 }
+
+;// CONCATENATED MODULE: ./src/prisma/naming.ts
+/**
+ * Prisma's naming rules: the database names Prisma gives the constraints and
+ * indexes a schema does not name with `map:`.
+ */
+/** Prisma's default constraint names: `<table>_<cols>_<suffix>`, `<table>_pkey`. */
+function defaultConstraintName(table, columns, suffix) {
+    const name = suffix === 'pkey' ? `${table}_pkey` : `${table}_${columns.join('_')}_${suffix}`;
+    // PostgreSQL truncates identifiers to 63 bytes; Prisma's names follow.
+    return name.length > 63 ? name.slice(0, 63) : name;
+}
+
+;// CONCATENATED MODULE: ./src/prisma/schema-lookup.ts
+
 /**
  * The schema line that declares a drift item's object, or undefined when the
  * schema does not declare it (an object only the migrations create).
@@ -11176,12 +11250,6 @@ function columnsOf(model, names) {
 }
 function sameColumns(a, b) {
     return a !== undefined && a.length === b.length && a.every((c, i) => c === b[i]);
-}
-/** Prisma's default constraint names: `<table>_<cols>_<suffix>`, `<table>_pkey`. */
-function defaultConstraintName(table, columns, suffix) {
-    const name = suffix === 'pkey' ? `${table}_pkey` : `${table}_${columns.join('_')}_${suffix}`;
-    // PostgreSQL truncates identifiers to 63 bytes; Prisma's names follow.
-    return name.length > 63 ? name.slice(0, 63) : name;
 }
 /** Whether a key with these columns and explicit `map` is the item's constraint. */
 function matchesKey(item, model, columns, map, suffix) {
@@ -11755,6 +11823,9 @@ function isForeign(file, options) {
  * Gives every drift item a file and line — the schema
  * declaration when the schema has one, else the migration that creates it.
  */
+
+
+
 
 
 
@@ -16394,67 +16465,21 @@ function safetyProblem(review) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/upgrade/fill.ts
-
-
-/** Rows per INSERT of the set-based fill. */
-const BATCH_ROWS = 5000;
-const q = (name) => `"${name.replaceAll('"', '""')}"`;
-const fill_key = (schema, table) => `${schema}.${table}`;
-/**
- * Inserts `rowsPerTable` rows into every table of `snapshot` (partitions are
- * filled through their parent). Never throws for a row the database refuses:
- * the table is reported with the rows it got and the reason.
- */
-async function fillTables(client, snapshot, options = {}) {
-    const count = options.rowsPerTable ?? 3;
-    const tables = snapshot.tables.filter((t) => !t.partitionOf);
-    const enums = new Map(snapshot.enums.map((e) => [fill_key(e.schema, e.name), e.values]));
-    const domains = await domainBases(client);
-    const { order, broken } = dependencyOrder(tables);
-    const inserted = new Map();
-    const referenced = referencedColumns(tables);
-    const report = [];
-    for (const table of order) {
-        const filler = new TableFiller(table, { enums, domains, inserted, broken });
-        const rows = [];
-        inserted.set(fill_key(table.schema, table.name), rows);
-        let error;
-        const keep = referenced.get(fill_key(table.schema, table.name)) ?? new Set();
-        const stopped = await filler.insertBatches(client, count, rows, keep);
-        if (stopped !== undefined && rows.length < count && stopped.kind === 'cannot-build')
-            error = stopped.reason;
-        for (let i = rows.length; i < count && !error; i++) {
-            const outcome = await filler.insert(client, i, rows);
-            if (typeof outcome === 'string') {
-                error = outcome;
-                break;
-            }
-            rows.push(outcome);
-        }
-        report.push({ schema: table.schema, table: table.name, rows: rows.length, ...(error ? { error } : {}) });
-    }
-    return { tables: report, rowCount: report.reduce((n, t) => n + t.rows, 0) };
-}
+;// CONCATENATED MODULE: ./src/upgrade/fill-order.ts
+/** Lookup key of a schema-qualified object (table, enum, domain). */
+const objectKey = (schema, name) => `${schema}.${name}`;
 /** Columns that foreign keys point at, per table: the only values kept of the inserted rows. */
 function referencedColumns(tables) {
     const map = new Map();
     for (const t of tables)
         for (const fk of t.foreignKeys) {
-            const k = fill_key(fk.referencedSchema, fk.referencedTable);
+            const k = objectKey(fk.referencedSchema, fk.referencedTable);
             const set = map.get(k) ?? new Set();
             for (const c of fk.referencedColumns)
                 set.add(c);
             map.set(k, set);
         }
     return map;
-}
-/** Domains and the type they are based on, so a domain column gets a value of its base type. */
-async function domainBases(client) {
-    const { rows } = await client.query(`SELECT n.nspname AS schema, t.typname AS name, bt.typname AS base, format_type(t.typbasetype, t.typtypmod) AS type
-       FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type bt ON bt.oid = t.typbasetype
-      WHERE t.typtype = 'd'`);
-    return new Map(rows.map((r) => [fill_key(r.schema, r.name), { typeName: r.base, type: r.type }]));
 }
 /**
  * Tables so that every table comes after the tables it references. A cycle is
@@ -16464,9 +16489,9 @@ async function domainBases(client) {
  * whichever key it happens to follow last, not at the nullable one.
  */
 function dependencyOrder(tables) {
-    const byKey = new Map(tables.map((t) => [fill_key(t.schema, t.name), t]));
+    const byKey = new Map(tables.map((t) => [objectKey(t.schema, t.name), t]));
     const broken = new Set();
-    const target = (fk) => byKey.get(fill_key(fk.referencedSchema, fk.referencedTable));
+    const target = (fk) => byKey.get(objectKey(fk.referencedSchema, fk.referencedTable));
     const remaining = new Set(tables);
     const order = [];
     const pending = (t) => t.foreignKeys.filter((fk) => {
@@ -16488,7 +16513,123 @@ function dependencyOrder(tables) {
     }
     return { order, broken };
 }
+/** A foreign key whose columns may all be NULL. */
 const nullable = (table, fk) => fk.columns.every((c) => !table.columns.find((col) => col.name === c)?.notNull);
+
+;// CONCATENATED MODULE: ./src/upgrade/fill-values.ts
+/**
+ * The value a column of a built-in type or an enum gets in row `i` of the
+ * fill, as text for PostgreSQL to cast. Non-unique columns repeat one value
+ * (the second row another), so a new unique index meets duplicates; text is
+ * letters only, so a cast to a number fails as it would on real text.
+ */
+/** First value in every row (duplicates), the last in the second row; distinct values when unique. */
+function enumValue(values, i, unique) {
+    if (unique)
+        return values[i];
+    return i === 1 ? values.at(-1) : values[0];
+}
+/** `2024-01-01` for n = 1, one day later for each n. */
+function dayOf(n) {
+    return new Date(Date.UTC(2024, 0, n)).toISOString().slice(0, 10);
+}
+/** `12:00:01` for n = 1, one second later for each n (wrapping at midnight). */
+function secondOfDay(n) {
+    const s = (12 * 3600 + n) % 86400;
+    const pad = (x) => String(x).padStart(2, '0');
+    return `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
+}
+/** Declared length of `varchar(n)`, `char(n)`, `bit(n)`. */
+function fill_values_lengthOf(type) {
+    const match = /^(?:character varying|character|bit varying|bit|varchar|char)\((\d+)\)/.exec(type);
+    return match ? Number(match[1]) : undefined;
+}
+/**
+ * A value of a built-in type. Non-unique columns repeat one value (the
+ * second row a different one); unique ones count up with the row.
+ */
+function scalarValue(typeName, type, column, i, unique) {
+    const n = unique ? i + 1 : i === 1 ? 2 : 1;
+    switch (typeName) {
+        case 'text':
+        case 'varchar':
+        case 'bpchar':
+        case 'citext':
+        case 'name': {
+            const limit = fill_values_lengthOf(type) ?? (typeName === 'bpchar' ? 1 : 63);
+            // Letters only, so a cast to a number fails as it would on real text.
+            const word = column.replace(/[^A-Za-z]/g, '').toLowerCase() || 'value';
+            const full = unique || i === 1 ? `${word}-${n}` : word;
+            if (full.length <= limit)
+                return full;
+            // Too long for the column: a short code that is still distinct per row when it must be.
+            return unique || i === 1
+                ? n.toString(36).padStart(Math.min(limit, 2), 'a').slice(-limit)
+                : 'v'.slice(0, limit);
+        }
+        case 'int2':
+        case 'int4':
+        case 'int8':
+        case 'numeric':
+        case 'float4':
+        case 'float8':
+        case 'money':
+        case 'oid':
+            return String(n);
+        case 'bool':
+            return unique ? (i < 2 ? String(i === 0) : undefined) : String(i !== 1);
+        case 'uuid':
+            return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+        // Day n counted from 2024-01-01, second n from noon: distinct for as many rows as a table gets.
+        case 'date':
+            return dayOf(n);
+        case 'timestamp':
+            return `${dayOf(n)} 12:00:00`;
+        case 'timestamptz':
+            return `${dayOf(n)} 12:00:00+00`;
+        case 'time':
+            return secondOfDay(n);
+        case 'timetz':
+            return `${secondOfDay(n)}+00`;
+        case 'interval':
+            return `${n} days`;
+        case 'json':
+        case 'jsonb':
+            return unique || i === 1 ? `{"n": ${n}}` : '{}';
+        case 'bytea': {
+            const hex = n.toString(16);
+            return `\\x${hex.padStart(hex.length + (hex.length % 2), '0')}`;
+        }
+        case 'inet':
+            return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+        case 'cidr':
+            return `10.${(n >> 8) & 255}.${n & 255}.0/24`;
+        case 'macaddr':
+            return `08:00:2b:${[(n >> 16) & 255, (n >> 8) & 255, n & 255].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
+        case 'bit':
+        case 'varbit': {
+            const len = fill_values_lengthOf(type) ?? 8;
+            return (n % 2 ** Math.min(len, 30)).toString(2).padStart(len, '0').slice(-len);
+        }
+        case 'tsvector':
+            return unique ? `word${n}` : 'word';
+        case 'xml':
+            return `<v n="${n}"/>`;
+        case 'point':
+            return `(${n},${n})`;
+        default:
+            return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/upgrade/table-filler.ts
+
+
+
+
+/** Rows per INSERT of the set-based fill. */
+const BATCH_ROWS = 5000;
+const q = (name) => `"${name.replaceAll('"', '""')}"`;
 /** Builds and inserts the rows of one table. */
 class TableFiller {
     table;
@@ -16692,7 +16833,7 @@ class TableFiller {
         const self = fk.referencedSchema === this.table.schema && fk.referencedTable === this.table.name;
         const targets = self
             ? before
-            : (this.ctx.inserted.get(fill_key(fk.referencedSchema, fk.referencedTable)) ?? []);
+            : (this.ctx.inserted.get(objectKey(fk.referencedSchema, fk.referencedTable)) ?? []);
         if (targets.length === 0) {
             if (canBeNull)
                 return null;
@@ -16710,10 +16851,10 @@ class TableFiller {
     }
     /** A text literal for `column` in row `i`; undefined when the type is unknown here. */
     valueFor(column, i, unique) {
-        const domain = this.ctx.domains.get(fill_key(column.typeSchema, column.typeName));
+        const domain = this.ctx.domains.get(objectKey(column.typeSchema, column.typeName));
         const typeName = domain?.typeName ?? column.typeName;
         const type = domain?.type ?? column.type;
-        const enumValues = this.ctx.enums.get(fill_key(column.typeSchema, column.typeName));
+        const enumValues = this.ctx.enums.get(objectKey(column.typeSchema, column.typeName));
         const scalar = enumValues
             ? enumValue(enumValues, i, unique)
             : scalarValue(typeName, type, column.name, i, unique);
@@ -16722,103 +16863,51 @@ class TableFiller {
         return `{"${scalar.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"}`;
     }
 }
-/** First value in every row (duplicates), the last in the second row; distinct values when unique. */
-function enumValue(values, i, unique) {
-    if (unique)
-        return values[i];
-    return i === 1 ? values.at(-1) : values[0];
-}
-/** `2024-01-01` for n = 1, one day later for each n. */
-function dayOf(n) {
-    return new Date(Date.UTC(2024, 0, n)).toISOString().slice(0, 10);
-}
-/** `12:00:01` for n = 1, one second later for each n (wrapping at midnight). */
-function secondOfDay(n) {
-    const s = (12 * 3600 + n) % 86400;
-    const pad = (x) => String(x).padStart(2, '0');
-    return `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
-}
-/** Declared length of `varchar(n)`, `char(n)`, `bit(n)`. */
-function fill_lengthOf(type) {
-    const match = /^(?:character varying|character|bit varying|bit|varchar|char)\((\d+)\)/.exec(type);
-    return match ? Number(match[1]) : undefined;
-}
+
+;// CONCATENATED MODULE: ./src/upgrade/fill.ts
+
+
 /**
- * A value of a built-in type. Non-unique columns repeat one value (the
- * second row a different one); unique ones count up with the row.
+ * Inserts `rowsPerTable` rows into every table of `snapshot` (partitions are
+ * filled through their parent). Never throws for a row the database refuses:
+ * the table is reported with the rows it got and the reason.
  */
-function scalarValue(typeName, type, column, i, unique) {
-    const n = unique ? i + 1 : i === 1 ? 2 : 1;
-    switch (typeName) {
-        case 'text':
-        case 'varchar':
-        case 'bpchar':
-        case 'citext':
-        case 'name': {
-            const limit = fill_lengthOf(type) ?? (typeName === 'bpchar' ? 1 : 63);
-            // Letters only, so a cast to a number fails as it would on real text.
-            const word = column.replace(/[^A-Za-z]/g, '').toLowerCase() || 'value';
-            const full = unique || i === 1 ? `${word}-${n}` : word;
-            if (full.length <= limit)
-                return full;
-            // Too long for the column: a short code that is still distinct per row when it must be.
-            return unique || i === 1
-                ? n.toString(36).padStart(Math.min(limit, 2), 'a').slice(-limit)
-                : 'v'.slice(0, limit);
+async function fillTables(client, snapshot, options = {}) {
+    const count = options.rowsPerTable ?? 3;
+    const tables = snapshot.tables.filter((t) => !t.partitionOf);
+    const enums = new Map(snapshot.enums.map((e) => [objectKey(e.schema, e.name), e.values]));
+    const domains = await domainBases(client);
+    const { order, broken } = dependencyOrder(tables);
+    const inserted = new Map();
+    const referenced = referencedColumns(tables);
+    const report = [];
+    for (const table of order) {
+        const filler = new TableFiller(table, { enums, domains, inserted, broken });
+        const rows = [];
+        inserted.set(objectKey(table.schema, table.name), rows);
+        let error;
+        const keep = referenced.get(objectKey(table.schema, table.name)) ?? new Set();
+        const stopped = await filler.insertBatches(client, count, rows, keep);
+        if (stopped !== undefined && rows.length < count && stopped.kind === 'cannot-build')
+            error = stopped.reason;
+        for (let i = rows.length; i < count && !error; i++) {
+            const outcome = await filler.insert(client, i, rows);
+            if (typeof outcome === 'string') {
+                error = outcome;
+                break;
+            }
+            rows.push(outcome);
         }
-        case 'int2':
-        case 'int4':
-        case 'int8':
-        case 'numeric':
-        case 'float4':
-        case 'float8':
-        case 'money':
-        case 'oid':
-            return String(n);
-        case 'bool':
-            return unique ? (i < 2 ? String(i === 0) : undefined) : String(i !== 1);
-        case 'uuid':
-            return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
-        // Day n counted from 2024-01-01, second n from noon: distinct for as many rows as a table gets.
-        case 'date':
-            return dayOf(n);
-        case 'timestamp':
-            return `${dayOf(n)} 12:00:00`;
-        case 'timestamptz':
-            return `${dayOf(n)} 12:00:00+00`;
-        case 'time':
-            return secondOfDay(n);
-        case 'timetz':
-            return `${secondOfDay(n)}+00`;
-        case 'interval':
-            return `${n} days`;
-        case 'json':
-        case 'jsonb':
-            return unique || i === 1 ? `{"n": ${n}}` : '{}';
-        case 'bytea': {
-            const hex = n.toString(16);
-            return `\\x${hex.padStart(hex.length + (hex.length % 2), '0')}`;
-        }
-        case 'inet':
-            return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
-        case 'cidr':
-            return `10.${(n >> 8) & 255}.${n & 255}.0/24`;
-        case 'macaddr':
-            return `08:00:2b:${[(n >> 16) & 255, (n >> 8) & 255, n & 255].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
-        case 'bit':
-        case 'varbit': {
-            const len = fill_lengthOf(type) ?? 8;
-            return (n % 2 ** Math.min(len, 30)).toString(2).padStart(len, '0').slice(-len);
-        }
-        case 'tsvector':
-            return unique ? `word${n}` : 'word';
-        case 'xml':
-            return `<v n="${n}"/>`;
-        case 'point':
-            return `(${n},${n})`;
-        default:
-            return undefined;
+        report.push({ schema: table.schema, table: table.name, rows: rows.length, ...(error ? { error } : {}) });
     }
+    return { tables: report, rowCount: report.reduce((n, t) => n + t.rows, 0) };
+}
+/** Domains and the type they are based on, so a domain column gets a value of its base type. */
+async function domainBases(client) {
+    const { rows } = await client.query(`SELECT n.nspname AS schema, t.typname AS name, bt.typname AS base, format_type(t.typbasetype, t.typtypmod) AS type
+       FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type bt ON bt.oid = t.typbasetype
+      WHERE t.typtype = 'd'`);
+    return new Map(rows.map((r) => [objectKey(r.schema, r.name), { typeName: r.base, type: r.type }]));
 }
 
 ;// CONCATENATED MODULE: ./src/upgrade/index.ts

@@ -1,5 +1,5 @@
 /** Defaults compared by value: the spellings PostgreSQL keeps for the same default. */
-import type { ColumnInfo } from '../../src/db/snapshot.js'
+import type { ColumnInfo } from '../../src/db/catalog.js'
 import { AUTOINCREMENT, canonicalDefault } from '../../src/catalog-diff/defaults.js'
 
 function column(type: string, defaultExpr?: string, extra: Partial<ColumnInfo> = {}): ColumnInfo {

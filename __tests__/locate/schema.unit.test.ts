@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { DriftItem, DriftKind, DriftTarget } from '../../src/model/drift.js'
-import {
-  defaultConstraintName,
-  locateDriftItem,
-  matchDriftItem,
-  parseSchema
-} from '../../src/prisma/schema.js'
+import { defaultConstraintName } from '../../src/prisma/naming.js'
+import { parseSchema } from '../../src/prisma/schema.js'
+import { locateDriftItem, matchDriftItem } from '../../src/prisma/schema-lookup.js'
 import { fixtureDir } from './fixtures.js'
 
 const MAIN = 'prisma/schema/main.prisma'

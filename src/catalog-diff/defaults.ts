@@ -5,7 +5,7 @@
  * `now()` and `CURRENT_TIMESTAMP`, `1.50` and `1.5` are the same default to
  * Prisma, so they must be to us.
  */
-import type { ColumnInfo } from '../db/snapshot.js'
+import type { ColumnInfo } from '../db/catalog.js'
 
 /** The value every autoincrement spelling (serial's nextval, identity) stands for. */
 export const AUTOINCREMENT = 'autoincrement()'

@@ -6,17 +6,14 @@ import { repoPath } from '../util/paths.js'
 import type { DriftItem } from '../model/drift.js'
 import type { SourceLocation } from '../model/findings.js'
 import { MigrationIndex } from '../migrations/migration-index.js'
-import { matchDriftItem, parseSchema, type SchemaIndex } from '../prisma/schema.js'
+import { parseSchema } from '../prisma/schema.js'
+import type { SchemaIndex } from '../prisma/schema-index.js'
+import { matchDriftItem } from '../prisma/schema-lookup.js'
 
-export { parseSchema, locateDriftItem, matchDriftItem, defaultConstraintName } from '../prisma/schema.js'
-export type {
-  SchemaIndex,
-  ModelInfo,
-  FieldInfo,
-  EnumInfo,
-  BlockIndexInfo,
-  SchemaSource
-} from '../prisma/schema.js'
+export { parseSchema, type SchemaSource } from '../prisma/schema.js'
+export { locateDriftItem, matchDriftItem } from '../prisma/schema-lookup.js'
+export { defaultConstraintName } from '../prisma/naming.js'
+export type { SchemaIndex, ModelInfo, FieldInfo, EnumInfo, BlockIndexInfo } from '../prisma/schema-index.js'
 export { MigrationIndex, type CreatedObject, type CreationSite } from '../migrations/migration-index.js'
 export { loadSqlParser } from '../sql/script.js'
 export {

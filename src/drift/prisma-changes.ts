@@ -7,7 +7,28 @@
  */
 import { parseSqlScript, type Node as SqlNode } from '../sql/script.js'
 import type { DriftKind } from '../model/drift.js'
-import type { PrismaChange } from './verdict.js'
+
+/** One thing Prisma's script changes, read from its statements. */
+export interface PrismaChange {
+  kind: DriftKind
+  action: 'create' | 'drop' | 'alter' | 'rename'
+  schema: string
+  /** The table the object belongs to (for tables: the table itself). */
+  table?: string
+  /** Column, index, constraint or enum name (the old name of a rename). */
+  name?: string
+  /** Enum value. */
+  value?: string
+  /** The new name of a rename. */
+  newName?: string
+  /** For an altered column: what changes (`type`, `default`, `nullability`). */
+  aspects?: string[]
+  /** Columns of an index or key, in order. */
+  columns?: string[]
+  referencedTable?: string
+  /** The statement that makes the change (a whole BEGIN … COMMIT block for an enum Prisma recreates). */
+  statement: string
+}
 
 // Parse trees are JSON; the readers below pick the fields they need.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

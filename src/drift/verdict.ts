@@ -15,29 +15,7 @@ import { verdictDiffArgs, type PrismaContext } from '../prisma/cli.js'
 import { runDiffScript } from '../prisma/diff-script.js'
 import type { DriftItem, DriftKind, DriftVerdict } from '../model/drift.js'
 import { isRename } from './items.js'
-import { readPrismaChanges } from './prisma-changes.js'
-
-/** One thing Prisma's script changes, read from its statements (see prisma-changes.ts). */
-export interface PrismaChange {
-  kind: DriftKind
-  action: 'create' | 'drop' | 'alter' | 'rename'
-  schema: string
-  /** The table the object belongs to (for tables: the table itself). */
-  table?: string
-  /** Column, index, constraint or enum name (the old name of a rename). */
-  name?: string
-  /** Enum value. */
-  value?: string
-  /** The new name of a rename. */
-  newName?: string
-  /** For an altered column: what changes (`type`, `default`, `nullability`). */
-  aspects?: string[]
-  /** Columns of an index or key, in order. */
-  columns?: string[]
-  referencedTable?: string
-  /** The statement that makes the change (a whole BEGIN … COMMIT block for an enum Prisma recreates). */
-  statement: string
-}
+import { readPrismaChanges, type PrismaChange } from './prisma-changes.js'
 
 /** What Prisma's differ said, or why it said nothing. */
 export type PrismaVerdict =

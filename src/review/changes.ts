@@ -6,7 +6,8 @@
  * touches counted on the populated database before the migration runs.
  */
 import type pg from 'pg'
-import type { CatalogSnapshot, ColumnInfo, TableInfo } from '../db/snapshot.js'
+import type { CatalogSnapshot } from '../db/snapshot.js'
+import type { ColumnInfo, TableInfo } from '../db/catalog.js'
 import { compareCatalogs } from '../catalog-diff/index.js'
 import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js'
 import type { DriftItem } from '../model/drift.js'
