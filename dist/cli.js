@@ -2,6 +2,175 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 744:
+/***/ ((module) => {
+
+/**
+ * Helpers.
+ */
+
+var s = 1000;
+var m = s * 60;
+var h = m * 60;
+var d = h * 24;
+var w = d * 7;
+var y = d * 365.25;
+
+/**
+ * Parse or format the given `val`.
+ *
+ * Options:
+ *
+ *  - `long` verbose formatting [false]
+ *
+ * @param {String|Number} val
+ * @param {Object} [options]
+ * @throws {Error} throw an error if val is not a non-empty string or a number
+ * @return {String|Number}
+ * @api public
+ */
+
+module.exports = function (val, options) {
+  options = options || {};
+  var type = typeof val;
+  if (type === 'string' && val.length > 0) {
+    return parse(val);
+  } else if (type === 'number' && isFinite(val)) {
+    return options.long ? fmtLong(val) : fmtShort(val);
+  }
+  throw new Error(
+    'val is not a non-empty string or a valid number. val=' +
+      JSON.stringify(val)
+  );
+};
+
+/**
+ * Parse the given `str` and return milliseconds.
+ *
+ * @param {String} str
+ * @return {Number}
+ * @api private
+ */
+
+function parse(str) {
+  str = String(str);
+  if (str.length > 100) {
+    return;
+  }
+  var match = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(
+    str
+  );
+  if (!match) {
+    return;
+  }
+  var n = parseFloat(match[1]);
+  var type = (match[2] || 'ms').toLowerCase();
+  switch (type) {
+    case 'years':
+    case 'year':
+    case 'yrs':
+    case 'yr':
+    case 'y':
+      return n * y;
+    case 'weeks':
+    case 'week':
+    case 'w':
+      return n * w;
+    case 'days':
+    case 'day':
+    case 'd':
+      return n * d;
+    case 'hours':
+    case 'hour':
+    case 'hrs':
+    case 'hr':
+    case 'h':
+      return n * h;
+    case 'minutes':
+    case 'minute':
+    case 'mins':
+    case 'min':
+    case 'm':
+      return n * m;
+    case 'seconds':
+    case 'second':
+    case 'secs':
+    case 'sec':
+    case 's':
+      return n * s;
+    case 'milliseconds':
+    case 'millisecond':
+    case 'msecs':
+    case 'msec':
+    case 'ms':
+      return n;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Short format for `ms`.
+ *
+ * @param {Number} ms
+ * @return {String}
+ * @api private
+ */
+
+function fmtShort(ms) {
+  var msAbs = Math.abs(ms);
+  if (msAbs >= d) {
+    return Math.round(ms / d) + 'd';
+  }
+  if (msAbs >= h) {
+    return Math.round(ms / h) + 'h';
+  }
+  if (msAbs >= m) {
+    return Math.round(ms / m) + 'm';
+  }
+  if (msAbs >= s) {
+    return Math.round(ms / s) + 's';
+  }
+  return ms + 'ms';
+}
+
+/**
+ * Long format for `ms`.
+ *
+ * @param {Number} ms
+ * @return {String}
+ * @api private
+ */
+
+function fmtLong(ms) {
+  var msAbs = Math.abs(ms);
+  if (msAbs >= d) {
+    return plural(ms, msAbs, d, 'day');
+  }
+  if (msAbs >= h) {
+    return plural(ms, msAbs, h, 'hour');
+  }
+  if (msAbs >= m) {
+    return plural(ms, msAbs, m, 'minute');
+  }
+  if (msAbs >= s) {
+    return plural(ms, msAbs, s, 'second');
+  }
+  return ms + ' ms';
+}
+
+/**
+ * Pluralization helper.
+ */
+
+function plural(ms, msAbs, n, name) {
+  var isPlural = msAbs >= n * 1.5;
+  return Math.round(ms / n) + ' ' + name + (isPlural ? 's' : '');
+}
+
+
+/***/ }),
+
 /***/ 785:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -6043,6 +6212,88 @@ module.exports.warnTo = helper.warnTo;
 
 /***/ }),
 
+/***/ 7336:
+/***/ ((module) => {
+
+let p = process || {}, argv = p.argv || [], env = p.env || {}
+let isColorSupported =
+	!(!!env.NO_COLOR || argv.includes("--no-color")) &&
+	(!!env.FORCE_COLOR || argv.includes("--color") || p.platform === "win32" || ((p.stdout || {}).isTTY && env.TERM !== "dumb") || !!env.CI)
+
+let formatter = (open, close, replace = open) =>
+	input => {
+		let string = "" + input, index = string.indexOf(close, open.length)
+		return ~index ? open + replaceClose(string, close, replace, index) + close : open + string + close
+	}
+
+let replaceClose = (string, close, replace, index) => {
+	let result = "", cursor = 0
+	do {
+		result += string.substring(cursor, index) + replace
+		cursor = index + close.length
+		index = string.indexOf(close, cursor)
+	} while (~index)
+	return result + string.substring(cursor)
+}
+
+let createColors = (enabled = isColorSupported) => {
+	let f = enabled ? formatter : () => String
+	return {
+		isColorSupported: enabled,
+		reset: f("\x1b[0m", "\x1b[0m"),
+		bold: f("\x1b[1m", "\x1b[22m", "\x1b[22m\x1b[1m"),
+		dim: f("\x1b[2m", "\x1b[22m", "\x1b[22m\x1b[2m"),
+		italic: f("\x1b[3m", "\x1b[23m"),
+		underline: f("\x1b[4m", "\x1b[24m"),
+		inverse: f("\x1b[7m", "\x1b[27m"),
+		hidden: f("\x1b[8m", "\x1b[28m"),
+		strikethrough: f("\x1b[9m", "\x1b[29m"),
+
+		black: f("\x1b[30m", "\x1b[39m"),
+		red: f("\x1b[31m", "\x1b[39m"),
+		green: f("\x1b[32m", "\x1b[39m"),
+		yellow: f("\x1b[33m", "\x1b[39m"),
+		blue: f("\x1b[34m", "\x1b[39m"),
+		magenta: f("\x1b[35m", "\x1b[39m"),
+		cyan: f("\x1b[36m", "\x1b[39m"),
+		white: f("\x1b[37m", "\x1b[39m"),
+		gray: f("\x1b[90m", "\x1b[39m"),
+
+		bgBlack: f("\x1b[40m", "\x1b[49m"),
+		bgRed: f("\x1b[41m", "\x1b[49m"),
+		bgGreen: f("\x1b[42m", "\x1b[49m"),
+		bgYellow: f("\x1b[43m", "\x1b[49m"),
+		bgBlue: f("\x1b[44m", "\x1b[49m"),
+		bgMagenta: f("\x1b[45m", "\x1b[49m"),
+		bgCyan: f("\x1b[46m", "\x1b[49m"),
+		bgWhite: f("\x1b[47m", "\x1b[49m"),
+
+		blackBright: f("\x1b[90m", "\x1b[39m"),
+		redBright: f("\x1b[91m", "\x1b[39m"),
+		greenBright: f("\x1b[92m", "\x1b[39m"),
+		yellowBright: f("\x1b[93m", "\x1b[39m"),
+		blueBright: f("\x1b[94m", "\x1b[39m"),
+		magentaBright: f("\x1b[95m", "\x1b[39m"),
+		cyanBright: f("\x1b[96m", "\x1b[39m"),
+		whiteBright: f("\x1b[97m", "\x1b[39m"),
+
+		bgBlackBright: f("\x1b[100m", "\x1b[49m"),
+		bgRedBright: f("\x1b[101m", "\x1b[49m"),
+		bgGreenBright: f("\x1b[102m", "\x1b[49m"),
+		bgYellowBright: f("\x1b[103m", "\x1b[49m"),
+		bgBlueBright: f("\x1b[104m", "\x1b[49m"),
+		bgMagentaBright: f("\x1b[105m", "\x1b[49m"),
+		bgCyanBright: f("\x1b[106m", "\x1b[49m"),
+		bgWhiteBright: f("\x1b[107m", "\x1b[49m"),
+	}
+}
+
+module.exports = createColors()
+module.exports.createColors = createColors
+
+
+/***/ }),
+
 /***/ 3879:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -6438,6 +6689,498 @@ function parse (interval) {
       return parsed
     }, {})
 }
+
+
+/***/ }),
+
+/***/ 6591:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+/* unused reexport */ __nccwpck_require__(5335);
+exports.parse = __nccwpck_require__(2696);
+
+
+/***/ }),
+
+/***/ 2696:
+/***/ ((module) => {
+
+
+
+/**
+ * @import {
+ * 	ControlOperator,
+ * 	Env,
+ * 	GlobPattern,
+ * 	ParseEntry,
+ * } from './parse' */
+
+// '<(' and '>(' are process substitution operators and
+// can be parsed the same as control operator
+var CONTROL = /** @type {const} */ ('(?:') + /** @type {const} */ ([
+	'\\|\\|',
+	'\\&(?:\\&|>>?)', // `&&`, `&>`, and `&>>`
+	';;\\&?', // `;;` and `;;&`
+	'[;|]\\&', // `;&` and `|&`
+	'\\<\\(',
+	'\\<\\<\\<',
+	'\\<\\<-',
+	'\\<\\<(?!\\()', // `<<(` stays `<` and `<(`, as zsh reads it; other shells reject it
+	'>>',
+	'>[&|(]', // `>&`, `>|`, and `>(`
+	'<[&>]', // `<&` and `<>`
+	'[&;()|<>]'
+]).join(/** @type {const} */ ('|')) + /** @type {const} */ (')');
+var controlRE = new RegExp('^' + CONTROL + '$');
+var META = /** @type {const} */ ('|&;()<> \\t');
+var SINGLE_QUOTE = /** @type {const} */ ('\'([^\']*?)\'');
+// bash ANSI-C quoting, `$'...'`: a backslash escapes the next character, including `'`
+var ANSI_C_BODY = '(?:\\\\[\\s\\S]|[^\\\\\'])*?';
+var ANSI_C_QUOTE = '\\$\'' + ANSI_C_BODY + '\'';
+var ansiCAt = new RegExp('\\$\'' + ANSI_C_BODY + '(?:(\')|\\\\?$)', 'g');
+var ANSI_C_LETTERS = 'abeEfnrtv';
+var ANSI_C_CHARS = '\x07\b\x1B\x1B\f\n\r\t\v';
+var hash = /^#$/;
+
+var SQ = /** @type {const} */ ("'");
+var DQ = /** @type {const} */ ('"');
+var DS = /** @type {const} */ ('$');
+
+var TOKEN = '';
+var mult = /** @type {const} */ (0x100000000); // Math.pow(16, 8);
+for (var i = 0; i < 4; i++) {
+	TOKEN += (mult * Math.random()).toString(16);
+}
+var startsWithToken = new RegExp('^' + TOKEN);
+
+/**
+ * @param {string} s
+ * @param {RegExp} r
+ */
+function matchAll(s, r) {
+	var origIndex = r.lastIndex;
+
+	var matches = [];
+	var matchObj;
+
+	while ((matchObj = r.exec(s))) {
+		matches[matches.length] = matchObj;
+		if (r.lastIndex === matchObj.index) {
+			r.lastIndex += 1;
+		}
+	}
+
+	r.lastIndex = origIndex;
+
+	return matches;
+}
+
+/**
+ * @param {Env} env
+ * @param {string} pre
+ * @param {string} key
+ */
+function getVar(env, pre, key) {
+	var r = typeof env === 'function' ? env(key) : env[key];
+	if (typeof r === 'undefined' && key != '') {
+		r = '';
+	} else if (typeof r === 'undefined') {
+		r = '$';
+	}
+
+	if (typeof r === 'object') {
+		return pre + TOKEN + JSON.stringify(r) + TOKEN;
+	}
+	return pre + r;
+}
+
+var ansiCEscape = /\\([0-7]{1,3}|x[\dA-Fa-f]{1,2}|u[\dA-Fa-f]{1,4}|U[\dA-Fa-f]{1,8}|c(?:\\\\|[\s\S])|[abeEfnrtv\\'"?])/g;
+
+/**
+ * @param {string} m
+ * @param {string} escape
+ */
+function expandAnsiCEscape(m, escape) {
+	var kind = escape.charAt(0);
+	if (kind === 'c') {
+		var ctrl = escape.charAt(1);
+		return ctrl === '?' ? '\x7F' : String.fromCharCode(ctrl.charCodeAt(0) & 0x1F);
+	}
+	if (kind === 'x' || kind === 'u' || kind === 'U') {
+		var cp = parseInt(escape.slice(1), 16);
+		if (cp > 0x10FFFF) {
+			return m;
+		}
+		return String.fromCharCode.apply(null, cp > 0xFFFF ? [0xD7C0 + (cp >> 10), 0xDC00 + (cp & 0x3FF)] : [cp]);
+	}
+	if (kind >= '0' && kind <= '7') {
+		return String.fromCharCode(parseInt(escape, 8) & 0xFF);
+	}
+	var letter = ANSI_C_LETTERS.indexOf(escape);
+	return letter < 0 ? escape : ANSI_C_CHARS.charAt(letter);
+}
+
+/** @param {string} body */
+function expandAnsiC(body) {
+	return body.replace(ansiCEscape, expandAnsiCEscape).split('\0')[0]; // like bash, a NUL ends the string
+}
+
+/**
+ * @param {string} s
+ * @param {number} i
+ */
+function closesAnsiC(s, i) {
+	ansiCAt.lastIndex = i;
+	return !!(/** @type {RegExpExecArray} */ (ansiCAt.exec(s)))[1];
+}
+
+/**
+ * @param {string} string
+ * @param {Env} [env]
+ * @param {{ escape?: string, splitUnquoted?: boolean | string }} [opts]
+ * @returns {ParseEntry[]}
+ */
+function parseInternal(string, env, opts) {
+	if (!opts) {
+		opts = {};
+	}
+	var BS = opts.escape || '\\';
+	var ifs = opts.splitUnquoted === true ? ' \t\n' : (typeof opts.splitUnquoted === 'string' ? opts.splitUnquoted : '');
+	var BAREWORD = '(\\' + BS + '[\'"$\\' + BS + META + ']|\\$\\$|\\$(?!' + ANSI_C_QUOTE.slice(2) + ')|[^\\s\'"$' + META + '])+';
+	var DOUBLE_QUOTE = '"(?:\\' + BS + '[\\s\\S]|[^"\\' + BS + '])*"';
+
+	var chunker = new RegExp([
+		'(' + CONTROL + ')', // control chars
+		'(' + ANSI_C_QUOTE + '|' + BAREWORD + '|' + DOUBLE_QUOTE + '|' + SINGLE_QUOTE + ')+'
+	].join('|'), 'g');
+
+	var matches = matchAll(string, chunker);
+
+	if (matches.length === 0) {
+		return [];
+	}
+	if (!env) {
+		env = {};
+	}
+
+	var commented = false;
+
+	return matches.map(function (match) {
+		var s = match[0];
+		if (!s || commented) {
+			return void undefined;
+		}
+		if (controlRE.test(s)) {
+			return /** @type {ControlOperator} */ ({ op: s });
+		}
+
+		// Hand-written scanner/parser for Bash quoting rules:
+		//
+		// 1. inside single quotes, all characters are printed literally.
+		// 2. inside double quotes, all characters are printed literally
+		//    except variables prefixed by '$' and backslashes followed by
+		//    either a double quote or another backslash.
+		// 3. outside of any quotes, backslashes are treated as escape
+		//    characters and not printed (unless they are themselves escaped)
+		// 4. quote context can switch mid-token if there is no whitespace
+		//     between the two quote contexts (e.g. all'one'"token" parses as
+		//     "allonetoken")
+		/** @type {string | boolean} */
+		var quote = false;
+		var esc = false;
+		var out = '';
+		/** @type {string[]} */
+		var words = [];
+		var sawQuote = false;
+		/** @type {number | null} */
+		var pendingNw = null;
+		var isGlob = false;
+		/** @type {number} */
+		var i;
+
+		function parseEnvVar() {
+			i += 1;
+			/** @type {number | RegExpMatchArray | null} */
+			var varend;
+			/** @type {string} */
+			var varname;
+			var char = s.charAt(i);
+
+			if (char === '{') {
+				i += 1;
+				if (s.charAt(i) === '}') {
+					throw new Error('Bad substitution: ' + s.slice(i - 2, i + 1));
+				}
+				// match braces by depth so a nested `${` keeps its inner `}` from ending the outer substitution
+				var depth = 1;
+				varend = i;
+				while (depth > 0 && varend < s.length) {
+					if (s.charAt(varend) === '{' && s.charAt(varend - 1) === '$') {
+						depth += 1;
+					} else if (s.charAt(varend) === '}') {
+						depth -= 1;
+					}
+					varend += 1;
+				}
+				if (depth !== 0) {
+					throw new Error('Bad substitution: ' + s.slice(i));
+				}
+				varend -= 1;
+				varname = s.slice(i, varend);
+				i = varend;
+			} else if ((/[*@#?$!-]/).test(char)) {
+				varname = char;
+			} else {
+				var slicedFromI = s.slice(i);
+				varend = slicedFromI.match(/[^\w\d_]/);
+				if (!varend) {
+					varname = slicedFromI;
+					i = s.length;
+				} else {
+					varname = slicedFromI.slice(0, varend.index);
+					i += /** @type {number} */ (varend.index) - 1;
+				}
+			}
+			return getVar(/** @type {NonNullable<typeof env>} */ (env), '', varname);
+		}
+
+		function flushRun() {
+			if (pendingNw === null) {
+				return;
+			}
+			if (pendingNw === 0) {
+				if (out !== '') {
+					words[words.length] = out;
+					out = '';
+				}
+			} else {
+				words[words.length] = out;
+				out = '';
+				for (var fe = 1; fe < pendingNw; fe += 1) {
+					words[words.length] = '';
+				}
+			}
+			pendingNw = null;
+		}
+
+		for (i = 0; i < s.length; i++) {
+			var c = s.charAt(i);
+			if (ifs && c !== DS) {
+				flushRun();
+			}
+			isGlob = isGlob || (!quote && (c === '*' || c === '?'));
+			if (esc) {
+				out += c;
+				esc = false;
+			} else if (quote) {
+				if (c === quote) {
+					quote = false;
+				} else if (quote == SQ) {
+					out += c;
+				} else { // Double quote
+					if (c === BS) {
+						i += 1;
+						c = s.charAt(i);
+						if (c === DQ || c === BS || c === DS) {
+							out += c;
+						} else {
+							out += BS + c;
+						}
+					} else if (c === DS) {
+						out += parseEnvVar();
+					} else {
+						out += c;
+					}
+				}
+			} else if (c === DQ || c === SQ) {
+				quote = c;
+				sawQuote = true;
+			} else if (controlRE.test(c)) {
+				return /** @type {ControlOperator} */ ({ op: s });
+			} else if (hash.test(c)) {
+				commented = true;
+				var commentObj = { comment: string.slice(match.index + i + 1) };
+				if (out.length) {
+					return /** @type {const} */ ([out, commentObj]);
+				}
+				return /** @type {const} */ ([commentObj]);
+			} else if (c === BS) {
+				esc = true;
+			} else if (c === DS && s.charAt(i + 1) === SQ && closesAnsiC(s, i)) {
+				flushRun();
+				sawQuote = true;
+				out += expandAnsiC(s.slice(i + 2, ansiCAt.lastIndex - 1));
+				i = ansiCAt.lastIndex - 1;
+			} else if (c === DS) {
+				var value = parseEnvVar();
+				if (!ifs) {
+					out += value;
+				} else {
+					for (var vi = 0; vi < value.length; vi += 1) {
+						var vc = value.charAt(vi);
+						if (ifs.indexOf(vc) < 0) {
+							flushRun();
+							out += vc;
+						} else if (pendingNw === null) {
+							pendingNw = vc === ' ' || vc === '\t' || vc === '\n' ? 0 : 1;
+						} else if (vc !== ' ' && vc !== '\t' && vc !== '\n') {
+							pendingNw += 1;
+						}
+					}
+				}
+			} else {
+				out += c;
+			}
+		}
+
+		if (isGlob) {
+			return /** @type {GlobPattern} */ ({ op: 'glob', pattern: out });
+		}
+
+		if (ifs) {
+			if (pendingNw !== null && pendingNw > 0) {
+				words[words.length] = out;
+				out = '';
+				for (var te = 1; te < pendingNw; te += 1) {
+					words[words.length] = '';
+				}
+			}
+			if (out !== '' || (sawQuote && words.length === 0)) {
+				words[words.length] = out;
+			}
+			return words;
+		}
+
+		return out;
+	}).reduce(function (prev, arg) { // finalize parsed arguments
+		if (typeof arg === 'undefined') {
+			return prev;
+		}
+		/** @type {ParseEntry[]} */ ([]).concat(arg).forEach(function (entry) {
+			prev[prev.length] = entry;
+		});
+		return prev;
+	}, /** @type {ParseEntry[]} */ ([]));
+}
+
+/** @type {typeof import('./parse')} */
+module.exports = function parse(s, env, opts) {
+	var mapped = parseInternal(s, env, opts);
+	if (typeof env !== 'function') {
+		return mapped;
+	}
+	return mapped.reduce(function (acc, s) {
+		if (typeof s === 'object') {
+			acc[acc.length] = s;
+			return acc;
+		}
+		var xs = s.split(RegExp('(' + TOKEN + '.*?' + TOKEN + ')', 'g'));
+		if (xs.length === 1) {
+			acc[acc.length] = xs[0];
+			return acc;
+		}
+		xs.filter(Boolean).forEach(function (x) {
+			acc[acc.length] = startsWithToken.test(x)
+				? JSON.parse(x.split(TOKEN)[1])
+				: x;
+		});
+		return acc;
+	}, /** @type {ParseEntry[]} */ ([]));
+};
+
+
+/***/ }),
+
+/***/ 5335:
+/***/ ((module) => {
+
+
+
+/** @import { ControlOperator } from './parse' */
+
+/** @type {ControlOperator['op'][]} */
+var OPS = /** @type {const} */ ([
+	'||',
+	'&&',
+	';;&',
+	';;',
+	';&',
+	'|&',
+	'<(',
+	'>(',
+	'<<<',
+	'<<-',
+	'<<',
+	'>>',
+	'>&',
+	'>|',
+	'&>>',
+	'&>',
+	'<&',
+	'<>',
+	'&',
+	';',
+	'(',
+	')',
+	'|',
+	'<',
+	'>'
+]);
+var LINE_TERMINATORS = /[\n\r\u2028\u2029]/;
+var GLOB_SHELL_SPECIAL = /[\s#!"$&'():;<=>@\\^`|~]/g;
+
+/** @type {typeof import('./quote')} */
+module.exports = function quote(xs) {
+	var sawComment = false;
+	return xs.map(function (s) {
+		if (sawComment && typeof s === 'string' && LINE_TERMINATORS.test(s)) {
+			throw new TypeError('a token after a `comment` must not contain line terminators');
+		}
+		if (s === '') {
+			return /** @type {const} */ ('\'\'');
+		}
+		if (s && typeof s === 'object') {
+			if ('op' in s && s.op === 'glob') {
+				if (typeof s.pattern !== 'string') {
+					throw new TypeError('glob token requires a string `pattern`');
+				}
+				if (LINE_TERMINATORS.test(s.pattern)) {
+					throw new TypeError('glob `pattern` must not contain line terminators');
+				}
+				if (s.pattern === '') {
+					return /** @type {const} */ ('\'\'');
+				}
+				return s.pattern.replace(GLOB_SHELL_SPECIAL, '\\$&');
+			}
+			if ('op' in s && typeof s.op === 'string') {
+				if (OPS.indexOf(s.op) < 0) {
+					throw new TypeError('invalid `op` value: ' + JSON.stringify(s.op));
+				}
+				return s.op.replace(/[\s\S]/g, '\\$&');
+			}
+			if ('comment' in s && typeof s.comment === 'string') {
+				if (LINE_TERMINATORS.test(s.comment)) {
+					throw new TypeError('`comment` must not contain line terminators');
+				}
+				sawComment = true;
+				return '#' + s.comment;
+			}
+			throw new TypeError('unrecognized object token shape');
+		}
+		if ((/'/).test(s) && (/!/).test(s)) {
+			return "'" + s.replace(/'/g, "'\"'\"'") + "'";
+		}
+		if ((/["\s\\]/).test(s) && !(/'/).test(s)) {
+			return "'" + s + "'";
+		}
+		if ((/["'\s]/).test(s)) {
+			return '"' + s.replace(/(["\\$`])/g, '\\$1') + '"';
+		}
+		return String(s).replace(/([A-Za-z]:)?([#!"$&'()*,:;<=>?@[\\\]^`{|}~])/g, '$1\\$2');
+	}).join(' ');
+};
 
 
 /***/ }),
@@ -6919,8 +7662,10 @@ var __webpack_exports__ = {};
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  i: () => (/* binding */ main),
-  Z: () => (/* binding */ cli_parseArgs)
+  CZ: () => (/* binding */ cliDefault),
+  iW: () => (/* binding */ main),
+  hT: () => (/* binding */ parseCliArgs),
+  CI: () => (/* binding */ usage)
 });
 
 // EXTERNAL MODULE: external "node:fs"
@@ -6932,44 +7677,189 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: external "node:url"
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+// EXTERNAL MODULE: ./node_modules/ms/index.js
+var ms = __nccwpck_require__(744);
+var ms_default = /*#__PURE__*/__nccwpck_require__.n(ms);
+// EXTERNAL MODULE: ./node_modules/shell-quote/index.js
+var shell_quote = __nccwpck_require__(6591);
+;// CONCATENATED MODULE: ./src/inputs.ts
+/**
+ * The one description of every input and output. `config.ts` reads each
+ * input's default from here, the action reads its inputs by these names, the
+ * CLI prints its help from here, and action.yml's `inputs:` and `outputs:`
+ * are generated from it (`npm run build`; a unit test holds action.yml, the
+ * CLI help and the README to it).
+ */
+/** Every input, in the order action.yml, the README and the CLI help list them. */
+const INPUT_SPEC = {
+    databaseUrl: {
+        name: 'database-url',
+        description: 'URL of an EMPTY PostgreSQL database, e.g. a service container: postgresql://postgres:postgres@localhost:5432/postgres. Defaults to the DATABASE_URL environment variable. The password is masked in every log, summary, comment and file.',
+        defaultText: 'env `DATABASE_URL`',
+        cli: {
+            value: 'URL',
+            help: 'empty PostgreSQL database',
+            defaultText: '$DATABASE_URL; without either, an embedded PostgreSQL is started'
+        }
+    },
+    databaseUrlEnv: {
+        name: 'database-url-env',
+        description: "Environment variables that receive the database URL in every child process (comma or newline separated). Default: DATABASE_URL and every variable the project's datasource connects with (the schema's url/directUrl = env(\"…\"), the datasource of prisma.config.ts as Prisma's own config loader reads it); its shadowDatabaseUrl variables get a scratch database of their own. Set this to override the discovered names.",
+        defaultText: 'discovered',
+        cli: {
+            value: 'NAMES',
+            help: 'variables that receive the URL',
+            defaultText: "DATABASE_URL and the ones the project's datasource reads"
+        }
+    },
+    workingDirectory: {
+        name: 'working-directory',
+        description: 'Folder of the project (package.json, prisma/), relative to the repository root.',
+        default: '.',
+        cli: { value: 'DIR', help: 'the project folder' }
+    },
+    schema: {
+        name: 'schema',
+        description: 'Schema file or folder of .prisma files, relative to working-directory. Default: discovered the way Prisma does (prisma.config.ts, package.json, prisma/schema.prisma, prisma/schema/).',
+        defaultText: 'discovered',
+        cli: { value: 'PATH', help: 'schema file or folder' }
+    },
+    seedCommand: {
+        name: 'seed-command',
+        description: 'Seed command to run instead of the configured seed (run without a shell, e.g. "npx tsx prisma/seed.ts"), or "none" to skip the seed. Default: `prisma db seed` with the seed configured in prisma.config.ts or package.json.',
+        defaultText: 'configured seed',
+        cli: { value: 'CMD', help: 'seed command, or none', defaultText: "Prisma's configured seed" }
+    },
+    generate: {
+        name: 'generate',
+        description: 'Run `prisma generate` before migrating.',
+        default: 'true',
+        cli: { value: 'true|false', help: 'run prisma generate first', alone: true }
+    },
+    failOn: {
+        name: 'fail-on',
+        description: 'Which findings fail the check: a comma-separated list of migrate, seed, drift, warning; or none.',
+        default: 'migrate,seed,drift',
+        cli: { value: 'LIST', help: 'migrate,seed,drift,warning or none' }
+    },
+    comment: {
+        name: 'comment',
+        description: 'Create or update one sticky comment on the pull request with the report.',
+        default: 'true'
+    },
+    githubToken: {
+        name: 'github-token',
+        description: 'Token for the pull-request comment; needs `pull-requests: write`.',
+        actionDefault: '${{ github.token }}'
+    },
+    prNumber: {
+        name: 'pr-number',
+        description: 'Pull request to comment on when the event is not a pull request (workflow_dispatch, push). Default: the pull request of the event, or the one found for the commit.',
+        defaultText: 'from the event'
+    },
+    stepTimeout: {
+        name: 'step-timeout',
+        description: 'Time limit for each child process (generate, migrate deploy, seed, migrate diff): 90s, 10m, 1h. The whole process tree is killed when it runs out.',
+        default: '10m',
+        cli: { value: 'DURATION', help: 'per child process' }
+    },
+    connectTimeout: {
+        name: 'connect-timeout',
+        description: 'How long to wait for the database to accept connections.',
+        default: '60s',
+        cli: { value: 'DURATION', help: 'wait for the database' }
+    },
+    allowNonEmptyDatabase: {
+        name: 'allow-non-empty-database',
+        description: 'Run even if the database already holds tables. Off by default to protect real databases.',
+        default: 'false',
+        cli: { help: 'run even if the database holds tables', alone: true }
+    },
+    baseRef: {
+        name: 'base-ref',
+        description: 'Git revision whose migrations this run is compared with (edited, deleted, renamed or out-of-order migrations; the upgrade test), for workflow_dispatch and push. Pull requests use their base commit. Needs the history: actions/checkout with fetch-depth: 0, or the action fetches the one commit.',
+        defaultText: "the pull request's base",
+        cli: {
+            value: 'REV',
+            help: 'compare the migrations with this git revision (history checks and the upgrade test), e.g. origin/main',
+            defaultText: 'none, no history checks'
+        }
+    },
+    upgradeTest: {
+        name: 'upgrade-test',
+        description: "Apply the base's migrations to a scratch database, fill every table with rows, then apply the new migrations, to catch migrations that only fail on a database with data: auto (when a base is known and the pull request adds migrations), true or false.",
+        default: 'auto',
+        cli: { value: 'auto|true|false', help: 'apply the new migrations on a populated copy of the base' }
+    },
+    upgradeRows: {
+        name: 'upgrade-rows',
+        description: 'Rows the upgrade test puts into every table (set-based, keeping unique values, enums and foreign keys) before it applies the new migrations: a number from 0 to 1000000, or auto: 50,000 rows spread over the tables, 100 to 5,000 a table (chosen from the fill cost measured on a 300-model project, see the README).',
+        default: 'auto',
+        cli: {
+            value: 'N|auto',
+            help: 'rows per table for the upgrade test: a number, or auto (50,000 spread over the tables, 100 to 5,000 each)'
+        }
+    },
+    migrationSafety: {
+        name: 'migration-safety',
+        description: "The migration review of the new migrations on the upgrade test's populated database (locks, rewrites, scans and lost data, measured per statement): warn annotates risky statements, fail also fails the check (as a migration failure), off turns the review off.",
+        default: 'warn',
+        cli: {
+            value: 'warn|fail|off',
+            help: "review the new migrations' locks, rewrites, scans and lost data, measured on that copy"
+        }
+    },
+    reportDir: {
+        name: 'report-dir',
+        description: 'Folder for report.json and the fix migration, relative to working-directory.',
+        default: 'migrate-seed-check-report',
+        cli: { value: 'DIR', help: 'where report.json and the fix migration go' }
+    }
+};
+/** Every output, in action.yml's order. */
+const OUTPUT_SPEC = {
+    status: { name: 'status', description: 'passed or failed.' },
+    drift: {
+        name: 'drift',
+        description: 'true when the migrated database differs from the schema (errors, warnings or notices), else false.'
+    },
+    driftCount: {
+        name: 'drift-count',
+        description: 'Number of drift items (informational items not counted).'
+    },
+    reportJson: { name: 'report-json', description: 'Path of the machine-readable result (report.json).' },
+    fixSql: {
+        name: 'fix-sql',
+        description: 'Path of the suggested migration.sql that fixes the drift, in a <timestamp>_fix_drift folder; empty when there is nothing to fix.'
+    },
+    commentUrl: { name: 'comment-url', description: 'URL of the pull-request comment, when one was written.' }
+};
+function namesOf(spec) {
+    return Object.fromEntries(Object.entries(spec).map(([key, { name }]) => [key, name]));
+}
+/** Input names by key: `INPUTS.databaseUrl` is `'database-url'`. */
+const INPUTS = namesOf(INPUT_SPEC);
+/** Output names by key: `OUTPUTS.driftCount` is `'drift-count'`. */
+const OUTPUTS = namesOf(OUTPUT_SPEC);
+/** The inputs as a list, in order. */
+const INPUT_LIST = Object.values(INPUT_SPEC);
+/** The outputs as a list, in order. */
+const OUTPUT_LIST = Object.values(OUTPUT_SPEC);
+
 ;// CONCATENATED MODULE: ./src/config.ts
 /**
  * One typed, validated `Config`, built from the action's inputs or the CLI's
- * flags (the same names). Every bad value fails here, before anything runs,
- * with a message that names the input and says what to do.
+ * flags (the same names), with the defaults of the input spec (`inputs.ts`).
+ * Every bad value fails here, before anything runs, with a message that names
+ * the input and says what to do.
  */
 
 
-/** Input names, shared by action.yml, the action entry and the CLI flags. */
-const INPUTS = {
-    databaseUrl: 'database-url',
-    databaseUrlEnv: 'database-url-env',
-    workingDirectory: 'working-directory',
-    schema: 'schema',
-    seedCommand: 'seed-command',
-    generate: 'generate',
-    failOn: 'fail-on',
-    comment: 'comment',
-    githubToken: 'github-token',
-    prNumber: 'pr-number',
-    stepTimeout: 'step-timeout',
-    connectTimeout: 'connect-timeout',
-    allowNonEmptyDatabase: 'allow-non-empty-database',
-    reportDir: 'report-dir',
-    baseRef: 'base-ref',
-    upgradeTest: 'upgrade-test',
-    upgradeRows: 'upgrade-rows',
-    migrationSafety: 'migration-safety'
-};
-/** Output names, shared by action.yml and the action entry. */
-const OUTPUTS = {
-    status: 'status',
-    drift: 'drift',
-    driftCount: 'drift-count',
-    reportJson: 'report-json',
-    fixSql: 'fix-sql',
-    commentUrl: 'comment-url'
-};
+
+
+
 const FAIL_ON_VALUES = ['migrate', 'seed', 'drift', 'warning'];
 /**
  * `upgrade-rows: auto` (the default): 50,000 rows for the whole database,
@@ -6992,42 +7882,43 @@ class ConfigError extends Error {
     }
 }
 /**
- * Validates raw inputs into a `Config`.
+ * Validates raw inputs into a `Config`; an empty input takes its default
+ * from the input spec (`inputs.ts`).
  * @throws ConfigError naming the first bad input.
  */
 function parseConfig(raw, ctx) {
-    const get = (name) => {
-        const value = raw[name]?.trim();
-        return value ? value : undefined;
-    };
+    /** The input as given, trimmed; undefined when empty. */
+    const given = (key) => raw[INPUT_SPEC[key].name]?.trim() || undefined;
+    /** The input as given, else its default. */
+    const value = (key) => given(key) ?? INPUT_SPEC[key].default;
     const repoRoot = external_node_path_default().resolve(ctx.repoRoot ?? ctx.cwd);
-    const workingDirectory = parseDirectory(get(INPUTS.workingDirectory) ?? '.', ctx.cwd, repoRoot);
-    const databaseUrlEnv = parseEnvNames(get(INPUTS.databaseUrlEnv));
-    const databaseUrl = parseDatabaseUrl(get(INPUTS.databaseUrl) ?? ctx.env.DATABASE_URL);
+    const workingDirectory = parseDirectory(value('workingDirectory'), ctx.cwd, repoRoot);
+    const databaseUrlEnv = parseEnvNames(given('databaseUrlEnv'));
+    const databaseUrl = parseDatabaseUrl(given('databaseUrl') ?? ctx.env.DATABASE_URL);
     return {
         databaseUrl,
         databaseUrlEnv,
         workingDirectory,
         repoRoot,
-        schema: parseSchema(get(INPUTS.schema), workingDirectory, repoRoot),
-        seed: parseSeedCommand(get(INPUTS.seedCommand)),
-        generate: parseBoolean(INPUTS.generate, get(INPUTS.generate), true),
-        failOn: parseFailOn(get(INPUTS.failOn)),
-        comment: parseBoolean(INPUTS.comment, get(INPUTS.comment), true),
-        githubToken: get(INPUTS.githubToken),
-        prNumber: parsePrNumber(get(INPUTS.prNumber)),
-        stepTimeoutMs: parseDuration(INPUTS.stepTimeout, get(INPUTS.stepTimeout) ?? '10m'),
-        connectTimeoutMs: parseDuration(INPUTS.connectTimeout, get(INPUTS.connectTimeout) ?? '60s'),
-        allowNonEmptyDatabase: parseBoolean(INPUTS.allowNonEmptyDatabase, get(INPUTS.allowNonEmptyDatabase), false),
-        reportDir: parseReportDir(get(INPUTS.reportDir), workingDirectory, repoRoot),
-        baseRef: parseBaseRef(get(INPUTS.baseRef)),
-        upgradeTest: parseUpgradeTest(get(INPUTS.upgradeTest)),
-        upgradeRows: parseUpgradeRows(get(INPUTS.upgradeRows)),
-        migrationSafety: parseMigrationSafety(get(INPUTS.migrationSafety))
+        schema: parseSchema(given('schema'), workingDirectory, repoRoot),
+        seed: parseSeedCommand(given('seedCommand')),
+        generate: parseBoolean(INPUTS.generate, value('generate')),
+        failOn: parseFailOn(value('failOn')),
+        comment: parseBoolean(INPUTS.comment, value('comment')),
+        githubToken: given('githubToken'),
+        prNumber: parsePrNumber(given('prNumber')),
+        stepTimeoutMs: parseDuration(INPUTS.stepTimeout, value('stepTimeout')),
+        connectTimeoutMs: parseDuration(INPUTS.connectTimeout, value('connectTimeout')),
+        allowNonEmptyDatabase: parseBoolean(INPUTS.allowNonEmptyDatabase, value('allowNonEmptyDatabase')),
+        reportDir: insideRepo(INPUTS.reportDir, value('reportDir'), workingDirectory, repoRoot),
+        baseRef: parseBaseRef(given('baseRef')),
+        upgradeTest: parseUpgradeTest(value('upgradeTest')),
+        upgradeRows: parseUpgradeRows(value('upgradeRows')),
+        migrationSafety: parseMigrationSafety(value('migrationSafety'))
     };
 }
 function parseUpgradeRows(value) {
-    if (!value || value.toLowerCase() === 'auto')
+    if (value.toLowerCase() === 'auto')
         return 'auto';
     const cleaned = value.replace(/[_,]/g, '');
     if (!/^\d+$/.test(cleaned) || Number(cleaned) > MAX_UPGRADE_ROWS) {
@@ -7037,8 +7928,6 @@ function parseUpgradeRows(value) {
 }
 const SAFETY_VALUES = ['warn', 'fail', 'off'];
 function parseMigrationSafety(value) {
-    if (!value)
-        return 'warn';
     const v = value.toLowerCase();
     if (SAFETY_VALUES.includes(v))
         return v;
@@ -7054,9 +7943,9 @@ function parseBaseRef(value) {
     return value;
 }
 function parseUpgradeTest(value) {
-    if (!value || value.toLowerCase() === 'auto')
+    if (value.toLowerCase() === 'auto')
         return 'auto';
-    return parseBoolean(INPUTS.upgradeTest, value, true) ? 'true' : 'false';
+    return parseBoolean(INPUTS.upgradeTest, value) ? 'true' : 'false';
 }
 /** Parses and checks a PostgreSQL URL; the message never repeats the URL (it holds a password). */
 function parseDatabaseUrl(value) {
@@ -7118,14 +8007,10 @@ function parseSchema(value, workingDirectory, repoRoot) {
     }
     return schema;
 }
-function parseReportDir(value, workingDirectory, repoRoot) {
-    if (!value)
-        return external_node_path_default().join(workingDirectory, 'migrate-seed-check-report');
-    return insideRepo(INPUTS.reportDir, value, workingDirectory, repoRoot);
-}
 /**
- * `seed-command` runs without a shell. Characters that only a shell gives a
- * meaning to are refused rather than passed on literally, so nobody is
+ * `seed-command` runs without a shell: it is split into arguments as a POSIX
+ * shell splits words (quotes, backslashes), and what only a shell gives a
+ * meaning to is refused rather than passed on literally, so nobody is
  * surprised by `a && b` running `a` with the arguments `&&` and `b`.
  */
 function parseSeedCommand(value) {
@@ -7138,47 +8023,74 @@ function parseSeedCommand(value) {
         return { kind: 'configured' };
     return { kind: 'command', argv, raw: value };
 }
-const SHELL_ONLY = /[;&|<>`]|\$\(/;
-/** Splits a command line on white space, honouring single and double quotes. */
+/**
+ * The seed command's arguments, read by shell-quote. It reports operators
+ * and redirections (`&&`, `|`, `;`, `>`, `$(…)`), comments and, through the
+ * lookup below, variables: each would need a shell. A glob stays the literal
+ * argument it always was here (nothing expands it).
+ */
 function splitArgs(value) {
+    refuseWhatShellQuoteIgnores(value);
     const args = [];
-    let current = '';
-    let quote;
-    let started = false;
-    for (const ch of value) {
-        if (quote) {
-            if (ch === quote)
-                quote = undefined;
-            else
-                current += ch;
-        }
-        else if (ch === '"' || ch === "'") {
-            quote = ch;
-            started = true;
-        }
-        else if (/\s/.test(ch)) {
-            if (started)
-                args.push(current);
-            current = '';
-            started = false;
-        }
-        else {
-            if (SHELL_ONLY.test(ch) || (ch === '(' && current.endsWith('$'))) {
-                throw new ConfigError(INPUTS.seedCommand, `'${ch}' would need a shell, and the seed command runs without one (arguments are passed as they are). Put the commands in a package.json script and use e.g. \`npm run db:seed\`, or quote the character.`);
-            }
-            current += ch;
-            started = true;
-        }
+    let entries;
+    try {
+        entries = (0,shell_quote.parse)(value, (name) => (name ? { variable: name } : undefined));
     }
-    if (quote)
-        throw new ConfigError(INPUTS.seedCommand, `unterminated ${quote} quote.`);
-    if (started)
-        args.push(current);
+    catch {
+        // shell-quote throws on a malformed `${…}` ("Bad substitution").
+        throw needsShell('`${…}`');
+    }
+    for (const entry of entries) {
+        if (typeof entry === 'string')
+            args.push(entry);
+        else if ('op' in entry && entry.op === 'glob')
+            args.push(entry.pattern);
+        else if ('op' in entry)
+            throw needsShell(`'${entry.op}'`);
+        else if ('comment' in entry)
+            throw needsShell(`'#' (a comment)`);
+        else
+            throw needsShell(`the variable $${entry.variable}`);
+    }
     return args;
 }
-function parseBoolean(input, value, fallback) {
-    if (value === undefined)
-        return fallback;
+function needsShell(what) {
+    return new ConfigError(INPUTS.seedCommand, `${what} would need a shell, and the seed command runs without one (arguments are passed as they are). Put the commands in a package.json script or a wrapper script and use e.g. \`npm run db:seed\`, or run a shell explicitly (\`sh -c '…'\`); to pass it as it is, put it in single quotes.`);
+}
+/**
+ * What shell-quote passes over in silence: a quote left open (its tokenizer
+ * drops the lone quote) and a backtick outside quotes (command substitution,
+ * which it reads as a plain character).
+ */
+function refuseWhatShellQuoteIgnores(value) {
+    let open;
+    for (let i = 0; i < value.length; i++) {
+        const ch = value[i];
+        if (open === "'") {
+            if (ch === "'")
+                open = undefined;
+        }
+        else if (open) {
+            if (ch === '\\')
+                i++;
+            else if (ch === open.slice(-1))
+                open = undefined;
+        }
+        else if (ch === '\\')
+            i++;
+        else if (ch === '"' || ch === "'")
+            open = ch;
+        else if (ch === '$' && value[i + 1] === "'") {
+            open = "$'";
+            i++;
+        }
+        else if (ch === '`')
+            throw needsShell("'`'");
+    }
+    if (open)
+        throw new ConfigError(INPUTS.seedCommand, `unterminated ${open.slice(-1)} quote.`);
+}
+function parseBoolean(input, value) {
     const v = value.toLowerCase();
     if (['true', 'yes', 'on', '1'].includes(v))
         return true;
@@ -7187,8 +8099,6 @@ function parseBoolean(input, value, fallback) {
     throw new ConfigError(input, `'${value}' is not a boolean. Use true or false.`);
 }
 function parseFailOn(value) {
-    if (!value)
-        return ['migrate', 'seed', 'drift'];
     const parts = value
         .split(/[\s,]+/)
         .map((p) => p.trim().toLowerCase())
@@ -7197,7 +8107,7 @@ function parseFailOn(value) {
         return [];
     for (const part of parts) {
         if (!FAIL_ON_VALUES.includes(part)) {
-            throw new ConfigError(INPUTS.failOn, `unknown value '${part}'. Use a comma-separated list of ${FAIL_ON_VALUES.join(', ')} (default migrate,seed,drift), or none.`);
+            throw new ConfigError(INPUTS.failOn, `unknown value '${part}'. Use a comma-separated list of ${FAIL_ON_VALUES.join(', ')} (default ${INPUT_SPEC.failOn.default}), or none.`);
         }
     }
     return [...new Set(parts)];
@@ -7210,19 +8120,22 @@ function parsePrNumber(value) {
     }
     return Number(value);
 }
-const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/** Parses `90s`, `10m`, `1h`, `1500ms` or a bare number of seconds. */
+/**
+ * Parses a duration the way `ms` reads one (`90s`, `10m`, `1h`, `1500ms`,
+ * `2 minutes`), and a bare number as seconds, which `ms` would read as
+ * milliseconds.
+ */
 function parseDuration(input, value) {
-    const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i.exec(value.trim());
-    if (!match) {
+    const text = value.trim().replace(/\s+/g, ' ');
+    const parsed = /^\d+(?:\.\d+)?$/.test(text) ? Number(text) * 1000 : ms_default()(text);
+    if (typeof parsed !== 'number' || !Number.isFinite(parsed)) {
         throw new ConfigError(input, `'${value}' is not a duration. Use a number with a unit: 90s, 10m, 1h.`);
     }
-    const ms = Number(match[1]) * (UNITS[(match[2] ?? 's').toLowerCase()] ?? 1000);
-    if (ms <= 0)
+    if (parsed <= 0)
         throw new ConfigError(input, `'${value}' must be longer than zero.`);
-    if (ms > 6 * 3_600_000)
+    if (parsed > 6 * 3_600_000)
         throw new ConfigError(input, `'${value}' is longer than GitHub's 6-hour job limit.`);
-    return Math.round(ms);
+    return Math.round(parsed);
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -7235,8 +8148,12 @@ var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
-;// CONCATENATED MODULE: external "node:util"
-const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: ./src/util/errors.ts
+/** The message of anything thrown: an Error's message, else the value as text. */
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
 ;// CONCATENATED MODULE: ./src/db/embedded.ts
 /**
  * A throw-away PostgreSQL server for the command-line entry and the tests:
@@ -7249,6 +8166,7 @@ const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
  * user must be able to reach the binaries, and a start failure must come back
  * as an error, never as an unhandled 'error' event.
  */
+
 
 
 
@@ -7334,7 +8252,7 @@ async function serverUser() {
             return await ids();
         }
         catch (error) {
-            throw new EmbeddedPostgresError(`PostgreSQL refuses to run as root, and no \`postgres\` user could be created to run it (${error.message.trim()}). Create one (useradd --system postgres), run as another user, or give a database with --database-url.`);
+            throw new EmbeddedPostgresError(`PostgreSQL refuses to run as root, and no \`postgres\` user could be created to run it (${errorMessage(error).trim()}). Create one (useradd --system postgres), run as another user, or give a database with --database-url.`);
         }
     }
 }
@@ -7513,6 +8431,8 @@ async function stopServer(child) {
     await Promise.race([exited, late]).finally(() => clearTimeout(timer));
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: ./node_modules/pg/lib/index.js
 var lib = __nccwpck_require__(3273);
 ;// CONCATENATED MODULE: ./node_modules/pg/esm/index.mjs
@@ -7543,6 +8463,7 @@ const defaults = lib.defaults
  * the scratch databases the run needs beside it, and tell a lost connection
  * from any other database error.
  */
+
 
 
 /** A database problem with a code the report can act on. */
@@ -7602,7 +8523,10 @@ async function connectWithRetry(url, options) {
         if (Date.now() + wait >= deadline || options.signal?.aborted)
             break;
         options.onRetry?.(attempt, lastError);
-        await new Promise((r) => setTimeout(r, wait));
+        // A cancelled run stops waiting at once.
+        const cancelled = await (0,external_node_timers_promises_namespaceObject.setTimeout)(wait, false, { signal: options.signal }).catch(() => true);
+        if (cancelled)
+            break;
     }
     throw new connect_DatabaseError('unreachable', `Could not connect to the database at ${describeUrl(url)} within ${Math.round(options.timeoutMs / 1000)}s: ${lastError}. ` +
         'Check the `database-url` input and that the postgres service is healthy (a `--health-cmd pg_isready` option makes the job wait for it); raise `connect-timeout` if it starts slowly.');
@@ -8042,6 +8966,7 @@ function pgArray(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/sql/parser.ts
+
 let library;
 let loading;
 /**
@@ -8126,7 +9051,7 @@ function parseSql(text) {
     }
     catch (error) {
         const details = error.sqlDetails;
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         if (!details)
             throw error;
         return {
@@ -13576,6 +14501,7 @@ async function discoverDatasourceEnv(project, options) {
 
 
 
+
 /** A project that cannot be checked; `message` says what to do. */
 class ProjectError extends Error {
     code;
@@ -13632,7 +14558,7 @@ function readJson(file) {
         return JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8'));
     }
     catch (error) {
-        throw new ProjectError('package-json', `${file} is not valid JSON: ${error.message}`);
+        throw new ProjectError('package-json', `${file} is not valid JSON: ${errorMessage(error)}`);
     }
 }
 function ancestors(dir) {
@@ -14089,7 +15015,7 @@ const HAZARD_NAMES = {
     'half-applied': 'half-applied on failure'
 };
 const n = (x) => x.toLocaleString('en-US');
-const ms = (x) => x === undefined
+const review_ms = (x) => x === undefined
     ? '—'
     : x < 10
         ? `${x.toFixed(1)} ms`
@@ -14140,7 +15066,7 @@ function measuredCell(statement) {
         return 'not run (an earlier statement failed)';
     if (statement.status === 'control')
         return 'transaction control';
-    const parts = [ms(statement.durationMs)];
+    const parts = [review_ms(statement.durationMs)];
     if (statement.status === 'not-in-transaction')
         parts.push('not in a transaction: lock of the command');
     for (const t of statement.rewrites)
@@ -14150,7 +15076,7 @@ function measuredCell(statement) {
     for (const s of statement.scans)
         parts.push(`scans ${inlineCode(s.table, { inTable: true })}, ${n(s.rows)} rows`);
     if (statement.holdMs !== undefined && statement.holdMs !== statement.durationMs)
-        parts.push(`lock held ${ms(statement.holdMs)}`);
+        parts.push(`lock held ${review_ms(statement.holdMs)}`);
     return parts.join(' · ');
 }
 function changeRow(change, first) {
@@ -14247,7 +15173,7 @@ function reviewTerminal(review) {
                 : `${locks_lockName(l.mode)} ${l.table}${l.newTable ? ' (new)' : ''}`)
                 .join(', ');
             const hazards = s.hazards.length ? `  ⚠ ${s.hazards.map((h) => HAZARD_NAMES[h]).join(', ')}` : '';
-            lines.push(`  ${m.file}:${s.line}  ${ms(s.durationMs)}  ${locks || 'no table lock'}${hazards}`);
+            lines.push(`  ${m.file}:${s.line}  ${review_ms(s.durationMs)}  ${locks || 'no table lock'}${hazards}`);
         }
     for (const f of review.findings)
         lines.push(`  ${f.location.file}:${f.location.line}  ${f.title}${f.saferPattern ? `\n      safer: ${f.saferPattern}` : ''}`);
@@ -14684,6 +15610,7 @@ function explainSeedFailure(problem, items) {
 ;// CONCATENATED MODULE: ./src/migrations/engine.ts
 
 
+
 /** The first Prisma version whose native engine runs a migration statement by statement. */
 const SPLITTING_SINCE = { major: 7, minor: 4 };
 /** Whether `prisma.config` selects the driver-adapter engine (`engine: "js"`). */
@@ -14826,7 +15753,7 @@ function splitterRejects(sql) {
         return undefined;
     }
     catch (error) {
-        return (error instanceof Error ? error.message : String(error)).replace(/^sql parser error: /, '');
+        return errorMessage(error).replace(/^sql parser error: /, '');
     }
 }
 /** The plan of a migration for a model, with the splitter's verdict when the model has a splitter. */
@@ -17420,6 +18347,9 @@ async function confirmDatabaseAlive(run, client) {
     }
 }
 
+// EXTERNAL MODULE: ./node_modules/picocolors/picocolors.js
+var picocolors = __nccwpck_require__(7336);
+var picocolors_default = /*#__PURE__*/__nccwpck_require__.n(picocolors);
 ;// CONCATENATED MODULE: ./src/report/escape.ts
 /**
  * Making untrusted text safe to show. Everything a report shows that came from
@@ -17541,17 +18471,30 @@ function mapStrings(value, map) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/terminal.ts
+/**
+ * The report for a terminal, printed by the CLI: the same facts as the job
+ * summary, laid out for a fixed-width screen, with `file:line` first so that
+ * editors and terminals can open the place with a click. Repository text has
+ * its control characters removed: an error message must not be able to send
+ * escape sequences to the user's terminal.
+ */
+
 
 
 
 
 const STATUS_MARK = {
-    passed: ['✔', 32],
-    failed: ['✖', 31],
-    skipped: ['−', 90],
-    warning: ['!', 33]
+    passed: ['✔', 'green'],
+    failed: ['✖', 'red'],
+    skipped: ['−', 'gray'],
+    warning: ['!', 'yellow']
 };
-const SEVERITY_COLOR = { error: 31, warning: 33, notice: 36, info: 90 };
+const SEVERITY_COLOR = {
+    error: 'red',
+    warning: 'yellow',
+    notice: 'cyan',
+    info: 'gray'
+};
 const SEVERITY_HEADING = {
     error: 'Errors',
     warning: 'Warnings',
@@ -17562,9 +18505,8 @@ const SEVERITY_HEADING = {
 const OUTPUT_LINES = 20;
 /** Renders the result as plain text, optionally coloured, ending with a newline. */
 function renderTerminal(result, options) {
-    const paint = options.color
-        ? (code, text) => `\u001b[${code}m${text}\u001b[0m`
-        : (_code, text) => text;
+    const colors = picocolors_default().createColors(options.color);
+    const paint = (color, text) => colors[color](text);
     const sections = [
         headline(result, paint),
         stagesBlock(result.stages, paint),
@@ -17587,10 +18529,10 @@ function headline(result, paint) {
     const dir = result.workingDirectory === '.' ? '' : ` (${clean(result.workingDirectory)})`;
     const time = formatDuration(result.durationMs);
     if (result.status === 'passed')
-        return paint(32, `✔ migrate-seed-check passed${dir} in ${time}`);
+        return paint('green', `✔ migrate-seed-check passed${dir} in ${time}`);
     const reasons = failureReasons(result);
     const why = reasons.length ? `: ${reasons.join(', ')}` : '';
-    return paint(31, `✖ migrate-seed-check failed${dir}${why}`) + paint(90, ` (${time})`);
+    return paint('red', `✖ migrate-seed-check failed${dir}${why}`) + paint('gray', ` (${time})`);
 }
 function stagesBlock(stages, paint) {
     if (!stages.length)
@@ -17600,7 +18542,7 @@ function stagesBlock(stages, paint) {
         const [mark, color] = STATUS_MARK[stage.status];
         const time = formatDuration(stage.durationMs).padStart(8);
         const summary = clean(stage.summary).replace(/\n/g, ' ');
-        return `  ${paint(color, mark)} ${stageLabel(stage.name).padEnd(width)} ${paint(90, time)}  ${summary}`;
+        return `  ${paint(color, mark)} ${stageLabel(stage.name).padEnd(width)} ${paint('gray', time)}  ${summary}`;
     });
     return ['Stages', ...lines].join('\n');
 }
@@ -17612,9 +18554,9 @@ function problemsBlock(result, paint) {
 }
 function problemLines(result, problem, paint) {
     const place = problem.location ? `${where(problem.location)}  ` : '';
-    const code = problem.code ? paint(90, ` [${clean(problem.code)}]`) : '';
+    const code = problem.code ? paint('gray', ` [${clean(problem.code)}]`) : '';
     const lines = [
-        `  ${paint(SEVERITY_COLOR[problem.severity], '●')} ${place}${paint(1, clean(problem.title))}${code}`
+        `  ${paint(SEVERITY_COLOR[problem.severity], '●')} ${place}${paint('bold', clean(problem.title))}${code}`
     ];
     lines.push(...indent(clean(problem.message), 4));
     const causes = explainingItems(result, problem.explainedBy);
@@ -17630,7 +18572,10 @@ function outputLines(stage, paint) {
     const { text, dropped } = tailLines(clean(stage.output ?? ''), OUTPUT_LINES);
     const command = stage.command?.length ? clean(stage.command.join(' ')) : stageLabel(stage.name);
     const note = dropped ? `, last ${OUTPUT_LINES} lines` : '';
-    return [paint(90, `    output of ${command}${note}:`), ...indent(text, 6).map((line) => paint(90, line))];
+    return [
+        paint('gray', `    output of ${command}${note}:`),
+        ...indent(text, 6).map((line) => paint('gray', line))
+    ];
 }
 function indent(text, spaces) {
     const pad = ' '.repeat(spaces);
@@ -17642,7 +18587,7 @@ function driftLine(item) {
 }
 function driftBlock(result, paint) {
     const drift = result.drift;
-    const verdict = result.verdict ? paint(90, `  verdict: ${clean(result.verdict.summary)}`) : '';
+    const verdict = result.verdict ? paint('gray', `  verdict: ${clean(result.verdict.summary)}`) : '';
     if (!drift.length && driftUnknown(result))
         return `Drift: not known (the compare stage failed)\n${verdict}`;
     if (!drift.length)
@@ -17677,10 +18622,10 @@ function fixBlock(result, paint) {
         return undefined;
     const lines = ['How to fix the drift'];
     if (result.fixSqlPath) {
-        lines.push(`  suggested migration: ${paint(1, clean(result.fixSqlPath))}`);
+        lines.push(`  suggested migration: ${paint('bold', clean(result.fixSqlPath))}`);
         lines.push('  review it, then copy it to prisma/migrations/<timestamp>_fix_drift/migration.sql');
     }
-    lines.push(`  or let Prisma write it: ${paint(1, `${runner(result)} prisma migrate dev --name fix_drift`)}`);
+    lines.push(`  or let Prisma write it: ${paint('bold', `${runner(result)} prisma migrate dev --name fix_drift`)}`);
     return lines.join('\n');
 }
 
@@ -17702,85 +18647,127 @@ function fixBlock(result, paint) {
 
 
 
-const USAGE = `Usage: migrate-seed-check [options]
+
+
+/** The inputs the CLI takes (the comment's are GitHub's alone), by name. */
+const CLI_INPUTS = new Map(INPUT_LIST.flatMap((input) => (input.cli ? [[input.name, { ...input, cli: input.cli }]] : [])));
+/** The CLI's own options, beside the inputs. */
+const OWN_OPTIONS = {
+    json: { type: 'string', value: 'PATH', help: 'also write the machine-readable result to PATH' },
+    verbose: { type: 'boolean', help: "stream Prisma's and the seed's output" },
+    'no-color': { type: 'boolean', help: 'plain output' },
+    help: { type: 'boolean', short: 'h', help: 'this text' }
+};
+/**
+ * What `node:util`'s `parseArgs` knows. An input given alone means true is
+ * a boolean here, and takes a value that follows it (`--generate false`)
+ * below; every other input takes a string.
+ */
+const PARSE_OPTIONS = Object.fromEntries([
+    ...[...CLI_INPUTS.values()].map(({ name, cli }) => [name, { type: cli.alone ? 'boolean' : 'string' }]),
+    ...Object.entries(OWN_OPTIONS).map(([name, { type, ...rest }]) => [
+        name,
+        'short' in rest ? { type, short: rest.short } : { type }
+    ])
+]);
+const HELP_WIDTH = 88;
+const FLAG_WIDTH = 32;
+/** The help, from the input spec: every input the CLI takes, with its default. */
+function usage() {
+    const inputs = [...CLI_INPUTS.values()].map(({ name, cli, ...input }) => cli_option(`--${name}${cli.value ? ` ${cli.value}` : ''}`, `${cli.help} (default: ${cliDefault(input, cli)})`));
+    const own = Object.entries(OWN_OPTIONS).map(([name, o]) => cli_option(`${'short' in o ? `-${o.short}, ` : ''}--${name}${'value' in o ? ` ${o.value}` : ''}`, o.help));
+    return `Usage: migrate-seed-check [options]
 
 Checks that a Prisma + PostgreSQL project builds from an empty database:
 prisma generate, prisma migrate deploy, the seed, and that the migrated
 database is exactly what schema.prisma describes.
 
 Options (the same names as the action's inputs):
-  --database-url URL            empty PostgreSQL database (default: $DATABASE_URL;
-                                without either, an embedded PostgreSQL is started)
-  --database-url-env NAMES      variables that receive the URL (default: DATABASE_URL and
-                                the ones the project's datasource reads)
-  --working-directory DIR       the project folder (default .)
-  --schema PATH                 schema file or folder (default: discovered)
-  --seed-command CMD            seed command, or none (default: Prisma's configured seed)
-  --generate true|false         run prisma generate first (default true)
-  --fail-on LIST                migrate,seed,drift,warning or none (default migrate,seed,drift)
-  --step-timeout DURATION       per child process (default 10m)
-  --connect-timeout DURATION    wait for the database (default 60s)
-  --allow-non-empty-database    run even if the database holds tables
-  --base-ref REV                compare the migrations with this git revision (history
-                                checks and the upgrade test), e.g. origin/main
-  --upgrade-test auto|true|false  apply the new migrations on a populated copy of the base
-  --upgrade-rows N|auto         rows per table for the upgrade test (default auto:
-                                50,000 spread over the tables, 100 to 5,000 each)
-  --migration-safety warn|fail|off  review the new migrations' locks, rewrites, scans
-                                and lost data, measured on that copy (default warn)
-  --report-dir DIR              where report.json and the fix migration go
-  --json PATH                   also write the machine-readable result to PATH
-  --verbose                     stream Prisma's and the seed's output
-  --no-color                    plain output
-  -h, --help                    this text
+${[...inputs, ...own].join('\n')}
 
 Exit status: 0 passed, 1 failed, 2 unusable arguments.`;
-const CLI_INPUTS = new Set(Object.values(INPUTS).filter((n) => n !== INPUTS.githubToken && n !== INPUTS.comment && n !== INPUTS.prNumber));
-const BOOLEAN_INPUTS = new Set([INPUTS.allowNonEmptyDatabase, INPUTS.generate]);
+}
+/** The default as the help shows it. */
+function cliDefault(input, cli) {
+    return cli.defaultText ?? input.default ?? input.defaultText ?? 'none';
+}
+/** One option of the help: the flag, then its text wrapped in a column of its own. */
+function cli_option(flag, text) {
+    const head = `  ${flag}`;
+    // The column, or two spaces after a flag too long for it.
+    let line = head.length <= FLAG_WIDTH - 2 ? head.padEnd(FLAG_WIDTH) : `${head}  `;
+    let fresh = true;
+    const lines = [];
+    for (const word of text.split(' ')) {
+        if (!fresh && line.length + 1 + word.length > HELP_WIDTH) {
+            lines.push(line);
+            line = ' '.repeat(FLAG_WIDTH);
+            fresh = true;
+        }
+        line += fresh ? word : ` ${word}`;
+        fresh = false;
+    }
+    return [...lines, line].join('\n');
+}
 class UsageError extends Error {
 }
-/** Parses `--name value`, `--name=value` and bare boolean flags. */
-function cli_parseArgs(argv) {
+/**
+ * Reads the command line with `node:util`'s `parseArgs` (`--name value`,
+ * `--name=value`, `-h`); its tokens are checked here so that every message
+ * names the flag in our words.
+ */
+function parseCliArgs(argv, env = process.env, isTTY = process.stdout.isTTY === true) {
+    const { tokens } = (0,external_node_util_namespaceObject.parseArgs)({
+        args: argv,
+        options: PARSE_OPTIONS,
+        strict: false,
+        allowPositionals: true,
+        tokens: true
+    });
     const args = {
         inputs: {},
         verbose: false,
-        color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+        color: isTTY && !env.NO_COLOR,
         help: false
     };
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (arg === '-h' || arg === '--help') {
-            args.help = true;
-            continue;
-        }
-        if (arg === '--verbose') {
-            args.verbose = true;
-            continue;
-        }
-        if (arg === '--no-color') {
-            args.color = false;
-            continue;
-        }
-        const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
-        if (!match)
-            throw new UsageError(`Unexpected argument '${arg}'.`);
-        const name = match[1];
-        let value = match[2];
-        if (name !== 'json' && !CLI_INPUTS.has(name))
-            throw new UsageError(`Unknown option '--${name}'.`);
-        if (value === undefined) {
-            const next = argv[i + 1];
-            if (BOOLEAN_INPUTS.has(name) && (next === undefined || next.startsWith('--')))
-                value = 'true';
-            else if (next === undefined)
-                throw new UsageError(`Option '--${name}' needs a value.`);
+    for (let i = 0; i < tokens.length; i++) {
+        const token = tokens[i];
+        if (token.kind === 'positional')
+            throw new UsageError(`Unexpected argument '${token.value}'.`);
+        if (token.kind === 'option-terminator')
+            throw new UsageError("Unexpected argument '--'.");
+        const input = CLI_INPUTS.get(token.name);
+        let value = token.value;
+        if (input?.cli.alone && value === undefined) {
+            // Alone it means true; a value right after it is its value.
+            const next = tokens[i + 1];
+            if (next?.kind === 'positional' && next.index === token.index + 1) {
+                value = next.value;
+                i++;
+            }
             else
-                value = argv[++i];
+                value = 'true';
         }
-        if (name === 'json')
-            args.json = value;
+        if (input || token.name === 'json') {
+            if (value === undefined)
+                throw new UsageError(`Option '${token.rawName}' needs a value.`);
+            if (input)
+                args.inputs[input.name] = value;
+            else
+                args.json = value;
+        }
+        else if (token.name in OWN_OPTIONS) {
+            if (value !== undefined)
+                throw new UsageError(`Option '${token.rawName}' takes no value.`);
+            if (token.name === 'help')
+                args.help = true;
+            else if (token.name === 'verbose')
+                args.verbose = true;
+            else
+                args.color = false;
+        }
         else
-            args.inputs[name] = value;
+            throw new UsageError(`Unknown option '${token.rawName}'.`);
     }
     return args;
 }
@@ -17788,16 +18775,16 @@ function cli_parseArgs(argv) {
 async function main(argv, env = process.env) {
     let args;
     try {
-        args = cli_parseArgs(argv);
+        args = parseCliArgs(argv, env);
     }
     catch (error) {
         if (!(error instanceof UsageError))
             throw error;
-        process.stderr.write(`migrate-seed-check: ${error.message}\n\n${USAGE}\n`);
+        process.stderr.write(`migrate-seed-check: ${error.message}\n\n${usage()}\n`);
         return 2;
     }
     if (args.help) {
-        process.stdout.write(USAGE + '\n');
+        process.stdout.write(usage() + '\n');
         return 0;
     }
     const say = (line) => void process.stderr.write(line + '\n');
@@ -17880,6 +18867,8 @@ if (process.argv[1] && import.meta.url === (0,external_node_url_namespaceObject.
     });
 }
 
-var __webpack_exports__main = __webpack_exports__.i;
-var __webpack_exports__parseArgs = __webpack_exports__.Z;
-export { __webpack_exports__main as main, __webpack_exports__parseArgs as parseArgs };
+var __webpack_exports__cliDefault = __webpack_exports__.CZ;
+var __webpack_exports__main = __webpack_exports__.iW;
+var __webpack_exports__parseCliArgs = __webpack_exports__.hT;
+var __webpack_exports__usage = __webpack_exports__.CI;
+export { __webpack_exports__cliDefault as cliDefault, __webpack_exports__main as main, __webpack_exports__parseCliArgs as parseCliArgs, __webpack_exports__usage as usage };

@@ -1,5 +1,6 @@
 // Builds dist/: one ncc bundle per entry (the action and the CLI), written
-// flat as dist/index.js and dist/cli.js, with dist/package.json marking ESM.
+// flat as dist/index.js and dist/cli.js, with dist/package.json marking ESM;
+// and action.yml's inputs and outputs from the input spec.
 import { execFileSync } from 'node:child_process'
 import {
   copyFileSync,
@@ -14,11 +15,15 @@ import {
   mkdtempSync
 } from 'node:fs'
 import path from 'node:path'
+import { tsImport } from 'tsx/esm/api'
 import { HASH_FILE, sourceHash } from './source-hash.mjs'
 
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname))
 const dist = path.join(root, 'dist')
 const entries = { index: 'src/index.ts', cli: 'src/cli.ts' }
+// action.yml's inputs and outputs are written from the input spec (src/inputs.ts).
+const { writeActionYml } = await tsImport('./action-yml.ts', import.meta.url)
+if (writeActionYml(root)) process.stdout.write('build: action.yml rewritten from src/inputs.ts\n')
 // A folder of its own, so that two builds at once do not clobber each other.
 mkdirSync(path.join(root, '.tmp'), { recursive: true })
 const tmp = mkdtempSync(path.join(root, '.tmp', 'build-'))

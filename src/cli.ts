@@ -9,53 +9,89 @@ import { existsSync, realpathSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { ConfigError, INPUTS, parseConfig, type InputName, type RawInputs } from './config.js'
+import { parseArgs } from 'node:util'
+import { ConfigError, parseConfig, type RawInputs } from './config.js'
+import { INPUTS, INPUT_LIST, type CliFlag, type InputName, type InputSpec } from './inputs.js'
 import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedServer } from './db/embedded.js'
 import { runCheck } from './pipeline/index.js'
 import { toJson } from './report/json.js'
 import { renderTerminal } from './report/terminal.js'
 import { redact, secretsOfUrl } from './util/secrets.js'
 
-const USAGE = `Usage: migrate-seed-check [options]
+/** The inputs the CLI takes (the comment's are GitHub's alone), by name. */
+const CLI_INPUTS = new Map<string, InputSpec & { name: InputName; cli: CliFlag }>(
+  INPUT_LIST.flatMap((input) => (input.cli ? [[input.name, { ...input, cli: input.cli }]] : []))
+)
+
+/** The CLI's own options, beside the inputs. */
+const OWN_OPTIONS = {
+  json: { type: 'string', value: 'PATH', help: 'also write the machine-readable result to PATH' },
+  verbose: { type: 'boolean', help: "stream Prisma's and the seed's output" },
+  'no-color': { type: 'boolean', help: 'plain output' },
+  help: { type: 'boolean', short: 'h', help: 'this text' }
+} as const
+
+/**
+ * What `node:util`'s `parseArgs` knows. An input given alone means true is
+ * a boolean here, and takes a value that follows it (`--generate false`)
+ * below; every other input takes a string.
+ */
+const PARSE_OPTIONS = Object.fromEntries([
+  ...[...CLI_INPUTS.values()].map(
+    ({ name, cli }) => [name, { type: cli.alone ? 'boolean' : 'string' }] as const
+  ),
+  ...Object.entries(OWN_OPTIONS).map(([name, { type, ...rest }]) => [
+    name,
+    'short' in rest ? { type, short: rest.short } : { type }
+  ])
+])
+
+const HELP_WIDTH = 88
+const FLAG_WIDTH = 32
+
+/** The help, from the input spec: every input the CLI takes, with its default. */
+export function usage(): string {
+  const inputs = [...CLI_INPUTS.values()].map(({ name, cli, ...input }) =>
+    option(`--${name}${cli.value ? ` ${cli.value}` : ''}`, `${cli.help} (default: ${cliDefault(input, cli)})`)
+  )
+  const own = Object.entries(OWN_OPTIONS).map(([name, o]) =>
+    option(`${'short' in o ? `-${o.short}, ` : ''}--${name}${'value' in o ? ` ${o.value}` : ''}`, o.help)
+  )
+  return `Usage: migrate-seed-check [options]
 
 Checks that a Prisma + PostgreSQL project builds from an empty database:
 prisma generate, prisma migrate deploy, the seed, and that the migrated
 database is exactly what schema.prisma describes.
 
 Options (the same names as the action's inputs):
-  --database-url URL            empty PostgreSQL database (default: $DATABASE_URL;
-                                without either, an embedded PostgreSQL is started)
-  --database-url-env NAMES      variables that receive the URL (default: DATABASE_URL and
-                                the ones the project's datasource reads)
-  --working-directory DIR       the project folder (default .)
-  --schema PATH                 schema file or folder (default: discovered)
-  --seed-command CMD            seed command, or none (default: Prisma's configured seed)
-  --generate true|false         run prisma generate first (default true)
-  --fail-on LIST                migrate,seed,drift,warning or none (default migrate,seed,drift)
-  --step-timeout DURATION       per child process (default 10m)
-  --connect-timeout DURATION    wait for the database (default 60s)
-  --allow-non-empty-database    run even if the database holds tables
-  --base-ref REV                compare the migrations with this git revision (history
-                                checks and the upgrade test), e.g. origin/main
-  --upgrade-test auto|true|false  apply the new migrations on a populated copy of the base
-  --upgrade-rows N|auto         rows per table for the upgrade test (default auto:
-                                50,000 spread over the tables, 100 to 5,000 each)
-  --migration-safety warn|fail|off  review the new migrations' locks, rewrites, scans
-                                and lost data, measured on that copy (default warn)
-  --report-dir DIR              where report.json and the fix migration go
-  --json PATH                   also write the machine-readable result to PATH
-  --verbose                     stream Prisma's and the seed's output
-  --no-color                    plain output
-  -h, --help                    this text
+${[...inputs, ...own].join('\n')}
 
 Exit status: 0 passed, 1 failed, 2 unusable arguments.`
+}
 
-const CLI_INPUTS = new Set<string>(
-  Object.values(INPUTS).filter(
-    (n) => n !== INPUTS.githubToken && n !== INPUTS.comment && n !== INPUTS.prNumber
-  )
-)
-const BOOLEAN_INPUTS = new Set<string>([INPUTS.allowNonEmptyDatabase, INPUTS.generate])
+/** The default as the help shows it. */
+export function cliDefault(input: Omit<InputSpec, 'name' | 'cli'>, cli: CliFlag): string {
+  return cli.defaultText ?? input.default ?? input.defaultText ?? 'none'
+}
+
+/** One option of the help: the flag, then its text wrapped in a column of its own. */
+function option(flag: string, text: string): string {
+  const head = `  ${flag}`
+  // The column, or two spaces after a flag too long for it.
+  let line = head.length <= FLAG_WIDTH - 2 ? head.padEnd(FLAG_WIDTH) : `${head}  `
+  let fresh = true
+  const lines: string[] = []
+  for (const word of text.split(' ')) {
+    if (!fresh && line.length + 1 + word.length > HELP_WIDTH) {
+      lines.push(line)
+      line = ' '.repeat(FLAG_WIDTH)
+      fresh = true
+    }
+    line += fresh ? word : ` ${word}`
+    fresh = false
+  }
+  return [...lines, line].join('\n')
+}
 
 interface CliArgs {
   inputs: RawInputs
@@ -67,41 +103,53 @@ interface CliArgs {
 
 class UsageError extends Error {}
 
-/** Parses `--name value`, `--name=value` and bare boolean flags. */
-export function parseArgs(argv: string[]): CliArgs {
+/**
+ * Reads the command line with `node:util`'s `parseArgs` (`--name value`,
+ * `--name=value`, `-h`); its tokens are checked here so that every message
+ * names the flag in our words.
+ */
+export function parseCliArgs(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  isTTY = process.stdout.isTTY === true
+): CliArgs {
+  const { tokens } = parseArgs({
+    args: argv,
+    options: PARSE_OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true
+  })
   const args: CliArgs = {
     inputs: {},
     verbose: false,
-    color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+    color: isTTY && !env.NO_COLOR,
     help: false
   }
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string
-    if (arg === '-h' || arg === '--help') {
-      args.help = true
-      continue
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!
+    if (token.kind === 'positional') throw new UsageError(`Unexpected argument '${token.value}'.`)
+    if (token.kind === 'option-terminator') throw new UsageError("Unexpected argument '--'.")
+    const input = CLI_INPUTS.get(token.name)
+    let value = token.value
+    if (input?.cli.alone && value === undefined) {
+      // Alone it means true; a value right after it is its value.
+      const next = tokens[i + 1]
+      if (next?.kind === 'positional' && next.index === token.index + 1) {
+        value = next.value
+        i++
+      } else value = 'true'
     }
-    if (arg === '--verbose') {
-      args.verbose = true
-      continue
-    }
-    if (arg === '--no-color') {
-      args.color = false
-      continue
-    }
-    const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg)
-    if (!match) throw new UsageError(`Unexpected argument '${arg}'.`)
-    const name = match[1] as string
-    let value = match[2]
-    if (name !== 'json' && !CLI_INPUTS.has(name)) throw new UsageError(`Unknown option '--${name}'.`)
-    if (value === undefined) {
-      const next = argv[i + 1]
-      if (BOOLEAN_INPUTS.has(name) && (next === undefined || next.startsWith('--'))) value = 'true'
-      else if (next === undefined) throw new UsageError(`Option '--${name}' needs a value.`)
-      else value = argv[++i]
-    }
-    if (name === 'json') args.json = value
-    else args.inputs[name as InputName] = value
+    if (input || token.name === 'json') {
+      if (value === undefined) throw new UsageError(`Option '${token.rawName}' needs a value.`)
+      if (input) args.inputs[input.name] = value
+      else args.json = value
+    } else if (token.name in OWN_OPTIONS) {
+      if (value !== undefined) throw new UsageError(`Option '${token.rawName}' takes no value.`)
+      if (token.name === 'help') args.help = true
+      else if (token.name === 'verbose') args.verbose = true
+      else args.color = false
+    } else throw new UsageError(`Unknown option '${token.rawName}'.`)
   }
   return args
 }
@@ -110,14 +158,14 @@ export function parseArgs(argv: string[]): CliArgs {
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let args: CliArgs
   try {
-    args = parseArgs(argv)
+    args = parseCliArgs(argv, env)
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
-    process.stderr.write(`migrate-seed-check: ${error.message}\n\n${USAGE}\n`)
+    process.stderr.write(`migrate-seed-check: ${error.message}\n\n${usage()}\n`)
     return 2
   }
   if (args.help) {
-    process.stdout.write(USAGE + '\n')
+    process.stdout.write(usage() + '\n')
     return 0
   }
   const say = (line: string): void => void process.stderr.write(line + '\n')

@@ -1,46 +1,16 @@
 /**
  * One typed, validated `Config`, built from the action's inputs or the CLI's
- * flags (the same names). Every bad value fails here, before anything runs,
- * with a message that names the input and says what to do.
+ * flags (the same names), with the defaults of the input spec (`inputs.ts`).
+ * Every bad value fails here, before anything runs, with a message that names
+ * the input and says what to do.
  */
 import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
+import ms from 'ms'
+import { parse as parseShellWords } from 'shell-quote'
+import { INPUTS, INPUT_SPEC, type InputKey, type InputName } from './inputs.js'
 import type { MigrationSafety } from './model/review.js'
 import type { FailOn } from './model/result.js'
-
-/** Input names, shared by action.yml, the action entry and the CLI flags. */
-export const INPUTS = {
-  databaseUrl: 'database-url',
-  databaseUrlEnv: 'database-url-env',
-  workingDirectory: 'working-directory',
-  schema: 'schema',
-  seedCommand: 'seed-command',
-  generate: 'generate',
-  failOn: 'fail-on',
-  comment: 'comment',
-  githubToken: 'github-token',
-  prNumber: 'pr-number',
-  stepTimeout: 'step-timeout',
-  connectTimeout: 'connect-timeout',
-  allowNonEmptyDatabase: 'allow-non-empty-database',
-  reportDir: 'report-dir',
-  baseRef: 'base-ref',
-  upgradeTest: 'upgrade-test',
-  upgradeRows: 'upgrade-rows',
-  migrationSafety: 'migration-safety'
-} as const
-
-export type InputName = (typeof INPUTS)[keyof typeof INPUTS]
-
-/** Output names, shared by action.yml and the action entry. */
-export const OUTPUTS = {
-  status: 'status',
-  drift: 'drift',
-  driftCount: 'drift-count',
-  reportJson: 'report-json',
-  fixSql: 'fix-sql',
-  commentUrl: 'comment-url'
-} as const
 
 const FAIL_ON_VALUES: readonly FailOn[] = ['migrate', 'seed', 'drift', 'warning']
 
@@ -118,48 +88,50 @@ export interface ConfigContext {
   env: NodeJS.ProcessEnv
 }
 
+/** Inputs that have a default in the spec: reading one always gives a value. */
+type DefaultedKey = {
+  [K in InputKey]: (typeof INPUT_SPEC)[K] extends { default: string } ? K : never
+}[InputKey]
+
 /**
- * Validates raw inputs into a `Config`.
+ * Validates raw inputs into a `Config`; an empty input takes its default
+ * from the input spec (`inputs.ts`).
  * @throws ConfigError naming the first bad input.
  */
 export function parseConfig(raw: RawInputs, ctx: ConfigContext): Config {
-  const get = (name: InputName): string | undefined => {
-    const value = raw[name]?.trim()
-    return value ? value : undefined
-  }
+  /** The input as given, trimmed; undefined when empty. */
+  const given = (key: InputKey): string | undefined => raw[INPUT_SPEC[key].name]?.trim() || undefined
+  /** The input as given, else its default. */
+  const value = (key: DefaultedKey): string => given(key) ?? INPUT_SPEC[key].default
   const repoRoot = path.resolve(ctx.repoRoot ?? ctx.cwd)
-  const workingDirectory = parseDirectory(get(INPUTS.workingDirectory) ?? '.', ctx.cwd, repoRoot)
-  const databaseUrlEnv = parseEnvNames(get(INPUTS.databaseUrlEnv))
-  const databaseUrl = parseDatabaseUrl(get(INPUTS.databaseUrl) ?? ctx.env.DATABASE_URL)
+  const workingDirectory = parseDirectory(value('workingDirectory'), ctx.cwd, repoRoot)
+  const databaseUrlEnv = parseEnvNames(given('databaseUrlEnv'))
+  const databaseUrl = parseDatabaseUrl(given('databaseUrl') ?? ctx.env.DATABASE_URL)
   return {
     databaseUrl,
     databaseUrlEnv,
     workingDirectory,
     repoRoot,
-    schema: parseSchema(get(INPUTS.schema), workingDirectory, repoRoot),
-    seed: parseSeedCommand(get(INPUTS.seedCommand)),
-    generate: parseBoolean(INPUTS.generate, get(INPUTS.generate), true),
-    failOn: parseFailOn(get(INPUTS.failOn)),
-    comment: parseBoolean(INPUTS.comment, get(INPUTS.comment), true),
-    githubToken: get(INPUTS.githubToken),
-    prNumber: parsePrNumber(get(INPUTS.prNumber)),
-    stepTimeoutMs: parseDuration(INPUTS.stepTimeout, get(INPUTS.stepTimeout) ?? '10m'),
-    connectTimeoutMs: parseDuration(INPUTS.connectTimeout, get(INPUTS.connectTimeout) ?? '60s'),
-    allowNonEmptyDatabase: parseBoolean(
-      INPUTS.allowNonEmptyDatabase,
-      get(INPUTS.allowNonEmptyDatabase),
-      false
-    ),
-    reportDir: parseReportDir(get(INPUTS.reportDir), workingDirectory, repoRoot),
-    baseRef: parseBaseRef(get(INPUTS.baseRef)),
-    upgradeTest: parseUpgradeTest(get(INPUTS.upgradeTest)),
-    upgradeRows: parseUpgradeRows(get(INPUTS.upgradeRows)),
-    migrationSafety: parseMigrationSafety(get(INPUTS.migrationSafety))
+    schema: parseSchema(given('schema'), workingDirectory, repoRoot),
+    seed: parseSeedCommand(given('seedCommand')),
+    generate: parseBoolean(INPUTS.generate, value('generate')),
+    failOn: parseFailOn(value('failOn')),
+    comment: parseBoolean(INPUTS.comment, value('comment')),
+    githubToken: given('githubToken'),
+    prNumber: parsePrNumber(given('prNumber')),
+    stepTimeoutMs: parseDuration(INPUTS.stepTimeout, value('stepTimeout')),
+    connectTimeoutMs: parseDuration(INPUTS.connectTimeout, value('connectTimeout')),
+    allowNonEmptyDatabase: parseBoolean(INPUTS.allowNonEmptyDatabase, value('allowNonEmptyDatabase')),
+    reportDir: insideRepo(INPUTS.reportDir, value('reportDir'), workingDirectory, repoRoot),
+    baseRef: parseBaseRef(given('baseRef')),
+    upgradeTest: parseUpgradeTest(value('upgradeTest')),
+    upgradeRows: parseUpgradeRows(value('upgradeRows')),
+    migrationSafety: parseMigrationSafety(value('migrationSafety'))
   }
 }
 
-function parseUpgradeRows(value: string | undefined): number | 'auto' {
-  if (!value || value.toLowerCase() === 'auto') return 'auto'
+function parseUpgradeRows(value: string): number | 'auto' {
+  if (value.toLowerCase() === 'auto') return 'auto'
   const cleaned = value.replace(/[_,]/g, '')
   if (!/^\d+$/.test(cleaned) || Number(cleaned) > MAX_UPGRADE_ROWS) {
     throw new ConfigError(
@@ -172,8 +144,7 @@ function parseUpgradeRows(value: string | undefined): number | 'auto' {
 
 const SAFETY_VALUES: readonly MigrationSafety[] = ['warn', 'fail', 'off']
 
-function parseMigrationSafety(value: string | undefined): MigrationSafety {
-  if (!value) return 'warn'
+function parseMigrationSafety(value: string): MigrationSafety {
   const v = value.toLowerCase()
   if ((SAFETY_VALUES as readonly string[]).includes(v)) return v as MigrationSafety
   throw new ConfigError(
@@ -194,9 +165,9 @@ function parseBaseRef(value: string | undefined): string | undefined {
   return value
 }
 
-function parseUpgradeTest(value: string | undefined): Config['upgradeTest'] {
-  if (!value || value.toLowerCase() === 'auto') return 'auto'
-  return parseBoolean(INPUTS.upgradeTest, value, true) ? 'true' : 'false'
+function parseUpgradeTest(value: string): Config['upgradeTest'] {
+  if (value.toLowerCase() === 'auto') return 'auto'
+  return parseBoolean(INPUTS.upgradeTest, value) ? 'true' : 'false'
 }
 
 /** Parses and checks a PostgreSQL URL; the message never repeats the URL (it holds a password). */
@@ -292,14 +263,10 @@ function parseSchema(
   return schema
 }
 
-function parseReportDir(value: string | undefined, workingDirectory: string, repoRoot: string): string {
-  if (!value) return path.join(workingDirectory, 'migrate-seed-check-report')
-  return insideRepo(INPUTS.reportDir, value, workingDirectory, repoRoot)
-}
-
 /**
- * `seed-command` runs without a shell. Characters that only a shell gives a
- * meaning to are refused rather than passed on literally, so nobody is
+ * `seed-command` runs without a shell: it is split into arguments as a POSIX
+ * shell splits words (quotes, backslashes), and what only a shell gives a
+ * meaning to is refused rather than passed on literally, so nobody is
  * surprised by `a && b` running `a` with the arguments `&&` and `b`.
  */
 export function parseSeedCommand(value: string | undefined): SeedChoice {
@@ -310,51 +277,71 @@ export function parseSeedCommand(value: string | undefined): SeedChoice {
   return { kind: 'command', argv, raw: value }
 }
 
-const SHELL_ONLY = /[;&|<>`]|\$\(/
-
-/** Splits a command line on white space, honouring single and double quotes. */
+/**
+ * The seed command's arguments, read by shell-quote. It reports operators
+ * and redirections (`&&`, `|`, `;`, `>`, `$(…)`), comments and, through the
+ * lookup below, variables: each would need a shell. A glob stays the literal
+ * argument it always was here (nothing expands it).
+ */
 export function splitArgs(value: string): string[] {
+  refuseWhatShellQuoteIgnores(value)
   const args: string[] = []
-  let current = ''
-  let quote: '"' | "'" | undefined
-  let started = false
-  for (const ch of value) {
-    if (quote) {
-      if (ch === quote) quote = undefined
-      else current += ch
-    } else if (ch === '"' || ch === "'") {
-      quote = ch
-      started = true
-    } else if (/\s/.test(ch)) {
-      if (started) args.push(current)
-      current = ''
-      started = false
-    } else {
-      if (SHELL_ONLY.test(ch) || (ch === '(' && current.endsWith('$'))) {
-        throw new ConfigError(
-          INPUTS.seedCommand,
-          `'${ch}' would need a shell, and the seed command runs without one (arguments are passed as they are). Put the commands in a package.json script and use e.g. \`npm run db:seed\`, or quote the character.`
-        )
-      }
-      current += ch
-      started = true
-    }
+  let entries: ReturnType<typeof parseShellWords<{ variable: string }>>
+  try {
+    entries = parseShellWords(value, (name) => (name ? { variable: name } : undefined))
+  } catch {
+    // shell-quote throws on a malformed `${…}` ("Bad substitution").
+    throw needsShell('`${…}`')
   }
-  if (quote) throw new ConfigError(INPUTS.seedCommand, `unterminated ${quote} quote.`)
-  if (started) args.push(current)
+  for (const entry of entries) {
+    if (typeof entry === 'string') args.push(entry)
+    else if ('op' in entry && entry.op === 'glob') args.push(entry.pattern)
+    else if ('op' in entry) throw needsShell(`'${entry.op}'`)
+    else if ('comment' in entry) throw needsShell(`'#' (a comment)`)
+    else throw needsShell(`the variable $${entry.variable}`)
+  }
   return args
 }
 
-function parseBoolean(input: string, value: string | undefined, fallback: boolean): boolean {
-  if (value === undefined) return fallback
+function needsShell(what: string): ConfigError {
+  return new ConfigError(
+    INPUTS.seedCommand,
+    `${what} would need a shell, and the seed command runs without one (arguments are passed as they are). Put the commands in a package.json script or a wrapper script and use e.g. \`npm run db:seed\`, or run a shell explicitly (\`sh -c '…'\`); to pass it as it is, put it in single quotes.`
+  )
+}
+
+/**
+ * What shell-quote passes over in silence: a quote left open (its tokenizer
+ * drops the lone quote) and a backtick outside quotes (command substitution,
+ * which it reads as a plain character).
+ */
+function refuseWhatShellQuoteIgnores(value: string): void {
+  let open: '"' | "'" | "$'" | undefined
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i]
+    if (open === "'") {
+      if (ch === "'") open = undefined
+    } else if (open) {
+      if (ch === '\\') i++
+      else if (ch === open.slice(-1)) open = undefined
+    } else if (ch === '\\') i++
+    else if (ch === '"' || ch === "'") open = ch
+    else if (ch === '$' && value[i + 1] === "'") {
+      open = "$'"
+      i++
+    } else if (ch === '`') throw needsShell("'`'")
+  }
+  if (open) throw new ConfigError(INPUTS.seedCommand, `unterminated ${open.slice(-1)} quote.`)
+}
+
+function parseBoolean(input: string, value: string): boolean {
   const v = value.toLowerCase()
   if (['true', 'yes', 'on', '1'].includes(v)) return true
   if (['false', 'no', 'off', '0'].includes(v)) return false
   throw new ConfigError(input, `'${value}' is not a boolean. Use true or false.`)
 }
 
-function parseFailOn(value: string | undefined): FailOn[] {
-  if (!value) return ['migrate', 'seed', 'drift']
+function parseFailOn(value: string): FailOn[] {
   const parts = value
     .split(/[\s,]+/)
     .map((p) => p.trim().toLowerCase())
@@ -364,7 +351,7 @@ function parseFailOn(value: string | undefined): FailOn[] {
     if (!(FAIL_ON_VALUES as readonly string[]).includes(part)) {
       throw new ConfigError(
         INPUTS.failOn,
-        `unknown value '${part}'. Use a comma-separated list of ${FAIL_ON_VALUES.join(', ')} (default migrate,seed,drift), or none.`
+        `unknown value '${part}'. Use a comma-separated list of ${FAIL_ON_VALUES.join(', ')} (default ${INPUT_SPEC.failOn.default}), or none.`
       )
     }
   }
@@ -382,16 +369,19 @@ function parsePrNumber(value: string | undefined): number | undefined {
   return Number(value)
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
-
-/** Parses `90s`, `10m`, `1h`, `1500ms` or a bare number of seconds. */
+/**
+ * Parses a duration the way `ms` reads one (`90s`, `10m`, `1h`, `1500ms`,
+ * `2 minutes`), and a bare number as seconds, which `ms` would read as
+ * milliseconds.
+ */
 export function parseDuration(input: string, value: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i.exec(value.trim())
-  if (!match) {
+  const text = value.trim().replace(/\s+/g, ' ')
+  const parsed = /^\d+(?:\.\d+)?$/.test(text) ? Number(text) * 1000 : ms(text as ms.StringValue)
+  if (typeof parsed !== 'number' || !Number.isFinite(parsed)) {
     throw new ConfigError(input, `'${value}' is not a duration. Use a number with a unit: 90s, 10m, 1h.`)
   }
-  const ms = Number(match[1]) * (UNITS[(match[2] ?? 's').toLowerCase()] ?? 1000)
-  if (ms <= 0) throw new ConfigError(input, `'${value}' must be longer than zero.`)
-  if (ms > 6 * 3_600_000) throw new ConfigError(input, `'${value}' is longer than GitHub's 6-hour job limit.`)
-  return Math.round(ms)
+  if (parsed <= 0) throw new ConfigError(input, `'${value}' must be longer than zero.`)
+  if (parsed > 6 * 3_600_000)
+    throw new ConfigError(input, `'${value}' is longer than GitHub's 6-hour job limit.`)
+  return Math.round(parsed)
 }

@@ -1,23 +1,19 @@
 /**
- * The action: inputs → pipeline → report. With `src/publish.ts`, the only
- * module that touches `@actions/*`.
+ * The action: inputs → pipeline → report. With `src/github/`, the only
+ * place that touches `@actions/*`.
  */
 import * as core from '@actions/core'
-import { ConfigError, INPUTS, OUTPUTS, parseConfig, type Config, type RawInputs } from './config.js'
+import { ConfigError, parseConfig, type Config, type RawInputs } from './config.js'
+import { INPUT_LIST, OUTPUTS } from './inputs.js'
 import { runCheck } from './pipeline/index.js'
 import { publishReport } from './github/publish.js'
 import { redact, secretsOfUrl } from './util/secrets.js'
 import { failureReasons } from './report/facts.js'
+import { errorMessage } from './util/errors.js'
 
-/** Reads every input once. */
+/** Reads every input of the spec once. */
 function readInputs(): RawInputs {
-  const raw: RawInputs = {}
-  for (const name of Object.values(INPUTS)) raw[name] = core.getInput(name)
-  return raw
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
+  return Object.fromEntries(INPUT_LIST.map(({ name }) => [name, core.getInput(name)]))
 }
 
 /** An output that cannot be written (no GITHUB_OUTPUT file) must not turn a verdict into a crash. */

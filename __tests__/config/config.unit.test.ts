@@ -153,3 +153,88 @@ test('splitArgs and parseDuration', () => {
   expect(parseDuration('x', '45')).toBe(45_000)
   expect(() => parseDuration('x', '7h')).toThrow(/6-hour/)
 })
+
+describe('seed-command is split as a shell splits words, and what needs a shell is refused', () => {
+  const argv = (command: string) => splitArgs(command)
+
+  test('quotes and backslashes as a shell reads them; quoted operators are plain text', () => {
+    expect(argv(`npx tsx prisma/seed.ts`)).toEqual(['npx', 'tsx', 'prisma/seed.ts'])
+    expect(argv(`node -e 'console.log("a && b | c; d > e")'`)).toEqual([
+      'node',
+      '-e',
+      'console.log("a && b | c; d > e")'
+    ])
+    expect(argv(`node seed.js a\\;b two\\ words "say \\"hi\\""`)).toEqual([
+      'node',
+      'seed.js',
+      'a;b',
+      'two words',
+      'say "hi"'
+    ])
+    expect(argv(`node -e '$HOME' "back\`tick\`"`)).toEqual(['node', '-e', '$HOME', 'back`tick`'])
+  })
+
+  test('a glob is passed on as it is written (nothing expands it)', () => {
+    expect(argv('node seed.js data/*.json')).toEqual(['node', 'seed.js', 'data/*.json'])
+  })
+
+  test.each([
+    ['npm run build && npm run seed', "'&&'"],
+    ['npm run seed || true', "'||'"],
+    ['node seed.js | tee log', "'|'"],
+    ['node a.js; node b.js', "';'"],
+    ['node seed.js > out.log', "'>'"],
+    ['node seed.js 2>&1', "'>&'"],
+    ['node seed.js < rows.csv', "'<'"],
+    ['node seed.js &', "'&'"],
+    ['echo $(whoami)', "'('"],
+    ['node seed.js `whoami`', "'`'"],
+    ['node seed.js $SEED_ROWS', 'the variable $SEED_ROWS'],
+    ['node seed.js "${SEED_ROWS}"', 'the variable $SEED_ROWS'],
+    ['node seed.js # all rows', "'#' (a comment)"]
+  ])('%s is refused, naming %s, the input and the fix', (command, what) => {
+    const error = errorOf(() => parse({ 'seed-command': command }))
+    expect(error.input).toBe('seed-command')
+    expect(error.message).toContain(`Input 'seed-command': ${what} would need a shell`)
+    expect(error.message).toMatch(/package\.json script or a wrapper script.*`sh -c '…'`.*single quotes/)
+  })
+
+  test.each([`node "seed.js`, `node 'seed.js`, `node $'seed.js`])('%s: an open quote is named', (command) => {
+    expect(errorOf(() => parse({ 'seed-command': command })).message).toMatch(
+      /^Input 'seed-command': unterminated ["'] quote\.$/
+    )
+  })
+})
+
+describe('durations', () => {
+  test.each([
+    ['45', 45_000],
+    ['1.5', 1_500],
+    ['1500ms', 1_500],
+    ['90s', 90_000],
+    ['90 s', 90_000],
+    ['90\ts', 90_000],
+    ['10m', 600_000],
+    ['10M', 600_000],
+    ['1h', 3_600_000],
+    ['1.5h', 5_400_000],
+    ['0.5s', 500],
+    // What `ms` reads beyond the short units.
+    ['2 minutes', 120_000],
+    ['30 secs', 30_000],
+    ['1 hour', 3_600_000]
+  ])('%s is %d ms', (text, expected) => {
+    expect(parseDuration('step-timeout', text)).toBe(expected)
+  })
+
+  test.each([
+    ['ten minutes', /'ten minutes' is not a duration\. Use a number with a unit: 90s, 10m, 1h\./],
+    ['10 parsecs', /not a duration/],
+    ['0', /must be longer than zero/],
+    ['-5s', /must be longer than zero/],
+    ['7h', /longer than GitHub's 6-hour job limit/],
+    ['1d', /longer than GitHub's 6-hour job limit/]
+  ])('%s is refused', (text, message) => {
+    expect(() => parseDuration('step-timeout', text)).toThrow(message)
+  })
+})

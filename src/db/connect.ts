@@ -4,6 +4,7 @@
  * from any other database error.
  */
 import { randomBytes } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
 
 /** A database problem with a code the report can act on. */
@@ -72,7 +73,9 @@ export async function connectWithRetry(url: string, options: ConnectOptions): Pr
     const wait = Math.min(2000, 250 * attempt)
     if (Date.now() + wait >= deadline || options.signal?.aborted) break
     options.onRetry?.(attempt, lastError)
-    await new Promise((r) => setTimeout(r, wait))
+    // A cancelled run stops waiting at once.
+    const cancelled = await sleep(wait, false, { signal: options.signal }).catch(() => true)
+    if (cancelled) break
   }
   throw new DatabaseError(
     'unreachable',

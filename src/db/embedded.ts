@@ -16,6 +16,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import { errorMessage } from '../util/errors.js'
 
 const run = promisify(execFile)
 
@@ -126,7 +127,7 @@ async function serverUser(): Promise<RunAs | undefined> {
       return await ids()
     } catch (error) {
       throw new EmbeddedPostgresError(
-        `PostgreSQL refuses to run as root, and no \`postgres\` user could be created to run it (${(error as Error).message.trim()}). Create one (useradd --system postgres), run as another user, or give a database with --database-url.`
+        `PostgreSQL refuses to run as root, and no \`postgres\` user could be created to run it (${errorMessage(error).trim()}). Create one (useradd --system postgres), run as another user, or give a database with --database-url.`
       )
     }
   }

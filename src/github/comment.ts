@@ -7,6 +7,7 @@
  * this module free of `@actions/*` at run time and lets tests point it anywhere.
  */
 import type { getOctokit } from '@actions/github'
+import { errorMessage } from '../util/errors.js'
 
 /** The client `@actions/github`'s `getOctokit(token, { baseUrl })` returns. */
 export type Octokit = ReturnType<typeof getOctokit>
@@ -177,8 +178,4 @@ function httpStatus(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null || !('status' in error)) return undefined
   const status = (error as { status: unknown }).status
   return typeof status === 'number' ? status : undefined
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }

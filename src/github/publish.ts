@@ -7,12 +7,14 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
-import { OUTPUTS, type Config } from '../config.js'
+import type { Config } from '../config.js'
+import { OUTPUTS } from '../inputs.js'
 import { planAnnotations } from '../report/annotations.js'
 import { boundRequests, findPullRequestForCommit, upsertComment } from './comment.js'
 import { commentMarker, renderMarkdown } from '../report/markdown.js'
 import { redact, secretsOfUrl } from '../util/secrets.js'
 import type { CheckResult } from '../model/result.js'
+import { errorMessage } from '../util/errors.js'
 
 /** GitHub's limits: 65,536 characters a comment, 1 MiB a step summary (we keep a margin). */
 export const COMMENT_LIMIT = 60_000
@@ -112,10 +114,6 @@ export async function publishReport(
     }
   }
   setOutputs([[OUTPUTS.commentUrl, commentUrl ?? '']])
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }
 
 function setOutputs(outputs: [string, string][]): void {

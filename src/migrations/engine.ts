@@ -18,6 +18,7 @@
 import type { EngineMode } from '../model/review.js'
 import { parseSqlScript, refusedInTransaction, type ParsedStatement } from '../sql/script.js'
 import { readFileSync } from 'node:fs'
+import { errorMessage } from '../util/errors.js'
 
 /** How the project's Prisma sends migrations. */
 export interface EngineModel {
@@ -212,7 +213,7 @@ export function splitterRejects(sql: string): string | undefined {
     splitter.parse(sql, new splitter.PostgreSqlDialect())
     return undefined
   } catch (error) {
-    return (error instanceof Error ? error.message : String(error)).replace(/^sql parser error: /, '')
+    return errorMessage(error).replace(/^sql parser error: /, '')
   }
 }
 

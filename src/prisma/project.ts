@@ -9,6 +9,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { configPath, configSeed } from './config-file.js'
+import { errorMessage } from '../util/errors.js'
 
 export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun'
 
@@ -133,7 +134,7 @@ function readJson(file: string): Record<string, unknown> | undefined {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
   } catch (error) {
-    throw new ProjectError('package-json', `${file} is not valid JSON: ${(error as Error).message}`)
+    throw new ProjectError('package-json', `${file} is not valid JSON: ${errorMessage(error)}`)
   }
 }
 

@@ -5,6 +5,7 @@
  * its control characters removed: an error message must not be able to send
  * escape sequences to the user's terminal.
  */
+import pc from 'picocolors'
 import type { CheckResult } from '../model/result.js'
 import type { DriftItem } from '../model/drift.js'
 import type { Problem, Severity, SourceLocation, StageResult, StageStatus } from '../model/findings.js'
@@ -35,16 +36,23 @@ export interface TerminalOptions {
   color: boolean
 }
 
-type Paint = (code: number, text: string) => string
+/** The colours the report uses, by picocolors' names. */
+type Color = 'red' | 'green' | 'yellow' | 'cyan' | 'gray' | 'bold'
+type Paint = (color: Color, text: string) => string
 
-const STATUS_MARK: Record<StageStatus, [mark: string, color: number]> = {
-  passed: ['✔', 32],
-  failed: ['✖', 31],
-  skipped: ['−', 90],
-  warning: ['!', 33]
+const STATUS_MARK: Record<StageStatus, [mark: string, color: Color]> = {
+  passed: ['✔', 'green'],
+  failed: ['✖', 'red'],
+  skipped: ['−', 'gray'],
+  warning: ['!', 'yellow']
 }
 
-const SEVERITY_COLOR: Record<Severity, number> = { error: 31, warning: 33, notice: 36, info: 90 }
+const SEVERITY_COLOR: Record<Severity, Color> = {
+  error: 'red',
+  warning: 'yellow',
+  notice: 'cyan',
+  info: 'gray'
+}
 const SEVERITY_HEADING: Record<Severity, string> = {
   error: 'Errors',
   warning: 'Warnings',
@@ -57,9 +65,8 @@ const OUTPUT_LINES = 20
 
 /** Renders the result as plain text, optionally coloured, ending with a newline. */
 export function renderTerminal(result: CheckResult, options: TerminalOptions): string {
-  const paint: Paint = options.color
-    ? (code, text) => `\u001b[${code}m${text}\u001b[0m`
-    : (_code, text) => text
+  const colors = pc.createColors(options.color)
+  const paint: Paint = (color, text) => colors[color](text)
   const sections = [
     headline(result, paint),
     stagesBlock(result.stages, paint),
@@ -84,10 +91,10 @@ function where(location: SourceLocation): string {
 function headline(result: CheckResult, paint: Paint): string {
   const dir = result.workingDirectory === '.' ? '' : ` (${clean(result.workingDirectory)})`
   const time = formatDuration(result.durationMs)
-  if (result.status === 'passed') return paint(32, `✔ migrate-seed-check passed${dir} in ${time}`)
+  if (result.status === 'passed') return paint('green', `✔ migrate-seed-check passed${dir} in ${time}`)
   const reasons = failureReasons(result)
   const why = reasons.length ? `: ${reasons.join(', ')}` : ''
-  return paint(31, `✖ migrate-seed-check failed${dir}${why}`) + paint(90, ` (${time})`)
+  return paint('red', `✖ migrate-seed-check failed${dir}${why}`) + paint('gray', ` (${time})`)
 }
 
 function stagesBlock(stages: readonly StageResult[], paint: Paint): string | undefined {
@@ -97,7 +104,7 @@ function stagesBlock(stages: readonly StageResult[], paint: Paint): string | und
     const [mark, color] = STATUS_MARK[stage.status]
     const time = formatDuration(stage.durationMs).padStart(8)
     const summary = clean(stage.summary).replace(/\n/g, ' ')
-    return `  ${paint(color, mark)} ${stageLabel(stage.name).padEnd(width)} ${paint(90, time)}  ${summary}`
+    return `  ${paint(color, mark)} ${stageLabel(stage.name).padEnd(width)} ${paint('gray', time)}  ${summary}`
   })
   return ['Stages', ...lines].join('\n')
 }
@@ -110,9 +117,9 @@ function problemsBlock(result: CheckResult, paint: Paint): string | undefined {
 
 function problemLines(result: CheckResult, problem: Problem, paint: Paint): string {
   const place = problem.location ? `${where(problem.location)}  ` : ''
-  const code = problem.code ? paint(90, ` [${clean(problem.code)}]`) : ''
+  const code = problem.code ? paint('gray', ` [${clean(problem.code)}]`) : ''
   const lines = [
-    `  ${paint(SEVERITY_COLOR[problem.severity], '●')} ${place}${paint(1, clean(problem.title))}${code}`
+    `  ${paint(SEVERITY_COLOR[problem.severity], '●')} ${place}${paint('bold', clean(problem.title))}${code}`
   ]
   lines.push(...indent(clean(problem.message), 4))
   const causes = explainingItems(result, problem.explainedBy)
@@ -128,7 +135,10 @@ function outputLines(stage: StageResult, paint: Paint): string[] {
   const { text, dropped } = tailLines(clean(stage.output ?? ''), OUTPUT_LINES)
   const command = stage.command?.length ? clean(stage.command.join(' ')) : stageLabel(stage.name)
   const note = dropped ? `, last ${OUTPUT_LINES} lines` : ''
-  return [paint(90, `    output of ${command}${note}:`), ...indent(text, 6).map((line) => paint(90, line))]
+  return [
+    paint('gray', `    output of ${command}${note}:`),
+    ...indent(text, 6).map((line) => paint('gray', line))
+  ]
 }
 
 function indent(text: string, spaces: number): string[] {
@@ -143,7 +153,7 @@ function driftLine(item: DriftItem): string {
 
 function driftBlock(result: CheckResult, paint: Paint): string | undefined {
   const drift = result.drift
-  const verdict = result.verdict ? paint(90, `  verdict: ${clean(result.verdict.summary)}`) : ''
+  const verdict = result.verdict ? paint('gray', `  verdict: ${clean(result.verdict.summary)}`) : ''
   if (!drift.length && driftUnknown(result)) return `Drift: not known (the compare stage failed)\n${verdict}`
   if (!drift.length) return verdict ? `Drift: none\n${verdict}` : undefined
   const sorted = sortDrift(drift)
@@ -177,9 +187,11 @@ function fixBlock(result: CheckResult, paint: Paint): string | undefined {
   if (!result.fixSqlPath && counts.error === 0) return undefined
   const lines = ['How to fix the drift']
   if (result.fixSqlPath) {
-    lines.push(`  suggested migration: ${paint(1, clean(result.fixSqlPath))}`)
+    lines.push(`  suggested migration: ${paint('bold', clean(result.fixSqlPath))}`)
     lines.push('  review it, then copy it to prisma/migrations/<timestamp>_fix_drift/migration.sql')
   }
-  lines.push(`  or let Prisma write it: ${paint(1, `${runner(result)} prisma migrate dev --name fix_drift`)}`)
+  lines.push(
+    `  or let Prisma write it: ${paint('bold', `${runner(result)} prisma migrate dev --name fix_drift`)}`
+  )
   return lines.join('\n')
 }

@@ -11,6 +11,7 @@
  * this module turns both into UTF-16 offsets of the text it was given.
  */
 import type { Node } from 'libpg-query'
+import { errorMessage } from '../util/errors.js'
 
 export type { Node } from 'libpg-query'
 
@@ -125,7 +126,7 @@ export function parseSql(text: string): ParseOutcome {
     return { ok: true, statements, offsetOf }
   } catch (error) {
     const details = (error as { sqlDetails?: { cursorPosition?: number; fileName?: string } }).sqlDetails
-    const message = error instanceof Error ? error.message : String(error)
+    const message = errorMessage(error)
     if (!details) throw error
     return {
       ok: false,
