@@ -4,7 +4,7 @@ import type { DriftItem, DriftKind, DriftTarget } from '../../src/model/drift.js
 import { defaultConstraintName } from '../../src/prisma/naming.js'
 import { parseSchema } from '../../src/prisma/schema.js'
 import { locateDriftItem, matchDriftItem } from '../../src/prisma/schema-lookup.js'
-import { fixtureDir } from './fixtures.js'
+import { fixtureDir } from '../helpers/locate-fixtures.js'
 
 const MAIN = 'prisma/schema/main.prisma'
 const CONTENT = 'prisma/schema/content.prisma'

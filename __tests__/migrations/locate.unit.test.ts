@@ -7,7 +7,7 @@ import {
   splitSqlStatements,
   type MigrationSource
 } from '../../src/migrations/locate.js'
-import { fixture } from './fixtures.js'
+import { fixture } from '../helpers/locate-fixtures.js'
 
 const MIGRATION = '20250612143000_add_auth_and_user_features'
 

@@ -4,7 +4,7 @@ import {
   toRepoRelative,
   withoutForeignCodeExcerpts
 } from '../../src/prisma/seed-output.js'
-import { fixture } from './fixtures.js'
+import { fixture } from '../helpers/locate-fixtures.js'
 
 /** The scratch copies the real outputs were taken from. */
 const root = (n: number): string => `/work/main/.tmp/locate/seed${n}`
