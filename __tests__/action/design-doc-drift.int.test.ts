@@ -194,6 +194,7 @@ describe('the design doc drift on the built action', () => {
       expect(JSON.stringify(request.body ?? '')).not.toMatch(new RegExp(`${password}|${TOKEN}`))
     for (const comment of standIn.comments) expect(comment.body).not.toContain(password)
     expect(readFileSync(run.outputs['report-json'] ?? '', 'utf8')).not.toContain(password)
+    expect(readFileSync(run.outputs['report-json'] ?? '', 'utf8')).not.toContain(TOKEN)
     expect(readFileSync(run.outputs['fix-sql'] ?? '', 'utf8')).not.toContain(password)
   })
 })
