@@ -35641,6 +35641,2795 @@ function extend(target) {
 
 /***/ }),
 
+/***/ 4535:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   T: () => (/* binding */ isRename)
+/* harmony export */ });
+/** An index or constraint that differs in its name only: renamed in place, no behaviour changes. */
+function isRename(item) {
+    return item.change === 'different' && item.aspects?.length === 1 && item.aspects[0] === 'name';
+}
+
+
+/***/ }),
+
+/***/ 7318:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   XT: () => (/* binding */ boundRequests),
+/* harmony export */   g5: () => (/* binding */ findPullRequestForCommit),
+/* harmony export */   iU: () => (/* binding */ timedOut),
+/* harmony export */   j2: () => (/* binding */ REQUEST_TIMEOUT_MS),
+/* harmony export */   lB: () => (/* binding */ upsertComment),
+/* harmony export */   nG: () => (/* binding */ httpStatus)
+/* harmony export */ });
+/* unused harmony export TOTAL_TIMEOUT_MS */
+/* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(17);
+
+const PERMISSION_HINT = 'The token needs `pull-requests: write` (add `permissions: { pull-requests: write }` to the job). ' +
+    'Pull requests from forks get a read-only token whatever the workflow asks, so no comment can be posted there; ' +
+    'the job summary has the full report.';
+/**
+ * Creates this project's comment on the pull request, or edits it in place when
+ * a comment starting with `marker` exists on any page. Never throws for HTTP
+ * errors: 403/404 (no permission, fork), 422 (body rejected, usually too long)
+ * and any other failure return `action: 'skipped'` with a warning.
+ */
+async function upsertComment(options) {
+    const { octokit, owner, repo, issueNumber, marker } = options;
+    const body = options.body.startsWith(marker) ? options.body : `${marker}\n${options.body}`;
+    try {
+        const existing = await findMarkedComment(octokit, { owner, repo, issueNumber, marker });
+        if (existing) {
+            const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing, body });
+            return { url: data.html_url, action: 'updated' };
+        }
+        const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
+        return { url: data.html_url, action: 'created' };
+    }
+    catch (error) {
+        return { action: 'skipped', warning: commentWarning(error, body.length) };
+    }
+}
+/**
+ * The id of the first comment whose body starts with the marker, looking
+ * through every page. Starting with it (not merely containing it) matters: a
+ * person quoting our comment in a reply must not have their comment overwritten.
+ */
+async function findMarkedComment(octokit, where) {
+    let found;
+    await octokit.paginate(octokit.rest.issues.listComments, { owner: where.owner, repo: where.repo, issue_number: where.issueNumber, per_page: 100 }, (response, done) => {
+        const match = response.data.find((comment) => comment.body?.trimStart().startsWith(where.marker));
+        if (match) {
+            found = match.id;
+            done();
+        }
+        return [];
+    });
+    return found;
+}
+/** How long one GitHub API request may take, and all of them together. */
+const REQUEST_TIMEOUT_MS = 20_000;
+const TOTAL_TIMEOUT_MS = 60_000;
+/**
+ * Bounds every request of `octokit`: Octokit has no timeout of its own, so an
+ * API that accepts the connection and never answers would hold the job until
+ * GitHub's 6-hour limit. Each request is aborted after `perRequestMs`, and all
+ * of them once `totalMs` has passed since this call; the abort becomes a
+ * warning like any other failure. (A hook, not `request: { signal }` in the
+ * constructor options: those would replace `@actions/github`'s proxy settings.)
+ */
+function boundRequests(octokit, { perRequestMs = REQUEST_TIMEOUT_MS, totalMs = TOTAL_TIMEOUT_MS } = {}) {
+    const total = AbortSignal.timeout(totalMs);
+    octokit.hook.before('request', (options) => {
+        options.request = {
+            ...options.request,
+            signal: AbortSignal.any([total, AbortSignal.timeout(perRequestMs)])
+        };
+    });
+    return octokit;
+}
+/** Whether a request failed because it was aborted by {@link boundRequests}. */
+function timedOut(error) {
+    const names = [error, error?.cause].map((e) => e?.name);
+    return names.includes('TimeoutError') || names.includes('AbortError');
+}
+/** A warning for the job log that says what went wrong and what to change. */
+function commentWarning(error, bodyLength) {
+    if (timedOut(error))
+        return `Could not post the pull-request comment: the GitHub API did not answer within ${REQUEST_TIMEOUT_MS / 1000}s. The job summary has the full report.`;
+    const status = httpStatus(error);
+    const reason = (0,_util_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .g)(error);
+    if (status === 403 || status === 404) {
+        return `Could not post the pull-request comment (HTTP ${status}: ${reason}). ${PERMISSION_HINT}`;
+    }
+    if (status === 422) {
+        return (`GitHub rejected the pull-request comment (HTTP 422: ${reason}); its body has ` +
+            `${bodyLength.toLocaleString('en-US')} characters, the limit is 65,536. The job summary has the full report.`);
+    }
+    const what = status ? `HTTP ${status}: ${reason}` : reason;
+    return `Could not post the pull-request comment (${what}). The job summary has the full report.`;
+}
+/**
+ * The open pull request that contains a commit, for `push` and
+ * `workflow_dispatch` runs that have no pull request in their event. Closed and
+ * merged pull requests are ignored: commenting on them would only add noise.
+ * HTTP errors come back as a warning, never thrown.
+ */
+async function findPullRequestForCommit(options) {
+    const { octokit, owner, repo, sha } = options;
+    try {
+        const { data } = await octokit.request('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', {
+            owner,
+            repo,
+            commit_sha: sha
+        });
+        const open = data.find((pull) => pull.state === 'open');
+        return open ? { pullRequest: { number: open.number, url: open.html_url } } : {};
+    }
+    catch (error) {
+        const status = httpStatus(error);
+        const what = timedOut(error)
+            ? `the GitHub API did not answer within ${REQUEST_TIMEOUT_MS / 1000}s`
+            : status
+                ? `HTTP ${status}: ${(0,_util_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .g)(error)}`
+                : (0,_util_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .g)(error);
+        return { warning: `Could not look up the pull request of commit ${sha} (${what}); no comment is posted.` };
+    }
+}
+function httpStatus(error) {
+    if (typeof error !== 'object' || error === null || !('status' in error))
+        return undefined;
+    const status = error.status;
+    return typeof status === 'number' ? status : undefined;
+}
+
+
+/***/ }),
+
+/***/ 5015:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B7: () => (/* binding */ isForkPullRequest),
+/* harmony export */   Jk: () => (/* binding */ repository),
+/* harmony export */   My: () => (/* binding */ pullRequestOfEvent),
+/* harmony export */   Vp: () => (/* binding */ runUrl),
+/* harmony export */   j_: () => (/* binding */ readEvent)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * The event a workflow run was started by, as GitHub writes it to
+ * GITHUB_EVENT_PATH: only the fields the action reads, all optional (a
+ * missing or unreadable file reads as an empty event).
+ */
+
+function readEvent() {
+    const file = process.env.GITHUB_EVENT_PATH;
+    if (!file)
+        return {};
+    try {
+        const event = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file, 'utf8'));
+        return typeof event === 'object' && event !== null ? event : {};
+    }
+    catch {
+        return {};
+    }
+}
+/** Whether the event is a pull request from a fork (its token is read-only whatever the workflow asks). */
+function isForkPullRequest(event) {
+    const head = event.pull_request?.head?.repo?.full_name;
+    const base = event.pull_request?.base?.repo?.full_name;
+    return Boolean(head && base && head !== base);
+}
+/** The pull request an event names, with its head commit, when it is a pull_request event. */
+function pullRequestOfEvent(event) {
+    const pr = event.pull_request;
+    const sha = pr?.head?.sha;
+    return pr && Number.isInteger(pr.number) && sha && /^[0-9a-f]{40}$/.test(sha)
+        ? { number: pr.number, headSha: sha }
+        : undefined;
+}
+/** Link to this workflow run's page (its job summary). */
+function runUrl() {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: runId } = process.env;
+    return server && repo && runId ? `${server}/${repo}/actions/runs/${runId}` : undefined;
+}
+/** `owner` and `repo` of GITHUB_REPOSITORY, when set. */
+function repository() {
+    const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
+    return owner && repo ? { owner, repo } : undefined;
+}
+
+
+/***/ }),
+
+/***/ 9428:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  qW: () => (/* binding */ lazyClient),
+  YG: () => (/* binding */ postCheckRun),
+  Gy: () => (/* binding */ postComment),
+  S3: () => (/* binding */ publishReport),
+  n0: () => (/* binding */ setOutputs),
+  Sy: () => (/* binding */ writeSummary)
+});
+
+// UNUSED EXPORTS: COMMENT_LIMIT, SUMMARY_LIMIT
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var core = __nccwpck_require__(8179);
+// EXTERNAL MODULE: ./src/inputs.ts
+var inputs = __nccwpck_require__(8422);
+// EXTERNAL MODULE: ./src/report/facts.ts
+var report_facts = __nccwpck_require__(1349);
+// EXTERNAL MODULE: ./src/report/review.ts
+var review = __nccwpck_require__(2392);
+;// CONCATENATED MODULE: ./src/report/annotations.ts
+
+
+/** GitHub's limit of annotations per level and step. */
+const ANNOTATIONS_PER_LEVEL = 10;
+/** Fix SQL longer than this is cut in an annotation; the summary has all of it. */
+const FIX_SQL_CHARS = 600;
+/**
+ * The annotations to emit for a result, at most {@link ANNOTATIONS_PER_LEVEL}
+ * per level (less the reserved error slots), ordered by level (errors first),
+ * failures before drift, then by file and line.
+ */
+function planAnnotations(result, options = {}) {
+    const groups = groupsOf(result);
+    const reserved = options.reservedErrors ?? (result.status === 'failed' ? 1 : 0);
+    const levels = ['error', 'warning', 'notice'];
+    return levels.flatMap((level) => capLevel(groups.filter((group) => group.level === level), level, Math.max(1, ANNOTATIONS_PER_LEVEL - (level === 'error' ? reserved : 0)), options.checkRun));
+}
+/**
+ * Every annotation of a result, uncapped, in the order of {@link planAnnotations}:
+ * what a check run carries, which takes any number of them.
+ */
+function allAnnotations(result) {
+    return groupsOf(result).map(toAnnotation);
+}
+function groupsOf(result) {
+    const findings = [
+        ...result.problems.flatMap((problem) => problemFinding(result, problem)),
+        ...result.drift.flatMap(driftFinding),
+        ...(0,review/* reviewAnnotations */.zD)(result.review).flatMap((f) => isAnnotated(f.severity) ? [{ ...f, severity: f.severity, isProblem: false }] : [])
+    ];
+    const groups = groupByLine(findings).sort(compareGroups);
+    const levels = ['error', 'warning', 'notice'];
+    return levels.flatMap((level) => groups.filter((group) => group.level === level));
+}
+function isAnnotated(severity) {
+    return severity !== 'info';
+}
+function problemFinding(result, problem) {
+    if (!isAnnotated(problem.severity))
+        return [];
+    const causes = (0,report_facts/* explainingItems */._Q)(result, problem.explainedBy).map((item) => {
+        const where = item.location ? ` (${(0,report_facts/* formatLocation */.j$)(item.location)})` : '';
+        return `- ${item.object}: ${(0,report_facts/* describeChange */.uQ)(item)}${where}`;
+    });
+    const message = causes.length
+        ? `${problem.message}\n\nCaused by drift:\n${causes.join('\n')}`
+        : problem.message;
+    return [
+        { severity: problem.severity, title: problem.title, message, location: problem.location, isProblem: true }
+    ];
+}
+function driftFinding(item) {
+    if (!isAnnotated(item.severity))
+        return [];
+    const lines = [(0,report_facts/* explainItem */.tP)(item)];
+    if (item.expected)
+        lines.push(`Schema expects: ${item.expected}`);
+    if (item.actual)
+        lines.push(`Migrations create: ${item.actual}`);
+    if (item.fixSql)
+        lines.push(`Fix: ${(0,report_facts/* clip */.$Q)(item.fixSql.trim(), FIX_SQL_CHARS)}`);
+    const change = (0,report_facts/* describeChange */.uQ)(item);
+    const title = `Drift: ${change} ${item.object}`;
+    return [
+        { severity: item.severity, title, message: lines.join('\n'), location: item.location, isProblem: false }
+    ];
+}
+/** Findings on the same file and line become one group; findings without a file stay alone. */
+function groupByLine(findings) {
+    const byKey = new Map();
+    const alone = [];
+    for (const finding of findings) {
+        if (!finding.location) {
+            alone.push({ findings: [finding], level: finding.severity });
+            continue;
+        }
+        const key = `${finding.location.file}\n${finding.location.line}`;
+        const group = byKey.get(key);
+        if (!group)
+            byKey.set(key, { findings: [finding], level: finding.severity, location: finding.location });
+        else
+            addToGroup(group, finding);
+    }
+    return [...byKey.values(), ...alone];
+}
+function addToGroup(group, finding) {
+    group.findings.push(finding);
+    if ((0,report_facts/* severityRank */.qs)(finding.severity) < (0,report_facts/* severityRank */.qs)(group.level))
+        group.level = finding.severity;
+    const end = Math.max(group.location?.endLine ?? 0, finding.location?.endLine ?? 0);
+    if (group.location && end > group.location.line)
+        group.location = { ...group.location, endLine: end };
+}
+function compareGroups(a, b) {
+    return ((0,report_facts/* severityRank */.qs)(a.level) - (0,report_facts/* severityRank */.qs)(b.level) ||
+        Number(hasProblem(b)) - Number(hasProblem(a)) ||
+        (0,report_facts/* compareLocations */.Qr)(a.location, b.location));
+}
+function hasProblem(group) {
+    return group.findings.some((finding) => finding.isProblem);
+}
+/**
+ * The first `slots` groups of a level as annotations; when more remain, the
+ * last one also says how many findings were not annotated and where all are listed.
+ */
+function capLevel(groups, level, slots, checkRun) {
+    const kept = groups.slice(0, slots).map(toAnnotation);
+    const rest = groups.slice(slots).reduce((sum, group) => sum + group.findings.length, 0);
+    const last = kept[kept.length - 1];
+    if (rest > 0 && last) {
+        const what = (0,report_facts/* plural */.LS)(rest, `more ${level}`, `more ${level}s`);
+        last.title = `${last.title} (+${rest.toLocaleString('en-US')} more)`;
+        const where = checkRun
+            ? `The check run ${checkRun} annotates every finding on its line; the job summary lists them all.`
+            : 'The job summary and the pull-request comment list every finding.';
+        last.message =
+            `${last.message}\n\n${what} ${rest === 1 ? 'is' : 'are'} not annotated here: GitHub shows at most ${ANNOTATIONS_PER_LEVEL} per step. ` +
+                where;
+    }
+    return kept;
+}
+function toAnnotation(group) {
+    // The most severe finding names the annotation; failures before drift.
+    const findings = [...group.findings].sort((a, b) => (0,report_facts/* severityRank */.qs)(a.severity) - (0,report_facts/* severityRank */.qs)(b.severity) || Number(b.isProblem) - Number(a.isProblem));
+    const [first] = findings;
+    const title = findings.length === 1 || !first
+        ? (first?.title ?? '')
+        : `${first.title} (+${findings.length - 1} more on this line)`;
+    const message = findings.length === 1
+        ? (first?.message ?? '')
+        : findings.map((finding) => `• ${finding.title}\n${finding.message}`).join('\n\n');
+    const annotation = { level: group.level, title, message };
+    if (group.location) {
+        annotation.file = group.location.file;
+        annotation.startLine = group.location.line;
+        if (group.location.endLine && group.location.endLine > group.location.line) {
+            annotation.endLine = group.location.endLine;
+        }
+    }
+    return annotation;
+}
+
+// EXTERNAL MODULE: ./src/report/escape.ts
+var report_escape = __nccwpck_require__(6412);
+;// CONCATENATED MODULE: ./src/report/markdown-options.ts
+/** Definitions longer than this (a long CHECK expression) are clipped in table cells. */
+const CELL_CHARS = 300;
+const SEVERITY_ICON = {
+    error: '❌',
+    warning: '⚠️',
+    notice: '🔎',
+    info: 'ℹ️'
+};
+function fullReportLink(opts) {
+    if (opts.fullReport)
+        return opts.fullReport;
+    return opts.summaryUrl ? `[the job summary](${opts.summaryUrl})` : 'the job summary of this workflow run';
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown-drift.ts
+
+
+
+function driftSection(result, detail, opts) {
+    if (!result.drift.length)
+        return undefined;
+    const sorted = (0,report_facts/* sortDrift */._s)(result.drift);
+    const reported = sorted.filter((item) => item.severity !== 'info');
+    const info = sorted.filter((item) => item.severity === 'info');
+    // One row budget for both tables: the reported findings take it first.
+    const reportedRows = Math.min(reported.length, detail.rows);
+    const infoRows = Math.min(info.length, detail.rows - reportedRows);
+    const parts = [
+        reported.length ? `### Drift: ${severityCounts(reported)}` : undefined,
+        reported.length ? driftTable(reported, reportedRows, opts) : undefined,
+        info.length ? infoBlock(info, infoRows, opts) : undefined
+    ];
+    return parts.filter(Boolean).join('\n\n');
+}
+/** "35 errors, 2 warnings": only the severities present. */
+function severityCounts(items) {
+    const counts = (0,report_facts/* countBySeverity */.Ot)(items);
+    const parts = ['error', 'warning', 'notice'].map((severity) => counts[severity] ? (0,report_facts/* plural */.LS)(counts[severity], severity) : '');
+    return parts.filter(Boolean).join(', ');
+}
+function driftTable(items, shown, opts) {
+    const header = [
+        '| | Object | Change | Schema expects | Migrations create | Where |',
+        '|---|---|---|---|---|---|'
+    ];
+    const rows = items.slice(0, shown).map(driftRow);
+    const table = shown > 0 ? [...header, ...rows].join('\n') : '';
+    return [table, moreNote(items.length - shown, opts)].filter(Boolean).join('\n\n');
+}
+function driftRow(item) {
+    const cells = [
+        SEVERITY_ICON[item.severity],
+        (0,report_escape/* inlineCode */.ti)(item.object, { inTable: true }),
+        (0,report_escape/* escapeText */.X1)((0,report_facts/* describeChange */.uQ)(item)),
+        definitionCell(item.expected),
+        definitionCell(item.actual),
+        item.location ? (0,report_escape/* inlineCode */.ti)((0,report_facts/* formatLocation */.j$)(item.location), { inTable: true }) : '—'
+    ];
+    return `| ${cells.join(' | ')} |`;
+}
+function definitionCell(definition) {
+    return definition?.trim() ? (0,report_escape/* inlineCode */.ti)((0,report_facts/* clip */.$Q)(definition, CELL_CHARS), { inTable: true }) : '—';
+}
+function moreNote(hidden, opts) {
+    if (hidden <= 0)
+        return undefined;
+    return `_… and ${(0,report_facts/* plural */.LS)(hidden, 'more item')} — see ${fullReportLink(opts)}._`;
+}
+/** Objects Prisma cannot express: listed for information, collapsed, never an error. */
+function infoBlock(items, shown, opts) {
+    const summary = `${(0,report_facts/* plural */.LS)(items.length, 'difference')} that Prisma's differ leaves alone (for information)`;
+    const header = ['| Object | Kind | Difference | Why it is not drift |', '|---|---|---|---|'];
+    const rows = items
+        .slice(0, shown)
+        .map((item) => `| ${(0,report_escape/* inlineCode */.ti)(item.object, { inTable: true })} | ${(0,report_escape/* escapeText */.X1)((0,report_facts/* kindName */.Ep)(item.kind))} | ${(0,report_escape/* escapeText */.X1)(item.change === 'unexpected' ? 'only in the migrations' : (0,report_facts/* describeChange */.uQ)(item))} | ${(0,report_escape/* escapeText */.X1)((0,report_facts/* whyIgnored */.vz)(item))} |`);
+    const table = shown > 0 ? [...header, ...rows].join('\n') : '';
+    const body = [table, moreNote(items.length - shown, opts)].filter(Boolean).join('\n\n');
+    return `<details><summary>${(0,report_escape/* escapeHtml */.ZD)(summary)}</summary>\n\n${body}\n\n</details>`;
+}
+
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = /*#__PURE__*/JSON.parse('{"UU":"@migrate-seed-check/cli","rE":"0.1.0"}');
+;// CONCATENATED MODULE: ./src/util/version.ts
+/**
+ * This package's npm name and version, bundled at build time: reports pin
+ * the command that reproduces them to the version that wrote them.
+ */
+
+const PACKAGE_NAME = package_namespaceObject.UU;
+const PACKAGE_VERSION = package_namespaceObject.rE;
+/** The CLI's command name (package.json `bin`). */
+const BIN_NAME = 'migrate-seed-check';
+/** `npx --yes @scope/name@1.2.3`: runs exactly this version wherever Node.js is (whatever the project's package manager). */
+function pinnedCommand() {
+    return `npx --yes ${PACKAGE_NAME}@${PACKAGE_VERSION}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown-fix.ts
+
+
+
+function fixSection(result, detail) {
+    const counts = (0,report_facts/* countBySeverity */.Ot)(result.drift);
+    const migrationProblem = result.problems.find((problem) => problem.stage === 'migrate' && problem.severity === 'error');
+    const steps = [];
+    if (migrationProblem)
+        steps.push(migrationFixText(result, migrationProblem));
+    if (counts.error > 0 || (result.fixSql && counts.warning > 0))
+        steps.push(driftFixText(result, detail));
+    return steps.length ? ['### How to fix', ...steps].join('\n\n') : undefined;
+}
+function migrationFixText(result, problem) {
+    const where = problem.location ? ` (${(0,report_escape/* inlineCode */.ti)((0,report_facts/* formatLocation */.j$)(problem.location))})` : '';
+    return [
+        `**The failing migration${where}:** correct it if it has never been applied to a shared database; otherwise leave it and add a new migration that repairs its effect.`,
+        `Check locally with ${(0,report_escape/* inlineCode */.ti)(`${(0,report_facts/* runner */.lj)(result)} prisma migrate reset`)} (drops your local database, applies every migration, runs the seed)${cdHint(result)}.`
+    ].join(' ');
+}
+function driftFixText(result, detail) {
+    const folder = `${migrationsDir(result)}/<timestamp>_fix_drift/`;
+    const written = result.fixSqlPath ? ` (this run wrote it to ${(0,report_escape/* inlineCode */.ti)(result.fixSqlPath)})` : '';
+    const lines = [
+        `**The drift:** add a migration that creates what the schema declares${cdHint(result)}, either`,
+        '',
+        `- with Prisma, against your development database: ${(0,report_escape/* inlineCode */.ti)(`${(0,report_facts/* runner */.lj)(result)} prisma migrate dev --name fix_drift`)}, or`,
+        `- with the suggested migration${written}: save it as ${(0,report_escape/* inlineCode */.ti)(`${folder}migration.sql`)}, review it, commit it.`
+    ];
+    const sql = result.fixSql?.trim();
+    if (!sql)
+        return lines.join('\n');
+    if (!detail.sql) {
+        lines.push('', `_The suggested migration (${(0,report_facts/* plural */.LS)(lineCount(sql), 'line')}) is left out here to save space._`);
+        return lines.join('\n');
+    }
+    const summary = `Suggested migration: ${(0,report_facts/* plural */.LS)(statementCount(sql), 'statement')}`;
+    lines.push('', `<details><summary>${summary}</summary>\n\n${(0,report_escape/* codeBlock */.DV)(sql, 'sql')}\n\n</details>`);
+    return lines.join('\n');
+}
+/** Commands run in the project's directory; say so when it is not the repository root. */
+function cdHint(result) {
+    return result.workingDirectory === '.' ? '' : ` in ${(0,report_escape/* inlineCode */.ti)(result.workingDirectory)}`;
+}
+/**
+ * Where the project's migrations live, as a path from the repository root: taken
+ * from a located `migration.sql` when there is one, else beside the schema file.
+ */
+function migrationsDir(result) {
+    const locations = [...result.problems, ...result.drift].flatMap((x) => x.location ? [x.location.file] : []);
+    for (const file of locations) {
+        const match = /^(.*\bmigrations)\/[^/]+\/migration\.sql$/.exec(file);
+        if (match?.[1])
+            return match[1];
+    }
+    const schema = locations.find((file) => file.endsWith('.prisma'));
+    if (schema)
+        return `${schema.includes('/') ? schema.slice(0, schema.lastIndexOf('/')) : '.'}/migrations`;
+    return result.workingDirectory === '.'
+        ? 'prisma/migrations'
+        : `${result.workingDirectory}/prisma/migrations`;
+}
+function statementCount(sql) {
+    return sql.split('\n').filter((line) => /;\s*$/.test(line)).length || 1;
+}
+function lineCount(text) {
+    return text.split('\n').length;
+}
+// ---------------------------------------------------------------- reproduce and footer
+function reproduceSection(result) {
+    if (result.status === 'passed')
+        return undefined;
+    const cd = result.workingDirectory === '.' ? '' : `cd ${result.workingDirectory}\n`;
+    const steps = (0,report_escape/* codeBlock */.DV)(`${cd}# DATABASE_URL pointing at an empty PostgreSQL database\n${(0,report_facts/* runner */.lj)(result)} prisma generate\n${(0,report_facts/* runner */.lj)(result)} prisma migrate deploy\n${(0,report_facts/* runner */.lj)(result)} prisma db seed`, 'sh');
+    const whole = (0,report_escape/* codeBlock */.DV)(`${cd}${pinnedCommand()}`, 'sh');
+    return [
+        '<details><summary>Reproduce locally</summary>',
+        '',
+        'The same steps as this check:',
+        '',
+        steps,
+        '',
+        'or the whole check, drift included (it starts its own PostgreSQL when `DATABASE_URL` is not set):',
+        '',
+        whole,
+        '',
+        '</details>'
+    ].join('\n');
+}
+function footer(result, opts) {
+    const report = opts.summaryUrl ? ` · [full report](${opts.summaryUrl})` : '';
+    const status = result.status === 'passed' ? 'passed' : 'failed';
+    return `<sub>${(0,report_escape/* escapeText */.X1)(opts.title ?? 'migrate-seed-check')} ${status} in ${(0,report_facts/* formatDuration */.a3)(result.durationMs)}${report}</sub>`;
+}
+
+// EXTERNAL MODULE: ./src/prisma/output.ts
+var output = __nccwpck_require__(2423);
+;// CONCATENATED MODULE: ./src/report/markdown-problems.ts
+
+
+
+
+/** Characters kept of one line of process output (minified code makes lines of kilobytes). */
+const OUTPUT_LINE_CHARS = 500;
+/** How many explaining drift items a problem lists by name. */
+const EXPLAINED_BY_SHOWN = 5;
+function problemsSection(result, detail) {
+    const problems = result.problems;
+    const shownOutputs = new Set();
+    const blocks = problems.map((problem) => {
+        const stage = result.stages.find((s) => s.name === problem.stage);
+        // Prisma's output once per problem: not again when the message already quotes all of it.
+        const quoted = stage?.output !== undefined && !(0,output/* outputAddsTo */.PD)(problem.message, stage.output);
+        if (stage && quoted)
+            shownOutputs.add(stage.name);
+        const withOutput = stage && !shownOutputs.has(stage.name) ? stage : undefined;
+        if (withOutput)
+            shownOutputs.add(withOutput.name);
+        return problemBlock(result, problem, withOutput, detail);
+    });
+    // A failed stage without a problem still deserves its output: it is all there is to read.
+    for (const stage of result.stages) {
+        if (stage.status === 'failed' && !shownOutputs.has(stage.name)) {
+            const output = outputBlock(stage, detail);
+            if (output)
+                blocks.push(output);
+        }
+    }
+    return blocks.length ? ['### Problems', ...blocks].join('\n\n') : undefined;
+}
+function problemBlock(result, problem, stage, detail) {
+    const where = problem.location ? ` · ${(0,report_escape/* inlineCode */.ti)((0,report_facts/* formatLocation */.j$)(problem.location))}` : '';
+    const code = problem.code ? ` · ${(0,report_escape/* inlineCode */.ti)(problem.code)}` : '';
+    const parts = [
+        `**${SEVERITY_ICON[problem.severity]} ${(0,report_escape/* escapeMessage */.hC)(problem.title)}**${where}${code}`,
+        messageText((0,report_facts/* clip */.$Q)(problem.message, detail.messageChars)),
+        explainedByList(result, problem) ?? missingObjectText(problem),
+        stage ? outputBlock(stage, detail) : undefined
+    ];
+    return parts.filter(Boolean).join('\n\n');
+}
+/** Each line escaped on its own and joined by hard breaks, so the message keeps its shape. */
+function messageText(message) {
+    const lines = message.split('\n').map((line) => (0,report_escape/* escapeMessage */.hC)(line));
+    while (lines.length && lines[lines.length - 1] === '')
+        lines.pop();
+    return lines.length ? lines.join('  \n') : undefined;
+}
+function explainedByList(result, problem) {
+    const items = (0,report_facts/* explainingItems */._Q)(result, problem.explainedBy);
+    if (!items.length)
+        return undefined;
+    const lines = items.slice(0, EXPLAINED_BY_SHOWN).map((item) => `- ${driftReference(item)}`);
+    if (items.length > EXPLAINED_BY_SHOWN)
+        lines.push(`- … and ${items.length - EXPLAINED_BY_SHOWN} more in the drift table`);
+    return [`Caused by drift:`, ...lines].join('\n');
+}
+/** Without a drift item to blame (drift was not compared), at least name what the seed missed. */
+function missingObjectText(problem) {
+    const missing = problem.missingObject;
+    if (!missing?.table && !missing?.column)
+        return undefined;
+    const name = [missing.table, missing.column].filter(Boolean).join('.');
+    return `The migrated database has no ${missing.column ? 'column' : 'table'} ${(0,report_escape/* inlineCode */.ti)(name)}.`;
+}
+/** "`users.profile_picture` — missing column, declared at `prisma/schema.prisma:56`". */
+function driftReference(item) {
+    const where = item.location ? `, declared at ${(0,report_escape/* inlineCode */.ti)((0,report_facts/* formatLocation */.j$)(item.location))}` : '';
+    return `${(0,report_escape/* inlineCode */.ti)(item.object)} — ${(0,report_escape/* escapeText */.X1)((0,report_facts/* describeChange */.uQ)(item))}${where}`;
+}
+function outputBlock(stage, detail) {
+    if (!stage.output?.trim() || detail.outputLines === 0)
+        return undefined;
+    if (stage.status !== 'failed' && stage.status !== 'warning')
+        return undefined;
+    const tail = (0,report_facts/* tailLines */.os)(stage.output, detail.outputLines);
+    const { dropped } = tail;
+    // Prisma quotes the failing line of its generated client, which is minified:
+    // one such line is kilobytes of code that would fill the comment on its own.
+    const text = tail.text
+        .split('\n')
+        .map((line) => line.length <= OUTPUT_LINE_CHARS
+        ? line
+        : `${line.slice(0, OUTPUT_LINE_CHARS)}… (${(line.length - OUTPUT_LINE_CHARS).toLocaleString('en-US')} more characters)`)
+        .join('\n');
+    const command = stage.command?.length
+        ? `<code>${(0,report_escape/* escapeHtml */.ZD)(stage.command.join(' '))}</code>`
+        : (0,report_facts/* stageLabel */.Hn)(stage.name);
+    const exit = stage.timedOut ? 'timed out' : stage.exitCode != null ? `exit code ${stage.exitCode}` : '';
+    const facts = [exit, dropped ? `last ${detail.outputLines} lines` : ''].filter(Boolean).join(', ');
+    const summary = `Output of ${command}${facts ? ` (${facts})` : ''}`;
+    return `<details><summary>${summary}</summary>\n\n${(0,report_escape/* codeBlock */.DV)(text, 'text')}\n\n</details>`;
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown-summary.ts
+
+
+
+const STATUS_ICON = {
+    passed: '✅',
+    failed: '❌',
+    skipped: '⏭️',
+    warning: '⚠️'
+};
+function headline(result, opts) {
+    const title = (0,report_escape/* escapeText */.X1)(opts.title ?? 'migrate-seed-check');
+    const where = result.workingDirectory === '.' ? '' : ` in ${(0,report_escape/* inlineCode */.ti)(result.workingDirectory)}`;
+    if (result.status === 'passed')
+        return `### ✅ ${title} passed${where}`;
+    const reasons = (0,report_facts/* failureReasons */.OP)(result);
+    const why = reasons.length ? `: ${reasons.join(' · ')}` : '';
+    return `### ❌ ${title} failed${where}${why}`;
+}
+/** One or two sentences under the headline: what the drift means, and the counts. */
+function overview(result) {
+    const lines = [...driftSentences(result.drift), explainedSeedSentence(result), countsLine(result)];
+    return lines.filter(Boolean).join('<br>\n');
+}
+function driftSentences(drift) {
+    const missing = drift.filter((item) => item.severity === 'error' && item.change === 'missing');
+    const different = drift.filter((item) => item.severity === 'error' && item.change === 'different');
+    const unexpected = drift.filter((item) => item.severity === 'warning' && item.change === 'unexpected');
+    const sentences = [];
+    if (missing.length) {
+        sentences.push(`${schemaName(missing)} declares **${(0,report_facts/* countKinds */.xb)(missing)}** that no migration creates.`);
+    }
+    if (different.length) {
+        sentences.push(`The migrations define **${(0,report_facts/* countKinds */.xb)(different)}** differently from the schema.`);
+    }
+    if (unexpected.length) {
+        sentences.push(`The migrations create **${(0,report_facts/* countKinds */.xb)(unexpected)}** that the schema does not declare (deliberate raw SQL?).`);
+    }
+    return sentences;
+}
+/** "`prisma/schema.prisma`" when all located items are in one file, else "The schema". */
+function schemaName(items) {
+    const files = new Set(items.flatMap((item) => (item.location ? [item.location.file] : [])));
+    const [only] = files;
+    return files.size === 1 && only?.endsWith('.prisma') ? (0,report_escape/* inlineCode */.ti)(only) : 'The schema';
+}
+function explainedSeedSentence(result) {
+    const seed = result.problems.find((problem) => problem.stage === 'seed' && problem.explainedBy?.length);
+    if (!seed)
+        return undefined;
+    const items = (0,report_facts/* explainingItems */._Q)(result, seed.explainedBy);
+    const names = items.slice(0, 3).map((item) => (0,report_escape/* inlineCode */.ti)(item.object));
+    const more = items.length > 3 ? ` and ${items.length - 3} more` : '';
+    return names.length ? `The seed failed because of this drift (${names.join(', ')}${more}).` : undefined;
+}
+function countsLine(result) {
+    const counts = (0,report_facts/* countBySeverity */.Ot)(result.drift);
+    const compared = result.stages.some((stage) => stage.name === 'compare' && stage.status !== 'skipped');
+    const parts = [];
+    if ((0,report_facts/* driftUnknown */.oU)(result) && !result.drift.length)
+        parts.push('Drift: not known (the compare stage failed)');
+    else if (compared || result.drift.length) {
+        const found = [(0,report_facts/* plural */.LS)(counts.error, 'error'), (0,report_facts/* plural */.LS)(counts.warning, 'warning')];
+        if (counts.notice)
+            found.push((0,report_facts/* plural */.LS)(counts.notice, 'notice'));
+        if (counts.info)
+            found.push(`${counts.info} for information`);
+        parts.push(`Drift: ${found.join(', ')}`);
+    }
+    if (result.verdict)
+        parts.push(`verdict: ${(0,report_escape/* escapeText */.X1)(result.verdict.summary)}`);
+    else if (result.prismaVersion)
+        parts.push(`Prisma ${(0,report_escape/* escapeText */.X1)(result.prismaVersion)}`);
+    return parts.length ? `<sub>${parts.join(' · ')}</sub>` : undefined;
+}
+function shortenedNotice(opts) {
+    return `> [!NOTE]\n> This report is shortened to fit GitHub's size limit. The complete report is in ${fullReportLink(opts)}.`;
+}
+function stageTable(stages) {
+    if (!stages.length)
+        return undefined;
+    const rows = stages.map((stage) => `| ${(0,report_facts/* stageLabel */.Hn)(stage.name)} | ${STATUS_ICON[stage.status]} ${stage.status} | ${(0,report_facts/* formatDuration */.a3)(stage.durationMs)} | ${(0,report_escape/* escapeMessage */.hC)((0,report_facts/* clip */.$Q)(stage.summary, CELL_CHARS), { inTable: true })} |`);
+    return ['| Stage | Result | Time | Details |', '|---|---|--:|---|', ...rows].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+
+
+
+
+
+
+/** Error messages of a migration can be long; they are cut here (the output block has the rest). */
+const FULL_MESSAGE_CHARS = 4000;
+/** The hidden marker of the sticky comment for one project directory. */
+function commentMarker(workingDirectory) {
+    // `-->` in a directory name would end the HTML comment early and show the rest.
+    const safe = workingDirectory.replace(/[<>]/g, encodeURIComponent).replace(/--/g, '-%2D');
+    return `<!-- migrate-seed-check:${safe} -->`;
+}
+/**
+ * Renders the report as GitHub-flavoured markdown of at most `opts.maxLength`
+ * UTF-8 bytes. When the full report is too long, parts are dropped least
+ * important first: long process outputs, then the suggested SQL, then drift rows
+ * beyond what fits ("… and N more — see the job summary"). The marker, the
+ * headline and the pointer to the full report are always kept.
+ */
+function renderMarkdown(result, opts) {
+    const totalRows = result.drift.length;
+    const full = {
+        outputLines: 80,
+        sql: true,
+        rows: totalRows,
+        messageChars: FULL_MESSAGE_CHARS,
+        shortened: false
+    };
+    const attempts = [
+        full,
+        { ...full, outputLines: 15, shortened: true },
+        { ...full, outputLines: 0, shortened: true },
+        { ...full, outputLines: 0, sql: false, shortened: true }
+    ];
+    for (const detail of attempts) {
+        const text = render(result, opts, detail);
+        if (fits(text, opts.maxLength))
+            return text;
+    }
+    const lean = { outputLines: 0, sql: false, rows: 0, messageChars: 1000, shortened: true };
+    const rows = largestFitting(totalRows, (n) => fits(render(result, opts, { ...lean, rows: n }), opts.maxLength));
+    const text = render(result, opts, { ...lean, rows: rows ?? 0 });
+    return fits(text, opts.maxLength) ? text : hardCut(result, opts);
+}
+function fits(text, maxLength) {
+    return Buffer.byteLength(text, 'utf8') <= maxLength;
+}
+/** Binary search for the largest n in [0, max] with ok(n) true (ok is monotonic); undefined if none. */
+function largestFitting(max, ok) {
+    if (!ok(0))
+        return undefined;
+    let low = 0;
+    let high = max;
+    while (low < high) {
+        const mid = Math.ceil((low + high) / 2);
+        if (ok(mid))
+            low = mid;
+        else
+            high = mid - 1;
+    }
+    return low;
+}
+/** Last resort when even the lean report is too long: headline and pointer only, then a plain cut. */
+function hardCut(result, opts) {
+    const pointer = `_The report is too long to show here; see ${fullReportLink(opts)}._`;
+    const text = [opts.marker, headline(result, opts), pointer].filter(Boolean).join('\n\n');
+    let cut = text;
+    while (!fits(cut, opts.maxLength) && cut.length > 0)
+        cut = cut.slice(0, cut.length - 64);
+    return cut;
+}
+function render(result, opts, detail) {
+    const sections = [
+        opts.marker,
+        headline(result, opts),
+        overview(result),
+        detail.shortened ? shortenedNotice(opts) : undefined,
+        stageTable(result.stages),
+        problemsSection(result, detail),
+        driftSection(result, detail, opts),
+        (0,review/* reviewMarkdown */.Wq)(result.review, detail.shortened),
+        fixSection(result, detail),
+        reproduceSection(result),
+        footer(result, opts)
+    ];
+    return sections.filter((section) => Boolean(section)).join('\n\n') + '\n';
+}
+
+;// CONCATENATED MODULE: ./src/report/check-run.ts
+
+
+
+/** Annotations the Checks API takes in one request. */
+const ANNOTATIONS_PER_REQUEST = 50;
+/** GitHub's limit on a check run's summary, in characters (the renderer counts UTF-8 bytes, never fewer). */
+const CHECK_SUMMARY_LIMIT = 65_535;
+/** Limits on one annotation: its message (64 KB) and, by practice, its title. */
+const MESSAGE_CHARS = 60_000;
+const TITLE_CHARS = 255;
+const CHECK_TITLE_CHARS = 1_000;
+const LEVELS = {
+    error: 'failure',
+    warning: 'warning',
+    notice: 'notice'
+};
+/** The check run's name: one per project directory, like the sticky comment. */
+function checkRunName(workingDirectory) {
+    return workingDirectory === '.' ? 'migrate-seed-check' : `migrate-seed-check (${workingDirectory})`;
+}
+/** Plans the check run of `result`; `clean` redacts secrets from every text sent. */
+function planCheckRun(result, options) {
+    const { clean } = options;
+    const annotations = allAnnotations(result);
+    const placed = [];
+    for (const a of annotations) {
+        if (!a.file || !a.startLine)
+            continue;
+        placed.push({
+            path: a.file,
+            start_line: a.startLine,
+            end_line: a.endLine ?? a.startLine,
+            annotation_level: LEVELS[a.level],
+            title: (0,report_facts/* clip */.$Q)(clean(a.title), TITLE_CHARS),
+            message: (0,report_facts/* clip */.$Q)(clean(a.message), MESSAGE_CHARS)
+        });
+    }
+    const batches = [];
+    for (let i = 0; i < placed.length; i += ANNOTATIONS_PER_REQUEST)
+        batches.push(placed.slice(i, i + ANNOTATIONS_PER_REQUEST));
+    return {
+        name: checkRunName(result.workingDirectory),
+        conclusion: result.status === 'failed' ? 'failure' : 'success',
+        title: (0,report_facts/* clip */.$Q)(clean(title(result, placed.length)), CHECK_TITLE_CHARS),
+        summary: clean(renderMarkdown(result, { maxLength: CHECK_SUMMARY_LIMIT, summaryUrl: options.summaryUrl })),
+        batches,
+        unplaced: annotations.length - placed.length
+    };
+}
+function title(result, annotated) {
+    const reasons = (0,report_facts/* failureReasons */.OP)(result);
+    const verdict = result.status === 'passed' ? 'Passed' : `Failed${reasons.length ? `: ${reasons.join(', ')}` : ''}`;
+    return annotated ? `${verdict} (${(0,report_facts/* plural */.LS)(annotated, 'annotation')})` : verdict;
+}
+
+// EXTERNAL MODULE: ./src/github/comment.ts
+var comment = __nccwpck_require__(7318);
+// EXTERNAL MODULE: ./src/util/errors.ts
+var errors = __nccwpck_require__(17);
+;// CONCATENATED MODULE: ./src/github/check-run.ts
+
+
+const PERMISSION_HINT = 'The token needs `checks: write` (add it to the job’s `permissions:`). Pull requests from forks get a read-only token: publish from a workflow_run workflow (mode: publish, see docs/fork-pull-requests.md).';
+async function writeCheckRun(options) {
+    const { octokit, owner, repo, headSha, plan } = options;
+    const total = plan.batches.flat().length;
+    const [first = [], ...rest] = plan.batches;
+    const output = (annotations) => ({ title: plan.title, summary: plan.summary, annotations });
+    let requests = 0;
+    let sent = 0;
+    let url;
+    try {
+        requests++;
+        const { data } = await octokit.rest.checks.create({
+            owner,
+            repo,
+            name: plan.name,
+            head_sha: headSha,
+            status: 'completed',
+            conclusion: plan.conclusion,
+            completed_at: new Date().toISOString(),
+            output: output(first)
+        });
+        url = data.html_url ?? undefined;
+        sent += first.length;
+        for (const batch of rest) {
+            requests++;
+            await octokit.rest.checks.update({ owner, repo, check_run_id: data.id, output: output(batch) });
+            sent += batch.length;
+        }
+        return { url, requests, annotations: sent };
+    }
+    catch (error) {
+        const status = (0,comment/* httpStatus */.nG)(error);
+        const reason = (0,comment/* timedOut */.iU)(error)
+            ? `the GitHub API did not answer within ${comment/* REQUEST_TIMEOUT_MS */.j2 / 1000}s`
+            : status
+                ? `HTTP ${status}: ${(0,errors/* errorMessage */.g)(error)}`
+                : (0,errors/* errorMessage */.g)(error);
+        if (url) {
+            return {
+                url,
+                requests,
+                annotations: sent,
+                warning: `The check run ${url} has ${sent} of ${total} annotations: adding the rest failed (${reason}). The job summary lists every finding.`
+            };
+        }
+        const text = `Could not write the check run (${reason}).`;
+        if ((status === 403 || status === 404) && !options.insist)
+            return { requests, annotations: 0, notice: `${text} ${PERMISSION_HINT}` };
+        return {
+            requests,
+            annotations: 0,
+            warning: `${text} ${status === 403 || status === 404 ? PERMISSION_HINT : 'The job summary has the full report.'}`
+        };
+    }
+}
+
+// EXTERNAL MODULE: ./src/github/event.ts
+var github_event = __nccwpck_require__(5015);
+// EXTERNAL MODULE: ./src/util/secrets.ts
+var util_secrets = __nccwpck_require__(4537);
+;// CONCATENATED MODULE: ./src/github/publish.ts
+/**
+ * Publishes a `CheckResult` on GitHub: the step outputs, the check run, the
+ * annotations, the job summary and the sticky pull-request comment. With
+ * `src/main.ts`, the only place that touches `@actions/*`. A reporting
+ * failure never changes the check's result: it becomes a warning (or a
+ * notice, for a check run the token may not write under `check-run: auto`).
+ */
+
+
+
+
+
+
+
+
+
+
+
+/** GitHub's limits: 65,536 characters a comment, 1 MiB a step summary (we keep a margin). */
+const COMMENT_LIMIT = 60_000;
+const SUMMARY_LIMIT = 1_000_000;
+/** The GitHub client, made on first use: Octokit is most of the bundle's start-up time. */
+function lazyClient(token) {
+    let client;
+    return async () => {
+        if (!client) {
+            const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+            // Bounded: an API that never answers must not hang the job (see boundRequests).
+            client = (0,comment/* boundRequests */.XT)(getOctokit(token));
+        }
+        return client;
+    };
+}
+/**
+ * Emits everything. The outputs come first (a later step may read `status`
+ * whatever happens to the report), then the check run (its link goes into the
+ * annotation that says how many findings the step could not annotate), the
+ * annotations, the summary, and last the comment.
+ */
+async function publishReport(result, config) {
+    const secrets = (0,util_secrets/* secretsOfUrl */.m)(config.databaseUrl);
+    const clean = (text) => (0,util_secrets/* redact */.E)(text, secrets);
+    const counted = result.drift.filter((i) => i.severity !== 'info');
+    setOutputs([
+        [inputs/* OUTPUTS */.py.status, result.status],
+        [inputs/* OUTPUTS */.py.drift, String(counted.length > 0)],
+        [inputs/* OUTPUTS */.py.driftCount, String(counted.length)],
+        [inputs/* OUTPUTS */.py.reportJson, result.reportJsonPath ?? ''],
+        [inputs/* OUTPUTS */.py.fixSql, result.fixSqlPath ?? '']
+    ]);
+    // Paths in the report read relative to the repository, as on GitHub; the outputs keep absolute paths.
+    const shown = {
+        ...result,
+        fixSqlPath: result.fixSqlPath && external_node_path_default().relative(config.repoRoot, result.fixSqlPath)
+    };
+    const event = (0,github_event/* readEvent */.j_)();
+    const api = config.githubToken ? lazyClient(config.githubToken) : undefined;
+    const summaryUrl = (0,github_event/* runUrl */.Vp)();
+    let checkRun;
+    if (config.checkRun !== 'false') {
+        const headSha = event.pull_request?.head?.sha ?? process.env.GITHUB_SHA;
+        if ((0,github_event/* isForkPullRequest */.B7)(event)) {
+            const text = 'No check run: this pull request comes from a fork, and GitHub gives its workflows a read-only token. To annotate every finding on a fork’s pull request, publish the report from a workflow_run workflow (mode: publish; see docs/fork-pull-requests.md).';
+            if (config.checkRun === 'true')
+                core/* warning */.$e(text);
+            else
+                core/* notice */.lm(text);
+        }
+        else if (api && headSha) {
+            checkRun = await postCheckRun(shown, { api, headSha, choice: config.checkRun, clean, summaryUrl });
+        }
+    }
+    for (const a of planAnnotations(result, { checkRun })) {
+        const props = {
+            title: clean(a.title),
+            file: a.file,
+            startLine: a.startLine,
+            endLine: a.endLine
+        };
+        const message = clean(a.message);
+        if (a.level === 'error')
+            core/* error */.z3(message, props);
+        else if (a.level === 'warning')
+            core/* warning */.$e(message, props);
+        else
+            core/* notice */.lm(message, props);
+    }
+    await writeSummary(shown, clean, summaryUrl);
+    let commentUrl;
+    if (config.comment) {
+        if ((0,github_event/* isForkPullRequest */.B7)(event)) {
+            core/* warning */.$e('This pull request comes from a fork, and GitHub gives fork workflows a read-only token, so no comment was written (the job summary has the report). ' +
+                'To comment on a fork’s pull request, publish the report from a workflow_run workflow (mode: publish; see docs/fork-pull-requests.md).');
+        }
+        else if (!api) {
+            core/* info */.pq('No github-token: the pull-request comment is skipped.');
+        }
+        else {
+            const issueNumber = await pullRequestToComment(event, config.prNumber, api);
+            if (issueNumber === undefined)
+                core/* info */.pq('No pull request for this run: the report is in the job summary only.');
+            else
+                commentUrl = await postComment(shown, { api, issueNumber, clean, summaryUrl });
+        }
+    }
+    setOutputs([[inputs/* OUTPUTS */.py.commentUrl, commentUrl ?? '']]);
+}
+/** The job summary: the whole report. A failure to write it is a warning. */
+async function writeSummary(result, clean, summaryUrl) {
+    try {
+        await core/* summary */.z
+            .addRaw(clean(renderMarkdown(result, {
+            maxLength: SUMMARY_LIMIT,
+            summaryUrl,
+            fullReport: 'the `report-json` file of this run'
+        })))
+            .write();
+    }
+    catch (error) {
+        core/* warning */.$e(`Could not write the job summary: ${(0,errors/* errorMessage */.g)(error)}`);
+    }
+}
+/**
+ * Writes the check run; returns how the annotations may name it (its name
+ * and link) when it was written. Logs what happened.
+ */
+async function postCheckRun(result, options) {
+    const where = (0,github_event/* repository */.Jk)();
+    if (!where)
+        return undefined;
+    try {
+        const plan = planCheckRun(result, { summaryUrl: options.summaryUrl, clean: options.clean });
+        const outcome = await writeCheckRun({
+            octokit: await options.api(),
+            ...where,
+            headSha: options.headSha,
+            plan,
+            insist: options.choice === 'true'
+        });
+        if (outcome.notice)
+            core/* notice */.lm(options.clean(outcome.notice));
+        if (outcome.warning)
+            core/* warning */.$e(options.clean(outcome.warning));
+        if (!outcome.url)
+            return undefined;
+        core/* info */.pq(`Check run “${plan.name}” written on ${options.headSha}: ${outcome.annotations} annotations in ${outcome.requests} requests, ${outcome.url}`);
+        return `“${plan.name}” (${outcome.url})`;
+    }
+    catch (error) {
+        core/* warning */.$e(options.clean(`Could not write the check run: ${(0,errors/* errorMessage */.g)(error)}.`));
+        return undefined;
+    }
+}
+/** The pull request a check-mode run comments on: the input, the event's, or the open one of the commit. */
+async function pullRequestToComment(event, prNumber, api) {
+    const fromEvent = event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
+    const number = prNumber ?? fromEvent;
+    const where = (0,github_event/* repository */.Jk)();
+    if (number !== undefined || !process.env.GITHUB_SHA || !where)
+        return number;
+    const found = await (0,comment/* findPullRequestForCommit */.g5)({
+        octokit: await api(),
+        ...where,
+        sha: process.env.GITHUB_SHA
+    });
+    if (found.warning)
+        core/* warning */.$e(found.warning);
+    return found.pullRequest?.number;
+}
+/** Creates or updates the sticky comment; returns its link. Failures are warnings. */
+async function postComment(result, options) {
+    const where = (0,github_event/* repository */.Jk)();
+    if (!where)
+        return undefined;
+    const { clean } = options;
+    try {
+        const marker = commentMarker(result.workingDirectory);
+        const body = clean(renderMarkdown(result, { marker, maxLength: COMMENT_LIMIT, summaryUrl: options.summaryUrl }));
+        const outcome = await (0,comment/* upsertComment */.lB)({
+            octokit: await options.api(),
+            ...where,
+            issueNumber: options.issueNumber,
+            marker,
+            body
+        });
+        if (outcome.warning)
+            core/* warning */.$e(clean(outcome.warning));
+        else
+            core/* info */.pq(`Pull-request comment ${outcome.action}: ${outcome.url ?? ''}`);
+        return outcome.url;
+    }
+    catch (error) {
+        core/* warning */.$e(clean(`Could not post the pull-request comment: ${(0,errors/* errorMessage */.g)(error)}. The job summary has the full report.`));
+        return undefined;
+    }
+}
+function setOutputs(outputs) {
+    try {
+        for (const [name, value] of outputs)
+            core/* setOutput */.uH(name, value);
+    }
+    catch (error) {
+        core/* warning */.$e(`Could not set the step outputs: ${(0,errors/* errorMessage */.g)(error)}`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 8422:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ip: () => (/* binding */ INPUT_LIST),
+/* harmony export */   mc: () => (/* binding */ INPUTS),
+/* harmony export */   py: () => (/* binding */ OUTPUTS),
+/* harmony export */   tp: () => (/* binding */ INPUT_SPEC)
+/* harmony export */ });
+/* unused harmony exports OUTPUT_SPEC, OUTPUT_LIST */
+/**
+ * The one description of every input and output. `config.ts` reads each
+ * input's default from here, the action reads its inputs by these names, the
+ * CLI prints its help from here, and action.yml's `inputs:` and `outputs:`
+ * are generated from it (`npm run build`; a unit test holds action.yml, the
+ * CLI help and the README to it).
+ */
+/** Every input, in the order action.yml, the README and the CLI help list them. */
+const INPUT_SPEC = {
+    databaseUrl: {
+        name: 'database-url',
+        description: 'URL of an EMPTY PostgreSQL database, e.g. a service container: postgresql://postgres:postgres@localhost:5432/postgres. Defaults to the DATABASE_URL environment variable. The password is masked in every log, summary, comment and file.',
+        defaultText: 'env `DATABASE_URL`',
+        cli: {
+            value: 'URL',
+            help: 'empty PostgreSQL database',
+            defaultText: '$DATABASE_URL; without either, an embedded PostgreSQL is started'
+        }
+    },
+    databaseUrlEnv: {
+        name: 'database-url-env',
+        description: "Environment variables that receive the database URL in every child process (comma or newline separated). Default: DATABASE_URL and every variable the project's datasource connects with (the schema's url/directUrl = env(\"…\"), the datasource of prisma.config.ts as Prisma's own config loader reads it); its shadowDatabaseUrl variables get a scratch database of their own. Set this to override the discovered names.",
+        defaultText: 'discovered',
+        cli: {
+            value: 'NAMES',
+            help: 'variables that receive the URL',
+            defaultText: "DATABASE_URL and the ones the project's datasource reads"
+        }
+    },
+    workingDirectory: {
+        name: 'working-directory',
+        description: 'Folder of the project (package.json, prisma/), relative to the repository root.',
+        default: '.',
+        cli: { value: 'DIR', help: 'the project folder' }
+    },
+    schema: {
+        name: 'schema',
+        description: 'Schema file or folder of .prisma files, relative to working-directory. Default: discovered the way Prisma does (prisma.config.ts, package.json, prisma/schema.prisma, prisma/schema/).',
+        defaultText: 'discovered',
+        cli: { value: 'PATH', help: 'schema file or folder' }
+    },
+    seedCommand: {
+        name: 'seed-command',
+        description: 'Seed command to run instead of the configured seed (run without a shell, e.g. "npx tsx prisma/seed.ts"), or "none" to skip the seed. Default: `prisma db seed` with the seed configured in prisma.config.ts or package.json.',
+        defaultText: 'configured seed',
+        cli: { value: 'CMD', help: 'seed command, or none', defaultText: "Prisma's configured seed" }
+    },
+    generate: {
+        name: 'generate',
+        description: 'Run `prisma generate` before migrating.',
+        default: 'true',
+        cli: { value: 'true|false', help: 'run prisma generate first', alone: true }
+    },
+    failOn: {
+        name: 'fail-on',
+        description: 'Which findings fail the check: a comma-separated list of migrate, seed, drift, warning; or none.',
+        default: 'migrate,seed,drift',
+        cli: { value: 'LIST', help: 'migrate,seed,drift,warning or none' }
+    },
+    comment: {
+        name: 'comment',
+        description: 'Create or update one sticky comment on the pull request with the report.',
+        default: 'true'
+    },
+    checkRun: {
+        name: 'check-run',
+        description: 'Write a check run on the commit with every finding annotated on its line (the workflow-command annotations stop at 10 errors and 10 warnings a step); needs `checks: write`. auto (tries, and a refused token is a notice), true (a refusal is a warning) or false.',
+        default: 'auto'
+    },
+    mode: {
+        name: 'mode',
+        description: 'check runs the check. publish runs nothing: it posts the comment and the check run of a report.json made by a pull_request run (give it in report-json), from a workflow_run workflow, so pull requests from forks get them too (see docs/fork-pull-requests.md).',
+        default: 'check'
+    },
+    reportJson: {
+        name: 'report-json',
+        description: 'mode: publish only: path of the report.json to publish (the artifact of the pull_request run), relative to the workspace.',
+        defaultText: 'none'
+    },
+    githubToken: {
+        name: 'github-token',
+        description: 'Token for the pull-request comment and the check run; needs `pull-requests: write` and `checks: write`.',
+        actionDefault: '${{ github.token }}'
+    },
+    prNumber: {
+        name: 'pr-number',
+        description: 'Pull request to comment on when the event is not a pull request (workflow_dispatch, push). Default: the pull request of the event, or the one found for the commit.',
+        defaultText: 'from the event'
+    },
+    stepTimeout: {
+        name: 'step-timeout',
+        description: 'Time limit for each child process (generate, migrate deploy, seed, migrate diff): 90s, 10m, 1h. The whole process tree is killed when it runs out.',
+        default: '10m',
+        cli: { value: 'DURATION', help: 'per child process' }
+    },
+    connectTimeout: {
+        name: 'connect-timeout',
+        description: 'How long to wait for the database to accept connections.',
+        default: '60s',
+        cli: { value: 'DURATION', help: 'wait for the database' }
+    },
+    allowNonEmptyDatabase: {
+        name: 'allow-non-empty-database',
+        description: 'Run even if the database already holds tables. Off by default to protect real databases.',
+        default: 'false',
+        cli: { help: 'run even if the database holds tables', alone: true }
+    },
+    baseRef: {
+        name: 'base-ref',
+        description: 'Git revision whose migrations this run is compared with (edited, deleted, renamed or out-of-order migrations; the upgrade test), for workflow_dispatch and push. Pull requests use their base commit. Needs the history: actions/checkout with fetch-depth: 0, or the action fetches the one commit.',
+        defaultText: "the pull request's base",
+        cli: {
+            value: 'REV',
+            help: 'compare the migrations with this git revision (history checks and the upgrade test), e.g. origin/main',
+            defaultText: 'none, no history checks'
+        }
+    },
+    upgradeTest: {
+        name: 'upgrade-test',
+        description: "Apply the base's migrations to a scratch database, fill every table with rows, then apply the new migrations, to catch migrations that only fail on a database with data: auto (when a base is known and the pull request adds migrations), true or false.",
+        default: 'auto',
+        cli: { value: 'auto|true|false', help: 'apply the new migrations on a populated copy of the base' }
+    },
+    upgradeRows: {
+        name: 'upgrade-rows',
+        description: 'Rows the upgrade test puts into every table (set-based, keeping unique values, enums and foreign keys) before it applies the new migrations: a number from 0 to 1000000, or auto: 50,000 rows spread over the tables, 100 to 5,000 a table (chosen from the fill cost measured on a 300-model project, see the README).',
+        default: 'auto',
+        cli: {
+            value: 'N|auto',
+            help: 'rows per table for the upgrade test: a number, or auto (50,000 spread over the tables, 100 to 5,000 each)'
+        }
+    },
+    migrationSafety: {
+        name: 'migration-safety',
+        description: "The migration review of the new migrations on the upgrade test's populated database (locks, rewrites, scans and lost data, measured per statement): warn annotates risky statements, fail also fails the check (as a migration failure), off turns the review off.",
+        default: 'warn',
+        cli: {
+            value: 'warn|fail|off',
+            help: "review the new migrations' locks, rewrites, scans and lost data, measured on that copy"
+        }
+    },
+    reportDir: {
+        name: 'report-dir',
+        description: 'Folder for report.json and the fix migration, relative to working-directory.',
+        default: 'migrate-seed-check-report',
+        cli: { value: 'DIR', help: 'where report.json and the fix migration go' }
+    }
+};
+/** Every output, in action.yml's order. */
+const OUTPUT_SPEC = {
+    status: { name: 'status', description: 'passed or failed.' },
+    drift: {
+        name: 'drift',
+        description: 'true when the migrated database differs from the schema (errors, warnings or notices), else false.'
+    },
+    driftCount: {
+        name: 'drift-count',
+        description: 'Number of drift items (informational items not counted).'
+    },
+    reportJson: { name: 'report-json', description: 'Path of the machine-readable result (report.json).' },
+    fixSql: {
+        name: 'fix-sql',
+        description: 'Path of the suggested migration.sql that fixes the drift, in a <timestamp>_fix_drift folder; empty when there is nothing to fix.'
+    },
+    commentUrl: { name: 'comment-url', description: 'URL of the pull-request comment, when one was written.' }
+};
+function namesOf(spec) {
+    return Object.fromEntries(Object.entries(spec).map(([key, { name }]) => [key, name]));
+}
+/** Input names by key: `INPUTS.databaseUrl` is `'database-url'`. */
+const INPUTS = namesOf(INPUT_SPEC);
+/** Output names by key: `OUTPUTS.driftCount` is `'drift-count'`. */
+const OUTPUTS = namesOf(OUTPUT_SPEC);
+/** The inputs as a list, in order. */
+const INPUT_LIST = Object.values(INPUT_SPEC);
+/** The outputs as a list, in order. */
+const OUTPUT_LIST = Object.values(OUTPUT_SPEC);
+
+
+/***/ }),
+
+/***/ 3843:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ STAGES)
+/* harmony export */ });
+/**
+ * What a run finds besides drift: the stages as the report shows them and the
+ * problems (failures and findings) they raise.
+ */
+/**
+ * The stages of a run, in the order the report lists them (some overlap, so
+ * they finish in another order): read the project, compare the history with
+ * the base, connect, generate, migrate, try the new migrations on a populated
+ * database, seed, build the database the schema describes, read both
+ * catalogs, compare them.
+ */
+const STAGES = [
+    'project',
+    'history',
+    'connect',
+    'generate',
+    'migrate',
+    'upgrade',
+    'seed',
+    'expect',
+    'inspect',
+    'compare'
+];
+
+
+/***/ }),
+
+/***/ 2423:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   PD: () => (/* binding */ outputAddsTo),
+/* harmony export */   Q0: () => (/* binding */ prismaErrorText),
+/* harmony export */   eI: () => (/* binding */ missingUrlVariable)
+/* harmony export */ });
+/* unused harmony exports isBanner, withoutBanners */
+/**
+ * Prisma's output as a problem quotes it: the lines that explain a failure,
+ * without the banners every command prints (which config and schema were
+ * loaded, which database, dotenv's "injected env" line). Banners are not
+ * errors, and a problem quotes Prisma once.
+ */
+/** Lines that say what was loaded, never what went wrong. */
+const BANNERS = [
+    /^Loaded Prisma config from /,
+    /^Prisma config detected, skipping environment variable loading/,
+    /^Prisma schemas? loaded from /,
+    /^Datasource "[^"]*": /,
+    /^Environment variables loaded from /,
+    /^\[dotenv@[^\]]+\] /,
+    /^◇ inject(?:ed|ing) env /
+];
+/** Whether a line is one of the banners Prisma or the project's config prints. */
+function isBanner(line) {
+    const text = line.trim();
+    return BANNERS.some((banner) => banner.test(text));
+}
+/** The output without banners and runs of blank lines. */
+function withoutBanners(output) {
+    const lines = [];
+    for (const line of output.split('\n')) {
+        if (isBanner(line))
+            continue;
+        if (line.trim() === '' && (lines.length === 0 || lines[lines.length - 1]?.trim() === ''))
+            continue;
+        lines.push(line.trimEnd());
+    }
+    return lines.join('\n').trim();
+}
+/**
+ * What explains a failed command: from the first line that mentions an
+ * error (or else the last lines), at most `maxLines` lines, banners left out.
+ */
+function prismaErrorText(output, maxLines = 20) {
+    const lines = withoutBanners(output).split('\n');
+    const first = lines.findIndex((line) => /error/i.test(line));
+    const from = first >= 0 ? first : Math.max(0, lines.length - maxLines);
+    return lines.slice(from, from + maxLines).join('\n');
+}
+/** Whether the output adds a line the message does not already quote (banners aside). */
+function outputAddsTo(message, output) {
+    return withoutBanners(output)
+        .split('\n')
+        .some((line) => line.trim() !== '' && !message.includes(line.trim()));
+}
+/**
+ * Whether Prisma failed because it found no database URL: the config's
+ * `datasource.url` empty (Prisma 7), a variable of `env("…")` unset or empty
+ * (Prisma 5/6 schema, Prisma 7 config). Returns the variable it names, or ''
+ * when it names none; undefined for any other failure.
+ */
+function missingUrlVariable(output) {
+    const named = /Environment variable not found: ([A-Za-z_]\w*)/.exec(output) ??
+        /Cannot resolve environment variable: ([A-Za-z_]\w*)/.exec(output) ??
+        /environment variable `([A-Za-z_]\w*)` resolved to an empty string/i.exec(output);
+    if (named)
+        return named[1];
+    if (/datasource\.url property is required|Connection url is empty|the URL must start with the protocol|must provide a nonempty (?:direct )?URL/i.test(output))
+        return '';
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 6412:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DV: () => (/* binding */ codeBlock),
+/* harmony export */   X1: () => (/* binding */ escapeText),
+/* harmony export */   ZD: () => (/* binding */ escapeHtml),
+/* harmony export */   hC: () => (/* binding */ escapeMessage),
+/* harmony export */   ti: () => (/* binding */ inlineCode)
+/* harmony export */ });
+/* unused harmony exports stripControl, redactDeep */
+/**
+ * Making untrusted text safe to show. Everything a report shows that came from
+ * the repository or the database (migration folder names, object names, error
+ * messages, process output) passes through here, because a migration named
+ * `` a`|<script> `` must neither break a markdown table nor inject HTML, and a
+ * database URL in an error message must not leak its password into a comment.
+ */
+
+
+/**
+ * Characters that carry meaning anywhere in a GitHub-flavoured markdown line
+ * (emphasis, code, links, tables, strikethrough), escaped with a backslash.
+ * `<`, `>` and `&` are handled as HTML entities instead.
+ */
+const INLINE_PUNCTUATION = /[\\`*_[\]|~]/g;
+/** What makes a line a heading, a list item, a setext underline or a quote when it starts the line. */
+const BLOCK_START = /^(\s*)(?:([#+=-])(?=[\s#+=-]|$)|(\d+)([.)])(?=\s|$))/;
+/**
+ * Terminal sequences, removed whole so no `[31m` is left behind: CSI (colours,
+ * cursor moves) and OSC (window titles, hyperlinks, ended by BEL or ESC \\).
+ */
+// eslint-disable-next-line no-control-regex
+const ANSI_SEQUENCES = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
+/** Control characters other than tab and newline: ANSI escapes and the like, never wanted in a report. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+/** Replaces `&`, `<`, `>`, `"` and `'` by entities so that no tag can form. */
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/** Removes control characters (ANSI colour codes, bells, carriage returns) that some tools print. */
+function stripControl(text) {
+    return text.replace(ANSI_SEQUENCES, '').replace(/\r\n?/g, '\n').replace(CONTROL_CHARACTERS, '');
+}
+/**
+ * Plain text for a markdown paragraph or table cell: nothing in it is
+ * interpreted. HTML is entity-escaped, markdown punctuation backslash-escaped
+ * (block markers such as `#` or `1.` only where they would start a block),
+ * line breaks become spaces (a newline would end a table row), and `@` gets a
+ * zero-width space so that an error message quoting `@org/package` does not
+ * notify a GitHub user or team.
+ */
+function escapeText(text) {
+    // Quotes need no entities here: with `<` escaped no tag (hence no attribute) can form.
+    const inline = stripControl(text)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\s*\n\s*/g, ' ')
+        .replace(INLINE_PUNCTUATION, '\\$&')
+        .replace(/@/g, '@&#8203;');
+    // `\1.` would show the backslash (digits are not escapable), so the `.` is escaped.
+    return inline.replace(BLOCK_START, (_all, space, marker, digits, dot) => marker ? `${space}\\${marker}` : `${space}${digits}\\${dot}`);
+}
+/**
+ * An inline code span that shows `text` literally, whatever backticks it holds:
+ * the delimiter is one backtick longer than the longest run inside, and a space
+ * pads text that starts or ends with a backtick (CommonMark strips one each side).
+ * Code spans render `<script>` as text and never form mentions or links.
+ *
+ * In a table (`inTable`), GFM splits cells on every `|`, even inside a code
+ * span, so each is written `\|` (GFM removes that backslash before rendering).
+ */
+function inlineCode(text, options = {}) {
+    const flat = stripControl(text).replace(/\s*\n\s*/g, ' ');
+    if (flat.trim() === '')
+        return '` `';
+    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longestRun + 1);
+    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+    const body = options.inTable ? flat.replace(/\|/g, '\\|') : flat;
+    return `${fence}${pad}${body}${pad}${fence}`;
+}
+/**
+ * A fenced code block that cannot be closed by its content: the fence is longer
+ * than any run of backticks in the text (a SQL comment with ``` in it, say).
+ */
+function codeBlock(text, language = '') {
+    const body = stripControl(text).replace(/\n+$/, '');
+    const longestRun = Math.max(0, ...(body.match(/`{3,}/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(Math.max(3, longestRun + 1));
+    return `${fence}${language}\n${body}\n${fence}`;
+}
+/**
+ * Text that may hold `` `code` `` spans written by our own pipeline ("seed failed
+ * because `users.avatar` is missing"): the spans are rebuilt with
+ * {@link inlineCode} and everything between them goes through {@link escapeText},
+ * so the result reads naturally and is still inert.
+ */
+function escapeMessage(text, options = {}) {
+    const parts = stripControl(text).split(/`([^`\n]+)`/);
+    return parts.map((part, i) => (i % 2 === 1 ? inlineCode(part, options) : escapeText(part))).join('');
+}
+/**
+ * Applies {@link redact} to every string inside a value (a whole `CheckResult`,
+ * say) and returns a copy, so every report built from it is redacted at once.
+ */
+function redactDeep(value, secrets) {
+    if (!secrets.some((secret) => secret !== ''))
+        return value;
+    return mapStrings(value, (text) => redact(text, secrets));
+}
+function mapStrings(value, map) {
+    if (typeof value === 'string')
+        return map(value);
+    if (Array.isArray(value))
+        return value.map((item) => mapStrings(item, map));
+    if (value !== null && typeof value === 'object') {
+        const entries = Object.entries(value).map(([key, item]) => [key, mapStrings(item, map)]);
+        return Object.fromEntries(entries);
+    }
+    return value;
+}
+
+
+/***/ }),
+
+/***/ 1349:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $Q: () => (/* binding */ clip),
+/* harmony export */   Ep: () => (/* binding */ kindName),
+/* harmony export */   Hn: () => (/* binding */ stageLabel),
+/* harmony export */   LS: () => (/* binding */ plural),
+/* harmony export */   OP: () => (/* binding */ failureReasons),
+/* harmony export */   Ot: () => (/* binding */ countBySeverity),
+/* harmony export */   Qr: () => (/* binding */ compareLocations),
+/* harmony export */   _Q: () => (/* binding */ explainingItems),
+/* harmony export */   _s: () => (/* binding */ sortDrift),
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   j$: () => (/* binding */ formatLocation),
+/* harmony export */   lj: () => (/* binding */ runner),
+/* harmony export */   oU: () => (/* binding */ driftUnknown),
+/* harmony export */   os: () => (/* binding */ tailLines),
+/* harmony export */   qs: () => (/* binding */ severityRank),
+/* harmony export */   tP: () => (/* binding */ explainItem),
+/* harmony export */   uQ: () => (/* binding */ describeChange),
+/* harmony export */   vz: () => (/* binding */ whyIgnored),
+/* harmony export */   xb: () => (/* binding */ countKinds)
+/* harmony export */ });
+/* unused harmony exports SEVERITIES, joinWords */
+/* harmony import */ var _drift_items_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4535);
+
+/** Most important first; used for sorting and for choosing a group's level. */
+const SEVERITIES = ['error', 'warning', 'notice', 'info'];
+/** Order in which kinds are counted in a sentence ("7 tables, 5 columns, 3 enums"). */
+const KIND_ORDER = [
+    'table',
+    'column',
+    'enum',
+    'enumValue',
+    'primaryKey',
+    'unique',
+    'index',
+    'foreignKey',
+    'check',
+    'view',
+    'sequence',
+    'extension',
+    'function',
+    'trigger'
+];
+const KIND_NAMES = {
+    table: ['table', 'tables'],
+    column: ['column', 'columns'],
+    enum: ['enum', 'enums'],
+    enumValue: ['enum value', 'enum values'],
+    index: ['index', 'indexes'],
+    unique: ['unique constraint', 'unique constraints'],
+    primaryKey: ['primary key', 'primary keys'],
+    foreignKey: ['foreign key', 'foreign keys'],
+    check: ['check constraint', 'check constraints'],
+    view: ['view', 'views'],
+    sequence: ['sequence', 'sequences'],
+    extension: ['extension', 'extensions'],
+    function: ['function', 'functions'],
+    trigger: ['trigger', 'triggers']
+};
+/** Names that read better than the identifier; other stages show their name capitalized. */
+const STAGE_LABELS = {
+    project: 'Project',
+    history: 'Migration history',
+    upgrade: 'Upgrade test',
+    expect: 'Expected schema'
+};
+/** "table", or "tables" when `count` is not 1. */
+function kindName(kind, count = 1) {
+    return KIND_NAMES[kind][count === 1 ? 0 : 1];
+}
+/** Human name of a pipeline stage, for tables and stage lines. */
+function stageLabel(name) {
+    return STAGE_LABELS[name] ?? `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+}
+/** "5 errors", "1 warning". */
+function plural(count, singular, pluralForm = `${singular}s`) {
+    return `${count.toLocaleString('en-US')} ${count === 1 ? singular : pluralForm}`;
+}
+/**
+ * What happened to the object, in a few words: "missing column",
+ * "unexpected index", "column differs: type, default".
+ */
+function describeChange(item) {
+    const kind = kindName(item.kind);
+    if (item.change === 'missing')
+        return `missing ${kind}`;
+    if (item.change === 'unexpected')
+        return `unexpected ${kind}`;
+    if ((0,_drift_items_js__WEBPACK_IMPORTED_MODULE_0__/* .isRename */ .T)(item))
+        return `${kind} named differently: the next \`prisma migrate dev\` renames it`;
+    const aspects = item.aspects?.length ? `: ${item.aspects.join(', ')}` : '';
+    return `${kind} differs${aspects}`;
+}
+/**
+ * Why an `info` item is not drift, for the reader: its own note (Prisma's
+ * differ left it alone), or what Prisma's schema language cannot express.
+ */
+function whyIgnored(item) {
+    if (item.note)
+        return item.note;
+    switch (item.kind) {
+        case 'check':
+            return 'Prisma does not model check constraints: its differ neither creates nor drops them.';
+        case 'function':
+        case 'trigger':
+            return `Prisma does not model ${kindName(item.kind, 2)}: they live in migrations only.`;
+        case 'view':
+            return 'Prisma does not create or compare views (a `view` block only maps one for the client).';
+        case 'extension':
+            return 'Extensions are compared by Prisma only with the `postgresqlExtensions` preview feature.';
+        case 'sequence':
+            return 'A sequence no column owns is not in the schema, and Prisma leaves it alone.';
+        case 'table':
+            return 'Prisma does not model partitioning: it sees the parent table only.';
+        case 'index':
+        case 'unique':
+            return 'Prisma cannot express partial, expression and exclusion indexes, and leaves them alone.';
+        default:
+            return 'Prisma does not manage this.';
+    }
+}
+/** A sentence about the item for people who read it without a table around it. */
+function explainItem(item) {
+    const kind = kindName(item.kind);
+    if (item.change === 'missing')
+        return `The schema declares ${kind} ${item.object} but no migration creates it.`;
+    if (item.change === 'unexpected') {
+        return `The migrations create ${kind} ${item.object}, which the schema does not declare.`;
+    }
+    const aspects = item.aspects?.length ? ` (${item.aspects.join(', ')})` : '';
+    return `The migrations define ${kind} ${item.object} differently from the schema${aspects}.`;
+}
+/** `prisma/schema.prisma:56`, or `…:56-60` for a span. */
+function formatLocation(location) {
+    const end = location.endLine && location.endLine !== location.line ? `-${location.endLine}` : '';
+    return `${location.file}:${location.line}${end}`;
+}
+/** "420 ms", "12.3 s", "2 min 5 s". */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    const minutes = Math.floor(ms / 60_000);
+    const seconds = Math.round((ms % 60_000) / 1000);
+    return `${minutes} min ${seconds} s`;
+}
+/** Index of a severity in {@link SEVERITIES}: lower is more important. */
+function severityRank(severity) {
+    return SEVERITIES.indexOf(severity);
+}
+/**
+ * Drift in reading order: by severity, then by file and line (so a table reads
+ * like the schema file from top to bottom), items without a line last.
+ */
+function sortDrift(items) {
+    return [...items].sort((a, b) => severityRank(a.severity) - severityRank(b.severity) ||
+        compareLocations(a.location, b.location) ||
+        a.object.localeCompare(b.object));
+}
+/** Located before unlocated; then by file, then by line. */
+function compareLocations(a, b) {
+    if (!a || !b)
+        return (a ? 0 : 1) - (b ? 0 : 1);
+    return a.file.localeCompare(b.file) || a.line - b.line;
+}
+/** How many items there are of each severity. */
+function countBySeverity(items) {
+    const counts = { error: 0, warning: 0, notice: 0, info: 0 };
+    for (const item of items)
+        counts[item.severity] += 1;
+    return counts;
+}
+/** "7 tables, 5 columns and 3 enums" for the given items, kinds in a fixed order. */
+function countKinds(items) {
+    const counts = new Map();
+    for (const item of items)
+        counts.set(item.kind, (counts.get(item.kind) ?? 0) + 1);
+    const parts = KIND_ORDER.filter((kind) => counts.has(kind)).map((kind) => {
+        const count = counts.get(kind) ?? 0;
+        return `${count.toLocaleString('en-US')} ${kindName(kind, count)}`;
+    });
+    return joinWords(parts);
+}
+/** "a", "a and b", "a, b and c". */
+function joinWords(parts) {
+    if (parts.length <= 1)
+        return parts.join('');
+    return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+/**
+ * Why the run failed, as short phrases for a headline: "migration failed",
+ * "seed failed", "15 drift errors". A stage that failed without being a
+ * `failedOn` kind (connect, generate, expect…) is named too: it stopped the check.
+ */
+function failureReasons(result) {
+    const reasons = [];
+    const counts = countBySeverity(result.drift);
+    for (const stage of result.stages) {
+        // A failed compare is the drift itself, counted below with a number that says more.
+        if (stage.status !== 'failed' || (stage.name === 'compare' && counts.error > 0))
+            continue;
+        reasons.push(stage.name === 'migrate' ? 'a migration failed' : `${stageLabel(stage.name).toLowerCase()} failed`);
+    }
+    if (result.failedOn.includes('drift') && counts.error > 0)
+        reasons.push(plural(counts.error, 'drift error'));
+    if (result.failedOn.includes('warning') && counts.warning > 0) {
+        reasons.push(plural(counts.warning, 'drift warning'));
+    }
+    return reasons;
+}
+/**
+ * Whether the run cannot say if there is drift: the compare stage failed
+ * without an error item to show for it (Prisma's verdict could not be read).
+ */
+function driftUnknown(result) {
+    const compare = result.stages.find((stage) => stage.name === 'compare');
+    return compare?.status === 'failed' && countBySeverity(result.drift).error === 0;
+}
+/** The drift items a problem names in `explainedBy`, in its order; unknown names are skipped. */
+function explainingItems(result, names = []) {
+    return names.flatMap((name) => result.drift.filter((item) => item.object === name).slice(0, 1));
+}
+/** Cuts text to at most `max` characters, marking the cut with an ellipsis. */
+function clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+/** The last `maxLines` lines of a process output: the error is nearly always at the end. */
+function tailLines(text, maxLines) {
+    const lines = text.replace(/\n+$/, '').split('\n');
+    const dropped = Math.max(0, lines.length - maxLines);
+    return { text: lines.slice(dropped).join('\n'), dropped };
+}
+/** The project's way to run a package binary (`npx`, `pnpm exec`…), for suggested commands. */
+function runner(result) {
+    return result.runner ?? 'npx';
+}
+
+
+/***/ }),
+
+/***/ 2794:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cy: () => (/* binding */ JSON_REPORT_FORMAT),
+/* harmony export */   Xn: () => (/* binding */ JSON_REPORT_VERSION),
+/* harmony export */   aB: () => (/* binding */ toJson)
+/* harmony export */ });
+/* unused harmony export toJsonString */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _facts_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1349);
+/* harmony import */ var _review_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2392);
+/**
+ * The machine-readable result (`--json`, the `report-json` output). Its shape
+ * is a contract with scripts that read it, so it is built field by field
+ * rather than by dumping `CheckResult`: internal fields can change without
+ * breaking anyone, and optional fields are omitted rather than `null`.
+ */
+
+
+
+/** Bumped when a field changes meaning or disappears; new fields do not bump it. */
+const JSON_REPORT_VERSION = 1;
+/** Says a file is this tool's report (`mode: publish` refuses any other). */
+const JSON_REPORT_FORMAT = 'migrate-seed-check/report';
+/** The JSON report of a result, ready for `JSON.stringify`. Redact the result first. */
+function toJson(result, context = {}) {
+    const fixSqlFile = result.fixSqlPath && context.repoRoot
+        ? node_path__WEBPACK_IMPORTED_MODULE_0___default().relative(context.repoRoot, result.fixSqlPath).split((node_path__WEBPACK_IMPORTED_MODULE_0___default().sep)).join('/')
+        : undefined;
+    return withoutUndefined({
+        format: JSON_REPORT_FORMAT,
+        version: JSON_REPORT_VERSION,
+        status: result.status,
+        workingDirectory: result.workingDirectory,
+        prismaVersion: result.prismaVersion,
+        runner: result.runner,
+        verdict: result.verdict,
+        durationMs: result.durationMs,
+        failedOn: [...result.failedOn],
+        counts: (0,_facts_js__WEBPACK_IMPORTED_MODULE_1__/* .countBySeverity */ .Ot)(result.drift),
+        stages: result.stages.map((stage) => withoutUndefined({
+            name: stage.name,
+            status: stage.status,
+            durationMs: stage.durationMs,
+            summary: stage.summary,
+            exitCode: stage.exitCode,
+            timedOut: stage.timedOut,
+            command: stage.command,
+            output: stage.output
+        })),
+        problems: result.problems.map((problem) => withoutUndefined({
+            stage: problem.stage,
+            severity: problem.severity,
+            title: problem.title,
+            message: problem.message,
+            code: problem.code,
+            location: problem.location,
+            explainedBy: problem.explainedBy,
+            missingObject: problem.missingObject
+        })),
+        drift: result.drift.map((item) => withoutUndefined({
+            kind: item.kind,
+            change: item.change,
+            object: item.object,
+            severity: item.severity,
+            expected: item.expected,
+            actual: item.actual,
+            aspects: item.aspects,
+            location: item.location,
+            note: item.note,
+            fixSql: item.fixSql
+        })),
+        fixSqlPath: result.fixSqlPath,
+        fixSqlFile,
+        fixSql: result.fixSql,
+        pullRequest: context.pullRequest,
+        review: (0,_review_js__WEBPACK_IMPORTED_MODULE_2__/* .reviewJson */ .jo)(result.review)
+    });
+}
+/** {@link toJson}, serialized with two-space indentation and a final newline. */
+function toJsonString(result) {
+    return `${JSON.stringify(toJson(result), null, 2)}\n`;
+}
+/** Drops keys whose value is `undefined`, so optional fields are absent rather than present-but-empty. */
+function withoutUndefined(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined));
+}
+
+
+/***/ }),
+
+/***/ 2392:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Wq: () => (/* binding */ reviewMarkdown),
+/* harmony export */   jo: () => (/* binding */ reviewJson),
+/* harmony export */   zD: () => (/* binding */ reviewAnnotations)
+/* harmony export */ });
+/* unused harmony export reviewTerminal */
+/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6412);
+/* harmony import */ var _review_locks_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2280);
+/**
+ * The migration review in every report: the problem that fails the check
+ * under `migration-safety: fail`, the annotations on the statements' lines,
+ * the summary's "Database changes" and "Migration review" sections, the
+ * terminal block, and the `review` object of report.json. Pure.
+ */
+
+
+const HAZARD_NAMES = {
+    rewrite: 'rewrite',
+    'blocking-lock': 'blocking lock',
+    'long-scan': 'long scan',
+    'data-loss': 'data loss',
+    'no-transaction': 'fails in a transaction',
+    'half-applied': 'half-applied on failure'
+};
+const n = (x) => x.toLocaleString('en-US');
+const ms = (x) => x === undefined
+    ? '—'
+    : x < 10
+        ? `${x.toFixed(1)} ms`
+        : x < 1000
+            ? `${Math.round(x)} ms`
+            : `${(x / 1000).toFixed(1)} s`;
+/** The review's findings as annotations need them. */
+function reviewAnnotations(review) {
+    if (!review || review.safety === 'off')
+        return [];
+    return review.findings.map((f) => ({
+        severity: f.severity,
+        title: `Migration review: ${f.title}`,
+        message: f.saferPattern ? `${f.message}\nSafer: ${f.saferPattern}` : f.message,
+        location: f.location
+    }));
+}
+function engineSentence(review) {
+    const who = review.engineName ?? "Prisma's schema engine";
+    const whole = review.migrations.filter((m) => m.sent === 'whole' && m.fallback !== undefined);
+    const fallback = whole.length
+        ? ` It sends ${whole.map((m) => m.name).join(', ')} whole, in one transaction: its splitter (sqlparser) cannot read ${whole.length === 1 ? 'that file' : 'those files'}.`
+        : '';
+    return review.engine === 'transaction'
+        ? `${who} sends each migration.sql as one script, which PostgreSQL runs in one transaction: every lock is held until the migration ends, or until the file's own COMMIT.`
+        : `${who} runs the statements one by one, each committed on its own: a lock is held for its statement (or until the file's own COMMIT after BEGIN), and a failure leaves the statements before it applied.${fallback}`;
+}
+/** "ACCESS EXCLUSIVE on `users` (held since line 5 until COMMIT on line 12)". */
+function lockText(l, inTable) {
+    const table = inTable ? (0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .inlineCode */ .ti)(l.table, { inTable: true }) : l.table;
+    const held = l.held
+        ? `held since line ${l.held.since} until ${l.held.until ? `COMMIT on line ${l.held.until}` : 'the migration ends'}; `
+        : '';
+    return `${(0,_review_locks_js__WEBPACK_IMPORTED_MODULE_0__/* .lockName */ .l4)(l.mode)} on ${table} (${held}${l.newTable ? 'new table: blocks nobody' : `blocks ${l.blocks}`})`;
+}
+function locksCell(statement) {
+    if (!statement.locks.length)
+        return '—';
+    return statement.locks
+        .slice(0, 3)
+        .map((l) => lockText(l, true))
+        .join('<br>');
+}
+function measuredCell(statement) {
+    if (statement.status === 'failed')
+        return `failed: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeMessage */ .hC)(statement.error ?? '', { inTable: true })}`;
+    if (statement.status === 'not-measured')
+        return 'not run (an earlier statement failed)';
+    if (statement.status === 'control')
+        return 'transaction control';
+    const parts = [ms(statement.durationMs)];
+    if (statement.status === 'not-in-transaction')
+        parts.push('not in a transaction: lock of the command');
+    for (const t of statement.rewrites)
+        parts.push(`rewrites ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .inlineCode */ .ti)(t, { inTable: true })}`);
+    for (const b of statement.indexBuilds)
+        parts.push(`index build on ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .inlineCode */ .ti)(b.table, { inTable: true })}, ${n(b.rows)} rows`);
+    for (const s of statement.scans)
+        parts.push(`scans ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .inlineCode */ .ti)(s.table, { inTable: true })}, ${n(s.rows)} rows`);
+    if (statement.holdMs !== undefined && statement.holdMs !== statement.durationMs)
+        parts.push(`lock held ${ms(statement.holdMs)}`);
+    return parts.join(' · ');
+}
+function changeRow(change, first) {
+    const group = first
+        ? change.table
+            ? (0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .inlineCode */ .ti)(change.table, { inTable: true })
+            : 'types and other objects'
+        : '';
+    const loss = change.dataLoss
+        ? `${change.dataLoss.affected > 0 ? '⚠️ ' : ''}${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeMessage */ .hC)(change.dataLoss.text, { inTable: true })}`
+        : '';
+    const where = change.location
+        ? (0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .inlineCode */ .ti)(`${change.location.file.split('/').slice(-2).join('/')}:${change.location.line}`, {
+            inTable: true
+        })
+        : '';
+    return `| ${group} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeMessage */ .hC)(change.description, { inTable: true })} | ${loss} | ${where} |`;
+}
+/** Changes grouped by table (tables in first-seen order), types and other objects last. */
+function grouped(changes) {
+    const groups = new Map();
+    for (const c of changes) {
+        const key = c.table ?? '\u0000other';
+        groups.set(key, [...(groups.get(key) ?? []), c]);
+    }
+    return [...groups.entries()]
+        .sort(([a], [b]) => Number(a === '\u0000other') - Number(b === '\u0000other'))
+        .map(([, v]) => v);
+}
+/**
+ * The two markdown sections. `compact` (a report near GitHub's size limit)
+ * keeps the lossy changes and the risky statements only.
+ */
+function reviewMarkdown(review, compact = false) {
+    if (!review || review.safety === 'off' || review.migrations.length === 0)
+        return undefined;
+    const rows = n(review.rowsPerTable);
+    const sections = [];
+    const changes = compact ? review.changes.filter((c) => (c.dataLoss?.affected ?? 0) > 0) : review.changes;
+    const lossy = review.changes.filter((c) => (c.dataLoss?.affected ?? 0) > 0).length;
+    sections.push(`### Database changes\n\n<sub>What the ${review.migrations.length === 1 ? 'new migration changes' : `${review.migrations.length} new migrations change`} in the database: the catalog of the upgrade test's database (the base's migrations, ${rows} rows a table) before and after them${lossy ? `; ${lossy} change${lossy === 1 ? '' : 's'} lose${lossy === 1 ? 's' : ''} data` : ''}.</sub>`);
+    if (changes.length) {
+        const lines = ['| Table | Change | Data on the populated database | Where |', '|---|---|---|---|'];
+        for (const group of grouped(changes))
+            group.forEach((c, i) => lines.push(changeRow(c, i === 0)));
+        if (compact && changes.length < review.changes.length)
+            lines.push('', `_… and ${review.changes.length - changes.length} more changes in the job summary._`);
+        sections.push(lines.join('\n'));
+    }
+    else if (!compact)
+        sections.push('_No change to the catalog._');
+    const risky = review.migrations.flatMap((m) => m.statements.filter((s) => s.hazards.length).map((s) => ({ m, s })));
+    const title = risky.length
+        ? `### Migration review: ${risky.length} risky statement${risky.length === 1 ? '' : 's'}`
+        : '### Migration review: no risky statement';
+    sections.push(`${title}\n\n<sub>Each new statement replayed in a transaction of our own on the populated database (${rows} rows a table), with its table locks read from \`pg_locks\`, rewrites from \`relfilenode\` and scans from the table's read counters. ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeMessage */ .hC)(engineSentence(review))}</sub>`);
+    const statements = review.migrations.flatMap((m) => m.statements.filter((s) => !compact || s.hazards.length).map((s) => ({ m, s })));
+    if (statements.length) {
+        const lines = ['| | Statement | Line | Locks | Measured | Hazard |', '|---|---|---|---|---|---|'];
+        for (const { m, s } of statements.slice(0, compact ? 10 : 60))
+            lines.push(`| ${s.hazards.length ? '⚠️' : '✅'} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .inlineCode */ .ti)(s.summary, { inTable: true })} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .inlineCode */ .ti)(`${m.name}:${s.line}`, { inTable: true })} | ${locksCell(s)} | ${measuredCell(s)} | ${s.hazards.map((h) => HAZARD_NAMES[h]).join(', ') || '—'} |`);
+        if (statements.length > (compact ? 10 : 60))
+            lines.push('', `_… and ${statements.length - (compact ? 10 : 60)} more statements in report.json._`);
+        sections.push(lines.join('\n'));
+    }
+    if (review.findings.length && !compact) {
+        const items = review.findings.map((f) => `- **${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeMessage */ .hC)(f.title)}** (${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .inlineCode */ .ti)(`${f.location.file}:${f.location.line}`)}): ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeMessage */ .hC)(f.message)}${f.saferPattern ? `<br>**Safer:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeMessage */ .hC)(f.saferPattern)}` : ''}`);
+        sections.push(`<details><summary>What each risky statement blocks, and the safer pattern</summary>\n\n${items.join('\n')}\n\n</details>`);
+    }
+    if (review.incomplete)
+        sections.push(`_The review is incomplete: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeMessage */ .hC)(review.incomplete)}._`);
+    return sections.join('\n\n');
+}
+/** The terminal block (plain text; the caller strips control characters). */
+function reviewTerminal(review) {
+    if (!review || review.safety === 'off' || review.migrations.length === 0)
+        return undefined;
+    const lines = [`Database changes (upgrade test, ${n(review.rowsPerTable)} rows a table)`];
+    for (const group of grouped(review.changes)) {
+        lines.push(`  ${group[0]?.table ?? 'types and other objects'}`);
+        for (const c of group)
+            lines.push(`    ${c.description.replace(/`/g, '')}${c.dataLoss ? ` — ${c.dataLoss.text}` : ''}`);
+    }
+    if (!review.changes.length)
+        lines.push('  no change to the catalog');
+    lines.push('', 'Migration review');
+    for (const m of review.migrations)
+        for (const s of m.statements) {
+            if (s.status === 'control')
+                continue;
+            const locks = s.locks
+                .map((l) => l.held
+                ? `${lockName(l.mode)} ${l.table} (held since line ${l.held.since})`
+                : `${lockName(l.mode)} ${l.table}${l.newTable ? ' (new)' : ''}`)
+                .join(', ');
+            const hazards = s.hazards.length ? `  ⚠ ${s.hazards.map((h) => HAZARD_NAMES[h]).join(', ')}` : '';
+            lines.push(`  ${m.file}:${s.line}  ${ms(s.durationMs)}  ${locks || 'no table lock'}${hazards}`);
+        }
+    for (const f of review.findings)
+        lines.push(`  ${f.location.file}:${f.location.line}  ${f.title}${f.saferPattern ? `\n      safer: ${f.saferPattern}` : ''}`);
+    if (review.incomplete)
+        lines.push(`  incomplete: ${review.incomplete}`);
+    return lines.join('\n');
+}
+/** The `review` object of report.json: the review as it is (plain data, stable field names). */
+function reviewJson(review) {
+    if (!review || review.safety === 'off')
+        return undefined;
+    return review;
+}
+
+
+/***/ }),
+
+/***/ 2280:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $d: () => (/* binding */ commandLock),
+/* harmony export */   SH: () => (/* binding */ blocksOf),
+/* harmony export */   l4: () => (/* binding */ lockName),
+/* harmony export */   n9: () => (/* binding */ isLockMode),
+/* harmony export */   wb: () => (/* binding */ lockRank)
+/* harmony export */ });
+/* unused harmony exports LOCK_MODES, refusesTransaction */
+/* harmony import */ var _sql_script_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1189);
+/**
+ * PostgreSQL's table lock modes: their order and what each one keeps other
+ * sessions from doing (the conflict table of the "Explicit Locking" chapter
+ * of PostgreSQL's manual), and the lock of the commands PostgreSQL refuses to
+ * run inside a transaction, which the review cannot read back from pg_locks.
+ */
+
+/** Weakest first. */
+const LOCK_MODES = [
+    'AccessShareLock',
+    'RowShareLock',
+    'RowExclusiveLock',
+    'ShareUpdateExclusiveLock',
+    'ShareLock',
+    'ShareRowExclusiveLock',
+    'ExclusiveLock',
+    'AccessExclusiveLock'
+];
+function isLockMode(mode) {
+    return LOCK_MODES.includes(mode);
+}
+function lockRank(mode) {
+    return LOCK_MODES.indexOf(mode);
+}
+/**
+ * Plain reads take ACCESS SHARE, so only ACCESS EXCLUSIVE stops them; writes
+ * take ROW EXCLUSIVE, which SHARE and every stronger mode conflict with; the
+ * weaker modes only conflict with schema changes (and VACUUM, index builds).
+ */
+function blocksOf(mode) {
+    if (mode === 'AccessExclusiveLock')
+        return 'reads and writes';
+    if (lockRank(mode) >= lockRank('ShareLock'))
+        return 'writes';
+    return 'schema changes';
+}
+/** `SHARE ROW EXCLUSIVE`, as the manual and `LOCK TABLE` spell the mode. */
+function lockName(mode) {
+    return mode
+        .replace(/Lock$/, '')
+        .replace(/([a-z])([A-Z])/g, '$1 $2')
+        .toUpperCase();
+}
+/** Whether PostgreSQL refuses this statement inside a transaction block (read by its parser). */
+function refusesTransaction(statement) {
+    return parseSqlScript(statement).statements.some(refusedInTransaction);
+}
+/**
+ * The table lock a command that cannot run in a transaction takes, from the
+ * manual: `CREATE/DROP/REINDEX … CONCURRENTLY` and plain `VACUUM` take SHARE
+ * UPDATE EXCLUSIVE; `VACUUM FULL` takes ACCESS EXCLUSIVE.
+ */
+function commandLock(statement) {
+    for (const parsed of (0,_sql_script_js__WEBPACK_IMPORTED_MODULE_0__/* .parseSqlScript */ .XG)(statement).statements) {
+        const vacuum = parsed.node && 'VacuumStmt' in parsed.node ? parsed.node.VacuumStmt : undefined;
+        if (vacuum?.is_vacuumcmd) {
+            const full = (vacuum.options ?? []).some((o) => 'DefElem' in o && o.DefElem.defname === 'full');
+            return full ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock';
+        }
+        if ((0,_sql_script_js__WEBPACK_IMPORTED_MODULE_0__/* .refusedInTransaction */ .Kg)(parsed))
+            return 'ShareUpdateExclusiveLock';
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 7117:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C4: () => (/* binding */ scanSql),
+/* harmony export */   FK: () => (/* binding */ identifierName),
+/* harmony export */   Ok: () => (/* binding */ loadSqlParser),
+/* harmony export */   eg: () => (/* binding */ parseSql)
+/* harmony export */ });
+/* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(17);
+
+let library;
+let loading;
+/**
+ * Loads the parser. Safe to call more than once and from several callers at
+ * a time; the functions of this module throw until it has resolved.
+ */
+function loadSqlParser() {
+    loading ??= __nccwpck_require__.e(/* import() */ 627).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2627, 23))
+        .then(async (module) => {
+        await module.loadModule();
+        library = module;
+    })
+        .catch((error) => {
+        loading = undefined;
+        throw new Error(`Cannot load PostgreSQL's SQL parser (libpg-query): ${String(error)}`);
+    });
+    return loading;
+}
+function pg() {
+    if (!library)
+        throw new Error('The SQL parser is not loaded: await loadSqlParser() first.');
+    return library;
+}
+// Token numbers of PostgreSQL's grammar (gram.h) as libpg-query reports them.
+const IDENT = 258;
+const UIDENT = 259;
+const SCONST = 261;
+const USCONST = 262;
+const BCONST = 263;
+const XCONST = 264;
+const SQL_COMMENT = 275;
+const C_COMMENT = 276;
+const SEMICOLON = 59;
+const STRING_TOKENS = new Set([SCONST, USCONST, BCONST, XCONST]);
+/**
+ * Maps UTF-8 byte offsets of `text` to UTF-16 offsets. Plain ASCII (most SQL)
+ * needs no table.
+ */
+function byteOffsets(text) {
+    if (Buffer.byteLength(text) === text.length)
+        return (b) => b;
+    const table = new Int32Array(Buffer.byteLength(text) + 1);
+    let bytes = 0;
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        const width = code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code <= 0xdbff ? 4 : 3;
+        for (let k = 0; k < width; k++)
+            table[bytes + k] = i;
+        bytes += width;
+        if (width === 4)
+            i++;
+    }
+    table[bytes] = text.length;
+    return (b) => table[Math.max(0, Math.min(b, bytes))] ?? text.length;
+}
+/**
+ * PostgreSQL counts error positions in characters (code points); returns the
+ * UTF-16 offset of the 0-based character `chars`.
+ */
+function offsetOfChars(text, chars) {
+    let offset = 0;
+    for (let n = 0; n < chars && offset < text.length; n++) {
+        const code = text.charCodeAt(offset);
+        offset += code >= 0xd800 && code <= 0xdbff ? 2 : 1;
+    }
+    return offset;
+}
+/** Parses `text` with PostgreSQL's grammar. */
+function parseSql(text) {
+    if (text.trim() === '')
+        return { ok: true, statements: [], offsetOf: (b) => b };
+    try {
+        const result = pg().parseSync(text);
+        const offsetOf = byteOffsets(text);
+        const statements = (result.stmts ?? []).map((raw) => {
+            const location = raw.stmt_location ?? 0;
+            // A zero length means "to the end of the text" (the last statement).
+            const end = raw.stmt_len ? offsetOf(location + raw.stmt_len) : text.length;
+            return { node: raw.stmt, start: offsetOf(location), end };
+        });
+        return { ok: true, statements, offsetOf };
+    }
+    catch (error) {
+        const details = error.sqlDetails;
+        const message = (0,_util_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .g)(error);
+        if (!details)
+            throw error;
+        return {
+            ok: false,
+            message,
+            offset: offsetOfChars(text, details.cursorPosition ?? 0),
+            // The scanner's own errors (an unterminated quote, trailing junk after a number); the
+            // grammar's "syntax error" goes through the scanner's error function too.
+            lexical: details.fileName === 'scan.l' && !message.startsWith('syntax error')
+        };
+    }
+}
+function kindOf(tokenType, keywordKind) {
+    if (tokenType === SQL_COMMENT || tokenType === C_COMMENT)
+        return 'comment';
+    if (STRING_TOKENS.has(tokenType))
+        return 'string';
+    if (tokenType === IDENT || tokenType === UIDENT)
+        return 'identifier';
+    if (keywordKind > 0)
+        return 'keyword';
+    if (tokenType === SEMICOLON)
+        return 'semicolon';
+    return 'other';
+}
+/** libpg-query's scan, or undefined when the scanner stops at a token it cannot read. */
+function scanOnce(text, shift, into) {
+    if (text === '')
+        return true;
+    let tokens;
+    try {
+        tokens = pg().scanSync(text).tokens;
+    }
+    catch {
+        return false;
+    }
+    const offsetOf = byteOffsets(text);
+    for (const t of tokens) {
+        const start = offsetOf(t.start);
+        const end = offsetOf(t.end);
+        into.push({
+            start: start + shift,
+            end: end + shift,
+            text: text.slice(start, end),
+            kind: kindOf(t.tokenType, t.keywordKind)
+        });
+    }
+    return true;
+}
+/**
+ * Every token of `text`, comments included. SQL that the scanner cannot read
+ * still yields tokens: up to the bad token, the bad token as `invalid`, then
+ * the rest. An unterminated quote, dollar quote or comment runs to the end of
+ * the text (PostgreSQL reads it that way too); other bad tokens are the text
+ * PostgreSQL quotes in its message. The scanner gives no position, so the
+ * parser, which reads with the same scanner, tells where it stopped.
+ */
+function scanSql(text) {
+    const tokens = [];
+    let pos = 0;
+    while (pos < text.length) {
+        const rest = text.slice(pos);
+        if (scanOnce(rest, pos, tokens))
+            break;
+        const parsed = parseSql(rest);
+        if (parsed.ok) {
+            tokens.push({ start: pos, end: text.length, text: rest, kind: 'invalid' });
+            break;
+        }
+        // Up to the reported position the scanner read the text without error.
+        const before = rest.slice(0, parsed.offset);
+        if (!scanOnce(before, pos, tokens)) {
+            tokens.push({ start: pos, end: text.length, text: rest, kind: 'invalid' });
+            break;
+        }
+        const at = pos + parsed.offset;
+        const near = /at or near "([\s\S]*)"$/.exec(parsed.message)?.[1];
+        if (parsed.lexical) {
+            const unterminated = parsed.message.startsWith('unterminated') || near === undefined;
+            const end = unterminated ? text.length : Math.min(text.length, at + Math.max(1, near.length));
+            tokens.push({ start: at, end, text: text.slice(at, end), kind: 'invalid' });
+            pos = end;
+            continue;
+        }
+        // A grammar error comes first: the token it names was read; look for the scanner's error after it.
+        if (near === undefined || near.length === 0 || !text.startsWith(near, at)) {
+            tokens.push({ start: at, end: text.length, text: text.slice(at), kind: 'invalid' });
+            break;
+        }
+        if (!scanOnce(near, at, tokens))
+            tokens.push({ start: at, end: at + near.length, text: near, kind: 'invalid' });
+        pos = at + near.length;
+    }
+    return tokens;
+}
+/**
+ * The name an identifier or keyword token stands for: quoted names as
+ * written (`""` undoubled), unquoted ones folded to lower case as PostgreSQL
+ * folds them. Undefined for other tokens.
+ */
+function identifierName(token) {
+    if (token.kind !== 'identifier' && token.kind !== 'keyword')
+        return undefined;
+    if (token.text.startsWith('"'))
+        return token.text.slice(1, -1).replace(/""/g, '"');
+    if (/^u&"/i.test(token.text))
+        return undefined;
+    return token.text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
+
+
+/***/ }),
+
+/***/ 1189:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $E: () => (/* binding */ blankComments),
+/* harmony export */   $G: () => (/* binding */ splitSqlStatements),
+/* harmony export */   A5: () => (/* binding */ statementTokens),
+/* harmony export */   C4: () => (/* reexport safe */ _parser_js__WEBPACK_IMPORTED_MODULE_0__.C4),
+/* harmony export */   FK: () => (/* reexport safe */ _parser_js__WEBPACK_IMPORTED_MODULE_0__.FK),
+/* harmony export */   Kg: () => (/* binding */ refusedInTransaction),
+/* harmony export */   Ok: () => (/* reexport safe */ _parser_js__WEBPACK_IMPORTED_MODULE_0__.Ok),
+/* harmony export */   Uq: () => (/* binding */ readScript),
+/* harmony export */   XG: () => (/* binding */ parseSqlScript),
+/* harmony export */   _$: () => (/* binding */ lineStarts),
+/* harmony export */   c1: () => (/* binding */ offsetOfCharPosition),
+/* harmony export */   dk: () => (/* binding */ lineAtOffset)
+/* harmony export */ });
+/* harmony import */ var _parser_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7117);
+/**
+ * SQL scripts read with PostgreSQL's own parser: a migration.sql split into
+ * statements with their lines, each with its parse tree. A statement the
+ * parser rejects (a syntax error is what a failing migration often has) is
+ * still split and located: it runs from the end of the statement before it to
+ * the first `;` after the error, as PostgreSQL's scanner reads the text.
+ *
+ * `loadSqlParser()` must have resolved before any function here is called.
+ */
+
+
+/**
+ * Scripts already read, by text: the failing migration is split by several
+ * stages. Bounded, as parse trees take about twenty times the SQL's size.
+ */
+const cache = new Map();
+const CACHE_CHARS = 2_000_000;
+let cachedChars = 0;
+/** Reads a script into statements (cached by its text). */
+function parseSqlScript(sql) {
+    const hit = cache.get(sql);
+    if (hit) {
+        cache.delete(sql);
+        cache.set(sql, hit);
+        return hit;
+    }
+    const script = readScript(sql);
+    cache.set(sql, script);
+    cachedChars += sql.length;
+    for (const [key] of cache) {
+        if (cachedChars <= CACHE_CHARS || cache.size <= 1)
+            break;
+        cache.delete(key);
+        cachedChars -= key.length;
+    }
+    return script;
+}
+/**
+ * Reads a script without keeping it: for reading many scripts once (the
+ * index of what every migration creates), whose trees are garbage after.
+ */
+function readScript(sql) {
+    const lines = lineStarts(sql);
+    let tokens;
+    const script = {
+        sql,
+        statements: [],
+        lines,
+        tokens: () => (tokens ??= (0,_parser_js__WEBPACK_IMPORTED_MODULE_0__/* .scanSql */ .C4)(sql)),
+        lineAt: (offset) => lineAtOffset(lines, offset)
+    };
+    const add = (start, end, parsed, error) => {
+        if (end <= start)
+            return;
+        script.statements.push({
+            index: script.statements.length,
+            text: sql.slice(start, end),
+            startOffset: start,
+            endOffset: end,
+            startLine: lineAtOffset(lines, start),
+            endLine: lineAtOffset(lines, Math.max(start, end - 1)),
+            ...(parsed ? { node: parsed.node, offsetOf: parsed.offsetOf } : {}),
+            ...(error ? { error } : {})
+        });
+    };
+    let pos = 0;
+    while (pos < sql.length) {
+        const parsed = (0,_parser_js__WEBPACK_IMPORTED_MODULE_0__/* .parseSql */ .eg)(sql.slice(pos));
+        if (parsed.ok) {
+            addParsed(sql, pos, parsed, add);
+            break;
+        }
+        const errorAt = pos + parsed.offset;
+        const end = addRejected(sql, addStatementsBefore(sql, pos, errorAt, add), errorAt, parsed.message, add);
+        if (end === undefined)
+            break;
+        pos = end;
+    }
+    return script;
+}
+/** Adds the statements of a parse of the text from `base` on. */
+function addParsed(sql, base, parsed, add) {
+    const offsetOf = (location) => base + parsed.offsetOf(location);
+    for (const s of parsed.statements) {
+        const [start, end] = statementSpan(sql, base + s.start, base + s.end);
+        add(start, end, { node: s.node, offsetOf });
+    }
+}
+/**
+ * The span of an accepted statement, with its `;`. The parser's span runs up
+ * to the `;`; a last statement without one runs to the end of the text, less
+ * the whitespace and comments after it.
+ */
+function statementSpan(sql, start, end) {
+    if (sql[end] === ';')
+        return [start, end + 1];
+    const code = (0,_parser_js__WEBPACK_IMPORTED_MODULE_0__/* .scanSql */ .C4)(sql.slice(start, end)).filter((t) => t.kind !== 'comment');
+    return [start, start + (code.at(-1)?.end ?? 0)];
+}
+/**
+ * Adds the statements that end before `errorAt` (the parser stopped there)
+ * and returns where the rejected statement starts. The text up to the error
+ * scans cleanly; the last `;` before it whose prefix parses ends the good part
+ * (a `;` inside a `BEGIN ATOMIC` body does not).
+ */
+function addStatementsBefore(sql, pos, errorAt, add) {
+    const tokens = (0,_parser_js__WEBPACK_IMPORTED_MODULE_0__/* .scanSql */ .C4)(sql.slice(pos, errorAt));
+    const semicolons = tokens.filter((t) => t.kind === 'semicolon');
+    for (let i = semicolons.length - 1; i >= 0; i--) {
+        const cut = pos + semicolons[i].end;
+        const parsed = (0,_parser_js__WEBPACK_IMPORTED_MODULE_0__/* .parseSql */ .eg)(sql.slice(pos, cut));
+        if (!parsed.ok)
+            continue;
+        addParsed(sql, pos, parsed, add);
+        return cut;
+    }
+    return pos;
+}
+/**
+ * Adds the statement the parser rejected, from `start` (where the statement
+ * before it ended) to the first `;` after the error, or to the end of the
+ * script. Returns where the next statement may start, if anything follows.
+ */
+function addRejected(sql, start, errorAt, message, add) {
+    const tokens = (0,_parser_js__WEBPACK_IMPORTED_MODULE_0__/* .scanSql */ .C4)(sql.slice(start));
+    const semicolon = tokens.find((t) => t.kind === 'semicolon' && start + t.start >= errorAt);
+    const code = tokens.filter((t) => t.kind !== 'comment');
+    const last = code.at(-1);
+    // An unterminated quote runs to the end of the file: its trailing blank lines are not the statement's.
+    const lastEnd = last
+        ? last.start + (last.kind === 'invalid' ? last.text.trimEnd().length : last.text.length)
+        : 0;
+    const end = start + (semicolon?.end ?? lastEnd);
+    const first = start + (code[0]?.start ?? 0);
+    add(first, end, undefined, { message, offset: Math.min(Math.max(errorAt, first), sql.length) });
+    return semicolon ? end : undefined;
+}
+/**
+ * Whether PostgreSQL refuses to run the statement inside a transaction block
+ * (`CREATE INDEX CONCURRENTLY`, `VACUUM`, `ALTER SYSTEM`, `CREATE DATABASE`…).
+ */
+function refusedInTransaction(statement) {
+    const node = statement.node;
+    if (!node)
+        return false;
+    if ('IndexStmt' in node)
+        return node.IndexStmt.concurrent === true;
+    if ('DropStmt' in node)
+        return node.DropStmt.concurrent === true;
+    if ('ReindexStmt' in node) {
+        const r = node.ReindexStmt;
+        const concurrently = (r.params ?? []).some((p) => 'DefElem' in p && p.DefElem.defname === 'concurrently');
+        return concurrently || r.kind === 'REINDEX_OBJECT_DATABASE' || r.kind === 'REINDEX_OBJECT_SYSTEM';
+    }
+    if ('VacuumStmt' in node)
+        return node.VacuumStmt.is_vacuumcmd === true;
+    if ('AlterTableStmt' in node)
+        return (node.AlterTableStmt.cmds ?? []).some((c) => {
+            const def = 'AlterTableCmd' in c ? c.AlterTableCmd.def : undefined;
+            return def !== undefined && 'PartitionCmd' in def && def.PartitionCmd.concurrent === true;
+        });
+    return ('AlterSystemStmt' in node ||
+        'CreatedbStmt' in node ||
+        'DropdbStmt' in node ||
+        'CreateTableSpaceStmt' in node ||
+        'DropTableSpaceStmt' in node);
+}
+/**
+ * The script with every comment replaced by spaces (newlines kept), so that
+ * searches never match commented-out SQL and offsets stay those of the file.
+ */
+function blankComments(sql) {
+    let out = '';
+    let at = 0;
+    for (const token of parseSqlScript(sql).tokens()) {
+        if (token.kind !== 'comment')
+            continue;
+        out += sql.slice(at, token.start) + token.text.replace(/[^\n\r]/g, ' ');
+        at = token.end;
+    }
+    return out + sql.slice(at);
+}
+/** The tokens of one statement of `script`, comments included. */
+function statementTokens(script, statement) {
+    const tokens = script.tokens();
+    let lo = 0;
+    let hi = tokens.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (tokens[mid].end <= statement.startOffset)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    const out = [];
+    for (let i = lo; i < tokens.length && tokens[i].start < statement.endOffset; i++)
+        out.push(tokens[i]);
+    return out;
+}
+/** Offsets at which each line starts (line 1 starts at 0). */
+function lineStarts(text) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
+        starts.push(i + 1);
+    return starts;
+}
+/** 1-based line of a UTF-16 offset, by binary search over `lineStarts`. */
+function lineAtOffset(starts, offset) {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if ((starts[mid] ?? 0) <= offset)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo + 1;
+}
+/**
+ * PostgreSQL reports error positions in characters (code points), 1-based;
+ * JavaScript strings index UTF-16 units. Returns the 0-based string offset.
+ */
+function offsetOfCharPosition(text, position) {
+    let offset = 0;
+    for (let chars = 1; chars < position && offset < text.length; chars++) {
+        const code = text.charCodeAt(offset);
+        offset += code >= 0xd800 && code <= 0xdbff ? 2 : 1;
+    }
+    return Math.min(offset, text.length);
+}
+/**
+ * Splits a SQL script into statements. Comments before a statement are not
+ * part of it (its start line is where its SQL starts); a script that ends
+ * without `;` still yields its last statement.
+ */
+function splitSqlStatements(sql) {
+    return parseSqlScript(sql).statements.map((s) => ({
+        index: s.index,
+        text: s.text,
+        startOffset: s.startOffset,
+        endOffset: s.endOffset,
+        startLine: s.startLine,
+        endLine: s.endLine
+    }));
+}
+
+
+/***/ }),
+
+/***/ 17:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ errorMessage)
+/* harmony export */ });
+/** The message of anything thrown: an Error's message, else the value as text. */
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+
+/***/ }),
+
+/***/ 4537:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ redact),
+/* harmony export */   m: () => (/* binding */ secretsOfUrl)
+/* harmony export */ });
+/**
+ * Secrets derived from the database URL, and their removal from any text
+ * the action writes (logs, summary, comment, JSON, files).
+ */
+/** The URL itself and its password, raw and percent-decoded/encoded. */
+function secretsOfUrl(url) {
+    const secrets = new Set([url]);
+    try {
+        const u = new URL(url);
+        if (u.password) {
+            secrets.add(u.password);
+            const decoded = safeDecode(u.password);
+            secrets.add(decoded);
+            secrets.add(encodeURIComponent(decoded));
+        }
+    }
+    catch {
+        // Not a URL: only the whole string is secret.
+    }
+    // A one- or two-character password would blank out ordinary words; the URL still goes.
+    return [...secrets].filter((s) => s.length >= 3);
+}
+function safeDecode(value) {
+    try {
+        return decodeURIComponent(value);
+    }
+    catch {
+        return value;
+    }
+}
+/**
+ * Replaces every secret, and its URL-encoded and URL-decoded forms (a password
+ * appears encoded inside a connection string), by `***`, longest first so that
+ * a longer form is not left half-replaced.
+ */
+function redact(text, secrets) {
+    const forms = new Set();
+    for (const secret of secrets) {
+        if (!secret)
+            continue;
+        forms.add(secret);
+        forms.add(encodeURIComponent(secret));
+        forms.add(safeDecode(secret));
+    }
+    forms.delete('');
+    let out = text;
+    for (const form of [...forms].sort((a, b) => b.length - a.length))
+        out = out.split(form).join('***');
+    return out;
+}
+
+
+/***/ }),
+
 /***/ 4390:
 /***/ ((module) => {
 
@@ -35796,6 +38585,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
 /***/ 643:
 /***/ ((module) => {
 
@@ -35906,204 +38702,27 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util/types");
 
-/***/ })
+/***/ }),
 
-/******/ });
-/************************************************************************/
-/******/ // The module cache
-/******/ var __webpack_module_cache__ = {};
-/******/ 
-/******/ // The require function
-/******/ function __nccwpck_require__(moduleId) {
-/******/ 	// Check if module is in cache
-/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
-/******/ 	if (cachedModule !== undefined) {
-/******/ 		return cachedModule.exports;
-/******/ 	}
-/******/ 	// Create a new module (and put it into the cache)
-/******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
-/******/ 		exports: {}
-/******/ 	};
-/******/ 
-/******/ 	// Execute the module function
-/******/ 	var threw = true;
-/******/ 	try {
-/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
-/******/ 		threw = false;
-/******/ 	} finally {
-/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
-/******/ 	}
-/******/ 
-/******/ 	// Return the exports of the module
-/******/ 	return module.exports;
-/******/ }
-/******/ 
-/******/ // expose the modules object (__webpack_modules__)
-/******/ __nccwpck_require__.m = __webpack_modules__;
-/******/ 
-/************************************************************************/
-/******/ /* webpack/runtime/asset-relocator-loader */
-/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
-/******/ 
-/******/ /* webpack/runtime/compat get default export */
-/******/ (() => {
-/******/ 	// getDefaultExport function for compatibility with non-harmony modules
-/******/ 	__nccwpck_require__.n = (module) => {
-/******/ 		var getter = module && module.__esModule ?
-/******/ 			() => (module['default']) :
-/******/ 			() => (module);
-/******/ 		__nccwpck_require__.d(getter, { a: getter });
-/******/ 		return getter;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/create fake namespace object */
-/******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/define property getters */
-/******/ (() => {
-/******/ 	// define getter functions for harmony exports
-/******/ 	__nccwpck_require__.d = (exports, definition) => {
-/******/ 		for(var key in definition) {
-/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
-/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
-/******/ 			}
-/******/ 		}
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/ensure chunk */
-/******/ (() => {
-/******/ 	__nccwpck_require__.f = {};
-/******/ 	// This file contains only the entry chunk.
-/******/ 	// The chunk loading function for additional chunks
-/******/ 	__nccwpck_require__.e = (chunkId) => {
-/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
-/******/ 			__nccwpck_require__.f[key](chunkId, promises);
-/******/ 			return promises;
-/******/ 		}, []));
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/get javascript chunk filename */
-/******/ (() => {
-/******/ 	// This function allow to reference async chunks
-/******/ 	__nccwpck_require__.u = (chunkId) => {
-/******/ 		// return url for filenames based on template
-/******/ 		return "" + chunkId + ".index.js";
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/hasOwnProperty shorthand */
-/******/ (() => {
-/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/make namespace object */
-/******/ (() => {
-/******/ 	// define __esModule on exports
-/******/ 	__nccwpck_require__.r = (exports) => {
-/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
-/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
-/******/ 		}
-/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/import chunk loading */
-/******/ (() => {
-/******/ 	// no baseURI
-/******/ 	
-/******/ 	// object to store loaded and loading chunks
-/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
-/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
-/******/ 	var installedChunks = {
-/******/ 		792: 0
-/******/ 	};
-/******/ 	
-/******/ 	var installChunk = (data) => {
-/******/ 		var {ids, modules, runtime} = data;
-/******/ 		// add "modules" to the modules object,
-/******/ 		// then flag all "ids" as loaded and fire callback
-/******/ 		var moduleId, chunkId, i = 0;
-/******/ 		for(moduleId in modules) {
-/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
-/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
-/******/ 			}
-/******/ 		}
-/******/ 		if(runtime) runtime(__nccwpck_require__);
-/******/ 		for(;i < ids.length; i++) {
-/******/ 			chunkId = ids[i];
-/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
-/******/ 				installedChunks[chunkId][0]();
-/******/ 			}
-/******/ 			installedChunks[ids[i]] = 0;
-/******/ 		}
-/******/ 	
-/******/ 	}
-/******/ 	
-/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
-/******/ 			// import() chunk loading for javascript
-/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
-/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
-/******/ 	
-/******/ 				// a Promise means "currently loading".
-/******/ 				if(installedChunkData) {
-/******/ 					promises.push(installedChunkData[1]);
-/******/ 				} else {
-/******/ 					if(true) { // all chunks have JS
-/******/ 						// setup Promise in chunk cache
-/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
-/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
-/******/ 							throw e;
-/******/ 						});
-/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
-/******/ 						promises.push(installedChunkData[1] = promise);
-/******/ 					}
-/******/ 				}
-/******/ 			}
-/******/ 	};
-/******/ 	
-/******/ 	// no prefetching
-/******/ 	
-/******/ 	// no preloaded
-/******/ 	
-/******/ 	// no external install chunk
-/******/ 	
-/******/ 	// no on chunks loaded
-/******/ })();
-/******/ 
-/************************************************************************/
-var __webpack_exports__ = {};
+/***/ 8179:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  z3: () => (/* binding */ error),
+  V4: () => (/* binding */ getInput),
+  Os: () => (/* binding */ group),
+  pq: () => (/* binding */ info),
+  lm: () => (/* binding */ notice),
+  C1: () => (/* binding */ setFailed),
+  uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
+  z: () => (/* reexport */ summary),
+  $e: () => (/* binding */ warning)
+});
+
+// UNUSED EXPORTS: ExitCode, addPath, debug, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -39050,195 +41669,220 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var core = __nccwpck_require__(8179);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./node_modules/ms/index.js
 var ms = __nccwpck_require__(744);
 var ms_default = /*#__PURE__*/__nccwpck_require__.n(ms);
 // EXTERNAL MODULE: ./node_modules/shell-quote/index.js
 var shell_quote = __nccwpck_require__(6591);
-;// CONCATENATED MODULE: ./src/inputs.ts
-/**
- * The one description of every input and output. `config.ts` reads each
- * input's default from here, the action reads its inputs by these names, the
- * CLI prints its help from here, and action.yml's `inputs:` and `outputs:`
- * are generated from it (`npm run build`; a unit test holds action.yml, the
- * CLI help and the README to it).
- */
-/** Every input, in the order action.yml, the README and the CLI help list them. */
-const INPUT_SPEC = {
-    databaseUrl: {
-        name: 'database-url',
-        description: 'URL of an EMPTY PostgreSQL database, e.g. a service container: postgresql://postgres:postgres@localhost:5432/postgres. Defaults to the DATABASE_URL environment variable. The password is masked in every log, summary, comment and file.',
-        defaultText: 'env `DATABASE_URL`',
-        cli: {
-            value: 'URL',
-            help: 'empty PostgreSQL database',
-            defaultText: '$DATABASE_URL; without either, an embedded PostgreSQL is started'
-        }
-    },
-    databaseUrlEnv: {
-        name: 'database-url-env',
-        description: "Environment variables that receive the database URL in every child process (comma or newline separated). Default: DATABASE_URL and every variable the project's datasource connects with (the schema's url/directUrl = env(\"…\"), the datasource of prisma.config.ts as Prisma's own config loader reads it); its shadowDatabaseUrl variables get a scratch database of their own. Set this to override the discovered names.",
-        defaultText: 'discovered',
-        cli: {
-            value: 'NAMES',
-            help: 'variables that receive the URL',
-            defaultText: "DATABASE_URL and the ones the project's datasource reads"
-        }
-    },
-    workingDirectory: {
-        name: 'working-directory',
-        description: 'Folder of the project (package.json, prisma/), relative to the repository root.',
-        default: '.',
-        cli: { value: 'DIR', help: 'the project folder' }
-    },
-    schema: {
-        name: 'schema',
-        description: 'Schema file or folder of .prisma files, relative to working-directory. Default: discovered the way Prisma does (prisma.config.ts, package.json, prisma/schema.prisma, prisma/schema/).',
-        defaultText: 'discovered',
-        cli: { value: 'PATH', help: 'schema file or folder' }
-    },
-    seedCommand: {
-        name: 'seed-command',
-        description: 'Seed command to run instead of the configured seed (run without a shell, e.g. "npx tsx prisma/seed.ts"), or "none" to skip the seed. Default: `prisma db seed` with the seed configured in prisma.config.ts or package.json.',
-        defaultText: 'configured seed',
-        cli: { value: 'CMD', help: 'seed command, or none', defaultText: "Prisma's configured seed" }
-    },
-    generate: {
-        name: 'generate',
-        description: 'Run `prisma generate` before migrating.',
-        default: 'true',
-        cli: { value: 'true|false', help: 'run prisma generate first', alone: true }
-    },
-    failOn: {
-        name: 'fail-on',
-        description: 'Which findings fail the check: a comma-separated list of migrate, seed, drift, warning; or none.',
-        default: 'migrate,seed,drift',
-        cli: { value: 'LIST', help: 'migrate,seed,drift,warning or none' }
-    },
-    comment: {
-        name: 'comment',
-        description: 'Create or update one sticky comment on the pull request with the report.',
-        default: 'true'
-    },
-    checkRun: {
-        name: 'check-run',
-        description: 'Write a check run on the commit with every finding annotated on its line (the workflow-command annotations stop at 10 errors and 10 warnings a step); needs `checks: write`. auto (tries, and a refused token is a notice), true (a refusal is a warning) or false.',
-        default: 'auto'
-    },
-    mode: {
-        name: 'mode',
-        description: 'check runs the check. publish runs nothing: it posts the comment and the check run of a report.json made by a pull_request run (give it in report-json), from a workflow_run workflow, so pull requests from forks get them too (see docs/fork-pull-requests.md).',
-        default: 'check'
-    },
-    reportJson: {
-        name: 'report-json',
-        description: 'mode: publish only: path of the report.json to publish (the artifact of the pull_request run), relative to the workspace.',
-        defaultText: 'none'
-    },
-    githubToken: {
-        name: 'github-token',
-        description: 'Token for the pull-request comment and the check run; needs `pull-requests: write` and `checks: write`.',
-        actionDefault: '${{ github.token }}'
-    },
-    prNumber: {
-        name: 'pr-number',
-        description: 'Pull request to comment on when the event is not a pull request (workflow_dispatch, push). Default: the pull request of the event, or the one found for the commit.',
-        defaultText: 'from the event'
-    },
-    stepTimeout: {
-        name: 'step-timeout',
-        description: 'Time limit for each child process (generate, migrate deploy, seed, migrate diff): 90s, 10m, 1h. The whole process tree is killed when it runs out.',
-        default: '10m',
-        cli: { value: 'DURATION', help: 'per child process' }
-    },
-    connectTimeout: {
-        name: 'connect-timeout',
-        description: 'How long to wait for the database to accept connections.',
-        default: '60s',
-        cli: { value: 'DURATION', help: 'wait for the database' }
-    },
-    allowNonEmptyDatabase: {
-        name: 'allow-non-empty-database',
-        description: 'Run even if the database already holds tables. Off by default to protect real databases.',
-        default: 'false',
-        cli: { help: 'run even if the database holds tables', alone: true }
-    },
-    baseRef: {
-        name: 'base-ref',
-        description: 'Git revision whose migrations this run is compared with (edited, deleted, renamed or out-of-order migrations; the upgrade test), for workflow_dispatch and push. Pull requests use their base commit. Needs the history: actions/checkout with fetch-depth: 0, or the action fetches the one commit.',
-        defaultText: "the pull request's base",
-        cli: {
-            value: 'REV',
-            help: 'compare the migrations with this git revision (history checks and the upgrade test), e.g. origin/main',
-            defaultText: 'none, no history checks'
-        }
-    },
-    upgradeTest: {
-        name: 'upgrade-test',
-        description: "Apply the base's migrations to a scratch database, fill every table with rows, then apply the new migrations, to catch migrations that only fail on a database with data: auto (when a base is known and the pull request adds migrations), true or false.",
-        default: 'auto',
-        cli: { value: 'auto|true|false', help: 'apply the new migrations on a populated copy of the base' }
-    },
-    upgradeRows: {
-        name: 'upgrade-rows',
-        description: 'Rows the upgrade test puts into every table (set-based, keeping unique values, enums and foreign keys) before it applies the new migrations: a number from 0 to 1000000, or auto: 50,000 rows spread over the tables, 100 to 5,000 a table (chosen from the fill cost measured on a 300-model project, see the README).',
-        default: 'auto',
-        cli: {
-            value: 'N|auto',
-            help: 'rows per table for the upgrade test: a number, or auto (50,000 spread over the tables, 100 to 5,000 each)'
-        }
-    },
-    migrationSafety: {
-        name: 'migration-safety',
-        description: "The migration review of the new migrations on the upgrade test's populated database (locks, rewrites, scans and lost data, measured per statement): warn annotates risky statements, fail also fails the check (as a migration failure), off turns the review off.",
-        default: 'warn',
-        cli: {
-            value: 'warn|fail|off',
-            help: "review the new migrations' locks, rewrites, scans and lost data, measured on that copy"
-        }
-    },
-    reportDir: {
-        name: 'report-dir',
-        description: 'Folder for report.json and the fix migration, relative to working-directory.',
-        default: 'migrate-seed-check-report',
-        cli: { value: 'DIR', help: 'where report.json and the fix migration go' }
-    }
-};
-/** Every output, in action.yml's order. */
-const OUTPUT_SPEC = {
-    status: { name: 'status', description: 'passed or failed.' },
-    drift: {
-        name: 'drift',
-        description: 'true when the migrated database differs from the schema (errors, warnings or notices), else false.'
-    },
-    driftCount: {
-        name: 'drift-count',
-        description: 'Number of drift items (informational items not counted).'
-    },
-    reportJson: { name: 'report-json', description: 'Path of the machine-readable result (report.json).' },
-    fixSql: {
-        name: 'fix-sql',
-        description: 'Path of the suggested migration.sql that fixes the drift, in a <timestamp>_fix_drift folder; empty when there is nothing to fix.'
-    },
-    commentUrl: { name: 'comment-url', description: 'URL of the pull-request comment, when one was written.' }
-};
-function namesOf(spec) {
-    return Object.fromEntries(Object.entries(spec).map(([key, { name }]) => [key, name]));
-}
-/** Input names by key: `INPUTS.databaseUrl` is `'database-url'`. */
-const INPUTS = namesOf(INPUT_SPEC);
-/** Output names by key: `OUTPUTS.driftCount` is `'drift-count'`. */
-const OUTPUTS = namesOf(OUTPUT_SPEC);
-/** The inputs as a list, in order. */
-const INPUT_LIST = Object.values(INPUT_SPEC);
-/** The outputs as a list, in order. */
-const OUTPUT_LIST = Object.values(OUTPUT_SPEC);
-
+// EXTERNAL MODULE: ./src/inputs.ts
+var inputs = __nccwpck_require__(8422);
 ;// CONCATENATED MODULE: ./src/config.ts
 /**
  * One typed, validated `Config`, built from the action's inputs or the CLI's
@@ -39279,9 +41923,9 @@ class ConfigError extends Error {
  */
 function parseConfig(raw, ctx) {
     /** The input as given, trimmed; undefined when empty. */
-    const given = (key) => raw[INPUT_SPEC[key].name]?.trim() || undefined;
+    const given = (key) => raw[inputs/* INPUT_SPEC */.tp[key].name]?.trim() || undefined;
     /** The input as given, else its default. */
-    const value = (key) => given(key) ?? INPUT_SPEC[key].default;
+    const value = (key) => given(key) ?? inputs/* INPUT_SPEC */.tp[key].default;
     const repoRoot = external_node_path_default().resolve(ctx.repoRoot ?? ctx.cwd);
     const workingDirectory = parseDirectory(value('workingDirectory'), ctx.cwd, repoRoot);
     const databaseUrlEnv = parseEnvNames(given('databaseUrlEnv'));
@@ -39293,16 +41937,16 @@ function parseConfig(raw, ctx) {
         repoRoot,
         schema: parseSchema(given('schema'), workingDirectory, repoRoot),
         seed: parseSeedCommand(given('seedCommand')),
-        generate: parseBoolean(INPUTS.generate, value('generate')),
+        generate: parseBoolean(inputs/* INPUTS */.mc.generate, value('generate')),
         failOn: parseFailOn(value('failOn')),
-        comment: parseBoolean(INPUTS.comment, value('comment')),
+        comment: parseBoolean(inputs/* INPUTS */.mc.comment, value('comment')),
         checkRun: parseCheckRun(value('checkRun')),
         githubToken: given('githubToken'),
         prNumber: parsePrNumber(given('prNumber')),
-        stepTimeoutMs: parseDuration(INPUTS.stepTimeout, value('stepTimeout')),
-        connectTimeoutMs: parseDuration(INPUTS.connectTimeout, value('connectTimeout')),
-        allowNonEmptyDatabase: parseBoolean(INPUTS.allowNonEmptyDatabase, value('allowNonEmptyDatabase')),
-        reportDir: insideRepo(INPUTS.reportDir, value('reportDir'), workingDirectory, repoRoot),
+        stepTimeoutMs: parseDuration(inputs/* INPUTS */.mc.stepTimeout, value('stepTimeout')),
+        connectTimeoutMs: parseDuration(inputs/* INPUTS */.mc.connectTimeout, value('connectTimeout')),
+        allowNonEmptyDatabase: parseBoolean(inputs/* INPUTS */.mc.allowNonEmptyDatabase, value('allowNonEmptyDatabase')),
+        reportDir: insideRepo(inputs/* INPUTS */.mc.reportDir, value('reportDir'), workingDirectory, repoRoot),
         baseRef: parseBaseRef(given('baseRef')),
         upgradeTest: parseUpgradeTest(value('upgradeTest')),
         upgradeRows: parseUpgradeRows(value('upgradeRows')),
@@ -39311,22 +41955,22 @@ function parseConfig(raw, ctx) {
 }
 /** `mode`: read first, since `publish` needs none of the check's inputs (no database URL). */
 function parseMode(raw) {
-    const value = raw[INPUTS.mode]?.trim().toLowerCase() || INPUT_SPEC.mode.default;
+    const value = raw[inputs/* INPUTS */.mc.mode]?.trim().toLowerCase() || inputs/* INPUT_SPEC */.tp.mode.default;
     if (value === 'check' || value === 'publish')
         return value;
-    throw new ConfigError(INPUTS.mode, `'${value}' is not a mode. Use check (run the check, the default) or publish (post the report.json of a pull_request run from a workflow_run workflow).`);
+    throw new ConfigError(inputs/* INPUTS */.mc.mode, `'${value}' is not a mode. Use check (run the check, the default) or publish (post the report.json of a pull_request run from a workflow_run workflow).`);
 }
 /** The inputs of `mode: publish`. @throws ConfigError naming the first bad input. */
 function parsePublishConfig(raw, ctx) {
-    const given = (key) => raw[INPUT_SPEC[key].name]?.trim() || undefined;
+    const given = (key) => raw[inputs/* INPUT_SPEC */.tp[key].name]?.trim() || undefined;
     const reportJson = given('reportJson');
     if (!reportJson) {
-        throw new ConfigError(INPUTS.reportJson, 'mode: publish needs the report.json to publish. Download the artifact of the pull_request run (actions/download-artifact with run-id: ${{ github.event.workflow_run.id }}) and give its path, e.g. report-json: report/report.json.');
+        throw new ConfigError(inputs/* INPUTS */.mc.reportJson, 'mode: publish needs the report.json to publish. Download the artifact of the pull_request run (actions/download-artifact with run-id: ${{ github.event.workflow_run.id }}) and give its path, e.g. report-json: report/report.json.');
     }
     return {
         reportJson: external_node_path_default().resolve(ctx.cwd, reportJson),
-        comment: parseBoolean(INPUTS.comment, given('comment') ?? INPUT_SPEC.comment.default),
-        checkRun: parseCheckRun(given('checkRun') ?? INPUT_SPEC.checkRun.default),
+        comment: parseBoolean(inputs/* INPUTS */.mc.comment, given('comment') ?? inputs/* INPUT_SPEC */.tp.comment.default),
+        checkRun: parseCheckRun(given('checkRun') ?? inputs/* INPUT_SPEC */.tp.checkRun.default),
         githubToken: given('githubToken'),
         prNumber: parsePrNumber(given('prNumber'))
     };
@@ -39335,10 +41979,10 @@ function parseCheckRun(value) {
     if (value.toLowerCase() === 'auto')
         return 'auto';
     try {
-        return parseBoolean(INPUTS.checkRun, value) ? 'true' : 'false';
+        return parseBoolean(inputs/* INPUTS */.mc.checkRun, value) ? 'true' : 'false';
     }
     catch {
-        throw new ConfigError(INPUTS.checkRun, `'${value}' is not auto, true or false. auto (default) writes a check run when the token may (checks: write), true warns when it cannot, false never writes one.`);
+        throw new ConfigError(inputs/* INPUTS */.mc.checkRun, `'${value}' is not auto, true or false. auto (default) writes a check run when the token may (checks: write), true warns when it cannot, false never writes one.`);
     }
 }
 function parseUpgradeRows(value) {
@@ -39346,7 +41990,7 @@ function parseUpgradeRows(value) {
         return 'auto';
     const cleaned = value.replace(/[_,]/g, '');
     if (!/^\d+$/.test(cleaned) || Number(cleaned) > MAX_UPGRADE_ROWS) {
-        throw new ConfigError(INPUTS.upgradeRows, `'${value}' is not a number of rows. Give a whole number from 0 to ${MAX_UPGRADE_ROWS.toLocaleString('en-US')} or auto (the default: 50,000 rows spread over the tables); 0 runs the new migrations on empty tables.`);
+        throw new ConfigError(inputs/* INPUTS */.mc.upgradeRows, `'${value}' is not a number of rows. Give a whole number from 0 to ${MAX_UPGRADE_ROWS.toLocaleString('en-US')} or auto (the default: 50,000 rows spread over the tables); 0 runs the new migrations on empty tables.`);
     }
     return Number(cleaned);
 }
@@ -39355,25 +41999,25 @@ function parseMigrationSafety(value) {
     const v = value.toLowerCase();
     if (SAFETY_VALUES.includes(v))
         return v;
-    throw new ConfigError(INPUTS.migrationSafety, `'${value}' is not one of warn, fail, off. warn (default) annotates risky statements, fail also fails the check, off turns the migration review off.`);
+    throw new ConfigError(inputs/* INPUTS */.mc.migrationSafety, `'${value}' is not one of warn, fail, off. warn (default) annotates risky statements, fail also fails the check, off turns the migration review off.`);
 }
 function parseBaseRef(value) {
     if (!value)
         return undefined;
     // Passed to git as one argument; a leading dash would read as an option.
     if (value.startsWith('-') || /[\s\0]/.test(value)) {
-        throw new ConfigError(INPUTS.baseRef, `'${value}' is not a git revision. Give a branch, tag or commit SHA, e.g. origin/main.`);
+        throw new ConfigError(inputs/* INPUTS */.mc.baseRef, `'${value}' is not a git revision. Give a branch, tag or commit SHA, e.g. origin/main.`);
     }
     return value;
 }
 function parseUpgradeTest(value) {
     if (value.toLowerCase() === 'auto')
         return 'auto';
-    return parseBoolean(INPUTS.upgradeTest, value) ? 'true' : 'false';
+    return parseBoolean(inputs/* INPUTS */.mc.upgradeTest, value) ? 'true' : 'false';
 }
 /** Parses and checks a PostgreSQL URL; the message never repeats the URL (it holds a password). */
 function parseDatabaseUrl(value) {
-    const name = INPUTS.databaseUrl;
+    const name = inputs/* INPUTS */.mc.databaseUrl;
     if (!value) {
         throw new ConfigError(name, 'no database URL. Set `database-url` (for a service container: postgresql://postgres:postgres@localhost:5432/postgres) or the DATABASE_URL environment variable.');
     }
@@ -39398,7 +42042,7 @@ function parseEnvNames(value) {
     const names = value.split(/[\s,]+/).filter(Boolean);
     for (const name of names) {
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-            throw new ConfigError(INPUTS.databaseUrlEnv, `'${name}' is not an environment variable name. List names separated by commas or new lines, e.g. DATABASE_URL, DIRECT_URL.`);
+            throw new ConfigError(inputs/* INPUTS */.mc.databaseUrlEnv, `'${name}' is not an environment variable name. List names separated by commas or new lines, e.g. DATABASE_URL, DIRECT_URL.`);
         }
     }
     return [...new Set(names)];
@@ -39413,21 +42057,21 @@ function insideRepo(input, value, base, repoRoot) {
     return resolved;
 }
 function parseDirectory(value, cwd, repoRoot) {
-    const dir = insideRepo(INPUTS.workingDirectory, value, cwd, repoRoot);
+    const dir = insideRepo(inputs/* INPUTS */.mc.workingDirectory, value, cwd, repoRoot);
     if (!(0,external_node_fs_.existsSync)(dir)) {
-        throw new ConfigError(INPUTS.workingDirectory, `'${value}' does not exist. Point it at the folder that holds your package.json and Prisma project (did the checkout step run?).`);
+        throw new ConfigError(inputs/* INPUTS */.mc.workingDirectory, `'${value}' does not exist. Point it at the folder that holds your package.json and Prisma project (did the checkout step run?).`);
     }
     if (!(0,external_node_fs_.statSync)(dir).isDirectory()) {
-        throw new ConfigError(INPUTS.workingDirectory, `'${value}' is a file; give the folder that holds package.json.`);
+        throw new ConfigError(inputs/* INPUTS */.mc.workingDirectory, `'${value}' is a file; give the folder that holds package.json.`);
     }
     return dir;
 }
 function parseSchema(value, workingDirectory, repoRoot) {
     if (!value)
         return undefined;
-    const schema = insideRepo(INPUTS.schema, value, workingDirectory, repoRoot);
+    const schema = insideRepo(inputs/* INPUTS */.mc.schema, value, workingDirectory, repoRoot);
     if (!(0,external_node_fs_.existsSync)(schema)) {
-        throw new ConfigError(INPUTS.schema, `'${value}' does not exist (relative to working-directory). Give the schema file (prisma/schema.prisma) or the folder of .prisma files, or leave it empty to discover it.`);
+        throw new ConfigError(inputs/* INPUTS */.mc.schema, `'${value}' does not exist (relative to working-directory). Give the schema file (prisma/schema.prisma) or the folder of .prisma files, or leave it empty to discover it.`);
     }
     return schema;
 }
@@ -39479,7 +42123,7 @@ function splitArgs(value) {
     return args;
 }
 function needsShell(what) {
-    return new ConfigError(INPUTS.seedCommand, `${what} would need a shell, and the seed command runs without one (arguments are passed as they are). Put the commands in a package.json script or a wrapper script and use e.g. \`npm run db:seed\`, or run a shell explicitly (\`sh -c '…'\`); to pass it as it is, put it in single quotes.`);
+    return new ConfigError(inputs/* INPUTS */.mc.seedCommand, `${what} would need a shell, and the seed command runs without one (arguments are passed as they are). Put the commands in a package.json script or a wrapper script and use e.g. \`npm run db:seed\`, or run a shell explicitly (\`sh -c '…'\`); to pass it as it is, put it in single quotes.`);
 }
 /**
  * What shell-quote passes over in silence: a quote left open (its tokenizer
@@ -39512,7 +42156,7 @@ function refuseWhatShellQuoteIgnores(value) {
             throw needsShell("'`'");
     }
     if (open)
-        throw new ConfigError(INPUTS.seedCommand, `unterminated ${open.slice(-1)} quote.`);
+        throw new ConfigError(inputs/* INPUTS */.mc.seedCommand, `unterminated ${open.slice(-1)} quote.`);
 }
 function parseBoolean(input, value) {
     const v = value.toLowerCase();
@@ -39531,7 +42175,7 @@ function parseFailOn(value) {
         return [];
     for (const part of parts) {
         if (!FAIL_ON_VALUES.includes(part)) {
-            throw new ConfigError(INPUTS.failOn, `unknown value '${part}'. Use a comma-separated list of ${FAIL_ON_VALUES.join(', ')} (default ${INPUT_SPEC.failOn.default}), or none.`);
+            throw new ConfigError(inputs/* INPUTS */.mc.failOn, `unknown value '${part}'. Use a comma-separated list of ${FAIL_ON_VALUES.join(', ')} (default ${inputs/* INPUT_SPEC */.tp.failOn.default}), or none.`);
         }
     }
     return [...new Set(parts)];
@@ -39540,7 +42184,7 @@ function parsePrNumber(value) {
     if (!value)
         return undefined;
     if (!/^\d+$/.test(value) || Number(value) < 1) {
-        throw new ConfigError(INPUTS.prNumber, `'${value}' is not a pull-request number. Give a positive integer, or leave it empty.`);
+        throw new ConfigError(inputs/* INPUTS */.mc.prNumber, `'${value}' is not a pull-request number. Give a positive integer, or leave it empty.`);
     }
     return Number(value);
 }
@@ -40098,457 +42742,8 @@ function pgArray(value) {
     return Array.isArray(value) ? value.map(String) : [];
 }
 
-;// CONCATENATED MODULE: ./src/util/errors.ts
-/** The message of anything thrown: an Error's message, else the value as text. */
-function errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-
-;// CONCATENATED MODULE: ./src/sql/parser.ts
-
-let library;
-let loading;
-/**
- * Loads the parser. Safe to call more than once and from several callers at
- * a time; the functions of this module throw until it has resolved.
- */
-function loadSqlParser() {
-    loading ??= __nccwpck_require__.e(/* import() */ 627).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2627, 23))
-        .then(async (module) => {
-        await module.loadModule();
-        library = module;
-    })
-        .catch((error) => {
-        loading = undefined;
-        throw new Error(`Cannot load PostgreSQL's SQL parser (libpg-query): ${String(error)}`);
-    });
-    return loading;
-}
-function pg() {
-    if (!library)
-        throw new Error('The SQL parser is not loaded: await loadSqlParser() first.');
-    return library;
-}
-// Token numbers of PostgreSQL's grammar (gram.h) as libpg-query reports them.
-const IDENT = 258;
-const UIDENT = 259;
-const SCONST = 261;
-const USCONST = 262;
-const BCONST = 263;
-const XCONST = 264;
-const SQL_COMMENT = 275;
-const C_COMMENT = 276;
-const SEMICOLON = 59;
-const STRING_TOKENS = new Set([SCONST, USCONST, BCONST, XCONST]);
-/**
- * Maps UTF-8 byte offsets of `text` to UTF-16 offsets. Plain ASCII (most SQL)
- * needs no table.
- */
-function byteOffsets(text) {
-    if (Buffer.byteLength(text) === text.length)
-        return (b) => b;
-    const table = new Int32Array(Buffer.byteLength(text) + 1);
-    let bytes = 0;
-    for (let i = 0; i < text.length; i++) {
-        const code = text.charCodeAt(i);
-        const width = code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code <= 0xdbff ? 4 : 3;
-        for (let k = 0; k < width; k++)
-            table[bytes + k] = i;
-        bytes += width;
-        if (width === 4)
-            i++;
-    }
-    table[bytes] = text.length;
-    return (b) => table[Math.max(0, Math.min(b, bytes))] ?? text.length;
-}
-/**
- * PostgreSQL counts error positions in characters (code points); returns the
- * UTF-16 offset of the 0-based character `chars`.
- */
-function offsetOfChars(text, chars) {
-    let offset = 0;
-    for (let n = 0; n < chars && offset < text.length; n++) {
-        const code = text.charCodeAt(offset);
-        offset += code >= 0xd800 && code <= 0xdbff ? 2 : 1;
-    }
-    return offset;
-}
-/** Parses `text` with PostgreSQL's grammar. */
-function parseSql(text) {
-    if (text.trim() === '')
-        return { ok: true, statements: [], offsetOf: (b) => b };
-    try {
-        const result = pg().parseSync(text);
-        const offsetOf = byteOffsets(text);
-        const statements = (result.stmts ?? []).map((raw) => {
-            const location = raw.stmt_location ?? 0;
-            // A zero length means "to the end of the text" (the last statement).
-            const end = raw.stmt_len ? offsetOf(location + raw.stmt_len) : text.length;
-            return { node: raw.stmt, start: offsetOf(location), end };
-        });
-        return { ok: true, statements, offsetOf };
-    }
-    catch (error) {
-        const details = error.sqlDetails;
-        const message = errorMessage(error);
-        if (!details)
-            throw error;
-        return {
-            ok: false,
-            message,
-            offset: offsetOfChars(text, details.cursorPosition ?? 0),
-            // The scanner's own errors (an unterminated quote, trailing junk after a number); the
-            // grammar's "syntax error" goes through the scanner's error function too.
-            lexical: details.fileName === 'scan.l' && !message.startsWith('syntax error')
-        };
-    }
-}
-function kindOf(tokenType, keywordKind) {
-    if (tokenType === SQL_COMMENT || tokenType === C_COMMENT)
-        return 'comment';
-    if (STRING_TOKENS.has(tokenType))
-        return 'string';
-    if (tokenType === IDENT || tokenType === UIDENT)
-        return 'identifier';
-    if (keywordKind > 0)
-        return 'keyword';
-    if (tokenType === SEMICOLON)
-        return 'semicolon';
-    return 'other';
-}
-/** libpg-query's scan, or undefined when the scanner stops at a token it cannot read. */
-function scanOnce(text, shift, into) {
-    if (text === '')
-        return true;
-    let tokens;
-    try {
-        tokens = pg().scanSync(text).tokens;
-    }
-    catch {
-        return false;
-    }
-    const offsetOf = byteOffsets(text);
-    for (const t of tokens) {
-        const start = offsetOf(t.start);
-        const end = offsetOf(t.end);
-        into.push({
-            start: start + shift,
-            end: end + shift,
-            text: text.slice(start, end),
-            kind: kindOf(t.tokenType, t.keywordKind)
-        });
-    }
-    return true;
-}
-/**
- * Every token of `text`, comments included. SQL that the scanner cannot read
- * still yields tokens: up to the bad token, the bad token as `invalid`, then
- * the rest. An unterminated quote, dollar quote or comment runs to the end of
- * the text (PostgreSQL reads it that way too); other bad tokens are the text
- * PostgreSQL quotes in its message. The scanner gives no position, so the
- * parser, which reads with the same scanner, tells where it stopped.
- */
-function parser_scanSql(text) {
-    const tokens = [];
-    let pos = 0;
-    while (pos < text.length) {
-        const rest = text.slice(pos);
-        if (scanOnce(rest, pos, tokens))
-            break;
-        const parsed = parseSql(rest);
-        if (parsed.ok) {
-            tokens.push({ start: pos, end: text.length, text: rest, kind: 'invalid' });
-            break;
-        }
-        // Up to the reported position the scanner read the text without error.
-        const before = rest.slice(0, parsed.offset);
-        if (!scanOnce(before, pos, tokens)) {
-            tokens.push({ start: pos, end: text.length, text: rest, kind: 'invalid' });
-            break;
-        }
-        const at = pos + parsed.offset;
-        const near = /at or near "([\s\S]*)"$/.exec(parsed.message)?.[1];
-        if (parsed.lexical) {
-            const unterminated = parsed.message.startsWith('unterminated') || near === undefined;
-            const end = unterminated ? text.length : Math.min(text.length, at + Math.max(1, near.length));
-            tokens.push({ start: at, end, text: text.slice(at, end), kind: 'invalid' });
-            pos = end;
-            continue;
-        }
-        // A grammar error comes first: the token it names was read; look for the scanner's error after it.
-        if (near === undefined || near.length === 0 || !text.startsWith(near, at)) {
-            tokens.push({ start: at, end: text.length, text: text.slice(at), kind: 'invalid' });
-            break;
-        }
-        if (!scanOnce(near, at, tokens))
-            tokens.push({ start: at, end: at + near.length, text: near, kind: 'invalid' });
-        pos = at + near.length;
-    }
-    return tokens;
-}
-/**
- * The name an identifier or keyword token stands for: quoted names as
- * written (`""` undoubled), unquoted ones folded to lower case as PostgreSQL
- * folds them. Undefined for other tokens.
- */
-function parser_identifierName(token) {
-    if (token.kind !== 'identifier' && token.kind !== 'keyword')
-        return undefined;
-    if (token.text.startsWith('"'))
-        return token.text.slice(1, -1).replace(/""/g, '"');
-    if (/^u&"/i.test(token.text))
-        return undefined;
-    return token.text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
-}
-
-;// CONCATENATED MODULE: ./src/sql/script.ts
-/**
- * SQL scripts read with PostgreSQL's own parser: a migration.sql split into
- * statements with their lines, each with its parse tree. A statement the
- * parser rejects (a syntax error is what a failing migration often has) is
- * still split and located: it runs from the end of the statement before it to
- * the first `;` after the error, as PostgreSQL's scanner reads the text.
- *
- * `loadSqlParser()` must have resolved before any function here is called.
- */
-
-
-/**
- * Scripts already read, by text: the failing migration is split by several
- * stages. Bounded, as parse trees take about twenty times the SQL's size.
- */
-const cache = new Map();
-const CACHE_CHARS = 2_000_000;
-let cachedChars = 0;
-/** Reads a script into statements (cached by its text). */
-function script_parseSqlScript(sql) {
-    const hit = cache.get(sql);
-    if (hit) {
-        cache.delete(sql);
-        cache.set(sql, hit);
-        return hit;
-    }
-    const script = readScript(sql);
-    cache.set(sql, script);
-    cachedChars += sql.length;
-    for (const [key] of cache) {
-        if (cachedChars <= CACHE_CHARS || cache.size <= 1)
-            break;
-        cache.delete(key);
-        cachedChars -= key.length;
-    }
-    return script;
-}
-/**
- * Reads a script without keeping it: for reading many scripts once (the
- * index of what every migration creates), whose trees are garbage after.
- */
-function readScript(sql) {
-    const lines = lineStarts(sql);
-    let tokens;
-    const script = {
-        sql,
-        statements: [],
-        lines,
-        tokens: () => (tokens ??= parser_scanSql(sql)),
-        lineAt: (offset) => lineAtOffset(lines, offset)
-    };
-    const add = (start, end, parsed, error) => {
-        if (end <= start)
-            return;
-        script.statements.push({
-            index: script.statements.length,
-            text: sql.slice(start, end),
-            startOffset: start,
-            endOffset: end,
-            startLine: lineAtOffset(lines, start),
-            endLine: lineAtOffset(lines, Math.max(start, end - 1)),
-            ...(parsed ? { node: parsed.node, offsetOf: parsed.offsetOf } : {}),
-            ...(error ? { error } : {})
-        });
-    };
-    let pos = 0;
-    while (pos < sql.length) {
-        const parsed = parseSql(sql.slice(pos));
-        if (parsed.ok) {
-            addParsed(sql, pos, parsed, add);
-            break;
-        }
-        const errorAt = pos + parsed.offset;
-        const end = addRejected(sql, addStatementsBefore(sql, pos, errorAt, add), errorAt, parsed.message, add);
-        if (end === undefined)
-            break;
-        pos = end;
-    }
-    return script;
-}
-/** Adds the statements of a parse of the text from `base` on. */
-function addParsed(sql, base, parsed, add) {
-    const offsetOf = (location) => base + parsed.offsetOf(location);
-    for (const s of parsed.statements) {
-        const [start, end] = statementSpan(sql, base + s.start, base + s.end);
-        add(start, end, { node: s.node, offsetOf });
-    }
-}
-/**
- * The span of an accepted statement, with its `;`. The parser's span runs up
- * to the `;`; a last statement without one runs to the end of the text, less
- * the whitespace and comments after it.
- */
-function statementSpan(sql, start, end) {
-    if (sql[end] === ';')
-        return [start, end + 1];
-    const code = parser_scanSql(sql.slice(start, end)).filter((t) => t.kind !== 'comment');
-    return [start, start + (code.at(-1)?.end ?? 0)];
-}
-/**
- * Adds the statements that end before `errorAt` (the parser stopped there)
- * and returns where the rejected statement starts. The text up to the error
- * scans cleanly; the last `;` before it whose prefix parses ends the good part
- * (a `;` inside a `BEGIN ATOMIC` body does not).
- */
-function addStatementsBefore(sql, pos, errorAt, add) {
-    const tokens = parser_scanSql(sql.slice(pos, errorAt));
-    const semicolons = tokens.filter((t) => t.kind === 'semicolon');
-    for (let i = semicolons.length - 1; i >= 0; i--) {
-        const cut = pos + semicolons[i].end;
-        const parsed = parseSql(sql.slice(pos, cut));
-        if (!parsed.ok)
-            continue;
-        addParsed(sql, pos, parsed, add);
-        return cut;
-    }
-    return pos;
-}
-/**
- * Adds the statement the parser rejected, from `start` (where the statement
- * before it ended) to the first `;` after the error, or to the end of the
- * script. Returns where the next statement may start, if anything follows.
- */
-function addRejected(sql, start, errorAt, message, add) {
-    const tokens = parser_scanSql(sql.slice(start));
-    const semicolon = tokens.find((t) => t.kind === 'semicolon' && start + t.start >= errorAt);
-    const code = tokens.filter((t) => t.kind !== 'comment');
-    const last = code.at(-1);
-    // An unterminated quote runs to the end of the file: its trailing blank lines are not the statement's.
-    const lastEnd = last
-        ? last.start + (last.kind === 'invalid' ? last.text.trimEnd().length : last.text.length)
-        : 0;
-    const end = start + (semicolon?.end ?? lastEnd);
-    const first = start + (code[0]?.start ?? 0);
-    add(first, end, undefined, { message, offset: Math.min(Math.max(errorAt, first), sql.length) });
-    return semicolon ? end : undefined;
-}
-/**
- * Whether PostgreSQL refuses to run the statement inside a transaction block
- * (`CREATE INDEX CONCURRENTLY`, `VACUUM`, `ALTER SYSTEM`, `CREATE DATABASE`…).
- */
-function script_refusedInTransaction(statement) {
-    const node = statement.node;
-    if (!node)
-        return false;
-    if ('IndexStmt' in node)
-        return node.IndexStmt.concurrent === true;
-    if ('DropStmt' in node)
-        return node.DropStmt.concurrent === true;
-    if ('ReindexStmt' in node) {
-        const r = node.ReindexStmt;
-        const concurrently = (r.params ?? []).some((p) => 'DefElem' in p && p.DefElem.defname === 'concurrently');
-        return concurrently || r.kind === 'REINDEX_OBJECT_DATABASE' || r.kind === 'REINDEX_OBJECT_SYSTEM';
-    }
-    if ('VacuumStmt' in node)
-        return node.VacuumStmt.is_vacuumcmd === true;
-    if ('AlterTableStmt' in node)
-        return (node.AlterTableStmt.cmds ?? []).some((c) => {
-            const def = 'AlterTableCmd' in c ? c.AlterTableCmd.def : undefined;
-            return def !== undefined && 'PartitionCmd' in def && def.PartitionCmd.concurrent === true;
-        });
-    return ('AlterSystemStmt' in node ||
-        'CreatedbStmt' in node ||
-        'DropdbStmt' in node ||
-        'CreateTableSpaceStmt' in node ||
-        'DropTableSpaceStmt' in node);
-}
-/**
- * The script with every comment replaced by spaces (newlines kept), so that
- * searches never match commented-out SQL and offsets stay those of the file.
- */
-function blankComments(sql) {
-    let out = '';
-    let at = 0;
-    for (const token of script_parseSqlScript(sql).tokens()) {
-        if (token.kind !== 'comment')
-            continue;
-        out += sql.slice(at, token.start) + token.text.replace(/[^\n\r]/g, ' ');
-        at = token.end;
-    }
-    return out + sql.slice(at);
-}
-/** The tokens of one statement of `script`, comments included. */
-function script_statementTokens(script, statement) {
-    const tokens = script.tokens();
-    let lo = 0;
-    let hi = tokens.length;
-    while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (tokens[mid].end <= statement.startOffset)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    const out = [];
-    for (let i = lo; i < tokens.length && tokens[i].start < statement.endOffset; i++)
-        out.push(tokens[i]);
-    return out;
-}
-/** Offsets at which each line starts (line 1 starts at 0). */
-function lineStarts(text) {
-    const starts = [0];
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
-        starts.push(i + 1);
-    return starts;
-}
-/** 1-based line of a UTF-16 offset, by binary search over `lineStarts`. */
-function lineAtOffset(starts, offset) {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if ((starts[mid] ?? 0) <= offset)
-            lo = mid;
-        else
-            hi = mid - 1;
-    }
-    return lo + 1;
-}
-/**
- * PostgreSQL reports error positions in characters (code points), 1-based;
- * JavaScript strings index UTF-16 units. Returns the 0-based string offset.
- */
-function script_offsetOfCharPosition(text, position) {
-    let offset = 0;
-    for (let chars = 1; chars < position && offset < text.length; chars++) {
-        const code = text.charCodeAt(offset);
-        offset += code >= 0xd800 && code <= 0xdbff ? 2 : 1;
-    }
-    return Math.min(offset, text.length);
-}
-/**
- * Splits a SQL script into statements. Comments before a statement are not
- * part of it (its start line is where its SQL starts); a script that ends
- * without `;` still yields its last statement.
- */
-function script_splitSqlStatements(sql) {
-    return script_parseSqlScript(sql).statements.map((s) => ({
-        index: s.index,
-        text: s.text,
-        startOffset: s.startOffset,
-        endOffset: s.endOffset,
-        startLine: s.startLine,
-        endLine: s.endLine
-    }));
-}
-
+// EXTERNAL MODULE: ./src/sql/script.ts
+var sql_script = __nccwpck_require__(1189);
 ;// CONCATENATED MODULE: ./src/sql/quote.ts
 /**
  * Small SQL-writing helpers shared by the drift comparison and the fix
@@ -40572,12 +42767,12 @@ function quoteLiteral(value) {
  * semicolon and without comments, as the fix migration regroups them.
  */
 function splitStatements(sql) {
-    const script = script_parseSqlScript(sql);
+    const script = (0,sql_script/* parseSqlScript */.XG)(sql);
     return script.statements
         .map((statement) => {
         let text = '';
         let at = statement.startOffset;
-        for (const token of script_statementTokens(script, statement)) {
+        for (const token of (0,sql_script/* statementTokens */.A5)(script, statement)) {
             if (token.kind !== 'comment' && !(token.kind === 'semicolon' && token.end === statement.endOffset))
                 continue;
             // A comment alone on its line goes with its line.
@@ -41631,73 +43826,8 @@ function compareCatalogs(expected, actual) {
     ];
 }
 
-;// CONCATENATED MODULE: ./src/prisma/output.ts
-/**
- * Prisma's output as a problem quotes it: the lines that explain a failure,
- * without the banners every command prints (which config and schema were
- * loaded, which database, dotenv's "injected env" line). Banners are not
- * errors, and a problem quotes Prisma once.
- */
-/** Lines that say what was loaded, never what went wrong. */
-const BANNERS = [
-    /^Loaded Prisma config from /,
-    /^Prisma config detected, skipping environment variable loading/,
-    /^Prisma schemas? loaded from /,
-    /^Datasource "[^"]*": /,
-    /^Environment variables loaded from /,
-    /^\[dotenv@[^\]]+\] /,
-    /^◇ inject(?:ed|ing) env /
-];
-/** Whether a line is one of the banners Prisma or the project's config prints. */
-function isBanner(line) {
-    const text = line.trim();
-    return BANNERS.some((banner) => banner.test(text));
-}
-/** The output without banners and runs of blank lines. */
-function withoutBanners(output) {
-    const lines = [];
-    for (const line of output.split('\n')) {
-        if (isBanner(line))
-            continue;
-        if (line.trim() === '' && (lines.length === 0 || lines[lines.length - 1]?.trim() === ''))
-            continue;
-        lines.push(line.trimEnd());
-    }
-    return lines.join('\n').trim();
-}
-/**
- * What explains a failed command: from the first line that mentions an
- * error (or else the last lines), at most `maxLines` lines, banners left out.
- */
-function prismaErrorText(output, maxLines = 20) {
-    const lines = withoutBanners(output).split('\n');
-    const first = lines.findIndex((line) => /error/i.test(line));
-    const from = first >= 0 ? first : Math.max(0, lines.length - maxLines);
-    return lines.slice(from, from + maxLines).join('\n');
-}
-/** Whether the output adds a line the message does not already quote (banners aside). */
-function outputAddsTo(message, output) {
-    return withoutBanners(output)
-        .split('\n')
-        .some((line) => line.trim() !== '' && !message.includes(line.trim()));
-}
-/**
- * Whether Prisma failed because it found no database URL: the config's
- * `datasource.url` empty (Prisma 7), a variable of `env("…")` unset or empty
- * (Prisma 5/6 schema, Prisma 7 config). Returns the variable it names, or ''
- * when it names none; undefined for any other failure.
- */
-function missingUrlVariable(output) {
-    const named = /Environment variable not found: ([A-Za-z_]\w*)/.exec(output) ??
-        /Cannot resolve environment variable: ([A-Za-z_]\w*)/.exec(output) ??
-        /environment variable `([A-Za-z_]\w*)` resolved to an empty string/i.exec(output);
-    if (named)
-        return named[1];
-    if (/datasource\.url property is required|Connection url is empty|the URL must start with the protocol|must provide a nonempty (?:direct )?URL/i.test(output))
-        return '';
-    return undefined;
-}
-
+// EXTERNAL MODULE: ./src/prisma/output.ts
+var prisma_output = __nccwpck_require__(2423);
 ;// CONCATENATED MODULE: ./src/migrations/migration-index.ts
 
 const built = new WeakMap();
@@ -41719,7 +43849,7 @@ class migration_index_MigrationIndex {
             known.sources.every((s, i) => s === migrations[i]?.sql))
             return known;
         const index = new migration_index_MigrationIndex(migrations.map((m) => m.sql));
-        migrations.forEach((m, i) => index.read(readScript(m.sql), i));
+        migrations.forEach((m, i) => index.read((0,sql_script/* readScript */.Uq)(m.sql), i));
         built.set(migrations, index);
         return index;
     }
@@ -41928,7 +44058,7 @@ class StatementReader {
         const { name, schema } = qualifiedName(s.typeName);
         this.add('enum', name, schema);
         // Values carry no position in the tree; they are the statement's string literals, in order.
-        const literals = script_statementTokens(this.script, this.statement).filter((t) => t.kind === 'string');
+        const literals = (0,sql_script/* statementTokens */.A5)(this.script, this.statement).filter((t) => t.kind === 'string');
         const values = s.vals ?? [];
         values.forEach((v, i) => {
             const literal = literals.length === values.length ? literals[i] : undefined;
@@ -42265,6 +44395,8 @@ var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+// EXTERNAL MODULE: ./src/sql/parser.ts
+var parser = __nccwpck_require__(7117);
 ;// CONCATENATED MODULE: ./src/prisma/diff-script.ts
 /**
  * The SQL scripts we take from Prisma (the schema from nothing, the verdict
@@ -42329,7 +44461,7 @@ function read(result, script) {
 }
 /** Why PostgreSQL's parser rejects a script (with the line it stops on), or undefined when it reads it. */
 function unreadableReason(script) {
-    const parsed = parseSql(script);
+    const parsed = (0,parser/* parseSql */.eg)(script);
     if (parsed.ok)
         return undefined;
     const lineNumber = script.slice(0, parsed.offset).split('\n').length;
@@ -42573,12 +44705,8 @@ async function installedExtensions(client) {
     return rows;
 }
 
-;// CONCATENATED MODULE: ./src/drift/items.ts
-/** An index or constraint that differs in its name only: renamed in place, no behaviour changes. */
-function isRename(item) {
-    return item.change === 'different' && item.aspects?.length === 1 && item.aspects[0] === 'name';
-}
-
+// EXTERNAL MODULE: ./src/drift/items.ts
+var items = __nccwpck_require__(4535);
 ;// CONCATENATED MODULE: ./src/drift/fix-migration.ts
 
 
@@ -42659,7 +44787,7 @@ function chunksOf(item) {
 function splitsDrops(item) {
     if (item.kind === 'table')
         return item.change === 'unexpected';
-    return (item.change === 'different' && ['foreignKey', 'index', 'unique'].includes(item.kind) && !isRename(item));
+    return (item.change === 'different' && ['foreignKey', 'index', 'unique'].includes(item.kind) && !(0,items/* isRename */.T)(item));
 }
 function dropPhase(item, statement) {
     const node = statementsOf(statement)[0];
@@ -42676,14 +44804,14 @@ function dropPhase(item, statement) {
 }
 /** The parse trees of the statements of `sql` (those PostgreSQL's parser accepts). */
 function statementsOf(sql) {
-    return script_parseSqlScript(sql).statements.flatMap((s) => (s.node ? [s.node] : []));
+    return (0,sql_script/* parseSqlScript */.XG)(sql).statements.flatMap((s) => (s.node ? [s.node] : []));
 }
 /** `ALTER TYPE … ADD VALUE`: PostgreSQL cannot use the new value in the transaction that adds it. */
 function addsEnumValue(node) {
     return 'AlterEnumStmt' in node && node.AlterEnumStmt.oldVal === undefined;
 }
 function mainPhase(item) {
-    if (isRename(item))
+    if ((0,items/* isRename */.T)(item))
         return ['rename', renameComment(item)];
     switch (item.kind) {
         case 'enum':
@@ -43957,7 +46085,7 @@ function locateItem(item, index, inMigrations) {
 
 /** The statements of a script with their text and Prisma's section comment (the parser must be loaded). */
 function statements(script) {
-    const parsed = script_parseSqlScript(script);
+    const parsed = (0,sql_script/* parseSqlScript */.XG)(script);
     let previousEnd = 0;
     const out = [];
     for (const statement of parsed.statements) {
@@ -44366,7 +46494,7 @@ function explainsConstraint(change, item) {
     const t = item.target;
     if (change.table !== undefined && change.table !== t.table)
         return false;
-    if (isRename(item))
+    if ((0,items/* isRename */.T)(item))
         return change.action === 'rename' && change.newName === t.constraint;
     if (change.action === 'rename')
         return false;
@@ -44568,7 +46696,7 @@ async function checkDrift(args) {
                     : 'Could not get the SQL of the schema',
                 message: unreadable
                     ? `Prisma's SQL for the schema could not be read: ${diff.reason}.`
-                    : `\`prisma ${diffArgs.join(' ')}\` failed (${diff.result.timedOut ? 'timed out' : `exit code ${diff.result.exitCode}`}):\n${prismaErrorText(diff.result.output)}`
+                    : `\`prisma ${diffArgs.join(' ')}\` failed (${diff.result.timedOut ? 'timed out' : `exit code ${diff.result.exitCode}`}):\n${(0,prisma_output/* prismaErrorText */.Q0)(diff.result.output)}`
             });
             return await skipRest('inspect', 'no expected database');
         }
@@ -44768,7 +46896,7 @@ function differFailed(prisma, clean) {
         stage: 'compare',
         severity: 'warning',
         title: "Prisma's differ could not compare the database",
-        message: clean(`\`prisma ${prisma.args.join(' ')}\` failed (${prisma.timedOut ? 'timed out' : `exit code ${prisma.exitCode}`}), so the drift comes from the catalog comparison alone:\n${prismaErrorText(prisma.output, 15)}`),
+        message: clean(`\`prisma ${prisma.args.join(' ')}\` failed (${prisma.timedOut ? 'timed out' : `exit code ${prisma.exitCode}`}), so the drift comes from the catalog comparison alone:\n${(0,prisma_output/* prismaErrorText */.Q0)(prisma.output, 15)}`),
         code: 'differ-failed'
     };
 }
@@ -45637,6 +47765,8 @@ async function discoverDatasourceEnv(project, options) {
     return out;
 }
 
+// EXTERNAL MODULE: ./src/util/errors.ts
+var errors = __nccwpck_require__(17);
 ;// CONCATENATED MODULE: ./src/prisma/project.ts
 /**
  * Finds the Prisma project under the working directory — schema,
@@ -45706,7 +47836,7 @@ function readJson(file) {
         return JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8'));
     }
     catch (error) {
-        throw new ProjectError('package-json', `${file} is not valid JSON: ${errorMessage(error)}`);
+        throw new ProjectError('package-json', `${file} is not valid JSON: ${(0,errors/* errorMessage */.g)(error)}`);
     }
 }
 function ancestors(dir) {
@@ -45863,677 +47993,8 @@ function datasourceSchemas(files, databaseUrl) {
     return ['public'];
 }
 
-;// CONCATENATED MODULE: ./src/report/facts.ts
-
-/** Most important first; used for sorting and for choosing a group's level. */
-const SEVERITIES = ['error', 'warning', 'notice', 'info'];
-/** Order in which kinds are counted in a sentence ("7 tables, 5 columns, 3 enums"). */
-const KIND_ORDER = [
-    'table',
-    'column',
-    'enum',
-    'enumValue',
-    'primaryKey',
-    'unique',
-    'index',
-    'foreignKey',
-    'check',
-    'view',
-    'sequence',
-    'extension',
-    'function',
-    'trigger'
-];
-const KIND_NAMES = {
-    table: ['table', 'tables'],
-    column: ['column', 'columns'],
-    enum: ['enum', 'enums'],
-    enumValue: ['enum value', 'enum values'],
-    index: ['index', 'indexes'],
-    unique: ['unique constraint', 'unique constraints'],
-    primaryKey: ['primary key', 'primary keys'],
-    foreignKey: ['foreign key', 'foreign keys'],
-    check: ['check constraint', 'check constraints'],
-    view: ['view', 'views'],
-    sequence: ['sequence', 'sequences'],
-    extension: ['extension', 'extensions'],
-    function: ['function', 'functions'],
-    trigger: ['trigger', 'triggers']
-};
-/** Names that read better than the identifier; other stages show their name capitalized. */
-const STAGE_LABELS = {
-    project: 'Project',
-    history: 'Migration history',
-    upgrade: 'Upgrade test',
-    expect: 'Expected schema'
-};
-/** "table", or "tables" when `count` is not 1. */
-function kindName(kind, count = 1) {
-    return KIND_NAMES[kind][count === 1 ? 0 : 1];
-}
-/** Human name of a pipeline stage, for tables and stage lines. */
-function stageLabel(name) {
-    return STAGE_LABELS[name] ?? `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
-}
-/** "5 errors", "1 warning". */
-function plural(count, singular, pluralForm = `${singular}s`) {
-    return `${count.toLocaleString('en-US')} ${count === 1 ? singular : pluralForm}`;
-}
-/**
- * What happened to the object, in a few words: "missing column",
- * "unexpected index", "column differs: type, default".
- */
-function describeChange(item) {
-    const kind = kindName(item.kind);
-    if (item.change === 'missing')
-        return `missing ${kind}`;
-    if (item.change === 'unexpected')
-        return `unexpected ${kind}`;
-    if (isRename(item))
-        return `${kind} named differently: the next \`prisma migrate dev\` renames it`;
-    const aspects = item.aspects?.length ? `: ${item.aspects.join(', ')}` : '';
-    return `${kind} differs${aspects}`;
-}
-/**
- * Why an `info` item is not drift, for the reader: its own note (Prisma's
- * differ left it alone), or what Prisma's schema language cannot express.
- */
-function whyIgnored(item) {
-    if (item.note)
-        return item.note;
-    switch (item.kind) {
-        case 'check':
-            return 'Prisma does not model check constraints: its differ neither creates nor drops them.';
-        case 'function':
-        case 'trigger':
-            return `Prisma does not model ${kindName(item.kind, 2)}: they live in migrations only.`;
-        case 'view':
-            return 'Prisma does not create or compare views (a `view` block only maps one for the client).';
-        case 'extension':
-            return 'Extensions are compared by Prisma only with the `postgresqlExtensions` preview feature.';
-        case 'sequence':
-            return 'A sequence no column owns is not in the schema, and Prisma leaves it alone.';
-        case 'table':
-            return 'Prisma does not model partitioning: it sees the parent table only.';
-        case 'index':
-        case 'unique':
-            return 'Prisma cannot express partial, expression and exclusion indexes, and leaves them alone.';
-        default:
-            return 'Prisma does not manage this.';
-    }
-}
-/** A sentence about the item for people who read it without a table around it. */
-function explainItem(item) {
-    const kind = kindName(item.kind);
-    if (item.change === 'missing')
-        return `The schema declares ${kind} ${item.object} but no migration creates it.`;
-    if (item.change === 'unexpected') {
-        return `The migrations create ${kind} ${item.object}, which the schema does not declare.`;
-    }
-    const aspects = item.aspects?.length ? ` (${item.aspects.join(', ')})` : '';
-    return `The migrations define ${kind} ${item.object} differently from the schema${aspects}.`;
-}
-/** `prisma/schema.prisma:56`, or `…:56-60` for a span. */
-function formatLocation(location) {
-    const end = location.endLine && location.endLine !== location.line ? `-${location.endLine}` : '';
-    return `${location.file}:${location.line}${end}`;
-}
-/** "420 ms", "12.3 s", "2 min 5 s". */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)} ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)} s`;
-    const minutes = Math.floor(ms / 60_000);
-    const seconds = Math.round((ms % 60_000) / 1000);
-    return `${minutes} min ${seconds} s`;
-}
-/** Index of a severity in {@link SEVERITIES}: lower is more important. */
-function severityRank(severity) {
-    return SEVERITIES.indexOf(severity);
-}
-/**
- * Drift in reading order: by severity, then by file and line (so a table reads
- * like the schema file from top to bottom), items without a line last.
- */
-function sortDrift(items) {
-    return [...items].sort((a, b) => severityRank(a.severity) - severityRank(b.severity) ||
-        compareLocations(a.location, b.location) ||
-        a.object.localeCompare(b.object));
-}
-/** Located before unlocated; then by file, then by line. */
-function compareLocations(a, b) {
-    if (!a || !b)
-        return (a ? 0 : 1) - (b ? 0 : 1);
-    return a.file.localeCompare(b.file) || a.line - b.line;
-}
-/** How many items there are of each severity. */
-function countBySeverity(items) {
-    const counts = { error: 0, warning: 0, notice: 0, info: 0 };
-    for (const item of items)
-        counts[item.severity] += 1;
-    return counts;
-}
-/** "7 tables, 5 columns and 3 enums" for the given items, kinds in a fixed order. */
-function countKinds(items) {
-    const counts = new Map();
-    for (const item of items)
-        counts.set(item.kind, (counts.get(item.kind) ?? 0) + 1);
-    const parts = KIND_ORDER.filter((kind) => counts.has(kind)).map((kind) => {
-        const count = counts.get(kind) ?? 0;
-        return `${count.toLocaleString('en-US')} ${kindName(kind, count)}`;
-    });
-    return joinWords(parts);
-}
-/** "a", "a and b", "a, b and c". */
-function joinWords(parts) {
-    if (parts.length <= 1)
-        return parts.join('');
-    return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
-}
-/**
- * Why the run failed, as short phrases for a headline: "migration failed",
- * "seed failed", "15 drift errors". A stage that failed without being a
- * `failedOn` kind (connect, generate, expect…) is named too: it stopped the check.
- */
-function failureReasons(result) {
-    const reasons = [];
-    const counts = countBySeverity(result.drift);
-    for (const stage of result.stages) {
-        // A failed compare is the drift itself, counted below with a number that says more.
-        if (stage.status !== 'failed' || (stage.name === 'compare' && counts.error > 0))
-            continue;
-        reasons.push(stage.name === 'migrate' ? 'a migration failed' : `${stageLabel(stage.name).toLowerCase()} failed`);
-    }
-    if (result.failedOn.includes('drift') && counts.error > 0)
-        reasons.push(plural(counts.error, 'drift error'));
-    if (result.failedOn.includes('warning') && counts.warning > 0) {
-        reasons.push(plural(counts.warning, 'drift warning'));
-    }
-    return reasons;
-}
-/**
- * Whether the run cannot say if there is drift: the compare stage failed
- * without an error item to show for it (Prisma's verdict could not be read).
- */
-function driftUnknown(result) {
-    const compare = result.stages.find((stage) => stage.name === 'compare');
-    return compare?.status === 'failed' && countBySeverity(result.drift).error === 0;
-}
-/** The drift items a problem names in `explainedBy`, in its order; unknown names are skipped. */
-function explainingItems(result, names = []) {
-    return names.flatMap((name) => result.drift.filter((item) => item.object === name).slice(0, 1));
-}
-/** Cuts text to at most `max` characters, marking the cut with an ellipsis. */
-function clip(text, max) {
-    return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
-}
-/** The last `maxLines` lines of a process output: the error is nearly always at the end. */
-function tailLines(text, maxLines) {
-    const lines = text.replace(/\n+$/, '').split('\n');
-    const dropped = Math.max(0, lines.length - maxLines);
-    return { text: lines.slice(dropped).join('\n'), dropped };
-}
-/** The project's way to run a package binary (`npx`, `pnpm exec`…), for suggested commands. */
-function runner(result) {
-    return result.runner ?? 'npx';
-}
-
-;// CONCATENATED MODULE: ./src/report/escape.ts
-/**
- * Making untrusted text safe to show. Everything a report shows that came from
- * the repository or the database (migration folder names, object names, error
- * messages, process output) passes through here, because a migration named
- * `` a`|<script> `` must neither break a markdown table nor inject HTML, and a
- * database URL in an error message must not leak its password into a comment.
- */
-
-
-/**
- * Characters that carry meaning anywhere in a GitHub-flavoured markdown line
- * (emphasis, code, links, tables, strikethrough), escaped with a backslash.
- * `<`, `>` and `&` are handled as HTML entities instead.
- */
-const INLINE_PUNCTUATION = /[\\`*_[\]|~]/g;
-/** What makes a line a heading, a list item, a setext underline or a quote when it starts the line. */
-const BLOCK_START = /^(\s*)(?:([#+=-])(?=[\s#+=-]|$)|(\d+)([.)])(?=\s|$))/;
-/**
- * Terminal sequences, removed whole so no `[31m` is left behind: CSI (colours,
- * cursor moves) and OSC (window titles, hyperlinks, ended by BEL or ESC \\).
- */
-// eslint-disable-next-line no-control-regex
-const ANSI_SEQUENCES = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
-/** Control characters other than tab and newline: ANSI escapes and the like, never wanted in a report. */
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-/** Replaces `&`, `<`, `>`, `"` and `'` by entities so that no tag can form. */
-function escapeHtml(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;');
-}
-/** Removes control characters (ANSI colour codes, bells, carriage returns) that some tools print. */
-function stripControl(text) {
-    return text.replace(ANSI_SEQUENCES, '').replace(/\r\n?/g, '\n').replace(CONTROL_CHARACTERS, '');
-}
-/**
- * Plain text for a markdown paragraph or table cell: nothing in it is
- * interpreted. HTML is entity-escaped, markdown punctuation backslash-escaped
- * (block markers such as `#` or `1.` only where they would start a block),
- * line breaks become spaces (a newline would end a table row), and `@` gets a
- * zero-width space so that an error message quoting `@org/package` does not
- * notify a GitHub user or team.
- */
-function escapeText(text) {
-    // Quotes need no entities here: with `<` escaped no tag (hence no attribute) can form.
-    const inline = stripControl(text)
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\s*\n\s*/g, ' ')
-        .replace(INLINE_PUNCTUATION, '\\$&')
-        .replace(/@/g, '@&#8203;');
-    // `\1.` would show the backslash (digits are not escapable), so the `.` is escaped.
-    return inline.replace(BLOCK_START, (_all, space, marker, digits, dot) => marker ? `${space}\\${marker}` : `${space}${digits}\\${dot}`);
-}
-/**
- * An inline code span that shows `text` literally, whatever backticks it holds:
- * the delimiter is one backtick longer than the longest run inside, and a space
- * pads text that starts or ends with a backtick (CommonMark strips one each side).
- * Code spans render `<script>` as text and never form mentions or links.
- *
- * In a table (`inTable`), GFM splits cells on every `|`, even inside a code
- * span, so each is written `\|` (GFM removes that backslash before rendering).
- */
-function inlineCode(text, options = {}) {
-    const flat = stripControl(text).replace(/\s*\n\s*/g, ' ');
-    if (flat.trim() === '')
-        return '` `';
-    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(longestRun + 1);
-    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
-    const body = options.inTable ? flat.replace(/\|/g, '\\|') : flat;
-    return `${fence}${pad}${body}${pad}${fence}`;
-}
-/**
- * A fenced code block that cannot be closed by its content: the fence is longer
- * than any run of backticks in the text (a SQL comment with ``` in it, say).
- */
-function codeBlock(text, language = '') {
-    const body = stripControl(text).replace(/\n+$/, '');
-    const longestRun = Math.max(0, ...(body.match(/`{3,}/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(Math.max(3, longestRun + 1));
-    return `${fence}${language}\n${body}\n${fence}`;
-}
-/**
- * Text that may hold `` `code` `` spans written by our own pipeline ("seed failed
- * because `users.avatar` is missing"): the spans are rebuilt with
- * {@link inlineCode} and everything between them goes through {@link escapeText},
- * so the result reads naturally and is still inert.
- */
-function escapeMessage(text, options = {}) {
-    const parts = stripControl(text).split(/`([^`\n]+)`/);
-    return parts.map((part, i) => (i % 2 === 1 ? inlineCode(part, options) : escapeText(part))).join('');
-}
-/**
- * Applies {@link redact} to every string inside a value (a whole `CheckResult`,
- * say) and returns a copy, so every report built from it is redacted at once.
- */
-function redactDeep(value, secrets) {
-    if (!secrets.some((secret) => secret !== ''))
-        return value;
-    return mapStrings(value, (text) => redact(text, secrets));
-}
-function mapStrings(value, map) {
-    if (typeof value === 'string')
-        return map(value);
-    if (Array.isArray(value))
-        return value.map((item) => mapStrings(item, map));
-    if (value !== null && typeof value === 'object') {
-        const entries = Object.entries(value).map(([key, item]) => [key, mapStrings(item, map)]);
-        return Object.fromEntries(entries);
-    }
-    return value;
-}
-
-;// CONCATENATED MODULE: ./src/review/locks.ts
-/**
- * PostgreSQL's table lock modes: their order and what each one keeps other
- * sessions from doing (the conflict table of the "Explicit Locking" chapter
- * of PostgreSQL's manual), and the lock of the commands PostgreSQL refuses to
- * run inside a transaction, which the review cannot read back from pg_locks.
- */
-
-/** Weakest first. */
-const LOCK_MODES = [
-    'AccessShareLock',
-    'RowShareLock',
-    'RowExclusiveLock',
-    'ShareUpdateExclusiveLock',
-    'ShareLock',
-    'ShareRowExclusiveLock',
-    'ExclusiveLock',
-    'AccessExclusiveLock'
-];
-function isLockMode(mode) {
-    return LOCK_MODES.includes(mode);
-}
-function lockRank(mode) {
-    return LOCK_MODES.indexOf(mode);
-}
-/**
- * Plain reads take ACCESS SHARE, so only ACCESS EXCLUSIVE stops them; writes
- * take ROW EXCLUSIVE, which SHARE and every stronger mode conflict with; the
- * weaker modes only conflict with schema changes (and VACUUM, index builds).
- */
-function blocksOf(mode) {
-    if (mode === 'AccessExclusiveLock')
-        return 'reads and writes';
-    if (lockRank(mode) >= lockRank('ShareLock'))
-        return 'writes';
-    return 'schema changes';
-}
-/** `SHARE ROW EXCLUSIVE`, as the manual and `LOCK TABLE` spell the mode. */
-function locks_lockName(mode) {
-    return mode
-        .replace(/Lock$/, '')
-        .replace(/([a-z])([A-Z])/g, '$1 $2')
-        .toUpperCase();
-}
-/** Whether PostgreSQL refuses this statement inside a transaction block (read by its parser). */
-function refusesTransaction(statement) {
-    return parseSqlScript(statement).statements.some(refusedInTransaction);
-}
-/**
- * The table lock a command that cannot run in a transaction takes, from the
- * manual: `CREATE/DROP/REINDEX … CONCURRENTLY` and plain `VACUUM` take SHARE
- * UPDATE EXCLUSIVE; `VACUUM FULL` takes ACCESS EXCLUSIVE.
- */
-function commandLock(statement) {
-    for (const parsed of script_parseSqlScript(statement).statements) {
-        const vacuum = parsed.node && 'VacuumStmt' in parsed.node ? parsed.node.VacuumStmt : undefined;
-        if (vacuum?.is_vacuumcmd) {
-            const full = (vacuum.options ?? []).some((o) => 'DefElem' in o && o.DefElem.defname === 'full');
-            return full ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock';
-        }
-        if (script_refusedInTransaction(parsed))
-            return 'ShareUpdateExclusiveLock';
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/report/review.ts
-/**
- * The migration review in every report: the problem that fails the check
- * under `migration-safety: fail`, the annotations on the statements' lines,
- * the summary's "Database changes" and "Migration review" sections, the
- * terminal block, and the `review` object of report.json. Pure.
- */
-
-
-const HAZARD_NAMES = {
-    rewrite: 'rewrite',
-    'blocking-lock': 'blocking lock',
-    'long-scan': 'long scan',
-    'data-loss': 'data loss',
-    'no-transaction': 'fails in a transaction',
-    'half-applied': 'half-applied on failure'
-};
-const n = (x) => x.toLocaleString('en-US');
-const review_ms = (x) => x === undefined
-    ? '—'
-    : x < 10
-        ? `${x.toFixed(1)} ms`
-        : x < 1000
-            ? `${Math.round(x)} ms`
-            : `${(x / 1000).toFixed(1)} s`;
-/** The review's findings as annotations need them. */
-function reviewAnnotations(review) {
-    if (!review || review.safety === 'off')
-        return [];
-    return review.findings.map((f) => ({
-        severity: f.severity,
-        title: `Migration review: ${f.title}`,
-        message: f.saferPattern ? `${f.message}\nSafer: ${f.saferPattern}` : f.message,
-        location: f.location
-    }));
-}
-function engineSentence(review) {
-    const who = review.engineName ?? "Prisma's schema engine";
-    const whole = review.migrations.filter((m) => m.sent === 'whole' && m.fallback !== undefined);
-    const fallback = whole.length
-        ? ` It sends ${whole.map((m) => m.name).join(', ')} whole, in one transaction: its splitter (sqlparser) cannot read ${whole.length === 1 ? 'that file' : 'those files'}.`
-        : '';
-    return review.engine === 'transaction'
-        ? `${who} sends each migration.sql as one script, which PostgreSQL runs in one transaction: every lock is held until the migration ends, or until the file's own COMMIT.`
-        : `${who} runs the statements one by one, each committed on its own: a lock is held for its statement (or until the file's own COMMIT after BEGIN), and a failure leaves the statements before it applied.${fallback}`;
-}
-/** "ACCESS EXCLUSIVE on `users` (held since line 5 until COMMIT on line 12)". */
-function lockText(l, inTable) {
-    const table = inTable ? inlineCode(l.table, { inTable: true }) : l.table;
-    const held = l.held
-        ? `held since line ${l.held.since} until ${l.held.until ? `COMMIT on line ${l.held.until}` : 'the migration ends'}; `
-        : '';
-    return `${locks_lockName(l.mode)} on ${table} (${held}${l.newTable ? 'new table: blocks nobody' : `blocks ${l.blocks}`})`;
-}
-function locksCell(statement) {
-    if (!statement.locks.length)
-        return '—';
-    return statement.locks
-        .slice(0, 3)
-        .map((l) => lockText(l, true))
-        .join('<br>');
-}
-function measuredCell(statement) {
-    if (statement.status === 'failed')
-        return `failed: ${escapeMessage(statement.error ?? '', { inTable: true })}`;
-    if (statement.status === 'not-measured')
-        return 'not run (an earlier statement failed)';
-    if (statement.status === 'control')
-        return 'transaction control';
-    const parts = [review_ms(statement.durationMs)];
-    if (statement.status === 'not-in-transaction')
-        parts.push('not in a transaction: lock of the command');
-    for (const t of statement.rewrites)
-        parts.push(`rewrites ${inlineCode(t, { inTable: true })}`);
-    for (const b of statement.indexBuilds)
-        parts.push(`index build on ${inlineCode(b.table, { inTable: true })}, ${n(b.rows)} rows`);
-    for (const s of statement.scans)
-        parts.push(`scans ${inlineCode(s.table, { inTable: true })}, ${n(s.rows)} rows`);
-    if (statement.holdMs !== undefined && statement.holdMs !== statement.durationMs)
-        parts.push(`lock held ${review_ms(statement.holdMs)}`);
-    return parts.join(' · ');
-}
-function changeRow(change, first) {
-    const group = first
-        ? change.table
-            ? inlineCode(change.table, { inTable: true })
-            : 'types and other objects'
-        : '';
-    const loss = change.dataLoss
-        ? `${change.dataLoss.affected > 0 ? '⚠️ ' : ''}${escapeMessage(change.dataLoss.text, { inTable: true })}`
-        : '';
-    const where = change.location
-        ? inlineCode(`${change.location.file.split('/').slice(-2).join('/')}:${change.location.line}`, {
-            inTable: true
-        })
-        : '';
-    return `| ${group} | ${escapeMessage(change.description, { inTable: true })} | ${loss} | ${where} |`;
-}
-/** Changes grouped by table (tables in first-seen order), types and other objects last. */
-function grouped(changes) {
-    const groups = new Map();
-    for (const c of changes) {
-        const key = c.table ?? '\u0000other';
-        groups.set(key, [...(groups.get(key) ?? []), c]);
-    }
-    return [...groups.entries()]
-        .sort(([a], [b]) => Number(a === '\u0000other') - Number(b === '\u0000other'))
-        .map(([, v]) => v);
-}
-/**
- * The two markdown sections. `compact` (a report near GitHub's size limit)
- * keeps the lossy changes and the risky statements only.
- */
-function reviewMarkdown(review, compact = false) {
-    if (!review || review.safety === 'off' || review.migrations.length === 0)
-        return undefined;
-    const rows = n(review.rowsPerTable);
-    const sections = [];
-    const changes = compact ? review.changes.filter((c) => (c.dataLoss?.affected ?? 0) > 0) : review.changes;
-    const lossy = review.changes.filter((c) => (c.dataLoss?.affected ?? 0) > 0).length;
-    sections.push(`### Database changes\n\n<sub>What the ${review.migrations.length === 1 ? 'new migration changes' : `${review.migrations.length} new migrations change`} in the database: the catalog of the upgrade test's database (the base's migrations, ${rows} rows a table) before and after them${lossy ? `; ${lossy} change${lossy === 1 ? '' : 's'} lose${lossy === 1 ? 's' : ''} data` : ''}.</sub>`);
-    if (changes.length) {
-        const lines = ['| Table | Change | Data on the populated database | Where |', '|---|---|---|---|'];
-        for (const group of grouped(changes))
-            group.forEach((c, i) => lines.push(changeRow(c, i === 0)));
-        if (compact && changes.length < review.changes.length)
-            lines.push('', `_… and ${review.changes.length - changes.length} more changes in the job summary._`);
-        sections.push(lines.join('\n'));
-    }
-    else if (!compact)
-        sections.push('_No change to the catalog._');
-    const risky = review.migrations.flatMap((m) => m.statements.filter((s) => s.hazards.length).map((s) => ({ m, s })));
-    const title = risky.length
-        ? `### Migration review: ${risky.length} risky statement${risky.length === 1 ? '' : 's'}`
-        : '### Migration review: no risky statement';
-    sections.push(`${title}\n\n<sub>Each new statement replayed in a transaction of our own on the populated database (${rows} rows a table), with its table locks read from \`pg_locks\`, rewrites from \`relfilenode\` and scans from the table's read counters. ${escapeMessage(engineSentence(review))}</sub>`);
-    const statements = review.migrations.flatMap((m) => m.statements.filter((s) => !compact || s.hazards.length).map((s) => ({ m, s })));
-    if (statements.length) {
-        const lines = ['| | Statement | Line | Locks | Measured | Hazard |', '|---|---|---|---|---|---|'];
-        for (const { m, s } of statements.slice(0, compact ? 10 : 60))
-            lines.push(`| ${s.hazards.length ? '⚠️' : '✅'} | ${inlineCode(s.summary, { inTable: true })} | ${inlineCode(`${m.name}:${s.line}`, { inTable: true })} | ${locksCell(s)} | ${measuredCell(s)} | ${s.hazards.map((h) => HAZARD_NAMES[h]).join(', ') || '—'} |`);
-        if (statements.length > (compact ? 10 : 60))
-            lines.push('', `_… and ${statements.length - (compact ? 10 : 60)} more statements in report.json._`);
-        sections.push(lines.join('\n'));
-    }
-    if (review.findings.length && !compact) {
-        const items = review.findings.map((f) => `- **${escapeMessage(f.title)}** (${inlineCode(`${f.location.file}:${f.location.line}`)}): ${escapeMessage(f.message)}${f.saferPattern ? `<br>**Safer:** ${escapeMessage(f.saferPattern)}` : ''}`);
-        sections.push(`<details><summary>What each risky statement blocks, and the safer pattern</summary>\n\n${items.join('\n')}\n\n</details>`);
-    }
-    if (review.incomplete)
-        sections.push(`_The review is incomplete: ${escapeMessage(review.incomplete)}._`);
-    return sections.join('\n\n');
-}
-/** The terminal block (plain text; the caller strips control characters). */
-function reviewTerminal(review) {
-    if (!review || review.safety === 'off' || review.migrations.length === 0)
-        return undefined;
-    const lines = [`Database changes (upgrade test, ${n(review.rowsPerTable)} rows a table)`];
-    for (const group of grouped(review.changes)) {
-        lines.push(`  ${group[0]?.table ?? 'types and other objects'}`);
-        for (const c of group)
-            lines.push(`    ${c.description.replace(/`/g, '')}${c.dataLoss ? ` — ${c.dataLoss.text}` : ''}`);
-    }
-    if (!review.changes.length)
-        lines.push('  no change to the catalog');
-    lines.push('', 'Migration review');
-    for (const m of review.migrations)
-        for (const s of m.statements) {
-            if (s.status === 'control')
-                continue;
-            const locks = s.locks
-                .map((l) => l.held
-                ? `${lockName(l.mode)} ${l.table} (held since line ${l.held.since})`
-                : `${lockName(l.mode)} ${l.table}${l.newTable ? ' (new)' : ''}`)
-                .join(', ');
-            const hazards = s.hazards.length ? `  ⚠ ${s.hazards.map((h) => HAZARD_NAMES[h]).join(', ')}` : '';
-            lines.push(`  ${m.file}:${s.line}  ${review_ms(s.durationMs)}  ${locks || 'no table lock'}${hazards}`);
-        }
-    for (const f of review.findings)
-        lines.push(`  ${f.location.file}:${f.location.line}  ${f.title}${f.saferPattern ? `\n      safer: ${f.saferPattern}` : ''}`);
-    if (review.incomplete)
-        lines.push(`  incomplete: ${review.incomplete}`);
-    return lines.join('\n');
-}
-/** The `review` object of report.json: the review as it is (plain data, stable field names). */
-function reviewJson(review) {
-    if (!review || review.safety === 'off')
-        return undefined;
-    return review;
-}
-
-;// CONCATENATED MODULE: ./src/report/json.ts
-/**
- * The machine-readable result (`--json`, the `report-json` output). Its shape
- * is a contract with scripts that read it, so it is built field by field
- * rather than by dumping `CheckResult`: internal fields can change without
- * breaking anyone, and optional fields are omitted rather than `null`.
- */
-
-
-
-/** Bumped when a field changes meaning or disappears; new fields do not bump it. */
-const JSON_REPORT_VERSION = 1;
-/** Says a file is this tool's report (`mode: publish` refuses any other). */
-const JSON_REPORT_FORMAT = 'migrate-seed-check/report';
-/** The JSON report of a result, ready for `JSON.stringify`. Redact the result first. */
-function toJson(result, context = {}) {
-    const fixSqlFile = result.fixSqlPath && context.repoRoot
-        ? external_node_path_default().relative(context.repoRoot, result.fixSqlPath).split((external_node_path_default()).sep).join('/')
-        : undefined;
-    return withoutUndefined({
-        format: JSON_REPORT_FORMAT,
-        version: JSON_REPORT_VERSION,
-        status: result.status,
-        workingDirectory: result.workingDirectory,
-        prismaVersion: result.prismaVersion,
-        runner: result.runner,
-        verdict: result.verdict,
-        durationMs: result.durationMs,
-        failedOn: [...result.failedOn],
-        counts: countBySeverity(result.drift),
-        stages: result.stages.map((stage) => withoutUndefined({
-            name: stage.name,
-            status: stage.status,
-            durationMs: stage.durationMs,
-            summary: stage.summary,
-            exitCode: stage.exitCode,
-            timedOut: stage.timedOut,
-            command: stage.command,
-            output: stage.output
-        })),
-        problems: result.problems.map((problem) => withoutUndefined({
-            stage: problem.stage,
-            severity: problem.severity,
-            title: problem.title,
-            message: problem.message,
-            code: problem.code,
-            location: problem.location,
-            explainedBy: problem.explainedBy,
-            missingObject: problem.missingObject
-        })),
-        drift: result.drift.map((item) => withoutUndefined({
-            kind: item.kind,
-            change: item.change,
-            object: item.object,
-            severity: item.severity,
-            expected: item.expected,
-            actual: item.actual,
-            aspects: item.aspects,
-            location: item.location,
-            note: item.note,
-            fixSql: item.fixSql
-        })),
-        fixSqlPath: result.fixSqlPath,
-        fixSqlFile,
-        fixSql: result.fixSql,
-        pullRequest: context.pullRequest,
-        review: reviewJson(result.review)
-    });
-}
-/** {@link toJson}, serialized with two-space indentation and a final newline. */
-function toJsonString(result) {
-    return `${JSON.stringify(toJson(result), null, 2)}\n`;
-}
-/** Drops keys whose value is `undefined`, so optional fields are absent rather than present-but-empty. */
-function withoutUndefined(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined));
-}
-
+// EXTERNAL MODULE: ./src/report/json.ts
+var json = __nccwpck_require__(2794);
 ;// CONCATENATED MODULE: ./src/report/artifacts.ts
 /**
  * Files a run leaves for the user: the machine-readable result and, when
@@ -46563,7 +48024,7 @@ async function writeReportFiles(result, dir, clean, now = new Date(), context = 
     }
     const withPath = { ...result, fixSqlPath };
     const reportJsonPath = external_node_path_default().join(dir, 'report.json');
-    await (0,promises_.writeFile)(reportJsonPath, clean(JSON.stringify(toJson(withPath, context), null, 2)) + '\n');
+    await (0,promises_.writeFile)(reportJsonPath, clean(JSON.stringify((0,json/* toJson */.aB)(withPath, context), null, 2)) + '\n');
     return { ...withPath, reportJsonPath };
 }
 /**
@@ -46582,58 +48043,8 @@ async function removeEarlierFixFolders(dir) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/util/secrets.ts
-/**
- * Secrets derived from the database URL, and their removal from any text
- * the action writes (logs, summary, comment, JSON, files).
- */
-/** The URL itself and its password, raw and percent-decoded/encoded. */
-function secretsOfUrl(url) {
-    const secrets = new Set([url]);
-    try {
-        const u = new URL(url);
-        if (u.password) {
-            secrets.add(u.password);
-            const decoded = safeDecode(u.password);
-            secrets.add(decoded);
-            secrets.add(encodeURIComponent(decoded));
-        }
-    }
-    catch {
-        // Not a URL: only the whole string is secret.
-    }
-    // A one- or two-character password would blank out ordinary words; the URL still goes.
-    return [...secrets].filter((s) => s.length >= 3);
-}
-function safeDecode(value) {
-    try {
-        return decodeURIComponent(value);
-    }
-    catch {
-        return value;
-    }
-}
-/**
- * Replaces every secret, and its URL-encoded and URL-decoded forms (a password
- * appears encoded inside a connection string), by `***`, longest first so that
- * a longer form is not left half-replaced.
- */
-function secrets_redact(text, secrets) {
-    const forms = new Set();
-    for (const secret of secrets) {
-        if (!secret)
-            continue;
-        forms.add(secret);
-        forms.add(encodeURIComponent(secret));
-        forms.add(safeDecode(secret));
-    }
-    forms.delete('');
-    let out = text;
-    for (const form of [...forms].sort((a, b) => b.length - a.length))
-        out = out.split(form).join('***');
-    return out;
-}
-
+// EXTERNAL MODULE: ./src/util/secrets.ts
+var util_secrets = __nccwpck_require__(4537);
 ;// CONCATENATED MODULE: ./src/pipeline/state.ts
 
 class RunState {
@@ -46646,11 +48057,11 @@ class RunState {
     /** The scratch database the datasource's shadow variables point at; dropped when the run ends. */
     shadow;
     constructor(databaseUrl) {
-        this.secrets = secretsOfUrl(databaseUrl);
+        this.secrets = (0,util_secrets/* secretsOfUrl */.m)(databaseUrl);
     }
     /** The text without the database URL's secrets. */
     clean(text) {
-        return secrets_redact(text, this.secrets);
+        return (0,util_secrets/* redact */.E)(text, this.secrets);
     }
     stage(stage) {
         const cleaned = {
@@ -46780,31 +48191,8 @@ function describeContents(objects) {
     return `database reachable; it already holds ${objects} table(s) or view(s) (allow-non-empty-database)`;
 }
 
-;// CONCATENATED MODULE: ./src/model/findings.ts
-/**
- * What a run finds besides drift: the stages as the report shows them and the
- * problems (failures and findings) they raise.
- */
-/**
- * The stages of a run, in the order the report lists them (some overlap, so
- * they finish in another order): read the project, compare the history with
- * the base, connect, generate, migrate, try the new migrations on a populated
- * database, seed, build the database the schema describes, read both
- * catalogs, compare them.
- */
-const STAGES = [
-    'project',
-    'history',
-    'connect',
-    'generate',
-    'migrate',
-    'upgrade',
-    'seed',
-    'expect',
-    'inspect',
-    'compare'
-];
-
+// EXTERNAL MODULE: ./src/model/findings.ts
+var findings = __nccwpck_require__(3843);
 ;// CONCATENATED MODULE: ./src/pipeline/outcome.ts
 /**
  * The end of a run: what failed it under `fail-on`, the stages in report
@@ -46856,7 +48244,7 @@ function finish(run, config, project, drift, durationMs) {
         workingDirectory: external_node_path_default().relative(config.repoRoot, config.workingDirectory) || '.',
         prismaVersion: project?.prisma.version,
         runner: project ? RUNNERS[project.packageManager] : undefined,
-        stages: [...run.stages].sort((a, b) => STAGES.indexOf(a.name) - STAGES.indexOf(b.name)),
+        stages: [...run.stages].sort((a, b) => findings/* STAGES */.a.indexOf(a.name) - findings/* STAGES */.a.indexOf(b.name)),
         // Errors first: they are why the run failed; notices (no base commit…) last.
         problems: problems.sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity)),
         drift: items,
@@ -46958,7 +48346,7 @@ function isTransactionSetting(statement) {
  * splitter; without it the file is taken as split.
  */
 function planMigration(sql, model, fallback) {
-    const parsed = script_parseSqlScript(sql).statements;
+    const parsed = (0,sql_script/* parseSqlScript */.XG)(sql).statements;
     const sent = model.mode === 'transaction' || (model.splitter && fallback !== undefined) ? 'whole' : 'statements';
     // One statement sent whole is no different from one sent alone: PostgreSQL
     // opens no implicit block for a single statement (CONCURRENTLY works).
@@ -46979,7 +48367,7 @@ function planMigration(sql, model, fallback) {
             ...(control ? { control } : {}),
             transaction: 'own',
             from: index,
-            refusesTransaction: script_refusedInTransaction(statement),
+            refusesTransaction: (0,sql_script/* refusedInTransaction */.Kg)(statement),
             ...(isTransactionSetting(statement) ? { transactionSetting: true } : {})
         };
         if (control === 'begin' && explicitFrom === undefined) {
@@ -47041,7 +48429,7 @@ function splitterRejects(sql) {
         return undefined;
     }
     catch (error) {
-        return errorMessage(error).replace(/^sql parser error: /, '');
+        return (0,errors/* errorMessage */.g)(error).replace(/^sql parser error: /, '');
     }
 }
 /** The plan of a migration for a model, with the splitter's verdict when the model has a splitter. */
@@ -47062,7 +48450,7 @@ async function planFor(sql, model) {
 
 /** A statement on one line, comments out, shortened. */
 function statementSummaryOf(text, max) {
-    const line = blankComments(text).replace(/\s+/g, ' ').trim();
+    const line = (0,sql_script/* blankComments */.$E)(text).replace(/\s+/g, ' ').trim();
     return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 /**
@@ -47229,7 +48617,7 @@ const ALREADY_THERE = new Set(['42P07', '42710', '42701', '42P06', '42723', '42P
  */
 async function replayMigration(client, migration, plan) {
     plan ??= planMigration(migration.sql, engine_engineModelOf(undefined, undefined));
-    const starts = lineStarts(migration.sql);
+    const starts = (0,sql_script/* lineStarts */._$)(migration.sql);
     let alreadyApplied = 0;
     const failure = await rehearseMigration(client, plan, {
         failed: (_step, error) => {
@@ -47245,11 +48633,11 @@ async function replayMigration(client, migration, plan) {
     const statement = plan.statements[failure.index].statement;
     const e = failure.error;
     const offset = e.position
-        ? statement.startOffset + script_offsetOfCharPosition(statement.text, Number(e.position))
+        ? statement.startOffset + (0,sql_script/* offsetOfCharPosition */.c1)(statement.text, Number(e.position))
         : statement.startOffset;
     return {
         statementIndex: failure.index,
-        line: lineAtOffset(starts, offset),
+        line: (0,sql_script/* lineAtOffset */.dk)(starts, offset),
         message: e.message ?? 'the statement failed',
         sqlState: e.code,
         appliedBefore: failure.index,
@@ -47261,7 +48649,7 @@ async function diagnoseMigrateFailure(result, project, client, repoRoot, failure
     const parsed = parseMigrateDeployFailure(result.output);
     const migration = project.migrations.find((m) => m.name === parsed.migration);
     // Without a located statement, Prisma's own error lines are the best explanation.
-    const tail = prismaErrorText(result.output, 12);
+    const tail = (0,prisma_output/* prismaErrorText */.Q0)(result.output, 12);
     if (result.timedOut || !migration) {
         return {
             stage: 'migrate',
@@ -47389,7 +48777,7 @@ async function generateStage(run, steps) {
             stage: 'generate',
             severity: 'error',
             title: 'prisma generate failed',
-            message: `\`prisma generate\` failed (${failureSummary(result, ctx.timeoutMs)}):\n${prismaErrorText(result.output)}` +
+            message: `\`prisma generate\` failed (${failureSummary(result, ctx.timeoutMs)}):\n${(0,prisma_output/* prismaErrorText */.Q0)(result.output)}` +
                 urlHint(run, result.output),
             ...schemaErrorLocation(result.output, ctx.project, repoRoot)
         });
@@ -47488,7 +48876,7 @@ async function seedStage(run, steps, seed) {
  * which ones this run set, and the input that chooses them. Empty otherwise.
  */
 function urlHint(run, output) {
-    const missing = missingUrlVariable(output);
+    const missing = (0,prisma_output/* missingUrlVariable */.eI)(output);
     if (missing === undefined || !run.env)
         return '';
     const { datasource, url } = run.env;
@@ -47524,6 +48912,8 @@ function failureSummary(result, timeoutMs) {
     return `exit code ${result.exitCode}`;
 }
 
+// EXTERNAL MODULE: ./src/review/locks.ts
+var review_locks = __nccwpck_require__(2280);
 ;// CONCATENATED MODULE: ./src/review/measure.ts
 
 
@@ -47566,7 +48956,7 @@ async function probe(client, schemas) {
     }
     const locks = new Map();
     for (const l of raw.locks) {
-        if (!isLockMode(l.mode))
+        if (!(0,review_locks/* isLockMode */.n9)(l.mode))
             continue;
         const modes = locks.get(l.oid) ?? new Set();
         modes.add(l.mode);
@@ -47577,13 +48967,13 @@ async function probe(client, schemas) {
 }
 /** The first line of a statement, shortened, comments out. */
 function statementSummary(text) {
-    const line = blankComments(text).replace(/\s+/g, ' ').trim();
+    const line = (0,sql_script/* blankComments */.$E)(text).replace(/\s+/g, ' ').trim();
     return line.length > 90 ? `${line.slice(0, 89)}…` : line;
 }
 /** `CREATE INDEX CONCURRENTLY … ON "users"` → `users`. */
 function tableOfCommand(statement) {
     const ident = String.raw `(?:"((?:[^"]|"")+)"|([A-Za-z_][\w$]*))`;
-    const match = new RegExp(String.raw `\bON\s+(?:ONLY\s+)?${ident}(?:\s*\.\s*${ident})?`, 'i').exec(blankComments(statement));
+    const match = new RegExp(String.raw `\bON\s+(?:ONLY\s+)?${ident}(?:\s*\.\s*${ident})?`, 'i').exec((0,sql_script/* blankComments */.$E)(statement));
     if (!match)
         return undefined;
     const first = (match[1]?.replaceAll('""', '"') ?? match[2]?.toLowerCase());
@@ -47658,7 +49048,7 @@ function emptyReview(statement, status) {
 /** A statement PostgreSQL refuses in a transaction: the lock of its command, on the table it names. */
 function describeByCommand(statement, options, before) {
     const review = emptyReview(statement, 'not-in-transaction');
-    const mode = commandLock(statement.text);
+    const mode = (0,review_locks/* commandLock */.$d)(statement.text);
     const table = tableOfCommand(statement.text);
     if (!mode || !table)
         return review;
@@ -47669,7 +49059,7 @@ function describeByCommand(statement, options, before) {
     review.locks.push({
         table: name,
         mode,
-        blocks: blocksOf(mode),
+        blocks: (0,review_locks/* blocksOf */.SH)(mode),
         newTable: false,
         rows: options.rows.get(name)
     });
@@ -47692,7 +49082,7 @@ function compareProbes(statement, durationMs, first, previous, current, options)
             if (had.has(mode))
                 continue;
             const best = strongest.get(oid);
-            if (!best || lockRank(mode) > lockRank(best))
+            if (!best || (0,review_locks/* lockRank */.wb)(mode) > (0,review_locks/* lockRank */.wb)(best))
                 strongest.set(oid, mode);
         }
     }
@@ -47701,7 +49091,7 @@ function compareProbes(statement, durationMs, first, previous, current, options)
         const lock = {
             table: name(r),
             mode,
-            blocks: blocksOf(mode),
+            blocks: (0,review_locks/* blocksOf */.SH)(mode),
             newTable: !existedBefore(oid)
         };
         const rows = options.rows.get(name(r));
@@ -47709,7 +49099,7 @@ function compareProbes(statement, durationMs, first, previous, current, options)
             lock.rows = rows;
         review.locks.push(lock);
     }
-    review.locks.sort((a, b) => lockRank(b.mode) - lockRank(a.mode) || a.table.localeCompare(b.table));
+    review.locks.sort((a, b) => (0,review_locks/* lockRank */.wb)(b.mode) - (0,review_locks/* lockRank */.wb)(a.mode) || a.table.localeCompare(b.table));
     // Rewrites: tables that existed before the migration and have new storage now.
     const rewritten = new Set();
     for (const [oid, before] of previous.relations) {
@@ -47909,7 +49299,7 @@ function failsWhenRunAgain(statement) {
 
 
 
-const advice_n = (x) => x.toLocaleString('en-US');
+const n = (x) => x.toLocaleString('en-US');
 const advice_ms = (x) => x === undefined
     ? '?'
     : x < 10
@@ -47955,7 +49345,7 @@ function heldBefore(entry, index, plan) {
             if (lock.newTable || lock.held || !blocksWrites(lock))
                 continue;
             const had = held.get(lock.table);
-            if (!had || lockRank(lock.mode) > lockRank(had.mode))
+            if (!had || (0,review_locks/* lockRank */.wb)(lock.mode) > (0,review_locks/* lockRank */.wb)(had.mode))
                 held.set(lock.table, { ...lock, line: s.line });
         }
     }
@@ -47989,7 +49379,7 @@ function reviewMigration(entry, changes, engine, safety, texts, plan, rows = new
         const planned = plan.statements[statement.index];
         if (!planned || planned.control)
             continue;
-        const sql = blankComments(texts[statement.index] ?? '');
+        const sql = (0,sql_script/* blankComments */.$E)(texts[statement.index] ?? '');
         const held = heldBefore(entry, statement.index, plan);
         const lockOn = (table) => statement.locks.find((l) => l.table === table);
         const hold = holdText(statement, planned, plan);
@@ -48006,8 +49396,8 @@ function reviewMigration(entry, changes, engine, safety, texts, plan, rows = new
         for (const table of statement.rewrites) {
             const lock = lockOn(table);
             const rows = lock?.rows;
-            finding(statement, 'rewrite', `Rewrites table ${table}`, `\`${statement.summary}\` rewrote every row of \`${table}\` (its storage was replaced: relfilenode changed) under ${locks_lockName(lock?.mode ?? 'AccessExclusiveLock')}, which blocks reads and writes. ` +
-                `Measured ${advice_ms(statement.durationMs)} at ${rows === undefined ? 'the inserted' : advice_n(rows)} rows; a rewrite grows with the table's size. ${hold}`, rewritePattern(sql));
+            finding(statement, 'rewrite', `Rewrites table ${table}`, `\`${statement.summary}\` rewrote every row of \`${table}\` (its storage was replaced: relfilenode changed) under ${(0,review_locks/* lockName */.l4)(lock?.mode ?? 'AccessExclusiveLock')}, which blocks reads and writes. ` +
+                `Measured ${advice_ms(statement.durationMs)} at ${rows === undefined ? 'the inserted' : n(rows)} rows; a rewrite grows with the table's size. ${hold}`, rewritePattern(sql));
             if (!statement.hazards.includes('blocking-lock'))
                 statement.hazards.push('blocking-lock');
         }
@@ -48017,7 +49407,7 @@ function reviewMigration(entry, changes, engine, safety, texts, plan, rows = new
             const lock = lockOn(build.table) ?? held.get(build.table);
             if (lock && !blocksWrites(lock))
                 continue;
-            finding(statement, 'blocking-lock', `Blocks writes to ${build.table} while the index is built`, `\`${statement.summary}\` built an index on \`${build.table}\` reading ${advice_n(build.rows)} rows under ${locks_lockName(lock?.mode ?? 'ShareLock')}: INSERT, UPDATE and DELETE on \`${build.table}\` wait until it ends${lock?.blocks === 'reads and writes' ? ', and so do reads' : ''}. ` +
+            finding(statement, 'blocking-lock', `Blocks writes to ${build.table} while the index is built`, `\`${statement.summary}\` built an index on \`${build.table}\` reading ${n(build.rows)} rows under ${(0,review_locks/* lockName */.l4)(lock?.mode ?? 'ShareLock')}: INSERT, UPDATE and DELETE on \`${build.table}\` wait until it ends${lock?.blocks === 'reads and writes' ? ', and so do reads' : ''}. ` +
                 `Measured ${advice_ms(statement.durationMs)}; an index build grows with the table's size. ${hold}`, indexPattern(sql, engine));
         }
         for (const scan of statement.scans) {
@@ -48028,8 +49418,8 @@ function reviewMigration(entry, changes, engine, safety, texts, plan, rows = new
                 continue;
             const across = !(own && blocksWrites(own)) && earlier;
             const message = across
-                ? `\`${statement.summary}\` read all ${advice_n(scan.rows)} rows of \`${scan.table}\` while the ${locks_lockName(earlier.mode)} lock taken on line ${earlier.line} was still held (the migration runs in one transaction): writes${earlier.blocks === 'reads and writes' ? ' and reads' : ''} on \`${scan.table}\` wait through the whole scan. Measured ${advice_ms(statement.durationMs)}; the scan grows with the table's size. ${hold}`
-                : `\`${statement.summary}\` read all ${advice_n(scan.rows)} rows of \`${scan.table}\` to validate it, under ${locks_lockName(lock.mode)}: ${lock.blocks === 'reads and writes' ? 'reads and writes' : 'writes'} on \`${scan.table}\` wait until it ends. Measured ${advice_ms(statement.durationMs)}; the scan grows with the table's size. ${hold}`;
+                ? `\`${statement.summary}\` read all ${n(scan.rows)} rows of \`${scan.table}\` while the ${(0,review_locks/* lockName */.l4)(earlier.mode)} lock taken on line ${earlier.line} was still held (the migration runs in one transaction): writes${earlier.blocks === 'reads and writes' ? ' and reads' : ''} on \`${scan.table}\` wait through the whole scan. Measured ${advice_ms(statement.durationMs)}; the scan grows with the table's size. ${hold}`
+                : `\`${statement.summary}\` read all ${n(scan.rows)} rows of \`${scan.table}\` to validate it, under ${(0,review_locks/* lockName */.l4)(lock.mode)}: ${lock.blocks === 'reads and writes' ? 'reads and writes' : 'writes'} on \`${scan.table}\` wait until it ends. Measured ${advice_ms(statement.durationMs)}; the scan grows with the table's size. ${hold}`;
             finding(statement, 'long-scan', across
                 ? `Validates ${scan.table} under a lock held since line ${earlier.line}`
                 : `Scans ${scan.table} under a lock that blocks writes`, message, across
@@ -48045,7 +49435,7 @@ function reviewMigration(entry, changes, engine, safety, texts, plan, rows = new
                 const tableRows = rows.get(dropped.table) ?? lock?.rows ?? 0;
                 if (tableRows === 0 || lock?.newTable)
                     continue;
-                finding(statement, 'blocking-lock', `DROP INDEX locks ${dropped.table} against reads and writes`, `\`${statement.summary}\` takes ACCESS EXCLUSIVE on \`${dropped.table}\` (${advice_n(tableRows)} rows here): it waits for every running query on \`${dropped.table}\` to finish, and every read and write that arrives meanwhile queues behind it. ${hold}`, dropIndexPattern(engine));
+                finding(statement, 'blocking-lock', `DROP INDEX locks ${dropped.table} against reads and writes`, `\`${statement.summary}\` takes ACCESS EXCLUSIVE on \`${dropped.table}\` (${n(tableRows)} rows here): it waits for every running query on \`${dropped.table}\` to finish, and every read and write that arrives meanwhile queues behind it. ${hold}`, dropIndexPattern(engine));
             }
         }
         const risk = failsOnData(planned.statement);
@@ -48062,7 +49452,7 @@ function reviewMigration(entry, changes, engine, safety, texts, plan, rows = new
                 .filter((p) => !p.control && p.transaction !== 'explicit' && failsWhenRunAgain(p.statement));
             if (table && committed.length) {
                 const lines = committed.map((p) => p.statement.startLine);
-                finding(statement, 'half-applied', `A failure here leaves the migration half applied`, `${capitalize(risk)} (\`${table}\` has ${advice_n(rows.get(table) ?? 0)} rows here). ${capitalize(engine.engine)} runs this migration statement by statement, each committed on its own: if this statement fails on production data, the statement${lines.length === 1 ? '' : 's'} on line${lines.length === 1 ? '' : 's'} ${lines.join(', ')} stay${lines.length === 1 ? 's' : ''} applied, and running the migration again fails on ${lines.length === 1 ? 'it' : 'them'} (what ${lines.length === 1 ? 'it' : 'they'} created is already there, or what ${lines.length === 1 ? 'it' : 'they'} dropped is already gone).`, 'Wrap the migration in BEGIN; … COMMIT; so that it applies whole or not at all, or make the earlier statements safe to run again (IF NOT EXISTS), or check the data first in a statement that fails before anything is changed.');
+                finding(statement, 'half-applied', `A failure here leaves the migration half applied`, `${capitalize(risk)} (\`${table}\` has ${n(rows.get(table) ?? 0)} rows here). ${capitalize(engine.engine)} runs this migration statement by statement, each committed on its own: if this statement fails on production data, the statement${lines.length === 1 ? '' : 's'} on line${lines.length === 1 ? '' : 's'} ${lines.join(', ')} stay${lines.length === 1 ? 's' : ''} applied, and running the migration again fails on ${lines.length === 1 ? 'it' : 'them'} (what ${lines.length === 1 ? 'it' : 'they'} created is already there, or what ${lines.length === 1 ? 'it' : 'they'} dropped is already gone).`, 'Wrap the migration in BEGIN; … COMMIT; so that it applies whole or not at all, or make the earlier statements safe to run again (IF NOT EXISTS), or check the data first in a statement that fails before anything is changed.');
             }
         }
         for (const change of changes) {
@@ -48237,10 +49627,10 @@ function toChange(item, _before, _after) {
     const verb = change === 'added' ? 'adds' : change === 'dropped' ? 'drops' : 'changes';
     let description = `${verb} ${word} \`${name}\``;
     if (change === 'added' && item.expected && item.kind !== 'table')
-        description += ` (${changes_clip(item.expected)})`;
+        description += ` (${clip(item.expected)})`;
     if (change === 'changed') {
         const aspects = item.aspects?.length ? ` ${item.aspects.join(', ')}` : '';
-        description = `changes${aspects} of ${word} \`${name}\`${item.actual && item.expected ? `: ${changes_clip(item.actual)} → ${changes_clip(item.expected)}` : ''}`;
+        description = `changes${aspects} of ${word} \`${name}\`${item.actual && item.expected ? `: ${clip(item.actual)} → ${clip(item.expected)}` : ''}`;
     }
     const result = { kind: item.kind, change, object: item.object, description };
     if (table && item.kind !== 'enum' && item.kind !== 'enumValue')
@@ -48251,7 +49641,7 @@ function toChange(item, _before, _after) {
         result.after = item.expected;
     return result;
 }
-function changes_clip(text, max = 80) {
+function clip(text, max = 80) {
     const line = text.replace(/\s+/g, ' ').trim();
     return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
@@ -48520,7 +49910,7 @@ class MigrationReviewer {
             const name = displayName(r.schema, r.name);
             for (const mode of modes) {
                 const best = locks.get(name);
-                if (!best || lockRank(mode) > lockRank(best))
+                if (!best || (0,review_locks/* lockRank */.wb)(mode) > (0,review_locks/* lockRank */.wb)(best))
                     locks.set(name, mode);
             }
         }
@@ -48535,23 +49925,23 @@ class MigrationReviewer {
             const had = pending.held.get(table);
             const newTable = !pending.tablesBefore.has(table);
             const rows = newTable ? undefined : this.rows.get(table);
-            if (had && lockRank(had.mode) >= lockRank(mode)) {
+            if (had && (0,review_locks/* lockRank */.wb)(had.mode) >= (0,review_locks/* lockRank */.wb)(mode)) {
                 if (!touched.has(table))
                     continue;
                 result.push({
                     table,
                     mode: had.mode,
-                    blocks: blocksOf(had.mode),
+                    blocks: (0,review_locks/* blocksOf */.SH)(had.mode),
                     newTable,
                     ...(rows !== undefined ? { rows } : {}),
                     held: { since: had.line, ...(until !== undefined ? { until } : {}) }
                 });
                 continue;
             }
-            result.push({ table, mode, blocks: blocksOf(mode), newTable, ...(rows !== undefined ? { rows } : {}) });
+            result.push({ table, mode, blocks: (0,review_locks/* blocksOf */.SH)(mode), newTable, ...(rows !== undefined ? { rows } : {}) });
             pending.held.set(table, { mode, line: statementLines.startLine });
         }
-        result.sort((a, b) => lockRank(b.mode) - lockRank(a.mode) || a.table.localeCompare(b.table));
+        result.sort((a, b) => (0,review_locks/* lockRank */.wb)(b.mode) - (0,review_locks/* lockRank */.wb)(a.mode) || a.table.localeCompare(b.table));
         review.locks = result;
         if (review.status === 'not-in-transaction' && review.durationMs === undefined) {
             review.durationMs = step.durationMs;
@@ -48639,7 +50029,7 @@ class MigrationReviewer {
 function statementOf(change, replay) {
     const name = lastName(change);
     const mentions = (index) => {
-        const text = blankComments(replay.texts[index] ?? '');
+        const text = (0,sql_script/* blankComments */.$E)(replay.texts[index] ?? '');
         return (name !== undefined &&
             (text.includes(`"${name}"`) || new RegExp(`\\b${escapeRe(name)}\\b`, 'i').test(text)));
     };
@@ -48864,7 +50254,7 @@ class TableFiller {
                     this.unique.add(col.column);
                 // An expression key (lower(email)) makes the columns it names unique-ish.
                 else {
-                    const names = new Set(parser_scanSql(col.expression).map(parser_identifierName));
+                    const names = new Set((0,sql_script/* scanSql */.C4)(col.expression).map(sql_script/* identifierName */.FK));
                     for (const c of table.columns)
                         if (names.has(c.name))
                             this.unique.add(c.name);
@@ -49213,7 +50603,7 @@ async function runUpgradeTest(args) {
 }
 async function upgrade(client, args, base, stage) {
     for (const migration of base) {
-        for (const statement of script_splitSqlStatements(migration.sql)) {
+        for (const statement of (0,sql_script/* splitSqlStatements */.$G)(migration.sql)) {
             try {
                 await client.query(statement.text);
             }
@@ -49283,14 +50673,14 @@ async function upgrade_applyMigration(client, migration, plan, observer) {
     const { index, error } = outcome.failure;
     const statement = plan.statements[index].statement;
     const offset = error.position
-        ? statement.startOffset + script_offsetOfCharPosition(statement.text, Number(error.position))
+        ? statement.startOffset + (0,sql_script/* offsetOfCharPosition */.c1)(statement.text, Number(error.position))
         : statement.startOffset;
     return {
         migration,
         plan,
         statementIndex: index,
         statementCount: plan.statements.length,
-        line: lineAtOffset(lineStarts(migration.sql), offset),
+        line: (0,sql_script/* lineAtOffset */.dk)((0,sql_script/* lineStarts */._$)(migration.sql), offset),
         error,
         committed: outcome.committed
     };
@@ -49334,7 +50724,7 @@ async function describeFailure(client, failure, repoRoot, fill) {
         };
     }
     const rows = await rowCount(client, error);
-    const statement = script_splitSqlStatements(migration.sql)[failure.statementIndex]?.text ?? '';
+    const statement = (0,sql_script/* splitSqlStatements */.$G)(migration.sql)[failure.statementIndex]?.text ?? '';
     return {
         stage: 'upgrade',
         severity: 'error',
@@ -49399,7 +50789,7 @@ function explainDataFailure(error, statement, rows, _fill) {
 }
 /** The commands of an `ALTER TABLE` statement, as PostgreSQL's parser reads them (none for other statements). */
 function alterTableCommands(statement) {
-    const node = script_parseSqlScript(statement).statements[0]?.node;
+    const node = (0,sql_script/* parseSqlScript */.XG)(statement).statements[0]?.node;
     if (!node || !('AlterTableStmt' in node))
         return [];
     return (node.AlterTableStmt.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [c.AlterTableCmd] : []));
@@ -49497,7 +50887,7 @@ async function upgradeStage(run, config, project, client, history) {
 async function runCheck(config, ports) {
     const started = performance.now();
     // PostgreSQL's SQL parser (WebAssembly) is loaded here, not when the bundle is imported.
-    await loadSqlParser();
+    await (0,sql_script/* loadSqlParser */.Ok)();
     const run = new RunState(config.databaseUrl);
     const project = discover(run, config);
     let client;
@@ -49638,10984 +51028,12 @@ async function confirmDatabaseAlive(run, client) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/report/annotations.ts
-
-
-/** GitHub's limit of annotations per level and step. */
-const ANNOTATIONS_PER_LEVEL = 10;
-/** Fix SQL longer than this is cut in an annotation; the summary has all of it. */
-const FIX_SQL_CHARS = 600;
-/**
- * The annotations to emit for a result, at most {@link ANNOTATIONS_PER_LEVEL}
- * per level (less the reserved error slots), ordered by level (errors first),
- * failures before drift, then by file and line.
- */
-function planAnnotations(result, options = {}) {
-    const groups = groupsOf(result);
-    const reserved = options.reservedErrors ?? (result.status === 'failed' ? 1 : 0);
-    const levels = ['error', 'warning', 'notice'];
-    return levels.flatMap((level) => capLevel(groups.filter((group) => group.level === level), level, Math.max(1, ANNOTATIONS_PER_LEVEL - (level === 'error' ? reserved : 0)), options.checkRun));
-}
-/**
- * Every annotation of a result, uncapped, in the order of {@link planAnnotations}:
- * what a check run carries, which takes any number of them.
- */
-function allAnnotations(result) {
-    return groupsOf(result).map(toAnnotation);
-}
-function groupsOf(result) {
-    const findings = [
-        ...result.problems.flatMap((problem) => problemFinding(result, problem)),
-        ...result.drift.flatMap(driftFinding),
-        ...reviewAnnotations(result.review).flatMap((f) => isAnnotated(f.severity) ? [{ ...f, severity: f.severity, isProblem: false }] : [])
-    ];
-    const groups = groupByLine(findings).sort(compareGroups);
-    const levels = ['error', 'warning', 'notice'];
-    return levels.flatMap((level) => groups.filter((group) => group.level === level));
-}
-function isAnnotated(severity) {
-    return severity !== 'info';
-}
-function problemFinding(result, problem) {
-    if (!isAnnotated(problem.severity))
-        return [];
-    const causes = explainingItems(result, problem.explainedBy).map((item) => {
-        const where = item.location ? ` (${formatLocation(item.location)})` : '';
-        return `- ${item.object}: ${describeChange(item)}${where}`;
-    });
-    const message = causes.length
-        ? `${problem.message}\n\nCaused by drift:\n${causes.join('\n')}`
-        : problem.message;
-    return [
-        { severity: problem.severity, title: problem.title, message, location: problem.location, isProblem: true }
-    ];
-}
-function driftFinding(item) {
-    if (!isAnnotated(item.severity))
-        return [];
-    const lines = [explainItem(item)];
-    if (item.expected)
-        lines.push(`Schema expects: ${item.expected}`);
-    if (item.actual)
-        lines.push(`Migrations create: ${item.actual}`);
-    if (item.fixSql)
-        lines.push(`Fix: ${clip(item.fixSql.trim(), FIX_SQL_CHARS)}`);
-    const change = describeChange(item);
-    const title = `Drift: ${change} ${item.object}`;
-    return [
-        { severity: item.severity, title, message: lines.join('\n'), location: item.location, isProblem: false }
-    ];
-}
-/** Findings on the same file and line become one group; findings without a file stay alone. */
-function groupByLine(findings) {
-    const byKey = new Map();
-    const alone = [];
-    for (const finding of findings) {
-        if (!finding.location) {
-            alone.push({ findings: [finding], level: finding.severity });
-            continue;
-        }
-        const key = `${finding.location.file}\n${finding.location.line}`;
-        const group = byKey.get(key);
-        if (!group)
-            byKey.set(key, { findings: [finding], level: finding.severity, location: finding.location });
-        else
-            addToGroup(group, finding);
-    }
-    return [...byKey.values(), ...alone];
-}
-function addToGroup(group, finding) {
-    group.findings.push(finding);
-    if (severityRank(finding.severity) < severityRank(group.level))
-        group.level = finding.severity;
-    const end = Math.max(group.location?.endLine ?? 0, finding.location?.endLine ?? 0);
-    if (group.location && end > group.location.line)
-        group.location = { ...group.location, endLine: end };
-}
-function compareGroups(a, b) {
-    return (severityRank(a.level) - severityRank(b.level) ||
-        Number(hasProblem(b)) - Number(hasProblem(a)) ||
-        compareLocations(a.location, b.location));
-}
-function hasProblem(group) {
-    return group.findings.some((finding) => finding.isProblem);
-}
-/**
- * The first `slots` groups of a level as annotations; when more remain, the
- * last one also says how many findings were not annotated and where all are listed.
- */
-function capLevel(groups, level, slots, checkRun) {
-    const kept = groups.slice(0, slots).map(toAnnotation);
-    const rest = groups.slice(slots).reduce((sum, group) => sum + group.findings.length, 0);
-    const last = kept[kept.length - 1];
-    if (rest > 0 && last) {
-        const what = plural(rest, `more ${level}`, `more ${level}s`);
-        last.title = `${last.title} (+${rest.toLocaleString('en-US')} more)`;
-        const where = checkRun
-            ? `The check run ${checkRun} annotates every finding on its line; the job summary lists them all.`
-            : 'The job summary and the pull-request comment list every finding.';
-        last.message =
-            `${last.message}\n\n${what} ${rest === 1 ? 'is' : 'are'} not annotated here: GitHub shows at most ${ANNOTATIONS_PER_LEVEL} per step. ` +
-                where;
-    }
-    return kept;
-}
-function toAnnotation(group) {
-    // The most severe finding names the annotation; failures before drift.
-    const findings = [...group.findings].sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || Number(b.isProblem) - Number(a.isProblem));
-    const [first] = findings;
-    const title = findings.length === 1 || !first
-        ? (first?.title ?? '')
-        : `${first.title} (+${findings.length - 1} more on this line)`;
-    const message = findings.length === 1
-        ? (first?.message ?? '')
-        : findings.map((finding) => `• ${finding.title}\n${finding.message}`).join('\n\n');
-    const annotation = { level: group.level, title, message };
-    if (group.location) {
-        annotation.file = group.location.file;
-        annotation.startLine = group.location.line;
-        if (group.location.endLine && group.location.endLine > group.location.line) {
-            annotation.endLine = group.location.endLine;
-        }
-    }
-    return annotation;
-}
-
-;// CONCATENATED MODULE: ./src/report/markdown-options.ts
-/** Definitions longer than this (a long CHECK expression) are clipped in table cells. */
-const CELL_CHARS = 300;
-const SEVERITY_ICON = {
-    error: '❌',
-    warning: '⚠️',
-    notice: '🔎',
-    info: 'ℹ️'
-};
-function fullReportLink(opts) {
-    if (opts.fullReport)
-        return opts.fullReport;
-    return opts.summaryUrl ? `[the job summary](${opts.summaryUrl})` : 'the job summary of this workflow run';
-}
-
-;// CONCATENATED MODULE: ./src/report/markdown-drift.ts
-
-
-
-function driftSection(result, detail, opts) {
-    if (!result.drift.length)
-        return undefined;
-    const sorted = sortDrift(result.drift);
-    const reported = sorted.filter((item) => item.severity !== 'info');
-    const info = sorted.filter((item) => item.severity === 'info');
-    // One row budget for both tables: the reported findings take it first.
-    const reportedRows = Math.min(reported.length, detail.rows);
-    const infoRows = Math.min(info.length, detail.rows - reportedRows);
-    const parts = [
-        reported.length ? `### Drift: ${severityCounts(reported)}` : undefined,
-        reported.length ? driftTable(reported, reportedRows, opts) : undefined,
-        info.length ? infoBlock(info, infoRows, opts) : undefined
-    ];
-    return parts.filter(Boolean).join('\n\n');
-}
-/** "35 errors, 2 warnings": only the severities present. */
-function severityCounts(items) {
-    const counts = countBySeverity(items);
-    const parts = ['error', 'warning', 'notice'].map((severity) => counts[severity] ? plural(counts[severity], severity) : '');
-    return parts.filter(Boolean).join(', ');
-}
-function driftTable(items, shown, opts) {
-    const header = [
-        '| | Object | Change | Schema expects | Migrations create | Where |',
-        '|---|---|---|---|---|---|'
-    ];
-    const rows = items.slice(0, shown).map(driftRow);
-    const table = shown > 0 ? [...header, ...rows].join('\n') : '';
-    return [table, moreNote(items.length - shown, opts)].filter(Boolean).join('\n\n');
-}
-function driftRow(item) {
-    const cells = [
-        SEVERITY_ICON[item.severity],
-        inlineCode(item.object, { inTable: true }),
-        escapeText(describeChange(item)),
-        definitionCell(item.expected),
-        definitionCell(item.actual),
-        item.location ? inlineCode(formatLocation(item.location), { inTable: true }) : '—'
-    ];
-    return `| ${cells.join(' | ')} |`;
-}
-function definitionCell(definition) {
-    return definition?.trim() ? inlineCode(clip(definition, CELL_CHARS), { inTable: true }) : '—';
-}
-function moreNote(hidden, opts) {
-    if (hidden <= 0)
-        return undefined;
-    return `_… and ${plural(hidden, 'more item')} — see ${fullReportLink(opts)}._`;
-}
-/** Objects Prisma cannot express: listed for information, collapsed, never an error. */
-function infoBlock(items, shown, opts) {
-    const summary = `${plural(items.length, 'difference')} that Prisma's differ leaves alone (for information)`;
-    const header = ['| Object | Kind | Difference | Why it is not drift |', '|---|---|---|---|'];
-    const rows = items
-        .slice(0, shown)
-        .map((item) => `| ${inlineCode(item.object, { inTable: true })} | ${escapeText(kindName(item.kind))} | ${escapeText(item.change === 'unexpected' ? 'only in the migrations' : describeChange(item))} | ${escapeText(whyIgnored(item))} |`);
-    const table = shown > 0 ? [...header, ...rows].join('\n') : '';
-    const body = [table, moreNote(items.length - shown, opts)].filter(Boolean).join('\n\n');
-    return `<details><summary>${escapeHtml(summary)}</summary>\n\n${body}\n\n</details>`;
-}
-
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = /*#__PURE__*/JSON.parse('{"UU":"@migrate-seed-check/cli","rE":"0.1.0"}');
-;// CONCATENATED MODULE: ./src/util/version.ts
-/**
- * This package's npm name and version, bundled at build time: reports pin
- * the command that reproduces them to the version that wrote them.
- */
-
-const PACKAGE_NAME = package_namespaceObject.UU;
-const PACKAGE_VERSION = package_namespaceObject.rE;
-/** The CLI's command name (package.json `bin`). */
-const BIN_NAME = 'migrate-seed-check';
-/** `npx --yes @scope/name@1.2.3`: runs exactly this version wherever Node.js is (whatever the project's package manager). */
-function pinnedCommand() {
-    return `npx --yes ${PACKAGE_NAME}@${PACKAGE_VERSION}`;
-}
-
-;// CONCATENATED MODULE: ./src/report/markdown-fix.ts
-
-
-
-function fixSection(result, detail) {
-    const counts = countBySeverity(result.drift);
-    const migrationProblem = result.problems.find((problem) => problem.stage === 'migrate' && problem.severity === 'error');
-    const steps = [];
-    if (migrationProblem)
-        steps.push(migrationFixText(result, migrationProblem));
-    if (counts.error > 0 || (result.fixSql && counts.warning > 0))
-        steps.push(driftFixText(result, detail));
-    return steps.length ? ['### How to fix', ...steps].join('\n\n') : undefined;
-}
-function migrationFixText(result, problem) {
-    const where = problem.location ? ` (${inlineCode(formatLocation(problem.location))})` : '';
-    return [
-        `**The failing migration${where}:** correct it if it has never been applied to a shared database; otherwise leave it and add a new migration that repairs its effect.`,
-        `Check locally with ${inlineCode(`${runner(result)} prisma migrate reset`)} (drops your local database, applies every migration, runs the seed)${cdHint(result)}.`
-    ].join(' ');
-}
-function driftFixText(result, detail) {
-    const folder = `${migrationsDir(result)}/<timestamp>_fix_drift/`;
-    const written = result.fixSqlPath ? ` (this run wrote it to ${inlineCode(result.fixSqlPath)})` : '';
-    const lines = [
-        `**The drift:** add a migration that creates what the schema declares${cdHint(result)}, either`,
-        '',
-        `- with Prisma, against your development database: ${inlineCode(`${runner(result)} prisma migrate dev --name fix_drift`)}, or`,
-        `- with the suggested migration${written}: save it as ${inlineCode(`${folder}migration.sql`)}, review it, commit it.`
-    ];
-    const sql = result.fixSql?.trim();
-    if (!sql)
-        return lines.join('\n');
-    if (!detail.sql) {
-        lines.push('', `_The suggested migration (${plural(lineCount(sql), 'line')}) is left out here to save space._`);
-        return lines.join('\n');
-    }
-    const summary = `Suggested migration: ${plural(statementCount(sql), 'statement')}`;
-    lines.push('', `<details><summary>${summary}</summary>\n\n${codeBlock(sql, 'sql')}\n\n</details>`);
-    return lines.join('\n');
-}
-/** Commands run in the project's directory; say so when it is not the repository root. */
-function cdHint(result) {
-    return result.workingDirectory === '.' ? '' : ` in ${inlineCode(result.workingDirectory)}`;
-}
-/**
- * Where the project's migrations live, as a path from the repository root: taken
- * from a located `migration.sql` when there is one, else beside the schema file.
- */
-function migrationsDir(result) {
-    const locations = [...result.problems, ...result.drift].flatMap((x) => x.location ? [x.location.file] : []);
-    for (const file of locations) {
-        const match = /^(.*\bmigrations)\/[^/]+\/migration\.sql$/.exec(file);
-        if (match?.[1])
-            return match[1];
-    }
-    const schema = locations.find((file) => file.endsWith('.prisma'));
-    if (schema)
-        return `${schema.includes('/') ? schema.slice(0, schema.lastIndexOf('/')) : '.'}/migrations`;
-    return result.workingDirectory === '.'
-        ? 'prisma/migrations'
-        : `${result.workingDirectory}/prisma/migrations`;
-}
-function statementCount(sql) {
-    return sql.split('\n').filter((line) => /;\s*$/.test(line)).length || 1;
-}
-function lineCount(text) {
-    return text.split('\n').length;
-}
-// ---------------------------------------------------------------- reproduce and footer
-function reproduceSection(result) {
-    if (result.status === 'passed')
-        return undefined;
-    const cd = result.workingDirectory === '.' ? '' : `cd ${result.workingDirectory}\n`;
-    const steps = codeBlock(`${cd}# DATABASE_URL pointing at an empty PostgreSQL database\n${runner(result)} prisma generate\n${runner(result)} prisma migrate deploy\n${runner(result)} prisma db seed`, 'sh');
-    const whole = codeBlock(`${cd}${pinnedCommand()}`, 'sh');
-    return [
-        '<details><summary>Reproduce locally</summary>',
-        '',
-        'The same steps as this check:',
-        '',
-        steps,
-        '',
-        'or the whole check, drift included (it starts its own PostgreSQL when `DATABASE_URL` is not set):',
-        '',
-        whole,
-        '',
-        '</details>'
-    ].join('\n');
-}
-function footer(result, opts) {
-    const report = opts.summaryUrl ? ` · [full report](${opts.summaryUrl})` : '';
-    const status = result.status === 'passed' ? 'passed' : 'failed';
-    return `<sub>${escapeText(opts.title ?? 'migrate-seed-check')} ${status} in ${formatDuration(result.durationMs)}${report}</sub>`;
-}
-
-;// CONCATENATED MODULE: ./src/report/markdown-problems.ts
-
-
-
-
-/** Characters kept of one line of process output (minified code makes lines of kilobytes). */
-const OUTPUT_LINE_CHARS = 500;
-/** How many explaining drift items a problem lists by name. */
-const EXPLAINED_BY_SHOWN = 5;
-function problemsSection(result, detail) {
-    const problems = result.problems;
-    const shownOutputs = new Set();
-    const blocks = problems.map((problem) => {
-        const stage = result.stages.find((s) => s.name === problem.stage);
-        // Prisma's output once per problem: not again when the message already quotes all of it.
-        const quoted = stage?.output !== undefined && !outputAddsTo(problem.message, stage.output);
-        if (stage && quoted)
-            shownOutputs.add(stage.name);
-        const withOutput = stage && !shownOutputs.has(stage.name) ? stage : undefined;
-        if (withOutput)
-            shownOutputs.add(withOutput.name);
-        return problemBlock(result, problem, withOutput, detail);
-    });
-    // A failed stage without a problem still deserves its output: it is all there is to read.
-    for (const stage of result.stages) {
-        if (stage.status === 'failed' && !shownOutputs.has(stage.name)) {
-            const output = outputBlock(stage, detail);
-            if (output)
-                blocks.push(output);
-        }
-    }
-    return blocks.length ? ['### Problems', ...blocks].join('\n\n') : undefined;
-}
-function problemBlock(result, problem, stage, detail) {
-    const where = problem.location ? ` · ${inlineCode(formatLocation(problem.location))}` : '';
-    const code = problem.code ? ` · ${inlineCode(problem.code)}` : '';
-    const parts = [
-        `**${SEVERITY_ICON[problem.severity]} ${escapeMessage(problem.title)}**${where}${code}`,
-        messageText(clip(problem.message, detail.messageChars)),
-        explainedByList(result, problem) ?? missingObjectText(problem),
-        stage ? outputBlock(stage, detail) : undefined
-    ];
-    return parts.filter(Boolean).join('\n\n');
-}
-/** Each line escaped on its own and joined by hard breaks, so the message keeps its shape. */
-function messageText(message) {
-    const lines = message.split('\n').map((line) => escapeMessage(line));
-    while (lines.length && lines[lines.length - 1] === '')
-        lines.pop();
-    return lines.length ? lines.join('  \n') : undefined;
-}
-function explainedByList(result, problem) {
-    const items = explainingItems(result, problem.explainedBy);
-    if (!items.length)
-        return undefined;
-    const lines = items.slice(0, EXPLAINED_BY_SHOWN).map((item) => `- ${driftReference(item)}`);
-    if (items.length > EXPLAINED_BY_SHOWN)
-        lines.push(`- … and ${items.length - EXPLAINED_BY_SHOWN} more in the drift table`);
-    return [`Caused by drift:`, ...lines].join('\n');
-}
-/** Without a drift item to blame (drift was not compared), at least name what the seed missed. */
-function missingObjectText(problem) {
-    const missing = problem.missingObject;
-    if (!missing?.table && !missing?.column)
-        return undefined;
-    const name = [missing.table, missing.column].filter(Boolean).join('.');
-    return `The migrated database has no ${missing.column ? 'column' : 'table'} ${inlineCode(name)}.`;
-}
-/** "`users.profile_picture` — missing column, declared at `prisma/schema.prisma:56`". */
-function driftReference(item) {
-    const where = item.location ? `, declared at ${inlineCode(formatLocation(item.location))}` : '';
-    return `${inlineCode(item.object)} — ${escapeText(describeChange(item))}${where}`;
-}
-function outputBlock(stage, detail) {
-    if (!stage.output?.trim() || detail.outputLines === 0)
-        return undefined;
-    if (stage.status !== 'failed' && stage.status !== 'warning')
-        return undefined;
-    const tail = tailLines(stage.output, detail.outputLines);
-    const { dropped } = tail;
-    // Prisma quotes the failing line of its generated client, which is minified:
-    // one such line is kilobytes of code that would fill the comment on its own.
-    const text = tail.text
-        .split('\n')
-        .map((line) => line.length <= OUTPUT_LINE_CHARS
-        ? line
-        : `${line.slice(0, OUTPUT_LINE_CHARS)}… (${(line.length - OUTPUT_LINE_CHARS).toLocaleString('en-US')} more characters)`)
-        .join('\n');
-    const command = stage.command?.length
-        ? `<code>${escapeHtml(stage.command.join(' '))}</code>`
-        : stageLabel(stage.name);
-    const exit = stage.timedOut ? 'timed out' : stage.exitCode != null ? `exit code ${stage.exitCode}` : '';
-    const facts = [exit, dropped ? `last ${detail.outputLines} lines` : ''].filter(Boolean).join(', ');
-    const summary = `Output of ${command}${facts ? ` (${facts})` : ''}`;
-    return `<details><summary>${summary}</summary>\n\n${codeBlock(text, 'text')}\n\n</details>`;
-}
-
-;// CONCATENATED MODULE: ./src/report/markdown-summary.ts
-
-
-
-const STATUS_ICON = {
-    passed: '✅',
-    failed: '❌',
-    skipped: '⏭️',
-    warning: '⚠️'
-};
-function headline(result, opts) {
-    const title = escapeText(opts.title ?? 'migrate-seed-check');
-    const where = result.workingDirectory === '.' ? '' : ` in ${inlineCode(result.workingDirectory)}`;
-    if (result.status === 'passed')
-        return `### ✅ ${title} passed${where}`;
-    const reasons = failureReasons(result);
-    const why = reasons.length ? `: ${reasons.join(' · ')}` : '';
-    return `### ❌ ${title} failed${where}${why}`;
-}
-/** One or two sentences under the headline: what the drift means, and the counts. */
-function overview(result) {
-    const lines = [...driftSentences(result.drift), explainedSeedSentence(result), countsLine(result)];
-    return lines.filter(Boolean).join('<br>\n');
-}
-function driftSentences(drift) {
-    const missing = drift.filter((item) => item.severity === 'error' && item.change === 'missing');
-    const different = drift.filter((item) => item.severity === 'error' && item.change === 'different');
-    const unexpected = drift.filter((item) => item.severity === 'warning' && item.change === 'unexpected');
-    const sentences = [];
-    if (missing.length) {
-        sentences.push(`${schemaName(missing)} declares **${countKinds(missing)}** that no migration creates.`);
-    }
-    if (different.length) {
-        sentences.push(`The migrations define **${countKinds(different)}** differently from the schema.`);
-    }
-    if (unexpected.length) {
-        sentences.push(`The migrations create **${countKinds(unexpected)}** that the schema does not declare (deliberate raw SQL?).`);
-    }
-    return sentences;
-}
-/** "`prisma/schema.prisma`" when all located items are in one file, else "The schema". */
-function schemaName(items) {
-    const files = new Set(items.flatMap((item) => (item.location ? [item.location.file] : [])));
-    const [only] = files;
-    return files.size === 1 && only?.endsWith('.prisma') ? inlineCode(only) : 'The schema';
-}
-function explainedSeedSentence(result) {
-    const seed = result.problems.find((problem) => problem.stage === 'seed' && problem.explainedBy?.length);
-    if (!seed)
-        return undefined;
-    const items = explainingItems(result, seed.explainedBy);
-    const names = items.slice(0, 3).map((item) => inlineCode(item.object));
-    const more = items.length > 3 ? ` and ${items.length - 3} more` : '';
-    return names.length ? `The seed failed because of this drift (${names.join(', ')}${more}).` : undefined;
-}
-function countsLine(result) {
-    const counts = countBySeverity(result.drift);
-    const compared = result.stages.some((stage) => stage.name === 'compare' && stage.status !== 'skipped');
-    const parts = [];
-    if (driftUnknown(result) && !result.drift.length)
-        parts.push('Drift: not known (the compare stage failed)');
-    else if (compared || result.drift.length) {
-        const found = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
-        if (counts.notice)
-            found.push(plural(counts.notice, 'notice'));
-        if (counts.info)
-            found.push(`${counts.info} for information`);
-        parts.push(`Drift: ${found.join(', ')}`);
-    }
-    if (result.verdict)
-        parts.push(`verdict: ${escapeText(result.verdict.summary)}`);
-    else if (result.prismaVersion)
-        parts.push(`Prisma ${escapeText(result.prismaVersion)}`);
-    return parts.length ? `<sub>${parts.join(' · ')}</sub>` : undefined;
-}
-function shortenedNotice(opts) {
-    return `> [!NOTE]\n> This report is shortened to fit GitHub's size limit. The complete report is in ${fullReportLink(opts)}.`;
-}
-function stageTable(stages) {
-    if (!stages.length)
-        return undefined;
-    const rows = stages.map((stage) => `| ${stageLabel(stage.name)} | ${STATUS_ICON[stage.status]} ${stage.status} | ${formatDuration(stage.durationMs)} | ${escapeMessage(clip(stage.summary, CELL_CHARS), { inTable: true })} |`);
-    return ['| Stage | Result | Time | Details |', '|---|---|--:|---|', ...rows].join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/report/markdown.ts
-
-
-
-
-
-
-/** Error messages of a migration can be long; they are cut here (the output block has the rest). */
-const FULL_MESSAGE_CHARS = 4000;
-/** The hidden marker of the sticky comment for one project directory. */
-function commentMarker(workingDirectory) {
-    // `-->` in a directory name would end the HTML comment early and show the rest.
-    const safe = workingDirectory.replace(/[<>]/g, encodeURIComponent).replace(/--/g, '-%2D');
-    return `<!-- migrate-seed-check:${safe} -->`;
-}
-/**
- * Renders the report as GitHub-flavoured markdown of at most `opts.maxLength`
- * UTF-8 bytes. When the full report is too long, parts are dropped least
- * important first: long process outputs, then the suggested SQL, then drift rows
- * beyond what fits ("… and N more — see the job summary"). The marker, the
- * headline and the pointer to the full report are always kept.
- */
-function renderMarkdown(result, opts) {
-    const totalRows = result.drift.length;
-    const full = {
-        outputLines: 80,
-        sql: true,
-        rows: totalRows,
-        messageChars: FULL_MESSAGE_CHARS,
-        shortened: false
-    };
-    const attempts = [
-        full,
-        { ...full, outputLines: 15, shortened: true },
-        { ...full, outputLines: 0, shortened: true },
-        { ...full, outputLines: 0, sql: false, shortened: true }
-    ];
-    for (const detail of attempts) {
-        const text = render(result, opts, detail);
-        if (fits(text, opts.maxLength))
-            return text;
-    }
-    const lean = { outputLines: 0, sql: false, rows: 0, messageChars: 1000, shortened: true };
-    const rows = largestFitting(totalRows, (n) => fits(render(result, opts, { ...lean, rows: n }), opts.maxLength));
-    const text = render(result, opts, { ...lean, rows: rows ?? 0 });
-    return fits(text, opts.maxLength) ? text : hardCut(result, opts);
-}
-function fits(text, maxLength) {
-    return Buffer.byteLength(text, 'utf8') <= maxLength;
-}
-/** Binary search for the largest n in [0, max] with ok(n) true (ok is monotonic); undefined if none. */
-function largestFitting(max, ok) {
-    if (!ok(0))
-        return undefined;
-    let low = 0;
-    let high = max;
-    while (low < high) {
-        const mid = Math.ceil((low + high) / 2);
-        if (ok(mid))
-            low = mid;
-        else
-            high = mid - 1;
-    }
-    return low;
-}
-/** Last resort when even the lean report is too long: headline and pointer only, then a plain cut. */
-function hardCut(result, opts) {
-    const pointer = `_The report is too long to show here; see ${fullReportLink(opts)}._`;
-    const text = [opts.marker, headline(result, opts), pointer].filter(Boolean).join('\n\n');
-    let cut = text;
-    while (!fits(cut, opts.maxLength) && cut.length > 0)
-        cut = cut.slice(0, cut.length - 64);
-    return cut;
-}
-function render(result, opts, detail) {
-    const sections = [
-        opts.marker,
-        headline(result, opts),
-        overview(result),
-        detail.shortened ? shortenedNotice(opts) : undefined,
-        stageTable(result.stages),
-        problemsSection(result, detail),
-        driftSection(result, detail, opts),
-        reviewMarkdown(result.review, detail.shortened),
-        fixSection(result, detail),
-        reproduceSection(result),
-        footer(result, opts)
-    ];
-    return sections.filter((section) => Boolean(section)).join('\n\n') + '\n';
-}
-
-;// CONCATENATED MODULE: ./src/report/check-run.ts
-
-
-
-/** Annotations the Checks API takes in one request. */
-const ANNOTATIONS_PER_REQUEST = 50;
-/** GitHub's limit on a check run's summary, in characters (the renderer counts UTF-8 bytes, never fewer). */
-const CHECK_SUMMARY_LIMIT = 65_535;
-/** Limits on one annotation: its message (64 KB) and, by practice, its title. */
-const MESSAGE_CHARS = 60_000;
-const TITLE_CHARS = 255;
-const CHECK_TITLE_CHARS = 1_000;
-const LEVELS = {
-    error: 'failure',
-    warning: 'warning',
-    notice: 'notice'
-};
-/** The check run's name: one per project directory, like the sticky comment. */
-function checkRunName(workingDirectory) {
-    return workingDirectory === '.' ? 'migrate-seed-check' : `migrate-seed-check (${workingDirectory})`;
-}
-/** Plans the check run of `result`; `clean` redacts secrets from every text sent. */
-function planCheckRun(result, options) {
-    const { clean } = options;
-    const annotations = allAnnotations(result);
-    const placed = [];
-    for (const a of annotations) {
-        if (!a.file || !a.startLine)
-            continue;
-        placed.push({
-            path: a.file,
-            start_line: a.startLine,
-            end_line: a.endLine ?? a.startLine,
-            annotation_level: LEVELS[a.level],
-            title: clip(clean(a.title), TITLE_CHARS),
-            message: clip(clean(a.message), MESSAGE_CHARS)
-        });
-    }
-    const batches = [];
-    for (let i = 0; i < placed.length; i += ANNOTATIONS_PER_REQUEST)
-        batches.push(placed.slice(i, i + ANNOTATIONS_PER_REQUEST));
-    return {
-        name: checkRunName(result.workingDirectory),
-        conclusion: result.status === 'failed' ? 'failure' : 'success',
-        title: clip(clean(title(result, placed.length)), CHECK_TITLE_CHARS),
-        summary: clean(renderMarkdown(result, { maxLength: CHECK_SUMMARY_LIMIT, summaryUrl: options.summaryUrl })),
-        batches,
-        unplaced: annotations.length - placed.length
-    };
-}
-function title(result, annotated) {
-    const reasons = failureReasons(result);
-    const verdict = result.status === 'passed' ? 'Passed' : `Failed${reasons.length ? `: ${reasons.join(', ')}` : ''}`;
-    return annotated ? `${verdict} (${plural(annotated, 'annotation')})` : verdict;
-}
-
-;// CONCATENATED MODULE: ./src/github/comment.ts
-
-const PERMISSION_HINT = 'The token needs `pull-requests: write` (add `permissions: { pull-requests: write }` to the job). ' +
-    'Pull requests from forks get a read-only token whatever the workflow asks, so no comment can be posted there; ' +
-    'the job summary has the full report.';
-/**
- * Creates this project's comment on the pull request, or edits it in place when
- * a comment starting with `marker` exists on any page. Never throws for HTTP
- * errors: 403/404 (no permission, fork), 422 (body rejected, usually too long)
- * and any other failure return `action: 'skipped'` with a warning.
- */
-async function upsertComment(options) {
-    const { octokit, owner, repo, issueNumber, marker } = options;
-    const body = options.body.startsWith(marker) ? options.body : `${marker}\n${options.body}`;
-    try {
-        const existing = await findMarkedComment(octokit, { owner, repo, issueNumber, marker });
-        if (existing) {
-            const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing, body });
-            return { url: data.html_url, action: 'updated' };
-        }
-        const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
-        return { url: data.html_url, action: 'created' };
-    }
-    catch (error) {
-        return { action: 'skipped', warning: commentWarning(error, body.length) };
-    }
-}
-/**
- * The id of the first comment whose body starts with the marker, looking
- * through every page. Starting with it (not merely containing it) matters: a
- * person quoting our comment in a reply must not have their comment overwritten.
- */
-async function findMarkedComment(octokit, where) {
-    let found;
-    await octokit.paginate(octokit.rest.issues.listComments, { owner: where.owner, repo: where.repo, issue_number: where.issueNumber, per_page: 100 }, (response, done) => {
-        const match = response.data.find((comment) => comment.body?.trimStart().startsWith(where.marker));
-        if (match) {
-            found = match.id;
-            done();
-        }
-        return [];
-    });
-    return found;
-}
-/** How long one GitHub API request may take, and all of them together. */
-const REQUEST_TIMEOUT_MS = 20_000;
-const TOTAL_TIMEOUT_MS = 60_000;
-/**
- * Bounds every request of `octokit`: Octokit has no timeout of its own, so an
- * API that accepts the connection and never answers would hold the job until
- * GitHub's 6-hour limit. Each request is aborted after `perRequestMs`, and all
- * of them once `totalMs` has passed since this call; the abort becomes a
- * warning like any other failure. (A hook, not `request: { signal }` in the
- * constructor options: those would replace `@actions/github`'s proxy settings.)
- */
-function boundRequests(octokit, { perRequestMs = REQUEST_TIMEOUT_MS, totalMs = TOTAL_TIMEOUT_MS } = {}) {
-    const total = AbortSignal.timeout(totalMs);
-    octokit.hook.before('request', (options) => {
-        options.request = {
-            ...options.request,
-            signal: AbortSignal.any([total, AbortSignal.timeout(perRequestMs)])
-        };
-    });
-    return octokit;
-}
-/** Whether a request failed because it was aborted by {@link boundRequests}. */
-function timedOut(error) {
-    const names = [error, error?.cause].map((e) => e?.name);
-    return names.includes('TimeoutError') || names.includes('AbortError');
-}
-/** A warning for the job log that says what went wrong and what to change. */
-function commentWarning(error, bodyLength) {
-    if (timedOut(error))
-        return `Could not post the pull-request comment: the GitHub API did not answer within ${REQUEST_TIMEOUT_MS / 1000}s. The job summary has the full report.`;
-    const status = httpStatus(error);
-    const reason = errorMessage(error);
-    if (status === 403 || status === 404) {
-        return `Could not post the pull-request comment (HTTP ${status}: ${reason}). ${PERMISSION_HINT}`;
-    }
-    if (status === 422) {
-        return (`GitHub rejected the pull-request comment (HTTP 422: ${reason}); its body has ` +
-            `${bodyLength.toLocaleString('en-US')} characters, the limit is 65,536. The job summary has the full report.`);
-    }
-    const what = status ? `HTTP ${status}: ${reason}` : reason;
-    return `Could not post the pull-request comment (${what}). The job summary has the full report.`;
-}
-/**
- * The open pull request that contains a commit, for `push` and
- * `workflow_dispatch` runs that have no pull request in their event. Closed and
- * merged pull requests are ignored: commenting on them would only add noise.
- * HTTP errors come back as a warning, never thrown.
- */
-async function findPullRequestForCommit(options) {
-    const { octokit, owner, repo, sha } = options;
-    try {
-        const { data } = await octokit.request('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', {
-            owner,
-            repo,
-            commit_sha: sha
-        });
-        const open = data.find((pull) => pull.state === 'open');
-        return open ? { pullRequest: { number: open.number, url: open.html_url } } : {};
-    }
-    catch (error) {
-        const status = httpStatus(error);
-        const what = timedOut(error)
-            ? `the GitHub API did not answer within ${REQUEST_TIMEOUT_MS / 1000}s`
-            : status
-                ? `HTTP ${status}: ${errorMessage(error)}`
-                : errorMessage(error);
-        return { warning: `Could not look up the pull request of commit ${sha} (${what}); no comment is posted.` };
-    }
-}
-function httpStatus(error) {
-    if (typeof error !== 'object' || error === null || !('status' in error))
-        return undefined;
-    const status = error.status;
-    return typeof status === 'number' ? status : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/github/check-run.ts
-
-
-const check_run_PERMISSION_HINT = 'The token needs `checks: write` (add it to the job’s `permissions:`). Pull requests from forks get a read-only token: publish from a workflow_run workflow (mode: publish, see docs/fork-pull-requests.md).';
-async function writeCheckRun(options) {
-    const { octokit, owner, repo, headSha, plan } = options;
-    const total = plan.batches.flat().length;
-    const [first = [], ...rest] = plan.batches;
-    const output = (annotations) => ({ title: plan.title, summary: plan.summary, annotations });
-    let requests = 0;
-    let sent = 0;
-    let url;
-    try {
-        requests++;
-        const { data } = await octokit.rest.checks.create({
-            owner,
-            repo,
-            name: plan.name,
-            head_sha: headSha,
-            status: 'completed',
-            conclusion: plan.conclusion,
-            completed_at: new Date().toISOString(),
-            output: output(first)
-        });
-        url = data.html_url ?? undefined;
-        sent += first.length;
-        for (const batch of rest) {
-            requests++;
-            await octokit.rest.checks.update({ owner, repo, check_run_id: data.id, output: output(batch) });
-            sent += batch.length;
-        }
-        return { url, requests, annotations: sent };
-    }
-    catch (error) {
-        const status = httpStatus(error);
-        const reason = timedOut(error)
-            ? `the GitHub API did not answer within ${REQUEST_TIMEOUT_MS / 1000}s`
-            : status
-                ? `HTTP ${status}: ${errorMessage(error)}`
-                : errorMessage(error);
-        if (url) {
-            return {
-                url,
-                requests,
-                annotations: sent,
-                warning: `The check run ${url} has ${sent} of ${total} annotations: adding the rest failed (${reason}). The job summary lists every finding.`
-            };
-        }
-        const text = `Could not write the check run (${reason}).`;
-        if ((status === 403 || status === 404) && !options.insist)
-            return { requests, annotations: 0, notice: `${text} ${check_run_PERMISSION_HINT}` };
-        return {
-            requests,
-            annotations: 0,
-            warning: `${text} ${status === 403 || status === 404 ? check_run_PERMISSION_HINT : 'The job summary has the full report.'}`
-        };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/github/event.ts
-/**
- * The event a workflow run was started by, as GitHub writes it to
- * GITHUB_EVENT_PATH: only the fields the action reads, all optional (a
- * missing or unreadable file reads as an empty event).
- */
-
-function readEvent() {
-    const file = process.env.GITHUB_EVENT_PATH;
-    if (!file)
-        return {};
-    try {
-        const event = JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8'));
-        return typeof event === 'object' && event !== null ? event : {};
-    }
-    catch {
-        return {};
-    }
-}
-/** Whether the event is a pull request from a fork (its token is read-only whatever the workflow asks). */
-function isForkPullRequest(event) {
-    const head = event.pull_request?.head?.repo?.full_name;
-    const base = event.pull_request?.base?.repo?.full_name;
-    return Boolean(head && base && head !== base);
-}
-/** The pull request an event names, with its head commit, when it is a pull_request event. */
-function pullRequestOfEvent(event) {
-    const pr = event.pull_request;
-    const sha = pr?.head?.sha;
-    return pr && Number.isInteger(pr.number) && sha && /^[0-9a-f]{40}$/.test(sha)
-        ? { number: pr.number, headSha: sha }
-        : undefined;
-}
-/** Link to this workflow run's page (its job summary). */
-function runUrl() {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: runId } = process.env;
-    return server && repo && runId ? `${server}/${repo}/actions/runs/${runId}` : undefined;
-}
-/** `owner` and `repo` of GITHUB_REPOSITORY, when set. */
-function repository() {
-    const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
-    return owner && repo ? { owner, repo } : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/github/publish.ts
-/**
- * Publishes a `CheckResult` on GitHub: the step outputs, the check run, the
- * annotations, the job summary and the sticky pull-request comment. With
- * `src/main.ts`, the only place that touches `@actions/*`. A reporting
- * failure never changes the check's result: it becomes a warning (or a
- * notice, for a check run the token may not write under `check-run: auto`).
- */
-
-
-
-
-
-
-
-
-
-
-
-/** GitHub's limits: 65,536 characters a comment, 1 MiB a step summary (we keep a margin). */
-const COMMENT_LIMIT = 60_000;
-const SUMMARY_LIMIT = 1_000_000;
-/** The GitHub client, made on first use: Octokit is most of the bundle's start-up time. */
-function lazyClient(token) {
-    let client;
-    return async () => {
-        if (!client) {
-            const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-            // Bounded: an API that never answers must not hang the job (see boundRequests).
-            client = boundRequests(getOctokit(token));
-        }
-        return client;
-    };
-}
-/**
- * Emits everything. The outputs come first (a later step may read `status`
- * whatever happens to the report), then the check run (its link goes into the
- * annotation that says how many findings the step could not annotate), the
- * annotations, the summary, and last the comment.
- */
-async function publishReport(result, config) {
-    const secrets = secretsOfUrl(config.databaseUrl);
-    const clean = (text) => secrets_redact(text, secrets);
-    const counted = result.drift.filter((i) => i.severity !== 'info');
-    setOutputs([
-        [OUTPUTS.status, result.status],
-        [OUTPUTS.drift, String(counted.length > 0)],
-        [OUTPUTS.driftCount, String(counted.length)],
-        [OUTPUTS.reportJson, result.reportJsonPath ?? ''],
-        [OUTPUTS.fixSql, result.fixSqlPath ?? '']
-    ]);
-    // Paths in the report read relative to the repository, as on GitHub; the outputs keep absolute paths.
-    const shown = {
-        ...result,
-        fixSqlPath: result.fixSqlPath && external_node_path_default().relative(config.repoRoot, result.fixSqlPath)
-    };
-    const event = readEvent();
-    const api = config.githubToken ? lazyClient(config.githubToken) : undefined;
-    const summaryUrl = runUrl();
-    let checkRun;
-    if (config.checkRun !== 'false') {
-        const headSha = event.pull_request?.head?.sha ?? process.env.GITHUB_SHA;
-        if (isForkPullRequest(event)) {
-            const text = 'No check run: this pull request comes from a fork, and GitHub gives its workflows a read-only token. To annotate every finding on a fork’s pull request, publish the report from a workflow_run workflow (mode: publish; see docs/fork-pull-requests.md).';
-            if (config.checkRun === 'true')
-                warning(text);
-            else
-                notice(text);
-        }
-        else if (api && headSha) {
-            checkRun = await postCheckRun(shown, { api, headSha, choice: config.checkRun, clean, summaryUrl });
-        }
-    }
-    for (const a of planAnnotations(result, { checkRun })) {
-        const props = {
-            title: clean(a.title),
-            file: a.file,
-            startLine: a.startLine,
-            endLine: a.endLine
-        };
-        const message = clean(a.message);
-        if (a.level === 'error')
-            error(message, props);
-        else if (a.level === 'warning')
-            warning(message, props);
-        else
-            notice(message, props);
-    }
-    await writeSummary(shown, clean, summaryUrl);
-    let commentUrl;
-    if (config.comment) {
-        if (isForkPullRequest(event)) {
-            warning('This pull request comes from a fork, and GitHub gives fork workflows a read-only token, so no comment was written (the job summary has the report). ' +
-                'To comment on a fork’s pull request, publish the report from a workflow_run workflow (mode: publish; see docs/fork-pull-requests.md).');
-        }
-        else if (!api) {
-            info('No github-token: the pull-request comment is skipped.');
-        }
-        else {
-            const issueNumber = await pullRequestToComment(event, config.prNumber, api);
-            if (issueNumber === undefined)
-                info('No pull request for this run: the report is in the job summary only.');
-            else
-                commentUrl = await postComment(shown, { api, issueNumber, clean, summaryUrl });
-        }
-    }
-    setOutputs([[OUTPUTS.commentUrl, commentUrl ?? '']]);
-}
-/** The job summary: the whole report. A failure to write it is a warning. */
-async function writeSummary(result, clean, summaryUrl) {
-    try {
-        await summary
-            .addRaw(clean(renderMarkdown(result, {
-            maxLength: SUMMARY_LIMIT,
-            summaryUrl,
-            fullReport: 'the `report-json` file of this run'
-        })))
-            .write();
-    }
-    catch (error) {
-        warning(`Could not write the job summary: ${errorMessage(error)}`);
-    }
-}
-/**
- * Writes the check run; returns how the annotations may name it (its name
- * and link) when it was written. Logs what happened.
- */
-async function postCheckRun(result, options) {
-    const where = repository();
-    if (!where)
-        return undefined;
-    try {
-        const plan = planCheckRun(result, { summaryUrl: options.summaryUrl, clean: options.clean });
-        const outcome = await writeCheckRun({
-            octokit: await options.api(),
-            ...where,
-            headSha: options.headSha,
-            plan,
-            insist: options.choice === 'true'
-        });
-        if (outcome.notice)
-            notice(options.clean(outcome.notice));
-        if (outcome.warning)
-            warning(options.clean(outcome.warning));
-        if (!outcome.url)
-            return undefined;
-        info(`Check run “${plan.name}” written on ${options.headSha}: ${outcome.annotations} annotations in ${outcome.requests} requests, ${outcome.url}`);
-        return `“${plan.name}” (${outcome.url})`;
-    }
-    catch (error) {
-        warning(options.clean(`Could not write the check run: ${errorMessage(error)}.`));
-        return undefined;
-    }
-}
-/** The pull request a check-mode run comments on: the input, the event's, or the open one of the commit. */
-async function pullRequestToComment(event, prNumber, api) {
-    const fromEvent = event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
-    const number = prNumber ?? fromEvent;
-    const where = repository();
-    if (number !== undefined || !process.env.GITHUB_SHA || !where)
-        return number;
-    const found = await findPullRequestForCommit({
-        octokit: await api(),
-        ...where,
-        sha: process.env.GITHUB_SHA
-    });
-    if (found.warning)
-        warning(found.warning);
-    return found.pullRequest?.number;
-}
-/** Creates or updates the sticky comment; returns its link. Failures are warnings. */
-async function postComment(result, options) {
-    const where = repository();
-    if (!where)
-        return undefined;
-    const { clean } = options;
-    try {
-        const marker = commentMarker(result.workingDirectory);
-        const body = clean(renderMarkdown(result, { marker, maxLength: COMMENT_LIMIT, summaryUrl: options.summaryUrl }));
-        const outcome = await upsertComment({
-            octokit: await options.api(),
-            ...where,
-            issueNumber: options.issueNumber,
-            marker,
-            body
-        });
-        if (outcome.warning)
-            warning(clean(outcome.warning));
-        else
-            info(`Pull-request comment ${outcome.action}: ${outcome.url ?? ''}`);
-        return outcome.url;
-    }
-    catch (error) {
-        warning(clean(`Could not post the pull-request comment: ${errorMessage(error)}. The job summary has the full report.`));
-        return undefined;
-    }
-}
-function setOutputs(outputs) {
-    try {
-        for (const [name, value] of outputs)
-            setOutput(name, value);
-    }
-    catch (error) {
-        warning(`Could not set the step outputs: ${errorMessage(error)}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
-
-// functions
-function assertEqual(val) {
-    return val;
-}
-function assertNotEqual(val) {
-    return val;
-}
-function toZod() {
-    return (schema) => schema;
-}
-function assertIs(_arg) { }
-function assertNever(_x) {
-    throw new Error("Unexpected value in exhaustive check");
-}
-function assert(_) { }
-function getEnumValues(entries) {
-    const numericValues = Object.values(entries).filter((v) => typeof v === "number");
-    const values = Object.entries(entries)
-        .filter(([k, _]) => numericValues.indexOf(+k) === -1)
-        .map(([_, v]) => v);
-    return values;
-}
-function joinValues(array, separator = "|") {
-    return array.map((val) => stringifyPrimitive(val)).join(separator);
-}
-function jsonStringifyReplacer(_, value) {
-    if (typeof value === "bigint")
-        return value.toString();
-    return value;
-}
-// the accessor lives on a shared prototype: an own accessor makes every box a dictionary-mode object (~360 B and a slow load per read against ~100 B and an inlined getter here)
-class Cached {
-    constructor(getter) {
-        this._getter = getter;
-        this._value = undefined;
-    }
-    get value() {
-        const getter = this._getter;
-        if (getter !== undefined) {
-            this._value = getter();
-            this._getter = undefined;
-        }
-        return this._value;
-    }
-}
-function cached(getter) {
-    return new Cached(getter);
-}
-function nullish(input) {
-    return input === null || input === undefined;
-}
-function cleanRegex(source) {
-    const start = source.startsWith("^") ? 1 : 0;
-    const end = source.endsWith("$") ? source.length - 1 : source.length;
-    return source.slice(start, end);
-}
-function floatSafeRemainder(val, step) {
-    const ratio = val / step;
-    const roundedRatio = Math.round(ratio);
-    // `val` and `step` each round to a double before the division rounds again, so a true decimal multiple's quotient can sit up to 1.5 of these scaled epsilons from the integer. A 1x tolerance therefore rejected 2.03 as a multiple of 0.07; 4x covers the worst case with margin.
-    const tolerance = 4 * Number.EPSILON * Math.max(Math.abs(ratio), 1);
-    if (Math.abs(ratio - roundedRatio) < tolerance)
-        return 0;
-    return ratio - roundedRatio;
-}
-const EVALUATING = /* @__PURE__*/ (/* unused pure expression or super */ null && (Symbol("evaluating")));
-function defineLazy(object, key, getter) {
-    let value = undefined;
-    Object.defineProperty(object, key, {
-        get() {
-            if (value === EVALUATING) {
-                // Circular reference detected, return undefined to break the cycle
-                return undefined;
-            }
-            if (value === undefined) {
-                value = EVALUATING;
-                value = getter();
-            }
-            return value;
-        },
-        set(v) {
-            Object.defineProperty(object, key, {
-                value: v,
-                // configurable: true,
-            });
-            // object[key] = v;
-        },
-        configurable: true,
-    });
-}
-function objectClone(obj) {
-    return Object.create(Object.getPrototypeOf(obj), Object.getOwnPropertyDescriptors(obj));
-}
-function util_assignProp(target, prop, value) {
-    Object.defineProperty(target, prop, {
-        value,
-        writable: true,
-        enumerable: true,
-        configurable: true,
-    });
-}
-/**
- * Whichever object a def's `shape` currently answers from: the one the caller passed until the first read, the frozen copy after it.
- *
- * Its keys and descriptors read without invoking anything, which is what lets a discriminated union check its discriminator, and the cycle walk read a shape, without resolving a getter that references the schema being constructed. A def that answers `shape` from an accessor of its own has none.
- */
-function rawShape(def) {
-    const desc = Object.getOwnPropertyDescriptor(def, "shape");
-    return desc?.get ? desc.get.raw : desc?.value;
-}
-// where a builder reads its source's keys and descriptors, resolving only a shape a def answers for itself. A shape resolves by object spread, so only its enumerable keys are ever part of it.
-function sourceShape(schema) {
-    return rawShape(schema._zod.def) ?? schema._zod.def.shape;
-}
-// a key whose value is not settled yet, self-caching so every read after the first gets the same one
-function deferProp(target, key, getter) {
-    Object.defineProperty(target, key, {
-        get() {
-            const value = getter();
-            util_assignProp(this, key, value);
-            return value;
-        },
-        enumerable: true,
-        configurable: true,
-    });
-}
-// Writes a settled key. A plain assignment is much cheaper than `defineProperty` and produces the same descriptor, but it runs whatever setter already answers to the key — an accessor this shape deferred, or an inherited one, which `__proto__` has on every object and prototype pollution can add for any name.
-function putProp(target, key, value) {
-    if (key in target)
-        util_assignProp(target, key, value);
-    else
-        target[key] = value;
-}
-/**
- * Copies `keys` of `source`'s shape onto `target`, each value passed through `wrap`.
- *
- * A key the source has resolved is copied through now, so the derived shape states it outright and nothing has to resolve it to learn what it holds. A key the source still defers stays deferred, and reads back through the source's own `shape`, so it resolves once and both shapes get that one schema.
- */
-function mirrorShape(target, source, keys, wrap) {
-    const raw = sourceShape(source);
-    for (const key of keys) {
-        const desc = Object.getOwnPropertyDescriptor(raw, key);
-        if (!desc.enumerable)
-            continue;
-        if (desc.get) {
-            deferProp(target, key, () => {
-                const value = source._zod.def.shape[key];
-                return wrap ? wrap(value, key) : value;
-            });
-        }
-        else
-            putProp(target, key, wrap ? wrap(desc.value, key) : desc.value);
-    }
-}
-// same, for a plain shape a caller passed rather than a schema's
-function mirrorProps(target, source) {
-    for (const key of Reflect.ownKeys(source)) {
-        const desc = Object.getOwnPropertyDescriptor(source, key);
-        if (!desc.enumerable)
-            continue;
-        if (desc.get)
-            deferProp(target, key, () => source[key]);
-        else
-            putProp(target, key, desc.value);
-    }
-}
-function mergeDefs(...defs) {
-    const mergedDescriptors = {};
-    for (const def of defs) {
-        const descriptors = Object.getOwnPropertyDescriptors(def);
-        Object.assign(mergedDescriptors, descriptors);
-    }
-    return Object.defineProperties({}, mergedDescriptors);
-}
-function cloneDef(schema) {
-    return mergeDefs(schema._zod.def);
-}
-function getElementAtPath(obj, path) {
-    if (!path)
-        return obj;
-    return path.reduce((acc, key) => acc?.[key], obj);
-}
-function promiseAllObject(promisesObj) {
-    const keys = Object.keys(promisesObj);
-    const promises = keys.map((key) => promisesObj[key]);
-    return Promise.all(promises).then((results) => {
-        const resolvedObj = {};
-        for (let i = 0; i < keys.length; i++) {
-            resolvedObj[keys[i]] = results[i];
-        }
-        return resolvedObj;
-    });
-}
-function randomString(length = 10) {
-    const chars = "abcdefghijklmnopqrstuvwxyz";
-    let str = "";
-    for (let i = 0; i < length; i++) {
-        str += chars[Math.floor(Math.random() * chars.length)];
-    }
-    return str;
-}
-function esc(str) {
-    return JSON.stringify(str);
-}
-function slugify(input) {
-    return input
-        .toLowerCase()
-        .trim()
-        .replace(/[^\w\s-]/g, "")
-        .replace(/[\s_-]+/g, "-")
-        .replace(/^-+|-+$/g, "");
-}
-const captureStackTrace = ("captureStackTrace" in Error ? Error.captureStackTrace : (..._args) => { });
-function util_isObject(data) {
-    return typeof data === "object" && data !== null && !Array.isArray(data);
-}
-const util_allowsEval = /* @__PURE__*/ cached(() => {
-    // Skip the probe under `jitless`: strict CSPs report the caught `new Function` as a `securitypolicyviolation` even though the throw is swallowed.
-    if (globalConfig.jitless) {
-        return false;
-    }
-    // @ts-ignore
-    if (typeof navigator !== "undefined" && navigator?.userAgent?.includes("Cloudflare")) {
-        return false;
-    }
-    try {
-        const F = Function;
-        new F("");
-        return true;
-    }
-    catch (_) {
-        return false;
-    }
-});
-function isPlainObject(o) {
-    if (util_isObject(o) === false)
-        return false;
-    // modified constructor
-    const ctor = o.constructor;
-    if (ctor === undefined)
-        return true;
-    if (typeof ctor !== "function")
-        return true;
-    // modified prototype
-    const prot = ctor.prototype;
-    if (util_isObject(prot) === false)
-        return false;
-    // ctor doesn't have static `isPrototypeOf`
-    if (Object.prototype.hasOwnProperty.call(prot, "isPrototypeOf") === false) {
-        return false;
-    }
-    return true;
-}
-function shallowClone(o) {
-    if (isPlainObject(o))
-        return { ...o };
-    if (Array.isArray(o))
-        return [...o];
-    if (o instanceof Map)
-        return new Map(o);
-    if (o instanceof Set)
-        return new Set(o);
-    return o;
-}
-function numKeys(data) {
-    let keyCount = 0;
-    for (const key in data) {
-        if (Object.prototype.hasOwnProperty.call(data, key)) {
-            keyCount++;
-        }
-    }
-    return keyCount;
-}
-const getParsedType = (data) => {
-    const t = typeof data;
-    switch (t) {
-        case "undefined":
-            return "undefined";
-        case "string":
-            return "string";
-        case "number":
-            return Number.isNaN(data) ? "nan" : "number";
-        case "boolean":
-            return "boolean";
-        case "function":
-            return "function";
-        case "bigint":
-            return "bigint";
-        case "symbol":
-            return "symbol";
-        case "object":
-            if (Array.isArray(data)) {
-                return "array";
-            }
-            if (data === null) {
-                return "null";
-            }
-            if (data.then && typeof data.then === "function" && data.catch && typeof data.catch === "function") {
-                return "promise";
-            }
-            if (typeof Map !== "undefined" && data instanceof Map) {
-                return "map";
-            }
-            if (typeof Set !== "undefined" && data instanceof Set) {
-                return "set";
-            }
-            if (typeof Date !== "undefined" && data instanceof Date) {
-                return "date";
-            }
-            // @ts-ignore
-            if (typeof File !== "undefined" && data instanceof File) {
-                return "file";
-            }
-            return "object";
-        default:
-            throw new Error(`Unknown data type: ${t}`);
-    }
-};
-const propertyKeyTypes = /* @__PURE__*/ new Set(["string", "number", "symbol"]);
-const primitiveTypes = /* @__PURE__*/ new Set([
-    "string",
-    "number",
-    "bigint",
-    "boolean",
-    "symbol",
-    "undefined",
-]);
-function escapeRegex(str) {
-    return str.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-// zod-specific utils
-function clone(inst, def, params) {
-    const cl = new inst._zod.constr(def ?? inst._zod.def);
-    if (!def || params?.parent)
-        cl._zod.parent = inst;
-    return cl;
-}
-function normalizeParams(_params) {
-    const params = _params;
-    if (!params)
-        return {};
-    if (typeof params === "string")
-        return { error: () => params };
-    if (params?.message !== undefined) {
-        if (params?.error !== undefined)
-            throw new Error("Cannot specify both `message` and `error` params");
-        params.error = params.message;
-    }
-    delete params.message;
-    if (typeof params.error === "string")
-        return { ...params, error: () => params.error };
-    return params;
-}
-function createTransparentProxy(getter) {
-    let target;
-    return new Proxy({}, {
-        get(_, prop, receiver) {
-            target ?? (target = getter());
-            return Reflect.get(target, prop, receiver);
-        },
-        set(_, prop, value, receiver) {
-            target ?? (target = getter());
-            return Reflect.set(target, prop, value, receiver);
-        },
-        has(_, prop) {
-            target ?? (target = getter());
-            return Reflect.has(target, prop);
-        },
-        deleteProperty(_, prop) {
-            target ?? (target = getter());
-            return Reflect.deleteProperty(target, prop);
-        },
-        ownKeys(_) {
-            target ?? (target = getter());
-            return Reflect.ownKeys(target);
-        },
-        getOwnPropertyDescriptor(_, prop) {
-            target ?? (target = getter());
-            return Reflect.getOwnPropertyDescriptor(target, prop);
-        },
-        defineProperty(_, prop, descriptor) {
-            target ?? (target = getter());
-            return Reflect.defineProperty(target, prop, descriptor);
-        },
-    });
-}
-function stringifyPrimitive(value) {
-    if (typeof value === "bigint")
-        return value.toString() + "n";
-    if (typeof value === "string")
-        return `"${value}"`;
-    return `${value}`;
-}
-function optionalKeys(shape) {
-    return Object.keys(shape).filter((k) => {
-        return shape[k]._zod.optin !== undefined && shape[k]._zod.optout === "optional";
-    });
-}
-// Wrapped in a `@__PURE__` IIFE: esbuild never tree-shakes a top-level initializer that contains a member access on `Number`, so the bare object literal survived into every bundle.
-const NUMBER_FORMAT_RANGES = /*@__PURE__*/ (() => ({
-    safeint: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-    int32: [-2147483648, 2147483647],
-    uint32: [0, 4294967295],
-    float32: [-3.4028234663852886e38, 3.4028234663852886e38],
-    float64: [-Number.MAX_VALUE, Number.MAX_VALUE],
-}))();
-const BIGINT_FORMAT_RANGES = {
-    int64: [/* @__PURE__*/ BigInt("-9223372036854775808"), /* @__PURE__*/ BigInt("9223372036854775807")],
-    uint64: [/* @__PURE__*/ BigInt(0), /* @__PURE__*/ BigInt("18446744073709551615")],
-};
-function pick(schema, mask) {
-    const currDef = schema._zod.def;
-    const checks = currDef.checks;
-    const hasChecks = checks && checks.length > 0;
-    if (hasChecks) {
-        throw new Error(".pick() cannot be used on object schemas containing refinements");
-    }
-    const newShape = {};
-    mirrorShape(newShape, schema, maskedKeys(schema, mask));
-    return clone(schema, mergeDefs(currDef, { shape: newShape, checks: [] }));
-}
-// the mask keys that select something, checked against the source's shape without resolving it
-function maskedKeys(schema, mask) {
-    const raw = sourceShape(schema);
-    const keys = [];
-    // `for...in` skips symbols, so a symbol in the mask would select nothing
-    for (const key of Reflect.ownKeys(mask)) {
-        if (!Object.getOwnPropertyDescriptor(raw, key)?.enumerable) {
-            throw new Error(`Unrecognized key: "${String(key)}"`);
-        }
-        if (mask[key])
-            keys.push(key);
-    }
-    return keys;
-}
-function omit(schema, mask) {
-    const currDef = schema._zod.def;
-    const checks = currDef.checks;
-    const hasChecks = checks && checks.length > 0;
-    if (hasChecks) {
-        throw new Error(".omit() cannot be used on object schemas containing refinements");
-    }
-    const omitted = new Set(maskedKeys(schema, mask));
-    const newShape = {};
-    mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)).filter((key) => !omitted.has(key)));
-    return clone(schema, mergeDefs(currDef, { shape: newShape, checks: [] }));
-}
-function extend(schema, shape) {
-    if (!isPlainObject(shape)) {
-        throw new Error("Invalid input to extend: expected a plain object");
-    }
-    const checks = schema._zod.def.checks;
-    const hasChecks = checks && checks.length > 0;
-    if (hasChecks) {
-        // Only throw if new shape overlaps with existing shape. Use getOwnPropertyDescriptor to check key existence without accessing values
-        const existingShape = sourceShape(schema);
-        for (const key of Reflect.ownKeys(shape)) {
-            if (Object.getOwnPropertyDescriptor(existingShape, key) !== undefined) {
-                throw new Error("Cannot overwrite keys on object schemas containing refinements. Use `.safeExtend()` instead.");
-            }
-        }
-    }
-    return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape) }));
-}
-// the source's keys, then the caller's overlaid on top
-function extended(schema, shape) {
-    const newShape = {};
-    mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)));
-    mirrorProps(newShape, shape);
-    return newShape;
-}
-function safeExtend(schema, shape) {
-    if (!isPlainObject(shape)) {
-        throw new Error("Invalid input to safeExtend: expected a plain object");
-    }
-    return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape) }));
-}
-function merge(a, b) {
-    if (!b?._zod?.def) {
-        throw new Error("Invalid input to merge: expected an object schema. To merge a plain shape, use `.extend()`.");
-    }
-    if (a._zod.def.checks?.length) {
-        throw new Error(".merge() cannot be used on object schemas containing refinements. Use .safeExtend() instead.");
-    }
-    const newShape = {};
-    mirrorShape(newShape, a, Reflect.ownKeys(sourceShape(a)));
-    mirrorShape(newShape, b, Reflect.ownKeys(sourceShape(b)));
-    const def = mergeDefs(a._zod.def, {
-        shape: newShape,
-        get catchall() {
-            return b._zod.def.catchall;
-        },
-        checks: b._zod.def.checks ?? [],
-    });
-    return clone(a, def);
-}
-function partial(Class, schema, mask, name = "partial") {
-    const currDef = schema._zod.def;
-    const checks = currDef.checks;
-    const hasChecks = checks && checks.length > 0;
-    if (hasChecks) {
-        throw new Error(`.${name}() cannot be used on object schemas containing refinements`);
-    }
-    const selected = mask ? new Set(maskedKeys(schema, mask)) : undefined;
-    const newShape = {};
-    mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), Class &&
-        ((value, key) => (selected && !selected.has(key) ? value : new Class({ type: "optional", innerType: value }))));
-    return clone(schema, mergeDefs(schema._zod.def, { shape: newShape, checks: [] }));
-}
-function required(Class, schema, mask) {
-    const selected = mask ? new Set(maskedKeys(schema, mask)) : undefined;
-    const newShape = {};
-    mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), (value, key) => 
-    // overwrite with non-optional
-    selected && !selected.has(key) ? value : new Class({ type: "nonoptional", innerType: value }));
-    return clone(schema, mergeDefs(schema._zod.def, { shape: newShape }));
-}
-// invalid_type | too_big | too_small | invalid_format | not_multiple_of | unrecognized_keys | invalid_union | invalid_key | invalid_element | invalid_value | custom
-function aborted(x, startIndex = 0) {
-    if (x.aborted === true)
-        return true;
-    for (let i = startIndex; i < x.issues.length; i++) {
-        if (x.issues[i]?.continue !== true) {
-            return true;
-        }
-    }
-    return false;
-}
-// Checks for explicit abort (continue === false), as opposed to implicit abort (continue === undefined). Used to respect `abort: true` in .refine() even for checks that have a `when` function.
-function explicitlyAborted(x, startIndex = 0) {
-    if (x.aborted === true)
-        return true;
-    for (let i = startIndex; i < x.issues.length; i++) {
-        if (x.issues[i]?.continue === false) {
-            return true;
-        }
-    }
-    return false;
-}
-function prefixIssues(path, issues) {
-    return issues.map((iss) => {
-        var _a;
-        (_a = iss).path ?? (_a.path = []);
-        iss.path.unshift(path);
-        return iss;
-    });
-}
-function unwrapMessage(message) {
-    return typeof message === "string" ? message : message?.message;
-}
-/* A check holds no link back to the schema it is attached to — the same check instance is shared by every clone of that schema — so the owner is stamped onto the issues a check just raised, at the only point where both are in scope. Runs on the failure path only; `start` is the issue count from before the check ran. */
-/** The leading size checks of `defChecks` that set an upper bound, each paired with it. */
-function sizeCaps(defChecks) {
-    const caps = [];
-    for (const ch of defChecks ?? []) {
-        const d = ch._zod.def;
-        // a later check may rewrite the value
-        if (!/_(length|size)$|_equals$/.test(d.check))
-            break;
-        const max = d.maximum ?? d.length ?? d.size;
-        if (max >= 0)
-            caps.push([max, ch]);
-    }
-    return caps;
-}
-function attachSchema(issues, start, inst) {
-    var _a;
-    for (let i = start; i < issues.length; i++) {
-        (_a = issues[i]).schema ?? (_a.schema = inst);
-    }
-}
-function finalizeIssue(iss, ctx, config) {
-    var _a;
-    // A schema that raised an issue itself owns it outright, and outranks any stamp an enclosing check left in `attachSchema`. String formats and z.custom() are schema and check at once, so when they act as a check they defer to that stamp instead.
-    const traits = iss.inst?._zod?.traits;
-    if (traits?.has("$ZodType")) {
-        if (traits.has("$ZodCheck"))
-            (_a = iss).schema ?? (_a.schema = iss.inst);
-        else
-            iss.schema = iss.inst;
-    }
-    // Decreasing specificity, first map to return a message wins. `inst` is whatever raised the issue, so a check's own map outranks the owning schema's.
-    const schemaError = iss.schema !== iss.inst ? iss.schema?._zod.def?.error : undefined;
-    const message = iss.message
-        ? iss.message
-        : (unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ??
-            unwrapMessage(schemaError?.(iss)) ??
-            unwrapMessage(ctx?.error?.(iss)) ??
-            unwrapMessage(config.customError?.(iss)) ??
-            unwrapMessage(config.localeError?.(iss)) ??
-            "Invalid input");
-    // an explicit own-key copy beats object rest with excluded keys, which v8 routes through a generic runtime call; Object.keys rather than for-in so an issue pushed with a prototype does not leak inherited keys, and an own __proto__ key is dropped rather than assigned through the setter
-    const full = {};
-    for (const k of Object.keys(iss)) {
-        if (k === "inst" || k === "schema" || k === "continue" || k === "input" || k === "__proto__")
-            continue;
-        full[k] = iss[k];
-    }
-    full.path ?? (full.path = []);
-    full.message = message;
-    if (ctx?.reportInput) {
-        full.input = iss.input;
-    }
-    return full;
-}
-function getSizableOrigin(input) {
-    if (input instanceof Set)
-        return "set";
-    if (input instanceof Map)
-        return "map";
-    // @ts-ignore
-    if (input instanceof File)
-        return "file";
-    return "unknown";
-}
-const highSurrogate = /[\uD800-\uDBFF]/;
-// Code points in `str`: a surrogate pair counts once, a lone surrogate as itself. Hand-rolled because the string iterator allocates and runs ~250x slower on this path; the regex probe exits ~50x quicker for a string with no astral characters.
-function codePointLength(str) {
-    const units = str.length;
-    if (!highSurrogate.test(str))
-        return units;
-    let count = units;
-    for (let i = 0; i < units - 1; i++) {
-        if ((str.charCodeAt(i) & 0xfc00) === 0xd800 && (str.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-            count--;
-            i++;
-        }
-    }
-    return count;
-}
-function getLengthableOrigin(input) {
-    if (Array.isArray(input))
-        return "array";
-    if (typeof input === "string")
-        return "string";
-    return "unknown";
-}
-function parsedType(data) {
-    const t = typeof data;
-    switch (t) {
-        case "number": {
-            return Number.isNaN(data) ? "nan" : "number";
-        }
-        case "object": {
-            if (data === null) {
-                return "null";
-            }
-            if (Array.isArray(data)) {
-                return "array";
-            }
-            const obj = data;
-            if (obj && Object.getPrototypeOf(obj) !== Object.prototype && "constructor" in obj && obj.constructor) {
-                return obj.constructor.name;
-            }
-        }
-    }
-    return t;
-}
-function util_issue(...args) {
-    const [iss, input, inst] = args;
-    if (typeof iss === "string") {
-        return {
-            message: iss,
-            code: "custom",
-            input,
-            inst,
-        };
-    }
-    return { ...iss };
-}
-function cleanEnum(obj) {
-    return Object.entries(obj)
-        .filter(([k, _]) => {
-        // return true if NaN, meaning it's not a number, thus a string key
-        return Number.isNaN(Number.parseInt(k, 10));
-    })
-        .map((el) => el[1]);
-}
-// Codec utility functions
-function base64ToUint8Array(base64) {
-    const binaryString = atob(base64);
-    const bytes = new Uint8Array(binaryString.length);
-    for (let i = 0; i < binaryString.length; i++) {
-        bytes[i] = binaryString.charCodeAt(i);
-    }
-    return bytes;
-}
-function uint8ArrayToBase64(bytes) {
-    let binaryString = "";
-    for (let i = 0; i < bytes.length; i++) {
-        binaryString += String.fromCharCode(bytes[i]);
-    }
-    return btoa(binaryString);
-}
-function base64urlToUint8Array(base64url) {
-    const base64 = base64url.replace(/-/g, "+").replace(/_/g, "/");
-    const padding = "=".repeat((4 - (base64.length % 4)) % 4);
-    return base64ToUint8Array(base64 + padding);
-}
-function uint8ArrayToBase64url(bytes) {
-    return uint8ArrayToBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=/g, "");
-}
-function hexToUint8Array(hex) {
-    const cleanHex = hex.replace(/^0x/, "");
-    if (cleanHex.length % 2 !== 0) {
-        throw new Error("Invalid hex string length");
-    }
-    const bytes = new Uint8Array(cleanHex.length / 2);
-    for (let i = 0; i < cleanHex.length; i += 2) {
-        bytes[i / 2] = Number.parseInt(cleanHex.slice(i, i + 2), 16);
-    }
-    return bytes;
-}
-function uint8ArrayToHex(bytes) {
-    return Array.from(bytes)
-        .map((b) => b.toString(16).padStart(2, "0"))
-        .join("");
-}
-// instanceof
-class Class {
-    constructor(..._args) { }
-}
-//////////    PROTOTYPE INSTALLERS     //////////
-//
-// Members live on the prototype and materialize per instance on first read, which keeps own-property count under the step where V8 stops using inline slots. Changing anything here means re-measuring runtime, memory and bundle size together — see "The three axes" in AGENTS.md.
-/**
- * Installs a trait's members on its prototype. Each value builds that member for the instance on first read; the built value shadows the accessor as an own property, so a detached `const { parse } = schema` keeps working.
- *
- * Call this from a `proto` initializer, which runs once per prototype — never per instance.
- */
-function members(proto, table) {
-    for (const key in table) {
-        const desc = Object.getOwnPropertyDescriptor(table, key);
-        // a getter installs as written, so it stays live: `description` reads through to the registry on every access. not enumerable: an object literal's is, and a prototype member never was
-        if (desc.get)
-            Object.defineProperty(proto, key, { ...desc, enumerable: false });
-        // a method materializes bound on first read, which is what keeps a detached member working: `const opt = schema.optional; opt()`
-        else
-            defineBound(proto, key, desc.value);
-    }
-}
-/** Shadows a prototype member with an own value, so a getter that builds from the instance runs once. */
-function own(inst, key, value, enumerable = true) {
-    Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value });
-    return value;
-}
-/** Like {@link own}, for a member that was never an own data property and has to stay out of `Object.keys`. */
-function hide(inst, key, value) {
-    return own(inst, key, value, false);
-}
-/** Adds members a table derives from the instance: each builds on first read and shadows as own data, and assignment shadows the same way, as when these were own properties. */
-function derived(computes, table) {
-    for (const key in computes) {
-        const compute = computes[key];
-        // an object literal's accessor is configurable and enumerable, and `members` copies the descriptor as written
-        Object.defineProperty(table, key, {
-            configurable: true,
-            enumerable: true,
-            get() {
-                return own(this, key, compute(this));
-            },
-            set(value) {
-                own(this, key, value);
-            },
-        });
-    }
-    return table;
-}
-function defineBound(proto, key, fn) {
-    Object.defineProperty(proto, key, {
-        configurable: true,
-        get() {
-            // vitest's spyOn calls a prototype getter bare to find the function it wraps, so a nullish receiver answers the raw method
-            return this == null ? fn : own(this, key, fn.bind(this));
-        },
-        set(value) {
-            own(this, key, value);
-        },
-    });
-}
-/** Returns the prototype to install on, or `undefined` if this group is already installed on it. */
-function claim(inst, sentinel) {
-    const proto = Object.getPrototypeOf(inst);
-    // Runs on every construction, so `in` rather than the costlier `hasOwnProperty.call`. Sentinels are keys the group itself defines.
-    return sentinel in proto ? undefined : proto;
-}
-// The internals whose init chain is installing. A second call for the same one is a derived constructor overriding its base, so it must not construct another schema in between or the override is dropped.
-let installing;
-// Set while a getter is running, so a value that resolved through a recursion break is not memoized. One shared descriptor shadows the key for the duration, which costs no per-key allocation.
-let broke = false;
-const breaker = {
-    configurable: true,
-    get() {
-        broke = true;
-        return undefined;
-    },
-};
-/**
- * Installs a lazily-derived internal on the `_zod` prototype of `inst`'s
- * constructor, computed from the internals object itself and cached there on
- * first read. One accessor per constructor rather than one per instance.
- */
-function defineLazyInternal(inst, key, compute) {
-    const proto = Object.getPrototypeOf(inst._zod);
-    if (key in proto && installing !== inst._zod) {
-        // A repeat construction: everything is installed already. Cleared here so the reference is not held past the first construction of every type.
-        installing = undefined;
-        return;
-    }
-    installing = inst._zod;
-    Object.defineProperty(proto, key, {
-        configurable: true,
-        get() {
-            // Shadowed before computing so a re-entrant read from a recursive schema resolves to undefined instead of running the getter again.
-            Object.defineProperty(this, key, breaker);
-            const outer = broke;
-            broke = false;
-            try {
-                const value = compute(this);
-                // A result that resolved through a recursion break is recomputed once the graph is complete; everything else memoizes, undefined included.
-                if (broke)
-                    delete this[key];
-                else
-                    Object.defineProperty(this, key, { configurable: true, writable: true, value });
-                broke = broke || outer;
-                return value;
-            }
-            catch (err) {
-                // A compute that threw memoizes nothing, so a later read runs it again and fails the same way. The shadow goes with it, since leaving it installed would answer undefined for every later read.
-                delete this[key];
-                broke = broke || outer;
-                throw err;
-            }
-        },
-        set(value) {
-            Object.defineProperty(this, key, { configurable: true, writable: true, value });
-        },
-    });
-}
-/**
- * Installs `key` on `inst`'s prototype, computed by `make` on first read and cached there as an own
- * data property. One accessor per constructor rather than one per instance, because an own accessor
- * puts every instance after the first into v8 dictionary mode. The key doubles as the sentinel.
- */
-function installLazyProp(inst, key, make, enumerable) {
-    const proto = claim(inst, key);
-    if (!proto)
-        return;
-    Object.defineProperty(proto, key, {
-        configurable: true,
-        get() {
-            // Shadowed before computing, so a re-entrant read from a self-referential shape resolves to undefined instead of running the getter again. A data property rather than an accessor: an own accessor is the dictionary-mode transition this exists to avoid.
-            const desc = { configurable: true, writable: true, enumerable, value: undefined };
-            Object.defineProperty(this, key, desc);
-            // a compute that throws leaves the shadow behind, so later reads answer undefined instead of re-throwing; `defineLazy` did the same, and `defineLazyInternal`'s delete-on-catch would cost bytes in every bundle for a case only a throwing user getter reaches
-            desc.value = make(this);
-            Object.defineProperty(this, key, desc);
-            return desc.value;
-        },
-        set(value) {
-            Object.defineProperty(this, key, { configurable: true, writable: true, enumerable, value });
-        },
-    });
-}
-/** Marks the thunk `_catch` synthesises for a constant catch value. `Function.length` cannot tell that thunk from a user callback — rest and defaulted parameters both report arity 0 — and a user callback reads `ctx.error`, whose issues only finalize correctly against the caller's per-parse error map. Provenance can say what arity cannot. A plain string key rather than `Symbol.for`, whose call at module scope no bundler can prove pure — the same shape that anchored `urlCanParse` into every build. */
-const CONSTANT_CATCH = "~constantCatch";
-/** Wraps a constant catch value in a thunk tagged with {@link CONSTANT_CATCH}. */
-function constantCatch(value) {
-    const fn = () => value;
-    fn[CONSTANT_CATCH] = true;
-    return fn;
-}
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/core.js
-var _a;
-
-/** A special constant with type `never` */
-const NEVER = /*@__PURE__*/ Object.freeze({
-    status: "aborted",
-});
-/* Shared descriptor for installing `_zod`; defineProperty reads it
- * synchronously, so reusing one object avoids a per-instance allocation. */
-const _zodDesc = { value: undefined, enumerable: false };
-// null where suppressing the capture would be unrecoverable: `parse()` puts the frames back with `captureStackTrace`, so without it the throw would lose its stack. also latched to null once `stackTraceLimit` proves unassignable, which a realm can do at any point by hardening Error
-let _E = "captureStackTrace" in Error ? Error : null;
-// v8 captures a stack trace inside the Error constructor, which dominates a failed parse; costs only the frames, and parse() restores those. the constructor must RUN: Object.create is cheaper and passes instanceof, but Error.isError and util.types.isNativeError check an internal slot
-function newError(Definition) {
-    const E = _E;
-    if (E) {
-        const saved = E.stackTraceLimit;
-        if (typeof saved === "number") {
-            try {
-                E.stackTraceLimit = 0;
-            }
-            catch {
-                _E = null;
-                return new Definition();
-            }
-            try {
-                return new Definition();
-            }
-            finally {
-                E.stackTraceLimit = saved;
-            }
-        }
-    }
-    return new Definition();
-}
-function $constructor(name, initializer, 
-/** This trait's members, installed once on every prototype that composes it. They cannot be declared in the initializer above: that runs per instance, and the prototype is shared. */
-proto, params) {
-    // Prototype for this constructor's `_zod` internals. Lazily-derived fields (`values`, `pattern`, `optin`, …) install here once rather than as an accessor on every instance.
-    const zodProto = {};
-    // Assigning the fields in the constructor body is what gives instances in-object slots; building the object literally and reparenting it costs a second allocation and a generic property copy.
-    function Internals(def) {
-        this.def = def;
-        this.constr = _;
-        this.traits = new Set();
-    }
-    Internals.prototype = zodProto;
-    const protoMembers = proto;
-    // One trait's members land on every prototype whose chain composes it, so the answer is per prototype rather than per trait.
-    const initialized = protoMembers && new WeakSet();
-    function init(inst, def) {
-        if (!inst._zod) {
-            _zodDesc.value = new Internals(def);
-            try {
-                Object.defineProperty(inst, "_zod", _zodDesc);
-            }
-            finally {
-                // Cleared even on throw, so the shared descriptor never leaks one instance's internals into the next.
-                _zodDesc.value = undefined;
-            }
-        }
-        else if (inst._zod.traits.has(name)) {
-            return;
-        }
-        inst._zod.traits.add(name);
-        initializer(inst, def);
-        if (initialized) {
-            // `super(def)` from a user subclass gives `this` a prototype the subclass owns, and installing there would overwrite whatever the subclass declared. `constr` built the instance, so its prototype is the one below the subclass's that should carry the members. A receiver whose chain never reaches that prototype installs on its own, which for a plain object handed straight to `init` means `Object.prototype` — unchanged from before.
-            const own = Object.getPrototypeOf(inst);
-            const ctorProto = inst._zod.constr.prototype;
-            let up = own;
-            while (up && up !== ctorProto)
-                up = Object.getPrototypeOf(up);
-            const target = up ?? own;
-            if (!initialized.has(target)) {
-                initialized.add(target);
-                members(target, protoMembers);
-            }
-        }
-        // support prototype modifications; for-in avoids the array allocation of Object.keys on the (usually empty) prototype
-        const proto = _.prototype;
-        for (const k in proto) {
-            if (!Object.prototype.hasOwnProperty.call(proto, k))
-                continue;
-            if (!(k in inst)) {
-                inst[k] = proto[k].bind(inst);
-            }
-        }
-    }
-    // doesn't work if Parent has a constructor with arguments
-    const Parent = params?.Parent ?? Object;
-    class Definition extends Parent {
-    }
-    Object.defineProperty(Definition, "name", { value: name });
-    function _(def) {
-        const inst = params?.Parent ? newError(Definition) : this;
-        init(inst, def);
-        const deferred = inst._zod.deferred;
-        if (deferred) {
-            for (const fn of deferred) {
-                fn();
-            }
-            // Released: initializers run once, and the list would otherwise be retained for the schema's lifetime.
-            inst._zod.deferred = undefined;
-        }
-        // Global post-processor hook. Internal: installed by `import "zod/compile"` to enable AOT compilation for every constructed schema. Runs last, once the instance is fully built, because it hands the instance to compile(). The post-processor is expected to be reentrancy-guarded by its own implementation.
-        const pp = globalThis.__zod_globalConfig?.postProcessor;
-        if (pp)
-            pp(inst);
-        return inst;
-    }
-    Object.defineProperty(_, "init", { value: init });
-    Object.defineProperty(_, Symbol.hasInstance, {
-        value: (inst) => {
-            if (params?.Parent && inst instanceof params.Parent)
-                return true;
-            return inst?._zod?.traits?.has(name);
-        },
-    });
-    Object.defineProperty(_, "name", { value: name });
-    return _;
-}
-//////////////////////////////   UTILITIES   ///////////////////////////////////////
-const $brand = /*@__PURE__*/ (/* unused pure expression or super */ null && (Symbol("zod_brand")));
-class $ZodAsyncError extends Error {
-    constructor() {
-        super(`Encountered Promise during synchronous parse. Use .parseAsync() instead.`);
-    }
-}
-class $ZodEncodeError extends Error {
-    constructor(name) {
-        super(`Encountered unidirectional transform during encode: ${name}`);
-        this.name = "ZodEncodeError";
-    }
-}
-(_a = globalThis).__zod_globalConfig ?? (_a.__zod_globalConfig = {});
-const globalConfig = globalThis.__zod_globalConfig;
-function config(newConfig) {
-    if (newConfig)
-        Object.assign(globalConfig, newConfig);
-    return globalConfig;
-}
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/memoizer.js
-
-class $ZodCyclicError extends Error {
-    constructor() {
-        super(`Cannot parse a reference cycle that closes through a transform`);
-        this.name = "ZodCyclicError";
-    }
-}
-/** Keyed off the context object every schema in one parse call already shares. */
-const STATE = "~memo";
-const NO_ISSUES = [];
-// a value a cycle can close through
-function isRef(value) {
-    return value !== null && typeof value === "object";
-}
-// Receivers prefix paths in place, so the cache and every hand-out need their own copies.
-function cloneIssues(issues) {
-    return issues.map((iss) => (iss.path ? { ...iss, path: iss.path.slice() } : { ...iss }));
-}
-const recursive = /*@__PURE__*/ new WeakMap();
-/** What the walk established, in order of certainty: ordered so the strongest answer among children wins. */
-const NONE = 0;
-const ASSUMED = 1;
-const PROVEN = 2;
-/** Whether this schema's subtree contains a cycle, so one parse can re-enter it. */
-function isRecursive(inst, stack, resolve) {
-    const cached = recursive.get(inst);
-    if (cached !== undefined)
-        return cached ? PROVEN : NONE;
-    // Relative to the walk in progress, so not cached.
-    if (stack.has(inst))
-        return PROVEN;
-    stack.add(inst);
-    let result = NONE;
-    const check = (child) => {
-        if (result !== PROVEN && child?._zod) {
-            const answer = isRecursive(child, stack, resolve);
-            if (answer > result)
-                result = answer;
-        }
-    };
-    // `Reflect.ownKeys` rather than `Object.keys`, so a cycle through a declared symbol key is still seen
-    const shape = (sh, spread) => {
-        let answer = NONE;
-        for (const key of Reflect.ownKeys(sh)) {
-            const desc = Object.getOwnPropertyDescriptor(sh, key);
-            // an object resolves its shape by spread, so a key it does not enumerate is never parsed; `z.properties` reads every own key and so keeps them all
-            if (spread && !desc.enumerable)
-                continue;
-            // resolving runs user code, and a factory mints a fresh subtree per read, so an edge the walk can't follow counts as a cycle
-            const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve) : NONE;
-            if (child > answer)
-                answer = child;
-        }
-        return answer;
-    };
-    const merge = (answer) => {
-        if (answer > result)
-            result = answer;
-    };
-    const def = inst._zod.def;
-    const kind = def.type;
-    switch (kind) {
-        case "object": {
-            const raw = rawShape(def);
-            // a def with no raw shape answers `shape` from an accessor of its own, and running that can mint a whole fresh subtree
-            merge(raw ? shape(raw, true) : ASSUMED);
-            check(def.catchall);
-            break;
-        }
-        case "array":
-            check(def.element);
-            break;
-        case "tuple":
-            for (const el of def.items)
-                check(el);
-            check(def.rest);
-            break;
-        case "record":
-        case "map":
-            check(def.keyType);
-            check(def.valueType);
-            break;
-        case "set":
-            check(def.valueType);
-            break;
-        case "union":
-            for (const el of def.options)
-                check(el);
-            break;
-        case "intersection":
-            check(def.left);
-            check(def.right);
-            break;
-        case "optional":
-        case "nullable":
-        case "default":
-        case "prefault":
-        case "catch":
-        case "readonly":
-        case "nonoptional":
-        case "promise":
-        case "success":
-            check(def.innerType);
-            break;
-        case "pipe":
-            check(def.in);
-            check(def.out);
-            break;
-        case "function":
-            check(def.input);
-            check(def.output);
-            break;
-        // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
-        case "lazy": {
-            const inner = def._cachedInner ?? (resolve ? inst._zod.innerType : undefined);
-            // walked with resolution off: one hop sees past the deferral, and a lazy that yields only another unresolved lazy is generative, so it stops there
-            merge(inner ? isRecursive(inner, stack, false) : ASSUMED);
-            break;
-        }
-        // a leaf by choice: `parts` are regex fragments, not data positions
-        case "template_literal":
-        // leaves
-        case "string":
-        case "number":
-        case "int":
-        case "boolean":
-        case "bigint":
-        case "symbol":
-        case "undefined":
-        case "null":
-        case "void":
-        case "never":
-        case "any":
-        case "unknown":
-        case "date":
-        case "nan":
-        case "enum":
-        case "literal":
-        case "file":
-        case "transform":
-        case "custom":
-            break;
-        default: {
-            // a new built-in kind becomes a compile error here
-            kind;
-            // a user-defined kind can still hold children, and only its author knows where, so fall back to scanning the def — skipping accessors, since reading one can run user code
-            for (const key in def) {
-                const desc = Object.getOwnPropertyDescriptor(def, key);
-                if (!desc || desc.get)
-                    continue;
-                const value = desc.value;
-                if (!value || typeof value !== "object")
-                    continue;
-                if (value._zod)
-                    check(value);
-                else if (Array.isArray(value))
-                    for (const el of value)
-                        check(el);
-            }
-        }
-    }
-    stack.delete(inst);
-    return settle(inst, result);
-}
-/** An assumed answer must not outlive the resolution that settles it, so only a certain one is cached. */
-function settle(inst, answer) {
-    if (answer !== ASSUMED)
-        recursive.set(inst, answer === PROVEN);
-    return answer;
-}
-/**
- * Whether one parse can re-enter this schema, i.e. its subtree contains a cycle.
- * Exported for `z.compile`, which refuses to compile such a schema: cycle
- * breaking is driven from here off state keyed on the parse context, and a
- * generated fast path has no context to key on.
- */
-function isRecursiveSchema(inst) {
-    // z.compile never parses, so nothing would ever resolve a lazy for it; it runs once and already treats a throw here as recursive
-    return isRecursive(inst, new Set(), true) !== NONE;
-}
-function bucketFor(state, inst) {
-    let bucket = state.buckets.get(inst);
-    if (!bucket) {
-        bucket = new WeakMap();
-        state.buckets.set(inst, bucket);
-    }
-    return bucket;
-}
-// Set immediately before delegating to core and cleared immediately after, so `alloc` registers only for a visit this module is driving.
-let handoff;
-// Allocated but unfinished entries. `alloc` and the matching pop both happen in the synchronous part of a parse, so they nest even when children are async, and one stack serves every schema.
-const memoizer_open = [];
-const memo = {
-    alloc(_inst, payload, empty) {
-        const bucket = handoff;
-        if (!bucket)
-            return empty;
-        handoff = undefined;
-        const entry = { value: empty, issues: null };
-        bucket.set(payload.value, entry);
-        memoizer_open.push(entry);
-        return empty;
-    },
-    guard(inst) {
-        var _a;
-        (_a = inst._zod).deferred ?? (_a.deferred = []);
-        inst._zod.deferred.push(() => {
-            const base = inst._zod.parse;
-            const wrapped = (payload, ctx) => {
-                // The value is a placeholder a back-edge is still waiting on, so the cycle closes through this transform. Its output can't exist in time to bind.
-                if (ctx.direction !== "backward" && isBackEdge(ctx, payload.value))
-                    throw new $ZodCyclicError();
-                return base(payload, ctx);
-            };
-            inst._zod.parse = wrapped;
-            if (inst._zod.run === base)
-                inst._zod.run = wrapped;
-        });
-    },
-    attach(inst) {
-        var _a;
-        let isRecursiveInst;
-        let rechecked = false;
-        // a recursive schema is re-entered many times per parse and its bucket never changes
-        let lastCtx;
-        let lastBucket;
-        // Wraps `parse` in a deferred so it sees the container's final parse. Core's own deferred copies `parse` into `run` when there are no checks, and it ran first, so `run` is patched to match; with checks, `run` reads `parse` dynamically.
-        (_a = inst._zod).deferred ?? (_a.deferred = []);
-        inst._zod.deferred.push(() => {
-            const base = inst._zod.parse;
-            const wrapped = (payload, ctx) => {
-                if (isRecursiveInst === undefined) {
-                    const walked = isRecursive(inst, new Set(), false);
-                    if (walked === NONE) {
-                        // Nothing here can ever fire, so take it back out.
-                        inst._zod.parse = base;
-                        if (inst._zod.run === wrapped)
-                            inst._zod.run = base;
-                        return base(payload, ctx);
-                    }
-                    // this parse resolves the deferred edges on its own path, so ask once more before latching
-                    if (walked === PROVEN || rechecked)
-                        isRecursiveInst = true;
-                    else
-                        rechecked = true;
-                }
-                const input = payload.value;
-                if (!isRef(input))
-                    return base(payload, ctx);
-                let state = ctx[STATE];
-                if (!state) {
-                    state = { buckets: new WeakMap(), backEdges: undefined };
-                    ctx[STATE] = state;
-                }
-                let bucket;
-                if (lastCtx === ctx) {
-                    bucket = lastBucket;
-                }
-                else {
-                    bucket = bucketFor(state, inst);
-                    lastCtx = ctx;
-                    lastBucket = bucket;
-                }
-                const hit = bucket.get(input);
-                if (hit) {
-                    payload.value = hit.value;
-                    if (hit.issues) {
-                        if (hit.issues.length)
-                            payload.issues.push(...cloneIssues(hit.issues));
-                    }
-                    else {
-                        // Still being parsed: its own checks cover it, so skip them here.
-                        payload.memo = true;
-                        state.backEdges ?? (state.backEdges = new WeakSet());
-                        state.backEdges.add(hit.value);
-                    }
-                    return payload;
-                }
-                handoff = bucket;
-                const depth = memoizer_open.length;
-                const result = base(payload, ctx);
-                handoff = undefined;
-                // A container that rejected its input outright allocated nothing.
-                const entry = memoizer_open.length > depth ? memoizer_open.pop() : undefined;
-                // Both paths written out so the sync one allocates no closure. It runs once per node, and capturing here cost more than everything else combined.
-                if (result instanceof Promise) {
-                    return result.then((r) => {
-                        if (entry)
-                            entry.issues = r.issues.length ? cloneIssues(r.issues) : NO_ISSUES;
-                        return r;
-                    });
-                }
-                if (entry)
-                    entry.issues = result.issues.length ? cloneIssues(result.issues) : NO_ISSUES;
-                return result;
-            };
-            inst._zod.parse = wrapped;
-            if (inst._zod.run === base)
-                inst._zod.run = wrapped;
-        });
-    },
-};
-/** The memoizer that gives containers cycle support. `zod` installs it by default; `zod/mini` opts in with `config({ memoizer: memoizer() })`. */
-function memoizer() {
-    return memo;
-}
-/** Whether this value is a node a back-edge resolved to before it finished. */
-function isBackEdge(ctx, value) {
-    const backEdges = ctx[STATE]?.backEdges;
-    return backEdges !== undefined && isRef(value) && backEdges.has(value);
-}
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/regexes.js
-
-/**
- * @deprecated CUID v1 is deprecated by its authors due to information leakage
- * (timestamps embedded in the id). Use {@link cuid2} instead.
- * See https://github.com/paralleldrive/cuid.
- */
-const cuid = /^[cC][0-9a-z]{6,}$/;
-const cuid2 = /^[0-9a-z]+$/;
-const ulid = /^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$/;
-const xid = /^[0-9a-vA-V]{20}$/;
-const ksuid = /^[A-Za-z0-9]{27}$/;
-const nanoid = /^[a-zA-Z0-9_-]{21}$/;
-function nanoidOfLength(length) {
-    return new RegExp(`^[a-zA-Z0-9_-]{${length}}$`);
-}
-/** ISO 8601-1 duration regex. Does not support the 8601-2 extensions like negative durations or fractional/negative components. */
-const duration = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;
-/** Implements ISO 8601-2 extensions like explicit +- prefixes, mixing weeks with other units, and fractional/negative components. */
-const extendedDuration = /^[-+]?P(?!$)(?:(?:[-+]?\d+Y)|(?:[-+]?\d+[.,]\d+Y$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:(?:[-+]?\d+W)|(?:[-+]?\d+[.,]\d+W$))?(?:(?:[-+]?\d+D)|(?:[-+]?\d+[.,]\d+D$))?(?:T(?=[\d+-])(?:(?:[-+]?\d+H)|(?:[-+]?\d+[.,]\d+H$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:[-+]?\d+(?:[.,]\d+)?S)?)??$/;
-/** A regex for any UUID-like identifier: 8-4-4-4-12 hex pattern */
-const guid = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
-/** Returns a regex for validating an RFC 9562/4122 UUID.
- *
- * @param version Optionally specify a version 1-8. If no version is specified, all versions are supported. */
-const uuid = (version) => {
-    if (!version)
-        return /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
-    return new RegExp(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-${version}[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$`);
-};
-const uuid4 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(4)));
-const uuid6 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(6)));
-const uuid7 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(7)));
-/** Practical email validation */
-const email = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;
-/** Equivalent to the HTML5 input[type=email] validation implemented by browsers. Source: https://developer.mozilla.org/en-US/docs/Web/HTML/Element/input/email */
-const html5Email = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
-/** The classic emailregex.com regex for RFC 5322-compliant emails */
-const rfc5322Email = /^(([^<>()\[\]\\.,;:\s@"]+(\.[^<>()\[\]\\.,;:\s@"]+)*)|(".+"))@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}])|(([a-zA-Z\-0-9]+\.)+[a-zA-Z]{2,}))$/;
-/** A loose regex that allows Unicode characters, enforces length limits, and that's about it. */
-const unicodeEmail = /^[^\s@"]{1,64}@[^\s@]{1,255}$/u;
-const idnEmail = (/* unused pure expression or super */ null && (unicodeEmail));
-const browserEmail = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
-// from https://thekevinscott.com/emojis-in-javascript/#writing-a-regular-expression
-// Single character class, not an alternation: the two properties overlap (U+1F9B0-U+1F9B3), so `(A|B)+` backtracks exponentially on a failed match. The leading lookahead then demands one anchor — a pictograph, a regional indicator, or the enclosing keycap — because `\p{Emoji_Component}` on its own covers ASCII digits, `#`, `*`, ZWJ, variation selectors and skin tone modifiers, none of which is an emoji without a base.
-const _emoji = `^(?=[\\s\\S]*[\\p{Extended_Pictographic}\\p{Regional_Indicator}\\u20E3])[\\p{Extended_Pictographic}\\p{Emoji_Component}]+$`;
-function emoji() {
-    return new RegExp(_emoji, "u");
-}
-const ipv4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;
-const ipv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))$/;
-const mac = (delimiter) => {
-    const escapedDelim = util.escapeRegex(delimiter ?? ":");
-    return new RegExp(`^(?:[0-9A-F]{2}${escapedDelim}){5}[0-9A-F]{2}$|^(?:[0-9a-f]{2}${escapedDelim}){5}[0-9a-f]{2}$`);
-};
-const cidrv4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\/([0-9]|[1-2][0-9]|3[0-2])$/;
-const cidrv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$/;
-// https://stackoverflow.com/questions/7860392/determine-if-string-is-in-base64-using-javascript
-const base64 = /^$|^(?:[0-9a-zA-Z+/]{4})*(?:(?:[0-9a-zA-Z+/]{2}==)|(?:[0-9a-zA-Z+/]{3}=))?$/;
-const base64url = /^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$/;
-// based on https://stackoverflow.com/questions/106179/regular-expression-to-match-dns-hostname-or-ip-address
-// export const hostname: RegExp = /^([a-zA-Z0-9-]+\.)*[a-zA-Z0-9-]+$/;
-const hostname = /^(?=.{1,253}\.?$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-0-9a-zA-Z]{0,61}[0-9a-zA-Z])?)*\.?$/;
-const domain = /^(?=.{1,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$/;
-const httpProtocol = /^https?$/;
-// https://blog.stevenlevithan.com/archives/validate-phone-number#r4-3 (regex sans spaces) E.164: leading digit must be 1-9; total digits (excluding '+') between 7-15
-const e164 = /^\+[1-9]\d{6,14}$/;
-// Credit card shape: 12–19 digits, optionally separated by single spaces or single hyphens. ISO/IEC 7812 caps the PAN at 19 digits; 12 is the shortest issued length (Maestro).
-const creditCard = /^\d(?:[ -]?\d){11,18}$/;
-// ISO 4217 alpha codes from the SIX list, regenerated by scripts/update-iso-4217.ts
-const currencyCode = /^(?:AED|AFN|ALL|AMD|AOA|ARS|AUD|AWG|AZN|BAM|BBD|BDT|BHD|BIF|BMD|BND|BOB|BOV|BRL|BSD|BTN|BWP|BYN|BZD|CAD|CDF|CHE|CHF|CHW|CLF|CLP|CNY|COP|COU|CRC|CUP|CVE|CZK|DJF|DKK|DOP|DZD|EGP|ERN|ETB|EUR|FJD|FKP|GBP|GEL|GHS|GIP|GMD|GNF|GTQ|GYD|HKD|HNL|HTG|HUF|IDR|ILS|INR|IQD|IRR|ISK|JMD|JOD|JPY|KES|KGS|KHR|KMF|KPW|KRW|KWD|KYD|KZT|LAK|LBP|LKR|LRD|LSL|LYD|MAD|MDL|MGA|MKD|MMK|MNT|MOP|MRU|MUR|MVR|MWK|MXN|MXV|MYR|MZN|NAD|NGN|NIO|NOK|NPR|NZD|OMR|PAB|PEN|PGK|PHP|PKR|PLN|PYG|QAR|RON|RSD|RUB|RWF|SAR|SBD|SCR|SDG|SEK|SGD|SHP|SLE|SOS|SRD|SSP|STN|SVC|SYP|SZL|THB|TJS|TMT|TND|TOP|TRY|TTD|TWD|TZS|UAH|UGX|USD|USN|UYI|UYU|UYW|UZS|VED|VES|VND|VUV|WST|XAD|XAF|XAG|XAU|XBA|XBB|XBC|XBD|XCD|XCG|XDR|XOF|XPD|XPF|XPT|XSU|XTS|XUA|XXX|YER|ZAR|ZMW|ZWG)$/;
-// iban electronic format: 2-letter country, check digits 02-98 (the only values `98 - remainder` can produce), 11-30 bban characters
-const iban = /^[A-Z]{2}(?!00|01|99)\d{2}[A-Z0-9]{11,30}$/;
-const dateSource = `(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))`;
-/** Anchors a pattern source. The interpolation lives here rather than at the call site because
- * esbuild will not drop a `@__PURE__` call whose own argument interpolates a variable, but it
- * will drop `anchor(dateSource)`. Keeping it inline pinned `date` into every bundle. */
-function regexes_anchor(source) {
-    return new RegExp(`^${source}$`);
-}
-const date = /*@__PURE__*/ regexes_anchor(dateSource);
-function timeSource(args) {
-    const hhmm = `(?:[01]\\d|2[0-3]):[0-5]\\d`;
-    const regex = typeof args.precision === "number"
-        ? args.precision === -1
-            ? `${hhmm}`
-            : args.precision === 0
-                ? `${hhmm}:[0-5]\\d`
-                : `${hhmm}:[0-5]\\d\\.\\d{${args.precision}}`
-        : args.seconds
-            ? `${hhmm}:[0-5]\\d(?:\\.\\d+)?`
-            : `${hhmm}(?::[0-5]\\d(?:\\.\\d+)?)?`;
-    return regex;
-}
-function time(args) {
-    return new RegExp(`^${timeSource(args)}$`);
-}
-// Adapted from https://stackoverflow.com/a/3143231
-function datetime(args) {
-    const opts = ["Z"];
-    // if (args.offset) opts.push(`([+-]\\d{2}:\\d{2})`);
-    if (args.offset)
-        opts.push(`([+-](?:[01]\\d|2[0-3]):[0-5]\\d)`);
-    // RFC 3339 mandates seconds wherever the time carries a `Z` or an offset, so only the unqualified form `local` adds may omit them
-    const qualified = `${timeSource({ precision: args.precision, seconds: true })}(?:${opts.join("|")})`;
-    const timeRegex = args.local ? `${qualified}|${timeSource({ precision: args.precision })}` : qualified;
-    return new RegExp(`^${dateSource}T(?:${timeRegex})$`);
-}
-// the unbounded form of `string()` as a literal, so every plain string shares one instance instead of building its own
-const anyString = /^[\s\S]{0,}$/;
-const string = (params) => {
-    const regex = params ? `[\\s\\S]{${params?.minimum ?? 0},${params?.maximum ?? ""}}` : `[\\s\\S]*`;
-    return new RegExp(`^${regex}$`);
-};
-const bigint = /^-?\d+n?$/;
-const integer = /^-?\d+$/;
-const number = /^-?\d+(?:\.\d+)?$/;
-const regexes_boolean = /^(?:true|false)$/i;
-const _null = /^null$/i;
-
-const _undefined = /^undefined$/i;
-
-// regex for string with no uppercase letters
-const lowercase = /^[^A-Z]*$/;
-// regex for string with no lowercase letters
-const uppercase = /^[^a-z]*$/;
-// regex for hexadecimal strings (any length)
-const hex = /^[0-9a-fA-F]*$/;
-// Hash regexes for different algorithms and encodings
-// Helper function to create base64 regex with exact length and padding
-function fixedBase64(bodyLength, padding) {
-    return new RegExp(`^[A-Za-z0-9+/]{${bodyLength}}${padding}$`);
-}
-// Helper function to create base64url regex with exact length (no padding)
-function fixedBase64url(length) {
-    return new RegExp(`^[A-Za-z0-9_-]{${length}}$`);
-}
-// MD5 (16 bytes): base64 = 24 chars total (22 + "==")
-const md5_hex = /^[0-9a-fA-F]{32}$/;
-const md5_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(22, "==")));
-const md5_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(22)));
-// SHA1 (20 bytes): base64 = 28 chars total (27 + "=")
-const sha1_hex = /^[0-9a-fA-F]{40}$/;
-const sha1_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(27, "=")));
-const sha1_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(27)));
-// SHA256 (32 bytes): base64 = 44 chars total (43 + "=")
-const sha256_hex = /^[0-9a-fA-F]{64}$/;
-const sha256_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(43, "=")));
-const sha256_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(43)));
-// SHA384 (48 bytes): base64 = 64 chars total (no padding)
-const sha384_hex = /^[0-9a-fA-F]{96}$/;
-const sha384_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(64, "")));
-const sha384_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(64)));
-// SHA512 (64 bytes): base64 = 88 chars total (86 + "==")
-const sha512_hex = /^[0-9a-fA-F]{128}$/;
-const sha512_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(86, "==")));
-const sha512_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(86)));
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/checks.js
-// import { $ZodType } from "./schemas.js";
-
-
-
-const $ZodCheck = /*@__PURE__*/ $constructor("$ZodCheck", (inst, def) => {
-    var _a;
-    inst._zod ?? (inst._zod = {});
-    inst._zod.def = def;
-    (_a = inst._zod).onattach ?? (_a.onattach = []);
-});
-/** Default `when` for size-based checks: run only on non-nullish values with a `size`. */
-const _whenHasSize = (payload) => {
-    const val = payload.value;
-    return !util.nullish(val) && val.size !== undefined;
-};
-/** Default `when` for length-based checks: run only on non-nullish values with a `length`. */
-const _whenHasLength = (payload) => {
-    const val = payload.value;
-    return !nullish(val) && val.length !== undefined;
-};
-const numericOriginMap = {
-    number: "number",
-    bigint: "bigint",
-    object: "date",
-};
-const $ZodCheckLessThan = /*@__PURE__*/ $constructor("$ZodCheckLessThan", (inst, def) => {
-    $ZodCheck.init(inst, def);
-    const origin = numericOriginMap[typeof def.value];
-    inst._zod.check = (payload) => {
-        if (def.inclusive ? payload.value <= def.value : payload.value < def.value) {
-            return;
-        }
-        payload.issues.push({
-            origin: numericOriginMap[typeof payload.value] ?? origin,
-            code: "too_big",
-            maximum: typeof def.value === "object" ? def.value.getTime() : def.value,
-            input: payload.value,
-            inclusive: def.inclusive,
-            inst,
-            continue: !def.abort,
-        });
-    };
-});
-const $ZodCheckGreaterThan = /*@__PURE__*/ $constructor("$ZodCheckGreaterThan", (inst, def) => {
-    $ZodCheck.init(inst, def);
-    const origin = numericOriginMap[typeof def.value];
-    inst._zod.check = (payload) => {
-        if (def.inclusive ? payload.value >= def.value : payload.value > def.value) {
-            return;
-        }
-        payload.issues.push({
-            origin: numericOriginMap[typeof payload.value] ?? origin,
-            code: "too_small",
-            minimum: typeof def.value === "object" ? def.value.getTime() : def.value,
-            input: payload.value,
-            inclusive: def.inclusive,
-            inst,
-            continue: !def.abort,
-        });
-    };
-});
-const $ZodCheckMultipleOf = 
-/*@__PURE__*/ $constructor("$ZodCheckMultipleOf", (inst, def) => {
-    $ZodCheck.init(inst, def);
-    inst._zod.check = (payload) => {
-        if (typeof payload.value !== typeof def.value)
-            throw new Error("Cannot mix number and bigint in multiple_of check.");
-        const isMultiple = typeof payload.value === "bigint"
-            ? // `value % 0n` throws, and nothing is a multiple of zero — the number branch already fails this way via NaN
-                def.value !== BigInt(0) && payload.value % def.value === BigInt(0)
-            : floatSafeRemainder(payload.value, def.value) === 0;
-        if (isMultiple)
-            return;
-        payload.issues.push({
-            origin: typeof payload.value,
-            code: "not_multiple_of",
-            divisor: def.value,
-            input: payload.value,
-            inst,
-            continue: !def.abort,
-        });
-    };
-});
-const $ZodCheckNumberFormat = /*@__PURE__*/ $constructor("$ZodCheckNumberFormat", (inst, def) => {
-    $ZodCheck.init(inst, def); // no format checks
-    def.format = def.format || "float64";
-    const isInt = def.format?.includes("int");
-    const origin = isInt ? "int" : "number";
-    const [minimum, maximum] = NUMBER_FORMAT_RANGES[def.format];
-    inst._zod.check = (payload) => {
-        const input = payload.value;
-        if (isInt) {
-            if (!Number.isInteger(input)) {
-                // invalid_format issue
-                // payload.issues.push({
-                //   expected: def.format,
-                //   format: def.format,
-                //   code: "invalid_format",
-                //   input,
-                //   inst,
-                // });
-                // invalid_type issue
-                payload.issues.push({
-                    expected: origin,
-                    format: def.format,
-                    code: "invalid_type",
-                    continue: false,
-                    input,
-                    inst,
-                });
-                return;
-                // not_multiple_of issue
-                // payload.issues.push({
-                //   code: "not_multiple_of",
-                //   origin: "number",
-                //   input,
-                //   inst,
-                //   divisor: 1,
-                // });
-            }
-            if (!Number.isSafeInteger(input)) {
-                if (input > 0) {
-                    // too_big
-                    payload.issues.push({
-                        input,
-                        code: "too_big",
-                        maximum: Number.MAX_SAFE_INTEGER,
-                        note: "Integers must be within the safe integer range.",
-                        inst,
-                        origin,
-                        inclusive: true,
-                        continue: !def.abort,
-                    });
-                }
-                else {
-                    // too_small
-                    payload.issues.push({
-                        input,
-                        code: "too_small",
-                        minimum: Number.MIN_SAFE_INTEGER,
-                        note: "Integers must be within the safe integer range.",
-                        inst,
-                        origin,
-                        inclusive: true,
-                        continue: !def.abort,
-                    });
-                }
-                return;
-            }
-        }
-        if (input < minimum) {
-            payload.issues.push({
-                origin: "number",
-                input,
-                code: "too_small",
-                minimum,
-                inclusive: true,
-                inst,
-                continue: !def.abort,
-            });
-        }
-        if (input > maximum) {
-            payload.issues.push({
-                origin: "number",
-                input,
-                code: "too_big",
-                maximum,
-                inclusive: true,
-                inst,
-                continue: !def.abort,
-            });
-        }
-    };
-});
-const $ZodCheckBigIntFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckBigIntFormat", (inst, def) => {
-    $ZodCheck.init(inst, def); // no format checks
-    const [minimum, maximum] = util.BIGINT_FORMAT_RANGES[def.format];
-    inst._zod.check = (payload) => {
-        const input = payload.value;
-        if (input < minimum) {
-            payload.issues.push({
-                origin: "bigint",
-                input,
-                code: "too_small",
-                minimum: minimum,
-                inclusive: true,
-                inst,
-                continue: !def.abort,
-            });
-        }
-        if (input > maximum) {
-            payload.issues.push({
-                origin: "bigint",
-                input,
-                code: "too_big",
-                maximum,
-                inclusive: true,
-                inst,
-                continue: !def.abort,
-            });
-        }
-    };
-})));
-const $ZodCheckMaxSize = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckMaxSize", (inst, def) => {
-    var _a;
-    $ZodCheck.init(inst, def);
-    (_a = inst._zod.def).when ?? (_a.when = _whenHasSize);
-    inst._zod.check = (payload) => {
-        const input = payload.value;
-        const size = input.size;
-        if (size <= def.maximum)
-            return;
-        payload.issues.push({
-            origin: util.getSizableOrigin(input),
-            code: "too_big",
-            maximum: def.maximum,
-            inclusive: true,
-            input,
-            inst,
-            continue: !def.abort,
-        });
-    };
-})));
-const $ZodCheckMinSize = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckMinSize", (inst, def) => {
-    var _a;
-    $ZodCheck.init(inst, def);
-    (_a = inst._zod.def).when ?? (_a.when = _whenHasSize);
-    inst._zod.check = (payload) => {
-        const input = payload.value;
-        const size = input.size;
-        if (size >= def.minimum)
-            return;
-        payload.issues.push({
-            origin: util.getSizableOrigin(input),
-            code: "too_small",
-            minimum: def.minimum,
-            inclusive: true,
-            input,
-            inst,
-            continue: !def.abort,
-        });
-    };
-})));
-const $ZodCheckSizeEquals = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckSizeEquals", (inst, def) => {
-    var _a;
-    $ZodCheck.init(inst, def);
-    (_a = inst._zod.def).when ?? (_a.when = _whenHasSize);
-    inst._zod.check = (payload) => {
-        const input = payload.value;
-        const size = input.size;
-        if (size === def.size)
-            return;
-        const tooBig = size > def.size;
-        payload.issues.push({
-            origin: util.getSizableOrigin(input),
-            ...(tooBig ? { code: "too_big", maximum: def.size } : { code: "too_small", minimum: def.size }),
-            inclusive: true,
-            exact: true,
-            input: payload.value,
-            inst,
-            continue: !def.abort,
-        });
-    };
-})));
-const $ZodCheckMaxLength = /*@__PURE__*/ $constructor("$ZodCheckMaxLength", (inst, def) => {
-    var _a;
-    $ZodCheck.init(inst, def);
-    (_a = inst._zod.def).when ?? (_a.when = _whenHasLength);
-    inst._zod.check = (payload) => {
-        const input = payload.value;
-        const units = input.length;
-        // Strings are measured in Unicode code points, not UTF-16 units. A code point is at most two units, so a string that already fits in units fits in code points; only an overflow has to be counted.
-        const length = typeof input === "string" && units > def.maximum ? codePointLength(input) : units;
-        if (length <= def.maximum)
-            return;
-        const origin = getLengthableOrigin(input);
-        payload.issues.push({
-            origin,
-            code: "too_big",
-            maximum: def.maximum,
-            inclusive: true,
-            input,
-            inst,
-            continue: !def.abort,
-        });
-    };
-});
-const $ZodCheckMinLength = /*@__PURE__*/ $constructor("$ZodCheckMinLength", (inst, def) => {
-    var _a;
-    $ZodCheck.init(inst, def);
-    (_a = inst._zod.def).when ?? (_a.when = _whenHasLength);
-    inst._zod.check = (payload) => {
-        const input = payload.value;
-        const units = input.length;
-        // A code point is one or two UTF-16 units, so fewer units than the floor can never reach it and twice the floor always clears it. Only in between is the exact count in doubt.
-        const length = typeof input === "string" && units >= def.minimum && units < def.minimum * 2
-            ? codePointLength(input)
-            : units;
-        if (length >= def.minimum)
-            return;
-        const origin = getLengthableOrigin(input);
-        payload.issues.push({
-            origin,
-            code: "too_small",
-            minimum: def.minimum,
-            inclusive: true,
-            input,
-            inst,
-            continue: !def.abort,
-        });
-    };
-});
-const $ZodCheckLengthEquals = /*@__PURE__*/ $constructor("$ZodCheckLengthEquals", (inst, def) => {
-    var _a;
-    $ZodCheck.init(inst, def);
-    (_a = inst._zod.def).when ?? (_a.when = _whenHasLength);
-    inst._zod.check = (payload) => {
-        const input = payload.value;
-        const units = input.length;
-        // A code point is one or two UTF-16 units, so outside `[length, length * 2]` units the target is missed either way — and missed in the same direction in both measures.
-        const length = typeof input === "string" && units >= def.length && units <= def.length * 2
-            ? codePointLength(input)
-            : units;
-        if (length === def.length)
-            return;
-        const origin = getLengthableOrigin(input);
-        const tooBig = length > def.length;
-        payload.issues.push({
-            origin,
-            ...(tooBig ? { code: "too_big", maximum: def.length } : { code: "too_small", minimum: def.length }),
-            inclusive: true,
-            exact: true,
-            input: payload.value,
-            inst,
-            continue: !def.abort,
-        });
-    };
-});
-const $ZodCheckStringFormat = /*@__PURE__*/ $constructor("$ZodCheckStringFormat", (inst, def) => {
-    var _a, _b;
-    $ZodCheck.init(inst, def);
-    if (def.pattern)
-        (_a = inst._zod).check ?? (_a.check = (payload) => {
-            def.pattern.lastIndex = 0;
-            if (def.pattern.test(payload.value))
-                return;
-            payload.issues.push({
-                origin: "string",
-                code: "invalid_format",
-                format: def.format,
-                input: payload.value,
-                ...(def.pattern ? { pattern: def.pattern.toString() } : {}),
-                inst,
-                continue: !def.abort,
-            });
-        });
-    else
-        (_b = inst._zod).check ?? (_b.check = () => { });
-});
-const $ZodCheckRegex = /*@__PURE__*/ $constructor("$ZodCheckRegex", (inst, def) => {
-    $ZodCheckStringFormat.init(inst, def);
-    inst._zod.check = (payload) => {
-        def.pattern.lastIndex = 0;
-        if (def.pattern.test(payload.value))
-            return;
-        payload.issues.push({
-            origin: "string",
-            code: "invalid_format",
-            format: "regex",
-            input: payload.value,
-            pattern: def.pattern.toString(),
-            inst,
-            continue: !def.abort,
-        });
-    };
-});
-const $ZodCheckLowerCase = /*@__PURE__*/ $constructor("$ZodCheckLowerCase", (inst, def) => {
-    def.pattern ?? (def.pattern = lowercase);
-    $ZodCheckStringFormat.init(inst, def);
-});
-const $ZodCheckUpperCase = /*@__PURE__*/ $constructor("$ZodCheckUpperCase", (inst, def) => {
-    def.pattern ?? (def.pattern = uppercase);
-    $ZodCheckStringFormat.init(inst, def);
-});
-const $ZodCheckIncludes = /*@__PURE__*/ $constructor("$ZodCheckIncludes", (inst, def) => {
-    $ZodCheck.init(inst, def);
-    const escapedRegex = escapeRegex(def.includes);
-    // `String.prototype.includes(sub, position)` matches `sub` at `position`
-    // OR LATER, so the pattern must allow at least `position` leading chars
-    // (`{N,}`), not exactly `position` chars (`{N}`).
-    const pattern = new RegExp(typeof def.position === "number" ? `^.{${def.position},}${escapedRegex}` : escapedRegex);
-    def.pattern = pattern;
-    inst._zod.check = (payload) => {
-        if (payload.value.includes(def.includes, def.position))
-            return;
-        payload.issues.push({
-            origin: "string",
-            code: "invalid_format",
-            format: "includes",
-            includes: def.includes,
-            input: payload.value,
-            inst,
-            continue: !def.abort,
-        });
-    };
-});
-const $ZodCheckStartsWith = /*@__PURE__*/ $constructor("$ZodCheckStartsWith", (inst, def) => {
-    $ZodCheck.init(inst, def);
-    const pattern = new RegExp(`^${escapeRegex(def.prefix)}.*`);
-    def.pattern ?? (def.pattern = pattern);
-    inst._zod.check = (payload) => {
-        if (payload.value.startsWith(def.prefix))
-            return;
-        payload.issues.push({
-            origin: "string",
-            code: "invalid_format",
-            format: "starts_with",
-            prefix: def.prefix,
-            input: payload.value,
-            inst,
-            continue: !def.abort,
-        });
-    };
-});
-const $ZodCheckEndsWith = /*@__PURE__*/ $constructor("$ZodCheckEndsWith", (inst, def) => {
-    $ZodCheck.init(inst, def);
-    const pattern = new RegExp(`.*${escapeRegex(def.suffix)}$`);
-    def.pattern ?? (def.pattern = pattern);
-    inst._zod.check = (payload) => {
-        if (payload.value.endsWith(def.suffix))
-            return;
-        payload.issues.push({
-            origin: "string",
-            code: "invalid_format",
-            format: "ends_with",
-            suffix: def.suffix,
-            input: payload.value,
-            inst,
-            continue: !def.abort,
-        });
-    };
-});
-///////////////////////////////////
-/////    $ZodCheckProperty    /////
-///////////////////////////////////
-function handleCheckPropertyResult(result, payload, property) {
-    if (result.issues.length) {
-        payload.issues.push(...prefixIssues(property, result.issues));
-    }
-}
-const $ZodCheckProperty = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckProperty", (inst, def) => {
-    $ZodCheck.init(inst, def);
-    inst._zod.check = (payload) => {
-        const result = def.schema._zod.run({
-            value: payload.value[def.property],
-            issues: [],
-        }, {});
-        if (result instanceof Promise) {
-            return result.then((result) => handleCheckPropertyResult(result, payload, def.property));
-        }
-        handleCheckPropertyResult(result, payload, def.property);
-        return;
-    };
-})));
-const $ZodCheckProperties = /*@__PURE__*/ $constructor("$ZodCheckProperties", (inst, def) => {
-    $ZodCheck.init(inst, def);
-    hide(inst, Symbol.iterator, function* () {
-        yield inst;
-    });
-    // key and schema snapshotted together: reading one live and the other cached lets a later mutation of the caller's shape object pair a stale key with a missing schema
-    let entries;
-    inst._zod.check = (payload) => {
-        // the base schema already typed the value, so only a nullish one is rejected here: the properties read on a primitive too, matching z.property() on a string's length
-        if (payload.value == null) {
-            payload.issues.push({ expected: "object", code: "invalid_type", input: payload.value, inst });
-            return undefined;
-        }
-        entries ?? (entries = Reflect.ownKeys(def.shape).map((key) => [key, def.shape[key]]));
-        const input = payload.value;
-        let proms;
-        for (const [key, schema] of entries) {
-            const result = schema._zod.run({ value: input[key], issues: [] }, {});
-            if (result instanceof Promise) {
-                proms ?? (proms = []);
-                proms.push(result.then((result) => handleCheckPropertyResult(result, payload, key)));
-            }
-            else {
-                handleCheckPropertyResult(result, payload, key);
-            }
-        }
-        if (proms)
-            return Promise.all(proms).then(() => undefined);
-        return undefined;
-    };
-});
-const $ZodCheckMimeType = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckMimeType", (inst, def) => {
-    $ZodCheck.init(inst, def);
-    const mimeSet = new Set(def.mime);
-    inst._zod.check = (payload) => {
-        if (mimeSet.has(payload.value.type))
-            return;
-        payload.issues.push({
-            code: "invalid_value",
-            values: def.mime,
-            input: payload.value.type,
-            inst,
-            continue: !def.abort,
-        });
-    };
-})));
-const $ZodCheckOverwrite = /*@__PURE__*/ $constructor("$ZodCheckOverwrite", (inst, def) => {
-    $ZodCheck.init(inst, def);
-    inst._zod.check = (payload) => {
-        payload.value = def.tx(payload.value);
-    };
-});
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/doc.js
-class Doc {
-    constructor(args = [], closed = {}) {
-        this.content = [];
-        this.indent = 0;
-        this.args = args;
-        this.closed = closed;
-    }
-    // the compiler catches a child's throw and keeps writing into this doc, so the indent has to unwind with it
-    indented(fn) {
-        this.indent += 1;
-        try {
-            fn(this);
-        }
-        finally {
-            this.indent -= 1;
-        }
-    }
-    write(arg) {
-        if (typeof arg === "function") {
-            arg(this, { execution: "sync" });
-            arg(this, { execution: "async" });
-            return;
-        }
-        const content = arg;
-        const lines = content.split("\n").filter((x) => x);
-        const minIndent = Math.min(...lines.map((x) => x.length - x.trimStart().length));
-        const dedented = lines.map((x) => x.slice(minIndent)).map((x) => " ".repeat(this.indent * 2) + x);
-        for (const line of dedented) {
-            this.content.push(line);
-        }
-    }
-    compile() {
-        const F = Function;
-        const content = this?.content ?? [``];
-        const factory = new F(...Object.keys(this.closed), `return function (${this.args.join(", ")}) {\n${content.join("\n")}\n};`);
-        return factory(...Object.values(this.closed));
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/versions.js
-const version = {
-    major: 4,
-    minor: 6,
-    patch: 7,
-};
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/schemas.js
-
-
-
-
-
-
-
-const $ZodType = /*@__PURE__*/ $constructor("$ZodType", (inst, def) => {
-    var _a;
-    inst ?? (inst = {});
-    inst._zod.def = def; // set _def property
-    inst._zod.bag = inst._zod.bag || {}; // initialize _bag object
-    inst._zod.version = version;
-    const defChecks = inst._zod.def.checks;
-    // if inst is itself a checks.$ZodCheck, run it as a check
-    const checks = inst._zod.traits.has("$ZodCheck")
-        ? [inst, ...(defChecks ?? [])]
-        : defChecks?.length
-            ? [...defChecks]
-            : [];
-    for (const ch of checks) {
-        for (const fn of ch._zod.onattach) {
-            fn(inst);
-        }
-    }
-    if (checks.length === 0) {
-        // deferred initializer inst._zod.parse is not yet defined
-        (_a = inst._zod).deferred ?? (_a.deferred = []);
-        inst._zod.deferred?.push(() => {
-            inst._zod.run = inst._zod.parse;
-        });
-    }
-    else {
-        const runChecks = (payload, checks, ctx) => {
-            if (payload.memo)
-                return payload;
-            let isAborted = aborted(payload);
-            let asyncResult;
-            for (const ch of checks) {
-                if (ch._zod.def.when) {
-                    if (explicitlyAborted(payload))
-                        continue;
-                    const shouldRun = ch._zod.def.when(payload);
-                    if (!shouldRun)
-                        continue;
-                }
-                else if (isAborted) {
-                    continue;
-                }
-                const currLen = payload.issues.length;
-                const _ = ch._zod.check(payload);
-                if (_ instanceof Promise && ctx?.async === false) {
-                    throw new $ZodAsyncError();
-                }
-                if (asyncResult || _ instanceof Promise) {
-                    asyncResult = (asyncResult ?? Promise.resolve()).then(async () => {
-                        await _;
-                        const nextLen = payload.issues.length;
-                        if (nextLen === currLen)
-                            return;
-                        attachSchema(payload.issues, currLen, inst);
-                        if (!isAborted)
-                            isAborted = aborted(payload, currLen);
-                    });
-                }
-                else {
-                    const nextLen = payload.issues.length;
-                    if (nextLen === currLen)
-                        continue;
-                    attachSchema(payload.issues, currLen, inst);
-                    if (!isAborted)
-                        isAborted = aborted(payload, currLen);
-                }
-            }
-            if (asyncResult) {
-                return asyncResult.then(() => {
-                    return payload;
-                });
-            }
-            return payload;
-        };
-        const handleCanaryResult = (canary, payload, ctx) => {
-            // abort if the canary is aborted
-            if (aborted(canary)) {
-                canary.aborted = true;
-                return canary;
-            }
-            // run checks first, then
-            const checkResult = runChecks(payload, checks, ctx);
-            if (checkResult instanceof Promise) {
-                if (ctx.async === false)
-                    throw new $ZodAsyncError();
-                return checkResult.then((checkResult) => inst._zod.parse(checkResult, ctx));
-            }
-            return inst._zod.parse(checkResult, ctx);
-        };
-        inst._zod.run = (payload, ctx) => {
-            if (ctx.skipChecks) {
-                return inst._zod.parse(payload, ctx);
-            }
-            if (ctx.direction === "backward") {
-                // run canary initial pass (no checks)
-                const canary = inst._zod.parse({ value: payload.value, issues: [] }, { ...ctx, skipChecks: true });
-                if (canary instanceof Promise) {
-                    return canary.then((canary) => {
-                        return handleCanaryResult(canary, payload, ctx);
-                    });
-                }
-                return handleCanaryResult(canary, payload, ctx);
-            }
-            // forward
-            const result = inst._zod.parse(payload, ctx);
-            if (result instanceof Promise) {
-                if (ctx.async === false)
-                    throw new $ZodAsyncError();
-                return result.then((result) => runChecks(result, checks, ctx));
-            }
-            return runChecks(result, checks, ctx);
-        };
-    }
-}, {
-    // Wrappers extend this by installing a richer factory over it; reading it eagerly would defeat the laziness.
-    get "~standard"() {
-        return hide(this, "~standard", standardProps(this));
-    },
-    set "~standard"(value) {
-        own(this, "~standard", value);
-    },
-});
-/** The Standard Schema surface for `inst`. Shared so wrappers can extend it without forcing it. */
-// a Standard Schema result only reports issues, so a failure finalizes them straight off the raw payload: no ZodError, and no lazy result to read through
-const toStandardResult = (r, ctx) => r.issues.length ? { issues: r.issues.map((iss) => finalizeIssue(iss, ctx, config())) } : { value: r.value };
-async function validateAsync(inst, value) {
-    const ctx = { async: true };
-    return toStandardResult((await inst._zod.run({ value, issues: [] }, ctx)), ctx);
-}
-function standardProps(inst) {
-    return {
-        validate: (value) => {
-            const ctx = { async: false };
-            try {
-                const r = inst._zod.run({ value, issues: [] }, ctx);
-                if (!(r instanceof Promise))
-                    return toStandardResult(r, ctx);
-            }
-            catch (_) { }
-            // async function so a synchronously throwing check rejects instead of escaping validate
-            return validateAsync(inst, value);
-        },
-        vendor: "zod",
-        version: 1,
-    };
-}
-
-const $ZodString = /*@__PURE__*/ $constructor("$ZodString", (inst, def) => {
-    $ZodType.init(inst, def);
-    // a format's own pattern, else unbounded; a template literal derives the check-aware form itself
-    inst._zod.pattern = def.pattern ?? anyString;
-    inst._zod.parse = (payload, _) => {
-        if (def.coerce)
-            try {
-                payload.value = String(payload.value);
-            }
-            catch (_) { }
-        if (typeof payload.value === "string")
-            return payload;
-        payload.issues.push({
-            expected: "string",
-            code: "invalid_type",
-            input: payload.value,
-            inst,
-        });
-        return payload;
-    };
-});
-const $ZodStringFormat = /*@__PURE__*/ $constructor("$ZodStringFormat", (inst, def) => {
-    // check initialization must come first
-    $ZodCheckStringFormat.init(inst, def);
-    $ZodString.init(inst, def);
-});
-const $ZodGUID = /*@__PURE__*/ $constructor("$ZodGUID", (inst, def) => {
-    def.pattern ?? (def.pattern = guid);
-    $ZodStringFormat.init(inst, def);
-});
-const $ZodUUID = /*@__PURE__*/ $constructor("$ZodUUID", (inst, def) => {
-    if (def.version) {
-        const versionMap = {
-            v1: 1,
-            v2: 2,
-            v3: 3,
-            v4: 4,
-            v5: 5,
-            v6: 6,
-            v7: 7,
-            v8: 8,
-        };
-        const v = versionMap[def.version];
-        if (v === undefined)
-            throw new Error(`Invalid UUID version: "${def.version}"`);
-        def.pattern ?? (def.pattern = uuid(v));
-    }
-    else
-        def.pattern ?? (def.pattern = uuid());
-    $ZodStringFormat.init(inst, def);
-});
-const $ZodEmail = /*@__PURE__*/ $constructor("$ZodEmail", (inst, def) => {
-    def.pattern ?? (def.pattern = email);
-    $ZodStringFormat.init(inst, def);
-});
-/** The `://` guard rejected the input before the URL constructor saw it. */
-const URL_BAD_FORMAT = 1;
-/** The URL parser rejected the input. */
-const URL_UNPARSEABLE = 2;
-function canParseURL(input) {
-    try {
-        if (typeof URL !== "undefined" && typeof URL.canParse === "function")
-            return URL.canParse(input);
-        new URL(input);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-function validateURL(trimmed, def) {
-    if (!("normalize" in def) && !("hostname" in def) && !("protocol" in def)) {
-        return canParseURL(trimmed) || URL_UNPARSEABLE;
-    }
-    return parseURLObject(trimmed, def);
-}
-/** Parses a URL while preserving the non-normalizing HTTP guard. */
-function parseURLObject(trimmed, def) {
-    // When normalize is off, require :// for http/https URLs. This prevents strings like "http:example.com" or "https:/path" from being silently accepted
-    if (!def.normalize && def.protocol?.source === httpProtocol.source && !/^https?:\/\//i.test(trimmed)) {
-        return URL_BAD_FORMAT;
-    }
-    try {
-        if (typeof URL !== "undefined") {
-            const URLStatic = URL;
-            if (typeof URLStatic.parse === "function")
-                return URLStatic.parse(trimmed) ?? URL_UNPARSEABLE;
-        }
-        // @ts-ignore
-        return new URL(trimmed);
-    }
-    catch {
-        return URL_UNPARSEABLE;
-    }
-}
-const asciiTabOrNewline = /[\t\n\r]/g;
-/** The URL parser deletes every ASCII tab, LF and CR from its input before it parses, so `new URL("https://exa\nmple.com")` reports on `example.com`. Applying the same deletion to the returned value closes the half of that divergence which can move the host; the parser's other rewrite, stripping C0 controls at the edges, cannot. */
-function stripTabAndNewline(value) {
-    return value.replace(asciiTabOrNewline, "");
-}
-function urlHostnameOk(url, hostname) {
-    hostname.lastIndex = 0;
-    return hostname.test(url.hostname);
-}
-function urlProtocolOk(url, protocol) {
-    protocol.lastIndex = 0;
-    return protocol.test(url.protocol.endsWith(":") ? url.protocol.slice(0, -1) : url.protocol);
-}
-const $ZodURL = /*@__PURE__*/ $constructor("$ZodURL", (inst, def) => {
-    $ZodStringFormat.init(inst, def);
-    inst._zod.check = (payload) => {
-        try {
-            // Trim whitespace from input
-            const trimmed = payload.value.trim();
-            const url = validateURL(trimmed, def);
-            if (url === URL_BAD_FORMAT) {
-                payload.issues.push({
-                    code: "invalid_format",
-                    format: "url",
-                    note: "Invalid URL format",
-                    input: payload.value,
-                    inst,
-                    continue: !def.abort,
-                });
-                return;
-            }
-            if (url === URL_UNPARSEABLE) {
-                payload.issues.push({
-                    code: "invalid_format",
-                    format: "url",
-                    input: payload.value,
-                    inst,
-                    continue: !def.abort,
-                });
-                return;
-            }
-            if (url === true) {
-                payload.value = stripTabAndNewline(trimmed);
-                return;
-            }
-            if (def.hostname && !urlHostnameOk(url, def.hostname)) {
-                payload.issues.push({
-                    code: "invalid_format",
-                    format: "url",
-                    note: "Invalid hostname",
-                    pattern: def.hostname.source,
-                    input: payload.value,
-                    inst,
-                    continue: !def.abort,
-                });
-            }
-            if (def.protocol && !urlProtocolOk(url, def.protocol)) {
-                payload.issues.push({
-                    code: "invalid_format",
-                    format: "url",
-                    note: "Invalid protocol",
-                    pattern: def.protocol.source,
-                    input: payload.value,
-                    inst,
-                    continue: !def.abort,
-                });
-            }
-            // Set the output value based on normalize flag
-            payload.value = def.normalize ? url.href : stripTabAndNewline(trimmed);
-            return;
-        }
-        catch (_) {
-            payload.issues.push({
-                code: "invalid_format",
-                format: "url",
-                input: payload.value,
-                inst,
-                continue: !def.abort,
-            });
-        }
-    };
-});
-const $ZodEmoji = /*@__PURE__*/ $constructor("$ZodEmoji", (inst, def) => {
-    def.pattern ?? (def.pattern = emoji());
-    $ZodStringFormat.init(inst, def);
-});
-const $ZodNanoID = /*@__PURE__*/ $constructor("$ZodNanoID", (inst, def) => {
-    if (def.length !== undefined && (!Number.isInteger(def.length) || def.length < 1))
-        throw new Error(`Invalid nanoid length: ${def.length}`);
-    def.pattern ?? (def.pattern = def.length === undefined ? nanoid : nanoidOfLength(def.length));
-    $ZodStringFormat.init(inst, def);
-});
-/**
- * @deprecated CUID v1 is deprecated by its authors due to information leakage
- * (timestamps embedded in the id). Use {@link $ZodCUID2} instead.
- * See https://github.com/paralleldrive/cuid.
- */
-const $ZodCUID = /*@__PURE__*/ $constructor("$ZodCUID", (inst, def) => {
-    def.pattern ?? (def.pattern = cuid);
-    $ZodStringFormat.init(inst, def);
-});
-const $ZodCUID2 = /*@__PURE__*/ $constructor("$ZodCUID2", (inst, def) => {
-    def.pattern ?? (def.pattern = cuid2);
-    $ZodStringFormat.init(inst, def);
-});
-const $ZodULID = /*@__PURE__*/ $constructor("$ZodULID", (inst, def) => {
-    def.pattern ?? (def.pattern = ulid);
-    $ZodStringFormat.init(inst, def);
-});
-const $ZodXID = /*@__PURE__*/ $constructor("$ZodXID", (inst, def) => {
-    def.pattern ?? (def.pattern = xid);
-    $ZodStringFormat.init(inst, def);
-});
-const $ZodKSUID = /*@__PURE__*/ $constructor("$ZodKSUID", (inst, def) => {
-    def.pattern ?? (def.pattern = ksuid);
-    $ZodStringFormat.init(inst, def);
-});
-const $ZodISODateTime = /*@__PURE__*/ $constructor("$ZodISODateTime", (inst, def) => {
-    def.pattern ?? (def.pattern = datetime(def));
-    $ZodStringFormat.init(inst, def);
-});
-const $ZodISODate = /*@__PURE__*/ $constructor("$ZodISODate", (inst, def) => {
-    def.pattern ?? (def.pattern = date);
-    $ZodStringFormat.init(inst, def);
-});
-const $ZodISOTime = /*@__PURE__*/ $constructor("$ZodISOTime", (inst, def) => {
-    def.pattern ?? (def.pattern = time(def));
-    $ZodStringFormat.init(inst, def);
-});
-const $ZodISODuration = /*@__PURE__*/ $constructor("$ZodISODuration", (inst, def) => {
-    def.pattern ?? (def.pattern = duration);
-    $ZodStringFormat.init(inst, def);
-});
-const $ZodIPv4 = /*@__PURE__*/ $constructor("$ZodIPv4", (inst, def) => {
-    def.pattern ?? (def.pattern = ipv4);
-    $ZodStringFormat.init(inst, def);
-});
-/** An IPv6 address is written with hex digits, colons and dots, and nothing else. The guard is what makes the check below an IPv6 check: `new URL("http://[...]")` parses an authority, not an address, so `@` and `\` re-delimit it and `"::@1\\"` validates against the host `0.0.0.1`. The URL parser also deletes ASCII tab, LF and CR rather than failing, which is how `"::1\n"` validated as `::1`. */
-const ipv6Alphabet = /^[0-9a-fA-F:.]+$/;
-function isValidIPv6(value) {
-    if (!ipv6Alphabet.test(value))
-        return false;
-    return canParseURL(`http://[${value}]`);
-}
-const $ZodIPv6 = /*@__PURE__*/ $constructor("$ZodIPv6", (inst, def) => {
-    def.pattern ?? (def.pattern = ipv6);
-    $ZodStringFormat.init(inst, def);
-    inst._zod.check = (payload) => {
-        if (!isValidIPv6(payload.value)) {
-            payload.issues.push({
-                code: "invalid_format",
-                format: "ipv6",
-                input: payload.value,
-                inst,
-                continue: !def.abort,
-            });
-        }
-    };
-});
-const $ZodMAC = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodMAC", (inst, def) => {
-    def.pattern ?? (def.pattern = regexes.mac(def.delimiter));
-    $ZodStringFormat.init(inst, def);
-})));
-const $ZodCIDRv4 = /*@__PURE__*/ $constructor("$ZodCIDRv4", (inst, def) => {
-    def.pattern ?? (def.pattern = cidrv4);
-    $ZodStringFormat.init(inst, def);
-});
-function isValidCIDRv6(value) {
-    const parts = value.split("/");
-    if (parts.length !== 2)
-        return false;
-    const [address, prefix] = parts;
-    if (!prefix)
-        return false;
-    const prefixNum = Number(prefix);
-    if (`${prefixNum}` !== prefix)
-        return false;
-    if (prefixNum < 0 || prefixNum > 128)
-        return false;
-    return isValidIPv6(address);
-}
-const $ZodCIDRv6 = /*@__PURE__*/ $constructor("$ZodCIDRv6", (inst, def) => {
-    def.pattern ?? (def.pattern = cidrv6); // not used for validation
-    $ZodStringFormat.init(inst, def);
-    inst._zod.check = (payload) => {
-        if (!isValidCIDRv6(payload.value)) {
-            payload.issues.push({
-                code: "invalid_format",
-                format: "cidrv6",
-                input: payload.value,
-                inst,
-                continue: !def.abort,
-            });
-        }
-    };
-});
-//////////////////////////////   ZodBase64   //////////////////////////////
-function isValidBase64(data) {
-    if (data === "")
-        return true;
-    // atob ignores whitespace, so reject it up front.
-    if (/\s/.test(data))
-        return false;
-    if (data.length % 4 !== 0)
-        return false;
-    try {
-        // @ts-ignore
-        atob(data);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-// lax on purpose: the quantified regexes.base64 overflows the regex stack on multi-MB input and its leading ^$| alternation leaks through template-literal composition; isValidBase64 enforces length and padding
-const base64Charset = /^[0-9a-zA-Z+/]*={0,2}$/;
-const $ZodBase64 = /*@__PURE__*/ $constructor("$ZodBase64", (inst, def) => {
-    def.pattern ?? (def.pattern = base64Charset);
-    $ZodStringFormat.init(inst, def);
-    inst._zod.check = (payload) => {
-        if (isValidBase64(payload.value))
-            return;
-        payload.issues.push({
-            code: "invalid_format",
-            format: "base64",
-            input: payload.value,
-            inst,
-            continue: !def.abort,
-        });
-    };
-});
-//////////////////////////////   ZodBase64URL   //////////////////////////////
-// lax on purpose: the quantified regexes.base64url overflows the regex stack on multi-MB input; isValidBase64 enforces length on the padded string
-const base64urlCharset = /^[A-Za-z0-9_-]*$/;
-function isValidBase64URL(data) {
-    if (!base64urlCharset.test(data))
-        return false;
-    const base64 = data.replace(/[-_]/g, (c) => (c === "-" ? "+" : "/"));
-    const padded = base64.padEnd(Math.ceil(base64.length / 4) * 4, "=");
-    return isValidBase64(padded);
-}
-const $ZodBase64URL = /*@__PURE__*/ $constructor("$ZodBase64URL", (inst, def) => {
-    def.pattern ?? (def.pattern = base64urlCharset);
-    $ZodStringFormat.init(inst, def);
-    inst._zod.check = (payload) => {
-        if (isValidBase64URL(payload.value))
-            return;
-        payload.issues.push({
-            code: "invalid_format",
-            format: "base64url",
-            input: payload.value,
-            inst,
-            continue: !def.abort,
-        });
-    };
-});
-const $ZodE164 = /*@__PURE__*/ $constructor("$ZodE164", (inst, def) => {
-    def.pattern ?? (def.pattern = e164);
-    $ZodStringFormat.init(inst, def);
-});
-//////////////////////////////   ZodCreditCard   //////////////////////////////
-const CC_SANITIZE = /[- ]/g;
-/** Luhn checksum on a digit-only string. Adapted from valibot (MIT). */
-function isLuhnAlgo(digits) {
-    let length = digits.length;
-    let bit = 1;
-    let sum = 0;
-    while (length) {
-        const value = digits.charCodeAt(--length) - 48;
-        bit ^= 1;
-        sum += bit ? [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][value] : value;
-    }
-    return sum % 10 === 0;
-}
-function isValidCreditCard(input) {
-    if (!regexes.creditCard.test(input))
-        return false;
-    return isLuhnAlgo(input.replace(CC_SANITIZE, ""));
-}
-const $ZodCreditCard = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCreditCard", (inst, def) => {
-    // Shape only — the Luhn check below is not expressible as a pattern, so consumers of `pattern` (JSON Schema, template literals) get the length and separator rules alone.
-    def.pattern ?? (def.pattern = regexes.creditCard);
-    $ZodStringFormat.init(inst, def);
-    inst._zod.check = (payload) => {
-        if (isValidCreditCard(payload.value))
-            return;
-        payload.issues.push({
-            code: "invalid_format",
-            format: "credit_card",
-            input: payload.value,
-            inst,
-            continue: !def.abort,
-        });
-    };
-})));
-//////////////////////////////   ZodIBAN   //////////////////////////////
-// iso 7064 mod 97-10 checksum without BigInt
-function isIso7064Mod97(iban) {
-    let remainder = 0;
-    const len = iban.length;
-    for (let i = 4; i < len; i++) {
-        const code = iban.charCodeAt(i);
-        remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
-    }
-    for (let i = 0; i < 4; i++) {
-        const code = iban.charCodeAt(i);
-        remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
-    }
-    return remainder === 1;
-}
-function isValidIBAN(input) {
-    if (!regexes.iban.test(input))
-        return false;
-    return isIso7064Mod97(input);
-}
-const $ZodIBAN = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodIBAN", (inst, def) => {
-    // shape only — checksum is not expressible as a pattern
-    def.pattern ?? (def.pattern = regexes.iban);
-    $ZodStringFormat.init(inst, def);
-    inst._zod.check = (payload) => {
-        if (isValidIBAN(payload.value))
-            return;
-        payload.issues.push({
-            code: "invalid_format",
-            format: "iban",
-            input: payload.value,
-            inst,
-            continue: !def.abort,
-        });
-    };
-})));
-//////////////////////////////   ZodJWT   //////////////////////////////
-function isValidJWT(token, algorithm = null) {
-    try {
-        const tokensParts = token.split(".");
-        if (tokensParts.length !== 3)
-            return false;
-        const [header] = tokensParts;
-        if (!header)
-            return false;
-        // @ts-ignore
-        const parsedHeader = JSON.parse(atob(header));
-        if ("typ" in parsedHeader && parsedHeader?.typ !== "JWT")
-            return false;
-        if (!parsedHeader.alg)
-            return false;
-        if (algorithm && (!("alg" in parsedHeader) || parsedHeader.alg !== algorithm))
-            return false;
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-const $ZodJWT = /*@__PURE__*/ $constructor("$ZodJWT", (inst, def) => {
-    $ZodStringFormat.init(inst, def);
-    inst._zod.check = (payload) => {
-        if (isValidJWT(payload.value, def.alg))
-            return;
-        payload.issues.push({
-            code: "invalid_format",
-            format: "jwt",
-            input: payload.value,
-            inst,
-            continue: !def.abort,
-        });
-    };
-});
-const $ZodCustomStringFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCustomStringFormat", (inst, def) => {
-    $ZodStringFormat.init(inst, def);
-    inst._zod.check = (payload) => {
-        if (def.fn(payload.value))
-            return;
-        payload.issues.push({
-            code: "invalid_format",
-            format: def.format,
-            input: payload.value,
-            inst,
-            continue: !def.abort,
-        });
-    };
-})));
-const $ZodNumber = /*@__PURE__*/ $constructor("$ZodNumber", (inst, def) => {
-    $ZodType.init(inst, def);
-    inst._zod.pattern = number;
-    inst._zod.parse = (payload, _ctx) => {
-        if (def.coerce)
-            try {
-                payload.value = Number(payload.value);
-            }
-            catch (_) { }
-        const input = payload.value;
-        if (typeof input === "number" && !Number.isNaN(input) && Number.isFinite(input)) {
-            return payload;
-        }
-        const received = typeof input === "number"
-            ? Number.isNaN(input)
-                ? "NaN"
-                : !Number.isFinite(input)
-                    ? String(input)
-                    : undefined
-            : undefined;
-        payload.issues.push({
-            expected: "number",
-            code: "invalid_type",
-            input,
-            inst,
-            ...(received ? { received } : {}),
-        });
-        return payload;
-    };
-});
-const $ZodNumberFormat = /*@__PURE__*/ $constructor("$ZodNumberFormat", (inst, def) => {
-    $ZodCheckNumberFormat.init(inst, def);
-    $ZodNumber.init(inst, def); // no format checks
-});
-const $ZodBoolean = /*@__PURE__*/ $constructor("$ZodBoolean", (inst, def) => {
-    $ZodType.init(inst, def);
-    inst._zod.pattern = regexes_boolean;
-    inst._zod.parse = (payload, _ctx) => {
-        if (def.coerce)
-            try {
-                payload.value = Boolean(payload.value);
-            }
-            catch (_) { }
-        const input = payload.value;
-        if (typeof input === "boolean")
-            return payload;
-        payload.issues.push({
-            expected: "boolean",
-            code: "invalid_type",
-            input,
-            inst,
-        });
-        return payload;
-    };
-});
-const $ZodBigInt = /*@__PURE__*/ $constructor("$ZodBigInt", (inst, def) => {
-    $ZodType.init(inst, def);
-    inst._zod.pattern = bigint;
-    inst._zod.parse = (payload, _ctx) => {
-        if (def.coerce)
-            try {
-                payload.value = BigInt(payload.value);
-            }
-            catch (_) { }
-        if (typeof payload.value === "bigint")
-            return payload;
-        payload.issues.push({
-            expected: "bigint",
-            code: "invalid_type",
-            input: payload.value,
-            inst,
-        });
-        return payload;
-    };
-});
-const $ZodBigIntFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodBigIntFormat", (inst, def) => {
-    checks.$ZodCheckBigIntFormat.init(inst, def);
-    $ZodBigInt.init(inst, def); // no format checks
-})));
-const $ZodSymbol = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodSymbol", (inst, def) => {
-    $ZodType.init(inst, def);
-    inst._zod.parse = (payload, _ctx) => {
-        const input = payload.value;
-        if (typeof input === "symbol")
-            return payload;
-        payload.issues.push({
-            expected: "symbol",
-            code: "invalid_type",
-            input,
-            inst,
-        });
-        return payload;
-    };
-})));
-const $ZodUndefined = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodUndefined", (inst, def) => {
-    $ZodType.init(inst, def);
-    inst._zod.pattern = regexes.undefined;
-    inst._zod.values = new Set([undefined]);
-    inst._zod.parse = (payload, _ctx) => {
-        const input = payload.value;
-        if (typeof input === "undefined")
-            return payload;
-        payload.issues.push({
-            expected: "undefined",
-            code: "invalid_type",
-            input,
-            inst,
-        });
-        return payload;
-    };
-})));
-const $ZodNull = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodNull", (inst, def) => {
-    $ZodType.init(inst, def);
-    inst._zod.pattern = regexes.null;
-    inst._zod.values = new Set([null]);
-    inst._zod.parse = (payload, _ctx) => {
-        const input = payload.value;
-        if (input === null)
-            return payload;
-        payload.issues.push({
-            expected: "null",
-            code: "invalid_type",
-            input,
-            inst,
-        });
-        return payload;
-    };
-})));
-const $ZodAny = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodAny", (inst, def) => {
-    $ZodType.init(inst, def);
-    inst._zod.parse = (payload) => payload;
-})));
-const $ZodUnknown = /*@__PURE__*/ $constructor("$ZodUnknown", (inst, def) => {
-    $ZodType.init(inst, def);
-    inst._zod.parse = (payload) => payload;
-});
-const $ZodNever = /*@__PURE__*/ $constructor("$ZodNever", (inst, def) => {
-    $ZodType.init(inst, def);
-    inst._zod.parse = (payload, _ctx) => {
-        payload.issues.push({
-            expected: "never",
-            code: "invalid_type",
-            input: payload.value,
-            inst,
-        });
-        return payload;
-    };
-});
-const $ZodVoid = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodVoid", (inst, def) => {
-    $ZodType.init(inst, def);
-    inst._zod.parse = (payload, _ctx) => {
-        const input = payload.value;
-        if (typeof input === "undefined")
-            return payload;
-        payload.issues.push({
-            expected: "void",
-            code: "invalid_type",
-            input,
-            inst,
-        });
-        return payload;
-    };
-})));
-const $ZodDate = /*@__PURE__*/ $constructor("$ZodDate", (inst, def) => {
-    $ZodType.init(inst, def);
-    inst._zod.parse = (payload, _ctx) => {
-        if (def.coerce) {
-            try {
-                payload.value = new Date(payload.value);
-            }
-            catch (_err) { }
-        }
-        const input = payload.value;
-        const isDate = input instanceof Date;
-        const isValidDate = isDate && !Number.isNaN(input.getTime());
-        if (isValidDate)
-            return payload;
-        payload.issues.push({
-            expected: "date",
-            code: "invalid_type",
-            input,
-            ...(isDate ? { received: "Invalid Date" } : {}),
-            inst,
-        });
-        return payload;
-    };
-});
-// an oversized container fails its leading size checks before any element is parsed
-function capSize(inst, size) {
-    const caps = sizeCaps(inst._zod.def.checks);
-    if (!caps.length)
-        return;
-    const cap = Math.min(...caps.map((c) => c[0]));
-    const parse = inst._zod.parse;
-    inst._zod.parse = (payload, ctx) => {
-        const n = size(payload.value);
-        if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
-            for (const [max, ch] of sizeCaps(inst._zod.def.checks)) {
-                if (n > max && ch._zod.def.when(payload)) {
-                    const start = payload.issues.length;
-                    ch._zod.check(payload);
-                    // the value is still the raw input, so no later check may read it
-                    payload.issues[start].continue = false;
-                    attachSchema(payload.issues, start, inst);
-                    return payload;
-                }
-            }
-        }
-        return parse(payload, ctx);
-    };
-}
-const arraySize = (input) => (Array.isArray(input) ? input.length : -1);
-const mapSize = (input) => (input instanceof Map ? input.size : -1);
-const setSize = (input) => (input instanceof Set ? input.size : -1);
-function handleArrayResult(result, final, index) {
-    if (result.issues.length) {
-        final.issues.push(...prefixIssues(index, result.issues));
-    }
-    final.value[index] = result.value;
-}
-const $ZodArray = /*@__PURE__*/ $constructor("$ZodArray", (inst, def) => {
-    $ZodType.init(inst, def);
-    const memo = globalConfig.memoizer;
-    memo?.attach(inst);
-    inst._zod.parse = (payload, ctx) => {
-        const input = payload.value;
-        if (!Array.isArray(input)) {
-            payload.issues.push({
-                expected: "array",
-                code: "invalid_type",
-                input,
-                inst,
-            });
-            return payload;
-        }
-        payload.value = memo ? memo.alloc(inst, payload, Array(input.length), ctx) : Array(input.length);
-        const proms = [];
-        const abortEarly = ctx?.abortEarly;
-        for (let i = 0; i < input.length; i++) {
-            const item = input[i];
-            const result = def.element._zod.run({
-                value: item,
-                issues: [],
-            }, ctx);
-            if (result instanceof Promise) {
-                proms.push(result.then((result) => handleArrayResult(result, payload, i)));
-            }
-            else {
-                handleArrayResult(result, payload, i);
-                // the element's payload is authoritative here, since handleArrayResult forwards every issue; an object's is not, because it drops a failed absent optional
-                if (abortEarly && result.issues.length !== 0 && aborted(result))
-                    break;
-            }
-        }
-        if (proms.length) {
-            return Promise.all(proms).then(() => payload);
-        }
-        return payload; //handleArrayResultsAsync(parseResults, final);
-    };
-    capSize(inst, arraySize);
-});
-function handlePropertyResult(result, final, key, input, optin, optout) {
-    const isPresent = key in input;
-    const isOptionalOut = optout === "optional";
-    // The middle rung means "absence permitted, nothing supplied in its place", so an absent key contributes nothing — whatever the schema made of `undefined` is invented, not substituted. Only `optional` reaches this with a value: `defaulted` substitutes, and a schema that isn't optional-out has to keep the key.
-    if (!isPresent && isOptionalOut && optin === "optional") {
-        return;
-    }
-    if (result.issues.length) {
-        // For optional-in/out schemas, ignore errors on absent keys.
-        if (optin !== undefined && isOptionalOut && !isPresent) {
-            return;
-        }
-        final.issues.push(...prefixIssues(key, result.issues));
-    }
-    if (!isPresent && optin === undefined) {
-        if (!result.issues.length) {
-            final.issues.push({
-                code: "invalid_type",
-                expected: "nonoptional",
-                input: undefined,
-                path: [key],
-            });
-        }
-        return;
-    }
-    if (result.value === undefined) {
-        if (isPresent || (optin === "defaulted" && !isOptionalOut)) {
-            final.value[key] = undefined;
-        }
-    }
-    else {
-        final.value[key] = result.value;
-    }
-}
-// one shared instance; a fresh [] per schema cost 56 bytes retained
-const NO_SYMBOL_KEYS = [];
-function normalizeDef(def) {
-    const keys = Object.keys(def.shape);
-    const ownSymbols = Object.getOwnPropertySymbols(def.shape);
-    const symbolKeys = ownSymbols.length ? ownSymbols : NO_SYMBOL_KEYS;
-    // aliases `keys` when there are no symbols, so a string-only shape keeps one array
-    const allKeys = symbolKeys.length ? [...keys, ...symbolKeys] : keys;
-    for (const k of allKeys) {
-        if (!def.shape?.[k]?._zod?.traits?.has("$ZodType")) {
-            throw new Error(`Invalid element at key "${String(k)}": expected a Zod schema`);
-        }
-    }
-    const okeys = optionalKeys(def.shape);
-    return {
-        ...def,
-        allKeys,
-        symbolKeys,
-        // string-only: handleCatchall matches it against `for...in`, which never yields a symbol
-        keySet: new Set(keys),
-        numKeys: keys.length,
-        optionalKeys: new Set(okeys),
-    };
-}
-function handleCatchall(proms, input, payload, ctx, def, inst, abortEarly) {
-    const unrecognized = [];
-    const keySet = def.keySet;
-    const _catchall = def.catchall._zod;
-    const t = _catchall.def.type;
-    const optin = _catchall.optin;
-    const optout = _catchall.optout;
-    // starts at 0, not the current length: the shape phase already ran and may have aborted
-    let seen = 0;
-    for (const key in input) {
-        if (abortEarly && payload.issues.length !== seen) {
-            if (aborted(payload, seen))
-                break;
-            seen = payload.issues.length;
-        }
-        // Must precede the __proto__ branch: a declared key is not unrecognized, even though the shape loop deliberately strips __proto__ from the parsed output.
-        if (keySet.has(key))
-            continue;
-        // Don't copy an undeclared __proto__ into the result; assignment to a plain {} would replace the result prototype. But in strict mode it is still an unknown key, so report it before skipping.
-        if (key === "__proto__") {
-            if (t === "never")
-                unrecognized.push(key);
-            continue;
-        }
-        if (t === "never") {
-            unrecognized.push(key);
-            continue;
-        }
-        const r = _catchall.run({ value: input[key], issues: [] }, ctx);
-        if (r instanceof Promise) {
-            proms.push(r.then((r) => handlePropertyResult(r, payload, key, input, optin, optout)));
-        }
-        else {
-            handlePropertyResult(r, payload, key, input, optin, optout);
-        }
-    }
-    if (unrecognized.length) {
-        payload.issues.push({
-            code: "unrecognized_keys",
-            keys: unrecognized,
-            input,
-            inst,
-            // Describes the shape of the input, not the validity of the parsed value, so it never aborts. The parse still fails; the schema's own checks just get to run first, and an enclosing intersection can reconcile the key against a sibling operand.
-            continue: true,
-        });
-    }
-    if (!proms.length)
-        return payload;
-    return Promise.all(proms).then(() => {
-        return payload;
-    });
-}
-const $ZodObject = /*@__PURE__*/ $constructor("$ZodObject", (inst, def) => {
-    // requires cast because technically $ZodObject doesn't extend
-    $ZodType.init(inst, def);
-    const desc = Object.getOwnPropertyDescriptor(def, "shape");
-    // a cloned def carries its source's accessor, which knows the shape it answers from; adopting that keeps the clone's keys readable without running it
-    const sh = desc?.get ? desc.get.raw : (def.shape ?? {});
-    if (sh) {
-        // Freezes the shape on first read, so its getters resolve once and every later read sees the same schemas.
-        const get = () => {
-            const newSh = { ...sh };
-            Object.defineProperty(def, "shape", { value: newSh });
-            get.raw = newSh;
-            return newSh;
-        };
-        get.raw = sh;
-        Object.defineProperty(def, "shape", { get });
-    }
-    const _normalized = cached(() => normalizeDef(def));
-    defineLazyInternal(inst, "propValues", (zod) => {
-        const shape = zod.def.shape;
-        const propValues = {};
-        for (const key in shape) {
-            const field = shape[key]._zod;
-            if (field.values) {
-                if (!Object.prototype.hasOwnProperty.call(propValues, key)) {
-                    util_assignProp(propValues, key, new Set());
-                }
-                for (const v of field.values)
-                    propValues[key].add(v);
-                // An omittable slot reads back as undefined at a discriminator lookup, so it has to claim undefined: two options that can both omit the key are not discriminable on it.
-                if (field.optin !== undefined)
-                    propValues[key].add(undefined);
-            }
-        }
-        return propValues;
-    });
-    const isObject = util_isObject;
-    const catchall = def.catchall;
-    let value;
-    const memo = globalConfig.memoizer;
-    memo?.attach(inst);
-    inst._zod.parse = (payload, ctx) => {
-        value ?? (value = _normalized.value);
-        const input = payload.value;
-        if (!isObject(input)) {
-            payload.issues.push({
-                expected: "object",
-                code: "invalid_type",
-                input,
-                inst,
-            });
-            return payload;
-        }
-        payload.value = memo ? memo.alloc(inst, payload, {}, ctx) : {};
-        const proms = [];
-        const shape = value.shape;
-        const abortEarly = ctx?.abortEarly;
-        let seen = payload.issues.length;
-        for (const key of value.allKeys) {
-            if (abortEarly && payload.issues.length !== seen) {
-                if (aborted(payload, seen))
-                    break;
-                seen = payload.issues.length;
-            }
-            if (key === "__proto__")
-                continue;
-            const el = shape[key];
-            const optin = el._zod.optin;
-            const optout = el._zod.optout;
-            const r = el._zod.run({ value: input[key], issues: [] }, ctx);
-            if (r instanceof Promise) {
-                proms.push(r.then((r) => handlePropertyResult(r, payload, key, input, optin, optout)));
-            }
-            else {
-                handlePropertyResult(r, payload, key, input, optin, optout);
-            }
-        }
-        if (!catchall) {
-            return proms.length ? Promise.all(proms).then(() => payload) : payload;
-        }
-        return handleCatchall(proms, input, payload, ctx, _normalized.value, inst, abortEarly === true);
-    };
-});
-const $ZodObjectJIT = /*@__PURE__*/ $constructor("$ZodObjectJIT", (inst, def) => {
-    // requires cast because technically $ZodObject doesn't extend
-    $ZodObject.init(inst, def);
-    const superParse = inst._zod.parse;
-    const _normalized = cached(() => normalizeDef(def));
-    const memo = globalConfig.memoizer;
-    const generateFastpass = (shape) => {
-        const normalized = _normalized.value;
-        const syms = normalized.symbolKeys;
-        // a symbol has no source literal, so it is read as `syms[i]` off the closed-over scope
-        const doc = new Doc(["payload", "ctx"], { shape, inst, memo, syms });
-        const parseStr = (k) => `shape[${k}]._zod.run({ value: input[${k}], issues: [] }, ctx)`;
-        // prefixes in place, like util.prefixIssues. newResult must land before the early return: a catchall runs after this and would otherwise write onto the caller's input
-        const prefixStr = (id, k) => `
-          let ${id}_ab = false;
-          for (let i = 0; i < ${id}.issues.length; i++) {
-            const iss = ${id}.issues[i];
-            iss.path = iss.path ? [${k}, ...iss.path] : [${k}];
-            payload.issues.push(iss);
-            if (iss.continue !== true) ${id}_ab = true;
-          }
-          if (${id}_ab && ctx && ctx.abortEarly) {
-            payload.value = newResult;
-            return payload;
-          }`;
-        doc.write(`const input = payload.value;`);
-        const ids = Object.create(null);
-        let counter = 0;
-        for (const key of normalized.allKeys) {
-            ids[key] = `key_${counter++}`;
-        }
-        // A: preserve key order {
-        doc.write(memo ? `const newResult = memo.alloc(inst, payload, {}, ctx);` : `const newResult = {};`);
-        for (const key of normalized.allKeys) {
-            if (key === "__proto__")
-                continue;
-            const id = ids[key];
-            const k = typeof key === "symbol" ? `syms[${syms.indexOf(key)}]` : esc(key);
-            const isPresent = `${k} in input`;
-            const schema = shape[key];
-            const optin = schema?._zod?.optin;
-            const isOptionalIn = optin !== undefined;
-            const isOptionalOut = schema?._zod?.optout === "optional";
-            doc.write(`const ${id} = ${parseStr(k)};`);
-            if (isOptionalIn && isOptionalOut) {
-                // For optional-in/out schemas, ignore errors on absent keys — and, like the interpreted path, drop the value produced alongside them. The middle rung goes further: it permits absence without supplying anything in its place, so an absent key contributes nothing at all.
-                const assign = optin === "optional" ? `${id}_present` : `${id}.value !== undefined || ${id}_present`;
-                doc.write(`
-        const ${id}_present = ${isPresent};
-        if (!${id}.issues.length || ${id}_present) {
-          if (${id}.issues.length) {${prefixStr(id, k)}
-          }
-
-          if (${assign}) {
-            newResult[${k}] = ${id}.value;
-          }
-        }
-
-      `);
-            }
-            else if (!isOptionalIn) {
-                doc.write(`
-        const ${id}_present = ${isPresent};
-        if (${id}.issues.length) {${prefixStr(id, k)}
-        }
-        if (!${id}_present && !${id}.issues.length) {
-          payload.issues.push({
-            code: "invalid_type",
-            expected: "nonoptional",
-            input: undefined,
-            path: [${k}]
-          });
-          if (ctx && ctx.abortEarly) {
-            payload.value = newResult;
-            return payload;
-          }
-        }
-
-        if (${id}_present) {
-          newResult[${k}] = ${id}.value;
-        }
-
-      `);
-            }
-            else {
-                doc.write(`
-        if (${id}.issues.length) {${prefixStr(id, k)}
-        }
-      `);
-                if (optin === "defaulted") {
-                    doc.write(`newResult[${k}] = ${id}.value;`);
-                }
-                else {
-                    doc.write(`
-        if (${id}.value !== undefined || ${isPresent}) {
-          newResult[${k}] = ${id}.value;
-        }
-      `);
-                }
-            }
-        }
-        doc.write(`payload.value = newResult;`);
-        doc.write(`return payload;`);
-        // closing `shape` in is what pays: turbofan specializes the parser against that one shape object, so every `shape[k]._zod.run` folds to a known callee. as a parameter it stays a generic load and measures 13% slower even with the forwarding frame gone
-        return doc.compile();
-    };
-    let fastpass;
-    const isObject = util_isObject;
-    const jit = !globalConfig.jitless;
-    const allowsEval = util_allowsEval;
-    const fastEnabled = jit && allowsEval.value; // && !def.catchall;
-    const catchall = def.catchall;
-    let value;
-    inst._zod.parse = (payload, ctx) => {
-        value ?? (value = _normalized.value);
-        const input = payload.value;
-        if (!isObject(input)) {
-            payload.issues.push({
-                expected: "object",
-                code: "invalid_type",
-                input,
-                inst,
-            });
-            return payload;
-        }
-        if (jit && fastEnabled && ctx?.async === false && ctx.jitless !== true) {
-            // always synchronous
-            if (!fastpass)
-                fastpass = generateFastpass(def.shape);
-            payload = fastpass(payload, ctx);
-            if (!catchall)
-                return payload;
-            return handleCatchall([], input, payload, ctx, value, inst, ctx?.abortEarly === true);
-        }
-        return superParse(payload, ctx);
-    };
-});
-function handleUnionResults(results, final, inst, ctx) {
-    for (const result of results) {
-        if (result.issues.length === 0) {
-            final.value = result.value;
-            return final;
-        }
-    }
-    const nonaborted = results.filter((r) => !aborted(r));
-    if (nonaborted.length === 1) {
-        final.value = nonaborted[0].value;
-        return nonaborted[0];
-    }
-    final.issues.push({
-        code: "invalid_union",
-        input: final.value,
-        inst,
-        errors: results.map((result) => result.issues.map((iss) => finalizeIssue(iss, ctx, config()))),
-    });
-    return final;
-}
-const $ZodUnion = /*@__PURE__*/ $constructor("$ZodUnion", (inst, def) => {
-    $ZodType.init(inst, def);
-    defineLazyInternal(inst, "optin", (zod) => zod.def.options.some((o) => o._zod.optin === "defaulted")
-        ? "defaulted"
-        : zod.def.options.some((o) => o._zod.optin !== undefined)
-            ? "optional"
-            : undefined);
-    defineLazyInternal(inst, "optout", (zod) => zod.def.options.some((o) => o._zod.optout === "optional") ? "optional" : undefined);
-    defineLazyInternal(inst, "values", (zod) => {
-        if (zod.def.options.every((o) => o._zod.values)) {
-            return new Set(zod.def.options.flatMap((option) => Array.from(option._zod.values)));
-        }
-        return undefined;
-    });
-    defineLazyInternal(inst, "pattern", (zod) => {
-        if (zod.def.options.every((o) => o._zod.pattern)) {
-            const patterns = zod.def.options.map((o) => o._zod.pattern);
-            return new RegExp(`^(${patterns.map((p) => cleanRegex(p.source)).join("|")})$`);
-        }
-        return undefined;
-    });
-    const first = def.options.length === 1 ? def.options[0]._zod.run : null;
-    inst._zod.parse = (payload, ctx) => {
-        if (first) {
-            return first(payload, ctx);
-        }
-        let async = false;
-        const results = [];
-        for (const option of def.options) {
-            const result = option._zod.run({
-                value: payload.value,
-                issues: [],
-            }, ctx);
-            if (result instanceof Promise) {
-                results.push(result);
-                async = true;
-            }
-            else {
-                if (result.issues.length === 0)
-                    return result;
-                results.push(result);
-            }
-        }
-        if (!async)
-            return handleUnionResults(results, payload, inst, ctx);
-        return Promise.all(results).then((results) => {
-            return handleUnionResults(results, payload, inst, ctx);
-        });
-    };
-});
-function handleExclusiveUnionResults(results, final, inst, ctx) {
-    const matches = [];
-    for (let i = 0; i < results.length; i++) {
-        if (results[i].issues.length === 0)
-            matches.push(i);
-    }
-    if (matches.length === 1) {
-        final.value = results[matches[0]].value;
-        return final;
-    }
-    if (matches.length === 0) {
-        // No matches - same as regular union
-        final.issues.push({
-            code: "invalid_union",
-            input: final.value,
-            inst,
-            errors: results.map((result) => result.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config()))),
-        });
-    }
-    else {
-        // Multiple matches - exclusive union failure
-        final.issues.push({
-            code: "invalid_union",
-            input: final.value,
-            inst,
-            errors: [],
-            inclusive: false,
-            matches,
-        });
-    }
-    return final;
-}
-const $ZodXor = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodXor", (inst, def) => {
-    $ZodUnion.init(inst, def);
-    def.inclusive = false;
-    const first = def.options.length === 1 ? def.options[0]._zod.run : null;
-    inst._zod.parse = (payload, ctx) => {
-        if (first) {
-            return first(payload, ctx);
-        }
-        let async = false;
-        const results = [];
-        for (const option of def.options) {
-            const result = option._zod.run({
-                value: payload.value,
-                issues: [],
-            }, ctx);
-            if (result instanceof Promise) {
-                results.push(result);
-                async = true;
-            }
-            else {
-                results.push(result);
-            }
-        }
-        if (!async)
-            return handleExclusiveUnionResults(results, payload, inst, ctx);
-        return Promise.all(results).then((results) => {
-            return handleExclusiveUnionResults(results, payload, inst, ctx);
-        });
-    };
-})));
-/** Returns the option whose discriminator claims `value`, or throws if ambiguous. */
-function getDiscriminatedOption(union, value) {
-    const internals = union._zod;
-    let map = internals.bag.optionsMap;
-    if (!map) {
-        map = discriminatorMap(internals.def);
-        internals.bag.optionsMap = map;
-    }
-    const option = map.get(value);
-    if (option === null)
-        throw new Error(`Ambiguous discriminator value "${String(value)}"`);
-    return option;
-}
-function discriminatorMap(def) {
-    const map = new Map();
-    for (const option of def.options) {
-        const values = option._zod.propValues?.[def.discriminator];
-        if (!values || values.size === 0)
-            throw new Error(`Invalid discriminated union option at index "${def.options.indexOf(option)}"`);
-        for (const value of values) {
-            if (map.has(value)) {
-                if (value !== undefined)
-                    throw new Error(`Duplicate discriminator value "${String(value)}"`);
-                // keep the collision marked so a later member cannot reclaim it
-                map.set(value, null);
-            }
-            else {
-                map.set(value, option);
-            }
-        }
-    }
-    return map;
-}
-const $ZodDiscriminatedUnion = 
-/*@__PURE__*/
-(/* unused pure expression or super */ null && (core.$constructor("$ZodDiscriminatedUnion", (inst, def) => {
-    def.inclusive = false;
-    $ZodUnion.init(inst, def);
-    const _super = inst._zod.parse;
-    util.defineLazyInternal(inst, "propValues", (zod) => {
-        const propValues = {};
-        let undefinedCount = 0;
-        for (const option of zod.def.options) {
-            const pv = option._zod.propValues;
-            if (!pv || Object.keys(pv).length === 0)
-                throw new Error(`Invalid discriminated union option at index "${zod.def.options.indexOf(option)}"`);
-            if (pv[zod.def.discriminator]?.has(undefined))
-                undefinedCount++;
-            for (const [k, v] of Object.entries(pv)) {
-                if (!Object.prototype.hasOwnProperty.call(propValues, k)) {
-                    util.assignProp(propValues, k, new Set());
-                }
-                for (const val of v) {
-                    propValues[k].add(val);
-                }
-            }
-        }
-        if (!zod.def.unionFallback && undefinedCount > 1)
-            propValues[zod.def.discriminator]?.delete(undefined);
-        return propValues;
-    });
-    // Checked now rather than in the lookup map below, so an option that lacks the discriminator fails at the `discriminatedUnion` call instead of on the first object parsed. Options whose shape cannot be enumerated without resolving it — pipes and lazies — are left to the map.
-    def.options.forEach((option, i) => {
-        const propShape = util.rawShape(option._zod.def);
-        if (propShape && !Object.prototype.hasOwnProperty.call(propShape, def.discriminator)) {
-            throw new Error(`Invalid discriminated union option at index "${i}"`);
-        }
-    });
-    const disc = util.cached(() => discriminatorMap(def));
-    inst._zod.parse = (payload, ctx) => {
-        const input = payload.value;
-        if (!util.isObject(input)) {
-            payload.issues.push({
-                code: "invalid_type",
-                expected: "object",
-                input,
-                inst,
-            });
-            return payload;
-        }
-        const value = input?.[def.discriminator];
-        const opt = disc.value.get(value);
-        // forward metadata cannot choose an encoder for an absent tag
-        if (opt && (value !== undefined || ctx.direction !== "backward")) {
-            return opt._zod.run(payload, ctx);
-        }
-        // Fall back to union matching when the fast discriminator path fails:
-        // - explicitly enabled via unionFallback, or
-        // - during backward direction (encode), since codec-based discriminators have different values in forward vs backward directions
-        if (def.unionFallback || ctx.direction === "backward") {
-            return _super(payload, ctx);
-        }
-        // no matching discriminator
-        payload.issues.push({
-            code: "invalid_union",
-            errors: [],
-            note: "No matching discriminator",
-            discriminator: def.discriminator,
-            options: Array.from(disc.value.keys()).filter((value) => disc.value.get(value) !== null),
-            input,
-            path: [def.discriminator],
-            inst,
-        });
-        return payload;
-    };
-})));
-const $ZodIntersection = /*@__PURE__*/ $constructor("$ZodIntersection", (inst, def) => {
-    $ZodType.init(inst, def);
-    inst._zod.parse = (payload, ctx) => {
-        const input = payload.value;
-        const left = def.left._zod.run({ value: input, issues: [] }, ctx);
-        const right = def.right._zod.run({ value: input, issues: [] }, ctx);
-        const async = left instanceof Promise || right instanceof Promise;
-        if (async) {
-            return Promise.all([left, right]).then(([left, right]) => {
-                return handleIntersectionResults(payload, left, right);
-            });
-        }
-        return handleIntersectionResults(payload, left, right);
-    };
-});
-function mergeValues(a, b) {
-    // const aType = parse.t(a);
-    // const bType = parse.t(b);
-    if (a === b) {
-        return { valid: true, data: a };
-    }
-    if (a instanceof Date && b instanceof Date && +a === +b) {
-        return { valid: true, data: a };
-    }
-    if (isPlainObject(a) && isPlainObject(b)) {
-        const bKeys = Object.keys(b);
-        const sharedKeys = Object.keys(a).filter((key) => bKeys.indexOf(key) !== -1);
-        const newObj = { ...a, ...b };
-        if (Object.prototype.hasOwnProperty.call(newObj, "__proto__"))
-            delete newObj.__proto__;
-        for (const key of sharedKeys) {
-            if (key === "__proto__")
-                continue;
-            const sharedValue = mergeValues(a[key], b[key]);
-            if (!sharedValue.valid) {
-                return {
-                    valid: false,
-                    mergeErrorPath: [key, ...sharedValue.mergeErrorPath],
-                };
-            }
-            newObj[key] = sharedValue.data;
-        }
-        return { valid: true, data: newObj };
-    }
-    if (Array.isArray(a) && Array.isArray(b)) {
-        if (a.length !== b.length) {
-            return { valid: false, mergeErrorPath: [] };
-        }
-        const newArray = [];
-        for (let index = 0; index < a.length; index++) {
-            const itemA = a[index];
-            const itemB = b[index];
-            const sharedValue = mergeValues(itemA, itemB);
-            if (!sharedValue.valid) {
-                return {
-                    valid: false,
-                    mergeErrorPath: [index, ...sharedValue.mergeErrorPath],
-                };
-            }
-            newArray.push(sharedValue.data);
-        }
-        return { valid: true, data: newArray };
-    }
-    return { valid: false, mergeErrorPath: [] };
-}
-function handleIntersectionResults(result, left, right) {
-    // Track which side(s) reject each key. A key rejection is reported only when BOTH sides reject it, so a key owned by one branch survives the other's key schema. strictObject reports these as unrecognized_keys; a record with an open key schema reports one invalid_key per key.
-    const unrecKeys = new Map();
-    let unrecIssue;
-    const keyIssues = new Map();
-    const collect = (iss, side) => {
-        let keys;
-        if (iss.code === "unrecognized_keys" && !iss.path?.length) {
-            unrecIssue ?? (unrecIssue = iss);
-            keys = iss.keys;
-        }
-        else if (iss.code === "invalid_key" && iss.origin === "record" && iss.path?.length === 1) {
-            const k = String(iss.path[0]);
-            if (!keyIssues.has(k))
-                keyIssues.set(k, iss);
-            keys = [k];
-        }
-        else {
-            return false;
-        }
-        for (const k of keys) {
-            if (!unrecKeys.has(k))
-                unrecKeys.set(k, {});
-            unrecKeys.get(k)[side] = true;
-        }
-        return true;
-    };
-    for (const iss of left.issues) {
-        if (!collect(iss, "l"))
-            result.issues.push(iss);
-    }
-    for (const iss of right.issues) {
-        if (!collect(iss, "r"))
-            result.issues.push(iss);
-    }
-    // Report only keys rejected by BOTH sides
-    const bothKeys = [...unrecKeys].filter(([, f]) => f.l && f.r).map(([k]) => k);
-    if (bothKeys.length) {
-        const aggregated = unrecIssue ? bothKeys.filter((k) => unrecIssue.keys.includes(k)) : [];
-        if (aggregated.length)
-            result.issues.push({ ...unrecIssue, keys: aggregated });
-        for (const k of bothKeys) {
-            if (!aggregated.includes(k) && keyIssues.has(k))
-                result.issues.push(keyIssues.get(k));
-        }
-    }
-    const merged = mergeValues(left.value, right.value);
-    if (!merged.valid) {
-        if (aborted(result))
-            return result;
-        throw new Error(`Unmergable intersection. Error path: ` + `${JSON.stringify(merged.mergeErrorPath)}`);
-    }
-    result.value = merged.data;
-    return result;
-}
-const $ZodTuple = /*@__PURE__*/ $constructor("$ZodTuple", (inst, def) => {
-    $ZodType.init(inst, def);
-    const items = def.items;
-    const memo = globalConfig.memoizer;
-    memo?.attach(inst);
-    inst._zod.parse = (payload, ctx) => {
-        const input = payload.value;
-        if (!Array.isArray(input)) {
-            payload.issues.push({
-                input,
-                inst,
-                expected: "tuple",
-                code: "invalid_type",
-            });
-            return payload;
-        }
-        payload.value = memo ? memo.alloc(inst, payload, [], ctx) : [];
-        const proms = [];
-        const optinStart = getTupleOptStart(items, "optin");
-        const optoutStart = getTupleOptStart(items, "optout");
-        if (!def.rest) {
-            if (input.length < optinStart) {
-                payload.issues.push({
-                    code: "too_small",
-                    minimum: optinStart,
-                    inclusive: true,
-                    input,
-                    inst,
-                    origin: "array",
-                });
-                return payload;
-            }
-            if (input.length > items.length) {
-                payload.issues.push({
-                    code: "too_big",
-                    maximum: items.length,
-                    inclusive: true,
-                    input,
-                    inst,
-                    origin: "array",
-                });
-            }
-        }
-        // Run every item in parallel, collecting results into an indexed array. The post-processing in `handleTupleResults` walks them in order so it can decide whether an absent optional-output error can truncate the tail or must be reported to preserve required output.
-        const itemResults = new Array(items.length);
-        // only tracked when there is a rest loop to skip
-        const abortEarly = def.rest ? ctx?.abortEarly : undefined;
-        let itemAborted = false;
-        for (let i = 0; i < items.length; i++) {
-            const r = items[i]._zod.run({ value: input[i], issues: [] }, ctx);
-            if (r instanceof Promise) {
-                proms.push(r.then((rr) => {
-                    itemResults[i] = rr;
-                }));
-            }
-            else {
-                itemResults[i] = r;
-                if (abortEarly && !itemAborted && r.issues.length)
-                    itemAborted = aborted(r);
-            }
-        }
-        // sound because rest is non-empty exactly when every fixed index is present, the one case handleTupleResults cannot discard an item's issues
-        if (def.rest && !itemAborted) {
-            let i = items.length - 1;
-            const rest = input.slice(items.length);
-            let seen = payload.issues.length;
-            for (const el of rest) {
-                if (abortEarly && payload.issues.length !== seen) {
-                    if (aborted(payload, seen))
-                        break;
-                    seen = payload.issues.length;
-                }
-                i++;
-                const result = def.rest._zod.run({ value: el, issues: [] }, ctx);
-                if (result instanceof Promise) {
-                    proms.push(result.then((r) => handleTupleResult(r, payload, i)));
-                }
-                else {
-                    handleTupleResult(result, payload, i);
-                }
-            }
-        }
-        if (proms.length) {
-            return Promise.all(proms).then(() => handleTupleResults(itemResults, payload, items, input, optoutStart));
-        }
-        return handleTupleResults(itemResults, payload, items, input, optoutStart);
-    };
-});
-function getTupleOptStart(items, key) {
-    for (let i = items.length - 1; i >= 0; i--) {
-        // optin is a three-rung ladder so any rung above `undefined` permits an absent slot; optout stays two-valued.
-        const omittable = key === "optin" ? items[i]._zod.optin !== undefined : items[i]._zod.optout === "optional";
-        if (!omittable)
-            return i + 1;
-    }
-    return 0;
-}
-function handleTupleResult(result, final, index) {
-    if (result.issues.length) {
-        final.issues.push(...prefixIssues(index, result.issues));
-    }
-    final.value[index] = result.value;
-}
-function handleTupleResults(itemResults, final, items, input, optoutStart) {
-    // Walk results in order. Mirror $ZodObject's swallow-on-absent-optional rule, but only after `optoutStart`: the first index where the output tuple tail can be absent.
-    for (let i = 0; i < items.length; i++) {
-        const r = itemResults[i];
-        const isPresent = i < input.length;
-        // The array analog of `handlePropertyResult`'s absent-key early return: the middle rung permits absence without supplying anything in its place, so the tail truncates here instead of materializing whatever the item made of `undefined`.
-        if (!isPresent && i >= optoutStart && items[i]._zod.optin === "optional") {
-            final.value.length = i;
-            break;
-        }
-        if (r.issues.length) {
-            if (!isPresent && i >= optoutStart) {
-                final.value.length = i;
-                break;
-            }
-            final.issues.push(...prefixIssues(i, r.issues));
-        }
-        final.value[i] = r.value;
-    }
-    // Drop trailing slots that produced `undefined` for absent input
-    // (the array analog of an absent optional key on an object). The
-    // `i >= input.length` floor is critical: an explicit `undefined`
-    // *inside* the input must be preserved even when the schema is
-    // optional-out (e.g. `z.string().or(z.undefined())` accepting an
-    // explicit undefined value).
-    for (let i = final.value.length - 1; i >= input.length; i--) {
-        if (items[i]._zod.optout === "optional" && final.value[i] === undefined) {
-            final.value.length = i;
-        }
-        else {
-            break;
-        }
-    }
-    return final;
-}
-const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodRecord", (inst, def) => {
-    $ZodType.init(inst, def);
-    const memo = core.globalConfig.memoizer;
-    memo?.attach(inst);
-    inst._zod.parse = (payload, ctx) => {
-        const input = payload.value;
-        if (!util.isPlainObject(input)) {
-            payload.issues.push({
-                expected: "record",
-                code: "invalid_type",
-                input,
-                inst,
-            });
-            return payload;
-        }
-        // no guard in either loop below: a record's invalid_key aborts but an enclosing intersection can reconcile it, so a stopped loop hides keys the sibling does not own and the intersection then rejects nothing
-        const proms = [];
-        const values = def.keyType._zod.values;
-        if (values && !def.partial) {
-            payload.value = memo ? memo.alloc(inst, payload, {}, ctx) : {};
-            const recordKeys = new Set();
-            for (const key of values) {
-                if (typeof key === "string" || typeof key === "number" || typeof key === "symbol") {
-                    recordKeys.add(typeof key === "number" ? key.toString() : key);
-                    // A declared __proto__ is stripped but is not an unrecognized key.
-                    if (key === "__proto__")
-                        continue;
-                    const keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
-                    if (keyResult instanceof Promise) {
-                        throw new Error("Async schemas not supported in object keys currently");
-                    }
-                    if (keyResult.issues.length) {
-                        payload.issues.push({
-                            code: "invalid_key",
-                            origin: "record",
-                            issues: keyResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
-                            input: key,
-                            path: [key],
-                            inst,
-                        });
-                        continue;
-                    }
-                    const outKey = keyResult.value;
-                    if (outKey === "__proto__")
-                        continue;
-                    const result = def.valueType._zod.run({ value: input[key], issues: [] }, ctx);
-                    if (result instanceof Promise) {
-                        proms.push(result.then((result) => {
-                            if (result.issues.length) {
-                                payload.issues.push(...util.prefixIssues(key, result.issues));
-                            }
-                            payload.value[outKey] = result.value;
-                        }));
-                    }
-                    else {
-                        if (result.issues.length) {
-                            payload.issues.push(...util.prefixIssues(key, result.issues));
-                        }
-                        payload.value[outKey] = result.value;
-                    }
-                }
-            }
-            let unrecognized;
-            for (const key in input) {
-                if (!recordKeys.has(key)) {
-                    if (def.mode === "loose") {
-                        // skip __proto__ so it can't replace the result prototype via the assignment setter on the plain {} we build into
-                        if (key === "__proto__")
-                            continue;
-                        payload.value[key] = input[key];
-                    }
-                    else {
-                        unrecognized = unrecognized ?? [];
-                        unrecognized.push(key);
-                    }
-                }
-            }
-            if (unrecognized && unrecognized.length > 0) {
-                payload.issues.push({
-                    code: "unrecognized_keys",
-                    input,
-                    inst,
-                    keys: unrecognized,
-                    continue: true,
-                });
-            }
-        }
-        else {
-            payload.value = memo ? memo.alloc(inst, payload, {}, ctx) : {};
-            // An enumerable key schema declares which keys the record owns, so a key outside the set is unrecognized. A non-enumerable one (regex, refine) is a constraint every key must satisfy, so a failing key is invalid. Only the former is reconcilable against the other side of an intersection.
-            let unrecognized;
-            // Reflect.ownKeys for Symbol-key support; filter non-enumerable to match z.object()
-            for (const key of Reflect.ownKeys(input)) {
-                if (key === "__proto__")
-                    continue;
-                if (!Object.prototype.propertyIsEnumerable.call(input, key))
-                    continue;
-                let keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
-                if (keyResult instanceof Promise) {
-                    throw new Error("Async schemas not supported in object keys currently");
-                }
-                // Numeric string fallback: if key is a numeric string and failed, retry with Number(key). This handles z.number(), z.literal([1, 2, 3]), and unions containing numeric literals
-                const checkNumericKey = typeof key === "string" && regexes.number.test(key) && keyResult.issues.length;
-                if (checkNumericKey) {
-                    const retryResult = def.keyType._zod.run({ value: Number(key), issues: [] }, ctx);
-                    if (retryResult instanceof Promise) {
-                        throw new Error("Async schemas not supported in object keys currently");
-                    }
-                    if (retryResult.issues.length === 0) {
-                        keyResult = retryResult;
-                    }
-                }
-                if (keyResult.issues.length) {
-                    if (def.mode === "loose") {
-                        // Pass through unchanged
-                        payload.value[key] = input[key];
-                    }
-                    else if (values) {
-                        unrecognized = unrecognized ?? [];
-                        unrecognized.push(key);
-                    }
-                    else {
-                        // Default "strict" behavior: error on invalid key
-                        payload.issues.push({
-                            code: "invalid_key",
-                            origin: "record",
-                            issues: keyResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
-                            input: key,
-                            path: [key],
-                            inst,
-                        });
-                    }
-                    continue;
-                }
-                // the guard above tests the raw input key, but the key schema can normalize an ordinary key into __proto__; re-check the key we actually write under
-                const outKey = keyResult.value;
-                if (outKey === "__proto__")
-                    continue;
-                const result = def.valueType._zod.run({ value: input[key], issues: [] }, ctx);
-                if (result instanceof Promise) {
-                    proms.push(result.then((result) => {
-                        if (result.issues.length) {
-                            payload.issues.push(...util.prefixIssues(key, result.issues));
-                        }
-                        payload.value[outKey] = result.value;
-                    }));
-                }
-                else {
-                    if (result.issues.length) {
-                        payload.issues.push(...util.prefixIssues(key, result.issues));
-                    }
-                    payload.value[outKey] = result.value;
-                }
-            }
-            if (unrecognized && unrecognized.length > 0) {
-                payload.issues.push({
-                    code: "unrecognized_keys",
-                    input,
-                    inst,
-                    keys: unrecognized,
-                    continue: true,
-                });
-            }
-        }
-        if (proms.length) {
-            return Promise.all(proms).then(() => payload);
-        }
-        return payload;
-    };
-})));
-const $ZodMap = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodMap", (inst, def) => {
-    $ZodType.init(inst, def);
-    const memo = core.globalConfig.memoizer;
-    memo?.attach(inst);
-    inst._zod.parse = (payload, ctx) => {
-        const input = payload.value;
-        if (!(input instanceof Map)) {
-            payload.issues.push({
-                expected: "map",
-                code: "invalid_type",
-                input,
-                inst,
-            });
-            return payload;
-        }
-        const proms = [];
-        payload.value = memo ? memo.alloc(inst, payload, new Map(), ctx) : new Map();
-        const abortEarly = ctx?.abortEarly;
-        let seen = payload.issues.length;
-        for (const [key, value] of input) {
-            if (abortEarly && payload.issues.length !== seen) {
-                if (util.aborted(payload, seen))
-                    break;
-                seen = payload.issues.length;
-            }
-            const keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
-            const valueResult = def.valueType._zod.run({ value: value, issues: [] }, ctx);
-            if (keyResult instanceof Promise || valueResult instanceof Promise) {
-                proms.push(Promise.all([keyResult, valueResult]).then(([keyResult, valueResult]) => {
-                    handleMapResult(keyResult, valueResult, payload, key, input, inst, ctx);
-                }));
-            }
-            else {
-                handleMapResult(keyResult, valueResult, payload, key, input, inst, ctx);
-            }
-        }
-        if (proms.length)
-            return Promise.all(proms).then(() => payload);
-        return payload;
-    };
-    capSize(inst, mapSize);
-})));
-function handleMapResult(keyResult, valueResult, final, key, input, inst, ctx) {
-    if (keyResult.issues.length) {
-        if (util.propertyKeyTypes.has(typeof key)) {
-            final.issues.push(...util.prefixIssues(key, keyResult.issues));
-        }
-        else {
-            final.issues.push({
-                code: "invalid_key",
-                origin: "map",
-                input,
-                inst,
-                issues: keyResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
-            });
-        }
-    }
-    if (valueResult.issues.length) {
-        if (util.propertyKeyTypes.has(typeof key)) {
-            final.issues.push(...util.prefixIssues(key, valueResult.issues));
-        }
-        else {
-            final.issues.push({
-                origin: "map",
-                code: "invalid_element",
-                input,
-                inst,
-                key: key,
-                issues: valueResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
-            });
-        }
-    }
-    final.value.set(keyResult.value, valueResult.value);
-}
-const $ZodSet = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodSet", (inst, def) => {
-    $ZodType.init(inst, def);
-    const memo = core.globalConfig.memoizer;
-    memo?.attach(inst);
-    inst._zod.parse = (payload, ctx) => {
-        const input = payload.value;
-        if (!(input instanceof Set)) {
-            payload.issues.push({
-                input,
-                inst,
-                expected: "set",
-                code: "invalid_type",
-            });
-            return payload;
-        }
-        const proms = [];
-        payload.value = memo ? memo.alloc(inst, payload, new Set(), ctx) : new Set();
-        const abortEarly = ctx?.abortEarly;
-        let seen = payload.issues.length;
-        for (const item of input) {
-            if (abortEarly && payload.issues.length !== seen) {
-                if (util.aborted(payload, seen))
-                    break;
-                seen = payload.issues.length;
-            }
-            const result = def.valueType._zod.run({ value: item, issues: [] }, ctx);
-            if (result instanceof Promise) {
-                proms.push(result.then((result) => handleSetResult(result, payload)));
-            }
-            else
-                handleSetResult(result, payload);
-        }
-        if (proms.length)
-            return Promise.all(proms).then(() => payload);
-        return payload;
-    };
-    capSize(inst, setSize);
-})));
-function handleSetResult(result, final) {
-    if (result.issues.length) {
-        final.issues.push(...result.issues);
-    }
-    final.value.add(result.value);
-}
-const $ZodEnum = /*@__PURE__*/ $constructor("$ZodEnum", (inst, def) => {
-    $ZodType.init(inst, def);
-    const values = getEnumValues(def.entries);
-    const valuesSet = new Set(values);
-    inst._zod.values = valuesSet;
-    defineLazyInternal(inst, "pattern", (zod) => {
-        const patternValues = getEnumValues(zod.def.entries).filter((k) => propertyKeyTypes.has(typeof k));
-        // unmatchable fallback, RE2-safe: an empty alternation would compile to /^()$/, which matches ""
-        return new RegExp(patternValues.length ? `^(${patternValues.map((o) => escapeRegex(o.toString())).join("|")})$` : "^[^\\s\\S]$");
-    });
-    inst._zod.parse = (payload, _ctx) => {
-        const input = payload.value;
-        if (valuesSet.has(input)) {
-            return payload;
-        }
-        payload.issues.push({
-            code: "invalid_value",
-            values,
-            input,
-            inst,
-        });
-        return payload;
-    };
-});
-const $ZodLiteral = /*@__PURE__*/ $constructor("$ZodLiteral", (inst, def) => {
-    $ZodType.init(inst, def);
-    const values = new Set(def.values);
-    inst._zod.values = values;
-    defineLazyInternal(inst, "pattern", (zod) => {
-        const vals = zod.def.values;
-        // unmatchable fallback, RE2-safe: an empty alternation would compile to /^()$/, which matches ""
-        return new RegExp(vals.length
-            ? `^(${vals
-                .map((o) => typeof o === "string" ? escapeRegex(o) : o ? escapeRegex(o.toString()) : String(o))
-                .join("|")})$`
-            : "^[^\\s\\S]$");
-    });
-    inst._zod.parse = (payload, _ctx) => {
-        const input = payload.value;
-        if (values.has(input)) {
-            return payload;
-        }
-        payload.issues.push({
-            code: "invalid_value",
-            values: def.values,
-            input,
-            inst,
-        });
-        return payload;
-    };
-});
-const $ZodFile = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodFile", (inst, def) => {
-    $ZodType.init(inst, def);
-    inst._zod.parse = (payload, _ctx) => {
-        const input = payload.value;
-        // @ts-ignore
-        if (input instanceof File)
-            return payload;
-        payload.issues.push({
-            expected: "file",
-            code: "invalid_type",
-            input,
-            inst,
-        });
-        return payload;
-    };
-})));
-const $ZodTransform = /*@__PURE__*/ $constructor("$ZodTransform", (inst, def) => {
-    $ZodType.init(inst, def);
-    inst._zod.optin = "optional";
-    globalConfig.memoizer?.guard(inst);
-    inst._zod.parse = (payload, ctx) => {
-        if (ctx.direction === "backward") {
-            throw new $ZodEncodeError(inst.constructor.name);
-        }
-        const _out = def.transform(payload.value, payload);
-        if (ctx.async) {
-            const output = _out instanceof Promise ? _out : Promise.resolve(_out);
-            return output.then((output) => {
-                payload.value = output;
-                return payload;
-            });
-        }
-        if (_out instanceof Promise) {
-            throw new $ZodAsyncError();
-        }
-        payload.value = _out;
-        return payload;
-    };
-});
-function handleOptionalResult(payload, result) {
-    // A substituting schema that still failed has no usable answer; yield undefined. Its issues are simply dropped: it ran on a payload of its own, so there is no shared array to truncate and nothing of the caller's to lose with it.
-    payload.value = result.issues.length ? undefined : result.value;
-    return payload;
-}
-const $ZodOptional = /*@__PURE__*/ $constructor("$ZodOptional", (inst, def) => {
-    $ZodType.init(inst, def);
-    // .optional() propagates absence rather than substituting for it, so a defaulted inner keeps its rung.
-    defineLazyInternal(inst, "optin", (zod) => zod.def.innerType._zod.optin === "defaulted" ? "defaulted" : "optional");
-    inst._zod.optout = "optional";
-    defineLazyInternal(inst, "values", (zod) => {
-        const values = zod.def.innerType._zod.values;
-        return values ? new Set([...values, undefined]) : undefined;
-    });
-    defineLazyInternal(inst, "pattern", (zod) => {
-        const pattern = zod.def.innerType._zod.pattern;
-        return pattern ? new RegExp(`^(${cleanRegex(pattern.source)})?$`) : undefined;
-    });
-    inst._zod.parse = (payload, ctx) => {
-        if (payload.value === undefined) {
-            // Only the top rung substitutes a value for absence; everything else leaves it intact, which is what .optional() means.
-            if (def.innerType._zod.optin !== "defaulted")
-                return payload;
-            // Its own payload, for the same reason $ZodCatch gets one: a pipe forwards an unrecognized key through the caller's issues array, and this must not read that as the substituting schema failing and drop it.
-            const result = def.innerType._zod.run({ value: payload.value, issues: [] }, ctx);
-            if (result instanceof Promise)
-                return result.then((result) => handleOptionalResult(payload, result));
-            return handleOptionalResult(payload, result);
-        }
-        return def.innerType._zod.run(payload, ctx);
-    };
-});
-const $ZodExactOptional = /*@__PURE__*/ $constructor("$ZodExactOptional", (inst, def) => {
-    // Call parent init - inherits optin/optout = "optional"
-    $ZodOptional.init(inst, def);
-    // Override values/pattern to NOT add undefined
-    defineLazyInternal(inst, "values", (zod) => zod.def.innerType._zod.values);
-    defineLazyInternal(inst, "pattern", (zod) => zod.def.innerType._zod.pattern);
-    // Override parse to just delegate (no undefined handling)
-    inst._zod.parse = (payload, ctx) => {
-        return def.innerType._zod.run(payload, ctx);
-    };
-});
-const $ZodNullable = /*@__PURE__*/ $constructor("$ZodNullable", (inst, def) => {
-    $ZodType.init(inst, def);
-    defineLazyInternal(inst, "optin", (zod) => zod.def.innerType._zod.optin);
-    defineLazyInternal(inst, "optout", (zod) => zod.def.innerType._zod.optout);
-    defineLazyInternal(inst, "pattern", (zod) => {
-        const pattern = zod.def.innerType._zod.pattern;
-        return pattern ? new RegExp(`^(${cleanRegex(pattern.source)}|null)$`) : undefined;
-    });
-    defineLazyInternal(inst, "values", (zod) => {
-        return zod.def.innerType._zod.values ? new Set([...zod.def.innerType._zod.values, null]) : undefined;
-    });
-    inst._zod.parse = (payload, ctx) => {
-        // Forward direction (decode): allow null to pass through
-        if (payload.value === null)
-            return payload;
-        return def.innerType._zod.run(payload, ctx);
-    };
-});
-const $ZodDefault = /*@__PURE__*/ $constructor("$ZodDefault", (inst, def) => {
-    $ZodType.init(inst, def);
-    // inst._zod.qin = "true";
-    inst._zod.optin = "defaulted";
-    defineLazyInternal(inst, "values", (zod) => zod.def.innerType._zod.values);
-    inst._zod.parse = (payload, ctx) => {
-        if (ctx.direction === "backward") {
-            return def.innerType._zod.run(payload, ctx);
-        }
-        // Forward direction (decode): apply defaults for undefined input
-        if (payload.value === undefined) {
-            payload.value = def.defaultValue;
-            /**
-             * $ZodDefault returns the default value immediately in forward direction.
-             * It doesn't pass the default value into the validator ("prefault"). There's no reason to pass the default value through validation. The validity of the default is enforced by TypeScript statically. Otherwise, it's the responsibility of the user to ensure the default is valid. In the case of pipes with divergent in/out types, you can specify the default on the `in` schema of your ZodPipe to set a "prefault" for the pipe.   */
-            return payload;
-        }
-        // Forward direction: continue with default handling
-        const result = def.innerType._zod.run(payload, ctx);
-        if (result instanceof Promise) {
-            return result.then((result) => handleDefaultResult(result, def));
-        }
-        return handleDefaultResult(result, def);
-    };
-});
-function handleDefaultResult(payload, def) {
-    if (payload.value === undefined) {
-        payload.value = def.defaultValue;
-    }
-    return payload;
-}
-const $ZodPrefault = /*@__PURE__*/ $constructor("$ZodPrefault", (inst, def) => {
-    $ZodType.init(inst, def);
-    inst._zod.optin = "defaulted";
-    defineLazyInternal(inst, "values", (zod) => zod.def.innerType._zod.values);
-    inst._zod.parse = (payload, ctx) => {
-        if (ctx.direction === "backward") {
-            return def.innerType._zod.run(payload, ctx);
-        }
-        // Forward direction (decode): apply prefault for undefined input
-        if (payload.value === undefined) {
-            payload.value = def.defaultValue;
-        }
-        return def.innerType._zod.run(payload, ctx);
-    };
-});
-const $ZodNonOptional = /*@__PURE__*/ $constructor("$ZodNonOptional", (inst, def) => {
-    $ZodType.init(inst, def);
-    defineLazyInternal(inst, "values", (zod) => {
-        const v = zod.def.innerType._zod.values;
-        return v ? new Set([...v].filter((x) => x !== undefined)) : undefined;
-    });
-    inst._zod.parse = (payload, ctx) => {
-        const result = def.innerType._zod.run(payload, ctx);
-        if (result instanceof Promise) {
-            return result.then((result) => handleNonOptionalResult(result, inst));
-        }
-        return handleNonOptionalResult(result, inst);
-    };
-});
-function handleNonOptionalResult(payload, inst) {
-    if (!payload.issues.length && payload.value === undefined) {
-        payload.issues.push({
-            code: "invalid_type",
-            expected: "nonoptional",
-            input: payload.value,
-            inst,
-        });
-    }
-    return payload;
-}
-const $ZodSuccess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodSuccess", (inst, def) => {
-    $ZodType.init(inst, def);
-    inst._zod.parse = (payload, ctx) => {
-        if (ctx.direction === "backward") {
-            throw new core.$ZodEncodeError("ZodSuccess");
-        }
-        const result = def.innerType._zod.run(payload, ctx);
-        if (result instanceof Promise) {
-            return result.then((result) => {
-                payload.value = result.issues.length === 0;
-                return payload;
-            });
-        }
-        payload.value = result.issues.length === 0;
-        return payload;
-    };
-})));
-function handleCatchResult(payload, result, def, ctx) {
-    if (!result.issues.length) {
-        payload.value = result.value;
-        // The value carries up, so the flag describing it has to carry with it: a back-edge into a node still being parsed must not be frozen by an enclosing readonly, and its checks belong to the node itself. Guarded so the ordinary case adds no own property.
-        if (result.memo)
-            payload.memo = true;
-        return payload;
-    }
-    // Spread the inner's own payload, not ours: `value` has to stay the input the catch was handed, and the inner ran on a payload of its own so its issues are already private to this call.
-    payload.value = def.catchValue({
-        ...result,
-        value: payload.value,
-        error: {
-            issues: result.issues.map((iss) => finalizeIssue(iss, ctx, config())),
-        },
-        input: payload.value,
-    });
-    return payload;
-}
-const $ZodCatch = /*@__PURE__*/ $constructor("$ZodCatch", (inst, def) => {
-    $ZodType.init(inst, def);
-    defineLazyInternal(inst, "optin", (zod) => zod.def.innerType._zod.optin === "defaulted" ? "defaulted" : "optional");
-    defineLazyInternal(inst, "optout", (zod) => zod.def.innerType._zod.optout);
-    defineLazyInternal(inst, "values", (zod) => zod.def.innerType._zod.values);
-    inst._zod.parse = (payload, ctx) => {
-        if (ctx.direction === "backward") {
-            return def.innerType._zod.run(payload, ctx);
-        }
-        // Forward direction (decode): apply catch logic
-        const result = def.innerType._zod.run({ value: payload.value, issues: [] }, ctx);
-        if (result instanceof Promise) {
-            return result.then((result) => handleCatchResult(payload, result, def, ctx));
-        }
-        return handleCatchResult(payload, result, def, ctx);
-    };
-});
-const $ZodNaN = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodNaN", (inst, def) => {
-    $ZodType.init(inst, def);
-    inst._zod.parse = (payload, _ctx) => {
-        if (typeof payload.value !== "number" || !Number.isNaN(payload.value)) {
-            payload.issues.push({
-                input: payload.value,
-                inst,
-                expected: "nan",
-                code: "invalid_type",
-            });
-            return payload;
-        }
-        return payload;
-    };
-})));
-const $ZodPipe = /*@__PURE__*/ $constructor("$ZodPipe", (inst, def) => {
-    $ZodType.init(inst, def);
-    defineLazyInternal(inst, "values", (zod) => zod.def.in._zod.values);
-    defineLazyInternal(inst, "optin", (zod) => zod.def.in._zod.optin);
-    defineLazyInternal(inst, "optout", (zod) => zod.def.out._zod.optout);
-    defineLazyInternal(inst, "propValues", (zod) => zod.def.in._zod.propValues);
-    inst._zod.parse = (payload, ctx) => {
-        if (ctx.direction === "backward") {
-            const right = def.out._zod.run(payload, ctx);
-            if (right instanceof Promise) {
-                return right.then((right) => handlePipeResult(right, def.in, ctx));
-            }
-            return handlePipeResult(right, def.in, ctx);
-        }
-        const left = def.in._zod.run(payload, ctx);
-        if (left instanceof Promise) {
-            return left.then((left) => handlePipeResult(left, def.out, ctx));
-        }
-        return handlePipeResult(left, def.out, ctx);
-    };
-});
-function handlePipeResult(left, next, ctx) {
-    // Any issue stops the pipe, so a failing refinement never feeds its transform. An unrecognized key is the exception: it describes the input's extra properties, not the value being piped, and an enclosing intersection may yet reconcile it.
-    if (left.issues.some((iss) => iss.code !== "unrecognized_keys")) {
-        // prevent further checks
-        left.aborted = true;
-        return left;
-    }
-    return next._zod.run({ value: left.value, issues: left.issues }, ctx);
-}
-const $ZodCodec = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCodec", (inst, def) => {
-    $ZodType.init(inst, def);
-    util.defineLazyInternal(inst, "values", (zod) => zod.def.in._zod.values);
-    util.defineLazyInternal(inst, "optin", (zod) => zod.def.in._zod.optin);
-    util.defineLazyInternal(inst, "optout", (zod) => zod.def.out._zod.optout);
-    util.defineLazyInternal(inst, "propValues", (zod) => zod.def.in._zod.propValues);
-    inst._zod.parse = (payload, ctx) => {
-        const direction = ctx.direction || "forward";
-        if (direction === "forward") {
-            const left = def.in._zod.run(payload, ctx);
-            if (left instanceof Promise) {
-                return left.then((left) => handleCodecAResult(left, def, ctx));
-            }
-            return handleCodecAResult(left, def, ctx);
-        }
-        else {
-            const right = def.out._zod.run(payload, ctx);
-            if (right instanceof Promise) {
-                return right.then((right) => handleCodecAResult(right, def, ctx));
-            }
-            return handleCodecAResult(right, def, ctx);
-        }
-    };
-})));
-function handleCodecAResult(result, def, ctx) {
-    if (result.issues.length) {
-        // prevent further checks
-        result.aborted = true;
-        return result;
-    }
-    const direction = ctx.direction || "forward";
-    if (direction === "forward") {
-        const transformed = def.transform(result.value, result);
-        if (transformed instanceof Promise) {
-            return transformed.then((value) => handleCodecTxResult(result, value, def.out, ctx));
-        }
-        return handleCodecTxResult(result, transformed, def.out, ctx);
-    }
-    else {
-        const transformed = def.reverseTransform(result.value, result);
-        if (transformed instanceof Promise) {
-            return transformed.then((value) => handleCodecTxResult(result, value, def.in, ctx));
-        }
-        return handleCodecTxResult(result, transformed, def.in, ctx);
-    }
-}
-function handleCodecTxResult(left, value, nextSchema, ctx) {
-    // Check if transform added any issues
-    if (left.issues.length) {
-        left.aborted = true;
-        return left;
-    }
-    return nextSchema._zod.run({ value, issues: left.issues }, ctx);
-}
-const $ZodPreprocess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodPreprocess", (inst, def) => {
-    $ZodPipe.init(inst, def);
-})));
-const $ZodReadonly = /*@__PURE__*/ $constructor("$ZodReadonly", (inst, def) => {
-    $ZodType.init(inst, def);
-    defineLazyInternal(inst, "propValues", (zod) => zod.def.innerType._zod.propValues);
-    defineLazyInternal(inst, "values", (zod) => zod.def.innerType._zod.values);
-    defineLazyInternal(inst, "optin", (zod) => zod.def.innerType?._zod?.optin);
-    defineLazyInternal(inst, "optout", (zod) => zod.def.innerType?._zod?.optout);
-    inst._zod.parse = (payload, ctx) => {
-        if (ctx.direction === "backward") {
-            return def.innerType._zod.run(payload, ctx);
-        }
-        const result = def.innerType._zod.run(payload, ctx);
-        if (result instanceof Promise) {
-            return result.then(handleReadonlyResult);
-        }
-        return handleReadonlyResult(result);
-    };
-});
-function handleReadonlyResult(payload) {
-    // A repeat visit hands back a node that is still being built; freezing it here would make the rest of its keys fail to assign.
-    if (!payload.memo)
-        payload.value = Object.freeze(payload.value);
-    return payload;
-}
-// a leaf's pattern source with its own checks folded in: the last pattern-carrying check wins, else length bounds narrow the catch-all, else an integer format narrows the number form. the fold lives here instead of on `_zod.pattern` so a bundle without template literals never pays for it
-function leafPattern(schema) {
-    const def = schema._zod.def;
-    let pattern = def.pattern;
-    let isInt = !!def.format?.includes("int");
-    let minimum;
-    let maximum;
-    for (const ch of def.checks ?? []) {
-        const d = ch._zod.def;
-        if (d.pattern)
-            pattern = d.pattern;
-        isInt || (isInt = !!d.format?.includes("int"));
-        const lo = d.minimum ?? d.length;
-        const hi = d.maximum ?? d.length;
-        if (lo !== undefined && (minimum === undefined || lo > minimum))
-            minimum = lo;
-        if (hi !== undefined && (maximum === undefined || hi < maximum))
-            maximum = hi;
-    }
-    if (pattern)
-        return pattern.source;
-    // an empty range matches nothing at runtime, and `{8,5}` is not a legal quantifier
-    if (minimum !== undefined && maximum !== undefined && minimum > maximum)
-        return "(?!)";
-    if (minimum !== undefined || maximum !== undefined)
-        return regexes.string({ minimum, maximum }).source;
-    const own = schema._zod.pattern;
-    return (isInt && own === regexes.number ? regexes.integer : own)?.source;
-}
-// a part's pattern source. a wrapper's pattern embeds its inner pattern's source verbatim, so the folded form is substituted in place without knowing the wrapper's own composition; a union's options are joined the way the union builds its own pattern
-function partPattern(schema) {
-    const def = schema._zod.def;
-    const own = schema._zod.pattern?.source;
-    // lazy resolves its inner on the internals, not the def
-    const inner = def.innerType ?? schema._zod.innerType;
-    if (inner) {
-        const before = inner._zod.pattern?.source;
-        const after = partPattern(inner);
-        if (own && before && after && after !== before) {
-            return own.replace(util.cleanRegex(before), () => util.cleanRegex(after));
-        }
-        return own;
-    }
-    if (def.options) {
-        const sources = def.options.map(partPattern);
-        if (sources.every(Boolean))
-            return `^(${sources.map((s) => util.cleanRegex(s)).join("|")})$`;
-    }
-    return leafPattern(schema);
-}
-const $ZodTemplateLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodTemplateLiteral", (inst, def) => {
-    $ZodType.init(inst, def);
-    const regexParts = [];
-    for (const part of def.parts) {
-        if (typeof part === "object" && part !== null) {
-            // is Zod schema
-            const source = partPattern(part);
-            if (!source) {
-                throw new Error(`Invalid template literal part, no pattern found: ${[...part._zod.traits].shift()}`);
-            }
-            regexParts.push(util.cleanRegex(source));
-        }
-        else if (part === null || util.primitiveTypes.has(typeof part)) {
-            regexParts.push(util.escapeRegex(`${part}`));
-        }
-        else {
-            throw new Error(`Invalid template literal part: ${part}`);
-        }
-    }
-    inst._zod.pattern = new RegExp(`^${regexParts.join("")}$`);
-    inst._zod.parse = (payload, _ctx) => {
-        if (typeof payload.value !== "string") {
-            payload.issues.push({
-                input: payload.value,
-                inst,
-                expected: "string",
-                code: "invalid_type",
-            });
-            return payload;
-        }
-        inst._zod.pattern.lastIndex = 0;
-        if (!inst._zod.pattern.test(payload.value)) {
-            payload.issues.push({
-                input: payload.value,
-                inst,
-                code: "invalid_format",
-                format: def.format ?? "template_literal",
-                pattern: inst._zod.pattern.source,
-            });
-            return payload;
-        }
-        return payload;
-    };
-})));
-const $ZodFunction = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodFunction", (inst, def) => {
-    $ZodType.init(inst, def);
-    // Defined, not assigned: the classic prototype exposes `_def` as a getter with no setter.
-    Object.defineProperty(inst, "_def", { value: def });
-    inst._zod.def = def;
-    inst.implement = (func) => {
-        if (typeof func !== "function") {
-            throw new Error("implement() must be called with a function");
-        }
-        // Defined inline so the closure stays anonymous: binding it to a `const` first names it, which costs 256 bytes per implemented function.
-        return Object.defineProperty(function (...args) {
-            const parsedArgs = inst._def.input ? parse(inst._def.input, args) : args;
-            const result = Reflect.apply(func, this, parsedArgs);
-            if (inst._def.output) {
-                return parse(inst._def.output, result);
-            }
-            return result;
-        }, "_zod", { value: inst._zod, enumerable: false });
-    };
-    inst.implementAsync = (func) => {
-        if (typeof func !== "function") {
-            throw new Error("implementAsync() must be called with a function");
-        }
-        return Object.defineProperty(async function (...args) {
-            const parsedArgs = inst._def.input ? await parseAsync(inst._def.input, args) : args;
-            const result = await Reflect.apply(func, this, parsedArgs);
-            if (inst._def.output) {
-                return await parseAsync(inst._def.output, result);
-            }
-            return result;
-        }, "_zod", { value: inst._zod, enumerable: false });
-    };
-    inst._zod.parse = (payload, _ctx) => {
-        if (typeof payload.value !== "function") {
-            payload.issues.push({
-                code: "invalid_type",
-                expected: "function",
-                input: payload.value,
-                inst,
-            });
-            return payload;
-        }
-        // Check if output is a promise type to determine if we should use async implementation
-        const hasPromiseOutput = inst._def.output && inst._def.output._zod.def.type === "promise";
-        if (hasPromiseOutput) {
-            payload.value = inst.implementAsync(payload.value);
-        }
-        else {
-            payload.value = inst.implement(payload.value);
-        }
-        return payload;
-    };
-    inst.input = (...args) => {
-        const F = inst.constructor;
-        if (Array.isArray(args[0])) {
-            return new F({
-                type: "function",
-                input: new $ZodTuple({
-                    type: "tuple",
-                    items: args[0],
-                    rest: args[1],
-                }),
-                output: inst._def.output,
-            });
-        }
-        return new F({
-            type: "function",
-            input: args[0],
-            output: inst._def.output,
-        });
-    };
-    inst.output = (output) => {
-        const F = inst.constructor;
-        return new F({
-            type: "function",
-            input: inst._def.input,
-            output,
-        });
-    };
-    return inst;
-})));
-const $ZodPromise = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodPromise", (inst, def) => {
-    $ZodType.init(inst, def);
-    inst._zod.parse = (payload, ctx) => {
-        return Promise.resolve(payload.value).then((inner) => def.innerType._zod.run({ value: inner, issues: [] }, ctx));
-    };
-})));
-const $ZodLazy = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodLazy", (inst, def) => {
-    $ZodType.init(inst, def);
-    // Cache the resolved inner type on the shared `def` so all clones of this lazy (e.g. via `.describe()`/`.meta()`) share the same inner instance, preserving identity for cycle detection on recursive schemas.
-    util.defineLazy(inst._zod, "innerType", () => {
-        const d = def;
-        if (!d._cachedInner)
-            d._cachedInner = def.getter();
-        return d._cachedInner;
-    });
-    util.defineLazyInternal(inst, "pattern", (zod) => zod.innerType?._zod?.pattern);
-    util.defineLazyInternal(inst, "propValues", (zod) => zod.innerType?._zod?.propValues);
-    util.defineLazyInternal(inst, "optin", (zod) => zod.innerType?._zod?.optin ?? undefined);
-    util.defineLazyInternal(inst, "optout", (zod) => zod.innerType?._zod?.optout ?? undefined);
-    inst._zod.parse = (payload, ctx) => {
-        const inner = inst._zod.innerType;
-        return inner._zod.run(payload, ctx);
-    };
-})));
-const $ZodCustom = /*@__PURE__*/ $constructor("$ZodCustom", (inst, def) => {
-    $ZodCheck.init(inst, def);
-    $ZodType.init(inst, def);
-    inst._zod.parse = (payload, _) => {
-        return payload;
-    };
-    inst._zod.check = (payload) => {
-        const input = payload.value;
-        const r = def.fn(input);
-        if (r instanceof Promise) {
-            return r.then((r) => handleRefineResult(r, payload, input, inst));
-        }
-        handleRefineResult(r, payload, input, inst);
-        return;
-    };
-});
-function handleRefineResult(result, payload, input, inst) {
-    if (!result) {
-        const _iss = {
-            code: "custom",
-            input,
-            inst, // incorporates params.error into issue reporting
-            path: [...(inst._zod.def.path ?? [])], // incorporates params.error into issue reporting
-            continue: !inst._zod.def.abort,
-            // params: inst._zod.def.params,
-        };
-        if (inst._zod.def.params)
-            _iss.params = inst._zod.def.params;
-        payload.issues.push(util_issue(_iss));
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/registries.js
-var registries_a;
-const $output = /*@__PURE__*/ (/* unused pure expression or super */ null && (Symbol("ZodOutput")));
-const $input = /*@__PURE__*/ (/* unused pure expression or super */ null && (Symbol("ZodInput")));
-class $ZodRegistry {
-    constructor() {
-        this._map = new WeakMap();
-        this._idmap = new Map();
-    }
-    add(schema, ..._meta) {
-        const meta = _meta[0];
-        this._map.set(schema, meta);
-        if (meta && typeof meta === "object" && "id" in meta) {
-            this._idmap.set(meta.id, schema);
-        }
-        return this;
-    }
-    clear() {
-        this._map = new WeakMap();
-        this._idmap = new Map();
-        return this;
-    }
-    remove(schema) {
-        const meta = this._map.get(schema);
-        if (meta && typeof meta === "object" && "id" in meta) {
-            this._idmap.delete(meta.id);
-        }
-        this._map.delete(schema);
-        return this;
-    }
-    get(schema) {
-        // return this._map.get(schema) as any;
-        // inherit metadata
-        const p = schema._zod.parent;
-        if (p) {
-            const pm = { ...(this.get(p) ?? {}) };
-            delete pm.id; // do not inherit id
-            const f = { ...pm, ...this._map.get(schema) };
-            return Object.keys(f).length ? f : undefined;
-        }
-        return this._map.get(schema);
-    }
-    has(schema) {
-        return this._map.has(schema);
-    }
-}
-// registries
-function registry() {
-    return new $ZodRegistry();
-}
-(registries_a = globalThis).__zod_globalRegistry ?? (registries_a.__zod_globalRegistry = registry());
-const globalRegistry = globalThis.__zod_globalRegistry;
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/api.js
-
-
-
-
-function snapshotChecks(def) {
-    if (def.checks)
-        def.checks = [...def.checks];
-    return def;
-}
-// @__NO_SIDE_EFFECTS__
-function _string(Class, params) {
-    return new Class(snapshotChecks({ type: "string", ...normalizeParams(params) }));
-}
-// @__NO_SIDE_EFFECTS__
-function _coercedString(Class, params) {
-    return new Class(snapshotChecks({ type: "string", coerce: true, ...util.normalizeParams(params) }));
-}
-// @__NO_SIDE_EFFECTS__
-function _email(Class, params) {
-    return new Class({
-        type: "string",
-        format: "email",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _guid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "guid",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uuid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "uuid",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uuidv4(Class, params) {
-    return new Class({
-        type: "string",
-        format: "uuid",
-        check: "string_format",
-        abort: false,
-        version: "v4",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uuidv6(Class, params) {
-    return new Class({
-        type: "string",
-        format: "uuid",
-        check: "string_format",
-        abort: false,
-        version: "v6",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uuidv7(Class, params) {
-    return new Class({
-        type: "string",
-        format: "uuid",
-        check: "string_format",
-        abort: false,
-        version: "v7",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _url(Class, params) {
-    return new Class({
-        type: "string",
-        format: "url",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function api_emoji(Class, params) {
-    return new Class({
-        type: "string",
-        format: "emoji",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _nanoid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "nanoid",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-/**
- * @deprecated CUID v1 is deprecated by its authors due to information leakage
- * (timestamps embedded in the id). Use {@link _cuid2} instead.
- * See https://github.com/paralleldrive/cuid.
- */
-// @__NO_SIDE_EFFECTS__
-function _cuid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "cuid",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _cuid2(Class, params) {
-    return new Class({
-        type: "string",
-        format: "cuid2",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _ulid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "ulid",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _xid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "xid",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _ksuid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "ksuid",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _ipv4(Class, params) {
-    return new Class({
-        type: "string",
-        format: "ipv4",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _ipv6(Class, params) {
-    return new Class({
-        type: "string",
-        format: "ipv6",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _mac(Class, params) {
-    return new Class({
-        type: "string",
-        format: "mac",
-        check: "string_format",
-        abort: false,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _cidrv4(Class, params) {
-    return new Class({
-        type: "string",
-        format: "cidrv4",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _cidrv6(Class, params) {
-    return new Class({
-        type: "string",
-        format: "cidrv6",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _base64(Class, params) {
-    return new Class({
-        type: "string",
-        format: "base64",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _base64url(Class, params) {
-    return new Class({
-        type: "string",
-        format: "base64url",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _e164(Class, params) {
-    return new Class({
-        type: "string",
-        format: "e164",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _creditCard(Class, params) {
-    return new Class({
-        type: "string",
-        format: "credit_card",
-        check: "string_format",
-        abort: false,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _iban(Class, params) {
-    return new Class({
-        type: "string",
-        format: "iban",
-        check: "string_format",
-        abort: false,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _jwt(Class, params) {
-    return new Class({
-        type: "string",
-        format: "jwt",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-const TimePrecision = {
-    Any: null,
-    Minute: -1,
-    Second: 0,
-    Millisecond: 3,
-    Microsecond: 6,
-};
-// @__NO_SIDE_EFFECTS__
-function _isoDateTime(Class, params) {
-    return new Class({
-        type: "string",
-        format: "datetime",
-        check: "string_format",
-        offset: false,
-        local: false,
-        precision: null,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _isoDate(Class, params) {
-    return new Class({
-        type: "string",
-        format: "date",
-        check: "string_format",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _isoTime(Class, params) {
-    return new Class({
-        type: "string",
-        format: "time",
-        check: "string_format",
-        precision: null,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _isoDuration(Class, params) {
-    return new Class({
-        type: "string",
-        format: "duration",
-        check: "string_format",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _number(Class, params) {
-    return new Class(snapshotChecks({ type: "number", checks: [], ...normalizeParams(params) }));
-}
-// @__NO_SIDE_EFFECTS__
-function _coercedNumber(Class, params) {
-    return new Class(snapshotChecks({ type: "number", coerce: true, checks: [], ...util.normalizeParams(params) }));
-}
-// @__NO_SIDE_EFFECTS__
-function _int(Class, params) {
-    return new Class({
-        type: "number",
-        check: "number_format",
-        abort: false,
-        format: "safeint",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _float32(Class, params) {
-    return new Class({
-        type: "number",
-        check: "number_format",
-        abort: false,
-        format: "float32",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _float64(Class, params) {
-    return new Class({
-        type: "number",
-        check: "number_format",
-        abort: false,
-        format: "float64",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _int32(Class, params) {
-    return new Class({
-        type: "number",
-        check: "number_format",
-        abort: false,
-        format: "int32",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uint32(Class, params) {
-    return new Class({
-        type: "number",
-        check: "number_format",
-        abort: false,
-        format: "uint32",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _boolean(Class, params) {
-    return new Class({
-        type: "boolean",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _coercedBoolean(Class, params) {
-    return new Class({
-        type: "boolean",
-        coerce: true,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _bigint(Class, params) {
-    return new Class({
-        type: "bigint",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _coercedBigint(Class, params) {
-    return new Class({
-        type: "bigint",
-        coerce: true,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _int64(Class, params) {
-    return new Class({
-        type: "bigint",
-        check: "bigint_format",
-        abort: false,
-        format: "int64",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uint64(Class, params) {
-    return new Class({
-        type: "bigint",
-        check: "bigint_format",
-        abort: false,
-        format: "uint64",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _symbol(Class, params) {
-    return new Class({
-        type: "symbol",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function api_undefined(Class, params) {
-    return new Class({
-        type: "undefined",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function api_null(Class, params) {
-    return new Class({
-        type: "null",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _any(Class) {
-    return new Class({
-        type: "any",
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _unknown(Class) {
-    return new Class({
-        type: "unknown",
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _never(Class, params) {
-    return new Class({
-        type: "never",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _void(Class, params) {
-    return new Class({
-        type: "void",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _date(Class, params) {
-    return new Class({
-        type: "date",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _coercedDate(Class, params) {
-    return new Class({
-        type: "date",
-        coerce: true,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _nan(Class, params) {
-    return new Class({
-        type: "nan",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _lt(value, params) {
-    return new $ZodCheckLessThan({
-        check: "less_than",
-        ...normalizeParams(params),
-        value,
-        inclusive: false,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _lte(value, params) {
-    return new $ZodCheckLessThan({
-        check: "less_than",
-        ...normalizeParams(params),
-        value,
-        inclusive: true,
-    });
-}
-
-// @__NO_SIDE_EFFECTS__
-function _gt(value, params) {
-    return new $ZodCheckGreaterThan({
-        check: "greater_than",
-        ...normalizeParams(params),
-        value,
-        inclusive: false,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _gte(value, params) {
-    return new $ZodCheckGreaterThan({
-        check: "greater_than",
-        ...normalizeParams(params),
-        value,
-        inclusive: true,
-    });
-}
-
-// @__NO_SIDE_EFFECTS__
-function _positive(params) {
-    return _gt(0, params);
-}
-// negative
-// @__NO_SIDE_EFFECTS__
-function _negative(params) {
-    return _lt(0, params);
-}
-// nonpositive
-// @__NO_SIDE_EFFECTS__
-function _nonpositive(params) {
-    return _lte(0, params);
-}
-// nonnegative
-// @__NO_SIDE_EFFECTS__
-function _nonnegative(params) {
-    return _gte(0, params);
-}
-// @__NO_SIDE_EFFECTS__
-function _multipleOf(value, params) {
-    return new $ZodCheckMultipleOf({
-        check: "multiple_of",
-        ...normalizeParams(params),
-        value,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _maxSize(maximum, params) {
-    return new checks.$ZodCheckMaxSize({
-        check: "max_size",
-        ...util.normalizeParams(params),
-        maximum,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _minSize(minimum, params) {
-    return new checks.$ZodCheckMinSize({
-        check: "min_size",
-        ...util.normalizeParams(params),
-        minimum,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _size(size, params) {
-    return new checks.$ZodCheckSizeEquals({
-        check: "size_equals",
-        ...util.normalizeParams(params),
-        size,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _maxLength(maximum, params) {
-    const ch = new $ZodCheckMaxLength({
-        check: "max_length",
-        ...normalizeParams(params),
-        maximum,
-    });
-    return ch;
-}
-// @__NO_SIDE_EFFECTS__
-function _minLength(minimum, params) {
-    return new $ZodCheckMinLength({
-        check: "min_length",
-        ...normalizeParams(params),
-        minimum,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _length(length, params) {
-    return new $ZodCheckLengthEquals({
-        check: "length_equals",
-        ...normalizeParams(params),
-        length,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _regex(pattern, params) {
-    return new $ZodCheckRegex({
-        check: "string_format",
-        format: "regex",
-        ...normalizeParams(params),
-        pattern,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _lowercase(params) {
-    return new $ZodCheckLowerCase({
-        check: "string_format",
-        format: "lowercase",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uppercase(params) {
-    return new $ZodCheckUpperCase({
-        check: "string_format",
-        format: "uppercase",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _includes(includes, params) {
-    return new $ZodCheckIncludes({
-        check: "string_format",
-        format: "includes",
-        ...normalizeParams(params),
-        includes,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _startsWith(prefix, params) {
-    return new $ZodCheckStartsWith({
-        check: "string_format",
-        format: "starts_with",
-        ...normalizeParams(params),
-        prefix,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _endsWith(suffix, params) {
-    return new $ZodCheckEndsWith({
-        check: "string_format",
-        format: "ends_with",
-        ...normalizeParams(params),
-        suffix,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _property(property, schema, params) {
-    return new checks.$ZodCheckProperty({
-        check: "property",
-        property,
-        schema,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _properties(shape, params) {
-    return new $ZodCheckProperties({
-        check: "properties",
-        shape,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _mime(types, params) {
-    return new checks.$ZodCheckMimeType({
-        check: "mime_type",
-        mime: types,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _overwrite(tx) {
-    return new $ZodCheckOverwrite({
-        check: "overwrite",
-        tx,
-    });
-}
-// normalize
-// @__NO_SIDE_EFFECTS__
-function _normalize(form) {
-    return _overwrite((input) => input.normalize(form));
-}
-// trim
-// @__NO_SIDE_EFFECTS__
-function _trim() {
-    return _overwrite((input) => input.trim());
-}
-// toLowerCase
-// @__NO_SIDE_EFFECTS__
-function _toLowerCase() {
-    return _overwrite((input) => input.toLowerCase());
-}
-// toUpperCase
-// @__NO_SIDE_EFFECTS__
-function _toUpperCase() {
-    return _overwrite((input) => input.toUpperCase());
-}
-// slugify
-// @__NO_SIDE_EFFECTS__
-function _slugify() {
-    return _overwrite((input) => slugify(input));
-}
-// @__NO_SIDE_EFFECTS__
-function _array(Class, element, params) {
-    return new Class({
-        type: "array",
-        element,
-        // get element() {
-        //   return element;
-        // },
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _union(Class, options, params) {
-    return new Class({
-        type: "union",
-        options,
-        ...util.normalizeParams(params),
-    });
-}
-function _xor(Class, options, params) {
-    return new Class({
-        type: "union",
-        options,
-        inclusive: false,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _discriminatedUnion(Class, discriminator, options, params) {
-    return new Class({
-        type: "union",
-        options: options,
-        discriminator,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _intersection(Class, left, right) {
-    return new Class({
-        type: "intersection",
-        left,
-        right,
-    });
-}
-// export function _tuple(
-//   Class: util.SchemaClass<schemas.$ZodTuple>,
-//   items: [],
-//   params?: string | $ZodTupleParams
-// ): schemas.$ZodTuple<[], null>;
-// @__NO_SIDE_EFFECTS__
-function _tuple(Class, items, _paramsOrRest, _params) {
-    const hasRest = _paramsOrRest instanceof schemas.$ZodType;
-    const params = hasRest ? _params : _paramsOrRest;
-    const rest = hasRest ? _paramsOrRest : null;
-    return new Class({
-        type: "tuple",
-        items,
-        rest,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _record(Class, keyType, valueType, params) {
-    return new Class({
-        type: "record",
-        keyType,
-        valueType,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _map(Class, keyType, valueType, params) {
-    return new Class({
-        type: "map",
-        keyType,
-        valueType,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _set(Class, valueType, params) {
-    return new Class({
-        type: "set",
-        valueType,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _enum(Class, values, params) {
-    const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
-    // if (Array.isArray(values)) {
-    //   for (const value of values) {
-    //     entries[value] = value;
-    //   }
-    // } else {
-    //   Object.assign(entries, values);
-    // }
-    // const entries: util.EnumLike = {};
-    // for (const val of values) {
-    //   entries[val] = val;
-    // }
-    return new Class({
-        type: "enum",
-        entries,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-/** @deprecated This API has been merged into `z.enum()`. Use `z.enum()` instead.
- *
- * ```ts
- * enum Colors { red, green, blue }
- * z.enum(Colors);
- * ```
- */
-function _nativeEnum(Class, entries, params) {
-    return new Class({
-        type: "enum",
-        entries,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _literal(Class, value, params) {
-    return new Class({
-        type: "literal",
-        values: Array.isArray(value) ? value : [value],
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _file(Class, params) {
-    return new Class({
-        type: "file",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _transform(Class, fn) {
-    return new Class({
-        type: "transform",
-        transform: fn,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _optional(Class, innerType) {
-    return new Class({
-        type: "optional",
-        innerType,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _nullable(Class, innerType) {
-    return new Class({
-        type: "nullable",
-        innerType,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _default(Class, innerType, defaultValue) {
-    return new Class({
-        type: "default",
-        innerType,
-        get defaultValue() {
-            return typeof defaultValue === "function" ? defaultValue() : util.shallowClone(defaultValue);
-        },
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _nonoptional(Class, innerType, params) {
-    return new Class({
-        type: "nonoptional",
-        innerType,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _success(Class, innerType) {
-    return new Class({
-        type: "success",
-        innerType,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _catch(Class, innerType, catchValue) {
-    return new Class({
-        type: "catch",
-        innerType,
-        catchValue: (typeof catchValue === "function" ? catchValue : util.constantCatch(catchValue)),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _pipe(Class, in_, out) {
-    return new Class({
-        type: "pipe",
-        in: in_,
-        out,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _readonly(Class, innerType) {
-    return new Class({
-        type: "readonly",
-        innerType,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _templateLiteral(Class, parts, params) {
-    return new Class({
-        type: "template_literal",
-        parts,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _lazy(Class, getter) {
-    return new Class({
-        type: "lazy",
-        getter,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _promise(Class, innerType) {
-    return new Class({
-        type: "promise",
-        innerType,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _custom(Class, fn, _params) {
-    const norm = util.normalizeParams(_params);
-    norm.abort ?? (norm.abort = true); // default to abort:false
-    const schema = new Class({
-        type: "custom",
-        check: "custom",
-        fn: fn,
-        ...norm,
-    });
-    return schema;
-}
-// same as _custom but defaults to abort:false
-// @__NO_SIDE_EFFECTS__
-function _refine(Class, fn, _params) {
-    const schema = new Class({
-        type: "custom",
-        check: "custom",
-        fn: fn,
-        ...normalizeParams(_params),
-    });
-    return schema;
-}
-// @__NO_SIDE_EFFECTS__
-function _superRefine(fn, params) {
-    const ch = _check((payload) => {
-        payload.addIssue = (issue) => {
-            if (typeof issue === "string") {
-                payload.issues.push(util_issue(issue, payload.value, ch._zod.def));
-            }
-            else {
-                // for Zod 3 backwards compatibility
-                const _issue = issue;
-                if (_issue.fatal)
-                    _issue.continue = false;
-                _issue.code ?? (_issue.code = "custom");
-                if (!("input" in _issue))
-                    _issue.input = payload.value;
-                _issue.inst ?? (_issue.inst = ch);
-                _issue.continue ?? (_issue.continue = !ch._zod.def.abort); // abort is always undefined, so this is always true...
-                payload.issues.push(util_issue(_issue));
-            }
-        };
-        return fn(payload.value, payload);
-    }, params);
-    return ch;
-}
-// @__NO_SIDE_EFFECTS__
-function _check(fn, params) {
-    const ch = new $ZodCheck({
-        check: "custom",
-        ...normalizeParams(params),
-    });
-    ch._zod.check = fn;
-    return ch;
-}
-// @__NO_SIDE_EFFECTS__
-function describe(description) {
-    const ch = new $ZodCheck({ check: "describe" });
-    ch._zod.onattach = [
-        (inst) => {
-            const existing = globalRegistry.get(inst) ?? {};
-            globalRegistry.add(inst, { ...existing, description });
-        },
-    ];
-    ch._zod.check = () => { }; // no-op check
-    return ch;
-}
-// @__NO_SIDE_EFFECTS__
-function meta(metadata) {
-    const ch = new $ZodCheck({ check: "meta" });
-    ch._zod.onattach = [
-        (inst) => {
-            const existing = globalRegistry.get(inst) ?? {};
-            globalRegistry.add(inst, { ...existing, ...metadata });
-        },
-    ];
-    ch._zod.check = () => { }; // no-op check
-    return ch;
-}
-// @__NO_SIDE_EFFECTS__
-function _stringbool(Classes, _params) {
-    const params = util.normalizeParams(_params);
-    let truthyArray = params.truthy ?? ["true", "1", "yes", "on", "y", "enabled"];
-    let falsyArray = params.falsy ?? ["false", "0", "no", "off", "n", "disabled"];
-    if (params.case !== "sensitive") {
-        truthyArray = truthyArray.map((v) => (typeof v === "string" ? v.toLowerCase() : v));
-        falsyArray = falsyArray.map((v) => (typeof v === "string" ? v.toLowerCase() : v));
-    }
-    const truthySet = new Set(truthyArray);
-    const falsySet = new Set(falsyArray);
-    const _Codec = Classes.Codec ?? schemas.$ZodCodec;
-    const _Boolean = Classes.Boolean ?? schemas.$ZodBoolean;
-    const _String = Classes.String ?? schemas.$ZodString;
-    const stringSchema = new _String({ type: "string", error: params.error });
-    const booleanSchema = new _Boolean({ type: "boolean", error: params.error });
-    const codec = new _Codec({
-        type: "pipe",
-        in: stringSchema,
-        out: booleanSchema,
-        transform: ((input, payload) => {
-            let data = input;
-            if (params.case !== "sensitive")
-                data = data.toLowerCase();
-            if (truthySet.has(data)) {
-                return true;
-            }
-            else if (falsySet.has(data)) {
-                return false;
-            }
-            else {
-                payload.issues.push({
-                    code: "invalid_value",
-                    expected: "stringbool",
-                    values: [...truthySet, ...falsySet],
-                    input: payload.value,
-                    inst: codec,
-                    continue: false,
-                });
-                return {};
-            }
-        }),
-        reverseTransform: ((input, _payload) => {
-            if (input === true) {
-                return truthyArray[0] || "true";
-            }
-            else {
-                return falsyArray[0] || "false";
-            }
-        }),
-        error: params.error,
-    });
-    codec._zod.bag.truthy = truthyArray;
-    codec._zod.bag.falsy = falsyArray;
-    codec._zod.bag.case = params.case ?? "insensitive";
-    return codec;
-}
-// @__NO_SIDE_EFFECTS__
-function _stringFormat(Class, format, fnOrRegex, _params = {}) {
-    const params = util.normalizeParams(_params);
-    const def = {
-        check: "string_format",
-        type: "string",
-        format,
-        fn: typeof fnOrRegex === "function" ? fnOrRegex : (val) => fnOrRegex.test(val),
-        ...params,
-    };
-    if (fnOrRegex instanceof RegExp) {
-        def.pattern = fnOrRegex;
-    }
-    const inst = new Class(def);
-    return inst;
-}
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/to-json-schema.js
-
-
-function assignProps(target, ...sources) {
-    for (const source of sources) {
-        for (const key of Reflect.ownKeys(source)) {
-            if (Object.prototype.propertyIsEnumerable.call(source, key)) {
-                util_assignProp(target, key, source[key]);
-            }
-        }
-    }
-    return target;
-}
-// function initializeContext<T extends schemas.$ZodType>(inputs: JSONSchemaGeneratorParams<T>): ToJSONSchemaContext<T> {
-//   return {
-//     processor: inputs.processor,
-//     metadataRegistry: inputs.metadata ?? globalRegistry,
-//     target: inputs.target ?? "draft-2020-12",
-//     unrepresentable: inputs.unrepresentable ?? "throw",
-//   };
-// }
-function to_json_schema_initializeContext(params) {
-    // Normalize target: convert old non-hyphenated versions to hyphenated versions
-    let target = params?.target ?? "draft-2020-12";
-    if (target === "draft-4")
-        target = "draft-04";
-    if (target === "draft-7")
-        target = "draft-07";
-    return {
-        processors: params.processors ?? {},
-        metadataRegistry: params?.metadata ?? globalRegistry,
-        target,
-        unrepresentable: params?.unrepresentable ?? "throw",
-        override: params?.override ?? (() => { }),
-        io: params?.io ?? "output",
-        counter: 0,
-        seen: new Map(),
-        sharedDefsExtractedFor: undefined,
-        sharedEmitDoneFor: undefined,
-        cycles: params?.cycles ?? "ref",
-        reused: params?.reused ?? "inline",
-        intersections: [],
-        deferred: [],
-        external: params?.external ?? undefined,
-    };
-}
-/**
- * Applies the `unrepresentable` setting at a site that has no JSON Schema equivalent. Throws
- * `message` unless the setting (or the handler's return value) says otherwise. Returns `true` if a
- * custom JSON Schema was written into `json`, in which case the caller must not write its own.
- */
-function handleUnrepresentable(schema, ctx, json, params, message) {
-    const result = typeof ctx.unrepresentable === "function"
-        ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message })
-        : ctx.unrepresentable;
-    if (result === "any")
-        return false;
-    if (result === undefined || result === "throw")
-        throw new Error(message);
-    Object.assign(json, result);
-    return true;
-}
-// never rename this back to `process`: bundler polyfills inject a top-level `const process` that a lexical declaration of the same name collides with (#6397)
-function to_json_schema_processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
-    var _a;
-    const def = schema._zod.def;
-    // check for schema in seens
-    const seen = ctx.seen.get(schema);
-    if (seen) {
-        seen.count++;
-        // check if cycle
-        const isCycle = _params.schemaPath.includes(schema);
-        if (isCycle) {
-            seen.cycle = _params.path;
-        }
-        return seen.schema;
-    }
-    // initialize
-    const result = { schema: {}, count: 1, cycle: undefined, path: _params.path };
-    ctx.seen.set(schema, result);
-    ctx.sharedDefsExtractedFor = undefined;
-    ctx.sharedEmitDoneFor = undefined;
-    // custom method overrides default behavior
-    const overrideSchema = schema._zod.toJSONSchema?.();
-    if (overrideSchema) {
-        result.schema = overrideSchema;
-    }
-    else {
-        const params = {
-            ..._params,
-            schemaPath: [..._params.schemaPath, schema],
-            path: _params.path,
-        };
-        if (schema._zod.processJSONSchema) {
-            schema._zod.processJSONSchema(ctx, result.schema, params);
-        }
-        else {
-            const _json = result.schema;
-            const processor = ctx.processors[def.type];
-            if (!processor) {
-                throw new Error(`[toJSONSchema]: Non-representable type encountered: ${def.type}`);
-            }
-            processor(schema, ctx, _json, params);
-        }
-        const parent = schema._zod.parent;
-        if (parent) {
-            // Also set ref if processor didn't (for inheritance)
-            if (!result.ref)
-                result.ref = parent;
-            to_json_schema_processSchema(parent, ctx, params);
-            ctx.seen.get(parent).isParent = true;
-        }
-    }
-    // metadata
-    const meta = ctx.metadataRegistry.get(schema);
-    if (meta)
-        assignProps(result.schema, meta);
-    if (ctx.io === "input" && isTransforming(schema)) {
-        // examples/defaults only apply to output type of pipe
-        delete result.schema.examples;
-        delete result.schema.default;
-    }
-    // set prefault as default
-    if (ctx.io === "input" && "_prefault" in result.schema)
-        (_a = result.schema).default ?? (_a.default = result.schema._prefault);
-    delete result.schema._prefault;
-    // pulling fresh from ctx.seen in case it was overwritten
-    const _result = ctx.seen.get(schema);
-    return _result.schema;
-}
-/** @deprecated Renamed to `processSchema`. An export alias declares no binding, so it is safe to keep. */
-
-// Escape a reference token for use in a JSON Pointer fragment (RFC 6901): `~` becomes `~0` and `/` becomes `~1`. The `~` replacement must run first.
-function encodeJSONPointerSegment(segment) {
-    return segment.replace(/~/g, "~0").replace(/\//g, "~1");
-}
-function to_json_schema_extractDefs(ctx, schema
-// params: EmitParams
-) {
-    // iterate over seen map;
-    const root = ctx.seen.get(schema);
-    if (!root)
-        throw new Error("Unprocessed schema. This is a bug in Zod.");
-    // With `external` set, every registered schema resolves through the external branch of `makeURI`, so the root branch below produces the same ref the external branch would — this pass is identical whichever schema it is called with, and only needs to run once.
-    if (ctx.external && ctx.sharedDefsExtractedFor === ctx.external)
-        return;
-    // Track ids to detect duplicates across different schemas
-    const idToSchema = new Map();
-    for (const entry of ctx.seen.entries()) {
-        const id = ctx.metadataRegistry.get(entry[0])?.id;
-        if (id) {
-            const existing = idToSchema.get(id);
-            if (existing && existing !== entry[0]) {
-                throw new Error(`Duplicate schema id "${id}" detected during JSON Schema conversion. Two different schemas cannot share the same id when converted together.`);
-            }
-            idToSchema.set(id, entry[0]);
-        }
-    }
-    // returns a ref to the schema defId will be empty if the ref points to an external schema (or #)
-    const makeURI = (entry) => {
-        // comparing the seen objects because sometimes multiple schemas map to the same seen object. e.g. lazy
-        // external is configured
-        const defsSegment = ctx.target === "draft-2020-12" ? "$defs" : "definitions";
-        if (ctx.external) {
-            const externalId = ctx.external.registry.get(entry[0])?.id; // ?? "__shared";// `__schema${ctx.counter++}`;
-            // check if schema is in the external registry
-            const uriGenerator = ctx.external.uri ?? ((id) => id);
-            if (externalId) {
-                return { ref: uriGenerator(externalId) };
-            }
-            // otherwise, add to __shared
-            const id = entry[1].defId ?? entry[1].schema.id ?? `schema${ctx.counter++}`;
-            entry[1].defId = id; // set defId so it will be reused if needed
-            return { defId: id, ref: `${uriGenerator("__shared")}#/${defsSegment}/${encodeJSONPointerSegment(id)}` };
-        }
-        const uriPrefix = `#`;
-        const defUriPrefix = `${uriPrefix}/${defsSegment}/`;
-        // an id-less root has nowhere to be extracted to, so it stays inline and self-references as `#`
-        if (entry[1] === root && !entry[1].schema.id) {
-            return { ref: uriPrefix };
-        }
-        // self-contained schema
-        const defId = entry[1].schema.id ?? `__schema${ctx.counter++}`;
-        return { defId, ref: defUriPrefix + encodeJSONPointerSegment(defId) };
-    };
-    // stored cached version in `def` property remove all properties, set $ref
-    const extractToDef = (entry) => {
-        // if the schema is already a reference, do not extract it
-        if (entry[1].schema.$ref) {
-            return;
-        }
-        const seen = entry[1];
-        const { ref, defId } = makeURI(entry);
-        seen.def = { ...seen.schema };
-        // defId won't be set if the schema is a reference to an external schema or if the schema is the root schema
-        if (defId)
-            seen.defId = defId;
-        // wipe away all properties except $ref
-        const schema = seen.schema;
-        for (const key in schema) {
-            delete schema[key];
-        }
-        schema.$ref = ref;
-    };
-    // throw on cycles
-    // break cycles
-    if (ctx.cycles === "throw") {
-        for (const entry of ctx.seen.entries()) {
-            const seen = entry[1];
-            if (seen.cycle) {
-                throw new Error("Cycle detected: " +
-                    `#/${seen.cycle?.join("/")}/<root>` +
-                    '\n\nSet the `cycles` parameter to `"ref"` to resolve cyclical schemas with defs.');
-            }
-        }
-    }
-    // extract schemas into $defs
-    for (const entry of ctx.seen.entries()) {
-        const seen = entry[1];
-        // convert root schema to # $ref
-        if (schema === entry[0]) {
-            extractToDef(entry); // this has special handling for the root schema
-            continue;
-        }
-        // extract schemas that are in the external registry
-        if (ctx.external) {
-            const ext = ctx.external.registry.get(entry[0])?.id;
-            if (schema !== entry[0] && ext) {
-                extractToDef(entry);
-                continue;
-            }
-        }
-        // extract schemas with `id` meta
-        const id = ctx.metadataRegistry.get(entry[0])?.id;
-        if (id) {
-            extractToDef(entry);
-            continue;
-        }
-        // break cycles
-        if (seen.cycle) {
-            // any
-            extractToDef(entry);
-            continue;
-        }
-        // extract reused schemas
-        if (seen.count > 1) {
-            if (ctx.reused === "ref") {
-                extractToDef(entry);
-            }
-        }
-    }
-    if (ctx.external)
-        ctx.sharedDefsExtractedFor = ctx.external;
-}
-/** Rewrites `anyOf: [{type: "a"}, {type: "b"}]` to `type: ["a", "b"]`, which every JSON Schema draft treats as equivalent and most consumers render far better for the nullable case. Only branches that are a bare type assertion qualify — anything carrying a constraint, `$ref`, `const` or metadata is left alone. Runs after `flattenRef`, so a branch an override decorated or `$defs` extraction turned into a `$ref` is no longer bare and correctly stays in `anyOf`. `oneOf` is excluded: `integer` and `number` overlap, so "exactly one" and "at least one" are not the same there. OpenAPI 3.0 is excluded: its `type` must be a single string. */
-function compactTypeUnion(schema) {
-    const options = schema.anyOf;
-    if (!Array.isArray(options) || options.length === 0 || schema.type !== undefined)
-        return;
-    const types = [];
-    for (const option of options) {
-        if (!option || typeof option !== "object")
-            return;
-        // A branch that is itself a compactible union folds into this one — nested `anyOf` and a flat `type` array say the same thing. Compacting it first also makes the result independent of the order this pass walks the seen map in.
-        compactTypeUnion(option);
-        const keys = Object.keys(option);
-        if (keys.length !== 1 || keys[0] !== "type")
-            return;
-        const type = option.type;
-        for (const member of Array.isArray(type) ? type : [type]) {
-            if (typeof member !== "string")
-                return;
-            if (!types.includes(member))
-                types.push(member);
-        }
-    }
-    delete schema.anyOf;
-    // A `type` array must be non-empty and unique (metaschema); a single member is spelled as a bare string.
-    schema.type = types.length === 1 ? types[0] : types;
-}
-/** Keywords `foldIntersection` knows how to combine. Anything else — `$ref`, `patternProperties`,
- * an annotation like `description` — makes a member unfoldable, so a constraint this does not
- * understand leaves the `allOf` alone instead of being silently dropped or misattributed. */
-const FOLDABLE_KEYS = new Set(["type", "properties", "required", "additionalProperties"]);
-const UNION_KEYS = ["oneOf", "anyOf"];
-/** A member's constraint on a key it does not declare itself. A `catchall` states one; `false`, an absent `additionalProperties`, and the empty schema a loose object emits state nothing. */
-function undeclaredConstraint(member) {
-    const extra = member.additionalProperties;
-    if (extra === undefined || extra === false || typeof extra !== "object" || extra === null)
-        return null;
-    return Object.keys(extra).length ? extra : null;
-}
-/** Combines object members into the single object they describe together, or returns `null` if any of them carries a keyword outside {@link FOLDABLE_KEYS}. */
-function foldObjects(members) {
-    const objects = [];
-    for (const member of members) {
-        // A boolean subschema is legal JSON Schema and carries no keywords to fold.
-        if (typeof member !== "object" || member.type !== "object")
-            return null;
-        for (const key in member) {
-            if (!FOLDABLE_KEYS.has(key))
-                return null;
-        }
-        objects.push(member);
-    }
-    const properties = {};
-    const required = new Set();
-    for (const object of objects) {
-        for (const key in object.properties) {
-            // `in` would report a `__proto__` key as already present via the prototype chain and skip it.
-            if (Object.prototype.hasOwnProperty.call(properties, key))
-                continue;
-            // Every member constrains this key: the ones that declare it say how, and a `catchall` member constrains it too even though it does not name it. The key has to satisfy all of them, which is the same intersection one level down.
-            const parts = [];
-            for (const other of objects) {
-                const part = other.properties?.[key] ?? undeclaredConstraint(other);
-                if (part === null || part === undefined)
-                    continue;
-                if (!parts.some((seen) => JSON.stringify(seen) === JSON.stringify(part)))
-                    parts.push(part);
-            }
-            const merged = parts.length === 1
-                ? parts[0]
-                : (foldObjects(parts) ?? { allOf: parts });
-            util_assignProp(properties, key, merged);
-        }
-        for (const key of object.required ?? [])
-            required.add(key);
-    }
-    const folded = { type: "object", properties };
-    if (required.size)
-        folded.required = [...required];
-    // A key no member declares is rejected only when every member rejects it, so the fold is closed only when every member is. Otherwise it carries whatever the `catchall` members demand of such a key.
-    if (objects.every((object) => object.additionalProperties === false)) {
-        folded.additionalProperties = false;
-    }
-    else {
-        const constraints = [];
-        for (const object of objects) {
-            const constraint = undeclaredConstraint(object);
-            if (constraint && !constraints.some((seen) => JSON.stringify(seen) === JSON.stringify(constraint)))
-                constraints.push(constraint);
-        }
-        if (constraints.length === 1)
-            folded.additionalProperties = constraints[0];
-        else if (constraints.length > 1)
-            folded.additionalProperties = { allOf: constraints };
-    }
-    return folded;
-}
-/** `additionalProperties` in an `allOf` member sees only that member's own `properties`, so two
- * closed object members reject each other's keys and the schema validates nothing. Zod's parser
- * pools the key sets instead — `handleIntersectionResults` reports a key as unrecognized only when
- * *every* side rejects it — so the emitted schema has to pool them too, and folding the members
- * into one object is the encoding that says so on every target.
- *
- * This runs from `finalize`, after `extractDefs`, which is what keeps it clear of the `$ref`
- * machinery: a member extracted into `$defs` is already a `$ref` by now and declines to fold, so it
- * keeps its reference and its own closedness rather than being inlined as a stale copy. */
-function foldIntersection(json) {
-    const allOf = json.allOf;
-    if (!Array.isArray(allOf) || allOf.length < 2)
-        return;
-    // An `override` runs before this pass and may have written object keywords onto the intersection itself. Those are deliberate, so decline rather than overwrite them.
-    for (const key of FOLDABLE_KEYS)
-        if (key in json)
-            return;
-    // An intersection distributes over a union: `A & (X | Y)` is `(A & X) | (A & Y)`. Only the first union is distributed over; a second one stays among the members every branch folds against, where it fails the object check and declines the whole intersection rather than multiplying out.
-    const unions = allOf.filter((m) => UNION_KEYS.some((k) => Array.isArray(m[k])));
-    let folded = null;
-    if (!unions.length) {
-        folded = foldObjects(allOf);
-    }
-    else {
-        const union = unions[0];
-        const keyword = UNION_KEYS.find((k) => Array.isArray(union[k]));
-        if (Object.keys(union).length !== 1)
-            return;
-        const rest = allOf.filter((m) => m !== union);
-        const branches = union[keyword].map((branch) => foldObjects([...rest, branch]));
-        if (branches.some((b) => !b))
-            return;
-        folded = { [keyword]: branches };
-    }
-    if (!folded)
-        return;
-    delete json.allOf;
-    assignProps(json, folded);
-}
-function to_json_schema_finalize(ctx, schema) {
-    const root = ctx.seen.get(schema);
-    if (!root)
-        throw new Error("Unprocessed schema. This is a bug in Zod.");
-    // flatten refs - inherit properties from parent schemas
-    const flattenRef = (zodSchema) => {
-        const seen = ctx.seen.get(zodSchema);
-        // already processed
-        if (seen.ref === null)
-            return;
-        const schema = seen.def ?? seen.schema;
-        const _cached = { ...schema };
-        const ref = seen.ref;
-        seen.ref = null; // prevent infinite recursion
-        if (ref) {
-            flattenRef(ref);
-            const refSeen = ctx.seen.get(ref);
-            const refSchema = refSeen.schema;
-            // merge referenced schema into current
-            if (refSchema.$ref && (ctx.target === "draft-07" || ctx.target === "draft-04" || ctx.target === "openapi-3.0")) {
-                // older drafts can't combine $ref with other properties
-                schema.allOf = schema.allOf ?? [];
-                schema.allOf.push(refSchema);
-            }
-            else {
-                assignProps(schema, refSchema);
-            }
-            // restore child's own properties (child wins)
-            assignProps(schema, _cached);
-            const isParentRef = zodSchema._zod.parent === ref;
-            // For parent chain, child is a refinement - remove parent-only properties
-            if (isParentRef) {
-                for (const key in schema) {
-                    if (key === "$ref" || key === "allOf")
-                        continue;
-                    if (!(key in _cached)) {
-                        delete schema[key];
-                    }
-                }
-            }
-            // When ref was extracted to $defs, remove properties that match the definition
-            if (refSchema.$ref && refSeen.def) {
-                for (const key in schema) {
-                    if (key === "$ref" || key === "allOf")
-                        continue;
-                    if (key in refSeen.def && JSON.stringify(schema[key]) === JSON.stringify(refSeen.def[key])) {
-                        delete schema[key];
-                    }
-                }
-            }
-        }
-        // If parent was extracted (has $ref), propagate $ref to this schema. This handles cases like: readonly().meta({id}).describe() where processor sets ref to innerType but parent should be referenced
-        const parent = zodSchema._zod.parent;
-        if (parent && parent !== ref) {
-            // Ensure parent is processed first so its def has inherited properties
-            flattenRef(parent);
-            const parentSeen = ctx.seen.get(parent);
-            if (parentSeen?.schema.$ref) {
-                schema.$ref = parentSeen.schema.$ref;
-                // De-duplicate with parent's definition
-                if (parentSeen.def) {
-                    for (const key in schema) {
-                        if (key === "$ref" || key === "allOf")
-                            continue;
-                        if (key in parentSeen.def && JSON.stringify(schema[key]) === JSON.stringify(parentSeen.def[key])) {
-                            delete schema[key];
-                        }
-                    }
-                }
-            }
-        }
-        // execute overrides
-        ctx.override({
-            zodSchema: zodSchema,
-            jsonSchema: schema,
-            path: seen.path ?? [],
-        });
-    };
-    // Flattening walks the whole map and clears each `ref` as it goes, so a second call over the same map is a no-op scan. Skip it outright once it has run for a registry conversion.
-    if (!ctx.external || ctx.sharedEmitDoneFor !== ctx.external) {
-        for (const entry of [...ctx.seen.entries()].reverse()) {
-            flattenRef(entry[0]);
-        }
-        if (ctx.target !== "openapi-3.0") {
-            for (const entry of ctx.seen.entries()) {
-                compactTypeUnion(entry[1].def ?? entry[1].schema);
-            }
-        }
-        for (const rewrite of ctx.deferred)
-            rewrite();
-        // After flattening, every member that was extracted is a `$ref`, so the fold sees the final shape. A schema that inherits an intersection — through `z.lazy`, or any `ref` chain — holds the same `allOf` array, so fold by array identity to catch every copy.
-        if (ctx.intersections.length) {
-            const carriers = new Map();
-            for (const seen of ctx.seen.values()) {
-                for (const json of [seen.schema, seen.def]) {
-                    const allOf = json?.allOf;
-                    if (!Array.isArray(allOf))
-                        continue;
-                    const existing = carriers.get(allOf);
-                    if (existing)
-                        existing.push(json);
-                    else
-                        carriers.set(allOf, [json]);
-                }
-            }
-            for (const allOf of ctx.intersections) {
-                for (const json of carriers.get(allOf) ?? [])
-                    foldIntersection(json);
-            }
-        }
-    }
-    const result = {};
-    if (ctx.target === "draft-2020-12") {
-        result.$schema = "https://json-schema.org/draft/2020-12/schema";
-    }
-    else if (ctx.target === "draft-07") {
-        result.$schema = "http://json-schema.org/draft-07/schema#";
-    }
-    else if (ctx.target === "draft-04") {
-        result.$schema = "http://json-schema.org/draft-04/schema#";
-    }
-    else if (ctx.target === "openapi-3.0") {
-        // OpenAPI 3.0 schema objects should not include a $schema property
-    }
-    else {
-        // Arbitrary string values are allowed but won't have a $schema property set
-    }
-    if (ctx.external?.uri) {
-        const id = ctx.external.registry.get(schema)?.id;
-        if (!id)
-            throw new Error("Schema is missing an `id` property");
-        result.$id = ctx.external.uri(id);
-    }
-    // when the root was extracted into $defs, `root.schema` is the `$ref` wrapper and `root.def` is the body that now lives under $defs
-    assignProps(result, root.defId ? root.schema : (root.def ?? root.schema));
-    // The `id` in `.meta()` is a Zod-specific registration tag used to extract schemas into $defs — it is not user-facing JSON Schema metadata. Strip it from the output body where it would otherwise leak. The id is preserved implicitly via the $defs key (and via $ref paths).
-    const rootMetaId = ctx.metadataRegistry.get(schema)?.id;
-    if (rootMetaId !== undefined && result.id === rootMetaId)
-        delete result.id;
-    // build defs object. With `external`, `defs` is the shared object every schema writes into, so the same entries are reassigned on every call. Without it, `defs` is fresh per call and must be rebuilt.
-    const defs = ctx.external?.defs ?? {};
-    if (!ctx.external || ctx.sharedEmitDoneFor !== ctx.external) {
-        for (const entry of ctx.seen.entries()) {
-            const seen = entry[1];
-            if (seen.def && seen.defId) {
-                if (seen.def.id === seen.defId)
-                    delete seen.def.id;
-                util_assignProp(defs, seen.defId, seen.def);
-            }
-        }
-    }
-    if (ctx.external)
-        ctx.sharedEmitDoneFor = ctx.external;
-    // set definitions in result
-    if (ctx.external) {
-    }
-    else {
-        if (Object.keys(defs).length > 0) {
-            if (ctx.target === "draft-2020-12") {
-                result.$defs = defs;
-            }
-            else {
-                result.definitions = defs;
-            }
-        }
-    }
-    try {
-        // this "finalizes" this schema and ensures all cycles are removed each call to finalize() is functionally independent though the seen map is shared
-        const finalized = JSON.parse(JSON.stringify(result));
-        Object.defineProperty(finalized, "~standard", {
-            value: {
-                ...schema["~standard"],
-                jsonSchema: {
-                    input: createStandardJSONSchemaMethod(schema, "input", ctx.processors),
-                    output: createStandardJSONSchemaMethod(schema, "output", ctx.processors),
-                },
-            },
-            enumerable: false,
-            writable: false,
-        });
-        return finalized;
-    }
-    catch (_err) {
-        throw new Error("Error converting schema to JSON.");
-    }
-}
-function isTransforming(_schema, _ctx) {
-    const ctx = _ctx ?? { seen: new Set() };
-    if (ctx.seen.has(_schema))
-        return false;
-    ctx.seen.add(_schema);
-    const def = _schema._zod.def;
-    if (def.type === "transform")
-        return true;
-    if (def.type === "array")
-        return isTransforming(def.element, ctx);
-    if (def.type === "set")
-        return isTransforming(def.valueType, ctx);
-    if (def.type === "lazy")
-        return isTransforming(def.getter(), ctx);
-    if (def.type === "promise" ||
-        def.type === "optional" ||
-        def.type === "nonoptional" ||
-        def.type === "nullable" ||
-        def.type === "readonly" ||
-        def.type === "default" ||
-        def.type === "prefault" ||
-        def.type === "catch") {
-        return isTransforming(def.innerType, ctx);
-    }
-    if (def.type === "intersection") {
-        return isTransforming(def.left, ctx) || isTransforming(def.right, ctx);
-    }
-    if (def.type === "record" || def.type === "map") {
-        return isTransforming(def.keyType, ctx) || isTransforming(def.valueType, ctx);
-    }
-    if (def.type === "pipe") {
-        if (_schema._zod.traits.has("$ZodCodec"))
-            return true;
-        return isTransforming(def.in, ctx) || isTransforming(def.out, ctx);
-    }
-    if (def.type === "object") {
-        for (const key in def.shape) {
-            if (isTransforming(def.shape[key], ctx))
-                return true;
-        }
-        return false;
-    }
-    if (def.type === "union") {
-        for (const option of def.options) {
-            if (isTransforming(option, ctx))
-                return true;
-        }
-        return false;
-    }
-    if (def.type === "tuple") {
-        for (const item of def.items) {
-            if (isTransforming(item, ctx))
-                return true;
-        }
-        if (def.rest && isTransforming(def.rest, ctx))
-            return true;
-        return false;
-    }
-    return false;
-}
-/**
- * Creates a toJSONSchema method for a schema instance.
- * This encapsulates the logic of initializing context, processing, extracting defs, and finalizing.
- */
-const createToJSONSchemaMethod = (schema, processors = {}) => (params) => {
-    const ctx = to_json_schema_initializeContext({ ...params, processors });
-    to_json_schema_processSchema(schema, ctx);
-    to_json_schema_extractDefs(ctx, schema);
-    return to_json_schema_finalize(ctx, schema);
-};
-const createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params) => {
-    const { libraryOptions, target } = params ?? {};
-    const ctx = to_json_schema_initializeContext({ ...(libraryOptions ?? {}), target, io, processors });
-    to_json_schema_processSchema(schema, ctx);
-    to_json_schema_extractDefs(ctx, schema);
-    return to_json_schema_finalize(ctx, schema);
-};
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/json-schema-processors.js
-
-
-
-
-const narrowMin = (agg, key, value) => {
-    if (agg[key] === undefined || value > agg[key])
-        agg[key] = value;
-};
-const narrowMax = (agg, key, value) => {
-    if (agg[key] === undefined || value < agg[key])
-        agg[key] = value;
-};
-const narrowBoth = (agg, value) => {
-    narrowMin(agg, "minimum", value);
-    narrowMax(agg, "maximum", value);
-};
-const addDivisor = (agg, value) => {
-    agg.multipleOf ?? (agg.multipleOf = []);
-    if (!agg.multipleOf.includes(value))
-        agg.multipleOf.push(value);
-};
-const addPattern = (agg, pattern) => {
-    agg.patterns ?? (agg.patterns = new Set());
-    agg.patterns.add(pattern);
-};
-const intersectMime = (agg, mime) => {
-    agg.mime = agg.mime ? agg.mime.filter((m) => mime.includes(m)) : [...mime];
-};
-// last-wins, matching the bag's historical write order; the flag keeps an integer format from being lost to a later float one
-const setFormat = (agg, format) => {
-    agg.format = format;
-    if (format.includes("int"))
-        agg.isInt = true;
-};
-const minContributor = (agg, def) => narrowMin(agg, "minimum", def.minimum);
-const maxContributor = (agg, def) => narrowMax(agg, "maximum", def.maximum);
-const formatContributor = (ranges) => (agg, def) => {
-    setFormat(agg, def.format);
-    const [minimum, maximum] = ranges[def.format];
-    narrowMin(agg, "minimum", minimum);
-    narrowMax(agg, "maximum", maximum);
-};
-const contributors = {
-    greater_than: (agg, def) => narrowMin(agg, def.inclusive ? "minimum" : "exclusiveMinimum", def.value),
-    less_than: (agg, def) => narrowMax(agg, def.inclusive ? "maximum" : "exclusiveMaximum", def.value),
-    multiple_of: (agg, def) => addDivisor(agg, def.value),
-    number_format: formatContributor(NUMBER_FORMAT_RANGES),
-    bigint_format: formatContributor(BIGINT_FORMAT_RANGES),
-    min_length: minContributor,
-    max_length: maxContributor,
-    length_equals: (agg, def) => narrowBoth(agg, def.length),
-    min_size: minContributor,
-    max_size: maxContributor,
-    size_equals: (agg, def) => narrowBoth(agg, def.size),
-    string_format: (agg, def) => {
-        setFormat(agg, def.format);
-        if (def.pattern)
-            addPattern(agg, def.pattern);
-        if (def.format === "base64" || def.format === "base64url")
-            agg.contentEncoding = def.format;
-        if (def.local || def.precision === -1)
-            agg.laxFormat = true;
-    },
-    mime_type: (agg, def) => intersectMime(agg, def.mime),
-};
-function aggregateChecks(schema) {
-    const agg = {};
-    const def = schema._zod.def;
-    // a format schema is its own first check, same rule as $ZodType init
-    const list = schema._zod.traits.has("$ZodCheck")
-        ? [schema, ...(def.checks ?? [])]
-        : (def.checks ?? []);
-    for (const ch of list)
-        contributors[ch._zod.def.check]?.(agg, ch._zod.def);
-    // reconcile with the bag so third-party onattach contributions still land; first-party residue is never tighter than the fold, so merging it back is idempotent for one and additive for the other
-    const bag = schema._zod.bag;
-    if (bag.minimum !== undefined)
-        narrowMin(agg, "minimum", bag.minimum);
-    if (bag.exclusiveMinimum !== undefined)
-        narrowMin(agg, "exclusiveMinimum", bag.exclusiveMinimum);
-    if (bag.maximum !== undefined)
-        narrowMax(agg, "maximum", bag.maximum);
-    if (bag.exclusiveMaximum !== undefined)
-        narrowMax(agg, "exclusiveMaximum", bag.exclusiveMaximum);
-    if (bag.multipleOf !== undefined)
-        addDivisor(agg, bag.multipleOf);
-    if (bag.format !== undefined) {
-        agg.format ?? (agg.format = bag.format);
-        if (bag.format.includes("int"))
-            agg.isInt = true;
-    }
-    if (bag.mime)
-        intersectMime(agg, bag.mime);
-    for (const pattern of bag.patterns ?? [])
-        addPattern(agg, pattern);
-    return agg;
-}
-const formatMap = {
-    guid: "uuid",
-    url: "uri",
-    datetime: "date-time",
-    json_string: "json-string",
-    regex: "", // do not set
-};
-// ==================== SIMPLE TYPE PROCESSORS ====================
-// the runtime patterns are lax so parse paths never overflow the regex stack; the emitted schema swaps in the exact block forms, which zod itself never executes
-const exactPatterns = new Map([
-    [base64Charset, base64],
-    [base64urlCharset, base64url],
-]);
-const exactPattern = (p) => exactPatterns.get(p) ?? p;
-const stringProcessor = (schema, ctx, _json, _params) => {
-    const json = _json;
-    json.type = "string";
-    const { minimum, maximum, format, patterns, contentEncoding, laxFormat } = aggregateChecks(schema);
-    if (typeof minimum === "number")
-        json.minLength = minimum;
-    if (typeof maximum === "number")
-        json.maxLength = maximum;
-    // custom pattern overrides format
-    if (format) {
-        json.format = formatMap[format] ?? format;
-        if (json.format === "")
-            delete json.format; // empty format is not valid
-        // `z.iso.time()` is never full-time, and `laxFormat` carries the datetime shapes that also accept what their keyword forbids
-        if (format === "time" || laxFormat) {
-            delete json.format;
-        }
-    }
-    if (contentEncoding)
-        json.contentEncoding = contentEncoding;
-    if (patterns && patterns.size > 0) {
-        const patternList = [...patterns].map(exactPattern);
-        if (patternList.length === 1)
-            json.pattern = patternList[0].source;
-        else if (patternList.length > 1) {
-            json.allOf = [
-                ...patternList.map((regex) => ({
-                    ...(ctx.target === "draft-07" || ctx.target === "draft-04" || ctx.target === "openapi-3.0"
-                        ? { type: "string" }
-                        : {}),
-                    pattern: regex.source,
-                })),
-            ];
-        }
-    }
-};
-const numberProcessor = (schema, ctx, _json, params) => {
-    const json = _json;
-    const { minimum, maximum, multipleOf, exclusiveMaximum, exclusiveMinimum, isInt } = aggregateChecks(schema);
-    json.type = isInt ? "integer" : "number";
-    // when both minimum and exclusiveMinimum exist, pick the more restrictive one
-    const exMin = typeof exclusiveMinimum === "number" && exclusiveMinimum >= (minimum ?? Number.NEGATIVE_INFINITY);
-    const exMax = typeof exclusiveMaximum === "number" && exclusiveMaximum <= (maximum ?? Number.POSITIVE_INFINITY);
-    const legacy = ctx.target === "draft-04" || ctx.target === "openapi-3.0";
-    if (exMin) {
-        if (legacy) {
-            json.minimum = exclusiveMinimum;
-            json.exclusiveMinimum = true;
-        }
-        else {
-            json.exclusiveMinimum = exclusiveMinimum;
-        }
-    }
-    else if (typeof minimum === "number") {
-        json.minimum = minimum;
-    }
-    if (exMax) {
-        if (legacy) {
-            json.maximum = exclusiveMaximum;
-            json.exclusiveMaximum = true;
-        }
-        else {
-            json.exclusiveMaximum = exclusiveMaximum;
-        }
-    }
-    else if (typeof maximum === "number") {
-        json.maximum = maximum;
-    }
-    if (multipleOf) {
-        // JSON Schema requires a divisor strictly greater than zero, and a non-finite one does not survive JSON at all. A negative divisor accepts exactly what its absolute value accepts, so it still maps; zero, NaN and Infinity have no keyword form.
-        const divisors = new Set();
-        for (const divisor of multipleOf) {
-            if (Number.isFinite(divisor) && divisor !== 0)
-                divisors.add(Math.abs(divisor));
-            else
-                handleUnrepresentable(schema, ctx, json, params, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
-        }
-        // chained divisors are a conjunction the keyword cannot carry alone, so extras ride an allOf, same as stacked patterns
-        const [first, ...rest] = divisors;
-        if (first !== undefined)
-            json.multipleOf = first;
-        if (rest.length)
-            json.allOf = [...(json.allOf ?? []), ...rest.map((m) => ({ multipleOf: m }))];
-    }
-};
-const booleanProcessor = (_schema, _ctx, json, _params) => {
-    json.type = "boolean";
-};
-const bigintProcessor = (schema, ctx, json, params) => {
-    handleUnrepresentable(schema, ctx, json, params, "BigInt cannot be represented in JSON Schema");
-};
-const symbolProcessor = (schema, ctx, json, params) => {
-    handleUnrepresentable(schema, ctx, json, params, "Symbols cannot be represented in JSON Schema");
-};
-const nullProcessor = (_schema, ctx, json, _params) => {
-    if (ctx.target === "openapi-3.0") {
-        json.type = "string";
-        json.nullable = true;
-        json.enum = [null];
-    }
-    else {
-        json.type = "null";
-    }
-};
-const undefinedProcessor = (schema, ctx, json, params) => {
-    handleUnrepresentable(schema, ctx, json, params, "Undefined cannot be represented in JSON Schema");
-};
-const voidProcessor = (schema, ctx, json, params) => {
-    handleUnrepresentable(schema, ctx, json, params, "Void cannot be represented in JSON Schema");
-};
-const neverProcessor = (_schema, _ctx, json, _params) => {
-    json.not = {};
-};
-const anyProcessor = (_schema, _ctx, _json, _params) => {
-    // empty schema accepts anything
-};
-const unknownProcessor = (_schema, _ctx, _json, _params) => {
-    // empty schema accepts anything
-};
-const dateProcessor = (schema, ctx, json, params) => {
-    handleUnrepresentable(schema, ctx, json, params, "Date cannot be represented in JSON Schema");
-};
-const enumProcessor = (schema, _ctx, json, _params) => {
-    const def = schema._zod.def;
-    const values = getEnumValues(def.entries);
-    // an empty enum accepts nothing, same as z.never()
-    if (values.length === 0) {
-        json.not = {};
-        return;
-    }
-    // Number enums can have both string and number values
-    if (values.every((v) => typeof v === "number"))
-        json.type = "number";
-    if (values.every((v) => typeof v === "string"))
-        json.type = "string";
-    json.enum = values;
-};
-const literalProcessor = (schema, ctx, json, params) => {
-    const def = schema._zod.def;
-    // a literal with no values accepts nothing, same as z.never()
-    if (def.values.length === 0) {
-        json.not = {};
-        return;
-    }
-    const vals = [];
-    for (const val of def.values) {
-        if (val === undefined) {
-            // a custom schema replaces the whole literal, so there is nothing left to accumulate
-            if (handleUnrepresentable(schema, ctx, json, params, "Literal `undefined` cannot be represented in JSON Schema"))
-                return;
-            // otherwise do not add to vals
-        }
-        else if (typeof val === "bigint") {
-            if (handleUnrepresentable(schema, ctx, json, params, "BigInt literals cannot be represented in JSON Schema"))
-                return;
-            vals.push(Number(val));
-        }
-        else {
-            vals.push(val);
-        }
-    }
-    if (vals.length === 0) {
-        // do nothing (an undefined literal was stripped)
-    }
-    else if (vals.length === 1) {
-        const val = vals[0];
-        json.type = val === null ? "null" : typeof val;
-        if (ctx.target === "draft-04" || ctx.target === "openapi-3.0") {
-            json.enum = [val];
-        }
-        else {
-            json.const = val;
-        }
-    }
-    else {
-        if (vals.every((v) => typeof v === "number"))
-            json.type = "number";
-        if (vals.every((v) => typeof v === "string"))
-            json.type = "string";
-        if (vals.every((v) => typeof v === "boolean"))
-            json.type = "boolean";
-        if (vals.every((v) => v === null))
-            json.type = "null";
-        json.enum = vals;
-    }
-};
-const nanProcessor = (schema, ctx, json, params) => {
-    handleUnrepresentable(schema, ctx, json, params, "NaN cannot be represented in JSON Schema");
-};
-const templateLiteralProcessor = (schema, _ctx, json, _params) => {
-    const _json = json;
-    const pattern = schema._zod.pattern;
-    if (!pattern)
-        throw new Error("Pattern not found in template literal");
-    _json.type = "string";
-    _json.pattern = pattern.source;
-};
-const fileProcessor = (schema, _ctx, json, _params) => {
-    const _json = json;
-    _json.type = "string";
-    _json.format = "binary";
-    _json.contentEncoding = "binary";
-    const { minimum, maximum, mime } = aggregateChecks(schema);
-    if (minimum !== undefined)
-        _json.minLength = minimum;
-    if (maximum !== undefined)
-        _json.maxLength = maximum;
-    if (!mime)
-        return;
-    // an empty intersection means the mime checks share no value, so nothing passes at runtime; `anyOf` must be non-empty, so the false schema is `not: {}`
-    if (mime.length === 0)
-        _json.not = {};
-    else if (mime.length === 1)
-        _json.contentMediaType = mime[0];
-    // only contentMediaType differs, so the shared props stay at the root
-    else
-        _json.anyOf = mime.map((m) => ({ contentMediaType: m }));
-};
-const successProcessor = (_schema, _ctx, json, _params) => {
-    json.type = "boolean";
-};
-const customProcessor = (schema, ctx, json, params) => {
-    handleUnrepresentable(schema, ctx, json, params, "Custom types cannot be represented in JSON Schema");
-};
-const functionProcessor = (schema, ctx, json, params) => {
-    handleUnrepresentable(schema, ctx, json, params, "Function types cannot be represented in JSON Schema");
-};
-const transformProcessor = (schema, ctx, json, params) => {
-    handleUnrepresentable(schema, ctx, json, params, "Transforms cannot be represented in JSON Schema");
-};
-const mapProcessor = (schema, ctx, json, params) => {
-    handleUnrepresentable(schema, ctx, json, params, "Map cannot be represented in JSON Schema");
-};
-const setProcessor = (schema, ctx, json, params) => {
-    handleUnrepresentable(schema, ctx, json, params, "Set cannot be represented in JSON Schema");
-};
-// ==================== COMPOSITE TYPE PROCESSORS ====================
-const arrayProcessor = (schema, ctx, _json, params) => {
-    const json = _json;
-    const def = schema._zod.def;
-    const { minimum, maximum } = aggregateChecks(schema);
-    if (typeof minimum === "number")
-        json.minItems = minimum;
-    if (typeof maximum === "number")
-        json.maxItems = maximum;
-    json.type = "array";
-    json.items = to_json_schema_processSchema(def.element, ctx, {
-        ...params,
-        path: [...params.path, "items"],
-    });
-};
-// Transform and catch set `optin = "optional"` at runtime so the parser lets them observe an
-// absent key, but their declared input type stays required. An input JSON Schema describes the
-// declared type, so resolve past them to the schema that actually carries the optionality.
-// Used by both `objectProcessor` (for `required`) and `tupleProcessor` (for `minItems`); see
-// wiki/optionality.md, "The JSON Schema emitter reads the *static* value".
-function inputOptin(schema) {
-    const def = schema._zod.def;
-    if (def.type === "pipe" && def.in._zod.traits.has("$ZodTransform")) {
-        return inputOptin(def.out);
-    }
-    if (def.type === "catch") {
-        return inputOptin(def.innerType);
-    }
-    return schema._zod.optin;
-}
-const objectProcessor = (schema, ctx, _json, params) => {
-    const json = _json;
-    const def = schema._zod.def;
-    const shape = def.shape;
-    // dropping it while still emitting `additionalProperties: false` would emit a schema that rejects data this one requires
-    const symbolKeys = Object.getOwnPropertySymbols(shape);
-    if (symbolKeys.length &&
-        handleUnrepresentable(schema, ctx, json, params, "Symbol keys cannot be represented in JSON Schema")) {
-        return;
-    }
-    json.type = "object";
-    json.properties = {};
-    for (const key in shape) {
-        // assignProp so a __proto__ key becomes an own property instead of hitting the inherited setter on the plain {} we build into
-        util_assignProp(json.properties, key, to_json_schema_processSchema(shape[key], ctx, {
-            ...params,
-            path: [...params.path, "properties", key],
-        }));
-    }
-    // required keys
-    const requiredKeys = [];
-    for (const key of Object.keys(shape)) {
-        const field = def.shape[key];
-        if (ctx.io === "input" ? inputOptin(field) === undefined : field._zod.optout === undefined) {
-            requiredKeys.push(key);
-        }
-    }
-    if (requiredKeys.length > 0) {
-        json.required = requiredKeys;
-    }
-    // catchall
-    if (def.catchall?._zod.def.type === "never") {
-        // strict
-        json.additionalProperties = false;
-    }
-    else if (!def.catchall) {
-        // regular
-        if (ctx.io === "output")
-            json.additionalProperties = false;
-    }
-    else if (def.catchall) {
-        json.additionalProperties = to_json_schema_processSchema(def.catchall, ctx, {
-            ...params,
-            path: [...params.path, "additionalProperties"],
-        });
-    }
-};
-const unionProcessor = (schema, ctx, json, params) => {
-    const def = schema._zod.def;
-    // Exclusive unions (inclusive === false) use oneOf (exactly one match) instead of anyOf (one or more matches). This includes both z.xor() and discriminated unions
-    const isExclusive = def.inclusive === false;
-    const options = def.options.map((x, i) => to_json_schema_processSchema(x, ctx, {
-        ...params,
-        path: [...params.path, isExclusive ? "oneOf" : "anyOf", i],
-    }));
-    if (isExclusive) {
-        json.oneOf = options;
-    }
-    else {
-        json.anyOf = options;
-    }
-};
-const intersectionProcessor = (schema, ctx, json, params) => {
-    const def = schema._zod.def;
-    const a = to_json_schema_processSchema(def.left, ctx, {
-        ...params,
-        path: [...params.path, "allOf", 0],
-    });
-    const b = to_json_schema_processSchema(def.right, ctx, {
-        ...params,
-        path: [...params.path, "allOf", 1],
-    });
-    const isSimpleIntersection = (val) => "allOf" in val && Object.keys(val).length === 1;
-    const allOf = [
-        ...(isSimpleIntersection(a) ? a.allOf : [a]),
-        ...(isSimpleIntersection(b) ? b.allOf : [b]),
-    ];
-    json.allOf = allOf;
-    // Recorded innermost first, so a nested intersection has already folded by the time this one is considered. The array is the handle rather than the schema, because a wrapper that inherits this schema shares the same array; `finalize` folds every object holding it. See `foldIntersection`.
-    ctx.intersections.push(allOf);
-};
-const tupleProcessor = (schema, ctx, _json, params) => {
-    const json = _json;
-    const def = schema._zod.def;
-    json.type = "array";
-    const prefixPath = ctx.target === "draft-2020-12" ? "prefixItems" : "items";
-    const restPath = ctx.target === "draft-2020-12" ? "items" : ctx.target === "openapi-3.0" ? "items" : "additionalItems";
-    const prefixItems = def.items.map((x, i) => to_json_schema_processSchema(x, ctx, {
-        ...params,
-        path: [...params.path, prefixPath, i],
-    }));
-    const rest = def.rest
-        ? to_json_schema_processSchema(def.rest, ctx, {
-            ...params,
-            path: [...params.path, restPath, ...(ctx.target === "openapi-3.0" ? [def.items.length] : [])],
-        })
-        : null;
-    let minItems = def.items.length;
-    while (minItems > 0) {
-        const item = def.items[minItems - 1];
-        const optional = ctx.io === "input" ? inputOptin(item) !== undefined : item._zod.optout === "optional";
-        if (!optional)
-            break;
-        minItems--;
-    }
-    const maxItems = def.items.length;
-    const isClosed = !def.rest;
-    if (ctx.target === "draft-2020-12") {
-        json.prefixItems = prefixItems;
-        if (isClosed) {
-            json.items = false;
-        }
-        else if (rest) {
-            json.items = rest;
-        }
-        if (minItems > 0)
-            json.minItems = minItems;
-        if (isClosed)
-            json.maxItems = maxItems;
-    }
-    else if (ctx.target === "openapi-3.0") {
-        json.items = {
-            anyOf: prefixItems,
-        };
-        if (rest) {
-            json.items.anyOf.push(rest);
-        }
-        if (minItems > 0)
-            json.minItems = minItems;
-        if (isClosed)
-            json.maxItems = maxItems;
-    }
-    else {
-        json.items = prefixItems;
-        if (isClosed) {
-            json.additionalItems = false;
-        }
-        else if (rest) {
-            json.additionalItems = rest;
-        }
-        if (minItems > 0)
-            json.minItems = minItems;
-        if (isClosed)
-            json.maxItems = maxItems;
-    }
-    // explicit user-defined length checks take precedence
-    const { minimum, maximum } = aggregateChecks(schema);
-    if (typeof minimum === "number")
-        json.minItems = minimum;
-    if (typeof maximum === "number")
-        json.maxItems = maximum;
-};
-/** JSON object keys are always strings, so a numeric record key schema is re-expressed over the
- * numeric-string form the record parser matches. Deferred to `finalize`, after the flatten: a key
- * behind a wrapper only carries its own `type` before then, and a union key only has its branches.
- *
- * A numeric bound cannot apply to a property name, so `minimum` and its siblings are dropped rather
- * than carried over: keeping them beside `type: "string"` reproduces the match-nothing schema this
- * exists to fix. A key that carries one therefore emits wider than the record parses — `z.record(z.number().min(5), V)`
- * accepts `"3"` — which is the deliberate trade, since throwing on it would reject an ordinary schema
- * outright. */
-function stringifyKeyNames(bySchema, json, visited) {
-    // an extracted key that rewrites cannot go on sharing its definition — the string form a key position needs is not the number form every other reference wants — so it inlines. One that does not rewrite keeps the `$ref`.
-    if (json.$ref) {
-        // a recursive key holds its own reference inside its definition, so a node already on the path is left alone rather than resolved again
-        if (visited.has(json))
-            return json;
-        visited.add(json);
-        const def = bySchema.get(json)?.def;
-        if (!def)
-            return json;
-        const inlined = stringifyKeyNames(bySchema, def, visited);
-        return inlined === def ? json : inlined;
-    }
-    for (const keyword of ["anyOf", "oneOf"]) {
-        const branches = json[keyword];
-        if (!Array.isArray(branches))
-            continue;
-        const mapped = branches.map((branch) => stringifyKeyNames(bySchema, branch, visited));
-        // rebuilding regardless would detach a key that had nothing to re-express, dropping its `$ref` and leaking the internal `id`
-        if (mapped.some((branch, i) => branch !== branches[i]))
-            json = { ...json, [keyword]: mapped };
-    }
-    // a member that already admits a string leaves the key unconstrained, so the node's own type re-expresses only when every member is numeric
-    const types = Array.isArray(json.type) ? json.type : [json.type];
-    const numericType = !types.includes("string") && types.some((t) => t === "number" || t === "integer");
-    // a heterogeneous key carries no type at all, so its numeric members are caught here instead
-    const values = json.enum ?? (json.const !== undefined ? [json.const] : undefined);
-    if (!numericType && !values?.some((v) => typeof v === "number"))
-        return json;
-    const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format, id, ...rest } = json;
-    if (rest.enum)
-        rest.enum = rest.enum.map((v) => (typeof v === "number" ? String(v) : v));
-    else if (typeof rest.const === "number")
-        rest.const = String(rest.const);
-    // a heterogeneous key keeps its absent type: the stringified members already say what a key may be
-    if (!numericType)
-        return rest;
-    rest.type = "string";
-    if (!values)
-        rest.pattern = (types.includes("number") ? number : integer).source;
-    return rest;
-}
-/** Every record of one conversion, so the carriers are found in a single pass rather than once per record. */
-const pendingRecords = new WeakMap();
-function rewriteKeyNames(ctx) {
-    // an extracted key is resolved by the object `extractToDef` left in its place, so the map is built once rather than searched per reference. `_zod.toJSONSchema` can hand the same object to two schemas, so the first entry carrying a body wins, as a search would have found it.
-    const bySchema = new Map();
-    for (const entry of ctx.seen.values()) {
-        if (entry.def && !bySchema.has(entry.schema))
-            bySchema.set(entry.schema, entry);
-    }
-    const rewrites = new Map();
-    for (const record of pendingRecords.get(ctx) ?? []) {
-        const seen = ctx.seen.get(record);
-        const names = (seen?.def ?? seen?.schema)?.propertyNames;
-        if (!names || names === true || rewrites.has(names))
-            continue;
-        const rewritten = stringifyKeyNames(bySchema, names, new Set());
-        if (rewritten !== names)
-            rewrites.set(names, rewritten);
-    }
-    if (!rewrites.size)
-        return;
-    // the flatten has already copied each record's own properties onto every wrapper by reference, and an extracted body is another such copy, so every carrier holding a rewritten key is updated together
-    for (const entry of ctx.seen.values()) {
-        for (const carrier of [entry.schema, entry.def]) {
-            const rewritten = carrier && rewrites.get(carrier.propertyNames);
-            if (rewritten)
-                carrier.propertyNames = rewritten;
-        }
-    }
-}
-const recordProcessor = (schema, ctx, _json, params) => {
-    const json = _json;
-    const def = schema._zod.def;
-    json.type = "object";
-    // For looseRecord with regex patterns, use patternProperties. This correctly represents "only validate keys matching the pattern" semantics and composes well with allOf (intersections)
-    const keyType = def.keyType;
-    const patterns = aggregateChecks(keyType).patterns;
-    if (def.mode === "loose" && patterns && patterns.size > 0) {
-        // Use patternProperties for looseRecord with regex patterns
-        const valueSchema = to_json_schema_processSchema(def.valueType, ctx, {
-            ...params,
-            path: [...params.path, "patternProperties", "*"],
-        });
-        json.patternProperties = {};
-        for (const pattern of patterns) {
-            util_assignProp(json.patternProperties, exactPattern(pattern).source, valueSchema);
-        }
-    }
-    else {
-        // Default behavior: use propertyNames + additionalProperties
-        if (ctx.target === "draft-07" || ctx.target === "draft-2020-12") {
-            json.propertyNames = to_json_schema_processSchema(def.keyType, ctx, {
-                ...params,
-                path: [...params.path, "propertyNames"],
-            });
-            let pending = pendingRecords.get(ctx);
-            if (!pending) {
-                pending = [];
-                pendingRecords.set(ctx, pending);
-                ctx.deferred.push(() => rewriteKeyNames(ctx));
-            }
-            pending.push(schema);
-        }
-        json.additionalProperties = to_json_schema_processSchema(def.valueType, ctx, {
-            ...params,
-            path: [...params.path, "additionalProperties"],
-        });
-    }
-    // Add required for keys with discrete values (enum, literal, etc.)
-    const keyValues = keyType._zod.values;
-    // Every key shares one value schema, so an optional-in value makes the whole key set omittable on input. Output keeps them: the exhaustive branch assigns every key, even one whose value came back undefined.
-    const omittableOnInput = ctx.io === "input" && inputOptin(def.valueType) !== undefined;
-    if (keyValues && !def.partial && !omittableOnInput) {
-        const validKeyValues = [...keyValues].filter((v) => typeof v === "string" || typeof v === "number");
-        if (validKeyValues.length > 0) {
-            json.required = validKeyValues.map(String);
-        }
-    }
-};
-const nullableProcessor = (schema, ctx, json, params) => {
-    const def = schema._zod.def;
-    const inner = to_json_schema_processSchema(def.innerType, ctx, params);
-    const seen = ctx.seen.get(schema);
-    if (ctx.target === "openapi-3.0") {
-        seen.ref = def.innerType;
-        json.nullable = true;
-    }
-    else {
-        json.anyOf = [inner, { type: "null" }];
-    }
-};
-const nonoptionalProcessor = (schema, ctx, _json, params) => {
-    const def = schema._zod.def;
-    to_json_schema_processSchema(def.innerType, ctx, params);
-    const seen = ctx.seen.get(schema);
-    seen.ref = def.innerType;
-};
-/** Round-trips a default value through JSON so the emitted schema is guaranteed to be valid JSON.
- * A BigInt has no reliable encoding, so it goes through `unrepresentable` like any other
- * unrepresentable value. Returns a sentinel when the caller must not write a default of its own. */
-const UNREPRESENTABLE_DEFAULT = Symbol();
-function serializeDefaultValue(value, schema, ctx, json, params) {
-    let unrepresentable = false;
-    const serialized = JSON.stringify(value, (_, val) => {
-        if (typeof val !== "bigint")
-            return val;
-        unrepresentable = true;
-        return null;
-    });
-    if (!unrepresentable)
-        return JSON.parse(serialized);
-    handleUnrepresentable(schema, ctx, json, params, "BigInt defaults cannot be represented in JSON Schema");
-    return UNREPRESENTABLE_DEFAULT;
-}
-const defaultProcessor = (schema, ctx, json, params) => {
-    const def = schema._zod.def;
-    to_json_schema_processSchema(def.innerType, ctx, params);
-    const seen = ctx.seen.get(schema);
-    seen.ref = def.innerType;
-    const value = serializeDefaultValue(def.defaultValue, schema, ctx, json, params);
-    if (value !== UNREPRESENTABLE_DEFAULT)
-        json.default = value;
-};
-const prefaultProcessor = (schema, ctx, json, params) => {
-    const def = schema._zod.def;
-    to_json_schema_processSchema(def.innerType, ctx, params);
-    const seen = ctx.seen.get(schema);
-    seen.ref = def.innerType;
-    if (ctx.io !== "input")
-        return;
-    const value = serializeDefaultValue(def.defaultValue, schema, ctx, json, params);
-    if (value !== UNREPRESENTABLE_DEFAULT)
-        json._prefault = value;
-};
-const catchProcessor = (schema, ctx, json, params) => {
-    const def = schema._zod.def;
-    to_json_schema_processSchema(def.innerType, ctx, params);
-    const seen = ctx.seen.get(schema);
-    seen.ref = def.innerType;
-    let catchValue;
-    try {
-        catchValue = def.catchValue(undefined);
-    }
-    catch {
-        handleUnrepresentable(schema, ctx, json, params, "Dynamic catch values are not supported in JSON Schema");
-        return;
-    }
-    json.default = catchValue;
-};
-const pipeProcessor = (schema, ctx, _json, params) => {
-    const def = schema._zod.def;
-    const inIsTransform = def.in._zod.traits.has("$ZodTransform");
-    const innerType = ctx.io === "input" ? (inIsTransform ? def.out : def.in) : def.out;
-    to_json_schema_processSchema(innerType, ctx, params);
-    const seen = ctx.seen.get(schema);
-    seen.ref = innerType;
-};
-const readonlyProcessor = (schema, ctx, json, params) => {
-    const def = schema._zod.def;
-    to_json_schema_processSchema(def.innerType, ctx, params);
-    const seen = ctx.seen.get(schema);
-    seen.ref = def.innerType;
-    json.readOnly = true;
-};
-const promiseProcessor = (schema, ctx, _json, params) => {
-    const def = schema._zod.def;
-    to_json_schema_processSchema(def.innerType, ctx, params);
-    const seen = ctx.seen.get(schema);
-    seen.ref = def.innerType;
-};
-const optionalProcessor = (schema, ctx, _json, params) => {
-    const def = schema._zod.def;
-    to_json_schema_processSchema(def.innerType, ctx, params);
-    const seen = ctx.seen.get(schema);
-    seen.ref = def.innerType;
-};
-const lazyProcessor = (schema, ctx, _json, params) => {
-    const innerType = schema._zod.innerType;
-    to_json_schema_processSchema(innerType, ctx, params);
-    const seen = ctx.seen.get(schema);
-    seen.ref = innerType;
-};
-// ==================== ALL PROCESSORS ====================
-const allProcessors = {
-    string: stringProcessor,
-    number: numberProcessor,
-    boolean: booleanProcessor,
-    bigint: bigintProcessor,
-    symbol: symbolProcessor,
-    null: nullProcessor,
-    undefined: undefinedProcessor,
-    void: voidProcessor,
-    never: neverProcessor,
-    any: anyProcessor,
-    unknown: unknownProcessor,
-    date: dateProcessor,
-    enum: enumProcessor,
-    literal: literalProcessor,
-    nan: nanProcessor,
-    template_literal: templateLiteralProcessor,
-    file: fileProcessor,
-    success: successProcessor,
-    custom: customProcessor,
-    function: functionProcessor,
-    transform: transformProcessor,
-    map: mapProcessor,
-    set: setProcessor,
-    array: arrayProcessor,
-    object: objectProcessor,
-    union: unionProcessor,
-    intersection: intersectionProcessor,
-    tuple: tupleProcessor,
-    record: recordProcessor,
-    nullable: nullableProcessor,
-    nonoptional: nonoptionalProcessor,
-    default: defaultProcessor,
-    prefault: prefaultProcessor,
-    catch: catchProcessor,
-    pipe: pipeProcessor,
-    readonly: readonlyProcessor,
-    promise: promiseProcessor,
-    optional: optionalProcessor,
-    lazy: lazyProcessor,
-};
-function toJSONSchema(input, params) {
-    if ("_idmap" in input) {
-        // Registry case
-        const registry = input;
-        const ctx = initializeContext({ ...params, processors: allProcessors });
-        const defs = {};
-        // First pass: process all schemas to build the seen map
-        for (const entry of registry._idmap.entries()) {
-            const [_, schema] = entry;
-            processSchema(schema, ctx);
-        }
-        const schemas = {};
-        const external = {
-            registry,
-            uri: params?.uri,
-            defs,
-        };
-        // Update the context with external configuration
-        ctx.external = external;
-        // Second pass: emit each schema
-        for (const entry of registry._idmap.entries()) {
-            const [key, schema] = entry;
-            extractDefs(ctx, schema);
-            assignProp(schemas, key, finalize(ctx, schema));
-        }
-        if (Object.keys(defs).length > 0) {
-            const defsSegment = ctx.target === "draft-2020-12" ? "$defs" : "definitions";
-            schemas.__shared = {
-                [defsSegment]: defs,
-            };
-        }
-        return { schemas };
-    }
-    // Single schema case
-    const ctx = initializeContext({ ...params, processors: allProcessors });
-    processSchema(input, ctx);
-    extractDefs(ctx, input);
-    return finalize(ctx, input);
-}
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/locales/en.js
-
-const en_error = () => {
-    const Sizable = {
-        string: { unit: "characters", verb: "to have" },
-        file: { unit: "bytes", verb: "to have" },
-        array: { unit: "items", verb: "to have" },
-        set: { unit: "items", verb: "to have" },
-        map: { unit: "entries", verb: "to have" },
-    };
-    function getSizing(origin) {
-        return Sizable[origin] ?? null;
-    }
-    const FormatDictionary = {
-        regex: "input",
-        email: "email address",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO datetime",
-        date: "ISO date",
-        time: "ISO time",
-        duration: "ISO duration",
-        ipv4: "IPv4 address",
-        ipv6: "IPv6 address",
-        mac: "MAC address",
-        cidrv4: "IPv4 range",
-        cidrv6: "IPv6 range",
-        base64: "base64-encoded string",
-        base64url: "base64url-encoded string",
-        json_string: "JSON string",
-        e164: "E.164 number",
-        currency_code: "currency code",
-        credit_card: "credit card number",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "input",
-    };
-    // type names: missing keys = do not translate (use raw value via ?? fallback)
-    const TypeDictionary = {
-        // Compatibility: "nan" -> "NaN" for display
-        nan: "NaN",
-        // All other type names omitted - they fall back to raw values via ?? operator
-    };
-    function getTypeName(type, input) {
-        if (type === "number" && typeof input === "number" && !Number.isFinite(input)) {
-            return String(input);
-        }
-        return TypeDictionary[type] ?? type;
-    }
-    return (issue) => {
-        switch (issue.code) {
-            case "invalid_type": {
-                const expected = getTypeName(issue.expected);
-                const receivedType = parsedType(issue.input);
-                const received = getTypeName(receivedType, issue.input);
-                return `Invalid input: expected ${expected}, received ${received}`;
-            }
-            case "invalid_value":
-                if (issue.values.length === 1)
-                    return `Invalid input: expected ${stringifyPrimitive(issue.values[0])}`;
-                return `Invalid option: expected one of ${joinValues(issue.values, "|")}`;
-            case "too_big": {
-                const adj = issue.exact ? "exactly " : issue.inclusive ? "<=" : "<";
-                const sizing = getSizing(issue.origin);
-                if (sizing)
-                    return `Too big: expected ${issue.origin ?? "value"} to have ${adj}${issue.maximum.toString()} ${sizing.unit ?? "elements"}`;
-                return `Too big: expected ${issue.origin ?? "value"} to be ${adj}${issue.maximum.toString()}`;
-            }
-            case "too_small": {
-                const adj = issue.exact ? "exactly " : issue.inclusive ? ">=" : ">";
-                const sizing = getSizing(issue.origin);
-                if (sizing) {
-                    return `Too small: expected ${issue.origin} to have ${adj}${issue.minimum.toString()} ${sizing.unit}`;
-                }
-                return `Too small: expected ${issue.origin} to be ${adj}${issue.minimum.toString()}`;
-            }
-            case "invalid_format": {
-                const _issue = issue;
-                if (_issue.format === "starts_with") {
-                    return `Invalid string: must start with "${_issue.prefix}"`;
-                }
-                if (_issue.format === "ends_with")
-                    return `Invalid string: must end with "${_issue.suffix}"`;
-                if (_issue.format === "includes")
-                    return `Invalid string: must include "${_issue.includes}"`;
-                if (_issue.format === "regex")
-                    return `Invalid string: must match pattern ${_issue.pattern}`;
-                return `Invalid ${FormatDictionary[_issue.format] ?? issue.format}`;
-            }
-            case "not_multiple_of":
-                return `Invalid number: must be a multiple of ${issue.divisor}`;
-            case "unrecognized_keys":
-                return `Unrecognized key${issue.keys.length > 1 ? "s" : ""}: ${joinValues(issue.keys, ", ")}`;
-            case "invalid_key":
-                return `Invalid key in ${issue.origin}`;
-            case "invalid_union":
-                if (issue.options && Array.isArray(issue.options) && issue.options.length > 0) {
-                    const opts = issue.options.map((o) => `'${o}'`).join(" | ");
-                    return `Invalid discriminator value. Expected ${opts}`;
-                }
-                if (issue.inclusive === false) {
-                    return "Invalid input: more than one option matched";
-                }
-                return "Invalid input";
-            case "invalid_element":
-                return `Invalid value in ${issue.origin}`;
-            default:
-                return `Invalid input`;
-        }
-    };
-};
-/* harmony default export */ function en() {
-    return {
-        localeError: en_error(),
-    };
-}
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/errors.js
-
-
-/* Computing the message eagerly is expensive (pretty-printed JSON of all
- * issues), so defer it until first read. The accessor functions and
- * descriptors are shared across instances to keep error construction
- * cheap; the computed message is cached on the internals object. The
- * setter preserves plain assignment semantics for consumers that
- * overwrite `message`. */
-function _getMessage() {
-    const internals = this._zod;
-    internals.message ?? (internals.message = JSON.stringify(internals.def, jsonStringifyReplacer, 2));
-    return internals.message;
-}
-function _setMessage(value) {
-    this._zod.message = value;
-}
-const _messageDesc = {
-    get: _getMessage,
-    set: _setMessage,
-    enumerable: true,
-    configurable: true,
-};
-const _issuesDesc = { value: undefined, enumerable: false };
-/* Prototypes that already carry the lazy `toString`. Seeded with the
- * intrinsics so that `init` on a foreign object — it accepts any object —
- * can never install an accessor onto a prototype we do not own. */
-const _installedToString = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
-const initializer = (inst, def) => {
-    inst.name = "$ZodError";
-    // `_zod` is already non-enumerable: $constructor's init defined it with this same descriptor
-    _issuesDesc.value = def;
-    Object.defineProperty(inst, "issues", _issuesDesc);
-    // Clear the shared slot; a retained `value` pins the last error's issues.
-    _issuesDesc.value = undefined;
-    Object.defineProperty(inst, "message", _messageDesc);
-    /* `toString` lives as a non-enumerable lazy getter on the shared
-     * prototype; on first access it caches a per-instance closure so
-     * detached usage still works. */
-    const proto = Object.getPrototypeOf(inst);
-    if (!_installedToString.has(proto)) {
-        _installedToString.add(proto);
-        Object.defineProperty(proto, "toString", {
-            configurable: true,
-            enumerable: false,
-            get() {
-                const value = () => this.message;
-                Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
-                return value;
-            },
-            set(value) {
-                Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
-            },
-        });
-    }
-};
-const $ZodError = $constructor("$ZodError", initializer);
-const $ZodRealError = $constructor("$ZodError", initializer, undefined, {
-    Parent: Error,
-});
-/** Get-or-create `obj[key]` as an own data property. A path segment naming an inherited member
- * ("toString", "constructor") would otherwise read through to the prototype, and assigning
- * "__proto__" would hit the setter instead of creating a key. */
-function node(obj, key, make) {
-    if (!Object.prototype.hasOwnProperty.call(obj, key)) {
-        if (key === "__proto__") {
-            Object.defineProperty(obj, key, { value: make(), writable: true, enumerable: true, configurable: true });
-        }
-        else {
-            obj[key] = make();
-        }
-    }
-    return obj[key];
-}
-function flattenError(error, mapper = (issue) => issue.message) {
-    const fieldErrors = {};
-    const formErrors = [];
-    for (const sub of error.issues) {
-        if (sub.path.length > 0) {
-            node(fieldErrors, sub.path[0], () => []).push(mapper(sub));
-        }
-        else {
-            formErrors.push(mapper(sub));
-        }
-    }
-    return { formErrors, fieldErrors };
-}
-function formatError(error, mapper = (issue) => issue.message) {
-    const fieldErrors = { _errors: [] };
-    const processError = (error, path = []) => {
-        for (const issue of error.issues) {
-            if (issue.code === "invalid_union" && issue.errors.length) {
-                issue.errors.map((issues) => processError({ issues }, [...path, ...issue.path]));
-            }
-            else if (issue.code === "invalid_key") {
-                processError({ issues: issue.issues }, [...path, ...issue.path]);
-            }
-            else if (issue.code === "invalid_element") {
-                processError({ issues: issue.issues }, [...path, ...issue.path]);
-            }
-            else {
-                const fullpath = [...path, ...issue.path];
-                if (fullpath.length === 0) {
-                    fieldErrors._errors.push(mapper(issue));
-                }
-                else {
-                    let curr = fieldErrors;
-                    let i = 0;
-                    while (i < fullpath.length) {
-                        const el = fullpath[i];
-                        const terminal = i === fullpath.length - 1;
-                        // `_errors` is reserved by this legacy format, so merge a matching path segment into the current node instead of treating its array as a child.
-                        if (el === "_errors") {
-                            if (terminal)
-                                curr._errors.push(mapper(issue));
-                            i++;
-                            continue;
-                        }
-                        // A path element may collide with an inherited property name such as
-                        // "__proto__" or "constructor". Truthiness checks read the prototype
-                        // (so no node is created, then ._errors.push throws), and bracket
-                        // assignment of "__proto__" hits the setter instead of creating an
-                        // own key. Guard the read with hasOwnProperty and create the node
-                        // with defineProperty so any path element becomes a real own key.
-                        if (!Object.prototype.hasOwnProperty.call(curr, el)) {
-                            Object.defineProperty(curr, el, {
-                                value: { _errors: [] },
-                                enumerable: true,
-                                writable: true,
-                                configurable: true,
-                            });
-                        }
-                        const node = curr[el];
-                        if (terminal) {
-                            node._errors.push(mapper(issue));
-                        }
-                        curr = node;
-                        i++;
-                    }
-                }
-            }
-        }
-    };
-    processError(error);
-    return fieldErrors;
-}
-function treeifyError(error, mapper = (issue) => issue.message) {
-    const result = { errors: [] };
-    const processError = (error, path = []) => {
-        var _a;
-        for (const issue of error.issues) {
-            if (issue.code === "invalid_union" && issue.errors.length) {
-                // regular union error
-                issue.errors.map((issues) => processError({ issues }, [...path, ...issue.path]));
-            }
-            else if (issue.code === "invalid_key") {
-                processError({ issues: issue.issues }, [...path, ...issue.path]);
-            }
-            else if (issue.code === "invalid_element") {
-                processError({ issues: issue.issues }, [...path, ...issue.path]);
-            }
-            else {
-                const fullpath = [...path, ...issue.path];
-                if (fullpath.length === 0) {
-                    result.errors.push(mapper(issue));
-                    continue;
-                }
-                let curr = result;
-                let i = 0;
-                while (i < fullpath.length) {
-                    const el = fullpath[i];
-                    const terminal = i === fullpath.length - 1;
-                    if (typeof el === "string") {
-                        curr.properties ?? (curr.properties = {});
-                        // el may collide with an inherited property name ("__proto__",
-                        // "constructor", ...); ??= reads the prototype so the node is never
-                        // created and curr.errors.push throws. Guard with hasOwnProperty and
-                        // create the node with defineProperty so "__proto__" becomes a real
-                        // own key rather than invoking the prototype setter.
-                        if (!Object.prototype.hasOwnProperty.call(curr.properties, el)) {
-                            Object.defineProperty(curr.properties, el, {
-                                value: { errors: [] },
-                                enumerable: true,
-                                writable: true,
-                                configurable: true,
-                            });
-                        }
-                        curr = curr.properties[el];
-                    }
-                    else {
-                        curr.items ?? (curr.items = []);
-                        (_a = curr.items)[el] ?? (_a[el] = { errors: [] });
-                        curr = curr.items[el];
-                    }
-                    if (terminal) {
-                        curr.errors.push(mapper(issue));
-                    }
-                    i++;
-                }
-            }
-        }
-    };
-    processError(error);
-    return result;
-}
-/** Format a ZodError as a human-readable string in the following form.
- *
- * From
- *
- * ```ts
- * ZodError {
- *   issues: [
- *     {
- *       expected: 'string',
- *       code: 'invalid_type',
- *       path: [ 'username' ],
- *       message: 'Invalid input: expected string'
- *     },
- *     {
- *       expected: 'number',
- *       code: 'invalid_type',
- *       path: [ 'favoriteNumbers', 1 ],
- *       message: 'Invalid input: expected number'
- *     }
- *   ];
- * }
- * ```
- *
- * to
- *
- * ```
- * username
- *   ✖ Expected number, received string at "username
- * favoriteNumbers[0]
- *   ✖ Invalid input: expected number
- * ```
- */
-function toDotPath(_path) {
-    const segs = [];
-    const path = _path.map((seg) => (typeof seg === "object" ? seg.key : seg));
-    for (const seg of path) {
-        if (typeof seg === "number")
-            segs.push(`[${seg}]`);
-        else if (typeof seg === "symbol")
-            segs.push(`[${JSON.stringify(String(seg))}]`);
-        else if (/[^\w$]/.test(seg))
-            segs.push(`[${JSON.stringify(seg)}]`);
-        else {
-            if (segs.length)
-                segs.push(".");
-            segs.push(seg);
-        }
-    }
-    return segs.join("");
-}
-function prettifyError(error) {
-    const lines = [];
-    // sort by path length
-    const issues = [...error.issues].sort((a, b) => (a.path ?? []).length - (b.path ?? []).length);
-    // Process each issue
-    for (const issue of issues) {
-        lines.push(`✖ ${issue.message}`);
-        if (issue.path?.length)
-            lines.push(`  → at ${toDotPath(issue.path)}`);
-    }
-    // Convert Map to formatted string
-    return lines.join("\n");
-}
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/parse.js
-
-
-
-// Always both keys, so the `_params` read site in `_parse` sees one object shape rather than two.
-function finalizeParams(callee, params) {
-    return { callee: params?.callee ?? callee, Err: params?.Err };
-}
-const _parse = (_Err) => {
-    const fn = (schema, value, _ctx, _params) => {
-        const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
-        const result = schema._zod.run({ value, issues: [] }, ctx);
-        if (result instanceof Promise) {
-            throw new $ZodAsyncError();
-        }
-        if (result.issues.length) {
-            const e = new (_params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
-            captureStackTrace(e, _params?.callee ?? fn);
-            throw e;
-        }
-        return result.value;
-    };
-    return fn;
-};
-const parse_parse = /* @__PURE__*/ _parse($ZodRealError);
-const _parseAsync = (_Err) => {
-    const fn = async (schema, value, _ctx, params) => {
-        const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
-        let result = schema._zod.run({ value, issues: [] }, ctx);
-        if (result instanceof Promise)
-            result = await result;
-        if (result.issues.length) {
-            const e = new (params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
-            captureStackTrace(e, params?.callee ?? fn);
-            throw e;
-        }
-        return result.value;
-    };
-    return fn;
-};
-const parse_parseAsync = /* @__PURE__*/ _parseAsync($ZodRealError);
-const _safeParse = (_Err) => (schema, value, _ctx) => {
-    const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
-    const result = schema._zod.run({ value, issues: [] }, ctx);
-    if (result instanceof Promise) {
-        throw new $ZodAsyncError();
-    }
-    return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
-};
-const safeParse = /* @__PURE__*/ _safeParse($ZodRealError);
-// the error is built on the first read of `error`: finalizing the issues and constructing the instance is most of a failing parse, and a caller that only branches on `success` never pays it. a getter in the literal keeps this small; the alternative, one shared accessor descriptor plus a hidden state slot, reads ~15% faster but costs ~75 B gzipped in every bundle
-function failure(Err, issues, ctx) {
-    let error;
-    return {
-        success: false,
-        get error() {
-            if (!error) {
-                error = new Err(issues.map((iss) => finalizeIssue(iss, ctx, config())));
-                // finalizeIssue drops `input`, so the built error holds nothing; keeping the raw issues past this point pins the parsed value for the life of the result
-                issues = undefined;
-                ctx = undefined;
-            }
-            return error;
-        },
-        set error(e) {
-            error = e;
-            // a replacement makes the getter's branch unreachable, so the captures have to go here too
-            issues = undefined;
-            ctx = undefined;
-        },
-    };
-}
-const _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
-    const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
-    let result = schema._zod.run({ value, issues: [] }, ctx);
-    if (result instanceof Promise)
-        result = await result;
-    return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
-};
-const safeParseAsync = /* @__PURE__*/ _safeParseAsync($ZodRealError);
-// registry mirrors of the compiler's sentinels, so this module never imports the compiler
-const COMPILE_INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
-const COMPILE_FALLBACK = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
-// Deliberately tiny, because v8 will not inline a body carrying the fallback's object literals and throw. Everything that is not the compiled happy path lives in validateFallback, and that split is worth ~35% on a compiled schema.
-const validate = ((schema, value, _ctx) => {
-    const validator = schema._zod.bag.validator;
-    if (validator !== undefined) {
-        if (validator(value) !== COMPILE_INVALID)
-            return true;
-        // a definite sentinel means the runtime would reject, so skip the re-parse; a ctx can still change the answer
-        if (validator.definite === true && _ctx === undefined)
-            return false;
-    }
-    return validateFallback(schema, value, _ctx);
-});
-function validateFallback(schema, value, _ctx) {
-    const ctx = _ctx
-        ? { ..._ctx, async: false, abortEarly: true }
-        : { async: false, abortEarly: true };
-    const fallbackRun = schema._zod.bag.fallbackRun;
-    let result;
-    if (fallbackRun) {
-        // skip nested fast paths on the fallback, so user callbacks keep the at-most-twice bound
-        ctx[COMPILE_FALLBACK] = true;
-        result = fallbackRun({ value, issues: [] }, ctx);
-    }
-    else {
-        result = schema._zod.run({ value, issues: [] }, ctx);
-    }
-    if (result instanceof Promise) {
-        throw new $ZodAsyncError();
-    }
-    return result.issues.length === 0;
-}
-// no fast path: the compiler keeps async parses on the runtime, because a promise-returning callback that is not declared async compiles to a throw
-const parse_validateAsync = async (schema, value, _ctx) => {
-    const ctx = _ctx
-        ? { ..._ctx, async: true, abortEarly: true }
-        : { async: true, abortEarly: true };
-    let result = schema._zod.run({ value, issues: [] }, ctx);
-    if (result instanceof Promise)
-        result = await result;
-    return result.issues.length === 0;
-};
-const _encode = (_Err) => {
-    const parse = _parse(_Err);
-    const fn = (schema, value, _ctx, _params) => {
-        const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-        return parse(schema, value, ctx, finalizeParams(fn, _params));
-    };
-    return fn;
-};
-const encode = /* @__PURE__*/ _encode($ZodRealError);
-const _decode = (_Err) => {
-    const parse = _parse(_Err);
-    const fn = (schema, value, _ctx, _params) => {
-        return parse(schema, value, _ctx, finalizeParams(fn, _params));
-    };
-    return fn;
-};
-const decode = /* @__PURE__*/ _decode($ZodRealError);
-const _encodeAsync = (_Err) => {
-    const parseAsync = _parseAsync(_Err);
-    const fn = async (schema, value, _ctx, _params) => {
-        const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-        return (await parseAsync(schema, value, ctx, finalizeParams(fn, _params)));
-    };
-    return fn;
-};
-const encodeAsync = /* @__PURE__*/ _encodeAsync($ZodRealError);
-const _decodeAsync = (_Err) => {
-    const parseAsync = _parseAsync(_Err);
-    const fn = async (schema, value, _ctx, _params) => {
-        return await parseAsync(schema, value, _ctx, finalizeParams(fn, _params));
-    };
-    return fn;
-};
-const decodeAsync = /* @__PURE__*/ _decodeAsync($ZodRealError);
-const _safeEncode = (_Err) => (schema, value, _ctx) => {
-    const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return _safeParse(_Err)(schema, value, ctx);
-};
-const safeEncode = /* @__PURE__*/ _safeEncode($ZodRealError);
-const _safeDecode = (_Err) => (schema, value, _ctx) => {
-    return _safeParse(_Err)(schema, value, _ctx);
-};
-const parse_safeDecode = /* @__PURE__*/ _safeDecode($ZodRealError);
-const _safeEncodeAsync = (_Err) => async (schema, value, _ctx) => {
-    const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return _safeParseAsync(_Err)(schema, value, ctx);
-};
-const safeEncodeAsync = /* @__PURE__*/ _safeEncodeAsync($ZodRealError);
-const _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
-    return _safeParseAsync(_Err)(schema, value, _ctx);
-};
-const safeDecodeAsync = /* @__PURE__*/ _safeDecodeAsync($ZodRealError);
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/errors.js
-
-
-
-/* Prototypes that already carry the lazy helper methods. Seeded with the
- * intrinsics so that `init` on a foreign object — it accepts any object —
- * can never install an accessor onto a prototype we do not own. */
-const _installedErrorProtos = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
-/* Helper methods live as non-enumerable lazy getters on the shared
- * prototype instead of own properties on every instance. On first
- * access the getter allocates the per-instance closure and caches it
- * as a non-enumerable own property, so detached usage still works and
- * the allocation only happens for methods actually touched. */
-function _lazyMethod(proto, key, make) {
-    Object.defineProperty(proto, key, {
-        configurable: true,
-        enumerable: false,
-        get() {
-            const value = make(this);
-            Object.defineProperty(this, key, { value, configurable: true, writable: true });
-            return value;
-        },
-        set(value) {
-            Object.defineProperty(this, key, { value, configurable: true, writable: true });
-        },
-    });
-}
-const errors_initializer = (inst, issues) => {
-    $ZodError.init(inst, issues);
-    inst.name = "ZodError";
-    const proto = Object.getPrototypeOf(inst);
-    if (_installedErrorProtos.has(proto))
-        return;
-    _installedErrorProtos.add(proto);
-    _lazyMethod(proto, "format", (self) => (mapper) => formatError(self, mapper));
-    _lazyMethod(proto, "flatten", (self) => (mapper) => flattenError(self, mapper));
-    _lazyMethod(proto, "addIssue", (self) => (issue) => {
-        self.issues.push(issue);
-        self.message = JSON.stringify(self.issues, jsonStringifyReplacer, 2);
-    });
-    _lazyMethod(proto, "addIssues", (self) => (issues) => {
-        self.issues.push(...issues);
-        self.message = JSON.stringify(self.issues, jsonStringifyReplacer, 2);
-    });
-    Object.defineProperty(proto, "isEmpty", {
-        configurable: true,
-        enumerable: false,
-        get() {
-            return this.issues.length === 0;
-        },
-    });
-};
-const ZodError = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodError", errors_initializer)));
-const ZodRealError = /*@__PURE__*/ $constructor("ZodError", errors_initializer, undefined, {
-    Parent: Error,
-});
-// /** @deprecated Use `z.core.$ZodErrorMapCtx` instead. */
-// export type ErrorMapCtx = core.$ZodErrorMapCtx;
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/parse.js
-
-
-const classic_parse_parse = /* @__PURE__ */ _parse(ZodRealError);
-const classic_parse_parseAsync = /* @__PURE__ */ _parseAsync(ZodRealError);
-const parse_safeParse = /* @__PURE__ */ _safeParse(ZodRealError);
-const parse_safeParseAsync = /* @__PURE__ */ _safeParseAsync(ZodRealError);
-
-// Codec functions
-const parse_encode = /* @__PURE__ */ _encode(ZodRealError);
-const parse_decode = /* @__PURE__ */ _decode(ZodRealError);
-const parse_encodeAsync = /* @__PURE__ */ _encodeAsync(ZodRealError);
-const parse_decodeAsync = /* @__PURE__ */ _decodeAsync(ZodRealError);
-const parse_safeEncode = /* @__PURE__ */ _safeEncode(ZodRealError);
-const classic_parse_safeDecode = /* @__PURE__ */ _safeDecode(ZodRealError);
-const parse_safeEncodeAsync = /* @__PURE__ */ _safeEncodeAsync(ZodRealError);
-const parse_safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync(ZodRealError);
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/schemas.js
-
-
-
-
-
-
-
-
-// Register English as the default locale on first ZodType construction. Hooked into the `ZodType` `$constructor` (rather than a top-level `config(en())` in `external.ts`) so bundlers honoring `sideEffects: false` can't tree-shake it out — see #5953, #5725. An explicit `z.config(z.locales.xx())` call wins regardless of order, since this only sets the default when none is present.
-function _ensureDefaultLocale() {
-    if (!globalConfig.localeError)
-        config(en());
-}
-// the default memoizer is read by the core container init, which runs before `ZodType.init`, so each container calls this first
-function _ensureDefaultMemoizer() {
-    if (!globalConfig.memoizer)
-        config({ memoizer: memoizer() });
-}
-const ZodType = /*@__PURE__*/ $constructor("ZodType", (inst, def) => {
-    _ensureDefaultLocale();
-    $ZodType.init(inst, def);
-    inst.def = def;
-    inst.type = def.type;
-    return inst;
-}, {
-    check(...chks) {
-        const def = this.def;
-        return this.clone(mergeDefs(def, {
-            checks: [
-                ...(def.checks ?? []),
-                ...chks.map((ch) => typeof ch === "function" ? { _zod: { check: ch, def: { check: "custom" }, onattach: [] } } : ch),
-            ],
-        }), { parent: true });
-    },
-    with(...chks) {
-        return this.check(...chks);
-    },
-    clone(def, params) {
-        return clone(this, def, params);
-    },
-    brand() {
-        return this;
-    },
-    register(reg, meta) {
-        reg.add(this, meta);
-        return this;
-    },
-    refine(check, params) {
-        return this.check(refine(check, params));
-    },
-    superRefine(refinement, params) {
-        return this.check(superRefine(refinement, params));
-    },
-    overwrite(fn) {
-        return this.check(_overwrite(fn));
-    },
-    optional() {
-        return optional(this);
-    },
-    exactOptional() {
-        return exactOptional(this);
-    },
-    nullable() {
-        return schemas_nullable(this);
-    },
-    nullish() {
-        return optional(schemas_nullable(this));
-    },
-    nonoptional(params) {
-        return nonoptional(this, params);
-    },
-    array() {
-        return array(this);
-    },
-    or(arg) {
-        return union([this, arg]);
-    },
-    and(arg) {
-        return intersection(this, arg);
-    },
-    transform(tx) {
-        return pipe(this, transform(tx));
-    },
-    default(d) {
-        return schemas_default(this, d);
-    },
-    prefault(d) {
-        return prefault(this, d);
-    },
-    catch(params) {
-        return schemas_catch(this, params);
-    },
-    pipe(target) {
-        return pipe(this, target);
-    },
-    readonly() {
-        return readonly(this);
-    },
-    describe(description) {
-        const cl = this.clone();
-        globalRegistry.add(cl, { description });
-        return cl;
-    },
-    meta(...args) {
-        // overloaded: meta() returns the registered metadata, meta(data) returns a clone with `data` registered. The mapped type picks up the second overload, so we accept variadic any-args and return `any` to satisfy both at runtime.
-        if (args.length === 0)
-            return globalRegistry.get(this);
-        const cl = this.clone();
-        globalRegistry.add(cl, args[0]);
-        return cl;
-    },
-    isOptional() {
-        return this.safeParse(undefined).success;
-    },
-    isNullable() {
-        return this.safeParse(null).success;
-    },
-    apply(fn, ...args) {
-        return args.length === 0 ? fn(this) : fn(this, ...args);
-    },
-    // Overrides core's `~standard` to add `jsonSchema`. Must stay a prototype entry: redefining it per instance demotes instances to dictionary mode.
-    get "~standard"() {
-        return hide(this, "~standard", {
-            ...standardProps(this),
-            jsonSchema: {
-                input: createStandardJSONSchemaMethod(this, "input"),
-                output: createStandardJSONSchemaMethod(this, "output"),
-            },
-        });
-    },
-    set "~standard"(value) {
-        own(this, "~standard", value);
-    },
-    parse: function _parse(data, params) {
-        return classic_parse_parse(this, data, params, { callee: _parse });
-    },
-    parseAsync: async function _parseAsync(data, params) {
-        return await classic_parse_parseAsync(this, data, params, { callee: _parseAsync });
-    },
-    safeParse(data, params) {
-        return parse_safeParse(this, data, params);
-    },
-    async safeParseAsync(data, params) {
-        return parse_safeParseAsync(this, data, params);
-    },
-    // `spa` is an alias: same function object as `safeParseAsync`, as before.
-    get spa() {
-        return this?.safeParseAsync;
-    },
-    set spa(value) {
-        own(this, "spa", value);
-    },
-    validate(data, params) {
-        return validate(this, data, params);
-    },
-    validateAsync(data, params) {
-        return parse_validateAsync(this, data, params);
-    },
-    encode: function _encode(data, params) {
-        return parse_encode(this, data, params, { callee: _encode });
-    },
-    decode: function _decode(data, params) {
-        return parse_decode(this, data, params, { callee: _decode });
-    },
-    encodeAsync: async function _encodeAsync(data, params) {
-        return await parse_encodeAsync(this, data, params, { callee: _encodeAsync });
-    },
-    decodeAsync: async function _decodeAsync(data, params) {
-        return await parse_decodeAsync(this, data, params, { callee: _decodeAsync });
-    },
-    safeEncode(data, params) {
-        return parse_safeEncode(this, data, params);
-    },
-    safeDecode(data, params) {
-        return classic_parse_safeDecode(this, data, params);
-    },
-    async safeEncodeAsync(data, params) {
-        return parse_safeEncodeAsync(this, data, params);
-    },
-    async safeDecodeAsync(data, params) {
-        return parse_safeDecodeAsync(this, data, params);
-    },
-    toJSONSchema(params) {
-        return createToJSONSchemaMethod(this, {})(params);
-    },
-    // Reads through to the registry on every access, so it must not cache.
-    get description() {
-        return globalRegistry.get(this)?.description;
-    },
-    // No setter: `schema._def = x` throws, as it did when `_def` was a non-writable own property.
-    get _def() {
-        return this._zod.def;
-    },
-});
-/** @internal */
-const _ZodString = /*@__PURE__*/ $constructor("_ZodString", (inst, def) => {
-    $ZodString.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => stringProcessor(inst, ctx, json, params);
-}, 
-/*@__PURE__*/ derived({
-    format: (inst) => aggregateChecks(inst).format ?? null,
-    minLength: (inst) => aggregateChecks(inst).minimum ?? null,
-    maxLength: (inst) => aggregateChecks(inst).maximum ?? null,
-}, {
-    regex(...args) {
-        return this.check(_regex(...args));
-    },
-    includes(...args) {
-        return this.check(_includes(...args));
-    },
-    startsWith(...args) {
-        return this.check(_startsWith(...args));
-    },
-    endsWith(...args) {
-        return this.check(_endsWith(...args));
-    },
-    min(...args) {
-        return this.check(_minLength(...args));
-    },
-    max(...args) {
-        return this.check(_maxLength(...args));
-    },
-    length(...args) {
-        return this.check(_length(...args));
-    },
-    nonempty(...args) {
-        return this.check(_minLength(1, ...args));
-    },
-    lowercase(params) {
-        return this.check(_lowercase(params));
-    },
-    uppercase(params) {
-        return this.check(_uppercase(params));
-    },
-    trim() {
-        return this.check(_trim());
-    },
-    normalize(...args) {
-        return this.check(_normalize(...args));
-    },
-    toLowerCase() {
-        return this.check(_toLowerCase());
-    },
-    toUpperCase() {
-        return this.check(_toUpperCase());
-    },
-    slugify() {
-        return this.check(_slugify());
-    },
-}));
-const ZodString = /*@__PURE__*/ $constructor("ZodString", (inst, def) => {
-    $ZodString.init(inst, def);
-    _ZodString.init(inst, def);
-}, {
-    email(params) {
-        return this.check(_email(ZodEmail, params));
-    },
-    url(params) {
-        return this.check(_url(ZodURL, params));
-    },
-    jwt(params) {
-        return this.check(_jwt(ZodJWT, params));
-    },
-    emoji(params) {
-        return this.check(api_emoji(ZodEmoji, params));
-    },
-    guid(params) {
-        return this.check(_guid(ZodGUID, params));
-    },
-    uuid(params) {
-        return this.check(_uuid(ZodUUID, params));
-    },
-    uuidv4(params) {
-        return this.check(_uuidv4(ZodUUID, params));
-    },
-    uuidv6(params) {
-        return this.check(_uuidv6(ZodUUID, params));
-    },
-    uuidv7(params) {
-        return this.check(_uuidv7(ZodUUID, params));
-    },
-    nanoid(params) {
-        return this.check(_nanoid(ZodNanoID, params));
-    },
-    cuid(params) {
-        return this.check(_cuid(ZodCUID, params));
-    },
-    cuid2(params) {
-        return this.check(_cuid2(ZodCUID2, params));
-    },
-    ulid(params) {
-        return this.check(_ulid(ZodULID, params));
-    },
-    base64(params) {
-        return this.check(_base64(ZodBase64, params));
-    },
-    base64url(params) {
-        return this.check(_base64url(ZodBase64URL, params));
-    },
-    xid(params) {
-        return this.check(_xid(ZodXID, params));
-    },
-    ksuid(params) {
-        return this.check(_ksuid(ZodKSUID, params));
-    },
-    ipv4(params) {
-        return this.check(_ipv4(ZodIPv4, params));
-    },
-    ipv6(params) {
-        return this.check(_ipv6(ZodIPv6, params));
-    },
-    cidrv4(params) {
-        return this.check(_cidrv4(ZodCIDRv4, params));
-    },
-    cidrv6(params) {
-        return this.check(_cidrv6(ZodCIDRv6, params));
-    },
-    e164(params) {
-        return this.check(_e164(ZodE164, params));
-    },
-    datetime(params) {
-        return this.check(_isoDateTime(ZodISODateTime, params));
-    },
-    date(params) {
-        return this.check(_isoDate(ZodISODate, params));
-    },
-    time(params) {
-        return this.check(_isoTime(ZodISOTime, params));
-    },
-    duration(params) {
-        return this.check(_isoDuration(ZodISODuration, params));
-    },
-});
-function schemas_string(params) {
-    return _string(ZodString, params);
-}
-const ZodStringFormat = /*@__PURE__*/ $constructor("ZodStringFormat", (inst, def) => {
-    $ZodStringFormat.init(inst, def);
-    _ZodString.init(inst, def);
-});
-const ZodISODateTime = /*@__PURE__*/ $constructor("ZodISODateTime", (inst, def) => {
-    $ZodISODateTime.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-const ZodISODate = /*@__PURE__*/ $constructor("ZodISODate", (inst, def) => {
-    $ZodISODate.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-const ZodISOTime = /*@__PURE__*/ $constructor("ZodISOTime", (inst, def) => {
-    $ZodISOTime.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-const ZodISODuration = /*@__PURE__*/ $constructor("ZodISODuration", (inst, def) => {
-    $ZodISODuration.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-const ZodEmail = /*@__PURE__*/ $constructor("ZodEmail", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    $ZodEmail.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function schemas_email(params) {
-    return core._email(ZodEmail, params);
-}
-const ZodGUID = /*@__PURE__*/ $constructor("ZodGUID", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    $ZodGUID.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function schemas_guid(params) {
-    return core._guid(ZodGUID, params);
-}
-const ZodUUID = /*@__PURE__*/ $constructor("ZodUUID", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    $ZodUUID.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function schemas_uuid(params) {
-    return core._uuid(ZodUUID, params);
-}
-function uuidv4(params) {
-    return core._uuidv4(ZodUUID, params);
-}
-// ZodUUIDv6
-function uuidv6(params) {
-    return core._uuidv6(ZodUUID, params);
-}
-// ZodUUIDv7
-function uuidv7(params) {
-    return core._uuidv7(ZodUUID, params);
-}
-const ZodURL = /*@__PURE__*/ $constructor("ZodURL", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    $ZodURL.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function url(params) {
-    return core._url(ZodURL, params);
-}
-function httpUrl(params) {
-    return core._url(ZodURL, {
-        protocol: regexes.httpProtocol,
-        hostname: regexes.domain,
-        ...util.normalizeParams(params),
-    });
-}
-const ZodEmoji = /*@__PURE__*/ $constructor("ZodEmoji", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    $ZodEmoji.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function schemas_emoji(params) {
-    return core._emoji(ZodEmoji, params);
-}
-const ZodNanoID = /*@__PURE__*/ $constructor("ZodNanoID", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    $ZodNanoID.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function schemas_nanoid(params) {
-    return core._nanoid(ZodNanoID, params);
-}
-/**
- * @deprecated CUID v1 is deprecated by its authors due to information leakage
- * (timestamps embedded in the id). Use {@link ZodCUID2} instead.
- * See https://github.com/paralleldrive/cuid.
- */
-const ZodCUID = /*@__PURE__*/ $constructor("ZodCUID", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    $ZodCUID.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-/**
- * Validates a CUID v1 string.
- *
- * @deprecated CUID v1 is deprecated by its authors due to information leakage
- * (timestamps embedded in the id). Use {@link cuid2 | `z.cuid2()`} instead.
- * See https://github.com/paralleldrive/cuid.
- */
-function schemas_cuid(params) {
-    return core._cuid(ZodCUID, params);
-}
-const ZodCUID2 = /*@__PURE__*/ $constructor("ZodCUID2", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    $ZodCUID2.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function schemas_cuid2(params) {
-    return core._cuid2(ZodCUID2, params);
-}
-const ZodULID = /*@__PURE__*/ $constructor("ZodULID", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    $ZodULID.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function schemas_ulid(params) {
-    return core._ulid(ZodULID, params);
-}
-const ZodXID = /*@__PURE__*/ $constructor("ZodXID", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    $ZodXID.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function schemas_xid(params) {
-    return core._xid(ZodXID, params);
-}
-const ZodKSUID = /*@__PURE__*/ $constructor("ZodKSUID", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    $ZodKSUID.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function schemas_ksuid(params) {
-    return core._ksuid(ZodKSUID, params);
-}
-const ZodIPv4 = /*@__PURE__*/ $constructor("ZodIPv4", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    $ZodIPv4.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function schemas_ipv4(params) {
-    return core._ipv4(ZodIPv4, params);
-}
-const ZodMAC = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodMAC", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    core.$ZodMAC.init(inst, def);
-    ZodStringFormat.init(inst, def);
-})));
-function schemas_mac(params) {
-    return core._mac(ZodMAC, params);
-}
-const ZodIPv6 = /*@__PURE__*/ $constructor("ZodIPv6", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    $ZodIPv6.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function schemas_ipv6(params) {
-    return core._ipv6(ZodIPv6, params);
-}
-const ZodCIDRv4 = /*@__PURE__*/ $constructor("ZodCIDRv4", (inst, def) => {
-    $ZodCIDRv4.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function schemas_cidrv4(params) {
-    return core._cidrv4(ZodCIDRv4, params);
-}
-const ZodCIDRv6 = /*@__PURE__*/ $constructor("ZodCIDRv6", (inst, def) => {
-    $ZodCIDRv6.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function schemas_cidrv6(params) {
-    return core._cidrv6(ZodCIDRv6, params);
-}
-const ZodBase64 = /*@__PURE__*/ $constructor("ZodBase64", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    $ZodBase64.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function schemas_base64(params) {
-    return core._base64(ZodBase64, params);
-}
-const ZodBase64URL = /*@__PURE__*/ $constructor("ZodBase64URL", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    $ZodBase64URL.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function schemas_base64url(params) {
-    return core._base64url(ZodBase64URL, params);
-}
-const ZodE164 = /*@__PURE__*/ $constructor("ZodE164", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    $ZodE164.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function schemas_e164(params) {
-    return core._e164(ZodE164, params);
-}
-const ZodCreditCard = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodCreditCard", (inst, def) => {
-    core.$ZodCreditCard.init(inst, def);
-    ZodStringFormat.init(inst, def);
-})));
-function schemas_creditCard(params) {
-    return core._creditCard(ZodCreditCard, params);
-}
-const ZodIBAN = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodIBAN", (inst, def) => {
-    core.$ZodIBAN.init(inst, def);
-    ZodStringFormat.init(inst, def);
-})));
-function schemas_iban(params) {
-    return core._iban(ZodIBAN, params);
-}
-const ZodJWT = /*@__PURE__*/ $constructor("ZodJWT", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    $ZodJWT.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function jwt(params) {
-    return core._jwt(ZodJWT, params);
-}
-const ZodCustomStringFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodCustomStringFormat", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    core.$ZodCustomStringFormat.init(inst, def);
-    ZodStringFormat.init(inst, def);
-})));
-function stringFormat(format, fnOrRegex, _params = {}) {
-    return core._stringFormat(ZodCustomStringFormat, format, fnOrRegex, _params);
-}
-function schemas_hostname(_params) {
-    return core._stringFormat(ZodCustomStringFormat, "hostname", regexes.hostname, _params);
-}
-function schemas_hex(_params) {
-    return core._stringFormat(ZodCustomStringFormat, "hex", regexes.hex, _params);
-}
-function schemas_currencyCode(_params) {
-    return core._stringFormat(ZodCustomStringFormat, "currency_code", regexes.currencyCode, _params);
-}
-function hash(alg, params) {
-    const enc = params?.enc ?? "hex";
-    const format = `${alg}_${enc}`;
-    const regex = core.regexes[format];
-    if (!regex)
-        throw new Error(`Unrecognized hash format: ${format}`);
-    return core._stringFormat(ZodCustomStringFormat, format, regex, params);
-}
-const ZodNumber = /*@__PURE__*/ $constructor("ZodNumber", (inst, def) => {
-    $ZodNumber.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => numberProcessor(inst, ctx, json, params);
-    inst.isFinite = true;
-}, 
-/*@__PURE__*/ derived({
-    minValue: (inst) => {
-        const { minimum, exclusiveMinimum } = aggregateChecks(inst);
-        return Math.max(minimum ?? Number.NEGATIVE_INFINITY, exclusiveMinimum ?? Number.NEGATIVE_INFINITY);
-    },
-    maxValue: (inst) => {
-        const { maximum, exclusiveMaximum } = aggregateChecks(inst);
-        return Math.min(maximum ?? Number.POSITIVE_INFINITY, exclusiveMaximum ?? Number.POSITIVE_INFINITY);
-    },
-    isInt: (inst) => {
-        const { isInt, multipleOf } = aggregateChecks(inst);
-        return !!isInt || !!multipleOf?.some(Number.isSafeInteger);
-    },
-    format: (inst) => aggregateChecks(inst).format ?? null,
-}, {
-    gt(value, params) {
-        return this.check(_gt(value, params));
-    },
-    gte(value, params) {
-        return this.check(_gte(value, params));
-    },
-    min(value, params) {
-        return this.check(_gte(value, params));
-    },
-    lt(value, params) {
-        return this.check(_lt(value, params));
-    },
-    lte(value, params) {
-        return this.check(_lte(value, params));
-    },
-    max(value, params) {
-        return this.check(_lte(value, params));
-    },
-    int(params) {
-        return this.check(schemas_int(params));
-    },
-    safe(params) {
-        return this.check(schemas_int(params));
-    },
-    positive(params) {
-        return this.check(_gt(0, params));
-    },
-    nonnegative(params) {
-        return this.check(_gte(0, params));
-    },
-    negative(params) {
-        return this.check(_lt(0, params));
-    },
-    nonpositive(params) {
-        return this.check(_lte(0, params));
-    },
-    multipleOf(value, params) {
-        return this.check(_multipleOf(value, params));
-    },
-    step(value, params) {
-        return this.check(_multipleOf(value, params));
-    },
-    finite() {
-        return this;
-    },
-}));
-function schemas_number(params) {
-    return _number(ZodNumber, params);
-}
-const ZodNumberFormat = /*@__PURE__*/ $constructor("ZodNumberFormat", (inst, def) => {
-    $ZodNumberFormat.init(inst, def);
-    ZodNumber.init(inst, def);
-});
-function schemas_int(params) {
-    return _int(ZodNumberFormat, params);
-}
-function float32(params) {
-    return core._float32(ZodNumberFormat, params);
-}
-function float64(params) {
-    return core._float64(ZodNumberFormat, params);
-}
-function int32(params) {
-    return core._int32(ZodNumberFormat, params);
-}
-function uint32(params) {
-    return core._uint32(ZodNumberFormat, params);
-}
-const ZodBoolean = /*@__PURE__*/ $constructor("ZodBoolean", (inst, def) => {
-    $ZodBoolean.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => booleanProcessor(inst, ctx, json, params);
-});
-function schemas_boolean(params) {
-    return _boolean(ZodBoolean, params);
-}
-const ZodBigInt = /*@__PURE__*/ $constructor("ZodBigInt", (inst, def) => {
-    $ZodBigInt.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => bigintProcessor(inst, ctx, json, params);
-}, 
-/*@__PURE__*/ derived({
-    minValue: (inst) => aggregateChecks(inst).minimum ?? null,
-    maxValue: (inst) => aggregateChecks(inst).maximum ?? null,
-    format: (inst) => aggregateChecks(inst).format ?? null,
-}, {
-    gte(value, params) {
-        return this.check(_gte(value, params));
-    },
-    min(value, params) {
-        return this.check(_gte(value, params));
-    },
-    gt(value, params) {
-        return this.check(_gt(value, params));
-    },
-    lt(value, params) {
-        return this.check(_lt(value, params));
-    },
-    lte(value, params) {
-        return this.check(_lte(value, params));
-    },
-    max(value, params) {
-        return this.check(_lte(value, params));
-    },
-    positive(params) {
-        return this.check(_gt(BigInt(0), params));
-    },
-    negative(params) {
-        return this.check(_lt(BigInt(0), params));
-    },
-    nonpositive(params) {
-        return this.check(_lte(BigInt(0), params));
-    },
-    nonnegative(params) {
-        return this.check(_gte(BigInt(0), params));
-    },
-    multipleOf(value, params) {
-        return this.check(_multipleOf(value, params));
-    },
-}));
-function schemas_bigint(params) {
-    return core._bigint(ZodBigInt, params);
-}
-const ZodBigIntFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodBigIntFormat", (inst, def) => {
-    core.$ZodBigIntFormat.init(inst, def);
-    ZodBigInt.init(inst, def);
-})));
-function int64(params) {
-    return core._int64(ZodBigIntFormat, params);
-}
-function uint64(params) {
-    return core._uint64(ZodBigIntFormat, params);
-}
-const ZodSymbol = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodSymbol", (inst, def) => {
-    core.$ZodSymbol.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.symbolProcessor(inst, ctx, json, params);
-})));
-function symbol(params) {
-    return core._symbol(ZodSymbol, params);
-}
-const ZodUndefined = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodUndefined", (inst, def) => {
-    core.$ZodUndefined.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.undefinedProcessor(inst, ctx, json, params);
-})));
-function schemas_undefined(params) {
-    return core._undefined(ZodUndefined, params);
-}
-
-const ZodNull = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodNull", (inst, def) => {
-    core.$ZodNull.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.nullProcessor(inst, ctx, json, params);
-})));
-function schemas_null(params) {
-    return core._null(ZodNull, params);
-}
-
-const ZodAny = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodAny", (inst, def) => {
-    core.$ZodAny.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.anyProcessor(inst, ctx, json, params);
-})));
-function any() {
-    return core._any(ZodAny);
-}
-const ZodUnknown = /*@__PURE__*/ $constructor("ZodUnknown", (inst, def) => {
-    $ZodUnknown.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => unknownProcessor(inst, ctx, json, params);
-});
-function unknown() {
-    return _unknown(ZodUnknown);
-}
-const ZodNever = /*@__PURE__*/ $constructor("ZodNever", (inst, def) => {
-    $ZodNever.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => neverProcessor(inst, ctx, json, params);
-});
-function never(params) {
-    return _never(ZodNever, params);
-}
-const ZodVoid = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodVoid", (inst, def) => {
-    core.$ZodVoid.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.voidProcessor(inst, ctx, json, params);
-})));
-function schemas_void(params) {
-    return core._void(ZodVoid, params);
-}
-
-const ZodDate = /*@__PURE__*/ $constructor("ZodDate", (inst, def) => {
-    $ZodDate.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => dateProcessor(inst, ctx, json, params);
-    inst.min = (value, params) => inst.check(_gte(value, params));
-    inst.max = (value, params) => inst.check(_lte(value, params));
-}, 
-/*@__PURE__*/ derived({
-    minDate: (inst) => {
-        const { minimum } = aggregateChecks(inst);
-        return minimum ? new Date(minimum) : null;
-    },
-    maxDate: (inst) => {
-        const { maximum } = aggregateChecks(inst);
-        return maximum ? new Date(maximum) : null;
-    },
-}, {}));
-function schemas_date(params) {
-    return core._date(ZodDate, params);
-}
-const ZodArray = /*@__PURE__*/ $constructor("ZodArray", (inst, def) => {
-    _ensureDefaultMemoizer();
-    $ZodArray.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => arrayProcessor(inst, ctx, json, params);
-    inst.element = def.element;
-}, {
-    min(n, params) {
-        return this.check(_minLength(n, params));
-    },
-    nonempty(params) {
-        return this.check(_minLength(1, params));
-    },
-    max(n, params) {
-        return this.check(_maxLength(n, params));
-    },
-    length(n, params) {
-        return this.check(_length(n, params));
-    },
-    unwrap() {
-        return this.element;
-    },
-});
-function array(element, params) {
-    return _array(ZodArray, element, params);
-}
-// .keyof
-function keyof(schema) {
-    const shape = schema._zod.def.shape;
-    return schemas_enum(Object.keys(shape));
-}
-const ZodObject = /*@__PURE__*/ $constructor("ZodObject", (inst, def) => {
-    _ensureDefaultMemoizer();
-    $ZodObjectJIT.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => objectProcessor(inst, ctx, json, params);
-    installLazyProp(inst, "shape", (self) => self._zod.def.shape, false);
-}, {
-    keyof() {
-        return schemas_enum(Object.keys(this._zod.def.shape));
-    },
-    catchall(catchall) {
-        // `mergeDefs` rather than a spread: spreading reads `shape`, and resolving it can mint a whole fresh subtree
-        return this.clone(mergeDefs(this._zod.def, { catchall: catchall }));
-    },
-    passthrough() {
-        return this.clone(mergeDefs(this._zod.def, { catchall: unknown() }));
-    },
-    loose() {
-        return this.clone(mergeDefs(this._zod.def, { catchall: unknown() }));
-    },
-    strict() {
-        return this.clone(mergeDefs(this._zod.def, { catchall: never() }));
-    },
-    strip() {
-        return this.clone(mergeDefs(this._zod.def, { catchall: undefined }));
-    },
-    extend(incoming) {
-        return extend(this, incoming);
-    },
-    safeExtend(incoming) {
-        return safeExtend(this, incoming);
-    },
-    merge(other) {
-        return merge(this, other);
-    },
-    pick(mask) {
-        return pick(this, mask);
-    },
-    omit(mask) {
-        return omit(this, mask);
-    },
-    partial(...args) {
-        return partial(ZodOptional, this, args[0]);
-    },
-    exactPartial(...args) {
-        return partial(ZodExactOptional, this, args[0], "exactPartial");
-    },
-    required(...args) {
-        return required(ZodNonOptional, this, args[0]);
-    },
-});
-function object(shape, params) {
-    const def = {
-        type: "object",
-        shape: shape ?? {},
-        ...normalizeParams(params),
-    };
-    return new ZodObject(def);
-}
-// strictObject
-function strictObject(shape, params) {
-    return new ZodObject({
-        type: "object",
-        shape,
-        catchall: never(),
-        ...util.normalizeParams(params),
-    });
-}
-// looseObject
-function looseObject(shape, params) {
-    return new ZodObject({
-        type: "object",
-        shape,
-        catchall: unknown(),
-        ...util.normalizeParams(params),
-    });
-}
-const ZodUnion = /*@__PURE__*/ $constructor("ZodUnion", (inst, def) => {
-    $ZodUnion.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => unionProcessor(inst, ctx, json, params);
-    inst.options = def.options;
-});
-function union(options, params) {
-    return new ZodUnion({
-        type: "union",
-        options: options,
-        ...normalizeParams(params),
-    });
-}
-const ZodXor = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodXor", (inst, def) => {
-    ZodUnion.init(inst, def);
-    core.$ZodXor.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.unionProcessor(inst, ctx, json, params);
-    inst.options = def.options;
-})));
-/** Creates an exclusive union (XOR) where exactly one option must match.
- * Unlike regular unions that succeed when any option matches, xor fails if
- * zero or more than one option matches the input. */
-function xor(options, params) {
-    return new ZodXor({
-        type: "union",
-        options: options,
-        inclusive: false,
-        ...util.normalizeParams(params),
-    });
-}
-const ZodDiscriminatedUnion = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodDiscriminatedUnion", (inst, def) => {
-    ZodUnion.init(inst, def);
-    core.$ZodDiscriminatedUnion.init(inst, def);
-})));
-function discriminatedUnion(discriminator, options, params) {
-    // const [options, params] = args;
-    return new ZodDiscriminatedUnion({
-        type: "union",
-        options: options,
-        discriminator,
-        ...util.normalizeParams(params),
-    });
-}
-const ZodIntersection = /*@__PURE__*/ $constructor("ZodIntersection", (inst, def) => {
-    $ZodIntersection.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => intersectionProcessor(inst, ctx, json, params);
-});
-function intersection(left, right) {
-    return new ZodIntersection({
-        type: "intersection",
-        left: left,
-        right: right,
-    });
-}
-const ZodTuple = /*@__PURE__*/ $constructor("ZodTuple", (inst, def) => {
-    _ensureDefaultMemoizer();
-    $ZodTuple.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => tupleProcessor(inst, ctx, json, params);
-}, {
-    rest(rest) {
-        return this.clone({
-            ...this._zod.def,
-            rest: rest,
-        });
-    },
-    partial() {
-        const def = this._zod.def;
-        // a refinement was authored against the full arity; partialing would run it on a shorter array
-        if (def.checks?.length)
-            throw new Error(".partial() cannot be used on tuple schemas containing refinements");
-        return this.clone({
-            ...def,
-            items: def.items.map((item) => new ZodOptional({ type: "optional", innerType: item })),
-        });
-    },
-});
-function tuple(items, _paramsOrRest, _params) {
-    const hasRest = _paramsOrRest instanceof core.$ZodType;
-    const params = hasRest ? _params : _paramsOrRest;
-    const rest = hasRest ? _paramsOrRest : null;
-    return new ZodTuple({
-        type: "tuple",
-        items: items,
-        rest,
-        ...util.normalizeParams(params),
-    });
-}
-const ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodRecord", (inst, def) => {
-    _ensureDefaultMemoizer();
-    core.$ZodRecord.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.recordProcessor(inst, ctx, json, params);
-    inst.keyType = def.keyType;
-    inst.valueType = def.valueType;
-})));
-function record(keyType, valueType, params) {
-    // v3-compat: z.record(valueType, params?) — defaults keyType to z.string()
-    if (!valueType || !valueType._zod) {
-        return new ZodRecord({
-            type: "record",
-            keyType: schemas_string(),
-            valueType: keyType,
-            ...util.normalizeParams(valueType),
-        });
-    }
-    return new ZodRecord({
-        type: "record",
-        keyType,
-        valueType: valueType,
-        ...util.normalizeParams(params),
-    });
-}
-// type alksjf = core.output<core.$ZodRecordKey>;
-function partialRecord(keyType, valueType, params) {
-    return new ZodRecord({
-        type: "record",
-        keyType,
-        valueType: valueType,
-        ...util.normalizeParams(params),
-        partial: true,
-    });
-}
-function looseRecord(keyType, valueType, params) {
-    return new ZodRecord({
-        type: "record",
-        keyType,
-        valueType: valueType,
-        mode: "loose",
-        ...util.normalizeParams(params),
-    });
-}
-const ZodMap = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodMap", (inst, def) => {
-    _ensureDefaultMemoizer();
-    core.$ZodMap.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.mapProcessor(inst, ctx, json, params);
-    inst.keyType = def.keyType;
-    inst.valueType = def.valueType;
-    inst.min = (...args) => inst.check(core._minSize(...args));
-    inst.nonempty = (params) => inst.check(core._minSize(1, params));
-    inst.max = (...args) => inst.check(core._maxSize(...args));
-    inst.size = (...args) => inst.check(core._size(...args));
-})));
-function map(keyType, valueType, params) {
-    return new ZodMap({
-        type: "map",
-        keyType: keyType,
-        valueType: valueType,
-        ...util.normalizeParams(params),
-    });
-}
-const ZodSet = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodSet", (inst, def) => {
-    _ensureDefaultMemoizer();
-    core.$ZodSet.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.setProcessor(inst, ctx, json, params);
-    inst.min = (...args) => inst.check(core._minSize(...args));
-    inst.nonempty = (params) => inst.check(core._minSize(1, params));
-    inst.max = (...args) => inst.check(core._maxSize(...args));
-    inst.size = (...args) => inst.check(core._size(...args));
-})));
-function set(valueType, params) {
-    return new ZodSet({
-        type: "set",
-        valueType: valueType,
-        ...util.normalizeParams(params),
-    });
-}
-const ZodEnum = /*@__PURE__*/ $constructor("ZodEnum", (inst, def) => {
-    $ZodEnum.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => enumProcessor(inst, ctx, json, params);
-    inst.enum = def.entries;
-    // reuse the parsed value set so a numeric TS enum's reverse-mapping keys stay out
-    inst.options = [...inst._zod.values];
-    const keys = new Set(Object.keys(def.entries));
-    inst.extract = (values, params) => {
-        const newEntries = {};
-        for (const value of values) {
-            if (keys.has(value)) {
-                newEntries[value] = def.entries[value];
-            }
-            else
-                throw new Error(`Key ${value} not found in enum`);
-        }
-        return new ZodEnum({
-            ...def,
-            checks: [],
-            ...normalizeParams(params),
-            entries: newEntries,
-        });
-    };
-    inst.exclude = (values, params) => {
-        const newEntries = { ...def.entries };
-        for (const value of values) {
-            if (keys.has(value)) {
-                delete newEntries[value];
-            }
-            else
-                throw new Error(`Key ${value} not found in enum`);
-        }
-        return new ZodEnum({
-            ...def,
-            checks: [],
-            ...normalizeParams(params),
-            entries: newEntries,
-        });
-    };
-});
-function schemas_enum(values, params) {
-    const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
-    return new ZodEnum({
-        type: "enum",
-        entries,
-        ...normalizeParams(params),
-    });
-}
-
-/** @deprecated This API has been merged into `z.enum()`. Use `z.enum()` instead.
- *
- * ```ts
- * enum Colors { red, green, blue }
- * z.enum(Colors);
- * ```
- */
-function nativeEnum(entries, params) {
-    return new ZodEnum({
-        type: "enum",
-        entries,
-        ...util.normalizeParams(params),
-    });
-}
-const ZodLiteral = /*@__PURE__*/ $constructor("ZodLiteral", (inst, def) => {
-    $ZodLiteral.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => literalProcessor(inst, ctx, json, params);
-    inst.values = new Set(def.values);
-    Object.defineProperty(inst, "value", {
-        get() {
-            if (def.values.length > 1) {
-                throw new Error("This schema contains multiple valid literal values. Use `.values` instead.");
-            }
-            return def.values[0];
-        },
-    });
-});
-function literal(value, params) {
-    return new ZodLiteral({
-        type: "literal",
-        values: Array.isArray(value) ? value : [value],
-        ...normalizeParams(params),
-    });
-}
-const ZodFile = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodFile", (inst, def) => {
-    core.$ZodFile.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.fileProcessor(inst, ctx, json, params);
-    inst.min = (size, params) => inst.check(core._minSize(size, params));
-    inst.max = (size, params) => inst.check(core._maxSize(size, params));
-    inst.mime = (types, params) => inst.check(core._mime(Array.isArray(types) ? types : [types], params));
-})));
-function file(params) {
-    return core._file(ZodFile, params);
-}
-const ZodTransform = /*@__PURE__*/ $constructor("ZodTransform", (inst, def) => {
-    _ensureDefaultMemoizer();
-    $ZodTransform.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => transformProcessor(inst, ctx, json, params);
-    inst._zod.parse = (payload, _ctx) => {
-        if (_ctx.direction === "backward") {
-            throw new $ZodEncodeError(inst.constructor.name);
-        }
-        payload.addIssue = (issue) => {
-            if (typeof issue === "string") {
-                payload.issues.push(util_issue(issue, payload.value, def));
-            }
-            else {
-                // for Zod 3 backwards compatibility
-                const _issue = issue;
-                if (_issue.fatal)
-                    _issue.continue = false;
-                _issue.code ?? (_issue.code = "custom");
-                if (!("input" in _issue))
-                    _issue.input = payload.value;
-                _issue.inst ?? (_issue.inst = inst);
-                // _issue.continue ??= true;
-                payload.issues.push(util_issue(_issue));
-            }
-        };
-        const output = def.transform(payload.value, payload);
-        if (output instanceof Promise) {
-            return output.then((output) => {
-                payload.value = output;
-                return payload;
-            });
-        }
-        payload.value = output;
-        return payload;
-    };
-});
-function transform(fn) {
-    return new ZodTransform({
-        type: "transform",
-        transform: fn,
-    });
-}
-const ZodOptional = /*@__PURE__*/ $constructor("ZodOptional", (inst, def) => {
-    $ZodOptional.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => optionalProcessor(inst, ctx, json, params);
-    inst.unwrap = () => inst._zod.def.innerType;
-});
-function optional(innerType) {
-    return new ZodOptional({
-        type: "optional",
-        innerType: innerType,
-    });
-}
-const ZodExactOptional = /*@__PURE__*/ $constructor("ZodExactOptional", (inst, def) => {
-    $ZodExactOptional.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => optionalProcessor(inst, ctx, json, params);
-    inst.unwrap = () => inst._zod.def.innerType;
-});
-function exactOptional(innerType) {
-    return new ZodExactOptional({
-        type: "optional",
-        innerType: innerType,
-    });
-}
-const ZodNullable = /*@__PURE__*/ $constructor("ZodNullable", (inst, def) => {
-    $ZodNullable.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => nullableProcessor(inst, ctx, json, params);
-    inst.unwrap = () => inst._zod.def.innerType;
-});
-function schemas_nullable(innerType) {
-    return new ZodNullable({
-        type: "nullable",
-        innerType: innerType,
-    });
-}
-// nullish
-function schemas_nullish(innerType) {
-    return optional(schemas_nullable(innerType));
-}
-const ZodDefault = /*@__PURE__*/ $constructor("ZodDefault", (inst, def) => {
-    $ZodDefault.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => defaultProcessor(inst, ctx, json, params);
-    inst.unwrap = () => inst._zod.def.innerType;
-    inst.removeDefault = inst.unwrap;
-});
-function schemas_default(innerType, defaultValue) {
-    return new ZodDefault({
-        type: "default",
-        innerType: innerType,
-        get defaultValue() {
-            return typeof defaultValue === "function" ? defaultValue() : shallowClone(defaultValue);
-        },
-    });
-}
-const ZodPrefault = /*@__PURE__*/ $constructor("ZodPrefault", (inst, def) => {
-    $ZodPrefault.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => prefaultProcessor(inst, ctx, json, params);
-    inst.unwrap = () => inst._zod.def.innerType;
-});
-function prefault(innerType, defaultValue) {
-    return new ZodPrefault({
-        type: "prefault",
-        innerType: innerType,
-        get defaultValue() {
-            return typeof defaultValue === "function" ? defaultValue() : shallowClone(defaultValue);
-        },
-    });
-}
-const ZodNonOptional = /*@__PURE__*/ $constructor("ZodNonOptional", (inst, def) => {
-    $ZodNonOptional.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => nonoptionalProcessor(inst, ctx, json, params);
-    inst.unwrap = () => inst._zod.def.innerType;
-});
-function nonoptional(innerType, params) {
-    return new ZodNonOptional({
-        type: "nonoptional",
-        innerType: innerType,
-        ...normalizeParams(params),
-    });
-}
-const ZodSuccess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodSuccess", (inst, def) => {
-    core.$ZodSuccess.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.successProcessor(inst, ctx, json, params);
-    inst.unwrap = () => inst._zod.def.innerType;
-})));
-function success(innerType) {
-    return new ZodSuccess({
-        type: "success",
-        innerType: innerType,
-    });
-}
-const ZodCatch = /*@__PURE__*/ $constructor("ZodCatch", (inst, def) => {
-    $ZodCatch.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => catchProcessor(inst, ctx, json, params);
-    inst.unwrap = () => inst._zod.def.innerType;
-    inst.removeCatch = inst.unwrap;
-});
-function schemas_catch(innerType, catchValue) {
-    return new ZodCatch({
-        type: "catch",
-        innerType: innerType,
-        catchValue: (typeof catchValue === "function" ? catchValue : constantCatch(catchValue)),
-    });
-}
-
-const ZodNaN = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodNaN", (inst, def) => {
-    core.$ZodNaN.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.nanProcessor(inst, ctx, json, params);
-})));
-function nan(params) {
-    return core._nan(ZodNaN, params);
-}
-const ZodPipe = /*@__PURE__*/ $constructor("ZodPipe", (inst, def) => {
-    $ZodPipe.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => pipeProcessor(inst, ctx, json, params);
-    inst.in = def.in;
-    inst.out = def.out;
-});
-function pipe(in_, out) {
-    return new ZodPipe({
-        type: "pipe",
-        in: in_,
-        out: out,
-        // ...util.normalizeParams(params),
-    });
-}
-const ZodCodec = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodCodec", (inst, def) => {
-    ZodPipe.init(inst, def);
-    core.$ZodCodec.init(inst, def);
-})));
-function codec(in_, out, params) {
-    return new ZodCodec({
-        type: "pipe",
-        in: in_,
-        out: out,
-        transform: params.decode,
-        reverseTransform: params.encode,
-    });
-}
-function invertCodec(codec) {
-    const def = codec._zod.def;
-    return new ZodCodec({
-        type: "pipe",
-        in: def.out,
-        out: def.in,
-        transform: def.reverseTransform,
-        reverseTransform: def.transform,
-    });
-}
-const ZodPreprocess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodPreprocess", (inst, def) => {
-    ZodPipe.init(inst, def);
-    core.$ZodPreprocess.init(inst, def);
-})));
-const ZodReadonly = /*@__PURE__*/ $constructor("ZodReadonly", (inst, def) => {
-    $ZodReadonly.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => readonlyProcessor(inst, ctx, json, params);
-    inst.unwrap = () => inst._zod.def.innerType;
-});
-function readonly(innerType) {
-    return new ZodReadonly({
-        type: "readonly",
-        innerType: innerType,
-    });
-}
-const ZodTemplateLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodTemplateLiteral", (inst, def) => {
-    core.$ZodTemplateLiteral.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.templateLiteralProcessor(inst, ctx, json, params);
-})));
-function templateLiteral(parts, params) {
-    return new ZodTemplateLiteral({
-        type: "template_literal",
-        parts,
-        ...util.normalizeParams(params),
-    });
-}
-const ZodLazy = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodLazy", (inst, def) => {
-    core.$ZodLazy.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.lazyProcessor(inst, ctx, json, params);
-    inst.unwrap = () => inst._zod.def.getter();
-})));
-function lazy(getter) {
-    return new ZodLazy({
-        type: "lazy",
-        getter: getter,
-    });
-}
-const ZodPromise = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodPromise", (inst, def) => {
-    core.$ZodPromise.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.promiseProcessor(inst, ctx, json, params);
-    inst.unwrap = () => inst._zod.def.innerType;
-})));
-function promise(innerType) {
-    return new ZodPromise({
-        type: "promise",
-        innerType: innerType,
-    });
-}
-const ZodFunction = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodFunction", (inst, def) => {
-    core.$ZodFunction.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.functionProcessor(inst, ctx, json, params);
-})));
-function _function(params) {
-    return new ZodFunction({
-        type: "function",
-        input: Array.isArray(params?.input) ? tuple(params?.input) : (params?.input ?? array(unknown())),
-        output: params?.output ?? unknown(),
-    });
-}
-
-const ZodCustom = /*@__PURE__*/ $constructor("ZodCustom", (inst, def) => {
-    $ZodCustom.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => customProcessor(inst, ctx, json, params);
-});
-// custom checks
-function check(fn) {
-    const ch = new core.$ZodCheck({
-        check: "custom",
-        // ...util.normalizeParams(params),
-    });
-    ch._zod.check = fn;
-    return ch;
-}
-function custom(fn, _params) {
-    return core._custom(ZodCustom, fn ?? (() => true), _params);
-}
-function refine(fn, _params = {}) {
-    return _refine(ZodCustom, fn, _params);
-}
-// superRefine
-function superRefine(fn, params) {
-    return _superRefine(fn, params);
-}
-// Re-export describe and meta from core
-const schemas_describe = describe;
-const schemas_meta = meta;
-const ZodInstanceOf = /*@__PURE__*/ $constructor("ZodInstanceOf", (inst, def) => {
-    ZodCustom.init(inst, def);
-}, {
-    properties(shape, params) {
-        // asserts in place, so the narrowed output type is truthful without a wrapper
-        return this.check(_properties(shape, params));
-    },
-});
-function _instanceof(cls, params = {}) {
-    const inst = new ZodInstanceOf({
-        type: "custom",
-        check: "custom",
-        fn: (data) => data instanceof cls,
-        abort: true,
-        ...util.normalizeParams(params),
-    });
-    inst._zod.bag.Class = cls;
-    // Override check to emit invalid_type instead of custom
-    inst._zod.check = (payload) => {
-        if (!(payload.value instanceof cls)) {
-            payload.issues.push({
-                code: "invalid_type",
-                expected: cls.name,
-                input: payload.value,
-                inst,
-                path: [...(inst._zod.def.path ?? [])],
-            });
-        }
-    };
-    return inst;
-}
-
-// stringbool
-const stringbool = (...args) => core._stringbool({
-    Codec: ZodCodec,
-    Boolean: ZodBoolean,
-    String: ZodString,
-}, ...args);
-function json(params) {
-    const jsonSchema = lazy(() => {
-        return union([schemas_string(params), schemas_number(), schemas_boolean(), schemas_null(), array(jsonSchema), record(schemas_string(), jsonSchema)]);
-    });
-    return jsonSchema;
-}
-// preprocess
-function preprocess(fn, schema) {
-    return new ZodPreprocess({
-        type: "pipe",
-        in: transform(fn),
-        out: schema,
-    });
-}
-
-;// CONCATENATED MODULE: ./src/report/json-read.ts
-/**
- * Reads a report.json back into a `CheckResult`, for `mode: publish`. The
- * file comes from a pull request's run, possibly from a fork: it is untrusted
- * data. Every field is checked for its type and its allowed values (zod)
- * before anything uses it, unknown fields are dropped, and nothing in it is
- * treated as a path to open or a command to run: it only becomes text, which
- * the renderers escape like any repository text.
- */
-
-
-
-/** Report versions this reader understands. */
-const READABLE_VERSIONS = [JSON_REPORT_VERSION];
-/** A report that is not ours, of an unknown version, or malformed: `message` says which and what to do. */
-class ReportFormatError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'ReportFormatError';
-    }
-}
-const severity = schemas_enum(['error', 'warning', 'notice', 'info']);
-const stageName = schemas_enum(STAGES);
-const driftKind = schemas_enum([
-    'table',
-    'column',
-    'enum',
-    'enumValue',
-    'index',
-    'unique',
-    'primaryKey',
-    'foreignKey',
-    'check',
-    'view',
-    'sequence',
-    'extension',
-    'function',
-    'trigger'
-]);
-const json_read_count = schemas_number().int().nonnegative();
-const line = schemas_number().int().positive();
-const json_read_ms = schemas_number().nonnegative();
-/** A repository path as annotations need it: relative, `/`-separated, never leaving the repository. */
-const json_read_repoPath = schemas_string()
-    .min(1)
-    .max(1024)
-    .refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..') && !p.includes('\0'), {
-    message: 'must be a path inside the repository'
-});
-const json_read_location = object({ file: json_read_repoPath, line, endLine: line.optional(), column: line.optional() });
-const lockMode = schemas_enum([
-    'AccessShareLock',
-    'RowShareLock',
-    'RowExclusiveLock',
-    'ShareUpdateExclusiveLock',
-    'ShareLock',
-    'ShareRowExclusiveLock',
-    'ExclusiveLock',
-    'AccessExclusiveLock'
-]);
-const hazard = schemas_enum([
-    'rewrite',
-    'blocking-lock',
-    'long-scan',
-    'data-loss',
-    'no-transaction',
-    'half-applied'
-]);
-const tableRows = object({ table: schemas_string(), rows: json_read_count });
-const statement = object({
-    index: json_read_count,
-    line,
-    endLine: line,
-    summary: schemas_string(),
-    status: schemas_enum(['measured', 'not-in-transaction', 'failed', 'not-measured', 'control']),
-    transaction: object({ kind: schemas_enum(['explicit', 'implicit', 'own']), fromLine: line, untilLine: line.optional() })
-        .optional(),
-    durationMs: json_read_ms.optional(),
-    holdMs: json_read_ms.optional(),
-    locks: array(object({
-        table: schemas_string(),
-        mode: lockMode,
-        blocks: schemas_enum(['reads and writes', 'writes', 'schema changes']),
-        newTable: schemas_boolean(),
-        rows: json_read_count.optional(),
-        held: object({ since: line, until: line.optional() }).optional()
-    })),
-    rewrites: array(schemas_string()),
-    scans: array(tableRows),
-    indexBuilds: array(tableRows),
-    droppedIndexes: array(object({ table: schemas_string(), index: schemas_string() })).optional(),
-    hazards: array(hazard),
-    error: schemas_string().optional()
-});
-const review = object({
-    safety: schemas_enum(['warn', 'fail', 'off']),
-    engine: schemas_enum(['transaction', 'statement']),
-    engineName: schemas_string().optional(),
-    rowsPerTable: json_read_count,
-    migrations: array(object({
-        name: schemas_string(),
-        file: json_read_repoPath,
-        statements: array(statement),
-        durationMs: json_read_ms,
-        transactional: schemas_boolean(),
-        sent: schemas_enum(['whole', 'statements']),
-        fallback: schemas_string().optional()
-    })),
-    changes: array(object({
-        table: schemas_string().optional(),
-        kind: driftKind,
-        change: schemas_enum(['added', 'dropped', 'changed', 'renamed']),
-        object: schemas_string(),
-        description: schemas_string(),
-        before: schemas_string().optional(),
-        after: schemas_string().optional(),
-        dataLoss: object({ rows: json_read_count, affected: json_read_count, text: schemas_string() }).optional(),
-        location: json_read_location.optional(),
-        migration: schemas_string().optional()
-    })),
-    findings: array(object({
-        hazard,
-        severity,
-        title: schemas_string(),
-        message: schemas_string(),
-        saferPattern: schemas_string().optional(),
-        location: json_read_location,
-        migration: schemas_string(),
-        statementIndex: json_read_count
-    })),
-    incomplete: schemas_string().optional()
-});
-const report = object({
-    format: literal(JSON_REPORT_FORMAT),
-    version: schemas_number().int(),
-    status: schemas_enum(['passed', 'failed']),
-    workingDirectory: schemas_string().max(1024),
-    prismaVersion: schemas_string().max(100).optional(),
-    runner: schemas_enum(['npx', 'pnpm exec', 'yarn', 'bunx']).optional(),
-    verdict: object({ source: schemas_enum(['prisma', 'catalog']), summary: schemas_string() }).optional(),
-    durationMs: json_read_ms,
-    failedOn: array(schemas_enum(['migrate', 'seed', 'drift', 'warning'])),
-    counts: object({ error: json_read_count, warning: json_read_count, notice: json_read_count, info: json_read_count }),
-    stages: array(object({
-        name: stageName,
-        status: schemas_enum(['passed', 'failed', 'skipped', 'warning']),
-        durationMs: json_read_ms,
-        summary: schemas_string(),
-        exitCode: schemas_number().int().nullable().optional(),
-        timedOut: schemas_boolean().optional(),
-        command: array(schemas_string()).optional(),
-        output: schemas_string().optional()
-    })),
-    problems: array(object({
-        stage: stageName,
-        severity,
-        title: schemas_string(),
-        message: schemas_string(),
-        code: schemas_string().max(100).optional(),
-        location: json_read_location.optional(),
-        explainedBy: array(schemas_string()).optional(),
-        missingObject: object({ table: schemas_string().optional(), column: schemas_string().optional() }).optional()
-    })),
-    drift: array(object({
-        kind: driftKind,
-        change: schemas_enum(['missing', 'unexpected', 'different']),
-        object: schemas_string(),
-        severity,
-        expected: schemas_string().optional(),
-        actual: schemas_string().optional(),
-        aspects: array(schemas_string()).optional(),
-        location: json_read_location.optional(),
-        note: schemas_string().optional(),
-        fixSql: schemas_string().optional()
-    })),
-    fixSqlPath: schemas_string().optional(),
-    fixSqlFile: json_read_repoPath.optional(),
-    fixSql: schemas_string().optional(),
-    pullRequest: object({ number: schemas_number().int().positive(), headSha: schemas_string().regex(/^[0-9a-f]{40}$/) })
-        .optional(),
-    review: review.optional()
-});
-/**
- * Parses and validates a report.json's text.
- * @throws ReportFormatError when it is not JSON, not ours, of a version this
- * reader does not know, or has a field of the wrong type or value.
- */
-function readJsonReport(text) {
-    let data;
-    try {
-        data = JSON.parse(text);
-    }
-    catch (error) {
-        throw new ReportFormatError(`it is not JSON (${error.message}).`);
-    }
-    const format = data?.format;
-    if (typeof data !== 'object' || data === null || format !== JSON_REPORT_FORMAT) {
-        throw new ReportFormatError(`it is not a migrate-seed-check report (no "format": "${JSON_REPORT_FORMAT}"). Give the report.json the check wrote (its report-json output).`);
-    }
-    const version = data.version;
-    if (typeof version !== 'number' || !READABLE_VERSIONS.includes(version)) {
-        throw new ReportFormatError(`its version ${JSON.stringify(version)} is not one this action reads (${READABLE_VERSIONS.join(', ')}). Use the same version of migrate-seed-check in both workflows.`);
-    }
-    const parsed = report.safeParse(data);
-    if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const where = issue?.path.length ? issue.path.join('.') : 'the report';
-        throw new ReportFormatError(`${where}: ${issue?.message ?? 'invalid'}. The file was changed or is damaged.`);
-    }
-    return { result: toResult(parsed.data), pullRequest: parsed.data.pullRequest };
-}
-function toResult(json) {
-    return {
-        status: json.status,
-        workingDirectory: json.workingDirectory,
-        prismaVersion: json.prismaVersion,
-        runner: json.runner,
-        stages: json.stages,
-        problems: json.problems,
-        // The target is what the comparison worked on; no report section reads it.
-        drift: json.drift.map((item) => ({ ...item, target: { schema: '' } })),
-        fixSqlPath: json.fixSqlFile,
-        fixSql: json.fixSql,
-        verdict: json.verdict,
-        failedOn: json.failedOn,
-        durationMs: json.durationMs,
-        review: json.review
-    };
-}
-
-;// CONCATENATED MODULE: ./src/github/publish-stored.ts
-/**
- * `mode: publish`: posts the comment and the check run of a report.json that
- * a `pull_request` run made, from a `workflow_run` workflow, which has a
- * token that may write even when the pull request comes from a fork. No
- * database work, no checkout needed, nothing of the pull request executed.
- *
- * The report is untrusted (a fork's workflow wrote it): its size is checked
- * before it is read, its fields are validated (src/report/json-read.ts), no
- * path in it is opened, and the pull request it names is only a hint: the
- * pull request's head commit, asked of the API, must be the commit the
- * workflow run checked, which GitHub (not the report) tells us.
- */
-
-
-
-
-
-
-
-
-/** A report.json larger than this is refused unread (a real one is well under 1 MiB). */
-const REPORT_SIZE_LIMIT = 8 * 1024 * 1024;
-/** Publishing refused: the message says why and what to change. */
-class PublishRefused extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'PublishRefused';
-    }
-}
-async function publishStoredReport(config) {
-    const run = readEvent().workflow_run;
-    if (process.env.GITHUB_EVENT_NAME !== 'workflow_run' || !run) {
-        throw new PublishRefused(`mode: publish runs in a workflow started by \`on: workflow_run\` (this one was started by ${process.env.GITHUB_EVENT_NAME || 'an unknown event'}). See docs/fork-pull-requests.md.`);
-    }
-    if (run.event !== 'pull_request') {
-        throw new PublishRefused(`the workflow run that made the report was started by ${JSON.stringify(run.event)}, not pull_request: mode: publish only publishes the reports of pull requests.`);
-    }
-    const headSha = run.head_sha;
-    if (!headSha || !/^[0-9a-f]{40}$/.test(headSha))
-        throw new PublishRefused('the workflow_run event has no head commit (head_sha).');
-    const { result, pullRequest } = readReport(config.reportJson);
-    if (pullRequest && pullRequest.headSha !== headSha) {
-        throw new PublishRefused(`the report was made for commit ${pullRequest.headSha}, but the workflow run checked ${headSha}: it is not this run's report.`);
-    }
-    const where = repository();
-    if (!where)
-        throw new PublishRefused('GITHUB_REPOSITORY is not set.');
-    if (!config.githubToken) {
-        throw new PublishRefused(`Input '${INPUTS.githubToken}': mode: publish needs a token with \`pull-requests: write\` and \`checks: write\`.`);
-    }
-    const api = lazyClient(config.githubToken);
-    // GitHub leaves workflow_run.pull_requests empty for pull requests from forks.
-    const number = run.pull_requests?.[0]?.number ?? config.prNumber ?? pullRequest?.number;
-    if (!number) {
-        throw new PublishRefused(`no pull request to publish on: the event names none (a fork's pull request) and the report records none. Give \`${INPUTS.prNumber}\`, or use a report made by this version of the action.`);
-    }
-    await verifyPullRequest(await api(), where, number, headSha);
-    const counted = result.drift.filter((i) => i.severity !== 'info');
-    setOutputs([
-        [OUTPUTS.status, result.status],
-        [OUTPUTS.drift, String(counted.length > 0)],
-        [OUTPUTS.driftCount, String(counted.length)],
-        [OUTPUTS.reportJson, config.reportJson],
-        [OUTPUTS.fixSql, '']
-    ]);
-    const clean = (text) => text;
-    const summaryUrl = runUrl();
-    if (config.checkRun !== 'false')
-        await postCheckRun(result, { api, headSha, choice: config.checkRun, clean, summaryUrl });
-    await writeSummary(result, clean, summaryUrl);
-    const commentUrl = config.comment
-        ? await postComment(result, { api, issueNumber: number, clean, summaryUrl })
-        : undefined;
-    setOutputs([[OUTPUTS.commentUrl, commentUrl ?? '']]);
-    info(`Published the report of pull request #${number} (${result.status}) on ${headSha}.`);
-}
-/** Reads and validates the report, refusing a file that is not a plain file or too large before reading it. */
-function readReport(file) {
-    const name = `Input '${INPUTS.reportJson}'`;
-    let stat;
-    try {
-        stat = (0,external_node_fs_.lstatSync)(file);
-    }
-    catch {
-        throw new PublishRefused(`${name}: ${file} does not exist. Download the pull_request run's artifact first (actions/download-artifact with run-id: \${{ github.event.workflow_run.id }}).`);
-    }
-    if (!stat.isFile())
-        throw new PublishRefused(`${name}: ${file} is not a regular file.`);
-    if (stat.size > REPORT_SIZE_LIMIT) {
-        throw new PublishRefused(`${name}: ${file} has ${stat.size.toLocaleString('en-US')} bytes, more than the ${REPORT_SIZE_LIMIT.toLocaleString('en-US')} a report of this action has; it is refused unread.`);
-    }
-    try {
-        return readJsonReport((0,external_node_fs_.readFileSync)(file, 'utf8'));
-    }
-    catch (error) {
-        if (error instanceof ReportFormatError)
-            throw new PublishRefused(`${name}: ${file} is refused: ${error.message}`);
-        throw error;
-    }
-}
-/** The pull request's head, asked of the API, must be the commit the workflow run checked. */
-async function verifyPullRequest(octokit, where, number, headSha) {
-    let head;
-    try {
-        const { data } = await octokit.rest.pulls.get({ ...where, pull_number: number });
-        head = data.head.sha;
-    }
-    catch (error) {
-        const status = httpStatus(error);
-        throw new PublishRefused(`could not read pull request #${number} to check it (${status ? `HTTP ${status}: ` : ''}${errorMessage(error)}); nothing was published.`);
-    }
-    if (head !== headSha) {
-        throw new PublishRefused(`pull request #${number}'s head is ${head}, but the workflow run checked ${headSha}: the report is not of that pull request's head (or it was pushed to since); nothing was published.`);
-    }
-}
-
+// EXTERNAL MODULE: ./src/github/publish.ts + 11 modules
+var publish = __nccwpck_require__(9428);
+// EXTERNAL MODULE: ./src/github/event.ts
+var github_event = __nccwpck_require__(5015);
+// EXTERNAL MODULE: ./src/report/facts.ts
+var facts = __nccwpck_require__(1349);
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * The action: inputs → pipeline → report. With `src/github/`, the only
@@ -60630,32 +51048,33 @@ async function verifyPullRequest(octokit, where, number, headSha) {
 
 
 
-
 /** Reads every input of the spec once. */
 function readInputs() {
-    return Object.fromEntries(INPUT_LIST.map(({ name }) => [name, getInput(name)]));
+    return Object.fromEntries(inputs/* INPUT_LIST */.Ip.map(({ name }) => [name, core/* getInput */.V4(name)]));
 }
 /** An output that cannot be written (no GITHUB_OUTPUT file) must not turn a verdict into a crash. */
 function setOutputSafely(name, value) {
     try {
-        setOutput(name, value);
+        core/* setOutput */.uH(name, value);
     }
     catch (error) {
-        warning(`Could not set output ${name}: ${errorMessage(error)}`);
+        core/* warning */.$e(`Could not set output ${name}: ${(0,errors/* errorMessage */.g)(error)}`);
     }
 }
 /** `mode: publish`: a refused report fails the step with the reason; reporting failures are warnings. */
-async function publish(config) {
+async function main_publish(config) {
     if (config.githubToken)
-        core_setSecret(config.githubToken);
+        core/* setSecret */.Pq(config.githubToken);
+    // Loaded only in this mode: the report's validator (zod) is a fifth of the bundle.
+    const { publishStoredReport, PublishRefused } = await Promise.all(/* import() */[__nccwpck_require__.e(816), __nccwpck_require__.e(397)]).then(__nccwpck_require__.bind(__nccwpck_require__, 397));
     try {
         await publishStoredReport(config);
     }
     catch (error) {
         if (!(error instanceof PublishRefused))
             throw error;
-        setOutputSafely(OUTPUTS.status, 'failed');
-        setFailed(`migrate-seed-check did not publish the report: ${error.message}`);
+        setOutputSafely(inputs/* OUTPUTS */.py.status, 'failed');
+        core/* setFailed */.C1(`migrate-seed-check did not publish the report: ${error.message}`);
     }
 }
 /** Entry point of the action. Sets the outcome; never throws. */
@@ -60672,46 +51091,46 @@ async function run() {
             const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
             const inputs = readInputs();
             if (parseMode(inputs) === 'publish') {
-                await publish(parsePublishConfig(inputs, { cwd: workspace, env: process.env }));
+                await main_publish(parsePublishConfig(inputs, { cwd: workspace, env: process.env }));
                 return;
             }
             config = parseConfig(inputs, { cwd: workspace, repoRoot: workspace, env: process.env });
-            config.pullRequest = pullRequestOfEvent(readEvent());
+            config.pullRequest = (0,github_event/* pullRequestOfEvent */.My)((0,github_event/* readEvent */.j_)());
         }
         catch (error) {
             if (error instanceof ConfigError) {
-                setOutputSafely(OUTPUTS.status, 'failed');
-                setFailed(error.message);
+                setOutputSafely(inputs/* OUTPUTS */.py.status, 'failed');
+                core/* setFailed */.C1(error.message);
                 return;
             }
             throw error;
         }
-        secrets = secretsOfUrl(config.databaseUrl);
+        secrets = (0,util_secrets/* secretsOfUrl */.m)(config.databaseUrl);
         for (const secret of secrets)
-            core_setSecret(secret);
+            core/* setSecret */.Pq(secret);
         const result = await runCheck(config, {
             env: process.env,
             signal: abort.signal,
-            info: (m) => info(m),
+            info: (m) => core/* info */.pq(m),
             output: (chunk) => void process.stdout.write(chunk),
-            group: (name, fn) => group(name, fn)
+            group: (name, fn) => core/* group */.Os(name, fn)
         });
         try {
-            await publishReport(result, config);
+            await (0,publish/* publishReport */.S3)(result, config);
         }
         catch (error) {
             // Reporting must not change the verdict: the check's own status stands.
-            warning(secrets_redact(`Could not publish the whole report: ${errorMessage(error)}`, secrets));
+            core/* warning */.$e((0,util_secrets/* redact */.E)(`Could not publish the whole report: ${(0,errors/* errorMessage */.g)(error)}`, secrets));
         }
         if (result.status === 'failed') {
-            const reasons = failureReasons(result);
+            const reasons = (0,facts/* failureReasons */.OP)(result);
             const why = reasons.length ? reasons.join(', ') : `fail-on: ${result.failedOn.join(', ')}`;
-            setFailed(`migrate-seed-check failed: ${why}. See the annotations and the job summary.`);
+            core/* setFailed */.C1(`migrate-seed-check failed: ${why}. See the annotations and the job summary.`);
         }
     }
     catch (error) {
-        setOutputSafely(OUTPUTS.status, 'failed');
-        setFailed(secrets_redact(`migrate-seed-check crashed: ${errorMessage(error)}`, secrets));
+        setOutputSafely(inputs/* OUTPUTS */.py.status, 'failed');
+        core/* setFailed */.C1((0,util_secrets/* redact */.E)(`migrate-seed-check crashed: ${(0,errors/* errorMessage */.g)(error)}`, secrets));
     }
     finally {
         process.off('SIGINT', onSignal);

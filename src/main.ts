@@ -14,7 +14,6 @@ import {
 import { INPUT_LIST, OUTPUTS } from './inputs.js'
 import { runCheck } from './pipeline/index.js'
 import { publishReport } from './github/publish.js'
-import { publishStoredReport, PublishRefused } from './github/publish-stored.js'
 import { pullRequestOfEvent, readEvent } from './github/event.js'
 import { redact, secretsOfUrl } from './util/secrets.js'
 import { failureReasons } from './report/facts.js'
@@ -37,6 +36,8 @@ function setOutputSafely(name: string, value: string): void {
 /** `mode: publish`: a refused report fails the step with the reason; reporting failures are warnings. */
 async function publish(config: ReturnType<typeof parsePublishConfig>): Promise<void> {
   if (config.githubToken) core.setSecret(config.githubToken)
+  // Loaded only in this mode: the report's validator (zod) is a fifth of the bundle.
+  const { publishStoredReport, PublishRefused } = await import('./github/publish-stored.js')
   try {
     await publishStoredReport(config)
   } catch (error) {
