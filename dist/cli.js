@@ -7693,7 +7693,7 @@ var shell_quote = __nccwpck_require__(6591);
  * CLI help and the README to it).
  */
 /** Every input, in the order action.yml, the README and the CLI help list them. */
-const INPUT_SPEC = {
+const inputs_INPUT_SPEC = {
     databaseUrl: {
         name: 'database-url',
         description: 'URL of an EMPTY PostgreSQL database, e.g. a service container: postgresql://postgres:postgres@localhost:5432/postgres. Defaults to the DATABASE_URL environment variable. The password is masked in every log, summary, comment and file.',
@@ -7749,9 +7749,24 @@ const INPUT_SPEC = {
         description: 'Create or update one sticky comment on the pull request with the report.',
         default: 'true'
     },
+    checkRun: {
+        name: 'check-run',
+        description: 'Write a check run on the commit with every finding annotated on its line (the workflow-command annotations stop at 10 errors and 10 warnings a step); needs `checks: write`. auto (tries, and a refused token is a notice), true (a refusal is a warning) or false.',
+        default: 'auto'
+    },
+    mode: {
+        name: 'mode',
+        description: 'check runs the check. publish runs nothing: it posts the comment and the check run of a report.json made by a pull_request run (give it in report-json), from a workflow_run workflow, so pull requests from forks get them too (see docs/fork-pull-requests.md).',
+        default: 'check'
+    },
+    reportJson: {
+        name: 'report-json',
+        description: 'mode: publish only: path of the report.json to publish (the artifact of the pull_request run), relative to the workspace.',
+        defaultText: 'none'
+    },
     githubToken: {
         name: 'github-token',
-        description: 'Token for the pull-request comment; needs `pull-requests: write`.',
+        description: 'Token for the pull-request comment and the check run; needs `pull-requests: write` and `checks: write`.',
         actionDefault: '${{ github.token }}'
     },
     prNumber: {
@@ -7840,11 +7855,11 @@ function namesOf(spec) {
     return Object.fromEntries(Object.entries(spec).map(([key, { name }]) => [key, name]));
 }
 /** Input names by key: `INPUTS.databaseUrl` is `'database-url'`. */
-const INPUTS = namesOf(INPUT_SPEC);
+const inputs_INPUTS = namesOf(inputs_INPUT_SPEC);
 /** Output names by key: `OUTPUTS.driftCount` is `'drift-count'`. */
 const OUTPUTS = namesOf(OUTPUT_SPEC);
 /** The inputs as a list, in order. */
-const INPUT_LIST = Object.values(INPUT_SPEC);
+const INPUT_LIST = Object.values(inputs_INPUT_SPEC);
 /** The outputs as a list, in order. */
 const OUTPUT_LIST = Object.values(OUTPUT_SPEC);
 
@@ -7888,9 +7903,9 @@ class ConfigError extends Error {
  */
 function parseConfig(raw, ctx) {
     /** The input as given, trimmed; undefined when empty. */
-    const given = (key) => raw[INPUT_SPEC[key].name]?.trim() || undefined;
+    const given = (key) => raw[inputs_INPUT_SPEC[key].name]?.trim() || undefined;
     /** The input as given, else its default. */
-    const value = (key) => given(key) ?? INPUT_SPEC[key].default;
+    const value = (key) => given(key) ?? inputs_INPUT_SPEC[key].default;
     const repoRoot = external_node_path_default().resolve(ctx.repoRoot ?? ctx.cwd);
     const workingDirectory = parseDirectory(value('workingDirectory'), ctx.cwd, repoRoot);
     const databaseUrlEnv = parseEnvNames(given('databaseUrlEnv'));
@@ -7902,27 +7917,60 @@ function parseConfig(raw, ctx) {
         repoRoot,
         schema: parseSchema(given('schema'), workingDirectory, repoRoot),
         seed: parseSeedCommand(given('seedCommand')),
-        generate: parseBoolean(INPUTS.generate, value('generate')),
+        generate: parseBoolean(inputs_INPUTS.generate, value('generate')),
         failOn: parseFailOn(value('failOn')),
-        comment: parseBoolean(INPUTS.comment, value('comment')),
+        comment: parseBoolean(inputs_INPUTS.comment, value('comment')),
+        checkRun: parseCheckRun(value('checkRun')),
         githubToken: given('githubToken'),
         prNumber: parsePrNumber(given('prNumber')),
-        stepTimeoutMs: parseDuration(INPUTS.stepTimeout, value('stepTimeout')),
-        connectTimeoutMs: parseDuration(INPUTS.connectTimeout, value('connectTimeout')),
-        allowNonEmptyDatabase: parseBoolean(INPUTS.allowNonEmptyDatabase, value('allowNonEmptyDatabase')),
-        reportDir: insideRepo(INPUTS.reportDir, value('reportDir'), workingDirectory, repoRoot),
+        stepTimeoutMs: parseDuration(inputs_INPUTS.stepTimeout, value('stepTimeout')),
+        connectTimeoutMs: parseDuration(inputs_INPUTS.connectTimeout, value('connectTimeout')),
+        allowNonEmptyDatabase: parseBoolean(inputs_INPUTS.allowNonEmptyDatabase, value('allowNonEmptyDatabase')),
+        reportDir: insideRepo(inputs_INPUTS.reportDir, value('reportDir'), workingDirectory, repoRoot),
         baseRef: parseBaseRef(given('baseRef')),
         upgradeTest: parseUpgradeTest(value('upgradeTest')),
         upgradeRows: parseUpgradeRows(value('upgradeRows')),
         migrationSafety: parseMigrationSafety(value('migrationSafety'))
     };
 }
+/** `mode`: read first, since `publish` needs none of the check's inputs (no database URL). */
+function parseMode(raw) {
+    const value = raw[INPUTS.mode]?.trim().toLowerCase() || INPUT_SPEC.mode.default;
+    if (value === 'check' || value === 'publish')
+        return value;
+    throw new ConfigError(INPUTS.mode, `'${value}' is not a mode. Use check (run the check, the default) or publish (post the report.json of a pull_request run from a workflow_run workflow).`);
+}
+/** The inputs of `mode: publish`. @throws ConfigError naming the first bad input. */
+function parsePublishConfig(raw, ctx) {
+    const given = (key) => raw[INPUT_SPEC[key].name]?.trim() || undefined;
+    const reportJson = given('reportJson');
+    if (!reportJson) {
+        throw new ConfigError(INPUTS.reportJson, 'mode: publish needs the report.json to publish. Download the artifact of the pull_request run (actions/download-artifact with run-id: ${{ github.event.workflow_run.id }}) and give its path, e.g. report-json: report/report.json.');
+    }
+    return {
+        reportJson: path.resolve(ctx.cwd, reportJson),
+        comment: parseBoolean(INPUTS.comment, given('comment') ?? INPUT_SPEC.comment.default),
+        checkRun: parseCheckRun(given('checkRun') ?? INPUT_SPEC.checkRun.default),
+        githubToken: given('githubToken'),
+        prNumber: parsePrNumber(given('prNumber'))
+    };
+}
+function parseCheckRun(value) {
+    if (value.toLowerCase() === 'auto')
+        return 'auto';
+    try {
+        return parseBoolean(inputs_INPUTS.checkRun, value) ? 'true' : 'false';
+    }
+    catch {
+        throw new ConfigError(inputs_INPUTS.checkRun, `'${value}' is not auto, true or false. auto (default) writes a check run when the token may (checks: write), true warns when it cannot, false never writes one.`);
+    }
+}
 function parseUpgradeRows(value) {
     if (value.toLowerCase() === 'auto')
         return 'auto';
     const cleaned = value.replace(/[_,]/g, '');
     if (!/^\d+$/.test(cleaned) || Number(cleaned) > MAX_UPGRADE_ROWS) {
-        throw new ConfigError(INPUTS.upgradeRows, `'${value}' is not a number of rows. Give a whole number from 0 to ${MAX_UPGRADE_ROWS.toLocaleString('en-US')} or auto (the default: 50,000 rows spread over the tables); 0 runs the new migrations on empty tables.`);
+        throw new ConfigError(inputs_INPUTS.upgradeRows, `'${value}' is not a number of rows. Give a whole number from 0 to ${MAX_UPGRADE_ROWS.toLocaleString('en-US')} or auto (the default: 50,000 rows spread over the tables); 0 runs the new migrations on empty tables.`);
     }
     return Number(cleaned);
 }
@@ -7931,25 +7979,25 @@ function parseMigrationSafety(value) {
     const v = value.toLowerCase();
     if (SAFETY_VALUES.includes(v))
         return v;
-    throw new ConfigError(INPUTS.migrationSafety, `'${value}' is not one of warn, fail, off. warn (default) annotates risky statements, fail also fails the check, off turns the migration review off.`);
+    throw new ConfigError(inputs_INPUTS.migrationSafety, `'${value}' is not one of warn, fail, off. warn (default) annotates risky statements, fail also fails the check, off turns the migration review off.`);
 }
 function parseBaseRef(value) {
     if (!value)
         return undefined;
     // Passed to git as one argument; a leading dash would read as an option.
     if (value.startsWith('-') || /[\s\0]/.test(value)) {
-        throw new ConfigError(INPUTS.baseRef, `'${value}' is not a git revision. Give a branch, tag or commit SHA, e.g. origin/main.`);
+        throw new ConfigError(inputs_INPUTS.baseRef, `'${value}' is not a git revision. Give a branch, tag or commit SHA, e.g. origin/main.`);
     }
     return value;
 }
 function parseUpgradeTest(value) {
     if (value.toLowerCase() === 'auto')
         return 'auto';
-    return parseBoolean(INPUTS.upgradeTest, value) ? 'true' : 'false';
+    return parseBoolean(inputs_INPUTS.upgradeTest, value) ? 'true' : 'false';
 }
 /** Parses and checks a PostgreSQL URL; the message never repeats the URL (it holds a password). */
 function parseDatabaseUrl(value) {
-    const name = INPUTS.databaseUrl;
+    const name = inputs_INPUTS.databaseUrl;
     if (!value) {
         throw new ConfigError(name, 'no database URL. Set `database-url` (for a service container: postgresql://postgres:postgres@localhost:5432/postgres) or the DATABASE_URL environment variable.');
     }
@@ -7974,7 +8022,7 @@ function parseEnvNames(value) {
     const names = value.split(/[\s,]+/).filter(Boolean);
     for (const name of names) {
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-            throw new ConfigError(INPUTS.databaseUrlEnv, `'${name}' is not an environment variable name. List names separated by commas or new lines, e.g. DATABASE_URL, DIRECT_URL.`);
+            throw new ConfigError(inputs_INPUTS.databaseUrlEnv, `'${name}' is not an environment variable name. List names separated by commas or new lines, e.g. DATABASE_URL, DIRECT_URL.`);
         }
     }
     return [...new Set(names)];
@@ -7989,21 +8037,21 @@ function insideRepo(input, value, base, repoRoot) {
     return resolved;
 }
 function parseDirectory(value, cwd, repoRoot) {
-    const dir = insideRepo(INPUTS.workingDirectory, value, cwd, repoRoot);
+    const dir = insideRepo(inputs_INPUTS.workingDirectory, value, cwd, repoRoot);
     if (!(0,external_node_fs_.existsSync)(dir)) {
-        throw new ConfigError(INPUTS.workingDirectory, `'${value}' does not exist. Point it at the folder that holds your package.json and Prisma project (did the checkout step run?).`);
+        throw new ConfigError(inputs_INPUTS.workingDirectory, `'${value}' does not exist. Point it at the folder that holds your package.json and Prisma project (did the checkout step run?).`);
     }
     if (!(0,external_node_fs_.statSync)(dir).isDirectory()) {
-        throw new ConfigError(INPUTS.workingDirectory, `'${value}' is a file; give the folder that holds package.json.`);
+        throw new ConfigError(inputs_INPUTS.workingDirectory, `'${value}' is a file; give the folder that holds package.json.`);
     }
     return dir;
 }
 function parseSchema(value, workingDirectory, repoRoot) {
     if (!value)
         return undefined;
-    const schema = insideRepo(INPUTS.schema, value, workingDirectory, repoRoot);
+    const schema = insideRepo(inputs_INPUTS.schema, value, workingDirectory, repoRoot);
     if (!(0,external_node_fs_.existsSync)(schema)) {
-        throw new ConfigError(INPUTS.schema, `'${value}' does not exist (relative to working-directory). Give the schema file (prisma/schema.prisma) or the folder of .prisma files, or leave it empty to discover it.`);
+        throw new ConfigError(inputs_INPUTS.schema, `'${value}' does not exist (relative to working-directory). Give the schema file (prisma/schema.prisma) or the folder of .prisma files, or leave it empty to discover it.`);
     }
     return schema;
 }
@@ -8055,7 +8103,7 @@ function splitArgs(value) {
     return args;
 }
 function needsShell(what) {
-    return new ConfigError(INPUTS.seedCommand, `${what} would need a shell, and the seed command runs without one (arguments are passed as they are). Put the commands in a package.json script or a wrapper script and use e.g. \`npm run db:seed\`, or run a shell explicitly (\`sh -c '…'\`); to pass it as it is, put it in single quotes.`);
+    return new ConfigError(inputs_INPUTS.seedCommand, `${what} would need a shell, and the seed command runs without one (arguments are passed as they are). Put the commands in a package.json script or a wrapper script and use e.g. \`npm run db:seed\`, or run a shell explicitly (\`sh -c '…'\`); to pass it as it is, put it in single quotes.`);
 }
 /**
  * What shell-quote passes over in silence: a quote left open (its tokenizer
@@ -8088,7 +8136,7 @@ function refuseWhatShellQuoteIgnores(value) {
             throw needsShell("'`'");
     }
     if (open)
-        throw new ConfigError(INPUTS.seedCommand, `unterminated ${open.slice(-1)} quote.`);
+        throw new ConfigError(inputs_INPUTS.seedCommand, `unterminated ${open.slice(-1)} quote.`);
 }
 function parseBoolean(input, value) {
     const v = value.toLowerCase();
@@ -8107,7 +8155,7 @@ function parseFailOn(value) {
         return [];
     for (const part of parts) {
         if (!FAIL_ON_VALUES.includes(part)) {
-            throw new ConfigError(INPUTS.failOn, `unknown value '${part}'. Use a comma-separated list of ${FAIL_ON_VALUES.join(', ')} (default ${INPUT_SPEC.failOn.default}), or none.`);
+            throw new ConfigError(inputs_INPUTS.failOn, `unknown value '${part}'. Use a comma-separated list of ${FAIL_ON_VALUES.join(', ')} (default ${inputs_INPUT_SPEC.failOn.default}), or none.`);
         }
     }
     return [...new Set(parts)];
@@ -8116,7 +8164,7 @@ function parsePrNumber(value) {
     if (!value)
         return undefined;
     if (!/^\d+$/.test(value) || Number(value) < 1) {
-        throw new ConfigError(INPUTS.prNumber, `'${value}' is not a pull-request number. Give a positive integer, or leave it empty.`);
+        throw new ConfigError(inputs_INPUTS.prNumber, `'${value}' is not a pull-request number. Give a positive integer, or leave it empty.`);
     }
     return Number(value);
 }
@@ -15189,17 +15237,31 @@ function reviewJson(review) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/json.ts
+/**
+ * The machine-readable result (`--json`, the `report-json` output). Its shape
+ * is a contract with scripts that read it, so it is built field by field
+ * rather than by dumping `CheckResult`: internal fields can change without
+ * breaking anyone, and optional fields are omitted rather than `null`.
+ */
+
 
 
 /** Bumped when a field changes meaning or disappears; new fields do not bump it. */
 const JSON_REPORT_VERSION = 1;
+/** Says a file is this tool's report (`mode: publish` refuses any other). */
+const JSON_REPORT_FORMAT = 'migrate-seed-check/report';
 /** The JSON report of a result, ready for `JSON.stringify`. Redact the result first. */
-function toJson(result) {
+function toJson(result, context = {}) {
+    const fixSqlFile = result.fixSqlPath && context.repoRoot
+        ? external_node_path_default().relative(context.repoRoot, result.fixSqlPath).split((external_node_path_default()).sep).join('/')
+        : undefined;
     return withoutUndefined({
+        format: JSON_REPORT_FORMAT,
         version: JSON_REPORT_VERSION,
         status: result.status,
         workingDirectory: result.workingDirectory,
         prismaVersion: result.prismaVersion,
+        runner: result.runner,
         verdict: result.verdict,
         durationMs: result.durationMs,
         failedOn: [...result.failedOn],
@@ -15210,7 +15272,9 @@ function toJson(result) {
             durationMs: stage.durationMs,
             summary: stage.summary,
             exitCode: stage.exitCode,
-            timedOut: stage.timedOut
+            timedOut: stage.timedOut,
+            command: stage.command,
+            output: stage.output
         })),
         problems: result.problems.map((problem) => withoutUndefined({
             stage: problem.stage,
@@ -15219,7 +15283,8 @@ function toJson(result) {
             message: problem.message,
             code: problem.code,
             location: problem.location,
-            explainedBy: problem.explainedBy
+            explainedBy: problem.explainedBy,
+            missingObject: problem.missingObject
         })),
         drift: result.drift.map((item) => withoutUndefined({
             kind: item.kind,
@@ -15234,6 +15299,9 @@ function toJson(result) {
             fixSql: item.fixSql
         })),
         fixSqlPath: result.fixSqlPath,
+        fixSqlFile,
+        fixSql: result.fixSql,
+        pullRequest: context.pullRequest,
         review: reviewJson(result.review)
     });
 }
@@ -15263,7 +15331,7 @@ function migrationTimestamp(date) {
  * Writes `report.json` and `<timestamp>_fix_drift/migration.sql` under
  * `dir`; returns the result with `fixSqlPath` set. `clean` redacts secrets.
  */
-async function writeReportFiles(result, dir, clean, now = new Date()) {
+async function writeReportFiles(result, dir, clean, now = new Date(), context = {}) {
     await (0,promises_.mkdir)(dir, { recursive: true });
     await removeEarlierFixFolders(dir);
     let fixSqlPath;
@@ -15275,7 +15343,7 @@ async function writeReportFiles(result, dir, clean, now = new Date()) {
     }
     const withPath = { ...result, fixSqlPath };
     const reportJsonPath = external_node_path_default().join(dir, 'report.json');
-    await (0,promises_.writeFile)(reportJsonPath, clean(JSON.stringify(toJson(withPath), null, 2)) + '\n');
+    await (0,promises_.writeFile)(reportJsonPath, clean(JSON.stringify(toJson(withPath, context), null, 2)) + '\n');
     return { ...withPath, reportJsonPath };
 }
 /**
@@ -18236,7 +18304,10 @@ async function runCheck(config, ports) {
         await client?.end().catch(() => { });
     }
     const result = finish(run, config, project, drift, Math.round(performance.now() - started));
-    return writeReportFiles(result, config.reportDir, (text) => run.clean(text));
+    return writeReportFiles(result, config.reportDir, (text) => run.clean(text), new Date(), {
+        repoRoot: config.repoRoot,
+        pullRequest: config.pullRequest
+    });
 }
 /** generate → migrate → (seed ∥ upgrade test ∥ drift check), on a connected, usable database. */
 async function runProject(run, config, project, client, ports, history) {
@@ -18794,7 +18865,7 @@ async function main(argv, env = process.env) {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
-        if (!args.inputs[INPUTS.databaseUrl] && !env.DATABASE_URL) {
+        if (!args.inputs[inputs_INPUTS.databaseUrl] && !env.DATABASE_URL) {
             say('No --database-url and no DATABASE_URL: starting an embedded PostgreSQL…');
             try {
                 server = await startEmbeddedPostgres();
@@ -18805,13 +18876,13 @@ async function main(argv, env = process.env) {
                 process.stderr.write(`migrate-seed-check: ${error.message}\n`);
                 return 1;
             }
-            args.inputs[INPUTS.databaseUrl] = server.url;
+            args.inputs[inputs_INPUTS.databaseUrl] = server.url;
             say(`Embedded PostgreSQL listening on 127.0.0.1:${server.port}.`);
         }
         let config;
         try {
             const cwd = process.cwd();
-            const repoRoot = findRepoRoot(external_node_path_default().resolve(cwd, args.inputs[INPUTS.workingDirectory]?.trim() || '.'));
+            const repoRoot = findRepoRoot(external_node_path_default().resolve(cwd, args.inputs[inputs_INPUTS.workingDirectory]?.trim() || '.'));
             config = parseConfig(args.inputs, { cwd, repoRoot, env });
         }
         catch (error) {

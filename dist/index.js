@@ -35641,6 +35641,2795 @@ function extend(target) {
 
 /***/ }),
 
+/***/ 4535:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   T: () => (/* binding */ isRename)
+/* harmony export */ });
+/** An index or constraint that differs in its name only: renamed in place, no behaviour changes. */
+function isRename(item) {
+    return item.change === 'different' && item.aspects?.length === 1 && item.aspects[0] === 'name';
+}
+
+
+/***/ }),
+
+/***/ 7318:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   XT: () => (/* binding */ boundRequests),
+/* harmony export */   g5: () => (/* binding */ findPullRequestForCommit),
+/* harmony export */   iU: () => (/* binding */ timedOut),
+/* harmony export */   j2: () => (/* binding */ REQUEST_TIMEOUT_MS),
+/* harmony export */   lB: () => (/* binding */ upsertComment),
+/* harmony export */   nG: () => (/* binding */ httpStatus)
+/* harmony export */ });
+/* unused harmony export TOTAL_TIMEOUT_MS */
+/* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(17);
+
+const PERMISSION_HINT = 'The token needs `pull-requests: write` (add `permissions: { pull-requests: write }` to the job). ' +
+    'Pull requests from forks get a read-only token whatever the workflow asks, so no comment can be posted there; ' +
+    'the job summary has the full report.';
+/**
+ * Creates this project's comment on the pull request, or edits it in place when
+ * a comment starting with `marker` exists on any page. Never throws for HTTP
+ * errors: 403/404 (no permission, fork), 422 (body rejected, usually too long)
+ * and any other failure return `action: 'skipped'` with a warning.
+ */
+async function upsertComment(options) {
+    const { octokit, owner, repo, issueNumber, marker } = options;
+    const body = options.body.startsWith(marker) ? options.body : `${marker}\n${options.body}`;
+    try {
+        const existing = await findMarkedComment(octokit, { owner, repo, issueNumber, marker });
+        if (existing) {
+            const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing, body });
+            return { url: data.html_url, action: 'updated' };
+        }
+        const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
+        return { url: data.html_url, action: 'created' };
+    }
+    catch (error) {
+        return { action: 'skipped', warning: commentWarning(error, body.length) };
+    }
+}
+/**
+ * The id of the first comment whose body starts with the marker, looking
+ * through every page. Starting with it (not merely containing it) matters: a
+ * person quoting our comment in a reply must not have their comment overwritten.
+ */
+async function findMarkedComment(octokit, where) {
+    let found;
+    await octokit.paginate(octokit.rest.issues.listComments, { owner: where.owner, repo: where.repo, issue_number: where.issueNumber, per_page: 100 }, (response, done) => {
+        const match = response.data.find((comment) => comment.body?.trimStart().startsWith(where.marker));
+        if (match) {
+            found = match.id;
+            done();
+        }
+        return [];
+    });
+    return found;
+}
+/** How long one GitHub API request may take, and all of them together. */
+const REQUEST_TIMEOUT_MS = 20_000;
+const TOTAL_TIMEOUT_MS = 60_000;
+/**
+ * Bounds every request of `octokit`: Octokit has no timeout of its own, so an
+ * API that accepts the connection and never answers would hold the job until
+ * GitHub's 6-hour limit. Each request is aborted after `perRequestMs`, and all
+ * of them once `totalMs` has passed since this call; the abort becomes a
+ * warning like any other failure. (A hook, not `request: { signal }` in the
+ * constructor options: those would replace `@actions/github`'s proxy settings.)
+ */
+function boundRequests(octokit, { perRequestMs = REQUEST_TIMEOUT_MS, totalMs = TOTAL_TIMEOUT_MS } = {}) {
+    const total = AbortSignal.timeout(totalMs);
+    octokit.hook.before('request', (options) => {
+        options.request = {
+            ...options.request,
+            signal: AbortSignal.any([total, AbortSignal.timeout(perRequestMs)])
+        };
+    });
+    return octokit;
+}
+/** Whether a request failed because it was aborted by {@link boundRequests}. */
+function timedOut(error) {
+    const names = [error, error?.cause].map((e) => e?.name);
+    return names.includes('TimeoutError') || names.includes('AbortError');
+}
+/** A warning for the job log that says what went wrong and what to change. */
+function commentWarning(error, bodyLength) {
+    if (timedOut(error))
+        return `Could not post the pull-request comment: the GitHub API did not answer within ${REQUEST_TIMEOUT_MS / 1000}s. The job summary has the full report.`;
+    const status = httpStatus(error);
+    const reason = (0,_util_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .g)(error);
+    if (status === 403 || status === 404) {
+        return `Could not post the pull-request comment (HTTP ${status}: ${reason}). ${PERMISSION_HINT}`;
+    }
+    if (status === 422) {
+        return (`GitHub rejected the pull-request comment (HTTP 422: ${reason}); its body has ` +
+            `${bodyLength.toLocaleString('en-US')} characters, the limit is 65,536. The job summary has the full report.`);
+    }
+    const what = status ? `HTTP ${status}: ${reason}` : reason;
+    return `Could not post the pull-request comment (${what}). The job summary has the full report.`;
+}
+/**
+ * The open pull request that contains a commit, for `push` and
+ * `workflow_dispatch` runs that have no pull request in their event. Closed and
+ * merged pull requests are ignored: commenting on them would only add noise.
+ * HTTP errors come back as a warning, never thrown.
+ */
+async function findPullRequestForCommit(options) {
+    const { octokit, owner, repo, sha } = options;
+    try {
+        const { data } = await octokit.request('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', {
+            owner,
+            repo,
+            commit_sha: sha
+        });
+        const open = data.find((pull) => pull.state === 'open');
+        return open ? { pullRequest: { number: open.number, url: open.html_url } } : {};
+    }
+    catch (error) {
+        const status = httpStatus(error);
+        const what = timedOut(error)
+            ? `the GitHub API did not answer within ${REQUEST_TIMEOUT_MS / 1000}s`
+            : status
+                ? `HTTP ${status}: ${(0,_util_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .g)(error)}`
+                : (0,_util_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .g)(error);
+        return { warning: `Could not look up the pull request of commit ${sha} (${what}); no comment is posted.` };
+    }
+}
+function httpStatus(error) {
+    if (typeof error !== 'object' || error === null || !('status' in error))
+        return undefined;
+    const status = error.status;
+    return typeof status === 'number' ? status : undefined;
+}
+
+
+/***/ }),
+
+/***/ 5015:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B7: () => (/* binding */ isForkPullRequest),
+/* harmony export */   Jk: () => (/* binding */ repository),
+/* harmony export */   My: () => (/* binding */ pullRequestOfEvent),
+/* harmony export */   Vp: () => (/* binding */ runUrl),
+/* harmony export */   j_: () => (/* binding */ readEvent)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * The event a workflow run was started by, as GitHub writes it to
+ * GITHUB_EVENT_PATH: only the fields the action reads, all optional (a
+ * missing or unreadable file reads as an empty event).
+ */
+
+function readEvent() {
+    const file = process.env.GITHUB_EVENT_PATH;
+    if (!file)
+        return {};
+    try {
+        const event = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file, 'utf8'));
+        return typeof event === 'object' && event !== null ? event : {};
+    }
+    catch {
+        return {};
+    }
+}
+/** Whether the event is a pull request from a fork (its token is read-only whatever the workflow asks). */
+function isForkPullRequest(event) {
+    const head = event.pull_request?.head?.repo?.full_name;
+    const base = event.pull_request?.base?.repo?.full_name;
+    return Boolean(head && base && head !== base);
+}
+/** The pull request an event names, with its head commit, when it is a pull_request event. */
+function pullRequestOfEvent(event) {
+    const pr = event.pull_request;
+    const sha = pr?.head?.sha;
+    return pr && Number.isInteger(pr.number) && sha && /^[0-9a-f]{40}$/.test(sha)
+        ? { number: pr.number, headSha: sha }
+        : undefined;
+}
+/** Link to this workflow run's page (its job summary). */
+function runUrl() {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: runId } = process.env;
+    return server && repo && runId ? `${server}/${repo}/actions/runs/${runId}` : undefined;
+}
+/** `owner` and `repo` of GITHUB_REPOSITORY, when set. */
+function repository() {
+    const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
+    return owner && repo ? { owner, repo } : undefined;
+}
+
+
+/***/ }),
+
+/***/ 9428:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  qW: () => (/* binding */ lazyClient),
+  YG: () => (/* binding */ postCheckRun),
+  Gy: () => (/* binding */ postComment),
+  S3: () => (/* binding */ publishReport),
+  n0: () => (/* binding */ setOutputs),
+  Sy: () => (/* binding */ writeSummary)
+});
+
+// UNUSED EXPORTS: COMMENT_LIMIT, SUMMARY_LIMIT
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var core = __nccwpck_require__(8179);
+// EXTERNAL MODULE: ./src/inputs.ts
+var inputs = __nccwpck_require__(8422);
+// EXTERNAL MODULE: ./src/report/facts.ts
+var report_facts = __nccwpck_require__(1349);
+// EXTERNAL MODULE: ./src/report/review.ts
+var review = __nccwpck_require__(2392);
+;// CONCATENATED MODULE: ./src/report/annotations.ts
+
+
+/** GitHub's limit of annotations per level and step. */
+const ANNOTATIONS_PER_LEVEL = 10;
+/** Fix SQL longer than this is cut in an annotation; the summary has all of it. */
+const FIX_SQL_CHARS = 600;
+/**
+ * The annotations to emit for a result, at most {@link ANNOTATIONS_PER_LEVEL}
+ * per level (less the reserved error slots), ordered by level (errors first),
+ * failures before drift, then by file and line.
+ */
+function planAnnotations(result, options = {}) {
+    const groups = groupsOf(result);
+    const reserved = options.reservedErrors ?? (result.status === 'failed' ? 1 : 0);
+    const levels = ['error', 'warning', 'notice'];
+    return levels.flatMap((level) => capLevel(groups.filter((group) => group.level === level), level, Math.max(1, ANNOTATIONS_PER_LEVEL - (level === 'error' ? reserved : 0)), options.checkRun));
+}
+/**
+ * Every annotation of a result, uncapped, in the order of {@link planAnnotations}:
+ * what a check run carries, which takes any number of them.
+ */
+function allAnnotations(result) {
+    return groupsOf(result).map(toAnnotation);
+}
+function groupsOf(result) {
+    const findings = [
+        ...result.problems.flatMap((problem) => problemFinding(result, problem)),
+        ...result.drift.flatMap(driftFinding),
+        ...(0,review/* reviewAnnotations */.zD)(result.review).flatMap((f) => isAnnotated(f.severity) ? [{ ...f, severity: f.severity, isProblem: false }] : [])
+    ];
+    const groups = groupByLine(findings).sort(compareGroups);
+    const levels = ['error', 'warning', 'notice'];
+    return levels.flatMap((level) => groups.filter((group) => group.level === level));
+}
+function isAnnotated(severity) {
+    return severity !== 'info';
+}
+function problemFinding(result, problem) {
+    if (!isAnnotated(problem.severity))
+        return [];
+    const causes = (0,report_facts/* explainingItems */._Q)(result, problem.explainedBy).map((item) => {
+        const where = item.location ? ` (${(0,report_facts/* formatLocation */.j$)(item.location)})` : '';
+        return `- ${item.object}: ${(0,report_facts/* describeChange */.uQ)(item)}${where}`;
+    });
+    const message = causes.length
+        ? `${problem.message}\n\nCaused by drift:\n${causes.join('\n')}`
+        : problem.message;
+    return [
+        { severity: problem.severity, title: problem.title, message, location: problem.location, isProblem: true }
+    ];
+}
+function driftFinding(item) {
+    if (!isAnnotated(item.severity))
+        return [];
+    const lines = [(0,report_facts/* explainItem */.tP)(item)];
+    if (item.expected)
+        lines.push(`Schema expects: ${item.expected}`);
+    if (item.actual)
+        lines.push(`Migrations create: ${item.actual}`);
+    if (item.fixSql)
+        lines.push(`Fix: ${(0,report_facts/* clip */.$Q)(item.fixSql.trim(), FIX_SQL_CHARS)}`);
+    const change = (0,report_facts/* describeChange */.uQ)(item);
+    const title = `Drift: ${change} ${item.object}`;
+    return [
+        { severity: item.severity, title, message: lines.join('\n'), location: item.location, isProblem: false }
+    ];
+}
+/** Findings on the same file and line become one group; findings without a file stay alone. */
+function groupByLine(findings) {
+    const byKey = new Map();
+    const alone = [];
+    for (const finding of findings) {
+        if (!finding.location) {
+            alone.push({ findings: [finding], level: finding.severity });
+            continue;
+        }
+        const key = `${finding.location.file}\n${finding.location.line}`;
+        const group = byKey.get(key);
+        if (!group)
+            byKey.set(key, { findings: [finding], level: finding.severity, location: finding.location });
+        else
+            addToGroup(group, finding);
+    }
+    return [...byKey.values(), ...alone];
+}
+function addToGroup(group, finding) {
+    group.findings.push(finding);
+    if ((0,report_facts/* severityRank */.qs)(finding.severity) < (0,report_facts/* severityRank */.qs)(group.level))
+        group.level = finding.severity;
+    const end = Math.max(group.location?.endLine ?? 0, finding.location?.endLine ?? 0);
+    if (group.location && end > group.location.line)
+        group.location = { ...group.location, endLine: end };
+}
+function compareGroups(a, b) {
+    return ((0,report_facts/* severityRank */.qs)(a.level) - (0,report_facts/* severityRank */.qs)(b.level) ||
+        Number(hasProblem(b)) - Number(hasProblem(a)) ||
+        (0,report_facts/* compareLocations */.Qr)(a.location, b.location));
+}
+function hasProblem(group) {
+    return group.findings.some((finding) => finding.isProblem);
+}
+/**
+ * The first `slots` groups of a level as annotations; when more remain, the
+ * last one also says how many findings were not annotated and where all are listed.
+ */
+function capLevel(groups, level, slots, checkRun) {
+    const kept = groups.slice(0, slots).map(toAnnotation);
+    const rest = groups.slice(slots).reduce((sum, group) => sum + group.findings.length, 0);
+    const last = kept[kept.length - 1];
+    if (rest > 0 && last) {
+        const what = (0,report_facts/* plural */.LS)(rest, `more ${level}`, `more ${level}s`);
+        last.title = `${last.title} (+${rest.toLocaleString('en-US')} more)`;
+        const where = checkRun
+            ? `The check run ${checkRun} annotates every finding on its line; the job summary lists them all.`
+            : 'The job summary and the pull-request comment list every finding.';
+        last.message =
+            `${last.message}\n\n${what} ${rest === 1 ? 'is' : 'are'} not annotated here: GitHub shows at most ${ANNOTATIONS_PER_LEVEL} per step. ` +
+                where;
+    }
+    return kept;
+}
+function toAnnotation(group) {
+    // The most severe finding names the annotation; failures before drift.
+    const findings = [...group.findings].sort((a, b) => (0,report_facts/* severityRank */.qs)(a.severity) - (0,report_facts/* severityRank */.qs)(b.severity) || Number(b.isProblem) - Number(a.isProblem));
+    const [first] = findings;
+    const title = findings.length === 1 || !first
+        ? (first?.title ?? '')
+        : `${first.title} (+${findings.length - 1} more on this line)`;
+    const message = findings.length === 1
+        ? (first?.message ?? '')
+        : findings.map((finding) => `• ${finding.title}\n${finding.message}`).join('\n\n');
+    const annotation = { level: group.level, title, message };
+    if (group.location) {
+        annotation.file = group.location.file;
+        annotation.startLine = group.location.line;
+        if (group.location.endLine && group.location.endLine > group.location.line) {
+            annotation.endLine = group.location.endLine;
+        }
+    }
+    return annotation;
+}
+
+// EXTERNAL MODULE: ./src/report/escape.ts
+var report_escape = __nccwpck_require__(6412);
+;// CONCATENATED MODULE: ./src/report/markdown-options.ts
+/** Definitions longer than this (a long CHECK expression) are clipped in table cells. */
+const CELL_CHARS = 300;
+const SEVERITY_ICON = {
+    error: '❌',
+    warning: '⚠️',
+    notice: '🔎',
+    info: 'ℹ️'
+};
+function fullReportLink(opts) {
+    if (opts.fullReport)
+        return opts.fullReport;
+    return opts.summaryUrl ? `[the job summary](${opts.summaryUrl})` : 'the job summary of this workflow run';
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown-drift.ts
+
+
+
+function driftSection(result, detail, opts) {
+    if (!result.drift.length)
+        return undefined;
+    const sorted = (0,report_facts/* sortDrift */._s)(result.drift);
+    const reported = sorted.filter((item) => item.severity !== 'info');
+    const info = sorted.filter((item) => item.severity === 'info');
+    // One row budget for both tables: the reported findings take it first.
+    const reportedRows = Math.min(reported.length, detail.rows);
+    const infoRows = Math.min(info.length, detail.rows - reportedRows);
+    const parts = [
+        reported.length ? `### Drift: ${severityCounts(reported)}` : undefined,
+        reported.length ? driftTable(reported, reportedRows, opts) : undefined,
+        info.length ? infoBlock(info, infoRows, opts) : undefined
+    ];
+    return parts.filter(Boolean).join('\n\n');
+}
+/** "35 errors, 2 warnings": only the severities present. */
+function severityCounts(items) {
+    const counts = (0,report_facts/* countBySeverity */.Ot)(items);
+    const parts = ['error', 'warning', 'notice'].map((severity) => counts[severity] ? (0,report_facts/* plural */.LS)(counts[severity], severity) : '');
+    return parts.filter(Boolean).join(', ');
+}
+function driftTable(items, shown, opts) {
+    const header = [
+        '| | Object | Change | Schema expects | Migrations create | Where |',
+        '|---|---|---|---|---|---|'
+    ];
+    const rows = items.slice(0, shown).map(driftRow);
+    const table = shown > 0 ? [...header, ...rows].join('\n') : '';
+    return [table, moreNote(items.length - shown, opts)].filter(Boolean).join('\n\n');
+}
+function driftRow(item) {
+    const cells = [
+        SEVERITY_ICON[item.severity],
+        (0,report_escape/* inlineCode */.ti)(item.object, { inTable: true }),
+        (0,report_escape/* escapeText */.X1)((0,report_facts/* describeChange */.uQ)(item)),
+        definitionCell(item.expected),
+        definitionCell(item.actual),
+        item.location ? (0,report_escape/* inlineCode */.ti)((0,report_facts/* formatLocation */.j$)(item.location), { inTable: true }) : '—'
+    ];
+    return `| ${cells.join(' | ')} |`;
+}
+function definitionCell(definition) {
+    return definition?.trim() ? (0,report_escape/* inlineCode */.ti)((0,report_facts/* clip */.$Q)(definition, CELL_CHARS), { inTable: true }) : '—';
+}
+function moreNote(hidden, opts) {
+    if (hidden <= 0)
+        return undefined;
+    return `_… and ${(0,report_facts/* plural */.LS)(hidden, 'more item')} — see ${fullReportLink(opts)}._`;
+}
+/** Objects Prisma cannot express: listed for information, collapsed, never an error. */
+function infoBlock(items, shown, opts) {
+    const summary = `${(0,report_facts/* plural */.LS)(items.length, 'difference')} that Prisma's differ leaves alone (for information)`;
+    const header = ['| Object | Kind | Difference | Why it is not drift |', '|---|---|---|---|'];
+    const rows = items
+        .slice(0, shown)
+        .map((item) => `| ${(0,report_escape/* inlineCode */.ti)(item.object, { inTable: true })} | ${(0,report_escape/* escapeText */.X1)((0,report_facts/* kindName */.Ep)(item.kind))} | ${(0,report_escape/* escapeText */.X1)(item.change === 'unexpected' ? 'only in the migrations' : (0,report_facts/* describeChange */.uQ)(item))} | ${(0,report_escape/* escapeText */.X1)((0,report_facts/* whyIgnored */.vz)(item))} |`);
+    const table = shown > 0 ? [...header, ...rows].join('\n') : '';
+    const body = [table, moreNote(items.length - shown, opts)].filter(Boolean).join('\n\n');
+    return `<details><summary>${(0,report_escape/* escapeHtml */.ZD)(summary)}</summary>\n\n${body}\n\n</details>`;
+}
+
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = /*#__PURE__*/JSON.parse('{"UU":"@migrate-seed-check/cli","rE":"0.1.0"}');
+;// CONCATENATED MODULE: ./src/util/version.ts
+/**
+ * This package's npm name and version, bundled at build time: reports pin
+ * the command that reproduces them to the version that wrote them.
+ */
+
+const PACKAGE_NAME = package_namespaceObject.UU;
+const PACKAGE_VERSION = package_namespaceObject.rE;
+/** The CLI's command name (package.json `bin`). */
+const BIN_NAME = 'migrate-seed-check';
+/** `npx --yes @scope/name@1.2.3`: runs exactly this version wherever Node.js is (whatever the project's package manager). */
+function pinnedCommand() {
+    return `npx --yes ${PACKAGE_NAME}@${PACKAGE_VERSION}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown-fix.ts
+
+
+
+function fixSection(result, detail) {
+    const counts = (0,report_facts/* countBySeverity */.Ot)(result.drift);
+    const migrationProblem = result.problems.find((problem) => problem.stage === 'migrate' && problem.severity === 'error');
+    const steps = [];
+    if (migrationProblem)
+        steps.push(migrationFixText(result, migrationProblem));
+    if (counts.error > 0 || (result.fixSql && counts.warning > 0))
+        steps.push(driftFixText(result, detail));
+    return steps.length ? ['### How to fix', ...steps].join('\n\n') : undefined;
+}
+function migrationFixText(result, problem) {
+    const where = problem.location ? ` (${(0,report_escape/* inlineCode */.ti)((0,report_facts/* formatLocation */.j$)(problem.location))})` : '';
+    return [
+        `**The failing migration${where}:** correct it if it has never been applied to a shared database; otherwise leave it and add a new migration that repairs its effect.`,
+        `Check locally with ${(0,report_escape/* inlineCode */.ti)(`${(0,report_facts/* runner */.lj)(result)} prisma migrate reset`)} (drops your local database, applies every migration, runs the seed)${cdHint(result)}.`
+    ].join(' ');
+}
+function driftFixText(result, detail) {
+    const folder = `${migrationsDir(result)}/<timestamp>_fix_drift/`;
+    const written = result.fixSqlPath ? ` (this run wrote it to ${(0,report_escape/* inlineCode */.ti)(result.fixSqlPath)})` : '';
+    const lines = [
+        `**The drift:** add a migration that creates what the schema declares${cdHint(result)}, either`,
+        '',
+        `- with Prisma, against your development database: ${(0,report_escape/* inlineCode */.ti)(`${(0,report_facts/* runner */.lj)(result)} prisma migrate dev --name fix_drift`)}, or`,
+        `- with the suggested migration${written}: save it as ${(0,report_escape/* inlineCode */.ti)(`${folder}migration.sql`)}, review it, commit it.`
+    ];
+    const sql = result.fixSql?.trim();
+    if (!sql)
+        return lines.join('\n');
+    if (!detail.sql) {
+        lines.push('', `_The suggested migration (${(0,report_facts/* plural */.LS)(lineCount(sql), 'line')}) is left out here to save space._`);
+        return lines.join('\n');
+    }
+    const summary = `Suggested migration: ${(0,report_facts/* plural */.LS)(statementCount(sql), 'statement')}`;
+    lines.push('', `<details><summary>${summary}</summary>\n\n${(0,report_escape/* codeBlock */.DV)(sql, 'sql')}\n\n</details>`);
+    return lines.join('\n');
+}
+/** Commands run in the project's directory; say so when it is not the repository root. */
+function cdHint(result) {
+    return result.workingDirectory === '.' ? '' : ` in ${(0,report_escape/* inlineCode */.ti)(result.workingDirectory)}`;
+}
+/**
+ * Where the project's migrations live, as a path from the repository root: taken
+ * from a located `migration.sql` when there is one, else beside the schema file.
+ */
+function migrationsDir(result) {
+    const locations = [...result.problems, ...result.drift].flatMap((x) => x.location ? [x.location.file] : []);
+    for (const file of locations) {
+        const match = /^(.*\bmigrations)\/[^/]+\/migration\.sql$/.exec(file);
+        if (match?.[1])
+            return match[1];
+    }
+    const schema = locations.find((file) => file.endsWith('.prisma'));
+    if (schema)
+        return `${schema.includes('/') ? schema.slice(0, schema.lastIndexOf('/')) : '.'}/migrations`;
+    return result.workingDirectory === '.'
+        ? 'prisma/migrations'
+        : `${result.workingDirectory}/prisma/migrations`;
+}
+function statementCount(sql) {
+    return sql.split('\n').filter((line) => /;\s*$/.test(line)).length || 1;
+}
+function lineCount(text) {
+    return text.split('\n').length;
+}
+// ---------------------------------------------------------------- reproduce and footer
+function reproduceSection(result) {
+    if (result.status === 'passed')
+        return undefined;
+    const cd = result.workingDirectory === '.' ? '' : `cd ${result.workingDirectory}\n`;
+    const steps = (0,report_escape/* codeBlock */.DV)(`${cd}# DATABASE_URL pointing at an empty PostgreSQL database\n${(0,report_facts/* runner */.lj)(result)} prisma generate\n${(0,report_facts/* runner */.lj)(result)} prisma migrate deploy\n${(0,report_facts/* runner */.lj)(result)} prisma db seed`, 'sh');
+    const whole = (0,report_escape/* codeBlock */.DV)(`${cd}${pinnedCommand()}`, 'sh');
+    return [
+        '<details><summary>Reproduce locally</summary>',
+        '',
+        'The same steps as this check:',
+        '',
+        steps,
+        '',
+        'or the whole check, drift included (it starts its own PostgreSQL when `DATABASE_URL` is not set):',
+        '',
+        whole,
+        '',
+        '</details>'
+    ].join('\n');
+}
+function footer(result, opts) {
+    const report = opts.summaryUrl ? ` · [full report](${opts.summaryUrl})` : '';
+    const status = result.status === 'passed' ? 'passed' : 'failed';
+    return `<sub>${(0,report_escape/* escapeText */.X1)(opts.title ?? 'migrate-seed-check')} ${status} in ${(0,report_facts/* formatDuration */.a3)(result.durationMs)}${report}</sub>`;
+}
+
+// EXTERNAL MODULE: ./src/prisma/output.ts
+var output = __nccwpck_require__(2423);
+;// CONCATENATED MODULE: ./src/report/markdown-problems.ts
+
+
+
+
+/** Characters kept of one line of process output (minified code makes lines of kilobytes). */
+const OUTPUT_LINE_CHARS = 500;
+/** How many explaining drift items a problem lists by name. */
+const EXPLAINED_BY_SHOWN = 5;
+function problemsSection(result, detail) {
+    const problems = result.problems;
+    const shownOutputs = new Set();
+    const blocks = problems.map((problem) => {
+        const stage = result.stages.find((s) => s.name === problem.stage);
+        // Prisma's output once per problem: not again when the message already quotes all of it.
+        const quoted = stage?.output !== undefined && !(0,output/* outputAddsTo */.PD)(problem.message, stage.output);
+        if (stage && quoted)
+            shownOutputs.add(stage.name);
+        const withOutput = stage && !shownOutputs.has(stage.name) ? stage : undefined;
+        if (withOutput)
+            shownOutputs.add(withOutput.name);
+        return problemBlock(result, problem, withOutput, detail);
+    });
+    // A failed stage without a problem still deserves its output: it is all there is to read.
+    for (const stage of result.stages) {
+        if (stage.status === 'failed' && !shownOutputs.has(stage.name)) {
+            const output = outputBlock(stage, detail);
+            if (output)
+                blocks.push(output);
+        }
+    }
+    return blocks.length ? ['### Problems', ...blocks].join('\n\n') : undefined;
+}
+function problemBlock(result, problem, stage, detail) {
+    const where = problem.location ? ` · ${(0,report_escape/* inlineCode */.ti)((0,report_facts/* formatLocation */.j$)(problem.location))}` : '';
+    const code = problem.code ? ` · ${(0,report_escape/* inlineCode */.ti)(problem.code)}` : '';
+    const parts = [
+        `**${SEVERITY_ICON[problem.severity]} ${(0,report_escape/* escapeMessage */.hC)(problem.title)}**${where}${code}`,
+        messageText((0,report_facts/* clip */.$Q)(problem.message, detail.messageChars)),
+        explainedByList(result, problem) ?? missingObjectText(problem),
+        stage ? outputBlock(stage, detail) : undefined
+    ];
+    return parts.filter(Boolean).join('\n\n');
+}
+/** Each line escaped on its own and joined by hard breaks, so the message keeps its shape. */
+function messageText(message) {
+    const lines = message.split('\n').map((line) => (0,report_escape/* escapeMessage */.hC)(line));
+    while (lines.length && lines[lines.length - 1] === '')
+        lines.pop();
+    return lines.length ? lines.join('  \n') : undefined;
+}
+function explainedByList(result, problem) {
+    const items = (0,report_facts/* explainingItems */._Q)(result, problem.explainedBy);
+    if (!items.length)
+        return undefined;
+    const lines = items.slice(0, EXPLAINED_BY_SHOWN).map((item) => `- ${driftReference(item)}`);
+    if (items.length > EXPLAINED_BY_SHOWN)
+        lines.push(`- … and ${items.length - EXPLAINED_BY_SHOWN} more in the drift table`);
+    return [`Caused by drift:`, ...lines].join('\n');
+}
+/** Without a drift item to blame (drift was not compared), at least name what the seed missed. */
+function missingObjectText(problem) {
+    const missing = problem.missingObject;
+    if (!missing?.table && !missing?.column)
+        return undefined;
+    const name = [missing.table, missing.column].filter(Boolean).join('.');
+    return `The migrated database has no ${missing.column ? 'column' : 'table'} ${(0,report_escape/* inlineCode */.ti)(name)}.`;
+}
+/** "`users.profile_picture` — missing column, declared at `prisma/schema.prisma:56`". */
+function driftReference(item) {
+    const where = item.location ? `, declared at ${(0,report_escape/* inlineCode */.ti)((0,report_facts/* formatLocation */.j$)(item.location))}` : '';
+    return `${(0,report_escape/* inlineCode */.ti)(item.object)} — ${(0,report_escape/* escapeText */.X1)((0,report_facts/* describeChange */.uQ)(item))}${where}`;
+}
+function outputBlock(stage, detail) {
+    if (!stage.output?.trim() || detail.outputLines === 0)
+        return undefined;
+    if (stage.status !== 'failed' && stage.status !== 'warning')
+        return undefined;
+    const tail = (0,report_facts/* tailLines */.os)(stage.output, detail.outputLines);
+    const { dropped } = tail;
+    // Prisma quotes the failing line of its generated client, which is minified:
+    // one such line is kilobytes of code that would fill the comment on its own.
+    const text = tail.text
+        .split('\n')
+        .map((line) => line.length <= OUTPUT_LINE_CHARS
+        ? line
+        : `${line.slice(0, OUTPUT_LINE_CHARS)}… (${(line.length - OUTPUT_LINE_CHARS).toLocaleString('en-US')} more characters)`)
+        .join('\n');
+    const command = stage.command?.length
+        ? `<code>${(0,report_escape/* escapeHtml */.ZD)(stage.command.join(' '))}</code>`
+        : (0,report_facts/* stageLabel */.Hn)(stage.name);
+    const exit = stage.timedOut ? 'timed out' : stage.exitCode != null ? `exit code ${stage.exitCode}` : '';
+    const facts = [exit, dropped ? `last ${detail.outputLines} lines` : ''].filter(Boolean).join(', ');
+    const summary = `Output of ${command}${facts ? ` (${facts})` : ''}`;
+    return `<details><summary>${summary}</summary>\n\n${(0,report_escape/* codeBlock */.DV)(text, 'text')}\n\n</details>`;
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown-summary.ts
+
+
+
+const STATUS_ICON = {
+    passed: '✅',
+    failed: '❌',
+    skipped: '⏭️',
+    warning: '⚠️'
+};
+function headline(result, opts) {
+    const title = (0,report_escape/* escapeText */.X1)(opts.title ?? 'migrate-seed-check');
+    const where = result.workingDirectory === '.' ? '' : ` in ${(0,report_escape/* inlineCode */.ti)(result.workingDirectory)}`;
+    if (result.status === 'passed')
+        return `### ✅ ${title} passed${where}`;
+    const reasons = (0,report_facts/* failureReasons */.OP)(result);
+    const why = reasons.length ? `: ${reasons.join(' · ')}` : '';
+    return `### ❌ ${title} failed${where}${why}`;
+}
+/** One or two sentences under the headline: what the drift means, and the counts. */
+function overview(result) {
+    const lines = [...driftSentences(result.drift), explainedSeedSentence(result), countsLine(result)];
+    return lines.filter(Boolean).join('<br>\n');
+}
+function driftSentences(drift) {
+    const missing = drift.filter((item) => item.severity === 'error' && item.change === 'missing');
+    const different = drift.filter((item) => item.severity === 'error' && item.change === 'different');
+    const unexpected = drift.filter((item) => item.severity === 'warning' && item.change === 'unexpected');
+    const sentences = [];
+    if (missing.length) {
+        sentences.push(`${schemaName(missing)} declares **${(0,report_facts/* countKinds */.xb)(missing)}** that no migration creates.`);
+    }
+    if (different.length) {
+        sentences.push(`The migrations define **${(0,report_facts/* countKinds */.xb)(different)}** differently from the schema.`);
+    }
+    if (unexpected.length) {
+        sentences.push(`The migrations create **${(0,report_facts/* countKinds */.xb)(unexpected)}** that the schema does not declare (deliberate raw SQL?).`);
+    }
+    return sentences;
+}
+/** "`prisma/schema.prisma`" when all located items are in one file, else "The schema". */
+function schemaName(items) {
+    const files = new Set(items.flatMap((item) => (item.location ? [item.location.file] : [])));
+    const [only] = files;
+    return files.size === 1 && only?.endsWith('.prisma') ? (0,report_escape/* inlineCode */.ti)(only) : 'The schema';
+}
+function explainedSeedSentence(result) {
+    const seed = result.problems.find((problem) => problem.stage === 'seed' && problem.explainedBy?.length);
+    if (!seed)
+        return undefined;
+    const items = (0,report_facts/* explainingItems */._Q)(result, seed.explainedBy);
+    const names = items.slice(0, 3).map((item) => (0,report_escape/* inlineCode */.ti)(item.object));
+    const more = items.length > 3 ? ` and ${items.length - 3} more` : '';
+    return names.length ? `The seed failed because of this drift (${names.join(', ')}${more}).` : undefined;
+}
+function countsLine(result) {
+    const counts = (0,report_facts/* countBySeverity */.Ot)(result.drift);
+    const compared = result.stages.some((stage) => stage.name === 'compare' && stage.status !== 'skipped');
+    const parts = [];
+    if ((0,report_facts/* driftUnknown */.oU)(result) && !result.drift.length)
+        parts.push('Drift: not known (the compare stage failed)');
+    else if (compared || result.drift.length) {
+        const found = [(0,report_facts/* plural */.LS)(counts.error, 'error'), (0,report_facts/* plural */.LS)(counts.warning, 'warning')];
+        if (counts.notice)
+            found.push((0,report_facts/* plural */.LS)(counts.notice, 'notice'));
+        if (counts.info)
+            found.push(`${counts.info} for information`);
+        parts.push(`Drift: ${found.join(', ')}`);
+    }
+    if (result.verdict)
+        parts.push(`verdict: ${(0,report_escape/* escapeText */.X1)(result.verdict.summary)}`);
+    else if (result.prismaVersion)
+        parts.push(`Prisma ${(0,report_escape/* escapeText */.X1)(result.prismaVersion)}`);
+    return parts.length ? `<sub>${parts.join(' · ')}</sub>` : undefined;
+}
+function shortenedNotice(opts) {
+    return `> [!NOTE]\n> This report is shortened to fit GitHub's size limit. The complete report is in ${fullReportLink(opts)}.`;
+}
+function stageTable(stages) {
+    if (!stages.length)
+        return undefined;
+    const rows = stages.map((stage) => `| ${(0,report_facts/* stageLabel */.Hn)(stage.name)} | ${STATUS_ICON[stage.status]} ${stage.status} | ${(0,report_facts/* formatDuration */.a3)(stage.durationMs)} | ${(0,report_escape/* escapeMessage */.hC)((0,report_facts/* clip */.$Q)(stage.summary, CELL_CHARS), { inTable: true })} |`);
+    return ['| Stage | Result | Time | Details |', '|---|---|--:|---|', ...rows].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+
+
+
+
+
+
+/** Error messages of a migration can be long; they are cut here (the output block has the rest). */
+const FULL_MESSAGE_CHARS = 4000;
+/** The hidden marker of the sticky comment for one project directory. */
+function commentMarker(workingDirectory) {
+    // `-->` in a directory name would end the HTML comment early and show the rest.
+    const safe = workingDirectory.replace(/[<>]/g, encodeURIComponent).replace(/--/g, '-%2D');
+    return `<!-- migrate-seed-check:${safe} -->`;
+}
+/**
+ * Renders the report as GitHub-flavoured markdown of at most `opts.maxLength`
+ * UTF-8 bytes. When the full report is too long, parts are dropped least
+ * important first: long process outputs, then the suggested SQL, then drift rows
+ * beyond what fits ("… and N more — see the job summary"). The marker, the
+ * headline and the pointer to the full report are always kept.
+ */
+function renderMarkdown(result, opts) {
+    const totalRows = result.drift.length;
+    const full = {
+        outputLines: 80,
+        sql: true,
+        rows: totalRows,
+        messageChars: FULL_MESSAGE_CHARS,
+        shortened: false
+    };
+    const attempts = [
+        full,
+        { ...full, outputLines: 15, shortened: true },
+        { ...full, outputLines: 0, shortened: true },
+        { ...full, outputLines: 0, sql: false, shortened: true }
+    ];
+    for (const detail of attempts) {
+        const text = render(result, opts, detail);
+        if (fits(text, opts.maxLength))
+            return text;
+    }
+    const lean = { outputLines: 0, sql: false, rows: 0, messageChars: 1000, shortened: true };
+    const rows = largestFitting(totalRows, (n) => fits(render(result, opts, { ...lean, rows: n }), opts.maxLength));
+    const text = render(result, opts, { ...lean, rows: rows ?? 0 });
+    return fits(text, opts.maxLength) ? text : hardCut(result, opts);
+}
+function fits(text, maxLength) {
+    return Buffer.byteLength(text, 'utf8') <= maxLength;
+}
+/** Binary search for the largest n in [0, max] with ok(n) true (ok is monotonic); undefined if none. */
+function largestFitting(max, ok) {
+    if (!ok(0))
+        return undefined;
+    let low = 0;
+    let high = max;
+    while (low < high) {
+        const mid = Math.ceil((low + high) / 2);
+        if (ok(mid))
+            low = mid;
+        else
+            high = mid - 1;
+    }
+    return low;
+}
+/** Last resort when even the lean report is too long: headline and pointer only, then a plain cut. */
+function hardCut(result, opts) {
+    const pointer = `_The report is too long to show here; see ${fullReportLink(opts)}._`;
+    const text = [opts.marker, headline(result, opts), pointer].filter(Boolean).join('\n\n');
+    let cut = text;
+    while (!fits(cut, opts.maxLength) && cut.length > 0)
+        cut = cut.slice(0, cut.length - 64);
+    return cut;
+}
+function render(result, opts, detail) {
+    const sections = [
+        opts.marker,
+        headline(result, opts),
+        overview(result),
+        detail.shortened ? shortenedNotice(opts) : undefined,
+        stageTable(result.stages),
+        problemsSection(result, detail),
+        driftSection(result, detail, opts),
+        (0,review/* reviewMarkdown */.Wq)(result.review, detail.shortened),
+        fixSection(result, detail),
+        reproduceSection(result),
+        footer(result, opts)
+    ];
+    return sections.filter((section) => Boolean(section)).join('\n\n') + '\n';
+}
+
+;// CONCATENATED MODULE: ./src/report/check-run.ts
+
+
+
+/** Annotations the Checks API takes in one request. */
+const ANNOTATIONS_PER_REQUEST = 50;
+/** GitHub's limit on a check run's summary, in characters (the renderer counts UTF-8 bytes, never fewer). */
+const CHECK_SUMMARY_LIMIT = 65_535;
+/** Limits on one annotation: its message (64 KB) and, by practice, its title. */
+const MESSAGE_CHARS = 60_000;
+const TITLE_CHARS = 255;
+const CHECK_TITLE_CHARS = 1_000;
+const LEVELS = {
+    error: 'failure',
+    warning: 'warning',
+    notice: 'notice'
+};
+/** The check run's name: one per project directory, like the sticky comment. */
+function checkRunName(workingDirectory) {
+    return workingDirectory === '.' ? 'migrate-seed-check' : `migrate-seed-check (${workingDirectory})`;
+}
+/** Plans the check run of `result`; `clean` redacts secrets from every text sent. */
+function planCheckRun(result, options) {
+    const { clean } = options;
+    const annotations = allAnnotations(result);
+    const placed = [];
+    for (const a of annotations) {
+        if (!a.file || !a.startLine)
+            continue;
+        placed.push({
+            path: a.file,
+            start_line: a.startLine,
+            end_line: a.endLine ?? a.startLine,
+            annotation_level: LEVELS[a.level],
+            title: (0,report_facts/* clip */.$Q)(clean(a.title), TITLE_CHARS),
+            message: (0,report_facts/* clip */.$Q)(clean(a.message), MESSAGE_CHARS)
+        });
+    }
+    const batches = [];
+    for (let i = 0; i < placed.length; i += ANNOTATIONS_PER_REQUEST)
+        batches.push(placed.slice(i, i + ANNOTATIONS_PER_REQUEST));
+    return {
+        name: checkRunName(result.workingDirectory),
+        conclusion: result.status === 'failed' ? 'failure' : 'success',
+        title: (0,report_facts/* clip */.$Q)(clean(title(result, placed.length)), CHECK_TITLE_CHARS),
+        summary: clean(renderMarkdown(result, { maxLength: CHECK_SUMMARY_LIMIT, summaryUrl: options.summaryUrl })),
+        batches,
+        unplaced: annotations.length - placed.length
+    };
+}
+function title(result, annotated) {
+    const reasons = (0,report_facts/* failureReasons */.OP)(result);
+    const verdict = result.status === 'passed' ? 'Passed' : `Failed${reasons.length ? `: ${reasons.join(', ')}` : ''}`;
+    return annotated ? `${verdict} (${(0,report_facts/* plural */.LS)(annotated, 'annotation')})` : verdict;
+}
+
+// EXTERNAL MODULE: ./src/github/comment.ts
+var comment = __nccwpck_require__(7318);
+// EXTERNAL MODULE: ./src/util/errors.ts
+var errors = __nccwpck_require__(17);
+;// CONCATENATED MODULE: ./src/github/check-run.ts
+
+
+const PERMISSION_HINT = 'The token needs `checks: write` (add it to the job’s `permissions:`). Pull requests from forks get a read-only token: publish from a workflow_run workflow (mode: publish, see docs/fork-pull-requests.md).';
+async function writeCheckRun(options) {
+    const { octokit, owner, repo, headSha, plan } = options;
+    const total = plan.batches.flat().length;
+    const [first = [], ...rest] = plan.batches;
+    const output = (annotations) => ({ title: plan.title, summary: plan.summary, annotations });
+    let requests = 0;
+    let sent = 0;
+    let url;
+    try {
+        requests++;
+        const { data } = await octokit.rest.checks.create({
+            owner,
+            repo,
+            name: plan.name,
+            head_sha: headSha,
+            status: 'completed',
+            conclusion: plan.conclusion,
+            completed_at: new Date().toISOString(),
+            output: output(first)
+        });
+        url = data.html_url ?? undefined;
+        sent += first.length;
+        for (const batch of rest) {
+            requests++;
+            await octokit.rest.checks.update({ owner, repo, check_run_id: data.id, output: output(batch) });
+            sent += batch.length;
+        }
+        return { url, requests, annotations: sent };
+    }
+    catch (error) {
+        const status = (0,comment/* httpStatus */.nG)(error);
+        const reason = (0,comment/* timedOut */.iU)(error)
+            ? `the GitHub API did not answer within ${comment/* REQUEST_TIMEOUT_MS */.j2 / 1000}s`
+            : status
+                ? `HTTP ${status}: ${(0,errors/* errorMessage */.g)(error)}`
+                : (0,errors/* errorMessage */.g)(error);
+        if (url) {
+            return {
+                url,
+                requests,
+                annotations: sent,
+                warning: `The check run ${url} has ${sent} of ${total} annotations: adding the rest failed (${reason}). The job summary lists every finding.`
+            };
+        }
+        const text = `Could not write the check run (${reason}).`;
+        if ((status === 403 || status === 404) && !options.insist)
+            return { requests, annotations: 0, notice: `${text} ${PERMISSION_HINT}` };
+        return {
+            requests,
+            annotations: 0,
+            warning: `${text} ${status === 403 || status === 404 ? PERMISSION_HINT : 'The job summary has the full report.'}`
+        };
+    }
+}
+
+// EXTERNAL MODULE: ./src/github/event.ts
+var github_event = __nccwpck_require__(5015);
+// EXTERNAL MODULE: ./src/util/secrets.ts
+var util_secrets = __nccwpck_require__(4537);
+;// CONCATENATED MODULE: ./src/github/publish.ts
+/**
+ * Publishes a `CheckResult` on GitHub: the step outputs, the check run, the
+ * annotations, the job summary and the sticky pull-request comment. With
+ * `src/main.ts`, the only place that touches `@actions/*`. A reporting
+ * failure never changes the check's result: it becomes a warning (or a
+ * notice, for a check run the token may not write under `check-run: auto`).
+ */
+
+
+
+
+
+
+
+
+
+
+
+/** GitHub's limits: 65,536 characters a comment, 1 MiB a step summary (we keep a margin). */
+const COMMENT_LIMIT = 60_000;
+const SUMMARY_LIMIT = 1_000_000;
+/** The GitHub client, made on first use: Octokit is most of the bundle's start-up time. */
+function lazyClient(token) {
+    let client;
+    return async () => {
+        if (!client) {
+            const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+            // Bounded: an API that never answers must not hang the job (see boundRequests).
+            client = (0,comment/* boundRequests */.XT)(getOctokit(token));
+        }
+        return client;
+    };
+}
+/**
+ * Emits everything. The outputs come first (a later step may read `status`
+ * whatever happens to the report), then the check run (its link goes into the
+ * annotation that says how many findings the step could not annotate), the
+ * annotations, the summary, and last the comment.
+ */
+async function publishReport(result, config) {
+    const secrets = (0,util_secrets/* secretsOfUrl */.m)(config.databaseUrl);
+    const clean = (text) => (0,util_secrets/* redact */.E)(text, secrets);
+    const counted = result.drift.filter((i) => i.severity !== 'info');
+    setOutputs([
+        [inputs/* OUTPUTS */.py.status, result.status],
+        [inputs/* OUTPUTS */.py.drift, String(counted.length > 0)],
+        [inputs/* OUTPUTS */.py.driftCount, String(counted.length)],
+        [inputs/* OUTPUTS */.py.reportJson, result.reportJsonPath ?? ''],
+        [inputs/* OUTPUTS */.py.fixSql, result.fixSqlPath ?? '']
+    ]);
+    // Paths in the report read relative to the repository, as on GitHub; the outputs keep absolute paths.
+    const shown = {
+        ...result,
+        fixSqlPath: result.fixSqlPath && external_node_path_default().relative(config.repoRoot, result.fixSqlPath)
+    };
+    const event = (0,github_event/* readEvent */.j_)();
+    const api = config.githubToken ? lazyClient(config.githubToken) : undefined;
+    const summaryUrl = (0,github_event/* runUrl */.Vp)();
+    let checkRun;
+    if (config.checkRun !== 'false') {
+        const headSha = event.pull_request?.head?.sha ?? process.env.GITHUB_SHA;
+        if ((0,github_event/* isForkPullRequest */.B7)(event)) {
+            const text = 'No check run: this pull request comes from a fork, and GitHub gives its workflows a read-only token. To annotate every finding on a fork’s pull request, publish the report from a workflow_run workflow (mode: publish; see docs/fork-pull-requests.md).';
+            if (config.checkRun === 'true')
+                core/* warning */.$e(text);
+            else
+                core/* notice */.lm(text);
+        }
+        else if (api && headSha) {
+            checkRun = await postCheckRun(shown, { api, headSha, choice: config.checkRun, clean, summaryUrl });
+        }
+    }
+    for (const a of planAnnotations(result, { checkRun })) {
+        const props = {
+            title: clean(a.title),
+            file: a.file,
+            startLine: a.startLine,
+            endLine: a.endLine
+        };
+        const message = clean(a.message);
+        if (a.level === 'error')
+            core/* error */.z3(message, props);
+        else if (a.level === 'warning')
+            core/* warning */.$e(message, props);
+        else
+            core/* notice */.lm(message, props);
+    }
+    await writeSummary(shown, clean, summaryUrl);
+    let commentUrl;
+    if (config.comment) {
+        if ((0,github_event/* isForkPullRequest */.B7)(event)) {
+            core/* warning */.$e('This pull request comes from a fork, and GitHub gives fork workflows a read-only token, so no comment was written (the job summary has the report). ' +
+                'To comment on a fork’s pull request, publish the report from a workflow_run workflow (mode: publish; see docs/fork-pull-requests.md).');
+        }
+        else if (!api) {
+            core/* info */.pq('No github-token: the pull-request comment is skipped.');
+        }
+        else {
+            const issueNumber = await pullRequestToComment(event, config.prNumber, api);
+            if (issueNumber === undefined)
+                core/* info */.pq('No pull request for this run: the report is in the job summary only.');
+            else
+                commentUrl = await postComment(shown, { api, issueNumber, clean, summaryUrl });
+        }
+    }
+    setOutputs([[inputs/* OUTPUTS */.py.commentUrl, commentUrl ?? '']]);
+}
+/** The job summary: the whole report. A failure to write it is a warning. */
+async function writeSummary(result, clean, summaryUrl) {
+    try {
+        await core/* summary */.z
+            .addRaw(clean(renderMarkdown(result, {
+            maxLength: SUMMARY_LIMIT,
+            summaryUrl,
+            fullReport: 'the `report-json` file of this run'
+        })))
+            .write();
+    }
+    catch (error) {
+        core/* warning */.$e(`Could not write the job summary: ${(0,errors/* errorMessage */.g)(error)}`);
+    }
+}
+/**
+ * Writes the check run; returns how the annotations may name it (its name
+ * and link) when it was written. Logs what happened.
+ */
+async function postCheckRun(result, options) {
+    const where = (0,github_event/* repository */.Jk)();
+    if (!where)
+        return undefined;
+    try {
+        const plan = planCheckRun(result, { summaryUrl: options.summaryUrl, clean: options.clean });
+        const outcome = await writeCheckRun({
+            octokit: await options.api(),
+            ...where,
+            headSha: options.headSha,
+            plan,
+            insist: options.choice === 'true'
+        });
+        if (outcome.notice)
+            core/* notice */.lm(options.clean(outcome.notice));
+        if (outcome.warning)
+            core/* warning */.$e(options.clean(outcome.warning));
+        if (!outcome.url)
+            return undefined;
+        core/* info */.pq(`Check run “${plan.name}” written on ${options.headSha}: ${outcome.annotations} annotations in ${outcome.requests} requests, ${outcome.url}`);
+        return `“${plan.name}” (${outcome.url})`;
+    }
+    catch (error) {
+        core/* warning */.$e(options.clean(`Could not write the check run: ${(0,errors/* errorMessage */.g)(error)}.`));
+        return undefined;
+    }
+}
+/** The pull request a check-mode run comments on: the input, the event's, or the open one of the commit. */
+async function pullRequestToComment(event, prNumber, api) {
+    const fromEvent = event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
+    const number = prNumber ?? fromEvent;
+    const where = (0,github_event/* repository */.Jk)();
+    if (number !== undefined || !process.env.GITHUB_SHA || !where)
+        return number;
+    const found = await (0,comment/* findPullRequestForCommit */.g5)({
+        octokit: await api(),
+        ...where,
+        sha: process.env.GITHUB_SHA
+    });
+    if (found.warning)
+        core/* warning */.$e(found.warning);
+    return found.pullRequest?.number;
+}
+/** Creates or updates the sticky comment; returns its link. Failures are warnings. */
+async function postComment(result, options) {
+    const where = (0,github_event/* repository */.Jk)();
+    if (!where)
+        return undefined;
+    const { clean } = options;
+    try {
+        const marker = commentMarker(result.workingDirectory);
+        const body = clean(renderMarkdown(result, { marker, maxLength: COMMENT_LIMIT, summaryUrl: options.summaryUrl }));
+        const outcome = await (0,comment/* upsertComment */.lB)({
+            octokit: await options.api(),
+            ...where,
+            issueNumber: options.issueNumber,
+            marker,
+            body
+        });
+        if (outcome.warning)
+            core/* warning */.$e(clean(outcome.warning));
+        else
+            core/* info */.pq(`Pull-request comment ${outcome.action}: ${outcome.url ?? ''}`);
+        return outcome.url;
+    }
+    catch (error) {
+        core/* warning */.$e(clean(`Could not post the pull-request comment: ${(0,errors/* errorMessage */.g)(error)}. The job summary has the full report.`));
+        return undefined;
+    }
+}
+function setOutputs(outputs) {
+    try {
+        for (const [name, value] of outputs)
+            core/* setOutput */.uH(name, value);
+    }
+    catch (error) {
+        core/* warning */.$e(`Could not set the step outputs: ${(0,errors/* errorMessage */.g)(error)}`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 8422:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ip: () => (/* binding */ INPUT_LIST),
+/* harmony export */   mc: () => (/* binding */ INPUTS),
+/* harmony export */   py: () => (/* binding */ OUTPUTS),
+/* harmony export */   tp: () => (/* binding */ INPUT_SPEC)
+/* harmony export */ });
+/* unused harmony exports OUTPUT_SPEC, OUTPUT_LIST */
+/**
+ * The one description of every input and output. `config.ts` reads each
+ * input's default from here, the action reads its inputs by these names, the
+ * CLI prints its help from here, and action.yml's `inputs:` and `outputs:`
+ * are generated from it (`npm run build`; a unit test holds action.yml, the
+ * CLI help and the README to it).
+ */
+/** Every input, in the order action.yml, the README and the CLI help list them. */
+const INPUT_SPEC = {
+    databaseUrl: {
+        name: 'database-url',
+        description: 'URL of an EMPTY PostgreSQL database, e.g. a service container: postgresql://postgres:postgres@localhost:5432/postgres. Defaults to the DATABASE_URL environment variable. The password is masked in every log, summary, comment and file.',
+        defaultText: 'env `DATABASE_URL`',
+        cli: {
+            value: 'URL',
+            help: 'empty PostgreSQL database',
+            defaultText: '$DATABASE_URL; without either, an embedded PostgreSQL is started'
+        }
+    },
+    databaseUrlEnv: {
+        name: 'database-url-env',
+        description: "Environment variables that receive the database URL in every child process (comma or newline separated). Default: DATABASE_URL and every variable the project's datasource connects with (the schema's url/directUrl = env(\"…\"), the datasource of prisma.config.ts as Prisma's own config loader reads it); its shadowDatabaseUrl variables get a scratch database of their own. Set this to override the discovered names.",
+        defaultText: 'discovered',
+        cli: {
+            value: 'NAMES',
+            help: 'variables that receive the URL',
+            defaultText: "DATABASE_URL and the ones the project's datasource reads"
+        }
+    },
+    workingDirectory: {
+        name: 'working-directory',
+        description: 'Folder of the project (package.json, prisma/), relative to the repository root.',
+        default: '.',
+        cli: { value: 'DIR', help: 'the project folder' }
+    },
+    schema: {
+        name: 'schema',
+        description: 'Schema file or folder of .prisma files, relative to working-directory. Default: discovered the way Prisma does (prisma.config.ts, package.json, prisma/schema.prisma, prisma/schema/).',
+        defaultText: 'discovered',
+        cli: { value: 'PATH', help: 'schema file or folder' }
+    },
+    seedCommand: {
+        name: 'seed-command',
+        description: 'Seed command to run instead of the configured seed (run without a shell, e.g. "npx tsx prisma/seed.ts"), or "none" to skip the seed. Default: `prisma db seed` with the seed configured in prisma.config.ts or package.json.',
+        defaultText: 'configured seed',
+        cli: { value: 'CMD', help: 'seed command, or none', defaultText: "Prisma's configured seed" }
+    },
+    generate: {
+        name: 'generate',
+        description: 'Run `prisma generate` before migrating.',
+        default: 'true',
+        cli: { value: 'true|false', help: 'run prisma generate first', alone: true }
+    },
+    failOn: {
+        name: 'fail-on',
+        description: 'Which findings fail the check: a comma-separated list of migrate, seed, drift, warning; or none.',
+        default: 'migrate,seed,drift',
+        cli: { value: 'LIST', help: 'migrate,seed,drift,warning or none' }
+    },
+    comment: {
+        name: 'comment',
+        description: 'Create or update one sticky comment on the pull request with the report.',
+        default: 'true'
+    },
+    checkRun: {
+        name: 'check-run',
+        description: 'Write a check run on the commit with every finding annotated on its line (the workflow-command annotations stop at 10 errors and 10 warnings a step); needs `checks: write`. auto (tries, and a refused token is a notice), true (a refusal is a warning) or false.',
+        default: 'auto'
+    },
+    mode: {
+        name: 'mode',
+        description: 'check runs the check. publish runs nothing: it posts the comment and the check run of a report.json made by a pull_request run (give it in report-json), from a workflow_run workflow, so pull requests from forks get them too (see docs/fork-pull-requests.md).',
+        default: 'check'
+    },
+    reportJson: {
+        name: 'report-json',
+        description: 'mode: publish only: path of the report.json to publish (the artifact of the pull_request run), relative to the workspace.',
+        defaultText: 'none'
+    },
+    githubToken: {
+        name: 'github-token',
+        description: 'Token for the pull-request comment and the check run; needs `pull-requests: write` and `checks: write`.',
+        actionDefault: '${{ github.token }}'
+    },
+    prNumber: {
+        name: 'pr-number',
+        description: 'Pull request to comment on when the event is not a pull request (workflow_dispatch, push). Default: the pull request of the event, or the one found for the commit.',
+        defaultText: 'from the event'
+    },
+    stepTimeout: {
+        name: 'step-timeout',
+        description: 'Time limit for each child process (generate, migrate deploy, seed, migrate diff): 90s, 10m, 1h. The whole process tree is killed when it runs out.',
+        default: '10m',
+        cli: { value: 'DURATION', help: 'per child process' }
+    },
+    connectTimeout: {
+        name: 'connect-timeout',
+        description: 'How long to wait for the database to accept connections.',
+        default: '60s',
+        cli: { value: 'DURATION', help: 'wait for the database' }
+    },
+    allowNonEmptyDatabase: {
+        name: 'allow-non-empty-database',
+        description: 'Run even if the database already holds tables. Off by default to protect real databases.',
+        default: 'false',
+        cli: { help: 'run even if the database holds tables', alone: true }
+    },
+    baseRef: {
+        name: 'base-ref',
+        description: 'Git revision whose migrations this run is compared with (edited, deleted, renamed or out-of-order migrations; the upgrade test), for workflow_dispatch and push. Pull requests use their base commit. Needs the history: actions/checkout with fetch-depth: 0, or the action fetches the one commit.',
+        defaultText: "the pull request's base",
+        cli: {
+            value: 'REV',
+            help: 'compare the migrations with this git revision (history checks and the upgrade test), e.g. origin/main',
+            defaultText: 'none, no history checks'
+        }
+    },
+    upgradeTest: {
+        name: 'upgrade-test',
+        description: "Apply the base's migrations to a scratch database, fill every table with rows, then apply the new migrations, to catch migrations that only fail on a database with data: auto (when a base is known and the pull request adds migrations), true or false.",
+        default: 'auto',
+        cli: { value: 'auto|true|false', help: 'apply the new migrations on a populated copy of the base' }
+    },
+    upgradeRows: {
+        name: 'upgrade-rows',
+        description: 'Rows the upgrade test puts into every table (set-based, keeping unique values, enums and foreign keys) before it applies the new migrations: a number from 0 to 1000000, or auto: 50,000 rows spread over the tables, 100 to 5,000 a table (chosen from the fill cost measured on a 300-model project, see the README).',
+        default: 'auto',
+        cli: {
+            value: 'N|auto',
+            help: 'rows per table for the upgrade test: a number, or auto (50,000 spread over the tables, 100 to 5,000 each)'
+        }
+    },
+    migrationSafety: {
+        name: 'migration-safety',
+        description: "The migration review of the new migrations on the upgrade test's populated database (locks, rewrites, scans and lost data, measured per statement): warn annotates risky statements, fail also fails the check (as a migration failure), off turns the review off.",
+        default: 'warn',
+        cli: {
+            value: 'warn|fail|off',
+            help: "review the new migrations' locks, rewrites, scans and lost data, measured on that copy"
+        }
+    },
+    reportDir: {
+        name: 'report-dir',
+        description: 'Folder for report.json and the fix migration, relative to working-directory.',
+        default: 'migrate-seed-check-report',
+        cli: { value: 'DIR', help: 'where report.json and the fix migration go' }
+    }
+};
+/** Every output, in action.yml's order. */
+const OUTPUT_SPEC = {
+    status: { name: 'status', description: 'passed or failed.' },
+    drift: {
+        name: 'drift',
+        description: 'true when the migrated database differs from the schema (errors, warnings or notices), else false.'
+    },
+    driftCount: {
+        name: 'drift-count',
+        description: 'Number of drift items (informational items not counted).'
+    },
+    reportJson: { name: 'report-json', description: 'Path of the machine-readable result (report.json).' },
+    fixSql: {
+        name: 'fix-sql',
+        description: 'Path of the suggested migration.sql that fixes the drift, in a <timestamp>_fix_drift folder; empty when there is nothing to fix.'
+    },
+    commentUrl: { name: 'comment-url', description: 'URL of the pull-request comment, when one was written.' }
+};
+function namesOf(spec) {
+    return Object.fromEntries(Object.entries(spec).map(([key, { name }]) => [key, name]));
+}
+/** Input names by key: `INPUTS.databaseUrl` is `'database-url'`. */
+const INPUTS = namesOf(INPUT_SPEC);
+/** Output names by key: `OUTPUTS.driftCount` is `'drift-count'`. */
+const OUTPUTS = namesOf(OUTPUT_SPEC);
+/** The inputs as a list, in order. */
+const INPUT_LIST = Object.values(INPUT_SPEC);
+/** The outputs as a list, in order. */
+const OUTPUT_LIST = Object.values(OUTPUT_SPEC);
+
+
+/***/ }),
+
+/***/ 3843:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ STAGES)
+/* harmony export */ });
+/**
+ * What a run finds besides drift: the stages as the report shows them and the
+ * problems (failures and findings) they raise.
+ */
+/**
+ * The stages of a run, in the order the report lists them (some overlap, so
+ * they finish in another order): read the project, compare the history with
+ * the base, connect, generate, migrate, try the new migrations on a populated
+ * database, seed, build the database the schema describes, read both
+ * catalogs, compare them.
+ */
+const STAGES = [
+    'project',
+    'history',
+    'connect',
+    'generate',
+    'migrate',
+    'upgrade',
+    'seed',
+    'expect',
+    'inspect',
+    'compare'
+];
+
+
+/***/ }),
+
+/***/ 2423:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   PD: () => (/* binding */ outputAddsTo),
+/* harmony export */   Q0: () => (/* binding */ prismaErrorText),
+/* harmony export */   eI: () => (/* binding */ missingUrlVariable)
+/* harmony export */ });
+/* unused harmony exports isBanner, withoutBanners */
+/**
+ * Prisma's output as a problem quotes it: the lines that explain a failure,
+ * without the banners every command prints (which config and schema were
+ * loaded, which database, dotenv's "injected env" line). Banners are not
+ * errors, and a problem quotes Prisma once.
+ */
+/** Lines that say what was loaded, never what went wrong. */
+const BANNERS = [
+    /^Loaded Prisma config from /,
+    /^Prisma config detected, skipping environment variable loading/,
+    /^Prisma schemas? loaded from /,
+    /^Datasource "[^"]*": /,
+    /^Environment variables loaded from /,
+    /^\[dotenv@[^\]]+\] /,
+    /^◇ inject(?:ed|ing) env /
+];
+/** Whether a line is one of the banners Prisma or the project's config prints. */
+function isBanner(line) {
+    const text = line.trim();
+    return BANNERS.some((banner) => banner.test(text));
+}
+/** The output without banners and runs of blank lines. */
+function withoutBanners(output) {
+    const lines = [];
+    for (const line of output.split('\n')) {
+        if (isBanner(line))
+            continue;
+        if (line.trim() === '' && (lines.length === 0 || lines[lines.length - 1]?.trim() === ''))
+            continue;
+        lines.push(line.trimEnd());
+    }
+    return lines.join('\n').trim();
+}
+/**
+ * What explains a failed command: from the first line that mentions an
+ * error (or else the last lines), at most `maxLines` lines, banners left out.
+ */
+function prismaErrorText(output, maxLines = 20) {
+    const lines = withoutBanners(output).split('\n');
+    const first = lines.findIndex((line) => /error/i.test(line));
+    const from = first >= 0 ? first : Math.max(0, lines.length - maxLines);
+    return lines.slice(from, from + maxLines).join('\n');
+}
+/** Whether the output adds a line the message does not already quote (banners aside). */
+function outputAddsTo(message, output) {
+    return withoutBanners(output)
+        .split('\n')
+        .some((line) => line.trim() !== '' && !message.includes(line.trim()));
+}
+/**
+ * Whether Prisma failed because it found no database URL: the config's
+ * `datasource.url` empty (Prisma 7), a variable of `env("…")` unset or empty
+ * (Prisma 5/6 schema, Prisma 7 config). Returns the variable it names, or ''
+ * when it names none; undefined for any other failure.
+ */
+function missingUrlVariable(output) {
+    const named = /Environment variable not found: ([A-Za-z_]\w*)/.exec(output) ??
+        /Cannot resolve environment variable: ([A-Za-z_]\w*)/.exec(output) ??
+        /environment variable `([A-Za-z_]\w*)` resolved to an empty string/i.exec(output);
+    if (named)
+        return named[1];
+    if (/datasource\.url property is required|Connection url is empty|the URL must start with the protocol|must provide a nonempty (?:direct )?URL/i.test(output))
+        return '';
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 6412:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DV: () => (/* binding */ codeBlock),
+/* harmony export */   X1: () => (/* binding */ escapeText),
+/* harmony export */   ZD: () => (/* binding */ escapeHtml),
+/* harmony export */   hC: () => (/* binding */ escapeMessage),
+/* harmony export */   ti: () => (/* binding */ inlineCode)
+/* harmony export */ });
+/* unused harmony exports stripControl, redactDeep */
+/**
+ * Making untrusted text safe to show. Everything a report shows that came from
+ * the repository or the database (migration folder names, object names, error
+ * messages, process output) passes through here, because a migration named
+ * `` a`|<script> `` must neither break a markdown table nor inject HTML, and a
+ * database URL in an error message must not leak its password into a comment.
+ */
+
+
+/**
+ * Characters that carry meaning anywhere in a GitHub-flavoured markdown line
+ * (emphasis, code, links, tables, strikethrough), escaped with a backslash.
+ * `<`, `>` and `&` are handled as HTML entities instead.
+ */
+const INLINE_PUNCTUATION = /[\\`*_[\]|~]/g;
+/** What makes a line a heading, a list item, a setext underline or a quote when it starts the line. */
+const BLOCK_START = /^(\s*)(?:([#+=-])(?=[\s#+=-]|$)|(\d+)([.)])(?=\s|$))/;
+/**
+ * Terminal sequences, removed whole so no `[31m` is left behind: CSI (colours,
+ * cursor moves) and OSC (window titles, hyperlinks, ended by BEL or ESC \\).
+ */
+// eslint-disable-next-line no-control-regex
+const ANSI_SEQUENCES = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
+/** Control characters other than tab and newline: ANSI escapes and the like, never wanted in a report. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+/** Replaces `&`, `<`, `>`, `"` and `'` by entities so that no tag can form. */
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/** Removes control characters (ANSI colour codes, bells, carriage returns) that some tools print. */
+function stripControl(text) {
+    return text.replace(ANSI_SEQUENCES, '').replace(/\r\n?/g, '\n').replace(CONTROL_CHARACTERS, '');
+}
+/**
+ * Plain text for a markdown paragraph or table cell: nothing in it is
+ * interpreted. HTML is entity-escaped, markdown punctuation backslash-escaped
+ * (block markers such as `#` or `1.` only where they would start a block),
+ * line breaks become spaces (a newline would end a table row), and `@` gets a
+ * zero-width space so that an error message quoting `@org/package` does not
+ * notify a GitHub user or team.
+ */
+function escapeText(text) {
+    // Quotes need no entities here: with `<` escaped no tag (hence no attribute) can form.
+    const inline = stripControl(text)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\s*\n\s*/g, ' ')
+        .replace(INLINE_PUNCTUATION, '\\$&')
+        .replace(/@/g, '@&#8203;');
+    // `\1.` would show the backslash (digits are not escapable), so the `.` is escaped.
+    return inline.replace(BLOCK_START, (_all, space, marker, digits, dot) => marker ? `${space}\\${marker}` : `${space}${digits}\\${dot}`);
+}
+/**
+ * An inline code span that shows `text` literally, whatever backticks it holds:
+ * the delimiter is one backtick longer than the longest run inside, and a space
+ * pads text that starts or ends with a backtick (CommonMark strips one each side).
+ * Code spans render `<script>` as text and never form mentions or links.
+ *
+ * In a table (`inTable`), GFM splits cells on every `|`, even inside a code
+ * span, so each is written `\|` (GFM removes that backslash before rendering).
+ */
+function inlineCode(text, options = {}) {
+    const flat = stripControl(text).replace(/\s*\n\s*/g, ' ');
+    if (flat.trim() === '')
+        return '` `';
+    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longestRun + 1);
+    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+    const body = options.inTable ? flat.replace(/\|/g, '\\|') : flat;
+    return `${fence}${pad}${body}${pad}${fence}`;
+}
+/**
+ * A fenced code block that cannot be closed by its content: the fence is longer
+ * than any run of backticks in the text (a SQL comment with ``` in it, say).
+ */
+function codeBlock(text, language = '') {
+    const body = stripControl(text).replace(/\n+$/, '');
+    const longestRun = Math.max(0, ...(body.match(/`{3,}/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(Math.max(3, longestRun + 1));
+    return `${fence}${language}\n${body}\n${fence}`;
+}
+/**
+ * Text that may hold `` `code` `` spans written by our own pipeline ("seed failed
+ * because `users.avatar` is missing"): the spans are rebuilt with
+ * {@link inlineCode} and everything between them goes through {@link escapeText},
+ * so the result reads naturally and is still inert.
+ */
+function escapeMessage(text, options = {}) {
+    const parts = stripControl(text).split(/`([^`\n]+)`/);
+    return parts.map((part, i) => (i % 2 === 1 ? inlineCode(part, options) : escapeText(part))).join('');
+}
+/**
+ * Applies {@link redact} to every string inside a value (a whole `CheckResult`,
+ * say) and returns a copy, so every report built from it is redacted at once.
+ */
+function redactDeep(value, secrets) {
+    if (!secrets.some((secret) => secret !== ''))
+        return value;
+    return mapStrings(value, (text) => redact(text, secrets));
+}
+function mapStrings(value, map) {
+    if (typeof value === 'string')
+        return map(value);
+    if (Array.isArray(value))
+        return value.map((item) => mapStrings(item, map));
+    if (value !== null && typeof value === 'object') {
+        const entries = Object.entries(value).map(([key, item]) => [key, mapStrings(item, map)]);
+        return Object.fromEntries(entries);
+    }
+    return value;
+}
+
+
+/***/ }),
+
+/***/ 1349:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $Q: () => (/* binding */ clip),
+/* harmony export */   Ep: () => (/* binding */ kindName),
+/* harmony export */   Hn: () => (/* binding */ stageLabel),
+/* harmony export */   LS: () => (/* binding */ plural),
+/* harmony export */   OP: () => (/* binding */ failureReasons),
+/* harmony export */   Ot: () => (/* binding */ countBySeverity),
+/* harmony export */   Qr: () => (/* binding */ compareLocations),
+/* harmony export */   _Q: () => (/* binding */ explainingItems),
+/* harmony export */   _s: () => (/* binding */ sortDrift),
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   j$: () => (/* binding */ formatLocation),
+/* harmony export */   lj: () => (/* binding */ runner),
+/* harmony export */   oU: () => (/* binding */ driftUnknown),
+/* harmony export */   os: () => (/* binding */ tailLines),
+/* harmony export */   qs: () => (/* binding */ severityRank),
+/* harmony export */   tP: () => (/* binding */ explainItem),
+/* harmony export */   uQ: () => (/* binding */ describeChange),
+/* harmony export */   vz: () => (/* binding */ whyIgnored),
+/* harmony export */   xb: () => (/* binding */ countKinds)
+/* harmony export */ });
+/* unused harmony exports SEVERITIES, joinWords */
+/* harmony import */ var _drift_items_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4535);
+
+/** Most important first; used for sorting and for choosing a group's level. */
+const SEVERITIES = ['error', 'warning', 'notice', 'info'];
+/** Order in which kinds are counted in a sentence ("7 tables, 5 columns, 3 enums"). */
+const KIND_ORDER = [
+    'table',
+    'column',
+    'enum',
+    'enumValue',
+    'primaryKey',
+    'unique',
+    'index',
+    'foreignKey',
+    'check',
+    'view',
+    'sequence',
+    'extension',
+    'function',
+    'trigger'
+];
+const KIND_NAMES = {
+    table: ['table', 'tables'],
+    column: ['column', 'columns'],
+    enum: ['enum', 'enums'],
+    enumValue: ['enum value', 'enum values'],
+    index: ['index', 'indexes'],
+    unique: ['unique constraint', 'unique constraints'],
+    primaryKey: ['primary key', 'primary keys'],
+    foreignKey: ['foreign key', 'foreign keys'],
+    check: ['check constraint', 'check constraints'],
+    view: ['view', 'views'],
+    sequence: ['sequence', 'sequences'],
+    extension: ['extension', 'extensions'],
+    function: ['function', 'functions'],
+    trigger: ['trigger', 'triggers']
+};
+/** Names that read better than the identifier; other stages show their name capitalized. */
+const STAGE_LABELS = {
+    project: 'Project',
+    history: 'Migration history',
+    upgrade: 'Upgrade test',
+    expect: 'Expected schema'
+};
+/** "table", or "tables" when `count` is not 1. */
+function kindName(kind, count = 1) {
+    return KIND_NAMES[kind][count === 1 ? 0 : 1];
+}
+/** Human name of a pipeline stage, for tables and stage lines. */
+function stageLabel(name) {
+    return STAGE_LABELS[name] ?? `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+}
+/** "5 errors", "1 warning". */
+function plural(count, singular, pluralForm = `${singular}s`) {
+    return `${count.toLocaleString('en-US')} ${count === 1 ? singular : pluralForm}`;
+}
+/**
+ * What happened to the object, in a few words: "missing column",
+ * "unexpected index", "column differs: type, default".
+ */
+function describeChange(item) {
+    const kind = kindName(item.kind);
+    if (item.change === 'missing')
+        return `missing ${kind}`;
+    if (item.change === 'unexpected')
+        return `unexpected ${kind}`;
+    if ((0,_drift_items_js__WEBPACK_IMPORTED_MODULE_0__/* .isRename */ .T)(item))
+        return `${kind} named differently: the next \`prisma migrate dev\` renames it`;
+    const aspects = item.aspects?.length ? `: ${item.aspects.join(', ')}` : '';
+    return `${kind} differs${aspects}`;
+}
+/**
+ * Why an `info` item is not drift, for the reader: its own note (Prisma's
+ * differ left it alone), or what Prisma's schema language cannot express.
+ */
+function whyIgnored(item) {
+    if (item.note)
+        return item.note;
+    switch (item.kind) {
+        case 'check':
+            return 'Prisma does not model check constraints: its differ neither creates nor drops them.';
+        case 'function':
+        case 'trigger':
+            return `Prisma does not model ${kindName(item.kind, 2)}: they live in migrations only.`;
+        case 'view':
+            return 'Prisma does not create or compare views (a `view` block only maps one for the client).';
+        case 'extension':
+            return 'Extensions are compared by Prisma only with the `postgresqlExtensions` preview feature.';
+        case 'sequence':
+            return 'A sequence no column owns is not in the schema, and Prisma leaves it alone.';
+        case 'table':
+            return 'Prisma does not model partitioning: it sees the parent table only.';
+        case 'index':
+        case 'unique':
+            return 'Prisma cannot express partial, expression and exclusion indexes, and leaves them alone.';
+        default:
+            return 'Prisma does not manage this.';
+    }
+}
+/** A sentence about the item for people who read it without a table around it. */
+function explainItem(item) {
+    const kind = kindName(item.kind);
+    if (item.change === 'missing')
+        return `The schema declares ${kind} ${item.object} but no migration creates it.`;
+    if (item.change === 'unexpected') {
+        return `The migrations create ${kind} ${item.object}, which the schema does not declare.`;
+    }
+    const aspects = item.aspects?.length ? ` (${item.aspects.join(', ')})` : '';
+    return `The migrations define ${kind} ${item.object} differently from the schema${aspects}.`;
+}
+/** `prisma/schema.prisma:56`, or `…:56-60` for a span. */
+function formatLocation(location) {
+    const end = location.endLine && location.endLine !== location.line ? `-${location.endLine}` : '';
+    return `${location.file}:${location.line}${end}`;
+}
+/** "420 ms", "12.3 s", "2 min 5 s". */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    const minutes = Math.floor(ms / 60_000);
+    const seconds = Math.round((ms % 60_000) / 1000);
+    return `${minutes} min ${seconds} s`;
+}
+/** Index of a severity in {@link SEVERITIES}: lower is more important. */
+function severityRank(severity) {
+    return SEVERITIES.indexOf(severity);
+}
+/**
+ * Drift in reading order: by severity, then by file and line (so a table reads
+ * like the schema file from top to bottom), items without a line last.
+ */
+function sortDrift(items) {
+    return [...items].sort((a, b) => severityRank(a.severity) - severityRank(b.severity) ||
+        compareLocations(a.location, b.location) ||
+        a.object.localeCompare(b.object));
+}
+/** Located before unlocated; then by file, then by line. */
+function compareLocations(a, b) {
+    if (!a || !b)
+        return (a ? 0 : 1) - (b ? 0 : 1);
+    return a.file.localeCompare(b.file) || a.line - b.line;
+}
+/** How many items there are of each severity. */
+function countBySeverity(items) {
+    const counts = { error: 0, warning: 0, notice: 0, info: 0 };
+    for (const item of items)
+        counts[item.severity] += 1;
+    return counts;
+}
+/** "7 tables, 5 columns and 3 enums" for the given items, kinds in a fixed order. */
+function countKinds(items) {
+    const counts = new Map();
+    for (const item of items)
+        counts.set(item.kind, (counts.get(item.kind) ?? 0) + 1);
+    const parts = KIND_ORDER.filter((kind) => counts.has(kind)).map((kind) => {
+        const count = counts.get(kind) ?? 0;
+        return `${count.toLocaleString('en-US')} ${kindName(kind, count)}`;
+    });
+    return joinWords(parts);
+}
+/** "a", "a and b", "a, b and c". */
+function joinWords(parts) {
+    if (parts.length <= 1)
+        return parts.join('');
+    return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+/**
+ * Why the run failed, as short phrases for a headline: "migration failed",
+ * "seed failed", "15 drift errors". A stage that failed without being a
+ * `failedOn` kind (connect, generate, expect…) is named too: it stopped the check.
+ */
+function failureReasons(result) {
+    const reasons = [];
+    const counts = countBySeverity(result.drift);
+    for (const stage of result.stages) {
+        // A failed compare is the drift itself, counted below with a number that says more.
+        if (stage.status !== 'failed' || (stage.name === 'compare' && counts.error > 0))
+            continue;
+        reasons.push(stage.name === 'migrate' ? 'a migration failed' : `${stageLabel(stage.name).toLowerCase()} failed`);
+    }
+    if (result.failedOn.includes('drift') && counts.error > 0)
+        reasons.push(plural(counts.error, 'drift error'));
+    if (result.failedOn.includes('warning') && counts.warning > 0) {
+        reasons.push(plural(counts.warning, 'drift warning'));
+    }
+    return reasons;
+}
+/**
+ * Whether the run cannot say if there is drift: the compare stage failed
+ * without an error item to show for it (Prisma's verdict could not be read).
+ */
+function driftUnknown(result) {
+    const compare = result.stages.find((stage) => stage.name === 'compare');
+    return compare?.status === 'failed' && countBySeverity(result.drift).error === 0;
+}
+/** The drift items a problem names in `explainedBy`, in its order; unknown names are skipped. */
+function explainingItems(result, names = []) {
+    return names.flatMap((name) => result.drift.filter((item) => item.object === name).slice(0, 1));
+}
+/** Cuts text to at most `max` characters, marking the cut with an ellipsis. */
+function clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+/** The last `maxLines` lines of a process output: the error is nearly always at the end. */
+function tailLines(text, maxLines) {
+    const lines = text.replace(/\n+$/, '').split('\n');
+    const dropped = Math.max(0, lines.length - maxLines);
+    return { text: lines.slice(dropped).join('\n'), dropped };
+}
+/** The project's way to run a package binary (`npx`, `pnpm exec`…), for suggested commands. */
+function runner(result) {
+    return result.runner ?? 'npx';
+}
+
+
+/***/ }),
+
+/***/ 2794:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cy: () => (/* binding */ JSON_REPORT_FORMAT),
+/* harmony export */   Xn: () => (/* binding */ JSON_REPORT_VERSION),
+/* harmony export */   aB: () => (/* binding */ toJson)
+/* harmony export */ });
+/* unused harmony export toJsonString */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _facts_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1349);
+/* harmony import */ var _review_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2392);
+/**
+ * The machine-readable result (`--json`, the `report-json` output). Its shape
+ * is a contract with scripts that read it, so it is built field by field
+ * rather than by dumping `CheckResult`: internal fields can change without
+ * breaking anyone, and optional fields are omitted rather than `null`.
+ */
+
+
+
+/** Bumped when a field changes meaning or disappears; new fields do not bump it. */
+const JSON_REPORT_VERSION = 1;
+/** Says a file is this tool's report (`mode: publish` refuses any other). */
+const JSON_REPORT_FORMAT = 'migrate-seed-check/report';
+/** The JSON report of a result, ready for `JSON.stringify`. Redact the result first. */
+function toJson(result, context = {}) {
+    const fixSqlFile = result.fixSqlPath && context.repoRoot
+        ? node_path__WEBPACK_IMPORTED_MODULE_0___default().relative(context.repoRoot, result.fixSqlPath).split((node_path__WEBPACK_IMPORTED_MODULE_0___default().sep)).join('/')
+        : undefined;
+    return withoutUndefined({
+        format: JSON_REPORT_FORMAT,
+        version: JSON_REPORT_VERSION,
+        status: result.status,
+        workingDirectory: result.workingDirectory,
+        prismaVersion: result.prismaVersion,
+        runner: result.runner,
+        verdict: result.verdict,
+        durationMs: result.durationMs,
+        failedOn: [...result.failedOn],
+        counts: (0,_facts_js__WEBPACK_IMPORTED_MODULE_1__/* .countBySeverity */ .Ot)(result.drift),
+        stages: result.stages.map((stage) => withoutUndefined({
+            name: stage.name,
+            status: stage.status,
+            durationMs: stage.durationMs,
+            summary: stage.summary,
+            exitCode: stage.exitCode,
+            timedOut: stage.timedOut,
+            command: stage.command,
+            output: stage.output
+        })),
+        problems: result.problems.map((problem) => withoutUndefined({
+            stage: problem.stage,
+            severity: problem.severity,
+            title: problem.title,
+            message: problem.message,
+            code: problem.code,
+            location: problem.location,
+            explainedBy: problem.explainedBy,
+            missingObject: problem.missingObject
+        })),
+        drift: result.drift.map((item) => withoutUndefined({
+            kind: item.kind,
+            change: item.change,
+            object: item.object,
+            severity: item.severity,
+            expected: item.expected,
+            actual: item.actual,
+            aspects: item.aspects,
+            location: item.location,
+            note: item.note,
+            fixSql: item.fixSql
+        })),
+        fixSqlPath: result.fixSqlPath,
+        fixSqlFile,
+        fixSql: result.fixSql,
+        pullRequest: context.pullRequest,
+        review: (0,_review_js__WEBPACK_IMPORTED_MODULE_2__/* .reviewJson */ .jo)(result.review)
+    });
+}
+/** {@link toJson}, serialized with two-space indentation and a final newline. */
+function toJsonString(result) {
+    return `${JSON.stringify(toJson(result), null, 2)}\n`;
+}
+/** Drops keys whose value is `undefined`, so optional fields are absent rather than present-but-empty. */
+function withoutUndefined(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined));
+}
+
+
+/***/ }),
+
+/***/ 2392:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Wq: () => (/* binding */ reviewMarkdown),
+/* harmony export */   jo: () => (/* binding */ reviewJson),
+/* harmony export */   zD: () => (/* binding */ reviewAnnotations)
+/* harmony export */ });
+/* unused harmony export reviewTerminal */
+/* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6412);
+/* harmony import */ var _review_locks_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2280);
+/**
+ * The migration review in every report: the problem that fails the check
+ * under `migration-safety: fail`, the annotations on the statements' lines,
+ * the summary's "Database changes" and "Migration review" sections, the
+ * terminal block, and the `review` object of report.json. Pure.
+ */
+
+
+const HAZARD_NAMES = {
+    rewrite: 'rewrite',
+    'blocking-lock': 'blocking lock',
+    'long-scan': 'long scan',
+    'data-loss': 'data loss',
+    'no-transaction': 'fails in a transaction',
+    'half-applied': 'half-applied on failure'
+};
+const n = (x) => x.toLocaleString('en-US');
+const ms = (x) => x === undefined
+    ? '—'
+    : x < 10
+        ? `${x.toFixed(1)} ms`
+        : x < 1000
+            ? `${Math.round(x)} ms`
+            : `${(x / 1000).toFixed(1)} s`;
+/** The review's findings as annotations need them. */
+function reviewAnnotations(review) {
+    if (!review || review.safety === 'off')
+        return [];
+    return review.findings.map((f) => ({
+        severity: f.severity,
+        title: `Migration review: ${f.title}`,
+        message: f.saferPattern ? `${f.message}\nSafer: ${f.saferPattern}` : f.message,
+        location: f.location
+    }));
+}
+function engineSentence(review) {
+    const who = review.engineName ?? "Prisma's schema engine";
+    const whole = review.migrations.filter((m) => m.sent === 'whole' && m.fallback !== undefined);
+    const fallback = whole.length
+        ? ` It sends ${whole.map((m) => m.name).join(', ')} whole, in one transaction: its splitter (sqlparser) cannot read ${whole.length === 1 ? 'that file' : 'those files'}.`
+        : '';
+    return review.engine === 'transaction'
+        ? `${who} sends each migration.sql as one script, which PostgreSQL runs in one transaction: every lock is held until the migration ends, or until the file's own COMMIT.`
+        : `${who} runs the statements one by one, each committed on its own: a lock is held for its statement (or until the file's own COMMIT after BEGIN), and a failure leaves the statements before it applied.${fallback}`;
+}
+/** "ACCESS EXCLUSIVE on `users` (held since line 5 until COMMIT on line 12)". */
+function lockText(l, inTable) {
+    const table = inTable ? (0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .inlineCode */ .ti)(l.table, { inTable: true }) : l.table;
+    const held = l.held
+        ? `held since line ${l.held.since} until ${l.held.until ? `COMMIT on line ${l.held.until}` : 'the migration ends'}; `
+        : '';
+    return `${(0,_review_locks_js__WEBPACK_IMPORTED_MODULE_0__/* .lockName */ .l4)(l.mode)} on ${table} (${held}${l.newTable ? 'new table: blocks nobody' : `blocks ${l.blocks}`})`;
+}
+function locksCell(statement) {
+    if (!statement.locks.length)
+        return '—';
+    return statement.locks
+        .slice(0, 3)
+        .map((l) => lockText(l, true))
+        .join('<br>');
+}
+function measuredCell(statement) {
+    if (statement.status === 'failed')
+        return `failed: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeMessage */ .hC)(statement.error ?? '', { inTable: true })}`;
+    if (statement.status === 'not-measured')
+        return 'not run (an earlier statement failed)';
+    if (statement.status === 'control')
+        return 'transaction control';
+    const parts = [ms(statement.durationMs)];
+    if (statement.status === 'not-in-transaction')
+        parts.push('not in a transaction: lock of the command');
+    for (const t of statement.rewrites)
+        parts.push(`rewrites ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .inlineCode */ .ti)(t, { inTable: true })}`);
+    for (const b of statement.indexBuilds)
+        parts.push(`index build on ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .inlineCode */ .ti)(b.table, { inTable: true })}, ${n(b.rows)} rows`);
+    for (const s of statement.scans)
+        parts.push(`scans ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .inlineCode */ .ti)(s.table, { inTable: true })}, ${n(s.rows)} rows`);
+    if (statement.holdMs !== undefined && statement.holdMs !== statement.durationMs)
+        parts.push(`lock held ${ms(statement.holdMs)}`);
+    return parts.join(' · ');
+}
+function changeRow(change, first) {
+    const group = first
+        ? change.table
+            ? (0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .inlineCode */ .ti)(change.table, { inTable: true })
+            : 'types and other objects'
+        : '';
+    const loss = change.dataLoss
+        ? `${change.dataLoss.affected > 0 ? '⚠️ ' : ''}${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeMessage */ .hC)(change.dataLoss.text, { inTable: true })}`
+        : '';
+    const where = change.location
+        ? (0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .inlineCode */ .ti)(`${change.location.file.split('/').slice(-2).join('/')}:${change.location.line}`, {
+            inTable: true
+        })
+        : '';
+    return `| ${group} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeMessage */ .hC)(change.description, { inTable: true })} | ${loss} | ${where} |`;
+}
+/** Changes grouped by table (tables in first-seen order), types and other objects last. */
+function grouped(changes) {
+    const groups = new Map();
+    for (const c of changes) {
+        const key = c.table ?? '\u0000other';
+        groups.set(key, [...(groups.get(key) ?? []), c]);
+    }
+    return [...groups.entries()]
+        .sort(([a], [b]) => Number(a === '\u0000other') - Number(b === '\u0000other'))
+        .map(([, v]) => v);
+}
+/**
+ * The two markdown sections. `compact` (a report near GitHub's size limit)
+ * keeps the lossy changes and the risky statements only.
+ */
+function reviewMarkdown(review, compact = false) {
+    if (!review || review.safety === 'off' || review.migrations.length === 0)
+        return undefined;
+    const rows = n(review.rowsPerTable);
+    const sections = [];
+    const changes = compact ? review.changes.filter((c) => (c.dataLoss?.affected ?? 0) > 0) : review.changes;
+    const lossy = review.changes.filter((c) => (c.dataLoss?.affected ?? 0) > 0).length;
+    sections.push(`### Database changes\n\n<sub>What the ${review.migrations.length === 1 ? 'new migration changes' : `${review.migrations.length} new migrations change`} in the database: the catalog of the upgrade test's database (the base's migrations, ${rows} rows a table) before and after them${lossy ? `; ${lossy} change${lossy === 1 ? '' : 's'} lose${lossy === 1 ? 's' : ''} data` : ''}.</sub>`);
+    if (changes.length) {
+        const lines = ['| Table | Change | Data on the populated database | Where |', '|---|---|---|---|'];
+        for (const group of grouped(changes))
+            group.forEach((c, i) => lines.push(changeRow(c, i === 0)));
+        if (compact && changes.length < review.changes.length)
+            lines.push('', `_… and ${review.changes.length - changes.length} more changes in the job summary._`);
+        sections.push(lines.join('\n'));
+    }
+    else if (!compact)
+        sections.push('_No change to the catalog._');
+    const risky = review.migrations.flatMap((m) => m.statements.filter((s) => s.hazards.length).map((s) => ({ m, s })));
+    const title = risky.length
+        ? `### Migration review: ${risky.length} risky statement${risky.length === 1 ? '' : 's'}`
+        : '### Migration review: no risky statement';
+    sections.push(`${title}\n\n<sub>Each new statement replayed in a transaction of our own on the populated database (${rows} rows a table), with its table locks read from \`pg_locks\`, rewrites from \`relfilenode\` and scans from the table's read counters. ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeMessage */ .hC)(engineSentence(review))}</sub>`);
+    const statements = review.migrations.flatMap((m) => m.statements.filter((s) => !compact || s.hazards.length).map((s) => ({ m, s })));
+    if (statements.length) {
+        const lines = ['| | Statement | Line | Locks | Measured | Hazard |', '|---|---|---|---|---|---|'];
+        for (const { m, s } of statements.slice(0, compact ? 10 : 60))
+            lines.push(`| ${s.hazards.length ? '⚠️' : '✅'} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .inlineCode */ .ti)(s.summary, { inTable: true })} | ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .inlineCode */ .ti)(`${m.name}:${s.line}`, { inTable: true })} | ${locksCell(s)} | ${measuredCell(s)} | ${s.hazards.map((h) => HAZARD_NAMES[h]).join(', ') || '—'} |`);
+        if (statements.length > (compact ? 10 : 60))
+            lines.push('', `_… and ${statements.length - (compact ? 10 : 60)} more statements in report.json._`);
+        sections.push(lines.join('\n'));
+    }
+    if (review.findings.length && !compact) {
+        const items = review.findings.map((f) => `- **${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeMessage */ .hC)(f.title)}** (${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .inlineCode */ .ti)(`${f.location.file}:${f.location.line}`)}): ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeMessage */ .hC)(f.message)}${f.saferPattern ? `<br>**Safer:** ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeMessage */ .hC)(f.saferPattern)}` : ''}`);
+        sections.push(`<details><summary>What each risky statement blocks, and the safer pattern</summary>\n\n${items.join('\n')}\n\n</details>`);
+    }
+    if (review.incomplete)
+        sections.push(`_The review is incomplete: ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeMessage */ .hC)(review.incomplete)}._`);
+    return sections.join('\n\n');
+}
+/** The terminal block (plain text; the caller strips control characters). */
+function reviewTerminal(review) {
+    if (!review || review.safety === 'off' || review.migrations.length === 0)
+        return undefined;
+    const lines = [`Database changes (upgrade test, ${n(review.rowsPerTable)} rows a table)`];
+    for (const group of grouped(review.changes)) {
+        lines.push(`  ${group[0]?.table ?? 'types and other objects'}`);
+        for (const c of group)
+            lines.push(`    ${c.description.replace(/`/g, '')}${c.dataLoss ? ` — ${c.dataLoss.text}` : ''}`);
+    }
+    if (!review.changes.length)
+        lines.push('  no change to the catalog');
+    lines.push('', 'Migration review');
+    for (const m of review.migrations)
+        for (const s of m.statements) {
+            if (s.status === 'control')
+                continue;
+            const locks = s.locks
+                .map((l) => l.held
+                ? `${lockName(l.mode)} ${l.table} (held since line ${l.held.since})`
+                : `${lockName(l.mode)} ${l.table}${l.newTable ? ' (new)' : ''}`)
+                .join(', ');
+            const hazards = s.hazards.length ? `  ⚠ ${s.hazards.map((h) => HAZARD_NAMES[h]).join(', ')}` : '';
+            lines.push(`  ${m.file}:${s.line}  ${ms(s.durationMs)}  ${locks || 'no table lock'}${hazards}`);
+        }
+    for (const f of review.findings)
+        lines.push(`  ${f.location.file}:${f.location.line}  ${f.title}${f.saferPattern ? `\n      safer: ${f.saferPattern}` : ''}`);
+    if (review.incomplete)
+        lines.push(`  incomplete: ${review.incomplete}`);
+    return lines.join('\n');
+}
+/** The `review` object of report.json: the review as it is (plain data, stable field names). */
+function reviewJson(review) {
+    if (!review || review.safety === 'off')
+        return undefined;
+    return review;
+}
+
+
+/***/ }),
+
+/***/ 2280:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $d: () => (/* binding */ commandLock),
+/* harmony export */   SH: () => (/* binding */ blocksOf),
+/* harmony export */   l4: () => (/* binding */ lockName),
+/* harmony export */   n9: () => (/* binding */ isLockMode),
+/* harmony export */   wb: () => (/* binding */ lockRank)
+/* harmony export */ });
+/* unused harmony exports LOCK_MODES, refusesTransaction */
+/* harmony import */ var _sql_script_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1189);
+/**
+ * PostgreSQL's table lock modes: their order and what each one keeps other
+ * sessions from doing (the conflict table of the "Explicit Locking" chapter
+ * of PostgreSQL's manual), and the lock of the commands PostgreSQL refuses to
+ * run inside a transaction, which the review cannot read back from pg_locks.
+ */
+
+/** Weakest first. */
+const LOCK_MODES = [
+    'AccessShareLock',
+    'RowShareLock',
+    'RowExclusiveLock',
+    'ShareUpdateExclusiveLock',
+    'ShareLock',
+    'ShareRowExclusiveLock',
+    'ExclusiveLock',
+    'AccessExclusiveLock'
+];
+function isLockMode(mode) {
+    return LOCK_MODES.includes(mode);
+}
+function lockRank(mode) {
+    return LOCK_MODES.indexOf(mode);
+}
+/**
+ * Plain reads take ACCESS SHARE, so only ACCESS EXCLUSIVE stops them; writes
+ * take ROW EXCLUSIVE, which SHARE and every stronger mode conflict with; the
+ * weaker modes only conflict with schema changes (and VACUUM, index builds).
+ */
+function blocksOf(mode) {
+    if (mode === 'AccessExclusiveLock')
+        return 'reads and writes';
+    if (lockRank(mode) >= lockRank('ShareLock'))
+        return 'writes';
+    return 'schema changes';
+}
+/** `SHARE ROW EXCLUSIVE`, as the manual and `LOCK TABLE` spell the mode. */
+function lockName(mode) {
+    return mode
+        .replace(/Lock$/, '')
+        .replace(/([a-z])([A-Z])/g, '$1 $2')
+        .toUpperCase();
+}
+/** Whether PostgreSQL refuses this statement inside a transaction block (read by its parser). */
+function refusesTransaction(statement) {
+    return parseSqlScript(statement).statements.some(refusedInTransaction);
+}
+/**
+ * The table lock a command that cannot run in a transaction takes, from the
+ * manual: `CREATE/DROP/REINDEX … CONCURRENTLY` and plain `VACUUM` take SHARE
+ * UPDATE EXCLUSIVE; `VACUUM FULL` takes ACCESS EXCLUSIVE.
+ */
+function commandLock(statement) {
+    for (const parsed of (0,_sql_script_js__WEBPACK_IMPORTED_MODULE_0__/* .parseSqlScript */ .XG)(statement).statements) {
+        const vacuum = parsed.node && 'VacuumStmt' in parsed.node ? parsed.node.VacuumStmt : undefined;
+        if (vacuum?.is_vacuumcmd) {
+            const full = (vacuum.options ?? []).some((o) => 'DefElem' in o && o.DefElem.defname === 'full');
+            return full ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock';
+        }
+        if ((0,_sql_script_js__WEBPACK_IMPORTED_MODULE_0__/* .refusedInTransaction */ .Kg)(parsed))
+            return 'ShareUpdateExclusiveLock';
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 7117:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C4: () => (/* binding */ scanSql),
+/* harmony export */   FK: () => (/* binding */ identifierName),
+/* harmony export */   Ok: () => (/* binding */ loadSqlParser),
+/* harmony export */   eg: () => (/* binding */ parseSql)
+/* harmony export */ });
+/* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(17);
+
+let library;
+let loading;
+/**
+ * Loads the parser. Safe to call more than once and from several callers at
+ * a time; the functions of this module throw until it has resolved.
+ */
+function loadSqlParser() {
+    loading ??= __nccwpck_require__.e(/* import() */ 627).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2627, 23))
+        .then(async (module) => {
+        await module.loadModule();
+        library = module;
+    })
+        .catch((error) => {
+        loading = undefined;
+        throw new Error(`Cannot load PostgreSQL's SQL parser (libpg-query): ${String(error)}`);
+    });
+    return loading;
+}
+function pg() {
+    if (!library)
+        throw new Error('The SQL parser is not loaded: await loadSqlParser() first.');
+    return library;
+}
+// Token numbers of PostgreSQL's grammar (gram.h) as libpg-query reports them.
+const IDENT = 258;
+const UIDENT = 259;
+const SCONST = 261;
+const USCONST = 262;
+const BCONST = 263;
+const XCONST = 264;
+const SQL_COMMENT = 275;
+const C_COMMENT = 276;
+const SEMICOLON = 59;
+const STRING_TOKENS = new Set([SCONST, USCONST, BCONST, XCONST]);
+/**
+ * Maps UTF-8 byte offsets of `text` to UTF-16 offsets. Plain ASCII (most SQL)
+ * needs no table.
+ */
+function byteOffsets(text) {
+    if (Buffer.byteLength(text) === text.length)
+        return (b) => b;
+    const table = new Int32Array(Buffer.byteLength(text) + 1);
+    let bytes = 0;
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        const width = code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code <= 0xdbff ? 4 : 3;
+        for (let k = 0; k < width; k++)
+            table[bytes + k] = i;
+        bytes += width;
+        if (width === 4)
+            i++;
+    }
+    table[bytes] = text.length;
+    return (b) => table[Math.max(0, Math.min(b, bytes))] ?? text.length;
+}
+/**
+ * PostgreSQL counts error positions in characters (code points); returns the
+ * UTF-16 offset of the 0-based character `chars`.
+ */
+function offsetOfChars(text, chars) {
+    let offset = 0;
+    for (let n = 0; n < chars && offset < text.length; n++) {
+        const code = text.charCodeAt(offset);
+        offset += code >= 0xd800 && code <= 0xdbff ? 2 : 1;
+    }
+    return offset;
+}
+/** Parses `text` with PostgreSQL's grammar. */
+function parseSql(text) {
+    if (text.trim() === '')
+        return { ok: true, statements: [], offsetOf: (b) => b };
+    try {
+        const result = pg().parseSync(text);
+        const offsetOf = byteOffsets(text);
+        const statements = (result.stmts ?? []).map((raw) => {
+            const location = raw.stmt_location ?? 0;
+            // A zero length means "to the end of the text" (the last statement).
+            const end = raw.stmt_len ? offsetOf(location + raw.stmt_len) : text.length;
+            return { node: raw.stmt, start: offsetOf(location), end };
+        });
+        return { ok: true, statements, offsetOf };
+    }
+    catch (error) {
+        const details = error.sqlDetails;
+        const message = (0,_util_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .g)(error);
+        if (!details)
+            throw error;
+        return {
+            ok: false,
+            message,
+            offset: offsetOfChars(text, details.cursorPosition ?? 0),
+            // The scanner's own errors (an unterminated quote, trailing junk after a number); the
+            // grammar's "syntax error" goes through the scanner's error function too.
+            lexical: details.fileName === 'scan.l' && !message.startsWith('syntax error')
+        };
+    }
+}
+function kindOf(tokenType, keywordKind) {
+    if (tokenType === SQL_COMMENT || tokenType === C_COMMENT)
+        return 'comment';
+    if (STRING_TOKENS.has(tokenType))
+        return 'string';
+    if (tokenType === IDENT || tokenType === UIDENT)
+        return 'identifier';
+    if (keywordKind > 0)
+        return 'keyword';
+    if (tokenType === SEMICOLON)
+        return 'semicolon';
+    return 'other';
+}
+/** libpg-query's scan, or undefined when the scanner stops at a token it cannot read. */
+function scanOnce(text, shift, into) {
+    if (text === '')
+        return true;
+    let tokens;
+    try {
+        tokens = pg().scanSync(text).tokens;
+    }
+    catch {
+        return false;
+    }
+    const offsetOf = byteOffsets(text);
+    for (const t of tokens) {
+        const start = offsetOf(t.start);
+        const end = offsetOf(t.end);
+        into.push({
+            start: start + shift,
+            end: end + shift,
+            text: text.slice(start, end),
+            kind: kindOf(t.tokenType, t.keywordKind)
+        });
+    }
+    return true;
+}
+/**
+ * Every token of `text`, comments included. SQL that the scanner cannot read
+ * still yields tokens: up to the bad token, the bad token as `invalid`, then
+ * the rest. An unterminated quote, dollar quote or comment runs to the end of
+ * the text (PostgreSQL reads it that way too); other bad tokens are the text
+ * PostgreSQL quotes in its message. The scanner gives no position, so the
+ * parser, which reads with the same scanner, tells where it stopped.
+ */
+function scanSql(text) {
+    const tokens = [];
+    let pos = 0;
+    while (pos < text.length) {
+        const rest = text.slice(pos);
+        if (scanOnce(rest, pos, tokens))
+            break;
+        const parsed = parseSql(rest);
+        if (parsed.ok) {
+            tokens.push({ start: pos, end: text.length, text: rest, kind: 'invalid' });
+            break;
+        }
+        // Up to the reported position the scanner read the text without error.
+        const before = rest.slice(0, parsed.offset);
+        if (!scanOnce(before, pos, tokens)) {
+            tokens.push({ start: pos, end: text.length, text: rest, kind: 'invalid' });
+            break;
+        }
+        const at = pos + parsed.offset;
+        const near = /at or near "([\s\S]*)"$/.exec(parsed.message)?.[1];
+        if (parsed.lexical) {
+            const unterminated = parsed.message.startsWith('unterminated') || near === undefined;
+            const end = unterminated ? text.length : Math.min(text.length, at + Math.max(1, near.length));
+            tokens.push({ start: at, end, text: text.slice(at, end), kind: 'invalid' });
+            pos = end;
+            continue;
+        }
+        // A grammar error comes first: the token it names was read; look for the scanner's error after it.
+        if (near === undefined || near.length === 0 || !text.startsWith(near, at)) {
+            tokens.push({ start: at, end: text.length, text: text.slice(at), kind: 'invalid' });
+            break;
+        }
+        if (!scanOnce(near, at, tokens))
+            tokens.push({ start: at, end: at + near.length, text: near, kind: 'invalid' });
+        pos = at + near.length;
+    }
+    return tokens;
+}
+/**
+ * The name an identifier or keyword token stands for: quoted names as
+ * written (`""` undoubled), unquoted ones folded to lower case as PostgreSQL
+ * folds them. Undefined for other tokens.
+ */
+function identifierName(token) {
+    if (token.kind !== 'identifier' && token.kind !== 'keyword')
+        return undefined;
+    if (token.text.startsWith('"'))
+        return token.text.slice(1, -1).replace(/""/g, '"');
+    if (/^u&"/i.test(token.text))
+        return undefined;
+    return token.text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
+
+
+/***/ }),
+
+/***/ 1189:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $E: () => (/* binding */ blankComments),
+/* harmony export */   $G: () => (/* binding */ splitSqlStatements),
+/* harmony export */   A5: () => (/* binding */ statementTokens),
+/* harmony export */   C4: () => (/* reexport safe */ _parser_js__WEBPACK_IMPORTED_MODULE_0__.C4),
+/* harmony export */   FK: () => (/* reexport safe */ _parser_js__WEBPACK_IMPORTED_MODULE_0__.FK),
+/* harmony export */   Kg: () => (/* binding */ refusedInTransaction),
+/* harmony export */   Ok: () => (/* reexport safe */ _parser_js__WEBPACK_IMPORTED_MODULE_0__.Ok),
+/* harmony export */   Uq: () => (/* binding */ readScript),
+/* harmony export */   XG: () => (/* binding */ parseSqlScript),
+/* harmony export */   _$: () => (/* binding */ lineStarts),
+/* harmony export */   c1: () => (/* binding */ offsetOfCharPosition),
+/* harmony export */   dk: () => (/* binding */ lineAtOffset)
+/* harmony export */ });
+/* harmony import */ var _parser_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7117);
+/**
+ * SQL scripts read with PostgreSQL's own parser: a migration.sql split into
+ * statements with their lines, each with its parse tree. A statement the
+ * parser rejects (a syntax error is what a failing migration often has) is
+ * still split and located: it runs from the end of the statement before it to
+ * the first `;` after the error, as PostgreSQL's scanner reads the text.
+ *
+ * `loadSqlParser()` must have resolved before any function here is called.
+ */
+
+
+/**
+ * Scripts already read, by text: the failing migration is split by several
+ * stages. Bounded, as parse trees take about twenty times the SQL's size.
+ */
+const cache = new Map();
+const CACHE_CHARS = 2_000_000;
+let cachedChars = 0;
+/** Reads a script into statements (cached by its text). */
+function parseSqlScript(sql) {
+    const hit = cache.get(sql);
+    if (hit) {
+        cache.delete(sql);
+        cache.set(sql, hit);
+        return hit;
+    }
+    const script = readScript(sql);
+    cache.set(sql, script);
+    cachedChars += sql.length;
+    for (const [key] of cache) {
+        if (cachedChars <= CACHE_CHARS || cache.size <= 1)
+            break;
+        cache.delete(key);
+        cachedChars -= key.length;
+    }
+    return script;
+}
+/**
+ * Reads a script without keeping it: for reading many scripts once (the
+ * index of what every migration creates), whose trees are garbage after.
+ */
+function readScript(sql) {
+    const lines = lineStarts(sql);
+    let tokens;
+    const script = {
+        sql,
+        statements: [],
+        lines,
+        tokens: () => (tokens ??= (0,_parser_js__WEBPACK_IMPORTED_MODULE_0__/* .scanSql */ .C4)(sql)),
+        lineAt: (offset) => lineAtOffset(lines, offset)
+    };
+    const add = (start, end, parsed, error) => {
+        if (end <= start)
+            return;
+        script.statements.push({
+            index: script.statements.length,
+            text: sql.slice(start, end),
+            startOffset: start,
+            endOffset: end,
+            startLine: lineAtOffset(lines, start),
+            endLine: lineAtOffset(lines, Math.max(start, end - 1)),
+            ...(parsed ? { node: parsed.node, offsetOf: parsed.offsetOf } : {}),
+            ...(error ? { error } : {})
+        });
+    };
+    let pos = 0;
+    while (pos < sql.length) {
+        const parsed = (0,_parser_js__WEBPACK_IMPORTED_MODULE_0__/* .parseSql */ .eg)(sql.slice(pos));
+        if (parsed.ok) {
+            addParsed(sql, pos, parsed, add);
+            break;
+        }
+        const errorAt = pos + parsed.offset;
+        const end = addRejected(sql, addStatementsBefore(sql, pos, errorAt, add), errorAt, parsed.message, add);
+        if (end === undefined)
+            break;
+        pos = end;
+    }
+    return script;
+}
+/** Adds the statements of a parse of the text from `base` on. */
+function addParsed(sql, base, parsed, add) {
+    const offsetOf = (location) => base + parsed.offsetOf(location);
+    for (const s of parsed.statements) {
+        const [start, end] = statementSpan(sql, base + s.start, base + s.end);
+        add(start, end, { node: s.node, offsetOf });
+    }
+}
+/**
+ * The span of an accepted statement, with its `;`. The parser's span runs up
+ * to the `;`; a last statement without one runs to the end of the text, less
+ * the whitespace and comments after it.
+ */
+function statementSpan(sql, start, end) {
+    if (sql[end] === ';')
+        return [start, end + 1];
+    const code = (0,_parser_js__WEBPACK_IMPORTED_MODULE_0__/* .scanSql */ .C4)(sql.slice(start, end)).filter((t) => t.kind !== 'comment');
+    return [start, start + (code.at(-1)?.end ?? 0)];
+}
+/**
+ * Adds the statements that end before `errorAt` (the parser stopped there)
+ * and returns where the rejected statement starts. The text up to the error
+ * scans cleanly; the last `;` before it whose prefix parses ends the good part
+ * (a `;` inside a `BEGIN ATOMIC` body does not).
+ */
+function addStatementsBefore(sql, pos, errorAt, add) {
+    const tokens = (0,_parser_js__WEBPACK_IMPORTED_MODULE_0__/* .scanSql */ .C4)(sql.slice(pos, errorAt));
+    const semicolons = tokens.filter((t) => t.kind === 'semicolon');
+    for (let i = semicolons.length - 1; i >= 0; i--) {
+        const cut = pos + semicolons[i].end;
+        const parsed = (0,_parser_js__WEBPACK_IMPORTED_MODULE_0__/* .parseSql */ .eg)(sql.slice(pos, cut));
+        if (!parsed.ok)
+            continue;
+        addParsed(sql, pos, parsed, add);
+        return cut;
+    }
+    return pos;
+}
+/**
+ * Adds the statement the parser rejected, from `start` (where the statement
+ * before it ended) to the first `;` after the error, or to the end of the
+ * script. Returns where the next statement may start, if anything follows.
+ */
+function addRejected(sql, start, errorAt, message, add) {
+    const tokens = (0,_parser_js__WEBPACK_IMPORTED_MODULE_0__/* .scanSql */ .C4)(sql.slice(start));
+    const semicolon = tokens.find((t) => t.kind === 'semicolon' && start + t.start >= errorAt);
+    const code = tokens.filter((t) => t.kind !== 'comment');
+    const last = code.at(-1);
+    // An unterminated quote runs to the end of the file: its trailing blank lines are not the statement's.
+    const lastEnd = last
+        ? last.start + (last.kind === 'invalid' ? last.text.trimEnd().length : last.text.length)
+        : 0;
+    const end = start + (semicolon?.end ?? lastEnd);
+    const first = start + (code[0]?.start ?? 0);
+    add(first, end, undefined, { message, offset: Math.min(Math.max(errorAt, first), sql.length) });
+    return semicolon ? end : undefined;
+}
+/**
+ * Whether PostgreSQL refuses to run the statement inside a transaction block
+ * (`CREATE INDEX CONCURRENTLY`, `VACUUM`, `ALTER SYSTEM`, `CREATE DATABASE`…).
+ */
+function refusedInTransaction(statement) {
+    const node = statement.node;
+    if (!node)
+        return false;
+    if ('IndexStmt' in node)
+        return node.IndexStmt.concurrent === true;
+    if ('DropStmt' in node)
+        return node.DropStmt.concurrent === true;
+    if ('ReindexStmt' in node) {
+        const r = node.ReindexStmt;
+        const concurrently = (r.params ?? []).some((p) => 'DefElem' in p && p.DefElem.defname === 'concurrently');
+        return concurrently || r.kind === 'REINDEX_OBJECT_DATABASE' || r.kind === 'REINDEX_OBJECT_SYSTEM';
+    }
+    if ('VacuumStmt' in node)
+        return node.VacuumStmt.is_vacuumcmd === true;
+    if ('AlterTableStmt' in node)
+        return (node.AlterTableStmt.cmds ?? []).some((c) => {
+            const def = 'AlterTableCmd' in c ? c.AlterTableCmd.def : undefined;
+            return def !== undefined && 'PartitionCmd' in def && def.PartitionCmd.concurrent === true;
+        });
+    return ('AlterSystemStmt' in node ||
+        'CreatedbStmt' in node ||
+        'DropdbStmt' in node ||
+        'CreateTableSpaceStmt' in node ||
+        'DropTableSpaceStmt' in node);
+}
+/**
+ * The script with every comment replaced by spaces (newlines kept), so that
+ * searches never match commented-out SQL and offsets stay those of the file.
+ */
+function blankComments(sql) {
+    let out = '';
+    let at = 0;
+    for (const token of parseSqlScript(sql).tokens()) {
+        if (token.kind !== 'comment')
+            continue;
+        out += sql.slice(at, token.start) + token.text.replace(/[^\n\r]/g, ' ');
+        at = token.end;
+    }
+    return out + sql.slice(at);
+}
+/** The tokens of one statement of `script`, comments included. */
+function statementTokens(script, statement) {
+    const tokens = script.tokens();
+    let lo = 0;
+    let hi = tokens.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (tokens[mid].end <= statement.startOffset)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    const out = [];
+    for (let i = lo; i < tokens.length && tokens[i].start < statement.endOffset; i++)
+        out.push(tokens[i]);
+    return out;
+}
+/** Offsets at which each line starts (line 1 starts at 0). */
+function lineStarts(text) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
+        starts.push(i + 1);
+    return starts;
+}
+/** 1-based line of a UTF-16 offset, by binary search over `lineStarts`. */
+function lineAtOffset(starts, offset) {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if ((starts[mid] ?? 0) <= offset)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo + 1;
+}
+/**
+ * PostgreSQL reports error positions in characters (code points), 1-based;
+ * JavaScript strings index UTF-16 units. Returns the 0-based string offset.
+ */
+function offsetOfCharPosition(text, position) {
+    let offset = 0;
+    for (let chars = 1; chars < position && offset < text.length; chars++) {
+        const code = text.charCodeAt(offset);
+        offset += code >= 0xd800 && code <= 0xdbff ? 2 : 1;
+    }
+    return Math.min(offset, text.length);
+}
+/**
+ * Splits a SQL script into statements. Comments before a statement are not
+ * part of it (its start line is where its SQL starts); a script that ends
+ * without `;` still yields its last statement.
+ */
+function splitSqlStatements(sql) {
+    return parseSqlScript(sql).statements.map((s) => ({
+        index: s.index,
+        text: s.text,
+        startOffset: s.startOffset,
+        endOffset: s.endOffset,
+        startLine: s.startLine,
+        endLine: s.endLine
+    }));
+}
+
+
+/***/ }),
+
+/***/ 17:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ errorMessage)
+/* harmony export */ });
+/** The message of anything thrown: an Error's message, else the value as text. */
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+
+/***/ }),
+
+/***/ 4537:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ redact),
+/* harmony export */   m: () => (/* binding */ secretsOfUrl)
+/* harmony export */ });
+/**
+ * Secrets derived from the database URL, and their removal from any text
+ * the action writes (logs, summary, comment, JSON, files).
+ */
+/** The URL itself and its password, raw and percent-decoded/encoded. */
+function secretsOfUrl(url) {
+    const secrets = new Set([url]);
+    try {
+        const u = new URL(url);
+        if (u.password) {
+            secrets.add(u.password);
+            const decoded = safeDecode(u.password);
+            secrets.add(decoded);
+            secrets.add(encodeURIComponent(decoded));
+        }
+    }
+    catch {
+        // Not a URL: only the whole string is secret.
+    }
+    // A one- or two-character password would blank out ordinary words; the URL still goes.
+    return [...secrets].filter((s) => s.length >= 3);
+}
+function safeDecode(value) {
+    try {
+        return decodeURIComponent(value);
+    }
+    catch {
+        return value;
+    }
+}
+/**
+ * Replaces every secret, and its URL-encoded and URL-decoded forms (a password
+ * appears encoded inside a connection string), by `***`, longest first so that
+ * a longer form is not left half-replaced.
+ */
+function redact(text, secrets) {
+    const forms = new Set();
+    for (const secret of secrets) {
+        if (!secret)
+            continue;
+        forms.add(secret);
+        forms.add(encodeURIComponent(secret));
+        forms.add(safeDecode(secret));
+    }
+    forms.delete('');
+    let out = text;
+    for (const form of [...forms].sort((a, b) => b.length - a.length))
+        out = out.split(form).join('***');
+    return out;
+}
+
+
+/***/ }),
+
 /***/ 4390:
 /***/ ((module) => {
 
@@ -35796,6 +38585,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
 /***/ 643:
 /***/ ((module) => {
 
@@ -35906,204 +38702,27 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util/types");
 
-/***/ })
+/***/ }),
 
-/******/ });
-/************************************************************************/
-/******/ // The module cache
-/******/ var __webpack_module_cache__ = {};
-/******/ 
-/******/ // The require function
-/******/ function __nccwpck_require__(moduleId) {
-/******/ 	// Check if module is in cache
-/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
-/******/ 	if (cachedModule !== undefined) {
-/******/ 		return cachedModule.exports;
-/******/ 	}
-/******/ 	// Create a new module (and put it into the cache)
-/******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
-/******/ 		exports: {}
-/******/ 	};
-/******/ 
-/******/ 	// Execute the module function
-/******/ 	var threw = true;
-/******/ 	try {
-/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
-/******/ 		threw = false;
-/******/ 	} finally {
-/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
-/******/ 	}
-/******/ 
-/******/ 	// Return the exports of the module
-/******/ 	return module.exports;
-/******/ }
-/******/ 
-/******/ // expose the modules object (__webpack_modules__)
-/******/ __nccwpck_require__.m = __webpack_modules__;
-/******/ 
-/************************************************************************/
-/******/ /* webpack/runtime/asset-relocator-loader */
-/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
-/******/ 
-/******/ /* webpack/runtime/compat get default export */
-/******/ (() => {
-/******/ 	// getDefaultExport function for compatibility with non-harmony modules
-/******/ 	__nccwpck_require__.n = (module) => {
-/******/ 		var getter = module && module.__esModule ?
-/******/ 			() => (module['default']) :
-/******/ 			() => (module);
-/******/ 		__nccwpck_require__.d(getter, { a: getter });
-/******/ 		return getter;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/create fake namespace object */
-/******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/define property getters */
-/******/ (() => {
-/******/ 	// define getter functions for harmony exports
-/******/ 	__nccwpck_require__.d = (exports, definition) => {
-/******/ 		for(var key in definition) {
-/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
-/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
-/******/ 			}
-/******/ 		}
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/ensure chunk */
-/******/ (() => {
-/******/ 	__nccwpck_require__.f = {};
-/******/ 	// This file contains only the entry chunk.
-/******/ 	// The chunk loading function for additional chunks
-/******/ 	__nccwpck_require__.e = (chunkId) => {
-/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
-/******/ 			__nccwpck_require__.f[key](chunkId, promises);
-/******/ 			return promises;
-/******/ 		}, []));
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/get javascript chunk filename */
-/******/ (() => {
-/******/ 	// This function allow to reference async chunks
-/******/ 	__nccwpck_require__.u = (chunkId) => {
-/******/ 		// return url for filenames based on template
-/******/ 		return "" + chunkId + ".index.js";
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/hasOwnProperty shorthand */
-/******/ (() => {
-/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/make namespace object */
-/******/ (() => {
-/******/ 	// define __esModule on exports
-/******/ 	__nccwpck_require__.r = (exports) => {
-/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
-/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
-/******/ 		}
-/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/import chunk loading */
-/******/ (() => {
-/******/ 	// no baseURI
-/******/ 	
-/******/ 	// object to store loaded and loading chunks
-/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
-/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
-/******/ 	var installedChunks = {
-/******/ 		792: 0
-/******/ 	};
-/******/ 	
-/******/ 	var installChunk = (data) => {
-/******/ 		var {ids, modules, runtime} = data;
-/******/ 		// add "modules" to the modules object,
-/******/ 		// then flag all "ids" as loaded and fire callback
-/******/ 		var moduleId, chunkId, i = 0;
-/******/ 		for(moduleId in modules) {
-/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
-/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
-/******/ 			}
-/******/ 		}
-/******/ 		if(runtime) runtime(__nccwpck_require__);
-/******/ 		for(;i < ids.length; i++) {
-/******/ 			chunkId = ids[i];
-/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
-/******/ 				installedChunks[chunkId][0]();
-/******/ 			}
-/******/ 			installedChunks[ids[i]] = 0;
-/******/ 		}
-/******/ 	
-/******/ 	}
-/******/ 	
-/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
-/******/ 			// import() chunk loading for javascript
-/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
-/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
-/******/ 	
-/******/ 				// a Promise means "currently loading".
-/******/ 				if(installedChunkData) {
-/******/ 					promises.push(installedChunkData[1]);
-/******/ 				} else {
-/******/ 					if(true) { // all chunks have JS
-/******/ 						// setup Promise in chunk cache
-/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
-/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
-/******/ 							throw e;
-/******/ 						});
-/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
-/******/ 						promises.push(installedChunkData[1] = promise);
-/******/ 					}
-/******/ 				}
-/******/ 			}
-/******/ 	};
-/******/ 	
-/******/ 	// no prefetching
-/******/ 	
-/******/ 	// no preloaded
-/******/ 	
-/******/ 	// no external install chunk
-/******/ 	
-/******/ 	// no on chunks loaded
-/******/ })();
-/******/ 
-/************************************************************************/
-var __webpack_exports__ = {};
+/***/ 8179:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  z3: () => (/* binding */ error),
+  V4: () => (/* binding */ getInput),
+  Os: () => (/* binding */ group),
+  pq: () => (/* binding */ info),
+  lm: () => (/* binding */ notice),
+  C1: () => (/* binding */ setFailed),
+  uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
+  z: () => (/* reexport */ summary),
+  $e: () => (/* binding */ warning)
+});
+
+// UNUSED EXPORTS: ExitCode, addPath, debug, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -39050,180 +41669,220 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var core = __nccwpck_require__(8179);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./node_modules/ms/index.js
 var ms = __nccwpck_require__(744);
 var ms_default = /*#__PURE__*/__nccwpck_require__.n(ms);
 // EXTERNAL MODULE: ./node_modules/shell-quote/index.js
 var shell_quote = __nccwpck_require__(6591);
-;// CONCATENATED MODULE: ./src/inputs.ts
-/**
- * The one description of every input and output. `config.ts` reads each
- * input's default from here, the action reads its inputs by these names, the
- * CLI prints its help from here, and action.yml's `inputs:` and `outputs:`
- * are generated from it (`npm run build`; a unit test holds action.yml, the
- * CLI help and the README to it).
- */
-/** Every input, in the order action.yml, the README and the CLI help list them. */
-const INPUT_SPEC = {
-    databaseUrl: {
-        name: 'database-url',
-        description: 'URL of an EMPTY PostgreSQL database, e.g. a service container: postgresql://postgres:postgres@localhost:5432/postgres. Defaults to the DATABASE_URL environment variable. The password is masked in every log, summary, comment and file.',
-        defaultText: 'env `DATABASE_URL`',
-        cli: {
-            value: 'URL',
-            help: 'empty PostgreSQL database',
-            defaultText: '$DATABASE_URL; without either, an embedded PostgreSQL is started'
-        }
-    },
-    databaseUrlEnv: {
-        name: 'database-url-env',
-        description: "Environment variables that receive the database URL in every child process (comma or newline separated). Default: DATABASE_URL and every variable the project's datasource connects with (the schema's url/directUrl = env(\"…\"), the datasource of prisma.config.ts as Prisma's own config loader reads it); its shadowDatabaseUrl variables get a scratch database of their own. Set this to override the discovered names.",
-        defaultText: 'discovered',
-        cli: {
-            value: 'NAMES',
-            help: 'variables that receive the URL',
-            defaultText: "DATABASE_URL and the ones the project's datasource reads"
-        }
-    },
-    workingDirectory: {
-        name: 'working-directory',
-        description: 'Folder of the project (package.json, prisma/), relative to the repository root.',
-        default: '.',
-        cli: { value: 'DIR', help: 'the project folder' }
-    },
-    schema: {
-        name: 'schema',
-        description: 'Schema file or folder of .prisma files, relative to working-directory. Default: discovered the way Prisma does (prisma.config.ts, package.json, prisma/schema.prisma, prisma/schema/).',
-        defaultText: 'discovered',
-        cli: { value: 'PATH', help: 'schema file or folder' }
-    },
-    seedCommand: {
-        name: 'seed-command',
-        description: 'Seed command to run instead of the configured seed (run without a shell, e.g. "npx tsx prisma/seed.ts"), or "none" to skip the seed. Default: `prisma db seed` with the seed configured in prisma.config.ts or package.json.',
-        defaultText: 'configured seed',
-        cli: { value: 'CMD', help: 'seed command, or none', defaultText: "Prisma's configured seed" }
-    },
-    generate: {
-        name: 'generate',
-        description: 'Run `prisma generate` before migrating.',
-        default: 'true',
-        cli: { value: 'true|false', help: 'run prisma generate first', alone: true }
-    },
-    failOn: {
-        name: 'fail-on',
-        description: 'Which findings fail the check: a comma-separated list of migrate, seed, drift, warning; or none.',
-        default: 'migrate,seed,drift',
-        cli: { value: 'LIST', help: 'migrate,seed,drift,warning or none' }
-    },
-    comment: {
-        name: 'comment',
-        description: 'Create or update one sticky comment on the pull request with the report.',
-        default: 'true'
-    },
-    githubToken: {
-        name: 'github-token',
-        description: 'Token for the pull-request comment; needs `pull-requests: write`.',
-        actionDefault: '${{ github.token }}'
-    },
-    prNumber: {
-        name: 'pr-number',
-        description: 'Pull request to comment on when the event is not a pull request (workflow_dispatch, push). Default: the pull request of the event, or the one found for the commit.',
-        defaultText: 'from the event'
-    },
-    stepTimeout: {
-        name: 'step-timeout',
-        description: 'Time limit for each child process (generate, migrate deploy, seed, migrate diff): 90s, 10m, 1h. The whole process tree is killed when it runs out.',
-        default: '10m',
-        cli: { value: 'DURATION', help: 'per child process' }
-    },
-    connectTimeout: {
-        name: 'connect-timeout',
-        description: 'How long to wait for the database to accept connections.',
-        default: '60s',
-        cli: { value: 'DURATION', help: 'wait for the database' }
-    },
-    allowNonEmptyDatabase: {
-        name: 'allow-non-empty-database',
-        description: 'Run even if the database already holds tables. Off by default to protect real databases.',
-        default: 'false',
-        cli: { help: 'run even if the database holds tables', alone: true }
-    },
-    baseRef: {
-        name: 'base-ref',
-        description: 'Git revision whose migrations this run is compared with (edited, deleted, renamed or out-of-order migrations; the upgrade test), for workflow_dispatch and push. Pull requests use their base commit. Needs the history: actions/checkout with fetch-depth: 0, or the action fetches the one commit.',
-        defaultText: "the pull request's base",
-        cli: {
-            value: 'REV',
-            help: 'compare the migrations with this git revision (history checks and the upgrade test), e.g. origin/main',
-            defaultText: 'none, no history checks'
-        }
-    },
-    upgradeTest: {
-        name: 'upgrade-test',
-        description: "Apply the base's migrations to a scratch database, fill every table with rows, then apply the new migrations, to catch migrations that only fail on a database with data: auto (when a base is known and the pull request adds migrations), true or false.",
-        default: 'auto',
-        cli: { value: 'auto|true|false', help: 'apply the new migrations on a populated copy of the base' }
-    },
-    upgradeRows: {
-        name: 'upgrade-rows',
-        description: 'Rows the upgrade test puts into every table (set-based, keeping unique values, enums and foreign keys) before it applies the new migrations: a number from 0 to 1000000, or auto: 50,000 rows spread over the tables, 100 to 5,000 a table (chosen from the fill cost measured on a 300-model project, see the README).',
-        default: 'auto',
-        cli: {
-            value: 'N|auto',
-            help: 'rows per table for the upgrade test: a number, or auto (50,000 spread over the tables, 100 to 5,000 each)'
-        }
-    },
-    migrationSafety: {
-        name: 'migration-safety',
-        description: "The migration review of the new migrations on the upgrade test's populated database (locks, rewrites, scans and lost data, measured per statement): warn annotates risky statements, fail also fails the check (as a migration failure), off turns the review off.",
-        default: 'warn',
-        cli: {
-            value: 'warn|fail|off',
-            help: "review the new migrations' locks, rewrites, scans and lost data, measured on that copy"
-        }
-    },
-    reportDir: {
-        name: 'report-dir',
-        description: 'Folder for report.json and the fix migration, relative to working-directory.',
-        default: 'migrate-seed-check-report',
-        cli: { value: 'DIR', help: 'where report.json and the fix migration go' }
-    }
-};
-/** Every output, in action.yml's order. */
-const OUTPUT_SPEC = {
-    status: { name: 'status', description: 'passed or failed.' },
-    drift: {
-        name: 'drift',
-        description: 'true when the migrated database differs from the schema (errors, warnings or notices), else false.'
-    },
-    driftCount: {
-        name: 'drift-count',
-        description: 'Number of drift items (informational items not counted).'
-    },
-    reportJson: { name: 'report-json', description: 'Path of the machine-readable result (report.json).' },
-    fixSql: {
-        name: 'fix-sql',
-        description: 'Path of the suggested migration.sql that fixes the drift, in a <timestamp>_fix_drift folder; empty when there is nothing to fix.'
-    },
-    commentUrl: { name: 'comment-url', description: 'URL of the pull-request comment, when one was written.' }
-};
-function namesOf(spec) {
-    return Object.fromEntries(Object.entries(spec).map(([key, { name }]) => [key, name]));
-}
-/** Input names by key: `INPUTS.databaseUrl` is `'database-url'`. */
-const INPUTS = namesOf(INPUT_SPEC);
-/** Output names by key: `OUTPUTS.driftCount` is `'drift-count'`. */
-const OUTPUTS = namesOf(OUTPUT_SPEC);
-/** The inputs as a list, in order. */
-const INPUT_LIST = Object.values(INPUT_SPEC);
-/** The outputs as a list, in order. */
-const OUTPUT_LIST = Object.values(OUTPUT_SPEC);
-
+// EXTERNAL MODULE: ./src/inputs.ts
+var inputs = __nccwpck_require__(8422);
 ;// CONCATENATED MODULE: ./src/config.ts
 /**
  * One typed, validated `Config`, built from the action's inputs or the CLI's
@@ -39264,9 +41923,9 @@ class ConfigError extends Error {
  */
 function parseConfig(raw, ctx) {
     /** The input as given, trimmed; undefined when empty. */
-    const given = (key) => raw[INPUT_SPEC[key].name]?.trim() || undefined;
+    const given = (key) => raw[inputs/* INPUT_SPEC */.tp[key].name]?.trim() || undefined;
     /** The input as given, else its default. */
-    const value = (key) => given(key) ?? INPUT_SPEC[key].default;
+    const value = (key) => given(key) ?? inputs/* INPUT_SPEC */.tp[key].default;
     const repoRoot = external_node_path_default().resolve(ctx.repoRoot ?? ctx.cwd);
     const workingDirectory = parseDirectory(value('workingDirectory'), ctx.cwd, repoRoot);
     const databaseUrlEnv = parseEnvNames(given('databaseUrlEnv'));
@@ -39278,27 +41937,60 @@ function parseConfig(raw, ctx) {
         repoRoot,
         schema: parseSchema(given('schema'), workingDirectory, repoRoot),
         seed: parseSeedCommand(given('seedCommand')),
-        generate: parseBoolean(INPUTS.generate, value('generate')),
+        generate: parseBoolean(inputs/* INPUTS */.mc.generate, value('generate')),
         failOn: parseFailOn(value('failOn')),
-        comment: parseBoolean(INPUTS.comment, value('comment')),
+        comment: parseBoolean(inputs/* INPUTS */.mc.comment, value('comment')),
+        checkRun: parseCheckRun(value('checkRun')),
         githubToken: given('githubToken'),
         prNumber: parsePrNumber(given('prNumber')),
-        stepTimeoutMs: parseDuration(INPUTS.stepTimeout, value('stepTimeout')),
-        connectTimeoutMs: parseDuration(INPUTS.connectTimeout, value('connectTimeout')),
-        allowNonEmptyDatabase: parseBoolean(INPUTS.allowNonEmptyDatabase, value('allowNonEmptyDatabase')),
-        reportDir: insideRepo(INPUTS.reportDir, value('reportDir'), workingDirectory, repoRoot),
+        stepTimeoutMs: parseDuration(inputs/* INPUTS */.mc.stepTimeout, value('stepTimeout')),
+        connectTimeoutMs: parseDuration(inputs/* INPUTS */.mc.connectTimeout, value('connectTimeout')),
+        allowNonEmptyDatabase: parseBoolean(inputs/* INPUTS */.mc.allowNonEmptyDatabase, value('allowNonEmptyDatabase')),
+        reportDir: insideRepo(inputs/* INPUTS */.mc.reportDir, value('reportDir'), workingDirectory, repoRoot),
         baseRef: parseBaseRef(given('baseRef')),
         upgradeTest: parseUpgradeTest(value('upgradeTest')),
         upgradeRows: parseUpgradeRows(value('upgradeRows')),
         migrationSafety: parseMigrationSafety(value('migrationSafety'))
     };
 }
+/** `mode`: read first, since `publish` needs none of the check's inputs (no database URL). */
+function parseMode(raw) {
+    const value = raw[inputs/* INPUTS */.mc.mode]?.trim().toLowerCase() || inputs/* INPUT_SPEC */.tp.mode.default;
+    if (value === 'check' || value === 'publish')
+        return value;
+    throw new ConfigError(inputs/* INPUTS */.mc.mode, `'${value}' is not a mode. Use check (run the check, the default) or publish (post the report.json of a pull_request run from a workflow_run workflow).`);
+}
+/** The inputs of `mode: publish`. @throws ConfigError naming the first bad input. */
+function parsePublishConfig(raw, ctx) {
+    const given = (key) => raw[inputs/* INPUT_SPEC */.tp[key].name]?.trim() || undefined;
+    const reportJson = given('reportJson');
+    if (!reportJson) {
+        throw new ConfigError(inputs/* INPUTS */.mc.reportJson, 'mode: publish needs the report.json to publish. Download the artifact of the pull_request run (actions/download-artifact with run-id: ${{ github.event.workflow_run.id }}) and give its path, e.g. report-json: report/report.json.');
+    }
+    return {
+        reportJson: external_node_path_default().resolve(ctx.cwd, reportJson),
+        comment: parseBoolean(inputs/* INPUTS */.mc.comment, given('comment') ?? inputs/* INPUT_SPEC */.tp.comment.default),
+        checkRun: parseCheckRun(given('checkRun') ?? inputs/* INPUT_SPEC */.tp.checkRun.default),
+        githubToken: given('githubToken'),
+        prNumber: parsePrNumber(given('prNumber'))
+    };
+}
+function parseCheckRun(value) {
+    if (value.toLowerCase() === 'auto')
+        return 'auto';
+    try {
+        return parseBoolean(inputs/* INPUTS */.mc.checkRun, value) ? 'true' : 'false';
+    }
+    catch {
+        throw new ConfigError(inputs/* INPUTS */.mc.checkRun, `'${value}' is not auto, true or false. auto (default) writes a check run when the token may (checks: write), true warns when it cannot, false never writes one.`);
+    }
+}
 function parseUpgradeRows(value) {
     if (value.toLowerCase() === 'auto')
         return 'auto';
     const cleaned = value.replace(/[_,]/g, '');
     if (!/^\d+$/.test(cleaned) || Number(cleaned) > MAX_UPGRADE_ROWS) {
-        throw new ConfigError(INPUTS.upgradeRows, `'${value}' is not a number of rows. Give a whole number from 0 to ${MAX_UPGRADE_ROWS.toLocaleString('en-US')} or auto (the default: 50,000 rows spread over the tables); 0 runs the new migrations on empty tables.`);
+        throw new ConfigError(inputs/* INPUTS */.mc.upgradeRows, `'${value}' is not a number of rows. Give a whole number from 0 to ${MAX_UPGRADE_ROWS.toLocaleString('en-US')} or auto (the default: 50,000 rows spread over the tables); 0 runs the new migrations on empty tables.`);
     }
     return Number(cleaned);
 }
@@ -39307,25 +41999,25 @@ function parseMigrationSafety(value) {
     const v = value.toLowerCase();
     if (SAFETY_VALUES.includes(v))
         return v;
-    throw new ConfigError(INPUTS.migrationSafety, `'${value}' is not one of warn, fail, off. warn (default) annotates risky statements, fail also fails the check, off turns the migration review off.`);
+    throw new ConfigError(inputs/* INPUTS */.mc.migrationSafety, `'${value}' is not one of warn, fail, off. warn (default) annotates risky statements, fail also fails the check, off turns the migration review off.`);
 }
 function parseBaseRef(value) {
     if (!value)
         return undefined;
     // Passed to git as one argument; a leading dash would read as an option.
     if (value.startsWith('-') || /[\s\0]/.test(value)) {
-        throw new ConfigError(INPUTS.baseRef, `'${value}' is not a git revision. Give a branch, tag or commit SHA, e.g. origin/main.`);
+        throw new ConfigError(inputs/* INPUTS */.mc.baseRef, `'${value}' is not a git revision. Give a branch, tag or commit SHA, e.g. origin/main.`);
     }
     return value;
 }
 function parseUpgradeTest(value) {
     if (value.toLowerCase() === 'auto')
         return 'auto';
-    return parseBoolean(INPUTS.upgradeTest, value) ? 'true' : 'false';
+    return parseBoolean(inputs/* INPUTS */.mc.upgradeTest, value) ? 'true' : 'false';
 }
 /** Parses and checks a PostgreSQL URL; the message never repeats the URL (it holds a password). */
 function parseDatabaseUrl(value) {
-    const name = INPUTS.databaseUrl;
+    const name = inputs/* INPUTS */.mc.databaseUrl;
     if (!value) {
         throw new ConfigError(name, 'no database URL. Set `database-url` (for a service container: postgresql://postgres:postgres@localhost:5432/postgres) or the DATABASE_URL environment variable.');
     }
@@ -39350,7 +42042,7 @@ function parseEnvNames(value) {
     const names = value.split(/[\s,]+/).filter(Boolean);
     for (const name of names) {
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-            throw new ConfigError(INPUTS.databaseUrlEnv, `'${name}' is not an environment variable name. List names separated by commas or new lines, e.g. DATABASE_URL, DIRECT_URL.`);
+            throw new ConfigError(inputs/* INPUTS */.mc.databaseUrlEnv, `'${name}' is not an environment variable name. List names separated by commas or new lines, e.g. DATABASE_URL, DIRECT_URL.`);
         }
     }
     return [...new Set(names)];
@@ -39365,21 +42057,21 @@ function insideRepo(input, value, base, repoRoot) {
     return resolved;
 }
 function parseDirectory(value, cwd, repoRoot) {
-    const dir = insideRepo(INPUTS.workingDirectory, value, cwd, repoRoot);
+    const dir = insideRepo(inputs/* INPUTS */.mc.workingDirectory, value, cwd, repoRoot);
     if (!(0,external_node_fs_.existsSync)(dir)) {
-        throw new ConfigError(INPUTS.workingDirectory, `'${value}' does not exist. Point it at the folder that holds your package.json and Prisma project (did the checkout step run?).`);
+        throw new ConfigError(inputs/* INPUTS */.mc.workingDirectory, `'${value}' does not exist. Point it at the folder that holds your package.json and Prisma project (did the checkout step run?).`);
     }
     if (!(0,external_node_fs_.statSync)(dir).isDirectory()) {
-        throw new ConfigError(INPUTS.workingDirectory, `'${value}' is a file; give the folder that holds package.json.`);
+        throw new ConfigError(inputs/* INPUTS */.mc.workingDirectory, `'${value}' is a file; give the folder that holds package.json.`);
     }
     return dir;
 }
 function parseSchema(value, workingDirectory, repoRoot) {
     if (!value)
         return undefined;
-    const schema = insideRepo(INPUTS.schema, value, workingDirectory, repoRoot);
+    const schema = insideRepo(inputs/* INPUTS */.mc.schema, value, workingDirectory, repoRoot);
     if (!(0,external_node_fs_.existsSync)(schema)) {
-        throw new ConfigError(INPUTS.schema, `'${value}' does not exist (relative to working-directory). Give the schema file (prisma/schema.prisma) or the folder of .prisma files, or leave it empty to discover it.`);
+        throw new ConfigError(inputs/* INPUTS */.mc.schema, `'${value}' does not exist (relative to working-directory). Give the schema file (prisma/schema.prisma) or the folder of .prisma files, or leave it empty to discover it.`);
     }
     return schema;
 }
@@ -39431,7 +42123,7 @@ function splitArgs(value) {
     return args;
 }
 function needsShell(what) {
-    return new ConfigError(INPUTS.seedCommand, `${what} would need a shell, and the seed command runs without one (arguments are passed as they are). Put the commands in a package.json script or a wrapper script and use e.g. \`npm run db:seed\`, or run a shell explicitly (\`sh -c '…'\`); to pass it as it is, put it in single quotes.`);
+    return new ConfigError(inputs/* INPUTS */.mc.seedCommand, `${what} would need a shell, and the seed command runs without one (arguments are passed as they are). Put the commands in a package.json script or a wrapper script and use e.g. \`npm run db:seed\`, or run a shell explicitly (\`sh -c '…'\`); to pass it as it is, put it in single quotes.`);
 }
 /**
  * What shell-quote passes over in silence: a quote left open (its tokenizer
@@ -39464,7 +42156,7 @@ function refuseWhatShellQuoteIgnores(value) {
             throw needsShell("'`'");
     }
     if (open)
-        throw new ConfigError(INPUTS.seedCommand, `unterminated ${open.slice(-1)} quote.`);
+        throw new ConfigError(inputs/* INPUTS */.mc.seedCommand, `unterminated ${open.slice(-1)} quote.`);
 }
 function parseBoolean(input, value) {
     const v = value.toLowerCase();
@@ -39483,7 +42175,7 @@ function parseFailOn(value) {
         return [];
     for (const part of parts) {
         if (!FAIL_ON_VALUES.includes(part)) {
-            throw new ConfigError(INPUTS.failOn, `unknown value '${part}'. Use a comma-separated list of ${FAIL_ON_VALUES.join(', ')} (default ${INPUT_SPEC.failOn.default}), or none.`);
+            throw new ConfigError(inputs/* INPUTS */.mc.failOn, `unknown value '${part}'. Use a comma-separated list of ${FAIL_ON_VALUES.join(', ')} (default ${inputs/* INPUT_SPEC */.tp.failOn.default}), or none.`);
         }
     }
     return [...new Set(parts)];
@@ -39492,7 +42184,7 @@ function parsePrNumber(value) {
     if (!value)
         return undefined;
     if (!/^\d+$/.test(value) || Number(value) < 1) {
-        throw new ConfigError(INPUTS.prNumber, `'${value}' is not a pull-request number. Give a positive integer, or leave it empty.`);
+        throw new ConfigError(inputs/* INPUTS */.mc.prNumber, `'${value}' is not a pull-request number. Give a positive integer, or leave it empty.`);
     }
     return Number(value);
 }
@@ -40050,457 +42742,8 @@ function pgArray(value) {
     return Array.isArray(value) ? value.map(String) : [];
 }
 
-;// CONCATENATED MODULE: ./src/util/errors.ts
-/** The message of anything thrown: an Error's message, else the value as text. */
-function errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-
-;// CONCATENATED MODULE: ./src/sql/parser.ts
-
-let library;
-let loading;
-/**
- * Loads the parser. Safe to call more than once and from several callers at
- * a time; the functions of this module throw until it has resolved.
- */
-function loadSqlParser() {
-    loading ??= __nccwpck_require__.e(/* import() */ 627).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2627, 23))
-        .then(async (module) => {
-        await module.loadModule();
-        library = module;
-    })
-        .catch((error) => {
-        loading = undefined;
-        throw new Error(`Cannot load PostgreSQL's SQL parser (libpg-query): ${String(error)}`);
-    });
-    return loading;
-}
-function pg() {
-    if (!library)
-        throw new Error('The SQL parser is not loaded: await loadSqlParser() first.');
-    return library;
-}
-// Token numbers of PostgreSQL's grammar (gram.h) as libpg-query reports them.
-const IDENT = 258;
-const UIDENT = 259;
-const SCONST = 261;
-const USCONST = 262;
-const BCONST = 263;
-const XCONST = 264;
-const SQL_COMMENT = 275;
-const C_COMMENT = 276;
-const SEMICOLON = 59;
-const STRING_TOKENS = new Set([SCONST, USCONST, BCONST, XCONST]);
-/**
- * Maps UTF-8 byte offsets of `text` to UTF-16 offsets. Plain ASCII (most SQL)
- * needs no table.
- */
-function byteOffsets(text) {
-    if (Buffer.byteLength(text) === text.length)
-        return (b) => b;
-    const table = new Int32Array(Buffer.byteLength(text) + 1);
-    let bytes = 0;
-    for (let i = 0; i < text.length; i++) {
-        const code = text.charCodeAt(i);
-        const width = code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code <= 0xdbff ? 4 : 3;
-        for (let k = 0; k < width; k++)
-            table[bytes + k] = i;
-        bytes += width;
-        if (width === 4)
-            i++;
-    }
-    table[bytes] = text.length;
-    return (b) => table[Math.max(0, Math.min(b, bytes))] ?? text.length;
-}
-/**
- * PostgreSQL counts error positions in characters (code points); returns the
- * UTF-16 offset of the 0-based character `chars`.
- */
-function offsetOfChars(text, chars) {
-    let offset = 0;
-    for (let n = 0; n < chars && offset < text.length; n++) {
-        const code = text.charCodeAt(offset);
-        offset += code >= 0xd800 && code <= 0xdbff ? 2 : 1;
-    }
-    return offset;
-}
-/** Parses `text` with PostgreSQL's grammar. */
-function parseSql(text) {
-    if (text.trim() === '')
-        return { ok: true, statements: [], offsetOf: (b) => b };
-    try {
-        const result = pg().parseSync(text);
-        const offsetOf = byteOffsets(text);
-        const statements = (result.stmts ?? []).map((raw) => {
-            const location = raw.stmt_location ?? 0;
-            // A zero length means "to the end of the text" (the last statement).
-            const end = raw.stmt_len ? offsetOf(location + raw.stmt_len) : text.length;
-            return { node: raw.stmt, start: offsetOf(location), end };
-        });
-        return { ok: true, statements, offsetOf };
-    }
-    catch (error) {
-        const details = error.sqlDetails;
-        const message = errorMessage(error);
-        if (!details)
-            throw error;
-        return {
-            ok: false,
-            message,
-            offset: offsetOfChars(text, details.cursorPosition ?? 0),
-            // The scanner's own errors (an unterminated quote, trailing junk after a number); the
-            // grammar's "syntax error" goes through the scanner's error function too.
-            lexical: details.fileName === 'scan.l' && !message.startsWith('syntax error')
-        };
-    }
-}
-function kindOf(tokenType, keywordKind) {
-    if (tokenType === SQL_COMMENT || tokenType === C_COMMENT)
-        return 'comment';
-    if (STRING_TOKENS.has(tokenType))
-        return 'string';
-    if (tokenType === IDENT || tokenType === UIDENT)
-        return 'identifier';
-    if (keywordKind > 0)
-        return 'keyword';
-    if (tokenType === SEMICOLON)
-        return 'semicolon';
-    return 'other';
-}
-/** libpg-query's scan, or undefined when the scanner stops at a token it cannot read. */
-function scanOnce(text, shift, into) {
-    if (text === '')
-        return true;
-    let tokens;
-    try {
-        tokens = pg().scanSync(text).tokens;
-    }
-    catch {
-        return false;
-    }
-    const offsetOf = byteOffsets(text);
-    for (const t of tokens) {
-        const start = offsetOf(t.start);
-        const end = offsetOf(t.end);
-        into.push({
-            start: start + shift,
-            end: end + shift,
-            text: text.slice(start, end),
-            kind: kindOf(t.tokenType, t.keywordKind)
-        });
-    }
-    return true;
-}
-/**
- * Every token of `text`, comments included. SQL that the scanner cannot read
- * still yields tokens: up to the bad token, the bad token as `invalid`, then
- * the rest. An unterminated quote, dollar quote or comment runs to the end of
- * the text (PostgreSQL reads it that way too); other bad tokens are the text
- * PostgreSQL quotes in its message. The scanner gives no position, so the
- * parser, which reads with the same scanner, tells where it stopped.
- */
-function parser_scanSql(text) {
-    const tokens = [];
-    let pos = 0;
-    while (pos < text.length) {
-        const rest = text.slice(pos);
-        if (scanOnce(rest, pos, tokens))
-            break;
-        const parsed = parseSql(rest);
-        if (parsed.ok) {
-            tokens.push({ start: pos, end: text.length, text: rest, kind: 'invalid' });
-            break;
-        }
-        // Up to the reported position the scanner read the text without error.
-        const before = rest.slice(0, parsed.offset);
-        if (!scanOnce(before, pos, tokens)) {
-            tokens.push({ start: pos, end: text.length, text: rest, kind: 'invalid' });
-            break;
-        }
-        const at = pos + parsed.offset;
-        const near = /at or near "([\s\S]*)"$/.exec(parsed.message)?.[1];
-        if (parsed.lexical) {
-            const unterminated = parsed.message.startsWith('unterminated') || near === undefined;
-            const end = unterminated ? text.length : Math.min(text.length, at + Math.max(1, near.length));
-            tokens.push({ start: at, end, text: text.slice(at, end), kind: 'invalid' });
-            pos = end;
-            continue;
-        }
-        // A grammar error comes first: the token it names was read; look for the scanner's error after it.
-        if (near === undefined || near.length === 0 || !text.startsWith(near, at)) {
-            tokens.push({ start: at, end: text.length, text: text.slice(at), kind: 'invalid' });
-            break;
-        }
-        if (!scanOnce(near, at, tokens))
-            tokens.push({ start: at, end: at + near.length, text: near, kind: 'invalid' });
-        pos = at + near.length;
-    }
-    return tokens;
-}
-/**
- * The name an identifier or keyword token stands for: quoted names as
- * written (`""` undoubled), unquoted ones folded to lower case as PostgreSQL
- * folds them. Undefined for other tokens.
- */
-function parser_identifierName(token) {
-    if (token.kind !== 'identifier' && token.kind !== 'keyword')
-        return undefined;
-    if (token.text.startsWith('"'))
-        return token.text.slice(1, -1).replace(/""/g, '"');
-    if (/^u&"/i.test(token.text))
-        return undefined;
-    return token.text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
-}
-
-;// CONCATENATED MODULE: ./src/sql/script.ts
-/**
- * SQL scripts read with PostgreSQL's own parser: a migration.sql split into
- * statements with their lines, each with its parse tree. A statement the
- * parser rejects (a syntax error is what a failing migration often has) is
- * still split and located: it runs from the end of the statement before it to
- * the first `;` after the error, as PostgreSQL's scanner reads the text.
- *
- * `loadSqlParser()` must have resolved before any function here is called.
- */
-
-
-/**
- * Scripts already read, by text: the failing migration is split by several
- * stages. Bounded, as parse trees take about twenty times the SQL's size.
- */
-const cache = new Map();
-const CACHE_CHARS = 2_000_000;
-let cachedChars = 0;
-/** Reads a script into statements (cached by its text). */
-function script_parseSqlScript(sql) {
-    const hit = cache.get(sql);
-    if (hit) {
-        cache.delete(sql);
-        cache.set(sql, hit);
-        return hit;
-    }
-    const script = readScript(sql);
-    cache.set(sql, script);
-    cachedChars += sql.length;
-    for (const [key] of cache) {
-        if (cachedChars <= CACHE_CHARS || cache.size <= 1)
-            break;
-        cache.delete(key);
-        cachedChars -= key.length;
-    }
-    return script;
-}
-/**
- * Reads a script without keeping it: for reading many scripts once (the
- * index of what every migration creates), whose trees are garbage after.
- */
-function readScript(sql) {
-    const lines = lineStarts(sql);
-    let tokens;
-    const script = {
-        sql,
-        statements: [],
-        lines,
-        tokens: () => (tokens ??= parser_scanSql(sql)),
-        lineAt: (offset) => lineAtOffset(lines, offset)
-    };
-    const add = (start, end, parsed, error) => {
-        if (end <= start)
-            return;
-        script.statements.push({
-            index: script.statements.length,
-            text: sql.slice(start, end),
-            startOffset: start,
-            endOffset: end,
-            startLine: lineAtOffset(lines, start),
-            endLine: lineAtOffset(lines, Math.max(start, end - 1)),
-            ...(parsed ? { node: parsed.node, offsetOf: parsed.offsetOf } : {}),
-            ...(error ? { error } : {})
-        });
-    };
-    let pos = 0;
-    while (pos < sql.length) {
-        const parsed = parseSql(sql.slice(pos));
-        if (parsed.ok) {
-            addParsed(sql, pos, parsed, add);
-            break;
-        }
-        const errorAt = pos + parsed.offset;
-        const end = addRejected(sql, addStatementsBefore(sql, pos, errorAt, add), errorAt, parsed.message, add);
-        if (end === undefined)
-            break;
-        pos = end;
-    }
-    return script;
-}
-/** Adds the statements of a parse of the text from `base` on. */
-function addParsed(sql, base, parsed, add) {
-    const offsetOf = (location) => base + parsed.offsetOf(location);
-    for (const s of parsed.statements) {
-        const [start, end] = statementSpan(sql, base + s.start, base + s.end);
-        add(start, end, { node: s.node, offsetOf });
-    }
-}
-/**
- * The span of an accepted statement, with its `;`. The parser's span runs up
- * to the `;`; a last statement without one runs to the end of the text, less
- * the whitespace and comments after it.
- */
-function statementSpan(sql, start, end) {
-    if (sql[end] === ';')
-        return [start, end + 1];
-    const code = parser_scanSql(sql.slice(start, end)).filter((t) => t.kind !== 'comment');
-    return [start, start + (code.at(-1)?.end ?? 0)];
-}
-/**
- * Adds the statements that end before `errorAt` (the parser stopped there)
- * and returns where the rejected statement starts. The text up to the error
- * scans cleanly; the last `;` before it whose prefix parses ends the good part
- * (a `;` inside a `BEGIN ATOMIC` body does not).
- */
-function addStatementsBefore(sql, pos, errorAt, add) {
-    const tokens = parser_scanSql(sql.slice(pos, errorAt));
-    const semicolons = tokens.filter((t) => t.kind === 'semicolon');
-    for (let i = semicolons.length - 1; i >= 0; i--) {
-        const cut = pos + semicolons[i].end;
-        const parsed = parseSql(sql.slice(pos, cut));
-        if (!parsed.ok)
-            continue;
-        addParsed(sql, pos, parsed, add);
-        return cut;
-    }
-    return pos;
-}
-/**
- * Adds the statement the parser rejected, from `start` (where the statement
- * before it ended) to the first `;` after the error, or to the end of the
- * script. Returns where the next statement may start, if anything follows.
- */
-function addRejected(sql, start, errorAt, message, add) {
-    const tokens = parser_scanSql(sql.slice(start));
-    const semicolon = tokens.find((t) => t.kind === 'semicolon' && start + t.start >= errorAt);
-    const code = tokens.filter((t) => t.kind !== 'comment');
-    const last = code.at(-1);
-    // An unterminated quote runs to the end of the file: its trailing blank lines are not the statement's.
-    const lastEnd = last
-        ? last.start + (last.kind === 'invalid' ? last.text.trimEnd().length : last.text.length)
-        : 0;
-    const end = start + (semicolon?.end ?? lastEnd);
-    const first = start + (code[0]?.start ?? 0);
-    add(first, end, undefined, { message, offset: Math.min(Math.max(errorAt, first), sql.length) });
-    return semicolon ? end : undefined;
-}
-/**
- * Whether PostgreSQL refuses to run the statement inside a transaction block
- * (`CREATE INDEX CONCURRENTLY`, `VACUUM`, `ALTER SYSTEM`, `CREATE DATABASE`…).
- */
-function script_refusedInTransaction(statement) {
-    const node = statement.node;
-    if (!node)
-        return false;
-    if ('IndexStmt' in node)
-        return node.IndexStmt.concurrent === true;
-    if ('DropStmt' in node)
-        return node.DropStmt.concurrent === true;
-    if ('ReindexStmt' in node) {
-        const r = node.ReindexStmt;
-        const concurrently = (r.params ?? []).some((p) => 'DefElem' in p && p.DefElem.defname === 'concurrently');
-        return concurrently || r.kind === 'REINDEX_OBJECT_DATABASE' || r.kind === 'REINDEX_OBJECT_SYSTEM';
-    }
-    if ('VacuumStmt' in node)
-        return node.VacuumStmt.is_vacuumcmd === true;
-    if ('AlterTableStmt' in node)
-        return (node.AlterTableStmt.cmds ?? []).some((c) => {
-            const def = 'AlterTableCmd' in c ? c.AlterTableCmd.def : undefined;
-            return def !== undefined && 'PartitionCmd' in def && def.PartitionCmd.concurrent === true;
-        });
-    return ('AlterSystemStmt' in node ||
-        'CreatedbStmt' in node ||
-        'DropdbStmt' in node ||
-        'CreateTableSpaceStmt' in node ||
-        'DropTableSpaceStmt' in node);
-}
-/**
- * The script with every comment replaced by spaces (newlines kept), so that
- * searches never match commented-out SQL and offsets stay those of the file.
- */
-function blankComments(sql) {
-    let out = '';
-    let at = 0;
-    for (const token of script_parseSqlScript(sql).tokens()) {
-        if (token.kind !== 'comment')
-            continue;
-        out += sql.slice(at, token.start) + token.text.replace(/[^\n\r]/g, ' ');
-        at = token.end;
-    }
-    return out + sql.slice(at);
-}
-/** The tokens of one statement of `script`, comments included. */
-function script_statementTokens(script, statement) {
-    const tokens = script.tokens();
-    let lo = 0;
-    let hi = tokens.length;
-    while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (tokens[mid].end <= statement.startOffset)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    const out = [];
-    for (let i = lo; i < tokens.length && tokens[i].start < statement.endOffset; i++)
-        out.push(tokens[i]);
-    return out;
-}
-/** Offsets at which each line starts (line 1 starts at 0). */
-function lineStarts(text) {
-    const starts = [0];
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
-        starts.push(i + 1);
-    return starts;
-}
-/** 1-based line of a UTF-16 offset, by binary search over `lineStarts`. */
-function lineAtOffset(starts, offset) {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if ((starts[mid] ?? 0) <= offset)
-            lo = mid;
-        else
-            hi = mid - 1;
-    }
-    return lo + 1;
-}
-/**
- * PostgreSQL reports error positions in characters (code points), 1-based;
- * JavaScript strings index UTF-16 units. Returns the 0-based string offset.
- */
-function script_offsetOfCharPosition(text, position) {
-    let offset = 0;
-    for (let chars = 1; chars < position && offset < text.length; chars++) {
-        const code = text.charCodeAt(offset);
-        offset += code >= 0xd800 && code <= 0xdbff ? 2 : 1;
-    }
-    return Math.min(offset, text.length);
-}
-/**
- * Splits a SQL script into statements. Comments before a statement are not
- * part of it (its start line is where its SQL starts); a script that ends
- * without `;` still yields its last statement.
- */
-function script_splitSqlStatements(sql) {
-    return script_parseSqlScript(sql).statements.map((s) => ({
-        index: s.index,
-        text: s.text,
-        startOffset: s.startOffset,
-        endOffset: s.endOffset,
-        startLine: s.startLine,
-        endLine: s.endLine
-    }));
-}
-
+// EXTERNAL MODULE: ./src/sql/script.ts
+var sql_script = __nccwpck_require__(1189);
 ;// CONCATENATED MODULE: ./src/sql/quote.ts
 /**
  * Small SQL-writing helpers shared by the drift comparison and the fix
@@ -40524,12 +42767,12 @@ function quoteLiteral(value) {
  * semicolon and without comments, as the fix migration regroups them.
  */
 function splitStatements(sql) {
-    const script = script_parseSqlScript(sql);
+    const script = (0,sql_script/* parseSqlScript */.XG)(sql);
     return script.statements
         .map((statement) => {
         let text = '';
         let at = statement.startOffset;
-        for (const token of script_statementTokens(script, statement)) {
+        for (const token of (0,sql_script/* statementTokens */.A5)(script, statement)) {
             if (token.kind !== 'comment' && !(token.kind === 'semicolon' && token.end === statement.endOffset))
                 continue;
             // A comment alone on its line goes with its line.
@@ -41583,73 +43826,8 @@ function compareCatalogs(expected, actual) {
     ];
 }
 
-;// CONCATENATED MODULE: ./src/prisma/output.ts
-/**
- * Prisma's output as a problem quotes it: the lines that explain a failure,
- * without the banners every command prints (which config and schema were
- * loaded, which database, dotenv's "injected env" line). Banners are not
- * errors, and a problem quotes Prisma once.
- */
-/** Lines that say what was loaded, never what went wrong. */
-const BANNERS = [
-    /^Loaded Prisma config from /,
-    /^Prisma config detected, skipping environment variable loading/,
-    /^Prisma schemas? loaded from /,
-    /^Datasource "[^"]*": /,
-    /^Environment variables loaded from /,
-    /^\[dotenv@[^\]]+\] /,
-    /^◇ inject(?:ed|ing) env /
-];
-/** Whether a line is one of the banners Prisma or the project's config prints. */
-function isBanner(line) {
-    const text = line.trim();
-    return BANNERS.some((banner) => banner.test(text));
-}
-/** The output without banners and runs of blank lines. */
-function withoutBanners(output) {
-    const lines = [];
-    for (const line of output.split('\n')) {
-        if (isBanner(line))
-            continue;
-        if (line.trim() === '' && (lines.length === 0 || lines[lines.length - 1]?.trim() === ''))
-            continue;
-        lines.push(line.trimEnd());
-    }
-    return lines.join('\n').trim();
-}
-/**
- * What explains a failed command: from the first line that mentions an
- * error (or else the last lines), at most `maxLines` lines, banners left out.
- */
-function prismaErrorText(output, maxLines = 20) {
-    const lines = withoutBanners(output).split('\n');
-    const first = lines.findIndex((line) => /error/i.test(line));
-    const from = first >= 0 ? first : Math.max(0, lines.length - maxLines);
-    return lines.slice(from, from + maxLines).join('\n');
-}
-/** Whether the output adds a line the message does not already quote (banners aside). */
-function outputAddsTo(message, output) {
-    return withoutBanners(output)
-        .split('\n')
-        .some((line) => line.trim() !== '' && !message.includes(line.trim()));
-}
-/**
- * Whether Prisma failed because it found no database URL: the config's
- * `datasource.url` empty (Prisma 7), a variable of `env("…")` unset or empty
- * (Prisma 5/6 schema, Prisma 7 config). Returns the variable it names, or ''
- * when it names none; undefined for any other failure.
- */
-function missingUrlVariable(output) {
-    const named = /Environment variable not found: ([A-Za-z_]\w*)/.exec(output) ??
-        /Cannot resolve environment variable: ([A-Za-z_]\w*)/.exec(output) ??
-        /environment variable `([A-Za-z_]\w*)` resolved to an empty string/i.exec(output);
-    if (named)
-        return named[1];
-    if (/datasource\.url property is required|Connection url is empty|the URL must start with the protocol|must provide a nonempty (?:direct )?URL/i.test(output))
-        return '';
-    return undefined;
-}
-
+// EXTERNAL MODULE: ./src/prisma/output.ts
+var prisma_output = __nccwpck_require__(2423);
 ;// CONCATENATED MODULE: ./src/migrations/migration-index.ts
 
 const built = new WeakMap();
@@ -41671,7 +43849,7 @@ class migration_index_MigrationIndex {
             known.sources.every((s, i) => s === migrations[i]?.sql))
             return known;
         const index = new migration_index_MigrationIndex(migrations.map((m) => m.sql));
-        migrations.forEach((m, i) => index.read(readScript(m.sql), i));
+        migrations.forEach((m, i) => index.read((0,sql_script/* readScript */.Uq)(m.sql), i));
         built.set(migrations, index);
         return index;
     }
@@ -41880,7 +44058,7 @@ class StatementReader {
         const { name, schema } = qualifiedName(s.typeName);
         this.add('enum', name, schema);
         // Values carry no position in the tree; they are the statement's string literals, in order.
-        const literals = script_statementTokens(this.script, this.statement).filter((t) => t.kind === 'string');
+        const literals = (0,sql_script/* statementTokens */.A5)(this.script, this.statement).filter((t) => t.kind === 'string');
         const values = s.vals ?? [];
         values.forEach((v, i) => {
             const literal = literals.length === values.length ? literals[i] : undefined;
@@ -42217,6 +44395,8 @@ var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+// EXTERNAL MODULE: ./src/sql/parser.ts
+var parser = __nccwpck_require__(7117);
 ;// CONCATENATED MODULE: ./src/prisma/diff-script.ts
 /**
  * The SQL scripts we take from Prisma (the schema from nothing, the verdict
@@ -42281,7 +44461,7 @@ function read(result, script) {
 }
 /** Why PostgreSQL's parser rejects a script (with the line it stops on), or undefined when it reads it. */
 function unreadableReason(script) {
-    const parsed = parseSql(script);
+    const parsed = (0,parser/* parseSql */.eg)(script);
     if (parsed.ok)
         return undefined;
     const lineNumber = script.slice(0, parsed.offset).split('\n').length;
@@ -42525,12 +44705,8 @@ async function installedExtensions(client) {
     return rows;
 }
 
-;// CONCATENATED MODULE: ./src/drift/items.ts
-/** An index or constraint that differs in its name only: renamed in place, no behaviour changes. */
-function isRename(item) {
-    return item.change === 'different' && item.aspects?.length === 1 && item.aspects[0] === 'name';
-}
-
+// EXTERNAL MODULE: ./src/drift/items.ts
+var items = __nccwpck_require__(4535);
 ;// CONCATENATED MODULE: ./src/drift/fix-migration.ts
 
 
@@ -42611,7 +44787,7 @@ function chunksOf(item) {
 function splitsDrops(item) {
     if (item.kind === 'table')
         return item.change === 'unexpected';
-    return (item.change === 'different' && ['foreignKey', 'index', 'unique'].includes(item.kind) && !isRename(item));
+    return (item.change === 'different' && ['foreignKey', 'index', 'unique'].includes(item.kind) && !(0,items/* isRename */.T)(item));
 }
 function dropPhase(item, statement) {
     const node = statementsOf(statement)[0];
@@ -42628,14 +44804,14 @@ function dropPhase(item, statement) {
 }
 /** The parse trees of the statements of `sql` (those PostgreSQL's parser accepts). */
 function statementsOf(sql) {
-    return script_parseSqlScript(sql).statements.flatMap((s) => (s.node ? [s.node] : []));
+    return (0,sql_script/* parseSqlScript */.XG)(sql).statements.flatMap((s) => (s.node ? [s.node] : []));
 }
 /** `ALTER TYPE … ADD VALUE`: PostgreSQL cannot use the new value in the transaction that adds it. */
 function addsEnumValue(node) {
     return 'AlterEnumStmt' in node && node.AlterEnumStmt.oldVal === undefined;
 }
 function mainPhase(item) {
-    if (isRename(item))
+    if ((0,items/* isRename */.T)(item))
         return ['rename', renameComment(item)];
     switch (item.kind) {
         case 'enum':
@@ -43909,7 +46085,7 @@ function locateItem(item, index, inMigrations) {
 
 /** The statements of a script with their text and Prisma's section comment (the parser must be loaded). */
 function statements(script) {
-    const parsed = script_parseSqlScript(script);
+    const parsed = (0,sql_script/* parseSqlScript */.XG)(script);
     let previousEnd = 0;
     const out = [];
     for (const statement of parsed.statements) {
@@ -44318,7 +46494,7 @@ function explainsConstraint(change, item) {
     const t = item.target;
     if (change.table !== undefined && change.table !== t.table)
         return false;
-    if (isRename(item))
+    if ((0,items/* isRename */.T)(item))
         return change.action === 'rename' && change.newName === t.constraint;
     if (change.action === 'rename')
         return false;
@@ -44520,7 +46696,7 @@ async function checkDrift(args) {
                     : 'Could not get the SQL of the schema',
                 message: unreadable
                     ? `Prisma's SQL for the schema could not be read: ${diff.reason}.`
-                    : `\`prisma ${diffArgs.join(' ')}\` failed (${diff.result.timedOut ? 'timed out' : `exit code ${diff.result.exitCode}`}):\n${prismaErrorText(diff.result.output)}`
+                    : `\`prisma ${diffArgs.join(' ')}\` failed (${diff.result.timedOut ? 'timed out' : `exit code ${diff.result.exitCode}`}):\n${(0,prisma_output/* prismaErrorText */.Q0)(diff.result.output)}`
             });
             return await skipRest('inspect', 'no expected database');
         }
@@ -44720,7 +46896,7 @@ function differFailed(prisma, clean) {
         stage: 'compare',
         severity: 'warning',
         title: "Prisma's differ could not compare the database",
-        message: clean(`\`prisma ${prisma.args.join(' ')}\` failed (${prisma.timedOut ? 'timed out' : `exit code ${prisma.exitCode}`}), so the drift comes from the catalog comparison alone:\n${prismaErrorText(prisma.output, 15)}`),
+        message: clean(`\`prisma ${prisma.args.join(' ')}\` failed (${prisma.timedOut ? 'timed out' : `exit code ${prisma.exitCode}`}), so the drift comes from the catalog comparison alone:\n${(0,prisma_output/* prismaErrorText */.Q0)(prisma.output, 15)}`),
         code: 'differ-failed'
     };
 }
@@ -45589,6 +47765,8 @@ async function discoverDatasourceEnv(project, options) {
     return out;
 }
 
+// EXTERNAL MODULE: ./src/util/errors.ts
+var errors = __nccwpck_require__(17);
 ;// CONCATENATED MODULE: ./src/prisma/project.ts
 /**
  * Finds the Prisma project under the working directory — schema,
@@ -45658,7 +47836,7 @@ function readJson(file) {
         return JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8'));
     }
     catch (error) {
-        throw new ProjectError('package-json', `${file} is not valid JSON: ${errorMessage(error)}`);
+        throw new ProjectError('package-json', `${file} is not valid JSON: ${(0,errors/* errorMessage */.g)(error)}`);
     }
 }
 function ancestors(dir) {
@@ -45815,657 +47993,8 @@ function datasourceSchemas(files, databaseUrl) {
     return ['public'];
 }
 
-;// CONCATENATED MODULE: ./src/report/facts.ts
-
-/** Most important first; used for sorting and for choosing a group's level. */
-const SEVERITIES = ['error', 'warning', 'notice', 'info'];
-/** Order in which kinds are counted in a sentence ("7 tables, 5 columns, 3 enums"). */
-const KIND_ORDER = [
-    'table',
-    'column',
-    'enum',
-    'enumValue',
-    'primaryKey',
-    'unique',
-    'index',
-    'foreignKey',
-    'check',
-    'view',
-    'sequence',
-    'extension',
-    'function',
-    'trigger'
-];
-const KIND_NAMES = {
-    table: ['table', 'tables'],
-    column: ['column', 'columns'],
-    enum: ['enum', 'enums'],
-    enumValue: ['enum value', 'enum values'],
-    index: ['index', 'indexes'],
-    unique: ['unique constraint', 'unique constraints'],
-    primaryKey: ['primary key', 'primary keys'],
-    foreignKey: ['foreign key', 'foreign keys'],
-    check: ['check constraint', 'check constraints'],
-    view: ['view', 'views'],
-    sequence: ['sequence', 'sequences'],
-    extension: ['extension', 'extensions'],
-    function: ['function', 'functions'],
-    trigger: ['trigger', 'triggers']
-};
-/** Names that read better than the identifier; other stages show their name capitalized. */
-const STAGE_LABELS = {
-    project: 'Project',
-    history: 'Migration history',
-    upgrade: 'Upgrade test',
-    expect: 'Expected schema'
-};
-/** "table", or "tables" when `count` is not 1. */
-function kindName(kind, count = 1) {
-    return KIND_NAMES[kind][count === 1 ? 0 : 1];
-}
-/** Human name of a pipeline stage, for tables and stage lines. */
-function stageLabel(name) {
-    return STAGE_LABELS[name] ?? `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
-}
-/** "5 errors", "1 warning". */
-function plural(count, singular, pluralForm = `${singular}s`) {
-    return `${count.toLocaleString('en-US')} ${count === 1 ? singular : pluralForm}`;
-}
-/**
- * What happened to the object, in a few words: "missing column",
- * "unexpected index", "column differs: type, default".
- */
-function describeChange(item) {
-    const kind = kindName(item.kind);
-    if (item.change === 'missing')
-        return `missing ${kind}`;
-    if (item.change === 'unexpected')
-        return `unexpected ${kind}`;
-    if (isRename(item))
-        return `${kind} named differently: the next \`prisma migrate dev\` renames it`;
-    const aspects = item.aspects?.length ? `: ${item.aspects.join(', ')}` : '';
-    return `${kind} differs${aspects}`;
-}
-/**
- * Why an `info` item is not drift, for the reader: its own note (Prisma's
- * differ left it alone), or what Prisma's schema language cannot express.
- */
-function whyIgnored(item) {
-    if (item.note)
-        return item.note;
-    switch (item.kind) {
-        case 'check':
-            return 'Prisma does not model check constraints: its differ neither creates nor drops them.';
-        case 'function':
-        case 'trigger':
-            return `Prisma does not model ${kindName(item.kind, 2)}: they live in migrations only.`;
-        case 'view':
-            return 'Prisma does not create or compare views (a `view` block only maps one for the client).';
-        case 'extension':
-            return 'Extensions are compared by Prisma only with the `postgresqlExtensions` preview feature.';
-        case 'sequence':
-            return 'A sequence no column owns is not in the schema, and Prisma leaves it alone.';
-        case 'table':
-            return 'Prisma does not model partitioning: it sees the parent table only.';
-        case 'index':
-        case 'unique':
-            return 'Prisma cannot express partial, expression and exclusion indexes, and leaves them alone.';
-        default:
-            return 'Prisma does not manage this.';
-    }
-}
-/** A sentence about the item for people who read it without a table around it. */
-function explainItem(item) {
-    const kind = kindName(item.kind);
-    if (item.change === 'missing')
-        return `The schema declares ${kind} ${item.object} but no migration creates it.`;
-    if (item.change === 'unexpected') {
-        return `The migrations create ${kind} ${item.object}, which the schema does not declare.`;
-    }
-    const aspects = item.aspects?.length ? ` (${item.aspects.join(', ')})` : '';
-    return `The migrations define ${kind} ${item.object} differently from the schema${aspects}.`;
-}
-/** `prisma/schema.prisma:56`, or `…:56-60` for a span. */
-function formatLocation(location) {
-    const end = location.endLine && location.endLine !== location.line ? `-${location.endLine}` : '';
-    return `${location.file}:${location.line}${end}`;
-}
-/** "420 ms", "12.3 s", "2 min 5 s". */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)} ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)} s`;
-    const minutes = Math.floor(ms / 60_000);
-    const seconds = Math.round((ms % 60_000) / 1000);
-    return `${minutes} min ${seconds} s`;
-}
-/** Index of a severity in {@link SEVERITIES}: lower is more important. */
-function severityRank(severity) {
-    return SEVERITIES.indexOf(severity);
-}
-/**
- * Drift in reading order: by severity, then by file and line (so a table reads
- * like the schema file from top to bottom), items without a line last.
- */
-function sortDrift(items) {
-    return [...items].sort((a, b) => severityRank(a.severity) - severityRank(b.severity) ||
-        compareLocations(a.location, b.location) ||
-        a.object.localeCompare(b.object));
-}
-/** Located before unlocated; then by file, then by line. */
-function compareLocations(a, b) {
-    if (!a || !b)
-        return (a ? 0 : 1) - (b ? 0 : 1);
-    return a.file.localeCompare(b.file) || a.line - b.line;
-}
-/** How many items there are of each severity. */
-function countBySeverity(items) {
-    const counts = { error: 0, warning: 0, notice: 0, info: 0 };
-    for (const item of items)
-        counts[item.severity] += 1;
-    return counts;
-}
-/** "7 tables, 5 columns and 3 enums" for the given items, kinds in a fixed order. */
-function countKinds(items) {
-    const counts = new Map();
-    for (const item of items)
-        counts.set(item.kind, (counts.get(item.kind) ?? 0) + 1);
-    const parts = KIND_ORDER.filter((kind) => counts.has(kind)).map((kind) => {
-        const count = counts.get(kind) ?? 0;
-        return `${count.toLocaleString('en-US')} ${kindName(kind, count)}`;
-    });
-    return joinWords(parts);
-}
-/** "a", "a and b", "a, b and c". */
-function joinWords(parts) {
-    if (parts.length <= 1)
-        return parts.join('');
-    return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
-}
-/**
- * Why the run failed, as short phrases for a headline: "migration failed",
- * "seed failed", "15 drift errors". A stage that failed without being a
- * `failedOn` kind (connect, generate, expect…) is named too: it stopped the check.
- */
-function failureReasons(result) {
-    const reasons = [];
-    const counts = countBySeverity(result.drift);
-    for (const stage of result.stages) {
-        // A failed compare is the drift itself, counted below with a number that says more.
-        if (stage.status !== 'failed' || (stage.name === 'compare' && counts.error > 0))
-            continue;
-        reasons.push(stage.name === 'migrate' ? 'a migration failed' : `${stageLabel(stage.name).toLowerCase()} failed`);
-    }
-    if (result.failedOn.includes('drift') && counts.error > 0)
-        reasons.push(plural(counts.error, 'drift error'));
-    if (result.failedOn.includes('warning') && counts.warning > 0) {
-        reasons.push(plural(counts.warning, 'drift warning'));
-    }
-    return reasons;
-}
-/**
- * Whether the run cannot say if there is drift: the compare stage failed
- * without an error item to show for it (Prisma's verdict could not be read).
- */
-function driftUnknown(result) {
-    const compare = result.stages.find((stage) => stage.name === 'compare');
-    return compare?.status === 'failed' && countBySeverity(result.drift).error === 0;
-}
-/** The drift items a problem names in `explainedBy`, in its order; unknown names are skipped. */
-function explainingItems(result, names = []) {
-    return names.flatMap((name) => result.drift.filter((item) => item.object === name).slice(0, 1));
-}
-/** Cuts text to at most `max` characters, marking the cut with an ellipsis. */
-function clip(text, max) {
-    return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
-}
-/** The last `maxLines` lines of a process output: the error is nearly always at the end. */
-function tailLines(text, maxLines) {
-    const lines = text.replace(/\n+$/, '').split('\n');
-    const dropped = Math.max(0, lines.length - maxLines);
-    return { text: lines.slice(dropped).join('\n'), dropped };
-}
-/** The project's way to run a package binary (`npx`, `pnpm exec`…), for suggested commands. */
-function runner(result) {
-    return result.runner ?? 'npx';
-}
-
-;// CONCATENATED MODULE: ./src/report/escape.ts
-/**
- * Making untrusted text safe to show. Everything a report shows that came from
- * the repository or the database (migration folder names, object names, error
- * messages, process output) passes through here, because a migration named
- * `` a`|<script> `` must neither break a markdown table nor inject HTML, and a
- * database URL in an error message must not leak its password into a comment.
- */
-
-
-/**
- * Characters that carry meaning anywhere in a GitHub-flavoured markdown line
- * (emphasis, code, links, tables, strikethrough), escaped with a backslash.
- * `<`, `>` and `&` are handled as HTML entities instead.
- */
-const INLINE_PUNCTUATION = /[\\`*_[\]|~]/g;
-/** What makes a line a heading, a list item, a setext underline or a quote when it starts the line. */
-const BLOCK_START = /^(\s*)(?:([#+=-])(?=[\s#+=-]|$)|(\d+)([.)])(?=\s|$))/;
-/**
- * Terminal sequences, removed whole so no `[31m` is left behind: CSI (colours,
- * cursor moves) and OSC (window titles, hyperlinks, ended by BEL or ESC \\).
- */
-// eslint-disable-next-line no-control-regex
-const ANSI_SEQUENCES = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
-/** Control characters other than tab and newline: ANSI escapes and the like, never wanted in a report. */
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-/** Replaces `&`, `<`, `>`, `"` and `'` by entities so that no tag can form. */
-function escapeHtml(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;');
-}
-/** Removes control characters (ANSI colour codes, bells, carriage returns) that some tools print. */
-function stripControl(text) {
-    return text.replace(ANSI_SEQUENCES, '').replace(/\r\n?/g, '\n').replace(CONTROL_CHARACTERS, '');
-}
-/**
- * Plain text for a markdown paragraph or table cell: nothing in it is
- * interpreted. HTML is entity-escaped, markdown punctuation backslash-escaped
- * (block markers such as `#` or `1.` only where they would start a block),
- * line breaks become spaces (a newline would end a table row), and `@` gets a
- * zero-width space so that an error message quoting `@org/package` does not
- * notify a GitHub user or team.
- */
-function escapeText(text) {
-    // Quotes need no entities here: with `<` escaped no tag (hence no attribute) can form.
-    const inline = stripControl(text)
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\s*\n\s*/g, ' ')
-        .replace(INLINE_PUNCTUATION, '\\$&')
-        .replace(/@/g, '@&#8203;');
-    // `\1.` would show the backslash (digits are not escapable), so the `.` is escaped.
-    return inline.replace(BLOCK_START, (_all, space, marker, digits, dot) => marker ? `${space}\\${marker}` : `${space}${digits}\\${dot}`);
-}
-/**
- * An inline code span that shows `text` literally, whatever backticks it holds:
- * the delimiter is one backtick longer than the longest run inside, and a space
- * pads text that starts or ends with a backtick (CommonMark strips one each side).
- * Code spans render `<script>` as text and never form mentions or links.
- *
- * In a table (`inTable`), GFM splits cells on every `|`, even inside a code
- * span, so each is written `\|` (GFM removes that backslash before rendering).
- */
-function inlineCode(text, options = {}) {
-    const flat = stripControl(text).replace(/\s*\n\s*/g, ' ');
-    if (flat.trim() === '')
-        return '` `';
-    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(longestRun + 1);
-    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
-    const body = options.inTable ? flat.replace(/\|/g, '\\|') : flat;
-    return `${fence}${pad}${body}${pad}${fence}`;
-}
-/**
- * A fenced code block that cannot be closed by its content: the fence is longer
- * than any run of backticks in the text (a SQL comment with ``` in it, say).
- */
-function codeBlock(text, language = '') {
-    const body = stripControl(text).replace(/\n+$/, '');
-    const longestRun = Math.max(0, ...(body.match(/`{3,}/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(Math.max(3, longestRun + 1));
-    return `${fence}${language}\n${body}\n${fence}`;
-}
-/**
- * Text that may hold `` `code` `` spans written by our own pipeline ("seed failed
- * because `users.avatar` is missing"): the spans are rebuilt with
- * {@link inlineCode} and everything between them goes through {@link escapeText},
- * so the result reads naturally and is still inert.
- */
-function escapeMessage(text, options = {}) {
-    const parts = stripControl(text).split(/`([^`\n]+)`/);
-    return parts.map((part, i) => (i % 2 === 1 ? inlineCode(part, options) : escapeText(part))).join('');
-}
-/**
- * Applies {@link redact} to every string inside a value (a whole `CheckResult`,
- * say) and returns a copy, so every report built from it is redacted at once.
- */
-function redactDeep(value, secrets) {
-    if (!secrets.some((secret) => secret !== ''))
-        return value;
-    return mapStrings(value, (text) => redact(text, secrets));
-}
-function mapStrings(value, map) {
-    if (typeof value === 'string')
-        return map(value);
-    if (Array.isArray(value))
-        return value.map((item) => mapStrings(item, map));
-    if (value !== null && typeof value === 'object') {
-        const entries = Object.entries(value).map(([key, item]) => [key, mapStrings(item, map)]);
-        return Object.fromEntries(entries);
-    }
-    return value;
-}
-
-;// CONCATENATED MODULE: ./src/review/locks.ts
-/**
- * PostgreSQL's table lock modes: their order and what each one keeps other
- * sessions from doing (the conflict table of the "Explicit Locking" chapter
- * of PostgreSQL's manual), and the lock of the commands PostgreSQL refuses to
- * run inside a transaction, which the review cannot read back from pg_locks.
- */
-
-/** Weakest first. */
-const LOCK_MODES = [
-    'AccessShareLock',
-    'RowShareLock',
-    'RowExclusiveLock',
-    'ShareUpdateExclusiveLock',
-    'ShareLock',
-    'ShareRowExclusiveLock',
-    'ExclusiveLock',
-    'AccessExclusiveLock'
-];
-function isLockMode(mode) {
-    return LOCK_MODES.includes(mode);
-}
-function lockRank(mode) {
-    return LOCK_MODES.indexOf(mode);
-}
-/**
- * Plain reads take ACCESS SHARE, so only ACCESS EXCLUSIVE stops them; writes
- * take ROW EXCLUSIVE, which SHARE and every stronger mode conflict with; the
- * weaker modes only conflict with schema changes (and VACUUM, index builds).
- */
-function blocksOf(mode) {
-    if (mode === 'AccessExclusiveLock')
-        return 'reads and writes';
-    if (lockRank(mode) >= lockRank('ShareLock'))
-        return 'writes';
-    return 'schema changes';
-}
-/** `SHARE ROW EXCLUSIVE`, as the manual and `LOCK TABLE` spell the mode. */
-function locks_lockName(mode) {
-    return mode
-        .replace(/Lock$/, '')
-        .replace(/([a-z])([A-Z])/g, '$1 $2')
-        .toUpperCase();
-}
-/** Whether PostgreSQL refuses this statement inside a transaction block (read by its parser). */
-function refusesTransaction(statement) {
-    return parseSqlScript(statement).statements.some(refusedInTransaction);
-}
-/**
- * The table lock a command that cannot run in a transaction takes, from the
- * manual: `CREATE/DROP/REINDEX … CONCURRENTLY` and plain `VACUUM` take SHARE
- * UPDATE EXCLUSIVE; `VACUUM FULL` takes ACCESS EXCLUSIVE.
- */
-function commandLock(statement) {
-    for (const parsed of script_parseSqlScript(statement).statements) {
-        const vacuum = parsed.node && 'VacuumStmt' in parsed.node ? parsed.node.VacuumStmt : undefined;
-        if (vacuum?.is_vacuumcmd) {
-            const full = (vacuum.options ?? []).some((o) => 'DefElem' in o && o.DefElem.defname === 'full');
-            return full ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock';
-        }
-        if (script_refusedInTransaction(parsed))
-            return 'ShareUpdateExclusiveLock';
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/report/review.ts
-/**
- * The migration review in every report: the problem that fails the check
- * under `migration-safety: fail`, the annotations on the statements' lines,
- * the summary's "Database changes" and "Migration review" sections, the
- * terminal block, and the `review` object of report.json. Pure.
- */
-
-
-const HAZARD_NAMES = {
-    rewrite: 'rewrite',
-    'blocking-lock': 'blocking lock',
-    'long-scan': 'long scan',
-    'data-loss': 'data loss',
-    'no-transaction': 'fails in a transaction',
-    'half-applied': 'half-applied on failure'
-};
-const n = (x) => x.toLocaleString('en-US');
-const review_ms = (x) => x === undefined
-    ? '—'
-    : x < 10
-        ? `${x.toFixed(1)} ms`
-        : x < 1000
-            ? `${Math.round(x)} ms`
-            : `${(x / 1000).toFixed(1)} s`;
-/** The review's findings as annotations need them. */
-function reviewAnnotations(review) {
-    if (!review || review.safety === 'off')
-        return [];
-    return review.findings.map((f) => ({
-        severity: f.severity,
-        title: `Migration review: ${f.title}`,
-        message: f.saferPattern ? `${f.message}\nSafer: ${f.saferPattern}` : f.message,
-        location: f.location
-    }));
-}
-function engineSentence(review) {
-    const who = review.engineName ?? "Prisma's schema engine";
-    const whole = review.migrations.filter((m) => m.sent === 'whole' && m.fallback !== undefined);
-    const fallback = whole.length
-        ? ` It sends ${whole.map((m) => m.name).join(', ')} whole, in one transaction: its splitter (sqlparser) cannot read ${whole.length === 1 ? 'that file' : 'those files'}.`
-        : '';
-    return review.engine === 'transaction'
-        ? `${who} sends each migration.sql as one script, which PostgreSQL runs in one transaction: every lock is held until the migration ends, or until the file's own COMMIT.`
-        : `${who} runs the statements one by one, each committed on its own: a lock is held for its statement (or until the file's own COMMIT after BEGIN), and a failure leaves the statements before it applied.${fallback}`;
-}
-/** "ACCESS EXCLUSIVE on `users` (held since line 5 until COMMIT on line 12)". */
-function lockText(l, inTable) {
-    const table = inTable ? inlineCode(l.table, { inTable: true }) : l.table;
-    const held = l.held
-        ? `held since line ${l.held.since} until ${l.held.until ? `COMMIT on line ${l.held.until}` : 'the migration ends'}; `
-        : '';
-    return `${locks_lockName(l.mode)} on ${table} (${held}${l.newTable ? 'new table: blocks nobody' : `blocks ${l.blocks}`})`;
-}
-function locksCell(statement) {
-    if (!statement.locks.length)
-        return '—';
-    return statement.locks
-        .slice(0, 3)
-        .map((l) => lockText(l, true))
-        .join('<br>');
-}
-function measuredCell(statement) {
-    if (statement.status === 'failed')
-        return `failed: ${escapeMessage(statement.error ?? '', { inTable: true })}`;
-    if (statement.status === 'not-measured')
-        return 'not run (an earlier statement failed)';
-    if (statement.status === 'control')
-        return 'transaction control';
-    const parts = [review_ms(statement.durationMs)];
-    if (statement.status === 'not-in-transaction')
-        parts.push('not in a transaction: lock of the command');
-    for (const t of statement.rewrites)
-        parts.push(`rewrites ${inlineCode(t, { inTable: true })}`);
-    for (const b of statement.indexBuilds)
-        parts.push(`index build on ${inlineCode(b.table, { inTable: true })}, ${n(b.rows)} rows`);
-    for (const s of statement.scans)
-        parts.push(`scans ${inlineCode(s.table, { inTable: true })}, ${n(s.rows)} rows`);
-    if (statement.holdMs !== undefined && statement.holdMs !== statement.durationMs)
-        parts.push(`lock held ${review_ms(statement.holdMs)}`);
-    return parts.join(' · ');
-}
-function changeRow(change, first) {
-    const group = first
-        ? change.table
-            ? inlineCode(change.table, { inTable: true })
-            : 'types and other objects'
-        : '';
-    const loss = change.dataLoss
-        ? `${change.dataLoss.affected > 0 ? '⚠️ ' : ''}${escapeMessage(change.dataLoss.text, { inTable: true })}`
-        : '';
-    const where = change.location
-        ? inlineCode(`${change.location.file.split('/').slice(-2).join('/')}:${change.location.line}`, {
-            inTable: true
-        })
-        : '';
-    return `| ${group} | ${escapeMessage(change.description, { inTable: true })} | ${loss} | ${where} |`;
-}
-/** Changes grouped by table (tables in first-seen order), types and other objects last. */
-function grouped(changes) {
-    const groups = new Map();
-    for (const c of changes) {
-        const key = c.table ?? '\u0000other';
-        groups.set(key, [...(groups.get(key) ?? []), c]);
-    }
-    return [...groups.entries()]
-        .sort(([a], [b]) => Number(a === '\u0000other') - Number(b === '\u0000other'))
-        .map(([, v]) => v);
-}
-/**
- * The two markdown sections. `compact` (a report near GitHub's size limit)
- * keeps the lossy changes and the risky statements only.
- */
-function reviewMarkdown(review, compact = false) {
-    if (!review || review.safety === 'off' || review.migrations.length === 0)
-        return undefined;
-    const rows = n(review.rowsPerTable);
-    const sections = [];
-    const changes = compact ? review.changes.filter((c) => (c.dataLoss?.affected ?? 0) > 0) : review.changes;
-    const lossy = review.changes.filter((c) => (c.dataLoss?.affected ?? 0) > 0).length;
-    sections.push(`### Database changes\n\n<sub>What the ${review.migrations.length === 1 ? 'new migration changes' : `${review.migrations.length} new migrations change`} in the database: the catalog of the upgrade test's database (the base's migrations, ${rows} rows a table) before and after them${lossy ? `; ${lossy} change${lossy === 1 ? '' : 's'} lose${lossy === 1 ? 's' : ''} data` : ''}.</sub>`);
-    if (changes.length) {
-        const lines = ['| Table | Change | Data on the populated database | Where |', '|---|---|---|---|'];
-        for (const group of grouped(changes))
-            group.forEach((c, i) => lines.push(changeRow(c, i === 0)));
-        if (compact && changes.length < review.changes.length)
-            lines.push('', `_… and ${review.changes.length - changes.length} more changes in the job summary._`);
-        sections.push(lines.join('\n'));
-    }
-    else if (!compact)
-        sections.push('_No change to the catalog._');
-    const risky = review.migrations.flatMap((m) => m.statements.filter((s) => s.hazards.length).map((s) => ({ m, s })));
-    const title = risky.length
-        ? `### Migration review: ${risky.length} risky statement${risky.length === 1 ? '' : 's'}`
-        : '### Migration review: no risky statement';
-    sections.push(`${title}\n\n<sub>Each new statement replayed in a transaction of our own on the populated database (${rows} rows a table), with its table locks read from \`pg_locks\`, rewrites from \`relfilenode\` and scans from the table's read counters. ${escapeMessage(engineSentence(review))}</sub>`);
-    const statements = review.migrations.flatMap((m) => m.statements.filter((s) => !compact || s.hazards.length).map((s) => ({ m, s })));
-    if (statements.length) {
-        const lines = ['| | Statement | Line | Locks | Measured | Hazard |', '|---|---|---|---|---|---|'];
-        for (const { m, s } of statements.slice(0, compact ? 10 : 60))
-            lines.push(`| ${s.hazards.length ? '⚠️' : '✅'} | ${inlineCode(s.summary, { inTable: true })} | ${inlineCode(`${m.name}:${s.line}`, { inTable: true })} | ${locksCell(s)} | ${measuredCell(s)} | ${s.hazards.map((h) => HAZARD_NAMES[h]).join(', ') || '—'} |`);
-        if (statements.length > (compact ? 10 : 60))
-            lines.push('', `_… and ${statements.length - (compact ? 10 : 60)} more statements in report.json._`);
-        sections.push(lines.join('\n'));
-    }
-    if (review.findings.length && !compact) {
-        const items = review.findings.map((f) => `- **${escapeMessage(f.title)}** (${inlineCode(`${f.location.file}:${f.location.line}`)}): ${escapeMessage(f.message)}${f.saferPattern ? `<br>**Safer:** ${escapeMessage(f.saferPattern)}` : ''}`);
-        sections.push(`<details><summary>What each risky statement blocks, and the safer pattern</summary>\n\n${items.join('\n')}\n\n</details>`);
-    }
-    if (review.incomplete)
-        sections.push(`_The review is incomplete: ${escapeMessage(review.incomplete)}._`);
-    return sections.join('\n\n');
-}
-/** The terminal block (plain text; the caller strips control characters). */
-function reviewTerminal(review) {
-    if (!review || review.safety === 'off' || review.migrations.length === 0)
-        return undefined;
-    const lines = [`Database changes (upgrade test, ${n(review.rowsPerTable)} rows a table)`];
-    for (const group of grouped(review.changes)) {
-        lines.push(`  ${group[0]?.table ?? 'types and other objects'}`);
-        for (const c of group)
-            lines.push(`    ${c.description.replace(/`/g, '')}${c.dataLoss ? ` — ${c.dataLoss.text}` : ''}`);
-    }
-    if (!review.changes.length)
-        lines.push('  no change to the catalog');
-    lines.push('', 'Migration review');
-    for (const m of review.migrations)
-        for (const s of m.statements) {
-            if (s.status === 'control')
-                continue;
-            const locks = s.locks
-                .map((l) => l.held
-                ? `${lockName(l.mode)} ${l.table} (held since line ${l.held.since})`
-                : `${lockName(l.mode)} ${l.table}${l.newTable ? ' (new)' : ''}`)
-                .join(', ');
-            const hazards = s.hazards.length ? `  ⚠ ${s.hazards.map((h) => HAZARD_NAMES[h]).join(', ')}` : '';
-            lines.push(`  ${m.file}:${s.line}  ${review_ms(s.durationMs)}  ${locks || 'no table lock'}${hazards}`);
-        }
-    for (const f of review.findings)
-        lines.push(`  ${f.location.file}:${f.location.line}  ${f.title}${f.saferPattern ? `\n      safer: ${f.saferPattern}` : ''}`);
-    if (review.incomplete)
-        lines.push(`  incomplete: ${review.incomplete}`);
-    return lines.join('\n');
-}
-/** The `review` object of report.json: the review as it is (plain data, stable field names). */
-function reviewJson(review) {
-    if (!review || review.safety === 'off')
-        return undefined;
-    return review;
-}
-
-;// CONCATENATED MODULE: ./src/report/json.ts
-
-
-/** Bumped when a field changes meaning or disappears; new fields do not bump it. */
-const JSON_REPORT_VERSION = 1;
-/** The JSON report of a result, ready for `JSON.stringify`. Redact the result first. */
-function toJson(result) {
-    return withoutUndefined({
-        version: JSON_REPORT_VERSION,
-        status: result.status,
-        workingDirectory: result.workingDirectory,
-        prismaVersion: result.prismaVersion,
-        verdict: result.verdict,
-        durationMs: result.durationMs,
-        failedOn: [...result.failedOn],
-        counts: countBySeverity(result.drift),
-        stages: result.stages.map((stage) => withoutUndefined({
-            name: stage.name,
-            status: stage.status,
-            durationMs: stage.durationMs,
-            summary: stage.summary,
-            exitCode: stage.exitCode,
-            timedOut: stage.timedOut
-        })),
-        problems: result.problems.map((problem) => withoutUndefined({
-            stage: problem.stage,
-            severity: problem.severity,
-            title: problem.title,
-            message: problem.message,
-            code: problem.code,
-            location: problem.location,
-            explainedBy: problem.explainedBy
-        })),
-        drift: result.drift.map((item) => withoutUndefined({
-            kind: item.kind,
-            change: item.change,
-            object: item.object,
-            severity: item.severity,
-            expected: item.expected,
-            actual: item.actual,
-            aspects: item.aspects,
-            location: item.location,
-            note: item.note,
-            fixSql: item.fixSql
-        })),
-        fixSqlPath: result.fixSqlPath,
-        review: reviewJson(result.review)
-    });
-}
-/** {@link toJson}, serialized with two-space indentation and a final newline. */
-function toJsonString(result) {
-    return `${JSON.stringify(toJson(result), null, 2)}\n`;
-}
-/** Drops keys whose value is `undefined`, so optional fields are absent rather than present-but-empty. */
-function withoutUndefined(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined));
-}
-
+// EXTERNAL MODULE: ./src/report/json.ts
+var json = __nccwpck_require__(2794);
 ;// CONCATENATED MODULE: ./src/report/artifacts.ts
 /**
  * Files a run leaves for the user: the machine-readable result and, when
@@ -46483,7 +48012,7 @@ function migrationTimestamp(date) {
  * Writes `report.json` and `<timestamp>_fix_drift/migration.sql` under
  * `dir`; returns the result with `fixSqlPath` set. `clean` redacts secrets.
  */
-async function writeReportFiles(result, dir, clean, now = new Date()) {
+async function writeReportFiles(result, dir, clean, now = new Date(), context = {}) {
     await (0,promises_.mkdir)(dir, { recursive: true });
     await removeEarlierFixFolders(dir);
     let fixSqlPath;
@@ -46495,7 +48024,7 @@ async function writeReportFiles(result, dir, clean, now = new Date()) {
     }
     const withPath = { ...result, fixSqlPath };
     const reportJsonPath = external_node_path_default().join(dir, 'report.json');
-    await (0,promises_.writeFile)(reportJsonPath, clean(JSON.stringify(toJson(withPath), null, 2)) + '\n');
+    await (0,promises_.writeFile)(reportJsonPath, clean(JSON.stringify((0,json/* toJson */.aB)(withPath, context), null, 2)) + '\n');
     return { ...withPath, reportJsonPath };
 }
 /**
@@ -46514,58 +48043,8 @@ async function removeEarlierFixFolders(dir) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/util/secrets.ts
-/**
- * Secrets derived from the database URL, and their removal from any text
- * the action writes (logs, summary, comment, JSON, files).
- */
-/** The URL itself and its password, raw and percent-decoded/encoded. */
-function secretsOfUrl(url) {
-    const secrets = new Set([url]);
-    try {
-        const u = new URL(url);
-        if (u.password) {
-            secrets.add(u.password);
-            const decoded = safeDecode(u.password);
-            secrets.add(decoded);
-            secrets.add(encodeURIComponent(decoded));
-        }
-    }
-    catch {
-        // Not a URL: only the whole string is secret.
-    }
-    // A one- or two-character password would blank out ordinary words; the URL still goes.
-    return [...secrets].filter((s) => s.length >= 3);
-}
-function safeDecode(value) {
-    try {
-        return decodeURIComponent(value);
-    }
-    catch {
-        return value;
-    }
-}
-/**
- * Replaces every secret, and its URL-encoded and URL-decoded forms (a password
- * appears encoded inside a connection string), by `***`, longest first so that
- * a longer form is not left half-replaced.
- */
-function secrets_redact(text, secrets) {
-    const forms = new Set();
-    for (const secret of secrets) {
-        if (!secret)
-            continue;
-        forms.add(secret);
-        forms.add(encodeURIComponent(secret));
-        forms.add(safeDecode(secret));
-    }
-    forms.delete('');
-    let out = text;
-    for (const form of [...forms].sort((a, b) => b.length - a.length))
-        out = out.split(form).join('***');
-    return out;
-}
-
+// EXTERNAL MODULE: ./src/util/secrets.ts
+var util_secrets = __nccwpck_require__(4537);
 ;// CONCATENATED MODULE: ./src/pipeline/state.ts
 
 class RunState {
@@ -46578,11 +48057,11 @@ class RunState {
     /** The scratch database the datasource's shadow variables point at; dropped when the run ends. */
     shadow;
     constructor(databaseUrl) {
-        this.secrets = secretsOfUrl(databaseUrl);
+        this.secrets = (0,util_secrets/* secretsOfUrl */.m)(databaseUrl);
     }
     /** The text without the database URL's secrets. */
     clean(text) {
-        return secrets_redact(text, this.secrets);
+        return (0,util_secrets/* redact */.E)(text, this.secrets);
     }
     stage(stage) {
         const cleaned = {
@@ -46712,31 +48191,8 @@ function describeContents(objects) {
     return `database reachable; it already holds ${objects} table(s) or view(s) (allow-non-empty-database)`;
 }
 
-;// CONCATENATED MODULE: ./src/model/findings.ts
-/**
- * What a run finds besides drift: the stages as the report shows them and the
- * problems (failures and findings) they raise.
- */
-/**
- * The stages of a run, in the order the report lists them (some overlap, so
- * they finish in another order): read the project, compare the history with
- * the base, connect, generate, migrate, try the new migrations on a populated
- * database, seed, build the database the schema describes, read both
- * catalogs, compare them.
- */
-const STAGES = [
-    'project',
-    'history',
-    'connect',
-    'generate',
-    'migrate',
-    'upgrade',
-    'seed',
-    'expect',
-    'inspect',
-    'compare'
-];
-
+// EXTERNAL MODULE: ./src/model/findings.ts
+var findings = __nccwpck_require__(3843);
 ;// CONCATENATED MODULE: ./src/pipeline/outcome.ts
 /**
  * The end of a run: what failed it under `fail-on`, the stages in report
@@ -46788,7 +48244,7 @@ function finish(run, config, project, drift, durationMs) {
         workingDirectory: external_node_path_default().relative(config.repoRoot, config.workingDirectory) || '.',
         prismaVersion: project?.prisma.version,
         runner: project ? RUNNERS[project.packageManager] : undefined,
-        stages: [...run.stages].sort((a, b) => STAGES.indexOf(a.name) - STAGES.indexOf(b.name)),
+        stages: [...run.stages].sort((a, b) => findings/* STAGES */.a.indexOf(a.name) - findings/* STAGES */.a.indexOf(b.name)),
         // Errors first: they are why the run failed; notices (no base commit…) last.
         problems: problems.sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity)),
         drift: items,
@@ -46890,7 +48346,7 @@ function isTransactionSetting(statement) {
  * splitter; without it the file is taken as split.
  */
 function planMigration(sql, model, fallback) {
-    const parsed = script_parseSqlScript(sql).statements;
+    const parsed = (0,sql_script/* parseSqlScript */.XG)(sql).statements;
     const sent = model.mode === 'transaction' || (model.splitter && fallback !== undefined) ? 'whole' : 'statements';
     // One statement sent whole is no different from one sent alone: PostgreSQL
     // opens no implicit block for a single statement (CONCURRENTLY works).
@@ -46911,7 +48367,7 @@ function planMigration(sql, model, fallback) {
             ...(control ? { control } : {}),
             transaction: 'own',
             from: index,
-            refusesTransaction: script_refusedInTransaction(statement),
+            refusesTransaction: (0,sql_script/* refusedInTransaction */.Kg)(statement),
             ...(isTransactionSetting(statement) ? { transactionSetting: true } : {})
         };
         if (control === 'begin' && explicitFrom === undefined) {
@@ -46973,7 +48429,7 @@ function splitterRejects(sql) {
         return undefined;
     }
     catch (error) {
-        return errorMessage(error).replace(/^sql parser error: /, '');
+        return (0,errors/* errorMessage */.g)(error).replace(/^sql parser error: /, '');
     }
 }
 /** The plan of a migration for a model, with the splitter's verdict when the model has a splitter. */
@@ -46994,7 +48450,7 @@ async function planFor(sql, model) {
 
 /** A statement on one line, comments out, shortened. */
 function statementSummaryOf(text, max) {
-    const line = blankComments(text).replace(/\s+/g, ' ').trim();
+    const line = (0,sql_script/* blankComments */.$E)(text).replace(/\s+/g, ' ').trim();
     return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 /**
@@ -47161,7 +48617,7 @@ const ALREADY_THERE = new Set(['42P07', '42710', '42701', '42P06', '42723', '42P
  */
 async function replayMigration(client, migration, plan) {
     plan ??= planMigration(migration.sql, engine_engineModelOf(undefined, undefined));
-    const starts = lineStarts(migration.sql);
+    const starts = (0,sql_script/* lineStarts */._$)(migration.sql);
     let alreadyApplied = 0;
     const failure = await rehearseMigration(client, plan, {
         failed: (_step, error) => {
@@ -47177,11 +48633,11 @@ async function replayMigration(client, migration, plan) {
     const statement = plan.statements[failure.index].statement;
     const e = failure.error;
     const offset = e.position
-        ? statement.startOffset + script_offsetOfCharPosition(statement.text, Number(e.position))
+        ? statement.startOffset + (0,sql_script/* offsetOfCharPosition */.c1)(statement.text, Number(e.position))
         : statement.startOffset;
     return {
         statementIndex: failure.index,
-        line: lineAtOffset(starts, offset),
+        line: (0,sql_script/* lineAtOffset */.dk)(starts, offset),
         message: e.message ?? 'the statement failed',
         sqlState: e.code,
         appliedBefore: failure.index,
@@ -47193,7 +48649,7 @@ async function diagnoseMigrateFailure(result, project, client, repoRoot, failure
     const parsed = parseMigrateDeployFailure(result.output);
     const migration = project.migrations.find((m) => m.name === parsed.migration);
     // Without a located statement, Prisma's own error lines are the best explanation.
-    const tail = prismaErrorText(result.output, 12);
+    const tail = (0,prisma_output/* prismaErrorText */.Q0)(result.output, 12);
     if (result.timedOut || !migration) {
         return {
             stage: 'migrate',
@@ -47321,7 +48777,7 @@ async function generateStage(run, steps) {
             stage: 'generate',
             severity: 'error',
             title: 'prisma generate failed',
-            message: `\`prisma generate\` failed (${failureSummary(result, ctx.timeoutMs)}):\n${prismaErrorText(result.output)}` +
+            message: `\`prisma generate\` failed (${failureSummary(result, ctx.timeoutMs)}):\n${(0,prisma_output/* prismaErrorText */.Q0)(result.output)}` +
                 urlHint(run, result.output),
             ...schemaErrorLocation(result.output, ctx.project, repoRoot)
         });
@@ -47420,7 +48876,7 @@ async function seedStage(run, steps, seed) {
  * which ones this run set, and the input that chooses them. Empty otherwise.
  */
 function urlHint(run, output) {
-    const missing = missingUrlVariable(output);
+    const missing = (0,prisma_output/* missingUrlVariable */.eI)(output);
     if (missing === undefined || !run.env)
         return '';
     const { datasource, url } = run.env;
@@ -47456,6 +48912,8 @@ function failureSummary(result, timeoutMs) {
     return `exit code ${result.exitCode}`;
 }
 
+// EXTERNAL MODULE: ./src/review/locks.ts
+var review_locks = __nccwpck_require__(2280);
 ;// CONCATENATED MODULE: ./src/review/measure.ts
 
 
@@ -47498,7 +48956,7 @@ async function probe(client, schemas) {
     }
     const locks = new Map();
     for (const l of raw.locks) {
-        if (!isLockMode(l.mode))
+        if (!(0,review_locks/* isLockMode */.n9)(l.mode))
             continue;
         const modes = locks.get(l.oid) ?? new Set();
         modes.add(l.mode);
@@ -47509,13 +48967,13 @@ async function probe(client, schemas) {
 }
 /** The first line of a statement, shortened, comments out. */
 function statementSummary(text) {
-    const line = blankComments(text).replace(/\s+/g, ' ').trim();
+    const line = (0,sql_script/* blankComments */.$E)(text).replace(/\s+/g, ' ').trim();
     return line.length > 90 ? `${line.slice(0, 89)}…` : line;
 }
 /** `CREATE INDEX CONCURRENTLY … ON "users"` → `users`. */
 function tableOfCommand(statement) {
     const ident = String.raw `(?:"((?:[^"]|"")+)"|([A-Za-z_][\w$]*))`;
-    const match = new RegExp(String.raw `\bON\s+(?:ONLY\s+)?${ident}(?:\s*\.\s*${ident})?`, 'i').exec(blankComments(statement));
+    const match = new RegExp(String.raw `\bON\s+(?:ONLY\s+)?${ident}(?:\s*\.\s*${ident})?`, 'i').exec((0,sql_script/* blankComments */.$E)(statement));
     if (!match)
         return undefined;
     const first = (match[1]?.replaceAll('""', '"') ?? match[2]?.toLowerCase());
@@ -47590,7 +49048,7 @@ function emptyReview(statement, status) {
 /** A statement PostgreSQL refuses in a transaction: the lock of its command, on the table it names. */
 function describeByCommand(statement, options, before) {
     const review = emptyReview(statement, 'not-in-transaction');
-    const mode = commandLock(statement.text);
+    const mode = (0,review_locks/* commandLock */.$d)(statement.text);
     const table = tableOfCommand(statement.text);
     if (!mode || !table)
         return review;
@@ -47601,7 +49059,7 @@ function describeByCommand(statement, options, before) {
     review.locks.push({
         table: name,
         mode,
-        blocks: blocksOf(mode),
+        blocks: (0,review_locks/* blocksOf */.SH)(mode),
         newTable: false,
         rows: options.rows.get(name)
     });
@@ -47624,7 +49082,7 @@ function compareProbes(statement, durationMs, first, previous, current, options)
             if (had.has(mode))
                 continue;
             const best = strongest.get(oid);
-            if (!best || lockRank(mode) > lockRank(best))
+            if (!best || (0,review_locks/* lockRank */.wb)(mode) > (0,review_locks/* lockRank */.wb)(best))
                 strongest.set(oid, mode);
         }
     }
@@ -47633,7 +49091,7 @@ function compareProbes(statement, durationMs, first, previous, current, options)
         const lock = {
             table: name(r),
             mode,
-            blocks: blocksOf(mode),
+            blocks: (0,review_locks/* blocksOf */.SH)(mode),
             newTable: !existedBefore(oid)
         };
         const rows = options.rows.get(name(r));
@@ -47641,7 +49099,7 @@ function compareProbes(statement, durationMs, first, previous, current, options)
             lock.rows = rows;
         review.locks.push(lock);
     }
-    review.locks.sort((a, b) => lockRank(b.mode) - lockRank(a.mode) || a.table.localeCompare(b.table));
+    review.locks.sort((a, b) => (0,review_locks/* lockRank */.wb)(b.mode) - (0,review_locks/* lockRank */.wb)(a.mode) || a.table.localeCompare(b.table));
     // Rewrites: tables that existed before the migration and have new storage now.
     const rewritten = new Set();
     for (const [oid, before] of previous.relations) {
@@ -47841,7 +49299,7 @@ function failsWhenRunAgain(statement) {
 
 
 
-const advice_n = (x) => x.toLocaleString('en-US');
+const n = (x) => x.toLocaleString('en-US');
 const advice_ms = (x) => x === undefined
     ? '?'
     : x < 10
@@ -47887,7 +49345,7 @@ function heldBefore(entry, index, plan) {
             if (lock.newTable || lock.held || !blocksWrites(lock))
                 continue;
             const had = held.get(lock.table);
-            if (!had || lockRank(lock.mode) > lockRank(had.mode))
+            if (!had || (0,review_locks/* lockRank */.wb)(lock.mode) > (0,review_locks/* lockRank */.wb)(had.mode))
                 held.set(lock.table, { ...lock, line: s.line });
         }
     }
@@ -47921,7 +49379,7 @@ function reviewMigration(entry, changes, engine, safety, texts, plan, rows = new
         const planned = plan.statements[statement.index];
         if (!planned || planned.control)
             continue;
-        const sql = blankComments(texts[statement.index] ?? '');
+        const sql = (0,sql_script/* blankComments */.$E)(texts[statement.index] ?? '');
         const held = heldBefore(entry, statement.index, plan);
         const lockOn = (table) => statement.locks.find((l) => l.table === table);
         const hold = holdText(statement, planned, plan);
@@ -47938,8 +49396,8 @@ function reviewMigration(entry, changes, engine, safety, texts, plan, rows = new
         for (const table of statement.rewrites) {
             const lock = lockOn(table);
             const rows = lock?.rows;
-            finding(statement, 'rewrite', `Rewrites table ${table}`, `\`${statement.summary}\` rewrote every row of \`${table}\` (its storage was replaced: relfilenode changed) under ${locks_lockName(lock?.mode ?? 'AccessExclusiveLock')}, which blocks reads and writes. ` +
-                `Measured ${advice_ms(statement.durationMs)} at ${rows === undefined ? 'the inserted' : advice_n(rows)} rows; a rewrite grows with the table's size. ${hold}`, rewritePattern(sql));
+            finding(statement, 'rewrite', `Rewrites table ${table}`, `\`${statement.summary}\` rewrote every row of \`${table}\` (its storage was replaced: relfilenode changed) under ${(0,review_locks/* lockName */.l4)(lock?.mode ?? 'AccessExclusiveLock')}, which blocks reads and writes. ` +
+                `Measured ${advice_ms(statement.durationMs)} at ${rows === undefined ? 'the inserted' : n(rows)} rows; a rewrite grows with the table's size. ${hold}`, rewritePattern(sql));
             if (!statement.hazards.includes('blocking-lock'))
                 statement.hazards.push('blocking-lock');
         }
@@ -47949,7 +49407,7 @@ function reviewMigration(entry, changes, engine, safety, texts, plan, rows = new
             const lock = lockOn(build.table) ?? held.get(build.table);
             if (lock && !blocksWrites(lock))
                 continue;
-            finding(statement, 'blocking-lock', `Blocks writes to ${build.table} while the index is built`, `\`${statement.summary}\` built an index on \`${build.table}\` reading ${advice_n(build.rows)} rows under ${locks_lockName(lock?.mode ?? 'ShareLock')}: INSERT, UPDATE and DELETE on \`${build.table}\` wait until it ends${lock?.blocks === 'reads and writes' ? ', and so do reads' : ''}. ` +
+            finding(statement, 'blocking-lock', `Blocks writes to ${build.table} while the index is built`, `\`${statement.summary}\` built an index on \`${build.table}\` reading ${n(build.rows)} rows under ${(0,review_locks/* lockName */.l4)(lock?.mode ?? 'ShareLock')}: INSERT, UPDATE and DELETE on \`${build.table}\` wait until it ends${lock?.blocks === 'reads and writes' ? ', and so do reads' : ''}. ` +
                 `Measured ${advice_ms(statement.durationMs)}; an index build grows with the table's size. ${hold}`, indexPattern(sql, engine));
         }
         for (const scan of statement.scans) {
@@ -47960,8 +49418,8 @@ function reviewMigration(entry, changes, engine, safety, texts, plan, rows = new
                 continue;
             const across = !(own && blocksWrites(own)) && earlier;
             const message = across
-                ? `\`${statement.summary}\` read all ${advice_n(scan.rows)} rows of \`${scan.table}\` while the ${locks_lockName(earlier.mode)} lock taken on line ${earlier.line} was still held (the migration runs in one transaction): writes${earlier.blocks === 'reads and writes' ? ' and reads' : ''} on \`${scan.table}\` wait through the whole scan. Measured ${advice_ms(statement.durationMs)}; the scan grows with the table's size. ${hold}`
-                : `\`${statement.summary}\` read all ${advice_n(scan.rows)} rows of \`${scan.table}\` to validate it, under ${locks_lockName(lock.mode)}: ${lock.blocks === 'reads and writes' ? 'reads and writes' : 'writes'} on \`${scan.table}\` wait until it ends. Measured ${advice_ms(statement.durationMs)}; the scan grows with the table's size. ${hold}`;
+                ? `\`${statement.summary}\` read all ${n(scan.rows)} rows of \`${scan.table}\` while the ${(0,review_locks/* lockName */.l4)(earlier.mode)} lock taken on line ${earlier.line} was still held (the migration runs in one transaction): writes${earlier.blocks === 'reads and writes' ? ' and reads' : ''} on \`${scan.table}\` wait through the whole scan. Measured ${advice_ms(statement.durationMs)}; the scan grows with the table's size. ${hold}`
+                : `\`${statement.summary}\` read all ${n(scan.rows)} rows of \`${scan.table}\` to validate it, under ${(0,review_locks/* lockName */.l4)(lock.mode)}: ${lock.blocks === 'reads and writes' ? 'reads and writes' : 'writes'} on \`${scan.table}\` wait until it ends. Measured ${advice_ms(statement.durationMs)}; the scan grows with the table's size. ${hold}`;
             finding(statement, 'long-scan', across
                 ? `Validates ${scan.table} under a lock held since line ${earlier.line}`
                 : `Scans ${scan.table} under a lock that blocks writes`, message, across
@@ -47977,7 +49435,7 @@ function reviewMigration(entry, changes, engine, safety, texts, plan, rows = new
                 const tableRows = rows.get(dropped.table) ?? lock?.rows ?? 0;
                 if (tableRows === 0 || lock?.newTable)
                     continue;
-                finding(statement, 'blocking-lock', `DROP INDEX locks ${dropped.table} against reads and writes`, `\`${statement.summary}\` takes ACCESS EXCLUSIVE on \`${dropped.table}\` (${advice_n(tableRows)} rows here): it waits for every running query on \`${dropped.table}\` to finish, and every read and write that arrives meanwhile queues behind it. ${hold}`, dropIndexPattern(engine));
+                finding(statement, 'blocking-lock', `DROP INDEX locks ${dropped.table} against reads and writes`, `\`${statement.summary}\` takes ACCESS EXCLUSIVE on \`${dropped.table}\` (${n(tableRows)} rows here): it waits for every running query on \`${dropped.table}\` to finish, and every read and write that arrives meanwhile queues behind it. ${hold}`, dropIndexPattern(engine));
             }
         }
         const risk = failsOnData(planned.statement);
@@ -47994,7 +49452,7 @@ function reviewMigration(entry, changes, engine, safety, texts, plan, rows = new
                 .filter((p) => !p.control && p.transaction !== 'explicit' && failsWhenRunAgain(p.statement));
             if (table && committed.length) {
                 const lines = committed.map((p) => p.statement.startLine);
-                finding(statement, 'half-applied', `A failure here leaves the migration half applied`, `${capitalize(risk)} (\`${table}\` has ${advice_n(rows.get(table) ?? 0)} rows here). ${capitalize(engine.engine)} runs this migration statement by statement, each committed on its own: if this statement fails on production data, the statement${lines.length === 1 ? '' : 's'} on line${lines.length === 1 ? '' : 's'} ${lines.join(', ')} stay${lines.length === 1 ? 's' : ''} applied, and running the migration again fails on ${lines.length === 1 ? 'it' : 'them'} (what ${lines.length === 1 ? 'it' : 'they'} created is already there, or what ${lines.length === 1 ? 'it' : 'they'} dropped is already gone).`, 'Wrap the migration in BEGIN; … COMMIT; so that it applies whole or not at all, or make the earlier statements safe to run again (IF NOT EXISTS), or check the data first in a statement that fails before anything is changed.');
+                finding(statement, 'half-applied', `A failure here leaves the migration half applied`, `${capitalize(risk)} (\`${table}\` has ${n(rows.get(table) ?? 0)} rows here). ${capitalize(engine.engine)} runs this migration statement by statement, each committed on its own: if this statement fails on production data, the statement${lines.length === 1 ? '' : 's'} on line${lines.length === 1 ? '' : 's'} ${lines.join(', ')} stay${lines.length === 1 ? 's' : ''} applied, and running the migration again fails on ${lines.length === 1 ? 'it' : 'them'} (what ${lines.length === 1 ? 'it' : 'they'} created is already there, or what ${lines.length === 1 ? 'it' : 'they'} dropped is already gone).`, 'Wrap the migration in BEGIN; … COMMIT; so that it applies whole or not at all, or make the earlier statements safe to run again (IF NOT EXISTS), or check the data first in a statement that fails before anything is changed.');
             }
         }
         for (const change of changes) {
@@ -48169,10 +49627,10 @@ function toChange(item, _before, _after) {
     const verb = change === 'added' ? 'adds' : change === 'dropped' ? 'drops' : 'changes';
     let description = `${verb} ${word} \`${name}\``;
     if (change === 'added' && item.expected && item.kind !== 'table')
-        description += ` (${changes_clip(item.expected)})`;
+        description += ` (${clip(item.expected)})`;
     if (change === 'changed') {
         const aspects = item.aspects?.length ? ` ${item.aspects.join(', ')}` : '';
-        description = `changes${aspects} of ${word} \`${name}\`${item.actual && item.expected ? `: ${changes_clip(item.actual)} → ${changes_clip(item.expected)}` : ''}`;
+        description = `changes${aspects} of ${word} \`${name}\`${item.actual && item.expected ? `: ${clip(item.actual)} → ${clip(item.expected)}` : ''}`;
     }
     const result = { kind: item.kind, change, object: item.object, description };
     if (table && item.kind !== 'enum' && item.kind !== 'enumValue')
@@ -48183,7 +49641,7 @@ function toChange(item, _before, _after) {
         result.after = item.expected;
     return result;
 }
-function changes_clip(text, max = 80) {
+function clip(text, max = 80) {
     const line = text.replace(/\s+/g, ' ').trim();
     return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
@@ -48452,7 +49910,7 @@ class MigrationReviewer {
             const name = displayName(r.schema, r.name);
             for (const mode of modes) {
                 const best = locks.get(name);
-                if (!best || lockRank(mode) > lockRank(best))
+                if (!best || (0,review_locks/* lockRank */.wb)(mode) > (0,review_locks/* lockRank */.wb)(best))
                     locks.set(name, mode);
             }
         }
@@ -48467,23 +49925,23 @@ class MigrationReviewer {
             const had = pending.held.get(table);
             const newTable = !pending.tablesBefore.has(table);
             const rows = newTable ? undefined : this.rows.get(table);
-            if (had && lockRank(had.mode) >= lockRank(mode)) {
+            if (had && (0,review_locks/* lockRank */.wb)(had.mode) >= (0,review_locks/* lockRank */.wb)(mode)) {
                 if (!touched.has(table))
                     continue;
                 result.push({
                     table,
                     mode: had.mode,
-                    blocks: blocksOf(had.mode),
+                    blocks: (0,review_locks/* blocksOf */.SH)(had.mode),
                     newTable,
                     ...(rows !== undefined ? { rows } : {}),
                     held: { since: had.line, ...(until !== undefined ? { until } : {}) }
                 });
                 continue;
             }
-            result.push({ table, mode, blocks: blocksOf(mode), newTable, ...(rows !== undefined ? { rows } : {}) });
+            result.push({ table, mode, blocks: (0,review_locks/* blocksOf */.SH)(mode), newTable, ...(rows !== undefined ? { rows } : {}) });
             pending.held.set(table, { mode, line: statementLines.startLine });
         }
-        result.sort((a, b) => lockRank(b.mode) - lockRank(a.mode) || a.table.localeCompare(b.table));
+        result.sort((a, b) => (0,review_locks/* lockRank */.wb)(b.mode) - (0,review_locks/* lockRank */.wb)(a.mode) || a.table.localeCompare(b.table));
         review.locks = result;
         if (review.status === 'not-in-transaction' && review.durationMs === undefined) {
             review.durationMs = step.durationMs;
@@ -48571,7 +50029,7 @@ class MigrationReviewer {
 function statementOf(change, replay) {
     const name = lastName(change);
     const mentions = (index) => {
-        const text = blankComments(replay.texts[index] ?? '');
+        const text = (0,sql_script/* blankComments */.$E)(replay.texts[index] ?? '');
         return (name !== undefined &&
             (text.includes(`"${name}"`) || new RegExp(`\\b${escapeRe(name)}\\b`, 'i').test(text)));
     };
@@ -48796,7 +50254,7 @@ class TableFiller {
                     this.unique.add(col.column);
                 // An expression key (lower(email)) makes the columns it names unique-ish.
                 else {
-                    const names = new Set(parser_scanSql(col.expression).map(parser_identifierName));
+                    const names = new Set((0,sql_script/* scanSql */.C4)(col.expression).map(sql_script/* identifierName */.FK));
                     for (const c of table.columns)
                         if (names.has(c.name))
                             this.unique.add(c.name);
@@ -49145,7 +50603,7 @@ async function runUpgradeTest(args) {
 }
 async function upgrade(client, args, base, stage) {
     for (const migration of base) {
-        for (const statement of script_splitSqlStatements(migration.sql)) {
+        for (const statement of (0,sql_script/* splitSqlStatements */.$G)(migration.sql)) {
             try {
                 await client.query(statement.text);
             }
@@ -49215,14 +50673,14 @@ async function upgrade_applyMigration(client, migration, plan, observer) {
     const { index, error } = outcome.failure;
     const statement = plan.statements[index].statement;
     const offset = error.position
-        ? statement.startOffset + script_offsetOfCharPosition(statement.text, Number(error.position))
+        ? statement.startOffset + (0,sql_script/* offsetOfCharPosition */.c1)(statement.text, Number(error.position))
         : statement.startOffset;
     return {
         migration,
         plan,
         statementIndex: index,
         statementCount: plan.statements.length,
-        line: lineAtOffset(lineStarts(migration.sql), offset),
+        line: (0,sql_script/* lineAtOffset */.dk)((0,sql_script/* lineStarts */._$)(migration.sql), offset),
         error,
         committed: outcome.committed
     };
@@ -49266,7 +50724,7 @@ async function describeFailure(client, failure, repoRoot, fill) {
         };
     }
     const rows = await rowCount(client, error);
-    const statement = script_splitSqlStatements(migration.sql)[failure.statementIndex]?.text ?? '';
+    const statement = (0,sql_script/* splitSqlStatements */.$G)(migration.sql)[failure.statementIndex]?.text ?? '';
     return {
         stage: 'upgrade',
         severity: 'error',
@@ -49331,7 +50789,7 @@ function explainDataFailure(error, statement, rows, _fill) {
 }
 /** The commands of an `ALTER TABLE` statement, as PostgreSQL's parser reads them (none for other statements). */
 function alterTableCommands(statement) {
-    const node = script_parseSqlScript(statement).statements[0]?.node;
+    const node = (0,sql_script/* parseSqlScript */.XG)(statement).statements[0]?.node;
     if (!node || !('AlterTableStmt' in node))
         return [];
     return (node.AlterTableStmt.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [c.AlterTableCmd] : []));
@@ -49429,7 +50887,7 @@ async function upgradeStage(run, config, project, client, history) {
 async function runCheck(config, ports) {
     const started = performance.now();
     // PostgreSQL's SQL parser (WebAssembly) is loaded here, not when the bundle is imported.
-    await loadSqlParser();
+    await (0,sql_script/* loadSqlParser */.Ok)();
     const run = new RunState(config.databaseUrl);
     const project = discover(run, config);
     let client;
@@ -49456,7 +50914,10 @@ async function runCheck(config, ports) {
         await client?.end().catch(() => { });
     }
     const result = finish(run, config, project, drift, Math.round(performance.now() - started));
-    return writeReportFiles(result, config.reportDir, (text) => run.clean(text));
+    return writeReportFiles(result, config.reportDir, (text) => run.clean(text), new Date(), {
+        repoRoot: config.repoRoot,
+        pullRequest: config.pullRequest
+    });
 }
 /** generate → migrate → (seed ∥ upgrade test ∥ drift check), on a connected, usable database. */
 async function runProject(run, config, project, client, ports, history) {
@@ -49567,867 +51028,12 @@ async function confirmDatabaseAlive(run, client) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/report/annotations.ts
-
-
-/** GitHub's limit of annotations per level and step. */
-const ANNOTATIONS_PER_LEVEL = 10;
-/** Fix SQL longer than this is cut in an annotation; the summary has all of it. */
-const FIX_SQL_CHARS = 600;
-/**
- * The annotations to emit for a result, at most {@link ANNOTATIONS_PER_LEVEL}
- * per level (less the reserved error slots), ordered by level (errors first),
- * failures before drift, then by file and line.
- */
-function planAnnotations(result, options = {}) {
-    const findings = [
-        ...result.problems.flatMap((problem) => problemFinding(result, problem)),
-        ...result.drift.flatMap(driftFinding),
-        ...reviewAnnotations(result.review).flatMap((f) => isAnnotated(f.severity) ? [{ ...f, severity: f.severity, isProblem: false }] : [])
-    ];
-    const groups = groupByLine(findings).sort(compareGroups);
-    const reserved = options.reservedErrors ?? (result.status === 'failed' ? 1 : 0);
-    const levels = ['error', 'warning', 'notice'];
-    return levels.flatMap((level) => capLevel(groups.filter((group) => group.level === level), level, Math.max(1, ANNOTATIONS_PER_LEVEL - (level === 'error' ? reserved : 0))));
-}
-function isAnnotated(severity) {
-    return severity !== 'info';
-}
-function problemFinding(result, problem) {
-    if (!isAnnotated(problem.severity))
-        return [];
-    const causes = explainingItems(result, problem.explainedBy).map((item) => {
-        const where = item.location ? ` (${formatLocation(item.location)})` : '';
-        return `- ${item.object}: ${describeChange(item)}${where}`;
-    });
-    const message = causes.length
-        ? `${problem.message}\n\nCaused by drift:\n${causes.join('\n')}`
-        : problem.message;
-    return [
-        { severity: problem.severity, title: problem.title, message, location: problem.location, isProblem: true }
-    ];
-}
-function driftFinding(item) {
-    if (!isAnnotated(item.severity))
-        return [];
-    const lines = [explainItem(item)];
-    if (item.expected)
-        lines.push(`Schema expects: ${item.expected}`);
-    if (item.actual)
-        lines.push(`Migrations create: ${item.actual}`);
-    if (item.fixSql)
-        lines.push(`Fix: ${clip(item.fixSql.trim(), FIX_SQL_CHARS)}`);
-    const change = describeChange(item);
-    const title = `Drift: ${change} ${item.object}`;
-    return [
-        { severity: item.severity, title, message: lines.join('\n'), location: item.location, isProblem: false }
-    ];
-}
-/** Findings on the same file and line become one group; findings without a file stay alone. */
-function groupByLine(findings) {
-    const byKey = new Map();
-    const alone = [];
-    for (const finding of findings) {
-        if (!finding.location) {
-            alone.push({ findings: [finding], level: finding.severity });
-            continue;
-        }
-        const key = `${finding.location.file}\n${finding.location.line}`;
-        const group = byKey.get(key);
-        if (!group)
-            byKey.set(key, { findings: [finding], level: finding.severity, location: finding.location });
-        else
-            addToGroup(group, finding);
-    }
-    return [...byKey.values(), ...alone];
-}
-function addToGroup(group, finding) {
-    group.findings.push(finding);
-    if (severityRank(finding.severity) < severityRank(group.level))
-        group.level = finding.severity;
-    const end = Math.max(group.location?.endLine ?? 0, finding.location?.endLine ?? 0);
-    if (group.location && end > group.location.line)
-        group.location = { ...group.location, endLine: end };
-}
-function compareGroups(a, b) {
-    return (severityRank(a.level) - severityRank(b.level) ||
-        Number(hasProblem(b)) - Number(hasProblem(a)) ||
-        compareLocations(a.location, b.location));
-}
-function hasProblem(group) {
-    return group.findings.some((finding) => finding.isProblem);
-}
-/**
- * The first `slots` groups of a level as annotations; when more remain, the
- * last one also says how many findings were not annotated and where all are listed.
- */
-function capLevel(groups, level, slots) {
-    const kept = groups.slice(0, slots).map(toAnnotation);
-    const rest = groups.slice(slots).reduce((sum, group) => sum + group.findings.length, 0);
-    const last = kept[kept.length - 1];
-    if (rest > 0 && last) {
-        const what = plural(rest, `more ${level}`, `more ${level}s`);
-        last.title = `${last.title} (+${rest.toLocaleString('en-US')} more)`;
-        last.message =
-            `${last.message}\n\n${what} ${rest === 1 ? 'is' : 'are'} not annotated: GitHub shows at most ${ANNOTATIONS_PER_LEVEL} per step. ` +
-                'The job summary and the pull-request comment list every finding.';
-    }
-    return kept;
-}
-function toAnnotation(group) {
-    // The most severe finding names the annotation; failures before drift.
-    const findings = [...group.findings].sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || Number(b.isProblem) - Number(a.isProblem));
-    const [first] = findings;
-    const title = findings.length === 1 || !first
-        ? (first?.title ?? '')
-        : `${first.title} (+${findings.length - 1} more on this line)`;
-    const message = findings.length === 1
-        ? (first?.message ?? '')
-        : findings.map((finding) => `• ${finding.title}\n${finding.message}`).join('\n\n');
-    const annotation = { level: group.level, title, message };
-    if (group.location) {
-        annotation.file = group.location.file;
-        annotation.startLine = group.location.line;
-        if (group.location.endLine && group.location.endLine > group.location.line) {
-            annotation.endLine = group.location.endLine;
-        }
-    }
-    return annotation;
-}
-
-;// CONCATENATED MODULE: ./src/github/comment.ts
-
-const PERMISSION_HINT = 'The token needs `pull-requests: write` (add `permissions: { pull-requests: write }` to the job). ' +
-    'Pull requests from forks get a read-only token whatever the workflow asks, so no comment can be posted there; ' +
-    'the job summary has the full report.';
-/**
- * Creates this project's comment on the pull request, or edits it in place when
- * a comment starting with `marker` exists on any page. Never throws for HTTP
- * errors: 403/404 (no permission, fork), 422 (body rejected, usually too long)
- * and any other failure return `action: 'skipped'` with a warning.
- */
-async function upsertComment(options) {
-    const { octokit, owner, repo, issueNumber, marker } = options;
-    const body = options.body.startsWith(marker) ? options.body : `${marker}\n${options.body}`;
-    try {
-        const existing = await findMarkedComment(octokit, { owner, repo, issueNumber, marker });
-        if (existing) {
-            const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing, body });
-            return { url: data.html_url, action: 'updated' };
-        }
-        const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
-        return { url: data.html_url, action: 'created' };
-    }
-    catch (error) {
-        return { action: 'skipped', warning: commentWarning(error, body.length) };
-    }
-}
-/**
- * The id of the first comment whose body starts with the marker, looking
- * through every page. Starting with it (not merely containing it) matters: a
- * person quoting our comment in a reply must not have their comment overwritten.
- */
-async function findMarkedComment(octokit, where) {
-    let found;
-    await octokit.paginate(octokit.rest.issues.listComments, { owner: where.owner, repo: where.repo, issue_number: where.issueNumber, per_page: 100 }, (response, done) => {
-        const match = response.data.find((comment) => comment.body?.trimStart().startsWith(where.marker));
-        if (match) {
-            found = match.id;
-            done();
-        }
-        return [];
-    });
-    return found;
-}
-/** How long one GitHub API request may take, and all of them together. */
-const REQUEST_TIMEOUT_MS = 20_000;
-const TOTAL_TIMEOUT_MS = 60_000;
-/**
- * Bounds every request of `octokit`: Octokit has no timeout of its own, so an
- * API that accepts the connection and never answers would hold the job until
- * GitHub's 6-hour limit. Each request is aborted after `perRequestMs`, and all
- * of them once `totalMs` has passed since this call; the abort becomes a
- * warning like any other failure. (A hook, not `request: { signal }` in the
- * constructor options: those would replace `@actions/github`'s proxy settings.)
- */
-function boundRequests(octokit, { perRequestMs = REQUEST_TIMEOUT_MS, totalMs = TOTAL_TIMEOUT_MS } = {}) {
-    const total = AbortSignal.timeout(totalMs);
-    octokit.hook.before('request', (options) => {
-        options.request = {
-            ...options.request,
-            signal: AbortSignal.any([total, AbortSignal.timeout(perRequestMs)])
-        };
-    });
-    return octokit;
-}
-/** Whether a request failed because it was aborted by {@link boundRequests}. */
-function timedOut(error) {
-    const names = [error, error?.cause].map((e) => e?.name);
-    return names.includes('TimeoutError') || names.includes('AbortError');
-}
-/** A warning for the job log that says what went wrong and what to change. */
-function commentWarning(error, bodyLength) {
-    if (timedOut(error))
-        return `Could not post the pull-request comment: the GitHub API did not answer within ${REQUEST_TIMEOUT_MS / 1000}s. The job summary has the full report.`;
-    const status = httpStatus(error);
-    const reason = errorMessage(error);
-    if (status === 403 || status === 404) {
-        return `Could not post the pull-request comment (HTTP ${status}: ${reason}). ${PERMISSION_HINT}`;
-    }
-    if (status === 422) {
-        return (`GitHub rejected the pull-request comment (HTTP 422: ${reason}); its body has ` +
-            `${bodyLength.toLocaleString('en-US')} characters, the limit is 65,536. The job summary has the full report.`);
-    }
-    const what = status ? `HTTP ${status}: ${reason}` : reason;
-    return `Could not post the pull-request comment (${what}). The job summary has the full report.`;
-}
-/**
- * The open pull request that contains a commit, for `push` and
- * `workflow_dispatch` runs that have no pull request in their event. Closed and
- * merged pull requests are ignored: commenting on them would only add noise.
- * HTTP errors come back as a warning, never thrown.
- */
-async function findPullRequestForCommit(options) {
-    const { octokit, owner, repo, sha } = options;
-    try {
-        const { data } = await octokit.request('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', {
-            owner,
-            repo,
-            commit_sha: sha
-        });
-        const open = data.find((pull) => pull.state === 'open');
-        return open ? { pullRequest: { number: open.number, url: open.html_url } } : {};
-    }
-    catch (error) {
-        const status = httpStatus(error);
-        const what = timedOut(error)
-            ? `the GitHub API did not answer within ${REQUEST_TIMEOUT_MS / 1000}s`
-            : status
-                ? `HTTP ${status}: ${errorMessage(error)}`
-                : errorMessage(error);
-        return { warning: `Could not look up the pull request of commit ${sha} (${what}); no comment is posted.` };
-    }
-}
-function httpStatus(error) {
-    if (typeof error !== 'object' || error === null || !('status' in error))
-        return undefined;
-    const status = error.status;
-    return typeof status === 'number' ? status : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/report/markdown-options.ts
-/** Definitions longer than this (a long CHECK expression) are clipped in table cells. */
-const CELL_CHARS = 300;
-const SEVERITY_ICON = {
-    error: '❌',
-    warning: '⚠️',
-    notice: '🔎',
-    info: 'ℹ️'
-};
-function fullReportLink(opts) {
-    if (opts.fullReport)
-        return opts.fullReport;
-    return opts.summaryUrl ? `[the job summary](${opts.summaryUrl})` : 'the job summary of this workflow run';
-}
-
-;// CONCATENATED MODULE: ./src/report/markdown-drift.ts
-
-
-
-function driftSection(result, detail, opts) {
-    if (!result.drift.length)
-        return undefined;
-    const sorted = sortDrift(result.drift);
-    const reported = sorted.filter((item) => item.severity !== 'info');
-    const info = sorted.filter((item) => item.severity === 'info');
-    // One row budget for both tables: the reported findings take it first.
-    const reportedRows = Math.min(reported.length, detail.rows);
-    const infoRows = Math.min(info.length, detail.rows - reportedRows);
-    const parts = [
-        reported.length ? `### Drift: ${severityCounts(reported)}` : undefined,
-        reported.length ? driftTable(reported, reportedRows, opts) : undefined,
-        info.length ? infoBlock(info, infoRows, opts) : undefined
-    ];
-    return parts.filter(Boolean).join('\n\n');
-}
-/** "35 errors, 2 warnings": only the severities present. */
-function severityCounts(items) {
-    const counts = countBySeverity(items);
-    const parts = ['error', 'warning', 'notice'].map((severity) => counts[severity] ? plural(counts[severity], severity) : '');
-    return parts.filter(Boolean).join(', ');
-}
-function driftTable(items, shown, opts) {
-    const header = [
-        '| | Object | Change | Schema expects | Migrations create | Where |',
-        '|---|---|---|---|---|---|'
-    ];
-    const rows = items.slice(0, shown).map(driftRow);
-    const table = shown > 0 ? [...header, ...rows].join('\n') : '';
-    return [table, moreNote(items.length - shown, opts)].filter(Boolean).join('\n\n');
-}
-function driftRow(item) {
-    const cells = [
-        SEVERITY_ICON[item.severity],
-        inlineCode(item.object, { inTable: true }),
-        escapeText(describeChange(item)),
-        definitionCell(item.expected),
-        definitionCell(item.actual),
-        item.location ? inlineCode(formatLocation(item.location), { inTable: true }) : '—'
-    ];
-    return `| ${cells.join(' | ')} |`;
-}
-function definitionCell(definition) {
-    return definition?.trim() ? inlineCode(clip(definition, CELL_CHARS), { inTable: true }) : '—';
-}
-function moreNote(hidden, opts) {
-    if (hidden <= 0)
-        return undefined;
-    return `_… and ${plural(hidden, 'more item')} — see ${fullReportLink(opts)}._`;
-}
-/** Objects Prisma cannot express: listed for information, collapsed, never an error. */
-function infoBlock(items, shown, opts) {
-    const summary = `${plural(items.length, 'difference')} that Prisma's differ leaves alone (for information)`;
-    const header = ['| Object | Kind | Difference | Why it is not drift |', '|---|---|---|---|'];
-    const rows = items
-        .slice(0, shown)
-        .map((item) => `| ${inlineCode(item.object, { inTable: true })} | ${escapeText(kindName(item.kind))} | ${escapeText(item.change === 'unexpected' ? 'only in the migrations' : describeChange(item))} | ${escapeText(whyIgnored(item))} |`);
-    const table = shown > 0 ? [...header, ...rows].join('\n') : '';
-    const body = [table, moreNote(items.length - shown, opts)].filter(Boolean).join('\n\n');
-    return `<details><summary>${escapeHtml(summary)}</summary>\n\n${body}\n\n</details>`;
-}
-
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = /*#__PURE__*/JSON.parse('{"UU":"@migrate-seed-check/cli","rE":"0.1.0"}');
-;// CONCATENATED MODULE: ./src/util/version.ts
-/**
- * This package's npm name and version, bundled at build time: reports pin
- * the command that reproduces them to the version that wrote them.
- */
-
-const PACKAGE_NAME = package_namespaceObject.UU;
-const PACKAGE_VERSION = package_namespaceObject.rE;
-/** The CLI's command name (package.json `bin`). */
-const BIN_NAME = 'migrate-seed-check';
-/** `npx --yes @scope/name@1.2.3`: runs exactly this version wherever Node.js is (whatever the project's package manager). */
-function pinnedCommand() {
-    return `npx --yes ${PACKAGE_NAME}@${PACKAGE_VERSION}`;
-}
-
-;// CONCATENATED MODULE: ./src/report/markdown-fix.ts
-
-
-
-function fixSection(result, detail) {
-    const counts = countBySeverity(result.drift);
-    const migrationProblem = result.problems.find((problem) => problem.stage === 'migrate' && problem.severity === 'error');
-    const steps = [];
-    if (migrationProblem)
-        steps.push(migrationFixText(result, migrationProblem));
-    if (counts.error > 0 || (result.fixSql && counts.warning > 0))
-        steps.push(driftFixText(result, detail));
-    return steps.length ? ['### How to fix', ...steps].join('\n\n') : undefined;
-}
-function migrationFixText(result, problem) {
-    const where = problem.location ? ` (${inlineCode(formatLocation(problem.location))})` : '';
-    return [
-        `**The failing migration${where}:** correct it if it has never been applied to a shared database; otherwise leave it and add a new migration that repairs its effect.`,
-        `Check locally with ${inlineCode(`${runner(result)} prisma migrate reset`)} (drops your local database, applies every migration, runs the seed)${cdHint(result)}.`
-    ].join(' ');
-}
-function driftFixText(result, detail) {
-    const folder = `${migrationsDir(result)}/<timestamp>_fix_drift/`;
-    const written = result.fixSqlPath ? ` (this run wrote it to ${inlineCode(result.fixSqlPath)})` : '';
-    const lines = [
-        `**The drift:** add a migration that creates what the schema declares${cdHint(result)}, either`,
-        '',
-        `- with Prisma, against your development database: ${inlineCode(`${runner(result)} prisma migrate dev --name fix_drift`)}, or`,
-        `- with the suggested migration${written}: save it as ${inlineCode(`${folder}migration.sql`)}, review it, commit it.`
-    ];
-    const sql = result.fixSql?.trim();
-    if (!sql)
-        return lines.join('\n');
-    if (!detail.sql) {
-        lines.push('', `_The suggested migration (${plural(lineCount(sql), 'line')}) is left out here to save space._`);
-        return lines.join('\n');
-    }
-    const summary = `Suggested migration: ${plural(statementCount(sql), 'statement')}`;
-    lines.push('', `<details><summary>${summary}</summary>\n\n${codeBlock(sql, 'sql')}\n\n</details>`);
-    return lines.join('\n');
-}
-/** Commands run in the project's directory; say so when it is not the repository root. */
-function cdHint(result) {
-    return result.workingDirectory === '.' ? '' : ` in ${inlineCode(result.workingDirectory)}`;
-}
-/**
- * Where the project's migrations live, as a path from the repository root: taken
- * from a located `migration.sql` when there is one, else beside the schema file.
- */
-function migrationsDir(result) {
-    const locations = [...result.problems, ...result.drift].flatMap((x) => x.location ? [x.location.file] : []);
-    for (const file of locations) {
-        const match = /^(.*\bmigrations)\/[^/]+\/migration\.sql$/.exec(file);
-        if (match?.[1])
-            return match[1];
-    }
-    const schema = locations.find((file) => file.endsWith('.prisma'));
-    if (schema)
-        return `${schema.includes('/') ? schema.slice(0, schema.lastIndexOf('/')) : '.'}/migrations`;
-    return result.workingDirectory === '.'
-        ? 'prisma/migrations'
-        : `${result.workingDirectory}/prisma/migrations`;
-}
-function statementCount(sql) {
-    return sql.split('\n').filter((line) => /;\s*$/.test(line)).length || 1;
-}
-function lineCount(text) {
-    return text.split('\n').length;
-}
-// ---------------------------------------------------------------- reproduce and footer
-function reproduceSection(result) {
-    if (result.status === 'passed')
-        return undefined;
-    const cd = result.workingDirectory === '.' ? '' : `cd ${result.workingDirectory}\n`;
-    const steps = codeBlock(`${cd}# DATABASE_URL pointing at an empty PostgreSQL database\n${runner(result)} prisma generate\n${runner(result)} prisma migrate deploy\n${runner(result)} prisma db seed`, 'sh');
-    const whole = codeBlock(`${cd}${pinnedCommand()}`, 'sh');
-    return [
-        '<details><summary>Reproduce locally</summary>',
-        '',
-        'The same steps as this check:',
-        '',
-        steps,
-        '',
-        'or the whole check, drift included (it starts its own PostgreSQL when `DATABASE_URL` is not set):',
-        '',
-        whole,
-        '',
-        '</details>'
-    ].join('\n');
-}
-function footer(result, opts) {
-    const report = opts.summaryUrl ? ` · [full report](${opts.summaryUrl})` : '';
-    const status = result.status === 'passed' ? 'passed' : 'failed';
-    return `<sub>${escapeText(opts.title ?? 'migrate-seed-check')} ${status} in ${formatDuration(result.durationMs)}${report}</sub>`;
-}
-
-;// CONCATENATED MODULE: ./src/report/markdown-problems.ts
-
-
-
-
-/** Characters kept of one line of process output (minified code makes lines of kilobytes). */
-const OUTPUT_LINE_CHARS = 500;
-/** How many explaining drift items a problem lists by name. */
-const EXPLAINED_BY_SHOWN = 5;
-function problemsSection(result, detail) {
-    const problems = result.problems;
-    const shownOutputs = new Set();
-    const blocks = problems.map((problem) => {
-        const stage = result.stages.find((s) => s.name === problem.stage);
-        // Prisma's output once per problem: not again when the message already quotes all of it.
-        const quoted = stage?.output !== undefined && !outputAddsTo(problem.message, stage.output);
-        if (stage && quoted)
-            shownOutputs.add(stage.name);
-        const withOutput = stage && !shownOutputs.has(stage.name) ? stage : undefined;
-        if (withOutput)
-            shownOutputs.add(withOutput.name);
-        return problemBlock(result, problem, withOutput, detail);
-    });
-    // A failed stage without a problem still deserves its output: it is all there is to read.
-    for (const stage of result.stages) {
-        if (stage.status === 'failed' && !shownOutputs.has(stage.name)) {
-            const output = outputBlock(stage, detail);
-            if (output)
-                blocks.push(output);
-        }
-    }
-    return blocks.length ? ['### Problems', ...blocks].join('\n\n') : undefined;
-}
-function problemBlock(result, problem, stage, detail) {
-    const where = problem.location ? ` · ${inlineCode(formatLocation(problem.location))}` : '';
-    const code = problem.code ? ` · ${inlineCode(problem.code)}` : '';
-    const parts = [
-        `**${SEVERITY_ICON[problem.severity]} ${escapeMessage(problem.title)}**${where}${code}`,
-        messageText(clip(problem.message, detail.messageChars)),
-        explainedByList(result, problem) ?? missingObjectText(problem),
-        stage ? outputBlock(stage, detail) : undefined
-    ];
-    return parts.filter(Boolean).join('\n\n');
-}
-/** Each line escaped on its own and joined by hard breaks, so the message keeps its shape. */
-function messageText(message) {
-    const lines = message.split('\n').map((line) => escapeMessage(line));
-    while (lines.length && lines[lines.length - 1] === '')
-        lines.pop();
-    return lines.length ? lines.join('  \n') : undefined;
-}
-function explainedByList(result, problem) {
-    const items = explainingItems(result, problem.explainedBy);
-    if (!items.length)
-        return undefined;
-    const lines = items.slice(0, EXPLAINED_BY_SHOWN).map((item) => `- ${driftReference(item)}`);
-    if (items.length > EXPLAINED_BY_SHOWN)
-        lines.push(`- … and ${items.length - EXPLAINED_BY_SHOWN} more in the drift table`);
-    return [`Caused by drift:`, ...lines].join('\n');
-}
-/** Without a drift item to blame (drift was not compared), at least name what the seed missed. */
-function missingObjectText(problem) {
-    const missing = problem.missingObject;
-    if (!missing?.table && !missing?.column)
-        return undefined;
-    const name = [missing.table, missing.column].filter(Boolean).join('.');
-    return `The migrated database has no ${missing.column ? 'column' : 'table'} ${inlineCode(name)}.`;
-}
-/** "`users.profile_picture` — missing column, declared at `prisma/schema.prisma:56`". */
-function driftReference(item) {
-    const where = item.location ? `, declared at ${inlineCode(formatLocation(item.location))}` : '';
-    return `${inlineCode(item.object)} — ${escapeText(describeChange(item))}${where}`;
-}
-function outputBlock(stage, detail) {
-    if (!stage.output?.trim() || detail.outputLines === 0)
-        return undefined;
-    if (stage.status !== 'failed' && stage.status !== 'warning')
-        return undefined;
-    const tail = tailLines(stage.output, detail.outputLines);
-    const { dropped } = tail;
-    // Prisma quotes the failing line of its generated client, which is minified:
-    // one such line is kilobytes of code that would fill the comment on its own.
-    const text = tail.text
-        .split('\n')
-        .map((line) => line.length <= OUTPUT_LINE_CHARS
-        ? line
-        : `${line.slice(0, OUTPUT_LINE_CHARS)}… (${(line.length - OUTPUT_LINE_CHARS).toLocaleString('en-US')} more characters)`)
-        .join('\n');
-    const command = stage.command?.length
-        ? `<code>${escapeHtml(stage.command.join(' '))}</code>`
-        : stageLabel(stage.name);
-    const exit = stage.timedOut ? 'timed out' : stage.exitCode != null ? `exit code ${stage.exitCode}` : '';
-    const facts = [exit, dropped ? `last ${detail.outputLines} lines` : ''].filter(Boolean).join(', ');
-    const summary = `Output of ${command}${facts ? ` (${facts})` : ''}`;
-    return `<details><summary>${summary}</summary>\n\n${codeBlock(text, 'text')}\n\n</details>`;
-}
-
-;// CONCATENATED MODULE: ./src/report/markdown-summary.ts
-
-
-
-const STATUS_ICON = {
-    passed: '✅',
-    failed: '❌',
-    skipped: '⏭️',
-    warning: '⚠️'
-};
-function headline(result, opts) {
-    const title = escapeText(opts.title ?? 'migrate-seed-check');
-    const where = result.workingDirectory === '.' ? '' : ` in ${inlineCode(result.workingDirectory)}`;
-    if (result.status === 'passed')
-        return `### ✅ ${title} passed${where}`;
-    const reasons = failureReasons(result);
-    const why = reasons.length ? `: ${reasons.join(' · ')}` : '';
-    return `### ❌ ${title} failed${where}${why}`;
-}
-/** One or two sentences under the headline: what the drift means, and the counts. */
-function overview(result) {
-    const lines = [...driftSentences(result.drift), explainedSeedSentence(result), countsLine(result)];
-    return lines.filter(Boolean).join('<br>\n');
-}
-function driftSentences(drift) {
-    const missing = drift.filter((item) => item.severity === 'error' && item.change === 'missing');
-    const different = drift.filter((item) => item.severity === 'error' && item.change === 'different');
-    const unexpected = drift.filter((item) => item.severity === 'warning' && item.change === 'unexpected');
-    const sentences = [];
-    if (missing.length) {
-        sentences.push(`${schemaName(missing)} declares **${countKinds(missing)}** that no migration creates.`);
-    }
-    if (different.length) {
-        sentences.push(`The migrations define **${countKinds(different)}** differently from the schema.`);
-    }
-    if (unexpected.length) {
-        sentences.push(`The migrations create **${countKinds(unexpected)}** that the schema does not declare (deliberate raw SQL?).`);
-    }
-    return sentences;
-}
-/** "`prisma/schema.prisma`" when all located items are in one file, else "The schema". */
-function schemaName(items) {
-    const files = new Set(items.flatMap((item) => (item.location ? [item.location.file] : [])));
-    const [only] = files;
-    return files.size === 1 && only?.endsWith('.prisma') ? inlineCode(only) : 'The schema';
-}
-function explainedSeedSentence(result) {
-    const seed = result.problems.find((problem) => problem.stage === 'seed' && problem.explainedBy?.length);
-    if (!seed)
-        return undefined;
-    const items = explainingItems(result, seed.explainedBy);
-    const names = items.slice(0, 3).map((item) => inlineCode(item.object));
-    const more = items.length > 3 ? ` and ${items.length - 3} more` : '';
-    return names.length ? `The seed failed because of this drift (${names.join(', ')}${more}).` : undefined;
-}
-function countsLine(result) {
-    const counts = countBySeverity(result.drift);
-    const compared = result.stages.some((stage) => stage.name === 'compare' && stage.status !== 'skipped');
-    const parts = [];
-    if (driftUnknown(result) && !result.drift.length)
-        parts.push('Drift: not known (the compare stage failed)');
-    else if (compared || result.drift.length) {
-        const found = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
-        if (counts.notice)
-            found.push(plural(counts.notice, 'notice'));
-        if (counts.info)
-            found.push(`${counts.info} for information`);
-        parts.push(`Drift: ${found.join(', ')}`);
-    }
-    if (result.verdict)
-        parts.push(`verdict: ${escapeText(result.verdict.summary)}`);
-    else if (result.prismaVersion)
-        parts.push(`Prisma ${escapeText(result.prismaVersion)}`);
-    return parts.length ? `<sub>${parts.join(' · ')}</sub>` : undefined;
-}
-function shortenedNotice(opts) {
-    return `> [!NOTE]\n> This report is shortened to fit GitHub's size limit. The complete report is in ${fullReportLink(opts)}.`;
-}
-function stageTable(stages) {
-    if (!stages.length)
-        return undefined;
-    const rows = stages.map((stage) => `| ${stageLabel(stage.name)} | ${STATUS_ICON[stage.status]} ${stage.status} | ${formatDuration(stage.durationMs)} | ${escapeMessage(clip(stage.summary, CELL_CHARS), { inTable: true })} |`);
-    return ['| Stage | Result | Time | Details |', '|---|---|--:|---|', ...rows].join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/report/markdown.ts
-
-
-
-
-
-
-/** Error messages of a migration can be long; they are cut here (the output block has the rest). */
-const FULL_MESSAGE_CHARS = 4000;
-/** The hidden marker of the sticky comment for one project directory. */
-function commentMarker(workingDirectory) {
-    // `-->` in a directory name would end the HTML comment early and show the rest.
-    const safe = workingDirectory.replace(/[<>]/g, encodeURIComponent).replace(/--/g, '-%2D');
-    return `<!-- migrate-seed-check:${safe} -->`;
-}
-/**
- * Renders the report as GitHub-flavoured markdown of at most `opts.maxLength`
- * UTF-8 bytes. When the full report is too long, parts are dropped least
- * important first: long process outputs, then the suggested SQL, then drift rows
- * beyond what fits ("… and N more — see the job summary"). The marker, the
- * headline and the pointer to the full report are always kept.
- */
-function renderMarkdown(result, opts) {
-    const totalRows = result.drift.length;
-    const full = {
-        outputLines: 80,
-        sql: true,
-        rows: totalRows,
-        messageChars: FULL_MESSAGE_CHARS,
-        shortened: false
-    };
-    const attempts = [
-        full,
-        { ...full, outputLines: 15, shortened: true },
-        { ...full, outputLines: 0, shortened: true },
-        { ...full, outputLines: 0, sql: false, shortened: true }
-    ];
-    for (const detail of attempts) {
-        const text = render(result, opts, detail);
-        if (fits(text, opts.maxLength))
-            return text;
-    }
-    const lean = { outputLines: 0, sql: false, rows: 0, messageChars: 1000, shortened: true };
-    const rows = largestFitting(totalRows, (n) => fits(render(result, opts, { ...lean, rows: n }), opts.maxLength));
-    const text = render(result, opts, { ...lean, rows: rows ?? 0 });
-    return fits(text, opts.maxLength) ? text : hardCut(result, opts);
-}
-function fits(text, maxLength) {
-    return Buffer.byteLength(text, 'utf8') <= maxLength;
-}
-/** Binary search for the largest n in [0, max] with ok(n) true (ok is monotonic); undefined if none. */
-function largestFitting(max, ok) {
-    if (!ok(0))
-        return undefined;
-    let low = 0;
-    let high = max;
-    while (low < high) {
-        const mid = Math.ceil((low + high) / 2);
-        if (ok(mid))
-            low = mid;
-        else
-            high = mid - 1;
-    }
-    return low;
-}
-/** Last resort when even the lean report is too long: headline and pointer only, then a plain cut. */
-function hardCut(result, opts) {
-    const pointer = `_The report is too long to show here; see ${fullReportLink(opts)}._`;
-    const text = [opts.marker, headline(result, opts), pointer].filter(Boolean).join('\n\n');
-    let cut = text;
-    while (!fits(cut, opts.maxLength) && cut.length > 0)
-        cut = cut.slice(0, cut.length - 64);
-    return cut;
-}
-function render(result, opts, detail) {
-    const sections = [
-        opts.marker,
-        headline(result, opts),
-        overview(result),
-        detail.shortened ? shortenedNotice(opts) : undefined,
-        stageTable(result.stages),
-        problemsSection(result, detail),
-        driftSection(result, detail, opts),
-        reviewMarkdown(result.review, detail.shortened),
-        fixSection(result, detail),
-        reproduceSection(result),
-        footer(result, opts)
-    ];
-    return sections.filter((section) => Boolean(section)).join('\n\n') + '\n';
-}
-
-;// CONCATENATED MODULE: ./src/github/publish.ts
-/**
- * Publishes a `CheckResult` on GitHub: annotations, job summary, the sticky
- * pull-request comment and the step outputs. With `src/main.ts`, the only
- * place that touches `@actions/*`. A reporting failure never changes the
- * check's result: it becomes a warning.
- */
-
-
-
-
-
-
-
-
-
-/** GitHub's limits: 65,536 characters a comment, 1 MiB a step summary (we keep a margin). */
-const COMMENT_LIMIT = 60_000;
-const SUMMARY_LIMIT = 1_000_000;
-function readEvent() {
-    const file = process.env.GITHUB_EVENT_PATH;
-    if (!file)
-        return {};
-    try {
-        return JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8'));
-    }
-    catch {
-        return {};
-    }
-}
-function runUrl() {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: runId } = process.env;
-    return server && repo && runId ? `${server}/${repo}/actions/runs/${runId}` : undefined;
-}
-/**
- * Emits everything. The outputs come first (a later step may read `status`
- * whatever happens to the report), then the annotations and the summary, and
- * last the comment, the only part that talks to GitHub's API; any failure
- * there is a warning.
- */
-async function publishReport(result, config) {
-    const secrets = secretsOfUrl(config.databaseUrl);
-    const clean = (text) => secrets_redact(text, secrets);
-    const counted = result.drift.filter((i) => i.severity !== 'info');
-    setOutputs([
-        [OUTPUTS.status, result.status],
-        [OUTPUTS.drift, String(counted.length > 0)],
-        [OUTPUTS.driftCount, String(counted.length)],
-        [OUTPUTS.reportJson, result.reportJsonPath ?? ''],
-        [OUTPUTS.fixSql, result.fixSqlPath ?? '']
-    ]);
-    for (const a of planAnnotations(result)) {
-        const props = {
-            title: clean(a.title),
-            file: a.file,
-            startLine: a.startLine,
-            endLine: a.endLine
-        };
-        const message = clean(a.message);
-        if (a.level === 'error')
-            error(message, props);
-        else if (a.level === 'warning')
-            warning(message, props);
-        else
-            notice(message, props);
-    }
-    // Paths in the report read relative to the repository, as on GitHub; the outputs keep absolute paths.
-    const shown = {
-        ...result,
-        fixSqlPath: result.fixSqlPath && external_node_path_default().relative(config.repoRoot, result.fixSqlPath)
-    };
-    const summaryUrl = runUrl();
-    try {
-        await summary
-            .addRaw(clean(renderMarkdown(shown, {
-            maxLength: SUMMARY_LIMIT,
-            summaryUrl,
-            fullReport: 'the `report-json` file of this run'
-        })))
-            .write();
-    }
-    catch (error) {
-        warning(`Could not write the job summary: ${errorMessage(error)}`);
-    }
-    let commentUrl;
-    if (config.comment) {
-        try {
-            commentUrl = await comment(shown, config, clean, summaryUrl);
-        }
-        catch (error) {
-            warning(clean(`Could not post the pull-request comment: ${errorMessage(error)}. The job summary has the full report.`));
-        }
-    }
-    setOutputs([[OUTPUTS.commentUrl, commentUrl ?? '']]);
-}
-function setOutputs(outputs) {
-    try {
-        for (const [name, value] of outputs)
-            setOutput(name, value);
-    }
-    catch (error) {
-        warning(`Could not set the step outputs: ${errorMessage(error)}`);
-    }
-}
-async function comment(result, config, clean, summaryUrl) {
-    const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
-    if (!owner || !repo)
-        return undefined;
-    if (!config.githubToken) {
-        info('No github-token: the pull-request comment is skipped.');
-        return undefined;
-    }
-    const event = readEvent();
-    const pr = event.pull_request;
-    if (pr?.head?.repo?.full_name &&
-        pr.base?.repo?.full_name &&
-        pr.head.repo.full_name !== pr.base.repo.full_name) {
-        warning('This pull request comes from a fork, and GitHub gives fork workflows a read-only token, so no comment was written (the job summary has the report). ' +
-            'A `pull_request_target` workflow can comment with `pull-requests: write`, but must not run the fork’s code with that token.');
-        return undefined;
-    }
-    // Bounded: an API that never answers must not hang the job (see boundRequests).
-    // Loaded only when a comment is due: Octokit is most of the bundle's start-up time.
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-    const octokit = boundRequests(getOctokit(config.githubToken));
-    let issueNumber = config.prNumber ?? pr?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
-    if (issueNumber === undefined && process.env.GITHUB_SHA) {
-        const found = await findPullRequestForCommit({ octokit, owner, repo, sha: process.env.GITHUB_SHA });
-        if (found.warning)
-            warning(found.warning);
-        issueNumber = found.pullRequest?.number;
-    }
-    if (issueNumber === undefined) {
-        info('No pull request for this run: the report is in the job summary only.');
-        return undefined;
-    }
-    const marker = commentMarker(result.workingDirectory);
-    const body = clean(renderMarkdown(result, { marker, maxLength: COMMENT_LIMIT, summaryUrl }));
-    const outcome = await upsertComment({ octokit, owner, repo, issueNumber, marker, body });
-    if (outcome.warning)
-        warning(outcome.warning);
-    else
-        info(`Pull-request comment ${outcome.action}: ${outcome.url ?? ''}`);
-    return outcome.url;
-}
-
+// EXTERNAL MODULE: ./src/github/publish.ts + 11 modules
+var publish = __nccwpck_require__(9428);
+// EXTERNAL MODULE: ./src/github/event.ts
+var github_event = __nccwpck_require__(5015);
+// EXTERNAL MODULE: ./src/report/facts.ts
+var facts = __nccwpck_require__(1349);
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * The action: inputs → pipeline → report. With `src/github/`, the only
@@ -50441,17 +51047,34 @@ async function comment(result, config, clean, summaryUrl) {
 
 
 
+
 /** Reads every input of the spec once. */
 function readInputs() {
-    return Object.fromEntries(INPUT_LIST.map(({ name }) => [name, getInput(name)]));
+    return Object.fromEntries(inputs/* INPUT_LIST */.Ip.map(({ name }) => [name, core/* getInput */.V4(name)]));
 }
 /** An output that cannot be written (no GITHUB_OUTPUT file) must not turn a verdict into a crash. */
 function setOutputSafely(name, value) {
     try {
-        setOutput(name, value);
+        core/* setOutput */.uH(name, value);
     }
     catch (error) {
-        warning(`Could not set output ${name}: ${errorMessage(error)}`);
+        core/* warning */.$e(`Could not set output ${name}: ${(0,errors/* errorMessage */.g)(error)}`);
+    }
+}
+/** `mode: publish`: a refused report fails the step with the reason; reporting failures are warnings. */
+async function main_publish(config) {
+    if (config.githubToken)
+        core/* setSecret */.Pq(config.githubToken);
+    // Loaded only in this mode: the report's validator (zod) is a fifth of the bundle.
+    const { publishStoredReport, PublishRefused } = await Promise.all(/* import() */[__nccwpck_require__.e(816), __nccwpck_require__.e(397)]).then(__nccwpck_require__.bind(__nccwpck_require__, 397));
+    try {
+        await publishStoredReport(config);
+    }
+    catch (error) {
+        if (!(error instanceof PublishRefused))
+            throw error;
+        setOutputSafely(inputs/* OUTPUTS */.py.status, 'failed');
+        core/* setFailed */.C1(`migrate-seed-check did not publish the report: ${error.message}`);
     }
 }
 /** Entry point of the action. Sets the outcome; never throws. */
@@ -50466,42 +51089,48 @@ async function run() {
         let config;
         try {
             const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-            config = parseConfig(readInputs(), { cwd: workspace, repoRoot: workspace, env: process.env });
+            const inputs = readInputs();
+            if (parseMode(inputs) === 'publish') {
+                await main_publish(parsePublishConfig(inputs, { cwd: workspace, env: process.env }));
+                return;
+            }
+            config = parseConfig(inputs, { cwd: workspace, repoRoot: workspace, env: process.env });
+            config.pullRequest = (0,github_event/* pullRequestOfEvent */.My)((0,github_event/* readEvent */.j_)());
         }
         catch (error) {
             if (error instanceof ConfigError) {
-                setOutputSafely(OUTPUTS.status, 'failed');
-                setFailed(error.message);
+                setOutputSafely(inputs/* OUTPUTS */.py.status, 'failed');
+                core/* setFailed */.C1(error.message);
                 return;
             }
             throw error;
         }
-        secrets = secretsOfUrl(config.databaseUrl);
+        secrets = (0,util_secrets/* secretsOfUrl */.m)(config.databaseUrl);
         for (const secret of secrets)
-            core_setSecret(secret);
+            core/* setSecret */.Pq(secret);
         const result = await runCheck(config, {
             env: process.env,
             signal: abort.signal,
-            info: (m) => info(m),
+            info: (m) => core/* info */.pq(m),
             output: (chunk) => void process.stdout.write(chunk),
-            group: (name, fn) => group(name, fn)
+            group: (name, fn) => core/* group */.Os(name, fn)
         });
         try {
-            await publishReport(result, config);
+            await (0,publish/* publishReport */.S3)(result, config);
         }
         catch (error) {
             // Reporting must not change the verdict: the check's own status stands.
-            warning(secrets_redact(`Could not publish the whole report: ${errorMessage(error)}`, secrets));
+            core/* warning */.$e((0,util_secrets/* redact */.E)(`Could not publish the whole report: ${(0,errors/* errorMessage */.g)(error)}`, secrets));
         }
         if (result.status === 'failed') {
-            const reasons = failureReasons(result);
+            const reasons = (0,facts/* failureReasons */.OP)(result);
             const why = reasons.length ? reasons.join(', ') : `fail-on: ${result.failedOn.join(', ')}`;
-            setFailed(`migrate-seed-check failed: ${why}. See the annotations and the job summary.`);
+            core/* setFailed */.C1(`migrate-seed-check failed: ${why}. See the annotations and the job summary.`);
         }
     }
     catch (error) {
-        setOutputSafely(OUTPUTS.status, 'failed');
-        setFailed(secrets_redact(`migrate-seed-check crashed: ${errorMessage(error)}`, secrets));
+        setOutputSafely(inputs/* OUTPUTS */.py.status, 'failed');
+        core/* setFailed */.C1((0,util_secrets/* redact */.E)(`migrate-seed-check crashed: ${(0,errors/* errorMessage */.g)(error)}`, secrets));
     }
     finally {
         process.off('SIGINT', onSignal);

@@ -14,6 +14,18 @@ import type { FailOn } from './model/result.js'
 
 const FAIL_ON_VALUES: readonly FailOn[] = ['migrate', 'seed', 'drift', 'warning']
 
+export type CheckRunChoice = 'auto' | 'true' | 'false'
+
+/** `mode: publish`: what publishing a report made elsewhere needs; nothing touches a database. */
+export interface PublishConfig {
+  /** Absolute path of the report.json to publish. */
+  reportJson: string
+  comment: boolean
+  checkRun: CheckRunChoice
+  githubToken?: string
+  prNumber?: number
+}
+
 /** The seed to run: Prisma's configured seed, an explicit command, or none. */
 export type SeedChoice =
   { kind: 'configured' } | { kind: 'command'; argv: string[]; raw: string } | { kind: 'none' }
@@ -37,8 +49,12 @@ export interface Config {
   generate: boolean
   failOn: FailOn[]
   comment: boolean
+  /** `auto`: try, and a token that may not write checks is a notice. */
+  checkRun: CheckRunChoice
   githubToken?: string
   prNumber?: number
+  /** The pull request the event names (set by the action from the event, not an input); recorded in report.json. */
+  pullRequest?: { number: number; headSha: string }
   stepTimeoutMs: number
   connectTimeoutMs: number
   allowNonEmptyDatabase: boolean
@@ -117,6 +133,7 @@ export function parseConfig(raw: RawInputs, ctx: ConfigContext): Config {
     generate: parseBoolean(INPUTS.generate, value('generate')),
     failOn: parseFailOn(value('failOn')),
     comment: parseBoolean(INPUTS.comment, value('comment')),
+    checkRun: parseCheckRun(value('checkRun')),
     githubToken: given('githubToken'),
     prNumber: parsePrNumber(given('prNumber')),
     stepTimeoutMs: parseDuration(INPUTS.stepTimeout, value('stepTimeout')),
@@ -127,6 +144,47 @@ export function parseConfig(raw: RawInputs, ctx: ConfigContext): Config {
     upgradeTest: parseUpgradeTest(value('upgradeTest')),
     upgradeRows: parseUpgradeRows(value('upgradeRows')),
     migrationSafety: parseMigrationSafety(value('migrationSafety'))
+  }
+}
+
+/** `mode`: read first, since `publish` needs none of the check's inputs (no database URL). */
+export function parseMode(raw: RawInputs): 'check' | 'publish' {
+  const value = raw[INPUTS.mode]?.trim().toLowerCase() || INPUT_SPEC.mode.default
+  if (value === 'check' || value === 'publish') return value
+  throw new ConfigError(
+    INPUTS.mode,
+    `'${value}' is not a mode. Use check (run the check, the default) or publish (post the report.json of a pull_request run from a workflow_run workflow).`
+  )
+}
+
+/** The inputs of `mode: publish`. @throws ConfigError naming the first bad input. */
+export function parsePublishConfig(raw: RawInputs, ctx: ConfigContext): PublishConfig {
+  const given = (key: InputKey): string | undefined => raw[INPUT_SPEC[key].name]?.trim() || undefined
+  const reportJson = given('reportJson')
+  if (!reportJson) {
+    throw new ConfigError(
+      INPUTS.reportJson,
+      'mode: publish needs the report.json to publish. Download the artifact of the pull_request run (actions/download-artifact with run-id: ${{ github.event.workflow_run.id }}) and give its path, e.g. report-json: report/report.json.'
+    )
+  }
+  return {
+    reportJson: path.resolve(ctx.cwd, reportJson),
+    comment: parseBoolean(INPUTS.comment, given('comment') ?? INPUT_SPEC.comment.default),
+    checkRun: parseCheckRun(given('checkRun') ?? INPUT_SPEC.checkRun.default),
+    githubToken: given('githubToken'),
+    prNumber: parsePrNumber(given('prNumber'))
+  }
+}
+
+function parseCheckRun(value: string): CheckRunChoice {
+  if (value.toLowerCase() === 'auto') return 'auto'
+  try {
+    return parseBoolean(INPUTS.checkRun, value) ? 'true' : 'false'
+  } catch {
+    throw new ConfigError(
+      INPUTS.checkRun,
+      `'${value}' is not auto, true or false. auto (default) writes a check run when the token may (checks: write), true warns when it cannot, false never writes one.`
+    )
   }
 }
 

@@ -98,9 +98,28 @@ export const INPUT_SPEC = {
     description: 'Create or update one sticky comment on the pull request with the report.',
     default: 'true'
   },
+  checkRun: {
+    name: 'check-run',
+    description:
+      'Write a check run on the commit with every finding annotated on its line (the workflow-command annotations stop at 10 errors and 10 warnings a step); needs `checks: write`. auto (tries, and a refused token is a notice), true (a refusal is a warning) or false.',
+    default: 'auto'
+  },
+  mode: {
+    name: 'mode',
+    description:
+      'check runs the check. publish runs nothing: it posts the comment and the check run of a report.json made by a pull_request run (give it in report-json), from a workflow_run workflow, so pull requests from forks get them too (see docs/fork-pull-requests.md).',
+    default: 'check'
+  },
+  reportJson: {
+    name: 'report-json',
+    description:
+      'mode: publish only: path of the report.json to publish (the artifact of the pull_request run), relative to the workspace.',
+    defaultText: 'none'
+  },
   githubToken: {
     name: 'github-token',
-    description: 'Token for the pull-request comment; needs `pull-requests: write`.',
+    description:
+      'Token for the pull-request comment and the check run; needs `pull-requests: write` and `checks: write`.',
     actionDefault: '${{ github.token }}'
   },
   prNumber: {

@@ -3,10 +3,18 @@
  * place that touches `@actions/*`.
  */
 import * as core from '@actions/core'
-import { ConfigError, parseConfig, type Config, type RawInputs } from './config.js'
+import {
+  ConfigError,
+  parseConfig,
+  parseMode,
+  parsePublishConfig,
+  type Config,
+  type RawInputs
+} from './config.js'
 import { INPUT_LIST, OUTPUTS } from './inputs.js'
 import { runCheck } from './pipeline/index.js'
 import { publishReport } from './github/publish.js'
+import { pullRequestOfEvent, readEvent } from './github/event.js'
 import { redact, secretsOfUrl } from './util/secrets.js'
 import { failureReasons } from './report/facts.js'
 import { errorMessage } from './util/errors.js'
@@ -25,6 +33,20 @@ function setOutputSafely(name: string, value: string): void {
   }
 }
 
+/** `mode: publish`: a refused report fails the step with the reason; reporting failures are warnings. */
+async function publish(config: ReturnType<typeof parsePublishConfig>): Promise<void> {
+  if (config.githubToken) core.setSecret(config.githubToken)
+  // Loaded only in this mode: the report's validator (zod) is a fifth of the bundle.
+  const { publishStoredReport, PublishRefused } = await import('./github/publish-stored.js')
+  try {
+    await publishStoredReport(config)
+  } catch (error) {
+    if (!(error instanceof PublishRefused)) throw error
+    setOutputSafely(OUTPUTS.status, 'failed')
+    core.setFailed(`migrate-seed-check did not publish the report: ${error.message}`)
+  }
+}
+
 /** Entry point of the action. Sets the outcome; never throws. */
 export async function run(): Promise<void> {
   let secrets: string[] = []
@@ -37,7 +59,13 @@ export async function run(): Promise<void> {
     let config: Config
     try {
       const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
-      config = parseConfig(readInputs(), { cwd: workspace, repoRoot: workspace, env: process.env })
+      const inputs = readInputs()
+      if (parseMode(inputs) === 'publish') {
+        await publish(parsePublishConfig(inputs, { cwd: workspace, env: process.env }))
+        return
+      }
+      config = parseConfig(inputs, { cwd: workspace, repoRoot: workspace, env: process.env })
+      config.pullRequest = pullRequestOfEvent(readEvent())
     } catch (error) {
       if (error instanceof ConfigError) {
         setOutputSafely(OUTPUTS.status, 'failed')

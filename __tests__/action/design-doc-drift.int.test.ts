@@ -9,7 +9,16 @@ import path from 'node:path'
 import { createTestDatabase, type TestDatabase } from '../helpers/pg.js'
 import { makeProject, type FixtureProject } from '../helpers/project.js'
 import { startGitHubStandIn, type GitHubStandIn } from '../helpers/github-stand-in.js'
-import { ensureDist, leaksOf, markdownInjections, passwordOf, runAction, type ActionRun } from './harness.js'
+import {
+  ensureDist,
+  HEAD_SHA,
+  leaksOf,
+  markdownInjections,
+  passwordOf,
+  runAction,
+  TOKEN,
+  type ActionRun
+} from './harness.js'
 
 const DROPPED = '20250612143000_add_auth_and_user_features'
 const DRIFT_COUNT = 35
@@ -94,6 +103,49 @@ describe('the design doc drift on the built action', () => {
     expect(located.length + grouped + remaining).toBe(DRIFT_COUNT + 1)
   })
 
+  it('annotates all 35 drift errors and the seed failure in one check run on the head commit', () => {
+    expect(standIn.checkRuns).toHaveLength(1)
+    const checkRun = standIn.checkRuns[0]!
+    expect(checkRun).toMatchObject({
+      name: 'migrate-seed-check (' + project.relDir + ')',
+      head_sha: HEAD_SHA,
+      status: 'completed',
+      conclusion: 'failure'
+    })
+    expect(checkRun.title).toMatch(/^Failed: seed failed, 35 drift errors \(\d+ annotations\)$/)
+    const findings = checkRun.annotations.reduce(
+      (sum, a) => sum + 1 + Number(/\(\+(\d+) more on this line\)/.exec(String(a.title))?.[1] ?? 0),
+      0
+    )
+    expect(findings).toBe(DRIFT_COUNT + 1)
+    const schemaFile = `${project.relDir}/prisma/schema.prisma`
+    const profile = checkRun.annotations.find((a) =>
+      String(a.title).startsWith('Drift: missing column users.profile_picture')
+    )
+    expect(profile).toMatchObject({
+      path: schemaFile,
+      start_line: schemaLine(/@map\("profile_picture"\)/),
+      annotation_level: 'failure'
+    })
+    expect(checkRun.annotations.some((a) => a.path === `${project.relDir}/prisma/seed.ts`)).toBe(true)
+    // Every request carried at most 50 annotations; the summary is the report, within 65,535 characters.
+    const checkRequests = standIn.requests.filter((r) => r.path.includes('/check-runs'))
+    for (const request of checkRequests) {
+      const output = (request.body as { output: { annotations: unknown[] } }).output
+      expect(output.annotations.length).toBeLessThanOrEqual(50)
+    }
+    expect(checkRun.summary).toContain(`### Drift: ${DRIFT_COUNT} errors`)
+    expect(checkRun.summary!.length).toBeLessThanOrEqual(65_535)
+    expect(markdownInjections(checkRun.summary!)).toEqual([])
+  })
+
+  it('says in the step annotation that the check run has every finding, with its link', () => {
+    const located = run.errors.filter((error) => error.properties.file)
+    const last = located[located.length - 1]
+    expect(last?.message).toContain(standIn.checkRuns[0]!.html_url)
+    expect(last?.message).toContain('annotates every finding on its line')
+  })
+
   it('writes the drift table, the collapsed suggested migration and the fix commands to the summary', () => {
     const { summary } = run
     expect(summary).toMatch(/^### ❌ migrate-seed-check failed/m)
@@ -120,7 +172,10 @@ describe('the design doc drift on the built action', () => {
 
   it('creates one comment with the project marker', () => {
     const posts = standIn.requests.filter((request) => request.method === 'POST')
-    expect(posts.map((request) => request.path)).toEqual(['/repos/acme/shop/issues/7/comments'])
+    expect(posts.map((request) => request.path)).toEqual([
+      '/repos/acme/shop/check-runs',
+      '/repos/acme/shop/issues/7/comments'
+    ])
     expect(standIn.comments).toHaveLength(1)
     const body = standIn.comments[0]?.body ?? ''
     expect(body.startsWith(`<!-- migrate-seed-check:${project.relDir} -->\n`)).toBe(true)
@@ -134,8 +189,12 @@ describe('the design doc drift on the built action', () => {
   it('never shows the database password', () => {
     const password = passwordOf(db.url)
     expect(leaksOf(run, password)).toEqual([])
+    expect(leaksOf(run, TOKEN)).toEqual([])
+    for (const request of standIn.requests)
+      expect(JSON.stringify(request.body ?? '')).not.toMatch(new RegExp(`${password}|${TOKEN}`))
     for (const comment of standIn.comments) expect(comment.body).not.toContain(password)
     expect(readFileSync(run.outputs['report-json'] ?? '', 'utf8')).not.toContain(password)
+    expect(readFileSync(run.outputs['report-json'] ?? '', 'utf8')).not.toContain(TOKEN)
     expect(readFileSync(run.outputs['fix-sql'] ?? '', 'utf8')).not.toContain(password)
   })
 })

@@ -44,7 +44,11 @@ export interface ActionRun {
 
 /** The event a workflow was triggered by. */
 export type ActionEvent =
-  { name: 'pull_request'; number?: number; fork?: boolean } | { name: 'workflow_dispatch' } | { name: 'push' }
+  | { name: 'pull_request'; number?: number; fork?: boolean }
+  | { name: 'workflow_dispatch' }
+  | { name: 'push' }
+  /** A workflow_run event after a pull_request run: `pullRequests` is empty for a fork's pull request, as GitHub sends it. */
+  | { name: 'workflow_run'; headSha: string; pullRequests: number[]; fork?: boolean; event?: string }
 
 export interface RunActionOptions {
   /** Inputs by their action.yml name (`database-url`, `working-directory`, …). */
@@ -99,6 +103,29 @@ function eventPayload(event: ActionEvent, sha: string): unknown {
   }
   if (event.name === 'push') {
     return { ref: 'refs/heads/feature', after: sha, before: '0'.repeat(40), repository }
+  }
+  if (event.name === 'workflow_run') {
+    const headRepo = event.fork ? 'contributor/shop' : REPOSITORY
+    return {
+      action: 'completed',
+      workflow_run: {
+        id: 9001,
+        name: 'CI',
+        event: event.event ?? 'pull_request',
+        status: 'completed',
+        conclusion: 'failure',
+        head_sha: event.headSha,
+        head_branch: 'feature/auth',
+        head_repository: { full_name: headRepo },
+        pull_requests: event.pullRequests.map((number) => ({
+          number,
+          head: { sha: event.headSha, ref: 'feature/auth' },
+          base: { sha: 'f'.repeat(40), ref: 'main' }
+        }))
+      },
+      repository,
+      sender: { login: 'contributor' }
+    }
   }
   const number = event.number ?? PR_NUMBER
   const headRepo = event.fork ? 'contributor/shop' : REPOSITORY

@@ -2,7 +2,8 @@
  * Where the built action comments, and what happens when it cannot: two
  * projects keep two comments, a 403 becomes a warning that leaves the result
  * alone, `workflow_dispatch` and `push` comment only on a pull request they
- * can find, a fork's pull request gets a warning and no request. Most runs
+ * can find, a fork's pull request gets a warning and no request (neither
+ * comment nor check run: its token is read-only). Most runs
  * fail cheaply on an unreachable database: the report is what is tested.
  */
 import { createTestDatabase, type TestDatabase } from '../helpers/pg.js'
@@ -146,9 +147,12 @@ describe('runs without a pull request in their event', () => {
     expect(run.outputs.status).toBe('failed')
     expect(run.summary).toMatch(/^### ❌ migrate-seed-check failed/m)
     expect(run.summary).toContain('| Stage | Result | Time | Details |')
+    // The check run goes on the commit whatever the comment finds.
     expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /repos/acme/shop/check-runs',
       `GET /repos/acme/shop/commits/${HEAD_SHA}/pulls`
     ])
+    expect(api.checkRuns.map((c) => c.head_sha)).toEqual([HEAD_SHA])
     expect(api.comments).toHaveLength(0)
     expect(run.outputs['comment-url']).toBe('')
     expectNoLeak(run)
@@ -167,6 +171,7 @@ describe('runs without a pull request in their event', () => {
     const api = await standIn()
     await cheapRun(api, project(), { event: { name: 'workflow_dispatch' }, inputs: { 'pr-number': '31' } })
     expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /repos/acme/shop/check-runs',
       'GET /repos/acme/shop/issues/31/comments',
       'POST /repos/acme/shop/issues/31/comments'
     ])
@@ -174,12 +179,14 @@ describe('runs without a pull request in their event', () => {
 })
 
 describe('a pull request from a fork', () => {
-  it('warns and sends no request at all', async () => {
+  it('warns, points to the publishing workflow and sends no request at all', async () => {
     const api = await standIn()
     const run = await cheapRun(api, project(), { event: { name: 'pull_request', fork: true } })
     expect(api.requests).toEqual([])
     const warning = run.warnings.find((w) => /fork/i.test(w.message))
-    expect(warning?.message).toContain('pull-requests: write')
+    expect(warning?.message).toContain('docs/fork-pull-requests.md')
+    const notice = run.commands.find((c) => c.name === 'notice' && /fork/.test(c.message))
+    expect(notice?.message).toContain('mode: publish')
     expect(run.outputs.status).toBe('failed')
     expect(run.summary).toMatch(/^### ❌ migrate-seed-check failed/m)
     expectNoLeak(run)
@@ -187,10 +194,10 @@ describe('a pull request from a fork', () => {
 })
 
 describe('comment: false', () => {
-  it('sends no request', async () => {
+  it('sends no comment request (the check run only)', async () => {
     const api = await standIn()
     const run = await cheapRun(api, project(), { inputs: { comment: 'false' } })
-    expect(api.requests).toEqual([])
+    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /repos/acme/shop/check-runs'])
     expect(run.outputs.status).toBe('failed')
     expect(run.summary).not.toBe('')
   })

@@ -140,7 +140,14 @@ test.concurrent(
       expect(warnings.map((w) => w.message)).toEqual([
         `Could not post the pull-request comment: the GitHub API did not answer within ${REQUEST_TIMEOUT_MS / 1000}s. The job summary has the full report.`
       ])
-      expect(api.requests.map((r) => r.method)).toEqual(['GET'])
+      // The check run's request and then the comment's, each given up after the request timeout.
+      expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+        'POST /repos/acme/shop/check-runs',
+        'GET /repos/acme/shop/issues/7/comments'
+      ])
+      expect(run.warnings.filter((w) => /check run/.test(w.message)).map((w) => w.message)).toEqual([
+        `Could not write the check run (the GitHub API did not answer within ${REQUEST_TIMEOUT_MS / 1000}s). The job summary has the full report.`
+      ])
       expect(run.outputs['comment-url']).toBe('')
       expect(run.summary).toMatch(/migrate-seed-check passed/)
       expect(leaksOf(run, passwordOf(db.url))).toEqual([])

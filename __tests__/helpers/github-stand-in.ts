@@ -6,8 +6,10 @@
  * and can be told to fail every request with a given status.
  *
  * Routes: list / create issue comments, update a comment, list the pull
- * requests of a commit. Anything else answers 404, which is recorded too, so a
- * test sees an unexpected call.
+ * requests of a commit, get a pull request, create / update a check run
+ * (annotations appended, at most 50 a request and a summary of at most
+ * 65,535 characters, as GitHub enforces). Anything else answers 404, which is
+ * recorded too, so a test sees an unexpected call.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -38,6 +40,21 @@ export interface StandInPull {
   state: 'open' | 'closed'
 }
 
+/** A check run as the stand-in stores it. */
+export interface StandInCheckRun {
+  id: number
+  repo: string
+  name: string
+  head_sha: string
+  status?: string
+  conclusion?: string
+  title?: string
+  summary?: string
+  /** Every annotation sent, in order, across the create and the updates. */
+  annotations: Array<Record<string, unknown>>
+  html_url: string
+}
+
 /** Options of {@link startGitHubStandIn}. */
 export interface GitHubStandInOptions {
   /** Largest page size served, whatever `per_page` asks (GitHub: 100). Lower it to test pagination cheaply. */
@@ -46,6 +63,8 @@ export interface GitHubStandInOptions {
   comments?: Array<{ issueNumber: number; body: string; login?: string }>
   /** Pull requests per commit sha, for `GET /repos/{o}/{r}/commits/{sha}/pulls`. */
   pullsForCommit?: Record<string, StandInPull[]>
+  /** Pull requests by number with their head commit, for `GET /repos/{o}/{r}/pulls/{n}`. */
+  pulls?: Record<number, { headSha: string; state?: 'open' | 'closed' }>
 }
 
 /** Failure injection: every matching request answers `status` with a GitHub-shaped error body. */
@@ -53,6 +72,8 @@ export interface StandInFailure {
   status: number
   /** Only requests with this method fail (e.g. `POST` to fail creation but not listing). */
   method?: string
+  /** Only requests whose path matches fail (e.g. `/check-runs/`). */
+  path?: RegExp
   message?: string
 }
 
@@ -62,6 +83,7 @@ export interface GitHubStandIn {
   url: string
   requests: RecordedRequest[]
   comments: StandInComment[]
+  checkRuns: StandInCheckRun[]
   /** Adds a comment as if someone had posted it. */
   addComment(issueNumber: number, body: string, login?: string): StandInComment
   /** Makes later requests fail with `status` (optionally only for one method); `null` stops failing. */
@@ -93,6 +115,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     url: state.baseUrl,
     requests: state.requests,
     comments: state.comments,
+    checkRuns: state.checkRuns,
     addComment: (issueNumber, body, login) => state.addComment(issueNumber, body, login),
     setFailure: (status, failureOptions) => {
       state.failure = status === null ? undefined : { status, ...failureOptions }
@@ -111,16 +134,19 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
 class StandInState {
   readonly requests: RecordedRequest[] = []
   readonly comments: StandInComment[] = []
+  readonly checkRuns: StandInCheckRun[] = []
   failure?: StandInFailure
   hang = false
   baseUrl = ''
   private nextId = 1000
   private readonly maxPerPage: number
   private readonly pulls: Record<string, StandInPull[]>
+  private readonly pullsByNumber: NonNullable<GitHubStandInOptions['pulls']>
 
   constructor(options: GitHubStandInOptions) {
     this.maxPerPage = options.maxPerPage ?? 100
     this.pulls = options.pullsForCommit ?? {}
+    this.pullsByNumber = options.pulls ?? {}
     for (const comment of options.comments ?? [])
       this.addComment(comment.issueNumber, comment.body, comment.login)
   }
@@ -150,7 +176,11 @@ class StandInState {
     this.requests.push(request)
     // Never answered; close() ends the connection.
     if (this.hang) return
-    if (this.failure && (!this.failure.method || this.failure.method === request.method)) {
+    if (
+      this.failure &&
+      (!this.failure.method || this.failure.method === request.method) &&
+      (!this.failure.path || this.failure.path.test(request.path))
+    ) {
       const message = this.failure.message ?? DEFAULT_MESSAGES[this.failure.status] ?? 'Error'
       send(res, this.failure.status, { message, documentation_url: 'https://docs.github.com/rest' })
       return
@@ -167,7 +197,49 @@ class StandInState {
       return this.createComment(Number(list[2]), request.body, res, decodeURIComponent(list[1] ?? ''))
     if (edit && request.method === 'PATCH') return this.updateComment(Number(edit[1]), request.body, res)
     if (pulls && request.method === 'GET') return this.listPulls(decodeURIComponent(pulls[1] ?? ''), res)
+    const pull = /^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)$/.exec(request.path)
+    if (pull && request.method === 'GET') return this.getPull(Number(pull[1]), res)
+    const checks = /^\/repos\/([^/]+\/[^/]+)\/check-runs(?:\/(\d+))?$/.exec(request.path)
+    if (checks && !checks[2] && request.method === 'POST')
+      return this.createCheckRun(decodeURIComponent(checks[1] ?? ''), request.body, res)
+    if (checks?.[2] && request.method === 'PATCH')
+      return this.updateCheckRun(Number(checks[2]), request.body, res)
     send(res, 404, { message: 'Not Found' })
+  }
+
+  private getPull(number: number, res: ServerResponse): void {
+    const pull = this.pullsByNumber[number]
+    if (!pull) return send(res, 404, { message: 'Not Found' })
+    send(res, 200, { number, state: pull.state ?? 'open', head: { sha: pull.headSha } })
+  }
+
+  private createCheckRun(repo: string, body: unknown, res: ServerResponse): void {
+    const input = (body ?? {}) as Record<string, unknown>
+    if (typeof input.name !== 'string' || typeof input.head_sha !== 'string')
+      return send(res, 422, { message: 'Validation Failed: name and head_sha are required' })
+    const id = this.nextId++
+    const run: StandInCheckRun = {
+      id,
+      repo,
+      name: input.name,
+      head_sha: input.head_sha,
+      status: typeof input.status === 'string' ? input.status : undefined,
+      conclusion: typeof input.conclusion === 'string' ? input.conclusion : undefined,
+      annotations: [],
+      html_url: `https://github.com/${repo}/runs/${id}`
+    }
+    const problem = applyOutput(run, input.output)
+    if (problem) return send(res, 422, { message: problem })
+    this.checkRuns.push(run)
+    send(res, 201, { id, html_url: run.html_url, name: run.name, head_sha: run.head_sha })
+  }
+
+  private updateCheckRun(id: number, body: unknown, res: ServerResponse): void {
+    const run = this.checkRuns.find((candidate) => candidate.id === id)
+    if (!run) return send(res, 404, { message: 'Not Found' })
+    const problem = applyOutput(run, (body as Record<string, unknown> | undefined)?.output)
+    if (problem) return send(res, 422, { message: problem })
+    send(res, 200, { id, html_url: run.html_url })
   }
 
   private listComments(issueNumber: number, url: URL, res: ServerResponse): void {
@@ -213,6 +285,33 @@ class StandInState {
     }))
     send(res, 200, pulls)
   }
+}
+
+/** Applies a check run's `output` the way GitHub does (annotations appended); returns a 422 message when GitHub would refuse it. */
+function applyOutput(run: StandInCheckRun, output: unknown): string | undefined {
+  if (output === undefined) return undefined
+  const out = output as Record<string, unknown>
+  if (typeof out.title !== 'string' || typeof out.summary !== 'string')
+    return 'Validation Failed: output.title and output.summary are required'
+  if (out.summary.length > 65_535)
+    return 'Validation Failed: output.summary is too long (maximum is 65535 characters)'
+  const annotations = Array.isArray(out.annotations)
+    ? (out.annotations as Array<Record<string, unknown>>)
+    : []
+  if (annotations.length > 50) return 'Validation Failed: only 50 annotations are allowed per request'
+  for (const a of annotations) {
+    if (typeof a.path !== 'string' || typeof a.start_line !== 'number' || typeof a.end_line !== 'number')
+      return 'Validation Failed: an annotation needs path, start_line and end_line'
+    if (
+      !['notice', 'warning', 'failure'].includes(String(a.annotation_level)) ||
+      typeof a.message !== 'string'
+    )
+      return 'Validation Failed: annotation_level and message'
+  }
+  run.title = out.title
+  run.summary = out.summary
+  run.annotations.push(...annotations)
+  return undefined
 }
 
 function toApiComment(comment: StandInComment) {

@@ -68,8 +68,15 @@ describe('the CLI help', () => {
   const cliInputs = INPUT_LIST.filter((input) => input.cli)
   const githubOnly = INPUT_LIST.filter((input) => !input.cli)
 
-  test('the action-only inputs are the comment and its token and pull request', () => {
-    expect(githubOnly.map((input) => input.name)).toEqual(['comment', 'github-token', 'pr-number'])
+  test('the action-only inputs are the comment, the check run, publishing, and the token and pull request', () => {
+    expect(githubOnly.map((input) => input.name)).toEqual([
+      'comment',
+      'check-run',
+      'mode',
+      'report-json',
+      'github-token',
+      'pr-number'
+    ])
   })
 
   test.each(cliInputs.map((input) => [input.name, input] as [string, InputSpec]))(

@@ -118,7 +118,7 @@ export function boundRequests(
 }
 
 /** Whether a request failed because it was aborted by {@link boundRequests}. */
-function timedOut(error: unknown): boolean {
+export function timedOut(error: unknown): boolean {
   const names = [error, (error as { cause?: unknown })?.cause].map((e) => (e as { name?: unknown })?.name)
   return names.includes('TimeoutError') || names.includes('AbortError')
 }
@@ -174,7 +174,7 @@ export async function findPullRequestForCommit(options: {
   }
 }
 
-function httpStatus(error: unknown): number | undefined {
+export function httpStatus(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null || !('status' in error)) return undefined
   const status = (error as { status: unknown }).status
   return typeof status === 'number' ? status : undefined

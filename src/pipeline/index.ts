@@ -67,7 +67,10 @@ export async function runCheck(config: Config, ports: PipelinePorts): Promise<Ch
     await client?.end().catch(() => {})
   }
   const result = finish(run, config, project, drift, Math.round(performance.now() - started))
-  return writeReportFiles(result, config.reportDir, (text) => run.clean(text))
+  return writeReportFiles(result, config.reportDir, (text) => run.clean(text), new Date(), {
+    repoRoot: config.repoRoot,
+    pullRequest: config.pullRequest
+  })
 }
 
 /** generate → migrate → (seed ∥ upgrade test ∥ drift check), on a connected, usable database. */

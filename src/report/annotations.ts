@@ -68,6 +68,11 @@ export interface PlanOptions {
    * many more there are, would push that line out or be pushed out by it.
    */
   reservedErrors?: number
+  /**
+   * Where every finding is annotated, when a check run carries them all (its
+   * name and link): the annotation that says how many more there are points there.
+   */
+  checkRun?: string
 }
 
 /**
@@ -76,6 +81,28 @@ export interface PlanOptions {
  * failures before drift, then by file and line.
  */
 export function planAnnotations(result: CheckResult, options: PlanOptions = {}): Annotation[] {
+  const groups = groupsOf(result)
+  const reserved = options.reservedErrors ?? (result.status === 'failed' ? 1 : 0)
+  const levels: AnnotationLevel[] = ['error', 'warning', 'notice']
+  return levels.flatMap((level) =>
+    capLevel(
+      groups.filter((group) => group.level === level),
+      level,
+      Math.max(1, ANNOTATIONS_PER_LEVEL - (level === 'error' ? reserved : 0)),
+      options.checkRun
+    )
+  )
+}
+
+/**
+ * Every annotation of a result, uncapped, in the order of {@link planAnnotations}:
+ * what a check run carries, which takes any number of them.
+ */
+export function allAnnotations(result: CheckResult): Annotation[] {
+  return groupsOf(result).map(toAnnotation)
+}
+
+function groupsOf(result: CheckResult): Group[] {
   const findings = [
     ...result.problems.flatMap((problem) => problemFinding(result, problem)),
     ...result.drift.flatMap(driftFinding),
@@ -84,15 +111,8 @@ export function planAnnotations(result: CheckResult, options: PlanOptions = {}):
     )
   ]
   const groups = groupByLine(findings).sort(compareGroups)
-  const reserved = options.reservedErrors ?? (result.status === 'failed' ? 1 : 0)
   const levels: AnnotationLevel[] = ['error', 'warning', 'notice']
-  return levels.flatMap((level) =>
-    capLevel(
-      groups.filter((group) => group.level === level),
-      level,
-      Math.max(1, ANNOTATIONS_PER_LEVEL - (level === 'error' ? reserved : 0))
-    )
-  )
+  return levels.flatMap((level) => groups.filter((group) => group.level === level))
 }
 
 function isAnnotated(severity: Severity): severity is AnnotationLevel {
@@ -166,16 +186,24 @@ function hasProblem(group: Group): boolean {
  * The first `slots` groups of a level as annotations; when more remain, the
  * last one also says how many findings were not annotated and where all are listed.
  */
-function capLevel(groups: readonly Group[], level: AnnotationLevel, slots: number): Annotation[] {
+function capLevel(
+  groups: readonly Group[],
+  level: AnnotationLevel,
+  slots: number,
+  checkRun: string | undefined
+): Annotation[] {
   const kept = groups.slice(0, slots).map(toAnnotation)
   const rest = groups.slice(slots).reduce((sum, group) => sum + group.findings.length, 0)
   const last = kept[kept.length - 1]
   if (rest > 0 && last) {
     const what = plural(rest, `more ${level}`, `more ${level}s`)
     last.title = `${last.title} (+${rest.toLocaleString('en-US')} more)`
+    const where = checkRun
+      ? `The check run ${checkRun} annotates every finding on its line; the job summary lists them all.`
+      : 'The job summary and the pull-request comment list every finding.'
     last.message =
-      `${last.message}\n\n${what} ${rest === 1 ? 'is' : 'are'} not annotated: GitHub shows at most ${ANNOTATIONS_PER_LEVEL} per step. ` +
-      'The job summary and the pull-request comment list every finding.'
+      `${last.message}\n\n${what} ${rest === 1 ? 'is' : 'are'} not annotated here: GitHub shows at most ${ANNOTATIONS_PER_LEVEL} per step. ` +
+      where
   }
   return kept
 }

@@ -5,7 +5,7 @@
  */
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { toJson } from './json.js'
+import { toJson, type JsonContext } from './json.js'
 import type { CheckResult } from '../model/result.js'
 
 /** `20250612143000`: Prisma's migration timestamp format (UTC). */
@@ -26,7 +26,8 @@ export async function writeReportFiles(
   result: CheckResult,
   dir: string,
   clean: (text: string) => string,
-  now = new Date()
+  now = new Date(),
+  context: JsonContext = {}
 ): Promise<CheckResult> {
   await mkdir(dir, { recursive: true })
   await removeEarlierFixFolders(dir)
@@ -39,7 +40,7 @@ export async function writeReportFiles(
   }
   const withPath: CheckResult = { ...result, fixSqlPath }
   const reportJsonPath = path.join(dir, 'report.json')
-  await writeFile(reportJsonPath, clean(JSON.stringify(toJson(withPath), null, 2)) + '\n')
+  await writeFile(reportJsonPath, clean(JSON.stringify(toJson(withPath, context), null, 2)) + '\n')
   return { ...withPath, reportJsonPath }
 }
 
