@@ -18416,7 +18416,11 @@ async function runStages(run, config, project, client, ports, history, lanes) {
     // migrated database: it starts now, in databases of its own. Its findings
     // are kept apart until it is known whether the migrations passed.
     const upgrade = run.fork(config.databaseUrl);
-    const upgradeWork = lanes.run('Upgrade test on a populated database', () => upgradeStage(upgrade, config, project, history), { background: true });
+    const upgradeWork = wantsUpgradeTest(config, history)
+        ? lanes.run('Upgrade test on a populated database', () => upgradeStage(upgrade, config, project, history), {
+            background: true
+        })
+        : Promise.resolve();
     // Awaited below on every path; until then a rejection must not count as
     // unhandled (it is rethrown where it is awaited).
     upgradeWork.catch(() => undefined);
@@ -18441,8 +18445,8 @@ async function runStages(run, config, project, client, ports, history, lanes) {
         run.skip('generate', 'generate: false');
     const migrating = lanes.run('prisma migrate deploy', (output) => migrateStage(deploy, stepsFor(output), client));
     migrating.catch(() => undefined);
+    const generated = await generating;
     const migrated = await migrating;
-    const generated = config.generate ? await Promise.race([generating, new Promise((r) => setTimeout(() => r(true), 0))]) : true;
     // A schema Prisma cannot read fails generate (P1012, on the schema's line);
     // deploy may fail on it too (reported once, at generate) or pass (it needs
     // only the datasource), but nothing can be compared with such a schema.
@@ -18832,6 +18836,57 @@ function fixBlock(result, paint) {
     return lines.join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/report/timeline.ts
+/** The stages that ran and have times (a skipped stage did not run). */
+function timedStages(stages) {
+    return stages
+        .filter((s) => s.status !== 'skipped' && s.startMs !== undefined && s.endMs !== undefined)
+        .map((s) => ({ name: s.name, status: s.status, startMs: s.startMs, endMs: s.endMs }))
+        .sort((a, b) => a.startMs - b.startMs || a.endMs - b.endMs);
+}
+/**
+ * The critical path: from the stage that ended last, back through the stage
+ * that ended last before each one started (within `slackMs`: a stage starts
+ * a moment after what it waited for), in the order they ran.
+ */
+function criticalPath(stages, slackMs = 50) {
+    const chain = [];
+    let current = [...stages].sort((a, b) => b.endMs - a.endMs)[0];
+    while (current) {
+        chain.unshift(current);
+        const before = stages
+            .filter((s) => !chain.includes(s) && s.endMs <= current.startMs + slackMs && s.endMs > s.startMs)
+            .sort((a, b) => b.endMs - a.endMs)[0];
+        current = before;
+    }
+    return chain;
+}
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+/**
+ * One line per stage: start, end, duration and a bar on a common scale; the
+ * critical path marked with `*`.
+ */
+function renderTimeline(stages, totalMs, width = 40) {
+    const timed = timedStages(stages);
+    if (!timed.length)
+        return 'Timeline: no stage ran.';
+    const critical = new Set(criticalPath(timed));
+    const scale = width / Math.max(totalMs, ...timed.map((s) => s.endMs), 1);
+    const nameWidth = Math.max(...timed.map((s) => s.name.length));
+    const lines = timed.map((s) => {
+        const from = Math.floor(s.startMs * scale);
+        const length = Math.max(1, Math.round((s.endMs - s.startMs) * scale));
+        const bar = ' '.repeat(from) + '█'.repeat(Math.min(length, width - from + 1));
+        const times = `${seconds(s.startMs).padStart(7)} → ${seconds(s.endMs).padStart(7)} ${seconds(s.endMs - s.startMs).padStart(7)}`;
+        return `${critical.has(s) ? '*' : ' '} ${s.name.padEnd(nameWidth)} ${times}  │${bar.padEnd(width)}│`;
+    });
+    const path = [...critical].map((s) => s.name).join(' → ');
+    return [
+        `Timeline (seconds since the run started; * the critical path: ${path}; run ${seconds(totalMs)})`,
+        ...lines
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/cli.ts
 /**
  * Terminal entry: `npx migrate-seed-check` / `npm run check`. Flags mirror
@@ -18852,12 +18907,16 @@ function fixBlock(result, paint) {
 
 
 
+
 /** The inputs the CLI takes (the comment's are GitHub's alone), by name. */
 const CLI_INPUTS = new Map(INPUT_LIST.flatMap((input) => (input.cli ? [[input.name, { ...input, cli: input.cli }]] : [])));
 /** The CLI's own options, beside the inputs. */
 const OWN_OPTIONS = {
     json: { type: 'string', value: 'PATH', help: 'also write the machine-readable result to PATH' },
-    verbose: { type: 'boolean', help: "stream Prisma's and the seed's output" },
+    verbose: {
+        type: 'boolean',
+        help: "stream Prisma's and the seed's output; end with the stages' timeline"
+    },
     'no-color': { type: 'boolean', help: 'plain output' },
     help: { type: 'boolean', short: 'h', help: 'this text' }
 };
@@ -19035,6 +19094,8 @@ async function main(argv, env = process.env) {
             }
         });
         process.stdout.write(secrets_redact(renderTerminal(result, { color: args.color }), secrets) + '\n');
+        if (args.verbose)
+            say(renderTimeline(result.stages, result.durationMs));
         if (args.json)
             await (0,promises_.writeFile)(external_node_path_default().resolve(args.json), secrets_redact(JSON.stringify(toJson(result), null, 2), secrets) + '\n');
         return result.status === 'passed' ? 0 : 1;

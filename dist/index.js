@@ -49636,7 +49636,11 @@ async function runStages(run, config, project, client, ports, history, lanes) {
     // migrated database: it starts now, in databases of its own. Its findings
     // are kept apart until it is known whether the migrations passed.
     const upgrade = run.fork(config.databaseUrl);
-    const upgradeWork = lanes.run('Upgrade test on a populated database', () => upgradeStage(upgrade, config, project, history), { background: true });
+    const upgradeWork = wantsUpgradeTest(config, history)
+        ? lanes.run('Upgrade test on a populated database', () => upgradeStage(upgrade, config, project, history), {
+            background: true
+        })
+        : Promise.resolve();
     // Awaited below on every path; until then a rejection must not count as
     // unhandled (it is rethrown where it is awaited).
     upgradeWork.catch(() => undefined);
@@ -49661,8 +49665,8 @@ async function runStages(run, config, project, client, ports, history, lanes) {
         run.skip('generate', 'generate: false');
     const migrating = lanes.run('prisma migrate deploy', (output) => migrateStage(deploy, stepsFor(output), client));
     migrating.catch(() => undefined);
+    const generated = await generating;
     const migrated = await migrating;
-    const generated = config.generate ? await Promise.race([generating, new Promise((r) => setTimeout(() => r(true), 0))]) : true;
     // A schema Prisma cannot read fails generate (P1012, on the schema's line);
     // deploy may fail on it too (reported once, at generate) or pass (it needs
     // only the datasource), but nothing can be compared with such a schema.

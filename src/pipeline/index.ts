@@ -120,11 +120,15 @@ async function runStages(
   // migrated database: it starts now, in databases of its own. Its findings
   // are kept apart until it is known whether the migrations passed.
   const upgrade = run.fork(config.databaseUrl)
-  const upgradeWork = lanes.run(
-    'Upgrade test on a populated database',
-    () => upgradeStage(upgrade, config, project, history),
-    { background: true }
-  )
+  const upgradeWork = wantsUpgradeTest(config, history)
+    ? lanes.run(
+        'Upgrade test on a populated database',
+        () => upgradeStage(upgrade, config, project, history),
+        {
+          background: true
+        }
+      )
+    : Promise.resolve()
   // Awaited below on every path; until then a rejection must not count as
   // unhandled (it is rethrown where it is awaited).
   upgradeWork.catch(() => undefined)
