@@ -24,7 +24,9 @@ export function timedStages(stages: readonly StageResult[]): TimedStage[] {
 /**
  * The critical path: from the stage that ended last, back through the stage
  * that ended last before each one started (within `slackMs`: a stage starts
- * a moment after what it waited for), in the order they ran.
+ * a moment after what it waited for), in the order they ran. Stages shorter
+ * than `slackMs` (a check of work done earlier) or started at about the same
+ * time are not what a stage waited for.
  */
 export function criticalPath<T extends TimedStage>(stages: readonly T[], slackMs = 50): T[] {
   const chain: T[] = []
@@ -32,7 +34,13 @@ export function criticalPath<T extends TimedStage>(stages: readonly T[], slackMs
   while (current) {
     chain.unshift(current)
     const before = stages
-      .filter((s) => !chain.includes(s) && s.endMs <= current!.startMs + slackMs && s.endMs > s.startMs)
+      .filter(
+        (s) =>
+          !chain.includes(s) &&
+          s.endMs <= current!.startMs + slackMs &&
+          s.startMs + slackMs < current!.startMs &&
+          s.endMs - s.startMs >= slackMs
+      )
       .sort((a, b) => b.endMs - a.endMs)[0]
     current = before
   }
