@@ -329,7 +329,8 @@ async function runAction(
         dir,
         ...(options.args ?? []),
         '--report-dir',
-        path.join(runDir, 'report'),
+        // Inside the checked repository (the copy with a base is a repository of its own).
+        options.dir ? path.join(options.dir, 'bench-report') : path.join(runDir, 'report'),
         '--json',
         json,
         '--no-color'

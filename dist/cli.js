@@ -15389,7 +15389,10 @@ class RunState {
      * will be reported): same secrets, same clock.
      */
     fork(databaseUrl) {
-        return new RunState(databaseUrl, this.started);
+        const fork = new RunState(databaseUrl, this.started);
+        // Messages name the variables this run set (the shadow database stays the run's to drop).
+        fork.env = this.env;
+        return fork;
     }
     /** Takes over a fork's stages, problems and review. */
     adopt(fork) {
