@@ -45,7 +45,7 @@ const CASES: Array<[string, string, RegExp]> = [
   [
     'seed-command',
     'tsx prisma/seed.ts && rm -rf /',
-    /'&' would need a shell, and the seed command runs without one/
+    /'&&' would need a shell, and the seed command runs without one/
   ],
   ['seed-command', 'node seed.js; touch /tmp/msc-pwned', /';' would need a shell/],
   ['seed-command', 'node $(touch /tmp/msc-pwned)', /'\$\(' would need a shell|'\(' would need a shell/],
@@ -54,7 +54,7 @@ const CASES: Array<[string, string, RegExp]> = [
   ['comment', 'yes please', /'yes please' is not a boolean/],
   ['allow-non-empty-database', '2', /'2' is not a boolean/],
   ['fail-on', 'drfit', /unknown value 'drfit'/],
-  ['step-timeout', '10 minutes', /'10 minutes' is not a duration/],
+  ['step-timeout', 'ten minutes', /'ten minutes' is not a duration/],
   ['connect-timeout', '0s', /'0s' must be longer than zero/],
   ['step-timeout', '7h', /longer than GitHub's 6-hour job limit/],
   ['pr-number', 'seven', /'seven' is not a pull-request number/],
