@@ -18285,6 +18285,8 @@ async function upgradeStage(run, config, project, history) {
         return;
     }
     const started = performance.now();
+    // Its own duration leaves out the scratch database's drop: the timeline shows when it really ran.
+    const startMs = run.now();
     const admin = new esm.Client({
         connectionString: config.databaseUrl,
         connectionTimeoutMillis: 10_000,
@@ -18323,6 +18325,7 @@ async function upgradeStage(run, config, project, history) {
             name: 'upgrade',
             status: 'failed',
             durationMs: elapsed(started),
+            startMs,
             summary: 'the upgrade test could not run'
         });
         run.problem({
@@ -18336,7 +18339,7 @@ async function upgradeStage(run, config, project, history) {
     finally {
         await admin.end().catch(() => { });
     }
-    run.stage(outcome.stage);
+    run.stage({ ...outcome.stage, startMs });
     for (const problem of outcome.problems)
         run.problem(problem);
     if (reviewer && outcome.fill) {

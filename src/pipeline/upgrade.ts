@@ -39,6 +39,8 @@ export async function upgradeStage(
     return
   }
   const started = performance.now()
+  // Its own duration leaves out the scratch database's drop: the timeline shows when it really ran.
+  const startMs = run.now()
   const admin = new pg.Client({
     connectionString: config.databaseUrl,
     connectionTimeoutMillis: 10_000,
@@ -77,6 +79,7 @@ export async function upgradeStage(
       name: 'upgrade',
       status: 'failed',
       durationMs: elapsed(started),
+      startMs,
       summary: 'the upgrade test could not run'
     })
     run.problem({
@@ -89,7 +92,7 @@ export async function upgradeStage(
   } finally {
     await admin.end().catch(() => {})
   }
-  run.stage(outcome.stage)
+  run.stage({ ...outcome.stage, startMs })
   for (const problem of outcome.problems) run.problem(problem)
   if (reviewer && outcome.fill) {
     run.review = reviewer.result()
