@@ -1,7 +1,12 @@
 /**
- * `npm run bench` (sample + 50, 300 and 1,000 models) and `npm run bench --
- * --quick` (sample + 50 models): what the action costs beyond the Prisma and
- * seed processes it has to run, measured against the budgets of DESIGN.md.
+ * `npm run bench` (sample, 300 and 1,000 models) and `npm run bench --
+ * --quick` (sample + 50 models): the action's wall time against the bare
+ * commands, its stage timeline and critical path, with and without a base
+ * commit, and what it costs beyond the Prisma and seed processes it has to
+ * run, measured against the budgets of DESIGN.md. `-- --dist DIR` runs
+ * another build; `-- --before DIR` runs an older build too, beside this one
+ * for each project (same run, same server, same load), for figures before and
+ * after a change.
  *
  * One embedded PostgreSQL for the whole run (always stopped), a fresh
  * database for every run (always dropped). Per project:
@@ -18,6 +23,13 @@
  *    and seeded) and an expected database built the way the action builds it
  *    (Prisma's `migrate diff --from-empty` SQL applied to a scratch database),
  *    each read with `snapshotCatalog`, then `compareCatalogs`.
+ *
+ * 4. the same project as a git repository with a base commit (the last
+ *    migrations are new): the action with `--base-ref HEAD~1`, so it runs
+ *    its upgrade test and review too (the bare commands do neither).
+ * 5. `prisma generate` beside `prisma migrate deploy` against the two in
+ *    sequence, on fresh databases: whether two Prisma processes at once
+ *    starve each other on this machine.
  *
  * Then the load time and size of dist/, and a table of the budgets.
  * Progress goes to stderr, figures to stdout.
@@ -36,10 +48,13 @@ import { snapshotCatalog, type CatalogSnapshot } from '../src/db/snapshot.js'
 import { compareCatalogs } from '../src/catalog-diff/index.js'
 import type { JsonReport } from '../src/report/json.js'
 import { generateProject, prismaEnv } from './generate.js'
+import { describeRun, measureOverlap, projectWithBase, type OverlapFigures } from './overlap.js'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const prismaCli = path.join(repoRoot, 'node_modules', 'prisma', 'build', 'index.js')
-const distDir = path.join(repoRoot, 'dist')
+const distFlag = process.argv.indexOf('--dist')
+const distDir =
+  distFlag > 0 ? path.resolve(process.argv[distFlag + 1] ?? 'dist') : path.join(repoRoot, 'dist')
 /**
  * The bundle is copied here at start and run from the copy: a rebuild of
  * dist/ during the run (it is removed and rewritten) must not break it or mix
@@ -47,6 +62,9 @@ const distDir = path.join(repoRoot, 'dist')
  */
 const distCopy = path.join(repoRoot, '.tmp', 'bench', `dist-${process.pid}`)
 const cliJs = path.join(distCopy, 'cli.js')
+const beforeFlag = process.argv.indexOf('--before')
+const beforeDir = beforeFlag > 0 ? path.resolve(process.argv[beforeFlag + 1] ?? '') : undefined
+const beforeCopy = path.join(repoRoot, '.tmp', 'bench', `dist-before-${process.pid}`)
 const indexJs = path.join(distCopy, 'index.js')
 const hook = pathToFileURL(path.join(repoRoot, 'bench', 'spawn-hook.mjs')).href
 const runsDir = path.join(repoRoot, '.tmp', 'bench', 'runs')
@@ -56,6 +74,10 @@ const PROCESS_TIMEOUT_MS = 10 * 60_000
 const BUDGET_OWN_SAMPLE_MS = 1000
 const BUDGET_OWN_300_MS = 3000
 const BUDGET_LOAD_MS = 300
+const BUDGET_RATIO_SAMPLE = 0.85
+const BUDGET_RATIO_1000 = 0.9
+const BUDGET_RATIO_BASE = 1.0
+const BUDGET_RSS_1000_KB = 200 * 1024
 
 interface Target {
   label: string
@@ -65,6 +87,8 @@ interface Target {
   migrations: number
   tables?: number
   note?: string
+  /** Migrations that are new in the copy with a base (default: the last 5). */
+  added?: number
 }
 
 interface Timed {
@@ -135,8 +159,14 @@ interface SnapshotFigures {
 interface Row {
   target: Target
   action: ActionFigures
+  /** The action on the copy with a base commit (upgrade test and review on). */
+  withBase: ActionFigures
+  added: number
   bare: BareFigures
   snapshot: SnapshotFigures
+  overlap: OverlapFigures
+  /** The older build (`--before`), without and with a base. */
+  before?: { action: ActionFigures; withBase: ActionFigures }
 }
 
 const say = (line: string): void => void process.stderr.write(line + '\n')
@@ -275,7 +305,12 @@ class Databases {
 }
 
 /** 1. The action, through its CLI entry, as a child process. */
-async function runAction(target: Target, dbs: Databases): Promise<ActionFigures> {
+async function runAction(
+  target: Target,
+  dbs: Databases,
+  options: { dir?: string; args?: string[]; cli?: string } = {}
+): Promise<ActionFigures> {
+  const dir = options.dir ?? target.dir
   const db = await dbs.create('action')
   const runDir = path.join(runsDir, `${target.label.replace(/\W+/g, '-')}-${randomBytes(3).toString('hex')}`)
   await mkdir(runDir, { recursive: true })
@@ -287,18 +322,20 @@ async function runAction(target: Target, dbs: Databases): Promise<ActionFigures>
         process.execPath,
         '--import',
         hook,
-        cliJs,
+        options.cli ?? cliJs,
         '--database-url',
         db.url,
         '--working-directory',
-        target.dir,
+        dir,
+        ...(options.args ?? []),
         '--report-dir',
-        path.join(runDir, 'report'),
+        // Inside the checked repository (the copy with a base is a repository of its own).
+        options.dir ? path.join(options.dir, 'bench-report') : path.join(runDir, 'report'),
         '--json',
         json,
         '--no-color'
       ],
-      target.dir,
+      dir,
       cleanEnv({ BENCH_SPAWN_LOG: spawnLog, NO_COLOR: '1' })
     )
     if (!existsSync(json))
@@ -489,7 +526,7 @@ function newestMtime(dir: string): number {
 }
 
 function printRow(row: Row): void {
-  const { target, action, bare, snapshot } = row
+  const { target, action, bare, snapshot, withBase, overlap } = row
   const report = action.report
   print(
     `\n## ${target.label}  (${target.tables ?? snapshot.expected.tables.length} tables, ${target.migrations} migrations)`
@@ -533,6 +570,27 @@ function printRow(row: Row): void {
   print(
     `  expected DB built by hand: migrate diff ${snapshot.diffCached ? 'cached' : ms(snapshot.diffMs)}, SQL applied in ${ms(snapshot.applyMs)}; in the action: inspect ${ms(report.stages.find((s) => s.name === 'inspect')?.durationMs ?? NaN)} (${action.inspectQueries ?? '?'} queries, both databases in parallel), compare ${ms(report.stages.find((s) => s.name === 'compare')?.durationMs ?? NaN)}`
   )
+  const run = describeRun(report.stages, action.children, action.wallMs)
+  print(`without a base: critical path ${run.path}`)
+  print(run.lines)
+  const based = describeRun(withBase.report.stages, withBase.children, withBase.wallMs)
+  const upgrade = withBase.report.stages.find((s) => s.name === 'upgrade')
+  print(
+    `\nwith a base (${row.added} new migration(s), upgrade test and review on): ${ms(withBase.wallMs)} wall, status ${withBase.report.status}, upgrade ${upgrade ? `${upgrade.status}: ${upgrade.summary}` : 'did not run'}, ratio to the bare commands ${(withBase.wallMs / bare.totalMs).toFixed(2)}, own time ${ms(withBase.ownMs)}, peak RSS ${mb(withBase.peakRssKb)}`
+  )
+  print(`with a base: critical path ${based.path}`)
+  print(based.lines)
+  if (row.before)
+    for (const [what, run] of [
+      ['no base', row.before.action],
+      ['with a base', row.before.withBase]
+    ] as const)
+      print(
+        `\nolder build, ${what}: ${ms(run.wallMs)} wall, ratio ${(run.wallMs / bare.totalMs).toFixed(2)}, own time ${ms(run.ownMs)}, peak RSS ${mb(run.peakRssKb)}; ${describeRun(run.report.stages, run.children, run.wallMs).path}`
+      )
+  print(
+    `\ngenerate + migrate deploy (bare, fresh databases): in sequence ${ms(overlap.sequenceMs)} (generate ${ms(overlap.generateMs)}, deploy ${ms(overlap.deployMs)}) · at once ${ms(overlap.togetherMs)} · at once / in sequence ${(overlap.togetherMs / overlap.sequenceMs).toFixed(2)}`
+  )
 }
 
 function table(header: string[], rows: string[][]): void {
@@ -557,6 +615,13 @@ async function main(): Promise<number> {
   const stale = builtAt.getTime() < newestMtime(path.join(repoRoot, 'src'))
   await rm(distCopy, { recursive: true, force: true })
   await cp(distDir, distCopy, { recursive: true })
+  if (beforeDir) {
+    await rm(beforeCopy, { recursive: true, force: true })
+    await cp(beforeDir, beforeCopy, { recursive: true })
+    print(
+      `before: ${beforeDir} (built ${statSync(path.join(beforeDir, 'cli.js')).mtime.toISOString()}), run beside it on each project`
+    )
+  }
   print(`# migrate-seed-check benchmark${quick ? ' (--quick)' : ''}`)
   print(
     `node ${process.version}, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? '?'}), load average ${os
@@ -594,13 +659,13 @@ async function main(): Promise<number> {
         schema: path.join(repoRoot, 'prisma', 'schema.prisma'),
         models: 10,
         migrations: readdirSync(path.join(repoRoot, 'prisma', 'migrations')).filter((n) => /^\d/.test(n))
-          .length
+          .length,
+        added: 1
       }
     ]
     const sizes: [number, number][] = quick
       ? [[50, 10]]
       : [
-          [50, 10],
           [300, 150],
           [1000, 300]
         ]
@@ -624,9 +689,26 @@ async function main(): Promise<number> {
       })
     }
 
+    const beforeCli = beforeDir ? path.join(beforeCopy, 'cli.js') : undefined
     for (const target of targets) {
+      const beforeAction =
+        beforeCli &&
+        (say(`${target.label}: the older build…`), await runAction(target, dbs, { cli: beforeCli }))
       say(`${target.label}: the action…`)
       const action = await runAction(target, dbs)
+      say(`${target.label}: the action with a base commit…`)
+      const based = await projectWithBase(
+        target.dir,
+        path.join(repoRoot, '.tmp', 'bench', 'with-base', target.label.replace(/\W+/g, '-')),
+        target.added
+      )
+      const baseArgs = ['--base-ref', 'HEAD~1']
+      const beforeBase =
+        beforeCli &&
+        (say(`${target.label}: the older build with a base commit…`),
+        await runAction(target, dbs, { dir: based.dir, args: baseArgs, cli: beforeCli }))
+      const withBase = await runAction(target, dbs, { dir: based.dir, args: baseArgs })
+      await rm(based.dir, { recursive: true, force: true })
       say(`${target.label}: the bare commands…`)
       const { bare, db } = await runBare(target, dbs)
       say(`${target.label}: snapshots…`)
@@ -636,7 +718,27 @@ async function main(): Promise<number> {
         strays.push(`${name} (after ${target.label})`)
         await dbs.dropNamed(name)
       }
-      const row = { target, action, bare, snapshot }
+      say(`${target.label}: generate and migrate deploy, in sequence and at once…`)
+      const overlap = await measureOverlap(
+        process.execPath,
+        prismaCli,
+        target.dir,
+        async () => {
+          const fresh = await dbs!.create('overlap')
+          return { url: fresh.url, done: () => dbs!.drop(fresh) }
+        },
+        prismaEnv
+      )
+      const row: Row = {
+        target,
+        action,
+        withBase,
+        added: based.added,
+        bare,
+        snapshot,
+        overlap,
+        before: beforeAction && beforeBase ? { action: beforeAction, withBase: beforeBase } : undefined
+      }
       rows.push(row)
       printRow(row)
     }
@@ -648,6 +750,7 @@ async function main(): Promise<number> {
     await server?.stop()
     await rm(runsDir, { recursive: true, force: true })
     await rm(distCopy, { recursive: true, force: true })
+    await rm(beforeCopy, { recursive: true, force: true })
   }
 
   if (!load) throw new Error('unreachable: no load figures')
@@ -665,6 +768,46 @@ async function main(): Promise<number> {
   if (strays.length)
     print(`NOTE: databases left behind by the action (dropped by the benchmark): ${strays.join(', ')}`)
   else print('No database was left behind.')
+
+  print('\n## Timeline: the action against the bare commands, in the same run on the same server')
+  table(
+    ['project', 'build', 'base', 'action', 'bare', 'ratio', 'own time', 'peak RSS', 'critical path'],
+    rows.flatMap(({ target, action, withBase, bare, added, before }) =>
+      (
+        [
+          ...(before
+            ? ([
+                ['before', 'no', before.action],
+                ['before', `${added} new`, before.withBase]
+              ] as const)
+            : []),
+          ['this', 'no', action],
+          ['this', `${added} new`, withBase]
+        ] as const
+      ).map(([build, base, run]) => [
+        target.label,
+        build,
+        base,
+        ms(run.wallMs),
+        ms(bare.totalMs),
+        (run.wallMs / bare.totalMs).toFixed(2),
+        ms(run.ownMs),
+        mb(run.peakRssKb),
+        describeRun(run.report.stages, run.children, run.wallMs).path
+      ])
+    )
+  )
+  print('\n## Two Prisma processes at once (generate ∥ migrate deploy, bare, fresh databases)')
+  table(
+    ['project', 'in sequence', 'at once', 'at once / in sequence', 'faster'],
+    rows.map(({ target, overlap }) => [
+      target.label,
+      ms(overlap.sequenceMs),
+      ms(overlap.togetherMs),
+      (overlap.togetherMs / overlap.sequenceMs).toFixed(2),
+      overlap.togetherMs < overlap.sequenceMs ? 'at once' : 'in sequence'
+    ])
+  )
 
   print('\n## Summary')
   table(
@@ -720,6 +863,39 @@ async function main(): Promise<number> {
     'snapshot queries constant in the number of tables',
     `${[...counts].join(', ')} per database (action: ${[...inspected].join(', ')} for both) over ${rows.map((r) => r.snapshot.expected.tables.length).join(', ')} tables`,
     counts.size === 1 && inspected.size === 1
+  ])
+  const r1000 = rows.find((r) => r.target.models === 1000)
+  const ratio = (r: Row | undefined, run: 'action' | 'withBase'): number | undefined =>
+    r && r[run].wallMs / r.bare.totalMs
+  const ratioBudget = (name: string, value: number | undefined, max: number): void =>
+    void budgets.push([
+      name,
+      value === undefined ? 'not run (--quick)' : value.toFixed(2),
+      value === undefined ? undefined : value <= max
+    ])
+  ratioBudget(
+    'ratio to the bare commands, sample, no base ≤ 0.85',
+    ratio(sample, 'action'),
+    BUDGET_RATIO_SAMPLE
+  )
+  ratioBudget(
+    'ratio to the bare commands, 1,000 models, no base ≤ 0.90',
+    ratio(r1000, 'action'),
+    BUDGET_RATIO_1000
+  )
+  for (const r of rows)
+    ratioBudget(
+      `ratio to the bare commands, ${r.target.label}, with a base ≤ 1.0`,
+      ratio(r, 'withBase'),
+      BUDGET_RATIO_BASE
+    )
+  const rss1000 = r1000 && Math.max(r1000.action.peakRssKb ?? 0, r1000.withBase.peakRssKb ?? 0)
+  budgets.push([
+    'peak RSS of the action, 1,000 models ≤ 200 MB',
+    r1000
+      ? `${mb(r1000.action.peakRssKb)} no base, ${mb(r1000.withBase.peakRssKb)} with a base`
+      : 'not run (--quick)',
+    rss1000 === undefined ? undefined : rss1000 <= BUDGET_RSS_1000_KB
   ])
   budgets.push([
     'dist/index.js loads < 300 ms',

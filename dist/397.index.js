@@ -173,6 +173,8 @@ const report = schemas/* object */.Ikc({
         name: stageName,
         status: schemas/* enum */.k5n(['passed', 'failed', 'skipped', 'warning']),
         durationMs: ms,
+        startMs: ms.optional(),
+        endMs: ms.optional(),
         summary: schemas/* string */.YjP(),
         exitCode: schemas/* number */.aig().int().nullable().optional(),
         timedOut: schemas/* boolean */.zMY().optional(),

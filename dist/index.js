@@ -37547,6 +37547,8 @@ function toJson(result, context = {}) {
             name: stage.name,
             status: stage.status,
             durationMs: stage.durationMs,
+            startMs: stage.startMs,
+            endMs: stage.endMs,
             summary: stage.summary,
             exitCode: stage.exitCode,
             timedOut: stage.timedOut,
@@ -46607,26 +46609,36 @@ function unexplained(change, catalogRan) {
 
 
 class StageClock {
+    now;
     started = performance.now();
+    /** @param now The run's clock, to stamp each stage's start and end. */
+    constructor(now) {
+        this.now = now;
+    }
     lap() {
         const ms = Math.round(performance.now() - this.started);
         this.started = performance.now();
         return ms;
     }
+    /** Adds a stage that ends now. */
+    push(stages, stage) {
+        const endMs = this.now?.();
+        stages.push(endMs === undefined ? stage : { ...stage, startMs: Math.max(0, endMs - stage.durationMs), endMs });
+    }
 }
 /** Runs expect → inspect → compare. Never throws for a finding; the scratch database is always dropped. */
 async function checkDrift(args) {
     const out = { stages: [], problems: [], items: [], fixSql: '' };
-    const clock = new StageClock();
+    const clock = new StageClock(args.now);
     // Without the catalogs, Prisma's own verdict (when it gave one) is still the drift.
     const skipRest = async (from, why) => {
         if (from === 'inspect')
-            out.stages.push({ name: 'inspect', status: 'skipped', durationMs: 0, summary: why });
+            clock.push(out.stages, { name: 'inspect', status: 'skipped', durationMs: 0, summary: why });
         const prisma = await args.verdict?.result;
         clock.lap();
         if (prisma?.kind === 'script' || prisma?.kind === 'unreadable')
             return compare(args, out, clock, [], prisma, false);
-        out.stages.push({ name: 'compare', status: 'skipped', durationMs: 0, summary: why });
+        clock.push(out.stages, { name: 'compare', status: 'skipped', durationMs: 0, summary: why });
         return out;
     };
     // Prisma's SQL for the schema: started by the caller as early as possible
@@ -46662,7 +46674,7 @@ async function checkDrift(args) {
             // Only a role without CREATEDB skips the drift check (a warning, with the
             // fix). Any other failure here (a full disk…) must not turn into a pass.
             const noCreatedb = error.code === 'no-createdb';
-            out.stages.push({
+            clock.push(out.stages, {
                 name: 'expect',
                 status: noCreatedb ? 'skipped' : 'failed',
                 durationMs: clock.lap(),
@@ -46680,7 +46692,7 @@ async function checkDrift(args) {
         if (!built.ok && built.kind === 'diff') {
             const diff = built.diff;
             const unreadable = diff.kind === 'unreadable';
-            out.stages.push({
+            clock.push(out.stages, {
                 name: 'expect',
                 status: 'failed',
                 durationMs: clock.lap(),
@@ -46709,7 +46721,7 @@ async function checkDrift(args) {
             // database: only the explanation of its statements is missing.
             const prisma = await args.verdict?.result;
             if (prisma?.kind === 'script') {
-                out.stages.push({
+                clock.push(out.stages, {
                     name: 'expect',
                     status: 'skipped',
                     durationMs,
@@ -46724,7 +46736,7 @@ async function checkDrift(args) {
                 });
                 return await skipRest('inspect', 'no expected database');
             }
-            out.stages.push({
+            clock.push(out.stages, {
                 name: 'expect',
                 status: 'failed',
                 durationMs,
@@ -46745,7 +46757,7 @@ async function checkDrift(args) {
             await createExtension(scratchClient, ext).catch(() => undefined);
         }
         const extensions = installed;
-        out.stages.push({
+        clock.push(out.stages, {
             name: 'expect',
             status: 'passed',
             durationMs: clock.lap(),
@@ -46766,7 +46778,7 @@ async function checkDrift(args) {
             // A server that went away is a lost database (handled below), not a catalog problem.
             if (isConnectionLoss(error))
                 throw error;
-            out.stages.push({
+            clock.push(out.stages, {
                 name: 'inspect',
                 status: 'failed',
                 durationMs: clock.lap(),
@@ -46780,7 +46792,7 @@ async function checkDrift(args) {
             });
             return await skipRest('compare', 'no catalog');
         }
-        out.stages.push({
+        clock.push(out.stages, {
             name: 'inspect',
             status: 'passed',
             durationMs: clock.lap(),
@@ -46803,7 +46815,7 @@ async function checkDrift(args) {
         // The stage that was running when the database went away fails; the rest are skipped.
         const done = new Set(out.stages.map((s) => s.name));
         const pending = ['expect', 'inspect', 'compare'].filter((name) => !done.has(name));
-        pending.forEach((name, i) => out.stages.push({
+        pending.forEach((name, i) => clock.push(out.stages, {
             name,
             status: i === 0 ? 'failed' : 'skipped',
             durationMs: i === 0 ? clock.lap() : 0,
@@ -46854,7 +46866,7 @@ async function compare(args, out, clock, catalog, prisma, catalogRan = true) {
         out.metrics.compareMs = compareMs;
     // A verdict that could not be read is never "no drift": the stage fails, whatever the catalog says.
     const unreadable = prisma?.kind === 'unreadable';
-    out.stages.push({
+    clock.push(out.stages, {
         name: 'compare',
         status: unreadable || counted.some((i) => i.severity === 'error')
             ? 'failed'
@@ -46942,7 +46954,8 @@ function startDrift(options) {
                 clean: options.clean,
                 diff,
                 expected,
-                verdict: startPrismaVerdict(prisma, schemaPath)
+                verdict: startPrismaVerdict(prisma, schemaPath),
+                now: options.now
             });
         },
         async stop() {
@@ -48048,6 +48061,7 @@ var util_secrets = __nccwpck_require__(4537);
 ;// CONCATENATED MODULE: ./src/pipeline/state.ts
 
 class RunState {
+    started;
     stages = [];
     problems = [];
     secrets;
@@ -48056,16 +48070,46 @@ class RunState {
     env;
     /** The scratch database the datasource's shadow variables point at; dropped when the run ends. */
     shadow;
-    constructor(databaseUrl) {
+    /**
+     * @param started The run's clock: `performance.now()` when the run started.
+     *   Stage times are milliseconds since then.
+     */
+    constructor(databaseUrl, started = performance.now()) {
+        this.started = started;
         this.secrets = (0,util_secrets/* secretsOfUrl */.m)(databaseUrl);
+    }
+    /** Milliseconds since the run started. */
+    now() {
+        return Math.round(performance.now() - this.started);
+    }
+    /**
+     * A state for work whose findings are kept or dropped as a whole later
+     * (the upgrade test, which starts before it is known whether its result
+     * will be reported): same secrets, same clock.
+     */
+    fork(databaseUrl) {
+        const fork = new RunState(databaseUrl, this.started);
+        // Messages name the variables this run set (the shadow database stays the run's to drop).
+        fork.env = this.env;
+        return fork;
+    }
+    /** Takes over a fork's stages, problems and review. */
+    adopt(fork) {
+        this.record({ stages: fork.stages, problems: fork.problems });
+        if (fork.review)
+            this.review = fork.review;
     }
     /** The text without the database URL's secrets. */
     clean(text) {
         return (0,util_secrets/* redact */.E)(text, this.secrets);
     }
+    /** Records a stage; one without times ended now (its start is its duration earlier). */
     stage(stage) {
+        const endMs = stage.endMs ?? this.now();
         const cleaned = {
             ...stage,
+            startMs: stage.startMs ?? Math.max(0, endMs - stage.durationMs),
+            endMs,
             summary: this.clean(stage.summary),
             output: stage.output && this.clean(stage.output)
         };
@@ -48281,6 +48325,94 @@ function explainSeedFailure(problem, items) {
         explainedBy: explaining.map((i) => i.object),
         message: `The seed failed because \`${item.object}\`${where} but no migration creates it.\n\n${problem.message}`
     };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/lanes.ts
+/**
+ * The log of stages that run at the same time. GitHub's log groups cannot
+ * nest or interleave, so one stage at a time owns the log: its output is
+ * printed live in its group; the others' output is kept and printed, in
+ * their own group, when they get the log.
+ *
+ * Foreground stages get the log in the order they started; a background
+ * stage (one whose output matters less than the chain the run waits on)
+ * queues for it only when it has ended.
+ */
+class LogLanes {
+    ports;
+    lanes = [];
+    waiting = [];
+    current;
+    idle;
+    constructor(ports) {
+        this.ports = ports;
+    }
+    /**
+     * Starts `work` now and resolves with its result (not waiting for the log).
+     * @param options.background Queue for the log only when the work has ended.
+     */
+    run(name, work, options = {}) {
+        const lane = this.open(name, options);
+        const result = work(lane.output);
+        result.then(lane.end, lane.end);
+        return result;
+    }
+    /**
+     * A lane for work that is not one promise (it starts here and ends
+     * elsewhere): write to `output`, call `end()` when the work is over.
+     */
+    open(name, options = {}) {
+        let end;
+        const lane = { name, kept: [], live: false, done: new Promise((resolve) => (end = resolve)) };
+        const output = this.ports.output
+            ? (chunk) => {
+                if (lane.live)
+                    this.ports.output?.(chunk);
+                else
+                    lane.kept.push(chunk);
+            }
+            : undefined;
+        this.lanes.push(lane);
+        if (options.background)
+            void lane.done.then(() => this.enqueue(lane));
+        else
+            this.enqueue(lane);
+        return { output, end: () => end() };
+    }
+    /** Resolves when every lane started so far has ended and been printed. */
+    async drain() {
+        // A background lane queues when its work ends: wait for all the work first.
+        await Promise.all(this.lanes.map((lane) => lane.done));
+        while (this.current || this.waiting.length) {
+            await new Promise((resolve) => (this.idle = resolve));
+        }
+    }
+    enqueue(lane) {
+        this.waiting.push(lane);
+        this.next();
+    }
+    next() {
+        if (this.current)
+            return;
+        const lane = this.waiting.shift();
+        if (!lane) {
+            this.idle?.();
+            return;
+        }
+        this.current = lane;
+        void this.ports
+            .group(lane.name, async () => {
+            for (const chunk of lane.kept.splice(0))
+                this.ports.output?.(chunk);
+            lane.live = true;
+            await lane.done;
+        })
+            .catch(() => undefined)
+            .then(() => {
+            this.current = undefined;
+            this.next();
+        });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/migrations/engine.ts
@@ -50796,6 +50928,12 @@ function alterTableCommands(statement) {
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/upgrade.ts
+/**
+ * The upgrade stage: the pull request's new migrations tried on a database
+ * built from the base's migrations and filled with rows, with the migration
+ * review riding along (unless `migration-safety: off`).
+ */
+
 
 
 
@@ -50810,7 +50948,14 @@ function wantsUpgradeTest(config, history) {
         return true;
     return history.baseMigrations !== undefined && history.added.length > 0;
 }
-async function upgradeStage(run, config, project, client, history) {
+/**
+ * Needs only the base's migrations and the server, never the migrated
+ * database: it starts as soon as both are known, beside generate and
+ * deploy. It works on a connection of its own, so its CREATE and DROP
+ * DATABASE never fall inside a transaction another stage has open on the
+ * run's connection (a failed migration is replayed there).
+ */
+async function upgradeStage(run, config, project, history) {
     if (!wantsUpgradeTest(config, history))
         return;
     if (!history.baseMigrations) {
@@ -50818,6 +50963,15 @@ async function upgradeStage(run, config, project, client, history) {
         return;
     }
     const started = performance.now();
+    // Its own duration leaves out the scratch database's drop: the timeline shows when it really ran.
+    const startMs = run.now();
+    const admin = new esm.Client({
+        connectionString: config.databaseUrl,
+        connectionTimeoutMillis: 10_000,
+        application_name: 'migrate-seed-check'
+    });
+    // A connection dropped while idle must not crash the process; the next query reports it.
+    admin.on('error', () => { });
     const engine = engine_engineModelOf(project.prisma.version, project.configFile);
     const reviewer = config.migrationSafety === 'off'
         ? undefined
@@ -50829,8 +50983,9 @@ async function upgradeStage(run, config, project, client, history) {
         });
     let outcome;
     try {
+        await admin.connect();
         outcome = await runUpgradeTest({
-            adminClient: client,
+            adminClient: admin,
             databaseUrl: config.databaseUrl,
             baseMigrations: history.baseMigrations,
             newMigrations: history.added,
@@ -50848,6 +51003,7 @@ async function upgradeStage(run, config, project, client, history) {
             name: 'upgrade',
             status: 'failed',
             durationMs: elapsed(started),
+            startMs,
             summary: 'the upgrade test could not run'
         });
         run.problem({
@@ -50858,7 +51014,10 @@ async function upgradeStage(run, config, project, client, history) {
         });
         return;
     }
-    run.stage(outcome.stage);
+    finally {
+        await admin.end().catch(() => { });
+    }
+    run.stage({ ...outcome.stage, startMs });
     for (const problem of outcome.problems)
         run.problem(problem);
     if (reviewer && outcome.fill) {
@@ -50883,12 +51042,13 @@ async function upgradeStage(run, config, project, client, history) {
 
 
 
+
 /** Runs the whole check. Never throws for a finding; only for a bug. */
 async function runCheck(config, ports) {
     const started = performance.now();
     // PostgreSQL's SQL parser (WebAssembly) is loaded here, not when the bundle is imported.
     await (0,sql_script/* loadSqlParser */.Ok)();
-    const run = new RunState(config.databaseUrl);
+    const run = new RunState(config.databaseUrl, started);
     const project = discover(run, config);
     let client;
     let drift;
@@ -50896,7 +51056,11 @@ async function runCheck(config, ports) {
         if (project) {
             // Reading the base's migrations needs only git, and finding the
             // datasource's variables only the project: both overlap the connection.
-            const history = readHistory(config, project, ports.env);
+            // Stamped when it ends: it is recorded only after the connection.
+            const history = readHistory(config, project, ports.env).then((outcome) => ({
+                ...outcome,
+                stage: { ...outcome.stage, endMs: run.now() }
+            }));
             const datasource = discoverDatasourceEnv(project, {
                 env: toolEnv(project, ports.env),
                 timeoutMs: config.stepTimeoutMs,
@@ -50913,57 +51077,106 @@ async function runCheck(config, ports) {
         await run.shadow?.drop();
         await client?.end().catch(() => { });
     }
-    const result = finish(run, config, project, drift, Math.round(performance.now() - started));
+    const result = finish(run, config, project, drift, run.now());
     return writeReportFiles(result, config.reportDir, (text) => run.clean(text), new Date(), {
         repoRoot: config.repoRoot,
         pullRequest: config.pullRequest
     });
 }
-/** generate → migrate → (seed ∥ upgrade test ∥ drift check), on a connected, usable database. */
+/**
+ * generate ∥ migrate deploy (∥ the upgrade test, ∥ the drift check's own
+ * work), then the seed once both passed, on a connected, usable database.
+ */
 async function runProject(run, config, project, client, ports, history) {
-    const steps = prismaSteps(run, config, project, ports);
-    // The schema's SQL needs neither the client nor the migrations: it starts now.
+    const lanes = new LogLanes(ports);
+    try {
+        return await runStages(run, config, project, client, ports, history, lanes);
+    }
+    finally {
+        // Every stage's log is printed before the result: nothing may print after the report.
+        await lanes.drain();
+    }
+}
+async function runStages(run, config, project, client, ports, history, lanes) {
+    const stepsFor = (output) => prismaSteps(run, config, project, ports, output);
+    // The upgrade test needs only the base's migrations and the server, not the
+    // migrated database: it starts now, in databases of its own. Its findings
+    // are kept apart until it is known whether the migrations passed.
+    const upgrade = run.fork(config.databaseUrl);
+    const upgradeWork = wantsUpgradeTest(config, history)
+        ? lanes.run('Upgrade test on a populated database', () => upgradeStage(upgrade, config, project, history), {
+            background: true
+        })
+        : Promise.resolve();
+    // Awaited below on every path; until then a rejection must not count as
+    // unhandled (it is rethrown where it is awaited).
+    upgradeWork.catch(() => undefined);
+    // The schema's SQL needs neither the client nor the migrations, and the
+    // expected database is PostgreSQL work in another database: both start now.
+    const driftLane = lanes.open('Compare the migrated database with the schema', { background: true });
     const drift = startDrift({
-        prisma: steps.prisma,
+        prisma: stepsFor(driftLane.output).prisma,
         project,
         databaseUrl: config.databaseUrl,
         repoRoot: config.repoRoot,
-        clean: (text) => run.clean(text)
+        clean: (text) => run.clean(text),
+        now: () => run.now()
     });
+    drift.migrating();
+    // `prisma generate` needs the schema, `migrate deploy` the database: neither waits for the other.
+    const deploy = run.fork(config.databaseUrl);
+    const generating = config.generate
+        ? lanes.run('prisma generate', (output) => generateStage(run, stepsFor(output)))
+        : Promise.resolve(true);
     if (!config.generate)
         run.skip('generate', 'generate: false');
-    else if (!(await ports.group('prisma generate', () => generateStage(run, steps)))) {
-        for (const name of ['migrate', 'seed'])
-            run.skip(name, 'prisma generate failed');
-        await drift.stop();
-        return undefined;
-    }
-    // The expected database is PostgreSQL work in another database: built while `migrate deploy` runs.
-    drift.migrating();
-    const migrated = await ports.group('prisma migrate deploy', () => migrateStage(run, steps, client));
-    if (!migrated) {
-        if (wantsUpgradeTest(config, history))
-            run.skip('upgrade', 'a migration failed on the empty database');
-        run.skip('seed', 'a migration failed');
+    const migrating = lanes.run('prisma migrate deploy', (output) => migrateStage(deploy, stepsFor(output), client));
+    migrating.catch(() => undefined);
+    const generated = await generating;
+    const migrated = await migrating;
+    // A schema Prisma cannot read fails generate (P1012, on the schema's line);
+    // deploy may fail on it too (reported once, at generate) or pass (it needs
+    // only the datasource), but nothing can be compared with such a schema.
+    const schemaInvalid = !generated && failedOnSchema(run, 'generate');
+    if (schemaInvalid && failedOnSchema(deploy, 'migrate'))
+        run.skip('migrate', 'the schema is invalid (see prisma generate)');
+    else
+        run.adopt(deploy);
+    if (!migrated || schemaInvalid) {
+        await upgradeWork;
+        if (migrated)
+            run.adopt(upgrade);
+        else if (wantsUpgradeTest(config, history))
+            run.skip('upgrade', schemaInvalid ? 'the schema is invalid' : 'a migration failed on the empty database');
+        run.skip('seed', generated ? 'a migration failed' : 'prisma generate failed');
         for (const name of ['expect', 'inspect', 'compare'])
-            run.skip(name, 'a migration failed: the database is incomplete');
+            run.skip(name, schemaInvalid
+                ? 'the schema is invalid (see prisma generate)'
+                : 'a migration failed: the database is incomplete');
         await drift.stop();
+        driftLane.end();
         return undefined;
     }
     // Prisma's verdict and the catalogs depend on the migrated database, not on
-    // the seed; the upgrade test works in databases of its own. All three run beside the seed.
+    // the generated client or the seed: they run beside the seed, and still run
+    // when only generate failed (a generator's failure says nothing of the database).
     const driftWork = drift.migrated(client, migrated.schemaPath);
-    const upgradeWork = upgradeStage(run, config, project, client, history);
-    // Both are awaited below, after the seed; until then a rejection must not
-    // count as unhandled (it is rethrown where they are awaited).
+    driftWork.then(driftLane.end, driftLane.end);
     driftWork.catch(() => undefined);
-    upgradeWork.catch(() => undefined);
-    await ports.group('Seed', () => seedStage(run, steps, config.seed));
-    await ports.group('Upgrade test on a populated database', () => upgradeWork);
-    const outcome = await ports.group('Compare the migrated database with the schema', () => driftWork);
+    if (generated)
+        await lanes.run('Seed', (output) => seedStage(run, stepsFor(output), config.seed));
+    else
+        run.skip('seed', 'prisma generate failed: the seed needs the generated client');
+    await upgradeWork;
+    run.adopt(upgrade);
+    const outcome = await driftWork;
     run.record(outcome);
     await confirmDatabaseAlive(run, client);
     return outcome;
+}
+/** Whether the stage failed on Prisma's schema validation (P1012). */
+function failedOnSchema(state, name) {
+    return state.stages.some((s) => s.name === name && s.status === 'failed' && /\bP1012\b/.test(s.output ?? ''));
 }
 function discover(run, config) {
     try {
@@ -50997,7 +51210,7 @@ function readHistory(config, project, env) {
     });
 }
 /** How the project's commands run: its folder, the database variables the connect stage chose, our timeout. */
-function prismaSteps(run, config, project, ports) {
+function prismaSteps(run, config, project, ports, output) {
     const prisma = {
         project,
         urlEnv: run.env?.url ?? [DEFAULT_URL_ENV],
@@ -51006,7 +51219,7 @@ function prismaSteps(run, config, project, ports) {
         timeoutMs: config.stepTimeoutMs,
         baseEnv: ports.env,
         signal: ports.signal,
-        onOutput: ports.output && ((chunk) => ports.output?.(run.clean(chunk)))
+        onOutput: output && ((chunk) => output(run.clean(chunk)))
     };
     return { prisma, schemaArgs: schemaArgs(config.schema), repoRoot: config.repoRoot };
 }

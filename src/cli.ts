@@ -16,6 +16,7 @@ import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedServer } fro
 import { runCheck } from './pipeline/index.js'
 import { toJson } from './report/json.js'
 import { renderTerminal } from './report/terminal.js'
+import { renderTimeline } from './report/timeline.js'
 import { redact, secretsOfUrl } from './util/secrets.js'
 
 /** The inputs the CLI takes (the comment's are GitHub's alone), by name. */
@@ -26,7 +27,10 @@ const CLI_INPUTS = new Map<string, InputSpec & { name: InputName; cli: CliFlag }
 /** The CLI's own options, beside the inputs. */
 const OWN_OPTIONS = {
   json: { type: 'string', value: 'PATH', help: 'also write the machine-readable result to PATH' },
-  verbose: { type: 'boolean', help: "stream Prisma's and the seed's output" },
+  verbose: {
+    type: 'boolean',
+    help: "stream Prisma's and the seed's output; end with the stages' timeline"
+  },
   'no-color': { type: 'boolean', help: 'plain output' },
   help: { type: 'boolean', short: 'h', help: 'this text' }
 } as const
@@ -209,6 +213,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       }
     })
     process.stdout.write(redact(renderTerminal(result, { color: args.color }), secrets) + '\n')
+    if (args.verbose) say(renderTimeline(result.stages, result.durationMs))
     if (args.json)
       await writeFile(
         path.resolve(args.json),

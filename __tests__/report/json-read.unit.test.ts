@@ -116,6 +116,15 @@ describe('a report read back', () => {
   })
 })
 
+test("a report read back keeps each stage's start and end on the run's clock", () => {
+  const timed = designDocResult()
+  timed.stages = timed.stages.map((stage, i) => ({ ...stage, startMs: i * 100, endMs: i * 100 + 50 }))
+  const { result: read } = readJsonReport(written(timed))
+  expect(read.stages.map((s) => [s.name, s.startMs, s.endMs])).toEqual(
+    timed.stages.map((s) => [s.name, s.startMs, s.endMs])
+  )
+})
+
 describe('a report that is refused', () => {
   const good = (): Record<string, unknown> =>
     JSON.parse(written(designDocResult())) as Record<string, unknown>
@@ -174,7 +183,12 @@ describe('a report that is refused', () => {
       (r) => (r.pullRequest = { number: 7, headSha: 'main' }),
       /^pullRequest\.headSha: /
     ],
-    ['drift that is not a list', (r) => (r.drift = 'none'), /^drift: /]
+    ['drift that is not a list', (r) => (r.drift = 'none'), /^drift: /],
+    [
+      'a stage that starts before the run',
+      (r) => ((r.stages as Array<Record<string, unknown>>)[0]!.startMs = -5),
+      /^stages\.0\.startMs: /
+    ]
   ])('has %s', (_name, tamper, message) => {
     const report = good()
     tamper(report)

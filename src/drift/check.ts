@@ -60,30 +60,41 @@ export interface DriftArgs {
   expected?: ExpectedBuild
   /** Prisma's own diff from the migrated database, when the caller started it (see {@link startPrismaVerdict}). */
   verdict?: PrismaVerdictRun
+  /** The run's clock (milliseconds since it started), to stamp the stages' start and end. */
+  now?: () => number
 }
 
 class StageClock {
   private started = performance.now()
+  /** @param now The run's clock, to stamp each stage's start and end. */
+  constructor(private readonly now?: () => number) {}
   lap(): number {
     const ms = Math.round(performance.now() - this.started)
     this.started = performance.now()
     return ms
+  }
+  /** Adds a stage that ends now. */
+  push(stages: StageResult[], stage: StageResult): void {
+    const endMs = this.now?.()
+    stages.push(
+      endMs === undefined ? stage : { ...stage, startMs: Math.max(0, endMs - stage.durationMs), endMs }
+    )
   }
 }
 
 /** Runs expect → inspect → compare. Never throws for a finding; the scratch database is always dropped. */
 export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
   const out: DriftOutcome = { stages: [], problems: [], items: [], fixSql: '' }
-  const clock = new StageClock()
+  const clock = new StageClock(args.now)
   // Without the catalogs, Prisma's own verdict (when it gave one) is still the drift.
   const skipRest = async (from: 'inspect' | 'compare', why: string): Promise<DriftOutcome> => {
     if (from === 'inspect')
-      out.stages.push({ name: 'inspect', status: 'skipped', durationMs: 0, summary: why })
+      clock.push(out.stages, { name: 'inspect', status: 'skipped', durationMs: 0, summary: why })
     const prisma = await args.verdict?.result
     clock.lap()
     if (prisma?.kind === 'script' || prisma?.kind === 'unreadable')
       return compare(args, out, clock, [], prisma, false)
-    out.stages.push({ name: 'compare', status: 'skipped', durationMs: 0, summary: why })
+    clock.push(out.stages, { name: 'compare', status: 'skipped', durationMs: 0, summary: why })
     return out
   }
 
@@ -119,7 +130,7 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
       // Only a role without CREATEDB skips the drift check (a warning, with the
       // fix). Any other failure here (a full disk…) must not turn into a pass.
       const noCreatedb = error.code === 'no-createdb'
-      out.stages.push({
+      clock.push(out.stages, {
         name: 'expect',
         status: noCreatedb ? 'skipped' : 'failed',
         durationMs: clock.lap(),
@@ -137,7 +148,7 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
     if (!built.ok && built.kind === 'diff') {
       const diff = built.diff
       const unreadable = diff.kind === 'unreadable'
-      out.stages.push({
+      clock.push(out.stages, {
         name: 'expect',
         status: 'failed',
         durationMs: clock.lap(),
@@ -165,7 +176,7 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
       // database: only the explanation of its statements is missing.
       const prisma = await args.verdict?.result
       if (prisma?.kind === 'script') {
-        out.stages.push({
+        clock.push(out.stages, {
           name: 'expect',
           status: 'skipped',
           durationMs,
@@ -180,7 +191,7 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
         })
         return await skipRest('inspect', 'no expected database')
       }
-      out.stages.push({
+      clock.push(out.stages, {
         name: 'expect',
         status: 'failed',
         durationMs,
@@ -201,7 +212,7 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
       await createExtension(scratchClient, ext).catch(() => undefined)
     }
     const extensions = installed
-    out.stages.push({
+    clock.push(out.stages, {
       name: 'expect',
       status: 'passed',
       durationMs: clock.lap(),
@@ -220,7 +231,7 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
     } catch (error) {
       // A server that went away is a lost database (handled below), not a catalog problem.
       if (isConnectionLoss(error)) throw error
-      out.stages.push({
+      clock.push(out.stages, {
         name: 'inspect',
         status: 'failed',
         durationMs: clock.lap(),
@@ -234,7 +245,7 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
       })
       return await skipRest('compare', 'no catalog')
     }
-    out.stages.push({
+    clock.push(out.stages, {
       name: 'inspect',
       status: 'passed',
       durationMs: clock.lap(),
@@ -257,7 +268,7 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
     const done = new Set(out.stages.map((s) => s.name))
     const pending = (['expect', 'inspect', 'compare'] as const).filter((name) => !done.has(name))
     pending.forEach((name, i) =>
-      out.stages.push({
+      clock.push(out.stages, {
         name,
         status: i === 0 ? 'failed' : 'skipped',
         durationMs: i === 0 ? clock.lap() : 0,
@@ -311,7 +322,7 @@ async function compare(
   if (out.metrics) out.metrics.compareMs = compareMs
   // A verdict that could not be read is never "no drift": the stage fails, whatever the catalog says.
   const unreadable = prisma?.kind === 'unreadable'
-  out.stages.push({
+  clock.push(out.stages, {
     name: 'compare',
     status:
       unreadable || counted.some((i) => i.severity === 'error')

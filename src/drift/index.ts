@@ -24,6 +24,8 @@ export interface DriftOptions {
   repoRoot: string
   /** Removes secrets from text that reaches the report. */
   clean(text: string): string
+  /** The run's clock (milliseconds since it started), to stamp the stages' start and end. */
+  now?: () => number
 }
 
 export interface DriftCheck {
@@ -62,7 +64,8 @@ export function startDrift(options: DriftOptions): DriftCheck {
         clean: options.clean,
         diff,
         expected,
-        verdict: startPrismaVerdict(prisma, schemaPath)
+        verdict: startPrismaVerdict(prisma, schemaPath),
+        now: options.now
       })
     },
     async stop() {

@@ -46,6 +46,12 @@ export interface StageResult {
   name: StageName
   status: StageStatus
   durationMs: number
+  /**
+   * When the stage started and ended, in milliseconds since the run started
+   * (stages overlap: these show which ran at the same time).
+   */
+  startMs?: number
+  endMs?: number
   /** One line for the stage table ("2 migrations applied", "no seed configured"). */
   summary: string
   /** The command that ran, as an argument array (already redacted). */

@@ -32,8 +32,38 @@ export class RunState {
   /** The scratch database the datasource's shadow variables point at; dropped when the run ends. */
   shadow?: ScratchDatabase
 
-  constructor(databaseUrl: string) {
+  /**
+   * @param started The run's clock: `performance.now()` when the run started.
+   *   Stage times are milliseconds since then.
+   */
+  constructor(
+    databaseUrl: string,
+    readonly started = performance.now()
+  ) {
     this.secrets = secretsOfUrl(databaseUrl)
+  }
+
+  /** Milliseconds since the run started. */
+  now(): number {
+    return Math.round(performance.now() - this.started)
+  }
+
+  /**
+   * A state for work whose findings are kept or dropped as a whole later
+   * (the upgrade test, which starts before it is known whether its result
+   * will be reported): same secrets, same clock.
+   */
+  fork(databaseUrl: string): RunState {
+    const fork = new RunState(databaseUrl, this.started)
+    // Messages name the variables this run set (the shadow database stays the run's to drop).
+    fork.env = this.env
+    return fork
+  }
+
+  /** Takes over a fork's stages, problems and review. */
+  adopt(fork: RunState): void {
+    this.record({ stages: fork.stages, problems: fork.problems })
+    if (fork.review) this.review = fork.review
   }
 
   /** The text without the database URL's secrets. */
@@ -41,9 +71,13 @@ export class RunState {
     return redact(text, this.secrets)
   }
 
+  /** Records a stage; one without times ended now (its start is its duration earlier). */
   stage(stage: StageResult): StageResult {
+    const endMs = stage.endMs ?? this.now()
     const cleaned = {
       ...stage,
+      startMs: stage.startMs ?? Math.max(0, endMs - stage.durationMs),
+      endMs,
       summary: this.clean(stage.summary),
       output: stage.output && this.clean(stage.output)
     }

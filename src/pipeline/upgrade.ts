@@ -3,7 +3,7 @@
  * built from the base's migrations and filled with rows, with the migration
  * review riding along (unless `migration-safety: off`).
  */
-import type pg from 'pg'
+import pg from 'pg'
 import { AUTO_UPGRADE_ROWS, type Config } from '../config.js'
 import { describePgError } from '../db/connect.js'
 import type { HistoryOutcome } from '../history/index.js'
@@ -20,11 +20,17 @@ export function wantsUpgradeTest(config: Config, history: HistoryOutcome): boole
   return history.baseMigrations !== undefined && history.added.length > 0
 }
 
+/**
+ * Needs only the base's migrations and the server, never the migrated
+ * database: it starts as soon as both are known, beside generate and
+ * deploy. It works on a connection of its own, so its CREATE and DROP
+ * DATABASE never fall inside a transaction another stage has open on the
+ * run's connection (a failed migration is replayed there).
+ */
 export async function upgradeStage(
   run: RunState,
   config: Config,
   project: Project,
-  client: pg.Client,
   history: HistoryOutcome
 ): Promise<void> {
   if (!wantsUpgradeTest(config, history)) return
@@ -33,6 +39,15 @@ export async function upgradeStage(
     return
   }
   const started = performance.now()
+  // Its own duration leaves out the scratch database's drop: the timeline shows when it really ran.
+  const startMs = run.now()
+  const admin = new pg.Client({
+    connectionString: config.databaseUrl,
+    connectionTimeoutMillis: 10_000,
+    application_name: 'migrate-seed-check'
+  })
+  // A connection dropped while idle must not crash the process; the next query reports it.
+  admin.on('error', () => {})
   const engine = engineModelOf(project.prisma.version, project.configFile)
   const reviewer =
     config.migrationSafety === 'off'
@@ -45,8 +60,9 @@ export async function upgradeStage(
         })
   let outcome: Awaited<ReturnType<typeof runUpgradeTest>>
   try {
+    await admin.connect()
     outcome = await runUpgradeTest({
-      adminClient: client,
+      adminClient: admin,
       databaseUrl: config.databaseUrl,
       baseMigrations: history.baseMigrations,
       newMigrations: history.added,
@@ -63,6 +79,7 @@ export async function upgradeStage(
       name: 'upgrade',
       status: 'failed',
       durationMs: elapsed(started),
+      startMs,
       summary: 'the upgrade test could not run'
     })
     run.problem({
@@ -72,8 +89,10 @@ export async function upgradeStage(
       message: `The upgrade test stopped on a database error: ${describePgError(error)}`
     })
     return
+  } finally {
+    await admin.end().catch(() => {})
   }
-  run.stage(outcome.stage)
+  run.stage({ ...outcome.stage, startMs })
   for (const problem of outcome.problems) run.problem(problem)
   if (reviewer && outcome.fill) {
     run.review = reviewer.result()

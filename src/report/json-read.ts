@@ -168,6 +168,8 @@ const report = z.object({
       name: stageName,
       status: z.enum(['passed', 'failed', 'skipped', 'warning']),
       durationMs: ms,
+      startMs: ms.optional(),
+      endMs: ms.optional(),
       summary: z.string(),
       exitCode: z.number().int().nullable().optional(),
       timedOut: z.boolean().optional(),

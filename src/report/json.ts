@@ -23,6 +23,9 @@ export interface JsonStage {
   name: StageName
   status: StageStatus
   durationMs: number
+  /** Start and end in milliseconds since the run started. */
+  startMs?: number
+  endMs?: number
   summary: string
   exitCode?: number | null
   timedOut?: boolean
@@ -123,6 +126,8 @@ export function toJson(result: CheckResult, context: JsonContext = {}): JsonRepo
         name: stage.name,
         status: stage.status,
         durationMs: stage.durationMs,
+        startMs: stage.startMs,
+        endMs: stage.endMs,
         summary: stage.summary,
         exitCode: stage.exitCode,
         timedOut: stage.timedOut,
