@@ -27,7 +27,15 @@ test('the sample project passes every stage with no drift', async () => {
     expect(result.drift.filter((d) => d.severity !== 'info')).toEqual([])
     expect(result.fixSqlPath).toBeUndefined()
     expect(result.prismaVersion).toBe('6.19.3')
-    expect(result.stages.find((s) => s.name === 'migrate')?.summary).toBe('2 migration(s) applied')
+    const migrate = result.stages.find((s) => s.name === 'migrate')
+    expect(migrate?.summary).toBe('2 migration(s) applied')
+    // Prisma 6.19's CLI stays alive about 10 s after it reported every migration
+    // applied; the run ended it instead of waiting (no exit code of its own).
+    expect(migrate?.output).toContain('All migrations have been successfully applied.')
+    expect(migrate?.exitCode).toBeNull()
+    // …and the seed started once the process was gone, not before.
+    const seed = result.stages.find((s) => s.name === 'seed')
+    expect(seed?.startMs).toBeGreaterThanOrEqual(migrate?.endMs ?? Infinity)
     // The seed really ran against the database we gave.
     const users = await adminQuery<{ email: string }>('SELECT email FROM users ORDER BY email', [], db.name)
     expect(users.map((u) => u.email)).toEqual(['admin@example.com', 'editor@example.com'])

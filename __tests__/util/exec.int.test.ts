@@ -86,3 +86,34 @@ afterAll(() => {
     .filter((l) => l.includes('setInterval(() => {}, 1000)') && !l.includes('ps -eo'))
   expect(left).toEqual([])
 })
+
+describe('a command that reports it is done, then lingers', () => {
+  // Prints the done line in two chunks (split mid-line), then stays alive on a timer, like Prisma 6's CLI after deploy.
+  const lingering = (exitAfterMs: number): string[] => [
+    node,
+    '-e',
+    `process.stdout.write('All migrations have been succ'); setTimeout(() => process.stdout.write('essfully applied.\\n'), 50); setTimeout(() => process.exit(0), ${exitAfterMs})`
+  ]
+  const doneWhen = { pattern: /All migrations have been successfully applied\./, graceMs: 300 }
+
+  test('is ended after the grace period, its whole group, and the result says so', async () => {
+    const r = await execCommand(lingering(20_000), { ...base, doneWhen })
+    expect(r.endedWhenDone).toBe(true)
+    expect(r.exitCode).toBeNull()
+    expect(r.timedOut).toBe(false)
+    expect(r.durationMs).toBeLessThan(10_000)
+    expect(r.output).toContain('successfully applied.')
+  })
+
+  test('that exits within the grace period keeps its own exit code', async () => {
+    const r = await execCommand(lingering(100), { ...base, doneWhen })
+    expect(r.exitCode).toBe(0)
+    expect(r.endedWhenDone).toBeUndefined()
+  })
+
+  test('is waited for as usual when it never prints the line', async () => {
+    const r = await execCommand([node, '-e', 'setTimeout(() => process.exit(4), 800)'], { ...base, doneWhen })
+    expect(r.exitCode).toBe(4)
+    expect(r.endedWhenDone).toBeUndefined()
+  })
+})

@@ -8,6 +8,7 @@ import type pg from 'pg'
 import type { SeedChoice } from '../config.js'
 import type { Problem, StageName, StageResult } from '../model/findings.js'
 import {
+  DEPLOY_DONE,
   parseAppliedMigrations,
   parseLoadedSchema,
   runCommand,
@@ -82,8 +83,9 @@ export async function migrateStage(
 ): Promise<{ schemaPath: string } | undefined> {
   const { prisma: ctx, repoRoot } = steps
   const argv = ['prisma', 'migrate', 'deploy', ...steps.schemaArgs]
-  const result = await runPrisma(ctx, argv.slice(1))
-  const ok = result.exitCode === 0 && !result.timedOut
+  const result = await runPrisma(ctx, argv.slice(1), { doneWhen: DEPLOY_DONE })
+  // Ended by us after it reported every migration applied: as good as exit code 0.
+  const ok = (result.exitCode === 0 || result.endedWhenDone === true) && !result.timedOut
   const applied = parseAppliedMigrations(result.output)
   const count = ctx.project.migrations.length
   childStage(

@@ -4,7 +4,7 @@
  * every variable the project reads it from.
  */
 import path from 'node:path'
-import { execCommand, type ExecResult } from '../util/exec.js'
+import { execCommand, type ExecOptions, type ExecResult } from '../util/exec.js'
 import type { Project } from './project.js'
 
 export interface PrismaContext {
@@ -52,11 +52,21 @@ export function childEnv(
   return env
 }
 
+/**
+ * What `prisma migrate deploy` prints once every migration is applied and its
+ * connection closed (Prisma 5 to 7). Prisma 6's CLI then stays alive on a
+ * timer for about 10 s; the run ends it a second later instead of waiting.
+ */
+export const DEPLOY_DONE = {
+  pattern: /All migrations have been successfully applied\.|No pending migrations to apply\./,
+  graceMs: 1000
+}
+
 /** Runs `prisma <args>` from the project folder with the given database URL. */
 export function runPrisma(
   ctx: PrismaContext,
   args: string[],
-  options: { url?: string; keepStdout?: boolean; quiet?: boolean } = {}
+  options: { url?: string; keepStdout?: boolean; quiet?: boolean; doneWhen?: ExecOptions['doneWhen'] } = {}
 ): Promise<ExecResult> {
   return execCommand([process.execPath, ctx.project.prisma.entry, ...args], {
     cwd: ctx.project.root,
@@ -64,7 +74,8 @@ export function runPrisma(
     timeoutMs: ctx.timeoutMs,
     onOutput: options.quiet ? undefined : ctx.onOutput,
     signal: ctx.signal,
-    keepStdout: options.keepStdout
+    keepStdout: options.keepStdout,
+    doneWhen: options.doneWhen
   })
 }
 

@@ -21,6 +21,13 @@ export interface ExecOptions {
   signal?: AbortSignal
   /** Also keep the whole of stdout apart (for commands whose output is data, like `migrate diff --script`). */
   keepStdout?: boolean
+  /**
+   * The line a command prints when its work is done. A command that prints
+   * it and has not exited `graceMs` later is ended (its whole group), and the
+   * result says `endedWhenDone`: some CLIs keep their process alive on a
+   * timer after reporting success.
+   */
+  doneWhen?: { pattern: RegExp; graceMs: number }
 }
 
 export interface ExecResult {
@@ -37,6 +44,8 @@ export interface ExecResult {
   truncated: boolean
   /** The whole of stdout, with `keepStdout`. */
   stdout?: string
+  /** Ended by us `doneWhen.graceMs` after it printed `doneWhen.pattern` (its exit code is then unknown). */
+  endedWhenDone?: boolean
 }
 
 /** Keeps the last `limit` characters of a stream without ever holding more than twice that. */
@@ -77,6 +86,10 @@ export function execCommand(argv: string[], options: ExecOptions): Promise<ExecR
   const tail = new Tail(options.tailBytes ?? 64 * 1024)
   return new Promise((resolve) => {
     let timedOut = false
+    let endedWhenDone = false
+    let doneTimer: NodeJS.Timeout | undefined
+    // The last stretch of output, so that a line split between chunks still matches.
+    let recent = ''
     let spawnError: string | undefined
     let settled = false
     const child = spawn(command, args, {
@@ -99,6 +112,15 @@ export function execCommand(argv: string[], options: ExecOptions): Promise<ExecR
       const text = data.toString('utf8')
       tail.push(text)
       options.onOutput?.(text)
+      const done = options.doneWhen
+      if (!done || doneTimer) return
+      recent = (recent + text).slice(-4096)
+      if (done.pattern.test(recent)) {
+        doneTimer = setTimeout(() => {
+          endedWhenDone = true
+          stop()
+        }, done.graceMs)
+      }
     }
     const stdoutChunks: Buffer[] = []
     child.stdout?.on('data', (data: Buffer) => {
@@ -124,6 +146,7 @@ export function execCommand(argv: string[], options: ExecOptions): Promise<ExecR
       if (settled) return
       settled = true
       clearTimeout(timer)
+      clearTimeout(doneTimer)
       options.signal?.removeEventListener('abort', onAbort)
       // Grandchildren may still hold the group (a seed that forked): end them too.
       killTree('SIGKILL')
@@ -136,7 +159,8 @@ export function execCommand(argv: string[], options: ExecOptions): Promise<ExecR
         durationMs: Math.round(performance.now() - started),
         output: tail.toString(),
         truncated: tail.truncated,
-        stdout: options.keepStdout ? Buffer.concat(stdoutChunks).toString('utf8') : undefined
+        stdout: options.keepStdout ? Buffer.concat(stdoutChunks).toString('utf8') : undefined,
+        ...(endedWhenDone && { endedWhenDone })
       })
     }
     child.on('error', (error: NodeJS.ErrnoException) => {
