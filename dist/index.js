@@ -44197,6 +44197,10 @@ function execCommand(argv, options) {
     const tail = new Tail(options.tailBytes ?? 64 * 1024);
     return new Promise((resolve) => {
         let timedOut = false;
+        let endedWhenDone = false;
+        let doneTimer;
+        // The last stretch of output, so that a line split between chunks still matches.
+        let recent = '';
         let spawnError;
         let settled = false;
         const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
@@ -44221,6 +44225,16 @@ function execCommand(argv, options) {
             const text = data.toString('utf8');
             tail.push(text);
             options.onOutput?.(text);
+            const done = options.doneWhen;
+            if (!done || doneTimer)
+                return;
+            recent = (recent + text).slice(-4096);
+            if (done.pattern.test(recent)) {
+                doneTimer = setTimeout(() => {
+                    endedWhenDone = true;
+                    stop();
+                }, done.graceMs);
+            }
         };
         const stdoutChunks = [];
         child.stdout?.on('data', (data) => {
@@ -44246,6 +44260,7 @@ function execCommand(argv, options) {
                 return;
             settled = true;
             clearTimeout(timer);
+            clearTimeout(doneTimer);
             options.signal?.removeEventListener('abort', onAbort);
             // Grandchildren may still hold the group (a seed that forked): end them too.
             killTree('SIGKILL');
@@ -44259,7 +44274,8 @@ function execCommand(argv, options) {
                 durationMs: Math.round(performance.now() - started),
                 output: tail.toString(),
                 truncated: tail.truncated,
-                stdout: options.keepStdout ? Buffer.concat(stdoutChunks).toString('utf8') : undefined
+                stdout: options.keepStdout ? Buffer.concat(stdoutChunks).toString('utf8') : undefined,
+                ...(endedWhenDone && { endedWhenDone })
             });
         };
         child.on('error', (error) => {
@@ -44309,6 +44325,15 @@ function childEnv(ctx, url) {
         env[name] = ctx.shadowEnv?.url;
     return env;
 }
+/**
+ * What `prisma migrate deploy` prints once every migration is applied and its
+ * connection closed (Prisma 5 to 7). Prisma 6's CLI then stays alive on a
+ * timer for about 10 s; the run ends it a second later instead of waiting.
+ */
+const DEPLOY_DONE = {
+    pattern: /All migrations have been successfully applied\.|No pending migrations to apply\./,
+    graceMs: 1000
+};
 /** Runs `prisma <args>` from the project folder with the given database URL. */
 function runPrisma(ctx, args, options = {}) {
     return execCommand([process.execPath, ctx.project.prisma.entry, ...args], {
@@ -44317,7 +44342,8 @@ function runPrisma(ctx, args, options = {}) {
         timeoutMs: ctx.timeoutMs,
         onOutput: options.quiet ? undefined : ctx.onOutput,
         signal: ctx.signal,
-        keepStdout: options.keepStdout
+        keepStdout: options.keepStdout,
+        doneWhen: options.doneWhen
     });
 }
 /** Runs an arbitrary command (the `seed-command` input) the same way. */
@@ -48932,8 +48958,9 @@ function schemaErrorLocation(output, project, repoRoot) {
 async function migrateStage(run, steps, client) {
     const { prisma: ctx, repoRoot } = steps;
     const argv = ['prisma', 'migrate', 'deploy', ...steps.schemaArgs];
-    const result = await runPrisma(ctx, argv.slice(1));
-    const ok = result.exitCode === 0 && !result.timedOut;
+    const result = await runPrisma(ctx, argv.slice(1), { doneWhen: DEPLOY_DONE });
+    // Ended by us after it reported every migration applied: as good as exit code 0.
+    const ok = (result.exitCode === 0 || result.endedWhenDone === true) && !result.timedOut;
     const applied = parseAppliedMigrations(result.output);
     const count = ctx.project.migrations.length;
     childStage(run, 'migrate', result, argv, ok, ok ? appliedSummary(applied.length, count, result.output) : failureSummary(result, ctx.timeoutMs));
