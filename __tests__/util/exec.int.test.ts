@@ -4,6 +4,8 @@ import { execCommand, Tail } from '../../src/util/exec.js'
 
 const node = process.execPath
 const base = { cwd: process.cwd(), env: process.env, timeoutMs: 30_000 }
+// A grandchild that hangs, marked as this file's: other test files run hanging processes of their own meanwhile.
+const HANGS = 'setInterval(() => {}, 1000) /* exec.int.test */'
 
 /** Running, and not a zombie waiting for a parent that does not reap (PID 1 in some containers). */
 function alive(pid: number): boolean {
@@ -44,7 +46,7 @@ test('a timeout kills the whole process tree', async () => {
   // The child starts a grandchild that would outlive it, prints its pid, then hangs.
   const script = `
     const { spawn } = require('node:child_process')
-    const g = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' })
+    const g = spawn(process.execPath, ['-e', '${HANGS}'], { stdio: 'ignore' })
     console.log('grandchild ' + g.pid)
     setInterval(() => {}, 1000)`
   const r = await execCommand([node, '-e', script], { ...base, timeoutMs: 1500 })
@@ -83,7 +85,7 @@ afterAll(() => {
   const left = execSync('ps -eo args')
     .toString()
     .split('\n')
-    .filter((l) => l.includes('setInterval(() => {}, 1000)') && !l.includes('ps -eo'))
+    .filter((l) => l.includes(HANGS) && !l.includes('ps -eo'))
   expect(left).toEqual([])
 })
 
