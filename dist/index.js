@@ -37273,6 +37273,7 @@ function mapStrings(value, map) {
 /* harmony export */   a3: () => (/* binding */ formatDuration),
 /* harmony export */   j$: () => (/* binding */ formatLocation),
 /* harmony export */   lj: () => (/* binding */ runner),
+/* harmony export */   oC: () => (/* binding */ SEVERITIES),
 /* harmony export */   oU: () => (/* binding */ driftUnknown),
 /* harmony export */   os: () => (/* binding */ tailLines),
 /* harmony export */   qs: () => (/* binding */ severityRank),
@@ -37281,7 +37282,7 @@ function mapStrings(value, map) {
 /* harmony export */   vz: () => (/* binding */ whyIgnored),
 /* harmony export */   xb: () => (/* binding */ countKinds)
 /* harmony export */ });
-/* unused harmony exports SEVERITIES, joinWords */
+/* unused harmony export joinWords */
 /* harmony import */ var _drift_items_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4535);
 
 /** Most important first; used for sorting and for choosing a group's level. */
@@ -37806,11 +37807,12 @@ function reviewJson(review) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $d: () => (/* binding */ commandLock),
 /* harmony export */   SH: () => (/* binding */ blocksOf),
+/* harmony export */   bx: () => (/* binding */ LOCK_MODES),
 /* harmony export */   l4: () => (/* binding */ lockName),
 /* harmony export */   n9: () => (/* binding */ isLockMode),
 /* harmony export */   wb: () => (/* binding */ lockRank)
 /* harmony export */ });
-/* unused harmony exports LOCK_MODES, refusesTransaction */
+/* unused harmony export refusesTransaction */
 /* harmony import */ var _sql_script_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1189);
 /**
  * PostgreSQL's table lock modes: their order and what each one keeps other
@@ -51306,7 +51308,7 @@ async function main_publish(config) {
     if (config.githubToken)
         core/* setSecret */.Pq(config.githubToken);
     // Loaded only in this mode: the report's validator (zod) is a fifth of the bundle.
-    const { publishStoredReport, PublishRefused } = await Promise.all(/* import() */[__nccwpck_require__.e(816), __nccwpck_require__.e(397)]).then(__nccwpck_require__.bind(__nccwpck_require__, 397));
+    const { publishStoredReport, PublishRefused } = await Promise.all(/* import() */[__nccwpck_require__.e(816), __nccwpck_require__.e(702)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6321));
     try {
         await publishStoredReport(config);
     }

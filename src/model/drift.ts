@@ -4,21 +4,25 @@
  */
 import type { Severity, SourceLocation } from './findings.js'
 
-export type DriftKind =
-  | 'table'
-  | 'column'
-  | 'enum'
-  | 'enumValue'
-  | 'index'
-  | 'unique'
-  | 'primaryKey'
-  | 'foreignKey'
-  | 'check'
-  | 'view'
-  | 'sequence'
-  | 'extension'
-  | 'function'
-  | 'trigger'
+/** Every kind of object drift is reported for. */
+export const DRIFT_KINDS = [
+  'table',
+  'column',
+  'enum',
+  'enumValue',
+  'index',
+  'unique',
+  'primaryKey',
+  'foreignKey',
+  'check',
+  'view',
+  'sequence',
+  'extension',
+  'function',
+  'trigger'
+] as const
+
+export type DriftKind = (typeof DRIFT_KINDS)[number]
 
 /**
  * `missing`: the schema needs it and no migration creates it.

@@ -7,8 +7,11 @@
  * the renderers escape like any repository text.
  */
 import { z } from 'zod'
+import { DRIFT_KINDS } from '../model/drift.js'
 import { STAGES } from '../model/findings.js'
 import type { CheckResult } from '../model/result.js'
+import { LOCK_MODES } from '../review/locks.js'
+import { SEVERITIES } from './facts.js'
 import { JSON_REPORT_FORMAT, JSON_REPORT_VERSION, type JsonReport } from './json.js'
 
 /** Report versions this reader understands. */
@@ -22,24 +25,9 @@ export class ReportFormatError extends Error {
   }
 }
 
-const severity = z.enum(['error', 'warning', 'notice', 'info'])
+const severity = z.enum(SEVERITIES)
 const stageName = z.enum(STAGES)
-const driftKind = z.enum([
-  'table',
-  'column',
-  'enum',
-  'enumValue',
-  'index',
-  'unique',
-  'primaryKey',
-  'foreignKey',
-  'check',
-  'view',
-  'sequence',
-  'extension',
-  'function',
-  'trigger'
-])
+const driftKind = z.enum(DRIFT_KINDS)
 const count = z.number().int().nonnegative()
 const line = z.number().int().positive()
 const ms = z.number().nonnegative()
@@ -58,16 +46,7 @@ const repoPath = z
 
 const location = z.object({ file: repoPath, line, endLine: line.optional(), column: line.optional() })
 
-const lockMode = z.enum([
-  'AccessShareLock',
-  'RowShareLock',
-  'RowExclusiveLock',
-  'ShareUpdateExclusiveLock',
-  'ShareLock',
-  'ShareRowExclusiveLock',
-  'ExclusiveLock',
-  'AccessExclusiveLock'
-])
+const lockMode = z.enum(LOCK_MODES)
 const hazard = z.enum([
   'rewrite',
   'blocking-lock',
