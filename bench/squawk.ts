@@ -474,7 +474,8 @@ async function reviewFlags(big: pg.Client, c: Case, rows: Map<string, number>): 
   const snapshot = await snapshotCatalog(big, ['public'])
   await reviewer.filled(big, snapshot, {
     tables: [...rows].map(([table, n]) => ({ schema: 'public', table, rows: n })),
-    rowCount: 0
+    rowCount: 0,
+    tableCount: rows.size
   })
   const migration = { name: 'case', sqlPath: path.join(work, 'case', 'migration.sql'), sql: c.sql }
   await reviewer.beforeMigration(big, migration)

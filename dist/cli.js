@@ -17345,7 +17345,10 @@ class MigrationReviewer {
         this.before = snapshot;
         for (const t of fill.tables)
             this.rows.set(displayName(t.schema, t.table), t.rows);
-        this.rowsPerTable = Math.max(0, ...fill.tables.map((t) => t.rows));
+        // The rows a table gets: also when no table needed filling (the new migrations reach none).
+        this.rowsPerTable = fill.tables.length
+            ? Math.max(0, ...fill.tables.map((t) => t.rows))
+            : (fill.rowsPerTable ?? 0);
     }
     /** Replays and measures one migration on the database as it stands (rolled back afterwards). */
     async beforeMigration(client, migration, plan) {
@@ -18023,7 +18026,7 @@ class TableFiller {
 
 /**
  * Inserts `rowsPerTable` rows into every table of `snapshot` (partitions are
- * filled through their parent). Never throws for a row the database refuses:
+ * filled through their parent), or into the tables of `only`. Never throws for a row the database refuses:
  * the table is reported with the rows it got and the reason.
  */
 async function fillTables(client, snapshot, options = {}) {
@@ -18031,11 +18034,15 @@ async function fillTables(client, snapshot, options = {}) {
     const tables = snapshot.tables.filter((t) => !t.partitionOf);
     const enums = new Map(snapshot.enums.map((e) => [objectKey(e.schema, e.name), e.values]));
     const domains = await domainBases(client);
+    // The order and the keys broken out of cycles are those of the whole
+    // database, so that a table filled alone gets the same rows.
     const { order, broken } = dependencyOrder(tables);
     const inserted = new Map();
     const referenced = referencedColumns(tables);
     const report = [];
     for (const table of order) {
+        if (options.only && !options.only.has(objectKey(table.schema, table.name)))
+            continue;
         const filler = new TableFiller(table, { enums, domains, inserted, broken });
         const rows = [];
         inserted.set(objectKey(table.schema, table.name), rows);
@@ -18054,7 +18061,12 @@ async function fillTables(client, snapshot, options = {}) {
         }
         report.push({ schema: table.schema, table: table.name, rows: rows.length, ...(error ? { error } : {}) });
     }
-    return { tables: report, rowCount: report.reduce((n, t) => n + t.rows, 0) };
+    return {
+        tables: report,
+        rowCount: report.reduce((n, t) => n + t.rows, 0),
+        tableCount: tables.length,
+        rowsPerTable: count
+    };
 }
 /** Domains and the type they are based on, so a domain column gets a value of its base type. */
 async function domainBases(client) {
@@ -18062,6 +18074,211 @@ async function domainBases(client) {
        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type bt ON bt.oid = t.typbasetype
       WHERE t.typtype = 'd'`);
     return new Map(rows.map((r) => [objectKey(r.schema, r.name), { typeName: r.base, type: r.type }]));
+}
+
+;// CONCATENATED MODULE: ./src/upgrade/fill-scope.ts
+
+
+/**
+ * Statements whose every table is named in their parse tree, and that run no
+ * code of the database's (beyond built-in functions and the triggers,
+ * rules and policies that `baseRoutines` looks for).
+ */
+const SCOPED_KINDS = new Set([
+    'CreateStmt',
+    'IndexStmt',
+    'AlterTableStmt',
+    'RenameStmt',
+    'DropStmt',
+    'TruncateStmt',
+    'InsertStmt',
+    'UpdateStmt',
+    'DeleteStmt',
+    'SelectStmt',
+    'CreateEnumStmt',
+    'AlterEnumStmt',
+    'CreateSeqStmt',
+    'AlterSeqStmt',
+    'CreateSchemaStmt',
+    'CreateExtensionStmt',
+    'CreateDomainStmt',
+    'CompositeTypeStmt',
+    'CommentStmt',
+    'GrantStmt',
+    'AlterOwnerStmt',
+    'AlterObjectSchemaStmt',
+    'ViewStmt',
+    'TransactionStmt',
+    'VariableSetStmt',
+    'LockStmt'
+]);
+/** Drops whose CASCADE stays within the tables named and their referencing tables. */
+const CASCADE_WITHIN_TABLES = new Set(['OBJECT_TABLE', 'OBJECT_INDEX']);
+/**
+ * Functions, triggers, rules and policies of the base database (outside
+ * extensions and the system schemas): a statement on one table can run them
+ * against any other table.
+ */
+async function baseRoutines(client) {
+    const { rows } = await client.query(`WITH user_ns AS (
+       SELECT oid FROM pg_namespace
+        WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\\_%'
+     ), ext AS (SELECT objid, classid FROM pg_depend WHERE deptype = 'e')
+     SELECT 'function' AS kind, count(*) AS n FROM pg_proc p
+      WHERE p.pronamespace IN (SELECT oid FROM user_ns)
+        AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.objid = p.oid AND ext.classid = 'pg_proc'::regclass)
+     UNION ALL
+     SELECT 'trigger', count(*) FROM pg_trigger t WHERE NOT t.tgisinternal
+     UNION ALL
+     SELECT 'rule', count(*) FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
+      WHERE c.relnamespace IN (SELECT oid FROM user_ns) AND r.rulename <> '_RETURN'
+     UNION ALL
+     SELECT 'policy', count(*) FROM pg_policy`);
+    const found = rows.filter((r) => Number(r.n) > 0).map((r) => `${r.n} ${r.kind}(s)`);
+    return found.length ? `the base database has ${found.join(', ')}` : undefined;
+}
+/**
+ * The tables to fill for `migrations` on the base database `snapshot`;
+ * `routines` is what `baseRoutines` found (everything is filled then).
+ */
+function fillScope(snapshot, migrations, routines) {
+    if (routines)
+        return { kind: 'all', reason: `${routines}, which can reach any table` };
+    const tables = snapshot.tables;
+    // A name resolves to the tables of that name in any schema (unqualified, it
+    // depends on the search path), and to the table of an index of that name.
+    const byName = new Map();
+    const add = (name, t) => byName.set(name, [...(byName.get(name) ?? []), t]);
+    for (const t of tables) {
+        add(t.name, t);
+        for (const index of t.indexes)
+            add(index.name, t);
+    }
+    const views = new Set(snapshot.views.map((v) => objectKey(v.schema, v.name)));
+    const viewNames = new Set(snapshot.views.map((v) => v.name));
+    const named = new Set();
+    for (const migration of migrations) {
+        for (const statement of script_parseSqlScript(migration.sql).statements) {
+            const where = `${migration.name}, line ${statement.startLine}`;
+            const refused = outOfScope(statement);
+            if (refused)
+                return { kind: 'all', reason: `${where}: ${refused}` };
+            for (const ref of relationsNamed(statement)) {
+                if (ref.schema ? views.has(objectKey(ref.schema, ref.name)) : viewNames.has(ref.name))
+                    return { kind: 'all', reason: `${where} names the view ${ref.name}, whose tables are not named` };
+                const found = (byName.get(ref.name) ?? []).filter((t) => !ref.schema || t.schema === ref.schema);
+                for (const t of found)
+                    named.add(objectKey(t.schema, t.name));
+            }
+        }
+    }
+    return { kind: 'some', tables: neighbourhood(tables, named) };
+}
+/** Why the statement's reach cannot be read from it; undefined when it can. */
+function outOfScope(statement) {
+    const node = statement.node;
+    if (!node)
+        return 'a statement the SQL parser rejects';
+    const kind = Object.keys(node)[0] ?? '';
+    if (!SCOPED_KINDS.has(kind))
+        return `a ${kind.replace(/Stmt$/, '')} statement, whose reach is not read here`;
+    if ('DropStmt' in node) {
+        const drop = node.DropStmt;
+        if (drop.behavior === 'DROP_CASCADE' && !CASCADE_WITHIN_TABLES.has(drop.removeType ?? ''))
+            return 'a DROP … CASCADE, which reaches every table that uses the object';
+    }
+    if ('AlterEnumStmt' in node && node.AlterEnumStmt.oldVal)
+        return 'an enum value renamed, which changes the rows of every table that uses it';
+    return undefined;
+}
+/**
+ * Every relation the statement names: RangeVars wherever they sit (FROM,
+ * the target, a foreign key's referenced table, ATTACH PARTITION…) and the
+ * tables and indexes a DROP lists.
+ */
+function relationsNamed(statement) {
+    const found = [];
+    const walk = (value) => {
+        if (Array.isArray(value)) {
+            for (const v of value)
+                walk(v);
+            return;
+        }
+        if (!value || typeof value !== 'object')
+            return;
+        const rel = value;
+        if (typeof rel.relname === 'string')
+            found.push(typeof rel.schemaname === 'string' && rel.schemaname
+                ? { schema: rel.schemaname, name: rel.relname }
+                : { name: rel.relname });
+        for (const v of Object.values(value))
+            walk(v);
+    };
+    const node = statement.node;
+    if (!node)
+        return found;
+    walk(node);
+    if ('DropStmt' in node) {
+        for (const o of node.DropStmt.objects ?? []) {
+            const parts = 'List' in o ? (o.List.items ?? []) : [o];
+            const names = parts.flatMap((p) => ('String' in p && p.String.sval ? [p.String.sval] : []));
+            const name = names.at(-1);
+            if (name)
+                found.push(names.length > 1 ? { schema: names.at(-2), name } : { name });
+        }
+    }
+    return found;
+}
+/**
+ * The named tables, with the tables that reference them (transitively), then
+ * with every table those reference (transitively). A partition brings its
+ * parent, which fills it.
+ */
+function neighbourhood(tables, named) {
+    const key = (t) => objectKey(t.schema, t.name);
+    const byKey = new Map(tables.map((t) => [key(t), t]));
+    const start = new Set();
+    for (const t of tables) {
+        const k = key(t);
+        if (!named.has(k))
+            continue;
+        start.add(k);
+        if (t.partitionOf)
+            start.add(t.partitionOf);
+    }
+    // Tables that reference a table of the set, until none is added.
+    const set = new Set(start);
+    for (let grew = true; grew;) {
+        grew = false;
+        for (const t of tables) {
+            const k = key(t);
+            if (set.has(k))
+                continue;
+            if (t.foreignKeys.some((fk) => set.has(objectKey(fk.referencedSchema, fk.referencedTable)))) {
+                set.add(k);
+                grew = true;
+            }
+        }
+    }
+    // Then what they reference, so that their rows can point at rows.
+    const queue = [...set];
+    while (queue.length) {
+        const t = byKey.get(queue.pop());
+        if (!t)
+            continue;
+        for (const fk of t.foreignKeys) {
+            const k = objectKey(fk.referencedSchema, fk.referencedTable);
+            if (set.has(k))
+                continue;
+            set.add(k);
+            queue.push(k);
+        }
+        if (t.partitionOf && !set.has(t.partitionOf)) {
+            set.add(t.partitionOf);
+            queue.push(t.partitionOf);
+        }
+    }
+    return set;
 }
 
 ;// CONCATENATED MODULE: ./src/upgrade/index.ts
@@ -18088,6 +18305,7 @@ async function domainBases(client) {
  * migration that fails half-way where statements are committed one by one
  * stays half applied, as it would on a deployed database.
  */
+
 
 
 
@@ -18173,12 +18391,20 @@ async function upgrade(client, args, base, stage) {
         }
     }
     const snapshot = await snapshotCatalog(client, args.schemas);
+    const scope = args.fillEverything
+        ? undefined
+        : fillScope(snapshot, args.newMigrations, await baseRoutines(client));
     const fill = await fillTables(client, snapshot, {
-        rowsPerTable: rowsFor(args.rowsPerTable, snapshot.tables.filter((t) => !t.partitionOf).length)
+        // As many rows a table as when every table is filled: the same rows for the tables that are.
+        rowsPerTable: rowsFor(args.rowsPerTable, snapshot.tables.filter((t) => !t.partitionOf).length),
+        ...(scope?.kind === 'some' ? { only: scope.tables } : {})
     });
     await args.observer?.filled(client, snapshot, fill);
     const unfilled = fill.tables.filter((t) => t.error);
-    const filled = `${fill.rowCount} row(s) in ${fill.tables.length - unfilled.length} table(s)`;
+    const filledTables = fill.tables.length - unfilled.length;
+    const filled = fill.tables.length < fill.tableCount
+        ? `${fill.rowCount} row(s) in ${filledTables} of ${fill.tableCount} table(s) (those the new migrations name and their foreign-key neighbours)`
+        : `${fill.rowCount} row(s) in ${filledTables} table(s)`;
     const engine = args.engine ?? engine_engineModelOf(undefined, undefined);
     for (const migration of args.newMigrations) {
         const plan = await planFor(migration.sql, engine);

@@ -97,7 +97,10 @@ export class MigrationReviewer {
   async filled(_client: pg.ClientBase, snapshot: CatalogSnapshot, fill: FillReport): Promise<void> {
     this.before = snapshot
     for (const t of fill.tables) this.rows.set(displayName(t.schema, t.table), t.rows)
-    this.rowsPerTable = Math.max(0, ...fill.tables.map((t) => t.rows))
+    // The rows a table gets: also when no table needed filling (the new migrations reach none).
+    this.rowsPerTable = fill.tables.length
+      ? Math.max(0, ...fill.tables.map((t) => t.rows))
+      : (fill.rowsPerTable ?? 0)
   }
 
   /** Replays and measures one migration on the database as it stands (rolled back afterwards). */

@@ -40,19 +40,30 @@ export interface FilledTable {
 }
 
 export interface FillReport {
+  /** The tables filled (all of them unless `only` was given). */
   tables: FilledTable[]
   /** Rows inserted in all tables. */
   rowCount: number
+  /** Tables in the database (partitions aside), filled or not. */
+  tableCount: number
+  /** Rows asked for in each filled table. */
+  rowsPerTable?: number
 }
 
 export interface FillOptions {
   /** Rows per table (default 3; at least 3 gives duplicates beside the sparse row). */
   rowsPerTable?: number
+  /**
+   * Only these tables (`objectKey`s); the others stay empty. Each gets the
+   * rows a fill of every table gives it, provided the set holds every table
+   * its foreign keys point at (fill-scope.ts).
+   */
+  only?: Set<string>
 }
 
 /**
  * Inserts `rowsPerTable` rows into every table of `snapshot` (partitions are
- * filled through their parent). Never throws for a row the database refuses:
+ * filled through their parent), or into the tables of `only`. Never throws for a row the database refuses:
  * the table is reported with the rows it got and the reason.
  */
 export async function fillTables(
@@ -64,11 +75,14 @@ export async function fillTables(
   const tables = snapshot.tables.filter((t) => !t.partitionOf)
   const enums = new Map(snapshot.enums.map((e) => [objectKey(e.schema, e.name), e.values]))
   const domains = await domainBases(client)
+  // The order and the keys broken out of cycles are those of the whole
+  // database, so that a table filled alone gets the same rows.
   const { order, broken } = dependencyOrder(tables)
   const inserted = new Map<string, Row[]>()
   const referenced = referencedColumns(tables)
   const report: FilledTable[] = []
   for (const table of order) {
+    if (options.only && !options.only.has(objectKey(table.schema, table.name))) continue
     const filler = new TableFiller(table, { enums, domains, inserted, broken })
     const rows: Row[] = []
     inserted.set(objectKey(table.schema, table.name), rows)
@@ -87,7 +101,12 @@ export async function fillTables(
     }
     report.push({ schema: table.schema, table: table.name, rows: rows.length, ...(error ? { error } : {}) })
   }
-  return { tables: report, rowCount: report.reduce((n, t) => n + t.rows, 0) }
+  return {
+    tables: report,
+    rowCount: report.reduce((n, t) => n + t.rows, 0),
+    tableCount: tables.length,
+    rowsPerTable: count
+  }
 }
 
 /** Domains and the type they are based on, so a domain column gets a value of its base type. */

@@ -43,6 +43,7 @@ import { repoPath } from '../util/paths.js'
 import type { Migration } from '../prisma/project.js'
 import { halfAppliedAdvice } from '../migrations/half-applied.js'
 import { fillTables, type FillReport } from './fill.js'
+import { baseRoutines, fillScope } from './fill-scope.js'
 import type { BaseMigration, BaseMigrations, HistoryProblem, HistoryStageResult } from '../model/history.js'
 
 export interface UpgradeArgs {
@@ -67,6 +68,11 @@ export interface UpgradeArgs {
   observer?: UpgradeObserver
   /** How the project's Prisma applies a migration (default: the whole file in one transaction). */
   engine?: EngineModel
+  /**
+   * Fill every table, not only those the new migrations can reach
+   * (fill-scope.ts): the same findings, at the cost of the fill's time.
+   */
+  fillEverything?: boolean
 }
 
 /**
@@ -187,12 +193,21 @@ async function upgrade(
     }
   }
   const snapshot = await snapshotCatalog(client, args.schemas)
+  const scope = args.fillEverything
+    ? undefined
+    : fillScope(snapshot, args.newMigrations, await baseRoutines(client))
   const fill = await fillTables(client, snapshot, {
-    rowsPerTable: rowsFor(args.rowsPerTable, snapshot.tables.filter((t) => !t.partitionOf).length)
+    // As many rows a table as when every table is filled: the same rows for the tables that are.
+    rowsPerTable: rowsFor(args.rowsPerTable, snapshot.tables.filter((t) => !t.partitionOf).length),
+    ...(scope?.kind === 'some' ? { only: scope.tables } : {})
   })
   await args.observer?.filled(client, snapshot, fill)
   const unfilled = fill.tables.filter((t) => t.error)
-  const filled = `${fill.rowCount} row(s) in ${fill.tables.length - unfilled.length} table(s)`
+  const filledTables = fill.tables.length - unfilled.length
+  const filled =
+    fill.tables.length < fill.tableCount
+      ? `${fill.rowCount} row(s) in ${filledTables} of ${fill.tableCount} table(s) (those the new migrations name and their foreign-key neighbours)`
+      : `${fill.rowCount} row(s) in ${filledTables} table(s)`
 
   const engine = args.engine ?? engineModelOf(undefined, undefined)
   for (const migration of args.newMigrations) {
