@@ -16469,27 +16469,77 @@ function failureSummary(result, timeoutMs) {
 
 
 
+const LOCKED_BY_US = `SELECT l.relation FROM pg_locks l
+    WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted
+      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+/**
+ * Relations, our locks and sequential-scan reads. `$2` true: only the
+ * relations our backend holds a lock on, and the indexes of those (a
+ * statement changes nothing it does not lock: a rewrite, a new, dropped or
+ * renamed relation and a scan all take one, held until the transaction
+ * ends), with the count of all relations to check that against.
+ */
 const PROBE_SQL = `
+WITH locked AS (${LOCKED_BY_US}),
+rel AS (
+  SELECT c.oid, n.nspname, c.relname, c.relkind, c.relfilenode, ix.indrelid
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_index ix ON ix.indexrelid = c.oid
+   WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p', 'm', 'i'))
 SELECT
-  (SELECT coalesce(json_agg(json_build_object('oid', c.oid, 'schema', n.nspname, 'name', c.relname,
-            'kind', c.relkind, 'filenode', c.relfilenode, 'table', ix.indrelid)), '[]')
-     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     LEFT JOIN pg_index ix ON ix.indexrelid = c.oid
-    WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p', 'm', 'i')) AS relations,
+  (SELECT coalesce(json_agg(json_build_object('oid', oid, 'schema', nspname, 'name', relname,
+            'kind', relkind, 'filenode', relfilenode, 'table', indrelid)), '[]')
+     FROM rel
+    WHERE NOT $2 OR oid IN (SELECT relation FROM locked) OR indrelid IN (SELECT relation FROM locked)) AS relations,
+  (SELECT count(*) FROM rel) AS total,
   (SELECT coalesce(json_agg(json_build_object('oid', l.relation, 'mode', l.mode)), '[]')
      FROM pg_locks l
     WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted
       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())) AS locks,
   (SELECT coalesce(json_agg(json_build_object('oid', s.relid, 'read', s.seq_tup_read)), '[]')
-     FROM pg_stat_xact_user_tables s WHERE s.schemaname = ANY($1)) AS stats`;
+     FROM pg_stat_xact_user_tables s
+    WHERE s.schemaname = ANY($1) AND (NOT $2 OR s.relid IN (SELECT relation FROM locked))) AS stats`;
 /** `users`, or `app.users` outside `public` (the drift report's display names). */
 function displayName(schema, name) {
     return schema === 'public' ? name : `${schema}.${name}`;
 }
 const TABLE_KINDS = new Set(['r', 'p', 'm']);
-async function probe(client, schemas) {
-    const { rows } = await client.query(PROBE_SQL, [schemas]);
-    const raw = rows[0] ?? { relations: [], locks: [], stats: [] };
+/**
+ * Reads the relations, our locks and scan reads. With `since`, a probe taken
+ * earlier in the same transaction, only what our backend locked is read and
+ * the rest is taken from `since` (what is not locked did not change), unless
+ * the number of relations says otherwise (then everything is read): at a
+ * thousand tables, reading all of them after every statement costs more than
+ * the statements.
+ */
+async function probe(client, schemas, since) {
+    const read = await readProbe(client, schemas, since !== undefined);
+    if (!since)
+        return read.probe;
+    const relations = new Map(since.relations);
+    const reads = new Map(since.read);
+    // Locked relations and the indexes of locked tables were read again: those not there are gone.
+    const locked = (r) => read.probe.locks.has(r.oid) || (r.tableOid !== undefined && read.probe.locks.has(r.tableOid));
+    for (const r of since.relations.values())
+        if (locked(r) && !read.probe.relations.has(r.oid)) {
+            relations.delete(r.oid);
+            reads.delete(r.oid);
+        }
+    for (const [oid, r] of read.probe.relations)
+        relations.set(oid, r);
+    for (const [oid, n] of read.probe.read)
+        reads.set(oid, n);
+    if (relations.size !== read.total)
+        return (await readProbe(client, schemas, false)).probe;
+    return { relations, locks: read.probe.locks, read: reads };
+}
+/** Only the relations our backend holds a lock on (and their indexes), with our locks. */
+async function probeLocked(client, schemas) {
+    return (await readProbe(client, schemas, true)).probe;
+}
+async function readProbe(client, schemas, lockedOnly) {
+    const { rows } = await client.query(PROBE_SQL, [schemas, lockedOnly]);
+    const raw = rows[0] ?? { relations: [], total: '0', locks: [], stats: [] };
     const relations = new Map();
     for (const r of raw.relations) {
         const relation = {
@@ -16512,7 +16562,7 @@ async function probe(client, schemas) {
         locks.set(l.oid, modes);
     }
     const read = new Map(raw.stats.map((s) => [s.oid, Number(s.read)]));
-    return { relations, locks, read };
+    return { probe: { relations, locks, read }, total: Number(raw.total) };
 }
 /** The first line of a statement, shortened, comments out. */
 function statementSummary(text) {
@@ -16542,12 +16592,18 @@ async function measure_replayMigration(client, plan, options) {
     let after;
     let first;
     let previous;
+    let probedAt = -1;
     const failure = await rehearseMigration(client, plan, {
         start: async (c) => {
             first = previous = await probe(c, options.schemas);
         },
         afterStatement: async (c, step) => {
-            const current = await probe(c, options.schemas);
+            // One transaction for the whole rehearsal: every lock taken since
+            // `previous` is still held, unless the file's own ROLLBACK undid a block
+            // (that releases the block's locks) in between.
+            const undone = plan.statements.slice(probedAt + 1, step.index).some((p) => p.control === 'rollback');
+            probedAt = step.index;
+            const current = await probe(c, options.schemas, undone || options.everyRelation ? undefined : previous);
             reviews[step.index] = compareProbes(step.planned.statement, step.durationMs, first, previous, current, options);
             previous = current;
         },
@@ -17450,7 +17506,15 @@ class MigrationReviewer {
             pending.held.clear();
             pending.transactionFrom = step.planned.from;
         }
-        const current = await probe(client, this.options.schemas);
+        // The locks are what is wanted here, with the names of the relations
+        // they are on. Those relations are all that changed since the last
+        // statement's look, unless a statement ran outside any transaction
+        // (its locks gone already): then every relation is read, as afterMigration
+        // reads the relations again.
+        const outside = pending.plan.statements.some((p) => p.refusesTransaction && p.transaction === 'own');
+        const current = outside
+            ? await probe(client, this.options.schemas)
+            : await probeLocked(client, this.options.schemas);
         const known = pending.relations;
         for (const [oid, r] of current.relations)
             known.set(oid, r);
@@ -18370,6 +18434,8 @@ async function runUpgradeTest(args) {
 }
 async function upgrade(client, args, base, stage) {
     for (const migration of base) {
+        if (await appliedWhole(client, migration.sql))
+            continue;
         for (const statement of script_splitSqlStatements(migration.sql)) {
             try {
                 await client.query(statement.text);
@@ -18437,6 +18503,48 @@ async function upgrade(client, args, base, stage) {
         problems,
         fill
     };
+}
+/**
+ * Statements that act the same in one transaction as each in its own: schema
+ * changes only. Rows (INSERT, UPDATE…) are left out: a deferred constraint
+ * is checked at the end of the transaction, which would differ.
+ */
+const WHOLE_KINDS = new Set([
+    'CreateStmt',
+    'IndexStmt',
+    'AlterTableStmt',
+    'RenameStmt',
+    'DropStmt',
+    'CreateEnumStmt',
+    'AlterEnumStmt',
+    'CreateSeqStmt',
+    'AlterSeqStmt',
+    'CreateSchemaStmt',
+    'CreateExtensionStmt',
+    'CreateDomainStmt',
+    'CompositeTypeStmt',
+    'CommentStmt'
+]);
+/**
+ * Applies a base migration made of schema changes only as one query (one
+ * round trip and one commit instead of one a statement: the base of a large
+ * project has thousands of statements). PostgreSQL runs the statements of
+ * one query in one transaction, so a failure undoes all of them and leaves
+ * the statement-by-statement replay (false here) to find and report it, as
+ * it would have without this.
+ */
+async function appliedWhole(client, sql) {
+    const statements = script_parseSqlScript(sql).statements;
+    const whole = statements.every((s) => s.node !== undefined && WHOLE_KINDS.has(Object.keys(s.node)[0] ?? '') && !script_refusedInTransaction(s));
+    if (!whole || statements.length < 2)
+        return false;
+    try {
+        await client.query(sql);
+        return true;
+    }
+    catch {
+        return false;
+    }
 }
 /** Applies one migration as the engine would; returns where it failed and what stayed applied. */
 async function upgrade_applyMigration(client, migration, plan, observer) {

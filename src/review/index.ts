@@ -19,7 +19,7 @@ import type { ReplayedStatement } from '../migrations/replay.js'
 import { reviewMigration } from './advice.js'
 import { countDataLoss, describeChanges } from './changes.js'
 import { blocksOf, lockRank } from './locks.js'
-import { displayName, probe, replayMigration, type Relation, type Replay } from './measure.js'
+import { displayName, probe, probeLocked, replayMigration, type Relation, type Replay } from './measure.js'
 import { namedTables, plainDropIndex } from './statements.js'
 import type {
   DatabaseChange,
@@ -200,7 +200,15 @@ export class MigrationReviewer {
       pending.held.clear()
       pending.transactionFrom = step.planned.from
     }
-    const current = await probe(client, this.options.schemas)
+    // The locks are what is wanted here, with the names of the relations
+    // they are on. Those relations are all that changed since the last
+    // statement's look, unless a statement ran outside any transaction
+    // (its locks gone already): then every relation is read, as afterMigration
+    // reads the relations again.
+    const outside = pending.plan.statements.some((p) => p.refusesTransaction && p.transaction === 'own')
+    const current = outside
+      ? await probe(client, this.options.schemas)
+      : await probeLocked(client, this.options.schemas)
     const known = pending.relations
     for (const [oid, r] of current.relations) known.set(oid, r)
     const locks = new Map<string, LockMode>()

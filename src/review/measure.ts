@@ -62,21 +62,41 @@ export interface ReplayOptions {
   schemas: string[]
   /** Rows per table before the migration, by display name. */
   rows: Map<string, number>
+  /** Read every relation after each statement, not only the locked ones (what those must equal). */
+  everyRelation?: boolean
 }
 
+const LOCKED_BY_US = `SELECT l.relation FROM pg_locks l
+    WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted
+      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`
+
+/**
+ * Relations, our locks and sequential-scan reads. `$2` true: only the
+ * relations our backend holds a lock on, and the indexes of those (a
+ * statement changes nothing it does not lock: a rewrite, a new, dropped or
+ * renamed relation and a scan all take one, held until the transaction
+ * ends), with the count of all relations to check that against.
+ */
 const PROBE_SQL = `
+WITH locked AS (${LOCKED_BY_US}),
+rel AS (
+  SELECT c.oid, n.nspname, c.relname, c.relkind, c.relfilenode, ix.indrelid
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_index ix ON ix.indexrelid = c.oid
+   WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p', 'm', 'i'))
 SELECT
-  (SELECT coalesce(json_agg(json_build_object('oid', c.oid, 'schema', n.nspname, 'name', c.relname,
-            'kind', c.relkind, 'filenode', c.relfilenode, 'table', ix.indrelid)), '[]')
-     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     LEFT JOIN pg_index ix ON ix.indexrelid = c.oid
-    WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p', 'm', 'i')) AS relations,
+  (SELECT coalesce(json_agg(json_build_object('oid', oid, 'schema', nspname, 'name', relname,
+            'kind', relkind, 'filenode', relfilenode, 'table', indrelid)), '[]')
+     FROM rel
+    WHERE NOT $2 OR oid IN (SELECT relation FROM locked) OR indrelid IN (SELECT relation FROM locked)) AS relations,
+  (SELECT count(*) FROM rel) AS total,
   (SELECT coalesce(json_agg(json_build_object('oid', l.relation, 'mode', l.mode)), '[]')
      FROM pg_locks l
     WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted
       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())) AS locks,
   (SELECT coalesce(json_agg(json_build_object('oid', s.relid, 'read', s.seq_tup_read)), '[]')
-     FROM pg_stat_xact_user_tables s WHERE s.schemaname = ANY($1)) AS stats`
+     FROM pg_stat_xact_user_tables s
+    WHERE s.schemaname = ANY($1) AND (NOT $2 OR s.relid IN (SELECT relation FROM locked))) AS stats`
 
 /** `users`, or `app.users` outside `public` (the drift report's display names). */
 export function displayName(schema: string, name: string): string {
@@ -85,7 +105,43 @@ export function displayName(schema: string, name: string): string {
 
 const TABLE_KINDS = new Set(['r', 'p', 'm'])
 
-export async function probe(client: pg.ClientBase, schemas: string[]): Promise<Probe> {
+/**
+ * Reads the relations, our locks and scan reads. With `since`, a probe taken
+ * earlier in the same transaction, only what our backend locked is read and
+ * the rest is taken from `since` (what is not locked did not change), unless
+ * the number of relations says otherwise (then everything is read): at a
+ * thousand tables, reading all of them after every statement costs more than
+ * the statements.
+ */
+export async function probe(client: pg.ClientBase, schemas: string[], since?: Probe): Promise<Probe> {
+  const read = await readProbe(client, schemas, since !== undefined)
+  if (!since) return read.probe
+  const relations = new Map(since.relations)
+  const reads = new Map(since.read)
+  // Locked relations and the indexes of locked tables were read again: those not there are gone.
+  const locked = (r: Relation) =>
+    read.probe.locks.has(r.oid) || (r.tableOid !== undefined && read.probe.locks.has(r.tableOid))
+  for (const r of since.relations.values())
+    if (locked(r) && !read.probe.relations.has(r.oid)) {
+      relations.delete(r.oid)
+      reads.delete(r.oid)
+    }
+  for (const [oid, r] of read.probe.relations) relations.set(oid, r)
+  for (const [oid, n] of read.probe.read) reads.set(oid, n)
+  if (relations.size !== read.total) return (await readProbe(client, schemas, false)).probe
+  return { relations, locks: read.probe.locks, read: reads }
+}
+
+/** Only the relations our backend holds a lock on (and their indexes), with our locks. */
+export async function probeLocked(client: pg.ClientBase, schemas: string[]): Promise<Probe> {
+  return (await readProbe(client, schemas, true)).probe
+}
+
+async function readProbe(
+  client: pg.ClientBase,
+  schemas: string[],
+  lockedOnly: boolean
+): Promise<{ probe: Probe; total: number }> {
   type Raw = {
     relations: {
       oid: number
@@ -95,11 +151,12 @@ export async function probe(client: pg.ClientBase, schemas: string[]): Promise<P
       filenode: number
       table: number | null
     }[]
+    total: string
     locks: { oid: number; mode: string }[]
     stats: { oid: number; read: number | string }[]
   }
-  const { rows } = await client.query<Raw>(PROBE_SQL, [schemas])
-  const raw = rows[0] ?? { relations: [], locks: [], stats: [] }
+  const { rows } = await client.query<Raw>(PROBE_SQL, [schemas, lockedOnly])
+  const raw = rows[0] ?? { relations: [], total: '0', locks: [], stats: [] }
   const relations = new Map<number, Relation>()
   for (const r of raw.relations) {
     const relation: Relation = {
@@ -120,7 +177,7 @@ export async function probe(client: pg.ClientBase, schemas: string[]): Promise<P
     locks.set(l.oid, modes)
   }
   const read = new Map(raw.stats.map((s) => [s.oid, Number(s.read)]))
-  return { relations, locks, read }
+  return { probe: { relations, locks, read }, total: Number(raw.total) }
 }
 
 /** The first line of a statement, shortened, comments out. */
@@ -158,12 +215,18 @@ export async function replayMigration(
   let after: CatalogSnapshot | undefined
   let first: Probe | undefined
   let previous: Probe | undefined
+  let probedAt = -1
   const failure = await rehearseMigration(client, plan, {
     start: async (c) => {
       first = previous = await probe(c, options.schemas)
     },
     afterStatement: async (c, step) => {
-      const current = await probe(c, options.schemas)
+      // One transaction for the whole rehearsal: every lock taken since
+      // `previous` is still held, unless the file's own ROLLBACK undid a block
+      // (that releases the block's locks) in between.
+      const undone = plan.statements.slice(probedAt + 1, step.index).some((p) => p.control === 'rollback')
+      probedAt = step.index
+      const current = await probe(c, options.schemas, undone || options.everyRelation ? undefined : previous)
       reviews[step.index] = compareProbes(
         step.planned.statement,
         step.durationMs,

@@ -30,6 +30,7 @@ import {
   lineStarts,
   offsetOfCharPosition,
   parseSqlScript,
+  refusedInTransaction,
   splitSqlStatements
 } from '../sql/script.js'
 import { engineModelOf, planFor, type EngineModel, type MigrationPlan } from '../migrations/engine.js'
@@ -173,6 +174,7 @@ async function upgrade(
   stage: (status: HistoryStageResult['status'], summary: string) => HistoryStageResult
 ): Promise<UpgradeOutcome> {
   for (const migration of base) {
+    if (await appliedWhole(client, migration.sql)) continue
     for (const statement of splitSqlStatements(migration.sql)) {
       try {
         await client.query(statement.text)
@@ -245,6 +247,50 @@ async function upgrade(
     ),
     problems,
     fill
+  }
+}
+
+/**
+ * Statements that act the same in one transaction as each in its own: schema
+ * changes only. Rows (INSERT, UPDATE…) are left out: a deferred constraint
+ * is checked at the end of the transaction, which would differ.
+ */
+const WHOLE_KINDS = new Set([
+  'CreateStmt',
+  'IndexStmt',
+  'AlterTableStmt',
+  'RenameStmt',
+  'DropStmt',
+  'CreateEnumStmt',
+  'AlterEnumStmt',
+  'CreateSeqStmt',
+  'AlterSeqStmt',
+  'CreateSchemaStmt',
+  'CreateExtensionStmt',
+  'CreateDomainStmt',
+  'CompositeTypeStmt',
+  'CommentStmt'
+])
+
+/**
+ * Applies a base migration made of schema changes only as one query (one
+ * round trip and one commit instead of one a statement: the base of a large
+ * project has thousands of statements). PostgreSQL runs the statements of
+ * one query in one transaction, so a failure undoes all of them and leaves
+ * the statement-by-statement replay (false here) to find and report it, as
+ * it would have without this.
+ */
+async function appliedWhole(client: pg.Client, sql: string): Promise<boolean> {
+  const statements = parseSqlScript(sql).statements
+  const whole = statements.every(
+    (s) => s.node !== undefined && WHOLE_KINDS.has(Object.keys(s.node)[0] ?? '') && !refusedInTransaction(s)
+  )
+  if (!whole || statements.length < 2) return false
+  try {
+    await client.query(sql)
+    return true
+  } catch {
+    return false
   }
 }
 
