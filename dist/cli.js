@@ -10934,6 +10934,7 @@ class StatementReader {
  * `node:child_process` directly.
  */
 
+
 /** Keeps the last `limit` characters of a stream without ever holding more than twice that. */
 class Tail {
     limit;
@@ -10986,6 +10987,15 @@ function execCommand(argv, options) {
             detached: true,
             windowsHide: true
         });
+        // Set before the child's own threads start, as far as possible: they inherit it.
+        if (options.niceness && child.pid !== undefined) {
+            try {
+                external_node_os_default().setPriority(child.pid, options.niceness);
+            }
+            catch {
+                // Not allowed here: the child runs at normal priority.
+            }
+        }
         const killTree = (signal) => {
             if (child.pid === undefined)
                 return;
@@ -11118,7 +11128,8 @@ function runPrisma(ctx, args, options = {}) {
         onOutput: options.quiet ? undefined : ctx.onOutput,
         signal: ctx.signal,
         keepStdout: options.keepStdout,
-        doneWhen: options.doneWhen
+        doneWhen: options.doneWhen,
+        ...(options.niceness ? { niceness: options.niceness } : {})
     });
 }
 /** Runs an arbitrary command (the `seed-command` input) the same way. */
@@ -11228,15 +11239,15 @@ function diffHasOutputFlag(version) {
  * `--output`. The CLI's other output is kept in `result.output` for the log.
  * Requires `loadSqlParser()` to have resolved.
  */
-async function runDiffScript(ctx, args) {
+async function runDiffScript(ctx, args, options = {}) {
     if (!diffHasOutputFlag(ctx.project.prisma.version)) {
-        const result = await runPrisma(ctx, args, { keepStdout: true, quiet: true });
+        const result = await runPrisma(ctx, args, { keepStdout: true, quiet: true, ...options });
         return read(result, result.stdout);
     }
     const dir = await (0,promises_.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'msc-diff-'));
     try {
         const file = external_node_path_default().join(dir, 'diff.sql');
-        const result = await runPrisma(ctx, [...args, '--output', file], { quiet: true });
+        const result = await runPrisma(ctx, [...args, '--output', file], { quiet: true, ...options });
         // What else the CLI and the project's config printed (banners, warnings) goes to the log, once.
         if (result.output.trim())
             ctx.onOutput?.(`prisma ${args.join(' ')}:\n${result.output.trimEnd()}\n`);
@@ -11380,8 +11391,12 @@ async function attempt(client, sql) {
  */
 function startSchemaDiff(prisma, schemaPath) {
     const args = diffFromEmptyArgs(prisma.project.prisma.major, schemaPath);
-    return { schemaPath, args, result: runDiffScript(prisma, args) };
+    // Its result is wanted only after the seed has started: at a lower
+    // priority it takes the CPU that generate and deploy leave, not theirs.
+    return { schemaPath, args, result: runDiffScript(prisma, args, { niceness: BACKGROUND_NICENESS }) };
 }
+/** The nice value of Prisma processes whose result is not on the run's critical path. */
+const BACKGROUND_NICENESS = 10;
 async function disposeBuilt(built) {
     if ('client' in built)
         await built.client?.end().catch(() => { });

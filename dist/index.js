@@ -44150,6 +44150,9 @@ class StatementReader {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
 ;// CONCATENATED MODULE: ./src/util/exec.ts
 /**
  * The one way this action starts a child process: an argument array (never a
@@ -44160,6 +44163,7 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
  * `@actions/exec` cannot give us the process group or the kill, so this wraps
  * `node:child_process` directly.
  */
+
 
 /** Keeps the last `limit` characters of a stream without ever holding more than twice that. */
 class Tail {
@@ -44213,6 +44217,15 @@ function execCommand(argv, options) {
             detached: true,
             windowsHide: true
         });
+        // Set before the child's own threads start, as far as possible: they inherit it.
+        if (options.niceness && child.pid !== undefined) {
+            try {
+                external_node_os_default().setPriority(child.pid, options.niceness);
+            }
+            catch {
+                // Not allowed here: the child runs at normal priority.
+            }
+        }
         const killTree = (signal) => {
             if (child.pid === undefined)
                 return;
@@ -44345,7 +44358,8 @@ function runPrisma(ctx, args, options = {}) {
         onOutput: options.quiet ? undefined : ctx.onOutput,
         signal: ctx.signal,
         keepStdout: options.keepStdout,
-        doneWhen: options.doneWhen
+        doneWhen: options.doneWhen,
+        ...(options.niceness ? { niceness: options.niceness } : {})
     });
 }
 /** Runs an arbitrary command (the `seed-command` input) the same way. */
@@ -44422,9 +44436,6 @@ function seedCommandRan(output) {
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
 // EXTERNAL MODULE: ./src/sql/parser.ts
 var parser = __nccwpck_require__(7117);
 ;// CONCATENATED MODULE: ./src/prisma/diff-script.ts
@@ -44462,15 +44473,15 @@ function diffHasOutputFlag(version) {
  * `--output`. The CLI's other output is kept in `result.output` for the log.
  * Requires `loadSqlParser()` to have resolved.
  */
-async function runDiffScript(ctx, args) {
+async function runDiffScript(ctx, args, options = {}) {
     if (!diffHasOutputFlag(ctx.project.prisma.version)) {
-        const result = await runPrisma(ctx, args, { keepStdout: true, quiet: true });
+        const result = await runPrisma(ctx, args, { keepStdout: true, quiet: true, ...options });
         return read(result, result.stdout);
     }
     const dir = await (0,promises_.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'msc-diff-'));
     try {
         const file = external_node_path_default().join(dir, 'diff.sql');
-        const result = await runPrisma(ctx, [...args, '--output', file], { quiet: true });
+        const result = await runPrisma(ctx, [...args, '--output', file], { quiet: true, ...options });
         // What else the CLI and the project's config printed (banners, warnings) goes to the log, once.
         if (result.output.trim())
             ctx.onOutput?.(`prisma ${args.join(' ')}:\n${result.output.trimEnd()}\n`);
@@ -44614,8 +44625,12 @@ async function attempt(client, sql) {
  */
 function startSchemaDiff(prisma, schemaPath) {
     const args = diffFromEmptyArgs(prisma.project.prisma.major, schemaPath);
-    return { schemaPath, args, result: runDiffScript(prisma, args) };
+    // Its result is wanted only after the seed has started: at a lower
+    // priority it takes the CPU that generate and deploy leave, not theirs.
+    return { schemaPath, args, result: runDiffScript(prisma, args, { niceness: BACKGROUND_NICENESS }) };
 }
+/** The nice value of Prisma processes whose result is not on the run's critical path. */
+const BACKGROUND_NICENESS = 10;
 async function disposeBuilt(built) {
     if ('client' in built)
         await built.client?.end().catch(() => { });

@@ -1,5 +1,6 @@
 import { execSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import os from 'node:os'
 import { execCommand, Tail } from '../../src/util/exec.js'
 
 const node = process.execPath
@@ -34,6 +35,15 @@ test('arguments reach the child as they are, with no shell', async () => {
     base
   )
   expect(JSON.parse(r.output)).toEqual(['; rm -rf / && $(whoami) | `id`'])
+})
+
+test('a child started with a niceness runs at that priority; without one, at ours', async () => {
+  const priority = [node, '-e', 'process.stdout.write(String(require("node:os").getPriority()))']
+  const ours = os.getPriority()
+  const lowered = await execCommand(priority, { ...base, keepStdout: true, niceness: 10 })
+  expect(Number(lowered.stdout)).toBe(Math.max(ours, 10))
+  const normal = await execCommand(priority, { ...base, keepStdout: true })
+  expect(Number(normal.stdout)).toBe(ours)
 })
 
 test('a command that does not exist is a result, not a throw', async () => {

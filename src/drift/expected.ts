@@ -29,8 +29,13 @@ export interface SchemaDiff {
  */
 export function startSchemaDiff(prisma: PrismaContext, schemaPath: string): SchemaDiff {
   const args = diffFromEmptyArgs(prisma.project.prisma.major, schemaPath)
-  return { schemaPath, args, result: runDiffScript(prisma, args) }
+  // Its result is wanted only after the seed has started: at a lower
+  // priority it takes the CPU that generate and deploy leave, not theirs.
+  return { schemaPath, args, result: runDiffScript(prisma, args, { niceness: BACKGROUND_NICENESS }) }
 }
+
+/** The nice value of Prisma processes whose result is not on the run's critical path. */
+export const BACKGROUND_NICENESS = 10
 
 /** The expected database, or why there is none. Whoever holds one disposes it. */
 export type Built =

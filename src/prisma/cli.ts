@@ -66,7 +66,13 @@ export const DEPLOY_DONE = {
 export function runPrisma(
   ctx: PrismaContext,
   args: string[],
-  options: { url?: string; keepStdout?: boolean; quiet?: boolean; doneWhen?: ExecOptions['doneWhen'] } = {}
+  options: {
+    url?: string
+    keepStdout?: boolean
+    quiet?: boolean
+    doneWhen?: ExecOptions['doneWhen']
+    niceness?: number
+  } = {}
 ): Promise<ExecResult> {
   return execCommand([process.execPath, ctx.project.prisma.entry, ...args], {
     cwd: ctx.project.root,
@@ -75,7 +81,8 @@ export function runPrisma(
     onOutput: options.quiet ? undefined : ctx.onOutput,
     signal: ctx.signal,
     keepStdout: options.keepStdout,
-    doneWhen: options.doneWhen
+    doneWhen: options.doneWhen,
+    ...(options.niceness ? { niceness: options.niceness } : {})
   })
 }
 

@@ -43,15 +43,19 @@ export function diffHasOutputFlag(version: string): boolean {
  * `--output`. The CLI's other output is kept in `result.output` for the log.
  * Requires `loadSqlParser()` to have resolved.
  */
-export async function runDiffScript(ctx: PrismaContext, args: string[]): Promise<DiffScript> {
+export async function runDiffScript(
+  ctx: PrismaContext,
+  args: string[],
+  options: { niceness?: number } = {}
+): Promise<DiffScript> {
   if (!diffHasOutputFlag(ctx.project.prisma.version)) {
-    const result = await runPrisma(ctx, args, { keepStdout: true, quiet: true })
+    const result = await runPrisma(ctx, args, { keepStdout: true, quiet: true, ...options })
     return read(result, result.stdout)
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'msc-diff-'))
   try {
     const file = path.join(dir, 'diff.sql')
-    const result = await runPrisma(ctx, [...args, '--output', file], { quiet: true })
+    const result = await runPrisma(ctx, [...args, '--output', file], { quiet: true, ...options })
     // What else the CLI and the project's config printed (banners, warnings) goes to the log, once.
     if (result.output.trim()) ctx.onOutput?.(`prisma ${args.join(' ')}:\n${result.output.trimEnd()}\n`)
     const script = await readFile(file, 'utf8').catch(() => undefined)

@@ -8,6 +8,7 @@
  * `node:child_process` directly.
  */
 import { spawn } from 'node:child_process'
+import os from 'node:os'
 
 export interface ExecOptions {
   cwd: string
@@ -28,6 +29,13 @@ export interface ExecOptions {
    * timer after reporting success.
    */
   doneWhen?: { pattern: RegExp; graceMs: number }
+  /**
+   * A lower CPU priority for the child (a Unix nice value, 1–19): work that
+   * is not on the run's critical path yields the CPU to the commands that
+   * are (on a 2-core runner, four busy processes share it). Ignored where
+   * the system refuses it.
+   */
+  niceness?: number
 }
 
 export interface ExecResult {
@@ -100,6 +108,14 @@ export function execCommand(argv: string[], options: ExecOptions): Promise<ExecR
       detached: true,
       windowsHide: true
     })
+    // Set before the child's own threads start, as far as possible: they inherit it.
+    if (options.niceness && child.pid !== undefined) {
+      try {
+        os.setPriority(child.pid, options.niceness)
+      } catch {
+        // Not allowed here: the child runs at normal priority.
+      }
+    }
     const killTree = (signal: NodeJS.Signals): void => {
       if (child.pid === undefined) return
       try {
