@@ -75,10 +75,47 @@ function read(result: ExecResult, script: string | undefined): DiffScript {
 
 /** Why PostgreSQL's parser rejects a script (with the line it stops on), or undefined when it reads it. */
 export function unreadableReason(script: string): string | undefined {
-  const parsed = parseSql(script)
-  if (parsed.ok) return undefined
-  const lineNumber = script.slice(0, parsed.offset).split('\n').length
+  const failed = firstParseError(script)
+  if (!failed) return undefined
+  const lineNumber = script.slice(0, failed.offset).split('\n').length
   const line = (script.split('\n')[lineNumber - 1] ?? '').trim()
   const shown = line.length > 120 ? `${line.slice(0, 117)}…` : line
-  return `${parsed.message} (line ${lineNumber}${shown ? `: ${shown}` : ''})`
+  return `${failed.message} (line ${lineNumber}${shown ? `: ${shown}` : ''})`
+}
+
+/**
+ * Characters parsed at a time. The parser's WebAssembly memory grows to hold
+ * the largest text it was given and never shrinks: a 1,000-model schema's
+ * script is megabytes, and parsed whole it would keep tens of megabytes of
+ * the process for the rest of the run.
+ */
+const PIECE_CHARS = 64 * 1024
+
+/**
+ * PostgreSQL's first parse error in `script` (its offset in the script), read
+ * piece by piece. A piece ends at a `;` that ends a line; one that does not
+ * parse (cut inside a string, a body or a statement) is joined to the next
+ * and parsed again, so a piece that parses ends where a statement does, and
+ * the error is the one the whole script gives.
+ */
+export function firstParseError(
+  script: string,
+  pieceChars = PIECE_CHARS
+): { message: string; offset: number } | undefined {
+  const pieceEnd = (from: number): number => {
+    if (from >= script.length) return script.length
+    const at = script.indexOf(';\n', from)
+    return at < 0 ? script.length : at + 2
+  }
+  for (let start = 0; start < script.length;) {
+    let end = pieceEnd(start + pieceChars)
+    for (;;) {
+      const parsed = parseSql(script.slice(start, end))
+      if (parsed.ok) break
+      if (end >= script.length) return { message: parsed.message, offset: start + parsed.offset }
+      end = pieceEnd(end + pieceChars)
+    }
+    start = end
+  }
+  return undefined
 }
