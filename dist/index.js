@@ -36951,13 +36951,13 @@ const INPUT_SPEC = {
     },
     upgradeTest: {
         name: 'upgrade-test',
-        description: "Apply the base's migrations to a scratch database, fill every table with rows, then apply the new migrations, to catch migrations that only fail on a database with data: auto (when a base is known and the pull request adds migrations), true or false.",
+        description: "Apply the base's migrations to a scratch database, fill the tables the new migrations reach with rows (those they name, the tables referencing those and what those reference; every table when a migration holds code whose reach cannot be read), then apply the new migrations, to catch migrations that only fail on a database with data: auto (when a base is known and the pull request adds migrations), true or false.",
         default: 'auto',
         cli: { value: 'auto|true|false', help: 'apply the new migrations on a populated copy of the base' }
     },
     upgradeRows: {
         name: 'upgrade-rows',
-        description: 'Rows the upgrade test puts into every table (set-based, keeping unique values, enums and foreign keys) before it applies the new migrations: a number from 0 to 1000000, or auto: 50,000 rows spread over the tables, 100 to 5,000 a table (chosen from the fill cost measured on a 300-model project, see the README).',
+        description: 'Rows the upgrade test puts into each table it fills (set-based, keeping unique values, enums and foreign keys) before it applies the new migrations: a number from 0 to 1000000, or auto: 50,000 rows spread over the tables, 100 to 5,000 a table (chosen from the fill cost measured on a 300-model project, see the README).',
         default: 'auto',
         cli: {
             value: 'N|auto',
