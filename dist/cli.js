@@ -15254,7 +15254,7 @@ function reviewTerminal(review) {
                 continue;
             const locks = s.locks
                 .map((l) => l.held
-                ? `${locks_lockName(l.mode)} ${l.table} (held since line ${l.held.since})`
+                ? `${locks_lockName(l.mode)} ${l.table} (held since line ${l.held.since}${l.held.until ? ` until COMMIT on line ${l.held.until}` : ''})`
                 : `${locks_lockName(l.mode)} ${l.table}${l.newTable ? ' (new)' : ''}`)
                 .join(', ');
             const hazards = s.hazards.length ? `  ⚠ ${s.hazards.map((h) => HAZARD_NAMES[h]).join(', ')}` : '';
@@ -16957,7 +16957,7 @@ function reviewMigration(entry, changes, engine, safety, texts, plan, rows = new
             if (lock && !blocksWrites(lock))
                 continue;
             finding(statement, 'blocking-lock', `Blocks writes to ${build.table} while the index is built`, `\`${statement.summary}\` built an index on \`${build.table}\` reading ${advice_n(build.rows)} rows under ${locks_lockName(lock?.mode ?? 'ShareLock')}: INSERT, UPDATE and DELETE on \`${build.table}\` wait until it ends${lock?.blocks === 'reads and writes' ? ', and so do reads' : ''}. ` +
-                `Measured ${advice_ms(statement.durationMs)}; an index build grows with the table's size. ${hold}`, indexPattern(sql, engine));
+                `Measured ${advice_ms(statement.durationMs)}; an index build grows with the table's size. ${hold}`, indexPattern(sql, engine, planned));
         }
         for (const scan of statement.scans) {
             const own = statement.locks.find((l) => l.table === scan.table && !l.held);
@@ -17040,10 +17040,14 @@ function rewritePattern(sql) {
         return 'Add a new column of the new type, fill it in batches, move reads and writes to it, then drop the old one; or pick a change PostgreSQL makes without a rewrite (varchar(n) → text, a longer varchar).';
     return 'Make the change on a copy of the data in batches, or at a time when the table can be locked for the measured duration times its production size.';
 }
-function indexPattern(sql, engine) {
+function indexPattern(sql, engine, planned) {
+    // CONCURRENTLY is refused in any transaction block: the one Prisma opens for a
+    // whole file, and the one the file opens itself with BEGIN.
     const own = engine.mode === 'transaction'
         ? ' in a migration of its own (PostgreSQL refuses CONCURRENTLY in a transaction, and Prisma runs a migration of several statements in one)'
-        : '';
+        : planned.transaction === 'explicit'
+            ? " as a statement of its own after the file's COMMIT (PostgreSQL refuses CONCURRENTLY inside BEGIN … COMMIT)"
+            : '';
     if (/\bADD\s+(CONSTRAINT\b[^;]*?)?(UNIQUE|PRIMARY\s+KEY)\b/i.test(sql))
         return `CREATE UNIQUE INDEX CONCURRENTLY${own}, then ALTER TABLE … ADD CONSTRAINT … UNIQUE USING INDEX (or PRIMARY KEY USING INDEX).`;
     return `CREATE INDEX CONCURRENTLY${own}: it takes SHARE UPDATE EXCLUSIVE, so reads and writes go on while it builds.`;
