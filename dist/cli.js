@@ -18077,7 +18077,20 @@ async function fillTables(client, snapshot, options = {}) {
     const inserted = new Map();
     const referenced = referencedColumns(tables);
     const report = [];
+    const withPartitions = new Set(snapshot.tables.flatMap((t) => (t.partitionOf ? [t.partitionOf] : [])));
     for (const table of order) {
+        // A partitioned table whose partitions are made at run time, outside the
+        // migrations, can hold no row here: that is its state in production too.
+        if (table.partitioned && !withPartitions.has(`${table.schema}.${table.name}`)) {
+            inserted.set(objectKey(table.schema, table.name), []);
+            report.push({
+                schema: table.schema,
+                table: table.name,
+                rows: 0,
+                empty: 'partitioned, without partitions'
+            });
+            continue;
+        }
         const filler = new TableFiller(table, { enums, domains, inserted, broken });
         const rows = [];
         inserted.set(objectKey(table.schema, table.name), rows);
@@ -18220,7 +18233,9 @@ async function upgrade(client, args, base, stage) {
     });
     await args.observer?.filled(client, snapshot, fill);
     const unfilled = fill.tables.filter((t) => t.error);
-    const filled = `${fill.rowCount} row(s) in ${fill.tables.length - unfilled.length} table(s)`;
+    const empty = fill.tables.filter((t) => t.empty);
+    const filled = `${fill.rowCount} row(s) in ${fill.tables.length - unfilled.length - empty.length} table(s)` +
+        (empty.length ? ` (${empty.map((t) => `${t.table}: ${t.empty}`).join('; ')}: no rows)` : '');
     const engine = args.engine ?? engine_engineModelOf(undefined, undefined);
     for (const migration of args.newMigrations) {
         const plan = await planFor(migration.sql, engine);

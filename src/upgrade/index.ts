@@ -192,7 +192,10 @@ async function upgrade(
   })
   await args.observer?.filled(client, snapshot, fill)
   const unfilled = fill.tables.filter((t) => t.error)
-  const filled = `${fill.rowCount} row(s) in ${fill.tables.length - unfilled.length} table(s)`
+  const empty = fill.tables.filter((t) => t.empty)
+  const filled =
+    `${fill.rowCount} row(s) in ${fill.tables.length - unfilled.length - empty.length} table(s)` +
+    (empty.length ? ` (${empty.map((t) => `${t.table}: ${t.empty}`).join('; ')}: no rows)` : '')
 
   const engine = args.engine ?? engineModelOf(undefined, undefined)
   for (const migration of args.newMigrations) {
