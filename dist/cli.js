@@ -9457,6 +9457,50 @@ function script_splitSqlStatements(sql) {
         endLine: s.endLine
     }));
 }
+/**
+ * `ALTER TABLE t ADD COLUMN a …, ADD COLUMN b …;` read as its head
+ * (`ALTER TABLE t `) and one clause per subcommand, split at the commas
+ * outside parentheses by PostgreSQL's scanner. Undefined for any other
+ * statement.
+ */
+function alterTableClauses(text) {
+    const tokens = parser_scanSql(text).filter((t) => t.kind !== 'comment' && t.kind !== 'semicolon');
+    const word = (i) => (tokens[i]?.kind === 'keyword' ? tokens[i]?.text.toUpperCase() : undefined);
+    if (word(0) !== 'ALTER' || word(1) !== 'TABLE')
+        return undefined;
+    let i = 2;
+    if (word(i) === 'IF' && word(i + 1) === 'EXISTS')
+        i += 2;
+    if (word(i) === 'ONLY')
+        i += 1;
+    // The table's name: identifiers joined by dots.
+    i += 1;
+    while (tokens[i]?.text === '.' && tokens[i + 1])
+        i += 2;
+    const first = tokens[i];
+    if (!first)
+        return undefined;
+    // Each clause from its first token to its last: comments between clauses stay out.
+    const clauses = [];
+    let depth = 0;
+    let start;
+    let end = first.start;
+    for (const token of tokens.slice(i)) {
+        if (token.text === ',' && depth === 0) {
+            clauses.push(text.slice(start ?? token.start, end));
+            start = undefined;
+            continue;
+        }
+        if (token.text === '(')
+            depth++;
+        else if (token.text === ')')
+            depth--;
+        start ??= token.start;
+        end = token.end;
+    }
+    clauses.push(text.slice(start ?? end, end));
+    return { head: text.slice(0, first.start), clauses };
+}
 
 ;// CONCATENATED MODULE: ./src/sql/quote.ts
 /**
@@ -13061,12 +13105,17 @@ function renameChanges(rename, s, defaultSchema) {
 }
 function alterTableChanges(alter, s, defaultSchema) {
     const { schema, table } = relation(alter.relation, defaultSchema);
-    const base = { schema, table, statement: s.text };
+    const cmds = (alter.cmds ?? []);
+    // Prisma groups a table's changes in one ALTER TABLE; each change keeps its
+    // own clause, so a column's fix reads as that column's statement alone.
+    const split = cmds.length > 1 ? alterTableClauses(s.text) : undefined;
+    const own = split?.clauses.length === cmds.length ? split : undefined;
     const changes = [];
-    for (const cmd of (alter.cmds ?? [])) {
+    for (const [k, cmd] of cmds.entries()) {
         const c = cmd.AlterTableCmd;
         if (!c)
             continue;
+        const base = { schema, table, statement: own ? `${own.head}${own.clauses[k]};` : s.text };
         const column = (aspect) => ({
             ...base,
             kind: 'column',
@@ -13132,10 +13181,13 @@ function mergeColumnAlters(changes) {
         const same = change.kind === 'column' &&
             change.action === 'alter' &&
             merged.find((m) => m.kind === 'column' && m.action === 'alter' && m.name === change.name);
-        if (same)
+        if (same) {
             same.aspects = [...new Set([...(same.aspects ?? []), ...(change.aspects ?? [])])];
+            if (same.statement !== change.statement)
+                same.statement = joinClauses(same.statement, change.statement);
+        }
         else
-            merged.push(change);
+            merged.push({ ...change });
     }
     return merged;
 }
@@ -13187,6 +13239,14 @@ function findColumn(changes, change) {
         c.schema === change.schema &&
         c.table === change.table &&
         c.name === change.name);
+}
+/** Two clauses of one ALTER TABLE again as one statement: `ALTER TABLE t a,\nb;`. */
+function joinClauses(first, second) {
+    const a = alterTableClauses(first);
+    const b = alterTableClauses(second);
+    if (!a || !b || a.head !== b.head)
+        return `${first}\n${second}`;
+    return `${a.head}${[...a.clauses, ...b.clauses].join(',\n')};`;
 }
 
 ;// CONCATENATED MODULE: ./src/drift/verdict.ts
