@@ -15714,6 +15714,7 @@ const STAGES = [
     'inspect',
     'compare'
 ];
+const STAGE_STATUSES = (/* unused pure expression or super */ null && (['passed', 'failed', 'skipped', 'warning']));
 
 ;// CONCATENATED MODULE: ./src/pipeline/outcome.ts
 /**
@@ -15724,7 +15725,12 @@ const STAGES = [
 
 
 const SEVERITY_ORDER = ['error', 'warning', 'notice', 'info'];
-const RUNNERS = { npm: 'npx', pnpm: 'pnpm exec', yarn: 'yarn', bun: 'bunx' };
+const RUNNERS = {
+    npm: 'npx',
+    pnpm: 'pnpm exec',
+    yarn: 'yarn',
+    bun: 'bunx'
+};
 /** Which `fail-on` kind an error of each stage counts as; `unusable`: the run could not check anything. */
 const FAILURE_KIND = {
     project: 'unusable',

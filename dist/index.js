@@ -37017,6 +37017,7 @@ const OUTPUT_LIST = Object.values(OUTPUT_SPEC);
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ STAGE_STATUSES),
 /* harmony export */   a: () => (/* binding */ STAGES)
 /* harmony export */ });
 /**
@@ -37042,6 +37043,7 @@ const STAGES = [
     'inspect',
     'compare'
 ];
+const STAGE_STATUSES = ['passed', 'failed', 'skipped', 'warning'];
 
 
 /***/ }),
@@ -48335,7 +48337,12 @@ var findings = __nccwpck_require__(3843);
 
 
 const SEVERITY_ORDER = ['error', 'warning', 'notice', 'info'];
-const RUNNERS = { npm: 'npx', pnpm: 'pnpm exec', yarn: 'yarn', bun: 'bunx' };
+const RUNNERS = {
+    npm: 'npx',
+    pnpm: 'pnpm exec',
+    yarn: 'yarn',
+    bun: 'bunx'
+};
 /** Which `fail-on` kind an error of each stage counts as; `unusable`: the run could not check anything. */
 const FAILURE_KIND = {
     project: 'unusable',
@@ -51426,7 +51433,7 @@ async function main_publish(config) {
     if (config.githubToken)
         core/* setSecret */.Pq(config.githubToken);
     // Loaded only in this mode: the report's validator (zod) is a fifth of the bundle.
-    const { publishStoredReport, PublishRefused } = await Promise.all(/* import() */[__nccwpck_require__.e(816), __nccwpck_require__.e(702)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6321));
+    const { publishStoredReport, PublishRefused } = await Promise.all(/* import() */[__nccwpck_require__.e(816), __nccwpck_require__.e(625)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3625));
     try {
         await publishStoredReport(config);
     }
