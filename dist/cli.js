@@ -9457,6 +9457,50 @@ function script_splitSqlStatements(sql) {
         endLine: s.endLine
     }));
 }
+/**
+ * `ALTER TABLE t ADD COLUMN a …, ADD COLUMN b …;` read as its head
+ * (`ALTER TABLE t `) and one clause per subcommand, split at the commas
+ * outside parentheses by PostgreSQL's scanner. Undefined for any other
+ * statement.
+ */
+function alterTableClauses(text) {
+    const tokens = parser_scanSql(text).filter((t) => t.kind !== 'comment' && t.kind !== 'semicolon');
+    const word = (i) => (tokens[i]?.kind === 'keyword' ? tokens[i]?.text.toUpperCase() : undefined);
+    if (word(0) !== 'ALTER' || word(1) !== 'TABLE')
+        return undefined;
+    let i = 2;
+    if (word(i) === 'IF' && word(i + 1) === 'EXISTS')
+        i += 2;
+    if (word(i) === 'ONLY')
+        i += 1;
+    // The table's name: identifiers joined by dots.
+    i += 1;
+    while (tokens[i]?.text === '.' && tokens[i + 1])
+        i += 2;
+    const first = tokens[i];
+    if (!first)
+        return undefined;
+    // Each clause from its first token to its last: comments between clauses stay out.
+    const clauses = [];
+    let depth = 0;
+    let start;
+    let end = first.start;
+    for (const token of tokens.slice(i)) {
+        if (token.text === ',' && depth === 0) {
+            clauses.push(text.slice(start ?? token.start, end));
+            start = undefined;
+            continue;
+        }
+        if (token.text === '(')
+            depth++;
+        else if (token.text === ')')
+            depth--;
+        start ??= token.start;
+        end = token.end;
+    }
+    clauses.push(text.slice(start ?? end, end));
+    return { head: text.slice(0, first.start), clauses };
+}
 
 ;// CONCATENATED MODULE: ./src/sql/quote.ts
 /**
@@ -13111,12 +13155,17 @@ function renameChanges(rename, s, defaultSchema) {
 }
 function alterTableChanges(alter, s, defaultSchema) {
     const { schema, table } = relation(alter.relation, defaultSchema);
-    const base = { schema, table, statement: s.text };
+    const cmds = (alter.cmds ?? []);
+    // Prisma groups a table's changes in one ALTER TABLE; each change keeps its
+    // own clause, so a column's fix reads as that column's statement alone.
+    const split = cmds.length > 1 ? alterTableClauses(s.text) : undefined;
+    const own = split?.clauses.length === cmds.length ? split : undefined;
     const changes = [];
-    for (const cmd of (alter.cmds ?? [])) {
+    for (const [k, cmd] of cmds.entries()) {
         const c = cmd.AlterTableCmd;
         if (!c)
             continue;
+        const base = { schema, table, statement: own ? `${own.head}${own.clauses[k]};` : s.text };
         const column = (aspect) => ({
             ...base,
             kind: 'column',
@@ -13182,10 +13231,13 @@ function mergeColumnAlters(changes) {
         const same = change.kind === 'column' &&
             change.action === 'alter' &&
             merged.find((m) => m.kind === 'column' && m.action === 'alter' && m.name === change.name);
-        if (same)
+        if (same) {
             same.aspects = [...new Set([...(same.aspects ?? []), ...(change.aspects ?? [])])];
+            if (same.statement !== change.statement)
+                same.statement = joinClauses(same.statement, change.statement);
+        }
         else
-            merged.push(change);
+            merged.push({ ...change });
     }
     return merged;
 }
@@ -13237,6 +13289,14 @@ function findColumn(changes, change) {
         c.schema === change.schema &&
         c.table === change.table &&
         c.name === change.name);
+}
+/** Two clauses of one ALTER TABLE again as one statement: `ALTER TABLE t a,\nb;`. */
+function joinClauses(first, second) {
+    const a = alterTableClauses(first);
+    const b = alterTableClauses(second);
+    if (!a || !b || a.head !== b.head)
+        return `${first}\n${second}`;
+    return `${a.head}${[...a.clauses, ...b.clauses].join(',\n')};`;
 }
 
 ;// CONCATENATED MODULE: ./src/drift/verdict.ts
@@ -15304,7 +15364,7 @@ function reviewTerminal(review) {
                 continue;
             const locks = s.locks
                 .map((l) => l.held
-                ? `${locks_lockName(l.mode)} ${l.table} (held since line ${l.held.since})`
+                ? `${locks_lockName(l.mode)} ${l.table} (held since line ${l.held.since}${l.held.until ? ` until COMMIT on line ${l.held.until}` : ''})`
                 : `${locks_lockName(l.mode)} ${l.table}${l.newTable ? ' (new)' : ''}`)
                 .join(', ');
             const hazards = s.hazards.length ? `  ⚠ ${s.hazards.map((h) => HAZARD_NAMES[h]).join(', ')}` : '';
@@ -15704,6 +15764,7 @@ const STAGES = [
     'inspect',
     'compare'
 ];
+const STAGE_STATUSES = (/* unused pure expression or super */ null && (['passed', 'failed', 'skipped', 'warning']));
 
 ;// CONCATENATED MODULE: ./src/pipeline/outcome.ts
 /**
@@ -15714,7 +15775,12 @@ const STAGES = [
 
 
 const SEVERITY_ORDER = ['error', 'warning', 'notice', 'info'];
-const RUNNERS = { npm: 'npx', pnpm: 'pnpm exec', yarn: 'yarn', bun: 'bunx' };
+const RUNNERS = {
+    npm: 'npx',
+    pnpm: 'pnpm exec',
+    yarn: 'yarn',
+    bun: 'bunx'
+};
 /** Which `fail-on` kind an error of each stage counts as; `unusable`: the run could not check anything. */
 const FAILURE_KIND = {
     project: 'unusable',
@@ -16797,6 +16863,8 @@ function compareProbes(statement, durationMs, first, previous, current, options)
         if (rows > 0 && r)
             review.scans.push({ table: name(r), rows });
     }
+    // In table order: the order PostgreSQL lists its counters in is not stable.
+    review.scans.sort((a, b) => a.table.localeCompare(b.table));
     return review;
 }
 
@@ -17063,7 +17131,7 @@ function reviewMigration(entry, changes, engine, safety, texts, plan, rows = new
             if (lock && !blocksWrites(lock))
                 continue;
             finding(statement, 'blocking-lock', `Blocks writes to ${build.table} while the index is built`, `\`${statement.summary}\` built an index on \`${build.table}\` reading ${advice_n(build.rows)} rows under ${locks_lockName(lock?.mode ?? 'ShareLock')}: INSERT, UPDATE and DELETE on \`${build.table}\` wait until it ends${lock?.blocks === 'reads and writes' ? ', and so do reads' : ''}. ` +
-                `Measured ${advice_ms(statement.durationMs)}; an index build grows with the table's size. ${hold}`, indexPattern(sql, engine));
+                `Measured ${advice_ms(statement.durationMs)}; an index build grows with the table's size. ${hold}`, indexPattern(sql, engine, planned));
         }
         for (const scan of statement.scans) {
             const own = statement.locks.find((l) => l.table === scan.table && !l.held);
@@ -17146,10 +17214,14 @@ function rewritePattern(sql) {
         return 'Add a new column of the new type, fill it in batches, move reads and writes to it, then drop the old one; or pick a change PostgreSQL makes without a rewrite (varchar(n) → text, a longer varchar).';
     return 'Make the change on a copy of the data in batches, or at a time when the table can be locked for the measured duration times its production size.';
 }
-function indexPattern(sql, engine) {
+function indexPattern(sql, engine, planned) {
+    // CONCURRENTLY is refused in any transaction block: the one Prisma opens for a
+    // whole file, and the one the file opens itself with BEGIN.
     const own = engine.mode === 'transaction'
         ? ' in a migration of its own (PostgreSQL refuses CONCURRENTLY in a transaction, and Prisma runs a migration of several statements in one)'
-        : '';
+        : planned.transaction === 'explicit'
+            ? " as a statement of its own after the file's COMMIT (PostgreSQL refuses CONCURRENTLY inside BEGIN … COMMIT)"
+            : '';
     if (/\bADD\s+(CONSTRAINT\b[^;]*?)?(UNIQUE|PRIMARY\s+KEY)\b/i.test(sql))
         return `CREATE UNIQUE INDEX CONCURRENTLY${own}, then ALTER TABLE … ADD CONSTRAINT … UNIQUE USING INDEX (or PRIMARY KEY USING INDEX).`;
     return `CREATE INDEX CONCURRENTLY${own}: it takes SHARE UPDATE EXCLUSIVE, so reads and writes go on while it builds.`;
@@ -17912,27 +17984,57 @@ class TableFiller {
     constructor(table, ctx) {
         this.table = table;
         this.ctx = ctx;
-        for (const index of table.indexes) {
-            if (!index.unique)
-                continue;
-            for (const col of index.columns) {
-                if (col.column)
-                    this.unique.add(col.column);
-                // An expression key (lower(email)) makes the columns it names unique-ish.
-                else {
-                    const names = new Set(parser_scanSql(col.expression).map(parser_identifierName));
-                    for (const c of table.columns)
-                        if (names.has(c.name))
-                            this.unique.add(c.name);
-                }
-            }
-        }
-        for (const fk of table.foreignKeys) {
+        // A column in several foreign keys takes its value from the widest one: a
+        // composite key (run_id, project_id) → runs(id, project_id) then holds a
+        // pair that exists, and its project_id still references a project.
+        const widestFirst = [...table.foreignKeys].sort((a, b) => b.columns.length - a.columns.length);
+        for (const fk of widestFirst) {
             fk.columns.forEach((column, index) => {
                 if (!this.fkOf.has(column))
                     this.fkOf.set(column, { fk, index });
             });
         }
+        for (const index of table.indexes) {
+            if (index.unique)
+                for (const name of this.distinguishing(index))
+                    this.unique.add(name);
+        }
+    }
+    /**
+     * The columns of a unique index whose values must differ from row to row
+     * for the rows to differ on the index: one column that can count up for
+     * ever when there is one, else its foreign-key columns (row i of each
+     * target), else all of them. The others keep repeating one value, as real
+     * data does (an enum of one label, a flag), so a new unique index on them
+     * still meets duplicates.
+     */
+    distinguishing(index) {
+        const named = [];
+        for (const col of index.columns) {
+            if (col.column)
+                named.push(col.column);
+            // An expression key (lower(email)) makes the columns it names unique-ish.
+            else {
+                const names = new Set(parser_scanSql(col.expression).map(parser_identifierName));
+                for (const c of this.table.columns)
+                    if (names.has(c.name))
+                        named.push(c.name);
+            }
+        }
+        if (named.length <= 1 || index.columns.some((col) => !col.column))
+            return named;
+        const columns = named.map((name) => this.table.columns.find((c) => c.name === name));
+        const counter = columns.find((c) => c !== undefined &&
+            !this.fkOf.has(c.name) &&
+            !c.isEnum &&
+            !c.generated &&
+            !c.identity &&
+            c.typeName !== 'bool' &&
+            scalarValue(c.typeName, c.type, c.name, 2, true) !== undefined);
+        if (counter)
+            return [counter.name];
+        const keys = named.filter((name) => this.fkOf.has(name));
+        return keys.length ? keys : named;
     }
     /**
      * Inserts rows `rows.length`… `count - 1` in batches (the designed row of
@@ -17958,20 +18060,28 @@ class TableFiller {
             }
             // Rows that leave the same columns to their defaults go in one statement.
             const groups = new Map();
-            for (const cells of built) {
+            built.forEach((cells, k) => {
                 const signature = [...cells]
                     .map(([c, cell]) => (cell.kind === 'default' ? '' : c.name))
                     .join('\u0000');
-                groups.set(signature, [...(groups.get(signature) ?? []), cells]);
-            }
-            for (const group of groups.values()) {
+                groups.set(signature, [...(groups.get(signature) ?? []), k]);
+            });
+            // Row i stays at index i: tables that reference this one pick row i % n, and
+            // two composite keys sharing a column (run and conversation of one project)
+            // agree only when every table keeps its rows in the same order.
+            const placed = new Array(built.length);
+            for (const members of groups.values()) {
+                let returned;
                 try {
-                    rows.push(...(await this.runBatch(client, group, keep)));
+                    returned = await this.runBatch(client, members.map((k) => built[k]), keep);
                 }
                 catch (error) {
+                    rows.push(...placed.filter((row) => row !== undefined));
                     return { kind: 'refused', reason: describePgError(error) };
                 }
+                members.forEach((k, j) => (placed[k] = returned[j]));
             }
+            rows.push(...placed.filter((row) => row !== undefined));
             if (stop)
                 return stop;
         }
@@ -18154,9 +18264,22 @@ async function fillTables(client, snapshot, options = {}) {
     const inserted = new Map();
     const referenced = referencedColumns(tables);
     const report = [];
+    const withPartitions = new Set(snapshot.tables.flatMap((t) => (t.partitionOf ? [t.partitionOf] : [])));
     for (const table of order) {
         if (options.only && !options.only.has(objectKey(table.schema, table.name)))
             continue;
+        // A partitioned table whose partitions are made at run time, outside the
+        // migrations, can hold no row here: that is its state in production too.
+        if (table.partitioned && !withPartitions.has(`${table.schema}.${table.name}`)) {
+            inserted.set(objectKey(table.schema, table.name), []);
+            report.push({
+                schema: table.schema,
+                table: table.name,
+                rows: 0,
+                empty: 'partitioned, without partitions'
+            });
+            continue;
+        }
         const filler = new TableFiller(table, { enums, domains, inserted, broken });
         const rows = [];
         inserted.set(objectKey(table.schema, table.name), rows);
@@ -18517,10 +18640,12 @@ async function upgrade(client, args, base, stage) {
     });
     await args.observer?.filled(client, snapshot, fill);
     const unfilled = fill.tables.filter((t) => t.error);
-    const filledTables = fill.tables.length - unfilled.length;
+    const empty = fill.tables.filter((t) => t.empty);
+    const filledTables = fill.tables.length - unfilled.length - empty.length;
+    const emptied = empty.length ? ` (${empty.map((t) => `${t.table}: ${t.empty}`).join('; ')}: no rows)` : '';
     const filled = fill.tables.length < fill.tableCount
-        ? `${fill.rowCount} row(s) in ${filledTables} of ${fill.tableCount} table(s) (those the new migrations name and their foreign-key neighbours)`
-        : `${fill.rowCount} row(s) in ${filledTables} table(s)`;
+        ? `${fill.rowCount} row(s) in ${filledTables} of ${fill.tableCount} table(s) (those the new migrations name and their foreign-key neighbours)${emptied}`
+        : `${fill.rowCount} row(s) in ${filledTables} table(s)${emptied}`;
     const engine = args.engine ?? engine_engineModelOf(undefined, undefined);
     for (const migration of args.newMigrations) {
         const plan = await planFor(migration.sql, engine);

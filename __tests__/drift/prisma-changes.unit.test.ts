@@ -38,6 +38,18 @@ test('an enum recreated in a transaction, dropped and added keys, a multi-part A
   ])
 })
 
+test("each change of Prisma's multi-part ALTER TABLE keeps its own clause as its statement", () => {
+  const changes = readPrismaChanges(script('prisma-diff-alter.sql'), 'public')
+  const of = (name: string) =>
+    changes.find((c) => c.table === 'User' && c.name === name && c.kind === 'column')?.statement
+  expect(of('age')).toBe('ALTER TABLE "User" ADD COLUMN     "age" INTEGER;')
+  expect(of('tags')).toBe('ALTER TABLE "User" ALTER COLUMN "tags" SET DEFAULT ARRAY[]::TEXT[];')
+  // Two clauses on one column stay one statement.
+  expect(of('name')).toBe(
+    'ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL,\nALTER COLUMN "name" SET DATA TYPE VARCHAR(100);'
+  )
+})
+
 test('an autoincrement added: the sequence statements belong to the column', () => {
   const changes = readPrismaChanges(script('prisma-diff-sequences.sql'), 'public')
   expect(brief(changes)).toEqual([

@@ -189,4 +189,67 @@ describe('generated rows', () => {
     const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM events_2024')
     expect(rows[0]?.n).toBe('3')
   })
+
+  test('fill a unique index of foreign keys and one-label enums, composite foreign keys that share a column, and leave a partitioned table without partitions empty', async () => {
+    await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public')
+    // The shapes of a real history: preferences unique per (user, project, channel, type) where
+    // channel and type are enums with one label so far; events whose (conversation_id, project_id)
+    // and (run_id, project_id) must both be of one project, while project_id alone references
+    // projects, and runs (with a default: the sparse row leaves it out, so it is inserted apart) reference
+    // conversations the same way.
+    await apply(`
+      CREATE TYPE "Channel" AS ENUM ('EMAIL');
+      CREATE TYPE "Kind" AS ENUM ('MENTION');
+      CREATE TABLE users (id text PRIMARY KEY);
+      CREATE TABLE projects (id text PRIMARY KEY);
+      CREATE TABLE prefs (
+        id text PRIMARY KEY,
+        user_id text NOT NULL REFERENCES users,
+        project_id text NOT NULL REFERENCES projects,
+        channel "Channel" NOT NULL,
+        kind "Kind" NOT NULL,
+        enabled boolean NOT NULL DEFAULT true);
+      CREATE UNIQUE INDEX prefs_key ON prefs (user_id, project_id, channel, kind);
+      CREATE TABLE convs (
+        id text NOT NULL,
+        project_id text NOT NULL REFERENCES projects,
+        created_at timestamp NOT NULL DEFAULT now(),
+        PRIMARY KEY (id, project_id));
+      CREATE TABLE runs (
+        id text NOT NULL,
+        project_id text NOT NULL REFERENCES projects,
+        conversation_id text NOT NULL,
+        created_at timestamp NOT NULL DEFAULT now(),
+        PRIMARY KEY (id, project_id),
+        FOREIGN KEY (conversation_id, project_id) REFERENCES convs (id, project_id));
+      CREATE TABLE events (
+        project_id text NOT NULL REFERENCES projects,
+        conversation_id text NOT NULL,
+        run_id text NOT NULL,
+        sequence_number integer NOT NULL,
+        PRIMARY KEY (project_id, conversation_id, sequence_number),
+        FOREIGN KEY (conversation_id, project_id) REFERENCES convs (id, project_id),
+        FOREIGN KEY (run_id, project_id) REFERENCES runs (id, project_id));
+      CREATE TABLE task_events (id text NOT NULL, created_at timestamp NOT NULL, PRIMARY KEY (id, created_at))
+        PARTITION BY RANGE (created_at);`)
+    const snapshot = await snapshotCatalog(client, ['public'])
+    const report = await fillTables(client, snapshot, { rowsPerTable: 50 })
+    expect(report.tables.filter((t) => t.error)).toEqual([])
+    // A partitioned table whose partitions the application makes at run time holds no row: no error.
+    expect(report.tables.find((t) => t.table === 'task_events')).toMatchObject({
+      rows: 0,
+      empty: 'partitioned, without partitions'
+    })
+    expect(Object.fromEntries(report.tables.map((t) => [t.table, t.rows]))).toMatchObject({
+      prefs: 50,
+      convs: 50,
+      runs: 50,
+      events: 50
+    })
+    // The enum columns repeat their one label: a unique index added on them would meet duplicates.
+    const { rows } = await client.query<{ channels: string; kinds: string }>(
+      'SELECT count(DISTINCT channel) AS channels, count(DISTINCT kind) AS kinds FROM prefs'
+    )
+    expect(rows[0]).toEqual({ channels: '1', kinds: '1' })
+  })
 })

@@ -6,8 +6,15 @@
 import { readJsonReport, ReportFormatError } from '../../src/report/json-read.js'
 import { JSON_REPORT_FORMAT, toJson } from '../../src/report/json.js'
 import { renderMarkdown } from '../../src/report/markdown.js'
-import type { CheckResult } from '../../src/model/result.js'
-import type { MigrationReview } from '../../src/model/review.js'
+import { RUNNERS, type CheckResult } from '../../src/model/result.js'
+import {
+  ENGINE_MODES,
+  HAZARD_CLASSES,
+  SENT_AS,
+  STATEMENT_STATUSES,
+  TRANSACTION_KINDS,
+  type MigrationReview
+} from '../../src/model/review.js'
 import { designDocResult, failedMigrationResult, passingResult } from './fixtures.js'
 
 const REPO = '/work/repo'
@@ -123,6 +130,34 @@ test("a report read back keeps each stage's start and end on the run's clock", (
   expect(read.stages.map((s) => [s.name, s.startMs, s.endMs])).toEqual(
     timed.stages.map((s) => [s.name, s.startMs, s.endMs])
   )
+})
+
+test('every value the model allows is read back: hazards, statement statuses, transactions, engines, runners', () => {
+  for (const hazard of HAZARD_CLASSES)
+    for (const status of STATEMENT_STATUSES)
+      for (const kind of TRANSACTION_KINDS) {
+        const r = review()
+        const statement = r.migrations[0]!.statements[0]!
+        statement.status = status
+        statement.transaction = { kind, fromLine: 1 }
+        statement.hazards = [hazard]
+        r.findings[0]!.hazard = hazard
+        const { result: read } = readJsonReport(written({ ...passingResult(), review: r }))
+        expect(read.review?.findings[0]?.hazard).toBe(hazard)
+        expect(read.review?.migrations[0]?.statements[0]).toMatchObject({ status, transaction: { kind } })
+      }
+  for (const engine of ENGINE_MODES)
+    for (const sent of SENT_AS)
+      for (const runner of RUNNERS) {
+        const r = { ...review(), engine }
+        r.migrations[0]!.sent = sent
+        const { result: read } = readJsonReport(written({ ...passingResult(), runner, review: r }))
+        expect([read.runner, read.review?.engine, read.review?.migrations[0]?.sent]).toEqual([
+          runner,
+          engine,
+          sent
+        ])
+      }
 })
 
 describe('a report that is refused', () => {

@@ -116,6 +116,11 @@ describe.each([
       title: 'DROP INDEX locks users against reads and writes',
       saferPattern: expect.stringContaining('DROP INDEX CONCURRENTLY')
     })
+    // The index build's safer pattern moves it out of the file's BEGIN … COMMIT, where CONCURRENTLY is refused.
+    const build = review.findings.find((f) => f.location.line === 6)
+    expect(build?.saferPattern).toMatch(
+      engine.mode === 'transaction' ? /in a migration of its own/ : /after the file's COMMIT/
+    )
     // Held until the COMMIT: the hold time of the ALTER covers the statements after it.
     expect(at(review, 4).holdMs).toBeGreaterThanOrEqual(at(review, 10).durationMs ?? 0)
     expect(review.findings.some((f) => f.hazard === 'no-transaction' || f.hazard === 'half-applied')).toBe(

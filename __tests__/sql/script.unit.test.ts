@@ -1,4 +1,5 @@
 import {
+  alterTableClauses,
   blankComments,
   lineAtOffset,
   lineStarts,
@@ -91,5 +92,23 @@ describe('positions', () => {
     expect(offsetOfCharPosition(text, 3)).toBe(3)
     expect(offsetOfCharPosition(text, 5)).toBe(5)
     expect(offsetOfCharPosition(text, 99)).toBe(text.length)
+  })
+})
+
+describe('alterTableClauses', () => {
+  test('splits at the commas outside parentheses, after a qualified name, ONLY and IF EXISTS', () => {
+    expect(
+      alterTableClauses(
+        'ALTER TABLE IF EXISTS ONLY "app"."t" ADD CONSTRAINT "c" CHECK (a IN (1, 2)), -- why\nDROP COLUMN "b", ADD COLUMN "n" DECIMAL(10,2);'
+      )
+    ).toEqual({
+      head: 'ALTER TABLE IF EXISTS ONLY "app"."t" ',
+      clauses: ['ADD CONSTRAINT "c" CHECK (a IN (1, 2))', 'DROP COLUMN "b"', 'ADD COLUMN "n" DECIMAL(10,2)']
+    })
+  })
+
+  test('is undefined for any other statement', () => {
+    expect(alterTableClauses('ALTER TYPE "Role" ADD VALUE \'X\';')).toBeUndefined()
+    expect(alterTableClauses('CREATE INDEX "a" ON "b"("c");')).toBeUndefined()
   })
 })

@@ -5,7 +5,7 @@
  * before each statement (`-- DropForeignKey`, `-- RenameIndex`) that names
  * the kind of a constraint where the SQL alone does not.
  */
-import { parseSqlScript, type Node as SqlNode } from '../sql/script.js'
+import { alterTableClauses, parseSqlScript, type Node as SqlNode } from '../sql/script.js'
 import type { DriftKind } from '../model/drift.js'
 
 /** One thing Prisma's script changes, read from its statements. */
@@ -219,11 +219,16 @@ function renameChanges(rename: Node, s: Statement, defaultSchema: string): Prism
 
 function alterTableChanges(alter: Node, s: Statement, defaultSchema: string): PrismaChange[] {
   const { schema, table } = relation(alter.relation, defaultSchema)
-  const base = { schema, table, statement: s.text }
+  const cmds = (alter.cmds ?? []) as Node[]
+  // Prisma groups a table's changes in one ALTER TABLE; each change keeps its
+  // own clause, so a column's fix reads as that column's statement alone.
+  const split = cmds.length > 1 ? alterTableClauses(s.text) : undefined
+  const own = split?.clauses.length === cmds.length ? split : undefined
   const changes: PrismaChange[] = []
-  for (const cmd of (alter.cmds ?? []) as Node[]) {
+  for (const [k, cmd] of cmds.entries()) {
     const c = cmd.AlterTableCmd as Node | undefined
     if (!c) continue
+    const base = { schema, table, statement: own ? `${own.head}${own.clauses[k]};` : s.text }
     const column = (aspect: string): PrismaChange => ({
       ...base,
       kind: 'column',
@@ -294,8 +299,10 @@ function mergeColumnAlters(changes: PrismaChange[]): PrismaChange[] {
       change.kind === 'column' &&
       change.action === 'alter' &&
       merged.find((m) => m.kind === 'column' && m.action === 'alter' && m.name === change.name)
-    if (same) same.aspects = [...new Set([...(same.aspects ?? []), ...(change.aspects ?? [])])]
-    else merged.push(change)
+    if (same) {
+      same.aspects = [...new Set([...(same.aspects ?? []), ...(change.aspects ?? [])])]
+      if (same.statement !== change.statement) same.statement = joinClauses(same.statement, change.statement)
+    } else merged.push({ ...change })
   }
   return merged
 }
@@ -354,4 +361,12 @@ function findColumn(changes: PrismaChange[], change: PrismaChange): PrismaChange
       c.table === change.table &&
       c.name === change.name
   )
+}
+
+/** Two clauses of one ALTER TABLE again as one statement: `ALTER TABLE t a,\nb;`. */
+function joinClauses(first: string, second: string): string {
+  const a = alterTableClauses(first)
+  const b = alterTableClauses(second)
+  if (!a || !b || a.head !== b.head) return `${first}\n${second}`
+  return `${a.head}${[...a.clauses, ...b.clauses].join(',\n')};`
 }

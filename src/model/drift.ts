@@ -29,7 +29,11 @@ export type DriftKind = (typeof DRIFT_KINDS)[number]
  * `unexpected`: only the migrations create it.
  * `different`: both have it, with different definitions.
  */
-export type DriftChange = 'missing' | 'unexpected' | 'different'
+export const DRIFT_CHANGES = ['missing', 'unexpected', 'different'] as const
+export type DriftChange = (typeof DRIFT_CHANGES)[number]
+
+/** Whose verdict the drift is: Prisma's differ, or the catalog comparison. */
+export const VERDICT_SOURCES = ['prisma', 'catalog'] as const
 
 /** Which database object an item is about, in database names (after @map/@@map). */
 export interface DriftTarget {
@@ -72,7 +76,7 @@ export interface DriftItem {
 /** Whose verdict the drift items are. */
 export interface DriftVerdict {
   /** `prisma`: the project's own `prisma migrate diff` from the migrated database; `catalog`: the catalog comparison alone. */
-  source: 'prisma' | 'catalog'
+  source: (typeof VERDICT_SOURCES)[number]
   /** For the report: "Prisma 7.10's differ", "catalog comparison: Prisma cannot diff from a database when …". */
   summary: string
 }

@@ -39,7 +39,8 @@ export const STAGES = [
 ] as const
 
 export type StageName = (typeof STAGES)[number]
-export type StageStatus = 'passed' | 'failed' | 'skipped' | 'warning'
+export const STAGE_STATUSES = ['passed', 'failed', 'skipped', 'warning'] as const
+export type StageStatus = (typeof STAGE_STATUSES)[number]
 
 /** One step of the pipeline as the report shows it. */
 export interface StageResult {

@@ -6,7 +6,12 @@ import type { DriftItem, DriftVerdict } from './drift.js'
 import type { Problem, StageResult } from './findings.js'
 import type { MigrationReview } from './review.js'
 
-export type CheckStatus = 'passed' | 'failed'
+export const CHECK_STATUSES = ['passed', 'failed'] as const
+export type CheckStatus = (typeof CHECK_STATUSES)[number]
+
+/** How a project runs package binaries, for the commands a report suggests. */
+export const RUNNERS = ['npx', 'pnpm exec', 'yarn', 'bunx'] as const
+export type Runner = (typeof RUNNERS)[number]
 
 /** Everything a run found; the input of every report. */
 export interface CheckResult {
@@ -15,7 +20,7 @@ export interface CheckResult {
   workingDirectory: string
   prismaVersion?: string
   /** How the project runs package binaries: `npx`, `pnpm exec`, `yarn`, `bunx` (for the commands a report suggests). */
-  runner?: string
+  runner?: Runner
   stages: StageResult[]
   problems: Problem[]
   drift: DriftItem[]
@@ -34,4 +39,5 @@ export interface CheckResult {
   review?: MigrationReview
 }
 
-export type FailOn = 'migrate' | 'seed' | 'drift' | 'warning'
+export const FAIL_ON = ['migrate', 'seed', 'drift', 'warning'] as const
+export type FailOn = (typeof FAIL_ON)[number]

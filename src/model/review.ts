@@ -7,7 +7,8 @@ import type { DriftKind } from './drift.js'
 import type { Severity, SourceLocation } from './findings.js'
 
 /** `migration-safety`: how hazards are reported. */
-export type MigrationSafety = 'warn' | 'fail' | 'off'
+export const MIGRATION_SAFETIES = ['warn', 'fail', 'off'] as const
+export type MigrationSafety = (typeof MIGRATION_SAFETIES)[number]
 
 /**
  * How the project's Prisma applies one migration (migrations/engine.ts).
@@ -20,7 +21,8 @@ export type MigrationSafety = 'warn' | 'fail' | 'off'
  * for its statement only, and a failure leaves the statements before it
  * applied. In both, an explicit `BEGIN … COMMIT` of the file is one transaction.
  */
-export type EngineMode = 'transaction' | 'statement'
+export const ENGINE_MODES = ['transaction', 'statement'] as const
+export type EngineMode = (typeof ENGINE_MODES)[number]
 
 /** PostgreSQL's table lock modes, weakest first, as `pg_locks.mode` names them. */
 export type LockMode =
@@ -34,7 +36,8 @@ export type LockMode =
   | 'AccessExclusiveLock'
 
 /** What other sessions cannot do on the table while the lock is held. */
-export type Blocks = 'reads and writes' | 'writes' | 'schema changes'
+export const BLOCKS = ['reads and writes', 'writes', 'schema changes'] as const
+export type Blocks = (typeof BLOCKS)[number]
 
 /**
  * The hazard classes a statement is judged on. `no-transaction`: a statement
@@ -42,8 +45,33 @@ export type Blocks = 'reads and writes' | 'writes' | 'schema changes'
  * `half-applied`: a statement that can fail on production data after
  * statements that were committed one by one and cannot simply run again.
  */
-export type HazardClass =
-  'rewrite' | 'blocking-lock' | 'long-scan' | 'data-loss' | 'no-transaction' | 'half-applied'
+export const HAZARD_CLASSES = [
+  'rewrite',
+  'blocking-lock',
+  'long-scan',
+  'data-loss',
+  'no-transaction',
+  'half-applied'
+] as const
+export type HazardClass = (typeof HAZARD_CLASSES)[number]
+
+/** What became of a statement in the review. */
+export const STATEMENT_STATUSES = [
+  'measured',
+  'not-in-transaction',
+  'failed',
+  'not-measured',
+  'control'
+] as const
+
+/** The transaction a statement runs in: the file's BEGIN … COMMIT, the whole file, or its own. */
+export const TRANSACTION_KINDS = ['explicit', 'implicit', 'own'] as const
+
+/** How the engine sends a migration: the file whole, or statement by statement. */
+export const SENT_AS = ['whole', 'statements'] as const
+
+/** What a migration does to an object of the database. */
+export const DATABASE_CHANGE_KINDS = ['added', 'dropped', 'changed', 'renamed'] as const
 
 /** A lock one statement took on a table, measured in `pg_locks` of our own backend. */
 export interface StatementLock {
@@ -80,13 +108,13 @@ export interface StatementReview {
    * `not-measured`: a statement before it failed; `control`: the file's own
    * BEGIN, COMMIT or ROLLBACK.
    */
-  status: 'measured' | 'not-in-transaction' | 'failed' | 'not-measured' | 'control'
+  status: (typeof STATEMENT_STATUSES)[number]
   /**
    * The transaction the engine runs it in: `explicit` (the file's BEGIN …
    * COMMIT), `implicit` (the whole file at once), `own` (committed alone),
    * from line `fromLine` to the COMMIT on `untilLine` (undefined: the end).
    */
-  transaction?: { kind: 'explicit' | 'implicit' | 'own'; fromLine: number; untilLine?: number }
+  transaction?: { kind: (typeof TRANSACTION_KINDS)[number]; fromLine: number; untilLine?: number }
   /** Wall time of the statement at the upgrade test's rows. */
   durationMs?: number
   /** How long its strongest lock is held when Prisma applies the migration (see `EngineMode`). */
@@ -116,7 +144,7 @@ export interface MigrationReviewEntry {
   /** Whether PostgreSQL can run it in one transaction (it cannot with `CREATE INDEX CONCURRENTLY`). */
   transactional: boolean
   /** How the engine sends it: the whole file at once, or statement by statement. */
-  sent: 'whole' | 'statements'
+  sent: (typeof SENT_AS)[number]
   /** Why an engine that splits files sends this one whole: its splitter's error. */
   fallback?: string
 }
@@ -136,7 +164,7 @@ export interface DatabaseChange {
   /** The table it belongs to (display name), or undefined for types and other objects. */
   table?: string
   kind: DriftKind
-  change: 'added' | 'dropped' | 'changed' | 'renamed'
+  change: (typeof DATABASE_CHANGE_KINDS)[number]
   /** Display name of the object. */
   object: string
   /** "adds column `nickname` text NOT NULL DEFAULT ''". */

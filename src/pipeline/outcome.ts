@@ -7,14 +7,19 @@ import path from 'node:path'
 import type { Config } from '../config.js'
 import type { DriftItem } from '../model/drift.js'
 import { STAGES, type Problem, type Severity, type StageName } from '../model/findings.js'
-import type { CheckResult, FailOn } from '../model/result.js'
+import type { CheckResult, FailOn, Runner } from '../model/result.js'
 import type { DriftOutcome } from '../drift/index.js'
 import type { Project } from '../prisma/project.js'
 import type { RunState } from './state.js'
 
 const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'notice', 'info']
 
-const RUNNERS = { npm: 'npx', pnpm: 'pnpm exec', yarn: 'yarn', bun: 'bunx' } as const
+const RUNNERS: Record<Project['packageManager'], Runner> = {
+  npm: 'npx',
+  pnpm: 'pnpm exec',
+  yarn: 'yarn',
+  bun: 'bunx'
+}
 
 /** Which `fail-on` kind an error of each stage counts as; `unusable`: the run could not check anything. */
 const FAILURE_KIND: Record<StageName, FailOn | 'unusable'> = {

@@ -7,9 +7,19 @@
  * the renderers escape like any repository text.
  */
 import { z } from 'zod'
-import { DRIFT_KINDS } from '../model/drift.js'
-import { STAGES } from '../model/findings.js'
-import type { CheckResult } from '../model/result.js'
+import { DRIFT_CHANGES, DRIFT_KINDS, VERDICT_SOURCES } from '../model/drift.js'
+import { STAGE_STATUSES, STAGES } from '../model/findings.js'
+import { CHECK_STATUSES, FAIL_ON, RUNNERS, type CheckResult } from '../model/result.js'
+import {
+  BLOCKS,
+  DATABASE_CHANGE_KINDS,
+  ENGINE_MODES,
+  HAZARD_CLASSES,
+  MIGRATION_SAFETIES,
+  SENT_AS,
+  STATEMENT_STATUSES,
+  TRANSACTION_KINDS
+} from '../model/review.js'
 import { LOCK_MODES } from '../review/locks.js'
 import { SEVERITIES } from './facts.js'
 import { JSON_REPORT_FORMAT, JSON_REPORT_VERSION, type JsonReport } from './json.js'
@@ -47,14 +57,7 @@ const repoPath = z
 const location = z.object({ file: repoPath, line, endLine: line.optional(), column: line.optional() })
 
 const lockMode = z.enum(LOCK_MODES)
-const hazard = z.enum([
-  'rewrite',
-  'blocking-lock',
-  'long-scan',
-  'data-loss',
-  'no-transaction',
-  'half-applied'
-])
+const hazard = z.enum(HAZARD_CLASSES)
 const tableRows = z.object({ table: z.string(), rows: count })
 
 const statement = z.object({
@@ -62,9 +65,9 @@ const statement = z.object({
   line,
   endLine: line,
   summary: z.string(),
-  status: z.enum(['measured', 'not-in-transaction', 'failed', 'not-measured', 'control']),
+  status: z.enum(STATEMENT_STATUSES),
   transaction: z
-    .object({ kind: z.enum(['explicit', 'implicit', 'own']), fromLine: line, untilLine: line.optional() })
+    .object({ kind: z.enum(TRANSACTION_KINDS), fromLine: line, untilLine: line.optional() })
     .optional(),
   durationMs: ms.optional(),
   holdMs: ms.optional(),
@@ -72,7 +75,7 @@ const statement = z.object({
     z.object({
       table: z.string(),
       mode: lockMode,
-      blocks: z.enum(['reads and writes', 'writes', 'schema changes']),
+      blocks: z.enum(BLOCKS),
       newTable: z.boolean(),
       rows: count.optional(),
       held: z.object({ since: line, until: line.optional() }).optional()
@@ -87,8 +90,8 @@ const statement = z.object({
 })
 
 const review = z.object({
-  safety: z.enum(['warn', 'fail', 'off']),
-  engine: z.enum(['transaction', 'statement']),
+  safety: z.enum(MIGRATION_SAFETIES),
+  engine: z.enum(ENGINE_MODES),
   engineName: z.string().optional(),
   rowsPerTable: count,
   migrations: z.array(
@@ -98,7 +101,7 @@ const review = z.object({
       statements: z.array(statement),
       durationMs: ms,
       transactional: z.boolean(),
-      sent: z.enum(['whole', 'statements']),
+      sent: z.enum(SENT_AS),
       fallback: z.string().optional()
     })
   ),
@@ -106,7 +109,7 @@ const review = z.object({
     z.object({
       table: z.string().optional(),
       kind: driftKind,
-      change: z.enum(['added', 'dropped', 'changed', 'renamed']),
+      change: z.enum(DATABASE_CHANGE_KINDS),
       object: z.string(),
       description: z.string(),
       before: z.string().optional(),
@@ -134,18 +137,18 @@ const review = z.object({
 const report = z.object({
   format: z.literal(JSON_REPORT_FORMAT),
   version: z.number().int(),
-  status: z.enum(['passed', 'failed']),
+  status: z.enum(CHECK_STATUSES),
   workingDirectory: z.string().max(1024),
   prismaVersion: z.string().max(100).optional(),
-  runner: z.enum(['npx', 'pnpm exec', 'yarn', 'bunx']).optional(),
-  verdict: z.object({ source: z.enum(['prisma', 'catalog']), summary: z.string() }).optional(),
+  runner: z.enum(RUNNERS).optional(),
+  verdict: z.object({ source: z.enum(VERDICT_SOURCES), summary: z.string() }).optional(),
   durationMs: ms,
-  failedOn: z.array(z.enum(['migrate', 'seed', 'drift', 'warning'])),
+  failedOn: z.array(z.enum(FAIL_ON)),
   counts: z.object({ error: count, warning: count, notice: count, info: count }),
   stages: z.array(
     z.object({
       name: stageName,
-      status: z.enum(['passed', 'failed', 'skipped', 'warning']),
+      status: z.enum(STAGE_STATUSES),
       durationMs: ms,
       startMs: ms.optional(),
       endMs: ms.optional(),
@@ -171,7 +174,7 @@ const report = z.object({
   drift: z.array(
     z.object({
       kind: driftKind,
-      change: z.enum(['missing', 'unexpected', 'different']),
+      change: z.enum(DRIFT_CHANGES),
       object: z.string(),
       severity,
       expected: z.string().optional(),

@@ -194,7 +194,7 @@ export function reviewTerminal(review: MigrationReview | undefined): string | un
       const locks = s.locks
         .map((l) =>
           l.held
-            ? `${lockName(l.mode)} ${l.table} (held since line ${l.held.since})`
+            ? `${lockName(l.mode)} ${l.table} (held since line ${l.held.since}${l.held.until ? ` until COMMIT on line ${l.held.until}` : ''})`
             : `${lockName(l.mode)} ${l.table}${l.newTable ? ' (new)' : ''}`
         )
         .join(', ')

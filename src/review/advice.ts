@@ -168,7 +168,7 @@ export function reviewMigration(
         `Blocks writes to ${build.table} while the index is built`,
         `\`${statement.summary}\` built an index on \`${build.table}\` reading ${n(build.rows)} rows under ${lockName(lock?.mode ?? 'ShareLock')}: INSERT, UPDATE and DELETE on \`${build.table}\` wait until it ends${lock?.blocks === 'reads and writes' ? ', and so do reads' : ''}. ` +
           `Measured ${ms(statement.durationMs)}; an index build grows with the table's size. ${hold}`,
-        indexPattern(sql, engine)
+        indexPattern(sql, engine, planned)
       )
     }
 
@@ -284,11 +284,15 @@ function rewritePattern(sql: string): string {
   return 'Make the change on a copy of the data in batches, or at a time when the table can be locked for the measured duration times its production size.'
 }
 
-function indexPattern(sql: string, engine: EngineModel): string {
+function indexPattern(sql: string, engine: EngineModel, planned: PlannedStatement): string {
+  // CONCURRENTLY is refused in any transaction block: the one Prisma opens for a
+  // whole file, and the one the file opens itself with BEGIN.
   const own =
     engine.mode === 'transaction'
       ? ' in a migration of its own (PostgreSQL refuses CONCURRENTLY in a transaction, and Prisma runs a migration of several statements in one)'
-      : ''
+      : planned.transaction === 'explicit'
+        ? " as a statement of its own after the file's COMMIT (PostgreSQL refuses CONCURRENTLY inside BEGIN … COMMIT)"
+        : ''
   if (/\bADD\s+(CONSTRAINT\b[^;]*?)?(UNIQUE|PRIMARY\s+KEY)\b/i.test(sql))
     return `CREATE UNIQUE INDEX CONCURRENTLY${own}, then ALTER TABLE … ADD CONSTRAINT … UNIQUE USING INDEX (or PRIMARY KEY USING INDEX).`
   return `CREATE INDEX CONCURRENTLY${own}: it takes SHARE UPDATE EXCLUSIVE, so reads and writes go on while it builds.`

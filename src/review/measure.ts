@@ -383,5 +383,7 @@ function compareProbes(
     const r = relation(oid)
     if (rows > 0 && r) review.scans.push({ table: name(r), rows })
   }
+  // In table order: the order PostgreSQL lists its counters in is not stable.
+  review.scans.sort((a, b) => a.table.localeCompare(b.table))
   return review
 }

@@ -302,3 +302,41 @@ export function splitSqlStatements(sql: string): SqlStatement[] {
     endLine: s.endLine
   }))
 }
+
+/**
+ * `ALTER TABLE t ADD COLUMN a …, ADD COLUMN b …;` read as its head
+ * (`ALTER TABLE t `) and one clause per subcommand, split at the commas
+ * outside parentheses by PostgreSQL's scanner. Undefined for any other
+ * statement.
+ */
+export function alterTableClauses(text: string): { head: string; clauses: string[] } | undefined {
+  const tokens = scanSql(text).filter((t) => t.kind !== 'comment' && t.kind !== 'semicolon')
+  const word = (i: number) => (tokens[i]?.kind === 'keyword' ? tokens[i]?.text.toUpperCase() : undefined)
+  if (word(0) !== 'ALTER' || word(1) !== 'TABLE') return undefined
+  let i = 2
+  if (word(i) === 'IF' && word(i + 1) === 'EXISTS') i += 2
+  if (word(i) === 'ONLY') i += 1
+  // The table's name: identifiers joined by dots.
+  i += 1
+  while (tokens[i]?.text === '.' && tokens[i + 1]) i += 2
+  const first = tokens[i]
+  if (!first) return undefined
+  // Each clause from its first token to its last: comments between clauses stay out.
+  const clauses: string[] = []
+  let depth = 0
+  let start: number | undefined
+  let end = first.start
+  for (const token of tokens.slice(i)) {
+    if (token.text === ',' && depth === 0) {
+      clauses.push(text.slice(start ?? token.start, end))
+      start = undefined
+      continue
+    }
+    if (token.text === '(') depth++
+    else if (token.text === ')') depth--
+    start ??= token.start
+    end = token.end
+  }
+  clauses.push(text.slice(start ?? end, end))
+  return { head: text.slice(0, first.start), clauses }
+}

@@ -205,11 +205,13 @@ async function upgrade(
   })
   await args.observer?.filled(client, snapshot, fill)
   const unfilled = fill.tables.filter((t) => t.error)
-  const filledTables = fill.tables.length - unfilled.length
+  const empty = fill.tables.filter((t) => t.empty)
+  const filledTables = fill.tables.length - unfilled.length - empty.length
+  const emptied = empty.length ? ` (${empty.map((t) => `${t.table}: ${t.empty}`).join('; ')}: no rows)` : ''
   const filled =
     fill.tables.length < fill.tableCount
-      ? `${fill.rowCount} row(s) in ${filledTables} of ${fill.tableCount} table(s) (those the new migrations name and their foreign-key neighbours)`
-      : `${fill.rowCount} row(s) in ${filledTables} table(s)`
+      ? `${fill.rowCount} row(s) in ${filledTables} of ${fill.tableCount} table(s) (those the new migrations name and their foreign-key neighbours)${emptied}`
+      : `${fill.rowCount} row(s) in ${filledTables} table(s)${emptied}`
 
   const engine = args.engine ?? engineModelOf(undefined, undefined)
   for (const migration of args.newMigrations) {

@@ -4,7 +4,7 @@
  * variants when the database refuses a batch.
  */
 import type pg from 'pg'
-import type { ColumnInfo, ForeignKeyInfo, TableInfo } from '../db/catalog.js'
+import type { ColumnInfo, ForeignKeyInfo, IndexInfo, TableInfo } from '../db/catalog.js'
 import { describePgError } from '../db/connect.js'
 import { identifierName, scanSql } from '../sql/script.js'
 import { nullable, objectKey } from './fill-order.js'
@@ -40,22 +40,53 @@ export class TableFiller {
     private readonly table: TableInfo,
     private readonly ctx: FillContext
   ) {
-    for (const index of table.indexes) {
-      if (!index.unique) continue
-      for (const col of index.columns) {
-        if (col.column) this.unique.add(col.column)
-        // An expression key (lower(email)) makes the columns it names unique-ish.
-        else {
-          const names = new Set(scanSql(col.expression).map(identifierName))
-          for (const c of table.columns) if (names.has(c.name)) this.unique.add(c.name)
-        }
-      }
-    }
-    for (const fk of table.foreignKeys) {
+    // A column in several foreign keys takes its value from the widest one: a
+    // composite key (run_id, project_id) → runs(id, project_id) then holds a
+    // pair that exists, and its project_id still references a project.
+    const widestFirst = [...table.foreignKeys].sort((a, b) => b.columns.length - a.columns.length)
+    for (const fk of widestFirst) {
       fk.columns.forEach((column, index) => {
         if (!this.fkOf.has(column)) this.fkOf.set(column, { fk, index })
       })
     }
+    for (const index of table.indexes) {
+      if (index.unique) for (const name of this.distinguishing(index)) this.unique.add(name)
+    }
+  }
+
+  /**
+   * The columns of a unique index whose values must differ from row to row
+   * for the rows to differ on the index: one column that can count up for
+   * ever when there is one, else its foreign-key columns (row i of each
+   * target), else all of them. The others keep repeating one value, as real
+   * data does (an enum of one label, a flag), so a new unique index on them
+   * still meets duplicates.
+   */
+  private distinguishing(index: IndexInfo): string[] {
+    const named: string[] = []
+    for (const col of index.columns) {
+      if (col.column) named.push(col.column)
+      // An expression key (lower(email)) makes the columns it names unique-ish.
+      else {
+        const names = new Set(scanSql(col.expression).map(identifierName))
+        for (const c of this.table.columns) if (names.has(c.name)) named.push(c.name)
+      }
+    }
+    if (named.length <= 1 || index.columns.some((col) => !col.column)) return named
+    const columns = named.map((name) => this.table.columns.find((c) => c.name === name))
+    const counter = columns.find(
+      (c) =>
+        c !== undefined &&
+        !this.fkOf.has(c.name) &&
+        !c.isEnum &&
+        !c.generated &&
+        !c.identity &&
+        c.typeName !== 'bool' &&
+        scalarValue(c.typeName, c.type, c.name, 2, true) !== undefined
+    )
+    if (counter) return [counter.name]
+    const keys = named.filter((name) => this.fkOf.has(name))
+    return keys.length ? keys : named
   }
 
   /**
@@ -86,20 +117,32 @@ export class TableFiller {
         built.push(cells)
       }
       // Rows that leave the same columns to their defaults go in one statement.
-      const groups = new Map<string, Map<ColumnInfo, Cell>[]>()
-      for (const cells of built) {
+      const groups = new Map<string, number[]>()
+      built.forEach((cells, k) => {
         const signature = [...cells]
           .map(([c, cell]) => (cell.kind === 'default' ? '' : c.name))
           .join('\u0000')
-        groups.set(signature, [...(groups.get(signature) ?? []), cells])
-      }
-      for (const group of groups.values()) {
+        groups.set(signature, [...(groups.get(signature) ?? []), k])
+      })
+      // Row i stays at index i: tables that reference this one pick row i % n, and
+      // two composite keys sharing a column (run and conversation of one project)
+      // agree only when every table keeps its rows in the same order.
+      const placed: (Row | undefined)[] = new Array<Row | undefined>(built.length)
+      for (const members of groups.values()) {
+        let returned: Row[]
         try {
-          rows.push(...(await this.runBatch(client, group, keep)))
+          returned = await this.runBatch(
+            client,
+            members.map((k) => built[k]!),
+            keep
+          )
         } catch (error) {
+          rows.push(...placed.filter((row): row is Row => row !== undefined))
           return { kind: 'refused', reason: describePgError(error) }
         }
+        members.forEach((k, j) => (placed[k] = returned[j]))
       }
+      rows.push(...placed.filter((row): row is Row => row !== undefined))
       if (stop) return stop
     }
     return undefined
