@@ -16868,16 +16868,16 @@ function compareProbes(statement, durationMs, first, previous, current, options)
     return review;
 }
 
-;// CONCATENATED MODULE: ./src/review/statements.ts
-function alterCommands(node) {
-    if (!('AlterTableStmt' in node))
-        return [];
-    return (node.AlterTableStmt.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [c.AlterTableCmd] : []));
-}
-/** Every table (RangeVar) the statement names, with its schema when qualified. */
-function namedTables(statement) {
+;// CONCATENATED MODULE: ./src/sql/relations.ts
+const named = (rel) => rel.schemaname ? { schema: rel.schemaname, name: rel.relname ?? '' } : { name: rel.relname ?? '' };
+/**
+ * The relations in `node`. `targets`: the RangeVars under a `RangeVar` or
+ * `relation` key (what the statement works on); `every`: every node with a
+ * `relname`, wherever it sits.
+ */
+function relationsIn(node, which) {
     const found = [];
-    const walk = (value) => {
+    const walk = (value, key) => {
         if (Array.isArray(value)) {
             for (const v of value)
                 walk(v);
@@ -16885,18 +16885,39 @@ function namedTables(statement) {
         }
         if (!value || typeof value !== 'object')
             return;
-        for (const [key, v] of Object.entries(value)) {
-            if (key === 'RangeVar' || key === 'relation') {
-                const rel = v;
-                if (rel && typeof rel === 'object' && typeof rel.relname === 'string')
-                    found.push(rel.schemaname ? { schema: rel.schemaname, name: rel.relname } : { name: rel.relname });
-            }
-            walk(v);
-        }
+        const rel = value;
+        if (typeof rel.relname === 'string' && (which === 'every' || key === 'RangeVar' || key === 'relation'))
+            found.push(named(rel));
+        for (const [k, v] of Object.entries(value))
+            walk(v, k);
     };
-    if (statement.node)
-        walk(statement.node);
+    walk(node);
     return found;
+}
+/** The objects a `DROP` lists (tables, indexes, types…), by their last two name parts. */
+function droppedNames(node) {
+    if (!node || !('DropStmt' in node))
+        return [];
+    return (node.DropStmt.objects ?? []).flatMap((o) => {
+        const parts = 'List' in o ? (o.List.items ?? []) : [o];
+        const names = parts.flatMap((p) => ('String' in p && p.String.sval ? [p.String.sval] : []));
+        const name = names.at(-1);
+        if (!name)
+            return [];
+        return names.length > 1 ? [{ schema: names.at(-2), name }] : [{ name }];
+    });
+}
+
+;// CONCATENATED MODULE: ./src/review/statements.ts
+
+function alterCommands(node) {
+    if (!('AlterTableStmt' in node))
+        return [];
+    return (node.AlterTableStmt.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [c.AlterTableCmd] : []));
+}
+/** Every table (RangeVar) the statement names, with its schema when qualified. */
+function namedTables(statement) {
+    return relationsIn(statement.node, 'targets');
 }
 /** The index names of a plain `DROP INDEX` (not CONCURRENTLY), else undefined. */
 function plainDropIndex(statement) {
@@ -16906,14 +16927,7 @@ function plainDropIndex(statement) {
     const drop = node.DropStmt;
     if (drop.removeType !== 'OBJECT_INDEX' || drop.concurrent)
         return undefined;
-    return (drop.objects ?? []).flatMap((o) => {
-        const parts = 'List' in o ? (o.List.items ?? []) : [o];
-        const names = parts.flatMap((p) => ('String' in p && p.String.sval ? [p.String.sval] : []));
-        const name = names.at(-1);
-        if (!name)
-            return [];
-        return names.length > 1 ? [{ schema: names.at(-2), name }] : [{ name }];
-    });
+    return droppedNames(node);
 }
 /**
  * What in the statement can fail on rows that a production table holds
@@ -18316,6 +18330,7 @@ async function domainBases(client) {
 ;// CONCATENATED MODULE: ./src/upgrade/fill-scope.ts
 
 
+
 /**
  * Statements whose every table is named in their parse tree, and that run no
  * code of the database's (beyond built-in functions and the triggers,
@@ -18434,37 +18449,7 @@ function outOfScope(statement) {
  * tables and indexes a DROP lists.
  */
 function relationsNamed(statement) {
-    const found = [];
-    const walk = (value) => {
-        if (Array.isArray(value)) {
-            for (const v of value)
-                walk(v);
-            return;
-        }
-        if (!value || typeof value !== 'object')
-            return;
-        const rel = value;
-        if (typeof rel.relname === 'string')
-            found.push(typeof rel.schemaname === 'string' && rel.schemaname
-                ? { schema: rel.schemaname, name: rel.relname }
-                : { name: rel.relname });
-        for (const v of Object.values(value))
-            walk(v);
-    };
-    const node = statement.node;
-    if (!node)
-        return found;
-    walk(node);
-    if ('DropStmt' in node) {
-        for (const o of node.DropStmt.objects ?? []) {
-            const parts = 'List' in o ? (o.List.items ?? []) : [o];
-            const names = parts.flatMap((p) => ('String' in p && p.String.sval ? [p.String.sval] : []));
-            const name = names.at(-1);
-            if (name)
-                found.push(names.length > 1 ? { schema: names.at(-2), name } : { name });
-        }
-    }
-    return found;
+    return [...relationsIn(statement.node, 'every'), ...droppedNames(statement.node)];
 }
 /**
  * The named tables, with the tables that reference them (transitively), then

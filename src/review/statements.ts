@@ -5,7 +5,8 @@
  * fails (it was committed and the migration is retried), and whether it is
  * a plain `DROP INDEX`.
  */
-import type { AlterTableCmd, Node, RangeVar } from 'libpg-query'
+import type { AlterTableCmd, Node } from 'libpg-query'
+import { droppedNames, relationsIn, type NamedRelation } from '../sql/relations.js'
 import type { ParsedStatement } from '../sql/script.js'
 
 function alterCommands(node: Node): AlterTableCmd[] {
@@ -14,40 +15,17 @@ function alterCommands(node: Node): AlterTableCmd[] {
 }
 
 /** Every table (RangeVar) the statement names, with its schema when qualified. */
-export function namedTables(statement: ParsedStatement): { schema?: string; name: string }[] {
-  const found: { schema?: string; name: string }[] = []
-  const walk = (value: unknown): void => {
-    if (Array.isArray(value)) {
-      for (const v of value) walk(v)
-      return
-    }
-    if (!value || typeof value !== 'object') return
-    for (const [key, v] of Object.entries(value)) {
-      if (key === 'RangeVar' || key === 'relation') {
-        const rel = v as RangeVar
-        if (rel && typeof rel === 'object' && typeof rel.relname === 'string')
-          found.push(rel.schemaname ? { schema: rel.schemaname, name: rel.relname } : { name: rel.relname })
-      }
-      walk(v)
-    }
-  }
-  if (statement.node) walk(statement.node)
-  return found
+export function namedTables(statement: ParsedStatement): NamedRelation[] {
+  return relationsIn(statement.node, 'targets')
 }
 
 /** The index names of a plain `DROP INDEX` (not CONCURRENTLY), else undefined. */
-export function plainDropIndex(statement: ParsedStatement): { schema?: string; name: string }[] | undefined {
+export function plainDropIndex(statement: ParsedStatement): NamedRelation[] | undefined {
   const node = statement.node
   if (!node || !('DropStmt' in node)) return undefined
   const drop = node.DropStmt
   if (drop.removeType !== 'OBJECT_INDEX' || drop.concurrent) return undefined
-  return (drop.objects ?? []).flatMap((o) => {
-    const parts = 'List' in o ? (o.List.items ?? []) : [o]
-    const names = parts.flatMap((p) => ('String' in p && p.String.sval ? [p.String.sval] : []))
-    const name = names.at(-1)
-    if (!name) return []
-    return names.length > 1 ? [{ schema: names.at(-2), name }] : [{ name }]
-  })
+  return droppedNames(node)
 }
 
 /**

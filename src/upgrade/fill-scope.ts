@@ -17,6 +17,7 @@
 import type pg from 'pg'
 import type { CatalogSnapshot } from '../db/snapshot.js'
 import type { TableInfo } from '../db/catalog.js'
+import { droppedNames, relationsIn, type NamedRelation } from '../sql/relations.js'
 import { parseSqlScript, type ParsedStatement } from '../sql/script.js'
 import { objectKey } from './fill-order.js'
 
@@ -145,35 +146,8 @@ function outOfScope(statement: ParsedStatement): string | undefined {
  * the target, a foreign key's referenced table, ATTACH PARTITION…) and the
  * tables and indexes a DROP lists.
  */
-function relationsNamed(statement: ParsedStatement): { schema?: string; name: string }[] {
-  const found: { schema?: string; name: string }[] = []
-  const walk = (value: unknown): void => {
-    if (Array.isArray(value)) {
-      for (const v of value) walk(v)
-      return
-    }
-    if (!value || typeof value !== 'object') return
-    const rel = value as { relname?: unknown; schemaname?: unknown }
-    if (typeof rel.relname === 'string')
-      found.push(
-        typeof rel.schemaname === 'string' && rel.schemaname
-          ? { schema: rel.schemaname, name: rel.relname }
-          : { name: rel.relname }
-      )
-    for (const v of Object.values(value)) walk(v)
-  }
-  const node = statement.node
-  if (!node) return found
-  walk(node)
-  if ('DropStmt' in node) {
-    for (const o of node.DropStmt.objects ?? []) {
-      const parts = 'List' in o ? (o.List.items ?? []) : [o]
-      const names = parts.flatMap((p) => ('String' in p && p.String.sval ? [p.String.sval] : []))
-      const name = names.at(-1)
-      if (name) found.push(names.length > 1 ? { schema: names.at(-2), name } : { name })
-    }
-  }
-  return found
+function relationsNamed(statement: ParsedStatement): NamedRelation[] {
+  return [...relationsIn(statement.node, 'every'), ...droppedNames(statement.node)]
 }
 
 /**
