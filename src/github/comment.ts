@@ -102,19 +102,32 @@ export const TOTAL_TIMEOUT_MS = 60_000
  * of them once `totalMs` has passed since this call; the abort becomes a
  * warning like any other failure. (A hook, not `request: { signal }` in the
  * constructor options: those would replace `@actions/github`'s proxy settings.)
+ *
+ * Timers and controllers held here, not `AbortSignal.timeout()`: a timeout
+ * signal that only `AbortSignal.any()` refers to may be garbage-collected
+ * before it fires, and the request then waited for the total bound instead.
  */
 export function boundRequests(
   octokit: Octokit,
   { perRequestMs = REQUEST_TIMEOUT_MS, totalMs = TOTAL_TIMEOUT_MS } = {}
 ): Octokit {
-  const total = AbortSignal.timeout(totalMs)
-  octokit.hook.before('request', (options) => {
-    options.request = {
-      ...options.request,
-      signal: AbortSignal.any([total, AbortSignal.timeout(perRequestMs)])
+  const total = new AbortController()
+  setTimeout(() => total.abort(timeoutError(totalMs)), totalMs).unref()
+  octokit.hook.wrap('request', async (request, options) => {
+    const own = new AbortController()
+    const timer = setTimeout(() => own.abort(timeoutError(perRequestMs)), perRequestMs)
+    try {
+      options.request = { ...options.request, signal: AbortSignal.any([total.signal, own.signal]) }
+      return await request(options)
+    } finally {
+      clearTimeout(timer)
     }
   })
   return octokit
+}
+
+function timeoutError(ms: number): DOMException {
+  return new DOMException(`The GitHub API did not answer within ${ms / 1000}s.`, 'TimeoutError')
 }
 
 /** Whether a request failed because it was aborted by {@link boundRequests}. */
