@@ -9013,7 +9013,33 @@ function pgArray(value) {
     return Array.isArray(value) ? value.map(String) : [];
 }
 
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
+;// CONCATENATED MODULE: ./src/util/wasm.ts
+/**
+ * How this process compiles WebAssembly (the SQL parsers). V8 compiles a
+ * module with its baseline compiler, then compiles the functions that run
+ * often again with its optimizing compiler; for the parser's large
+ * functions that second compilation needs tens of megabytes of working
+ * memory, which the C allocator keeps resident after it is freed. The
+ * parsers read a few thousand statements a run, not enough for the optimized
+ * code to pay for itself: on the 1,000-model benchmark project the parse
+ * times are the same without it, and the action's peak RSS is about 25 MB
+ * lower (docs/performance.md).
+ */
+
+let set = false;
+/** Call before the first WebAssembly module is compiled; later calls do nothing. */
+function useBaselineWasmCompiler() {
+    if (set)
+        return;
+    set = true;
+    external_node_v8_default().setFlagsFromString('--liftoff-only');
+}
+
 ;// CONCATENATED MODULE: ./src/sql/parser.ts
+
 
 let library;
 let loading;
@@ -9022,6 +9048,7 @@ let loading;
  * a time; the functions of this module throw until it has resolved.
  */
 function loadSqlParser() {
+    useBaselineWasmCompiler();
     loading ??= __nccwpck_require__.e(/* import() */ 627).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2627, 23))
         .then(async (module) => {
         await module.loadModule();
@@ -15953,6 +15980,7 @@ class LogLanes {
 
 
 
+
 /** The first Prisma version whose native engine runs a migration statement by statement. */
 const SPLITTING_SINCE = { major: 7, minor: 4 };
 /** Whether `prisma.config` selects the driver-adapter engine (`engine: "js"`). */
@@ -16078,6 +16106,7 @@ let splitter;
 async function loadSplitter() {
     if (splitter)
         return;
+    useBaselineWasmCompiler();
     const module = await __nccwpck_require__.e(/* import() */ 384).then(__nccwpck_require__.bind(__nccwpck_require__, 1384));
     await module.init();
     splitter = module;

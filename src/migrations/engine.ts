@@ -19,6 +19,7 @@ import type { EngineMode } from '../model/review.js'
 import { parseSqlScript, refusedInTransaction, type ParsedStatement } from '../sql/script.js'
 import { readFileSync } from 'node:fs'
 import { errorMessage } from '../util/errors.js'
+import { useBaselineWasmCompiler } from '../util/wasm.js'
 
 /** How the project's Prisma sends migrations. */
 export interface EngineModel {
@@ -197,6 +198,7 @@ let splitter: typeof import('@guanmingchiu/sqlparser-ts') | undefined
  */
 export async function loadSplitter(): Promise<void> {
   if (splitter) return
+  useBaselineWasmCompiler()
   const module = await import('@guanmingchiu/sqlparser-ts')
   await module.init()
   splitter = module

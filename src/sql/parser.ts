@@ -12,6 +12,7 @@
  */
 import type { Node } from 'libpg-query'
 import { errorMessage } from '../util/errors.js'
+import { useBaselineWasmCompiler } from '../util/wasm.js'
 
 export type { Node } from 'libpg-query'
 
@@ -25,6 +26,7 @@ let loading: Promise<void> | undefined
  * a time; the functions of this module throw until it has resolved.
  */
 export function loadSqlParser(): Promise<void> {
+  useBaselineWasmCompiler()
   loading ??= import('libpg-query')
     .then(async (module) => {
       await module.loadModule()
