@@ -8684,335 +8684,6 @@ function isConnectionLoss(error) {
     return /Connection terminated|not queryable|connection error|ECONNREFUSED|ECONNRESET|server closed the connection|terminating connection|shutting down/i.test(message);
 }
 
-;// CONCATENATED MODULE: ./src/db/catalog-queries.ts
-/**
- * The catalog queries, one per kind of object: each aggregates over every
- * table of the requested schemas (`$1`, an array of schema names), so their
- * number does not grow with the database. Objects owned by an extension and
- * Prisma's `_prisma_migrations` are left out.
- */
-/** Prisma's own bookkeeping table is not part of the schema. */
-const MIGRATIONS_TABLE = '_prisma_migrations';
-/**
- * Objects that belong to an extension (PostGIS's `spatial_ref_sys`, pgcrypto's
- * functions…) are not the project's: every query leaves them out with this test.
- */
-const notExtensionMember = (classTable, oid) => `NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.classid = '${classTable}'::regclass AND dep.objid = ${oid} AND dep.deptype = 'e')`;
-const TABLES_SQL = `
-SELECT n.nspname AS schema, c.relname AS name, c.relkind = 'p' AS partitioned,
-       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
-       CASE WHEN c.relispartition THEN (
-         SELECT pn.nspname || '.' || pc.relname FROM pg_inherits i
-         JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace
-         WHERE i.inhrelid = c.oid LIMIT 1) END AS partition_of
-FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p') AND c.relname <> '${MIGRATIONS_TABLE}'
-  AND ${notExtensionMember('pg_class', 'c.oid')}
-ORDER BY 1, 2`;
-const COLUMNS_SQL = `
-SELECT n.nspname AS schema, c.relname AS table, a.attname AS name, a.attnum AS position,
-       format_type(a.atttypid, a.atttypmod) AS type,
-       COALESCE(en.nspname, tn.nspname) AS type_schema, COALESCE(et.typname, t.typname) AS type_name,
-       COALESCE(et.typtype, t.typtype) = 'e' AS is_enum, et.oid IS NOT NULL AS is_array,
-       a.attnotnull AS not_null,
-       pg_get_expr(d.adbin, d.adrelid) AS default_expr,
-       a.attidentity AS identity, a.attgenerated AS generated
-FROM pg_attribute a
-JOIN pg_class c ON c.oid = a.attrelid
-JOIN pg_namespace n ON n.oid = c.relnamespace
-JOIN pg_type t ON t.oid = a.atttypid
-JOIN pg_namespace tn ON tn.oid = t.typnamespace
-LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
-LEFT JOIN pg_namespace en ON en.oid = et.typnamespace
-LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p') AND c.relname <> '${MIGRATIONS_TABLE}'
-  AND a.attnum > 0 AND NOT a.attisdropped
-ORDER BY 1, 2, 4`;
-// Primary key, unique, foreign key and check constraints. PostgreSQL 18 also
-// stores NOT NULL as constraints (contype 'n'); nullability comes from the columns.
-const CONSTRAINTS_SQL = `
-SELECT n.nspname AS schema, c.relname AS table, con.conname AS name, con.contype AS type,
-       pg_get_constraintdef(con.oid) AS definition,
-       (SELECT array_agg(a.attname::text ORDER BY k.i) FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, i)
-          JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum) AS columns,
-       rn.nspname AS ref_schema, rc.relname AS ref_table,
-       (SELECT array_agg(a.attname::text ORDER BY k.i) FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, i)
-          JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum) AS ref_columns,
-       con.confdeltype AS on_delete, con.confupdtype AS on_update,
-       con.condeferrable AS deferrable, con.condeferred AS deferred
-FROM pg_constraint con
-JOIN pg_class c ON c.oid = con.conrelid
-JOIN pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_class rc ON rc.oid = con.confrelid
-LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p') AND c.relname <> '${MIGRATIONS_TABLE}'
-  AND con.contype IN ('p', 'u', 'f', 'c')
-ORDER BY 1, 2, 3`;
-// One row per index with its key columns aggregated in index order. indkey,
-// indclass and indoption are 0-based vectors; bit 1 of indoption is DESC and
-// bit 2 is NULLS FIRST.
-const INDEXES_SQL = `
-SELECT n.nspname AS schema, t.relname AS table, i.relname AS name,
-       ix.indisunique AS unique, ix.indisprimary AS primary, am.amname AS method,
-       pg_get_expr(ix.indpred, ix.indrelid) AS predicate, pg_get_indexdef(ix.indexrelid) AS definition,
-       con.conname AS constraint_name, con.contype AS constraint_type,
-       CASE WHEN con.oid IS NOT NULL THEN pg_get_constraintdef(con.oid) END AS constraint_definition,
-       (SELECT json_agg(json_build_object(
-                 'expression', pg_get_indexdef(ix.indexrelid, k.n, true),
-                 'column', a.attname,
-                 'opclass', CASE WHEN NOT opc.opcdefault THEN opc.opcname END,
-                 'descending', (ix.indoption[k.n - 1] & 1) <> 0,
-                 'nullsFirst', (ix.indoption[k.n - 1] & 2) <> 0,
-                 'collation', CASE WHEN ix.indcollation[k.n - 1] <> 0
-                                    AND ix.indcollation[k.n - 1] IS DISTINCT FROM a.attcollation
-                                   THEN (SELECT collname FROM pg_collation WHERE oid = ix.indcollation[k.n - 1]) END
-               ) ORDER BY k.n)
-          FROM generate_series(1, ix.indnkeyatts) AS k(n)
-          LEFT JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = ix.indkey[k.n - 1] AND ix.indkey[k.n - 1] <> 0
-          LEFT JOIN pg_opclass opc ON opc.oid = ix.indclass[k.n - 1]) AS columns,
-       (SELECT array_agg(a.attname::text ORDER BY k.n)
-          FROM generate_series(ix.indnkeyatts + 1, ix.indnatts) AS k(n)
-          JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = ix.indkey[k.n - 1]) AS include
-FROM pg_index ix
-JOIN pg_class i ON i.oid = ix.indexrelid
-JOIN pg_class t ON t.oid = ix.indrelid
-JOIN pg_namespace n ON n.oid = t.relnamespace
-JOIN pg_am am ON am.oid = i.relam
-LEFT JOIN pg_constraint con ON con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid AND con.contype IN ('p', 'u', 'x')
-WHERE n.nspname = ANY($1) AND t.relkind IN ('r', 'p') AND t.relname <> '${MIGRATIONS_TABLE}'
-ORDER BY 1, 2, 3`;
-const ENUMS_SQL = `
-SELECT n.nspname AS schema, t.typname AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS values
-FROM pg_type t
-JOIN pg_namespace n ON n.oid = t.typnamespace
-JOIN pg_enum e ON e.enumtypid = t.oid
-WHERE n.nspname = ANY($1) AND ${notExtensionMember('pg_type', 't.oid')}
-GROUP BY 1, 2
-ORDER BY 1, 2`;
-const SEQUENCES_SQL = `
-SELECT n.nspname AS schema, c.relname AS name, format_type(s.seqtypid, NULL) AS data_type,
-       owner.relname AS owner_table, oa.attname AS owner_column
-FROM pg_sequence s
-JOIN pg_class c ON c.oid = s.seqrelid
-JOIN pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
-                     AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
-LEFT JOIN pg_class owner ON owner.oid = d.refobjid
-LEFT JOIN pg_attribute oa ON oa.attrelid = d.refobjid AND oa.attnum = d.refobjsubid
-WHERE n.nspname = ANY($1) AND ${notExtensionMember('pg_class', 'c.oid')}
-ORDER BY 1, 2`;
-const VIEWS_SQL = `
-SELECT n.nspname AS schema, c.relname AS name, c.relkind = 'm' AS materialized,
-       pg_get_viewdef(c.oid, true) AS definition
-FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = ANY($1) AND c.relkind IN ('v', 'm') AND ${notExtensionMember('pg_class', 'c.oid')}
-ORDER BY 1, 2`;
-// Extensions are database-wide, wherever their objects live.
-const EXTENSIONS_SQL = `
-SELECT e.extname AS name, n.nspname AS schema, e.extversion AS version
-FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
-WHERE e.extname <> 'plpgsql'
-ORDER BY 1`;
-const FUNCTIONS_SQL = `
-SELECT n.nspname AS schema, p.proname AS name, pg_get_function_identity_arguments(p.oid) AS arguments,
-       CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window' ELSE 'function' END AS kind
-FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-WHERE n.nspname = ANY($1) AND ${notExtensionMember('pg_proc', 'p.oid')}
-ORDER BY 1, 2, 3`;
-const TRIGGERS_SQL = `
-SELECT n.nspname AS schema, c.relname AS table, tg.tgname AS name, pg_get_triggerdef(tg.oid) AS definition
-FROM pg_trigger tg
-JOIN pg_class c ON c.oid = tg.tgrelid
-JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = ANY($1) AND NOT tg.tgisinternal AND c.relname <> '${MIGRATIONS_TABLE}'
-ORDER BY 1, 2, 3`;
-
-;// CONCATENATED MODULE: ./src/db/snapshot.ts
-
-const REFERENTIAL_ACTIONS = {
-    a: 'NO ACTION',
-    r: 'RESTRICT',
-    c: 'CASCADE',
-    n: 'SET NULL',
-    d: 'SET DEFAULT'
-};
-/**
- * Reads the catalog of `schemas` through `client`: tables with their columns,
- * keys, indexes, foreign keys and checks; enums; sequences; views; extensions;
- * functions and triggers. `_prisma_migrations` and objects owned by
- * extensions are left out. Always the same number of queries (`queryCount`).
- */
-async function snapshotCatalog(client, schemas) {
-    const started = performance.now();
-    let queryCount = 0;
-    const rows = async (sql, params = [schemas]) => {
-        queryCount++;
-        return (await client.query(sql, params)).rows;
-    };
-    // The queries go one after another: a pg client runs them serially anyway.
-    const tableRows = await rows(TABLES_SQL);
-    const columnRows = await rows(COLUMNS_SQL);
-    const constraintRows = await rows(CONSTRAINTS_SQL);
-    const indexRows = await rows(INDEXES_SQL);
-    const enumRows = await rows(ENUMS_SQL);
-    const sequenceRows = await rows(SEQUENCES_SQL);
-    const viewRows = await rows(VIEWS_SQL);
-    const extensionRows = await rows(EXTENSIONS_SQL, []);
-    const functionRows = await rows(FUNCTIONS_SQL);
-    const triggerRows = await rows(TRIGGERS_SQL);
-    const tables = assembleTables(tableRows, columnRows, constraintRows, indexRows);
-    return {
-        schemas: [...schemas],
-        tables,
-        enums: enumRows.map((r) => ({ schema: r.schema, name: r.name, values: pgArray(r.values) })),
-        sequences: sequenceRows.map(toSequence),
-        views: viewRows.map((r) => ({
-            schema: r.schema,
-            name: r.name,
-            materialized: r.materialized,
-            definition: r.definition
-        })),
-        extensions: extensionRows.map((r) => ({ name: r.name, schema: r.schema, version: r.version })),
-        functions: functionRows.map((r) => ({
-            schema: r.schema,
-            name: r.name,
-            arguments: r.arguments,
-            kind: r.kind
-        })),
-        triggers: triggerRows.map((r) => ({
-            schema: r.schema,
-            table: r.table,
-            name: r.name,
-            definition: r.definition
-        })),
-        queryCount,
-        durationMs: Math.round(performance.now() - started)
-    };
-}
-/** Joins the flat per-kind rows into one `TableInfo` per table. */
-function assembleTables(tableRows, columnRows, constraintRows, indexRows) {
-    const byKey = new Map();
-    const tables = tableRows.map((r) => {
-        const table = {
-            schema: r.schema,
-            name: r.name,
-            partitioned: r.partitioned,
-            columns: [],
-            uniques: [],
-            indexes: [],
-            foreignKeys: [],
-            checks: []
-        };
-        if (r.partition_key)
-            table.partitionKey = r.partition_key;
-        if (r.partition_of)
-            table.partitionOf = r.partition_of;
-        byKey.set(tableKey(r.schema, r.name), table);
-        return table;
-    });
-    for (const r of columnRows)
-        byKey.get(tableKey(r.schema, r.table))?.columns.push(toColumn(r));
-    for (const r of constraintRows) {
-        const table = byKey.get(tableKey(r.schema, r.table));
-        if (table)
-            addConstraint(table, r);
-    }
-    for (const r of indexRows)
-        byKey.get(tableKey(r.schema, r.table))?.indexes.push(toIndex(r));
-    return tables;
-}
-const tableKey = (schema, name) => `${schema}\u0000${name}`;
-function toColumn(r) {
-    const column = {
-        name: r.name,
-        position: r.position,
-        type: r.type,
-        typeSchema: r.type_schema,
-        typeName: r.type_name,
-        isEnum: r.is_enum,
-        isArray: r.is_array,
-        notNull: r.not_null
-    };
-    // pg_attrdef holds the expression of a generated column, which is not a default.
-    if (r.generated === 's')
-        column.generated = r.default_expr;
-    else if (r.default_expr !== null)
-        column.default = r.default_expr;
-    if (r.identity === 'a')
-        column.identity = 'ALWAYS';
-    if (r.identity === 'd')
-        column.identity = 'BY DEFAULT';
-    return column;
-}
-function addConstraint(table, r) {
-    const columns = pgArray(r.columns);
-    switch (r.type) {
-        case 'p':
-            table.primaryKey = { name: r.name, columns, definition: r.definition };
-            break;
-        case 'u':
-            table.uniques.push({ name: r.name, columns, definition: r.definition });
-            break;
-        case 'c':
-            table.checks.push({ name: r.name, definition: r.definition });
-            break;
-        case 'f':
-            table.foreignKeys.push({
-                name: r.name,
-                columns,
-                referencedSchema: r.ref_schema,
-                referencedTable: r.ref_table,
-                referencedColumns: pgArray(r.ref_columns),
-                onDelete: REFERENTIAL_ACTIONS[r.on_delete] ?? 'NO ACTION',
-                onUpdate: REFERENTIAL_ACTIONS[r.on_update] ?? 'NO ACTION',
-                deferrable: r.deferrable,
-                initiallyDeferred: r.deferred,
-                definition: r.definition
-            });
-            break;
-    }
-}
-const CONSTRAINT_TYPES = { p: 'primaryKey', u: 'unique', x: 'exclusion' };
-function toIndex(r) {
-    const index = {
-        name: r.name,
-        columns: (r.columns ?? []).map(toIndexColumn),
-        unique: r.unique,
-        primary: r.primary,
-        method: r.method,
-        definition: r.definition
-    };
-    if (r.predicate)
-        index.predicate = r.predicate;
-    const include = pgArray(r.include);
-    if (include.length)
-        index.include = include;
-    const type = CONSTRAINT_TYPES[r.constraint_type];
-    if (r.constraint_name && type)
-        index.constraint = { name: r.constraint_name, type, definition: r.constraint_definition };
-    return index;
-}
-function toIndexColumn(r) {
-    const column = { expression: r.expression, descending: r.descending, nullsFirst: r.nullsFirst };
-    if (r.column)
-        column.column = r.column;
-    if (r.opclass)
-        column.opclass = r.opclass;
-    if (r.collation)
-        column.collation = r.collation;
-    return column;
-}
-function toSequence(r) {
-    const sequence = { schema: r.schema, name: r.name, dataType: r.data_type };
-    if (r.owner_table && r.owner_column)
-        sequence.ownedBy = { table: r.owner_table, column: r.owner_column };
-    return sequence;
-}
-/** Arrays come back parsed (the queries cast names to `text[]`); a missing aggregate is `NULL`. */
-function pgArray(value) {
-    return Array.isArray(value) ? value.map(String) : [];
-}
-
 ;// CONCATENATED MODULE: external "node:v8"
 const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
 var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
@@ -9527,6 +9198,494 @@ function alterTableClauses(text) {
     }
     clauses.push(text.slice(start ?? end, end));
     return { head: text.slice(0, first.start), clauses };
+}
+
+;// CONCATENATED MODULE: ./src/migrations/engine.ts
+
+
+
+
+/** The first Prisma version whose native engine runs a migration statement by statement. */
+const SPLITTING_SINCE = { major: 7, minor: 4 };
+/** Whether `prisma.config` selects the driver-adapter engine (`engine: "js"`). */
+function usesDriverAdapter(configFile) {
+    if (!configFile)
+        return false;
+    try {
+        const text = (0,external_node_fs_.readFileSync)(configFile, 'utf8')
+            .replace(/\/\*[\s\S]*?\*\//g, '')
+            .replace(/(^|[^:])\/\/.*$/gm, '$1');
+        return /\bengine\s*:\s*['"`]js['"`]/.test(text);
+    }
+    catch {
+        return false;
+    }
+}
+/** The engine model of a project: from its Prisma CLI version and its prisma.config. */
+function engine_engineModelOf(prismaVersion, configFile) {
+    const version = prismaVersion ? `Prisma ${prismaVersion}` : 'Prisma';
+    if (usesDriverAdapter(configFile))
+        return { mode: 'statement', engine: `${version}'s WebAssembly engine with a driver adapter` };
+    const [major = 0, minor = 0] = (prismaVersion ?? '').split('.').map((n) => Number.parseInt(n, 10) || 0);
+    const splits = major > SPLITTING_SINCE.major || (major === SPLITTING_SINCE.major && minor >= SPLITTING_SINCE.minor);
+    return splits
+        ? { mode: 'statement', splitter: 'sqlparser', engine: `${version}'s native schema engine` }
+        : { mode: 'transaction', engine: `${version}'s native schema engine` };
+}
+/** BEGIN/COMMIT/ROLLBACK of a statement, read from its parse tree. */
+function transactionControl(statement) {
+    const node = statement.node;
+    if (!node || !('TransactionStmt' in node))
+        return undefined;
+    switch (node.TransactionStmt.kind) {
+        case 'TRANS_STMT_BEGIN':
+        case 'TRANS_STMT_START':
+            return 'begin';
+        case 'TRANS_STMT_COMMIT':
+        case 'TRANS_STMT_PREPARE':
+            return 'commit';
+        case 'TRANS_STMT_ROLLBACK':
+            return 'rollback';
+        default:
+            return undefined;
+    }
+}
+/** `SET TRANSACTION …` (isolation level, read only, snapshot). */
+function isTransactionSetting(statement) {
+    const node = statement.node;
+    return (!!node &&
+        'VariableSetStmt' in node &&
+        node.VariableSetStmt.kind === 'VAR_SET_MULTI' &&
+        (node.VariableSetStmt.name ?? '').startsWith('TRANSACTION'));
+}
+/**
+ * The plan of one migration under `model`. `fallback` is Prisma's splitter's
+ * verdict on the file (`splitterRejects`), needed only for a model with a
+ * splitter; without it the file is taken as split.
+ */
+function planMigration(sql, model, fallback) {
+    const parsed = script_parseSqlScript(sql).statements;
+    const sent = model.mode === 'transaction' || (model.splitter && fallback !== undefined) ? 'whole' : 'statements';
+    // One statement sent whole is no different from one sent alone: PostgreSQL
+    // opens no implicit block for a single statement (CONCURRENTLY works).
+    const implicit = sent === 'whole' && parsed.length > 1;
+    const statements = [];
+    let explicitFrom;
+    let implicitFrom = 0;
+    const open = [];
+    const close = (index) => {
+        for (const p of open.splice(0))
+            if (index !== undefined)
+                p.until = index;
+    };
+    parsed.forEach((statement, index) => {
+        const control = transactionControl(statement);
+        const planned = {
+            statement,
+            ...(control ? { control } : {}),
+            transaction: 'own',
+            from: index,
+            refusesTransaction: script_refusedInTransaction(statement),
+            ...(isTransactionSetting(statement) ? { transactionSetting: true } : {})
+        };
+        if (control === 'begin' && explicitFrom === undefined) {
+            // BEGIN inside an implicit block turns that block into an explicit one.
+            explicitFrom = implicit && open.length ? implicitFrom : index;
+            for (const earlier of open)
+                earlier.transaction = 'explicit';
+        }
+        if (explicitFrom !== undefined) {
+            planned.transaction = 'explicit';
+            planned.from = explicitFrom;
+            open.push(planned);
+            if (control === 'commit' || control === 'rollback') {
+                close(index);
+                explicitFrom = undefined;
+                implicitFrom = index + 1;
+            }
+        }
+        else if (implicit) {
+            planned.transaction = 'implicit';
+            planned.from = implicitFrom;
+            open.push(planned);
+            if (control === 'commit' || control === 'rollback') {
+                close(index);
+                implicitFrom = index + 1;
+            }
+        }
+        else {
+            planned.until = index;
+        }
+        statements.push(planned);
+    });
+    close(undefined);
+    return { sent, ...(sent === 'whole' && fallback !== undefined ? { fallback } : {}), statements };
+}
+let splitter;
+/**
+ * Loads the `sqlparser` build that reads files as Prisma's splitter does
+ * (the Rust crate, 0.62, as WebAssembly). Only needed for a model with a
+ * splitter; safe to call more than once.
+ */
+async function loadSplitter() {
+    if (splitter)
+        return;
+    useBaselineWasmCompiler();
+    const module = await __nccwpck_require__.e(/* import() */ 384).then(__nccwpck_require__.bind(__nccwpck_require__, 1384));
+    await module.init();
+    splitter = module;
+}
+/**
+ * `sqlparser`'s error when it cannot read the file (the engine then sends it
+ * whole), or undefined when it reads every statement. `loadSplitter()` must
+ * have resolved.
+ */
+function splitterRejects(sql) {
+    if (!splitter)
+        throw new Error('The splitter is not loaded: await loadSplitter() first.');
+    try {
+        splitter.parse(sql, new splitter.PostgreSqlDialect());
+        return undefined;
+    }
+    catch (error) {
+        return errorMessage(error).replace(/^sql parser error: /, '');
+    }
+}
+/** The plan of a migration for a model, with the splitter's verdict when the model has a splitter. */
+async function planFor(sql, model) {
+    if (!model.splitter)
+        return planMigration(sql, model);
+    await loadSplitter();
+    return planMigration(sql, model, splitterRejects(sql));
+}
+
+;// CONCATENATED MODULE: ./src/db/catalog-queries.ts
+/**
+ * The catalog queries, one per kind of object: each aggregates over every
+ * table of the requested schemas (`$1`, an array of schema names), so their
+ * number does not grow with the database. Objects owned by an extension and
+ * Prisma's `_prisma_migrations` are left out.
+ */
+/** Prisma's own bookkeeping table is not part of the schema. */
+const MIGRATIONS_TABLE = '_prisma_migrations';
+/**
+ * Objects that belong to an extension (PostGIS's `spatial_ref_sys`, pgcrypto's
+ * functions…) are not the project's: every query leaves them out with this test.
+ */
+const notExtensionMember = (classTable, oid) => `NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.classid = '${classTable}'::regclass AND dep.objid = ${oid} AND dep.deptype = 'e')`;
+const TABLES_SQL = `
+SELECT n.nspname AS schema, c.relname AS name, c.relkind = 'p' AS partitioned,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
+       CASE WHEN c.relispartition THEN (
+         SELECT pn.nspname || '.' || pc.relname FROM pg_inherits i
+         JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+         WHERE i.inhrelid = c.oid LIMIT 1) END AS partition_of
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p') AND c.relname <> '${MIGRATIONS_TABLE}'
+  AND ${notExtensionMember('pg_class', 'c.oid')}
+ORDER BY 1, 2`;
+const COLUMNS_SQL = `
+SELECT n.nspname AS schema, c.relname AS table, a.attname AS name, a.attnum AS position,
+       format_type(a.atttypid, a.atttypmod) AS type,
+       COALESCE(en.nspname, tn.nspname) AS type_schema, COALESCE(et.typname, t.typname) AS type_name,
+       COALESCE(et.typtype, t.typtype) = 'e' AS is_enum, et.oid IS NOT NULL AS is_array,
+       a.attnotnull AS not_null,
+       pg_get_expr(d.adbin, d.adrelid) AS default_expr,
+       a.attidentity AS identity, a.attgenerated AS generated
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_type t ON t.oid = a.atttypid
+JOIN pg_namespace tn ON tn.oid = t.typnamespace
+LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
+LEFT JOIN pg_namespace en ON en.oid = et.typnamespace
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p') AND c.relname <> '${MIGRATIONS_TABLE}'
+  AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY 1, 2, 4`;
+// Primary key, unique, foreign key and check constraints. PostgreSQL 18 also
+// stores NOT NULL as constraints (contype 'n'); nullability comes from the columns.
+const CONSTRAINTS_SQL = `
+SELECT n.nspname AS schema, c.relname AS table, con.conname AS name, con.contype AS type,
+       pg_get_constraintdef(con.oid) AS definition,
+       (SELECT array_agg(a.attname::text ORDER BY k.i) FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, i)
+          JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum) AS columns,
+       rn.nspname AS ref_schema, rc.relname AS ref_table,
+       (SELECT array_agg(a.attname::text ORDER BY k.i) FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, i)
+          JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum) AS ref_columns,
+       con.confdeltype AS on_delete, con.confupdtype AS on_update,
+       con.condeferrable AS deferrable, con.condeferred AS deferred
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_class rc ON rc.oid = con.confrelid
+LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p') AND c.relname <> '${MIGRATIONS_TABLE}'
+  AND con.contype IN ('p', 'u', 'f', 'c')
+ORDER BY 1, 2, 3`;
+// One row per index with its key columns aggregated in index order. indkey,
+// indclass and indoption are 0-based vectors; bit 1 of indoption is DESC and
+// bit 2 is NULLS FIRST.
+const INDEXES_SQL = `
+SELECT n.nspname AS schema, t.relname AS table, i.relname AS name,
+       ix.indisunique AS unique, ix.indisprimary AS primary, am.amname AS method,
+       pg_get_expr(ix.indpred, ix.indrelid) AS predicate, pg_get_indexdef(ix.indexrelid) AS definition,
+       con.conname AS constraint_name, con.contype AS constraint_type,
+       CASE WHEN con.oid IS NOT NULL THEN pg_get_constraintdef(con.oid) END AS constraint_definition,
+       (SELECT json_agg(json_build_object(
+                 'expression', pg_get_indexdef(ix.indexrelid, k.n, true),
+                 'column', a.attname,
+                 'opclass', CASE WHEN NOT opc.opcdefault THEN opc.opcname END,
+                 'descending', (ix.indoption[k.n - 1] & 1) <> 0,
+                 'nullsFirst', (ix.indoption[k.n - 1] & 2) <> 0,
+                 'collation', CASE WHEN ix.indcollation[k.n - 1] <> 0
+                                    AND ix.indcollation[k.n - 1] IS DISTINCT FROM a.attcollation
+                                   THEN (SELECT collname FROM pg_collation WHERE oid = ix.indcollation[k.n - 1]) END
+               ) ORDER BY k.n)
+          FROM generate_series(1, ix.indnkeyatts) AS k(n)
+          LEFT JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = ix.indkey[k.n - 1] AND ix.indkey[k.n - 1] <> 0
+          LEFT JOIN pg_opclass opc ON opc.oid = ix.indclass[k.n - 1]) AS columns,
+       (SELECT array_agg(a.attname::text ORDER BY k.n)
+          FROM generate_series(ix.indnkeyatts + 1, ix.indnatts) AS k(n)
+          JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = ix.indkey[k.n - 1]) AS include
+FROM pg_index ix
+JOIN pg_class i ON i.oid = ix.indexrelid
+JOIN pg_class t ON t.oid = ix.indrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+JOIN pg_am am ON am.oid = i.relam
+LEFT JOIN pg_constraint con ON con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid AND con.contype IN ('p', 'u', 'x')
+WHERE n.nspname = ANY($1) AND t.relkind IN ('r', 'p') AND t.relname <> '${MIGRATIONS_TABLE}'
+ORDER BY 1, 2, 3`;
+const ENUMS_SQL = `
+SELECT n.nspname AS schema, t.typname AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS values
+FROM pg_type t
+JOIN pg_namespace n ON n.oid = t.typnamespace
+JOIN pg_enum e ON e.enumtypid = t.oid
+WHERE n.nspname = ANY($1) AND ${notExtensionMember('pg_type', 't.oid')}
+GROUP BY 1, 2
+ORDER BY 1, 2`;
+const SEQUENCES_SQL = `
+SELECT n.nspname AS schema, c.relname AS name, format_type(s.seqtypid, NULL) AS data_type,
+       owner.relname AS owner_table, oa.attname AS owner_column
+FROM pg_sequence s
+JOIN pg_class c ON c.oid = s.seqrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                     AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+LEFT JOIN pg_class owner ON owner.oid = d.refobjid
+LEFT JOIN pg_attribute oa ON oa.attrelid = d.refobjid AND oa.attnum = d.refobjsubid
+WHERE n.nspname = ANY($1) AND ${notExtensionMember('pg_class', 'c.oid')}
+ORDER BY 1, 2`;
+const VIEWS_SQL = `
+SELECT n.nspname AS schema, c.relname AS name, c.relkind = 'm' AS materialized,
+       pg_get_viewdef(c.oid, true) AS definition
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY($1) AND c.relkind IN ('v', 'm') AND ${notExtensionMember('pg_class', 'c.oid')}
+ORDER BY 1, 2`;
+// Extensions are database-wide, wherever their objects live.
+const EXTENSIONS_SQL = `
+SELECT e.extname AS name, n.nspname AS schema, e.extversion AS version
+FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+WHERE e.extname <> 'plpgsql'
+ORDER BY 1`;
+const FUNCTIONS_SQL = `
+SELECT n.nspname AS schema, p.proname AS name, pg_get_function_identity_arguments(p.oid) AS arguments,
+       CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window' ELSE 'function' END AS kind
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname = ANY($1) AND ${notExtensionMember('pg_proc', 'p.oid')}
+ORDER BY 1, 2, 3`;
+const TRIGGERS_SQL = `
+SELECT n.nspname AS schema, c.relname AS table, tg.tgname AS name, pg_get_triggerdef(tg.oid) AS definition
+FROM pg_trigger tg
+JOIN pg_class c ON c.oid = tg.tgrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY($1) AND NOT tg.tgisinternal AND c.relname <> '${MIGRATIONS_TABLE}'
+ORDER BY 1, 2, 3`;
+
+;// CONCATENATED MODULE: ./src/db/snapshot.ts
+
+const REFERENTIAL_ACTIONS = {
+    a: 'NO ACTION',
+    r: 'RESTRICT',
+    c: 'CASCADE',
+    n: 'SET NULL',
+    d: 'SET DEFAULT'
+};
+/**
+ * Reads the catalog of `schemas` through `client`: tables with their columns,
+ * keys, indexes, foreign keys and checks; enums; sequences; views; extensions;
+ * functions and triggers. `_prisma_migrations` and objects owned by
+ * extensions are left out. Always the same number of queries (`queryCount`).
+ */
+async function snapshotCatalog(client, schemas) {
+    const started = performance.now();
+    let queryCount = 0;
+    const rows = async (sql, params = [schemas]) => {
+        queryCount++;
+        return (await client.query(sql, params)).rows;
+    };
+    // The queries go one after another: a pg client runs them serially anyway.
+    const tableRows = await rows(TABLES_SQL);
+    const columnRows = await rows(COLUMNS_SQL);
+    const constraintRows = await rows(CONSTRAINTS_SQL);
+    const indexRows = await rows(INDEXES_SQL);
+    const enumRows = await rows(ENUMS_SQL);
+    const sequenceRows = await rows(SEQUENCES_SQL);
+    const viewRows = await rows(VIEWS_SQL);
+    const extensionRows = await rows(EXTENSIONS_SQL, []);
+    const functionRows = await rows(FUNCTIONS_SQL);
+    const triggerRows = await rows(TRIGGERS_SQL);
+    const tables = assembleTables(tableRows, columnRows, constraintRows, indexRows);
+    return {
+        schemas: [...schemas],
+        tables,
+        enums: enumRows.map((r) => ({ schema: r.schema, name: r.name, values: pgArray(r.values) })),
+        sequences: sequenceRows.map(toSequence),
+        views: viewRows.map((r) => ({
+            schema: r.schema,
+            name: r.name,
+            materialized: r.materialized,
+            definition: r.definition
+        })),
+        extensions: extensionRows.map((r) => ({ name: r.name, schema: r.schema, version: r.version })),
+        functions: functionRows.map((r) => ({
+            schema: r.schema,
+            name: r.name,
+            arguments: r.arguments,
+            kind: r.kind
+        })),
+        triggers: triggerRows.map((r) => ({
+            schema: r.schema,
+            table: r.table,
+            name: r.name,
+            definition: r.definition
+        })),
+        queryCount,
+        durationMs: Math.round(performance.now() - started)
+    };
+}
+/** Joins the flat per-kind rows into one `TableInfo` per table. */
+function assembleTables(tableRows, columnRows, constraintRows, indexRows) {
+    const byKey = new Map();
+    const tables = tableRows.map((r) => {
+        const table = {
+            schema: r.schema,
+            name: r.name,
+            partitioned: r.partitioned,
+            columns: [],
+            uniques: [],
+            indexes: [],
+            foreignKeys: [],
+            checks: []
+        };
+        if (r.partition_key)
+            table.partitionKey = r.partition_key;
+        if (r.partition_of)
+            table.partitionOf = r.partition_of;
+        byKey.set(tableKey(r.schema, r.name), table);
+        return table;
+    });
+    for (const r of columnRows)
+        byKey.get(tableKey(r.schema, r.table))?.columns.push(toColumn(r));
+    for (const r of constraintRows) {
+        const table = byKey.get(tableKey(r.schema, r.table));
+        if (table)
+            addConstraint(table, r);
+    }
+    for (const r of indexRows)
+        byKey.get(tableKey(r.schema, r.table))?.indexes.push(toIndex(r));
+    return tables;
+}
+const tableKey = (schema, name) => `${schema}\u0000${name}`;
+function toColumn(r) {
+    const column = {
+        name: r.name,
+        position: r.position,
+        type: r.type,
+        typeSchema: r.type_schema,
+        typeName: r.type_name,
+        isEnum: r.is_enum,
+        isArray: r.is_array,
+        notNull: r.not_null
+    };
+    // pg_attrdef holds the expression of a generated column, which is not a default.
+    if (r.generated === 's')
+        column.generated = r.default_expr;
+    else if (r.default_expr !== null)
+        column.default = r.default_expr;
+    if (r.identity === 'a')
+        column.identity = 'ALWAYS';
+    if (r.identity === 'd')
+        column.identity = 'BY DEFAULT';
+    return column;
+}
+function addConstraint(table, r) {
+    const columns = pgArray(r.columns);
+    switch (r.type) {
+        case 'p':
+            table.primaryKey = { name: r.name, columns, definition: r.definition };
+            break;
+        case 'u':
+            table.uniques.push({ name: r.name, columns, definition: r.definition });
+            break;
+        case 'c':
+            table.checks.push({ name: r.name, definition: r.definition });
+            break;
+        case 'f':
+            table.foreignKeys.push({
+                name: r.name,
+                columns,
+                referencedSchema: r.ref_schema,
+                referencedTable: r.ref_table,
+                referencedColumns: pgArray(r.ref_columns),
+                onDelete: REFERENTIAL_ACTIONS[r.on_delete] ?? 'NO ACTION',
+                onUpdate: REFERENTIAL_ACTIONS[r.on_update] ?? 'NO ACTION',
+                deferrable: r.deferrable,
+                initiallyDeferred: r.deferred,
+                definition: r.definition
+            });
+            break;
+    }
+}
+const CONSTRAINT_TYPES = { p: 'primaryKey', u: 'unique', x: 'exclusion' };
+function toIndex(r) {
+    const index = {
+        name: r.name,
+        columns: (r.columns ?? []).map(toIndexColumn),
+        unique: r.unique,
+        primary: r.primary,
+        method: r.method,
+        definition: r.definition
+    };
+    if (r.predicate)
+        index.predicate = r.predicate;
+    const include = pgArray(r.include);
+    if (include.length)
+        index.include = include;
+    const type = CONSTRAINT_TYPES[r.constraint_type];
+    if (r.constraint_name && type)
+        index.constraint = { name: r.constraint_name, type, definition: r.constraint_definition };
+    return index;
+}
+function toIndexColumn(r) {
+    const column = { expression: r.expression, descending: r.descending, nullsFirst: r.nullsFirst };
+    if (r.column)
+        column.column = r.column;
+    if (r.opclass)
+        column.opclass = r.opclass;
+    if (r.collation)
+        column.collation = r.collation;
+    return column;
+}
+function toSequence(r) {
+    const sequence = { schema: r.schema, name: r.name, dataType: r.data_type };
+    if (r.owner_table && r.owner_column)
+        sequence.ownedBy = { table: r.owner_table, column: r.owner_column };
+    return sequence;
+}
+/** Arrays come back parsed (the queries cast names to `text[]`); a missing aggregate is `NULL`. */
+function pgArray(value) {
+    return Array.isArray(value) ? value.map(String) : [];
 }
 
 ;// CONCATENATED MODULE: ./src/sql/quote.ts
@@ -11495,11 +11654,12 @@ async function attempt(client, sql) {
  * migrations do, so the pipeline starts it before generate and migrate, and
  * its seconds of CPU overlap theirs instead of adding to the run.
  */
-function startSchemaDiff(prisma, schemaPath) {
+function startSchemaDiff(prisma, schemaPath, options = {}) {
     const args = diffFromEmptyArgs(prisma.project.prisma.major, schemaPath);
-    // Its result is wanted only after the seed has started: at a lower
-    // priority it takes the CPU that generate and deploy leave, not theirs.
-    return { schemaPath, args, result: runDiffScript(prisma, args, { niceness: BACKGROUND_NICENESS }) };
+    // Started beside generate and deploy, its result is wanted only after the
+    // seed has started: at a lower priority it takes the CPU they leave, not theirs.
+    const niceness = options.background === false ? undefined : BACKGROUND_NICENESS;
+    return { schemaPath, args, result: runDiffScript(prisma, args, niceness ? { niceness } : {}) };
 }
 /** The nice value of Prisma processes whose result is not on the run's critical path. */
 const BACKGROUND_NICENESS = 10;
@@ -13541,6 +13701,7 @@ function unexplained(change, catalogRan) {
 
 
 
+
 class StageClock {
     now;
     started = performance.now();
@@ -13574,9 +13735,22 @@ async function checkDrift(args) {
         clock.push(out.stages, { name: 'compare', status: 'skipped', durationMs: 0, summary: why });
         return out;
     };
+    if (args.explainOnly && args.verdict) {
+        const prisma = await args.verdict.result;
+        // The wait for Prisma's verdict (it runs beside the seed) is no stage's work.
+        clock.lap();
+        if (prisma.kind === 'script' && script_splitSqlStatements(prisma.script).length === 0) {
+            const why = "Prisma's differ changes nothing: nothing to explain";
+            clock.push(out.stages, { name: 'expect', status: 'skipped', durationMs: 0, summary: why });
+            clock.push(out.stages, { name: 'inspect', status: 'skipped', durationMs: 0, summary: why });
+            return compare(args, out, clock, [], prisma, false);
+        }
+    }
     // Prisma's SQL for the schema: started by the caller as early as possible
     // (it needs no migrated database), or here.
-    const started = args.diff?.schemaPath === args.schemaPath ? args.diff : startSchemaDiff(args.prisma, args.schemaPath);
+    const started = args.diff?.schemaPath === args.schemaPath
+        ? args.diff
+        : startSchemaDiff(args.prisma, args.schemaPath, { background: false });
     const { args: diffArgs, result: diffing } = started;
     const early = args.expected?.schemaPath === args.schemaPath ? args.expected : undefined;
     let built;
@@ -13864,17 +14038,20 @@ function connectionLostProblem(when, reason) {
 
 
 
-/** Starts the drift check: Prisma's SQL for the schema is asked for at once. */
+
+/** Starts the drift check (with a driver adapter, Prisma's SQL for the schema is asked for at once). */
 function startDrift(options) {
     // Stopped when the run is cancelled or when generate or migrate fails.
     const abort = new AbortController();
     options.prisma.signal?.addEventListener('abort', () => abort.abort(), { once: true });
     const prisma = { ...options.prisma, signal: abort.signal };
-    const diff = startSchemaDiff(prisma, options.project.schemaPath);
+    const catalogVerdict = usesDriverAdapter(options.project.configFile);
+    const diff = catalogVerdict ? startSchemaDiff(prisma, options.project.schemaPath) : undefined;
     let expected;
     return {
         migrating() {
-            expected ??= startExpectedBuild(prisma, options.databaseUrl, diff);
+            if (diff)
+                expected ??= startExpectedBuild(prisma, options.databaseUrl, diff);
         },
         migrated(client, schemaPath) {
             return checkDrift({
@@ -13888,12 +14065,13 @@ function startDrift(options) {
                 diff,
                 expected,
                 verdict: startPrismaVerdict(prisma, schemaPath),
+                explainOnly: !catalogVerdict,
                 now: options.now
             });
         },
         async stop() {
             abort.abort();
-            await diff.result.catch(() => undefined);
+            await diff?.result.catch(() => undefined);
             await expected?.dispose();
         }
     };
@@ -15974,165 +16152,6 @@ class LogLanes {
             this.next();
         });
     }
-}
-
-;// CONCATENATED MODULE: ./src/migrations/engine.ts
-
-
-
-
-/** The first Prisma version whose native engine runs a migration statement by statement. */
-const SPLITTING_SINCE = { major: 7, minor: 4 };
-/** Whether `prisma.config` selects the driver-adapter engine (`engine: "js"`). */
-function usesDriverAdapter(configFile) {
-    if (!configFile)
-        return false;
-    try {
-        const text = (0,external_node_fs_.readFileSync)(configFile, 'utf8')
-            .replace(/\/\*[\s\S]*?\*\//g, '')
-            .replace(/(^|[^:])\/\/.*$/gm, '$1');
-        return /\bengine\s*:\s*['"`]js['"`]/.test(text);
-    }
-    catch {
-        return false;
-    }
-}
-/** The engine model of a project: from its Prisma CLI version and its prisma.config. */
-function engine_engineModelOf(prismaVersion, configFile) {
-    const version = prismaVersion ? `Prisma ${prismaVersion}` : 'Prisma';
-    if (usesDriverAdapter(configFile))
-        return { mode: 'statement', engine: `${version}'s WebAssembly engine with a driver adapter` };
-    const [major = 0, minor = 0] = (prismaVersion ?? '').split('.').map((n) => Number.parseInt(n, 10) || 0);
-    const splits = major > SPLITTING_SINCE.major || (major === SPLITTING_SINCE.major && minor >= SPLITTING_SINCE.minor);
-    return splits
-        ? { mode: 'statement', splitter: 'sqlparser', engine: `${version}'s native schema engine` }
-        : { mode: 'transaction', engine: `${version}'s native schema engine` };
-}
-/** BEGIN/COMMIT/ROLLBACK of a statement, read from its parse tree. */
-function transactionControl(statement) {
-    const node = statement.node;
-    if (!node || !('TransactionStmt' in node))
-        return undefined;
-    switch (node.TransactionStmt.kind) {
-        case 'TRANS_STMT_BEGIN':
-        case 'TRANS_STMT_START':
-            return 'begin';
-        case 'TRANS_STMT_COMMIT':
-        case 'TRANS_STMT_PREPARE':
-            return 'commit';
-        case 'TRANS_STMT_ROLLBACK':
-            return 'rollback';
-        default:
-            return undefined;
-    }
-}
-/** `SET TRANSACTION …` (isolation level, read only, snapshot). */
-function isTransactionSetting(statement) {
-    const node = statement.node;
-    return (!!node &&
-        'VariableSetStmt' in node &&
-        node.VariableSetStmt.kind === 'VAR_SET_MULTI' &&
-        (node.VariableSetStmt.name ?? '').startsWith('TRANSACTION'));
-}
-/**
- * The plan of one migration under `model`. `fallback` is Prisma's splitter's
- * verdict on the file (`splitterRejects`), needed only for a model with a
- * splitter; without it the file is taken as split.
- */
-function planMigration(sql, model, fallback) {
-    const parsed = script_parseSqlScript(sql).statements;
-    const sent = model.mode === 'transaction' || (model.splitter && fallback !== undefined) ? 'whole' : 'statements';
-    // One statement sent whole is no different from one sent alone: PostgreSQL
-    // opens no implicit block for a single statement (CONCURRENTLY works).
-    const implicit = sent === 'whole' && parsed.length > 1;
-    const statements = [];
-    let explicitFrom;
-    let implicitFrom = 0;
-    const open = [];
-    const close = (index) => {
-        for (const p of open.splice(0))
-            if (index !== undefined)
-                p.until = index;
-    };
-    parsed.forEach((statement, index) => {
-        const control = transactionControl(statement);
-        const planned = {
-            statement,
-            ...(control ? { control } : {}),
-            transaction: 'own',
-            from: index,
-            refusesTransaction: script_refusedInTransaction(statement),
-            ...(isTransactionSetting(statement) ? { transactionSetting: true } : {})
-        };
-        if (control === 'begin' && explicitFrom === undefined) {
-            // BEGIN inside an implicit block turns that block into an explicit one.
-            explicitFrom = implicit && open.length ? implicitFrom : index;
-            for (const earlier of open)
-                earlier.transaction = 'explicit';
-        }
-        if (explicitFrom !== undefined) {
-            planned.transaction = 'explicit';
-            planned.from = explicitFrom;
-            open.push(planned);
-            if (control === 'commit' || control === 'rollback') {
-                close(index);
-                explicitFrom = undefined;
-                implicitFrom = index + 1;
-            }
-        }
-        else if (implicit) {
-            planned.transaction = 'implicit';
-            planned.from = implicitFrom;
-            open.push(planned);
-            if (control === 'commit' || control === 'rollback') {
-                close(index);
-                implicitFrom = index + 1;
-            }
-        }
-        else {
-            planned.until = index;
-        }
-        statements.push(planned);
-    });
-    close(undefined);
-    return { sent, ...(sent === 'whole' && fallback !== undefined ? { fallback } : {}), statements };
-}
-let splitter;
-/**
- * Loads the `sqlparser` build that reads files as Prisma's splitter does
- * (the Rust crate, 0.62, as WebAssembly). Only needed for a model with a
- * splitter; safe to call more than once.
- */
-async function loadSplitter() {
-    if (splitter)
-        return;
-    useBaselineWasmCompiler();
-    const module = await __nccwpck_require__.e(/* import() */ 384).then(__nccwpck_require__.bind(__nccwpck_require__, 1384));
-    await module.init();
-    splitter = module;
-}
-/**
- * `sqlparser`'s error when it cannot read the file (the engine then sends it
- * whole), or undefined when it reads every statement. `loadSplitter()` must
- * have resolved.
- */
-function splitterRejects(sql) {
-    if (!splitter)
-        throw new Error('The splitter is not loaded: await loadSplitter() first.');
-    try {
-        splitter.parse(sql, new splitter.PostgreSqlDialect());
-        return undefined;
-    }
-    catch (error) {
-        return errorMessage(error).replace(/^sql parser error: /, '');
-    }
-}
-/** The plan of a migration for a model, with the splitter's verdict when the model has a splitter. */
-async function planFor(sql, model) {
-    if (!model.splitter)
-        return planMigration(sql, model);
-    await loadSplitter();
-    return planMigration(sql, model, splitterRejects(sql));
 }
 
 ;// CONCATENATED MODULE: ./src/migrations/half-applied.ts

@@ -42517,6 +42517,171 @@ function isConnectionLoss(error) {
     return /Connection terminated|not queryable|connection error|ECONNREFUSED|ECONNRESET|server closed the connection|terminating connection|shutting down/i.test(message);
 }
 
+// EXTERNAL MODULE: ./src/sql/script.ts
+var sql_script = __nccwpck_require__(1189);
+// EXTERNAL MODULE: ./src/util/errors.ts
+var errors = __nccwpck_require__(17);
+// EXTERNAL MODULE: ./src/util/wasm.ts + 1 modules
+var wasm = __nccwpck_require__(5468);
+;// CONCATENATED MODULE: ./src/migrations/engine.ts
+
+
+
+
+/** The first Prisma version whose native engine runs a migration statement by statement. */
+const SPLITTING_SINCE = { major: 7, minor: 4 };
+/** Whether `prisma.config` selects the driver-adapter engine (`engine: "js"`). */
+function usesDriverAdapter(configFile) {
+    if (!configFile)
+        return false;
+    try {
+        const text = (0,external_node_fs_.readFileSync)(configFile, 'utf8')
+            .replace(/\/\*[\s\S]*?\*\//g, '')
+            .replace(/(^|[^:])\/\/.*$/gm, '$1');
+        return /\bengine\s*:\s*['"`]js['"`]/.test(text);
+    }
+    catch {
+        return false;
+    }
+}
+/** The engine model of a project: from its Prisma CLI version and its prisma.config. */
+function engine_engineModelOf(prismaVersion, configFile) {
+    const version = prismaVersion ? `Prisma ${prismaVersion}` : 'Prisma';
+    if (usesDriverAdapter(configFile))
+        return { mode: 'statement', engine: `${version}'s WebAssembly engine with a driver adapter` };
+    const [major = 0, minor = 0] = (prismaVersion ?? '').split('.').map((n) => Number.parseInt(n, 10) || 0);
+    const splits = major > SPLITTING_SINCE.major || (major === SPLITTING_SINCE.major && minor >= SPLITTING_SINCE.minor);
+    return splits
+        ? { mode: 'statement', splitter: 'sqlparser', engine: `${version}'s native schema engine` }
+        : { mode: 'transaction', engine: `${version}'s native schema engine` };
+}
+/** BEGIN/COMMIT/ROLLBACK of a statement, read from its parse tree. */
+function transactionControl(statement) {
+    const node = statement.node;
+    if (!node || !('TransactionStmt' in node))
+        return undefined;
+    switch (node.TransactionStmt.kind) {
+        case 'TRANS_STMT_BEGIN':
+        case 'TRANS_STMT_START':
+            return 'begin';
+        case 'TRANS_STMT_COMMIT':
+        case 'TRANS_STMT_PREPARE':
+            return 'commit';
+        case 'TRANS_STMT_ROLLBACK':
+            return 'rollback';
+        default:
+            return undefined;
+    }
+}
+/** `SET TRANSACTION …` (isolation level, read only, snapshot). */
+function isTransactionSetting(statement) {
+    const node = statement.node;
+    return (!!node &&
+        'VariableSetStmt' in node &&
+        node.VariableSetStmt.kind === 'VAR_SET_MULTI' &&
+        (node.VariableSetStmt.name ?? '').startsWith('TRANSACTION'));
+}
+/**
+ * The plan of one migration under `model`. `fallback` is Prisma's splitter's
+ * verdict on the file (`splitterRejects`), needed only for a model with a
+ * splitter; without it the file is taken as split.
+ */
+function planMigration(sql, model, fallback) {
+    const parsed = (0,sql_script/* parseSqlScript */.XG)(sql).statements;
+    const sent = model.mode === 'transaction' || (model.splitter && fallback !== undefined) ? 'whole' : 'statements';
+    // One statement sent whole is no different from one sent alone: PostgreSQL
+    // opens no implicit block for a single statement (CONCURRENTLY works).
+    const implicit = sent === 'whole' && parsed.length > 1;
+    const statements = [];
+    let explicitFrom;
+    let implicitFrom = 0;
+    const open = [];
+    const close = (index) => {
+        for (const p of open.splice(0))
+            if (index !== undefined)
+                p.until = index;
+    };
+    parsed.forEach((statement, index) => {
+        const control = transactionControl(statement);
+        const planned = {
+            statement,
+            ...(control ? { control } : {}),
+            transaction: 'own',
+            from: index,
+            refusesTransaction: (0,sql_script/* refusedInTransaction */.Kg)(statement),
+            ...(isTransactionSetting(statement) ? { transactionSetting: true } : {})
+        };
+        if (control === 'begin' && explicitFrom === undefined) {
+            // BEGIN inside an implicit block turns that block into an explicit one.
+            explicitFrom = implicit && open.length ? implicitFrom : index;
+            for (const earlier of open)
+                earlier.transaction = 'explicit';
+        }
+        if (explicitFrom !== undefined) {
+            planned.transaction = 'explicit';
+            planned.from = explicitFrom;
+            open.push(planned);
+            if (control === 'commit' || control === 'rollback') {
+                close(index);
+                explicitFrom = undefined;
+                implicitFrom = index + 1;
+            }
+        }
+        else if (implicit) {
+            planned.transaction = 'implicit';
+            planned.from = implicitFrom;
+            open.push(planned);
+            if (control === 'commit' || control === 'rollback') {
+                close(index);
+                implicitFrom = index + 1;
+            }
+        }
+        else {
+            planned.until = index;
+        }
+        statements.push(planned);
+    });
+    close(undefined);
+    return { sent, ...(sent === 'whole' && fallback !== undefined ? { fallback } : {}), statements };
+}
+let splitter;
+/**
+ * Loads the `sqlparser` build that reads files as Prisma's splitter does
+ * (the Rust crate, 0.62, as WebAssembly). Only needed for a model with a
+ * splitter; safe to call more than once.
+ */
+async function loadSplitter() {
+    if (splitter)
+        return;
+    (0,wasm/* useBaselineWasmCompiler */.S)();
+    const module = await __nccwpck_require__.e(/* import() */ 384).then(__nccwpck_require__.bind(__nccwpck_require__, 1384));
+    await module.init();
+    splitter = module;
+}
+/**
+ * `sqlparser`'s error when it cannot read the file (the engine then sends it
+ * whole), or undefined when it reads every statement. `loadSplitter()` must
+ * have resolved.
+ */
+function splitterRejects(sql) {
+    if (!splitter)
+        throw new Error('The splitter is not loaded: await loadSplitter() first.');
+    try {
+        splitter.parse(sql, new splitter.PostgreSqlDialect());
+        return undefined;
+    }
+    catch (error) {
+        return (0,errors/* errorMessage */.g)(error).replace(/^sql parser error: /, '');
+    }
+}
+/** The plan of a migration for a model, with the splitter's verdict when the model has a splitter. */
+async function planFor(sql, model) {
+    if (!model.splitter)
+        return planMigration(sql, model);
+    await loadSplitter();
+    return planMigration(sql, model, splitterRejects(sql));
+}
+
 ;// CONCATENATED MODULE: ./src/db/catalog-queries.ts
 /**
  * The catalog queries, one per kind of object: each aggregates over every
@@ -42846,8 +43011,6 @@ function pgArray(value) {
     return Array.isArray(value) ? value.map(String) : [];
 }
 
-// EXTERNAL MODULE: ./src/sql/script.ts
-var sql_script = __nccwpck_require__(1189);
 ;// CONCATENATED MODULE: ./src/sql/quote.ts
 /**
  * Small SQL-writing helpers shared by the drift comparison and the fix
@@ -44758,11 +44921,12 @@ async function attempt(client, sql) {
  * migrations do, so the pipeline starts it before generate and migrate, and
  * its seconds of CPU overlap theirs instead of adding to the run.
  */
-function startSchemaDiff(prisma, schemaPath) {
+function startSchemaDiff(prisma, schemaPath, options = {}) {
     const args = diffFromEmptyArgs(prisma.project.prisma.major, schemaPath);
-    // Its result is wanted only after the seed has started: at a lower
-    // priority it takes the CPU that generate and deploy leave, not theirs.
-    return { schemaPath, args, result: runDiffScript(prisma, args, { niceness: BACKGROUND_NICENESS }) };
+    // Started beside generate and deploy, its result is wanted only after the
+    // seed has started: at a lower priority it takes the CPU they leave, not theirs.
+    const niceness = options.background === false ? undefined : BACKGROUND_NICENESS;
+    return { schemaPath, args, result: runDiffScript(prisma, args, niceness ? { niceness } : {}) };
 }
 /** The nice value of Prisma processes whose result is not on the run's critical path. */
 const BACKGROUND_NICENESS = 10;
@@ -46802,6 +46966,7 @@ function unexplained(change, catalogRan) {
 
 
 
+
 class StageClock {
     now;
     started = performance.now();
@@ -46835,9 +47000,22 @@ async function checkDrift(args) {
         clock.push(out.stages, { name: 'compare', status: 'skipped', durationMs: 0, summary: why });
         return out;
     };
+    if (args.explainOnly && args.verdict) {
+        const prisma = await args.verdict.result;
+        // The wait for Prisma's verdict (it runs beside the seed) is no stage's work.
+        clock.lap();
+        if (prisma.kind === 'script' && (0,sql_script/* splitSqlStatements */.$G)(prisma.script).length === 0) {
+            const why = "Prisma's differ changes nothing: nothing to explain";
+            clock.push(out.stages, { name: 'expect', status: 'skipped', durationMs: 0, summary: why });
+            clock.push(out.stages, { name: 'inspect', status: 'skipped', durationMs: 0, summary: why });
+            return compare(args, out, clock, [], prisma, false);
+        }
+    }
     // Prisma's SQL for the schema: started by the caller as early as possible
     // (it needs no migrated database), or here.
-    const started = args.diff?.schemaPath === args.schemaPath ? args.diff : startSchemaDiff(args.prisma, args.schemaPath);
+    const started = args.diff?.schemaPath === args.schemaPath
+        ? args.diff
+        : startSchemaDiff(args.prisma, args.schemaPath, { background: false });
     const { args: diffArgs, result: diffing } = started;
     const early = args.expected?.schemaPath === args.schemaPath ? args.expected : undefined;
     let built;
@@ -47125,17 +47303,20 @@ function connectionLostProblem(when, reason) {
 
 
 
-/** Starts the drift check: Prisma's SQL for the schema is asked for at once. */
+
+/** Starts the drift check (with a driver adapter, Prisma's SQL for the schema is asked for at once). */
 function startDrift(options) {
     // Stopped when the run is cancelled or when generate or migrate fails.
     const abort = new AbortController();
     options.prisma.signal?.addEventListener('abort', () => abort.abort(), { once: true });
     const prisma = { ...options.prisma, signal: abort.signal };
-    const diff = startSchemaDiff(prisma, options.project.schemaPath);
+    const catalogVerdict = usesDriverAdapter(options.project.configFile);
+    const diff = catalogVerdict ? startSchemaDiff(prisma, options.project.schemaPath) : undefined;
     let expected;
     return {
         migrating() {
-            expected ??= startExpectedBuild(prisma, options.databaseUrl, diff);
+            if (diff)
+                expected ??= startExpectedBuild(prisma, options.databaseUrl, diff);
         },
         migrated(client, schemaPath) {
             return checkDrift({
@@ -47149,12 +47330,13 @@ function startDrift(options) {
                 diff,
                 expected,
                 verdict: startPrismaVerdict(prisma, schemaPath),
+                explainOnly: !catalogVerdict,
                 now: options.now
             });
         },
         async stop() {
             abort.abort();
-            await diff.result.catch(() => undefined);
+            await diff?.result.catch(() => undefined);
             await expected?.dispose();
         }
     };
@@ -47972,8 +48154,6 @@ async function discoverDatasourceEnv(project, options) {
     return out;
 }
 
-// EXTERNAL MODULE: ./src/util/errors.ts
-var errors = __nccwpck_require__(17);
 ;// CONCATENATED MODULE: ./src/prisma/project.ts
 /**
  * Finds the Prisma project under the working directory — schema,
@@ -48612,167 +48792,6 @@ class LogLanes {
             this.next();
         });
     }
-}
-
-// EXTERNAL MODULE: ./src/util/wasm.ts + 1 modules
-var wasm = __nccwpck_require__(5468);
-;// CONCATENATED MODULE: ./src/migrations/engine.ts
-
-
-
-
-/** The first Prisma version whose native engine runs a migration statement by statement. */
-const SPLITTING_SINCE = { major: 7, minor: 4 };
-/** Whether `prisma.config` selects the driver-adapter engine (`engine: "js"`). */
-function usesDriverAdapter(configFile) {
-    if (!configFile)
-        return false;
-    try {
-        const text = (0,external_node_fs_.readFileSync)(configFile, 'utf8')
-            .replace(/\/\*[\s\S]*?\*\//g, '')
-            .replace(/(^|[^:])\/\/.*$/gm, '$1');
-        return /\bengine\s*:\s*['"`]js['"`]/.test(text);
-    }
-    catch {
-        return false;
-    }
-}
-/** The engine model of a project: from its Prisma CLI version and its prisma.config. */
-function engine_engineModelOf(prismaVersion, configFile) {
-    const version = prismaVersion ? `Prisma ${prismaVersion}` : 'Prisma';
-    if (usesDriverAdapter(configFile))
-        return { mode: 'statement', engine: `${version}'s WebAssembly engine with a driver adapter` };
-    const [major = 0, minor = 0] = (prismaVersion ?? '').split('.').map((n) => Number.parseInt(n, 10) || 0);
-    const splits = major > SPLITTING_SINCE.major || (major === SPLITTING_SINCE.major && minor >= SPLITTING_SINCE.minor);
-    return splits
-        ? { mode: 'statement', splitter: 'sqlparser', engine: `${version}'s native schema engine` }
-        : { mode: 'transaction', engine: `${version}'s native schema engine` };
-}
-/** BEGIN/COMMIT/ROLLBACK of a statement, read from its parse tree. */
-function transactionControl(statement) {
-    const node = statement.node;
-    if (!node || !('TransactionStmt' in node))
-        return undefined;
-    switch (node.TransactionStmt.kind) {
-        case 'TRANS_STMT_BEGIN':
-        case 'TRANS_STMT_START':
-            return 'begin';
-        case 'TRANS_STMT_COMMIT':
-        case 'TRANS_STMT_PREPARE':
-            return 'commit';
-        case 'TRANS_STMT_ROLLBACK':
-            return 'rollback';
-        default:
-            return undefined;
-    }
-}
-/** `SET TRANSACTION …` (isolation level, read only, snapshot). */
-function isTransactionSetting(statement) {
-    const node = statement.node;
-    return (!!node &&
-        'VariableSetStmt' in node &&
-        node.VariableSetStmt.kind === 'VAR_SET_MULTI' &&
-        (node.VariableSetStmt.name ?? '').startsWith('TRANSACTION'));
-}
-/**
- * The plan of one migration under `model`. `fallback` is Prisma's splitter's
- * verdict on the file (`splitterRejects`), needed only for a model with a
- * splitter; without it the file is taken as split.
- */
-function planMigration(sql, model, fallback) {
-    const parsed = (0,sql_script/* parseSqlScript */.XG)(sql).statements;
-    const sent = model.mode === 'transaction' || (model.splitter && fallback !== undefined) ? 'whole' : 'statements';
-    // One statement sent whole is no different from one sent alone: PostgreSQL
-    // opens no implicit block for a single statement (CONCURRENTLY works).
-    const implicit = sent === 'whole' && parsed.length > 1;
-    const statements = [];
-    let explicitFrom;
-    let implicitFrom = 0;
-    const open = [];
-    const close = (index) => {
-        for (const p of open.splice(0))
-            if (index !== undefined)
-                p.until = index;
-    };
-    parsed.forEach((statement, index) => {
-        const control = transactionControl(statement);
-        const planned = {
-            statement,
-            ...(control ? { control } : {}),
-            transaction: 'own',
-            from: index,
-            refusesTransaction: (0,sql_script/* refusedInTransaction */.Kg)(statement),
-            ...(isTransactionSetting(statement) ? { transactionSetting: true } : {})
-        };
-        if (control === 'begin' && explicitFrom === undefined) {
-            // BEGIN inside an implicit block turns that block into an explicit one.
-            explicitFrom = implicit && open.length ? implicitFrom : index;
-            for (const earlier of open)
-                earlier.transaction = 'explicit';
-        }
-        if (explicitFrom !== undefined) {
-            planned.transaction = 'explicit';
-            planned.from = explicitFrom;
-            open.push(planned);
-            if (control === 'commit' || control === 'rollback') {
-                close(index);
-                explicitFrom = undefined;
-                implicitFrom = index + 1;
-            }
-        }
-        else if (implicit) {
-            planned.transaction = 'implicit';
-            planned.from = implicitFrom;
-            open.push(planned);
-            if (control === 'commit' || control === 'rollback') {
-                close(index);
-                implicitFrom = index + 1;
-            }
-        }
-        else {
-            planned.until = index;
-        }
-        statements.push(planned);
-    });
-    close(undefined);
-    return { sent, ...(sent === 'whole' && fallback !== undefined ? { fallback } : {}), statements };
-}
-let splitter;
-/**
- * Loads the `sqlparser` build that reads files as Prisma's splitter does
- * (the Rust crate, 0.62, as WebAssembly). Only needed for a model with a
- * splitter; safe to call more than once.
- */
-async function loadSplitter() {
-    if (splitter)
-        return;
-    (0,wasm/* useBaselineWasmCompiler */.S)();
-    const module = await __nccwpck_require__.e(/* import() */ 384).then(__nccwpck_require__.bind(__nccwpck_require__, 1384));
-    await module.init();
-    splitter = module;
-}
-/**
- * `sqlparser`'s error when it cannot read the file (the engine then sends it
- * whole), or undefined when it reads every statement. `loadSplitter()` must
- * have resolved.
- */
-function splitterRejects(sql) {
-    if (!splitter)
-        throw new Error('The splitter is not loaded: await loadSplitter() first.');
-    try {
-        splitter.parse(sql, new splitter.PostgreSqlDialect());
-        return undefined;
-    }
-    catch (error) {
-        return (0,errors/* errorMessage */.g)(error).replace(/^sql parser error: /, '');
-    }
-}
-/** The plan of a migration for a model, with the splitter's verdict when the model has a splitter. */
-async function planFor(sql, model) {
-    if (!model.splitter)
-        return planMigration(sql, model);
-    await loadSplitter();
-    return planMigration(sql, model, splitterRejects(sql));
 }
 
 ;// CONCATENATED MODULE: ./src/migrations/half-applied.ts

@@ -12,6 +12,7 @@ import type { DriftItem, DriftVerdict } from '../model/drift.js'
 import type { Problem, StageResult } from '../model/findings.js'
 import type { PrismaContext } from '../prisma/cli.js'
 import { prismaErrorText } from '../prisma/output.js'
+import { splitSqlStatements } from '../sql/script.js'
 import type { Project } from '../prisma/project.js'
 import {
   buildExpected,
@@ -60,6 +61,11 @@ export interface DriftArgs {
   expected?: ExpectedBuild
   /** Prisma's own diff from the migrated database, when the caller started it (see {@link startPrismaVerdict}). */
   verdict?: PrismaVerdictRun
+  /**
+   * The catalogs only explain Prisma's verdict: when it changes nothing,
+   * expect and inspect are skipped (nothing the catalogs could show would be drift).
+   */
+  explainOnly?: boolean
   /** The run's clock (milliseconds since it started), to stamp the stages' start and end. */
   now?: () => number
 }
@@ -98,10 +104,24 @@ export async function checkDrift(args: DriftArgs): Promise<DriftOutcome> {
     return out
   }
 
+  if (args.explainOnly && args.verdict) {
+    const prisma = await args.verdict.result
+    // The wait for Prisma's verdict (it runs beside the seed) is no stage's work.
+    clock.lap()
+    if (prisma.kind === 'script' && splitSqlStatements(prisma.script).length === 0) {
+      const why = "Prisma's differ changes nothing: nothing to explain"
+      clock.push(out.stages, { name: 'expect', status: 'skipped', durationMs: 0, summary: why })
+      clock.push(out.stages, { name: 'inspect', status: 'skipped', durationMs: 0, summary: why })
+      return compare(args, out, clock, [], prisma, false)
+    }
+  }
+
   // Prisma's SQL for the schema: started by the caller as early as possible
   // (it needs no migrated database), or here.
   const started =
-    args.diff?.schemaPath === args.schemaPath ? args.diff : startSchemaDiff(args.prisma, args.schemaPath)
+    args.diff?.schemaPath === args.schemaPath
+      ? args.diff
+      : startSchemaDiff(args.prisma, args.schemaPath, { background: false })
   const { args: diffArgs, result: diffing } = started
 
   const early = args.expected?.schemaPath === args.schemaPath ? args.expected : undefined

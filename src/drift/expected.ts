@@ -27,11 +27,16 @@ export interface SchemaDiff {
  * migrations do, so the pipeline starts it before generate and migrate, and
  * its seconds of CPU overlap theirs instead of adding to the run.
  */
-export function startSchemaDiff(prisma: PrismaContext, schemaPath: string): SchemaDiff {
+export function startSchemaDiff(
+  prisma: PrismaContext,
+  schemaPath: string,
+  options: { background?: boolean } = {}
+): SchemaDiff {
   const args = diffFromEmptyArgs(prisma.project.prisma.major, schemaPath)
-  // Its result is wanted only after the seed has started: at a lower
-  // priority it takes the CPU that generate and deploy leave, not theirs.
-  return { schemaPath, args, result: runDiffScript(prisma, args, { niceness: BACKGROUND_NICENESS }) }
+  // Started beside generate and deploy, its result is wanted only after the
+  // seed has started: at a lower priority it takes the CPU they leave, not theirs.
+  const niceness = options.background === false ? undefined : BACKGROUND_NICENESS
+  return { schemaPath, args, result: runDiffScript(prisma, args, niceness ? { niceness } : {}) }
 }
 
 /** The nice value of Prisma processes whose result is not on the run's critical path. */

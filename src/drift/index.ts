@@ -1,13 +1,20 @@
 /**
- * The drift check as one handle. It owns its concurrent work: Prisma's SQL
- * for the schema from the start (it needs no database), the expected
- * database while `migrate deploy` runs, and Prisma's own verdict beside the
- * seed once the migrations passed. Whatever happens, `migrated()` or `stop()`
+ * The drift check as one handle. It owns its concurrent work: Prisma's own
+ * verdict beside the seed once the migrations passed, and the expected
+ * database that explains it. Whatever happens, `migrated()` or `stop()`
  * leaves no Prisma process running and no scratch database behind.
+ *
+ * When the verdict is Prisma's, the expected database only explains it: it
+ * is built once the verdict has something to explain, so a project in sync
+ * costs one `prisma migrate diff`. With a driver adapter Prisma's differ
+ * cannot read a database and the catalog comparison is the verdict: Prisma's
+ * SQL for the schema is asked for at once (it needs no database) and the
+ * expected database is built while `migrate deploy` runs.
  */
 import type pg from 'pg'
 import type { PrismaContext } from '../prisma/cli.js'
 import type { Project } from '../prisma/project.js'
+import { usesDriverAdapter } from '../migrations/engine.js'
 import { checkDrift, type DriftOutcome } from './check.js'
 import { startExpectedBuild, startSchemaDiff, type ExpectedBuild } from './expected.js'
 import { startPrismaVerdict } from './verdict.js'
@@ -29,11 +36,12 @@ export interface DriftOptions {
 }
 
 export interface DriftCheck {
-  /** `migrate deploy` is starting: build the expected database beside it. */
+  /** `migrate deploy` is starting: build the expected database beside it when the catalogs are the verdict. */
   migrating(): void
   /**
    * The migrations passed: start Prisma's verdict on the migrated database
-   * and run expect → inspect → compare. The outcome comes when all of it is
+   * and run expect → inspect → compare (expect and inspect only when there
+   * is a verdict to explain, or none). The outcome comes when all of it is
    * done and cleaned up.
    */
   migrated(client: pg.Client, schemaPath: string): Promise<DriftOutcome>
@@ -41,17 +49,18 @@ export interface DriftCheck {
   stop(): Promise<void>
 }
 
-/** Starts the drift check: Prisma's SQL for the schema is asked for at once. */
+/** Starts the drift check (with a driver adapter, Prisma's SQL for the schema is asked for at once). */
 export function startDrift(options: DriftOptions): DriftCheck {
   // Stopped when the run is cancelled or when generate or migrate fails.
   const abort = new AbortController()
   options.prisma.signal?.addEventListener('abort', () => abort.abort(), { once: true })
   const prisma: PrismaContext = { ...options.prisma, signal: abort.signal }
-  const diff = startSchemaDiff(prisma, options.project.schemaPath)
+  const catalogVerdict = usesDriverAdapter(options.project.configFile)
+  const diff = catalogVerdict ? startSchemaDiff(prisma, options.project.schemaPath) : undefined
   let expected: ExpectedBuild | undefined
   return {
     migrating() {
-      expected ??= startExpectedBuild(prisma, options.databaseUrl, diff)
+      if (diff) expected ??= startExpectedBuild(prisma, options.databaseUrl, diff)
     },
     migrated(client, schemaPath) {
       return checkDrift({
@@ -65,12 +74,13 @@ export function startDrift(options: DriftOptions): DriftCheck {
         diff,
         expected,
         verdict: startPrismaVerdict(prisma, schemaPath),
+        explainOnly: !catalogVerdict,
         now: options.now
       })
     },
     async stop() {
       abort.abort()
-      await diff.result.catch(() => undefined)
+      await diff?.result.catch(() => undefined)
       await expected?.dispose()
     }
   }

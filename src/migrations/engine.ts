@@ -35,7 +35,7 @@ export interface EngineModel {
 export const SPLITTING_SINCE = { major: 7, minor: 4 }
 
 /** Whether `prisma.config` selects the driver-adapter engine (`engine: "js"`). */
-function usesDriverAdapter(configFile: string | undefined): boolean {
+export function usesDriverAdapter(configFile: string | undefined): boolean {
   if (!configFile) return false
   try {
     const text = readFileSync(configFile, 'utf8')

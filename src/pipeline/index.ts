@@ -11,7 +11,14 @@
  *            └─ connect ────────┴─┬─ upgrade test (base + rows + new migrations) ─────┐
  *                                 ├─ generate ──────────┐                             │
  *                                 ├─ migrate deploy ────┴─┬─ seed ────────────────────┼─ result
- *                                 └─ drift: schema SQL ─ expected db ┴─ verdict, inspect, compare
+ *                                 │                       └─ drift: verdict ─ explain ┘
+ *                                 └─ (driver adapter) schema SQL ─ expected db ┘
+ *
+ * The drift check asks Prisma's differ (the verdict) and explains what it
+ * would change from the catalogs of the migrated database and of one built
+ * from the schema; a verdict that changes nothing needs no explaining. With
+ * a driver adapter Prisma gives no verdict: the catalogs are the verdict,
+ * and the expected database is built beside deploy.
  *
  * A failed generate still reports deploy and the drift check (neither needs
  * the client); only the seed is skipped. A failed deploy skips the seed, the
