@@ -13504,6 +13504,7 @@ function joinClauses(first, second) {
 
 
 
+
 /**
  * Prisma's WebAssembly schema engine cannot read a live database when a
  * driver adapter is configured, and says so: "… is not supported when
@@ -13516,7 +13517,9 @@ const REFUSED = /not supported when\s+defining an adapter/i;
  */
 function startPrismaVerdict(prisma, schemaPath) {
     const args = verdictDiffArgs(prisma.project.prisma.major, schemaPath);
-    const result = runDiffScript(prisma, args).then((diff) => {
+    // Beside generate and the seed, which the run waits for first: at a lower
+    // priority it takes the CPU they leave.
+    const result = runDiffScript(prisma, args, { niceness: BACKGROUND_NICENESS }).then((diff) => {
         if (diff.kind === 'script')
             return { kind: 'script', script: diff.script, args };
         const r = diff.result;

@@ -13,6 +13,7 @@
  */
 import { verdictDiffArgs, type PrismaContext } from '../prisma/cli.js'
 import { runDiffScript } from '../prisma/diff-script.js'
+import { BACKGROUND_NICENESS } from './expected.js'
 import type { DriftItem, DriftKind, DriftVerdict } from '../model/drift.js'
 import { isRename } from './items.js'
 import { readPrismaChanges, type PrismaChange } from './prisma-changes.js'
@@ -44,19 +45,24 @@ const REFUSED = /not supported when\s+defining an adapter/i
  */
 export function startPrismaVerdict(prisma: PrismaContext, schemaPath: string): PrismaVerdictRun {
   const args = verdictDiffArgs(prisma.project.prisma.major, schemaPath)
-  const result = runDiffScript(prisma, args).then((diff): PrismaVerdict => {
-    if (diff.kind === 'script') return { kind: 'script', script: diff.script, args }
-    const r = diff.result
-    if (diff.kind === 'unreadable') return { kind: 'unreadable', reason: diff.reason, output: r.output, args }
-    if (REFUSED.test(r.output))
-      return {
-        kind: 'refused',
-        reason:
-          'Prisma cannot diff from a database when a driver adapter is configured (its WebAssembly engine)',
-        args
-      }
-    return { kind: 'failed', output: r.output, exitCode: r.exitCode, timedOut: r.timedOut, args }
-  })
+  // Beside generate and the seed, which the run waits for first: at a lower
+  // priority it takes the CPU they leave.
+  const result = runDiffScript(prisma, args, { niceness: BACKGROUND_NICENESS }).then(
+    (diff): PrismaVerdict => {
+      if (diff.kind === 'script') return { kind: 'script', script: diff.script, args }
+      const r = diff.result
+      if (diff.kind === 'unreadable')
+        return { kind: 'unreadable', reason: diff.reason, output: r.output, args }
+      if (REFUSED.test(r.output))
+        return {
+          kind: 'refused',
+          reason:
+            'Prisma cannot diff from a database when a driver adapter is configured (its WebAssembly engine)',
+          args
+        }
+      return { kind: 'failed', output: r.output, exitCode: r.exitCode, timedOut: r.timedOut, args }
+    }
+  )
   return { args, result }
 }
 
