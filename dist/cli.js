@@ -9364,7 +9364,9 @@ async function planFor(sql, model) {
  * The catalog queries, one per kind of object: each aggregates over every
  * table of the requested schemas (`$1`, an array of schema names), so their
  * number does not grow with the database. Objects owned by an extension and
- * Prisma's `_prisma_migrations` are left out.
+ * Prisma's `_prisma_migrations` are left out. The table queries (tables,
+ * columns, constraints, indexes) take `$2`: the OIDs of the only tables to
+ * read, or NULL for all.
  */
 /** Prisma's own bookkeeping table is not part of the schema. */
 const MIGRATIONS_TABLE = '_prisma_migrations';
@@ -9383,7 +9385,14 @@ SELECT n.nspname AS schema, c.relname AS name, c.relkind = 'p' AS partitioned,
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p') AND c.relname <> '${MIGRATIONS_TABLE}'
   AND ${notExtensionMember('pg_class', 'c.oid')}
+  AND ($2::oid[] IS NULL OR c.oid = ANY($2::oid[]))
 ORDER BY 1, 2`;
+/** How many tables `TABLES_SQL` reads when it reads them all. */
+const TABLE_COUNT_SQL = `
+SELECT count(*)::int AS count
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p') AND c.relname <> '${MIGRATIONS_TABLE}'
+  AND ${notExtensionMember('pg_class', 'c.oid')}`;
 const COLUMNS_SQL = `
 SELECT n.nspname AS schema, c.relname AS table, a.attname AS name, a.attnum AS position,
        format_type(a.atttypid, a.atttypmod) AS type,
@@ -9402,6 +9411,7 @@ LEFT JOIN pg_namespace en ON en.oid = et.typnamespace
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p') AND c.relname <> '${MIGRATIONS_TABLE}'
   AND a.attnum > 0 AND NOT a.attisdropped
+  AND ($2::oid[] IS NULL OR c.oid = ANY($2::oid[]))
 ORDER BY 1, 2, 4`;
 // Primary key, unique, foreign key and check constraints. PostgreSQL 18 also
 // stores NOT NULL as constraints (contype 'n'); nullability comes from the columns.
@@ -9422,6 +9432,7 @@ LEFT JOIN pg_class rc ON rc.oid = con.confrelid
 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p') AND c.relname <> '${MIGRATIONS_TABLE}'
   AND con.contype IN ('p', 'u', 'f', 'c')
+  AND ($2::oid[] IS NULL OR c.oid = ANY($2::oid[]))
 ORDER BY 1, 2, 3`;
 // One row per index with its key columns aggregated in index order. indkey,
 // indclass and indoption are 0-based vectors; bit 1 of indoption is DESC and
@@ -9455,6 +9466,7 @@ JOIN pg_namespace n ON n.oid = t.relnamespace
 JOIN pg_am am ON am.oid = i.relam
 LEFT JOIN pg_constraint con ON con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid AND con.contype IN ('p', 'u', 'x')
 WHERE n.nspname = ANY($1) AND t.relkind IN ('r', 'p') AND t.relname <> '${MIGRATIONS_TABLE}'
+  AND ($2::oid[] IS NULL OR t.oid = ANY($2::oid[]))
 ORDER BY 1, 2, 3`;
 const ENUMS_SQL = `
 SELECT n.nspname AS schema, t.typname AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS values
@@ -9516,19 +9528,22 @@ const REFERENTIAL_ACTIONS = {
  * keys, indexes, foreign keys and checks; enums; sequences; views; extensions;
  * functions and triggers. `_prisma_migrations` and objects owned by
  * extensions are left out. Always the same number of queries (`queryCount`).
+ * With `tables` (OIDs), only those tables are read; every other kind of
+ * object is read whole.
  */
-async function snapshotCatalog(client, schemas) {
+async function snapshotCatalog(client, schemas, options = {}) {
     const started = performance.now();
     let queryCount = 0;
     const rows = async (sql, params = [schemas]) => {
         queryCount++;
         return (await client.query(sql, params)).rows;
     };
+    const only = [schemas, options.tables ?? null];
     // The queries go one after another: a pg client runs them serially anyway.
-    const tableRows = await rows(TABLES_SQL);
-    const columnRows = await rows(COLUMNS_SQL);
-    const constraintRows = await rows(CONSTRAINTS_SQL);
-    const indexRows = await rows(INDEXES_SQL);
+    const tableRows = await rows(TABLES_SQL, only);
+    const columnRows = await rows(COLUMNS_SQL, only);
+    const constraintRows = await rows(CONSTRAINTS_SQL, only);
+    const indexRows = await rows(INDEXES_SQL, only);
     const enumRows = await rows(ENUMS_SQL);
     const sequenceRows = await rows(SEQUENCES_SQL);
     const viewRows = await rows(VIEWS_SQL);
@@ -16630,7 +16645,89 @@ function failureSummary(result, timeoutMs) {
     return `exit code ${result.exitCode}`;
 }
 
+;// CONCATENATED MODULE: ./src/review/catalog-after.ts
+
+
+const TABLE_KINDS = new Set(['r', 'p']);
+const catalog_after_key = (schema, name) => `${schema}\u0000${name}`;
+/**
+ * `before`: the catalog before the migration; `first`: the probe taken before
+ * its first statement (every relation); `last`: the probe after its last
+ * statement (the relations and locks as they are now, in the same transaction).
+ */
+async function catalogAfter(client, schemas, before, first, last) {
+    const touched = new Set();
+    for (const oid of last.locks.keys()) {
+        const relation = last.relations.get(oid) ?? first.relations.get(oid);
+        if (relation && TABLE_KINDS.has(relation.kind))
+            touched.add(oid);
+    }
+    for (const [oid, relation] of last.relations)
+        if (TABLE_KINDS.has(relation.kind) && !first.relations.has(oid))
+            touched.add(oid);
+    // Tables by name before the migration, and the names the touched ones had.
+    const oidByName = new Map();
+    for (const [oid, r] of first.relations)
+        if (TABLE_KINDS.has(r.kind))
+            oidByName.set(catalog_after_key(r.schema, r.name), oid);
+    const stale = new Set();
+    for (const oid of touched) {
+        const r = first.relations.get(oid);
+        if (r)
+            stale.add(catalog_after_key(r.schema, r.name));
+    }
+    for (const table of before.tables) {
+        if (stale.has(catalog_after_key(table.schema, table.name)))
+            continue;
+        if (!table.foreignKeys.some((fk) => stale.has(catalog_after_key(fk.referencedSchema, fk.referencedTable))))
+            continue;
+        const oid = oidByName.get(catalog_after_key(table.schema, table.name));
+        if (oid === undefined)
+            return snapshotCatalog(client, schemas);
+        touched.add(oid);
+        stale.add(catalog_after_key(table.schema, table.name));
+    }
+    const read = await snapshotCatalog(client, schemas, { tables: [...touched] });
+    const { rows } = await client.query(TABLE_COUNT_SQL, [schemas]);
+    const tables = [...before.tables.filter((t) => !stale.has(catalog_after_key(t.schema, t.name))), ...read.tables];
+    for (const t of read.tables)
+        stale.add(catalog_after_key(t.schema, t.name));
+    if (tables.length !== rows[0]?.count || lostOutsideTables(before, read, stale))
+        return snapshotCatalog(client, schemas);
+    tables.sort(byName);
+    return { ...read, tables, queryCount: read.queryCount + 1 };
+}
+/**
+ * Whether an enum, enum value, function, extension or sequence that was
+ * there before is gone or renamed (a sequence of a table read again may be:
+ * that table was read as it is now).
+ */
+function lostOutsideTables(before, after, readAgain) {
+    const enums = new Map(after.enums.map((e) => [catalog_after_key(e.schema, e.name), new Set(e.values)]));
+    for (const e of before.enums) {
+        const values = enums.get(catalog_after_key(e.schema, e.name));
+        if (!values || e.values.some((v) => !values.has(v)))
+            return true;
+    }
+    const functions = new Set(after.functions.map((f) => `${catalog_after_key(f.schema, f.name)}(${f.arguments})`));
+    if (before.functions.some((f) => !functions.has(`${catalog_after_key(f.schema, f.name)}(${f.arguments})`)))
+        return true;
+    const extensions = new Set(after.extensions.map((e) => e.name));
+    if (before.extensions.some((e) => !extensions.has(e.name)))
+        return true;
+    const sequences = new Set(after.sequences.map((q) => JSON.stringify(q)));
+    return before.sequences.some((q) => !sequences.has(JSON.stringify(q)) && !(q.ownedBy && readAgain.has(catalog_after_key(q.schema, q.ownedBy.table))));
+}
+/** The order of the catalog query (`ORDER BY schema, name`, byte order). */
+function byName(a, b) {
+    return compareBytes(a.schema, b.schema) || compareBytes(a.name, b.name);
+}
+function compareBytes(a, b) {
+    return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
 ;// CONCATENATED MODULE: ./src/review/measure.ts
+
 
 
 
@@ -16670,7 +16767,7 @@ SELECT
 function displayName(schema, name) {
     return schema === 'public' ? name : `${schema}.${name}`;
 }
-const TABLE_KINDS = new Set(['r', 'p', 'm']);
+const measure_TABLE_KINDS = new Set(['r', 'p', 'm']);
 /**
  * Reads the relations, our locks and scan reads. With `since`, a probe taken
  * earlier in the same transaction, only what our backend locked is read and
@@ -16778,7 +16875,10 @@ async function measure_replayMigration(client, plan, options) {
             reviews[step.index] = describeByCommand(step.planned.statement, options, first);
         },
         end: async (c) => {
-            after = await snapshotCatalog(c, options.schemas);
+            after =
+                options.before && !options.everyRelation
+                    ? await catalogAfter(c, options.schemas, options.before, first, previous)
+                    : await snapshotCatalog(c, options.schemas);
         }
     });
     for (const [index, p] of plan.statements.entries())
@@ -16824,7 +16924,7 @@ function describeByCommand(statement, options, before) {
     const table = tableOfCommand(statement.text);
     if (!mode || !table)
         return review;
-    const relation = [...before.relations.values()].find((r) => TABLE_KINDS.has(r.kind) && r.name === table.name && (!table.schema || r.schema === table.schema));
+    const relation = [...before.relations.values()].find((r) => measure_TABLE_KINDS.has(r.kind) && r.name === table.name && (!table.schema || r.schema === table.schema));
     const name = relation
         ? displayName(relation.schema, relation.name)
         : displayName(table.schema ?? 'public', table.name);
@@ -16847,7 +16947,7 @@ function compareProbes(statement, durationMs, first, previous, current, options)
     const strongest = new Map();
     for (const [oid, modes] of current.locks) {
         const r = relation(oid);
-        if (!r || !TABLE_KINDS.has(r.kind))
+        if (!r || !measure_TABLE_KINDS.has(r.kind))
             continue;
         const had = previous.locks.get(oid) ?? new Set();
         for (const mode of modes) {
@@ -16876,7 +16976,7 @@ function compareProbes(statement, durationMs, first, previous, current, options)
     const rewritten = new Set();
     for (const [oid, before] of previous.relations) {
         const now = current.relations.get(oid);
-        if (!now || !TABLE_KINDS.has(before.kind) || !existedBefore(oid))
+        if (!now || !measure_TABLE_KINDS.has(before.kind) || !existedBefore(oid))
             continue;
         if (now.filenode !== before.filenode) {
             rewritten.add(oid);
@@ -17602,7 +17702,11 @@ class MigrationReviewer {
         const file = repoPath(this.options.repoRoot, migration.sqlPath);
         let replay;
         try {
-            replay = await measure_replayMigration(client, plan, { schemas: this.options.schemas, rows: this.rows });
+            replay = await measure_replayMigration(client, plan, {
+                schemas: this.options.schemas,
+                rows: this.rows,
+                before: this.before
+            });
         }
         catch (error) {
             this.incomplete = `the review of ${migration.name} stopped on a database error: ${describePgError(error)}`;

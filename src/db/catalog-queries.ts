@@ -2,7 +2,9 @@
  * The catalog queries, one per kind of object: each aggregates over every
  * table of the requested schemas (`$1`, an array of schema names), so their
  * number does not grow with the database. Objects owned by an extension and
- * Prisma's `_prisma_migrations` are left out.
+ * Prisma's `_prisma_migrations` are left out. The table queries (tables,
+ * columns, constraints, indexes) take `$2`: the OIDs of the only tables to
+ * read, or NULL for all.
  */
 
 /** Prisma's own bookkeeping table is not part of the schema. */
@@ -25,7 +27,15 @@ SELECT n.nspname AS schema, c.relname AS name, c.relkind = 'p' AS partitioned,
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p') AND c.relname <> '${MIGRATIONS_TABLE}'
   AND ${notExtensionMember('pg_class', 'c.oid')}
+  AND ($2::oid[] IS NULL OR c.oid = ANY($2::oid[]))
 ORDER BY 1, 2`
+
+/** How many tables `TABLES_SQL` reads when it reads them all. */
+export const TABLE_COUNT_SQL = `
+SELECT count(*)::int AS count
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p') AND c.relname <> '${MIGRATIONS_TABLE}'
+  AND ${notExtensionMember('pg_class', 'c.oid')}`
 
 export const COLUMNS_SQL = `
 SELECT n.nspname AS schema, c.relname AS table, a.attname AS name, a.attnum AS position,
@@ -45,6 +55,7 @@ LEFT JOIN pg_namespace en ON en.oid = et.typnamespace
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p') AND c.relname <> '${MIGRATIONS_TABLE}'
   AND a.attnum > 0 AND NOT a.attisdropped
+  AND ($2::oid[] IS NULL OR c.oid = ANY($2::oid[]))
 ORDER BY 1, 2, 4`
 
 // Primary key, unique, foreign key and check constraints. PostgreSQL 18 also
@@ -66,6 +77,7 @@ LEFT JOIN pg_class rc ON rc.oid = con.confrelid
 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p') AND c.relname <> '${MIGRATIONS_TABLE}'
   AND con.contype IN ('p', 'u', 'f', 'c')
+  AND ($2::oid[] IS NULL OR c.oid = ANY($2::oid[]))
 ORDER BY 1, 2, 3`
 
 // One row per index with its key columns aggregated in index order. indkey,
@@ -100,6 +112,7 @@ JOIN pg_namespace n ON n.oid = t.relnamespace
 JOIN pg_am am ON am.oid = i.relam
 LEFT JOIN pg_constraint con ON con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid AND con.contype IN ('p', 'u', 'x')
 WHERE n.nspname = ANY($1) AND t.relkind IN ('r', 'p') AND t.relname <> '${MIGRATIONS_TABLE}'
+  AND ($2::oid[] IS NULL OR t.oid = ANY($2::oid[]))
 ORDER BY 1, 2, 3`
 
 export const ENUMS_SQL = `

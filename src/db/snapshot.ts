@@ -61,20 +61,27 @@ const REFERENTIAL_ACTIONS: Record<string, ReferentialAction> = {
  * keys, indexes, foreign keys and checks; enums; sequences; views; extensions;
  * functions and triggers. `_prisma_migrations` and objects owned by
  * extensions are left out. Always the same number of queries (`queryCount`).
+ * With `tables` (OIDs), only those tables are read; every other kind of
+ * object is read whole.
  */
-export async function snapshotCatalog(client: pg.ClientBase, schemas: string[]): Promise<CatalogSnapshot> {
+export async function snapshotCatalog(
+  client: pg.ClientBase,
+  schemas: string[],
+  options: { tables?: number[] } = {}
+): Promise<CatalogSnapshot> {
   const started = performance.now()
   let queryCount = 0
   const rows = async (sql: string, params: unknown[] = [schemas]): Promise<Row[]> => {
     queryCount++
     return (await client.query<Row>(sql, params)).rows
   }
+  const only = [schemas, options.tables ?? null]
 
   // The queries go one after another: a pg client runs them serially anyway.
-  const tableRows = await rows(TABLES_SQL)
-  const columnRows = await rows(COLUMNS_SQL)
-  const constraintRows = await rows(CONSTRAINTS_SQL)
-  const indexRows = await rows(INDEXES_SQL)
+  const tableRows = await rows(TABLES_SQL, only)
+  const columnRows = await rows(COLUMNS_SQL, only)
+  const constraintRows = await rows(CONSTRAINTS_SQL, only)
+  const indexRows = await rows(INDEXES_SQL, only)
   const enumRows = await rows(ENUMS_SQL)
   const sequenceRows = await rows(SEQUENCES_SQL)
   const viewRows = await rows(VIEWS_SQL)

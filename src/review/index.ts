@@ -111,7 +111,11 @@ export class MigrationReviewer {
     const file = repoPath(this.options.repoRoot, migration.sqlPath)
     let replay: Replay
     try {
-      replay = await replayMigration(client, plan, { schemas: this.options.schemas, rows: this.rows })
+      replay = await replayMigration(client, plan, {
+        schemas: this.options.schemas,
+        rows: this.rows,
+        before: this.before
+      })
     } catch (error) {
       this.incomplete = `the review of ${migration.name} stopped on a database error: ${describePgError(error)}`
       return

@@ -21,6 +21,7 @@ import { snapshotCatalog, type CatalogSnapshot } from '../db/snapshot.js'
 import { blankComments, type SqlStatement } from '../sql/script.js'
 import type { MigrationPlan } from '../migrations/engine.js'
 import { rehearseMigration } from '../migrations/replay.js'
+import { catalogAfter } from './catalog-after.js'
 import { blocksOf, commandLock, isLockMode, lockRank } from './locks.js'
 import type { LockMode, StatementLock, StatementReview } from '../model/review.js'
 
@@ -64,6 +65,8 @@ export interface ReplayOptions {
   rows: Map<string, number>
   /** Read every relation after each statement, not only the locked ones (what those must equal). */
   everyRelation?: boolean
+  /** The catalog before the migration: the one after it is read only where it can have changed (catalog-after.ts). */
+  before?: CatalogSnapshot
 }
 
 const LOCKED_BY_US = `SELECT l.relation FROM pg_locks l
@@ -241,7 +244,10 @@ export async function replayMigration(
       reviews[step.index] = describeByCommand(step.planned.statement, options, first!)
     },
     end: async (c) => {
-      after = await snapshotCatalog(c, options.schemas)
+      after =
+        options.before && !options.everyRelation
+          ? await catalogAfter(c, options.schemas, options.before, first!, previous!)
+          : await snapshotCatalog(c, options.schemas)
     }
   })
   for (const [index, p] of plan.statements.entries())
