@@ -30,6 +30,11 @@
  * 5. `prisma generate` beside `prisma migrate deploy` against the two in
  *    sequence, on fresh databases: whether two Prisma processes at once
  *    starve each other on this machine.
+ * 6. the 1,000-model project in normal mode (a prisma.config.ts without the
+ *    driver adapter; the schema engine is the test suite's stand-in, since
+ *    native engines cannot be downloaded here): the action and the bare
+ *    commands, where Prisma's own differ gives the verdict, as on GitHub's
+ *    runners.
  *
  * Then the load time and size of dist/, and a table of the budgets.
  * Progress goes to stderr, figures to stdout.
@@ -167,6 +172,8 @@ interface Row {
   overlap: OverlapFigures
   /** The older build (`--before`), without and with a base. */
   before?: { action: ActionFigures; withBase: ActionFigures }
+  /** Normal mode (Prisma's verdict, the stand-in schema engine), without a base; `before` when given. */
+  normal?: { action: ActionFigures; bare: BareFigures; before?: ActionFigures }
 }
 
 const say = (line: string): void => void process.stderr.write(line + '\n')
@@ -308,7 +315,7 @@ class Databases {
 async function runAction(
   target: Target,
   dbs: Databases,
-  options: { dir?: string; args?: string[]; cli?: string } = {}
+  options: { dir?: string; args?: string[]; cli?: string; env?: NodeJS.ProcessEnv } = {}
 ): Promise<ActionFigures> {
   const dir = options.dir ?? target.dir
   const db = await dbs.create('action')
@@ -336,7 +343,7 @@ async function runAction(
         '--no-color'
       ],
       dir,
-      cleanEnv({ BENCH_SPAWN_LOG: spawnLog, NO_COLOR: '1' })
+      cleanEnv({ ...options.env, BENCH_SPAWN_LOG: spawnLog, NO_COLOR: '1' })
     )
     if (!existsSync(json))
       throw new Error(`the action produced no result (exit ${result.code}):\n${result.output.slice(-3000)}`)
@@ -380,11 +387,15 @@ async function runAction(
 }
 
 /** 2. What a user would run by hand; leaves the migrated and seeded database open for the snapshot. */
-async function runBare(target: Target, dbs: Databases): Promise<{ bare: BareFigures; db: ScratchDatabase }> {
+async function runBare(
+  target: Target,
+  dbs: Databases,
+  options: { dir?: string; env?: NodeJS.ProcessEnv } = {}
+): Promise<{ bare: BareFigures; db: ScratchDatabase }> {
   const db = await dbs.create('bare')
-  const env = prismaEnv(db.url)
+  const env = { ...prismaEnv(db.url), ...options.env }
   const node = (args: string[]): Promise<Timed> =>
-    runTimed([process.execPath, prismaCli, ...args], target.dir, env)
+    runTimed([process.execPath, prismaCli, ...args], options.dir ?? target.dir, env)
   const generate = mustSucceed('prisma generate', await node(['generate']))
   const migrate = mustSucceed('prisma migrate deploy', await node(['migrate', 'deploy']))
   const seed = mustSucceed('prisma db seed', await node(['db', 'seed']))
@@ -591,6 +602,27 @@ function printRow(row: Row): void {
   print(
     `\ngenerate + migrate deploy (bare, fresh databases): in sequence ${ms(overlap.sequenceMs)} (generate ${ms(overlap.generateMs)}, deploy ${ms(overlap.deployMs)}) · at once ${ms(overlap.togetherMs)} · at once / in sequence ${(overlap.togetherMs / overlap.sequenceMs).toFixed(2)}`
   )
+  if (row.normal) printNormal(row.normal)
+}
+
+/** Normal mode: the action where Prisma's differ is the verdict, against the bare commands of the same config. */
+function printNormal(normal: NonNullable<Row['normal']>): void {
+  const { action, bare, before } = normal
+  print(
+    "\nnormal mode (no driver adapter; the schema engine stand-in serves the native-mode CLI; Prisma's differ is the verdict), without a base:"
+  )
+  for (const [what, run] of [
+    ...(before ? [['older build', before] as const] : []),
+    ['action', action] as const
+  ])
+    print(
+      `  ${what}: ${ms(run.wallMs)} wall, status ${run.report.status}, ratio to the bare commands ${(run.wallMs / bare.totalMs).toFixed(2)}, own time ${ms(run.ownMs)}, peak RSS ${mb(run.peakRssKb)}; ${describeRun(run.report.stages, run.children, run.wallMs).path}\n` +
+        `    stages: ${run.report.stages.map((s) => `${s.name} ${ms(s.durationMs)}${s.status === 'passed' ? '' : ` (${s.status})`}`).join(' · ')}`
+    )
+  print(
+    `  bare commands: generate ${ms(bare.generateMs)} · migrate deploy ${ms(bare.migrateMs)} · seed ${ms(bare.seedMs)} · total ${ms(bare.totalMs)}`
+  )
+  print(describeRun(action.report.stages, action.children, action.wallMs).lines)
 }
 
 function table(header: string[], rows: string[][]): void {
@@ -603,6 +635,52 @@ function table(header: string[], rows: string[][]): void {
   print(line(header))
   print(line(widths.map((w) => '-'.repeat(w))))
   for (const r of rows) print(line(r))
+}
+
+/** The test suite's schema engine, which serves Prisma's native-mode CLI here (DESIGN.md). */
+const STAND_IN = path.join(repoRoot, '__tests__', 'support', 'schema-engine', 'schema-engine.mjs')
+
+/**
+ * 6. A copy of a generated project whose prisma.config.ts has no driver
+ * adapter, run by the action (this build, and the older one when given) and
+ * by hand, with the stand-in schema engine: Prisma's differ is the verdict.
+ */
+async function runNormalMode(
+  target: Target,
+  dbs: Databases,
+  beforeCli: string | undefined
+): Promise<Row['normal']> {
+  const dir = path.join(repoRoot, '.tmp', 'bench', 'normal', target.label.replace(/\W+/g, '-'))
+  await rm(dir, { recursive: true, force: true })
+  for (const name of ['prisma', 'package.json'])
+    await cp(path.join(target.dir, name), path.join(dir, name), { recursive: true })
+  await writeFile(
+    path.join(dir, 'prisma.config.ts'),
+    [
+      "import path from 'node:path'",
+      "import { defineConfig } from 'prisma/config'",
+      'export default defineConfig({',
+      "  schema: path.join('prisma', 'schema.prisma'),",
+      "  migrations: { path: path.join('prisma', 'migrations'), seed: 'node prisma/bench-seed.mjs' }",
+      '})',
+      ''
+    ].join('\n')
+  )
+  const env = { PRISMA_SCHEMA_ENGINE_BINARY: STAND_IN }
+  try {
+    const before =
+      beforeCli &&
+      (say(`${target.label}, normal mode: the older build…`),
+      await runAction(target, dbs, { dir, env, cli: beforeCli }))
+    say(`${target.label}, normal mode: the action…`)
+    const action = await runAction(target, dbs, { dir, env })
+    say(`${target.label}, normal mode: the bare commands…`)
+    const { bare, db } = await runBare(target, dbs, { dir, env })
+    await dbs.drop(db)
+    return { action, bare, ...(before ? { before } : {}) }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
 }
 
 async function main(): Promise<number> {
@@ -729,6 +807,7 @@ async function main(): Promise<number> {
         },
         prismaEnv
       )
+      const normal = target.models === 1000 ? await runNormalMode(target, dbs, beforeCli) : undefined
       const row: Row = {
         target,
         action,
@@ -737,7 +816,8 @@ async function main(): Promise<number> {
         bare,
         snapshot,
         overlap,
-        before: beforeAction && beforeBase ? { action: beforeAction, withBase: beforeBase } : undefined
+        before: beforeAction && beforeBase ? { action: beforeAction, withBase: beforeBase } : undefined,
+        normal
       }
       rows.push(row)
       printRow(row)
@@ -772,19 +852,21 @@ async function main(): Promise<number> {
   print('\n## Timeline: the action against the bare commands, in the same run on the same server')
   table(
     ['project', 'build', 'base', 'action', 'bare', 'ratio', 'own time', 'peak RSS', 'critical path'],
-    rows.flatMap(({ target, action, withBase, bare, added, before }) =>
+    rows.flatMap(({ target, action, withBase, bare, added, before, normal }) =>
       (
         [
           ...(before
             ? ([
-                ['before', 'no', before.action],
-                ['before', `${added} new`, before.withBase]
+                ['before', 'no', before.action, bare],
+                ['before', `${added} new`, before.withBase, bare]
               ] as const)
             : []),
-          ['this', 'no', action],
-          ['this', `${added} new`, withBase]
+          ['this', 'no', action, bare],
+          ['this', `${added} new`, withBase, bare],
+          ...(normal?.before ? ([['before', 'no, normal mode', normal.before, normal.bare]] as const) : []),
+          ...(normal ? ([['this', 'no, normal mode', normal.action, normal.bare]] as const) : [])
         ] as const
-      ).map(([build, base, run]) => [
+      ).map(([build, base, run, bare]) => [
         target.label,
         build,
         base,
