@@ -172,8 +172,14 @@ interface Row {
   overlap: OverlapFigures
   /** The older build (`--before`), without and with a base. */
   before?: { action: ActionFigures; withBase: ActionFigures }
-  /** Normal mode (Prisma's verdict, the stand-in schema engine), without a base; `before` when given. */
-  normal?: { action: ActionFigures; bare: BareFigures; before?: ActionFigures }
+  /** Normal mode (Prisma's verdict, the stand-in schema engine), without and with a base; `before` when given. */
+  normal?: {
+    action: ActionFigures
+    withBase: ActionFigures
+    added: number
+    bare: BareFigures
+    before?: ActionFigures
+  }
 }
 
 const say = (line: string): void => void process.stderr.write(line + '\n')
@@ -607,14 +613,16 @@ function printRow(row: Row): void {
 
 /** Normal mode: the action where Prisma's differ is the verdict, against the bare commands of the same config. */
 function printNormal(normal: NonNullable<Row['normal']>): void {
-  const { action, bare, before } = normal
+  const { action, withBase, added, bare, before } = normal
   print(
-    "\nnormal mode (no driver adapter; the schema engine stand-in serves the native-mode CLI; Prisma's differ is the verdict), without a base:"
+    "\nnormal mode (no driver adapter; the schema engine stand-in serves the native-mode CLI; Prisma's differ is the verdict):"
   )
-  for (const [what, run] of [
-    ...(before ? [['older build', before] as const] : []),
-    ['action', action] as const
-  ])
+  const runs = [
+    ...(before ? [['older build, no base', before] as const] : []),
+    ['action, no base', action] as const,
+    [`action, ${added} new migration(s)`, withBase] as const
+  ]
+  for (const [what, run] of runs)
     print(
       `  ${what}: ${ms(run.wallMs)} wall, status ${run.report.status}, ratio to the bare commands ${(run.wallMs / bare.totalMs).toFixed(2)}, own time ${ms(run.ownMs)}, peak RSS ${mb(run.peakRssKb)}; ${describeRun(run.report.stages, run.children, run.wallMs).path}\n` +
         `    stages: ${run.report.stages.map((s) => `${s.name} ${ms(s.durationMs)}${s.status === 'passed' ? '' : ` (${s.status})`}`).join(' · ')}`
@@ -623,6 +631,7 @@ function printNormal(normal: NonNullable<Row['normal']>): void {
     `  bare commands: generate ${ms(bare.generateMs)} · migrate deploy ${ms(bare.migrateMs)} · seed ${ms(bare.seedMs)} · total ${ms(bare.totalMs)}`
   )
   print(describeRun(action.report.stages, action.children, action.wallMs).lines)
+  print(describeRun(withBase.report.stages, withBase.children, withBase.wallMs).lines)
 }
 
 function table(header: string[], rows: string[][]): void {
@@ -674,12 +683,16 @@ async function runNormalMode(
       await runAction(target, dbs, { dir, env, cli: beforeCli }))
     say(`${target.label}, normal mode: the action…`)
     const action = await runAction(target, dbs, { dir, env })
+    say(`${target.label}, normal mode: the action with a base commit…`)
+    const based = await projectWithBase(dir, `${dir}-with-base`, target.added)
+    const withBase = await runAction(target, dbs, { dir: based.dir, env, args: ['--base-ref', 'HEAD~1'] })
     say(`${target.label}, normal mode: the bare commands…`)
     const { bare, db } = await runBare(target, dbs, { dir, env })
     await dbs.drop(db)
-    return { action, bare, ...(before ? { before } : {}) }
+    return { action, withBase, added: based.added, bare, ...(before ? { before } : {}) }
   } finally {
     await rm(dir, { recursive: true, force: true })
+    await rm(`${dir}-with-base`, { recursive: true, force: true })
   }
 }
 
@@ -864,7 +877,12 @@ async function main(): Promise<number> {
           ['this', 'no', action, bare],
           ['this', `${added} new`, withBase, bare],
           ...(normal?.before ? ([['before', 'no, normal mode', normal.before, normal.bare]] as const) : []),
-          ...(normal ? ([['this', 'no, normal mode', normal.action, normal.bare]] as const) : [])
+          ...(normal
+            ? ([
+                ['this', 'no, normal mode', normal.action, normal.bare],
+                ['this', `${normal.added} new, normal mode`, normal.withBase, normal.bare]
+              ] as const)
+            : [])
         ] as const
       ).map(([build, base, run, bare]) => [
         target.label,
