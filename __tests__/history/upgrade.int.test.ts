@@ -8,42 +8,20 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { snapshotCatalog } from '../../src/db/snapshot.js'
 import { splitSqlStatements } from '../../src/sql/script.js'
-import { readMigrations, type Migration } from '../../src/prisma/project.js'
-import { migrationChecksum } from '../../src/history/checksum.js'
-import type { BaseMigration } from '../../src/model/history.js'
+import type { Migration } from '../../src/prisma/project.js'
 import { fillTables } from '../../src/upgrade/fill.js'
 import { runUpgradeTest } from '../../src/upgrade/index.js'
 import { createTestDatabase, serverUrl, type TestDatabase } from '../helpers/pg.js'
-import { checkScratchDatabasesAfterAll } from '../e2e/harness.js'
+import { upgradeAdmin, sampleBase, newMigration } from '../helpers/upgrade.js'
 import { FIXTURES, REPO_ROOT } from '../helpers/project.js'
 
-const SAMPLE_MIGRATIONS = path.join(REPO_ROOT, 'prisma', 'migrations')
-const base: BaseMigration[] = readMigrations(SAMPLE_MIGRATIONS).map((m) => ({
-  name: m.name,
-  sql: m.sql,
-  checksum: migrationChecksum(m.sql)
-}))
+const base = sampleBase()
 
-let admin: pg.Client
-beforeAll(async () => {
-  admin = new pg.Client({ connectionString: serverUrl() })
-  await admin.connect()
-})
-afterAll(async () => {
-  await admin.end()
-})
-// Every scratch database made while this file ran is gone, whatever happened
-// (other files run upgrade tests of their own at the same time).
-checkScratchDatabasesAfterAll()
-
-/** A new migration of the pull request, as `readMigrations` would give it. */
-function migration(name: string, sql: string): Migration {
-  return { name, sqlPath: path.join(SAMPLE_MIGRATIONS, name, 'migration.sql'), sql }
-}
+const admin = upgradeAdmin()
 
 function upgrade(newMigrations: Migration[], rowsPerTable?: number) {
   return runUpgradeTest({
-    adminClient: admin,
+    adminClient: admin(),
     databaseUrl: serverUrl(),
     baseMigrations: base,
     newMigrations,
@@ -62,7 +40,7 @@ ALTER TABLE "users" ADD COLUMN "nickname" TEXT NOT NULL;
 
 describe('upgrade test', () => {
   test('a NOT NULL column without a default fails on a table with rows, on its line', async () => {
-    const outcome = await upgrade([migration('20250701000000_nickname', NOT_NULL)])
+    const outcome = await upgrade([newMigration('20250701000000_nickname', NOT_NULL)])
     expect(outcome.stage).toMatchObject({ name: 'upgrade', status: 'failed' })
     expect(outcome.problems).toHaveLength(1)
     const problem = outcome.problems[0]!
@@ -80,14 +58,14 @@ describe('upgrade test', () => {
   })
 
   test('the same migration passes on empty tables', async () => {
-    const outcome = await upgrade([migration('20250701000000_nickname', NOT_NULL)], 0)
+    const outcome = await upgrade([newMigration('20250701000000_nickname', NOT_NULL)], 0)
     expect(outcome.stage.status).toBe('passed')
     expect(outcome.problems).toEqual([])
   })
 
   test('a new unique index over a column the rows fill with duplicates is caught', async () => {
     const sql = `-- CreateIndex\nCREATE UNIQUE INDEX "articles_title_key" ON "articles"("title");\n`
-    const outcome = await upgrade([migration('20250701000000_unique_title', sql)])
+    const outcome = await upgrade([newMigration('20250701000000_unique_title', sql)])
     expect(outcome.problems).toEqual([
       expect.objectContaining({
         severity: 'error',
@@ -101,9 +79,12 @@ describe('upgrade test', () => {
 
   test('SET NOT NULL over a column with NULLs is caught, and later migrations are not tried', async () => {
     const outcome = await upgrade([
-      migration('20250701000000_fine', 'CREATE INDEX "users_name_idx" ON "users"("name");\n'),
-      migration('20250702000000_require', 'ALTER TABLE "users" ALTER COLUMN "last_login_at" SET NOT NULL;\n'),
-      migration('20250703000000_more', 'SELECT 1;\n')
+      newMigration('20250701000000_fine', 'CREATE INDEX "users_name_idx" ON "users"("name");\n'),
+      newMigration(
+        '20250702000000_require',
+        'ALTER TABLE "users" ALTER COLUMN "last_login_at" SET NOT NULL;\n'
+      ),
+      newMigration('20250703000000_more', 'SELECT 1;\n')
     ])
     expect(outcome.stage.summary).toContain('20250702000000_require fails on a database with data')
     expect(outcome.stage.summary).toContain('1 later migration(s) not tried')
@@ -118,7 +99,7 @@ CREATE INDEX "users_nickname_idx" ON "users"("nickname");
 -- AddValue
 ALTER TYPE "UserRole" ADD VALUE 'GUEST';
 `
-    const outcome = await upgrade([migration('20250701000000_harmless', sql)])
+    const outcome = await upgrade([newMigration('20250701000000_harmless', sql)])
     expect(outcome.problems).toEqual([])
     expect(outcome.stage).toMatchObject({ name: 'upgrade', status: 'passed' })
     expect(outcome.stage.summary).toBe(
@@ -128,7 +109,7 @@ ALTER TYPE "UserRole" ADD VALUE 'GUEST';
 
   test('a migration that fails on an empty database too is left to the migrate stage (notice)', async () => {
     const outcome = await upgrade([
-      migration('20250701000000_broken', 'ALTER TABLE "nope" ADD COLUMN "x" INT;\n')
+      newMigration('20250701000000_broken', 'ALTER TABLE "nope" ADD COLUMN "x" INT;\n')
     ])
     expect(outcome.stage.status).toBe('warning')
     expect(outcome.problems).toEqual([expect.objectContaining({ severity: 'notice', code: '42P01' })])

@@ -4,53 +4,31 @@
  * request's migration with its own BEGIN … COMMIT, several statements on one
  * table, a plain DROP INDEX, a migration that fails half-way.
  */
-import path from 'node:path'
-import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { migrationChecksum } from '../../src/history/checksum.js'
-import type { BaseMigration } from '../../src/model/history.js'
+import { describe, expect, test } from '@jest/globals'
 import { runUpgradeTest } from '../../src/upgrade/index.js'
 import { engineModelOf, type EngineModel } from '../../src/migrations/engine.js'
-import { readMigrations, type Migration } from '../../src/prisma/project.js'
 import type { MigrationReview, StatementReview } from '../../src/model/review.js'
 import { MigrationReviewer } from '../../src/review/index.js'
 import { serverUrl } from '../helpers/pg.js'
-import { checkScratchDatabasesAfterAll } from '../e2e/harness.js'
+import { upgradeAdmin, sampleBase, newMigration } from '../helpers/upgrade.js'
 import { REPO_ROOT } from '../helpers/project.js'
 
-const SAMPLE_MIGRATIONS = path.join(REPO_ROOT, 'prisma', 'migrations')
-const base: BaseMigration[] = readMigrations(SAMPLE_MIGRATIONS).map((m) => ({
-  name: m.name,
-  sql: m.sql,
-  checksum: migrationChecksum(m.sql)
-}))
+const base = sampleBase()
 const ROWS = 200
 
 /** Prisma 6.19 native sends the file whole; Prisma 7.10 native splits it (prisma-engines #5767). */
 const WHOLE = engineModelOf('6.19.3', undefined)
 const SPLIT = engineModelOf('7.10.1', undefined)
 
-let admin: pg.Client
-beforeAll(async () => {
-  admin = new pg.Client({ connectionString: serverUrl() })
-  await admin.connect()
-})
-afterAll(async () => {
-  await admin.end()
-})
-checkScratchDatabasesAfterAll()
-
-function migration(name: string, sql: string): Migration {
-  return { name, sqlPath: path.join(SAMPLE_MIGRATIONS, name, 'migration.sql'), sql }
-}
+const admin = upgradeAdmin()
 
 async function upgrade(sql: string, engine: EngineModel) {
   const reviewer = new MigrationReviewer({ schemas: ['public'], repoRoot: REPO_ROOT, engine, safety: 'warn' })
   const outcome = await runUpgradeTest({
-    adminClient: admin,
+    adminClient: admin(),
     databaseUrl: serverUrl(),
     baseMigrations: base,
-    newMigrations: [migration('20250701000000_pr', sql)],
+    newMigrations: [newMigration('20250701000000_pr', sql)],
     schemas: ['public'],
     repoRoot: REPO_ROOT,
     rowsPerTable: ROWS,

@@ -3,42 +3,18 @@
  * as the base, rows in every table, then a pull request's new migration,
  * replayed statement by statement and measured.
  */
-import path from 'node:path'
-import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { migrationChecksum } from '../../src/history/checksum.js'
-import type { BaseMigration } from '../../src/model/history.js'
+import { describe, expect, test } from '@jest/globals'
 import { runUpgradeTest } from '../../src/upgrade/index.js'
-import { readMigrations, type Migration } from '../../src/prisma/project.js'
 import type { MigrationReview, StatementReview } from '../../src/model/review.js'
 import { MigrationReviewer } from '../../src/review/index.js'
 import { serverUrl } from '../helpers/pg.js'
-import { checkScratchDatabasesAfterAll } from '../e2e/harness.js'
+import { upgradeAdmin, sampleBase, newMigration } from '../helpers/upgrade.js'
 import { REPO_ROOT } from '../helpers/project.js'
 
-const SAMPLE_MIGRATIONS = path.join(REPO_ROOT, 'prisma', 'migrations')
-const base: BaseMigration[] = readMigrations(SAMPLE_MIGRATIONS).map((m) => ({
-  name: m.name,
-  sql: m.sql,
-  checksum: migrationChecksum(m.sql)
-}))
+const base = sampleBase()
 const ROWS = 400
 
-let admin: pg.Client
-beforeAll(async () => {
-  admin = new pg.Client({ connectionString: serverUrl() })
-  await admin.connect()
-})
-afterAll(async () => {
-  await admin.end()
-})
-// Every scratch database made while this file ran is gone, whatever happened
-// (other files run upgrade tests of their own at the same time).
-checkScratchDatabasesAfterAll()
-
-function migration(name: string, sql: string): Migration {
-  return { name, sqlPath: path.join(SAMPLE_MIGRATIONS, name, 'migration.sql'), sql }
-}
+const admin = upgradeAdmin()
 
 async function review(
   sql: string,
@@ -51,10 +27,10 @@ async function review(
     safety: 'warn'
   })
   const outcome = await runUpgradeTest({
-    adminClient: admin,
+    adminClient: admin(),
     databaseUrl: serverUrl(),
     baseMigrations: base,
-    newMigrations: [migration('20250701000000_review', sql)],
+    newMigrations: [newMigration('20250701000000_review', sql)],
     schemas: ['public'],
     repoRoot: REPO_ROOT,
     rowsPerTable: ROWS,

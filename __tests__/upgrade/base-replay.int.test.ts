@@ -5,35 +5,19 @@
  * it would without the single query. Real PostgreSQL.
  */
 import path from 'node:path'
-import pg from 'pg'
-import { afterAll, beforeAll, expect, test } from '@jest/globals'
-import { migrationChecksum } from '../../src/history/checksum.js'
+import { expect, test } from '@jest/globals'
 import type { BaseMigration } from '../../src/model/history.js'
 import { runUpgradeTest } from '../../src/upgrade/index.js'
 import { serverUrl } from '../helpers/pg.js'
-import { checkScratchDatabasesAfterAll } from '../e2e/harness.js'
+import { upgradeAdmin, baseMigration } from '../helpers/upgrade.js'
 import { REPO_ROOT } from '../helpers/project.js'
 
-let admin: pg.Client
-beforeAll(async () => {
-  admin = new pg.Client({ connectionString: serverUrl() })
-  await admin.connect()
-})
-afterAll(async () => {
-  await admin.end()
-})
-checkScratchDatabasesAfterAll()
-
-const baseMigration = (name: string, sql: string): BaseMigration => ({
-  name,
-  sql,
-  checksum: migrationChecksum(sql)
-})
+const admin = upgradeAdmin()
 
 function upgrade(base: BaseMigration[], newSql: string) {
   const name = '20250701000000_new'
   return runUpgradeTest({
-    adminClient: admin,
+    adminClient: admin(),
     databaseUrl: serverUrl(),
     baseMigrations: base,
     newMigrations: [

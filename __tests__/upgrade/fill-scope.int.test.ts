@@ -5,23 +5,17 @@
  * reach cannot be read. Its findings and the review's are those of a full
  * fill, on a real PostgreSQL.
  */
-import path from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { snapshotCatalog } from '../../src/db/snapshot.js'
 import { splitSqlStatements } from '../../src/sql/script.js'
-import type { Migration } from '../../src/prisma/project.js'
-import { migrationChecksum } from '../../src/history/checksum.js'
-import type { BaseMigration } from '../../src/model/history.js'
 import { fillTables } from '../../src/upgrade/fill.js'
 import { fillScope } from '../../src/upgrade/fill-scope.js'
 import { runUpgradeTest } from '../../src/upgrade/index.js'
 import { MigrationReviewer } from '../../src/review/index.js'
 import { createTestDatabase, serverUrl, type TestDatabase } from '../helpers/pg.js'
-import { checkScratchDatabasesAfterAll } from '../e2e/harness.js'
+import { baseMigration, newMigration, upgradeAdmin } from '../helpers/upgrade.js'
 import { REPO_ROOT } from '../helpers/project.js'
-
-const MIGRATIONS = path.join(REPO_ROOT, 'prisma', 'migrations')
 
 const BASE_SQL = `
 CREATE TABLE "categories" ("id" SERIAL PRIMARY KEY, "name" TEXT NOT NULL);
@@ -35,9 +29,7 @@ CREATE TABLE "comments" ("id" SERIAL PRIMARY KEY,
 CREATE TABLE "tags" ("id" SERIAL PRIMARY KEY, "label" TEXT NOT NULL);
 CREATE TABLE "audit" ("id" SERIAL PRIMARY KEY, "note" TEXT);
 `
-const base: BaseMigration[] = [
-  { name: '20250101000000_init', sql: BASE_SQL, checksum: migrationChecksum(BASE_SQL) }
-]
+const base = [baseMigration('20250101000000_init', BASE_SQL)]
 
 /** Deleting users fails only because posts (a referencing table) hold rows pointing at them. */
 const DELETE_USERS = 'DELETE FROM "users";\n'
@@ -50,19 +42,7 @@ const POSTS_INDEX = `ALTER TABLE "posts" ADD COLUMN "slug" TEXT NOT NULL DEFAULT
 CREATE UNIQUE INDEX "posts_title_key" ON "posts"("title");
 `
 
-let admin: pg.Client
-beforeAll(async () => {
-  admin = new pg.Client({ connectionString: serverUrl() })
-  await admin.connect()
-})
-afterAll(async () => {
-  await admin.end()
-})
-checkScratchDatabasesAfterAll()
-
-function migration(name: string, sql: string): Migration {
-  return { name, sqlPath: path.join(MIGRATIONS, name, 'migration.sql'), sql }
-}
+const admin = upgradeAdmin()
 
 async function upgrade(sql: string, fillEverything: boolean) {
   const reviewer = new MigrationReviewer({
@@ -72,10 +52,10 @@ async function upgrade(sql: string, fillEverything: boolean) {
     safety: 'warn'
   })
   const outcome = await runUpgradeTest({
-    adminClient: admin,
+    adminClient: admin(),
     databaseUrl: serverUrl(),
     baseMigrations: base,
-    newMigrations: [migration('20250701000000_new', sql)],
+    newMigrations: [newMigration('20250701000000_new', sql)],
     schemas: ['public'],
     repoRoot: REPO_ROOT,
     rowsPerTable: 4,
