@@ -70,6 +70,40 @@ test.concurrent.each([
 )
 
 test.concurrent(
+  "an unreachable database beside a prisma.config.ts that is slow to load: the connect stage ends with the connection's wait, not the config loader's",
+  async () => {
+    const project = makeProject()
+    // The datasource's variables are read by loading the config in a child process beside the connection.
+    const config = readFileSync(`${project.dir}/prisma.config.ts`, 'utf8')
+    const slowMs = CONNECT_TIMEOUT_S * 1000 + CONNECT_MARGIN_MS + 2000
+    project.write(
+      'prisma.config.ts',
+      `Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${slowMs})\n${config}`
+    )
+    try {
+      const { result } = await runFault(
+        {
+          'database-url': 'postgresql://app:unreachablePw77@127.0.0.1:9/app',
+          'working-directory': project.relDir,
+          'connect-timeout': `${CONNECT_TIMEOUT_S}s`
+        },
+        { projectDir: project.dir }
+      )
+      expect(result.status).toBe('failed')
+      expect(result.problems.find((p) => p.stage === 'connect')?.title).toBe('Database unreachable')
+      expect(result.stages.find((s) => s.name === 'connect')?.durationMs).toBeLessThan(
+        CONNECT_TIMEOUT_S * 1000 + CONNECT_MARGIN_MS
+      )
+      // The loader was waited for all the same: the run lasted at least as long as it did.
+      expect(result.durationMs).toBeGreaterThanOrEqual(slowMs)
+    } finally {
+      project.cleanup()
+    }
+  },
+  FAULT_TIMEOUT
+)
+
+test.concurrent(
   'a wrong password → fails at once (no retries) with "password authentication failed", the password nowhere (log, summary, comment, outputs, report.json, no fix file) → exit 1',
   async () => {
     await ensureDist()

@@ -51,11 +51,14 @@ export async function connectStage(
     return client
   } catch (error) {
     if (!(error instanceof DatabaseError)) throw error
+    // The stage ended when the connection failed; the config loader beside it
+    // is only waited for, so that no process of the run is left behind.
+    const durationMs = elapsed(started)
     await datasource.catch(() => undefined)
     run.stage({
       name: 'connect',
       status: 'failed',
-      durationMs: elapsed(started),
+      durationMs,
       summary: error.code === 'not-empty' ? 'database not empty' : 'database unreachable'
     })
     run.problem({
